@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Mist Monitor: one script a newcomer runs on a fresh Debian 12 machine.
+#
+#   scripts/setup.sh run [ARGS...]   install what is needed, build, run the desktop app
+#                                    (ARGS go to mist-monitor, e.g. --server)
+#   scripts/setup.sh test            install what is needed, build (plain and with
+#                                    ASan+UBSan), start a private Docker engine,
+#                                    run the whole suite, stop the engine
+#   scripts/setup.sh build           install and build only
+#
+# Environment: BUILD_DIR (default build), JOBS (default: number of cores),
+# MIST_SKIP_INSTALL=1 to skip apt-get, MIST_SKIP_SANITIZE=1 to skip the sanitizer pass.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BUILD_DIR=${BUILD_DIR:-build}
+JOBS=${JOBS:-$(nproc)}
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git curl ca-certificates
+  qt6-base-dev qt6-websockets-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools
+  qt6-l10n-tools libqt6sql6-sqlite qt6-svg-dev qtkeychain-qt6-dev libgl-dev
+  libcurl4-openssl-dev libsodium-dev libhttp-parser-dev
+  docker.io busybox-static xvfb xauth clang-format
+)
+
+install_deps() {
+  [ "${MIST_SKIP_INSTALL:-0}" = 1 ] && return 0
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+build() { # build DIR [extra cmake args...]
+  local dir=$1; shift
+  cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  cmake --build "$dir" -j "$JOBS"
+}
+
+run_suite() { # run_suite DIR LABEL
+  echo "setup: running the suite ($2)"
+  (cd "$1" && ctest --output-on-failure -j "$JOBS" --timeout 600)
+}
+
+case ${1:-} in
+run)
+  shift
+  install_deps
+  build "$BUILD_DIR"
+  exec "$BUILD_DIR/bin/mist-monitor" "$@"
+  ;;
+build)
+  install_deps
+  build "$BUILD_DIR"
+  ;;
+test)
+  install_deps
+  build "$BUILD_DIR"
+  ENGINE_DIR=$(mktemp -d /tmp/mist-engine.XXXXXX)
+  trap '"$ROOT/scripts/test-dockerd.sh" stop "$ENGINE_DIR"; rm -rf "$ENGINE_DIR"' EXIT
+  eval "$("$ROOT/scripts/test-dockerd.sh" start "$ENGINE_DIR")"
+  export DOCKER_HOST
+  export MIST_TEST_ENGINE_SCRIPT="$ROOT/scripts/test-dockerd.sh"
+  run_suite "$BUILD_DIR" "plain"
+  if [ "${MIST_SKIP_SANITIZE:-0}" != 1 ]; then
+    build "$BUILD_DIR-asan" -DMIST_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+    ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      run_suite "$BUILD_DIR-asan" "AddressSanitizer + UndefinedBehaviorSanitizer"
+  fi
+  ;;
+*)
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+  exit 2
+  ;;
+esac

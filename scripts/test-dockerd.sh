@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Starts or stops the private Docker engine the test suite runs against.
+#   scripts/test-dockerd.sh start DIR   -> prints "export DOCKER_HOST=..." on stdout
+#   scripts/test-dockerd.sh stop DIR
+# The engine lives entirely under DIR (data, exec root, socket, pid file) so it
+# never touches a system engine, and it gets the offline base image
+# mist-test-base:latest (busybox) that the tests build FROM.
+set -euo pipefail
+cmd=${1:?start|stop}; W=${2:?work dir}
+S=$W/docker.sock
+case $cmd in
+start)
+  mkdir -p "$W"
+  dockerd --data-root "$W/data" --exec-root "$W/exec" --pidfile "$W/dockerd.pid" \
+    -H "unix://$S" --iptables=false --ip6tables=false --bridge=none \
+    --storage-driver=overlay2 >"$W/dockerd.log" 2>&1 &
+  for _ in $(seq 1 150); do
+    curl -sf --unix-socket "$S" http://d/_ping >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  curl -sf --unix-socket "$S" http://d/_ping >/dev/null || { cat "$W/dockerd.log" >&2; exit 1; }
+  export DOCKER_HOST=unix://$S
+  if ! docker image inspect mist-test-base:latest >/dev/null 2>&1; then
+    R=$W/rootfs; rm -rf "$R"; mkdir -p "$R/bin" "$R/etc" "$R/tmp" "$R/proc" "$R/sys" "$R/dev"
+    cp /bin/busybox "$R/bin/"
+    for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -s busybox "$R/bin/$a"; done
+    echo 'root:x:0:0:root:/root:/bin/sh' >"$R/etc/passwd"; echo 'root:x:0:' >"$R/etc/group"
+    tar -C "$R" -c . | docker import -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' - mist-test-base:latest >/dev/null
+  fi
+  echo "export DOCKER_HOST=unix://$S"
+  ;;
+stop)
+  if [ -f "$W/dockerd.pid" ]; then
+    pid=$(cat "$W/dockerd.pid")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  ;;
+*) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
+esac

@@ -1,0 +1,61 @@
+// mist-monitor: one executable, three faces. It decides which before creating
+// any application object, so `--server`, `--help` and the operator subcommands
+// never touch Widgets or need a display.
+#include "OperatorCommands.h"
+#include "server/ServerConfig.h"
+#include "server/ServerRunner.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QTextStream>
+
+#ifdef MIST_WITH_GUI
+#include "DesktopApp.h"
+#endif
+
+namespace {
+bool wantsHeadless(const QStringList &args) {
+    for (const QString &a : args.mid(1)) {
+        if (a == u"--server" || a == u"--help" || a == u"-h" || a == u"--version" || a == u"-v")
+            return true;
+    }
+#ifdef MIST_WITH_GUI
+    return false;
+#else
+    return true; // a build without the GUI is the server
+#endif
+}
+
+void nameApplication() {
+    QCoreApplication::setApplicationName(QStringLiteral("mist-monitor"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(MIST_VERSION));
+}
+} // namespace
+
+int main(int argc, char *argv[]) {
+    QStringList args;
+    for (int i = 0; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+
+    if (mist::cli::isOperatorCommand(args.value(1))) {
+        QCoreApplication app(argc, argv);
+        nameApplication();
+        QTextStream out(stdout);
+        QTextStream err(stderr);
+        QFile in;
+        if (!in.open(stdin, QIODevice::ReadOnly)) {
+            err << "mist-monitor: cannot read standard input\n";
+            return 1;
+        }
+        return mist::cli::runOperatorCommand(args.mid(1), out, err, in,
+                                             mist::server::defaultDataDir());
+    }
+    if (wantsHeadless(args)) {
+        QCoreApplication app(argc, argv);
+        nameApplication();
+        return mist::server::runHeadlessServer(args);
+    }
+#ifdef MIST_WITH_GUI
+    return mist::gui::runDesktopApp(argc, argv);
+#endif
+}

@@ -1,0 +1,169 @@
+#include "HttpRequest.h"
+
+#include <http_parser.h>
+
+namespace mist::http {
+
+QByteArray HttpRequest::header(const QByteArray &lowerName) const {
+    for (const auto &h : headers) {
+        if (h.first == lowerName)
+            return h.second;
+    }
+    return {};
+}
+
+bool HttpRequest::hasHeader(const QByteArray &lowerName) const {
+    for (const auto &h : headers) {
+        if (h.first == lowerName)
+            return true;
+    }
+    return false;
+}
+
+bool HttpRequest::isWebSocketUpgrade() const {
+    return method == "GET" && header("upgrade").trimmed().toLower() == "websocket";
+}
+
+namespace {
+
+struct ParseState {
+    HttpRequest *req = nullptr;
+    QByteArray field;
+    QByteArray value;
+    bool lastWasValue = false;
+    bool headComplete = false;
+    bool messageComplete = false;
+    qsizetype maxBody = 0;
+    bool bodyTooLarge = false;
+
+    void flushHeader() {
+        if (!field.isEmpty())
+            req->headers.append({field.toLower(), value.trimmed()});
+        field.clear();
+        value.clear();
+    }
+};
+
+ParseState *stateOf(http_parser *p) {
+    return static_cast<ParseState *>(p->data);
+}
+
+int onUrl(http_parser *p, const char *at, size_t len) {
+    stateOf(p)->req->target.append(at, qsizetype(len));
+    return 0;
+}
+
+int onHeaderField(http_parser *p, const char *at, size_t len) {
+    ParseState *s = stateOf(p);
+    if (s->lastWasValue) {
+        s->flushHeader();
+        s->lastWasValue = false;
+    }
+    s->field.append(at, qsizetype(len));
+    return 0;
+}
+
+int onHeaderValue(http_parser *p, const char *at, size_t len) {
+    ParseState *s = stateOf(p);
+    s->lastWasValue = true;
+    s->value.append(at, qsizetype(len));
+    return 0;
+}
+
+int onHeadersComplete(http_parser *p) {
+    ParseState *s = stateOf(p);
+    s->flushHeader();
+    s->headComplete = true;
+    if (p->content_length != ULLONG_MAX && p->content_length > quint64(s->maxBody)) {
+        s->bodyTooLarge = true;
+        return -1;
+    }
+    return 0;
+}
+
+int onBody(http_parser *p, const char *at, size_t len) {
+    ParseState *s = stateOf(p);
+    if (s->req->body.size() + qsizetype(len) > s->maxBody) {
+        s->bodyTooLarge = true;
+        return -1;
+    }
+    s->req->body.append(at, qsizetype(len));
+    return 0;
+}
+
+int onMessageComplete(http_parser *p) {
+    stateOf(p)->messageComplete = true;
+    // Stop here: anything after this request belongs to the next one.
+    http_parser_pause(p, 1);
+    return 0;
+}
+
+HttpParseResult failure(int status, const QString &why) {
+    HttpParseResult r;
+    r.state = HttpParseResult::State::Error;
+    r.errorStatus = status;
+    r.error = why;
+    return r;
+}
+
+} // namespace
+
+HttpParseResult parseHttpRequest(QByteArrayView input, const HttpParseLimits &limits) {
+    HttpParseResult result;
+    ParseState state;
+    state.req = &result.request;
+    state.maxBody = limits.maxBodyBytes;
+
+    http_parser_settings settings{};
+    settings.on_url = onUrl;
+    settings.on_header_field = onHeaderField;
+    settings.on_header_value = onHeaderValue;
+    settings.on_headers_complete = onHeadersComplete;
+    settings.on_body = onBody;
+    settings.on_message_complete = onMessageComplete;
+
+    http_parser parser;
+    http_parser_init(&parser, HTTP_REQUEST);
+    parser.data = &state;
+
+    // Look at no more than the head limit until the head is known to be complete,
+    // so a client cannot make us buffer an endless header block.
+    const qsizetype headEnd = input.indexOf(QByteArrayView("\r\n\r\n"));
+    if (headEnd < 0) {
+        if (input.size() > limits.maxHeadBytes)
+            return failure(431, QStringLiteral("request header too large"));
+    } else if (headEnd + 4 > limits.maxHeadBytes) {
+        return failure(431, QStringLiteral("request header too large"));
+    }
+
+    const size_t parsed =
+        http_parser_execute(&parser, &settings, input.data(), size_t(input.size()));
+    const auto err = HTTP_PARSER_ERRNO(&parser);
+    if (state.bodyTooLarge)
+        return failure(413, QStringLiteral("request body too large"));
+    if (err != HPE_OK && err != HPE_PAUSED)
+        return failure(400, QString::fromLatin1(http_errno_description(err)));
+
+    if (parser.upgrade && state.headComplete) {
+        result.request.upgrade = true;
+        result.consumed = qsizetype(parsed);
+    } else if (state.messageComplete) {
+        result.consumed = qsizetype(parsed);
+    } else {
+        return result; // Incomplete
+    }
+
+    HttpRequest &req = result.request;
+    req.method = http_method_str(http_method(parser.method));
+    req.keepAlive = http_should_keep_alive(&parser) != 0;
+    if (req.target.isEmpty() || req.target.front() != '/')
+        return failure(400, QStringLiteral("request target must be an absolute path"));
+    req.url = QUrl(QString::fromLatin1("http://localhost") + QString::fromUtf8(req.target),
+                   QUrl::StrictMode);
+    if (!req.url.isValid())
+        return failure(400, QStringLiteral("malformed request target"));
+    result.state = HttpParseResult::State::Complete;
+    return result;
+}
+
+} // namespace mist::http

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QList>
+#include <QPair>
+#include <QUrl>
+
+namespace mist::http {
+
+// One parsed HTTP/1.1 request. Header names are stored lower-cased so that
+// look-ups are case-insensitive as RFC 9110 requires.
+struct HttpRequest {
+    QByteArray method;
+    QByteArray target; // raw request-target, e.g. "/ws/metrics?x=1"
+    QUrl url;          // target parsed (path + query)
+    QList<QPair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+    bool keepAlive = false;
+    bool upgrade = false;
+    QHostAddress peer;
+
+    QByteArray header(const QByteArray &lowerName) const;
+    bool hasHeader(const QByteArray &lowerName) const;
+    bool isWebSocketUpgrade() const;
+    QString path() const { return url.path(); }
+};
+
+struct HttpParseLimits {
+    qsizetype maxHeadBytes = 16 * 1024;
+    qsizetype maxBodyBytes = 1024 * 1024;
+};
+
+struct HttpParseResult {
+    enum class State { Incomplete, Complete, Error };
+    State state = State::Incomplete;
+    HttpRequest request;
+    qsizetype consumed = 0; // bytes of `input` that make up the request (head + body)
+    int errorStatus = 0;    // 400, 413, 431 ... when state == Error
+    QString error;
+};
+
+// Parses the first request in `input` (bytes received so far on a connection).
+// Pure: the same bytes always give the same answer, so the caller may peek at
+// the socket, call this, and consume only when the request is complete. For an
+// upgrade request, `consumed` ends at the end of the head.
+HttpParseResult parseHttpRequest(QByteArrayView input, const HttpParseLimits &limits = {});
+
+} // namespace mist::http

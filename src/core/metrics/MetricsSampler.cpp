@@ -1,0 +1,121 @@
+#include "MetricsSampler.h"
+
+#include "engine/DockerClient.h"
+#include "protocol/Envelope.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QStorageInfo>
+
+#include <ctime>
+
+namespace mist::metrics {
+
+namespace {
+QByteArray readProcFile(const char *path) {
+    // /proc files report size 0: read until EOF instead of trusting size().
+    QFile f(QString::fromLatin1(path));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return f.readAll();
+}
+
+qint64 threadCpuNs() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return qint64(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
+}
+
+double percentOf(quint64 part, quint64 whole) {
+    return whole == 0 ? 0.0 : roundToOneDecimal(100.0 * double(part) / double(whole));
+}
+} // namespace
+
+QJsonObject buildMetricsObject(const QString &timestamp, double cpuPercent, int cores,
+                               const std::optional<MemInfo> &memory, quint64 diskTotal,
+                               quint64 diskFree, const std::optional<QJsonObject> &docker) {
+    const quint64 memTotal = memory ? memory->totalBytes : 0;
+    const quint64 memUsed = memory ? memory->usedBytes() : 0;
+    const quint64 diskUsed = diskTotal > diskFree ? diskTotal - diskFree : 0;
+    return QJsonObject{
+        {QStringLiteral("timestamp"), timestamp},
+        {QStringLiteral("cpu"),
+         QJsonObject{{QStringLiteral("usage"), roundToOneDecimal(cpuPercent)},
+                     {QStringLiteral("cores"), cores}}},
+        {QStringLiteral("memory"),
+         QJsonObject{{QStringLiteral("used"), double(memUsed)},
+                     {QStringLiteral("total"), double(memTotal)},
+                     {QStringLiteral("percent"), percentOf(memUsed, memTotal)}}},
+        {QStringLiteral("disk"),
+         QJsonObject{{QStringLiteral("used"), double(diskUsed)},
+                     {QStringLiteral("total"), double(diskTotal)},
+                     {QStringLiteral("percent"), percentOf(diskUsed, diskTotal)}}},
+        {QStringLiteral("docker"), docker ? QJsonValue(*docker) : QJsonValue(QJsonValue::Null)},
+    };
+}
+
+MetricsSampler::MetricsSampler(engine::DockerClient *docker, const QString &diskPath,
+                               QObject *parent)
+    : QObject(parent)
+    , m_docker(docker)
+    , m_diskPath(diskPath) {
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, &MetricsSampler::sampleNow);
+}
+
+void MetricsSampler::start(int intervalMs) {
+    // Prime the CPU delta so the very first sample already means something.
+    if (auto ticks = parseProcStatCpu(readProcFile("/proc/stat")))
+        m_cpu.update(*ticks);
+    refreshDockerInfo();
+    m_timer.start(intervalMs);
+    sampleNow();
+}
+
+void MetricsSampler::stop() {
+    m_timer.stop();
+}
+
+void MetricsSampler::refreshDockerInfo() {
+    if (!m_docker || m_dockerRequestInFlight)
+        return;
+    m_dockerRequestInFlight = true;
+    m_docker->request("GET", QStringLiteral("/info"), this, [this](const engine::DockerReply &r) {
+        m_dockerRequestInFlight = false;
+        const QJsonObject info = r.json().object();
+        if (!r.ok() || info.isEmpty()) {
+            m_docker_info.reset();
+            return;
+        }
+        m_docker_info = QJsonObject{
+            {QStringLiteral("containers_running"),
+             info.value(QStringLiteral("ContainersRunning")).toInt()},
+            {QStringLiteral("containers_total"), info.value(QStringLiteral("Containers")).toInt()},
+            {QStringLiteral("images"), info.value(QStringLiteral("Images")).toInt()},
+        };
+    });
+}
+
+void MetricsSampler::sampleNow() {
+    const qint64 cpuStart = threadCpuNs();
+    const QByteArray stat = readProcFile("/proc/stat");
+    const std::optional<CpuTicks> ticks = parseProcStatCpu(stat);
+    const double cpu = ticks ? m_cpu.update(*ticks) : 0.0;
+    const int cores = parseProcStatCpuCount(stat);
+    const std::optional<MemInfo> mem = parseMemInfo(readProcFile("/proc/meminfo"));
+    QStorageInfo disk(m_diskPath);
+    disk.refresh();
+    const quint64 diskTotal = disk.isValid() ? quint64(disk.bytesTotal()) : 0;
+    const quint64 diskFree = disk.isValid() ? quint64(disk.bytesFree()) : 0;
+
+    m_latestObject = buildMetricsObject(protocol::rfc3339Seconds(QDateTime::currentDateTimeUtc()),
+                                        cpu, cores, mem, diskTotal, diskFree, m_docker_info);
+    m_latest = QString::fromUtf8(QJsonDocument(m_latestObject).toJson(QJsonDocument::Compact));
+    ++m_samples;
+    m_lastSampleNs = threadCpuNs() - cpuStart;
+    // The engine's answer is used by the next sample; this one never waits.
+    refreshDockerInfo();
+    Q_EMIT sampled(m_latest);
+}
+
+} // namespace mist::metrics

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QUrlQuery>
+
+#include <optional>
+
+namespace mist::protocol {
+
+// Largest id we accept: JavaScript's Number.MAX_SAFE_INTEGER, so that every id
+// the server hands out survives a round trip through a browser.
+constexpr qint64 MaxId = 9007199254740991LL;
+
+// A decimal id in 1..MaxId: digits only, no sign, no spaces, no leading zero.
+std::optional<qint64> parseId(QStringView text);
+
+// The single value of `key` in `query`; nullopt when absent or given twice
+// (an ambiguous query is refused rather than guessed at).
+std::optional<QString> singleQueryValue(const QUrlQuery &query, const QString &key);
+
+// The value of cookie `name` in a Cookie request header, or empty.
+QByteArray cookieValue(const QByteArray &cookieHeader, const QByteArray &name);
+
+// Engine timestamps (RFC 3339 with 0..9 fractional digits, 'Z' or an offset)
+// as nanoseconds since the Unix epoch; nullopt when malformed.
+std::optional<qint64> parseEngineTimestampNs(QStringView text);
+
+// Nanoseconds since the epoch as the engine's `since=` wants it: "secs.nnnnnnnnn".
+QString engineSinceParameter(qint64 nanoseconds);
+
+} // namespace mist::protocol

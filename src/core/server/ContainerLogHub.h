@@ -1,0 +1,91 @@
+#pragma once
+
+#include "engine/LogStreamDecoder.h"
+
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+#include <QTimer>
+
+#include <deque>
+
+namespace mist::engine {
+class DockerClient;
+class DockerStream;
+struct DockerReply;
+} // namespace mist::engine
+
+namespace mist::server {
+
+class ClientConnection;
+
+// All viewers of one container share one ContainerLogHub, and the hub holds
+// exactly one follow-mode log stream against the engine, however many viewers
+// there are. Each line is serialised once and the same message goes to every
+// viewer; a new viewer gets the last 100 whole lines from the hub's own buffer
+// without another engine stream.
+//
+// Start-up: the engine's `tail=N` counts log entries, not lines (a long line is
+// stored as several 16 KiB entries), so the hub first reads a non-follow tail,
+// growing N until it holds 100 whole lines, and then follows from the first
+// not-yet-complete entry with `since=`, skipping lines it already has.
+class ContainerLogHub : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int TailLines = 100;
+
+    ContainerLogHub(engine::DockerClient *docker, const QString &containerId, bool tty,
+                    QObject *parent = nullptr);
+    ~ContainerLogHub() override;
+
+    void subscribe(ClientConnection *client);
+    int subscriberCount() const { return int(m_subscribers.size()); }
+    QString containerId() const { return m_containerId; }
+    quint64 linesRelayed() const { return m_linesRelayed; }
+    // How long the hub stays open after its last viewer left, so a quick
+    // reconnect finds its buffer warm.
+    void setIdleGraceMs(int ms) { m_idleGrace.setInterval(ms); }
+
+Q_SIGNALS:
+    // The hub is done (container stopped, engine gone, or idle): the owner deletes it.
+    void finished(mist::server::ContainerLogHub *hub);
+
+private:
+    struct BufferedLine {
+        engine::LogLine line;
+        qint64 tsNs = 0;
+    };
+    enum class Phase { Probing, Following, Done };
+
+    void probe(int entries);
+    void onProbeReply(int entries, const engine::DockerReply &reply);
+    void follow();
+    void onFollowData(const QByteArray &bytes);
+    void onFollowFinished(const engine::DockerReply &reply);
+    void onInspected(const engine::DockerReply &reply);
+    void deliverTail(ClientConnection *client);
+    void remember(const engine::LogLine &line, qint64 tsNs);
+    void relay(const engine::LogLine &line, qint64 tsNs);
+    void finish(const QString &finalMessage, bool isError);
+    void removeSubscriber(ClientConnection *client);
+
+    engine::DockerClient *m_docker;
+    QString m_containerId;
+    bool m_tty;
+    Phase m_phase = Phase::Probing;
+    QList<QPointer<ClientConnection>> m_subscribers;
+    std::deque<BufferedLine> m_buffer;
+    engine::LogStreamDecoder m_decoder;
+    QPointer<engine::DockerStream> m_stream;
+    // Lines the follow stream repeats because `since=` is inclusive.
+    QSet<QPair<qint64, QString>> m_alreadyHave;
+    qint64 m_alreadyHaveUntilNs = 0;
+    qint64 m_resumeFromNs = 0;
+    int m_restarts = 0;
+    quint64 m_linesRelayed = 0;
+    QTimer m_idleGrace;
+};
+
+} // namespace mist::server

@@ -1,0 +1,194 @@
+#include "MistServer.h"
+
+#include "ClientConnection.h"
+#include "endpoints/ContainerLogsEndpoint.h"
+#include "endpoints/MetricsEndpoint.h"
+#include "engine/DockerClient.h"
+#include "engine/DockerHost.h"
+#include "http/HttpServer.h"
+#include "metrics/MetricsSampler.h"
+#include "protocol/Envelope.h"
+#include "protocol/Parsing.h"
+#include "rest/Routes.h"
+#include "store/Store.h"
+
+#include <QDir>
+#include <QUrl>
+#include <QWebSocket>
+
+namespace mist::server {
+
+MistServer::MistServer(const ServerConfig &config, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_store(std::make_unique<store::Store>()) {
+    connect(&m_pingTimer, &QTimer::timeout, this, &MistServer::pingAll);
+}
+
+MistServer::~MistServer() {
+    stop();
+    // Endpoints and their hubs hold connections and engine streams: end them
+    // before the engine client goes.
+    qDeleteAll(m_endpoints);
+    m_endpoints.clear();
+    qDeleteAll(QSet<ClientConnection *>(m_clients));
+}
+
+bool MistServer::start(QString *error) {
+    if (!m_store->open(m_config.dataDir, error))
+        return false;
+    QString hostError;
+    const auto host = engine::DockerHost::fromEnvironment(m_config.dockerHost, &hostError);
+    if (!host) {
+        *error = hostError;
+        return false;
+    }
+    m_docker = std::make_unique<engine::DockerClient>(*host);
+    m_sampler = std::make_unique<metrics::MetricsSampler>(m_docker.get(), m_config.dataDir);
+
+    m_containerLogs = new ContainerLogsEndpoint(m_store.get(), m_docker.get());
+    m_metrics = new MetricsEndpoint(m_sampler.get());
+    m_endpoints = {m_containerLogs, m_metrics};
+
+    m_router = std::make_unique<RestRouter>([this](const http::HttpRequest &request) {
+        return userFromCookie(request.header("cookie"));
+    });
+    const bool tls = !m_config.tlsCert.isEmpty();
+    registerServerRoutes(*m_router, [this] { return stats(); });
+    registerAuthRoutes(*m_router, *m_store, tls);
+    registerAppRoutes(*m_router, *m_store);
+
+    m_http = std::make_unique<http::HttpServer>();
+    m_http->setRestHandler(
+        [this](const http::HttpRequest &request, const http::HttpServer::Responder &respond) {
+            for (const WebSocketEndpoint *endpoint : std::as_const(m_endpoints)) {
+                if (request.path() == endpoint->path()) {
+                    respond(http::HttpResponse::fail(426,
+                                                     QStringLiteral("WebSocket upgrade required")));
+                    return;
+                }
+            }
+            m_router->dispatch(request, respond);
+        });
+    m_http->setUpgradeGate(
+        [this](const http::HttpRequest &request) -> std::optional<http::HttpResponse> {
+            const bool known = std::any_of(
+                m_endpoints.cbegin(), m_endpoints.cend(),
+                [&](const WebSocketEndpoint *e) { return e->path() == request.path(); });
+            if (!known)
+                return http::HttpResponse::fail(404, QStringLiteral("Not found"));
+            const QByteArray origin = request.header("origin");
+            if (!origin.isEmpty() && !originAllowed(origin, request.header("host")))
+                return http::HttpResponse::fail(403, QStringLiteral("Origin not allowed"));
+            if (!userFromCookie(request.header("cookie")))
+                return http::HttpResponse::fail(401, QStringLiteral("Not signed in"));
+            return std::nullopt;
+        });
+    connect(m_http.get(), &http::HttpServer::webSocketConnected, this, &MistServer::onWebSocket);
+    if (!m_http->listen(m_config.listenAddress, m_config.port, error)) {
+        *error = QStringLiteral("cannot listen on %1:%2: %3")
+                     .arg(m_config.listenAddress.toString())
+                     .arg(m_config.port)
+                     .arg(*error);
+        return false;
+    }
+    m_sampler->start(1000);
+    m_pingTimer.start(m_config.pingIntervalSeconds * 1000);
+    return true;
+}
+
+void MistServer::stop() {
+    m_pingTimer.stop();
+    if (m_http)
+        m_http->close();
+    if (m_sampler)
+        m_sampler->stop();
+}
+
+quint16 MistServer::port() const {
+    return m_http ? m_http->serverPort() : 0;
+}
+
+QUrl MistServer::httpUrl() const {
+    QUrl url;
+    url.setScheme(m_config.tlsCert.isEmpty() ? QStringLiteral("http") : QStringLiteral("https"));
+    url.setHost(m_config.listenAddress.toString());
+    url.setPort(port());
+    return url;
+}
+
+QUrl MistServer::wsUrl() const {
+    QUrl url = httpUrl();
+    url.setScheme(url.scheme() == u"https" ? QStringLiteral("wss") : QStringLiteral("ws"));
+    return url;
+}
+
+std::optional<store::User> MistServer::userFromCookie(const QByteArray &cookieHeader) {
+    const QByteArray token = protocol::cookieValue(cookieHeader, SessionCookieName);
+    if (token.isEmpty())
+        return std::nullopt;
+    return m_store->userForSession(token);
+}
+
+bool MistServer::originAllowed(const QByteArray &origin, const QByteArray &host) const {
+    const QString o = QString::fromLatin1(origin).toLower();
+    // The server's own origin: the page was served by us, under the Host the
+    // browser used.
+    const QString scheme =
+        m_config.tlsCert.isEmpty() ? QStringLiteral("http://") : QStringLiteral("https://");
+    if (!host.isEmpty() && o == scheme + QString::fromLatin1(host).toLower())
+        return true;
+    return m_config.allowedOrigins.contains(o);
+}
+
+void MistServer::onWebSocket(QWebSocket *socket) {
+    // The gate let this one through; the session could still have ended in
+    // the moment since, so look again.
+    const auto user = userFromCookie(socket->request().rawHeader("Cookie"));
+    if (!user) {
+        socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("Not signed in"));
+        socket->deleteLater();
+        return;
+    }
+    auto *client = new ClientConnection(socket, *user, this);
+    m_clients.insert(client);
+    connect(client, &ClientConnection::closed, this,
+            [this](ClientConnection *c) { m_clients.remove(c); });
+    const QString path = socket->requestUrl().path();
+    for (WebSocketEndpoint *endpoint : std::as_const(m_endpoints)) {
+        if (endpoint->path() == path) {
+            endpoint->accept(client);
+            return;
+        }
+    }
+    client->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("Unknown endpoint"));
+}
+
+void MistServer::pingAll() {
+    const qint64 deadline = qint64(m_config.pingIntervalSeconds) * 2 * 1000;
+    const QSet<ClientConnection *> clients = m_clients; // abort() edits m_clients
+    for (ClientConnection *client : clients) {
+        if (!client->aliveWithin(deadline)) {
+            client->socket()->abort(); // answered no ping for two intervals
+            continue;
+        }
+        client->ping();
+    }
+}
+
+QJsonObject MistServer::stats() const {
+    QJsonObject clients;
+    for (const WebSocketEndpoint *endpoint : m_endpoints)
+        clients.insert(endpoint->path(), endpoint->clientCount());
+    return QJsonObject{
+        {QStringLiteral("clients"), clients},
+        {QStringLiteral("logHubs"), m_containerLogs ? m_containerLogs->hubCount() : 0},
+        {QStringLiteral("linesRelayed"),
+         double(m_containerLogs ? m_containerLogs->linesRelayed() : 0)},
+        {QStringLiteral("engineStreamsActive"), m_docker ? m_docker->activeStreams() : 0},
+        {QStringLiteral("engineStreamsOpened"), double(m_docker ? m_docker->streamsOpened() : 0)},
+        {QStringLiteral("metricsSamples"), double(m_sampler ? m_sampler->samplesTaken() : 0)},
+    };
+}
+
+} // namespace mist::server

@@ -1,0 +1,82 @@
+#pragma once
+
+#include "ServerConfig.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+#include <QUrl>
+
+#include <memory>
+
+class QWebSocket;
+
+namespace mist::engine {
+class DockerClient;
+}
+namespace mist::http {
+class HttpServer;
+struct HttpRequest;
+} // namespace mist::http
+namespace mist::metrics {
+class MetricsSampler;
+}
+namespace mist::store {
+class Store;
+struct User;
+} // namespace mist::store
+
+namespace mist::server {
+
+class ClientConnection;
+class ContainerLogsEndpoint;
+class MetricsEndpoint;
+class RestRouter;
+class WebSocketEndpoint;
+
+// The whole server: store, engine client, metrics sampler, REST routes and
+// WebSocket endpoints on one port. `mist-monitor --server` runs one of these
+// headless; the desktop app runs one in-process.
+class MistServer : public QObject {
+    Q_OBJECT
+public:
+    explicit MistServer(const ServerConfig &config, QObject *parent = nullptr);
+    ~MistServer() override;
+
+    // Opens the store, connects the engine client, starts sampling and listens.
+    bool start(QString *error);
+    void stop();
+
+    quint16 port() const;
+    QUrl httpUrl() const; // http://host:port
+    QUrl wsUrl() const;   // ws://host:port
+
+    const ServerConfig &config() const { return m_config; }
+    store::Store &store() { return *m_store; }
+    engine::DockerClient &docker() { return *m_docker; }
+    metrics::MetricsSampler &sampler() { return *m_sampler; }
+    ContainerLogsEndpoint &containerLogs() { return *m_containerLogs; }
+    // Counters for operators and tests (GET /api/server/stats).
+    QJsonObject stats() const;
+
+private:
+    std::optional<store::User> userFromCookie(const QByteArray &cookieHeader);
+    bool originAllowed(const QByteArray &origin, const QByteArray &host) const;
+    void onWebSocket(QWebSocket *socket);
+    void pingAll();
+
+    ServerConfig m_config;
+    std::unique_ptr<store::Store> m_store;
+    std::unique_ptr<engine::DockerClient> m_docker;
+    std::unique_ptr<metrics::MetricsSampler> m_sampler;
+    std::unique_ptr<RestRouter> m_router;
+    std::unique_ptr<http::HttpServer> m_http;
+    ContainerLogsEndpoint *m_containerLogs = nullptr;
+    MetricsEndpoint *m_metrics = nullptr;
+    QList<WebSocketEndpoint *> m_endpoints;
+    QSet<ClientConnection *> m_clients;
+    QTimer m_pingTimer;
+};
+
+} // namespace mist::server

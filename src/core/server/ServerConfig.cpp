@@ -1,0 +1,117 @@
+#include "ServerConfig.h"
+
+#include "protocol/Parsing.h"
+
+#include <QCommandLineParser>
+#include <QStandardPaths>
+#include <QUrl>
+
+namespace mist::server {
+
+void ServerConfig::addOptions(QCommandLineParser &parser) {
+    parser.addOption({QStringLiteral("listen"),
+                      QStringLiteral("Address and port to serve on (default 127.0.0.1:8080)."),
+                      QStringLiteral("HOST:PORT")});
+    parser.addOption(
+        {QStringLiteral("data-dir"),
+         QStringLiteral("Directory for the database (default %1).").arg(defaultDataDir()),
+         QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("docker-host"),
+                      QStringLiteral("Docker engine: unix:///path or tcp://host:port (default "
+                                     "$DOCKER_HOST, else unix:///var/run/docker.sock)."),
+                      QStringLiteral("URI")});
+    parser.addOption({QStringLiteral("tls-cert"),
+                      QStringLiteral("PEM certificate: serve https and wss."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("tls-key"), QStringLiteral("PEM private key for --tls-cert."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("allowed-origin"),
+                      QStringLiteral("Browser origin allowed to open WebSockets (repeatable)."),
+                      QStringLiteral("ORIGIN")});
+    parser.addOption({QStringLiteral("ping-interval"),
+                      QStringLiteral("Seconds between WebSocket pings (default 30)."),
+                      QStringLiteral("SECONDS")});
+}
+
+std::optional<ServerConfig> ServerConfig::fromParser(const QCommandLineParser &parser,
+                                                     QString *error) {
+    ServerConfig config;
+    if (parser.isSet(QStringLiteral("listen"))) {
+        const auto listen = parseListenAddress(parser.value(QStringLiteral("listen")), error);
+        if (!listen)
+            return std::nullopt;
+        config.listenAddress = listen->first;
+        config.port = listen->second;
+    }
+    config.dataDir = parser.isSet(QStringLiteral("data-dir"))
+                         ? parser.value(QStringLiteral("data-dir"))
+                         : defaultDataDir();
+    if (config.dataDir.isEmpty()) {
+        *error = QStringLiteral("--data-dir must not be empty");
+        return std::nullopt;
+    }
+    config.dockerHost = parser.value(QStringLiteral("docker-host"));
+    config.tlsCert = parser.value(QStringLiteral("tls-cert"));
+    config.tlsKey = parser.value(QStringLiteral("tls-key"));
+    if (config.tlsCert.isEmpty() != config.tlsKey.isEmpty()) {
+        *error = QStringLiteral("--tls-cert and --tls-key go together");
+        return std::nullopt;
+    }
+    for (const QString &origin : parser.values(QStringLiteral("allowed-origin"))) {
+        const QUrl url(origin, QUrl::StrictMode);
+        if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") ||
+            url.host().isEmpty() || !url.path().isEmpty()) {
+            *error = QStringLiteral("--allowed-origin wants an origin like https://example.com, "
+                                    "not '%1'")
+                         .arg(origin);
+            return std::nullopt;
+        }
+        config.allowedOrigins.append(url.toString(QUrl::FullyEncoded).toLower());
+    }
+    if (parser.isSet(QStringLiteral("ping-interval"))) {
+        bool ok = false;
+        const int seconds = parser.value(QStringLiteral("ping-interval")).toInt(&ok);
+        if (!ok || seconds < 1 || seconds > 3600) {
+            *error = QStringLiteral("--ping-interval wants whole seconds from 1 to 3600");
+            return std::nullopt;
+        }
+        config.pingIntervalSeconds = seconds;
+    }
+    return config;
+}
+
+std::optional<std::pair<QHostAddress, quint16>> parseListenAddress(const QString &text,
+                                                                   QString *error) {
+    const qsizetype colon = text.lastIndexOf(u':');
+    auto fail = [&] {
+        *error = QStringLiteral("--listen wants HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080), "
+                                "not '%1'")
+                     .arg(text);
+        return std::nullopt;
+    };
+    if (colon <= 0)
+        return fail();
+    QString host = text.left(colon);
+    const QString portText = text.mid(colon + 1);
+    bool ok = false;
+    const uint port = portText.toUInt(&ok);
+    if (!ok || port > 65535 || portText.isEmpty() || portText.front() == u'+')
+        return fail();
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    else if (host.contains(u':'))
+        return fail(); // a bare IPv6 address needs brackets
+    QHostAddress address;
+    if (host == u"localhost")
+        address = QHostAddress(QHostAddress::LocalHost);
+    else if (!address.setAddress(host))
+        return fail();
+    return std::make_pair(address, quint16(port));
+}
+
+QString defaultDataDir() {
+    const QString base = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    return base.isEmpty() ? QString() : base + QStringLiteral("/mist-monitor");
+}
+
+} // namespace mist::server

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+class QCommandLineParser;
+
+namespace mist::server {
+
+// Everything `mist-monitor --server` (and the embedded server) can be told.
+// Option names are an interface operators script against; see
+// ../shared/notes/decisions.md and docs/OPTIONS.md.
+struct ServerConfig {
+    QHostAddress listenAddress = QHostAddress(QHostAddress::LocalHost);
+    quint16 port = 8080;
+    QString dataDir;
+    QString dockerHost; // empty: $DOCKER_HOST, else the default socket
+    QString tlsCert;
+    QString tlsKey;
+    QStringList allowedOrigins;
+    int pingIntervalSeconds = 30;
+
+    static void addOptions(QCommandLineParser &parser);
+    static std::optional<ServerConfig> fromParser(const QCommandLineParser &parser, QString *error);
+};
+
+// "HOST:PORT", "[v6]:PORT" or "localhost:PORT"; port 0 picks a free one.
+std::optional<std::pair<QHostAddress, quint16>> parseListenAddress(const QString &text,
+                                                                   QString *error);
+
+// $XDG_DATA_HOME/mist-monitor (usually ~/.local/share/mist-monitor).
+QString defaultDataDir();
+
+} // namespace mist::server

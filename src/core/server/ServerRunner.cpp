@@ -1,0 +1,80 @@
+#include "ServerRunner.h"
+
+#include "MistServer.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QSocketNotifier>
+#include <QTextStream>
+
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace mist::server {
+
+namespace {
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int) {
+    // Only async-signal-safe work here: wake the event loop through the pipe.
+    const char c = 1;
+    [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &c, 1);
+}
+} // namespace
+
+int runHeadlessServer(const QStringList &arguments) {
+    QTextStream err(stderr);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Mist Monitor server (headless)"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption(
+        {QStringLiteral("server"), QStringLiteral("Run the server without a display.")});
+    ServerConfig::addOptions(parser);
+    if (!parser.parse(arguments)) {
+        err << "mist-monitor: " << parser.errorText() << "\n";
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help")))
+        parser.showHelp(0);
+    if (parser.isSet(QStringLiteral("version")))
+        parser.showVersion();
+    if (!parser.positionalArguments().isEmpty()) {
+        err << "mist-monitor: unexpected argument '" << parser.positionalArguments().first()
+            << "'\n";
+        return 2;
+    }
+    QString error;
+    const auto config = ServerConfig::fromParser(parser, &error);
+    if (!config) {
+        err << "mist-monitor: " << error << "\n";
+        return 2;
+    }
+
+    MistServer server(*config);
+    if (!server.start(&error)) {
+        err << "mist-monitor: " << error << "\n";
+        return 1;
+    }
+    err << "mist-monitor: serving on " << server.httpUrl().toString() << " (data in "
+        << config->dataDir << ")\n";
+    err.flush();
+
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) == 0) {
+        auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, qApp);
+        QObject::connect(notifier, &QSocketNotifier::activated, qApp, [] {
+            char c;
+            [[maybe_unused]] const auto n = ::read(g_signalPipe[0], &c, 1);
+            QCoreApplication::quit();
+        });
+        std::signal(SIGTERM, onSignal);
+        std::signal(SIGINT, onSignal);
+    }
+    const int rc = QCoreApplication::exec();
+    server.stop();
+    err << "mist-monitor: stopped\n";
+    return rc;
+}
+
+} // namespace mist::server

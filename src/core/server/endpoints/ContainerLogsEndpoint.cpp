@@ -1,0 +1,138 @@
+#include "ContainerLogsEndpoint.h"
+
+#include "engine/DockerClient.h"
+#include "protocol/Envelope.h"
+#include "protocol/Parsing.h"
+#include "server/ClientConnection.h"
+#include "server/ContainerLogHub.h"
+#include "store/Store.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPointer>
+#include <QUrlQuery>
+
+namespace mist::server {
+
+namespace {
+void refuse(ClientConnection *client, const QString &message,
+            QWebSocketProtocol::CloseCode code = QWebSocketProtocol::CloseCodePolicyViolated) {
+    client->send(protocol::errorMessage(message));
+    client->close(code, message);
+}
+
+void refuseForEngine(ClientConnection *client, const engine::DockerReply &reply) {
+    refuse(client,
+           reply.httpStatus == 0 ? QStringLiteral("Docker engine unavailable: %1").arg(reply.error)
+                                 : QStringLiteral("Docker engine error: %1").arg(reply.error),
+           QWebSocketProtocol::CloseCodeBadOperation);
+}
+} // namespace
+
+ContainerLogsEndpoint::ContainerLogsEndpoint(store::Store *store, engine::DockerClient *docker,
+                                             QObject *parent)
+    : WebSocketEndpoint(parent)
+    , m_store(store)
+    , m_docker(docker) {}
+
+ContainerLogsEndpoint::~ContainerLogsEndpoint() = default;
+
+quint64 ContainerLogsEndpoint::linesRelayed() const {
+    quint64 total = m_linesRelayedByFinishedHubs;
+    for (const ContainerLogHub *hub : m_hubs)
+        total += hub->linesRelayed();
+    return total;
+}
+
+void ContainerLogsEndpoint::accept(ClientConnection *client) {
+    ++m_clients;
+    connect(client, &ClientConnection::closed, this, [this] { --m_clients; });
+
+    const QUrlQuery query(client->socket()->requestUrl());
+    const auto text = protocol::singleQueryValue(query, QStringLiteral("appId"));
+    const auto appId = text ? protocol::parseId(*text) : std::nullopt;
+    if (!appId)
+        return refuse(client, QStringLiteral("Invalid appId"));
+    const auto app = m_store->app(*appId);
+    if (!app)
+        return refuse(client, QStringLiteral("Application not found"));
+    if (!m_store->canAccessApp(client->user(), *appId))
+        return refuse(client, QStringLiteral("Permission denied"));
+
+    const QString name =
+        app->containerName.isEmpty() ? QStringLiteral("app-%1").arg(*appId) : app->containerName;
+    QPointer<ClientConnection> guard(client);
+    m_docker->request("GET",
+                      QStringLiteral("/containers/%1/json")
+                          .arg(QString::fromLatin1(QUrl::toPercentEncoding(name))),
+                      client, [this, guard, name](const engine::DockerReply &reply) {
+                          if (guard && !guard->isClosing())
+                              onInspected(guard, name, reply);
+                      });
+}
+
+void ContainerLogsEndpoint::onInspected(ClientConnection *client, const QString &containerName,
+                                        const engine::DockerReply &reply) {
+    Q_UNUSED(containerName);
+    if (reply.httpStatus == 404)
+        return refuse(client, QStringLiteral("Container not found"),
+                      QWebSocketProtocol::CloseCodeNormal);
+    if (!reply.ok())
+        return refuseForEngine(client, reply);
+
+    const QJsonObject inspect = reply.json().object();
+    const QString id = inspect.value(QStringLiteral("Id")).toString();
+    const QString name = inspect.value(QStringLiteral("Name")).toString().remove(0, 1);
+    const QString state = inspect.value(QStringLiteral("State"))
+                              .toObject()
+                              .value(QStringLiteral("Status"))
+                              .toString();
+    const bool tty =
+        inspect.value(QStringLiteral("Config")).toObject().value(QStringLiteral("Tty")).toBool();
+
+    // The human status ("Up 2 hours") is what the engine's container list
+    // shows; ask it rather than re-deriving the engine's wording.
+    const QByteArray filters = QJsonDocument(QJsonObject{{QStringLiteral("id"), QJsonArray{id}}})
+                                   .toJson(QJsonDocument::Compact);
+    QPointer<ClientConnection> guard(client);
+    m_docker->request(
+        "GET",
+        QStringLiteral("/containers/json?all=1&filters=") +
+            QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(filters))),
+        client, [this, guard, id, name, state, tty](const engine::DockerReply &list) {
+            if (!guard || guard->isClosing())
+                return;
+            if (!list.ok())
+                return refuseForEngine(guard, list);
+            const QJsonArray rows = list.json().array();
+            const QJsonObject row = rows.isEmpty() ? QJsonObject() : rows.first().toObject();
+            const QString liveState = row.value(QStringLiteral("State")).toString(state);
+            guard->send(protocol::statusMessage(QJsonObject{
+                {QStringLiteral("container"), name},
+                {QStringLiteral("state"), liveState},
+                {QStringLiteral("status"), row.value(QStringLiteral("Status")).toString()},
+            }));
+            if (liveState != u"running")
+                return refuse(guard, QStringLiteral("Container not running"),
+                              QWebSocketProtocol::CloseCodeNormal);
+            hubFor(id, tty)->subscribe(guard);
+        });
+}
+
+ContainerLogHub *ContainerLogsEndpoint::hubFor(const QString &containerId, bool tty) {
+    if (ContainerLogHub *hub = m_hubs.value(containerId))
+        return hub;
+    auto *hub = new ContainerLogHub(m_docker, containerId, tty, this);
+    hub->setIdleGraceMs(m_hubIdleGraceMs);
+    m_hubs.insert(containerId, hub);
+    connect(hub, &ContainerLogHub::finished, this, [this](ContainerLogHub *done) {
+        if (m_hubs.value(done->containerId()) == done)
+            m_hubs.remove(done->containerId());
+        m_linesRelayedByFinishedHubs += done->linesRelayed();
+        done->deleteLater();
+    });
+    return hub;
+}
+
+} // namespace mist::server

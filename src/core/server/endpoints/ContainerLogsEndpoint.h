@@ -1,0 +1,50 @@
+#pragma once
+
+#include "WebSocketEndpoint.h"
+
+#include <QHash>
+
+namespace mist::engine {
+class DockerClient;
+struct DockerReply;
+} // namespace mist::engine
+namespace mist::store {
+class Store;
+}
+
+namespace mist::server {
+
+class ContainerLogHub;
+
+// /ws/container/logs?appId=N: validates the query and the user's access to
+// the app, looks the container up, sends `status`, and subscribes the client
+// to the container's shared ContainerLogHub.
+class ContainerLogsEndpoint : public WebSocketEndpoint {
+    Q_OBJECT
+public:
+    ContainerLogsEndpoint(store::Store *store, engine::DockerClient *docker,
+                          QObject *parent = nullptr);
+    ~ContainerLogsEndpoint() override;
+
+    QString path() const override { return QStringLiteral("/ws/container/logs"); }
+    void accept(ClientConnection *client) override;
+    int clientCount() const override { return m_clients; }
+
+    int hubCount() const { return int(m_hubs.size()); }
+    quint64 linesRelayed() const;
+    void setHubIdleGraceMs(int ms) { m_hubIdleGraceMs = ms; }
+
+private:
+    void onInspected(ClientConnection *client, const QString &containerName,
+                     const engine::DockerReply &reply);
+    ContainerLogHub *hubFor(const QString &containerId, bool tty);
+
+    store::Store *m_store;
+    engine::DockerClient *m_docker;
+    QHash<QString, ContainerLogHub *> m_hubs;
+    int m_clients = 0;
+    quint64 m_linesRelayedByFinishedHubs = 0;
+    int m_hubIdleGraceMs = 30000;
+};
+
+} // namespace mist::server

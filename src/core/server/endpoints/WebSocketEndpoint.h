@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+namespace mist::server {
+
+class ClientConnection;
+
+// One /ws/... route. The server has already checked path, Origin and session
+// before the upgrade; the endpoint validates its query and permissions and
+// then streams.
+class WebSocketEndpoint : public QObject {
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    virtual QString path() const = 0;
+    virtual void accept(ClientConnection *client) = 0;
+    virtual int clientCount() const = 0;
+};
+
+} // namespace mist::server

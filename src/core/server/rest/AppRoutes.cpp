@@ -1,0 +1,98 @@
+#include "Routes.h"
+
+#include "protocol/Parsing.h"
+
+#include <QJsonArray>
+
+namespace mist::server {
+
+namespace {
+bool isAdmin(const store::User &user) {
+    return user.role == store::Role::Owner || user.role == store::Role::Admin;
+}
+
+// Resolves {id} of /api/apps/{id}/...: answers 400/404/403 itself and returns
+// nullopt when the caller may not go on.
+std::optional<store::App> appFor(RestContext &ctx, store::Store &store) {
+    const auto id = protocol::parseId(ctx.captures.value(0));
+    if (!id) {
+        ctx.respond(http::HttpResponse::fail(400, QStringLiteral("Invalid appId")));
+        return std::nullopt;
+    }
+    const auto app = store.app(*id);
+    if (!app) {
+        ctx.respond(http::HttpResponse::fail(404, QStringLiteral("Application not found")));
+        return std::nullopt;
+    }
+    if (!store.canAccessApp(*ctx.user, *id)) {
+        ctx.respond(http::HttpResponse::fail(403, QStringLiteral("Permission denied")));
+        return std::nullopt;
+    }
+    return app;
+}
+} // namespace
+
+void registerAppRoutes(RestRouter &router, store::Store &store) {
+    router.add("GET", QStringLiteral("/api/apps"), RestRouter::Access::SignedIn,
+               [&store](RestContext &ctx) {
+                   QString error;
+                   QJsonArray apps;
+                   for (const store::App &app : store.appsVisibleTo(*ctx.user, &error))
+                       apps.append(app.toJson());
+                   if (!error.isEmpty()) {
+                       ctx.respond(http::HttpResponse::fail(500, error));
+                       return;
+                   }
+                   ctx.respond(http::HttpResponse::ok(apps));
+               });
+
+    router.add("POST", QStringLiteral("/api/apps"), RestRouter::Access::SignedIn,
+               [&store](RestContext &ctx) {
+                   if (!isAdmin(*ctx.user)) {
+                       ctx.respond(http::HttpResponse::fail(
+                           403, QStringLiteral("Only owners and admins may create apps")));
+                       return;
+                   }
+                   const auto body = ctx.jsonBody();
+                   if (!body)
+                       return;
+                   auto text = [&](const char *key) {
+                       return body->value(QLatin1String(key)).toString();
+                   };
+                   store::App app;
+                   app.name = text("name");
+                   app.projectName = text("project");
+                   app.containerName = text("container");
+                   app.gitUrl = text("git");
+                   app.gitBranch = text("branch");
+                   app.dockerfile = text("dockerfile");
+                   const QJsonValue port = body->value(QStringLiteral("port"));
+                   if (!port.isUndefined() && !port.isNull()) {
+                       const double p = port.toDouble(-1);
+                       if (!port.isDouble() || p < 0 || p > 65535 || p != int(p)) {
+                           ctx.respond(http::HttpResponse::fail(
+                               400, QStringLiteral("port must be a whole number from 0 to 65535")));
+                           return;
+                       }
+                       app.port = int(p);
+                   }
+                   QString error;
+                   const auto created = store.addApp(app, &error);
+                   if (!created) {
+                       const int status =
+                           error.contains(QStringLiteral("already exists")) ? 409 : 400;
+                       ctx.respond(http::HttpResponse::fail(status, error));
+                       return;
+                   }
+                   ctx.respond(http::HttpResponse::ok(created->toJson(),
+                                                      QStringLiteral("App created"), 201));
+               });
+
+    router.add("GET", QStringLiteral("/api/apps/([^/]+)"), RestRouter::Access::SignedIn,
+               [&store](RestContext &ctx) {
+                   if (const auto app = appFor(ctx, store))
+                       ctx.respond(http::HttpResponse::ok(app->toJson()));
+               });
+}
+
+} // namespace mist::server

@@ -1,0 +1,79 @@
+#include "Routes.h"
+
+#include "protocol/Parsing.h"
+
+namespace mist::server {
+
+QJsonObject userJson(const store::User &user) {
+    return QJsonObject{{QStringLiteral("id"), double(user.id)},
+                       {QStringLiteral("email"), user.email},
+                       {QStringLiteral("role"), store::roleName(user.role)}};
+}
+
+namespace {
+QByteArray sessionCookie(const QByteArray &token, qint64 maxAgeSeconds, bool secure) {
+    QByteArray cookie =
+        QByteArray(SessionCookieName) + '=' + token +
+        "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + QByteArray::number(maxAgeSeconds);
+    if (secure)
+        cookie += "; Secure";
+    return cookie;
+}
+} // namespace
+
+void registerAuthRoutes(RestRouter &router, store::Store &store, bool secureCookies) {
+    router.add(
+        "POST", QStringLiteral("/api/auth/login"), RestRouter::Access::Public,
+        [&store, secureCookies](RestContext &ctx) {
+            const auto body = ctx.jsonBody();
+            if (!body)
+                return;
+            const QJsonValue email = body->value(QStringLiteral("email"));
+            const QJsonValue password = body->value(QStringLiteral("password"));
+            if (!email.isString() || !password.isString()) {
+                ctx.respond(http::HttpResponse::fail(
+                    400, QStringLiteral("email and password are required")));
+                return;
+            }
+            // One answer for an unknown email and a wrong password, so
+            // the endpoint does not tell which accounts exist.
+            const auto user = store.authenticate(email.toString(), password.toString().toUtf8());
+            if (!user) {
+                ctx.respond(
+                    http::HttpResponse::fail(401, QStringLiteral("Invalid email or password")));
+                return;
+            }
+            QString error;
+            const QByteArray token = store.createSession(user->id, &error);
+            if (token.isEmpty()) {
+                ctx.respond(http::HttpResponse::fail(500, error));
+                return;
+            }
+            http::HttpResponse response =
+                http::HttpResponse::ok(QJsonObject{{QStringLiteral("user"), userJson(*user)}},
+                                       QStringLiteral("Signed in"));
+            response.setHeader(
+                "Set-Cookie",
+                sessionCookie(token, store::Store::DefaultAbsoluteTimeout, secureCookies));
+            ctx.respond(response);
+        });
+
+    router.add("POST", QStringLiteral("/api/auth/logout"), RestRouter::Access::SignedIn,
+               [&store, secureCookies](RestContext &ctx) {
+                   const QByteArray token =
+                       protocol::cookieValue(ctx.request.header("cookie"), SessionCookieName);
+                   store.revokeSession(token);
+                   http::HttpResponse response =
+                       http::HttpResponse::ok(QJsonValue::Null, QStringLiteral("Signed out"));
+                   response.setHeader("Set-Cookie", sessionCookie("", 0, secureCookies));
+                   ctx.respond(response);
+               });
+
+    router.add(
+        "GET", QStringLiteral("/api/auth/me"), RestRouter::Access::SignedIn, [](RestContext &ctx) {
+            ctx.respond(
+                http::HttpResponse::ok(QJsonObject{{QStringLiteral("user"), userJson(*ctx.user)}}));
+        });
+}
+
+} // namespace mist::server

@@ -1,0 +1,51 @@
+#include "RestRouter.h"
+
+#include <QJsonDocument>
+#include <QJsonParseError>
+
+namespace mist::server {
+
+std::optional<QJsonObject> RestContext::jsonBody() const {
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+        respond(
+            http::HttpResponse::fail(400, QStringLiteral("Request body must be a JSON object")));
+        return std::nullopt;
+    }
+    return doc.object();
+}
+
+void RestRouter::add(const QByteArray &method, const QString &pattern, Access access,
+                     Handler handler) {
+    m_routes.append({method, QRegularExpression(QRegularExpression::anchoredPattern(pattern)),
+                     access, std::move(handler)});
+}
+
+void RestRouter::dispatch(const http::HttpRequest &request,
+                          const http::HttpServer::Responder &respond) const {
+    const QString path = request.path();
+    bool pathKnown = false;
+    for (const Route &route : m_routes) {
+        const QRegularExpressionMatch match = route.pattern.match(path);
+        if (!match.hasMatch())
+            continue;
+        pathKnown = true;
+        if (route.method != request.method)
+            continue;
+        RestContext context{request, std::nullopt, match.capturedTexts().mid(1), respond};
+        if (route.access == Access::SignedIn) {
+            context.user = m_authenticate(request);
+            if (!context.user) {
+                respond(http::HttpResponse::fail(401, QStringLiteral("Not signed in")));
+                return;
+            }
+        }
+        route.handler(context);
+        return;
+    }
+    respond(pathKnown ? http::HttpResponse::fail(405, QStringLiteral("Method not allowed"))
+                      : http::HttpResponse::fail(404, QStringLiteral("Not found")));
+}
+
+} // namespace mist::server

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "http/HttpServer.h"
+#include "store/Store.h"
+
+#include <QRegularExpression>
+
+#include <functional>
+#include <optional>
+
+namespace mist::server {
+
+// What a REST handler gets: the request, the signed-in user (when the route
+// needs one), the path's captured ids, and the way to answer.
+struct RestContext {
+    const http::HttpRequest &request;
+    std::optional<store::User> user;
+    QStringList captures;
+    http::HttpServer::Responder respond;
+
+    // The body as a JSON object; answers 400 itself and returns nullopt when it is not one.
+    std::optional<QJsonObject> jsonBody() const;
+};
+
+class RestRouter {
+public:
+    enum class Access { Public, SignedIn };
+    using Handler = std::function<void(RestContext &)>;
+    using Authenticator = std::function<std::optional<store::User>(const http::HttpRequest &)>;
+
+    explicit RestRouter(Authenticator authenticate)
+        : m_authenticate(std::move(authenticate)) {}
+    // `pattern` is a full-path regular expression, e.g. R"(/api/apps/(\d+))".
+    void add(const QByteArray &method, const QString &pattern, Access access, Handler handler);
+    // 404 for an unknown path, 405 for a known path with another method, 401
+    // for a signed-in route without a valid session.
+    void dispatch(const http::HttpRequest &request,
+                  const http::HttpServer::Responder &respond) const;
+
+private:
+    struct Route {
+        QByteArray method;
+        QRegularExpression pattern;
+        Access access;
+        Handler handler;
+    };
+    QList<Route> m_routes;
+    Authenticator m_authenticate;
+};
+
+} // namespace mist::server

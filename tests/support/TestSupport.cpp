@@ -1,0 +1,210 @@
+#include "TestSupport.h"
+
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QNetworkCookieJar>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QProcess>
+#include <QTcpSocket>
+#include <QTest>
+#include <QTimer>
+
+namespace mist::test {
+
+bool dockerAvailable() {
+    return !qEnvironmentVariableIsEmpty("DOCKER_HOST");
+}
+
+QString docker(const QStringList &args, bool *ok, int timeoutMs) {
+    QProcess p;
+    p.start(QStringLiteral("docker"), args);
+    const bool finished = p.waitForFinished(timeoutMs);
+    const bool good = finished && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+    if (!good)
+        qWarning().noquote() << "docker" << args.join(u' ')
+                             << "failed:" << p.readAllStandardError();
+    if (ok)
+        *ok = good;
+    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+}
+
+QString runContainer(const QString &name, const QString &script, const QStringList &extra) {
+    removeContainer(name);
+    QStringList args{QStringLiteral("run"),
+                     QStringLiteral("-d"),
+                     QStringLiteral("--init"),
+                     QStringLiteral("--network"),
+                     QStringLiteral("none"),
+                     QStringLiteral("--name"),
+                     name};
+    args << extra << QStringLiteral("mist-test-base:latest") << QStringLiteral("sh")
+         << QStringLiteral("-c") << script;
+    return docker(args);
+}
+
+void removeContainer(const QString &name) {
+    QProcess p;
+    p.start(QStringLiteral("docker"), {QStringLiteral("rm"), QStringLiteral("-f"), name});
+    p.waitForFinished(30000);
+}
+
+QByteArray HttpResult::header(const QByteArray &name) const {
+    for (const auto &h : headers) {
+        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
+            return h.second;
+    }
+    return {};
+}
+
+namespace {
+// Tests pass the session explicitly; a jar that remembered the last login
+// would quietly send someone else's cookie.
+class ForgetfulCookieJar : public QNetworkCookieJar {
+public:
+    using QNetworkCookieJar::QNetworkCookieJar;
+    bool setCookiesFromUrl(const QList<QNetworkCookie> &, const QUrl &) override { return false; }
+};
+} // namespace
+
+ServerFixture::ServerFixture(server::ServerConfig config) {
+    m_nam.setCookieJar(new ForgetfulCookieJar(&m_nam));
+    config.listenAddress = QHostAddress(QHostAddress::LocalHost);
+    config.port = 0;
+    if (config.dataDir.isEmpty())
+        config.dataDir = m_dir.path() + QStringLiteral("/data");
+    m_server = std::make_unique<server::MistServer>(config);
+    m_ok = m_server->start(&m_error);
+    if (m_ok) {
+        // Tests would take minutes with interactive-strength hashing.
+        m_server->store().setPasswordHasher(auth::PasswordHasher::minimal());
+    }
+}
+
+ServerFixture::~ServerFixture() = default;
+
+store::User ServerFixture::addUser(const QString &email, store::Role role,
+                                   const QByteArray &password) {
+    QString error;
+    const auto user = store().addUser(email, role, password, &error);
+    if (!user)
+        qFatal("addUser failed: %s", qPrintable(error));
+    return *user;
+}
+
+QByteArray ServerFixture::login(const QString &email, const QByteArray &password) {
+    const QJsonObject body{{QStringLiteral("email"), email},
+                           {QStringLiteral("password"), QString::fromUtf8(password)}};
+    const HttpResult r = http("POST", QStringLiteral("/api/auth/login"),
+                              QJsonDocument(body).toJson(QJsonDocument::Compact));
+    const QByteArray setCookie = r.header("Set-Cookie");
+    const QByteArray prefix = "mist_token=";
+    if (r.status != 200 || !setCookie.startsWith(prefix))
+        return {};
+    return setCookie.mid(prefix.size(), setCookie.indexOf(';') - prefix.size());
+}
+
+HttpResult ServerFixture::http(const QByteArray &method, const QString &path,
+                               const QByteArray &body, const QByteArray &cookie,
+                               const QList<QPair<QByteArray, QByteArray>> &headers) {
+    QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(port()).arg(path)));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    if (!cookie.isEmpty())
+        request.setRawHeader("Cookie", "mist_token=" + cookie);
+    for (const auto &h : headers)
+        request.setRawHeader(h.first, h.second);
+    QNetworkReply *reply = m_nam.sendCustomRequest(request, method, body);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(15000, &loop, &QEventLoop::quit);
+    loop.exec();
+    HttpResult result;
+    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.body = reply->readAll();
+    result.headers = reply->rawHeaderPairs();
+    reply->deleteLater();
+    return result;
+}
+
+int ServerFixture::rawUpgradeStatus(const QString &pathAndQuery, const QByteArray &cookie,
+                                    const QByteArray &origin) {
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port());
+    if (!socket.waitForConnected(5000))
+        return -1;
+    QByteArray request = "GET " + pathAndQuery.toUtf8() +
+                         " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port()) +
+                         "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                         "Sec-WebSocket-Version: 13\r\n";
+    if (!cookie.isEmpty())
+        request += "Cookie: mist_token=" + cookie + "\r\n";
+    if (!origin.isEmpty())
+        request += "Origin: " + origin + "\r\n";
+    request += "\r\n";
+    socket.write(request);
+    QByteArray answer;
+    QElapsedTimer timer;
+    timer.start();
+    while (!answer.contains("\r\n") && timer.elapsed() < 10000) {
+        // Process events too: the server runs in this thread.
+        QTest::qWait(10);
+        answer += socket.readAll();
+    }
+    const QList<QByteArray> parts = answer.left(answer.indexOf("\r\n")).split(' ');
+    return parts.size() >= 2 ? parts[1].toInt() : -1;
+}
+
+WsRecorder::WsRecorder(QObject *parent)
+    : QObject(parent) {
+    connect(&m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
+        raw.append(text);
+        messages.append(QJsonDocument::fromJson(text.toUtf8()).object());
+    });
+    connect(&m_socket, &QWebSocket::connected, this, [this] { connected = true; });
+    connect(&m_socket, &QWebSocket::disconnected, this, [this] {
+        closed = true;
+        closeCode = m_socket.closeCode();
+        closeReason = m_socket.closeReason();
+    });
+}
+
+bool WsRecorder::open(quint16 port, const QString &pathAndQuery, const QByteArray &cookie,
+                      int timeoutMs) {
+    QNetworkRequest request(
+        QUrl(QStringLiteral("ws://127.0.0.1:%1%2").arg(port).arg(pathAndQuery)));
+    if (!cookie.isEmpty())
+        request.setRawHeader("Cookie", "mist_token=" + cookie);
+    m_socket.open(request);
+    return waitFor([this] { return connected || closed; }, timeoutMs) && connected;
+}
+
+bool WsRecorder::waitFor(const std::function<bool()> &predicate, int timeoutMs) {
+    QElapsedTimer timer;
+    timer.start();
+    while (!predicate()) {
+        if (timer.elapsed() > timeoutMs)
+            return false;
+        QTest::qWait(5);
+    }
+    return true;
+}
+
+bool WsRecorder::waitForMessages(int count, int timeoutMs) {
+    return waitFor([this, count] { return messages.size() >= count; }, timeoutMs);
+}
+
+bool WsRecorder::waitForClose(int timeoutMs) {
+    return waitFor([this] { return closed; }, timeoutMs);
+}
+
+QList<QJsonObject> WsRecorder::ofType(const QString &type) const {
+    QList<QJsonObject> out;
+    for (const QJsonObject &m : messages) {
+        if (m.value(QStringLiteral("type")).toString() == type)
+            out.append(m);
+    }
+    return out;
+}
+
+} // namespace mist::test

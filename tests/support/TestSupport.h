@@ -1,0 +1,104 @@
+#pragma once
+
+// Shared helpers for the integration tests: a real MistServer on loopback, a
+// real Docker engine (the private one the test command starts, found through
+// DOCKER_HOST), and real clients (QNetworkAccessManager, QWebSocket, raw TCP).
+
+#include "auth/PasswordHasher.h"
+#include "server/MistServer.h"
+#include "store/Store.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QStringList>
+#include <QTemporaryDir>
+#include <QWebSocket>
+
+#include <memory>
+
+namespace mist::test {
+
+// The engine the suite runs against. Fails the calling test when DOCKER_HOST
+// is not set: these tests are meant to run, never to be skipped silently.
+bool dockerAvailable();
+#define MIST_REQUIRE_DOCKER()                                                                      \
+    do {                                                                                           \
+        if (!mist::test::dockerAvailable())                                                        \
+            QFAIL("DOCKER_HOST is not set: run the suite through scripts/test.sh, which starts a " \
+                  "private engine");                                                               \
+    } while (0)
+
+// Runs the docker CLI synchronously; returns stdout (trimmed). *ok is false on failure.
+QString docker(const QStringList &args, bool *ok = nullptr, int timeoutMs = 60000);
+// `docker run -d --init --network none --name NAME mist-test-base sh -c SCRIPT`.
+QString runContainer(const QString &name, const QString &script, const QStringList &extra = {});
+void removeContainer(const QString &name);
+
+struct HttpResult {
+    int status = 0;
+    QByteArray body;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
+    QByteArray header(const QByteArray &name) const;
+};
+
+// A started server with its own data directory and an owner account.
+class ServerFixture {
+public:
+    explicit ServerFixture(server::ServerConfig config = {});
+    ~ServerFixture();
+    bool ok() const { return m_ok; }
+    QString error() const { return m_error; }
+    server::MistServer &server() { return *m_server; }
+    store::Store &store() { return m_server->store(); }
+    quint16 port() const { return m_server->port(); }
+    QString dataDir() const { return m_dir.path(); }
+
+    store::User addUser(const QString &email, store::Role role,
+                        const QByteArray &password = "correct horse battery");
+    // POST /api/auth/login; returns the mist_token cookie value (empty on failure).
+    QByteArray login(const QString &email, const QByteArray &password = "correct horse battery");
+
+    HttpResult http(const QByteArray &method, const QString &path, const QByteArray &body = {},
+                    const QByteArray &cookie = {},
+                    const QList<QPair<QByteArray, QByteArray>> &headers = {});
+    // Sends a WebSocket upgrade by hand and returns the HTTP status of the answer.
+    int rawUpgradeStatus(const QString &pathAndQuery, const QByteArray &cookie,
+                         const QByteArray &origin = {});
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<server::MistServer> m_server;
+    QNetworkAccessManager m_nam;
+    bool m_ok = false;
+    QString m_error;
+};
+
+// A WebSocket client that records everything it receives.
+class WsRecorder : public QObject {
+    Q_OBJECT
+public:
+    explicit WsRecorder(QObject *parent = nullptr);
+    // Opens ws://127.0.0.1:port + pathAndQuery with the session cookie; waits for connection.
+    bool open(quint16 port, const QString &pathAndQuery, const QByteArray &cookie,
+              int timeoutMs = 10000);
+    QWebSocket &socket() { return m_socket; }
+    QList<QJsonObject> messages;
+    QStringList raw;
+    bool connected = false; // the upgrade succeeded (even if closed since)
+    bool closed = false;
+    int closeCode = -1;
+    QString closeReason;
+
+    // Waits until `predicate` holds or timeout; returns predicate().
+    bool waitFor(const std::function<bool()> &predicate, int timeoutMs = 15000);
+    bool waitForMessages(int count, int timeoutMs = 15000);
+    bool waitForClose(int timeoutMs = 15000);
+    QList<QJsonObject> ofType(const QString &type) const;
+
+private:
+    QWebSocket m_socket;
+};
+
+} // namespace mist::test
