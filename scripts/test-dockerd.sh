@@ -2,12 +2,22 @@
 # Starts or stops the private Docker engine the test suite runs against.
 #   scripts/test-dockerd.sh start DIR   -> prints "export DOCKER_HOST=..." on stdout
 #   scripts/test-dockerd.sh stop DIR
+#   scripts/test-dockerd.sh kill DIR    -> SIGKILL, as a crash would (tests of engine faults)
 # The engine lives entirely under DIR (data, exec root, socket, pid file) so it
 # never touches a system engine, and it gets the offline base image
 # mist-test-base:latest (busybox) that the tests build FROM.
 set -euo pipefail
 cmd=${1:?start|stop}; W=${2:?work dir}
 S=$W/docker.sock
+
+# dockerd bind-mounts its data root (and overlay layers) under DIR; a crash
+# leaves them mounted, and the directory could then not be removed.
+unmount_all() {
+  local m
+  for m in $(awk '{print $2}' /proc/mounts | grep -- "^$W/" | sort -r || true); do
+    umount -l "$m" 2>/dev/null || true
+  done
+}
 case $cmd in
 start)
   mkdir -p "$W"
@@ -36,6 +46,14 @@ stop)
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
   fi
+  unmount_all
   ;;
-*) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
+kill)
+  # A crash: the daemon and its containerd and shims die at once.
+  [ -f "$W/dockerd.pid" ] && kill -9 "$(cat "$W/dockerd.pid")" 2>/dev/null || true
+  pkill -9 -f -- "$W/exec" 2>/dev/null || true
+  rm -f "$W/dockerd.pid" "$S"
+  unmount_all
+  ;;
+*) echo "usage: $0 start|stop|kill DIR" >&2; exit 2 ;;
 esac

@@ -171,10 +171,17 @@ WsRecorder::WsRecorder(QObject *parent)
 
 bool WsRecorder::open(quint16 port, const QString &pathAndQuery, const QByteArray &cookie,
                       int timeoutMs) {
-    QNetworkRequest request(
-        QUrl(QStringLiteral("ws://127.0.0.1:%1%2").arg(port).arg(pathAndQuery)));
+    return openUrl(QUrl(QStringLiteral("ws://127.0.0.1:%1%2").arg(port).arg(pathAndQuery)), cookie,
+                   nullptr, timeoutMs);
+}
+
+bool WsRecorder::openUrl(const QUrl &url, const QByteArray &cookie, const QSslConfiguration *ssl,
+                         int timeoutMs) {
+    QNetworkRequest request(url);
     if (!cookie.isEmpty())
         request.setRawHeader("Cookie", "mist_token=" + cookie);
+    if (ssl)
+        m_socket.setSslConfiguration(*ssl);
     m_socket.open(request);
     return waitFor([this] { return connected || closed; }, timeoutMs) && connected;
 }

@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QSslConfiguration>
 #include <QStringList>
 #include <QTemporaryDir>
 #include <QWebSocket>
@@ -25,7 +26,8 @@ bool dockerAvailable();
 #define MIST_REQUIRE_DOCKER()                                                                      \
     do {                                                                                           \
         if (!mist::test::dockerAvailable())                                                        \
-            QFAIL("DOCKER_HOST is not set: run the suite through scripts/test.sh, which starts a " \
+            QFAIL("DOCKER_HOST is not set: run the suite through scripts/setup.sh test, which "    \
+                  "starts a "                                                                      \
                   "private engine");                                                               \
     } while (0)
 
@@ -83,6 +85,9 @@ public:
     // Opens ws://127.0.0.1:port + pathAndQuery with the session cookie; waits for connection.
     bool open(quint16 port, const QString &pathAndQuery, const QByteArray &cookie,
               int timeoutMs = 10000);
+    // Any ws:// or wss:// URL; `ssl` for wss with a private CA.
+    bool openUrl(const QUrl &url, const QByteArray &cookie, const QSslConfiguration *ssl = nullptr,
+                 int timeoutMs = 10000);
     QWebSocket &socket() { return m_socket; }
     QList<QJsonObject> messages;
     QStringList raw;

@@ -1,6 +1,11 @@
 #include "HttpServer.h"
 
+#include <QFile>
 #include <QPointer>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QWebSocket>
@@ -28,8 +33,9 @@ ConnectionState *stateOf(QTcpSocket *socket) {
 
 HttpServer::HttpServer(QObject *parent)
     : QObject(parent)
+    , m_tcp(std::make_unique<QTcpServer>())
     , m_ws(QStringLiteral("mist-monitor"), QWebSocketServer::NonSecureMode) {
-    connect(&m_tcp, &QTcpServer::newConnection, this, &HttpServer::onNewConnection);
+    connect(m_tcp.get(), &QTcpServer::newConnection, this, &HttpServer::onNewConnection);
     connect(&m_ws, &QWebSocketServer::newConnection, this, [this] {
         while (QWebSocket *ws = m_ws.nextPendingConnection())
             Q_EMIT webSocketConnected(ws);
@@ -40,27 +46,83 @@ HttpServer::~HttpServer() {
     close();
 }
 
+bool HttpServer::enableTls(const QString &certFile, const QString &keyFile, QString *error) {
+    QFile certIn(certFile);
+    if (!certIn.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read TLS certificate %1: %2")
+                     .arg(certFile, certIn.errorString());
+        return false;
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certIn.readAll(), QSsl::Pem);
+    if (chain.isEmpty()) {
+        *error = QStringLiteral("no PEM certificate in %1").arg(certFile);
+        return false;
+    }
+    QFile keyIn(keyFile);
+    if (!keyIn.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read TLS key %1: %2").arg(keyFile, keyIn.errorString());
+        return false;
+    }
+    const QByteArray keyPem = keyIn.readAll();
+    QSslKey key;
+    for (QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec}) {
+        key = QSslKey(keyPem, algorithm, QSsl::Pem);
+        if (!key.isNull())
+            break;
+    }
+    if (key.isNull()) {
+        *error =
+            QStringLiteral("no usable PEM private key in %1 (RSA or EC, unencrypted)").arg(keyFile);
+        return false;
+    }
+    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+    config.setLocalCertificateChain(chain);
+    config.setPrivateKey(key);
+    // Clients prove who they are with the session cookie, not a certificate.
+    config.setPeerVerifyMode(QSslSocket::VerifyNone);
+    auto server = std::make_unique<QSslServer>();
+    server->setSslConfiguration(config);
+    server->setHandshakeTimeout(m_requestTimeoutMs);
+    // QSslServer announces sockets once their handshake is done, through
+    // pendingConnectionAvailable (newConnection fires before that, too early).
+    connect(server.get(), &QTcpServer::pendingConnectionAvailable, this,
+            &HttpServer::onNewConnection);
+    m_tcp = std::move(server);
+    m_tls = true;
+    return true;
+}
+
 bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *error) {
-    if (!m_tcp.listen(address, port)) {
+    if (!m_tcp->listen(address, port)) {
         if (error)
-            *error = m_tcp.errorString();
+            *error = m_tcp->errorString();
         return false;
     }
     return true;
 }
 
 void HttpServer::close() {
-    m_tcp.close();
+    m_tcp->close();
 }
 
 void HttpServer::onNewConnection() {
-    while (QTcpSocket *socket = m_tcp.nextPendingConnection()) {
+    while (QTcpSocket *socket = m_tcp->nextPendingConnection()) {
         auto *state = new ConnectionState(socket);
         socket->setProperty(StateProperty, QVariant::fromValue<QObject *>(state));
         connect(&state->timer, &QTimer::timeout, socket, [socket] { socket->abort(); });
         state->timer.start(m_requestTimeoutMs);
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         connect(socket, &QTcpSocket::readyRead, this, [this, socket] { processBuffered(socket); });
+        // A TLS socket arrives after its handshake, and the request may have
+        // come with it, before readyRead was connected.
+        QPointer<QTcpSocket> guard(socket);
+        QMetaObject::invokeMethod(
+            this,
+            [this, guard] {
+                if (guard && guard->bytesAvailable() > 0)
+                    processBuffered(guard);
+            },
+            Qt::QueuedConnection);
     }
 }
 

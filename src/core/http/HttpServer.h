@@ -9,6 +9,7 @@
 #include <QWebSocketServer>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 class QTcpSocket;
@@ -39,9 +40,13 @@ public:
     // Time a client may take to send a complete request (slowloris guard).
     void setRequestTimeoutMs(int ms) { m_requestTimeoutMs = ms; }
 
+    // Serve https and wss: loads a PEM certificate (chain) and key. Call before listen().
+    bool enableTls(const QString &certFile, const QString &keyFile, QString *error);
+    bool tlsEnabled() const { return m_tls; }
+
     bool listen(const QHostAddress &address, quint16 port, QString *error);
-    quint16 serverPort() const { return m_tcp.serverPort(); }
-    QHostAddress serverAddress() const { return m_tcp.serverAddress(); }
+    quint16 serverPort() const { return m_tcp->serverPort(); }
+    QHostAddress serverAddress() const { return m_tcp->serverAddress(); }
     void close();
 
     quint64 requestsServed() const { return m_requestsServed; }
@@ -55,8 +60,9 @@ private:
     void processBuffered(QTcpSocket *socket);
     void answer(QTcpSocket *socket, const HttpResponse &response, bool keepAlive);
 
-    QTcpServer m_tcp;
+    std::unique_ptr<QTcpServer> m_tcp;
     QWebSocketServer m_ws;
+    bool m_tls = false;
     RestHandler m_rest;
     UpgradeGate m_gate;
     HttpParseLimits m_limits;

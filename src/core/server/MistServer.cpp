@@ -85,6 +85,8 @@ bool MistServer::start(QString *error) {
             return std::nullopt;
         });
     connect(m_http.get(), &http::HttpServer::webSocketConnected, this, &MistServer::onWebSocket);
+    if (tls && !m_http->enableTls(m_config.tlsCert, m_config.tlsKey, error))
+        return false;
     if (!m_http->listen(m_config.listenAddress, m_config.port, error)) {
         *error = QStringLiteral("cannot listen on %1:%2: %3")
                      .arg(m_config.listenAddress.toString())

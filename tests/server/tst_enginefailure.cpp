@@ -1,0 +1,117 @@
+// The engine goes away mid-stream and comes back: log clients get an `error`,
+// the server stays up, metrics go on with "docker": null and recover.
+// This test runs its own private engine (it kills it), never the shared one.
+#include "TestSupport.h"
+
+#include <QProcess>
+#include <QTest>
+
+using namespace mist;
+using namespace mist::test;
+
+class TestEngineFailure : public QObject {
+    Q_OBJECT
+    QTemporaryDir engineDir{QStringLiteral("/tmp/mist-engine-fault.XXXXXX")};
+    QString script;
+    QString dockerHost;
+    std::unique_ptr<ServerFixture> f;
+    QByteArray cookie;
+
+    bool engine(const QString &command) {
+        QProcess p;
+        p.start(script, {command, engineDir.path()});
+        if (!p.waitForFinished(120000) || p.exitCode() != 0) {
+            qWarning().noquote() << p.readAllStandardError();
+            return false;
+        }
+        const QString out = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+        if (command == u"start")
+            dockerHost = out.section(u'=', 1);
+        return true;
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        script = qEnvironmentVariable("MIST_TEST_ENGINE_SCRIPT");
+        if (script.isEmpty())
+            QFAIL(
+                "MIST_TEST_ENGINE_SCRIPT is not set: run the suite through scripts/setup.sh test");
+        QVERIFY(engine(QStringLiteral("start")));
+        QVERIFY(dockerHost.startsWith(QStringLiteral("unix://")));
+        // Everything in this process (docker CLI calls too) uses the private engine.
+        qputenv("DOCKER_HOST", dockerHost.toUtf8());
+        server::ServerConfig config;
+        config.dockerHost = dockerHost;
+        f = std::make_unique<ServerFixture>(config);
+        QVERIFY2(f->ok(), qPrintable(f->error()));
+        f->addUser(QStringLiteral("owner@example.com"), store::Role::Owner);
+        cookie = f->login(QStringLiteral("owner@example.com"));
+        QVERIFY(!cookie.isEmpty());
+    }
+
+    void cleanupTestCase() {
+        f.reset();
+        engine(QStringLiteral("stop"));
+    }
+
+    void engineKilledMidStreamThenBack() {
+        // Finite, so the container's processes end by themselves after the crash.
+        const QString name = QStringLiteral("mist-fault-ticker");
+        QVERIFY(!runContainer(
+                     name, QStringLiteral("for i in $(seq 1 100); do echo tick$i; sleep 0.1; done"))
+                     .isEmpty());
+        store::App app;
+        app.name = QStringLiteral("ticker");
+        app.containerName = name;
+        QString error;
+        const auto created = f->store().addApp(app, &error);
+        QVERIFY2(created, qPrintable(error));
+
+        WsRecorder logs, metrics;
+        QVERIFY(logs.open(f->port(), QStringLiteral("/ws/container/logs?appId=%1").arg(created->id),
+                          cookie));
+        QVERIFY(metrics.open(f->port(), QStringLiteral("/ws/metrics"), cookie));
+        QVERIFY(logs.waitForMessages(5));
+        QVERIFY(metrics.waitFor([&] {
+            return !metrics.messages.isEmpty() && metrics.messages.last()["docker"].isObject();
+        }));
+
+        QVERIFY(engine(QStringLiteral("kill")));
+
+        QVERIFY(logs.waitForClose(20000));
+        const QJsonObject last = logs.messages.last();
+        QCOMPARE(last["type"].toString(), QStringLiteral("error"));
+        QVERIFY2(last["data"].toObject()["message"].toString().startsWith(
+                     QStringLiteral("Docker engine unavailable")),
+                 qPrintable(last["data"].toObject()["message"].toString()));
+        QCOMPARE(logs.closeCode, 1011);
+        for (const QJsonObject &m : logs.messages.mid(1, logs.messages.size() - 2))
+            QCOMPARE(m["type"].toString(), QStringLiteral("log"));
+
+        // Metrics go on, with docker: null, and the server answers REST.
+        QVERIFY(metrics.waitFor([&] { return metrics.messages.last()["docker"].isNull(); }, 10000));
+        const int before = metrics.messages.size();
+        QVERIFY(metrics.waitForMessages(before + 2, 5000));
+        QVERIFY(!metrics.closed);
+        QCOMPARE(f->http("GET", QStringLiteral("/api/health")).status, 200);
+
+        // A new viewer while the engine is down gets a clear error, not a hang.
+        WsRecorder down;
+        QVERIFY(down.open(f->port(), QStringLiteral("/ws/container/logs?appId=%1").arg(created->id),
+                          cookie));
+        QVERIFY(down.waitForClose(20000));
+        QCOMPARE(down.messages.size(), 1);
+        QVERIFY(down.messages[0]["data"].toObject()["message"].toString().startsWith(
+            QStringLiteral("Docker engine unavailable")));
+        QCOMPARE(down.closeCode, 1011);
+
+        // The engine comes back: metrics recover by themselves.
+        QVERIFY(engine(QStringLiteral("start")));
+        QVERIFY(
+            metrics.waitFor([&] { return metrics.messages.last()["docker"].isObject(); }, 15000));
+        QVERIFY(!metrics.closed);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEngineFailure)
+#include "tst_enginefailure.moc"
