@@ -2,6 +2,7 @@
 // any application object, so `--server`, `--help` and the operator subcommands
 // never touch Widgets or need a display.
 #include "OperatorCommands.h"
+#include "StreamCommands.h"
 #include "server/ServerConfig.h"
 #include "server/ServerRunner.h"
 
@@ -49,6 +50,16 @@ int main(int argc, char *argv[]) {
         }
         return mist::cli::runOperatorCommand(args.mid(1), out, err, in,
                                              mist::server::defaultDataDir());
+    }
+    if (mist::cli::isStreamCommand(args.value(1))) {
+        QCoreApplication app(argc, argv);
+        nameApplication();
+        QTextStream out(stdout);
+        QTextStream err(stderr);
+        QFile in;
+        in.open(stdin, QIODevice::ReadOnly);
+        return mist::cli::runStreamCommand(args.mid(1), out, err, in,
+                                           mist::server::defaultDataDir());
     }
     if (wantsHeadless(args)) {
         QCoreApplication app(argc, argv);

@@ -1,7 +1,10 @@
 #include "TestSupport.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
+#include <QFileInfo>
 #include <QNetworkCookieJar>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -47,6 +50,56 @@ void removeContainer(const QString &name) {
     QProcess p;
     p.start(QStringLiteral("docker"), {QStringLiteral("rm"), QStringLiteral("-f"), name});
     p.waitForFinished(30000);
+}
+
+GitRepo::GitRepo() {
+    git({QStringLiteral("init"), QStringLiteral("-q"), QStringLiteral("-b"),
+         QStringLiteral("main")});
+}
+
+QString GitRepo::git(const QStringList &args, bool *ok) {
+    QProcess p;
+    p.setWorkingDirectory(m_dir.path());
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("GIT_AUTHOR_NAME"), QStringLiteral("Test Author"));
+    env.insert(QStringLiteral("GIT_AUTHOR_EMAIL"), QStringLiteral("author@example.com"));
+    env.insert(QStringLiteral("GIT_COMMITTER_NAME"), QStringLiteral("Test Author"));
+    env.insert(QStringLiteral("GIT_COMMITTER_EMAIL"), QStringLiteral("author@example.com"));
+    env.insert(QStringLiteral("GIT_CONFIG_NOSYSTEM"), QStringLiteral("1"));
+    env.insert(QStringLiteral("HOME"), m_dir.path()); // no global config from the machine
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral("git"), args);
+    const bool good = p.waitForFinished(60000) && p.exitCode() == 0;
+    if (!good)
+        qWarning().noquote() << "git" << args.join(u' ') << "failed:" << p.readAllStandardError();
+    if (ok)
+        *ok = good;
+    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+}
+
+QString GitRepo::commit(const QMap<QString, QByteArray> &files, const QString &message,
+                        const QString &branch) {
+    const QString current =
+        git({QStringLiteral("symbolic-ref"), QStringLiteral("--short"), QStringLiteral("HEAD")});
+    if (current != branch) {
+        bool exists = false;
+        git({QStringLiteral("rev-parse"), QStringLiteral("--verify"), QStringLiteral("-q"), branch},
+            &exists);
+        git(exists ? QStringList{QStringLiteral("checkout"), QStringLiteral("-q"), branch}
+                   : QStringList{QStringLiteral("checkout"), QStringLiteral("-q"),
+                                 QStringLiteral("-b"), branch});
+    }
+    for (auto it = files.cbegin(); it != files.cend(); ++it) {
+        const QString file = m_dir.filePath(it.key());
+        QDir().mkpath(QFileInfo(file).path());
+        QFile f(file);
+        f.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        f.write(it.value());
+    }
+    git({QStringLiteral("add"), QStringLiteral("-A")});
+    git({QStringLiteral("commit"), QStringLiteral("-q"), QStringLiteral("--allow-empty"),
+         QStringLiteral("-m"), message});
+    return git({QStringLiteral("rev-parse"), QStringLiteral("HEAD")});
 }
 
 QByteArray HttpResult::header(const QByteArray &name) const {

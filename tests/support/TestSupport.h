@@ -10,6 +10,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QNetworkAccessManager>
 #include <QSslConfiguration>
 #include <QStringList>
@@ -36,6 +37,20 @@ QString docker(const QStringList &args, bool *ok = nullptr, int timeoutMs = 6000
 // `docker run -d --init --network none --name NAME mist-test-base sh -c SCRIPT`.
 QString runContainer(const QString &name, const QString &script, const QStringList &extra = {});
 void removeContainer(const QString &name);
+
+// A real git repository in a temporary directory, for deployments.
+class GitRepo {
+public:
+    GitRepo();
+    QString path() const { return m_dir.path(); }
+    // Writes the files (path -> content) and commits them on `branch`.
+    QString commit(const QMap<QString, QByteArray> &files, const QString &message,
+                   const QString &branch = QStringLiteral("main"));
+    QString git(const QStringList &args, bool *ok = nullptr);
+
+private:
+    QTemporaryDir m_dir;
+};
 
 struct HttpResult {
     int status = 0;

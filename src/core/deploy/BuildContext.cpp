@@ -21,16 +21,19 @@ namespace mist::deploy {
 
 namespace {
 
-constexpr int MaxDepth = 256;                   // one open descriptor per level while walking
+constexpr int MaxDepth = 256;                    // one open descriptor per level while walking
 constexpr qint64 MaxDockerignoreBytes = 1 << 20; // far above any real one
 constexpr qsizetype ReadChunk = 256 * 1024;
 
-QString errnoText(int err) { return QString::fromLocal8Bit(std::strerror(err)); }
+QString errnoText(int err) {
+    return QString::fromLocal8Bit(std::strerror(err));
+}
 
 // A file descriptor closed when it goes out of scope.
 class Fd {
 public:
-    explicit Fd(int fd = -1) : m_fd(fd) {}
+    explicit Fd(int fd = -1)
+        : m_fd(fd) {}
     ~Fd() {
         if (m_fd >= 0)
             ::close(m_fd);
@@ -192,27 +195,30 @@ private:
     bool m_hasExceptions = false;
 };
 
-// Where libarchive's output goes: memory, refusing to grow past the limit.
+// Where libarchive's output goes: memory, up to the limit. Past it, output is dropped and
+// tooBig set, but the callback still reports success: a failing write callback puts the
+// archive in its fatal state, and libarchive 3.6 then never frees its output buffer.
 struct Sink {
     QByteArray data;
     qint64 maxBytes = 0;
     bool tooBig = false;
 };
 
-la_ssize_t writeToSink(struct archive *a, void *client, const void *buffer, size_t length) {
+la_ssize_t writeToSink(struct archive *, void *client, const void *buffer, size_t length) {
     auto *sink = static_cast<Sink *>(client);
-    if (sink->data.size() + qint64(length) > sink->maxBytes) {
+    if (!sink->tooBig && sink->data.size() + qint64(length) > sink->maxBytes) {
         sink->tooBig = true;
-        archive_set_error(a, EFBIG, "build context too large");
-        return -1;
+        sink->data.clear();
     }
-    sink->data.append(static_cast<const char *>(buffer), qsizetype(length));
+    if (!sink->tooBig)
+        sink->data.append(static_cast<const char *>(buffer), qsizetype(length));
     return la_ssize_t(length);
 }
 
 class Packer {
 public:
-    explicit Packer(const BuildContextLimits &limits) : m_limits(limits) {
+    explicit Packer(const BuildContextLimits &limits)
+        : m_limits(limits) {
         m_sink.maxBytes = limits.maxBytes;
         m_entry = archive_entry_new();
         m_buffer.resize(ReadChunk);
@@ -241,18 +247,15 @@ private:
         return false;
     }
     bool failIo(const QByteArray &rel, int err) {
-        return fail(QStringLiteral("cannot read %1: %2").arg(QFile::decodeName(rel), errnoText(err)));
+        return fail(
+            QStringLiteral("cannot read %1: %2").arg(QFile::decodeName(rel), errnoText(err)));
     }
-    // A libarchive call failed: the sink's refusal, or libarchive's own message.
     bool failArchive() {
-        if (m_sink.tooBig)
-            return failTooBig();
         return fail(QStringLiteral("cannot write the build context archive: %1")
                         .arg(QString::fromLocal8Bit(archive_error_string(m_archive))));
     }
     bool failTooBig() {
-        return fail(
-            QStringLiteral("build context is larger than %1 bytes").arg(m_limits.maxBytes));
+        return fail(QStringLiteral("build context is larger than %1 bytes").arg(m_limits.maxBytes));
     }
 
     bool pack(const QString &root) {
@@ -275,12 +278,9 @@ private:
         m_archive = archive_write_new();
         if (!m_archive)
             return fail(QStringLiteral("cannot create the build context archive"));
-        // pax-restricted: ustar headers unless a name or size needs an extended header.
-        // hdrcharset=BINARY stores names as the bytes the file system has, whatever the
-        // process locale (Linux names are bytes; the engine's Go tar reader takes them as is).
+        // pax-restricted: ustar headers unless a name or size needs an extended header. No
+        // padding of the last block to 10 KiB: the engine reads to the end-of-archive marker.
         if (archive_write_set_format_pax_restricted(m_archive) != ARCHIVE_OK ||
-            archive_write_set_format_option(m_archive, "pax", "hdrcharset", "BINARY") !=
-                ARCHIVE_OK ||
             archive_write_set_bytes_in_last_block(m_archive, 1) != ARCHIVE_OK ||
             archive_write_open2(m_archive, &m_sink, nullptr, writeToSink, nullptr, nullptr) !=
                 ARCHIVE_OK)
@@ -290,7 +290,7 @@ private:
             return false;
         if (archive_write_close(m_archive) != ARCHIVE_OK)
             return failArchive();
-        return true;
+        return !m_sink.tooBig || failTooBig();
     }
 
     bool loadDockerignore(int rootFd) {
@@ -307,8 +307,8 @@ private:
         if (!S_ISREG(st.st_mode))
             return fail(QStringLiteral("cannot read .dockerignore: not a regular file"));
         if (st.st_size > MaxDockerignoreBytes)
-            return fail(QStringLiteral(".dockerignore is larger than %1 bytes")
-                            .arg(MaxDockerignoreBytes));
+            return fail(
+                QStringLiteral(".dockerignore is larger than %1 bytes").arg(MaxDockerignoreBytes));
         QByteArray content;
         for (;;) {
             char buf[16384];
@@ -407,8 +407,8 @@ private:
         return true;
     }
 
-    bool readLink(int dirFd, const QByteArray &name, const QByteArray &rel,
-                  const struct stat &st, QByteArray *target) {
+    bool readLink(int dirFd, const QByteArray &name, const QByteArray &rel, const struct stat &st,
+                  QByteArray *target) {
         // st_size is the target's length, but it may change; grow until the text fits.
         qsizetype size = std::max<qsizetype>(qsizetype(st.st_size) + 1, 256);
         for (;;) {
@@ -458,6 +458,8 @@ private:
                                 .arg(QFile::decodeName(rel)));
             if (archive_write_data(m_archive, m_buffer.constData(), size_t(n)) != n)
                 return failArchive();
+            if (m_sink.tooBig)
+                return failTooBig();
             remaining -= n;
         }
         return true;
@@ -478,9 +480,14 @@ private:
         archive_entry_set_gid(m_entry, 0);
         if (linkTarget)
             archive_entry_copy_symlink(m_entry, linkTarget);
-        if (archive_write_header(m_archive, m_entry) != ARCHIVE_OK)
+        // Names are given as the file system's bytes. A name that is not ASCII and cannot be
+        // converted from the process locale to UTF-8 (any non-ASCII name in the C locale, or
+        // bytes that are not UTF-8) gets ARCHIVE_WARN: libarchive then stores it as is, marked
+        // "hdrcharset=BINARY", which is what we want (the engine's Go tar reader takes pax
+        // names as bytes). Anything worse is a failure.
+        if (archive_write_header(m_archive, m_entry) < ARCHIVE_WARN)
             return failArchive();
-        return true;
+        return !m_sink.tooBig || failTooBig();
     }
 
     const BuildContextLimits m_limits;

@@ -15,6 +15,8 @@
 //   neither to read a file nor to enter a directory, so nothing outside root is ever read.
 //   Every file and directory is opened relative to its parent directory with O_NOFOLLOW, so a
 //   link swapped in while packing is refused instead of followed.
+// - Names are stored as the file system's bytes (a non-ASCII one in a pax "path" record, labelled
+//   hdrcharset=BINARY when the process locale cannot call it UTF-8); the engine takes them as is.
 // - Hard links are stored as separate files. Sockets, FIFOs and device nodes are skipped (they
 //   are not build inputs, and opening a FIFO would block).
 //

@@ -2,6 +2,7 @@
 
 #include <QRegularExpression>
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 
@@ -152,11 +153,13 @@ QString cleanMessage(QByteArray raw) {
 }
 
 bool isScalarChar(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           c == '-' || c == '+' || c == '.';
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
+           c == '+' || c == '.';
 }
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isDigit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 // JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
 bool isJsonNumber(QByteArrayView s) {
@@ -630,8 +633,8 @@ void BuildOutputParser::codeUnit(char16_t unit) {
     char buf[4];
     if (m_highSurrogate) {
         if (unit >= 0xdc00 && unit <= 0xdfff) {
-            const char32_t cp = 0x10000 + ((char32_t(m_highSurrogate) - 0xd800) << 10) +
-                                (char32_t(unit) - 0xdc00);
+            const char32_t cp =
+                0x10000 + ((char32_t(m_highSurrogate) - 0xd800) << 10) + (char32_t(unit) - 0xdc00);
             m_highSurrogate = 0;
             stringBytes(buf, encodeUtf8(cp, buf));
             return;

@@ -4,7 +4,8 @@
 // builder): a sequence of JSON objects, separated by "\r\n", "\n" or nothing, such as
 //   {"stream":"Step 1/3 : FROM base"}  {"stream":"\n"}  {"stream":"hello\npart"}
 //   {"aux":{"ID":"sha256:..."}}  {"stream":"Successfully built 0bbbee7f97a4\n"}
-//   {"errorDetail":{"code":1,"message":"..."},"error":"The command ... returned a non-zero code: 1"}
+//   {"errorDetail":{"code":1,"message":"..."},"error":"The command ... returned a non-zero code:
+//   1"}
 // and, when the engine refuses the request before building (HTTP 400, e.g. a Dockerfile syntax
 // error), its error body {"message":"dockerfile parse error line 2: ..."}. Feed the body whatever
 // the HTTP status. Pure: no I/O, no event loop.
@@ -52,7 +53,7 @@ namespace mist::deploy {
 struct BuildEvent {
     enum class Kind { Log, Error };
     Kind kind = Kind::Log;
-    QString line;                 // one output line (without trailing newline); for Error, the error message
+    QString line; // one output line (without trailing newline); for Error, the error message
     int step = 0, totalSteps = 0; // set when this line is "Step n/N : ..."
 };
 
@@ -93,7 +94,15 @@ private:
         Id,
         Progress
     };
-    enum class Expect : quint8 { TopValue, KeyOrClose, Key, Colon, ValueOrClose, Value, CommaOrClose };
+    enum class Expect : quint8 {
+        TopValue,
+        KeyOrClose,
+        Key,
+        Colon,
+        ValueOrClose,
+        Value,
+        CommaOrClose
+    };
 
     // The fields of the current top-level object that matter, capped.
     struct ObjectFields {
@@ -131,13 +140,13 @@ private:
     QVarLengthArray<char, MaxDepth> m_stack; // '{' or '[' per open container
     bool m_inString = false;
     Target m_target = Target::None;
-    int m_escape = 0;   // 0: none, 1: after '\', 2: reading the 4 hex digits of \u
+    int m_escape = 0; // 0: none, 1: after '\', 2: reading the 4 hex digits of \u
     int m_hexDigits = 0;
     char16_t m_hex = 0;
     char16_t m_highSurrogate = 0; // a \uD800-\uDBFF waiting for its low half
     bool m_inScalar = false;
-    QByteArray m_scalar;          // number / true / false / null being read (capped)
-    bool m_scalarIsCode = false;  // the scalar is errorDetail.code
+    QByteArray m_scalar;                    // number / true / false / null being read (capped)
+    bool m_scalarIsCode = false;            // the scalar is errorDetail.code
     QByteArray m_keyBuffer, m_key1, m_key2; // key being read; keys at depth 1 and 2 (capped)
     bool m_skipToNewline = false;
     bool m_reportedMalformed = false;

@@ -67,9 +67,11 @@ void MetricsSampler::start(int intervalMs) {
     // Prime the CPU delta so the very first sample already means something.
     if (auto ticks = parseProcStatCpu(readProcFile("/proc/stat")))
         m_cpu.update(*ticks);
-    refreshDockerInfo();
     m_timer.start(intervalMs);
-    sampleNow();
+    // The first sample waits for the engine's first answer (or its failure),
+    // so it does not claim "docker": null for an engine that is fine; the
+    // timer takes it regardless if the engine is slow.
+    refreshDockerInfo();
 }
 
 void MetricsSampler::stop() {
@@ -82,9 +84,12 @@ void MetricsSampler::refreshDockerInfo() {
     m_dockerRequestInFlight = true;
     m_docker->request("GET", QStringLiteral("/info"), this, [this](const engine::DockerReply &r) {
         m_dockerRequestInFlight = false;
+        const bool first = m_samples == 0;
         const QJsonObject info = r.json().object();
         if (!r.ok() || info.isEmpty()) {
             m_docker_info.reset();
+            if (first)
+                sampleNow();
             return;
         }
         m_docker_info = QJsonObject{
@@ -93,6 +98,8 @@ void MetricsSampler::refreshDockerInfo() {
             {QStringLiteral("containers_total"), info.value(QStringLiteral("Containers")).toInt()},
             {QStringLiteral("images"), info.value(QStringLiteral("Images")).toInt()},
         };
+        if (first)
+            sampleNow();
     });
 }
 

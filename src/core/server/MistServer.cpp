@@ -1,7 +1,9 @@
 #include "MistServer.h"
 
 #include "ClientConnection.h"
+#include "deploy/DeploymentManager.h"
 #include "endpoints/ContainerLogsEndpoint.h"
+#include "endpoints/DeploymentLogsEndpoint.h"
 #include "endpoints/MetricsEndpoint.h"
 #include "engine/DockerClient.h"
 #include "engine/DockerHost.h"
@@ -12,7 +14,10 @@
 #include "rest/Routes.h"
 #include "store/Store.h"
 
+#include <QCoreApplication>
 #include <QDir>
+#include <QJsonDocument>
+#include <QSaveFile>
 #include <QUrl>
 #include <QWebSocket>
 
@@ -31,6 +36,7 @@ MistServer::~MistServer() {
     // before the engine client goes.
     qDeleteAll(m_endpoints);
     m_endpoints.clear();
+    m_deployments.reset();
     qDeleteAll(QSet<ClientConnection *>(m_clients));
 }
 
@@ -46,9 +52,16 @@ bool MistServer::start(QString *error) {
     m_docker = std::make_unique<engine::DockerClient>(*host);
     m_sampler = std::make_unique<metrics::MetricsSampler>(m_docker.get(), m_config.dataDir);
 
+    deploy::DeployConfig deployConfig;
+    deployConfig.workers = m_config.deployWorkers;
+    deployConfig.network = m_config.deployNetwork;
+    deployConfig.workDir = QDir(m_config.dataDir).filePath(QStringLiteral("work"));
+    m_deployments = std::make_unique<deploy::DeploymentManager>(*m_store, *m_docker, deployConfig);
+
     m_containerLogs = new ContainerLogsEndpoint(m_store.get(), m_docker.get());
     m_metrics = new MetricsEndpoint(m_sampler.get());
-    m_endpoints = {m_containerLogs, m_metrics};
+    m_endpoints = {m_containerLogs, m_metrics,
+                   new DeploymentLogsEndpoint(m_store.get(), m_deployments.get())};
 
     m_router = std::make_unique<RestRouter>([this](const http::HttpRequest &request) {
         return userFromCookie(request.header("cookie"));
@@ -57,6 +70,7 @@ bool MistServer::start(QString *error) {
     registerServerRoutes(*m_router, [this] { return stats(); });
     registerAuthRoutes(*m_router, *m_store, tls);
     registerAppRoutes(*m_router, *m_store);
+    registerDeploymentRoutes(*m_router, *m_store, *m_deployments);
 
     m_http = std::make_unique<http::HttpServer>();
     m_http->setRestHandler(
@@ -95,11 +109,29 @@ bool MistServer::start(QString *error) {
         return false;
     }
     m_sampler->start(1000);
+    m_deployments->start();
+    writeServerFile();
     m_pingTimer.start(m_config.pingIntervalSeconds * 1000);
     return true;
 }
 
+// <data-dir>/server.json tells operator commands on this host (mist-monitor
+// deploy, logs, ...) where the server that owns this data directory listens.
+void MistServer::writeServerFile() {
+    QSaveFile file(QDir(m_config.dataDir).filePath(QStringLiteral("server.json")));
+    if (!file.open(QIODevice::WriteOnly))
+        return;
+    file.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+    file.write(
+        QJsonDocument(QJsonObject{{QStringLiteral("url"), httpUrl().toString()},
+                                  {QStringLiteral("pid"), QCoreApplication::applicationPid()}})
+            .toJson(QJsonDocument::Compact));
+    file.commit();
+}
+
 void MistServer::stop() {
+    if (m_http && m_http->serverPort() != 0)
+        QFile::remove(QDir(m_config.dataDir).filePath(QStringLiteral("server.json")));
     m_pingTimer.stop();
     if (m_http)
         m_http->close();

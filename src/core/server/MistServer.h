@@ -12,6 +12,9 @@
 
 class QWebSocket;
 
+namespace mist::deploy {
+class DeploymentManager;
+}
 namespace mist::engine {
 class DockerClient;
 }
@@ -57,6 +60,7 @@ public:
     engine::DockerClient &docker() { return *m_docker; }
     metrics::MetricsSampler &sampler() { return *m_sampler; }
     ContainerLogsEndpoint &containerLogs() { return *m_containerLogs; }
+    deploy::DeploymentManager &deployments() { return *m_deployments; }
     // Counters for operators and tests (GET /api/server/stats).
     QJsonObject stats() const;
 
@@ -65,11 +69,13 @@ private:
     bool originAllowed(const QByteArray &origin, const QByteArray &host) const;
     void onWebSocket(QWebSocket *socket);
     void pingAll();
+    void writeServerFile();
 
     ServerConfig m_config;
     std::unique_ptr<store::Store> m_store;
     std::unique_ptr<engine::DockerClient> m_docker;
     std::unique_ptr<metrics::MetricsSampler> m_sampler;
+    std::unique_ptr<deploy::DeploymentManager> m_deployments;
     std::unique_ptr<RestRouter> m_router;
     std::unique_ptr<http::HttpServer> m_http;
     ContainerLogsEndpoint *m_containerLogs = nullptr;

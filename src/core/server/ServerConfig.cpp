@@ -31,6 +31,14 @@ void ServerConfig::addOptions(QCommandLineParser &parser) {
     parser.addOption({QStringLiteral("ping-interval"),
                       QStringLiteral("Seconds between WebSocket pings (default 30)."),
                       QStringLiteral("SECONDS")});
+    parser.addOption({QStringLiteral("deploy-network"),
+                      QStringLiteral("Docker network for deployed app containers (default: the "
+                                     "engine's default network)."),
+                      QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("deploy-workers"),
+                      QStringLiteral("Deployments of different apps that may run at once "
+                                     "(default 2)."),
+                      QStringLiteral("N")});
 }
 
 std::optional<ServerConfig> ServerConfig::fromParser(const QCommandLineParser &parser,
@@ -76,6 +84,16 @@ std::optional<ServerConfig> ServerConfig::fromParser(const QCommandLineParser &p
             return std::nullopt;
         }
         config.pingIntervalSeconds = seconds;
+    }
+    config.deployNetwork = parser.value(QStringLiteral("deploy-network"));
+    if (parser.isSet(QStringLiteral("deploy-workers"))) {
+        bool ok = false;
+        const int workers = parser.value(QStringLiteral("deploy-workers")).toInt(&ok);
+        if (!ok || workers < 1 || workers > 64) {
+            *error = QStringLiteral("--deploy-workers wants a whole number from 1 to 64");
+            return std::nullopt;
+        }
+        config.deployWorkers = workers;
     }
     return config;
 }

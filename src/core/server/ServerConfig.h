@@ -22,6 +22,8 @@ struct ServerConfig {
     QString tlsKey;
     QStringList allowedOrigins;
     int pingIntervalSeconds = 30;
+    QString deployNetwork; // network of deployed app containers; empty: the engine's default
+    int deployWorkers = 2; // deployments of different apps that may run at once
 
     static void addOptions(QCommandLineParser &parser);
     static std::optional<ServerConfig> fromParser(const QCommandLineParser &parser, QString *error);

@@ -6,6 +6,10 @@
 
 #include <functional>
 
+namespace mist::deploy {
+class DeploymentManager;
+}
+
 namespace mist::server {
 
 constexpr auto SessionCookieName = "mist_token";
@@ -17,6 +21,10 @@ QJsonObject userJson(const store::User &user);
 void registerAuthRoutes(RestRouter &router, store::Store &store, bool secureCookies);
 // GET/POST /api/apps, GET /api/apps/{id}.
 void registerAppRoutes(RestRouter &router, store::Store &store);
+// POST /api/deployments, GET /api/deployments/{id}[/logs], POST .../cancel,
+// GET /api/apps/{id}/deployments.
+void registerDeploymentRoutes(RestRouter &router, store::Store &store,
+                              deploy::DeploymentManager &manager);
 // GET /api/health (public), GET /api/server/stats (owner/admin).
 void registerServerRoutes(RestRouter &router, std::function<QJsonObject()> stats);
 

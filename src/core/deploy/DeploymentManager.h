@@ -1,0 +1,75 @@
+#pragma once
+
+#include "store/DeploymentStore.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+#include <optional>
+
+namespace mist::engine {
+class DockerClient;
+}
+namespace mist::store {
+class Store;
+struct App;
+} // namespace mist::store
+
+namespace mist::deploy {
+
+class DeploymentRunner;
+
+struct DeployConfig {
+    int workers = 2;             // deployments of different apps that may run at once
+    QString workDir;             // clones live under here while they build
+    QString network;             // network for app containers; empty: the engine's default
+    int startupCheckMs = 1500;   // a new container must still run this long after start
+    int stopTimeoutSeconds = 10; // grace for the old container's stop
+};
+
+// Queues deployments, runs them (one per app at a time, at most `workers` at
+// once), and is the only writer of deployment state: every change is saved
+// in the database *before* it is announced, so a watcher never sees
+// anything a restart could take back.
+class DeploymentManager : public QObject {
+    Q_OBJECT
+public:
+    DeploymentManager(store::Store &store, engine::DockerClient &docker, DeployConfig config,
+                      QObject *parent = nullptr);
+    ~DeploymentManager() override;
+
+    // Marks what a previous run left unfinished as failed and schedules the
+    // pending deployments nobody had claimed.
+    void start();
+
+    std::optional<store::Deployment> enqueue(const store::App &app, qint64 userId, QString *error);
+    // Pending: fails at once; running: stops the pipeline, rolls back, fails.
+    bool cancel(qint64 deploymentId, QString *error);
+
+    store::DeploymentStore &deployments() { return m_deployments; }
+    int runningCount() const { return int(m_running.size()); }
+    const DeployConfig &config() const { return m_config; }
+
+    // Used by runners: persist, then announce.
+    bool update(const store::Deployment &deployment);
+    void appendLog(qint64 deploymentId, const QStringList &lines);
+
+Q_SIGNALS:
+    void statusChanged(const mist::store::Deployment &deployment);
+    void logAppended(qint64 deploymentId, qint64 firstSeq, const QStringList &lines);
+
+private:
+    void schedule();
+    void onRunnerFinished(DeploymentRunner *runner);
+
+    store::Store &m_store;
+    engine::DockerClient &m_docker;
+    DeployConfig m_config;
+    store::DeploymentStore m_deployments;
+    QHash<qint64, DeploymentRunner *> m_running; // by app id
+    bool m_scheduleQueued = false;
+};
+
+} // namespace mist::deploy

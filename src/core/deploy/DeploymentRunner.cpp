@@ -1,0 +1,395 @@
+#include "DeploymentRunner.h"
+
+#include "BuildContext.h"
+#include "BuildOutputParser.h"
+#include "DeploymentManager.h"
+#include "GitCheckout.h"
+#include "engine/DockerClient.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QUrl>
+
+namespace mist::deploy {
+
+namespace {
+// Progress of the flow in decisions.md.
+constexpr int ProgressCloning = 25;
+constexpr int ProgressBuildStart = 30;
+constexpr int ProgressBuildEnd = 75;
+constexpr int ProgressStopping = 80;
+constexpr int ProgressStarting = 85;
+constexpr int ProgressStarted = 90;
+
+QString enc(const QString &s) {
+    return QString::fromLatin1(QUrl::toPercentEncoding(s));
+}
+
+QString engineFailure(const QString &what, const engine::DockerReply &reply) {
+    return reply.httpStatus == 0
+               ? QStringLiteral("Docker engine unavailable while %1: %2").arg(what, reply.error)
+               : QStringLiteral("Docker engine error while %1: %2").arg(what, reply.error);
+}
+} // namespace
+
+DeploymentRunner::DeploymentRunner(DeploymentManager &manager, engine::DockerClient &docker,
+                                   const DeployConfig &config, store::Deployment deployment,
+                                   store::App app, QObject *parent)
+    : QObject(parent)
+    , m_manager(manager)
+    , m_docker(docker)
+    , m_config(config)
+    , m_d(std::move(deployment))
+    , m_app(std::move(app))
+    , m_containerName(QStringLiteral("app-%1").arg(m_app.id))
+    , m_imageTag(QStringLiteral("mist-app-%1:%2").arg(m_app.id).arg(m_d.id))
+    , m_workDir(QDir(config.workDir).filePath(QStringLiteral("deploy-%1").arg(m_d.id))) {}
+
+DeploymentRunner::~DeploymentRunner() {
+    if (m_git)
+        delete m_git;
+    if (m_build)
+        m_build->abort();
+    QDir(m_workDir).removeRecursively();
+}
+
+void DeploymentRunner::start() {
+    m_d.startedAt = QDateTime::currentDateTimeUtc();
+    clone();
+}
+
+void DeploymentRunner::cancel() {
+    if (!alive())
+        return;
+    m_cancelled = true;
+    if (m_git)
+        m_git->cancel(); // reports back through finished(false, "cancelled")
+    else if (m_build) {
+        m_build->abort();
+        m_build->deleteLater();
+        m_build = nullptr;
+        fail(QStringLiteral("cancelled"));
+    }
+    // Between engine calls: the next step sees m_cancelled and stops.
+}
+
+void DeploymentRunner::setState(const QString &status, const QString &stage, int progress,
+                                const QString &message) {
+    m_d.status = status;
+    m_d.stage = stage;
+    m_d.progress = std::max(m_d.progress, progress); // never goes back
+    m_d.message = message;
+    m_manager.update(m_d);
+}
+
+void DeploymentRunner::log(const QString &line) {
+    m_manager.appendLog(m_d.id, {line});
+}
+
+void DeploymentRunner::clone() {
+    setState(QStringLiteral("building"), QStringLiteral("cloning_repo"), ProgressCloning,
+             QStringLiteral("Cloning repository..."));
+    log(QStringLiteral("Cloning %1 (branch %2)").arg(m_app.gitUrl, m_app.gitBranch));
+    QDir(m_workDir).removeRecursively();
+    if (!QDir().mkpath(m_workDir))
+        return fail(QStringLiteral("Cannot create work directory %1").arg(m_workDir));
+    m_git = new GitCheckout(this);
+    connect(m_git, &GitCheckout::progress, this, [this](const QString &line) {
+        // git redraws its counters hundreds of times; keep only the final
+        // "..., done." of each and every other message.
+        static const QRegularExpression counter(QStringLiteral(R"(\d+% \(\d+/\d+\))"));
+        if (!counter.match(line).hasMatch() || line.endsWith(QStringLiteral("done.")))
+            log(line);
+    });
+    connect(m_git, &GitCheckout::finished, this, [this](bool ok, const QString &error) {
+        const CommitInfo commit = m_git->commit();
+        m_git->deleteLater();
+        m_git = nullptr;
+        if (!alive())
+            return;
+        if (!ok)
+            return fail(m_cancelled ? QStringLiteral("cancelled") : error);
+        m_d.commitHash = commit.hash;
+        m_d.commitMessage = commit.message;
+        m_d.commitAuthor = commit.author;
+        log(QStringLiteral("Commit %1: %2 (%3)")
+                .arg(commit.hash.left(12), commit.message, commit.author));
+        build();
+    });
+    m_git->start(m_app.gitUrl, m_app.gitBranch, QDir(m_workDir).filePath(QStringLiteral("src")));
+}
+
+void DeploymentRunner::build() {
+    if (m_cancelled)
+        return fail(QStringLiteral("cancelled"));
+    setState(QStringLiteral("building"), QStringLiteral("building_image"), ProgressBuildStart,
+             QStringLiteral("Building Docker image..."));
+    const QString source = QDir(m_workDir).filePath(QStringLiteral("src"));
+    if (!QFileInfo(QDir(source).filePath(m_app.dockerfile)).isFile())
+        return fail(QStringLiteral("Dockerfile not found: %1").arg(m_app.dockerfile));
+    QString error;
+    const std::optional<QByteArray> context = packBuildContext(source, &error);
+    if (!context)
+        return fail(QStringLiteral("Cannot pack the build context: %1").arg(error));
+    log(QStringLiteral("Sending build context to the Docker engine (%1 KiB)")
+            .arg((context->size() + 1023) / 1024));
+
+    const QJsonObject labels{{QStringLiteral("mist.app.id"), QString::number(m_app.id)},
+                             {QStringLiteral("mist.deployment.id"), QString::number(m_d.id)}};
+    const QString path =
+        QStringLiteral("/build?t=%1&dockerfile=%2&rm=1&forcerm=1&labels=%3")
+            .arg(enc(m_imageTag), enc(m_app.dockerfile),
+                 enc(QString::fromUtf8(QJsonDocument(labels).toJson(QJsonDocument::Compact))));
+    m_parser = std::make_unique<BuildOutputParser>();
+    m_build = m_docker.stream("POST", path, *context, "application/x-tar");
+    m_build->setParent(this);
+    connect(m_build, &engine::DockerStream::data, this, &DeploymentRunner::onBuildData);
+    connect(m_build, &engine::DockerStream::finished, this, &DeploymentRunner::onBuildFinished);
+}
+
+void DeploymentRunner::onBuildData(const QByteArray &bytes) {
+    QList<BuildEvent> events;
+    m_parser->feed(bytes, events);
+    QStringList lines;
+    int progress = m_d.progress;
+    for (const BuildEvent &e : std::as_const(events)) {
+        lines << e.line;
+        if (e.totalSteps > 0) {
+            // Rises with the build's steps: step n of N has started.
+            const int p = ProgressBuildStart +
+                          (ProgressBuildEnd - ProgressBuildStart) * (e.step - 1) / e.totalSteps;
+            progress = std::max(progress, std::min(p, ProgressBuildEnd));
+        }
+    }
+    if (!lines.isEmpty())
+        m_manager.appendLog(m_d.id, lines);
+    if (progress != m_d.progress)
+        setState(m_d.status, m_d.stage, progress, m_d.message);
+}
+
+void DeploymentRunner::onBuildFinished(const engine::DockerReply &reply) {
+    if (m_build)
+        m_build->deleteLater();
+    m_build = nullptr;
+    if (!alive())
+        return;
+    QList<BuildEvent> events;
+    m_parser->finish(events);
+    QStringList lines;
+    for (const BuildEvent &e : std::as_const(events))
+        lines << e.line;
+    if (!lines.isEmpty())
+        m_manager.appendLog(m_d.id, lines);
+    if (!reply.ok())
+        return fail(reply.httpStatus == 0
+                        ? engineFailure(QStringLiteral("building"), reply)
+                        : QStringLiteral("Docker build failed: %1").arg(reply.error));
+    if (m_parser->failed())
+        return fail(buildFailureMessage(*m_parser));
+    if (m_parser->imageId().isEmpty())
+        return fail(QStringLiteral("Docker build failed: the engine reported no image"));
+    m_d.imageId = m_parser->imageId();
+    setState(QStringLiteral("building"), QStringLiteral("building_image"), ProgressBuildEnd,
+             QStringLiteral("Image built"));
+    stopOld();
+}
+
+void DeploymentRunner::stopOld() {
+    if (m_cancelled)
+        return fail(QStringLiteral("cancelled"));
+    setState(QStringLiteral("deploying"), QStringLiteral("stopping_old"), ProgressStopping,
+             QStringLiteral("Stopping previous container..."));
+    m_docker.request(
+        "GET", QStringLiteral("/containers/%1/json").arg(m_containerName), this,
+        [this](const engine::DockerReply &inspect) {
+            if (!alive())
+                return;
+            if (inspect.httpStatus == 404) {
+                log(QStringLiteral("No previous container"));
+                return startNew();
+            }
+            if (!inspect.ok())
+                return fail(
+                    engineFailure(QStringLiteral("looking for the previous container"), inspect));
+            // Set the old container aside (renamed, stopped) rather than
+            // removing it: if the new one does not come up, it comes back.
+            const QString aside = QStringLiteral("%1-previous-%2").arg(m_containerName).arg(m_d.id);
+            m_docker.request(
+                "POST",
+                QStringLiteral("/containers/%1/rename?name=%2").arg(m_containerName, enc(aside)),
+                this, [this, aside](const engine::DockerReply &renamed) {
+                    if (!alive())
+                        return;
+                    if (!renamed.ok())
+                        return fail(engineFailure(QStringLiteral("renaming the previous container"),
+                                                  renamed));
+                    m_previousName = aside;
+                    log(QStringLiteral("Stopping previous container"));
+                    m_docker.request(
+                        "POST",
+                        QStringLiteral("/containers/%1/stop?t=%2")
+                            .arg(aside)
+                            .arg(m_config.stopTimeoutSeconds),
+                        this, [this](const engine::DockerReply &stopped) {
+                            if (!alive())
+                                return;
+                            // 304: it was not running; fine.
+                            if (!stopped.ok() && stopped.httpStatus != 304)
+                                return fail(engineFailure(
+                                    QStringLiteral("stopping the previous container"), stopped));
+                            startNew();
+                        });
+                });
+        });
+}
+
+void DeploymentRunner::startNew() {
+    if (m_cancelled)
+        return fail(QStringLiteral("cancelled"));
+    setState(QStringLiteral("deploying"), QStringLiteral("starting_new"), ProgressStarting,
+             QStringLiteral("Starting new container..."));
+    createContainer();
+}
+
+void DeploymentRunner::createContainer() {
+    QJsonObject hostConfig{
+        {QStringLiteral("Init"), true},
+        {QStringLiteral("RestartPolicy"),
+         QJsonObject{{QStringLiteral("Name"), QStringLiteral("unless-stopped")}}},
+    };
+    QJsonObject body{
+        {QStringLiteral("Image"), m_d.imageId},
+        {QStringLiteral("Labels"),
+         QJsonObject{{QStringLiteral("mist.app.id"), QString::number(m_app.id)},
+                     {QStringLiteral("mist.deployment.id"), QString::number(m_d.id)},
+                     {QStringLiteral("mist.managed"), QStringLiteral("true")}}},
+    };
+    if (!m_config.network.isEmpty())
+        hostConfig.insert(QStringLiteral("NetworkMode"), m_config.network);
+    if (m_app.port > 0) {
+        const QString port = QStringLiteral("%1/tcp").arg(m_app.port);
+        body.insert(QStringLiteral("ExposedPorts"), QJsonObject{{port, QJsonObject()}});
+        // Published on a free host port (docker ps shows which); not possible
+        // without a network.
+        if (m_config.network != u"none")
+            hostConfig.insert(QStringLiteral("PortBindings"),
+                              QJsonObject{{port, QJsonArray{QJsonObject{
+                                                     {QStringLiteral("HostPort"), QString()}}}}});
+    }
+    body.insert(QStringLiteral("HostConfig"), hostConfig);
+    log(QStringLiteral("Creating container %1").arg(m_containerName));
+    m_docker.request(
+        "POST", QStringLiteral("/containers/create?name=%1").arg(m_containerName), this,
+        [this](const engine::DockerReply &created) {
+            if (!alive())
+                return;
+            if (!created.ok())
+                return fail(engineFailure(QStringLiteral("creating the container"), created));
+            m_newContainerId = created.json().object().value(QStringLiteral("Id")).toString();
+            m_docker.request(
+                "POST", QStringLiteral("/containers/%1/start").arg(m_newContainerId), this,
+                [this](const engine::DockerReply &started) {
+                    if (!alive())
+                        return;
+                    if (!started.ok())
+                        return fail(
+                            QStringLiteral("Container failed to start: %1").arg(started.error));
+                    setState(QStringLiteral("deploying"), QStringLiteral("starting_new"),
+                             ProgressStarted, QStringLiteral("Container started, checking..."));
+                    QTimer::singleShot(m_config.startupCheckMs, this,
+                                       [this] { checkStarted(m_newContainerId); });
+                },
+                {});
+        },
+        QJsonDocument(body).toJson(QJsonDocument::Compact));
+}
+
+void DeploymentRunner::checkStarted(const QString &containerId) {
+    if (m_cancelled)
+        return fail(QStringLiteral("cancelled"));
+    m_docker.request(
+        "GET", QStringLiteral("/containers/%1/json").arg(containerId), this,
+        [this](const engine::DockerReply &inspect) {
+            if (!alive())
+                return;
+            if (!inspect.ok())
+                return fail(engineFailure(QStringLiteral("checking the new container"), inspect));
+            const QJsonObject state =
+                inspect.json().object().value(QStringLiteral("State")).toObject();
+            const bool running = state.value(QStringLiteral("Running")).toBool() &&
+                                 state.value(QStringLiteral("RestartCount")).toInt() == 0 &&
+                                 !state.value(QStringLiteral("Restarting")).toBool();
+            if (!running)
+                return fail(QStringLiteral("Container exited immediately (exit code %1)")
+                                .arg(state.value(QStringLiteral("ExitCode")).toInt()));
+            complete();
+        });
+}
+
+void DeploymentRunner::complete() {
+    auto finish = [this] {
+        log(QStringLiteral("Deployment complete: %1 runs %2").arg(m_containerName, m_imageTag));
+        m_d.finishedAt = QDateTime::currentDateTimeUtc();
+        setState(QStringLiteral("success"), QStringLiteral("completed"), 100,
+                 QStringLiteral("Deployment complete"));
+        done();
+    };
+    if (m_previousName.isEmpty())
+        return finish();
+    log(QStringLiteral("Removing previous container"));
+    m_docker.request("DELETE", QStringLiteral("/containers/%1?force=1").arg(m_previousName), this,
+                     [this, finish](const engine::DockerReply &removed) {
+                         if (!removed.ok() && removed.httpStatus != 404)
+                             log(QStringLiteral("Warning: could not remove %1: %2")
+                                     .arg(m_previousName, removed.error));
+                         finish();
+                     });
+}
+
+void DeploymentRunner::fail(const QString &errorMessage) {
+    if (!alive())
+        return;
+    log(QStringLiteral("Error: %1").arg(errorMessage));
+    rollback([this, errorMessage] {
+        m_d.status = QStringLiteral("failed");
+        m_d.errorMessage = errorMessage;
+        m_d.message = errorMessage == u"cancelled" ? QStringLiteral("Deployment cancelled")
+                                                   : QStringLiteral("Deployment failed");
+        m_d.finishedAt = QDateTime::currentDateTimeUtc();
+        m_manager.update(m_d); // stage and progress stay where it failed
+        done();
+    });
+}
+
+void DeploymentRunner::rollback(std::function<void()> then) {
+    m_done = true; // no further step runs; only the rollback below
+    auto restoreOld = [this, then] {
+        if (m_previousName.isEmpty())
+            return then();
+        log(QStringLiteral("Restoring previous container"));
+        m_docker.request("POST",
+                         QStringLiteral("/containers/%1/rename?name=%2")
+                             .arg(m_previousName, enc(m_containerName)),
+                         this, [this, then](const engine::DockerReply &) {
+                             m_docker.request(
+                                 "POST",
+                                 QStringLiteral("/containers/%1/start").arg(m_containerName), this,
+                                 [then](const engine::DockerReply &) { then(); });
+                         });
+    };
+    if (m_newContainerId.isEmpty())
+        return restoreOld();
+    m_docker.request("DELETE", QStringLiteral("/containers/%1?force=1").arg(m_newContainerId), this,
+                     [restoreOld](const engine::DockerReply &) { restoreOld(); });
+}
+
+void DeploymentRunner::done() {
+    m_done = true;
+    QDir(m_workDir).removeRecursively();
+    Q_EMIT finished(this);
+}
+
+} // namespace mist::deploy

@@ -1,0 +1,121 @@
+#include "DeploymentLogsEndpoint.h"
+
+#include "deploy/DeploymentManager.h"
+#include "protocol/Envelope.h"
+#include "protocol/Parsing.h"
+#include "server/ClientConnection.h"
+#include "store/Store.h"
+
+#include <QUrlQuery>
+
+namespace mist::server {
+
+namespace {
+void refuse(ClientConnection *client, const QString &message) {
+    client->send(protocol::errorMessage(message));
+    client->close(QWebSocketProtocol::CloseCodePolicyViolated, message);
+}
+} // namespace
+
+QString deploymentLogMessage(const QString &line, qint64 index) {
+    return protocol::envelope(u"log", QJsonObject{{QStringLiteral("line"), line},
+                                                  {QStringLiteral("index"), double(index)}});
+}
+
+DeploymentLogsEndpoint::DeploymentLogsEndpoint(store::Store *store,
+                                               deploy::DeploymentManager *manager, QObject *parent)
+    : WebSocketEndpoint(parent)
+    , m_store(store)
+    , m_manager(manager) {
+    connect(m_manager, &deploy::DeploymentManager::statusChanged, this,
+            &DeploymentLogsEndpoint::onStatus);
+    connect(m_manager, &deploy::DeploymentManager::logAppended, this,
+            &DeploymentLogsEndpoint::onLog);
+}
+
+void DeploymentLogsEndpoint::accept(ClientConnection *client) {
+    ++m_clients;
+    connect(client, &ClientConnection::closed, this, [this] { --m_clients; });
+
+    const QUrlQuery query(client->socket()->requestUrl());
+    const auto text = protocol::singleQueryValue(query, QStringLiteral("deploymentId"));
+    const auto id = text ? protocol::parseId(*text) : std::nullopt;
+    if (!id)
+        return refuse(client, QStringLiteral("Invalid deploymentId"));
+    qint64 after = 0;
+    if (query.hasQueryItem(QStringLiteral("after"))) {
+        const auto afterText = protocol::singleQueryValue(query, QStringLiteral("after"));
+        if (afterText && *afterText == u"0")
+            after = 0;
+        else if (const auto parsed = afterText ? protocol::parseId(*afterText) : std::nullopt)
+            after = *parsed;
+        else
+            return refuse(client, QStringLiteral("Invalid after"));
+    }
+    const auto deployment = m_manager->deployments().get(*id);
+    if (!deployment)
+        return refuse(client, QStringLiteral("Deployment not found"));
+    if (!m_store->canAccessApp(client->user(), deployment->appId))
+        return refuse(client, QStringLiteral("Permission denied"));
+
+    client->send(protocol::statusMessage(deployment->statusData()));
+    for (const store::DeploymentLogLine &l : m_manager->deployments().logs(*id, after))
+        client->send(deploymentLogMessage(l.line, l.seq));
+    if (deployment->isTerminal())
+        return sendTerminal(client, *deployment);
+    // Still running: from now on, the manager's announcements.
+    auto &watchers = m_watchers[*id];
+    watchers.append(client);
+    connect(client, &ClientConnection::closed, this, [this, id = *id](ClientConnection *c) {
+        auto it = m_watchers.find(id);
+        if (it == m_watchers.end())
+            return;
+        it->removeIf([c](const QPointer<ClientConnection> &w) { return !w || w.data() == c; });
+        if (it->isEmpty())
+            m_watchers.erase(it);
+    });
+}
+
+void DeploymentLogsEndpoint::onStatus(const store::Deployment &deployment) {
+    const auto it = m_watchers.constFind(deployment.id);
+    if (it == m_watchers.constEnd())
+        return;
+    const QList<QPointer<ClientConnection>> watchers = *it;
+    if (deployment.isTerminal())
+        m_watchers.remove(deployment.id);
+    for (const QPointer<ClientConnection> &c : watchers) {
+        if (!c)
+            continue;
+        if (deployment.isTerminal())
+            sendTerminal(c, deployment);
+        else
+            c->send(protocol::statusMessage(deployment.statusData()));
+    }
+}
+
+void DeploymentLogsEndpoint::onLog(qint64 deploymentId, qint64 firstSeq, const QStringList &lines) {
+    const auto it = m_watchers.constFind(deploymentId);
+    if (it == m_watchers.constEnd())
+        return;
+    const QList<QPointer<ClientConnection>> watchers = *it;
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const QString message = deploymentLogMessage(lines[i], firstSeq + i); // once for all
+        for (const QPointer<ClientConnection> &c : watchers) {
+            if (c)
+                c->send(message);
+        }
+    }
+}
+
+void DeploymentLogsEndpoint::sendTerminal(ClientConnection *client,
+                                          const store::Deployment &deployment) {
+    client->send(protocol::statusMessage(deployment.statusData()));
+    if (deployment.status == u"failed")
+        client->send(protocol::errorMessage(deployment.errorMessage));
+    client->send(protocol::endMessage(deployment.status == u"success"
+                                          ? QStringLiteral("Deployment completed")
+                                          : QStringLiteral("Deployment failed")));
+    client->close(QWebSocketProtocol::CloseCodeNormal);
+}
+
+} // namespace mist::server

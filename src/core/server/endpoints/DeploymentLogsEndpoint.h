@@ -1,0 +1,48 @@
+#pragma once
+
+#include "WebSocketEndpoint.h"
+
+#include <QHash>
+#include <QList>
+#include <QPointer>
+
+namespace mist::deploy {
+class DeploymentManager;
+}
+namespace mist::store {
+class Store;
+struct Deployment;
+} // namespace mist::store
+
+namespace mist::server {
+
+// /ws/deployment/logs?deploymentId=N[&after=K]: the current `status`, every
+// log line so far (after line K when resuming), then live lines and status
+// changes; at the end `status`, `error` (on failure) and `end`, close 1000.
+// Lines and states come from the database first and from the manager's
+// announcements after, in one turn of the event loop, so a watcher never
+// misses or repeats a line.
+class DeploymentLogsEndpoint : public WebSocketEndpoint {
+    Q_OBJECT
+public:
+    DeploymentLogsEndpoint(store::Store *store, deploy::DeploymentManager *manager,
+                           QObject *parent = nullptr);
+    QString path() const override { return QStringLiteral("/ws/deployment/logs"); }
+    void accept(ClientConnection *client) override;
+    int clientCount() const override { return m_clients; }
+
+private:
+    void onStatus(const store::Deployment &deployment);
+    void onLog(qint64 deploymentId, qint64 firstSeq, const QStringList &lines);
+    void sendTerminal(ClientConnection *client, const store::Deployment &deployment);
+
+    store::Store *m_store;
+    deploy::DeploymentManager *m_manager;
+    QHash<qint64, QList<QPointer<ClientConnection>>> m_watchers;
+    int m_clients = 0;
+};
+
+// A deployment `log` message: {line, index}.
+QString deploymentLogMessage(const QString &line, qint64 index);
+
+} // namespace mist::server

@@ -1,0 +1,62 @@
+// A client written by someone else from the published page alone -- the
+// page's own JavaScript on a standard WebSocket -- against the real server.
+#include "TestSupport.h"
+
+#include <QJsonArray>
+#include <QProcess>
+#include <QTest>
+
+using namespace mist;
+using namespace mist::test;
+
+class TestPublishedClient : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void pageJavaScriptWorks() {
+        MIST_REQUIRE_DOCKER();
+        ServerFixture f;
+        QVERIFY2(f.ok(), qPrintable(f.error()));
+        f.addUser(QStringLiteral("web@example.com"), store::Role::Owner);
+        const QString name = QStringLiteral("mist-js-%1").arg(QCoreApplication::applicationPid());
+        QVERIFY(!runContainer(name, QStringLiteral("for i in 1 2 3 4 5; do echo js-line$i; done; "
+                                                   "while true; do sleep 1; done"))
+                     .isEmpty());
+        store::App app;
+        app.name = QStringLiteral("js");
+        app.containerName = name;
+        QString error;
+        const auto created = f.store().addApp(app, &error);
+        QVERIFY2(created, qPrintable(error));
+        QTest::qWait(300);
+
+        QProcess node;
+        node.start(QStringLiteral("node"),
+                   {QStringLiteral("--experimental-websocket"),
+                    QStringLiteral(MIST_SOURCE_DIR "/tests/js/published_page_client.mjs"),
+                    QStringLiteral("http://127.0.0.1:%1").arg(f.port()),
+                    QStringLiteral("web@example.com"), QStringLiteral("correct horse battery"),
+                    QString::number(created->id)});
+        WsRecorder w; // the server runs in this process: keep its event loop turning
+        QVERIFY(w.waitFor([&] { return node.state() == QProcess::NotRunning; }, 60000));
+        removeContainer(name);
+        const QByteArray err = node.readAllStandardError();
+        QVERIFY2(node.exitStatus() == QProcess::NormalExit && node.exitCode() == 0,
+                 err.constData());
+        const QJsonObject result = QJsonDocument::fromJson(node.readAllStandardOutput()).object();
+        QCOMPARE(result["status"].toObject()["state"].toString(), QStringLiteral("running"));
+        QCOMPARE(result["status"].toObject()["container"].toString(), name);
+        const QJsonArray logs = result["logs"].toArray();
+        QVERIFY(logs.size() >= 3);
+        QCOMPARE(logs[0].toString(), QStringLiteral("js-line1"));
+        QCOMPARE(logs[2].toString(), QStringLiteral("js-line3"));
+        QVERIFY(result["error"].isNull());
+        const QJsonArray metrics = result["metrics"].toArray();
+        QCOMPARE(metrics.size(), 2);
+        QVERIFY(metrics[0].toObject()["cores"].toInt() >= 1);
+        QVERIFY(metrics[0].toObject()["docker"].isObject());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPublishedClient)
+#include "tst_publishedclient.moc"
