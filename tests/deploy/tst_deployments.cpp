@@ -531,6 +531,31 @@ private Q_SLOTS:
         }
     }
 
+    void setAsideContainerRestoredAtStartup() {
+        // What a stop between stopping_old and completed leaves behind: the
+        // old container renamed and stopped, no app-N. The next start puts it back.
+        const qint64 app = gitApp(QStringLiteral("/nonexistent/never-deployed"));
+        const QString aside = QStringLiteral("app-%1-previous-77").arg(app);
+        QVERIFY(
+            !runContainer(aside, QStringLiteral("while true; do sleep 1; done"),
+                          {QStringLiteral("--label"), QStringLiteral("mist.app.id=%1").arg(app)})
+                 .isEmpty());
+        docker({QStringLiteral("stop"), QStringLiteral("-t"), QStringLiteral("1"), aside});
+        f.reset();
+        f = std::make_unique<ServerFixture>(config());
+        QVERIFY2(f->ok(), qPrintable(f->error()));
+        owner = f->login(QStringLiteral("owner@example.com"));
+        WsRecorder w;
+        QVERIFY(w.waitFor(
+            [&] {
+                return inspect(QStringLiteral("app-%1").arg(app))["State"]
+                    .toObject()["Running"]
+                    .toBool();
+            },
+            15000));
+        QVERIFY(inspect(aside).isEmpty());
+    }
+
     void restartDuringBuildMarksInterrupted() {
         GitRepo repo;
         repo.commit(

@@ -205,6 +205,26 @@ private Q_SLOTS:
         QCOMPARE(lines.last(), QStringLiteral("n140"));
     }
 
+    void bigTailIsNotCutOff() {
+        // 100 lines of 100 KiB: a 10 MiB tail, more than a connection may
+        // queue of live data. A new viewer still gets every line of it.
+        const QString c = startContainer(
+            QStringLiteral("for i in $(seq 1 100); do head -c 102400 /dev/zero | tr '\\0' x; "
+                           "echo; done") +
+            KeepAlive);
+        const qint64 app = addContainerApp(c);
+        QTest::qWait(2000);
+        WsRecorder ws;
+        QVERIFY(ws.open(f->port(), path(app), cookie));
+        QVERIFY(ws.waitForMessages(101, 60000));
+        QTest::qWait(300);
+        QVERIFY(!ws.closed);
+        const QStringList lines = linesOf(ws.ofType(QStringLiteral("log")));
+        QCOMPARE(lines.size(), 100);
+        for (const QString &l : lines)
+            QCOMPARE(l.size(), 102400);
+    }
+
     void notRunning() {
         const QString c = startContainer(QStringLiteral("echo bye"));
         const qint64 app = addContainerApp(c);

@@ -30,6 +30,17 @@ private Q_SLOTS:
         QVERIFY(!ws.closed);
     }
 
+    void logoutEndsOpenSockets() {
+        f->addUser(QStringLiteral("leaver@example.com"), store::Role::Owner);
+        const QByteArray token = f->login(QStringLiteral("leaver@example.com"));
+        WsRecorder ws;
+        QVERIFY(ws.open(f->port(), QStringLiteral("/ws/metrics"), token));
+        QCOMPARE(f->http("POST", QStringLiteral("/api/auth/logout"), {}, token).status, 200);
+        QVERIFY(ws.waitForClose(5000)); // at the next ping, one interval (1 s) at most
+        QCOMPARE(ws.closeCode, 1008);
+        QCOMPARE(ws.closeReason, QStringLiteral("Session ended"));
+    }
+
     void silentClientIsDropped() {
         // A raw client: completes the upgrade, reads, never answers a ping.
         QTcpSocket s;

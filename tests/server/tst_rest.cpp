@@ -206,6 +206,55 @@ private Q_SLOTS:
         QCOMPARE(f->http("GET", QStringLiteral("/api/health")).status, 200);
     }
 
+    void crossSiteWritesRefused() {
+        // A page on another origin may not change anything, even with the cookie.
+        const HttpResult foreign =
+            f->http("POST", QStringLiteral("/api/apps"), "{\"name\":\"csrf\",\"container\":\"c\"}",
+                    owner, {{"Origin", "http://127.0.0.1:1"}});
+        QCOMPARE(foreign.status, 403);
+        const HttpResult logout = f->http("POST", QStringLiteral("/api/auth/logout"), {}, owner,
+                                          {{"Origin", "https://evil.example"}});
+        QCOMPARE(logout.status, 403);
+        QCOMPARE(f->http("GET", QStringLiteral("/api/auth/me"), {}, owner).status, 200);
+        // Forms and text/plain (no CORS preflight) are not JSON requests.
+        const HttpResult plain =
+            f->http("POST", QStringLiteral("/api/apps"), "{\"name\":\"csrf\",\"container\":\"c\"}",
+                    owner, {{"Content-Type", "text/plain"}});
+        QCOMPARE(plain.status, 415);
+        // Our own origin is fine.
+        const QByteArray own = "http://127.0.0.1:" + QByteArray::number(f->port());
+        QCOMPARE(f->http("GET", QStringLiteral("/api/apps"), {}, owner, {{"Origin", own}}).status,
+                 200);
+    }
+
+    void bodyInSmallPiecesAndChunked() {
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, f->port());
+        QVERIFY(s.waitForConnected(5000));
+        const QByteArray body =
+            "{\"email\":\"owner@example.com\",\"password\":\"correct horse battery\"}";
+        s.write("POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                "Content-Length: " +
+                QByteArray::number(body.size()) + "\r\n\r\n");
+        QByteArray answer;
+        WsRecorder w;
+        for (int i = 0; i < body.size(); i += 7) {
+            s.write(body.mid(i, 7));
+            w.waitFor([] { return false; }, 5);
+        }
+        QVERIFY(w.waitFor(
+            [&] {
+                answer += s.readAll();
+                return answer.contains("\r\n\r\n");
+            },
+            5000));
+        QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+        QVERIFY(
+            rawExchange("POST /api/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                        "Content-Type: application/json\r\n\r\n5\r\nhello\r\n")
+                .startsWith("HTTP/1.1 411"));
+    }
+
     void statsNeedAdmin() {
         QCOMPARE(f->http("GET", QStringLiteral("/api/server/stats"), {}, user).status, 403);
         const HttpResult r = f->http("GET", QStringLiteral("/api/server/stats"), {}, owner);

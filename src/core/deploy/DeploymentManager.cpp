@@ -3,7 +3,13 @@
 #include "DeploymentRunner.h"
 #include "store/Store.h"
 
+#include "engine/DockerClient.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLoggingCategory>
+#include <QRegularExpression>
+#include <QUrl>
 
 Q_LOGGING_CATEGORY(lcDeploy, "mist.deploy")
 
@@ -37,7 +43,66 @@ void DeploymentManager::start() {
     else if (interrupted > 0)
         qCInfo(lcDeploy) << interrupted
                          << "deployment(s) interrupted by the last stop marked failed";
+    recoverSetAsideContainers();
     schedule();
+}
+
+// A stop between stopping_old and completed leaves the old container renamed
+// to app-N-previous-M (and stopped). Put things back: if app-N is not running,
+// the previous container gets its name back and runs again; otherwise the
+// previous one is no longer needed.
+void DeploymentManager::recoverSetAsideContainers() {
+    const QString filter = QStringLiteral("{\"name\":[\"^/app-[0-9]+-previous-[0-9]+$\"]}");
+    m_docker.request(
+        "GET",
+        QStringLiteral("/containers/json?all=1&filters=%1")
+            .arg(QString::fromLatin1(QUrl::toPercentEncoding(filter))),
+        this, [this](const engine::DockerReply &reply) {
+            if (!reply.ok())
+                return;
+            static const QRegularExpression name(QStringLiteral("^/(app-[0-9]+)-previous-[0-9]+$"));
+            for (const QJsonValue &c : reply.json().array()) {
+                const QString previous =
+                    c.toObject().value(QStringLiteral("Names")).toArray().first().toString();
+                const QRegularExpressionMatch m = name.match(previous);
+                if (m.hasMatch())
+                    restoreSetAside(m.captured(1), previous.mid(1));
+            }
+        });
+}
+
+void DeploymentManager::restoreSetAside(const QString &app, const QString &aside) {
+    m_docker.request(
+        "GET", QStringLiteral("/containers/%1/json").arg(app), this,
+        [this, app, aside](const engine::DockerReply &inspect) {
+            const bool running = inspect.ok() && inspect.json()
+                                                     .object()
+                                                     .value(QStringLiteral("State"))
+                                                     .toObject()
+                                                     .value(QStringLiteral("Running"))
+                                                     .toBool();
+            if (running) {
+                qCInfo(lcDeploy).noquote()
+                    << "removing" << aside << "left by an interrupted deployment";
+                m_docker.request("DELETE", QStringLiteral("/containers/%1?force=1").arg(aside),
+                                 this, [](const engine::DockerReply &) {});
+                return;
+            }
+            qCInfo(lcDeploy).noquote()
+                << "restoring" << aside << "as" << app << "after an interrupted deployment";
+            auto restore = [this, app, aside] {
+                m_docker.request(
+                    "POST", QStringLiteral("/containers/%1/rename?name=%2").arg(aside, app), this,
+                    [this, app](const engine::DockerReply &) {
+                        m_docker.request("POST", QStringLiteral("/containers/%1/start").arg(app),
+                                         this, [](const engine::DockerReply &) {});
+                    });
+            };
+            if (inspect.httpStatus == 404)
+                return restore();
+            m_docker.request("DELETE", QStringLiteral("/containers/%1?force=1").arg(app), this,
+                             [restore](const engine::DockerReply &) { restore(); });
+        });
 }
 
 std::optional<store::Deployment> DeploymentManager::enqueue(const store::App &app, qint64 userId,
@@ -122,8 +187,9 @@ void DeploymentManager::schedule() {
                     update(d);
                     continue;
                 }
-                d.claimed = true;
-                if (!update(d))
+                d.claimed = true; // bookkeeping only: nothing a watcher needs to see
+                QString saveError;
+                if (!m_deployments.save(d, &saveError))
                     continue;
                 auto *runner = new DeploymentRunner(*this, m_docker, m_config, d, *app, this);
                 m_running.insert(d.appId, runner);

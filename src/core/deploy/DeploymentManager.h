@@ -62,6 +62,8 @@ Q_SIGNALS:
 
 private:
     void schedule();
+    void recoverSetAsideContainers();
+    void restoreSetAside(const QString &app, const QString &aside);
     void onRunnerFinished(DeploymentRunner *runner);
 
     store::Store &m_store;

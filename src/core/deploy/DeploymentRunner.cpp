@@ -7,11 +7,13 @@
 #include "engine/DockerClient.h"
 
 #include <QDir>
+#include <QFutureWatcher>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QUrl>
+#include <QtConcurrent>
 
 namespace mist::deploy {
 
@@ -92,7 +94,7 @@ void DeploymentRunner::log(const QString &line) {
 void DeploymentRunner::clone() {
     setState(QStringLiteral("building"), QStringLiteral("cloning_repo"), ProgressCloning,
              QStringLiteral("Cloning repository..."));
-    log(QStringLiteral("Cloning %1 (branch %2)").arg(m_app.gitUrl, m_app.gitBranch));
+    log(QStringLiteral("Cloning %1 (branch %2)").arg(redactUrl(m_app.gitUrl), m_app.gitBranch));
     QDir(m_workDir).removeRecursively();
     if (!QDir().mkpath(m_workDir))
         return fail(QStringLiteral("Cannot create work directory %1").arg(m_workDir));
@@ -130,12 +132,33 @@ void DeploymentRunner::build() {
     const QString source = QDir(m_workDir).filePath(QStringLiteral("src"));
     if (!QFileInfo(QDir(source).filePath(m_app.dockerfile)).isFile())
         return fail(QStringLiteral("Dockerfile not found: %1").arg(m_app.dockerfile));
-    QString error;
-    const std::optional<QByteArray> context = packBuildContext(source, &error);
-    if (!context)
-        return fail(QStringLiteral("Cannot pack the build context: %1").arg(error));
+    // Packing a large tree takes a while: off the event loop.
+    struct Packed {
+        std::optional<QByteArray> archive;
+        QString error;
+    };
+    auto *watcher = new QFutureWatcher<Packed>(this);
+    connect(watcher, &QFutureWatcher<Packed>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        Packed packed = watcher->result();
+        if (!alive())
+            return;
+        if (m_cancelled)
+            return fail(QStringLiteral("cancelled"));
+        if (!packed.archive)
+            return fail(QStringLiteral("Cannot pack the build context: %1").arg(packed.error));
+        sendBuild(*packed.archive);
+    });
+    watcher->setFuture(QtConcurrent::run([source] {
+        Packed p;
+        p.archive = packBuildContext(source, &p.error);
+        return p;
+    }));
+}
+
+void DeploymentRunner::sendBuild(const QByteArray &context) {
     log(QStringLiteral("Sending build context to the Docker engine (%1 KiB)")
-            .arg((context->size() + 1023) / 1024));
+            .arg((context.size() + 1023) / 1024));
 
     const QJsonObject labels{{QStringLiteral("mist.app.id"), QString::number(m_app.id)},
                              {QStringLiteral("mist.deployment.id"), QString::number(m_d.id)}};
@@ -144,7 +167,7 @@ void DeploymentRunner::build() {
             .arg(enc(m_imageTag), enc(m_app.dockerfile),
                  enc(QString::fromUtf8(QJsonDocument(labels).toJson(QJsonDocument::Compact))));
     m_parser = std::make_unique<BuildOutputParser>();
-    m_build = m_docker.stream("POST", path, *context, "application/x-tar");
+    m_build = m_docker.stream("POST", path, context, "application/x-tar");
     m_build->setParent(this);
     connect(m_build, &engine::DockerStream::data, this, &DeploymentRunner::onBuildData);
     connect(m_build, &engine::DockerStream::finished, this, &DeploymentRunner::onBuildFinished);
@@ -317,11 +340,13 @@ void DeploymentRunner::checkStarted(const QString &containerId) {
                 return;
             if (!inspect.ok())
                 return fail(engineFailure(QStringLiteral("checking the new container"), inspect));
-            const QJsonObject state =
-                inspect.json().object().value(QStringLiteral("State")).toObject();
+            const QJsonObject container = inspect.json().object();
+            const QJsonObject state = container.value(QStringLiteral("State")).toObject();
+            // RestartCount sits beside State, not in it. A container that died
+            // and was restarted by its policy in the meantime counts as dead.
             const bool running = state.value(QStringLiteral("Running")).toBool() &&
-                                 state.value(QStringLiteral("RestartCount")).toInt() == 0 &&
-                                 !state.value(QStringLiteral("Restarting")).toBool();
+                                 !state.value(QStringLiteral("Restarting")).toBool() &&
+                                 container.value(QStringLiteral("RestartCount")).toInt() == 0;
             if (!running)
                 return fail(QStringLiteral("Container exited immediately (exit code %1)")
                                 .arg(state.value(QStringLiteral("ExitCode")).toInt()));

@@ -49,6 +49,7 @@ private:
     void log(const QString &line);
     void clone();
     void build();
+    void sendBuild(const QByteArray &context);
     void onBuildData(const QByteArray &bytes);
     void onBuildFinished(const engine::DockerReply &reply);
     void stopOld();

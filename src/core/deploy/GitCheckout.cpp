@@ -122,23 +122,6 @@ void killProcessGroup(QProcess *process) {
     process->kill();
 }
 
-QString redactUrl(const QString &url) {
-    const qsizetype scheme = url.indexOf(QLatin1String("://"));
-    if (scheme < 0)
-        return url;
-    const qsizetype hostStart = scheme + 3;
-    qsizetype authorityEnd = url.indexOf(QLatin1Char('/'), hostStart);
-    if (authorityEnd < 0)
-        authorityEnd = url.size();
-    const qsizetype at = url.lastIndexOf(QLatin1Char('@'), authorityEnd - 1);
-    if (at < hostStart)
-        return url;
-    const qsizetype colon = url.indexOf(QLatin1Char(':'), hostStart);
-    if (colon < 0 || colon > at)
-        return url;
-    return url.left(colon + 1) + QLatin1String("***") + url.mid(at);
-}
-
 QString timeoutMessage(int ms) {
     return QStringLiteral("git clone timed out after %1 s")
         .arg(QString::number(ms / 1000.0, 'g', 6));
@@ -166,6 +149,23 @@ QString gitVerdict(int exitCode, const QString &stderrText) {
 }
 
 } // namespace
+
+QString redactUrl(const QString &url) {
+    const qsizetype scheme = url.indexOf(QLatin1String("://"));
+    if (scheme < 0)
+        return url;
+    const qsizetype hostStart = scheme + 3;
+    qsizetype authorityEnd = url.indexOf(QLatin1Char('/'), hostStart);
+    if (authorityEnd < 0)
+        authorityEnd = url.size();
+    const qsizetype at = url.lastIndexOf(QLatin1Char('@'), authorityEnd - 1);
+    if (at < hostStart)
+        return url;
+    const qsizetype colon = url.indexOf(QLatin1Char(':'), hostStart);
+    if (colon < 0 || colon > at)
+        return url;
+    return url.left(colon + 1) + QLatin1String("***") + url.mid(at);
+}
 
 QString describeCloneFailure(const QString &url, const QString &branch, int exitCode,
                              const QString &stderrText) {

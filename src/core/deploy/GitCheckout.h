@@ -115,6 +115,9 @@ private:
 // error_message, e.g. "Repository not found or unreachable: <url>", "Branch 'x' not found in
 // <url>", "Authentication failed for <url>", "git clone failed: <git's last error line>".
 // A password in the url is shown as "***".
+// The URL with any password or token replaced by *** (for logs and answers).
+QString redactUrl(const QString &url);
+
 QString describeCloneFailure(const QString &url, const QString &branch, int exitCode,
                              const QString &stderrText);
 

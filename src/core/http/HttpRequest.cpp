@@ -144,6 +144,16 @@ HttpParseResult parseHttpRequest(QByteArrayView input, const HttpParseLimits &li
     if (err != HPE_OK && err != HPE_PAUSED)
         return failure(400, QString::fromLatin1(http_errno_description(err)));
 
+    if (state.headComplete && !state.messageComplete && !parser.upgrade) {
+        // Bodies come with Content-Length: a chunked one could make us parse
+        // its growing prefix again and again.
+        if (parser.flags & F_CHUNKED)
+            return failure(
+                411,
+                QStringLiteral("chunked request bodies are not accepted; send Content-Length"));
+        result.neededBytes =
+            headEnd + 4 + qsizetype(parser.content_length) + result.request.body.size();
+    }
     if (parser.upgrade && state.headComplete) {
         result.request.upgrade = true;
         result.consumed = qsizetype(parsed);

@@ -36,7 +36,10 @@ struct HttpParseResult {
     State state = State::Incomplete;
     HttpRequest request;
     qsizetype consumed = 0; // bytes of `input` that make up the request (head + body)
-    int errorStatus = 0;    // 400, 413, 431 ... when state == Error
+    int errorStatus = 0;    // 400, 411, 413, 431 ... when state == Error
+    // When Incomplete with a complete head: the total bytes the request will
+    // take, so the caller need not parse again before they are there.
+    qsizetype neededBytes = 0;
     QString error;
 };
 

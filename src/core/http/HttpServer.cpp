@@ -21,7 +21,8 @@ public:
         timer.setSingleShot(true);
     }
     QTimer timer;
-    bool busy = false; // a response is pending; do not parse the next request yet
+    bool busy = false;    // a response is pending; do not parse the next request yet
+    qsizetype needed = 0; // bytes the request in progress will take, once known
 };
 
 const char *const StateProperty = "_mist_http_state";
@@ -132,12 +133,18 @@ void HttpServer::processBuffered(QTcpSocket *socket) {
         return;
     // Peek, never read, until we know what the request is: an upgrade must
     // reach QWebSocketServer with its head still in the socket.
+    // A body arriving in small pieces is not parsed again until all of it is here.
+    if (socket->bytesAvailable() < state->needed)
+        return;
     const QByteArray pending = socket->peek(socket->bytesAvailable());
     if (pending.isEmpty())
         return;
     HttpParseResult parsed = parseHttpRequest(pending, m_limits);
-    if (parsed.state == HttpParseResult::State::Incomplete)
+    if (parsed.state == HttpParseResult::State::Incomplete) {
+        state->needed = parsed.neededBytes;
         return;
+    }
+    state->needed = 0;
     if (parsed.state == HttpParseResult::State::Error) {
         socket->read(socket->bytesAvailable());
         answer(socket, HttpResponse::fail(parsed.errorStatus, parsed.error), false);

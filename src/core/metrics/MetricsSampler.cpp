@@ -79,8 +79,16 @@ void MetricsSampler::stop() {
 }
 
 void MetricsSampler::refreshDockerInfo() {
-    if (!m_docker || m_dockerRequestInFlight)
+    if (!m_docker)
         return;
+    if (m_dockerRequestInFlight) {
+        // An engine that has not answered for two intervals is as good as
+        // gone: say null rather than repeat old counts.
+        if (m_dockerAsked.elapsed() > 2 * m_timer.interval() + 500)
+            m_docker_info.reset();
+        return;
+    }
+    m_dockerAsked.start();
     m_dockerRequestInFlight = true;
     m_docker->request("GET", QStringLiteral("/info"), this, [this](const engine::DockerReply &r) {
         m_dockerRequestInFlight = false;

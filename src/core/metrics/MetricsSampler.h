@@ -50,6 +50,7 @@ private:
     CpuUsageComputer m_cpu;
     std::optional<QJsonObject> m_docker_info;
     bool m_dockerRequestInFlight = false;
+    QElapsedTimer m_dockerAsked;
     QString m_latest;
     QJsonObject m_latestObject;
     quint64 m_samples = 0;

@@ -22,10 +22,14 @@ public:
     static constexpr qint64 DefaultMaxQueuedBytes = 8 * 1024 * 1024;
     static constexpr qint64 MaxIncomingBytes = 64 * 1024;
 
-    ClientConnection(QWebSocket *socket, const store::User &user, QObject *parent = nullptr);
+    ClientConnection(QWebSocket *socket, const store::User &user, const QByteArray &sessionToken,
+                     QObject *parent = nullptr);
     ~ClientConnection() override;
 
     const store::User &user() const { return m_user; }
+    // Re-read at every ping: a changed role or membership applies at once.
+    void setUser(const store::User &user) { m_user = user; }
+    const QByteArray &sessionToken() const { return m_token; }
     QWebSocket *socket() const { return m_socket; }
     QString endpoint() const { return m_socket->requestUrl().path(); }
 
@@ -33,6 +37,10 @@ public:
     // Sends one text message; false when the connection is closing or just
     // overflowed (and is being closed with 1008).
     bool send(const QString &message);
+    // Replay of history (the container tail, a deployment's log so far): it
+    // may exceed the live limit, which applies on top of what the replay
+    // still has in flight.
+    bool sendReplay(const QString &message);
     // Closes with a close frame; the connection deletes itself once the peer
     // answered or after a short grace period.
     void close(QWebSocketProtocol::CloseCode code, const QString &reason = {});
@@ -49,7 +57,9 @@ Q_SIGNALS:
 private:
     QWebSocket *m_socket;
     store::User m_user;
+    QByteArray m_token;
     qint64 m_maxQueued = DefaultMaxQueuedBytes;
+    qint64 m_replayInFlight = 0;
     bool m_closing = false;
     QElapsedTimer m_lastHeard;
 };

@@ -74,7 +74,8 @@ void ContainerLogHub::onProbeReply(int entries, const engine::DockerReply &reply
         return;
     if (!reply.ok()) {
         if (reply.httpStatus == 404)
-            finish(QStringLiteral("Container not found"), true);
+            finish(QStringLiteral("Container not found"), true,
+                   QWebSocketProtocol::CloseCodeNormal);
         else if (reply.httpStatus == 0)
             finish(QStringLiteral("Docker engine unavailable: %1").arg(reply.error), true);
         else
@@ -218,7 +219,7 @@ void ContainerLogHub::onInspected(const engine::DockerReply &reply) {
 
 void ContainerLogHub::deliverTail(ClientConnection *client) {
     for (const BufferedLine &b : m_buffer) {
-        if (!client->send(logMessageFor(b.line)))
+        if (!client->sendReplay(logMessageFor(b.line)))
             return;
     }
 }
@@ -240,7 +241,8 @@ void ContainerLogHub::relay(const engine::LogLine &line, qint64 tsNs) {
     }
 }
 
-void ContainerLogHub::finish(const QString &finalMessage, bool isError) {
+void ContainerLogHub::finish(const QString &finalMessage, bool isError,
+                             std::optional<QWebSocketProtocol::CloseCode> closeCode) {
     if (m_phase == Phase::Done)
         return;
     m_phase = Phase::Done;
@@ -259,8 +261,8 @@ void ContainerLogHub::finish(const QString &finalMessage, bool isError) {
             if (!c)
                 continue;
             c->send(message);
-            c->close(isError ? QWebSocketProtocol::CloseCodeBadOperation
-                             : QWebSocketProtocol::CloseCodeNormal,
+            c->close(closeCode.value_or(isError ? QWebSocketProtocol::CloseCodeBadOperation
+                                                : QWebSocketProtocol::CloseCodeNormal),
                      finalMessage);
         }
     }

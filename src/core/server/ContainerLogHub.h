@@ -9,7 +9,10 @@
 #include <QSet>
 #include <QTimer>
 
+#include <QWebSocketProtocol>
+
 #include <deque>
+#include <optional>
 
 namespace mist::engine {
 class DockerClient;
@@ -68,7 +71,8 @@ private:
     void deliverTail(ClientConnection *client);
     void remember(const engine::LogLine &line, qint64 tsNs);
     void relay(const engine::LogLine &line, qint64 tsNs);
-    void finish(const QString &finalMessage, bool isError);
+    void finish(const QString &finalMessage, bool isError,
+                std::optional<QWebSocketProtocol::CloseCode> closeCode = std::nullopt);
     void removeSubscriber(ClientConnection *client);
 
     engine::DockerClient *m_docker;

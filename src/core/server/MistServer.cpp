@@ -69,7 +69,7 @@ bool MistServer::start(QString *error) {
     const bool tls = !m_config.tlsCert.isEmpty();
     registerServerRoutes(*m_router, [this] { return stats(); });
     registerAuthRoutes(*m_router, *m_store, tls);
-    registerAppRoutes(*m_router, *m_store);
+    registerAppRoutes(*m_router, *m_store, *m_docker);
     registerDeploymentRoutes(*m_router, *m_store, *m_deployments);
 
     m_http = std::make_unique<http::HttpServer>();
@@ -81,6 +81,15 @@ bool MistServer::start(QString *error) {
                                                      QStringLiteral("WebSocket upgrade required")));
                     return;
                 }
+            }
+            // Cross-site request forgery: a page on another origin (an app this
+            // server deployed, on another port of the same host, is "same site"
+            // for SameSite cookies) must not change anything.
+            const QByteArray origin = request.header("origin");
+            if (request.method != "GET" && request.method != "HEAD" && !origin.isEmpty() &&
+                !originAllowed(origin, request.header("host"))) {
+                respond(http::HttpResponse::fail(403, QStringLiteral("Origin not allowed")));
+                return;
             }
             m_router->dispatch(request, respond);
         });
@@ -184,7 +193,9 @@ void MistServer::onWebSocket(QWebSocket *socket) {
         socket->deleteLater();
         return;
     }
-    auto *client = new ClientConnection(socket, *user, this);
+    auto *client = new ClientConnection(
+        socket, *user,
+        protocol::cookieValue(socket->request().rawHeader("Cookie"), SessionCookieName), this);
     m_clients.insert(client);
     connect(client, &ClientConnection::closed, this,
             [this](ClientConnection *c) { m_clients.remove(c); });
@@ -206,6 +217,15 @@ void MistServer::pingAll() {
             client->socket()->abort(); // answered no ping for two intervals
             continue;
         }
+        // Logout, a password change or expiry ends the session: its sockets
+        // end with it, at the latest one ping interval later.
+        const auto user = m_store->userForSession(client->sessionToken());
+        if (!user) {
+            client->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                          QStringLiteral("Session ended"));
+            continue;
+        }
+        client->setUser(*user);
         client->ping();
     }
 }

@@ -9,6 +9,7 @@
 #include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlError>
+#include <QUrl>
 
 #include <sodium.h>
 
@@ -295,6 +296,14 @@ std::optional<Role> parseRole(const QString &name) {
     return std::nullopt;
 }
 
+QString App::redactedGitUrl() const {
+    QUrl url(gitUrl);
+    if (!gitUrl.contains(QLatin1String("://")) || !url.isValid() || url.password().isEmpty())
+        return gitUrl;
+    url.setPassword(QStringLiteral("***"));
+    return url.toString();
+}
+
 QJsonObject App::toJson() const {
     const auto orNull = [](const QString &value) {
         return value.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(value);
@@ -305,7 +314,9 @@ QJsonObject App::toJson() const {
         {QStringLiteral("projectId"), projectId},
         {QStringLiteral("projectName"), projectName},
         {QStringLiteral("containerName"), orNull(containerName)},
-        {QStringLiteral("gitUrl"), orNull(gitUrl)},
+        // A token in the URL (https://user:TOKEN@host/...) is for git, not for
+        // everyone who may list the app.
+        {QStringLiteral("gitUrl"), orNull(redactedGitUrl())},
         {QStringLiteral("gitBranch"), orNull(gitBranch)},
         {QStringLiteral("dockerfile"), orNull(dockerfile)},
         {QStringLiteral("port"), isGit() ? QJsonValue(port) : QJsonValue(QJsonValue::Null)},

@@ -50,6 +50,7 @@ struct App {
     bool isGit() const { return !gitUrl.isEmpty(); }
     // camelCase keys; fields that do not apply to this kind of app are null.
     QJsonObject toJson() const;
+    QString redactedGitUrl() const;
 };
 
 // The server's persistent state in one SQLite file, <dataDir>/mist.db.

@@ -60,7 +60,7 @@ void DeploymentLogsEndpoint::accept(ClientConnection *client) {
 
     client->send(protocol::statusMessage(deployment->statusData()));
     for (const store::DeploymentLogLine &l : m_manager->deployments().logs(*id, after))
-        client->send(deploymentLogMessage(l.line, l.seq));
+        client->sendReplay(deploymentLogMessage(l.line, l.seq));
     if (deployment->isTerminal())
         return sendTerminal(client, *deployment);
     // Still running: from now on, the manager's announcements.

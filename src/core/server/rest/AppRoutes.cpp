@@ -1,7 +1,9 @@
 #include "Routes.h"
 
+#include "engine/DockerClient.h"
 #include "protocol/Parsing.h"
 
+#include <QHash>
 #include <QJsonArray>
 
 namespace mist::server {
@@ -32,19 +34,51 @@ std::optional<store::App> appFor(RestContext &ctx, store::Store &store) {
 }
 } // namespace
 
-void registerAppRoutes(RestRouter &router, store::Store &store) {
-    router.add("GET", QStringLiteral("/api/apps"), RestRouter::Access::SignedIn,
-               [&store](RestContext &ctx) {
-                   QString error;
-                   QJsonArray apps;
-                   for (const store::App &app : store.appsVisibleTo(*ctx.user, &error))
-                       apps.append(app.toJson());
-                   if (!error.isEmpty()) {
-                       ctx.respond(http::HttpResponse::fail(500, error));
-                       return;
-                   }
-                   ctx.respond(http::HttpResponse::ok(apps));
-               });
+void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerClient &docker) {
+    // The list carries each app's container state ("running", "exited", ...)
+    // and the engine's own status text, from one container listing, so a
+    // client shows them without a stream per app. Without an engine they are
+    // null.
+    router.add(
+        "GET", QStringLiteral("/api/apps"), RestRouter::Access::SignedIn,
+        [&store, &docker](RestContext &ctx) {
+            QString error;
+            const QList<store::App> apps = store.appsVisibleTo(*ctx.user, &error);
+            if (!error.isEmpty()) {
+                ctx.respond(http::HttpResponse::fail(500, error));
+                return;
+            }
+            auto respond = ctx.respond;
+            docker.request(
+                "GET", QStringLiteral("/containers/json?all=1"), nullptr,
+                [apps, respond](const engine::DockerReply &reply) {
+                    QHash<QString, QPair<QString, QString>> byName;
+                    if (reply.ok()) {
+                        for (const QJsonValue &c : reply.json().array()) {
+                            const QJsonObject o = c.toObject();
+                            for (const QJsonValue &n : o.value(QStringLiteral("Names")).toArray())
+                                byName.insert(n.toString().mid(1),
+                                              {o.value(QStringLiteral("State")).toString(),
+                                               o.value(QStringLiteral("Status")).toString()});
+                        }
+                    }
+                    QJsonArray list;
+                    for (const store::App &app : apps) {
+                        QJsonObject o = app.toJson();
+                        const QString name = app.containerName.isEmpty()
+                                                 ? QStringLiteral("app-%1").arg(app.id)
+                                                 : app.containerName;
+                        const auto it = byName.constFind(name);
+                        const bool known = reply.ok() && it != byName.constEnd();
+                        o.insert(QStringLiteral("containerState"),
+                                 known ? QJsonValue(it->first) : QJsonValue(QJsonValue::Null));
+                        o.insert(QStringLiteral("containerStatus"),
+                                 known ? QJsonValue(it->second) : QJsonValue(QJsonValue::Null));
+                        list.append(o);
+                    }
+                    respond(http::HttpResponse::ok(list));
+                });
+        });
 
     router.add("POST", QStringLiteral("/api/apps"), RestRouter::Access::SignedIn,
                [&store](RestContext &ctx) {

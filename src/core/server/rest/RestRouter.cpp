@@ -6,6 +6,14 @@
 namespace mist::server {
 
 std::optional<QJsonObject> RestContext::jsonBody() const {
+    // Only JSON: a form or text/plain POST (which a foreign page can send
+    // without a CORS preflight) is refused.
+    const QByteArray type = request.header("content-type").split(';').value(0).trimmed().toLower();
+    if (type != "application/json") {
+        respond(
+            http::HttpResponse::fail(415, QStringLiteral("Content-Type must be application/json")));
+        return std::nullopt;
+    }
     QJsonParseError error{};
     const QJsonDocument doc = QJsonDocument::fromJson(request.body, &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject()) {

@@ -9,6 +9,9 @@
 namespace mist::deploy {
 class DeploymentManager;
 }
+namespace mist::engine {
+class DockerClient;
+}
 
 namespace mist::server {
 
@@ -20,7 +23,7 @@ QJsonObject userJson(const store::User &user);
 // POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me.
 void registerAuthRoutes(RestRouter &router, store::Store &store, bool secureCookies);
 // GET/POST /api/apps, GET /api/apps/{id}.
-void registerAppRoutes(RestRouter &router, store::Store &store);
+void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerClient &docker);
 // POST /api/deployments, GET /api/deployments/{id}[/logs], POST .../cancel,
 // GET /api/apps/{id}/deployments.
 void registerDeploymentRoutes(RestRouter &router, store::Store &store,
