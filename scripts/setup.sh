@@ -32,6 +32,9 @@ install_deps() {
   for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
+  # The published-page client test runs the page's JavaScript on Node's
+  # built-in WebSocket (Node >= 20.10); keep a newer Node if there is one.
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]}"
     $SUDO apt-get update -qq

@@ -1,82 +1,56 @@
 #include "StreamCommands.h"
 
 #include "OperatorCommands.h"
+#include "client/ServerSession.h"
+#include "client/StreamConnection.h"
 #include "protocol/Parsing.h"
 #include "store/Store.h"
 
 #include <QCommandLineParser>
-#include <QCoreApplication>
 #include <QDir>
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkCookie>
-#include <QNetworkReply>
+#include <QSocketNotifier>
 #include <QTimer>
-#include <QUrlQuery>
-#include <QWebSocket>
 
+#include <cerrno>
+#include <csignal>
+#include <functional>
 #include <memory>
+#include <optional>
+
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace mist::cli {
 
+using client::ServerSession;
+using client::StreamConnection;
+
 namespace {
 
+enum class Command { Logs, Metrics, Deployment, Deploy };
+
+std::optional<Command> commandNamed(const QString &name) {
+    if (name == u"logs")
+        return Command::Logs;
+    if (name == u"metrics")
+        return Command::Metrics;
+    if (name == u"deployment")
+        return Command::Deployment;
+    if (name == u"deploy")
+        return Command::Deploy;
+    return std::nullopt;
+}
+
+// The server and the session the command acts through.
 struct Target {
     QUrl url;                      // http(s)://host:port
     QByteArray token;              // mist_token
     std::function<void()> release; // revokes a session we created
 };
-
-struct HttpAnswer {
-    int status = 0;
-    QJsonObject json;
-    QByteArray setCookie;
-    QString error;
-};
-
-HttpAnswer httpCall(QNetworkAccessManager &nam, const QByteArray &method, const QUrl &url,
-                    const QByteArray &token, const QByteArray &body = {}) {
-    QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    if (!token.isEmpty())
-        request.setRawHeader("Cookie", "mist_token=" + token);
-    request.setTransferTimeout(30000);
-    QNetworkReply *reply = nam.sendCustomRequest(request, method, body);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    HttpAnswer answer;
-    answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    answer.json = QJsonDocument::fromJson(reply->readAll()).object();
-    answer.setCookie = reply->rawHeader("Set-Cookie");
-    if (answer.status == 0)
-        answer.error = reply->errorString();
-    else if (!answer.json.value(QStringLiteral("success")).toBool())
-        answer.error = answer.json.value(QStringLiteral("error"))
-                           .toString(QStringLiteral("HTTP %1").arg(answer.status));
-    reply->deleteLater();
-    return answer;
-}
-
-QUrl normalizeUrl(const QString &text, QString *error) {
-    QUrl url(text, QUrl::StrictMode);
-    if (url.scheme() == u"ws")
-        url.setScheme(QStringLiteral("http"));
-    else if (url.scheme() == u"wss")
-        url.setScheme(QStringLiteral("https"));
-    if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") ||
-        url.host().isEmpty()) {
-        *error = QStringLiteral("--url wants http(s)://host:port or ws(s)://host:port, not '%1'")
-                     .arg(text);
-        return {};
-    }
-    url.setPath(QString());
-    url.setQuery(QString());
-    return url;
-}
 
 std::optional<Target> localTarget(const QString &dataDir, const QString &email, QString *error) {
     QFile serverFile(QDir(dataDir).filePath(QStringLiteral("server.json")));
@@ -123,128 +97,320 @@ std::optional<Target> localTarget(const QString &dataDir, const QString &email, 
     return target;
 }
 
-std::optional<Target> remoteTarget(QNetworkAccessManager &nam, const QString &urlText,
-                                   const QString &email, QIODevice &in, QString *error) {
-    const QUrl url = normalizeUrl(urlText, error);
-    if (url.isEmpty())
-        return std::nullopt;
-    QByteArray password = in.readLine();
-    while (password.endsWith('\n') || password.endsWith('\r'))
-        password.chop(1);
-    if (password.isEmpty()) {
-        *error = QStringLiteral("--password-stdin: no password on standard input");
-        return std::nullopt;
-    }
-    QUrl login = url;
-    login.setPath(QStringLiteral("/api/auth/login"));
-    const HttpAnswer answer = httpCall(
-        nam, "POST", login, {},
-        QJsonDocument(QJsonObject{{QStringLiteral("email"), email},
-                                  {QStringLiteral("password"), QString::fromUtf8(password)}})
-            .toJson(QJsonDocument::Compact));
-    if (answer.status != 200) {
-        *error = answer.status == 0
-                     ? QStringLiteral("cannot reach %1: %2").arg(url.toString(), answer.error)
-                     : QStringLiteral("sign-in failed: %1").arg(answer.error);
-        return std::nullopt;
-    }
-    const QList<QNetworkCookie> cookies = QNetworkCookie::parseCookies(answer.setCookie);
-    Target target;
-    target.url = url;
-    for (const QNetworkCookie &c : cookies) {
-        if (c.name() == "mist_token")
-            target.token = c.value();
-    }
-    if (target.token.isEmpty()) {
-        *error = QStringLiteral("the server set no session cookie");
-        return std::nullopt;
-    }
-    target.release = [&nam, url, token = target.token] {
-        QUrl logout = url;
-        logout.setPath(QStringLiteral("/api/auth/logout"));
-        httpCall(nam, "POST", logout, token);
+// One REST call, waited for in a local event loop.
+ServerSession::Reply call(ServerSession &session, const QByteArray &method, const QString &path,
+                          const QJsonObject &body = {}) {
+    ServerSession::Reply reply;
+    QEventLoop loop;
+    bool done = false;
+    auto finished = [&](const ServerSession::Reply &r) {
+        reply = r;
+        done = true;
+        loop.quit();
     };
-    return target;
+    if (method == "GET")
+        session.get(path, &loop, finished);
+    else
+        session.post(path, body, &loop, finished);
+    if (!done)
+        loop.exec();
+    return reply;
 }
 
-// Follows /ws/deployment/logs until `end`; returns the exit code.
-int followDeployment(const Target &target, qint64 id, bool json, QTextStream &out,
-                     QTextStream &err) {
-    QUrl ws = target.url;
-    ws.setScheme(ws.scheme() == u"https" ? QStringLiteral("wss") : QStringLiteral("ws"));
-    ws.setPath(QStringLiteral("/ws/deployment/logs"));
-    ws.setQuery(QStringLiteral("deploymentId=%1").arg(id));
-    QNetworkRequest request(ws);
-    request.setRawHeader("Cookie", "mist_token=" + target.token);
-    QWebSocket socket;
+bool signIn(ServerSession &session, const QString &email, const QByteArray &password,
+            QString *error) {
     QEventLoop loop;
-    QString finalStatus;
-    QString errorText;
-    bool ended = false;
-    QObject::connect(&socket, &QWebSocket::textMessageReceived, &loop, [&](const QString &text) {
-        const QJsonObject m = QJsonDocument::fromJson(text.toUtf8()).object();
+    bool done = false;
+    bool ok = false;
+    session.login(email, password, [&](bool good, const QString &why) {
+        ok = good;
+        *error = why;
+        done = true;
+        loop.quit();
+    });
+    if (!done)
+        loop.exec();
+    return ok;
+}
+
+void signOut(ServerSession &session) {
+    QEventLoop loop;
+    bool done = false;
+    session.logout([&] {
+        done = true;
+        loop.quit();
+    });
+    QTimer::singleShot(5000, &loop, &QEventLoop::quit); // best effort
+    if (!done)
+        loop.exec();
+}
+
+// SIGINT/SIGTERM while following a stream: leave through the event loop, so
+// the session is revoked and the socket closed properly. Self-pipe, as only
+// write() is safe inside a signal handler.
+class InterruptWatcher {
+public:
+    explicit InterruptWatcher(std::function<void(int)> onSignal)
+        : m_onSignal(std::move(onSignal)) {
+        if (::socketpair(AF_UNIX, SOCK_STREAM, 0, s_fds) != 0)
+            return;
+        m_notifier = std::make_unique<QSocketNotifier>(s_fds[1], QSocketNotifier::Read);
+        QObject::connect(m_notifier.get(), &QSocketNotifier::activated, m_notifier.get(), [this] {
+            char signal = 0;
+            if (::read(s_fds[1], &signal, 1) == 1)
+                m_onSignal(signal);
+        });
+        struct sigaction action = {};
+        action.sa_handler = &InterruptWatcher::handle;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESTART;
+        ::sigaction(SIGINT, &action, &m_oldInt);
+        ::sigaction(SIGTERM, &action, &m_oldTerm);
+        m_installed = true;
+    }
+    ~InterruptWatcher() {
+        if (!m_installed)
+            return;
+        ::sigaction(SIGINT, &m_oldInt, nullptr);
+        ::sigaction(SIGTERM, &m_oldTerm, nullptr);
+        m_notifier.reset();
+        ::close(s_fds[0]);
+        ::close(s_fds[1]);
+    }
+    InterruptWatcher(const InterruptWatcher &) = delete;
+    InterruptWatcher &operator=(const InterruptWatcher &) = delete;
+
+private:
+    static void handle(int signal) {
+        const int saved = errno;
+        const char byte = char(signal);
+        [[maybe_unused]] const ssize_t written = ::write(s_fds[0], &byte, 1);
+        errno = saved;
+    }
+
+    static inline int s_fds[2] = {-1, -1};
+    std::function<void(int)> m_onSignal;
+    std::unique_ptr<QSocketNotifier> m_notifier;
+    struct sigaction m_oldInt = {};
+    struct sigaction m_oldTerm = {};
+    bool m_installed = false;
+};
+
+struct FollowOptions {
+    Command command = Command::Logs;
+    qint64 id = 0; // app (logs) or deployment
+    bool json = false;
+    qint64 count = 0; // 0: no limit
+};
+
+// Follows one stream until it ends, fails, reaches --count or is interrupted;
+// returns the exit code.
+int follow(ServerSession &session, const QString &pathAndQuery, const FollowOptions &o,
+           QTextStream &out, QTextStream &err) {
+    StreamConnection stream(&session, pathAndQuery);
+    QEventLoop loop;
+    bool done = false;
+    bool everConnected = false;
+    bool reconnecting = false;
+    qint64 counted = 0;
+    QString printedError;     // not repeated by failed()
+    QString deploymentStatus; // the last status of a deployment
+    QString deploymentError;  // its `error` message
+    auto finish = [&](int code) {
+        if (done)
+            return;
+        done = true;
+        stream.close();
+        loop.exit(code);
+    };
+
+    QObject::connect(&stream, &StreamConnection::message, &loop, [&](const QJsonObject &m) {
+        if (done)
+            return;
+        if (o.json)
+            out << QJsonDocument(m).toJson(QJsonDocument::Compact) << '\n';
         const QString type = m.value(QStringLiteral("type")).toString();
         const QJsonObject data = m.value(QStringLiteral("data")).toObject();
-        if (json) {
-            out << text << '\n';
-            out.flush();
-        }
-        if (type == u"log") {
-            if (!json)
+        if (o.command == Command::Metrics) {
+            if (!o.json)
+                out << metricsLine(m) << '\n';
+            ++counted;
+        } else if (type == u"log") {
+            if (!o.json)
                 out << data.value(QStringLiteral("line")).toString() << '\n';
-            out.flush();
+            ++counted;
         } else if (type == u"status") {
-            finalStatus = data.value(QStringLiteral("status")).toString();
-            if (!json)
-                err << "mist-monitor: [" << finalStatus << "] "
-                    << data.value(QStringLiteral("stage")).toString() << ' '
-                    << data.value(QStringLiteral("progress")).toInt() << "% "
-                    << data.value(QStringLiteral("message")).toString() << '\n';
-            err.flush();
+            if (o.command == Command::Logs) {
+                if (!o.json)
+                    err << "mist-monitor: container "
+                        << data.value(QStringLiteral("container")).toString() << " is "
+                        << data.value(QStringLiteral("state")).toString() << " ("
+                        << data.value(QStringLiteral("status")).toString() << ")\n";
+            } else {
+                deploymentStatus = data.value(QStringLiteral("status")).toString();
+                if (!o.json)
+                    err << "mist-monitor: [" << deploymentStatus << "] "
+                        << data.value(QStringLiteral("stage")).toString() << ' '
+                        << data.value(QStringLiteral("progress")).toInt() << "% "
+                        << data.value(QStringLiteral("message")).toString() << '\n';
+            }
         } else if (type == u"error") {
-            errorText = data.value(QStringLiteral("message")).toString();
-        } else if (type == u"end") {
-            ended = true;
+            const QString text = data.value(QStringLiteral("message")).toString();
+            if (o.command == Command::Logs) {
+                if (!o.json)
+                    err << "mist-monitor: " << text << '\n';
+                printedError = text;
+            } else {
+                deploymentError = text; // told with the outcome
+            }
+        } else if (type == u"end" && o.command == Command::Logs && !o.json) {
+            err << "mist-monitor: " << data.value(QStringLiteral("message")).toString() << '\n';
         }
+        out.flush();
+        err.flush();
+        if (o.count > 0 && counted >= o.count)
+            finish(ExitOk);
     });
-    QObject::connect(&socket, &QWebSocket::disconnected, &loop, &QEventLoop::quit);
-    QObject::connect(&socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), &loop,
-                     [&](QAbstractSocket::SocketError) {
-                         if (errorText.isEmpty())
-                             errorText = socket.errorString();
-                         loop.quit();
-                     });
-    socket.open(request);
-    loop.exec();
-    if (ended && finalStatus == u"success") {
-        err << "mist-monitor: deployment " << id << " succeeded\n";
-        return ExitOk;
+    QObject::connect(
+        &stream, &StreamConnection::stateChanged, &loop, [&](StreamConnection::State state) {
+            if (done)
+                return;
+            if (state == StreamConnection::State::Reconnecting) {
+                // "connection lost" once per drop, then "cannot connect".
+                err << "mist-monitor: "
+                    << (everConnected && !reconnecting ? "connection lost" : "cannot connect")
+                    << ", retrying in " << stream.secondsUntilRetry() << " s ("
+                    << stream.dropReason() << ")\n";
+                reconnecting = true;
+            } else if (state == StreamConnection::State::Connected) {
+                if (reconnecting)
+                    err << "mist-monitor: reconnected\n";
+                reconnecting = false;
+                everConnected = true;
+            }
+            err.flush();
+        });
+    QObject::connect(&stream, &StreamConnection::failed, &loop, [&](const QString &reason) {
+        if (reason != printedError)
+            err << "mist-monitor: " << reason << '\n';
+        err.flush();
+        finish(ExitFailure);
+    });
+    QObject::connect(&stream, &StreamConnection::ended, &loop, [&] {
+        if (o.command == Command::Deployment || o.command == Command::Deploy) {
+            const bool success = deploymentStatus == u"success";
+            err << "mist-monitor: deployment " << o.id << (success ? " succeeded" : " failed")
+                << (success || deploymentError.isEmpty() ? QString()
+                                                         : QStringLiteral(": ") + deploymentError)
+                << '\n';
+            err.flush();
+            finish(success ? ExitOk : ExitFailure);
+            return;
+        }
+        finish(ExitOk);
+    });
+
+    InterruptWatcher interrupts([&](int signal) {
+        err << "mist-monitor: interrupted\n";
+        err.flush();
+        finish(128 + signal);
+    });
+    stream.open();
+    return loop.exec();
+}
+
+QString percent(const QJsonObject &part) {
+    double value = 0;
+    if (part.value(QStringLiteral("percent")).isDouble()) {
+        value = part.value(QStringLiteral("percent")).toDouble();
+    } else {
+        const double total = part.value(QStringLiteral("total")).toDouble();
+        value = total > 0 ? 100.0 * part.value(QStringLiteral("used")).toDouble() / total : 0;
     }
-    err << "mist-monitor: deployment " << id << " "
-        << (finalStatus == u"failed" ? QStringLiteral("failed")
-                                     : QStringLiteral("not followed to its end"))
-        << (errorText.isEmpty() ? QString() : QStringLiteral(": ") + errorText) << '\n';
-    return ExitFailure;
+    return QString::number(value, 'f', 1) + u'%';
+}
+
+QString gib(const QJsonValue &bytes) {
+    return QString::number(bytes.toDouble() / (1024.0 * 1024.0 * 1024.0), 'f', 1);
+}
+
+QString usedOfTotal(const QJsonObject &part) {
+    return gib(part.value(QStringLiteral("used"))) + u'/' +
+           gib(part.value(QStringLiteral("total"))) + QStringLiteral(" GiB");
 }
 
 } // namespace
 
+QString metricsLine(const QJsonObject &sample) {
+    QStringList parts;
+    parts << sample.value(QStringLiteral("timestamp")).toString();
+    const QJsonValue cpu = sample.value(QStringLiteral("cpu"));
+    if (cpu.isObject()) {
+        QString text =
+            QStringLiteral("cpu ") + QString::number(cpu[u"usage"].toDouble(), 'f', 1) + u'%';
+        if (cpu[u"cores"].isDouble()) {
+            const int cores = cpu[u"cores"].toInt();
+            text += QStringLiteral(" (%1 %2)")
+                        .arg(cores)
+                        .arg(cores == 1 ? QStringLiteral("core") : QStringLiteral("cores"));
+        }
+        parts << text;
+    }
+    const QJsonValue memory = sample.value(QStringLiteral("memory"));
+    if (memory.isObject())
+        parts << QStringLiteral("mem ") + percent(memory.toObject()) + u' ' +
+                     usedOfTotal(memory.toObject());
+    const QJsonValue disk = sample.value(QStringLiteral("disk"));
+    if (disk.isObject())
+        parts << QStringLiteral("disk ") + percent(disk.toObject()) + u' ' +
+                     usedOfTotal(disk.toObject());
+    const QJsonValue docker = sample.value(QStringLiteral("docker"));
+    if (docker.isObject())
+        parts << QStringLiteral("containers %1/%2 images %3")
+                     .arg(docker[u"containers_running"].toInteger())
+                     .arg(docker[u"containers_total"].toInteger())
+                     .arg(docker[u"images"].toInteger());
+    else
+        parts << QStringLiteral("docker unavailable");
+    return parts.join(u' ');
+}
+
 bool isStreamCommand(const QString &firstArg) {
-    return firstArg == u"deploy" || firstArg == u"deployment";
+    return commandNamed(firstArg).has_value();
 }
 
 int runStreamCommand(const QStringList &args, QTextStream &out, QTextStream &err, QIODevice &in,
                      const QString &defaultDataDir) {
-    const QString command = args.value(0);
+    const QString name = args.value(0);
+    const auto command = commandNamed(name);
+    auto usage = [&](const QString &message) {
+        err << "mist-monitor: " << message << '\n';
+        err.flush();
+        return int(ExitUsage);
+    };
+    if (!command)
+        return usage(QStringLiteral("unknown command '%1'").arg(name));
+
     QCommandLineParser parser;
     parser.addHelpOption();
-    const bool deploy = command == u"deploy";
-    if (deploy)
+    QString idOption;
+    switch (*command) {
+    case Command::Deploy:
+        idOption = QStringLiteral("app");
+        parser.addOption({idOption, QStringLiteral("App to deploy."), QStringLiteral("N")});
+        break;
+    case Command::Logs:
+        idOption = QStringLiteral("app");
         parser.addOption(
-            {QStringLiteral("app"), QStringLiteral("App to deploy."), QStringLiteral("N")});
-    else
-        parser.addOption(
-            {QStringLiteral("id"), QStringLiteral("Deployment to follow."), QStringLiteral("N")});
+            {idOption, QStringLiteral("App whose container log to follow."), QStringLiteral("N")});
+        break;
+    case Command::Deployment:
+        idOption = QStringLiteral("id");
+        parser.addOption({idOption, QStringLiteral("Deployment to follow."), QStringLiteral("N")});
+        break;
+    case Command::Metrics:
+        break;
+    }
     parser.addOption({QStringLiteral("data-dir"), QStringLiteral("Local server's data directory."),
                       QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("url"),
@@ -256,13 +422,13 @@ int runStreamCommand(const QStringList &args, QTextStream &out, QTextStream &err
                       QStringLiteral("Read the remote account's password from standard input.")});
     parser.addOption(
         {QStringLiteral("json"), QStringLiteral("Print every message as a JSON line.")});
+    parser.addOption({QStringLiteral("count"),
+                      *command == Command::Metrics ? QStringLiteral("Stop after N samples.")
+                                                   : QStringLiteral("Stop after N log lines."),
+                      QStringLiteral("N")});
 
-    auto usage = [&](const QString &message) {
-        err << "mist-monitor: " << message << '\n';
-        return int(ExitUsage);
-    };
     QStringList argv = args;
-    argv[0] = QStringLiteral("mist-monitor ") + command;
+    argv[0] = QStringLiteral("mist-monitor ") + name;
     if (!parser.parse(argv))
         return usage(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -272,57 +438,111 @@ int runStreamCommand(const QStringList &args, QTextStream &out, QTextStream &err
     if (!parser.positionalArguments().isEmpty())
         return usage(
             QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
-    const QString idOption = deploy ? QStringLiteral("app") : QStringLiteral("id");
-    const auto id = protocol::parseId(parser.value(idOption));
-    if (!parser.isSet(idOption) || !id)
-        return usage(QStringLiteral("--%1 wants a positive id").arg(idOption));
+
+    FollowOptions options;
+    options.command = *command;
+    options.json = parser.isSet(QStringLiteral("json"));
+    if (!idOption.isEmpty()) {
+        const auto id = protocol::parseId(parser.value(idOption));
+        if (!parser.isSet(idOption) || !id)
+            return usage(QStringLiteral("--%1 wants a positive id").arg(idOption));
+        options.id = *id;
+    }
+    if (parser.isSet(QStringLiteral("count"))) {
+        const auto count = protocol::parseId(parser.value(QStringLiteral("count")));
+        if (!count)
+            return usage(QStringLiteral("--count wants a positive number"));
+        options.count = *count;
+    }
     const bool remote = parser.isSet(QStringLiteral("url"));
     if (remote &&
         (!parser.isSet(QStringLiteral("email")) || !parser.isSet(QStringLiteral("password-stdin"))))
         return usage(QStringLiteral("--url needs --email and --password-stdin"));
     if (remote && parser.isSet(QStringLiteral("data-dir")))
         return usage(QStringLiteral("--url and --data-dir exclude each other"));
-
-    QNetworkAccessManager nam;
-    QString error;
-    const QString dataDir = parser.isSet(QStringLiteral("data-dir"))
-                                ? parser.value(QStringLiteral("data-dir"))
-                                : defaultDataDir;
-    const std::optional<Target> target =
-        remote ? remoteTarget(nam, parser.value(QStringLiteral("url")),
-                              parser.value(QStringLiteral("email")), in, &error)
-               : localTarget(dataDir, parser.value(QStringLiteral("email")), &error);
-    if (!target) {
-        err << "mist-monitor: " << error << '\n';
-        return ExitFailure;
+    if (!remote && parser.isSet(QStringLiteral("password-stdin")))
+        return usage(QStringLiteral("--password-stdin goes with --url"));
+    QUrl remoteUrl;
+    if (remote) {
+        const QString text = parser.value(QStringLiteral("url"));
+        remoteUrl = ServerSession::normalizeUrl(QUrl(text, QUrl::StrictMode));
+        if (remoteUrl.isEmpty())
+            return usage(
+                QStringLiteral("--url wants http(s)://host:port or ws(s)://host:port, not '%1'")
+                    .arg(text));
     }
-    int rc = ExitFailure;
-    qint64 deploymentId = *id;
-    if (deploy) {
-        QUrl url = target->url;
-        url.setPath(QStringLiteral("/api/deployments"));
-        const HttpAnswer answer =
-            httpCall(nam, "POST", url, target->token,
-                     QJsonDocument(QJsonObject{{QStringLiteral("appId"), double(*id)}})
-                         .toJson(QJsonDocument::Compact));
-        if (answer.status != 201) {
-            err << "mist-monitor: cannot deploy app " << *id << ": "
-                << (answer.status == 0
-                        ? QStringLiteral("cannot reach %1: %2").arg(url.toString(), answer.error)
-                        : answer.error)
-                << '\n';
-            target->release();
+
+    // Sign in.
+    std::unique_ptr<ServerSession> session;
+    std::function<void()> release;
+    if (remote) {
+        QByteArray password = in.readLine();
+        while (password.endsWith('\n') || password.endsWith('\r'))
+            password.chop(1);
+        if (password.isEmpty())
+            return usage(QStringLiteral("--password-stdin: no password on standard input"));
+        session = std::make_unique<ServerSession>(remoteUrl);
+        QString error;
+        if (!signIn(*session, parser.value(QStringLiteral("email")), password, &error)) {
+            err << "mist-monitor: " << error << '\n';
             return ExitFailure;
         }
-        deploymentId = qint64(answer.json.value(QStringLiteral("data"))
-                                  .toObject()
-                                  .value(QStringLiteral("id"))
-                                  .toDouble());
-        err << "mist-monitor: deployment " << deploymentId << " queued\n";
-        err.flush();
+        release = [&session] {
+            signOut(*session);
+        };
+    } else {
+        QString error;
+        const QString dataDir = parser.isSet(QStringLiteral("data-dir"))
+                                    ? parser.value(QStringLiteral("data-dir"))
+                                    : defaultDataDir;
+        const std::optional<Target> target =
+            localTarget(dataDir, parser.value(QStringLiteral("email")), &error);
+        if (!target) {
+            err << "mist-monitor: " << error << '\n';
+            return ExitFailure;
+        }
+        session = std::make_unique<ServerSession>(target->url);
+        session->setToken(target->token);
+        release = target->release;
+        // server.json outlives a server that crashed: make sure one answers.
+        const ServerSession::Reply me = call(*session, "GET", QStringLiteral("/api/auth/me"));
+        if (!me.ok()) {
+            err << "mist-monitor: " << me.error << '\n';
+            release();
+            return ExitFailure;
+        }
     }
-    rc = followDeployment(*target, deploymentId, parser.isSet(QStringLiteral("json")), out, err);
-    target->release();
+
+    QString path;
+    switch (*command) {
+    case Command::Metrics:
+        path = QStringLiteral("/ws/metrics");
+        break;
+    case Command::Logs:
+        path = QStringLiteral("/ws/container/logs?appId=%1").arg(options.id);
+        break;
+    case Command::Deploy: {
+        const ServerSession::Reply r =
+            call(*session, "POST", QStringLiteral("/api/deployments"),
+                 QJsonObject{{QStringLiteral("appId"), double(options.id)}});
+        if (!r.ok()) {
+            err << "mist-monitor: cannot deploy app " << options.id << ": " << r.error << '\n';
+            release();
+            return ExitFailure;
+        }
+        options.id = qint64(r.data[u"id"].toDouble());
+        err << "mist-monitor: deployment " << options.id << " queued\n";
+        err.flush();
+        path = QStringLiteral("/ws/deployment/logs?deploymentId=%1").arg(options.id);
+        break;
+    }
+    case Command::Deployment:
+        path = QStringLiteral("/ws/deployment/logs?deploymentId=%1").arg(options.id);
+        break;
+    }
+    const int rc = follow(*session, path, options, out, err);
+    out.flush();
+    release();
     return rc;
 }
 

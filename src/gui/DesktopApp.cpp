@@ -1,34 +1,69 @@
 #include "DesktopApp.h"
 
-#include "metrics/MetricsSampler.h"
+#include "MainWindow.h"
+#include "client/ServerSession.h"
+#include "engine/DockerClient.h"
 #include "server/MistServer.h"
+#include "store/Store.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QLabel>
-#include <QMainWindow>
+#include <QLibraryInfo>
+#include <QLocale>
 #include <QMessageBox>
-#include <QStatusBar>
-#include <QVBoxLayout>
+#include <QRandomGenerator>
+#include <QTranslator>
 
 namespace mist::gui {
 
+namespace {
+// The desktop app signs in to its own embedded server as this account. It is
+// created on first run with a random password nobody needs: the app makes
+// its session directly in the database it owns.
+const QString LocalOperatorEmail = QStringLiteral("operator@localhost.localdomain");
+
+QByteArray localOperatorSession(store::Store &store, QString *error) {
+    auto user = store.userByEmail(LocalOperatorEmail);
+    if (!user) {
+        QByteArray password(32, '\0');
+        for (char &c : password)
+            c = char('a' + QRandomGenerator::system()->bounded(26));
+        user = store.addUser(LocalOperatorEmail, store::Role::Owner, password, error);
+        if (!user)
+            return {};
+    }
+    return store.createSession(user->id, error);
+}
+
+void installTranslations(QApplication &app) {
+    auto *qt = new QTranslator(&app);
+    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(qt);
+    auto *own = new QTranslator(&app);
+    if (own->load(QLocale(), QStringLiteral("mist-monitor"), QStringLiteral("_"),
+                  QStringLiteral(":/i18n")))
+        QApplication::installTranslator(own);
+}
+} // namespace
+
 int runDesktopApp(int argc, char *argv[]) {
     QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("mist-monitor"));
     QApplication::setApplicationName(QStringLiteral("mist-monitor"));
     QApplication::setApplicationDisplayName(QStringLiteral("Mist Monitor"));
     QApplication::setApplicationVersion(QStringLiteral(MIST_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("mist-monitor"));
+    installTranslations(app);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Mist Monitor desktop app"));
+    parser.setApplicationDescription(QObject::tr("Mist Monitor desktop app"));
     server::ServerConfig::addOptions(parser);
     parser.process(app);
     QString error;
     auto config = server::ServerConfig::fromParser(parser, &error);
     if (!config) {
-        QMessageBox::critical(nullptr, QStringLiteral("Mist Monitor"), error);
+        QMessageBox::critical(nullptr, QObject::tr("Mist Monitor"), error);
         return 2;
     }
     // The embedded server listens on loopback only, on whatever port is free.
@@ -36,33 +71,31 @@ int runDesktopApp(int argc, char *argv[]) {
         config->listenAddress = QHostAddress(QHostAddress::LocalHost);
         config->port = 0;
     }
+
+    MainWindow window;
     server::MistServer server(*config);
     if (!server.start(&error)) {
-        QMessageBox::critical(nullptr, QStringLiteral("Mist Monitor"),
-                              QObject::tr("The embedded server could not start: %1").arg(error));
-        return 1;
+        QMessageBox::warning(&window, QObject::tr("Mist Monitor"),
+                             QObject::tr("The embedded server could not start: %1\n\nYou can "
+                                         "still connect to a remote server.")
+                                 .arg(error));
+    } else {
+        const QByteArray token = localOperatorSession(server.store(), &error);
+        auto *session = new client::ServerSession(server.httpUrl(), &window);
+        session->setToken(token);
+        const QString label = QObject::tr("Local server");
+        window.setLocalSession(session, label);
+        window.connectTo(session, label);
+        // Say plainly when there is no engine; the app still opens.
+        server.docker().request(
+            "GET", QStringLiteral("/_ping"), &window,
+            [&window, &server](const engine::DockerReply &reply) {
+                if (!reply.ok())
+                    window.showEngineProblem(
+                        QObject::tr("No Docker engine at %1: %2")
+                            .arg(server.docker().host().toString(), reply.error));
+            });
     }
-
-    // Interim window until the full desktop views land (issue #4): shows the
-    // embedded server's address and its live host metrics.
-    QMainWindow window;
-    auto *central = new QWidget(&window);
-    auto *layout = new QVBoxLayout(central);
-    auto *address =
-        new QLabel(QObject::tr("Embedded server: %1").arg(server.httpUrl().toString()), central);
-    auto *metrics = new QLabel(central);
-    metrics->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(address);
-    layout->addWidget(metrics);
-    layout->addStretch();
-    window.setCentralWidget(central);
-    window.resize(640, 360);
-    QObject::connect(&server.sampler(), &metrics::MetricsSampler::sampled, metrics,
-                     [metrics](const QString &sample) {
-                         const QJsonObject o = QJsonDocument::fromJson(sample.toUtf8()).object();
-                         metrics->setText(QString::fromUtf8(QJsonDocument(o).toJson()));
-                     });
-    window.statusBar()->showMessage(QObject::tr("Data directory: %1").arg(config->dataDir));
     window.show();
     return QApplication::exec();
 }

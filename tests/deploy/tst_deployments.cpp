@@ -211,6 +211,8 @@ private Q_SLOTS:
         QCOMPARE(c["Config"].toObject()["Labels"].toObject()["mist.deployment.id"].toString(),
                  QString::number(id));
         QVERIFY(c["HostConfig"].toObject()["Init"].toBool());
+        QCOMPARE(c["HostConfig"].toObject()["RestartPolicy"].toObject()["Name"].toString(),
+                 QStringLiteral("unless-stopped"));
 
         // A second deployment replaces the container.
         repo.commit({{"hello.txt", "v2"}}, QStringLiteral("second version"));

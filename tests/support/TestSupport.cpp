@@ -134,6 +134,17 @@ ServerFixture::ServerFixture(server::ServerConfig config) {
     }
 }
 
+ServerFixture::ServerFixture(server::ServerConfig config, KeepPort) {
+    m_nam.setCookieJar(new ForgetfulCookieJar(&m_nam));
+    config.listenAddress = QHostAddress(QHostAddress::LocalHost);
+    if (config.dataDir.isEmpty())
+        config.dataDir = m_dir.path() + QStringLiteral("/data");
+    m_server = std::make_unique<server::MistServer>(config);
+    m_ok = m_server->start(&m_error);
+    if (m_ok)
+        m_server->store().setPasswordHasher(auth::PasswordHasher::minimal());
+}
+
 ServerFixture::~ServerFixture() = default;
 
 store::User ServerFixture::addUser(const QString &email, store::Role role,

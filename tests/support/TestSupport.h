@@ -64,6 +64,11 @@ struct HttpResult {
 class ServerFixture {
 public:
     explicit ServerFixture(server::ServerConfig config = {});
+    // Listens on config.port as given (set 0 for a free one: ServerConfig's
+    // default is 8080) instead of always a free one: with the same
+    // config.dataDir, a server restarted "in place" for reconnect tests.
+    struct KeepPort {};
+    ServerFixture(server::ServerConfig config, KeepPort);
     ~ServerFixture();
     bool ok() const { return m_ok; }
     QString error() const { return m_error; }

@@ -280,8 +280,9 @@ void DeploymentRunner::startNew() {
 void DeploymentRunner::createContainer() {
     QJsonObject hostConfig{
         {QStringLiteral("Init"), true},
-        {QStringLiteral("RestartPolicy"),
-         QJsonObject{{QStringLiteral("Name"), QStringLiteral("unless-stopped")}}},
+        // No restarts while we check that it stays up (a restart would hide
+        // the exit code); unless-stopped is set once it passed.
+        {QStringLiteral("RestartPolicy"), QJsonObject{{QStringLiteral("Name"), QStringLiteral("no")}}},
     };
     QJsonObject body{
         {QStringLiteral("Image"), m_d.imageId},
@@ -350,7 +351,20 @@ void DeploymentRunner::checkStarted(const QString &containerId) {
             if (!running)
                 return fail(QStringLiteral("Container exited immediately (exit code %1)")
                                 .arg(state.value(QStringLiteral("ExitCode")).toInt()));
-            complete();
+            const QByteArray policy = QJsonDocument(
+                QJsonObject{{QStringLiteral("RestartPolicy"),
+                             QJsonObject{{QStringLiteral("Name"), QStringLiteral("unless-stopped")}}}})
+                                          .toJson(QJsonDocument::Compact);
+            m_docker.request(
+                "POST", QStringLiteral("/containers/%1/update").arg(m_newContainerId), this,
+                [this](const engine::DockerReply &updated) {
+                    if (!alive())
+                        return;
+                    if (!updated.ok())
+                        return fail(engineFailure(QStringLiteral("setting the restart policy"), updated));
+                    complete();
+                },
+                policy);
         });
 }
 

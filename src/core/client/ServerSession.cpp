@@ -1,0 +1,246 @@
+#include "ServerSession.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkCookie>
+#include <QNetworkCookieJar>
+#include <QNetworkReply>
+#include <QPointer>
+#include <QSslError>
+
+namespace mist::client {
+
+namespace {
+
+constexpr auto CookieName = "mist_token";
+constexpr int TransferTimeoutMs = 30000;
+constexpr auto SslErrorsProperty = "mistSslErrors";
+
+// The session's cookie goes out explicitly; a jar that remembered cookies
+// would send the last sign-in's identity with requests meant for another.
+class NoCookieJar : public QNetworkCookieJar {
+public:
+    using QNetworkCookieJar::QNetworkCookieJar;
+    bool setCookiesFromUrl(const QList<QNetworkCookie> &, const QUrl &) override { return false; }
+    QList<QNetworkCookie> cookiesForUrl(const QUrl &) const override { return {}; }
+};
+
+QString sslErrorsText(const QList<QSslError> &errors) {
+    QStringList texts;
+    for (const QSslError &e : errors) {
+        if (!texts.contains(e.errorString()))
+            texts << e.errorString();
+    }
+    return texts.join(QStringLiteral("; "));
+}
+
+} // namespace
+
+ServerSession::ServerSession(const QUrl &baseUrl, QObject *parent)
+    : QObject(parent)
+    , m_baseUrl(normalizeUrl(baseUrl))
+    , m_nam(new QNetworkAccessManager(this)) {
+    m_nam->setCookieJar(new NoCookieJar(m_nam));
+}
+
+ServerSession::~ServerSession() = default;
+
+QUrl ServerSession::normalizeUrl(const QUrl &url) {
+    QUrl out = url;
+    const QString scheme = url.scheme().toLower();
+    if (scheme == u"ws" || scheme == u"http")
+        out.setScheme(QStringLiteral("http"));
+    else if (scheme == u"wss" || scheme == u"https")
+        out.setScheme(QStringLiteral("https"));
+    else
+        return {};
+    if (!out.isValid() || out.host().isEmpty())
+        return {};
+    out.setUserInfo(QString());
+    out.setPath(QString());
+    out.setQuery(QString());
+    out.setFragment(QString());
+    return out;
+}
+
+QUrl ServerSession::webSocketUrl(const QString &pathAndQuery) const {
+    if (m_baseUrl.isEmpty())
+        return {};
+    QUrl url = m_baseUrl.resolved(QUrl(pathAndQuery));
+    url.setScheme(isSecure() ? QStringLiteral("wss") : QStringLiteral("ws"));
+    return url;
+}
+
+QNetworkRequest ServerSession::webSocketRequest(const QString &pathAndQuery) const {
+    QNetworkRequest request(webSocketUrl(pathAndQuery));
+    if (!m_token.isEmpty())
+        request.setRawHeader("Cookie", QByteArray(CookieName) + '=' + m_token);
+    if (m_ssl)
+        request.setSslConfiguration(*m_ssl);
+    return request;
+}
+
+QNetworkReply *ServerSession::send(const QByteArray &method, const QString &path,
+                                   const QByteArray &body) {
+    QNetworkRequest request(m_baseUrl.resolved(QUrl(path)));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    request.setRawHeader("Accept", "application/json");
+    if (!m_token.isEmpty())
+        request.setRawHeader("Cookie", QByteArray(CookieName) + '=' + m_token);
+    if (m_ssl)
+        request.setSslConfiguration(*m_ssl);
+    request.setTransferTimeout(TransferTimeoutMs);
+    QNetworkReply *reply = m_nam->sendCustomRequest(request, method, body);
+    // TLS failures surface as a bare "SSL handshake failed"; keep the reasons.
+    connect(reply, &QNetworkReply::sslErrors, reply, [reply](const QList<QSslError> &errors) {
+        reply->setProperty(SslErrorsProperty, sslErrorsText(errors));
+    });
+    connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+    return reply;
+}
+
+QString ServerSession::unreachable(QNetworkReply *reply) const {
+    const QString where = m_baseUrl.toString();
+    const QString ssl = reply->property(SslErrorsProperty).toString();
+    if (!ssl.isEmpty())
+        return QStringLiteral("TLS error with %1: %2").arg(where, ssl);
+    QString why;
+    switch (reply->error()) {
+    case QNetworkReply::ConnectionRefusedError:
+        why = QStringLiteral("Connection refused");
+        break;
+    case QNetworkReply::HostNotFoundError:
+        why = QStringLiteral("Host %1 not found").arg(m_baseUrl.host());
+        break;
+    case QNetworkReply::TimeoutError:
+    case QNetworkReply::OperationCanceledError: // the transfer timeout
+        why = QStringLiteral("Timed out");
+        break;
+    case QNetworkReply::RemoteHostClosedError:
+        why = QStringLiteral("Connection closed by the server");
+        break;
+    case QNetworkReply::SslHandshakeFailedError:
+        return QStringLiteral("TLS error with %1: %2").arg(where, reply->errorString());
+    default:
+        why = reply->errorString();
+    }
+    return QStringLiteral("Cannot reach %1: %2").arg(where, why);
+}
+
+ServerSession::Reply ServerSession::toReply(QNetworkReply *reply) const {
+    Reply r;
+    r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (r.status == 0) {
+        r.error = unreachable(reply);
+        return r;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(reply->readAll(), &parseError);
+    const QJsonObject json = doc.object();
+    if (doc.isObject() && json.contains(QStringLiteral("success"))) {
+        r.data = json.value(QStringLiteral("data"));
+        if (!json.value(QStringLiteral("success")).toBool())
+            r.error = json.value(QStringLiteral("error"))
+                          .toString(QStringLiteral("HTTP %1").arg(r.status));
+    } else if (!doc.isNull()) {
+        r.data = doc.isObject() ? QJsonValue(json) : QJsonValue(doc.array());
+    }
+    if (r.error.isEmpty() && (r.status < 200 || r.status >= 300))
+        r.error = QStringLiteral("HTTP %1 %2")
+                      .arg(r.status)
+                      .arg(reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString())
+                      .trimmed();
+    return r;
+}
+
+void ServerSession::get(const QString &path, QObject *context,
+                        std::function<void(const Reply &)> done) {
+    if (m_baseUrl.isEmpty()) {
+        QMetaObject::invokeMethod(
+            context ? context : this,
+            [done] {
+                Reply r;
+                r.error = QStringLiteral("Invalid server URL");
+                done(r);
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    QNetworkReply *reply = send("GET", path, {});
+    connect(reply, &QNetworkReply::finished, context ? context : this,
+            [this, reply, done] { done(toReply(reply)); });
+}
+
+void ServerSession::post(const QString &path, const QJsonObject &body, QObject *context,
+                         std::function<void(const Reply &)> done) {
+    if (m_baseUrl.isEmpty()) {
+        QMetaObject::invokeMethod(
+            context ? context : this,
+            [done] {
+                Reply r;
+                r.error = QStringLiteral("Invalid server URL");
+                done(r);
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    QNetworkReply *reply = send("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    connect(reply, &QNetworkReply::finished, context ? context : this,
+            [this, reply, done] { done(toReply(reply)); });
+}
+
+void ServerSession::login(const QString &email, const QByteArray &password,
+                          std::function<void(bool ok, const QString &error)> done) {
+    if (m_baseUrl.isEmpty()) {
+        QMetaObject::invokeMethod(
+            this, [done] { done(false, QStringLiteral("Invalid server URL")); },
+            Qt::QueuedConnection);
+        return;
+    }
+    const QJsonObject body{{QStringLiteral("email"), email},
+                           {QStringLiteral("password"), QString::fromUtf8(password)}};
+    QNetworkReply *reply = send("POST", QStringLiteral("/api/auth/login"),
+                                QJsonDocument(body).toJson(QJsonDocument::Compact));
+    connect(reply, &QNetworkReply::finished, this, [this, reply, done] {
+        const Reply r = toReply(reply);
+        if (r.status == 401) {
+            done(false, r.error.isEmpty() || r.error.startsWith(u"HTTP ")
+                            ? QStringLiteral("Invalid email or password")
+                            : r.error);
+            return;
+        }
+        if (!r.ok()) {
+            done(false,
+                 r.status == 0 ? r.error : QStringLiteral("Sign-in failed: %1").arg(r.error));
+            return;
+        }
+        const auto cookies =
+            reply->header(QNetworkRequest::SetCookieHeader).value<QList<QNetworkCookie>>();
+        for (const QNetworkCookie &c : cookies) {
+            if (c.name() == CookieName && !c.value().isEmpty()) {
+                m_token = c.value();
+                done(true, QString());
+                return;
+            }
+        }
+        done(false, QStringLiteral("Sign-in failed: the server set no session cookie"));
+    });
+}
+
+void ServerSession::logout(std::function<void()> done) {
+    if (m_token.isEmpty() || m_baseUrl.isEmpty()) {
+        m_token.clear();
+        if (done)
+            QMetaObject::invokeMethod(this, done, Qt::QueuedConnection);
+        return;
+    }
+    QNetworkReply *reply = send("POST", QStringLiteral("/api/auth/logout"), {});
+    m_token.clear();
+    connect(reply, &QNetworkReply::finished, this, [done] {
+        if (done)
+            done();
+    });
+}
+
+} // namespace mist::client

@@ -1,0 +1,86 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QNetworkRequest>
+#include <QObject>
+#include <QSslConfiguration>
+#include <QString>
+#include <QUrl>
+
+#include <functional>
+#include <optional>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace mist::client {
+
+// One signed-in session against one server (this project's REST dialect):
+// the base URL, the `mist_token` cookie and the TLS configuration, shared by
+// REST calls and the WebSocket streams (StreamConnection) of a client.
+//
+// The session cookie is sent explicitly with every request and never kept in
+// a cookie jar, so two sessions in one process never mix their identities.
+class ServerSession : public QObject {
+    Q_OBJECT
+public:
+    // http(s):// or ws(s):// accepted (ws maps to http, wss to https); path,
+    // query and fragment are dropped. An URL that names no server leaves
+    // baseUrl() empty and every call fails with "Invalid server URL".
+    explicit ServerSession(const QUrl &baseUrl, QObject *parent = nullptr);
+    ~ServerSession() override;
+
+    // The normalised form described above; empty when `url` names no server.
+    static QUrl normalizeUrl(const QUrl &url);
+
+    QUrl baseUrl() const { return m_baseUrl; }
+    bool isSecure() const { return m_baseUrl.scheme() == u"https"; }
+
+    // An existing mist_token (embedded server, local data directory).
+    void setToken(const QByteArray &token) { m_token = token; }
+    QByteArray token() const { return m_token; }
+
+    // E.g. a pinned CA; used for https and wss. Without one, the system's defaults.
+    void setSslConfiguration(const QSslConfiguration &c) { m_ssl = c; }
+    std::optional<QSslConfiguration> sslConfiguration() const { return m_ssl; }
+
+    // Signs in; on success the session holds the new token. Errors are one
+    // readable line: "Invalid email or password", "Cannot reach
+    // http://h:p: Connection refused", "TLS error with https://h:p: ...".
+    void login(const QString &email, const QByteArray &password,
+               std::function<void(bool ok, const QString &error)> done);
+    // Revokes the session on the server (best effort) and forgets the token.
+    void logout(std::function<void()> done = {});
+
+    struct Reply {
+        int status = 0;  // HTTP status; 0 when no answer came
+        QJsonValue data; // the envelope's `data`
+        QString error;   // the envelope's `error`, or why there was no answer
+        bool ok() const { return status >= 200 && status < 300 && error.isEmpty(); }
+    };
+    // `done` runs in `context`'s thread and not at all once `context` is gone
+    // (nullptr: the session itself). `path` is absolute, e.g. "/api/apps".
+    void get(const QString &path, QObject *context, std::function<void(const Reply &)> done);
+    void post(const QString &path, const QJsonObject &body, QObject *context,
+              std::function<void(const Reply &)> done);
+
+    // ws(s):// URL of `pathAndQuery` (e.g. "/ws/metrics") with the session
+    // cookie and the TLS configuration. QWebSocket takes TLS settings from the
+    // socket rather than the request: StreamConnection applies both.
+    QNetworkRequest webSocketRequest(const QString &pathAndQuery) const;
+    QUrl webSocketUrl(const QString &pathAndQuery) const;
+
+private:
+    QNetworkReply *send(const QByteArray &method, const QString &path, const QByteArray &body);
+    Reply toReply(QNetworkReply *reply) const;
+    QString unreachable(QNetworkReply *reply) const;
+
+    QUrl m_baseUrl;
+    QByteArray m_token;
+    std::optional<QSslConfiguration> m_ssl;
+    QNetworkAccessManager *m_nam;
+};
+
+} // namespace mist::client

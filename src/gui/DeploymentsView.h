@@ -1,0 +1,75 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QPointer>
+#include <QWidget>
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QTableWidget;
+
+namespace mist::client {
+class ServerSession;
+class StreamConnection;
+} // namespace mist::client
+
+namespace mist::gui {
+
+class LogView;
+
+// Deployments of one app: the list (status, commit, duration), a Deploy
+// button, and for the selected deployment a progress bar, the five stages as
+// a stepper with the current one highlighted, the live build log and the
+// error message on failure.
+class DeploymentsView : public QWidget {
+    Q_OBJECT
+public:
+    static const QStringList &stages(); // cloning_repo ... completed
+
+    explicit DeploymentsView(QWidget *parent = nullptr);
+    ~DeploymentsView() override;
+
+    void setSession(client::ServerSession *session);
+    // The app whose deployments are shown; only git apps can be deployed.
+    void setApp(qint64 appId, const QString &name, bool deployable);
+    void refresh();
+    void deploy();
+    void watch(qint64 deploymentId);
+
+    // Read-outs for tests and screenshots.
+    QProgressBar *progressBar() const { return m_progress; }
+    QPushButton *deployButton() const { return m_deploy; }
+    QTableWidget *table() const { return m_table; }
+    LogView *logView() const { return m_log; }
+    QString currentStage() const { return m_stage; }
+    QString currentStatus() const { return m_status; }
+    // One word per stage: "done", "current", "failed" or "todo".
+    QStringList stepStates() const;
+    QString errorText() const;
+    qint64 watchedDeployment() const { return m_watched; }
+
+Q_SIGNALS:
+    void deploymentFinished(qint64 deploymentId, bool success, const QString &message);
+
+private:
+    void onMessage(const QJsonObject &message);
+    void showStatus(const QJsonObject &data);
+    void updateStepper();
+
+    QPointer<client::ServerSession> m_session;
+    QPointer<client::StreamConnection> m_stream;
+    qint64 m_appId = 0;
+    qint64 m_watched = 0;
+    QString m_stage;
+    QString m_status;
+    QPushButton *m_deploy = nullptr;
+    QTableWidget *m_table = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QList<QLabel *> m_steps;
+    QLabel *m_title = nullptr;
+    QLabel *m_error = nullptr;
+    LogView *m_log = nullptr;
+};
+
+} // namespace mist::gui

@@ -1,0 +1,164 @@
+#include "MetricsView.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineSeries>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+namespace mist::gui {
+
+QString formatBytes(double bytes) {
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+    int unit = 0;
+    while (bytes >= 1024.0 && unit < 5) {
+        bytes /= 1024.0;
+        ++unit;
+    }
+    return unit == 0
+               ? QStringLiteral("%1 B").arg(qint64(bytes))
+               : QStringLiteral("%1 %2").arg(bytes, 0, 'f', 1).arg(QLatin1String(units[unit]));
+}
+
+MetricsView::MetricsView(QWidget *parent)
+    : QWidget(parent) {
+    auto *layout = new QVBoxLayout(this);
+    auto *top = new QHBoxLayout;
+    m_docker = new QLabel(this);
+    m_docker->setObjectName(QStringLiteral("dockerSummary"));
+    top->addWidget(m_docker, 1);
+    top->addWidget(new QLabel(tr("Window:"), this));
+    m_window = new QComboBox(this);
+    for (int minutes : {1, 5, 15, 60})
+        m_window->addItem(tr("%n minute(s)", nullptr, minutes), minutes * 60);
+    m_window->setCurrentIndex(1);
+    connect(m_window, &QComboBox::currentIndexChanged, this,
+            [this] { setWindowSeconds(m_window->currentData().toInt()); });
+    top->addWidget(m_window);
+    layout->addLayout(top);
+
+    const QString titles[3] = {tr("CPU"), tr("Memory"), tr("Disk")};
+    auto *grid = new QGridLayout;
+    for (int i = 0; i < 3; ++i) {
+        auto *chart = new QChart;
+        chart->legend()->hide();
+        chart->setTitle(titles[i]);
+        chart->setMargins(QMargins(4, 4, 4, 4));
+        chart->setTheme(palette().color(QPalette::Window).lightness() < 128
+                            ? QChart::ChartThemeDark
+                            : QChart::ChartThemeLight);
+        m_series[i] = new QLineSeries(chart);
+        chart->addSeries(m_series[i]);
+        m_axisX[i] = new QDateTimeAxis(chart);
+        m_axisX[i]->setFormat(QStringLiteral("HH:mm:ss"));
+        m_axisX[i]->setTickCount(4);
+        auto *axisY = new QValueAxis(chart);
+        axisY->setRange(0, 100);
+        axisY->setLabelFormat(QStringLiteral("%d%%"));
+        chart->addAxis(m_axisX[i], Qt::AlignBottom);
+        chart->addAxis(axisY, Qt::AlignLeft);
+        m_series[i]->attachAxis(m_axisX[i]);
+        m_series[i]->attachAxis(axisY);
+        auto *view = new QChartView(chart, this);
+        view->setRenderHint(QPainter::Antialiasing);
+        view->setMinimumHeight(160);
+        m_value[i] = new QLabel(QStringLiteral("–"), this);
+        QFont big = m_value[i]->font();
+        big.setPointSizeF(big.pointSizeF() * 1.8);
+        big.setBold(true);
+        m_value[i]->setFont(big);
+        m_details[i] = new QLabel(this);
+        auto *side = new QVBoxLayout;
+        side->addWidget(new QLabel(titles[i], this));
+        side->addWidget(m_value[i]);
+        side->addWidget(m_details[i]);
+        side->addStretch();
+        grid->addLayout(side, i, 0);
+        grid->addWidget(view, i, 1);
+    }
+    grid->setColumnStretch(1, 1);
+    layout->addLayout(grid, 1);
+    m_value[0]->setObjectName(QStringLiteral("cpuValue"));
+    m_value[1]->setObjectName(QStringLiteral("memoryValue"));
+    m_value[2]->setObjectName(QStringLiteral("diskValue"));
+    trimAndShow(QDateTime::currentMSecsSinceEpoch());
+}
+
+void MetricsView::addSample(const QJsonObject &metrics) {
+    QDateTime at =
+        QDateTime::fromString(metrics.value(QStringLiteral("timestamp")).toString(), Qt::ISODate);
+    if (!at.isValid())
+        at = QDateTime::currentDateTimeUtc();
+    const double x = double(at.toMSecsSinceEpoch());
+    const QJsonObject cpu = metrics.value(QStringLiteral("cpu")).toObject();
+    const QJsonObject memory = metrics.value(QStringLiteral("memory")).toObject();
+    const QJsonObject disk = metrics.value(QStringLiteral("disk")).toObject();
+    const double values[3] = {cpu.value(QStringLiteral("usage")).toDouble(),
+                              memory.value(QStringLiteral("percent")).toDouble(),
+                              disk.value(QStringLiteral("percent")).toDouble()};
+    for (int i = 0; i < 3; ++i) {
+        m_points[i].append(QPointF(x, values[i]));
+        m_value[i]->setText(QStringLiteral("%1 %").arg(values[i], 0, 'f', 1));
+    }
+    const QJsonValue cores = cpu.value(QStringLiteral("cores"));
+    m_details[0]->setText(cores.isDouble() ? tr("%n core(s)", nullptr, cores.toInt())
+                                           : tr("cores unknown"));
+    m_details[1]->setText(tr("%1 of %2")
+                              .arg(formatBytes(memory.value(QStringLiteral("used")).toDouble()),
+                                   formatBytes(memory.value(QStringLiteral("total")).toDouble())));
+    m_details[2]->setText(tr("%1 of %2")
+                              .arg(formatBytes(disk.value(QStringLiteral("used")).toDouble()),
+                                   formatBytes(disk.value(QStringLiteral("total")).toDouble())));
+    const QJsonValue docker = metrics.value(QStringLiteral("docker"));
+    if (docker.isObject()) {
+        const QJsonObject d = docker.toObject();
+        m_docker->setText(tr("Containers: %1 running of %2 · Images: %3")
+                              .arg(d.value(QStringLiteral("containers_running")).toInt())
+                              .arg(d.value(QStringLiteral("containers_total")).toInt())
+                              .arg(d.value(QStringLiteral("images")).toInt()));
+    } else {
+        m_docker->setText(tr("Docker engine unreachable"));
+    }
+    trimAndShow(qint64(x));
+}
+
+void MetricsView::clear() {
+    for (auto &points : m_points)
+        points.clear();
+    trimAndShow(QDateTime::currentMSecsSinceEpoch());
+}
+
+void MetricsView::setWindowSeconds(int seconds) {
+    m_windowSeconds = std::max(10, seconds);
+    qint64 last = QDateTime::currentMSecsSinceEpoch();
+    if (!m_points[0].isEmpty())
+        last = qint64(m_points[0].last().x());
+    trimAndShow(last);
+}
+
+void MetricsView::trimAndShow(qint64 nowMs) {
+    const double from = double(nowMs - qint64(m_windowSeconds) * 1000);
+    for (int i = 0; i < 3; ++i) {
+        QList<QPointF> &points = m_points[i];
+        qsizetype drop = 0;
+        while (drop < points.size() && points[drop].x() < from)
+            ++drop;
+        points.remove(0, drop);
+        m_series[i]->replace(points); // one repaint, not one per point
+        m_axisX[i]->setRange(QDateTime::fromMSecsSinceEpoch(qint64(from)),
+                             QDateTime::fromMSecsSinceEpoch(nowMs));
+    }
+}
+
+QString MetricsView::summaryText() const {
+    return QStringLiteral("%1 | %2 | %3 | %4")
+        .arg(m_value[0]->text(), m_value[1]->text(), m_value[2]->text(), m_docker->text());
+}
+
+} // namespace mist::gui

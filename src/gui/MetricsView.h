@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QPointF>
+#include <QWidget>
+
+class QChart;
+class QChartView;
+class QComboBox;
+class QDateTimeAxis;
+class QLabel;
+class QLineSeries;
+class QValueAxis;
+
+namespace mist::gui {
+
+// Live host metrics: CPU, memory and disk percent as line charts over a
+// sliding window (default 5 minutes), with the current values, cores and
+// Docker counts beside them. Series hold only the window's points and are
+// updated with one replace() per sample, so the charts stay smooth for hours.
+class MetricsView : public QWidget {
+    Q_OBJECT
+public:
+    explicit MetricsView(QWidget *parent = nullptr);
+
+    // One message of /ws/metrics (the published schema).
+    void addSample(const QJsonObject &metrics);
+    void clear();
+
+    void setWindowSeconds(int seconds);
+    int windowSeconds() const { return m_windowSeconds; }
+
+    // For tests and screenshots.
+    QLineSeries *cpuSeries() const { return m_series[0]; }
+    QLineSeries *memorySeries() const { return m_series[1]; }
+    QLineSeries *diskSeries() const { return m_series[2]; }
+    QString summaryText() const;
+
+private:
+    void trimAndShow(qint64 nowMs);
+
+    int m_windowSeconds = 300;
+    QList<QPointF> m_points[3];
+    QLineSeries *m_series[3] = {};
+    QDateTimeAxis *m_axisX[3] = {};
+    QLabel *m_value[3] = {};
+    QLabel *m_details[3] = {};
+    QLabel *m_docker = nullptr;
+    QComboBox *m_window = nullptr;
+};
+
+// "4.0 GiB" from bytes (binary units, one decimal).
+QString formatBytes(double bytes);
+
+} // namespace mist::gui

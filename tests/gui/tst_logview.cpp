@@ -1,0 +1,512 @@
+// Tests for mist::gui::LogView on real widgets (offscreen): following the tail, the "new lines"
+// jump button, search navigation from the keyboard, filters, copy, save, clear, wrapping, and
+// that the event loop stays responsive while 50,000 lines a second arrive.
+
+#include "LogView.h"
+
+#include <QAction>
+#include <QClipboard>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QGuiApplication>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QLocale>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QToolButton>
+#include <QtTest>
+
+using mist::gui::LogEntry;
+using mist::gui::LogModel;
+using mist::gui::LogView;
+
+namespace {
+
+LogEntry line(const QString &text, bool stderrStream = false) {
+    LogEntry e;
+    e.text = text;
+    e.stderrStream = stderrStream;
+    return e;
+}
+
+void feed(LogView &view, int count, int first = 0) {
+    for (int i = first; i < first + count; ++i)
+        view.model()->append(line(QStringLiteral("line %1").arg(i), i % 4 == 0));
+    view.model()->flushPending();
+}
+
+template <typename T> T *child(LogView &view, const char *name) {
+    T *w = view.findChild<T *>(QLatin1String(name));
+    if (!w)
+        qFatal("no child %s", name);
+    return w;
+}
+
+bool rowVisible(LogView &view, int row) {
+    QListView *list = view.listView();
+    const QRect r = list->visualRect(list->model()->index(row, 0));
+    return r.isValid() && list->viewport()->rect().intersects(r);
+}
+
+bool atBottom(LogView &view) {
+    const QScrollBar *bar = view.listView()->verticalScrollBar();
+    return bar->value() == bar->maximum();
+}
+
+} // namespace
+
+class TestLogView : public QObject {
+    Q_OBJECT
+
+private:
+    // Each test gets a fresh, shown, active view.
+    std::unique_ptr<LogView> m_view;
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void linesAppearAndTailIsFollowed();
+    void scrollingUpStopsFollowingAndCountsNewLines();
+    void endKeyResumesFollowing();
+    void trimmingKeepsTheReadingPosition();
+    void searchFromTheKeyboard();
+    void filterReducesRows();
+    void filterKeepsTheLineBeingRead();
+    void invalidRegexShownInRed();
+    void streamFilter();
+    void copySelectedLines();
+    void saveWritesVisibleLines();
+    void saveReportsErrors();
+    void clearEmptiesTheView();
+    void wrapToggle();
+    void staysResponsiveUnderLoad_data();
+    void staysResponsiveUnderLoad();
+};
+
+void TestLogView::init() {
+    m_view = std::make_unique<LogView>();
+    m_view->resize(900, 480);
+    m_view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+    m_view->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_view.get()));
+}
+
+void TestLogView::cleanup() {
+    m_view.reset();
+}
+
+void TestLogView::linesAppearAndTailIsFollowed() {
+    LogView &view = *m_view;
+    QVERIFY(view.isFollowing());
+    feed(view, 20);
+    QCOMPARE(view.listView()->model()->rowCount(), 20);
+    QTRY_VERIFY(rowVisible(view, 0));
+    QTRY_VERIFY(rowVisible(view, 19));
+    QCOMPARE(view.listView()->model()->index(19, 0).data().toString(), QStringLiteral("line 19"));
+
+    feed(view, 1000, 20); // far more than fit
+    QTRY_VERIFY(rowVisible(view, 1019));
+    QVERIFY(!rowVisible(view, 0));
+    QVERIFY(atBottom(view));
+    QVERIFY(view.isFollowing());
+    QVERIFY(view.listView()->uniformItemSizes());
+    QVERIFY(child<QLabel>(view, "statusLabel")->text().contains(QLocale().toString(1020)));
+}
+
+void TestLogView::scrollingUpStopsFollowingAndCountsNewLines() {
+    LogView &view = *m_view;
+    QSignalSpy following(&view, &LogView::followingChanged);
+    feed(view, 500);
+    QTRY_VERIFY(rowVisible(view, 499));
+    QScrollBar *bar = view.listView()->verticalScrollBar();
+    auto *jump = child<QPushButton>(view, "jumpButton");
+    QVERIFY(!jump->isVisible());
+
+    bar->setValue(0); // what dragging the scroll bar or the wheel ends in
+    QVERIFY(!view.isFollowing());
+    QCOMPARE(following.count(), 1);
+    QCOMPARE(view.newLinesSinceFollowStopped(), 0);
+
+    feed(view, 30, 500);
+    feed(view, 12, 530);
+    QCOMPARE(view.newLinesSinceFollowStopped(), 42);
+    QVERIFY(jump->isVisible());
+    QVERIFY2(jump->text().contains(QStringLiteral("42")), qPrintable(jump->text()));
+    QTest::qWait(50); // let the view lay out the new rows: it must not move
+    QCOMPARE(bar->value(), 0);
+    QVERIFY(rowVisible(view, 0));
+
+    QTest::mouseClick(jump, Qt::LeftButton);
+    QVERIFY(view.isFollowing());
+    QCOMPARE(view.newLinesSinceFollowStopped(), 0);
+    QVERIFY(!jump->isVisible());
+    QTRY_VERIFY(rowVisible(view, 541));
+    QVERIFY(atBottom(view));
+
+    feed(view, 100, 542); // and keeps following afterwards
+    QTRY_VERIFY(rowVisible(view, 641));
+    QVERIFY(view.isFollowing());
+}
+
+void TestLogView::endKeyResumesFollowing() {
+    LogView &view = *m_view;
+    feed(view, 300);
+    QTRY_VERIFY(rowVisible(view, 299));
+    view.listView()->verticalScrollBar()->setValue(10);
+    QVERIFY(!view.isFollowing());
+    feed(view, 5, 300);
+    view.listView()->setFocus();
+    QTest::keyClick(view.listView(), Qt::Key_End);
+    QVERIFY(view.isFollowing());
+    QTRY_VERIFY(rowVisible(view, 304));
+}
+
+void TestLogView::trimmingKeepsTheReadingPosition() {
+    LogView &view = *m_view;
+    view.model()->setMaxLines(1000);
+    feed(view, 1000);
+    QTRY_VERIFY(rowVisible(view, 999));
+    QListView *list = view.listView();
+    list->scrollTo(list->model()->index(500, 0), QAbstractItemView::PositionAtTop);
+    QVERIFY(!view.isFollowing());
+    const QModelIndex top = list->indexAt(QPoint(10, 2));
+    QCOMPARE(top.row(), 500);
+    const QString topText = top.data().toString();
+
+    feed(view, 100, 1000); // drops lines 0..99 above the viewport
+    QCOMPARE(view.model()->totalLines(), 1000);
+    QTest::qWait(50);
+    QCOMPARE(list->indexAt(QPoint(10, 2)).data().toString(), topText);
+    QCOMPARE(list->indexAt(QPoint(10, 2)).row(), 400);
+}
+
+void TestLogView::searchFromTheKeyboard() {
+    LogView &view = *m_view;
+    for (int i = 0; i < 200; ++i) {
+        view.model()->append(line(i == 50 || i == 120 || i == 180
+                                      ? QStringLiteral("line %1 has a needle").arg(i)
+                                      : QStringLiteral("line %1").arg(i)));
+    }
+    view.model()->flushPending();
+    QListView *list = view.listView();
+    QTRY_VERIFY(rowVisible(view, 199));
+    auto *search = child<QLineEdit>(view, "searchEdit");
+    auto *label = child<QLabel>(view, "matchLabel");
+
+    list->setFocus();
+    QTest::keyClick(list, Qt::Key_F, Qt::ControlModifier);
+    QTRY_VERIFY(search->hasFocus());
+    QTest::keyClicks(search, QStringLiteral("NEEDLE"));
+    QCOMPARE(view.model()->matchCount(), 3);
+    QCOMPARE(label->text(), QStringLiteral("3 matches"));
+
+    const auto current = [&] {
+        return list->currentIndex().row();
+    };
+    QTest::keyClick(search, Qt::Key_Return);
+    QCOMPARE(current(), 50);
+    QVERIFY(list->selectionModel()->isRowSelected(50, QModelIndex()));
+    QTRY_VERIFY(rowVisible(view, 50));
+    QVERIFY(!view.isFollowing()); // jumping to a match up the log leaves the tail
+    QCOMPARE(label->text(), QStringLiteral("1 of 3"));
+
+    QTest::keyClick(search, Qt::Key_Return);
+    QCOMPARE(current(), 120);
+    QTRY_VERIFY(rowVisible(view, 120));
+    QCOMPARE(label->text(), QStringLiteral("2 of 3"));
+    QTest::keyClick(search, Qt::Key_Return, Qt::ShiftModifier);
+    QCOMPARE(current(), 50);
+    QTest::keyClick(search, Qt::Key_F3);
+    QCOMPARE(current(), 120);
+    QTest::keyClick(search, Qt::Key_F3);
+    QCOMPARE(current(), 180);
+    QTest::keyClick(search, Qt::Key_F3); // wraps
+    QCOMPARE(current(), 50);
+    QTest::keyClick(search, Qt::Key_F3, Qt::ShiftModifier); // wraps back
+    QCOMPARE(current(), 180);
+    QTRY_VERIFY(rowVisible(view, 180));
+    QVERIFY(list->model()->index(180, 0).data(LogModel::MatchRole).toBool());
+
+    view.setSearchText(QStringLiteral("nothing like it"));
+    QCOMPARE(search->text(), QStringLiteral("nothing like it"));
+    QCOMPARE(label->text(), QStringLiteral("No matches"));
+    QTest::keyClick(search, Qt::Key_Return);
+    QCOMPARE(current(), 180); // nothing to go to: stays put
+
+    // Typing into the list goes to the search field instead of a row-by-row keyboard search.
+    list->setFocus();
+    QTest::keyClick(list, Qt::Key_N);
+    QTRY_VERIFY(search->hasFocus());
+    QTest::keyClick(search, Qt::Key_E);
+    QCOMPARE(search->text(), QStringLiteral("ne"));
+}
+
+void TestLogView::filterReducesRows() {
+    LogView &view = *m_view;
+    feed(view, 100);
+    QListView *list = view.listView();
+    view.setFilterText(QStringLiteral("line 1"), false); // 1, 10..19
+    QCOMPARE(list->model()->rowCount(), 11);
+    QCOMPARE(child<QLineEdit>(view, "filterEdit")->text(), QStringLiteral("line 1"));
+    QVERIFY(child<QLabel>(view, "statusLabel")->text().contains(QStringLiteral("11")));
+
+    // Typing in the field does the same; the regex toggle reinterprets it.
+    auto *filter = child<QLineEdit>(view, "filterEdit");
+    filter->setText(QStringLiteral("line [0-4]$"));
+    QCOMPARE(list->model()->rowCount(), 0);
+    child<QToolButton>(view, "regexToggle")->setChecked(true);
+    QCOMPARE(list->model()->rowCount(), 5);
+    QTRY_VERIFY(rowVisible(view, 4));
+
+    feed(view, 10, 100); // arriving lines are filtered too: none ends in a single 0..4
+    QCOMPARE(list->model()->rowCount(), 5);
+    view.setFilterText(QString(), false);
+    QCOMPARE(list->model()->rowCount(), 110);
+}
+
+void TestLogView::filterKeepsTheLineBeingRead() {
+    LogView &view = *m_view;
+    feed(view, 2000);
+    QListView *list = view.listView();
+    QTRY_VERIFY(rowVisible(view, 1999));
+    const QModelIndex reading = list->model()->index(1205, 0); // "line 1205", stdout
+    list->selectionModel()->setCurrentIndex(reading, QItemSelectionModel::ClearAndSelect);
+    list->scrollTo(reading, QAbstractItemView::PositionAtCenter);
+    QVERIFY(!view.isFollowing());
+
+    view.setStreamFilter(LogModel::StreamFilter::StdoutOnly); // a model reset
+    QCOMPARE(list->currentIndex().data().toString(), QStringLiteral("line 1205"));
+    QTRY_VERIFY(rowVisible(view, list->currentIndex().row()));
+    view.setStreamFilter(LogModel::StreamFilter::All);
+    QCOMPARE(list->currentIndex().row(), 1205);
+    QTRY_VERIFY(rowVisible(view, 1205));
+    QVERIFY(!view.isFollowing());
+}
+
+void TestLogView::invalidRegexShownInRed() {
+    LogView &view = *m_view;
+    feed(view, 10);
+    auto *filter = child<QLineEdit>(view, "filterEdit");
+    const QColor normal = filter->palette().color(QPalette::Text);
+    view.setFilterText(QStringLiteral("line (1"), true);
+    QVERIFY(!view.model()->filterValid());
+    QVERIFY(!filter->toolTip().isEmpty());
+    QVERIFY(filter->palette().color(QPalette::Text) != normal);
+    QCOMPARE(view.listView()->model()->rowCount(), 10);
+    view.setFilterText(QStringLiteral("line (1)"), true);
+    QVERIFY(filter->toolTip().isEmpty());
+    QCOMPARE(filter->palette().color(QPalette::Text), normal);
+    QCOMPARE(view.listView()->model()->rowCount(), 1);
+}
+
+void TestLogView::streamFilter() {
+    LogView &view = *m_view;
+    feed(view, 40); // every 4th line is stderr
+    auto *combo = child<QComboBox>(view, "streamCombo");
+    combo->setCurrentIndex(combo->findData(int(LogModel::StreamFilter::StderrOnly)));
+    QCOMPARE(view.listView()->model()->rowCount(), 10);
+    QVERIFY(view.listView()->model()->index(3, 0).data(LogModel::StderrRole).toBool());
+    view.setStreamFilter(LogModel::StreamFilter::StdoutOnly);
+    QCOMPARE(combo->currentData().toInt(), int(LogModel::StreamFilter::StdoutOnly));
+    QCOMPARE(view.listView()->model()->rowCount(), 30);
+    view.setStreamFilter(LogModel::StreamFilter::All);
+    QCOMPARE(view.listView()->model()->rowCount(), 40);
+}
+
+void TestLogView::copySelectedLines() {
+    LogView &view = *m_view;
+    feed(view, 10);
+    QListView *list = view.listView();
+    QTRY_VERIFY(rowVisible(view, 9));
+    const auto centre = [&](int row) {
+        return list->visualRect(list->model()->index(row, 0)).center();
+    };
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, Qt::NoModifier, centre(6));
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, Qt::ShiftModifier, centre(4));
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, Qt::ControlModifier, centre(1));
+    QCOMPARE(view.selectedText(),
+             QStringLiteral("line 1\nline 4\nline 5\nline 6")); // row order, not click order
+
+    QGuiApplication::clipboard()->clear();
+    list->setFocus();
+    QTest::keyClick(list, Qt::Key_C, Qt::ControlModifier);
+    QCOMPARE(QGuiApplication::clipboard()->text(),
+             QStringLiteral("line 1\nline 4\nline 5\nline 6"));
+}
+
+void TestLogView::saveWritesVisibleLines() {
+    LogView &view = *m_view;
+    feed(view, 30);
+    view.setFilterText(QStringLiteral("7"), false);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("log.txt"));
+    QString error;
+    QVERIFY2(view.saveTo(path, &error), qPrintable(error));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), QByteArray("line 7\nline 17\nline 27\n"));
+}
+
+void TestLogView::saveReportsErrors() {
+    LogView &view = *m_view;
+    feed(view, 3);
+    QString error;
+    QVERIFY(!view.saveTo(QStringLiteral("/nonexistent-dir/x/log.txt"), &error));
+    QVERIFY(!error.isEmpty());
+}
+
+void TestLogView::clearEmptiesTheView() {
+    LogView &view = *m_view;
+    feed(view, 400);
+    QTRY_VERIFY(rowVisible(view, 399));
+    view.listView()->verticalScrollBar()->setValue(0);
+    QVERIFY(!view.isFollowing());
+    child<QAction>(view, "clearAction")->trigger();
+    QCOMPARE(view.listView()->model()->rowCount(), 0);
+    QCOMPARE(view.model()->totalLines(), 0);
+    QVERIFY(view.isFollowing());
+    QVERIFY(!child<QPushButton>(view, "jumpButton")->isVisible());
+    feed(view, 3);
+    QTRY_VERIFY(rowVisible(view, 2));
+    QCOMPARE(view.listView()->model()->index(0, 0).data().toString(), QStringLiteral("line 0"));
+
+    // Clearing through the model (another container picked) also starts at the tail again.
+    feed(view, 400, 3);
+    QTRY_VERIFY(rowVisible(view, 402));
+    view.listView()->verticalScrollBar()->setValue(0);
+    QVERIFY(!view.isFollowing());
+    view.model()->clear();
+    QVERIFY(view.isFollowing());
+    feed(view, 400);
+    QTRY_VERIFY(rowVisible(view, 399));
+}
+
+void TestLogView::wrapToggle() {
+    LogView &view = *m_view;
+    view.model()->append(line(QStringLiteral("short")));
+    view.model()->append(line(QStringLiteral("long ").repeated(200)));
+    view.model()->append(line(QStringLiteral("short again")));
+    view.model()->flushPending();
+    QListView *list = view.listView();
+    const auto height = [&](int row) {
+        return list->visualRect(list->model()->index(row, 0)).height();
+    };
+    QTRY_VERIFY(rowVisible(view, 2));
+    QVERIFY(!view.wordWrap());
+    QCOMPARE(height(1), height(0));
+
+    child<QAction>(view, "wrapAction")->trigger();
+    QVERIFY(view.wordWrap());
+    QVERIFY(list->wordWrap());
+    QVERIFY(!list->uniformItemSizes());
+    QTRY_VERIFY(height(1) > 3 * height(0));
+    QCOMPARE(height(2), height(0));
+
+    view.setWordWrap(false);
+    QVERIFY(!child<QAction>(view, "wrapAction")->isChecked());
+    QVERIFY(list->uniformItemSizes());
+    QTRY_COMPARE(height(1), height(0));
+
+    // Timestamps toggle from the toolbar as well.
+    auto *timestamps = child<QAction>(view, "timestampsAction");
+    QCOMPARE(timestamps->isChecked(), view.model()->showTimestamps());
+    timestamps->trigger();
+    QCOMPARE(timestamps->isChecked(), view.model()->showTimestamps());
+}
+
+void TestLogView::staysResponsiveUnderLoad_data() {
+    QTest::addColumn<bool>("wrap");
+    QTest::newRow("uniform rows") << false;
+    QTest::newRow("wrapped rows") << true;
+}
+
+void TestLogView::staysResponsiveUnderLoad() {
+    QFETCH(bool, wrap);
+    constexpr int LinesPerSecond = 50000;
+    constexpr int DurationMs = 2000;
+    LogView &view = *m_view;
+    view.setWordWrap(wrap);
+    const QStringList shapes{
+        QStringLiteral("INFO GET /api/items/%1 200 12ms user=alice"),
+        QStringLiteral("DEBUG cache lookup key=item:%1 hit=true"),
+        QStringLiteral("WARN slow query on items (%1 rows) took 812ms"),
+        QStringLiteral("ERROR upstream timeout after 30s request_id=%1"),
+        QStringLiteral("plain output line %1 from the container's stdout"),
+        // One long line in six, so wrapping has real work to do.
+        QStringLiteral("trace %1 ") + QStringLiteral("payload=0123456789abcdef ").repeated(12),
+    };
+
+    QElapsedTimer clock;
+    qint64 fed = 0;
+    QTimer feeder;
+    feeder.setTimerType(Qt::PreciseTimer);
+    feeder.setInterval(1);
+    const qint64 startMs = QDateTime::currentMSecsSinceEpoch();
+    QObject::connect(&feeder, &QTimer::timeout, &view, [&] {
+        // Catch up on whatever the timer missed so the rate holds even when ticks are late.
+        const qint64 due = qMin<qint64>(clock.elapsed(), DurationMs) * LinesPerSecond / 1000;
+        QList<LogEntry> batch;
+        batch.reserve(due - fed);
+        for (; fed < due; ++fed) {
+            LogEntry e = line(shapes.at(fed % shapes.size()).arg(fed), fed % 5 == 0);
+            e.tsMs = startMs + fed / 50;
+            batch.append(std::move(e));
+        }
+        view.model()->append(batch);
+    });
+
+    qint64 longestGap = 0;
+    qint64 ticks = 0;
+    qint64 lastTick = 0;
+    QTimer probe;
+    probe.setTimerType(Qt::PreciseTimer);
+    probe.setInterval(5);
+    QObject::connect(&probe, &QTimer::timeout, &view, [&] {
+        const qint64 now = clock.elapsed();
+        longestGap = qMax(longestGap, now - lastTick);
+        lastTick = now;
+        ++ticks;
+    });
+
+    int paints = 0;
+    struct PaintCounter : QObject {
+        int *count;
+        bool eventFilter(QObject *, QEvent *e) override {
+            if (e->type() == QEvent::Paint)
+                ++*count;
+            return false;
+        }
+    } counter;
+    counter.count = &paints;
+    view.listView()->viewport()->installEventFilter(&counter);
+
+    QEventLoop loop;
+    QTimer::singleShot(DurationMs + 100, &loop, &QEventLoop::quit);
+    clock.start();
+    feeder.start();
+    probe.start();
+    loop.exec();
+    feeder.stop();
+    probe.stop();
+    view.model()->flushPending();
+
+    qInfo("%s: %lld lines in %d ms, %d repaints; longest gap between 5 ms ticks %lld ms over "
+          "%lld ticks",
+          wrap ? "wrapped" : "uniform", fed, DurationMs, paints, longestGap, ticks);
+    QCOMPARE(fed, qint64(LinesPerSecond) * DurationMs / 1000);
+    QCOMPARE(view.model()->totalLines(), qMin<int>(int(fed), view.model()->maxLines()));
+    QVERIFY(view.isFollowing());
+    QTRY_VERIFY(rowVisible(view, view.listView()->model()->rowCount() - 1));
+    QVERIFY2(longestGap < 500,
+             qPrintable(QStringLiteral("event loop stalled %1 ms").arg(longestGap)));
+}
+
+QTEST_MAIN(TestLogView)
+#include "tst_logview.moc"

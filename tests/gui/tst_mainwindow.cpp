@@ -1,0 +1,181 @@
+// The desktop window against a real server and engine (offscreen): apps
+// appear with their state, metrics charts fill, logs stream into the log
+// view, a deployment drives the progress bar and stepper through every stage
+// and shows the error on failure, and a dropped server is reconnected.
+#include "DeploymentsView.h"
+#include "LogModel.h"
+#include "LogView.h"
+#include "MainWindow.h"
+#include "MetricsView.h"
+#include "TestSupport.h"
+#include "client/ServerSession.h"
+
+#include <QLineSeries>
+#include <QListWidget>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTest>
+#include <QUuid>
+
+using namespace mist;
+using namespace mist::test;
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+    QTemporaryDir dataDir;
+    std::unique_ptr<ServerFixture> f;
+    QString container;
+    qint64 containerApp = 0;
+    qint64 gitAppId = 0;
+    GitRepo repo;
+
+    server::ServerConfig config(quint16 port = 0) {
+        server::ServerConfig c;
+        c.dataDir = dataDir.filePath(QStringLiteral("data"));
+        c.deployNetwork = QStringLiteral("none");
+        c.port = port;
+        return c;
+    }
+
+    bool waitFor(const std::function<bool()> &predicate, int timeoutMs = 20000) {
+        WsRecorder w;
+        return w.waitFor(predicate, timeoutMs);
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        MIST_REQUIRE_DOCKER();
+        f = std::make_unique<ServerFixture>(config(), ServerFixture::KeepPort{});
+        QVERIFY2(f->ok(), qPrintable(f->error()));
+        f->addUser(QStringLiteral("owner@example.com"), store::Role::Owner);
+        container = QStringLiteral("mist-gui-%1").arg(QCoreApplication::applicationPid());
+        QVERIFY(!runContainer(container,
+                              QStringLiteral("for i in $(seq 1 30); do echo gui-line$i; done; "
+                                             "echo oops >&2; while true; do sleep 1; done"))
+                     .isEmpty());
+        store::App app;
+        app.name = QStringLiteral("web");
+        app.containerName = container;
+        QString error;
+        containerApp = f->store().addApp(app, &error)->id;
+        repo.commit(
+            {{"Dockerfile", "FROM mist-test-base:latest\nRUN echo gui-build " +
+                                QUuid::createUuid().toByteArray() +
+                                "\nCMD [\"sh\", \"-c\", \"while true; do sleep 1; done\"]\n"}},
+            QStringLiteral("gui test"));
+        store::App git;
+        git.name = QStringLiteral("site");
+        git.gitUrl = QStringLiteral("file://") + repo.path();
+        gitAppId = f->store().addApp(git, &error)->id;
+    }
+
+    void cleanupTestCase() {
+        removeContainer(container);
+        removeContainer(QStringLiteral("app-%1").arg(gitAppId));
+    }
+
+    void wholeWindow() {
+        gui::MainWindow window;
+        auto *session = new client::ServerSession(
+            QUrl(QStringLiteral("http://127.0.0.1:%1").arg(f->port())), &window);
+        QString error;
+        session->setToken(f->store().createSession(
+            f->store().userByEmail(QStringLiteral("owner@example.com"))->id, &error));
+        window.setLocalSession(session, QStringLiteral("Local server"));
+        window.connectTo(session, QStringLiteral("Local server"));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        // Apps with their container state.
+        QVERIFY(waitFor([&] { return window.appList()->count() == 2; }));
+        QString webText;
+        for (int i = 0; i < window.appList()->count(); ++i) {
+            if (window.appList()->item(i)->text().startsWith(QStringLiteral("web")))
+                webText = window.appList()->item(i)->text();
+        }
+        QVERIFY2(webText.contains(QStringLiteral("Up ")), qPrintable(webText));
+
+        // Metrics: the charts receive points.
+        QVERIFY(waitFor([&] { return window.metricsView()->cpuSeries()->count() >= 2; }));
+        QVERIFY(window.connectionText().contains(QStringLiteral("connected")));
+
+        // Logs: selecting the app streams its lines into the log view.
+        window.selectApp(containerApp);
+        gui::LogModel *logs = window.logView()->model();
+        QVERIFY(waitFor([&] {
+            logs->flushPending();
+            return logs->totalLines() >= 32;
+        }));
+        QCOMPARE(logs->entryAt(0).kind, gui::LogEntry::Kind::Status);
+        bool sawStderr = false;
+        for (int i = 0; i < logs->visibleLines(); ++i)
+            sawStderr =
+                sawStderr || (logs->entryAt(i).text == u"oops" && logs->entryAt(i).stderrStream);
+        QVERIFY(sawStderr);
+        window.logView()->setFilterText(QStringLiteral("gui-line1"), false);
+        logs->flushPending();
+        // gui-line1, gui-line10..19, and the status row (always shown).
+        QCOMPARE(logs->visibleLines(), 12);
+        window.logView()->setFilterText(QString(), false);
+
+        // Deployments: Deploy drives the progress bar and the stepper to the end.
+        window.selectApp(gitAppId);
+        gui::DeploymentsView *deployments = window.deploymentsView();
+        window.tabs()->setCurrentWidget(deployments);
+        QVERIFY(waitFor([&] { return deployments->deployButton()->isEnabled(); }));
+        QList<int> progressSeen;
+        connect(deployments->progressBar(), &QProgressBar::valueChanged, this,
+                [&](int v) { progressSeen << v; });
+        QStringList stagesSeen;
+        QTimer sampler;
+        connect(&sampler, &QTimer::timeout, this, [&] {
+            if (!deployments->currentStage().isEmpty() &&
+                (stagesSeen.isEmpty() || stagesSeen.last() != deployments->currentStage()))
+                stagesSeen << deployments->currentStage();
+        });
+        sampler.start(1);
+        QTest::mouseClick(deployments->deployButton(), Qt::LeftButton);
+        QVERIFY(waitFor([&] { return deployments->currentStatus() == u"success"; }, 120000));
+        sampler.stop();
+        if (stagesSeen.isEmpty() || stagesSeen.last() != deployments->currentStage())
+            stagesSeen << deployments->currentStage(); // the last change came with "success"
+        QCOMPARE(deployments->progressBar()->value(), 100);
+        QCOMPARE(deployments->stepStates(), QStringList(5, QStringLiteral("done")));
+        QVERIFY2(stagesSeen.contains(QStringLiteral("building_image")),
+                 qPrintable(stagesSeen.join(u',')));
+        QCOMPARE(stagesSeen.last(), QStringLiteral("completed"));
+        QVERIFY(std::is_sorted(progressSeen.begin(), progressSeen.end()));
+        deployments->logView()->model()->flushPending();
+        QVERIFY(deployments->logView()->model()->totalLines() > 5);
+        QVERIFY(deployments->errorText().isEmpty());
+
+        // A failing build: the stepper stops at Build, marked failed, with the error shown.
+        repo.commit({{"Dockerfile", "FROM mist-test-base:latest\nRUN exit 1\n"}},
+                    QStringLiteral("broken"));
+        QTest::mouseClick(deployments->deployButton(), Qt::LeftButton);
+        QVERIFY(waitFor([&] { return deployments->currentStatus() == u"failed"; }, 120000));
+        QCOMPARE(deployments->stepStates(),
+                 (QStringList{"done", "failed", "todo", "todo", "todo"}));
+        QCOMPARE(deployments->errorText(), QStringLiteral("Docker build failed: exit code 1"));
+        QVERIFY(deployments->table()->rowCount() >= 2);
+
+        // The server goes away: the status bar says so and counts down; it
+        // comes back on the same port and the window reconnects by itself.
+        const quint16 port = f->port();
+        f.reset();
+        QVERIFY(waitFor(
+            [&] { return window.connectionText().contains(QStringLiteral("reconnecting")); }));
+        f = std::make_unique<ServerFixture>(config(port), ServerFixture::KeepPort{});
+        QVERIFY2(f->ok(), qPrintable(f->error()));
+        const int before = window.metricsView()->cpuSeries()->count();
+        QVERIFY(waitFor(
+            [&] { return window.connectionText().endsWith(QStringLiteral("connected")); }, 60000));
+        QVERIFY(
+            waitFor([&] { return window.metricsView()->cpuSeries()->count() > before; }, 10000));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,85 @@
+// The metrics charts: points land in the series, the window stays bounded,
+// the labels show the values with units.
+#include "MetricsView.h"
+
+#include <QDateTime>
+#include <QLabel>
+#include <QLineSeries>
+#include <QTest>
+
+using namespace mist::gui;
+
+namespace {
+QJsonObject sample(const QDateTime &at, double cpu, double mem, double disk, bool docker = true) {
+    return QJsonObject{
+        {"timestamp", at.toString(Qt::ISODate)},
+        {"cpu", QJsonObject{{"usage", cpu}, {"cores", 4}}},
+        {"memory", QJsonObject{{"used", 4294967296.0}, {"total", 17179869184.0}, {"percent", mem}}},
+        {"disk",
+         QJsonObject{{"used", 53687091200.0}, {"total", 536870912000.0}, {"percent", disk}}},
+        {"docker", docker ? QJsonValue(QJsonObject{
+                                {"containers_running", 5}, {"containers_total", 8}, {"images", 12}})
+                          : QJsonValue(QJsonValue::Null)},
+    };
+}
+} // namespace
+
+class TestMetricsView : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void pointsArriveAndLabelsShowValues() {
+        MetricsView view;
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const QDateTime t0 = QDateTime::currentDateTimeUtc();
+        view.addSample(sample(t0, 25.5, 25.0, 10.0));
+        view.addSample(sample(t0.addSecs(1), 30.0, 26.0, 10.0));
+        QCOMPARE(view.cpuSeries()->count(), 2);
+        QCOMPARE(view.cpuSeries()->at(1).y(), 30.0);
+        QCOMPARE(view.memorySeries()->at(0).y(), 25.0);
+        QCOMPARE(view.findChild<QLabel *>("cpuValue")->text(), QStringLiteral("30.0 %"));
+        QVERIFY(view.summaryText().contains(QStringLiteral("5 running of 8")));
+        QVERIFY(view.summaryText().contains(QStringLiteral("Images: 12")));
+        bool sawGiB = false;
+        for (QLabel *l : view.findChildren<QLabel *>())
+            sawGiB = sawGiB || l->text() == QStringLiteral("4.0 GiB of 16.0 GiB");
+        QVERIFY(sawGiB);
+    }
+
+    void windowStaysBounded() {
+        MetricsView view;
+        const QDateTime t0 = QDateTime::currentDateTimeUtc();
+        for (int i = 0; i < 2000; ++i) // over half an hour of samples
+            view.addSample(sample(t0.addSecs(i), i % 100, 50, 10));
+        QVERIFY(view.cpuSeries()->count() <= 301);
+        QVERIFY(view.cpuSeries()->count() >= 299);
+        view.setWindowSeconds(60);
+        QVERIFY(view.cpuSeries()->count() <= 61);
+        QCOMPARE(view.cpuSeries()->at(view.cpuSeries()->count() - 1).y(), double(1999 % 100));
+    }
+
+    void engineUnreachable() {
+        MetricsView view;
+        view.addSample(sample(QDateTime::currentDateTimeUtc(), 1, 2, 3, false));
+        QVERIFY(view.summaryText().contains(QStringLiteral("Docker engine unreachable")));
+    }
+
+    void formatBytes_data() {
+        QTest::addColumn<double>("bytes");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("zero") << 0.0 << "0 B";
+        QTest::newRow("bytes") << 1000.0 << "1000 B";
+        QTest::newRow("KiB") << 1536.0 << "1.5 KiB";
+        QTest::newRow("GiB") << 4294967296.0 << "4.0 GiB";
+        QTest::newRow("TiB") << 536870912000.0 * 4 << "2.0 TiB";
+    }
+
+    void formatBytes() {
+        QFETCH(double, bytes);
+        QFETCH(QString, text);
+        QCOMPARE(mist::gui::formatBytes(bytes), text);
+    }
+};
+
+QTEST_MAIN(TestMetricsView)
+#include "tst_metricsview.moc"

@@ -1,0 +1,153 @@
+// mist-monitor-screenshots: the README's pictures, taken from the real app.
+// Starts an embedded server on a private data directory against the engine in
+// DOCKER_HOST, gives it a container app with live output and a git app that
+// it deploys for real, then grabs each view of the main window into
+// OUTPUT_DIR (docs/screenshots by default). Run it through
+// scripts/screenshots.sh, which provides the engine and an X server.
+#include "DeploymentsView.h"
+#include "LogView.h"
+#include "MainWindow.h"
+#include "MetricsView.h"
+#include "client/ServerSession.h"
+#include "server/MistServer.h"
+#include "store/Store.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QLineSeries>
+#include <QListWidget>
+#include <QProcess>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScreen>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTimer>
+
+using namespace mist;
+
+namespace {
+void waitUntil(const std::function<bool()> &done, int timeoutMs) {
+    QElapsedTimer t;
+    t.start();
+    while (!done() && t.elapsed() < timeoutMs)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+}
+
+void pause(int ms) {
+    waitUntil([] { return false; }, ms);
+}
+
+bool run(const QString &program, const QStringList &args, const QString &dir = {}) {
+    QProcess p;
+    if (!dir.isEmpty())
+        p.setWorkingDirectory(dir);
+    p.start(program, args);
+    return p.waitForFinished(120000) && p.exitCode() == 0;
+}
+} // namespace
+
+int main(int argc, char *argv[]) {
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("mist-monitor-screenshots"));
+    const QString out =
+        QDir(argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral("docs/screenshots"))
+            .absolutePath();
+    QDir().mkpath(out);
+    QTemporaryDir work;
+
+    server::ServerConfig config;
+    config.dataDir = work.filePath(QStringLiteral("data"));
+    config.listenAddress = QHostAddress(QHostAddress::LocalHost);
+    config.port = 0;
+    config.deployNetwork = QStringLiteral("none");
+    server::MistServer server(config);
+    QString error;
+    if (!server.start(&error)) {
+        qCritical("server: %s", qPrintable(error));
+        return 1;
+    }
+    auto owner = server.store().addUser(QStringLiteral("operator@example.com"), store::Role::Owner,
+                                        "screenshot passphrase", &error);
+
+    // A chatty container with a mix of levels and streams.
+    run(QStringLiteral("docker"), {"rm", "-f", "shop-web"});
+    run(QStringLiteral("docker"),
+        {"run", "-d", "--init", "--network", "none", "--name", "shop-web", "mist-test-base:latest",
+         "sh", "-c",
+         "i=0; while true; i=$((i+1)); do echo \"$(date -Iseconds) INFO GET /products/$i 200 "
+         "3ms\"; "
+         "[ $((i % 7)) -eq 0 ] && echo \"$(date -Iseconds) WARN slow query ($((i*3)) ms)\"; "
+         "[ $((i % 11)) -eq 0 ] && echo \"$(date -Iseconds) ERROR payment gateway timeout\" >&2; "
+         "[ $((i % 5)) -eq 0 ] && echo \"$(date -Iseconds) DEBUG cache hit ratio 0.9$i\"; sleep "
+         "0.3; done"});
+    store::App web;
+    web.name = QStringLiteral("web");
+    web.projectName = QStringLiteral("shop");
+    web.containerName = QStringLiteral("shop-web");
+    const auto webApp = server.store().addApp(web, &error);
+
+    // A git app, deployed for real.
+    const QString repo = work.filePath(QStringLiteral("repo"));
+    QDir().mkpath(repo);
+    QFile dockerfile(repo + QStringLiteral("/Dockerfile"));
+    dockerfile.open(QIODevice::WriteOnly);
+    dockerfile.write("FROM mist-test-base:latest\nRUN echo installing dependencies && sleep 1\n"
+                     "RUN echo compiling assets && sleep 1\nCOPY . /srv\n"
+                     "CMD [\"sh\", \"-c\", \"while true; do echo serving; sleep 5; done\"]\n");
+    dockerfile.close();
+    run(QStringLiteral("git"), {"init", "-q", "-b", "main"}, repo);
+    run(QStringLiteral("git"),
+        {"-c", "user.name=Ada", "-c", "user.email=ada@example.com", "add", "-A"}, repo);
+    run(QStringLiteral("git"),
+        {"-c", "user.name=Ada", "-c", "user.email=ada@example.com", "commit", "-qm",
+         "Add product search"},
+        repo);
+    store::App site;
+    site.name = QStringLiteral("storefront");
+    site.projectName = QStringLiteral("shop");
+    site.gitUrl = repo;
+    const auto siteApp = server.store().addApp(site, &error);
+
+    gui::MainWindow window;
+    auto *session = new client::ServerSession(server.httpUrl(), &window);
+    session->setToken(server.store().createSession(owner->id, &error));
+    window.setLocalSession(session, QObject::tr("Local server"));
+    window.connectTo(session, QObject::tr("Local server"));
+    window.resize(1200, 760);
+    window.show();
+
+    // Metrics need a minute or so of history to look like anything.
+    waitUntil([&] { return window.metricsView()->cpuSeries()->count() >= 40; }, 60000);
+    window.tabs()->setCurrentWidget(window.metricsView());
+    pause(300);
+    window.grab().save(out + QStringLiteral("/metrics.png"));
+
+    waitUntil([&] { return window.appList()->count() == 2; }, 10000);
+    window.selectApp(webApp->id);
+    window.tabs()->setCurrentWidget(window.logView());
+    pause(6000);
+    window.grab().save(out + QStringLiteral("/logs.png"));
+
+    window.selectApp(siteApp->id);
+    window.tabs()->setCurrentWidget(window.deploymentsView());
+    waitUntil([&] { return window.deploymentsView()->deployButton()->isEnabled(); }, 10000);
+    window.deploymentsView()->deploy();
+    waitUntil(
+        [&] {
+            return window.deploymentsView()->currentStage() == u"building_image" &&
+                   window.deploymentsView()->progressBar()->value() > 45;
+        },
+        60000);
+    window.grab().save(out + QStringLiteral("/deployment-running.png"));
+    waitUntil([&] { return window.deploymentsView()->currentStatus() == u"success"; }, 120000);
+    pause(500);
+    window.grab().save(out + QStringLiteral("/deployment-done.png"));
+
+    run(QStringLiteral("docker"),
+        {"rm", "-f", "shop-web", QStringLiteral("app-%1").arg(siteApp->id)});
+    qInfo("screenshots in %s", qPrintable(out));
+    return 0;
+}

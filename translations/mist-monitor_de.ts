@@ -1,0 +1,461 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>ConnectDialog</name>
+    <message>
+        <source>Connect to a Mist server</source>
+        <translation>Mit einem Mist-Server verbinden</translation>
+    </message>
+    <message>
+        <source>Server &amp;URL:</source>
+        <translation>Server-&amp;URL:</translation>
+    </message>
+    <message>
+        <source>https://mist.example.com or ws://host:8080</source>
+        <translation>https://mist.example.com oder ws://host:8080</translation>
+    </message>
+    <message>
+        <source>&amp;Email:</source>
+        <translation>&amp;E-Mail:</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Passwort:</translation>
+    </message>
+    <message>
+        <source>&amp;Remember (password in the system keychain)</source>
+        <translation>&amp;Merken (Passwort im Schlüsselbund des Systems)</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>Mist Monitor desktop app</source>
+        <translation>Desktop-App von Mist Monitor</translation>
+    </message>
+    <message>
+        <source>Mist Monitor</source>
+        <translation>Mist Monitor</translation>
+    </message>
+    <message>
+        <source>The embedded server could not start: %1
+
+You can still connect to a remote server.</source>
+        <translation>Der eingebettete Server konnte nicht gestartet werden: %1
+
+Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
+    </message>
+    <message>
+        <source>Local server</source>
+        <translation>Lokaler Server</translation>
+    </message>
+    <message>
+        <source>No Docker engine at %1: %2</source>
+        <translation>Keine Docker-Engine unter %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::ConnectDialog</name>
+    <message>
+        <source>Enter a URL such as https://mist.example.com or ws://host:8080.</source>
+        <translation>Geben Sie eine URL wie https://mist.example.com oder ws://host:8080 ein.</translation>
+    </message>
+    <message>
+        <source>Enter your email and password.</source>
+        <translation>Geben Sie Ihre E-Mail-Adresse und Ihr Passwort ein.</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::DeploymentsView</name>
+    <message>
+        <source>Clone</source>
+        <translation>Klonen</translation>
+    </message>
+    <message>
+        <source>Build</source>
+        <translation>Erstellen</translation>
+    </message>
+    <message>
+        <source>Stop old</source>
+        <translation>Alten stoppen</translation>
+    </message>
+    <message>
+        <source>Start new</source>
+        <translation>Neuen starten</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>Abgeschlossen</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>Select an app</source>
+        <translation>Wählen Sie eine App aus</translation>
+    </message>
+    <message>
+        <source>&amp;Deploy</source>
+        <translation>Be&amp;reitstellen</translation>
+    </message>
+    <message>
+        <source>Deploy the app&apos;s branch now (Ctrl+D)</source>
+        <translation>Branch der App jetzt bereitstellen (Strg+D)</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Deployment</source>
+        <translation>Bereitstellung</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Commit</source>
+        <translation>Commit</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Deployments of %1</source>
+        <translation>Bereitstellungen von %1</translation>
+    </message>
+    <message>
+        <source>%1 adopts an existing container: nothing to deploy</source>
+        <translation>%1 übernimmt einen vorhandenen Container: nichts bereitzustellen</translation>
+    </message>
+    <message>
+        <source>Could not deploy: %1</source>
+        <translation>Bereitstellung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Deployment #%1 succeeded</source>
+        <translation>Bereitstellung #%1 erfolgreich</translation>
+    </message>
+    <message>
+        <source>Deployment #%1 failed: %2</source>
+        <translation>Bereitstellung #%1 fehlgeschlagen: %2</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::LogModel</name>
+    <message>
+        <source>Invalid regular expression at position %1: %2</source>
+        <translation>Ungültiger regulärer Ausdruck an Position %1: %2</translation>
+    </message>
+    <message>
+        <source>This line was longer than the limit; the rest of it was dropped.</source>
+        <translation>Diese Zeile war länger als erlaubt; der Rest wurde verworfen.</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::LogView</name>
+    <message>
+        <source>Search (Ctrl+F)</source>
+        <translation>Suchen (Strg+F)</translation>
+    </message>
+    <message>
+        <source>Enter or F3: next match; Shift+Enter or Shift+F3: previous</source>
+        <translation>Enter oder F3: nächster Treffer; Umschalt+Enter oder Umschalt+F3: vorheriger</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>Vorheriger</translation>
+    </message>
+    <message>
+        <source>Previous match (Shift+F3)</source>
+        <translation>Vorheriger Treffer (Umschalt+F3)</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Nächster</translation>
+    </message>
+    <message>
+        <source>Next match (F3)</source>
+        <translation>Nächster Treffer (F3)</translation>
+    </message>
+    <message>
+        <source>Filter lines</source>
+        <translation>Zeilen filtern</translation>
+    </message>
+    <message>
+        <source>.*</source>
+        <translation>.*</translation>
+    </message>
+    <message>
+        <source>Filter with a regular expression</source>
+        <translation>Mit regulärem Ausdruck filtern</translation>
+    </message>
+    <message>
+        <source>All streams</source>
+        <translation>Alle Kanäle</translation>
+    </message>
+    <message>
+        <source>stdout</source>
+        <translation>stdout</translation>
+    </message>
+    <message>
+        <source>stderr</source>
+        <translation>stderr</translation>
+    </message>
+    <message>
+        <source>Timestamps</source>
+        <translation>Zeitstempel</translation>
+    </message>
+    <message>
+        <source>Wrap</source>
+        <translation>Umbrechen</translation>
+    </message>
+    <message>
+        <source>Wrap long lines</source>
+        <translation>Lange Zeilen umbrechen</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>Speichern …</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
+    <message>
+        <source>Follow the end of the log (End)</source>
+        <translation>Dem Protokollende folgen (Ende)</translation>
+    </message>
+    <message>
+        <source>Jump to end</source>
+        <translation>Zum Ende springen</translation>
+    </message>
+    <message>
+        <source>1 new line — jump to end</source>
+        <translation>1 neue Zeile — zum Ende springen</translation>
+    </message>
+    <message>
+        <source>%1 new lines — jump to end</source>
+        <translation>%1 neue Zeilen — zum Ende springen</translation>
+    </message>
+    <message>
+        <source>%1 of %2 lines shown</source>
+        <translation>%1 von %2 Zeilen angezeigt</translation>
+    </message>
+    <message>
+        <source>1 line</source>
+        <translation>1 Zeile</translation>
+    </message>
+    <message>
+        <source>%1 lines</source>
+        <translation>%1 Zeilen</translation>
+    </message>
+    <message>
+        <source>No matches</source>
+        <translation>Keine Treffer</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>1 match</source>
+        <translation>1 Treffer</translation>
+    </message>
+    <message>
+        <source>%1 matches</source>
+        <translation>%1 Treffer</translation>
+    </message>
+    <message>
+        <source>Save log</source>
+        <translation>Protokoll speichern</translation>
+    </message>
+    <message>
+        <source>log.txt</source>
+        <translation>protokoll.txt</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt *.log);;All files (*)</source>
+        <translation>Textdateien (*.txt *.log);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>The log could not be saved to %1: %2</source>
+        <translation>Das Protokoll konnte nicht unter %1 gespeichert werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::MainWindow</name>
+    <message>
+        <source>connecting…</source>
+        <translation>wird verbunden …</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>verbunden</translation>
+    </message>
+    <message numerus="yes">
+        <source>connection lost, reconnecting in %n s</source>
+        <translation>
+            <numerusform>Verbindung unterbrochen, neuer Versuch in %n s</numerusform>
+            <numerusform>Verbindung unterbrochen, neuer Versuch in %n s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>disconnected</source>
+        <translation>getrennt</translation>
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation>nicht verbunden</translation>
+    </message>
+    <message>
+        <source>Mist Monitor</source>
+        <translation>Mist Monitor</translation>
+    </message>
+    <message>
+        <source>&amp;Metrics</source>
+        <translation>&amp;Messwerte</translation>
+    </message>
+    <message>
+        <source>&amp;Logs</source>
+        <translation>&amp;Protokoll</translation>
+    </message>
+    <message>
+        <source>De&amp;ployments</source>
+        <translation>&amp;Bereitstellungen</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Connection</source>
+        <translation>&amp;Verbindung</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>Apps list</source>
+        <translation>App-Liste</translation>
+    </message>
+    <message>
+        <source>&amp;Local server</source>
+        <translation>&amp;Lokaler Server</translation>
+    </message>
+    <message>
+        <source>Connect to &amp;remote server…</source>
+        <translation>Mit &amp;entferntem Server verbinden …</translation>
+    </message>
+    <message>
+        <source>Signing in to %1…</source>
+        <translation>Anmeldung bei %1 …</translation>
+    </message>
+    <message>
+        <source>Could not connect to %1: %2</source>
+        <translation>Verbindung zu %1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>Password not remembered: no system keychain (%1)</source>
+        <translation>Passwort nicht gespeichert: kein Schlüsselbund des Systems verfügbar (%1)</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Docker engine unreachable</source>
+        <translation>Docker-Engine nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>no container</source>
+        <translation>kein Container</translation>
+    </message>
+    <message>
+        <source>Deployed from %1</source>
+        <translation>Bereitgestellt aus %1</translation>
+    </message>
+    <message>
+        <source>Container %1</source>
+        <translation>Container %1</translation>
+    </message>
+    <message>
+        <source>Container %1: %2 (%3)</source>
+        <translation>Container %1: %2 (%3)</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::MetricsView</name>
+    <message>
+        <source>Window:</source>
+        <translation>Zeitraum:</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n Minute</numerusform>
+            <numerusform>%n Minuten</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Speicher</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>Datenträger</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n core(s)</source>
+        <translation>
+            <numerusform>%n Kern</numerusform>
+            <numerusform>%n Kerne</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>cores unknown</source>
+        <translation>Kernanzahl unbekannt</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>Containers: %1 running of %2 · Images: %3</source>
+        <translation>Container: %1 von %2 aktiv · Images: %3</translation>
+    </message>
+    <message>
+        <source>Docker engine unreachable</source>
+        <translation>Docker-Engine nicht erreichbar</translation>
+    </message>
+</context>
+</TS>
