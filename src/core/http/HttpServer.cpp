@@ -167,6 +167,7 @@ void HttpServer::processBuffered(QTcpSocket *socket) {
         socket->setProperty(StateProperty, QVariant());
         delete state;
         ++m_requestsServed;
+        ++m_answers[101];
         m_ws.handleConnection(socket);
         // QWebSocketServer reacts to readyRead; the head already arrived, so nudge it.
         QMetaObject::invokeMethod(socket, "readyRead", Qt::QueuedConnection);
@@ -209,6 +210,7 @@ void HttpServer::processBuffered(QTcpSocket *socket) {
 
 void HttpServer::answer(QTcpSocket *socket, const HttpResponse &response, bool keepAlive) {
     ++m_requestsServed;
+    ++m_answers[response.status];
     socket->write(response.serialize(keepAlive));
     if (keepAlive) {
         if (ConnectionState *s = stateOf(socket))

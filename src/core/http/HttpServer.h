@@ -3,6 +3,7 @@
 #include "HttpRequest.h"
 #include "HttpResponse.h"
 
+#include <QHash>
 #include <QHostAddress>
 #include <QObject>
 #include <QTcpServer>
@@ -50,6 +51,8 @@ public:
     void close();
 
     quint64 requestsServed() const { return m_requestsServed; }
+    // Answers by status code (101 counts the WebSocket upgrades).
+    const QHash<int, quint64> &answersByStatus() const { return m_answers; }
 
 Q_SIGNALS:
     // A WebSocket that passed the gate; the receiver takes ownership.
@@ -68,6 +71,7 @@ private:
     HttpParseLimits m_limits;
     int m_requestTimeoutMs = 15000;
     quint64 m_requestsServed = 0;
+    QHash<int, quint64> m_answers;
 };
 
 } // namespace mist::http

@@ -45,15 +45,69 @@ ContainerLogHub::~ContainerLogHub() {
         m_stream->abort();
 }
 
-void ContainerLogHub::subscribe(ClientConnection *client) {
+void ContainerLogHub::subscribe(ClientConnection *client, std::optional<qint64> sinceNs) {
     m_subscribers.append(client);
     connect(client, &ClientConnection::closed, this, &ContainerLogHub::removeSubscriber);
     m_idleGrace.stop();
     if (m_phase == Phase::Following)
-        deliverTail(client);
+        deliver(client, sinceNs);
+    else
+        m_waiting.insert(client, sinceNs);
+}
+
+void ContainerLogHub::deliver(ClientConnection *client, std::optional<qint64> sinceNs) {
+    if (!sinceNs)
+        return deliverTail(client);
+    // The buffer reaches back far enough when it holds a line at or before
+    // `since` -- or when the whole log since then fits in it.
+    if (!m_buffer.empty() && m_buffer.front().tsNs <= *sinceNs)
+        return sendBufferedAfter(client, *sinceNs);
+    backfill(client, *sinceNs);
+}
+
+void ContainerLogHub::sendBufferedAfter(ClientConnection *client, qint64 afterNs) {
+    for (const BufferedLine &b : m_buffer) {
+        if (b.tsNs > afterNs && !client->sendReplay(logMessageFor(b.line)))
+            return;
+    }
+}
+
+void ContainerLogHub::backfill(ClientConnection *client, qint64 sinceNs) {
+    m_backfilling.insert(client);
+    const qint64 bufferStart = m_buffer.empty() ? 0 : m_buffer.front().tsNs;
+    QPointer<ClientConnection> guard(client);
+    m_docker->request(
+        "GET",
+        QStringLiteral("/containers/%1/logs?stdout=1&stderr=1&timestamps=1&since=%2")
+            .arg(m_containerId, protocol::engineSinceParameter(sinceNs)),
+        this, [this, guard, client, sinceNs, bufferStart](const engine::DockerReply &reply) {
+            m_backfilling.remove(client);
+            if (!guard || m_phase == Phase::Done)
+                return;
+            qint64 sentUpTo = sinceNs;
+            if (reply.ok()) {
+                engine::LogStreamDecoder decoder(m_tty
+                                                     ? engine::LogStreamDecoder::Mode::Tty
+                                                     : engine::LogStreamDecoder::Mode::Multiplexed);
+                QList<engine::LogLine> lines;
+                decoder.feed(reply.body, lines);
+                for (const engine::LogLine &line : std::as_const(lines)) {
+                    const qint64 ts = protocol::parseEngineTimestampNs(line.ts).value_or(0);
+                    // since= is inclusive; and what the buffer holds comes from there.
+                    if (ts <= sinceNs || (bufferStart > 0 && ts >= bufferStart))
+                        continue;
+                    guard->sendReplay(logMessageFor(line));
+                    sentUpTo = std::max(sentUpTo, ts);
+                }
+            }
+            // Then the buffer, which has kept everything relayed meanwhile.
+            sendBufferedAfter(guard, sentUpTo);
+        });
 }
 
 void ContainerLogHub::removeSubscriber(ClientConnection *client) {
+    m_waiting.remove(client);
+    m_backfilling.remove(client);
     m_subscribers.removeIf(
         [client](const QPointer<ClientConnection> &c) { return !c || c.data() == client; });
     if (m_subscribers.isEmpty() && m_phase != Phase::Done)
@@ -126,9 +180,13 @@ void ContainerLogHub::onProbeReply(int entries, const engine::DockerReply &reply
     }
     m_resumeFromNs = since;
     m_phase = Phase::Following;
-    for (const QPointer<ClientConnection> &c : std::as_const(m_subscribers)) {
-        if (c)
-            deliverTail(c);
+    const auto waiting = m_waiting;
+    m_waiting.clear();
+    for (auto it = waiting.cbegin(); it != waiting.cend(); ++it) {
+        for (const QPointer<ClientConnection> &c : std::as_const(m_subscribers)) {
+            if (c == it.key())
+                deliver(c, it.value());
+        }
     }
     follow();
 }
@@ -218,7 +276,9 @@ void ContainerLogHub::onInspected(const engine::DockerReply &reply) {
 }
 
 void ContainerLogHub::deliverTail(ClientConnection *client) {
-    for (const BufferedLine &b : m_buffer) {
+    const size_t first = m_buffer.size() > size_t(TailLines) ? m_buffer.size() - TailLines : 0;
+    for (size_t i = first; i < m_buffer.size(); ++i) {
+        const BufferedLine &b = m_buffer[i];
         if (!client->sendReplay(logMessageFor(b.line)))
             return;
     }
@@ -226,8 +286,12 @@ void ContainerLogHub::deliverTail(ClientConnection *client) {
 
 void ContainerLogHub::remember(const engine::LogLine &line, qint64 tsNs) {
     m_buffer.push_back({line, tsNs});
-    while (m_buffer.size() > size_t(TailLines))
+    m_bufferBytes += line.line.size() * 2;
+    while (m_buffer.size() > size_t(TailLines) &&
+           (m_buffer.size() > size_t(BufferLines) || m_bufferBytes > BufferBytes)) {
+        m_bufferBytes -= m_buffer.front().line.line.size() * 2;
         m_buffer.pop_front();
+    }
 }
 
 void ContainerLogHub::relay(const engine::LogLine &line, qint64 tsNs) {
@@ -236,7 +300,7 @@ void ContainerLogHub::relay(const engine::LogLine &line, qint64 tsNs) {
     // Serialised once; every viewer gets the same message.
     const QString message = logMessageFor(line);
     for (const QPointer<ClientConnection> &c : std::as_const(m_subscribers)) {
-        if (c)
+        if (c && !m_backfilling.contains(c))
             c->send(message);
     }
 }

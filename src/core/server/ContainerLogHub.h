@@ -38,12 +38,19 @@ class ContainerLogHub : public QObject {
     Q_OBJECT
 public:
     static constexpr int TailLines = 100;
+    // The shared buffer keeps more than the tail, so a client that
+    // reconnects with since= usually resumes from memory, not the engine.
+    static constexpr int BufferLines = 5000;
+    static constexpr qsizetype BufferBytes = 16 * 1024 * 1024;
 
     ContainerLogHub(engine::DockerClient *docker, const QString &containerId, bool tty,
                     QObject *parent = nullptr);
     ~ContainerLogHub() override;
 
-    void subscribe(ClientConnection *client);
+    // Without `sinceNs`: the last 100 lines, then live. With it: exactly the
+    // lines after that engine timestamp (from the buffer, or from the engine
+    // when the gap reaches further back), then live.
+    void subscribe(ClientConnection *client, std::optional<qint64> sinceNs = std::nullopt);
     int subscriberCount() const { return int(m_subscribers.size()); }
     QString containerId() const { return m_containerId; }
     quint64 linesRelayed() const { return m_linesRelayed; }
@@ -68,7 +75,10 @@ private:
     void onFollowData(const QByteArray &bytes);
     void onFollowFinished(const engine::DockerReply &reply);
     void onInspected(const engine::DockerReply &reply);
+    void deliver(ClientConnection *client, std::optional<qint64> sinceNs);
     void deliverTail(ClientConnection *client);
+    void backfill(ClientConnection *client, qint64 sinceNs);
+    void sendBufferedAfter(ClientConnection *client, qint64 afterNs);
     void remember(const engine::LogLine &line, qint64 tsNs);
     void relay(const engine::LogLine &line, qint64 tsNs);
     void finish(const QString &finalMessage, bool isError,
@@ -80,6 +90,12 @@ private:
     bool m_tty;
     Phase m_phase = Phase::Probing;
     QList<QPointer<ClientConnection>> m_subscribers;
+    // Subscribers that joined before the tail was known, with their since.
+    QHash<ClientConnection *, std::optional<qint64>> m_waiting;
+    // Subscribers catching up from the engine; live lines reach them from
+    // the buffer once they are done.
+    QSet<ClientConnection *> m_backfilling;
+    qsizetype m_bufferBytes = 0;
     std::deque<BufferedLine> m_buffer;
     engine::LogStreamDecoder m_decoder;
     QPointer<engine::DockerStream> m_stream;

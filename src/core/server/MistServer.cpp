@@ -63,14 +63,25 @@ bool MistServer::start(QString *error) {
     m_endpoints = {m_containerLogs, m_metrics,
                    new DeploymentLogsEndpoint(m_store.get(), m_deployments.get())};
 
-    m_router = std::make_unique<RestRouter>([this](const http::HttpRequest &request) {
-        return userFromCookie(request.header("cookie"));
-    });
+    m_router = std::make_unique<RestRouter>(
+        [this](const http::HttpRequest &request) { return userFromRequest(request); });
     const bool tls = !m_config.tlsCert.isEmpty();
     registerServerRoutes(*m_router, [this] { return stats(); });
     registerAuthRoutes(*m_router, *m_store, tls);
     registerAppRoutes(*m_router, *m_store, *m_docker);
     registerDeploymentRoutes(*m_router, *m_store, *m_deployments);
+    registerPrometheusRoute(*m_router, [this] {
+        PrometheusSnapshot s;
+        s.host = m_sampler->latestObject();
+        for (const WebSocketEndpoint *endpoint : std::as_const(m_endpoints))
+            s.clients.insert(endpoint->path(), endpoint->clientCount());
+        s.linesRelayed = m_containerLogs->linesRelayed();
+        s.engineStreamsOpen = m_docker->activeStreams();
+        s.engineStreamsOpened = m_docker->streamsOpened();
+        s.deployments = m_deployments->deployments().countByStatus();
+        s.httpAnswers = m_http->answersByStatus();
+        return s;
+    });
 
     m_http = std::make_unique<http::HttpServer>();
     m_http->setRestHandler(
@@ -146,6 +157,12 @@ void MistServer::stop() {
         m_http->close();
     if (m_sampler)
         m_sampler->stop();
+    // Clients learn that we are going away (1001) rather than seeing a drop;
+    // they reconnect and resume once the server is back.
+    const QSet<ClientConnection *> clients = m_clients;
+    for (ClientConnection *client : clients)
+        client->close(QWebSocketProtocol::CloseCodeGoingAway,
+                      QStringLiteral("Server shutting down"));
 }
 
 quint16 MistServer::port() const {
@@ -164,6 +181,14 @@ QUrl MistServer::wsUrl() const {
     QUrl url = httpUrl();
     url.setScheme(url.scheme() == u"https" ? QStringLiteral("wss") : QStringLiteral("ws"));
     return url;
+}
+
+std::optional<store::User> MistServer::userFromRequest(const http::HttpRequest &request) {
+    // Scripts and monitoring may send the session token as a bearer token.
+    const QByteArray authorization = request.header("authorization");
+    if (authorization.startsWith("Bearer "))
+        return m_store->userForSession(authorization.mid(7).trimmed());
+    return userFromCookie(request.header("cookie"));
 }
 
 std::optional<store::User> MistServer::userFromCookie(const QByteArray &cookieHeader) {

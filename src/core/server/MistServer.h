@@ -66,6 +66,7 @@ public:
 
 private:
     std::optional<store::User> userFromCookie(const QByteArray &cookieHeader);
+    std::optional<store::User> userFromRequest(const http::HttpRequest &request);
     bool originAllowed(const QByteArray &origin, const QByteArray &host) const;
     void onWebSocket(QWebSocket *socket);
     void pingAll();

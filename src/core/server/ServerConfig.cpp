@@ -3,12 +3,18 @@
 #include "protocol/Parsing.h"
 
 #include <QCommandLineParser>
+#include <QFile>
+#include <QHash>
 #include <QStandardPaths>
 #include <QUrl>
 
 namespace mist::server {
 
 void ServerConfig::addOptions(QCommandLineParser &parser) {
+    parser.addOption({QStringLiteral("config"),
+                      QStringLiteral("Read options from FILE (key = value lines, keys as the "
+                                     "options without dashes; the command line wins)."),
+                      QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("listen"),
                       QStringLiteral("Address and port to serve on (default 127.0.0.1:8080)."),
                       QStringLiteral("HOST:PORT")});
@@ -41,31 +47,91 @@ void ServerConfig::addOptions(QCommandLineParser &parser) {
                       QStringLiteral("N")});
 }
 
+std::optional<QHash<QString, QStringList>> loadConfigFile(const QString &path, QString *error) {
+    static const QStringList keys{QStringLiteral("listen"),        QStringLiteral("data-dir"),
+                                  QStringLiteral("docker-host"),   QStringLiteral("tls-cert"),
+                                  QStringLiteral("tls-key"),       QStringLiteral("allowed-origin"),
+                                  QStringLiteral("ping-interval"), QStringLiteral("deploy-network"),
+                                  QStringLiteral("deploy-workers")};
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read config file %1: %2").arg(path, f.errorString());
+        return std::nullopt;
+    }
+    if (f.size() > 1024 * 1024) {
+        *error = QStringLiteral("config file %1 is larger than 1 MiB").arg(path);
+        return std::nullopt;
+    }
+    QHash<QString, QStringList> out;
+    int lineNumber = 0;
+    for (const QByteArray &raw : f.readAll().split('\n')) {
+        ++lineNumber;
+        const QString line = QString::fromUtf8(raw).trimmed();
+        if (line.isEmpty() || line.startsWith(u'#') || line.startsWith(u';'))
+            continue;
+        const qsizetype eq = line.indexOf(u'=');
+        const QString key = line.left(eq).trimmed();
+        if (eq <= 0 || !keys.contains(key)) {
+            *error = QStringLiteral("%1 line %2: expected one of %3 = VALUE, not '%4'")
+                         .arg(path)
+                         .arg(lineNumber)
+                         .arg(keys.join(QStringLiteral(", ")), line.left(80));
+            return std::nullopt;
+        }
+        QString v = line.mid(eq + 1).trimmed();
+        if (v.size() >= 2 && v.startsWith(u'"') && v.endsWith(u'"'))
+            v = v.mid(1, v.size() - 2);
+        if (key != u"allowed-origin" && out.contains(key)) {
+            *error =
+                QStringLiteral("%1 line %2: %3 is set twice").arg(path).arg(lineNumber).arg(key);
+            return std::nullopt;
+        }
+        out[key].append(v);
+    }
+    return out;
+}
+
 std::optional<ServerConfig> ServerConfig::fromParser(const QCommandLineParser &parser,
                                                      QString *error) {
+    // Values from --config FILE fill in what the command line leaves unset.
+    QHash<QString, QStringList> file;
+    if (parser.isSet(QStringLiteral("config"))) {
+        auto loaded = loadConfigFile(parser.value(QStringLiteral("config")), error);
+        if (!loaded)
+            return std::nullopt;
+        file = *loaded;
+    }
+    auto isSet = [&](const QString &name) {
+        return parser.isSet(name) || file.contains(name);
+    };
+    auto values = [&](const QString &name) {
+        return parser.isSet(name) ? parser.values(name) : file.value(name);
+    };
+    auto value = [&](const QString &name) {
+        return values(name).value(0);
+    };
     ServerConfig config;
-    if (parser.isSet(QStringLiteral("listen"))) {
-        const auto listen = parseListenAddress(parser.value(QStringLiteral("listen")), error);
+    if (isSet(QStringLiteral("listen"))) {
+        const auto listen = parseListenAddress(value(QStringLiteral("listen")), error);
         if (!listen)
             return std::nullopt;
         config.listenAddress = listen->first;
         config.port = listen->second;
     }
-    config.dataDir = parser.isSet(QStringLiteral("data-dir"))
-                         ? parser.value(QStringLiteral("data-dir"))
-                         : defaultDataDir();
+    config.dataDir =
+        isSet(QStringLiteral("data-dir")) ? value(QStringLiteral("data-dir")) : defaultDataDir();
     if (config.dataDir.isEmpty()) {
         *error = QStringLiteral("--data-dir must not be empty");
         return std::nullopt;
     }
-    config.dockerHost = parser.value(QStringLiteral("docker-host"));
-    config.tlsCert = parser.value(QStringLiteral("tls-cert"));
-    config.tlsKey = parser.value(QStringLiteral("tls-key"));
+    config.dockerHost = value(QStringLiteral("docker-host"));
+    config.tlsCert = value(QStringLiteral("tls-cert"));
+    config.tlsKey = value(QStringLiteral("tls-key"));
     if (config.tlsCert.isEmpty() != config.tlsKey.isEmpty()) {
         *error = QStringLiteral("--tls-cert and --tls-key go together");
         return std::nullopt;
     }
-    for (const QString &origin : parser.values(QStringLiteral("allowed-origin"))) {
+    for (const QString &origin : values(QStringLiteral("allowed-origin"))) {
         const QUrl url(origin, QUrl::StrictMode);
         if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") ||
             url.host().isEmpty() || !url.path().isEmpty()) {
@@ -76,19 +142,19 @@ std::optional<ServerConfig> ServerConfig::fromParser(const QCommandLineParser &p
         }
         config.allowedOrigins.append(url.toString(QUrl::FullyEncoded).toLower());
     }
-    if (parser.isSet(QStringLiteral("ping-interval"))) {
+    if (isSet(QStringLiteral("ping-interval"))) {
         bool ok = false;
-        const int seconds = parser.value(QStringLiteral("ping-interval")).toInt(&ok);
+        const int seconds = value(QStringLiteral("ping-interval")).toInt(&ok);
         if (!ok || seconds < 1 || seconds > 3600) {
             *error = QStringLiteral("--ping-interval wants whole seconds from 1 to 3600");
             return std::nullopt;
         }
         config.pingIntervalSeconds = seconds;
     }
-    config.deployNetwork = parser.value(QStringLiteral("deploy-network"));
-    if (parser.isSet(QStringLiteral("deploy-workers"))) {
+    config.deployNetwork = value(QStringLiteral("deploy-network"));
+    if (isSet(QStringLiteral("deploy-workers"))) {
         bool ok = false;
-        const int workers = parser.value(QStringLiteral("deploy-workers")).toInt(&ok);
+        const int workers = value(QStringLiteral("deploy-workers")).toInt(&ok);
         if (!ok || workers < 1 || workers > 64) {
             *error = QStringLiteral("--deploy-workers wants a whole number from 1 to 64");
             return std::nullopt;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QHostAddress>
 #include <QString>
 #include <QStringList>
@@ -28,6 +29,11 @@ struct ServerConfig {
     static void addOptions(QCommandLineParser &parser);
     static std::optional<ServerConfig> fromParser(const QCommandLineParser &parser, QString *error);
 };
+
+// --config FILE: `key = value` lines (keys are the long options without the
+// dashes, e.g. `listen = 0.0.0.0:8080`; `allowed-origin` may repeat; `#`
+// starts a comment). Unknown keys and repeated single keys are errors.
+std::optional<QHash<QString, QStringList>> loadConfigFile(const QString &path, QString *error);
 
 // "HOST:PORT", "[v6]:PORT" or "localhost:PORT"; port 0 picks a free one.
 std::optional<std::pair<QHostAddress, quint16>> parseListenAddress(const QString &text,

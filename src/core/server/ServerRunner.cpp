@@ -4,6 +4,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QSocketNotifier>
 #include <QTextStream>
 
@@ -73,6 +74,11 @@ int runHeadlessServer(const QStringList &arguments) {
     }
     const int rc = QCoreApplication::exec();
     server.stop();
+    // Let the close frames go out (a short, bounded wait).
+    QElapsedTimer flush;
+    flush.start();
+    while (flush.elapsed() < 300)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
     err << "mist-monitor: stopped\n";
     return rc;
 }

@@ -247,6 +247,18 @@ qint64 DeploymentStore::logCount(qint64 deploymentId, QString *error) {
     return q.value(0).toLongLong();
 }
 
+QHash<QString, qint64> DeploymentStore::countByStatus(QString *error) {
+    QHash<QString, qint64> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    if (!q.exec(QStringLiteral("SELECT status, COUNT(*) FROM deployments GROUP BY status"))) {
+        failWith(q, error);
+        return out;
+    }
+    while (q.next())
+        out.insert(q.value(0).toString(), q.value(1).toLongLong());
+    return out;
+}
+
 int DeploymentStore::failInterrupted(const QString &message, QString *error) {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.prepare(

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDateTime>
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -66,6 +67,8 @@ public:
     qint64 logCount(qint64 deploymentId, QString *error = nullptr);
     // At start-up: every deployment that was running (or claimed) when the
     // server stopped ends as failed with `message`. Returns how many.
+    // status -> number of deployments (for /metrics).
+    QHash<QString, qint64> countByStatus(QString *error = nullptr);
     int failInterrupted(const QString &message, QString *error = nullptr);
 
 private:

@@ -54,6 +54,14 @@ void ContainerLogsEndpoint::accept(ClientConnection *client) {
     const auto appId = text ? protocol::parseId(*text) : std::nullopt;
     if (!appId)
         return refuse(client, QStringLiteral("Invalid appId"));
+    // Resume: the engine timestamp (`ts`) of the last line the client has.
+    std::optional<qint64> sinceNs;
+    if (query.hasQueryItem(QStringLiteral("since"))) {
+        const auto sinceText = protocol::singleQueryValue(query, QStringLiteral("since"));
+        sinceNs = sinceText ? protocol::parseEngineTimestampNs(*sinceText) : std::nullopt;
+        if (!sinceNs)
+            return refuse(client, QStringLiteral("Invalid since"));
+    }
     const auto app = m_store->app(*appId);
     if (!app)
         return refuse(client, QStringLiteral("Application not found"));
@@ -66,15 +74,14 @@ void ContainerLogsEndpoint::accept(ClientConnection *client) {
     m_docker->request("GET",
                       QStringLiteral("/containers/%1/json")
                           .arg(QString::fromLatin1(QUrl::toPercentEncoding(name))),
-                      client, [this, guard, name](const engine::DockerReply &reply) {
+                      client, [this, guard, sinceNs](const engine::DockerReply &reply) {
                           if (guard && !guard->isClosing())
-                              onInspected(guard, name, reply);
+                              onInspected(guard, sinceNs, reply);
                       });
 }
 
-void ContainerLogsEndpoint::onInspected(ClientConnection *client, const QString &containerName,
+void ContainerLogsEndpoint::onInspected(ClientConnection *client, std::optional<qint64> sinceNs,
                                         const engine::DockerReply &reply) {
-    Q_UNUSED(containerName);
     if (reply.httpStatus == 404)
         return refuse(client, QStringLiteral("Container not found"),
                       QWebSocketProtocol::CloseCodeNormal);
@@ -100,7 +107,7 @@ void ContainerLogsEndpoint::onInspected(ClientConnection *client, const QString 
         "GET",
         QStringLiteral("/containers/json?all=1&filters=") +
             QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(filters))),
-        client, [this, guard, id, name, state, tty](const engine::DockerReply &list) {
+        client, [this, guard, id, name, state, tty, sinceNs](const engine::DockerReply &list) {
             if (!guard || guard->isClosing())
                 return;
             if (!list.ok())
@@ -116,7 +123,7 @@ void ContainerLogsEndpoint::onInspected(ClientConnection *client, const QString 
             if (liveState != u"running")
                 return refuse(guard, QStringLiteral("Container not running"),
                               QWebSocketProtocol::CloseCodeNormal);
-            hubFor(id, tty)->subscribe(guard);
+            hubFor(id, tty)->subscribe(guard, sinceNs);
         });
 }
 

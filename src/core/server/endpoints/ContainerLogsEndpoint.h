@@ -4,6 +4,8 @@
 
 #include <QHash>
 
+#include <optional>
+
 namespace mist::engine {
 class DockerClient;
 struct DockerReply;
@@ -35,7 +37,7 @@ public:
     void setHubIdleGraceMs(int ms) { m_hubIdleGraceMs = ms; }
 
 private:
-    void onInspected(ClientConnection *client, const QString &containerName,
+    void onInspected(ClientConnection *client, std::optional<qint64> sinceNs,
                      const engine::DockerReply &reply);
     ContainerLogHub *hubFor(const QString &containerId, bool tty);
 

@@ -2,6 +2,7 @@
 
 #include "RestRouter.h"
 
+#include <QHash>
 #include <QJsonObject>
 
 #include <functional>
@@ -28,6 +29,19 @@ void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerCl
 // GET /api/apps/{id}/deployments.
 void registerDeploymentRoutes(RestRouter &router, store::Store &store,
                               deploy::DeploymentManager &manager);
+// What /metrics reports, gathered at request time.
+struct PrometheusSnapshot {
+    QJsonObject host;    // the latest /ws/metrics sample
+    QJsonObject clients; // endpoint path -> connected clients
+    quint64 linesRelayed = 0;
+    int engineStreamsOpen = 0;
+    quint64 engineStreamsOpened = 0;
+    QHash<QString, qint64> deployments; // status -> count
+    QHash<int, quint64> httpAnswers;    // status code -> count
+};
+// GET /metrics in the Prometheus text format (owner/admin; cookie or Bearer).
+void registerPrometheusRoute(RestRouter &router, std::function<PrometheusSnapshot()> snapshot);
+
 // GET /api/health (public), GET /api/server/stats (owner/admin).
 void registerServerRoutes(RestRouter &router, std::function<QJsonObject()> stats);
 

@@ -1,0 +1,129 @@
+// Server options: --listen parsing, the --config file, and which one wins.
+#include "server/ServerConfig.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace mist::server;
+
+class TestServerConfig : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+
+    QString writeConfig(const QByteArray &content) {
+        const QString path = dir.filePath(QStringLiteral("server-%1.conf").arg(++m_files));
+        QFile f(path);
+        f.open(QIODevice::WriteOnly);
+        f.write(content);
+        return path;
+    }
+
+    std::optional<ServerConfig> parse(const QStringList &args, QString *error) {
+        QCommandLineParser parser;
+        ServerConfig::addOptions(parser);
+        if (!parser.parse(QStringList{QStringLiteral("mist-monitor")} + args)) {
+            *error = parser.errorText();
+            return std::nullopt;
+        }
+        return ServerConfig::fromParser(parser, error);
+    }
+
+    int m_files = 0;
+
+private Q_SLOTS:
+    void listen_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<QString>("address");
+        QTest::addColumn<int>("port");
+        QTest::newRow("v4") << "127.0.0.1:8080" << true << "127.0.0.1" << 8080;
+        QTest::newRow("any") << "0.0.0.0:0" << true << "0.0.0.0" << 0;
+        QTest::newRow("v6") << "[::1]:9000" << true << "::1" << 9000;
+        QTest::newRow("localhost") << "localhost:1" << true << "127.0.0.1" << 1;
+        QTest::newRow("no port") << "127.0.0.1" << false << "" << 0;
+        QTest::newRow("empty port") << "127.0.0.1:" << false << "" << 0;
+        QTest::newRow("port too big") << "127.0.0.1:65536" << false << "" << 0;
+        QTest::newRow("signed port") << "127.0.0.1:+80" << false << "" << 0;
+        QTest::newRow("bare v6") << "::1:80" << false << "" << 0;
+        QTest::newRow("hostname") << "example.com:80" << false << "" << 0;
+        QTest::newRow("empty") << "" << false << "" << 0;
+        QTest::newRow("huge") << QString(100000, u'1') + ":80" << false << "" << 0;
+    }
+
+    void listen() {
+        QFETCH(QString, text);
+        QFETCH(bool, ok);
+        QFETCH(QString, address);
+        QFETCH(int, port);
+        QString error;
+        const auto parsed = parseListenAddress(text, &error);
+        QCOMPARE(parsed.has_value(), ok);
+        if (ok) {
+            QCOMPARE(parsed->first.toString(), address);
+            QCOMPARE(int(parsed->second), port);
+        } else {
+            QVERIFY(error.startsWith(QStringLiteral("--listen wants HOST:PORT")));
+        }
+    }
+
+    void configFileFillsInAndCommandLineWins() {
+        const QString path = writeConfig("# a comment\n"
+                                         "listen = 0.0.0.0:9090\n"
+                                         "data-dir = \"/var/lib/mist\"\n"
+                                         "allowed-origin = https://a.example\n"
+                                         "allowed-origin = https://b.example\n"
+                                         "ping-interval = 10\n"
+                                         "\n"
+                                         "deploy-workers = 3\n");
+        QString error;
+        auto c = parse({QStringLiteral("--config"), path}, &error);
+        QVERIFY2(c, qPrintable(error));
+        QCOMPARE(c->port, quint16(9090));
+        QCOMPARE(c->dataDir, QStringLiteral("/var/lib/mist"));
+        QCOMPARE(c->allowedOrigins, (QStringList{"https://a.example", "https://b.example"}));
+        QCOMPARE(c->pingIntervalSeconds, 10);
+        QCOMPARE(c->deployWorkers, 3);
+        c = parse({QStringLiteral("--config"), path, QStringLiteral("--listen"),
+                   QStringLiteral("127.0.0.1:7000"), QStringLiteral("--ping-interval"),
+                   QStringLiteral("5")},
+                  &error);
+        QVERIFY2(c, qPrintable(error));
+        QCOMPARE(c->port, quint16(7000));
+        QCOMPARE(c->pingIntervalSeconds, 5);
+        QCOMPARE(c->dataDir, QStringLiteral("/var/lib/mist"));
+    }
+
+    void badConfigFiles_data() {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("unknown key")
+            << QByteArray("listn = 1.2.3.4:5\n") << "line 1: expected one of";
+        QTest::newRow("no equals")
+            << QByteArray("\nlisten 127.0.0.1:80\n") << "line 2: expected one of";
+        QTest::newRow("twice") << QByteArray("listen = 127.0.0.1:1\nlisten = 127.0.0.1:2\n")
+                               << "listen is set twice";
+        QTest::newRow("bad value") << QByteArray("ping-interval = soon\n") << "--ping-interval";
+        QTest::newRow("binary") << QByteArray("\x01\x02\x03=\xff\n", 7) << "expected one of";
+        QTest::newRow("too large") << QByteArray(2 * 1024 * 1024, '#') << "larger than 1 MiB";
+    }
+
+    void badConfigFiles() {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, message);
+        QString error;
+        QVERIFY(!parse({QStringLiteral("--config"), writeConfig(content)}, &error));
+        QVERIFY2(error.contains(message), qPrintable(error));
+    }
+
+    void missingConfigFile() {
+        QString error;
+        QVERIFY(!parse({QStringLiteral("--config"), QStringLiteral("/nonexistent/server.conf")},
+                       &error));
+        QVERIFY2(error.startsWith(QStringLiteral("cannot read config file")), qPrintable(error));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServerConfig)
+#include "tst_serverconfig.moc"
