@@ -6,6 +6,7 @@
 #include "server/endpoints/ContainerLogsEndpoint.h"
 
 #include <QJsonArray>
+#include <QTcpSocket>
 #include <QTest>
 
 using namespace mist;
@@ -223,6 +224,43 @@ private Q_SLOTS:
         QCOMPARE(lines.size(), 100);
         for (const QString &l : lines)
             QCOMPARE(l.size(), 102400);
+    }
+
+    void slowClientIsCutOffOthersUnaffected() {
+        // A container that writes fast, a viewer that reads, and one that
+        // stops reading: the reader keeps up, the other is closed once its
+        // queue passes the limit, instead of the server's memory growing.
+        const QString c = startContainer(
+            QStringLiteral("while true; do head -c 16000 /dev/zero | tr '\\0' s; echo; done"));
+        const qint64 app = addContainerApp(c);
+        QTcpSocket stalled;
+        stalled.setReadBufferSize(
+            4096); // Qt stops draining the kernel buffer: a client that stops reading
+        stalled.connectToHost(QHostAddress::LocalHost, f->port());
+        QVERIFY(stalled.waitForConnected(5000));
+        stalled.write("GET " + path(app).toUtf8() +
+                      " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                      "Cookie: mist_token=" +
+                      cookie + "\r\n\r\n");
+        WsRecorder reader;
+        QVERIFY(reader.open(f->port(), path(app), cookie));
+        // The stalled socket cannot notice (it reads nothing); the server's
+        // own count of viewers tells when it has let go of it.
+        auto viewers = [&] {
+            return f->server().stats()["clients"].toObject()["/ws/container/logs"].toInt();
+        };
+        QVERIFY(reader.waitFor([&] { return viewers() == 2; }, 10000));
+        const bool dropped = reader.waitFor([&] { return viewers() == 1; }, 90000);
+        const int received = int(reader.ofType(QStringLiteral("log")).size());
+        qInfo("the reading client got %d lines of 16 KB while the other stalled", received);
+        QVERIFY2(dropped, "a client that stopped reading must be closed");
+        QVERIFY(!reader.closed);
+        // 8 MiB of queue is ~520 such lines; the reader got far more.
+        QVERIFY(received > 600);
+        QVERIFY(reader.waitForMessages(reader.messages.size() + 50, 20000));
+        removeContainer(c);
     }
 
     void notRunning() {

@@ -255,6 +255,31 @@ private Q_SLOTS:
                 .startsWith("HTTP/1.1 411"));
     }
 
+    void loginThrottled() {
+        // Its own server: the throttle must not slow down the other tests.
+        ServerFixture g;
+        QVERIFY2(g.ok(), qPrintable(g.error()));
+        g.addUser(QStringLiteral("victim@example.com"), store::Role::User);
+        const QByteArray wrong = "{\"email\":\"victim@example.com\",\"password\":\"guess guess\"}";
+        for (int i = 0; i < 5; ++i)
+            QCOMPARE(g.http("POST", QStringLiteral("/api/auth/login"), wrong).status, 401);
+        QCOMPARE(g.http("POST", QStringLiteral("/api/auth/login"), wrong).status,
+                 401); // 6th: now blocked 1 s
+        const HttpResult blocked = g.http("POST", QStringLiteral("/api/auth/login"), wrong);
+        QCOMPARE(blocked.status, 429);
+        QVERIFY(blocked.header("Retry-After").toInt() >= 1);
+        // Blocked means blocked: the right password waits too.
+        QCOMPARE(g.http("POST", QStringLiteral("/api/auth/login"),
+                        "{\"email\":\"victim@example.com\",\"password\":\"correct horse battery\"}")
+                     .status,
+                 429);
+        QTest::qWait(int(blocked.header("Retry-After").toInt()) * 1000 + 200);
+        QCOMPARE(g.http("POST", QStringLiteral("/api/auth/login"),
+                        "{\"email\":\"victim@example.com\",\"password\":\"correct horse battery\"}")
+                     .status,
+                 200);
+    }
+
     void statsNeedAdmin() {
         QCOMPARE(f->http("GET", QStringLiteral("/api/server/stats"), {}, user).status, 403);
         const HttpResult r = f->http("GET", QStringLiteral("/api/server/stats"), {}, owner);

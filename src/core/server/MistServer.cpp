@@ -1,6 +1,7 @@
 #include "MistServer.h"
 
 #include "ClientConnection.h"
+#include "auth/LoginThrottle.h"
 #include "deploy/DeploymentManager.h"
 #include "endpoints/ContainerLogsEndpoint.h"
 #include "endpoints/DeploymentLogsEndpoint.h"
@@ -63,11 +64,12 @@ bool MistServer::start(QString *error) {
     m_endpoints = {m_containerLogs, m_metrics,
                    new DeploymentLogsEndpoint(m_store.get(), m_deployments.get())};
 
+    m_loginThrottle = std::make_unique<auth::LoginThrottle>();
     m_router = std::make_unique<RestRouter>(
         [this](const http::HttpRequest &request) { return userFromRequest(request); });
     const bool tls = !m_config.tlsCert.isEmpty();
     registerServerRoutes(*m_router, [this] { return stats(); });
-    registerAuthRoutes(*m_router, *m_store, tls);
+    registerAuthRoutes(*m_router, *m_store, *m_loginThrottle, tls);
     registerAppRoutes(*m_router, *m_store, *m_docker);
     registerDeploymentRoutes(*m_router, *m_store, *m_deployments);
     registerPrometheusRoute(*m_router, [this] {

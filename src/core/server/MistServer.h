@@ -12,6 +12,9 @@
 
 class QWebSocket;
 
+namespace mist::auth {
+class LoginThrottle;
+}
 namespace mist::deploy {
 class DeploymentManager;
 }
@@ -77,6 +80,7 @@ private:
     std::unique_ptr<engine::DockerClient> m_docker;
     std::unique_ptr<metrics::MetricsSampler> m_sampler;
     std::unique_ptr<deploy::DeploymentManager> m_deployments;
+    std::unique_ptr<auth::LoginThrottle> m_loginThrottle;
     std::unique_ptr<RestRouter> m_router;
     std::unique_ptr<http::HttpServer> m_http;
     ContainerLogsEndpoint *m_containerLogs = nullptr;

@@ -1,5 +1,6 @@
 #include "Routes.h"
 
+#include "auth/LoginThrottle.h"
 #include "protocol/Parsing.h"
 
 namespace mist::server {
@@ -21,10 +22,11 @@ QByteArray sessionCookie(const QByteArray &token, qint64 maxAgeSeconds, bool sec
 }
 } // namespace
 
-void registerAuthRoutes(RestRouter &router, store::Store &store, bool secureCookies) {
+void registerAuthRoutes(RestRouter &router, store::Store &store, auth::LoginThrottle &throttle,
+                        bool secureCookies) {
     router.add(
         "POST", QStringLiteral("/api/auth/login"), RestRouter::Access::Public,
-        [&store, secureCookies](RestContext &ctx) {
+        [&store, &throttle, secureCookies](RestContext &ctx) {
             const auto body = ctx.jsonBody();
             if (!body)
                 return;
@@ -35,9 +37,21 @@ void registerAuthRoutes(RestRouter &router, store::Store &store, bool secureCook
                     400, QStringLiteral("email and password are required")));
                 return;
             }
+            const QString address = ctx.request.peer.toString();
+            if (const qint64 wait = throttle.retryAfter(email.toString(), address)) {
+                http::HttpResponse busy = http::HttpResponse::fail(
+                    429, QStringLiteral("Too many failed sign-ins; try again in %1 s").arg(wait));
+                busy.setHeader("Retry-After", QByteArray::number(wait));
+                ctx.respond(busy);
+                return;
+            }
             // One answer for an unknown email and a wrong password, so
             // the endpoint does not tell which accounts exist.
             const auto user = store.authenticate(email.toString(), password.toString().toUtf8());
+            if (user)
+                throttle.recordSuccess(email.toString());
+            else
+                throttle.recordFailure(email.toString(), address);
             if (!user) {
                 ctx.respond(
                     http::HttpResponse::fail(401, QStringLiteral("Invalid email or password")));

@@ -7,6 +7,9 @@
 
 #include <functional>
 
+namespace mist::auth {
+class LoginThrottle;
+}
 namespace mist::deploy {
 class DeploymentManager;
 }
@@ -22,7 +25,8 @@ constexpr auto SessionCookieName = "mist_token";
 QJsonObject userJson(const store::User &user);
 
 // POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me.
-void registerAuthRoutes(RestRouter &router, store::Store &store, bool secureCookies);
+void registerAuthRoutes(RestRouter &router, store::Store &store, auth::LoginThrottle &throttle,
+                        bool secureCookies);
 // GET/POST /api/apps, GET /api/apps/{id}.
 void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerClient &docker);
 // POST /api/deployments, GET /api/deployments/{id}[/logs], POST .../cancel,
