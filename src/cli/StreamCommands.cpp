@@ -13,6 +13,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSocketNotifier>
+#include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QTimer>
 
 #include <cerrno>
@@ -422,6 +424,10 @@ int runStreamCommand(const QStringList &args, QTextStream &out, QTextStream &err
                       QStringLiteral("Read the remote account's password from standard input.")});
     parser.addOption(
         {QStringLiteral("json"), QStringLiteral("Print every message as a JSON line.")});
+    parser.addOption({QStringLiteral("ca-cert"),
+                      QStringLiteral("Trust only this PEM CA for the --url server's certificate "
+                                     "(default: the system's CAs)."),
+                      QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("count"),
                       *command == Command::Metrics ? QStringLiteral("Stop after N samples.")
                                                    : QStringLiteral("Stop after N log lines."),
@@ -460,6 +466,8 @@ int runStreamCommand(const QStringList &args, QTextStream &out, QTextStream &err
         return usage(QStringLiteral("--url needs --email and --password-stdin"));
     if (remote && parser.isSet(QStringLiteral("data-dir")))
         return usage(QStringLiteral("--url and --data-dir exclude each other"));
+    if (!remote && parser.isSet(QStringLiteral("ca-cert")))
+        return usage(QStringLiteral("--ca-cert goes with --url"));
     if (!remote && parser.isSet(QStringLiteral("password-stdin")))
         return usage(QStringLiteral("--password-stdin goes with --url"));
     QUrl remoteUrl;
@@ -482,6 +490,17 @@ int runStreamCommand(const QStringList &args, QTextStream &out, QTextStream &err
         if (password.isEmpty())
             return usage(QStringLiteral("--password-stdin: no password on standard input"));
         session = std::make_unique<ServerSession>(remoteUrl);
+        if (parser.isSet(QStringLiteral("ca-cert"))) {
+            const QList<QSslCertificate> cas =
+                QSslCertificate::fromPath(parser.value(QStringLiteral("ca-cert")), QSsl::Pem);
+            if (cas.isEmpty())
+                return usage(QStringLiteral("--ca-cert: no PEM certificate in '%1'")
+                                 .arg(parser.value(QStringLiteral("ca-cert"))));
+            // Pinned: this CA and no other.
+            QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+            ssl.setCaCertificates(cas);
+            session->setSslConfiguration(ssl);
+        }
         QString error;
         if (!signIn(*session, parser.value(QStringLiteral("email")), password, &error)) {
             err << "mist-monitor: " << error << '\n';

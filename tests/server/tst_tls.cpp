@@ -110,6 +110,33 @@ private Q_SLOTS:
         reply->deleteLater();
     }
 
+    void commandLineClientPinsCa() {
+        // The CLI trusts the system's CAs, or only the one given with --ca-cert.
+        auto runCli = [&](const QStringList &extra, QByteArray *err) {
+            QProcess cli;
+            cli.start(QStringLiteral(MIST_BINARY_DIR "/mist-monitor"),
+                      QStringList{QStringLiteral("metrics"), QStringLiteral("--count"),
+                                  QStringLiteral("1"), QStringLiteral("--url"),
+                                  QStringLiteral("https://127.0.0.1:%1").arg(f->port()),
+                                  QStringLiteral("--email"), QStringLiteral("owner@example.com"),
+                                  QStringLiteral("--password-stdin")} +
+                          extra);
+            cli.write("correct horse battery\n");
+            cli.closeWriteChannel();
+            WsRecorder w; // the server runs in this process
+            w.waitFor([&] { return cli.state() == QProcess::NotRunning; }, 30000);
+            *err = cli.readAllStandardError();
+            return cli.exitCode();
+        };
+        QByteArray err;
+        QCOMPARE(runCli({QStringLiteral("--ca-cert"), certDir.filePath(QStringLiteral("cert.pem"))},
+                        &err),
+                 0);
+        QCOMPARE(runCli({}, &err), 1);
+        QVERIFY2(err.contains("certificate"), err.constData());
+        QCOMPARE(runCli({QStringLiteral("--ca-cert"), QStringLiteral("/etc/hostname")}, &err), 2);
+    }
+
     void badCertificateFilesFailClearly_data() {
         QTest::addColumn<QString>("cert");
         QTest::addColumn<QString>("key");
