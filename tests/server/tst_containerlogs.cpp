@@ -226,6 +226,42 @@ private Q_SLOTS:
             QCOMPARE(l.size(), 102400);
     }
 
+    void restartedContainerFollowedOnSameSocket() {
+        const QString c = startContainer(
+            QStringLiteral("echo boot-$(cat /proc/uptime | cut -d. -f1)-$$; i=0; "
+                           "while true; do i=$((i+1)); echo tick$i; sleep 0.2; done"));
+        const qint64 app = addContainerApp(c);
+        WsRecorder ws;
+        QVERIFY(ws.open(f->port(), path(app), cookie));
+        QVERIFY(ws.waitFor([&] { return ws.ofType(QStringLiteral("log")).size() >= 5; }));
+        bool ok = false;
+        docker({QStringLiteral("restart"), QStringLiteral("-t"), QStringLiteral("1"), c}, &ok);
+        QVERIFY(ok);
+        // The restarted script prints tick1 again: it must arrive on this socket.
+        const int before = int(ws.ofType(QStringLiteral("log")).size());
+        QVERIFY(ws.waitFor(
+            [&] {
+                const QList<QJsonObject> logs = ws.ofType(QStringLiteral("log"));
+                for (int i = before; i < logs.size(); ++i) {
+                    if (logs[i]["data"].toObject()["line"].toString() == u"tick3")
+                        return true;
+                }
+                return false;
+            },
+            30000));
+        QVERIFY(!ws.closed);
+        QVERIFY(ws.ofType(QStringLiteral("end")).isEmpty());
+        QVERIFY(ws.ofType(QStringLiteral("error")).isEmpty());
+        // Nothing twice: every line's ts is new.
+        QSet<QString> seen;
+        for (const QJsonObject &m : ws.ofType(QStringLiteral("log"))) {
+            const QString key =
+                m["data"].toObject()["ts"].toString() + m["data"].toObject()["line"].toString();
+            QVERIFY2(!seen.contains(key), qPrintable(key));
+            seen.insert(key);
+        }
+    }
+
     void slowClientIsCutOffOthersUnaffected() {
         // A container that writes fast, a viewer that reads, and one that
         // stops reading: the reader keeps up, the other is closed once its

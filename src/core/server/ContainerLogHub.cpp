@@ -17,6 +17,7 @@ namespace {
 constexpr int MaxProbeEntries = 64 * 1024;
 constexpr qsizetype MaxProbeBytes = 32 * 1024 * 1024;
 constexpr int MaxStreamRestarts = 5;
+constexpr int RestartGraceMs = 1500;
 
 QString logMessageFor(const engine::LogLine &line) {
     return protocol::logMessage(line.line, line.stream, line.ts, line.truncated);
@@ -254,9 +255,21 @@ void ContainerLogHub::onInspected(const engine::DockerReply &reply) {
     }
     const QJsonObject state = reply.json().object().value(QStringLiteral("State")).toObject();
     if (!reply.ok() || !state.value(QStringLiteral("Running")).toBool()) {
+        // A restart (docker restart, a restart policy) stops the container
+        // for a moment: look once more before calling it the end, so viewers
+        // follow the restarted container on the same socket.
+        if (!m_recheckedStop && reply.ok()) {
+            m_recheckedStop = true;
+            QTimer::singleShot(RestartGraceMs, this, [this] {
+                m_docker->request("GET", QStringLiteral("/containers/%1/json").arg(m_containerId),
+                                  this, [this](const engine::DockerReply &r) { onInspected(r); });
+            });
+            return;
+        }
         finish(QStringLiteral("Log stream ended"), false);
         return;
     }
+    m_recheckedStop = false;
     // Still running (restarted, or the engine dropped the stream): resume
     // right after the last line we relayed.
     if (++m_restarts > MaxStreamRestarts) {

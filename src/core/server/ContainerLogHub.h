@@ -104,6 +104,7 @@ private:
     qint64 m_alreadyHaveUntilNs = 0;
     qint64 m_resumeFromNs = 0;
     int m_restarts = 0;
+    bool m_recheckedStop = false;
     quint64 m_linesRelayed = 0;
     QTimer m_idleGrace;
 };
