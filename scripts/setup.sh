@@ -7,9 +7,11 @@
 #                                    ASan+UBSan), start a private Docker engine,
 #                                    run the whole suite, stop the engine
 #   scripts/setup.sh build           install and build only
+#   scripts/setup.sh fuzz [SECONDS]  build the libFuzzer targets and run each longer
 #
 # Environment: BUILD_DIR (default build), JOBS (default: number of cores),
-# MIST_SKIP_INSTALL=1 to skip apt-get, MIST_SKIP_SANITIZE=1 to skip the sanitizer pass.
+# MIST_SKIP_INSTALL=1 to skip apt-get, MIST_SKIP_SANITIZE=1 / MIST_SKIP_PACKAGING=1 /
+# MIST_SKIP_FUZZ=1 to skip the sanitizer pass, the .deb check or the short fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -24,6 +26,8 @@ PACKAGES=(
   qt6-l10n-tools libqt6sql6-sqlite qt6-svg-dev qtkeychain-qt6-dev libgl-dev
   libcurl4-openssl-dev libsodium-dev libhttp-parser-dev libarchive-dev
   docker.io busybox-static xvfb xauth clang-format
+  clang libclang-rt-14-dev
+  dpkg-dev desktop-file-utils appstream groff-base man-db systemd
 )
 
 install_deps() {
@@ -73,14 +77,39 @@ test)
   export DOCKER_HOST
   export MIST_TEST_ENGINE_SCRIPT="$ROOT/scripts/test-dockerd.sh"
   run_suite "$BUILD_DIR" "plain"
+  if [ "${MIST_SKIP_PACKAGING:-0}" != 1 ]; then
+    echo "setup: building and checking the .deb (tests/packaging/check-deb.sh)"
+    "$ROOT/tests/packaging/check-deb.sh" "$BUILD_DIR"
+  fi
   if [ "${MIST_SKIP_SANITIZE:-0}" != 1 ]; then
     build "$BUILD_DIR-asan" -DMIST_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
     ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       run_suite "$BUILD_DIR-asan" "AddressSanitizer + UndefinedBehaviorSanitizer"
   fi
+  if [ "${MIST_SKIP_FUZZ:-0}" != 1 ]; then
+    # The libFuzzer targets (fuzz/, docs/FUZZING.md), built with clang: each runs for
+    # MIST_FUZZ_SECONDS (default 20) on a copy of its seed corpus; a crash fails the script.
+    echo "setup: fuzzing (libFuzzer, ${MIST_FUZZ_SECONDS:-20} s per target)"
+    cmake -S "$ROOT" -B "$BUILD_DIR-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+      -DMIST_FUZZ=ON -DMIST_BUILD_GUI=OFF -DMIST_BUILD_TESTS=OFF >/dev/null
+    cmake --build "$BUILD_DIR-fuzz" --target fuzzers -j "$JOBS"
+    "$ROOT/fuzz/run.sh" "$BUILD_DIR-fuzz" "${MIST_FUZZ_SECONDS:-20}"
+  fi
+  ;;
+fuzz)
+  # scripts/setup.sh fuzz [SECONDS [TARGET...]]: install what is needed, build the libFuzzer
+  # targets and run each (or the TARGETs) for SECONDS (default 600); see docs/FUZZING.md.
+  shift
+  install_deps
+  cmake -S "$ROOT" -B "$BUILD_DIR-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+    -DMIST_FUZZ=ON -DMIST_BUILD_GUI=OFF -DMIST_BUILD_TESTS=OFF >/dev/null
+  cmake --build "$BUILD_DIR-fuzz" --target fuzzers -j "$JOBS"
+  exec "$ROOT/fuzz/run.sh" "$BUILD_DIR-fuzz" "${1:-600}" "${@:2}"
   ;;
 *)
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
   ;;
 esac

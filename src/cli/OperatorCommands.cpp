@@ -3,7 +3,9 @@
 #include "store/Store.h"
 
 #include <QCommandLineParser>
+
 #include <QRegularExpression>
+#include <optional>
 
 #include <algorithm>
 
@@ -132,6 +134,86 @@ int userList(const QCommandLineParser &parser, const Io &io) {
     for (const store::User &user : users)
         io.out << user.id << '\t' << user.email << '\t' << store::roleName(user.role) << '\n';
     return ExitOk;
+}
+
+// The user named by --email, for the token commands; reports when missing.
+std::optional<store::User> tokenOwner(Store &store, const QCommandLineParser &parser, const Io &io,
+                                      int *code) {
+    QString error;
+    const auto email = Store::normalizeEmail(parser.value(QStringLiteral("email")), &error);
+    if (!email) {
+        *code = usageError(io, error);
+        return std::nullopt;
+    }
+    const auto user = store.userByEmail(*email);
+    if (!user)
+        *code = failure(io, QStringLiteral("no user %1").arg(*email));
+    return user;
+}
+
+int tokenCreate(const QCommandLineParser &parser, const Io &io) {
+    if (!parser.isSet(QStringLiteral("email")) || !parser.isSet(QStringLiteral("name")))
+        return usageError(io, QStringLiteral("token create needs --email and --name"));
+    int days = 90;
+    if (parser.isSet(QStringLiteral("days"))) {
+        bool ok = false;
+        days = parser.value(QStringLiteral("days")).toInt(&ok);
+        if (!ok || days < 1 || days > 3650)
+            return usageError(io, QStringLiteral("--days wants a whole number from 1 to 3650"));
+    }
+    Store store;
+    int code = ExitOk;
+    if (!openStore(store, parser, io, &code))
+        return code;
+    const auto user = tokenOwner(store, parser, io, &code);
+    if (!user)
+        return code;
+    QString error;
+    const QByteArray token =
+        store.createApiToken(user->id, parser.value(QStringLiteral("name")), days, &error);
+    if (token.isEmpty())
+        return failure(io, error);
+    // Shown once, on stdout only; the database keeps just its hash.
+    io.out << token << '\n';
+    return report(io.err, ExitOk,
+                  QStringLiteral("token %1 for %2 valid for %3 days; send it as "
+                                 "'Authorization: Bearer TOKEN'")
+                      .arg(parser.value(QStringLiteral("name")), user->email)
+                      .arg(days));
+}
+
+int tokenList(const QCommandLineParser &parser, const Io &io) {
+    Store store;
+    int code = ExitOk;
+    if (!openStore(store, parser, io, &code))
+        return code;
+    QString error;
+    const QList<store::ApiToken> tokens = store.apiTokens(&error);
+    if (!error.isEmpty())
+        return failure(io, error);
+    for (const store::ApiToken &t : tokens)
+        io.out << t.email << '\t' << t.name << '\t' << t.createdAt.toString(Qt::ISODate) << '\t'
+               << t.expiresAt.toString(Qt::ISODate) << '\t' << t.lastUsedAt.toString(Qt::ISODate)
+               << '\n';
+    return ExitOk;
+}
+
+int tokenRevoke(const QCommandLineParser &parser, const Io &io) {
+    if (!parser.isSet(QStringLiteral("email")) || !parser.isSet(QStringLiteral("name")))
+        return usageError(io, QStringLiteral("token revoke needs --email and --name"));
+    Store store;
+    int code = ExitOk;
+    if (!openStore(store, parser, io, &code))
+        return code;
+    const auto user = tokenOwner(store, parser, io, &code);
+    if (!user)
+        return code;
+    QString error;
+    if (!store.revokeApiToken(user->id, parser.value(QStringLiteral("name")), &error))
+        return failure(io, error);
+    return report(io.err, ExitOk,
+                  QStringLiteral("token %1 of %2 revoked")
+                      .arg(parser.value(QStringLiteral("name")), user->email));
 }
 
 int appAdd(const QCommandLineParser &parser, const Io &io) {
@@ -270,6 +352,29 @@ const QList<Command> &commands() {
          QStringLiteral("app list [--data-dir DIR]"),
          {dataDirOption()},
          appList},
+        {QStringLiteral("token"),
+         QStringLiteral("create"),
+         QStringLiteral("token create --email E --name N [--days D] [--data-dir DIR]"),
+         {QCommandLineOption(QStringLiteral("email"), emailDescription, QStringLiteral("E")),
+          QCommandLineOption(QStringLiteral("name"), QStringLiteral("Token name."),
+                             QStringLiteral("N")),
+          QCommandLineOption(QStringLiteral("days"),
+                             QStringLiteral("Lifetime in days (default 90)."), QStringLiteral("D")),
+          dataDirOption()},
+         tokenCreate},
+        {QStringLiteral("token"),
+         QStringLiteral("list"),
+         QStringLiteral("token list [--data-dir DIR]"),
+         {dataDirOption()},
+         tokenList},
+        {QStringLiteral("token"),
+         QStringLiteral("revoke"),
+         QStringLiteral("token revoke --email E --name N [--data-dir DIR]"),
+         {QCommandLineOption(QStringLiteral("email"), emailDescription, QStringLiteral("E")),
+          QCommandLineOption(QStringLiteral("name"), QStringLiteral("Token name."),
+                             QStringLiteral("N")),
+          dataDirOption()},
+         tokenRevoke},
         {QStringLiteral("project"),
          QStringLiteral("add-member"),
          QStringLiteral("project add-member --project P --email E [--data-dir DIR]"),
@@ -334,7 +439,7 @@ bool parseOptions(QCommandLineParser &parser, const Command &command, const QStr
 
 bool isOperatorCommand(const QString &firstArg) {
     return firstArg == QLatin1String("user") || firstArg == QLatin1String("app") ||
-           firstArg == QLatin1String("project");
+           firstArg == QLatin1String("project") || firstArg == QLatin1String("token");
 }
 
 int runOperatorCommand(const QStringList &args, QTextStream &out, QTextStream &err, QIODevice &in,

@@ -437,7 +437,7 @@ int runStreamCommand(const QStringList &args, QTextStream &out, QTextStream &err
     argv[0] = QStringLiteral("mist-monitor ") + name;
     if (!parser.parse(argv))
         return usage(parser.errorText());
-    if (parser.isSet(QStringLiteral("help"))) {
+    if (parser.isSet(QStringLiteral("help")) || parser.isSet(QStringLiteral("help-all"))) {
         out << parser.helpText();
         return ExitOk;
     }

@@ -109,6 +109,13 @@ const QList<QStringList> &migrations() {
                            " created_at INTEGER NOT NULL,"
                            " PRIMARY KEY (deployment_id, seq)) WITHOUT ROWID"),
         },
+        {
+            // API tokens for scripts: sessions with a name, a fixed lifetime
+            // and no idle timeout. Browser sessions keep api_name NULL.
+            QStringLiteral("ALTER TABLE sessions ADD COLUMN api_name TEXT"),
+            QStringLiteral("CREATE UNIQUE INDEX sessions_api_name ON sessions(user_id, api_name)"
+                           " WHERE api_name IS NOT NULL"),
+        },
     };
     return steps;
 }
@@ -931,10 +938,68 @@ std::optional<User> Store::userForSession(const QByteArray &token, QString *erro
     if (t - lastSeen >= qMin<qint64>(60, m_idleTimeout / 2)) {
         // A failed write only costs precision; the session itself is valid.
         exec(QStringLiteral("UPDATE sessions SET last_seen_at = ?,"
-                            " expires_at = MIN(created_at + ?, ?) WHERE token_hash = ?"),
+                            " expires_at = CASE WHEN api_name IS NULL"
+                            "  THEN MIN(created_at + ?, ?) ELSE expires_at END"
+                            " WHERE token_hash = ?"),
              {t, m_absoluteTimeout, t + m_idleTimeout, hash}, nullptr);
     }
     return user;
+}
+
+QByteArray Store::createApiToken(qint64 userId, const QString &name, int days, QString *error) {
+    static const QRegularExpression valid(QStringLiteral("^[A-Za-z0-9._-]{1,64}$"));
+    if (!valid.match(name).hasMatch()) {
+        fail(error, QStringLiteral("a token name is 1 to 64 letters, digits, '.', '_' or '-'"));
+        return {};
+    }
+    if (days < 1 || days > 3650) {
+        fail(error, QStringLiteral("a token lives 1 to 3650 days"));
+        return {};
+    }
+    // A session row like any other, so every check that accepts a session
+    // accepts the token; only its lifetime differs.
+    const QByteArray token = createSession(userId, error);
+    if (token.isEmpty())
+        return {};
+    QString dbError;
+    if (!exec(QStringLiteral("UPDATE sessions SET api_name = ?, expires_at = created_at + ?"
+                             " WHERE token_hash = ?"),
+              {name, qint64(days) * 86400, tokenHash(token)}, &dbError)) {
+        revokeSession(token);
+        fail(error, dbError.contains(QLatin1String("UNIQUE"))
+                        ? QStringLiteral("this user already has a token named %1").arg(name)
+                        : dbError);
+        return {};
+    }
+    return token;
+}
+
+QList<ApiToken> Store::apiTokens(QString *error) {
+    QList<ApiToken> out;
+    auto query = exec(QStringLiteral("SELECT u.email, s.api_name, s.created_at, s.expires_at,"
+                                     " s.last_seen_at FROM sessions s JOIN users u"
+                                     " ON u.id = s.user_id WHERE s.api_name IS NOT NULL"
+                                     " ORDER BY u.email, s.api_name"),
+                      {}, error);
+    if (!query)
+        return out;
+    while (query->next()) {
+        out.append({query->value(0).toString(), query->value(1).toString(),
+                    QDateTime::fromSecsSinceEpoch(query->value(2).toLongLong(), Qt::UTC),
+                    QDateTime::fromSecsSinceEpoch(query->value(3).toLongLong(), Qt::UTC),
+                    QDateTime::fromSecsSinceEpoch(query->value(4).toLongLong(), Qt::UTC)});
+    }
+    return out;
+}
+
+bool Store::revokeApiToken(qint64 userId, const QString &name, QString *error) {
+    auto query = exec(QStringLiteral("DELETE FROM sessions WHERE user_id = ? AND api_name = ?"),
+                      {userId, name}, error);
+    if (!query)
+        return false;
+    if (query->numRowsAffected() < 1)
+        return fail(error, QStringLiteral("no token named %1").arg(name));
+    return true;
 }
 
 bool Store::revokeSession(const QByteArray &token, QString *error) {

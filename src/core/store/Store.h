@@ -53,6 +53,15 @@ struct App {
     QString redactedGitUrl() const;
 };
 
+// A named API token, as listed (the token itself is never stored).
+struct ApiToken {
+    QString email;
+    QString name;
+    QDateTime createdAt;
+    QDateTime expiresAt;
+    QDateTime lastUsedAt;
+};
+
 // The server's persistent state in one SQLite file, <dataDir>/mist.db.
 //
 // Use one Store from one thread (Qt SQL connections are per thread). Several
@@ -145,6 +154,11 @@ public:
     // Deletes the session when it has expired.
     std::optional<User> userForSession(const QByteArray &token, QString *error = nullptr);
     bool revokeSession(const QByteArray &token, QString *error = nullptr);
+    // API tokens for scripts (Authorization: Bearer): stored hashed like
+    // sessions, valid for `days` without an idle timeout, named per user.
+    QByteArray createApiToken(qint64 userId, const QString &name, int days, QString *error);
+    QList<ApiToken> apiTokens(QString *error = nullptr);
+    bool revokeApiToken(qint64 userId, const QString &name, QString *error = nullptr);
     bool revokeSessionsOf(qint64 userId, QString *error = nullptr);
 
 private:

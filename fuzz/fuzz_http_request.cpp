@@ -1,0 +1,168 @@
+// libFuzzer target: parseHttpRequest (http/HttpRequest.h), the first thing every byte a client
+// sends goes through.
+//
+// Each input is parsed with the server's limits and with small ones (head 256, body 64 bytes),
+// and for every result:
+// - consumed stays within the input; errors carry 400, 411, 413 or 431 and a text;
+// - a complete request has a method, a target starting with '/', a valid URL, lower-case
+//   non-empty header names, a body within the limit; an upgrade consumes no body;
+// - parsing is pure: the same bytes give the same answer; the consumed bytes alone give the
+//   same request, and a shorter prefix of them is "incomplete" (never an error: a request that
+//   arrives in pieces must not be refused), with a chunked body (411 by design) the only
+//   exception;
+// - "incomplete" with neededBytes: the request padded to neededBytes is complete and consumes
+//   exactly neededBytes (the server waits for that many bytes before parsing again, so a
+//   larger figure would stall the request and a smaller one re-parses for nothing);
+// - the query of a complete request goes through singleQueryValue/parseId like the endpoints.
+
+#include "FuzzSupport.h"
+
+#include "http/HttpRequest.h"
+#include "protocol/Parsing.h"
+
+#include <QUrlQuery>
+
+using namespace mist;
+using http::HttpParseLimits;
+using http::HttpParseResult;
+using mist::fuzz::show;
+
+namespace {
+
+const char *stateName(HttpParseResult::State s) {
+    switch (s) {
+    case HttpParseResult::State::Incomplete:
+        return "incomplete";
+    case HttpParseResult::State::Complete:
+        return "complete";
+    case HttpParseResult::State::Error:
+        return "error";
+    }
+    return "?";
+}
+
+bool sameRequest(const HttpParseResult &a, const HttpParseResult &b) {
+    return a.state == b.state && a.consumed == b.consumed && a.errorStatus == b.errorStatus &&
+           a.request.method == b.request.method && a.request.target == b.request.target &&
+           a.request.headers == b.request.headers && a.request.body == b.request.body &&
+           a.request.keepAlive == b.request.keepAlive && a.request.upgrade == b.request.upgrade &&
+           a.neededBytes == b.neededBytes;
+}
+
+void checkOne(QByteArrayView input, const HttpParseLimits &limits, bool withPrefixes) {
+    const HttpParseResult r = http::parseHttpRequest(input, limits);
+    const char *state = stateName(r.state);
+    FUZZ_CHECK(r.consumed >= 0 && r.consumed <= input.size(),
+               "consumed %lld of %lld bytes (%s): %s", qlonglong(r.consumed),
+               qlonglong(input.size()), state, show(input).constData());
+    const HttpParseResult again = http::parseHttpRequest(input, limits);
+    FUZZ_CHECK(sameRequest(r, again), "two parses of the same bytes differ: %s",
+               show(input).constData());
+
+    switch (r.state) {
+    case HttpParseResult::State::Error:
+        FUZZ_CHECK(r.errorStatus == 400 || r.errorStatus == 411 || r.errorStatus == 413 ||
+                       r.errorStatus == 431,
+                   "error status %d", r.errorStatus);
+        FUZZ_CHECK(!r.error.isEmpty(), "error %d without a text", r.errorStatus);
+        return;
+    case HttpParseResult::State::Incomplete:
+        FUZZ_CHECK(r.consumed == 0, "incomplete but consumed %lld", qlonglong(r.consumed));
+        if (r.neededBytes > 0) {
+            // A head with bare LF line endings has no "\r\n\r\n" where the code looks for its
+            // end: neededBytes is then off (too small, or too large when the body holds a
+            // "\r\n\r\n", which stalls the request until the server's timeout).
+            FUZZ_KNOWN("http-needed-bytes-lf-head", r.neededBytes > input.size(),
+                       "incomplete with neededBytes %lld <= the %lld bytes it had: %s",
+                       qlonglong(r.neededBytes), qlonglong(input.size()), show(input).constData());
+            if (r.neededBytes > input.size() &&
+                r.neededBytes <= input.size() + limits.maxBodyBytes + 16) {
+                QByteArray padded = input.toByteArray();
+                padded.append(r.neededBytes - input.size(), 'x');
+                const HttpParseResult full = http::parseHttpRequest(padded, limits);
+                FUZZ_KNOWN("http-needed-bytes-lf-head",
+                           full.state == HttpParseResult::State::Complete &&
+                               full.consumed == r.neededBytes,
+                           "neededBytes %lld, but those bytes parse as %s consuming %lld (%s): %s",
+                           qlonglong(r.neededBytes), stateName(full.state),
+                           qlonglong(full.consumed), show(full.error).constData(),
+                           show(input).constData());
+            }
+        }
+        return;
+    case HttpParseResult::State::Complete:
+        break;
+    }
+
+    const http::HttpRequest &req = r.request;
+    FUZZ_CHECK(r.consumed > 0, "complete after 0 bytes");
+    FUZZ_CHECK(!req.method.isEmpty(), "complete without a method");
+    FUZZ_CHECK(req.target.startsWith('/'), "target %s", show(req.target).constData());
+    FUZZ_CHECK(req.url.isValid(), "invalid url from %s", show(req.target).constData());
+    FUZZ_CHECK(req.body.size() <= limits.maxBodyBytes, "body of %lld bytes, limit %lld",
+               qlonglong(req.body.size()), qlonglong(limits.maxBodyBytes));
+    for (const auto &h : req.headers) {
+        FUZZ_CHECK(!h.first.isEmpty(), "empty header name");
+        FUZZ_CHECK(h.first == h.first.toLower(), "header name %s not lower-case",
+                   show(h.first).constData());
+    }
+    // "For an upgrade request, consumed ends at the end of the head": http_parser reads a
+    // Content-Length body of an upgrade request before it stops, and parseHttpRequest reports
+    // the upgrade as soon as the head is there, consuming whatever part of the body came along.
+    bool announcesBody = !req.body.isEmpty();
+    for (const auto &h : req.headers) {
+        if (h.first == "transfer-encoding" || (h.first == "content-length" && h.second != "0"))
+            announcesBody = true;
+    }
+    FUZZ_KNOWN("http-upgrade-body", !req.upgrade || req.body.isEmpty(),
+               "upgrade request consumed %lld bytes with %lld bytes of body: %s",
+               qlonglong(r.consumed), qlonglong(req.body.size()), show(input).constData());
+    (void)req.isWebSocketUpgrade();
+    const QUrlQuery query(req.url);
+    for (const char *key : {"appId", "deploymentId"}) {
+        if (const auto v = protocol::singleQueryValue(query, QString::fromLatin1(key))) {
+            if (const auto id = protocol::parseId(*v))
+                FUZZ_CHECK(*id >= 1 && *id <= protocol::MaxId, "id %lld", qlonglong(*id));
+        }
+    }
+    (void)protocol::cookieValue(req.header("cookie"), "mist_token");
+
+    if (!withPrefixes || (req.upgrade && announcesBody)) // the latter: see above
+        return;
+    // The request alone parses the same; its prefixes wait for more. A chunked body is the
+    // exception: PROTOCOL.md answers 411 to it, and parseHttpRequest does so as soon as it sees
+    // one incomplete (it still accepts a chunked request that arrives whole; see FUZZING.md).
+    const QByteArrayView own = input.first(r.consumed);
+    const HttpParseResult alone = http::parseHttpRequest(own, limits);
+    FUZZ_CHECK(sameRequest(r, alone),
+               "the %lld consumed bytes alone parse as %s consuming %lld: %s",
+               qlonglong(r.consumed), stateName(alone.state), qlonglong(alone.consumed),
+               show(own).constData());
+    const qsizetype cuts[] = {r.consumed - 1, r.consumed / 2,
+                              r.consumed - qsizetype(req.body.size()),
+                              qsizetype(mist::fuzz::hashOf(own) % quint64(r.consumed))};
+    for (const qsizetype cut : cuts) {
+        if (cut <= 0 || cut >= r.consumed)
+            continue;
+        const HttpParseResult part = http::parseHttpRequest(own.first(cut), limits);
+        if (part.state == HttpParseResult::State::Error && part.errorStatus == 411)
+            continue; // only ever for a chunked body
+        FUZZ_CHECK(part.state == HttpParseResult::State::Incomplete,
+                   "the first %lld of the %lld bytes of a complete request parse as %s (%d %s): %s",
+                   qlonglong(cut), qlonglong(r.consumed), stateName(part.state), part.errorStatus,
+                   show(part.error).constData(), show(own).constData());
+        checkOne(own.first(cut), limits, false);
+    }
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    const QByteArrayView input(reinterpret_cast<const char *>(data), qsizetype(size));
+    checkOne(input, HttpParseLimits{}, true);
+    HttpParseLimits small;
+    small.maxHeadBytes = 256;
+    small.maxBodyBytes = 64;
+    checkOne(input, small, true);
+    return 0;
+}
