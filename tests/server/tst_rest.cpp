@@ -202,6 +202,11 @@ private Q_SLOTS:
         const QByteArray two = rawExchange("GET /api/health HTTP/1.1\r\nHost: x\r\n\r\nGET "
                                            "/api/health HTTP/1.1\r\nHost: x\r\n\r\n");
         QVERIFY(two.startsWith("HTTP/1.1 200"));
+        // Bare-LF heads are complete requests too, and an upgrade carries no body.
+        QVERIFY(rawExchange("GET /api/health HTTP/1.1\nHost: x\n\n").startsWith("HTTP/1.1 200"));
+        QVERIFY(rawExchange("GET /ws/metrics HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                            "Connection: Upgrade\r\nContent-Length: 10\r\n\r\n0123456789")
+                    .startsWith("HTTP/1.1 400"));
         // The server is still fine afterwards.
         QCOMPARE(f->http("GET", QStringLiteral("/api/health")).status, 200);
     }

@@ -151,10 +151,16 @@ HttpParseResult parseHttpRequest(QByteArrayView input, const HttpParseLimits &li
             return failure(
                 411,
                 QStringLiteral("chunked request bodies are not accepted; send Content-Length"));
-        result.neededBytes =
-            headEnd + 4 + qsizetype(parser.content_length) + result.request.body.size();
+        // http_parser took every byte given (head with whatever line endings,
+        // and the body so far); content_length counts what is still to come.
+        result.neededBytes = qsizetype(parsed) + qsizetype(parser.content_length);
     }
     if (parser.upgrade && state.headComplete) {
+        // An upgrade is a head alone: a body would be mistaken for frames.
+        if ((parser.flags & F_CHUNKED) ||
+            (parser.content_length != ULLONG_MAX && parser.content_length > 0) ||
+            !result.request.body.isEmpty())
+            return failure(400, QStringLiteral("an upgrade request has no body"));
         result.request.upgrade = true;
         result.consumed = qsizetype(parsed);
     } else if (state.messageComplete) {

@@ -2,6 +2,7 @@
 
 #include "engine/DockerClient.h"
 #include "protocol/Envelope.h"
+#include "server/Logging.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -95,11 +96,16 @@ void MetricsSampler::refreshDockerInfo() {
         const bool first = m_samples == 0;
         const QJsonObject info = r.json().object();
         if (!r.ok() || info.isEmpty()) {
+            if (m_docker_info || first)
+                qCWarning(lcEngine).noquote() << "Docker engine unreachable:" << r.error;
             m_docker_info.reset();
             if (first)
                 sampleNow();
             return;
         }
+        if (!m_docker_info)
+            qCInfo(lcEngine).noquote() << "Docker engine reachable:"
+                                       << info.value(QStringLiteral("ServerVersion")).toString();
         m_docker_info = QJsonObject{
             {QStringLiteral("containers_running"),
              info.value(QStringLiteral("ContainersRunning")).toInt()},

@@ -1,6 +1,7 @@
 #include "MistServer.h"
 
 #include "ClientConnection.h"
+#include "Logging.h"
 #include "auth/LoginThrottle.h"
 #include "deploy/DeploymentManager.h"
 #include "endpoints/ContainerLogsEndpoint.h"
@@ -111,13 +112,24 @@ bool MistServer::start(QString *error) {
             const bool known = std::any_of(
                 m_endpoints.cbegin(), m_endpoints.cend(),
                 [&](const WebSocketEndpoint *e) { return e->path() == request.path(); });
-            if (!known)
+            const QString peer = request.peer.toString();
+            if (!known) {
+                qCInfo(lcHttp).noquote() << "refused WebSocket for unknown path"
+                                         << request.path().left(200) << "from" << peer;
                 return http::HttpResponse::fail(404, QStringLiteral("Not found"));
+            }
             const QByteArray origin = request.header("origin");
-            if (!origin.isEmpty() && !originAllowed(origin, request.header("host")))
+            if (!origin.isEmpty() && !originAllowed(origin, request.header("host"))) {
+                qCWarning(lcHttp).noquote()
+                    << "refused WebSocket from foreign origin"
+                    << QString::fromLatin1(origin).left(200) << "from" << peer;
                 return http::HttpResponse::fail(403, QStringLiteral("Origin not allowed"));
-            if (!userFromCookie(request.header("cookie")))
+            }
+            if (!userFromCookie(request.header("cookie"))) {
+                qCInfo(lcHttp).noquote() << "refused WebSocket without a valid session on"
+                                         << request.path() << "from" << peer;
                 return http::HttpResponse::fail(401, QStringLiteral("Not signed in"));
+            }
             return std::nullopt;
         });
     connect(m_http.get(), &http::HttpServer::webSocketConnected, this, &MistServer::onWebSocket);
@@ -130,6 +142,8 @@ bool MistServer::start(QString *error) {
                      .arg(*error);
         return false;
     }
+    qCInfo(lcServer).noquote() << "serving on" << httpUrl().toString() << "data" << m_config.dataDir
+                               << "engine" << m_docker->host().toString();
     m_sampler->start(1000);
     m_deployments->start();
     writeServerFile();
@@ -224,8 +238,13 @@ void MistServer::onWebSocket(QWebSocket *socket) {
         socket, *user,
         protocol::cookieValue(socket->request().rawHeader("Cookie"), SessionCookieName), this);
     m_clients.insert(client);
-    connect(client, &ClientConnection::closed, this,
-            [this](ClientConnection *c) { m_clients.remove(c); });
+    qCInfo(lcServer).noquote() << "client" << socket->peerAddress().toString() << "user" << user->id
+                               << "opened" << socket->requestUrl().path();
+    connect(client, &ClientConnection::closed, this, [this](ClientConnection *c) {
+        qCInfo(lcServer).noquote() << "client" << c->socket()->peerAddress().toString() << "user"
+                                   << c->user().id << "closed" << c->endpoint();
+        m_clients.remove(c);
+    });
     const QString path = socket->requestUrl().path();
     for (WebSocketEndpoint *endpoint : std::as_const(m_endpoints)) {
         if (endpoint->path() == path) {

@@ -27,7 +27,19 @@ void onSignal(int) {
 int runHeadlessServer(const QStringList &arguments) {
     QTextStream err(stderr);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Mist Monitor server (headless)"));
+    parser.setApplicationDescription(QStringLiteral(
+        "Mist Monitor: live container logs, deployments and host metrics.\n"
+        "\n"
+        "  mist-monitor [OPTIONS]            the desktop app with its embedded server\n"
+        "  mist-monitor --server [OPTIONS]   the server alone, without a display\n"
+        "\n"
+        "Subcommands (each has --help):\n"
+        "  user add|list, app add|list, project add-member, token create|list|revoke\n"
+        "      operator commands against the data directory\n"
+        "  deploy, deployment, logs, metrics\n"
+        "      stream clients of the local server or a remote one\n"
+        "\n"
+        "Manual: man mist-monitor; docs in the project's README.md."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOption(

@@ -2,6 +2,7 @@
 
 #include "auth/LoginThrottle.h"
 #include "protocol/Parsing.h"
+#include "server/Logging.h"
 
 namespace mist::server {
 
@@ -42,16 +43,22 @@ void registerAuthRoutes(RestRouter &router, store::Store &store, auth::LoginThro
                 http::HttpResponse busy = http::HttpResponse::fail(
                     429, QStringLiteral("Too many failed sign-ins; try again in %1 s").arg(wait));
                 busy.setHeader("Retry-After", QByteArray::number(wait));
+                qCWarning(lcAuth).noquote()
+                    << "sign-in throttled from" << address << "for" << wait << "s";
                 ctx.respond(busy);
                 return;
             }
             // One answer for an unknown email and a wrong password, so
             // the endpoint does not tell which accounts exist.
             const auto user = store.authenticate(email.toString(), password.toString().toUtf8());
-            if (user)
+            if (user) {
                 throttle.recordSuccess(email.toString());
-            else
+                qCInfo(lcAuth).noquote() << "sign-in of user" << user->id << "from" << address;
+            } else {
                 throttle.recordFailure(email.toString(), address);
+                // The attempted name may be a mistyped password: log none of it.
+                qCWarning(lcAuth).noquote() << "failed sign-in from" << address;
+            }
             if (!user) {
                 ctx.respond(
                     http::HttpResponse::fail(401, QStringLiteral("Invalid email or password")));
