@@ -282,7 +282,8 @@ void DeploymentRunner::createContainer() {
         {QStringLiteral("Init"), true},
         // No restarts while we check that it stays up (a restart would hide
         // the exit code); unless-stopped is set once it passed.
-        {QStringLiteral("RestartPolicy"), QJsonObject{{QStringLiteral("Name"), QStringLiteral("no")}}},
+        {QStringLiteral("RestartPolicy"),
+         QJsonObject{{QStringLiteral("Name"), QStringLiteral("no")}}},
     };
     QJsonObject body{
         {QStringLiteral("Image"), m_d.imageId},
@@ -351,17 +352,19 @@ void DeploymentRunner::checkStarted(const QString &containerId) {
             if (!running)
                 return fail(QStringLiteral("Container exited immediately (exit code %1)")
                                 .arg(state.value(QStringLiteral("ExitCode")).toInt()));
-            const QByteArray policy = QJsonDocument(
-                QJsonObject{{QStringLiteral("RestartPolicy"),
-                             QJsonObject{{QStringLiteral("Name"), QStringLiteral("unless-stopped")}}}})
-                                          .toJson(QJsonDocument::Compact);
+            const QByteArray policy =
+                QJsonDocument(QJsonObject{{QStringLiteral("RestartPolicy"),
+                                           QJsonObject{{QStringLiteral("Name"),
+                                                        QStringLiteral("unless-stopped")}}}})
+                    .toJson(QJsonDocument::Compact);
             m_docker.request(
                 "POST", QStringLiteral("/containers/%1/update").arg(m_newContainerId), this,
                 [this](const engine::DockerReply &updated) {
                     if (!alive())
                         return;
                     if (!updated.ok())
-                        return fail(engineFailure(QStringLiteral("setting the restart policy"), updated));
+                        return fail(
+                            engineFailure(QStringLiteral("setting the restart policy"), updated));
                     complete();
                 },
                 policy);
