@@ -124,11 +124,8 @@ void cutAtUtf8Boundary(QByteArray &b) {
 
 void appendCapped(QByteArray &b, const char *data, qsizetype size, qsizetype cap) {
     const qsizetype room = cap - b.size();
-    if (room <= 0)
-        return;
-    b.append(data, std::min(size, room));
-    if (b.size() >= cap)
-        cutAtUtf8Boundary(b); // never half a character at the cap
+    if (room > 0)
+        b.append(data, std::min(size, room));
 }
 
 // Error and status texts: escape sequences and control characters removed (newlines and tabs
