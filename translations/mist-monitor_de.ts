@@ -27,6 +27,22 @@
         <source>&amp;Remember (password in the system keychain)</source>
         <translation>&amp;Merken (Passwort im Schlüsselbund des Systems)</translation>
     </message>
+    <message>
+        <source>CA cer&amp;tificate:</source>
+        <translation>CA-Zer&amp;tifikat:</translation>
+    </message>
+    <message>
+        <source>optional PEM file; empty: the system&apos;s CAs</source>
+        <translation>optionale PEM-Datei; leer: die CAs des Systems</translation>
+    </message>
+    <message>
+        <source>Trust only this CA for the server&apos;s certificate, e.g. a private CA.</source>
+        <translation>Für das Zertifikat des Servers nur dieser CA vertrauen, z. B. einer privaten CA.</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Durchsuchen…</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -64,6 +80,18 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>Enter your email and password.</source>
         <translation>Geben Sie Ihre E-Mail-Adresse und Ihr Passwort ein.</translation>
+    </message>
+    <message>
+        <source>CA certificate: %1</source>
+        <translation>CA-Zertifikat: %1</translation>
+    </message>
+    <message>
+        <source>CA certificate</source>
+        <translation>CA-Zertifikat</translation>
+    </message>
+    <message>
+        <source>PEM certificates (*.pem *.crt);;All files (*)</source>
+        <translation>PEM-Zertifikate (*.pem *.crt);;Alle Dateien (*)</translation>
     </message>
 </context>
 <context>
@@ -407,6 +435,14 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>Container %1: %2 (%3)</source>
         <translation>Container %1: %2 (%3)</translation>
+    </message>
+    <message>
+        <source>Could not connect to %1: CA certificate: %2</source>
+        <translation>Verbindung zu %1 fehlgeschlagen: CA-Zertifikat: %2</translation>
+    </message>
+    <message>
+        <source>Could not connect: %1</source>
+        <translation>Verbindung fehlgeschlagen: %1</translation>
     </message>
 </context>
 <context>

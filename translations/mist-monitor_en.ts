@@ -27,6 +27,22 @@
         <source>&amp;Remember (password in the system keychain)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>CA cer&amp;tificate:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>optional PEM file; empty: the system&apos;s CAs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trust only this CA for the server&apos;s certificate, e.g. a private CA.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -61,6 +77,18 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>Enter your email and password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CA certificate: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CA certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PEM certificates (*.pem *.crt);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -404,6 +432,14 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>Container %1: %2 (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not connect to %1: CA certificate: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not connect: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

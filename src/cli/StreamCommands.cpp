@@ -13,7 +13,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSocketNotifier>
-#include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QTimer>
 
@@ -491,15 +490,13 @@ int runStreamCommand(const QStringList &args, QTextStream &out, QTextStream &err
             return usage(QStringLiteral("--password-stdin: no password on standard input"));
         session = std::make_unique<ServerSession>(remoteUrl);
         if (parser.isSet(QStringLiteral("ca-cert"))) {
-            const QList<QSslCertificate> cas =
-                QSslCertificate::fromPath(parser.value(QStringLiteral("ca-cert")), QSsl::Pem);
-            if (cas.isEmpty())
-                return usage(QStringLiteral("--ca-cert: no PEM certificate in '%1'")
-                                 .arg(parser.value(QStringLiteral("ca-cert"))));
             // Pinned: this CA and no other.
-            QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
-            ssl.setCaCertificates(cas);
-            session->setSslConfiguration(ssl);
+            QString error;
+            const auto ssl = ServerSession::pinnedCaConfiguration(
+                parser.value(QStringLiteral("ca-cert")), &error);
+            if (!ssl)
+                return usage(QStringLiteral("--ca-cert: ") + error);
+            session->setSslConfiguration(*ssl);
         }
         QString error;
         if (!signIn(*session, parser.value(QStringLiteral("email")), password, &error)) {

@@ -1,7 +1,10 @@
 #include "ConnectDialog.h"
 
+#include "client/ServerSession.h"
 #include "ui_ConnectDialog.h"
 
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QPushButton>
 
 namespace mist::gui {
@@ -19,7 +22,21 @@ ConnectDialog::ConnectDialog(QWidget *parent)
             setMessage(tr("Enter your email and password."));
             return;
         }
+        QString error;
+        if (!caCertFile().isEmpty() &&
+            !client::ServerSession::pinnedCaConfiguration(caCertFile(), &error)) {
+            setMessage(tr("CA certificate: %1").arg(error));
+            return;
+        }
         accept();
+    });
+    connect(m_ui->caCertBrowse, &QToolButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("CA certificate"),
+            caCertFile().isEmpty() ? QString() : QFileInfo(caCertFile()).path(),
+            tr("PEM certificates (*.pem *.crt);;All files (*)"));
+        if (!path.isEmpty())
+            setCaCertFile(path);
     });
     connect(m_ui->buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 }
@@ -55,6 +72,15 @@ QByteArray ConnectDialog::password() const {
 }
 bool ConnectDialog::remember() const {
     return m_ui->remember->isChecked();
+}
+
+QString ConnectDialog::caCertFile() const {
+    const QString path = m_ui->caCert->text().trimmed();
+    return path.isEmpty() ? QString() : QFileInfo(path).absoluteFilePath();
+}
+
+void ConnectDialog::setCaCertFile(const QString &path) {
+    m_ui->caCert->setText(path);
 }
 
 void ConnectDialog::setValues(const QUrl &url, const QString &email) {

@@ -11,7 +11,8 @@ class ConnectDialog;
 
 namespace mist::gui {
 
-// Asks for a remote server's URL (http(s):// or ws(s)://), email and password.
+// Asks for a remote server's URL (http(s):// or ws(s)://), email and password,
+// and optionally a PEM CA file to trust instead of the system's CAs.
 class ConnectDialog : public QDialog {
     Q_OBJECT
 public:
@@ -22,7 +23,10 @@ public:
     QString email() const;
     QByteArray password() const;
     bool remember() const;
+    // The CA file as typed (made absolute); empty: the system's CAs.
+    QString caCertFile() const;
     void setValues(const QUrl &url, const QString &email);
+    void setCaCertFile(const QString &path);
     void setMessage(const QString &message);
 
     // "host:8080" -> http://host:8080; ws(s) -> http(s); anything else invalid.

@@ -8,10 +8,12 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QMessageBox>
 #include <QRandomGenerator>
+#include <QTextStream>
 #include <QTranslator>
 
 namespace mist::gui {
@@ -59,12 +61,27 @@ int runDesktopApp(int argc, char *argv[]) {
     QCommandLineParser parser;
     parser.setApplicationDescription(QObject::tr("Mist Monitor desktop app"));
     server::ServerConfig::addOptions(parser);
+    // Described in `mist-monitor --help`, which the headless path prints.
+    parser.addOption({QStringLiteral("ca-cert"),
+                      QStringLiteral("Trust only this PEM CA for remote servers' certificates."),
+                      QStringLiteral("FILE")});
     parser.process(app);
     QString error;
     auto config = server::ServerConfig::fromParser(parser, &error);
     if (!config) {
         QMessageBox::critical(nullptr, QObject::tr("Mist Monitor"), error);
         return 2;
+    }
+    // A bad --ca-cert is a usage error like an unknown option (which the
+    // parser reports on stderr): said on stderr, exit 2, no window.
+    QString caCertFile;
+    if (parser.isSet(QStringLiteral("ca-cert"))) {
+        caCertFile = parser.value(QStringLiteral("ca-cert"));
+        if (!client::ServerSession::pinnedCaConfiguration(caCertFile, &error)) {
+            QTextStream(stderr) << "mist-monitor: --ca-cert: " << error << '\n';
+            return 2;
+        }
+        caCertFile = QFileInfo(caCertFile).absoluteFilePath(); // it may be saved
     }
     // The embedded server listens on loopback only, on whatever port is free.
     if (!parser.isSet(QStringLiteral("listen"))) {
@@ -73,6 +90,7 @@ int runDesktopApp(int argc, char *argv[]) {
     }
 
     MainWindow window;
+    window.setCaCertFile(caCertFile);
     server::MistServer server(*config);
     if (!server.start(&error)) {
         QMessageBox::warning(&window, QObject::tr("Mist Monitor"),

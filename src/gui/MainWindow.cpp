@@ -23,6 +23,9 @@
 #include <QSystemTrayIcon>
 #include <QTabWidget>
 
+#include <algorithm>
+#include <optional>
+
 // The icons live in the static mist_gui library: register them once.
 static void initGuiResources() {
     Q_INIT_RESOURCE(resources);
@@ -134,8 +137,10 @@ void MainWindow::rebuildConnectionMenu() {
         if (m_localSession)
             connectTo(m_localSession, m_localLabel);
     });
-    QAction *remote = m_connectionMenu->addAction(tr("Connect to &remote server…"), this,
-                                                  [this] { openConnectDialog(); });
+    QAction *remote = m_connectionMenu->addAction(tr("Connect to &remote server…"), this, [this] {
+        openConnectDialog({}, {}, m_caCertFile);
+    });
+    remote->setObjectName(QStringLiteral("connectRemoteAction"));
     remote->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+C")));
     QSettings settings;
     const int n = settings.beginReadArray(QStringLiteral("connections"));
@@ -145,62 +150,74 @@ void MainWindow::rebuildConnectionMenu() {
         settings.setArrayIndex(i);
         const QUrl url(settings.value(QStringLiteral("url")).toString());
         const QString email = settings.value(QStringLiteral("email")).toString();
-        m_connectionMenu->addAction(
-            QStringLiteral("%1 (%2)").arg(url.toString(), email), this, [this, url, email] {
+        const QString savedCa = settings.value(QStringLiteral("caCert")).toString();
+        QAction *saved = m_connectionMenu->addAction(
+            QStringLiteral("%1 (%2)").arg(url.toString(), email), this,
+            [this, url, email, savedCa] {
+                // --ca-cert, when given, wins over the file saved with the server.
+                const QString ca = m_caCertFile.isEmpty() ? savedCa : m_caCertFile;
                 CredentialStore::load(
                     CredentialStore::keyFor(url.toString(), email),
-                    [this, url, email](bool ok, const QByteArray &pw, const QString &) {
+                    [this, url, email, ca](bool ok, const QByteArray &pw, const QString &) {
                         if (ok && !pw.isEmpty())
-                            connectRemote(url, email, pw, false);
+                            connectRemote(url, email, pw, false, ca);
                         else
-                            openConnectDialog(url, email);
+                            openConnectDialog(url, email, ca);
                     });
             });
+        saved->setObjectName(QStringLiteral("savedConnection%1").arg(i));
     }
     settings.endArray();
 }
 
-void MainWindow::openConnectDialog(const QUrl &url, const QString &email) {
+void MainWindow::openConnectDialog(const QUrl &url, const QString &email, const QString &caCertFile,
+                                   const QString &message) {
     ConnectDialog dialog(this);
     dialog.setValues(url, email);
+    dialog.setCaCertFile(caCertFile);
+    dialog.setMessage(message);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    connectRemote(dialog.url(), dialog.email(), dialog.password(), dialog.remember());
+    connectRemote(dialog.url(), dialog.email(), dialog.password(), dialog.remember(),
+                  dialog.caCertFile());
 }
 
 void MainWindow::connectRemote(const QUrl &url, const QString &email, const QByteArray &password,
-                               bool remember) {
+                               bool remember, const QString &caCertFile) {
+    std::optional<QSslConfiguration> ssl;
+    if (!caCertFile.isEmpty()) {
+        // Pinned: this CA and no other (a saved file may have gone since).
+        QString error;
+        ssl = client::ServerSession::pinnedCaConfiguration(caCertFile, &error);
+        if (!ssl) {
+            const QString text =
+                tr("Could not connect to %1: CA certificate: %2").arg(url.toString(), error);
+            setConnectionText(text);
+            openConnectDialog(url, email, caCertFile, text);
+            return;
+        }
+    }
     auto *session = new client::ServerSession(url, this);
+    if (ssl)
+        session->setSslConfiguration(*ssl);
     setConnectionText(tr("Signing in to %1…").arg(url.toString()));
     session->login(
         email, password,
-        [this, session, url, email, password, remember](bool ok, const QString &error) {
+        [this, session, url, email, password, remember, caCertFile](bool ok, const QString &error) {
             if (!ok) {
                 session->deleteLater();
-                setConnectionText(tr("Could not connect to %1: %2").arg(url.toString(), error));
-                openConnectDialog(url, email);
+                // The reason in full, e.g. the certificate errors of a refused
+                // server ("TLS error with https://h:p: The issuer certificate ...").
+                const QString text =
+                    error.contains(url.toString())
+                        ? tr("Could not connect: %1").arg(error)
+                        : tr("Could not connect to %1: %2").arg(url.toString(), error);
+                setConnectionText(text);
+                openConnectDialog(url, email, caCertFile, text);
                 return;
             }
             if (remember) {
-                QSettings settings;
-                QList<QPair<QString, QString>> saved;
-                const int n = settings.beginReadArray(QStringLiteral("connections"));
-                for (int i = 0; i < n; ++i) {
-                    settings.setArrayIndex(i);
-                    saved.append({settings.value(QStringLiteral("url")).toString(),
-                                  settings.value(QStringLiteral("email")).toString()});
-                }
-                settings.endArray();
-                const QPair<QString, QString> entry{url.toString(), email};
-                if (!saved.contains(entry))
-                    saved.append(entry);
-                settings.beginWriteArray(QStringLiteral("connections"), int(saved.size()));
-                for (int i = 0; i < saved.size(); ++i) {
-                    settings.setArrayIndex(i);
-                    settings.setValue(QStringLiteral("url"), saved[i].first);
-                    settings.setValue(QStringLiteral("email"), saved[i].second);
-                }
-                settings.endArray();
+                rememberConnection(url, email, caCertFile);
                 CredentialStore::save(
                     CredentialStore::keyFor(url.toString(), email), password,
                     [this](bool stored, const QString &why) {
@@ -214,6 +231,42 @@ void MainWindow::connectRemote(const QUrl &url, const QString &email, const QByt
             QSettings().setValue(QStringLiteral("lastConnection"), url.toString());
             connectTo(session, QStringLiteral("%1 (%2)").arg(url.toString(), email));
         });
+}
+
+void MainWindow::rememberConnection(const QUrl &url, const QString &email,
+                                    const QString &caCertFile) {
+    // url, email and CA file in the settings (none of them is a secret); the
+    // password goes to the keychain.
+    struct Saved {
+        QString url, email, caCert;
+    };
+    QSettings settings;
+    QList<Saved> saved;
+    const int n = settings.beginReadArray(QStringLiteral("connections"));
+    for (int i = 0; i < n; ++i) {
+        settings.setArrayIndex(i);
+        saved.append({settings.value(QStringLiteral("url")).toString(),
+                      settings.value(QStringLiteral("email")).toString(),
+                      settings.value(QStringLiteral("caCert")).toString()});
+    }
+    settings.endArray();
+    auto it = std::find_if(saved.begin(), saved.end(), [&](const Saved &s) {
+        return s.url == url.toString() && s.email == email;
+    });
+    if (it != saved.end())
+        it->caCert = caCertFile;
+    else
+        saved.append({url.toString(), email, caCertFile});
+    settings.remove(QStringLiteral("connections"));
+    settings.beginWriteArray(QStringLiteral("connections"), int(saved.size()));
+    for (int i = 0; i < saved.size(); ++i) {
+        settings.setArrayIndex(i);
+        settings.setValue(QStringLiteral("url"), saved[i].url);
+        settings.setValue(QStringLiteral("email"), saved[i].email);
+        if (!saved[i].caCert.isEmpty())
+            settings.setValue(QStringLiteral("caCert"), saved[i].caCert);
+    }
+    settings.endArray();
 }
 
 void MainWindow::setLocalSession(client::ServerSession *session, const QString &label) {

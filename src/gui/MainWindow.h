@@ -38,6 +38,11 @@ public:
     // Switches to `session` (the window takes ownership unless it is the local one).
     void connectTo(client::ServerSession *session, const QString &label);
     void showEngineProblem(const QString &text);
+    // --ca-cert: remote connections trust only the CA in this PEM file (it
+    // fills the connect dialog's CA field and wins over the file remembered
+    // with a saved connection). Empty: the system's CAs, or the saved file.
+    void setCaCertFile(const QString &path) { m_caCertFile = path; }
+    QString caCertFile() const { return m_caCertFile; }
 
     MetricsView *metricsView() const { return m_metrics; }
     LogView *logView() const { return m_logs; }
@@ -54,9 +59,11 @@ protected:
 private:
     void buildMenus();
     void rebuildConnectionMenu();
-    void openConnectDialog(const QUrl &url = {}, const QString &email = {});
+    void openConnectDialog(const QUrl &url = {}, const QString &email = {},
+                           const QString &caCertFile = {}, const QString &message = {});
     void connectRemote(const QUrl &url, const QString &email, const QByteArray &password,
-                       bool remember);
+                       bool remember, const QString &caCertFile);
+    void rememberConnection(const QUrl &url, const QString &email, const QString &caCertFile);
     void onAppSelected();
     void onLogMessage(const QJsonObject &message);
     void setConnectionText(const QString &text);
@@ -65,6 +72,7 @@ private:
     QPointer<client::ServerSession> m_localSession;
     QString m_localLabel;
     QString m_label;
+    QString m_caCertFile;
     QPointer<client::StreamConnection> m_metricsStream;
     QPointer<client::StreamConnection> m_logStream;
     MetricsView *m_metrics = nullptr;

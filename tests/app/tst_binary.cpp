@@ -61,7 +61,7 @@ private Q_SLOTS:
         QCOMPARE(h.exitCode, 0);
         for (const char *option :
              {"--server", "--listen", "--data-dir", "--docker-host", "--tls-cert", "--tls-key",
-              "--allowed-origin", "--ping-interval"})
+              "--allowed-origin", "--ping-interval", "--ca-cert"})
             QVERIFY2(h.out.contains(option), option);
     }
 
@@ -136,6 +136,9 @@ private Q_SLOTS:
             << QStringList{"--server", "--allowed-origin", "evil"} << 2 << "--allowed-origin";
         QTest::newRow("unknown option")
             << QStringList{"--server", "--frobnicate"} << 2 << "frobnicate";
+        QTest::newRow("ca-cert is the desktop's")
+            << QStringList{"--server", "--ca-cert", "/etc/hostname"} << 2
+            << "--ca-cert is for the desktop app";
         QTest::newRow("stray argument")
             << QStringList{"--server", "extra"} << 2 << "unexpected argument";
         QTest::newRow("bad docker host")

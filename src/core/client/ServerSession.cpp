@@ -1,5 +1,6 @@
 #include "ServerSession.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
@@ -7,6 +8,7 @@
 #include <QNetworkCookieJar>
 #include <QNetworkReply>
 #include <QPointer>
+#include <QSslCertificate>
 #include <QSslError>
 
 namespace mist::client {
@@ -62,6 +64,25 @@ QUrl ServerSession::normalizeUrl(const QUrl &url) {
     out.setQuery(QString());
     out.setFragment(QString());
     return out;
+}
+
+std::optional<QSslConfiguration> ServerSession::pinnedCaConfiguration(const QString &path,
+                                                                      QString *error) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read '%1': %2").arg(path, file.errorString());
+        return std::nullopt;
+    }
+    // A CA bundle is a few hundred KiB at most; anything far larger is not one.
+    const QList<QSslCertificate> cas =
+        QSslCertificate::fromData(file.read(16 * 1024 * 1024), QSsl::Pem);
+    if (cas.isEmpty()) {
+        *error = QStringLiteral("no PEM certificate in '%1'").arg(path);
+        return std::nullopt;
+    }
+    QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+    ssl.setCaCertificates(cas); // pinned: these and no other, not the system's
+    return ssl;
 }
 
 QUrl ServerSession::webSocketUrl(const QString &pathAndQuery) const {

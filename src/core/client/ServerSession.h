@@ -45,6 +45,12 @@ public:
     // E.g. a pinned CA; used for https and wss. Without one, the system's defaults.
     void setSslConfiguration(const QSslConfiguration &c) { m_ssl = c; }
     std::optional<QSslConfiguration> sslConfiguration() const { return m_ssl; }
+    // A TLS configuration that trusts the CA certificates in the PEM file
+    // `path` and no other (the desktop's and the CLI's --ca-cert). Without a
+    // certificate in it, nullopt and *error is one line: "cannot read '/x.pem':
+    // No such file or directory", "no PEM certificate in '/etc/hostname'".
+    static std::optional<QSslConfiguration> pinnedCaConfiguration(const QString &path,
+                                                                  QString *error);
 
     // Signs in; on success the session holds the new token. Errors are one
     // readable line: "Invalid email or password", "Cannot reach

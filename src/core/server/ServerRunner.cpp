@@ -45,6 +45,11 @@ int runHeadlessServer(const QStringList &arguments) {
     parser.addOption(
         {QStringLiteral("server"), QStringLiteral("Run the server without a display.")});
     ServerConfig::addOptions(parser);
+    // The desktop app's own option, listed here because this is its --help.
+    parser.addOption({QStringLiteral("ca-cert"),
+                      QStringLiteral("Desktop app: trust only this PEM CA for remote servers' "
+                                     "certificates (default: the system's CAs)."),
+                      QStringLiteral("FILE")});
     if (!parser.parse(arguments)) {
         err << "mist-monitor: " << parser.errorText() << "\n";
         return 2;
@@ -53,6 +58,11 @@ int runHeadlessServer(const QStringList &arguments) {
         parser.showHelp(0);
     if (parser.isSet(QStringLiteral("version")))
         parser.showVersion();
+    if (parser.isSet(QStringLiteral("ca-cert"))) {
+        err << "mist-monitor: --ca-cert is for the desktop app's remote connections, not for "
+               "--server\n";
+        return 2;
+    }
     if (!parser.positionalArguments().isEmpty()) {
         err << "mist-monitor: unexpected argument '" << parser.positionalArguments().first()
             << "'\n";
