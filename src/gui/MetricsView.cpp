@@ -9,8 +9,13 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineSeries>
+#include <QLoggingCategory>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QValueAxis>
+
+// mist-monitor-bench turns this on to time start-up to the first painted sample.
+Q_LOGGING_CATEGORY(lcStartup, "mist.gui.startup", QtWarningMsg)
 
 namespace mist::gui {
 
@@ -66,6 +71,8 @@ MetricsView::MetricsView(QWidget *parent)
         m_series[i]->attachAxis(m_axisX[i]);
         m_series[i]->attachAxis(axisY);
         auto *view = new QChartView(chart, this);
+        if (i == 0)
+            view->viewport()->installEventFilter(this);
         view->setRenderHint(QPainter::Antialiasing);
         view->setMinimumHeight(160);
         m_value[i] = new QLabel(QStringLiteral("–"), this);
@@ -90,7 +97,20 @@ MetricsView::MetricsView(QWidget *parent)
     trimAndShow(QDateTime::currentMSecsSinceEpoch());
 }
 
+bool MetricsView::eventFilter(QObject *watched, QEvent *event) {
+    if (event->type() == QEvent::Paint && m_hasSample && !m_paintedSample) {
+        m_paintedSample = true;
+        // After this paint has finished: the first sample is on screen.
+        QTimer::singleShot(0, this, [] {
+            qCDebug(lcStartup, "first metrics painted at %lld",
+                    qlonglong(QDateTime::currentMSecsSinceEpoch()));
+        });
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
 void MetricsView::addSample(const QJsonObject &metrics) {
+    m_hasSample = true;
     QDateTime at =
         QDateTime::fromString(metrics.value(QStringLiteral("timestamp")).toString(), Qt::ISODate);
     if (!at.isValid())

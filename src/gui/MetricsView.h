@@ -37,10 +37,15 @@ public:
     QLineSeries *diskSeries() const { return m_series[2]; }
     QString summaryText() const;
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void trimAndShow(qint64 nowMs);
 
     int m_windowSeconds = 300;
+    bool m_hasSample = false;
+    bool m_paintedSample = false; // reported once, for start-up timing
     QList<QPointF> m_points[3];
     QLineSeries *m_series[3] = {};
     QDateTimeAxis *m_axisX[3] = {};

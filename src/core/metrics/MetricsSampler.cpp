@@ -118,6 +118,8 @@ void MetricsSampler::refreshDockerInfo() {
 }
 
 void MetricsSampler::sampleNow() {
+    timespec tick{};
+    clock_gettime(CLOCK_REALTIME, &tick);
     const qint64 cpuStart = threadCpuNs();
     const QByteArray stat = readProcFile("/proc/stat");
     const std::optional<CpuTicks> ticks = parseProcStatCpu(stat);
@@ -137,6 +139,10 @@ void MetricsSampler::sampleNow() {
     // The engine's answer is used by the next sample; this one never waits.
     refreshDockerInfo();
     Q_EMIT sampled(m_latest);
+    // mist-monitor-bench measures from this tick to the last client's receipt.
+    qCDebug(lcMetrics, "metrics tick %lld sample_ns %lld handed_out_ns %lld",
+            qlonglong(tick.tv_sec) * 1000000000 + tick.tv_nsec, qlonglong(m_lastSampleNs),
+            qlonglong(threadCpuNs() - cpuStart));
 }
 
 } // namespace mist::metrics

@@ -34,7 +34,8 @@ ContainerLogsEndpoint::ContainerLogsEndpoint(store::Store *store, engine::Docker
                                              QObject *parent)
     : WebSocketEndpoint(parent)
     , m_store(store)
-    , m_docker(docker) {}
+    , m_docker(docker)
+    , m_unsharedStreams(qEnvironmentVariableIntValue("MIST_BENCH_UNSHARED_LOG_STREAMS") == 1) {}
 
 ContainerLogsEndpoint::~ContainerLogsEndpoint() = default;
 
@@ -128,14 +129,19 @@ void ContainerLogsEndpoint::onInspected(ClientConnection *client, std::optional<
 }
 
 ContainerLogHub *ContainerLogsEndpoint::hubFor(const QString &containerId, bool tty) {
-    if (ContainerLogHub *hub = m_hubs.value(containerId))
+    // The benchmark's ablation gives every viewer a hub (and engine stream)
+    // of its own, as servers without sharing do.
+    const QString key = m_unsharedStreams
+                            ? containerId + u'#' + QString::number(++m_unsharedHubSerial)
+                            : containerId;
+    if (ContainerLogHub *hub = m_hubs.value(key))
         return hub;
     auto *hub = new ContainerLogHub(m_docker, containerId, tty, this);
     hub->setIdleGraceMs(m_hubIdleGraceMs);
-    m_hubs.insert(containerId, hub);
-    connect(hub, &ContainerLogHub::finished, this, [this](ContainerLogHub *done) {
-        if (m_hubs.value(done->containerId()) == done)
-            m_hubs.remove(done->containerId());
+    m_hubs.insert(key, hub);
+    connect(hub, &ContainerLogHub::finished, this, [this, key](ContainerLogHub *done) {
+        if (m_hubs.value(key) == done)
+            m_hubs.remove(key);
         m_linesRelayedByFinishedHubs += done->linesRelayed();
         done->deleteLater();
     });

@@ -44,6 +44,10 @@ private:
     store::Store *m_store;
     engine::DockerClient *m_docker;
     QHash<QString, ContainerLogHub *> m_hubs;
+    // MIST_BENCH_UNSHARED_LOG_STREAMS=1 (benchmark ablation only, see
+    // docs/PERFORMANCE.md): one hub per viewer instead of one per container.
+    bool m_unsharedStreams = false;
+    quint64 m_unsharedHubSerial = 0;
     int m_clients = 0;
     quint64 m_linesRelayedByFinishedHubs = 0;
     int m_hubIdleGraceMs = 30000;

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "BenchSupport.h"
+
+namespace mist::bench {
+
+// How long and how big: the full run measures what docs/PERFORMANCE.md and
+// docs/RELIABILITY.md report; --smoke runs every scenario in seconds so CI
+// notices when one breaks (its figures are printed, not judged).
+struct Options {
+    bool smoke = false;
+    int runs = 3;          // repetitions whose median is reported
+    int loadSeconds = 60;  // 1 000 metrics clients / 100 log clients
+    int soakSeconds = 600; // the memory soak
+    int latencySeconds = 10;
+};
+
+void relay(const Options &o, Report &r);
+void fanout(const Options &o, Report &r);
+void latency(const Options &o, Report &r);
+void metrics(const Options &o, Report &r);
+void loadLogs(const Options &o, Report &r);
+void memory(const Options &o, Report &r);
+void soak(const Options &o, Report &r);
+void startup(const Options &o, Report &r);
+#ifdef MIST_BENCH_GUI
+void desktop(const Options &o, Report &r);
+#endif
+
+} // namespace mist::bench

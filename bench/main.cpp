@@ -1,0 +1,143 @@
+// mist-monitor-bench: the performance and load figures of docs/PERFORMANCE.md
+// and docs/RELIABILITY.md, measured against the real engine (DOCKER_HOST)
+// with real `mist-monitor --server` processes. Not part of the test suite;
+// `--smoke` is, as a seconds-long run in CI that fails only on functional
+// errors (lost lines, refused clients), never on a missed target.
+
+#include "Scenarios.h"
+
+#ifdef MIST_BENCH_GUI
+#include <QApplication>
+#else
+#include <QCoreApplication>
+#endif
+#include <QCommandLineParser>
+#include <QFile>
+#include <QJsonObject>
+#include <QSysInfo>
+#include <QThread>
+
+#include <cstdio>
+#include <functional>
+#include <map>
+
+using namespace mist::bench;
+
+namespace {
+
+QString cpuModel() {
+    QFile f(QStringLiteral("/proc/cpuinfo"));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    for (const QByteArray &line : f.readAll().split('\n'))
+        if (line.startsWith("model name"))
+            return QString::fromUtf8(line.mid(line.indexOf(':') + 1).trimmed());
+    return {};
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+#ifdef MIST_BENCH_GUI
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+#else
+    QCoreApplication app(argc, argv);
+#endif
+    app.setApplicationName(QStringLiteral("mist-monitor-bench"));
+
+    const std::map<QString, std::function<void(const Options &, Report &)>> scenarios = {
+        {QStringLiteral("relay"), relay},        {QStringLiteral("fanout"), fanout},
+        {QStringLiteral("latency"), latency},    {QStringLiteral("metrics"), metrics},
+        {QStringLiteral("load-logs"), loadLogs}, {QStringLiteral("memory"), memory},
+        {QStringLiteral("startup"), startup},    {QStringLiteral("soak"), soak},
+#ifdef MIST_BENCH_GUI
+        {QStringLiteral("desktop"), desktop},
+#endif
+    };
+    const QStringList order{
+        QStringLiteral("relay"),   QStringLiteral("fanout"),    QStringLiteral("latency"),
+        QStringLiteral("metrics"), QStringLiteral("load-logs"), QStringLiteral("memory"),
+        QStringLiteral("desktop"), QStringLiteral("startup"),   QStringLiteral("soak")};
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral(
+            "Measures relay throughput, fan-out, latency, metrics delivery, memory, the desktop "
+            "log "
+            "view, start-up and a soak against the Docker engine in DOCKER_HOST. Scenarios: ") +
+        order.join(QStringLiteral(", ")));
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("smoke"),
+                      QStringLiteral("Every scenario in seconds (CI); fails only on errors.")});
+    parser.addOption({QStringLiteral("only"), QStringLiteral("Comma-separated scenarios to run."),
+                      QStringLiteral("LIST")});
+    parser.addOption({QStringLiteral("runs"), QStringLiteral("Repetitions per figure (default 3)."),
+                      QStringLiteral("N")});
+    parser.addOption(
+        {QStringLiteral("load-seconds"),
+         QStringLiteral("Length of the 1 000-client and 100-viewer runs (default 60)."),
+         QStringLiteral("S")});
+    parser.addOption({QStringLiteral("soak-seconds"),
+                      QStringLiteral("Length of the soak (default 600)."), QStringLiteral("S")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Also write the figures to FILE."),
+                      QStringLiteral("FILE")});
+    parser.process(app);
+
+    Options o;
+    o.smoke = parser.isSet(QStringLiteral("smoke"));
+    auto number = [&](const QString &name, int fallback) {
+        if (!parser.isSet(name))
+            return fallback;
+        bool ok = false;
+        const int v = parser.value(name).toInt(&ok);
+        if (!ok || v < 1) {
+            std::fprintf(stderr, "mist-monitor-bench: --%s wants a positive whole number\n",
+                         qPrintable(name));
+            std::exit(2);
+        }
+        return v;
+    };
+    o.runs = number(QStringLiteral("runs"), o.smoke ? 1 : 3);
+    o.loadSeconds = number(QStringLiteral("load-seconds"), 60);
+    o.soakSeconds = number(QStringLiteral("soak-seconds"), 600);
+    QStringList selected = order;
+    if (parser.isSet(QStringLiteral("only"))) {
+        selected = parser.value(QStringLiteral("only")).split(u',', Qt::SkipEmptyParts);
+        for (const QString &s : selected)
+            if (!scenarios.count(s)) {
+                std::fprintf(stderr, "mist-monitor-bench: unknown scenario '%s' (have: %s)\n",
+                             qPrintable(s), qPrintable(order.join(QStringLiteral(", "))));
+                return 2;
+            }
+    }
+    if (qEnvironmentVariableIsEmpty("DOCKER_HOST")) {
+        std::fprintf(stderr, "mist-monitor-bench: DOCKER_HOST is not set (start an engine with "
+                             "scripts/test-dockerd.sh start DIR)\n");
+        return 2;
+    }
+
+    const QJsonObject machine{
+        {QStringLiteral("cpu"), cpuModel()},
+        {QStringLiteral("cores"), QThread::idealThreadCount()},
+        {QStringLiteral("kernel"), QSysInfo::kernelVersion()},
+        {QStringLiteral("os"), QSysInfo::prettyProductName()},
+        {QStringLiteral("qt"), QString::fromLatin1(qVersion())},
+        {QStringLiteral("smoke"), o.smoke},
+    };
+    std::printf("mist-monitor-bench %s: %s, %d cores, %s, Qt %s%s\n", MIST_VERSION,
+                qPrintable(cpuModel()), QThread::idealThreadCount(),
+                qPrintable(QSysInfo::prettyProductName()), qVersion(),
+                o.smoke ? " (smoke run: figures are not judged)" : "");
+    Report report;
+    for (const QString &name : order)
+        if (selected.contains(name) && scenarios.count(name))
+            scenarios.at(name)(o, report);
+    report.print();
+    if (parser.isSet(QStringLiteral("json")) &&
+        !report.writeJson(parser.value(QStringLiteral("json")), machine))
+        std::fprintf(stderr, "mist-monitor-bench: cannot write %s\n",
+                     qPrintable(parser.value(QStringLiteral("json"))));
+    return report.failures() ? 1 : 0;
+}
