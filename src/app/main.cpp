@@ -10,6 +10,11 @@
 #include <QFile>
 #include <QTextStream>
 
+#include <climits>
+#include <cstring>
+#include <string>
+#include <unistd.h>
+
 #ifdef MIST_WITH_GUI
 #include "DesktopApp.h"
 #endif
@@ -27,6 +32,31 @@ bool wantsHeadless(const QStringList &args) {
 #endif
 }
 
+#ifdef MIST_WITH_GUI
+// `--server` runs in mist-monitor-server, the same server without the
+// desktop's libraries mapped (idle RSS; docs/PERFORMANCE.md): exec it, from
+// beside this executable (build tree) or from ../libexec/mist-monitor relative
+// to it (installed, or an unpacked package). Returns
+// only if there is none to exec; the server then runs in this process.
+void execHeadlessTwin(char *argv[]) {
+    bool server = false;
+    for (int i = 1; argv[i]; ++i)
+        server = server || std::strcmp(argv[i], "--server") == 0;
+    if (!server)
+        return;
+    char self[PATH_MAX];
+    const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0)
+        return;
+    self[n] = '\0';
+    const std::string dir(self, std::strrchr(self, '/') + 1);
+    for (const std::string &candidate :
+         {dir + "mist-monitor-server", dir + MIST_SERVER_FROM_BINDIR})
+        if (access(candidate.c_str(), X_OK) == 0)
+            execv(candidate.c_str(), argv);
+}
+#endif
+
 void nameApplication() {
     QCoreApplication::setApplicationName(QStringLiteral("mist-monitor"));
     QCoreApplication::setApplicationVersion(QStringLiteral(MIST_VERSION));
@@ -34,6 +64,9 @@ void nameApplication() {
 } // namespace
 
 int main(int argc, char *argv[]) {
+#ifdef MIST_WITH_GUI
+    execHeadlessTwin(argv);
+#endif
     QStringList args;
     for (int i = 0; i < argc; ++i)
         args << QString::fromLocal8Bit(argv[i]);

@@ -192,6 +192,7 @@ grep -q 'adduser --system --group' "$CTRL/postinst" && grep -q 'adduser --quiet 
 dpkg-deb -c "$DEB" >"$WORK/contents"
 EXPECTED=(
   ./usr/bin/mist-monitor
+  ./usr/libexec/mist-monitor/mist-monitor-server
   ./lib/systemd/system/mist-monitor.service
   ./etc/mist-monitor/server.conf
   ./usr/share/applications/mist-monitor.desktop
