@@ -1,8 +1,31 @@
 #include "ClientConnection.h"
 
+#include <QCoreApplication>
 #include <QTimer>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace mist::server {
+
+namespace {
+// Send queues of slow clients reach megabytes of small chunks; once freed,
+// glibc keeps those pages unless asked. One trim, a moment after the last
+// such client went, gives them back to the host (PERFORMANCE.md: memory).
+void trimHeapSoon() {
+#ifdef __GLIBC__
+    static bool pending = false;
+    if (pending || !QCoreApplication::instance())
+        return;
+    pending = true;
+    QTimer::singleShot(2000, QCoreApplication::instance(), [] {
+        pending = false;
+        malloc_trim(0);
+    });
+#endif
+}
+} // namespace
 
 ClientConnection::ClientConnection(QWebSocket *socket, const store::User &user,
                                    const QByteArray &sessionToken, QObject *parent)
@@ -28,11 +51,16 @@ ClientConnection::ClientConnection(QWebSocket *socket, const store::User &user,
     });
 }
 
-ClientConnection::~ClientConnection() = default;
+ClientConnection::~ClientConnection() {
+    if (m_peakQueued > TrimAfterQueuedBytes)
+        trimHeapSoon();
+}
 
 bool ClientConnection::send(const QString &message) {
     if (m_closing)
         return false;
+    if (m_socket->bytesToWrite() > m_maxQueued + m_replayInFlight)
+        m_socket->flush(); // what the kernel takes now does not count against the client
     if (m_socket->bytesToWrite() > m_maxQueued + m_replayInFlight) {
         // 1013 (Try Again Later) would fit best, but Qt clients treat it as a
         // protocol error; 1008 with a clear reason is understood everywhere.
@@ -40,7 +68,18 @@ bool ClientConnection::send(const QString &message) {
         return false;
     }
     m_socket->sendTextMessage(message);
+    afterWrite();
     return true;
+}
+
+void ClientConnection::afterWrite() {
+    // Bytes pile up here while our own event loop is busy (a burst from the
+    // engine after a stall), not only when the client is slow: hand them to
+    // the kernel now, so the cap above measures the client, not us.
+    const qint64 queued = m_socket->bytesToWrite();
+    if (queued > FlushAboveBytes)
+        m_socket->flush();
+    m_peakQueued = std::max(m_peakQueued, queued);
 }
 
 bool ClientConnection::sendReplay(const QString &message) {
@@ -49,6 +88,7 @@ bool ClientConnection::sendReplay(const QString &message) {
     // Frame overhead is at most 14 bytes; UTF-8 size is what goes out.
     m_replayInFlight += message.size() * 3 + 14;
     m_socket->sendTextMessage(message);
+    afterWrite();
     return true;
 }
 

@@ -21,6 +21,8 @@ class ClientConnection : public QObject {
 public:
     static constexpr qint64 DefaultMaxQueuedBytes = 8 * 1024 * 1024;
     static constexpr qint64 MaxIncomingBytes = 64 * 1024;
+    static constexpr qint64 FlushAboveBytes = 256 * 1024;
+    static constexpr qint64 TrimAfterQueuedBytes = 1024 * 1024;
 
     ClientConnection(QWebSocket *socket, const store::User &user, const QByteArray &sessionToken,
                      QObject *parent = nullptr);
@@ -55,11 +57,14 @@ Q_SIGNALS:
     void closed(mist::server::ClientConnection *connection);
 
 private:
+    void afterWrite();
+
     QWebSocket *m_socket;
     store::User m_user;
     QByteArray m_token;
     qint64 m_maxQueued = DefaultMaxQueuedBytes;
     qint64 m_replayInFlight = 0;
+    qint64 m_peakQueued = 0;
     bool m_closing = false;
     QElapsedTimer m_lastHeard;
 };
