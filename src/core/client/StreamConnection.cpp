@@ -16,6 +16,7 @@ namespace {
 
 // A 1 MiB log line of control characters is about 6 MiB once JSON-escaped.
 constexpr qint64 MaxMessageBytes = 16 * 1024 * 1024;
+constexpr qint64 ReadChunkBytes = 128 * 1024;
 constexpr int EndGraceMs = 5000;
 constexpr int CloseGraceMs = 2000;
 
@@ -180,6 +181,11 @@ void StreamConnection::connectNow() {
     releaseSocket(false);
     m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     m_socket->setMaxAllowedIncomingMessageSize(MaxMessageBytes);
+    // QWebSocket handles every frame it has read in one go: with an unbounded
+    // read buffer, a burst of megabytes becomes one long stall of the event
+    // loop (and of a desktop window). Bounded, each turn handles at most
+    // this much and the rest waits in the kernel.
+    m_socket->setReadBufferSize(ReadChunkBytes);
     if (const auto ssl = m_session->sslConfiguration())
         m_socket->setSslConfiguration(*ssl);
     connect(m_socket, &QWebSocket::connected, this, &StreamConnection::onConnected);
