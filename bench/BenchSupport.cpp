@@ -10,6 +10,7 @@
 #include <QNetworkCookieJar>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QRandomGenerator>
 #include <QThread>
 #include <QTimer>
 
@@ -131,29 +132,45 @@ qint64 percentile(std::vector<qint64> &values, double p) {
     return values[index];
 }
 
-bool parseGenLine(QStringView text, GenLine *out) {
-    const qsizetype at = text.indexOf(QLatin1String("~L"));
+namespace {
+template <typename View> bool parseGenLineT(View text, GenLine *out) {
+    qsizetype at = -1;
+    for (qsizetype i = 0; i + 1 < text.size(); ++i) {
+        if (text[i] == '~' && text[i + 1] == 'L') {
+            at = i;
+            break;
+        }
+    }
     if (at < 0 || text.size() < at + 2 + 10 + 1 + 19)
         return false;
     quint64 seq = 0;
     for (qsizetype i = at + 2; i < at + 12; ++i) {
-        const char16_t c = text[i].unicode();
-        if (c < u'0' || c > u'9')
+        const int c = int(text[i].unicode());
+        if (c < '0' || c > '9')
             return false;
-        seq = seq * 10 + (c - u'0');
+        seq = seq * 10 + quint64(c - '0');
     }
-    if (text[at + 12] != u' ')
+    if (text[at + 12] != ' ')
         return false;
     qint64 ns = 0;
     for (qsizetype i = at + 13; i < at + 32; ++i) {
-        const char16_t c = text[i].unicode();
-        if (c < u'0' || c > u'9')
+        const int c = int(text[i].unicode());
+        if (c < '0' || c > '9')
             return false;
-        ns = ns * 10 + (c - u'0');
+        ns = ns * 10 + (c - '0');
     }
     out->seq = seq;
     out->writtenNs = ns;
     return true;
+}
+} // namespace
+
+bool parseGenLine(QStringView text, GenLine *out) {
+    return parseGenLineT(text, out);
+}
+
+bool parseGenLine(QByteArrayView text, GenLine *out) {
+    return parseGenLineT(QLatin1StringView(text.data(), text.size()), out);
 }
 
 QString docker(const QStringList &args, bool *ok, int timeoutMs) {
@@ -344,35 +361,140 @@ QUrl ServerProcess::wsUrl(const QString &pathAndQuery) const {
 
 BenchClient::BenchClient(QObject *parent)
     : QObject(parent) {
-    connect(&m_socket, &QWebSocket::connected, this, [this] { m_connected = true; });
-    connect(&m_socket, &QWebSocket::textMessageReceived, this, &BenchClient::onText);
-    connect(&m_socket, &QWebSocket::disconnected, this, [this] {
+    connect(&m_socket, &QTcpSocket::connected, this, [this] { m_socket.write(m_request); });
+    connect(&m_socket, &QTcpSocket::readyRead, this, &BenchClient::onReadyRead);
+    connect(&m_socket, &QTcpSocket::disconnected, this, [this] {
+        if (!m_closed && !m_closing)
+            fail(QStringLiteral("connection dropped without a close frame"));
         m_closed = true;
-        closeCode = m_socket.closeCode();
-        if (!m_closing) {
-            ++errors;
-            lastError = QStringLiteral("closed by the server: %1 %2")
-                            .arg(closeCode)
-                            .arg(m_socket.closeReason());
-        }
     });
-    connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this] {
-        if (m_closing)
-            return;
-        ++errors;
-        lastError = m_socket.errorString();
+    connect(&m_socket, &QTcpSocket::errorOccurred, this, [this] {
+        if (!m_closed && !m_closing && m_socket.error() != QAbstractSocket::RemoteHostClosedError)
+            fail(m_socket.errorString());
     });
+}
+
+void BenchClient::fail(const QString &why) {
+    ++errors;
+    lastError = why;
 }
 
 void BenchClient::open(const QUrl &url, const QByteArray &cookie) {
-    QNetworkRequest request(url);
-    request.setRawHeader("Cookie", cookie);
-    m_socket.open(request);
+    QByteArray key(16, Qt::Uninitialized);
+    for (char &c : key)
+        c = char(QRandomGenerator::global()->bounded(256));
+    m_request =
+        "GET " + url.path(QUrl::FullyEncoded).toLatin1() +
+        (url.hasQuery() ? "?" + url.query(QUrl::FullyEncoded).toLatin1() : QByteArray()) +
+        " HTTP/1.1\r\nHost: " + url.host().toLatin1() + ':' + QByteArray::number(url.port()) +
+        "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key.toBase64() +
+        "\r\nSec-WebSocket-Version: 13\r\nCookie: " + cookie + "\r\n\r\n";
+    m_socket.connectToHost(url.host(), quint16(url.port()));
 }
 
-void BenchClient::onText(const QString &text) {
+void BenchClient::abort() {
+    m_closing = true;
+    m_socket.abort();
+}
+
+void BenchClient::sendFrame(int opcode, QByteArrayView payload) {
+    // Client frames are masked (RFC 6455 5.3); control frames are short.
+    QByteArray frame;
+    frame.reserve(payload.size() + 6);
+    frame.append(char(0x80 | opcode));
+    frame.append(char(0x80 | std::min<qsizetype>(payload.size(), 125)));
+    const quint32 mask = QRandomGenerator::global()->generate();
+    char key[4] = {char(mask >> 24), char(mask >> 16), char(mask >> 8), char(mask)};
+    frame.append(key, 4);
+    for (qsizetype i = 0; i < std::min<qsizetype>(payload.size(), 125); ++i)
+        frame.append(char(payload[i] ^ key[i % 4]));
+    m_socket.write(frame);
+}
+
+void BenchClient::onReadyRead() {
+    m_buffer.append(m_socket.readAll());
+    if (!m_upgraded) {
+        const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+        if (end < 0)
+            return;
+        if (!m_buffer.startsWith("HTTP/1.1 101")) {
+            fail(QStringLiteral("upgrade refused: ") +
+                 QString::fromLatin1(m_buffer.left(m_buffer.indexOf('\r'))));
+            m_closing = true;
+            m_socket.abort();
+            m_closed = true;
+            return;
+        }
+        m_upgraded = true;
+        m_offset = end + 4;
+    }
+    const auto *d = reinterpret_cast<const uchar *>(m_buffer.constData());
+    while (m_buffer.size() - m_offset >= 2) {
+        const qsizetype avail = m_buffer.size() - m_offset;
+        const uchar *f = d + m_offset;
+        const bool fin = f[0] & 0x80;
+        const int opcode = f[0] & 0x0f;
+        quint64 length = f[1] & 0x7f;
+        qsizetype header = 2;
+        if (f[1] & 0x80) {
+            fail(QStringLiteral("the server masked a frame"));
+            abort();
+            return;
+        }
+        if (length == 126) {
+            if (avail < 4)
+                break;
+            length = (quint64(f[2]) << 8) | f[3];
+            header = 4;
+        } else if (length == 127) {
+            if (avail < 10)
+                break;
+            length = 0;
+            for (int i = 2; i < 10; ++i)
+                length = (length << 8) | f[i];
+            header = 10;
+        }
+        if (quint64(avail - header) < length)
+            break;
+        const QByteArrayView payload(reinterpret_cast<const char *>(f + header), qsizetype(length));
+        m_offset += header + qsizetype(length);
+        if (opcode == 0x1 || opcode == 0x0) {
+            if (fin && m_fragments.isEmpty()) {
+                onMessage(payload);
+            } else {
+                m_fragments.append(payload);
+                if (fin) {
+                    onMessage(m_fragments);
+                    m_fragments.clear();
+                }
+            }
+        } else if (opcode == 0x8) {
+            closeCode = length >= 2 ? (int(f[header]) << 8) | f[header + 1] : 1005;
+            const QString reason =
+                QString::fromUtf8(payload.sliced(std::min<qsizetype>(2, payload.size())));
+            if (!m_closing)
+                fail(QStringLiteral("closed by the server: %1 %2").arg(closeCode).arg(reason));
+            m_closed = true;
+            sendFrame(0x8, payload.first(std::min<qsizetype>(2, payload.size())));
+            m_socket.disconnectFromHost();
+            return;
+        } else if (opcode == 0x9) {
+            sendFrame(0xA, payload);
+        }
+    }
+    // Drop what was consumed once it is worth the copy.
+    if (m_offset == m_buffer.size()) {
+        m_buffer.clear();
+        m_offset = 0;
+    } else if (m_offset > 1024 * 1024) {
+        m_buffer.remove(0, m_offset);
+        m_offset = 0;
+    }
+}
+
+void BenchClient::onMessage(QByteArrayView payload) {
     GenLine line;
-    if (parseGenLine(text, &line)) {
+    if (parseGenLine(payload, &line)) {
         const qint64 now = realtimeNs();
         if (lines == 0) {
             firstSeq = line.seq;
@@ -388,12 +510,10 @@ void BenchClient::onText(const QString &text) {
         return;
     }
     ++otherMessages;
-    if (text.contains(QLatin1String("\"type\":\"error\""))) {
-        ++errors;
-        lastError = text.left(200);
-    }
+    if (payload.contains(QByteArrayView("\"type\":\"error\"")))
+        fail(QString::fromUtf8(payload.first(std::min<qsizetype>(200, payload.size()))));
     if (keepMessages)
-        messages.emplace_back(qHash(text), realtimeNs());
+        messages.emplace_back(qHash(payload), realtimeNs());
 }
 
 ClientGroup::~ClientGroup() {
@@ -429,10 +549,8 @@ bool ClientGroup::open(int n, const QUrl &url, const QByteArray &cookie, bool ke
 }
 
 void ClientGroup::closeAll() {
-    for (auto &client : m_clients) {
-        client->m_closing = true;
-        client->m_socket.abort();
-    }
+    for (auto &client : m_clients)
+        client->abort();
     m_clients.clear();
 }
 
