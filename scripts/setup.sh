@@ -8,10 +8,13 @@
 #                                    run the whole suite, stop the engine
 #   scripts/setup.sh build           install and build only
 #   scripts/setup.sh fuzz [SECONDS]  build the libFuzzer targets and run each longer
+#   scripts/setup.sh bench [OPTS]    build, start a private engine, run mist-monitor-bench
+#                                    (docs/PERFORMANCE.md; OPTS e.g. --only relay)
 #
 # Environment: BUILD_DIR (default build), JOBS (default: number of cores),
 # MIST_SKIP_INSTALL=1 to skip apt-get, MIST_SKIP_SANITIZE=1 / MIST_SKIP_PACKAGING=1 /
-# MIST_SKIP_FUZZ=1 to skip the sanitizer pass, the .deb check or the short fuzzing.
+# MIST_SKIP_FUZZ=1 / MIST_SKIP_BENCH=1 to skip the sanitizer pass, the .deb check, the
+# short fuzzing or the benchmark smoke run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -77,6 +80,12 @@ test)
   export DOCKER_HOST
   export MIST_TEST_ENGINE_SCRIPT="$ROOT/scripts/test-dockerd.sh"
   run_suite "$BUILD_DIR" "plain"
+  if [ "${MIST_SKIP_BENCH:-0}" != 1 ]; then
+    # Every benchmark scenario for seconds (docs/PERFORMANCE.md), so the tool cannot rot:
+    # lost lines or refused clients fail it; its figures are printed, not judged.
+    echo "setup: benchmark smoke run (mist-monitor-bench --smoke)"
+    "$BUILD_DIR/bin/mist-monitor-bench" --smoke
+  fi
   if [ "${MIST_SKIP_PACKAGING:-0}" != 1 ]; then
     echo "setup: building and checking the .deb (tests/packaging/check-deb.sh)"
     "$ROOT/tests/packaging/check-deb.sh" "$BUILD_DIR"
@@ -97,6 +106,18 @@ test)
     "$ROOT/fuzz/run.sh" "$BUILD_DIR-fuzz" "${MIST_FUZZ_SECONDS:-20}"
   fi
   ;;
+bench)
+  # scripts/setup.sh bench [mist-monitor-bench options]: install, build, start a private
+  # engine and measure (docs/PERFORMANCE.md), e.g. `scripts/setup.sh bench --only relay`.
+  shift
+  install_deps
+  build "$BUILD_DIR"
+  ENGINE_DIR=$(mktemp -d /tmp/mist-engine.XXXXXX)
+  trap '"$ROOT/scripts/test-dockerd.sh" stop "$ENGINE_DIR"; rm -rf "$ENGINE_DIR"' EXIT
+  eval "$("$ROOT/scripts/test-dockerd.sh" start "$ENGINE_DIR")"
+  export DOCKER_HOST
+  "$BUILD_DIR/bin/mist-monitor-bench" "$@"
+  ;;
 fuzz)
   # scripts/setup.sh fuzz [SECONDS [TARGET...]]: install what is needed, build the libFuzzer
   # targets and run each (or the TARGETs) for SECONDS (default 600); see docs/FUZZING.md.
@@ -109,7 +130,7 @@ fuzz)
   exec "$ROOT/fuzz/run.sh" "$BUILD_DIR-fuzz" "${1:-600}" "${@:2}"
   ;;
 *)
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
   ;;
 esac
