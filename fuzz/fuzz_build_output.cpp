@@ -5,10 +5,11 @@
 // to 20 000): the header promises the results do not depend on the cutting, so both runs must
 // give the same events (kind, line, step, totalSteps) and the same imageId(), failed(),
 // errorMessage(), exitCode(). Then, for every event:
-// - a Log line is non-blank, has no control character but tab, at most MaxLineBytes UTF-16
-//   code units, and when the input is valid UTF-8 without \u escapes its text (and an Error
-//   message's) has no U+FFFD either (a long line is cut at a character boundary, never inside
-//   one);
+// - a Log line is non-blank, has no control character but tab (no newline: a pull status of
+//   several lines is several Log lines), at most MaxLineBytes UTF-16 code units, and when the
+//   input is valid UTF-8 without \u escapes its text (and an Error message's, and imageId())
+//   has no U+FFFD either (a long line, a status's id and aux.ID are cut at a character
+//   boundary, never inside one);
 // - step/totalSteps are set exactly for "Step n/N : " lines with 1 <= n <= N;
 // - "malformed build output" comes at most once; every other Error makes failed() true and the
 //   first one is errorMessage(); exitCode() is -1 or a code of a failed build; an Error message
@@ -89,7 +90,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const bool cleanUtf8 = QString::fromUtf8(input).toUtf8() == input &&
                            !input.contains(QByteArrayView("\\u")) &&
                            !QString::fromUtf8(input).contains(QChar::ReplacementCharacter);
-    const bool hasStatus = input.contains(QByteArrayView("\"status\""));
     static const QRegularExpression stepRe(QStringLiteral("^Step ([0-9]{1,9})/([0-9]{1,9}) : "));
     int malformedReports = 0;
     bool sawError = false;
@@ -113,30 +113,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             continue;
         }
         FUZZ_CHECK(!e.line.trimmed().isEmpty(), "blank log line %s", show(e.line).constData());
-        for (const QChar c : e.line) {
-            // Stream text is cut at '\n', so a newline can only come from a pull "status",
-            // whose text keeps newlines (cleanMessage): a Log "line" of several lines.
-            if (c == u'\n') {
-                FUZZ_KNOWN("build-status-newline", false, "a newline in the log line %s",
-                           show(e.line).constData());
-                continue;
-            }
+        // A newline too: stream text is cut at it, and a pull status (or its id) holding one
+        // gives one Log line per line.
+        for (const QChar c : e.line)
             FUZZ_CHECK(c == u'\t' || (c.unicode() >= 0x20 && c.unicode() != 0x7f),
                        "control character U+%04X in log line %s", c.unicode(),
                        show(e.line).constData());
-        }
-        if (cleanUtf8) {
-            // A pull status line carries the object's "id", capped at 256 bytes without regard
-            // to UTF-8 (appendCapped), so it may end in U+FFFD; stream lines must never.
-            if (hasStatus)
-                FUZZ_KNOWN("build-id-cap-utf8", !e.line.contains(QChar::ReplacementCharacter),
-                           "U+FFFD in a log line (%lld units) from valid UTF-8 input: %s",
-                           qlonglong(e.line.size()), show(e.line.right(40)).constData());
-            else
-                FUZZ_CHECK(!e.line.contains(QChar::ReplacementCharacter),
-                           "U+FFFD in a log line (%lld units) from valid UTF-8 input: ...%s",
-                           qlonglong(e.line.size()), show(e.line.right(16)).constData());
-        }
+        // Stream lines and pull status lines alike: the status's "id", kept up to 256 bytes,
+        // is cut at a character boundary once it is whole.
+        if (cleanUtf8)
+            FUZZ_CHECK(!e.line.contains(QChar::ReplacementCharacter),
+                       "U+FFFD in a log line (%lld units) from valid UTF-8 input: ...%s",
+                       qlonglong(e.line.size()), show(e.line.right(40)).constData());
         const QRegularExpressionMatch m = stepRe.match(e.line);
         const int n = m.hasMatch() ? m.captured(1).toInt() : 0;
         const int total = m.hasMatch() ? m.captured(2).toInt() : 0;
@@ -159,6 +147,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         FUZZ_CHECK(whole.imageId.isEmpty(), "failed build with image %s",
                    show(whole.imageId).constData());
     }
+    // aux.ID has the id cap too.
+    if (cleanUtf8)
+        FUZZ_CHECK(!whole.imageId.contains(QChar::ReplacementCharacter),
+                   "U+FFFD in imageId() from valid UTF-8 input: ...%s",
+                   show(whole.imageId.right(40)).constData());
     FUZZ_CHECK(whole.exitCode >= -1, "exitCode() = %d", whole.exitCode);
     FUZZ_CHECK(whole.exitCode == -1 || whole.failed, "exitCode() = %d without failure",
                whole.exitCode);

@@ -104,7 +104,15 @@ def http_seeds():
         "pipelined": b"GET /api/health HTTP/1.1\r\nHost: h\r\n\r\nGET /api/apps HTTP/1.1\r\nHost: h\r\n\r\n",
         "partial-body": b"POST /api/apps HTTP/1.1\r\nContent-Length: 100\r\n\r\n{\"name\":",
         "chunked": b"POST /api/apps HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+        # A trailer field named Transfer-Encoding makes http_parser forget the body was chunked.
+        "chunked-te-trailer": b"POST /api/apps HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                              b"0\r\nTransfer-Encoding: x\r\n\r\n",
         "lf-only": b"POST /api/apps HTTP/1.1\nContent-Length: 5\n\nhello",
+        # neededBytes: a bare-LF head with "\r\n\r\n" in its body; a target refused (400) only
+        # once the body is there; a bare-LF head whose whole request is over the small head limit.
+        "lf-head-crlf-body": b"POST /api/auth/login HTTP/1.1\nContent-Length: 6\n\n\r\n\r\nab",
+        "bad-target-with-body": b"POST /a%zz HTTP/1.1\r\nContent-Length: 5\r\n\r\nab",
+        "lf-head-long": b"POST /api/apps HTTP/1.1\nX-Pad: " + b"p" * 180 + b"\nContent-Length: 60\n\nab",
         "http10-head": b"HEAD /ws/metrics?x=%zz HTTP/1.0\r\nX-Mixed-Case: Value \r\n\r\n",
         "absolute-target": b"GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\n\r\n",
         "upgrade-with-body": b"GET /ws/metrics HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -150,6 +158,9 @@ def build_seeds():
           b'{"errorDetail":{"code":3},"error":"x returned a non-zero code: 7"}\n{"stream":"cut')
     write(t, "status-with-newline", b'{"status":"Downloading\\nnext","id":"abc"}\r\n')
     write(t, "status-id-cap-utf8", ('{"status":"Downloading","id":"' + "€" * 100 + '"}\r\n').encode())
+    # 1 + 64 × 4 bytes: the 256-byte id cap falls inside the last emoji.
+    write(t, "status-id-cap-4byte", ('{"status":"s","id":"a' + "\U0001F600" * 64 + '"}\r\n').encode())
+    write(t, "aux-id-cap-utf8", ('{"aux":{"ID":"sha256:x' + "€" * 90 + '"}}\r\n').encode())
     write(t, "deep-nesting", b'{"a":' + b"[" * 40 + b"]" * 40 + b'}\n{"stream":"next\\n"}')
 
 
@@ -196,10 +207,19 @@ def client_seeds():
 
 
 def main():
+    # Everything but the regression-* seeds: inputs a run once failed on, saved by hand.
     if os.path.isdir(OUT):
         for entry in os.listdir(OUT):
             if entry.startswith("fuzz_"):
-                shutil.rmtree(os.path.join(OUT, entry))
+                d = os.path.join(OUT, entry)
+                for name in os.listdir(d):
+                    if name.startswith("regression-"):
+                        continue
+                    path = os.path.join(d, name)
+                    if os.path.isdir(path):
+                        shutil.rmtree(path)
+                    else:
+                        os.remove(path)
     logstream_seeds()
     parsing_seeds()
     http_seeds()

@@ -24,6 +24,15 @@ QByteArray fixture(const QString &name) {
     return f.readAll();
 }
 
+// An input of the fuzz target's seed corpus (docs/FUZZING.md).
+QByteArray fuzzSeed(const char *name) {
+    QFile f(QStringLiteral(MIST_SOURCE_DIR "/tests/fuzz/fuzz_build_output/") +
+            QString::fromLatin1(name));
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("cannot open fuzz seed %s", qPrintable(f.fileName()));
+    return f.readAll();
+}
+
 // "L|line", "L2/3|line" for a step line, "E|message".
 QString render(const BuildEvent &e) {
     if (e.kind == BuildEvent::Kind::Error)
@@ -108,6 +117,8 @@ private slots:
     void parse_data();
     void parse();
     void randomSplitsGiveTheSameResult();
+    void cutsGiveTheSameResult_data();
+    void cutsGiveTheSameResult();
     void memoryStaysBoundedForHugeValues();
     void feedAfterErrorAndFinishTwice();
     void failureMessageWording();
@@ -272,6 +283,56 @@ void TestBuildOutputParser::parse_data() {
              QStringLiteral("L|c926b61bad3b: Pulling fs layer"),
              QStringLiteral("L|Digest: sha256:abc")});
 
+    // A status or id with a newline gives one Log line per line, as the docker CLI prints it
+    // (fuzzing finding build-status-newline, seed status-with-newline).
+    addCase("pull status with a newline: two lines",
+            "{\"status\":\"Downloading\\nnext\",\"id\":\"abc\"}\r\n",
+            {QStringLiteral("L|abc: Downloading"), QStringLiteral("L|next")});
+    addCase("pull status and id with newlines, CR and blank lines",
+            "{\"status\":\"a\\n\\n  b\\r\\nc\\n\",\"id\":\"x\\ny\"}"
+            "{\"status\":\"\\u001b[1mStep 1/2 : FROM y\\nz\"}",
+            {QStringLiteral("L|x"), QStringLiteral("L|y: a"), QStringLiteral("L|  b"),
+             QStringLiteral("L|c"), QStringLiteral("L1/2|Step 1/2 : FROM y"),
+             QStringLiteral("L|z")});
+    addCase("pull status of only newlines gives nothing",
+            "{\"status\":\"\\n\\n\",\"id\":\"abc\"}{\"stream\":\"s\\n\"}", {QStringLiteral("L|s")});
+
+    // Ids are kept up to 256 bytes of UTF-8 and cut at a character boundary (fuzzing finding
+    // build-id-cap-utf8, seed status-id-cap-utf8): 85 whole euros are 255 bytes.
+    const QByteArray euro("\xe2\x82\xac");
+    const QString euros85 = QString(85, QChar(0x20AC));
+    addCase("pull status id of 100 euros cut at a character boundary",
+            "{\"status\":\"Downloading\",\"id\":\"" + euro.repeated(100) + "\"}\r\n",
+            {QStringLiteral("L|") + euros85 + QStringLiteral(": Downloading")});
+    addCase("pull status id of exactly 256 bytes kept whole",
+            "{\"status\":\"s\",\"id\":\"" + euro.repeated(85) + "x\"}",
+            {QStringLiteral("L|") + euros85 + QStringLiteral("x: s")});
+    // Text after the cut character: a cap that cut back below 256 bytes and took bytes again
+    // from the next feed() made this depend on the pieces (the fix undone in 0d27c26).
+    addCase("pull status id cut inside a character, ASCII after it",
+            "{\"status\":\"s\",\"id\":\"" + euro.repeated(86) + "abcdef\"}",
+            {QStringLiteral("L|") + euros85 + QStringLiteral(": s")});
+    // "a" and 64 emoji are 257 bytes: the cap falls inside the last one, written raw or as a
+    // \u surrogate pair, and never leaves half of it.
+    const QByteArray grin("\xf0\x9f\x98\x80");
+    QString grins63 = QStringLiteral("a");
+    for (int k = 0; k < 63; ++k)
+        grins63 += QStringLiteral("\U0001F600");
+    addCase("pull status id cut before a 4-byte character",
+            "{\"status\":\"s\",\"id\":\"a" + grin.repeated(64) + "\"}",
+            {QStringLiteral("L|") + grins63 + QStringLiteral(": s")});
+    addCase("pull status id cut before a surrogate pair",
+            "{\"status\":\"s\",\"id\":\"a" + QByteArray("\\ud83d\\ude00").repeated(64) + "\"}",
+            {QStringLiteral("L|") + grins63 + QStringLiteral(": s")});
+    // aux.ID has the same cap: "sha256:" and 124 two-byte characters are 255 bytes.
+    addCase("aux ID cut at a character boundary",
+            "{\"aux\":{\"ID\":\"sha256:" + QByteArray("\xc3\xa9").repeated(200) + "\"}}", {},
+            QStringLiteral("sha256:") + QString(124, QChar(0xE9)));
+    // "id: status" is a line like any other: at most MaxLineBytes bytes, cut at a character.
+    addCase("pull status line longer than MaxLineBytes with its id",
+            "{\"status\":\"" + euro.repeated(MaxLine / 3) + "\",\"id\":\"abc\"}",
+            {QStringLiteral("L|abc: ") + QString((MaxLine - 5) / 3, QChar(0x20AC))});
+
     // --- Errors.
     addCase("errorDetail.code, partial line flushed before the error",
             R"({"stream":"Step 1/1 : RUN x"})"
@@ -395,6 +456,82 @@ void TestBuildOutputParser::randomSplitsGiveTheSameResult() {
             QCOMPARE(r.exitCode, whole.exitCode);
             QCOMPARE(r.errorMessage, whole.errorMessage);
         }
+    }
+}
+
+void TestBuildOutputParser::cutsGiveTheSameResult_data() {
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<bool>("validUtf8"); // then no event may hold U+FFFD
+
+    // The fuzz seeds of the two former known issues and of the first fix of the id cap, which
+    // cut back to a character boundary in appendCapped and so depended on the pieces.
+    QTest::newRow("seed status-with-newline") << fuzzSeed("status-with-newline") << true;
+    QTest::newRow("seed status-id-cap-utf8") << fuzzSeed("status-id-cap-utf8") << true;
+    QTest::newRow("seed regression-chunked-utf8-cap")
+        << fuzzSeed("regression-chunked-utf8-cap") << false;
+    const QByteArray euro("\xe2\x82\xac");
+    QTest::newRow("id cut inside a character, ASCII after it")
+        << "{\"status\":\"s\",\"id\":\"" + euro.repeated(86) + "abcdef\"}" << true;
+    QTest::newRow("aux ID cut inside a character, ASCII after it")
+        << "{\"aux\":{\"ID\":\"sha256:x" + euro.repeated(83) + "\xc3\xa9xyz\"}}" << true;
+    QTest::newRow("id of surrogate pairs over the cap")
+        << "{\"status\":\"s\",\"id\":\"ab" + QByteArray("\\ud83d\\ude00").repeated(70) + "\"}"
+        << true;
+    QTest::newRow("status and id with newlines")
+        << QByteArray("{\"stream\":\"x\"}{\"status\":\"a\\nb\\r\\n\\nc\",\"id\":\"i\\nj\"}"
+                      "{\"stream\":\"y\\n\"}")
+        << true;
+}
+
+void TestBuildOutputParser::cutsGiveTheSameResult() {
+    // The same bytes cut anywhere once, in pieces of 1 to 16 bytes, and at random places give
+    // the same events and results as all at once; no Log line holds a newline or a control
+    // character, and from valid UTF-8 nothing holds U+FFFD.
+    QFETCH(QByteArray, input);
+    QFETCH(bool, validUtf8);
+    const Result whole = parseChunked(input, 0);
+    QVERIFY(!whole.events.isEmpty() || !whole.imageId.isEmpty());
+    for (const QString &e : whole.events) {
+        if (validUtf8)
+            QVERIFY2(!e.contains(QChar::ReplacementCharacter), qPrintable(e));
+        if (!e.startsWith(u'L'))
+            continue;
+        for (const QChar c : e)
+            QVERIFY2(c == u'\t' || (c.unicode() >= 0x20 && c.unicode() != 0x7f), qPrintable(e));
+    }
+    if (validUtf8)
+        QVERIFY(!whole.imageId.contains(QChar::ReplacementCharacter));
+
+    QList<QList<qsizetype>> splits;
+    for (qsizetype cut = 1; cut < input.size(); ++cut)
+        splits << QList<qsizetype>{cut};
+    for (qsizetype chunk = 1; chunk <= 16; ++chunk) {
+        QList<qsizetype> cuts;
+        for (qsizetype pos = chunk; pos < input.size(); pos += chunk)
+            cuts << pos;
+        splits << cuts;
+    }
+    QRandomGenerator rng(20261128);
+    for (int round = 0; round < 200; ++round) {
+        QList<qsizetype> cuts;
+        const int n = rng.bounded(1, 20);
+        for (int k = 0; k < n; ++k)
+            cuts << rng.bounded(qsizetype(input.size() + 1));
+        std::sort(cuts.begin(), cuts.end());
+        splits << cuts;
+    }
+    for (const QList<qsizetype> &cuts : std::as_const(splits)) {
+        const Result r = parseSplit(input, cuts);
+        QString where;
+        for (qsizetype cut : cuts)
+            where += QString::number(cut) + u' ';
+        QVERIFY2(r.events == whole.events,
+                 qPrintable(QStringLiteral("events differ, cuts ") + where));
+        QVERIFY2(r.imageId == whole.imageId,
+                 qPrintable(QStringLiteral("image differs, cuts ") + where));
+        QVERIFY2(r.failed == whole.failed && r.exitCode == whole.exitCode &&
+                     r.errorMessage == whole.errorMessage,
+                 qPrintable(QStringLiteral("results differ, cuts ") + where));
     }
 }
 

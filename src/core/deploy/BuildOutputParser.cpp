@@ -122,16 +122,29 @@ void cutAtUtf8Boundary(QByteArray &b) {
     }
 }
 
+// Keeps the first `cap` bytes of a value, whatever pieces they come in. The cut may fall inside
+// a character: the value is cut at a character boundary where it is used (decodeCapped,
+// cleanMessage), once it is whole. Doing it here would make the result depend on the pieces,
+// since a buffer cut back below its cap would take bytes again from the next piece.
 void appendCapped(QByteArray &b, const char *data, qsizetype size, qsizetype cap) {
     const qsizetype room = cap - b.size();
     if (room > 0)
         b.append(data, std::min(size, room));
 }
 
-// Error and status texts: escape sequences and control characters removed (newlines and tabs
-// kept), blanks trimmed.
-QString cleanMessage(QByteArray raw) {
-    if (raw.size() >= BuildOutputParser::MaxLineBytes)
+// A value kept by appendCapped(..., cap), as text: when it reached the cap, the character the
+// cap cut in two is dropped rather than shown as U+FFFD.
+QString decodeCapped(QByteArray raw, qsizetype cap) {
+    if (raw.size() >= cap)
+        cutAtUtf8Boundary(raw);
+    return QString::fromUtf8(raw);
+}
+
+// Error and status texts and ids, kept by appendCapped(..., cap): the character the cap cut in
+// two dropped, escape sequences and control characters removed (newlines and tabs kept),
+// blanks trimmed.
+QString cleanMessage(QByteArray raw, qsizetype cap) {
+    if (raw.size() >= cap)
         cutAtUtf8Boundary(raw);
     QByteArray out;
     out.reserve(raw.size());
@@ -150,6 +163,19 @@ QString cleanMessage(QByteArray raw) {
         }
     }
     return QString::fromUtf8(out).trimmed();
+}
+
+// A Log line put together from several values ("id: status"): cut like a stream line, at
+// MaxLineBytes bytes of UTF-8 and at a character boundary.
+QString capLine(const QString &line) {
+    if (line.size() * 3 <= BuildOutputParser::MaxLineBytes) // at most 3 bytes per UTF-16 unit
+        return line;
+    QByteArray utf8 = line.toUtf8();
+    if (utf8.size() <= BuildOutputParser::MaxLineBytes)
+        return line;
+    utf8.truncate(BuildOutputParser::MaxLineBytes);
+    cutAtUtf8Boundary(utf8);
+    return QString::fromUtf8(utf8);
 }
 
 bool isScalarChar(char c) {
@@ -666,14 +692,16 @@ void BuildOutputParser::endObject() {
         emitError(o.message, 0); // the engine's error body, e.g. a Dockerfile parse error
     }
     if (o.hasAux && !o.auxId.isEmpty())
-        m_auxImageId = QString::fromUtf8(o.auxId).trimmed();
+        m_auxImageId = decodeCapped(o.auxId, MaxIdBytes).trimmed();
     if (o.hasStatus && o.progress.isEmpty()) {
         flushPartialLine();
-        QString line = cleanMessage(o.status);
-        const QString id = cleanMessage(o.id);
-        if (!id.isEmpty() && !line.isEmpty())
-            line = id + QStringLiteral(": ") + line;
-        emitLog(line);
+        QString text = cleanMessage(o.status, MaxLineBytes);
+        const QString id = cleanMessage(o.id, MaxIdBytes);
+        if (!id.isEmpty() && !text.isEmpty())
+            text = id + QStringLiteral(": ") + text;
+        // "id: status" as the docker CLI prints it: a newline in either starts another line.
+        for (const QStringView line : QStringView(text).split(u'\n'))
+            emitLog(capLine(line.toString()));
     }
 }
 
@@ -758,7 +786,7 @@ void BuildOutputParser::emitLog(const QString &line) {
 
 void BuildOutputParser::emitError(const QByteArray &rawMessage, qint64 code) {
     flushPartialLine(); // the output before the error comes before it
-    QString message = cleanMessage(rawMessage);
+    QString message = cleanMessage(rawMessage, MaxLineBytes);
     if (message.isEmpty())
         message = QStringLiteral("the engine reported an error without a message");
     int exitCode = -1;

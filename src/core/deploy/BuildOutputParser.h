@@ -23,6 +23,10 @@
 // Pull progress ({"status":"Downloading","progress":"[=> ]","id":"abc"}, sent when FROM pulls)
 // becomes a Log line "id: status" (or "status" without id) except the messages that carry a
 // progress bar, which would flood the log (the docker CLI drops them too when not on a TTY).
+// Status and id lose escape sequences, control characters (but tabs and newlines) and outer
+// blanks; a newline in them starts another Log line, as in the docker CLI's output, so that a
+// Log event is always one line. The id is cut at 256 bytes of UTF-8 and a line at MaxLineBytes,
+// both at a character boundary.
 //
 // Errors: an object with "error" (or "errorDetail") or the engine's error body {"message":...}
 // makes the parser failed(): it emits an Error event with the message, and keeps the first
@@ -37,8 +41,9 @@
 //
 // Memory is bounded whatever the input: JSON is tokenised byte by byte and string values are
 // decoded as they arrive, never buffered whole; kept values are capped (the partial line and
-// error messages at MaxLineBytes, ids and keys far lower). Results do not depend on how the
-// bytes are cut into feed() calls.
+// error messages at MaxLineBytes, ids and keys far lower), and a value that reached its cap is
+// cut back to a character boundary once it is complete, never half a character. Results do
+// not depend on how the bytes are cut into feed() calls.
 //
 // Not thread-safe; one parser per build.
 
