@@ -32,6 +32,8 @@ struct ParseState {
     QByteArray value;
     bool lastWasValue = false;
     bool headComplete = false;
+    bool chunked = false; // the head's framing: http_parser forgets it at a trailer field
+                          // named Transfer-Encoding
     bool messageComplete = false;
     qsizetype maxBody = 0;
     bool bodyTooLarge = false;
@@ -74,6 +76,7 @@ int onHeadersComplete(http_parser *p) {
     ParseState *s = stateOf(p);
     s->flushHeader();
     s->headComplete = true;
+    s->chunked = (p->flags & F_CHUNKED) != 0;
     if (p->content_length != ULLONG_MAX && p->content_length > quint64(s->maxBody)) {
         s->bodyTooLarge = true;
         return -1;
@@ -147,7 +150,7 @@ HttpParseResult parseHttpRequest(QByteArrayView input, const HttpParseLimits &li
     if (state.headComplete && !state.messageComplete && !parser.upgrade) {
         // Bodies come with Content-Length: a chunked one could make us parse
         // its growing prefix again and again.
-        if (parser.flags & F_CHUNKED)
+        if (state.chunked)
             return failure(
                 411,
                 QStringLiteral("chunked request bodies are not accepted; send Content-Length"));
@@ -157,8 +160,7 @@ HttpParseResult parseHttpRequest(QByteArrayView input, const HttpParseLimits &li
     }
     if (parser.upgrade && state.headComplete) {
         // An upgrade is a head alone: a body would be mistaken for frames.
-        if ((parser.flags & F_CHUNKED) ||
-            (parser.content_length != ULLONG_MAX && parser.content_length > 0) ||
+        if (state.chunked || (parser.content_length != ULLONG_MAX && parser.content_length > 0) ||
             !result.request.body.isEmpty())
             return failure(400, QStringLiteral("an upgrade request has no body"));
         result.request.upgrade = true;
