@@ -22,6 +22,12 @@ QString endMessage(const QString &message = QStringLiteral("Log stream ended"));
 } // namespace mist::protocol
 
 namespace mist::protocol {
-// A `log` message: {line, stream, ts[, truncated: true]}.
-QString logMessage(const QString &line, const QString &stream, const QString &ts, bool truncated);
+// A `log` message: {line, stream, ts[, truncated: true]}; byte for byte what
+// envelope() would give, without building JSON objects (one per relayed line).
+// Not thread-safe (it caches the formatted second): use from one thread.
+QString logMessage(const QString &line, const QString &stream, const QString &ts, bool truncated,
+                   const QDateTime &now = QDateTime::currentDateTimeUtc());
+// Appends `text` as a JSON string literal, escaped exactly as QJsonDocument
+// does; a lone surrogate becomes U+FFFD, as it would in UTF-8.
+void appendJsonString(QString &out, QStringView text);
 } // namespace mist::protocol

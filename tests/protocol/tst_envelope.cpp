@@ -1,0 +1,154 @@
+// The hand-written `log` message (the server's hottest path) against the
+// general envelope built with QJsonDocument: the same text, row by row, for
+// ordinary, hostile and huge input, and for thousands of random strings.
+#include "protocol/Envelope.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QTest>
+
+using namespace mist::protocol;
+
+namespace {
+
+QString reference(const QString &line, const QString &stream, const QString &ts, bool truncated,
+                  const QDateTime &now) {
+    QJsonObject data{{QStringLiteral("line"), line},
+                     {QStringLiteral("stream"), stream},
+                     {QStringLiteral("ts"), ts}};
+    if (truncated)
+        data.insert(QStringLiteral("truncated"), true);
+    return envelope(u"log", data, now);
+}
+
+QString fromUnits(std::initializer_list<char16_t> units) {
+    QString s;
+    for (char16_t u : units)
+        s.append(QChar(u));
+    return s;
+}
+
+} // namespace
+
+class TestEnvelope : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void logMessageMatchesEnvelope_data() {
+        QTest::addColumn<QString>("line");
+        QTest::addColumn<QString>("stream");
+        QTest::addColumn<bool>("truncated");
+        QTest::newRow("plain") << QStringLiteral("GET /health 200 1.2ms")
+                               << QStringLiteral("stdout") << false;
+        QTest::newRow("empty") << QString() << QStringLiteral("stdout") << false;
+        QTest::newRow("stderr, truncated")
+            << QStringLiteral("panic: out of memory") << QStringLiteral("stderr") << true;
+        QTest::newRow("quotes and backslashes")
+            << QStringLiteral("say \"hi\" \\ C:\\path\\ \\\"") << QStringLiteral("stdout") << false;
+        QString controls;
+        for (char16_t c = 0; c < 0x20; ++c)
+            controls.append(QChar(c));
+        controls.append(QChar(0x7f));
+        QTest::newRow("every control character") << controls << QStringLiteral("stdout") << false;
+        QTest::newRow("json-looking") << QStringLiteral("{\"type\":\"error\",\"data\":{}}")
+                                      << QStringLiteral("stdout") << false;
+        QTest::newRow("non-ASCII") << QStringLiteral("Grüße, 東京, ☃, \u2028 \u2029 \ufeff")
+                                   << QStringLiteral("stdout") << false;
+        QTest::newRow("emoji (surrogate pairs)")
+            << fromUnits({u'a', 0xD83D, 0xDE00, u'b', 0xD83E, 0xDD16}) << QStringLiteral("stdout")
+            << false;
+        QTest::newRow("replacement character")
+            << QString(QChar::ReplacementCharacter) << QStringLiteral("stdout") << false;
+        QTest::newRow("1 MiB line")
+            << QString(1024 * 1024, u'x') << QStringLiteral("stdout") << true;
+        QTest::newRow("hostile stream name")
+            << QStringLiteral("x") << QStringLiteral("std\"out\n") << false;
+    }
+    void logMessageMatchesEnvelope() {
+        QFETCH(QString, line);
+        QFETCH(QString, stream);
+        QFETCH(bool, truncated);
+        const QString ts = QStringLiteral("2026-11-28T12:00:01.123456789Z");
+        const QDateTime now =
+            QDateTime::fromString(QStringLiteral("2026-11-28T12:00:02Z"), Qt::ISODate);
+        const QString fast = logMessage(line, stream, ts, truncated, now);
+        QCOMPARE(fast, reference(line, stream, ts, truncated, now));
+        // And it is JSON that parses back to the input.
+        QJsonParseError error;
+        const QJsonObject parsed = QJsonDocument::fromJson(fast.toUtf8(), &error).object();
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        const QJsonObject data = parsed.value(QStringLiteral("data")).toObject();
+        QCOMPARE(data.value(QStringLiteral("line")).toString(), line);
+        QCOMPARE(data.value(QStringLiteral("stream")).toString(), stream);
+        QCOMPARE(data.value(QStringLiteral("truncated")).toBool(), truncated);
+        QCOMPARE(parsed.value(QStringLiteral("type")).toString(), QStringLiteral("log"));
+    }
+
+    // A lone surrogate cannot survive UTF-8 (engine lines are decoded from
+    // UTF-8, so it never comes from there); the message carries U+FFFD and
+    // stays valid JSON.
+    void loneSurrogatesBecomeReplacementCharacters_data() {
+        QTest::addColumn<QString>("line");
+        QTest::addColumn<QString>("expected");
+        const QString r(QChar::ReplacementCharacter);
+        QTest::newRow("high alone")
+            << fromUnits({u'a', 0xD800, u'b'}) << QStringLiteral("a") + r + u'b';
+        QTest::newRow("low alone") << fromUnits({0xDC00}) << r;
+        QTest::newRow("high at the end") << fromUnits({u'x', 0xDBFF}) << QStringLiteral("x") + r;
+        QTest::newRow("two highs then low")
+            << fromUnits({0xD83D, 0xD83D, 0xDE00}) << r + fromUnits({0xD83D, 0xDE00});
+    }
+    void loneSurrogatesBecomeReplacementCharacters() {
+        QFETCH(QString, line);
+        QFETCH(QString, expected);
+        const QString fast = logMessage(line, QStringLiteral("stdout"), QStringLiteral("t"), false);
+        QJsonParseError error;
+        const QJsonObject parsed = QJsonDocument::fromJson(fast.toUtf8(), &error).object();
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QCOMPARE(parsed.value(QStringLiteral("data"))
+                     .toObject()
+                     .value(QStringLiteral("line"))
+                     .toString(),
+                 expected);
+    }
+
+    void randomStringsMatchEnvelope() {
+        QRandomGenerator rng(20261128);
+        const QDateTime now = QDateTime::fromSecsSinceEpoch(1795000000, Qt::UTC);
+        for (int i = 0; i < 5000; ++i) {
+            QString line;
+            const int n = int(rng.bounded(64));
+            for (int k = 0; k < n; ++k) {
+                // Mostly ASCII with controls, some BMP, some valid pairs.
+                const quint32 pick = rng.bounded(100);
+                if (pick < 70)
+                    line.append(QChar(char16_t(rng.bounded(0x80))));
+                else if (pick < 90)
+                    line.append(QChar(char16_t(0x80 + rng.bounded(0xD800 - 0x80))));
+                else
+                    line.append(fromUnits({char16_t(0xD800 + rng.bounded(0x400)),
+                                           char16_t(0xDC00 + rng.bounded(0x400))}));
+            }
+            const bool truncated = rng.bounded(2);
+            QCOMPARE(
+                logMessage(line, QStringLiteral("stderr"), QStringLiteral("ts"), truncated, now),
+                reference(line, QStringLiteral("stderr"), QStringLiteral("ts"), truncated, now));
+        }
+    }
+
+    void timestampFollowsTheClock() {
+        const QDateTime a = QDateTime::fromSecsSinceEpoch(1795000000, Qt::UTC);
+        const QDateTime b = a.addSecs(1);
+        const QString first =
+            logMessage(QStringLiteral("x"), QStringLiteral("stdout"), {}, false, a);
+        const QString second =
+            logMessage(QStringLiteral("x"), QStringLiteral("stdout"), {}, false, b);
+        QVERIFY(first.contains(rfc3339Seconds(a)));
+        QVERIFY(second.contains(rfc3339Seconds(b)));
+        QVERIFY(logMessage(QStringLiteral("x"), QStringLiteral("stdout"), {}, false, a)
+                    .contains(rfc3339Seconds(a)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEnvelope)
+#include "tst_envelope.moc"
