@@ -7,6 +7,7 @@
 #include "MetricsView.h"
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
+#include "protocol/Parsing.h"
 
 #include <QAction>
 #include <QApplication>
@@ -394,9 +395,11 @@ void MainWindow::onLogMessage(const QJsonObject &message) {
         e.text = data.value(QStringLiteral("line")).toString();
         e.stderrStream = data.value(QStringLiteral("stream")).toString() == u"stderr";
         e.truncated = data.value(QStringLiteral("truncated")).toBool();
-        e.tsMs =
-            QDateTime::fromString(data.value(QStringLiteral("ts")).toString(), Qt::ISODateWithMs)
-                .toMSecsSinceEpoch();
+        // Per line at tens of thousands of lines/s: the protocol's own
+        // parser, several times cheaper than QDateTime::fromString.
+        e.tsMs = protocol::parseEngineTimestampNs(data.value(QStringLiteral("ts")).toString())
+                     .value_or(0) /
+                 1000000;
     } else if (type == u"status") {
         e.kind = LogEntry::Kind::Status;
         e.text = tr("Container %1: %2 (%3)")
