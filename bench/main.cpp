@@ -125,11 +125,16 @@ int main(int argc, char **argv) {
         {QStringLiteral("os"), QSysInfo::prettyProductName()},
         {QStringLiteral("qt"), QString::fromLatin1(qVersion())},
         {QStringLiteral("smoke"), o.smoke},
+        {QStringLiteral("build"), QStringLiteral(MIST_BENCH_BUILD_TYPE)},
     };
-    std::printf("mist-monitor-bench %s: %s, %d cores, %s, Qt %s%s\n", MIST_VERSION,
-                qPrintable(cpuModel()), QThread::idealThreadCount(),
+    std::printf("mist-monitor-bench %s (%s build): %s, %d cores, %s, Qt %s%s\n", MIST_VERSION,
+                MIST_BENCH_BUILD_TYPE, qPrintable(cpuModel()), QThread::idealThreadCount(),
                 qPrintable(QSysInfo::prettyProductName()), qVersion(),
                 o.smoke ? " (smoke run: figures are not judged)" : "");
+    const QByteArray buildType(MIST_BENCH_BUILD_TYPE);
+    if (buildType != "Release" && buildType != "RelWithDebInfo")
+        std::printf("mist-monitor-bench: WARNING: not an optimised build; configure with "
+                    "-DCMAKE_BUILD_TYPE=RelWithDebInfo (as scripts/setup.sh does)\n");
     Report report;
     for (const QString &name : order)
         if (selected.contains(name) && scenarios.count(name))
