@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -54,16 +55,22 @@ qint64 monotonicNs() {
 }
 
 bool waitUntil(const std::function<bool()> &done, int timeoutMs) {
+    if (done())
+        return true;
+    // Blocks in the event loop between checks: a spinning processEvents()
+    // loop would take a core from the server and the engine it measures.
+    QEventLoop loop;
+    QTimer check;
+    check.setTimerType(Qt::PreciseTimer);
     QElapsedTimer timer;
     timer.start();
-    while (!done()) {
-        if (timer.elapsed() > timeoutMs)
-            return done();
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-        if (!done())
-            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
-    }
-    return true;
+    QObject::connect(&check, &QTimer::timeout, &loop, [&] {
+        if (done() || timer.elapsed() > timeoutMs)
+            loop.quit();
+    });
+    check.start(1);
+    loop.exec();
+    return done();
 }
 
 void pumpFor(int ms) {
