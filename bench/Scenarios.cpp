@@ -649,11 +649,21 @@ void memory(const Options &o, Report &r) {
             peak = std::max(peak, server.sample().rssBytes);
         }
         pumpFor(2000);
-        const QJsonObject stats = server.stats();
-        const int stillOpen = stats.value(QStringLiteral("clients"))
-                                  .toObject()
-                                  .value(QStringLiteral("/ws/container/logs"))
-                                  .toInt();
+        // A closed viewer that never reads also never answers the close
+        // frame: the server cuts it off 5 s later.
+        auto openViewers = [&] {
+            return server.stats()
+                .value(QStringLiteral("clients"))
+                .toObject()
+                .value(QStringLiteral("/ws/container/logs"))
+                .toInt();
+        };
+        int stillOpen = openViewers();
+        for (int i = 0; i < 40 && stillOpen > 1; ++i) {
+            pumpFor(250);
+            stillOpen = openViewers();
+        }
+        pumpFor(2500); // the heap trim after the last one went
         const ProcSample after = server.sample();
         const double bound = double(before.rssBytes) / 1048576 + n * 8.0 * 1.25;
         r.add(figure(
