@@ -55,6 +55,14 @@ build() { # build DIR [extra cmake args...]
   cmake --build "$dir" -j "$JOBS"
 }
 
+# A private Docker engine for this shell (tests, benchmarks), stopped on exit.
+start_private_engine() {
+  ENGINE_DIR=$(mktemp -d /tmp/mist-engine.XXXXXX)
+  trap '"$ROOT/scripts/test-dockerd.sh" stop "$ENGINE_DIR"; rm -rf "$ENGINE_DIR"' EXIT
+  eval "$("$ROOT/scripts/test-dockerd.sh" start "$ENGINE_DIR")"
+  export DOCKER_HOST
+}
+
 run_suite() { # run_suite DIR LABEL
   echo "setup: running the suite ($2)"
   (cd "$1" && ctest --output-on-failure -j "$JOBS" --timeout 600)
@@ -74,10 +82,7 @@ build)
 test)
   install_deps
   build "$BUILD_DIR"
-  ENGINE_DIR=$(mktemp -d /tmp/mist-engine.XXXXXX)
-  trap '"$ROOT/scripts/test-dockerd.sh" stop "$ENGINE_DIR"; rm -rf "$ENGINE_DIR"' EXIT
-  eval "$("$ROOT/scripts/test-dockerd.sh" start "$ENGINE_DIR")"
-  export DOCKER_HOST
+  start_private_engine
   export MIST_TEST_ENGINE_SCRIPT="$ROOT/scripts/test-dockerd.sh"
   run_suite "$BUILD_DIR" "plain"
   if [ "${MIST_SKIP_BENCH:-0}" != 1 ]; then
@@ -112,10 +117,7 @@ bench)
   shift
   install_deps
   build "$BUILD_DIR"
-  ENGINE_DIR=$(mktemp -d /tmp/mist-engine.XXXXXX)
-  trap '"$ROOT/scripts/test-dockerd.sh" stop "$ENGINE_DIR"; rm -rf "$ENGINE_DIR"' EXIT
-  eval "$("$ROOT/scripts/test-dockerd.sh" start "$ENGINE_DIR")"
-  export DOCKER_HOST
+  start_private_engine
   "$BUILD_DIR/bin/mist-monitor-bench" "$@"
   ;;
 fuzz)
