@@ -1,0 +1,182 @@
+#include "UpstreamDialect.h"
+
+#include "Envelope.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+
+#include <cmath>
+
+namespace mist::protocol::upstream {
+
+namespace {
+
+double percent(double used, double total) {
+    if (!(total > 0) || !(used >= 0))
+        return 0;
+    return std::round(std::min(100.0, used / total * 100.0) * 10.0) / 10.0;
+}
+
+// A non-negative finite JSON number, or nullopt.
+std::optional<double> amount(const QJsonValue &value) {
+    if (!value.isDouble())
+        return std::nullopt;
+    const double v = value.toDouble();
+    if (!std::isfinite(v) || v < 0)
+        return std::nullopt;
+    return v;
+}
+
+} // namespace
+
+QString webSocketPath(Stream stream, qint64 id) {
+    switch (stream) {
+    case Stream::ContainerLogs:
+        return QStringLiteral("/api/ws/container/logs?appId=%1").arg(id);
+    case Stream::DeploymentLogs:
+        return QStringLiteral("/api/deployments/logs/stream?id=%1").arg(id);
+    case Stream::Metrics:
+        return QStringLiteral("/api/ws/stats");
+    }
+    return {};
+}
+
+std::optional<QJsonObject> metricsFromUpstream(const QJsonObject &sample, QString *error) {
+    const auto fail = [error](const QString &why) -> std::optional<QJsonObject> {
+        if (error)
+            *error = why;
+        return std::nullopt;
+    };
+    const std::optional<double> cpu = amount(sample.value(QStringLiteral("cpuUsage")));
+    if (!cpu)
+        return fail(QStringLiteral("not an upstream metrics sample: no cpuUsage"));
+    const std::optional<double> seconds = amount(sample.value(QStringLiteral("timestamp")));
+    if (!seconds || *seconds > 253402300799.0) // year 9999
+        return fail(QStringLiteral("not an upstream metrics sample: no Unix timestamp"));
+
+    const QJsonObject memory = sample.value(QStringLiteral("memory")).toObject();
+    const double memTotal = amount(memory.value(QStringLiteral("total"))).value_or(0);
+    const double memUsed =
+        std::min(memTotal, amount(memory.value(QStringLiteral("used"))).value_or(0));
+
+    double diskTotal = 0, diskUsed = 0;
+    QJsonArray disks;
+    for (const QJsonValue &d : sample.value(QStringLiteral("disk")).toArray()) {
+        const QJsonObject disk = d.toObject();
+        const auto total = amount(disk.value(QStringLiteral("totalSpace")));
+        if (!total)
+            continue; // not a disk entry
+        const auto available = amount(disk.value(QStringLiteral("availableSpace")));
+        // usedSpace when given, else what is not available.
+        const double used =
+            std::min(*total, amount(disk.value(QStringLiteral("usedSpace")))
+                                 .value_or(available ? std::max(0.0, *total - *available) : 0.0));
+        diskTotal += *total;
+        diskUsed += used;
+        disks.append(QJsonObject{{QStringLiteral("name"), disk.value(QStringLiteral("name"))},
+                                 {QStringLiteral("used"), used},
+                                 {QStringLiteral("total"), *total},
+                                 {QStringLiteral("percent"), percent(used, *total)}});
+    }
+
+    QJsonObject out{
+        {QStringLiteral("timestamp"),
+         rfc3339Seconds(QDateTime::fromSecsSinceEpoch(qint64(*seconds), Qt::UTC))},
+        {QStringLiteral("cpu"),
+         QJsonObject{{QStringLiteral("usage"), std::round(std::min(100.0, *cpu) * 10.0) / 10.0},
+                     {QStringLiteral("cores"), QJsonValue::Null}}},
+        {QStringLiteral("memory"),
+         QJsonObject{{QStringLiteral("used"), memUsed},
+                     {QStringLiteral("total"), memTotal},
+                     {QStringLiteral("percent"), percent(memUsed, memTotal)}}},
+        {QStringLiteral("disk"),
+         QJsonObject{{QStringLiteral("used"), diskUsed},
+                     {QStringLiteral("total"), diskTotal},
+                     {QStringLiteral("percent"), percent(diskUsed, diskTotal)}}},
+        {QStringLiteral("docker"), QJsonValue::Null},
+        {QStringLiteral("disks"), disks},
+    };
+    const QJsonObject load = sample.value(QStringLiteral("loadAverage")).toObject();
+    const auto one = amount(load.value(QStringLiteral("oneMinute")));
+    const auto five = amount(load.value(QStringLiteral("fiveMinutes")));
+    const auto fifteen = amount(load.value(QStringLiteral("fifteenMinutes")));
+    if (one && five && fifteen)
+        out.insert(QStringLiteral("load"), QJsonObject{{QStringLiteral("one"), *one},
+                                                       {QStringLiteral("five"), *five},
+                                                       {QStringLiteral("fifteen"), *fifteen}});
+    if (const auto uptime = amount(sample.value(QStringLiteral("uptime"))))
+        out.insert(QStringLiteral("uptime"), *uptime);
+    if (const auto temperature = sample.value(QStringLiteral("cpuTemperature"));
+        temperature.isDouble() && std::isfinite(temperature.toDouble()))
+        out.insert(QStringLiteral("cpuTemperature"), temperature.toDouble());
+    return out;
+}
+
+Progress progressFromUpstream(const QString &status, const QString &stage, double progress,
+                              const QString &lastPublishedStage) {
+    const int p = std::isfinite(progress) ? int(std::clamp(progress, 0.0, 100.0)) : 0;
+    // Upstream's status may itself be a stage name ("cloning"); its stage is
+    // the better guide, the status the fallback.
+    const QString s = stage.isEmpty() ? status : stage;
+    if (status == u"failed" || s == u"failed")
+        return {QStringLiteral("failed"),
+                lastPublishedStage.isEmpty() ? QStringLiteral("cloning_repo") : lastPublishedStage,
+                p};
+    if (status == u"success" || s == u"success" || s == u"completed")
+        return {QStringLiteral("success"), QStringLiteral("completed"), 100};
+    if (s == u"cloning")
+        return {QStringLiteral("building"), QStringLiteral("cloning_repo"), p};
+    if (s == u"building" || s == u"pulling")
+        return {QStringLiteral("building"), QStringLiteral("building_image"), p};
+    if (s == u"deploying")
+        return {QStringLiteral("deploying"), QStringLiteral("starting_new"), p};
+    if (s == u"pending")
+        return {QStringLiteral("pending"), QString(), p};
+    // A stage this client does not know: keep the last one, say "building".
+    return {QStringLiteral("building"), lastPublishedStage, p};
+}
+
+std::optional<LinePieceJoiner::Line> LinePieceJoiner::feed(const QString &piece) {
+    const qsizetype bytes = piece.toUtf8().size();
+    if (m_heldBytes + bytes > m_max) {
+        // Too long to hold: out it goes as it stands.
+        Line line{m_held + piece, true};
+        m_held.clear();
+        m_heldBytes = 0;
+        return line;
+    }
+    if (bytes == PieceBytes) {
+        m_held += piece;
+        m_heldBytes += bytes;
+        return std::nullopt;
+    }
+    Line line{m_held + piece, false};
+    m_held.clear();
+    m_heldBytes = 0;
+    return line;
+}
+
+std::optional<LinePieceJoiner::Line> LinePieceJoiner::flush() {
+    if (m_heldBytes == 0)
+        return std::nullopt;
+    Line line{m_held, false};
+    m_held.clear();
+    m_heldBytes = 0;
+    return line;
+}
+
+std::optional<Ending> endingOfUpstreamDeployment(const QJsonObject &lastStatusData) {
+    const QString status = lastStatusData.value(QStringLiteral("status")).toString();
+    const QString stage = lastStatusData.value(QStringLiteral("stage")).toString();
+    if (status == u"success" || stage == u"success")
+        return Ending{false, QStringLiteral("Deployment completed")};
+    if (status == u"failed" || stage == u"failed") {
+        QString why = lastStatusData.value(QStringLiteral("error_message")).toString();
+        if (why.isEmpty())
+            why = lastStatusData.value(QStringLiteral("message")).toString();
+        return Ending{true, why.isEmpty() ? QStringLiteral("Deployment failed") : why};
+    }
+    return std::nullopt;
+}
+
+} // namespace mist::protocol::upstream

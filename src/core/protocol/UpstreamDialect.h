@@ -1,0 +1,81 @@
+#pragma once
+
+// Upstream Mist servers (../shared/spec/upstream-mist-dialect.md) speak a
+// dialect of the published protocol: other routes, another metrics schema,
+// other stage names, log pieces instead of lines, and a deployment stream
+// that never says `end`. These pure functions translate what such a server
+// sends into the published shapes the clients of this project understand;
+// tests/protocol/tst_upstreamdialect.cpp checks them row by row.
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace mist::protocol::upstream {
+
+enum class Stream { ContainerLogs, DeploymentLogs, Metrics };
+
+// The upstream route of a stream: "/api/ws/container/logs?appId=N",
+// "/api/deployments/logs/stream?id=N", "/api/ws/stats".
+QString webSocketPath(Stream stream, qint64 id = 0);
+
+// An upstream `/api/ws/stats` sample as a published `/ws/metrics` object:
+// percentages computed from used/total, the disks summed (each one kept in
+// an extra `disks` array), the load average kept as an extra `load` object,
+// `cpu.cores` and `docker` null (upstream has neither). nullopt, with *error,
+// when the sample is not upstream's schema (no numeric cpuUsage or timestamp).
+std::optional<QJsonObject> metricsFromUpstream(const QJsonObject &sample, QString *error);
+
+// Upstream's deployment status, stage and progress on the published flow:
+// status pending/building/deploying/success/failed, stage cloning_repo,
+// building_image, starting_new or completed, progress 0..100 (a failed
+// deployment keeps the stage it failed in: pass the last one).
+struct Progress {
+    QString status;
+    QString stage;
+    int progress = 0;
+    friend bool operator==(const Progress &a, const Progress &b) {
+        return a.status == b.status && a.stage == b.stage && a.progress == b.progress;
+    }
+};
+Progress progressFromUpstream(const QString &status, const QString &stage, double progress,
+                              const QString &lastPublishedStage = {});
+
+// Upstream sends each piece of a line the engine split (at 16 KiB) as its own
+// `log` message. A piece of exactly the engine's piece size continues in the
+// next message; the joiner gives back whole lines. Bounded: a line longer
+// than maxLineBytes is handed out as it stands (flagged truncated).
+class LinePieceJoiner {
+public:
+    static constexpr qsizetype PieceBytes = 16 * 1024;
+    explicit LinePieceJoiner(qsizetype maxLineBytes = 1024 * 1024)
+        : m_max(maxLineBytes) {}
+
+    struct Line {
+        QString text;
+        bool truncated = false;
+    };
+    // The whole line this piece completes, if it does.
+    std::optional<Line> feed(const QString &piece);
+    // End of stream: what is held, as a line.
+    std::optional<Line> flush();
+
+private:
+    QString m_held;
+    qsizetype m_heldBytes = 0;
+    qsizetype m_max;
+};
+
+// An upstream deployment stream ends by closing after `success` or `failed`:
+// the message the client shows in place of the `end` or `error` it never
+// got; empty when the close came before a final status (a lost connection:
+// the client reconnects instead).
+struct Ending {
+    bool failed = false;
+    QString message;
+};
+std::optional<Ending> endingOfUpstreamDeployment(const QJsonObject &lastStatusData);
+
+} // namespace mist::protocol::upstream

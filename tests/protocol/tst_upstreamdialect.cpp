@@ -1,0 +1,260 @@
+// The upstream Mist dialect (../shared/spec/upstream-mist-dialect.md) mapped
+// onto the published shapes, row by row: metrics, stages and progress, log
+// pieces, and the deployment stream's missing end.
+#include "protocol/UpstreamDialect.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace mist::protocol::upstream;
+
+namespace {
+QJsonObject json(const char *text) {
+    QJsonParseError error;
+    const QJsonObject o = QJsonDocument::fromJson(QByteArray(text), &error).object();
+    if (error.error != QJsonParseError::NoError)
+        qFatal("bad test JSON: %s", text);
+    return o;
+}
+} // namespace
+
+Q_DECLARE_METATYPE(Progress)
+
+class TestUpstreamDialect : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void routes() {
+        QCOMPARE(webSocketPath(Stream::ContainerLogs, 42),
+                 QStringLiteral("/api/ws/container/logs?appId=42"));
+        QCOMPARE(webSocketPath(Stream::DeploymentLogs, 999998),
+                 QStringLiteral("/api/deployments/logs/stream?id=999998"));
+        QCOMPARE(webSocketPath(Stream::Metrics), QStringLiteral("/api/ws/stats"));
+    }
+
+    void metrics_data() {
+        QTest::addColumn<QJsonObject>("upstream");
+        // Expected fields; a null `expected` means: refused.
+        QTest::addColumn<QJsonObject>("expected");
+        QTest::newRow("the documented sample")
+            << json("{\"cpuUsage\":12.5,\"memory\":{\"total\":17179869184,\"used\":4294967296},"
+                    "\"disk\":[{\"name\":\"/dev/vda\",\"totalSpace\":400,\"availableSpace\":300,"
+                    "\"usedSpace\":100}],\"loadAverage\":{\"oneMinute\":0.1,\"fiveMinutes\":0.2,"
+                    "\"fifteenMinutes\":0.3},\"timestamp\":1736937000,\"uptime\":123456,"
+                    "\"cpuTemperature\":45.0}")
+            << json("{\"timestamp\":\"2025-01-15T10:30:00Z\",\"cpu\":{\"usage\":12.5,\"cores\":"
+                    "null},"
+                    "\"memory\":{\"used\":4294967296,\"total\":17179869184,\"percent\":25},"
+                    "\"disk\":{\"used\":100,\"total\":400,\"percent\":25},\"docker\":null,"
+                    "\"disks\":[{\"name\":\"/dev/vda\",\"used\":100,\"total\":400,\"percent\":25}],"
+                    "\"load\":{\"one\":0.1,\"five\":0.2,\"fifteen\":0.3},\"uptime\":123456,"
+                    "\"cpuTemperature\":45}");
+        QTest::newRow("two disks are summed")
+            << json("{\"cpuUsage\":1,\"timestamp\":0,\"memory\":{\"total\":3,\"used\":1},"
+                    "\"disk\":[{\"name\":\"a\",\"totalSpace\":100,\"usedSpace\":10},"
+                    "{\"name\":\"b\",\"totalSpace\":300,\"usedSpace\":90}]}")
+            << json("{\"timestamp\":\"1970-01-01T00:00:00Z\",\"cpu\":{\"usage\":1,\"cores\":null},"
+                    "\"memory\":{\"used\":1,\"total\":3,\"percent\":33.3},"
+                    "\"disk\":{\"used\":100,\"total\":400,\"percent\":25},\"docker\":null,"
+                    "\"disks\":[{\"name\":\"a\",\"used\":10,\"total\":100,\"percent\":10},"
+                    "{\"name\":\"b\",\"used\":90,\"total\":300,\"percent\":30}]}");
+        QTest::newRow("used from available when usedSpace is missing")
+            << json("{\"cpuUsage\":0,\"timestamp\":1,\"disk\":[{\"name\":\"x\",\"totalSpace\":200,"
+                    "\"availableSpace\":50}]}")
+            << json("{\"timestamp\":\"1970-01-01T00:00:01Z\",\"cpu\":{\"usage\":0,\"cores\":null},"
+                    "\"memory\":{\"used\":0,\"total\":0,\"percent\":0},"
+                    "\"disk\":{\"used\":150,\"total\":200,\"percent\":75},\"docker\":null,"
+                    "\"disks\":[{\"name\":\"x\",\"used\":150,\"total\":200,\"percent\":75}]}");
+        QTest::newRow("used above total, cpu above 100: clamped")
+            << json("{\"cpuUsage\":250,\"timestamp\":1,\"memory\":{\"total\":10,\"used\":20}}")
+            << json(
+                   "{\"timestamp\":\"1970-01-01T00:00:01Z\",\"cpu\":{\"usage\":100,\"cores\":null},"
+                   "\"memory\":{\"used\":10,\"total\":10,\"percent\":100},"
+                   "\"disk\":{\"used\":0,\"total\":0,\"percent\":0},\"docker\":null,\"disks\":[]}");
+        QTest::newRow("hostile disk list and partial load average are left out")
+            << json("{\"cpuUsage\":5,\"timestamp\":2,\"disk\":[1,\"x\",{\"totalSpace\":-1},"
+                    "{\"totalSpace\":\"9\"}],\"loadAverage\":{\"oneMinute\":1},\"uptime\":-5}")
+            << json(
+                   "{\"timestamp\":\"1970-01-01T00:00:02Z\",\"cpu\":{\"usage\":5,\"cores\":null},"
+                   "\"memory\":{\"used\":0,\"total\":0,\"percent\":0},"
+                   "\"disk\":{\"used\":0,\"total\":0,\"percent\":0},\"docker\":null,\"disks\":[]}");
+        QTest::newRow("refused: no cpuUsage") << json("{\"timestamp\":1}") << QJsonObject();
+        QTest::newRow("refused: cpuUsage as text")
+            << json("{\"cpuUsage\":\"12\",\"timestamp\":1}") << QJsonObject();
+        QTest::newRow("refused: negative cpuUsage")
+            << json("{\"cpuUsage\":-1,\"timestamp\":1}") << QJsonObject();
+        QTest::newRow("refused: no timestamp") << json("{\"cpuUsage\":1}") << QJsonObject();
+        QTest::newRow("refused: timestamp as RFC 3339 (the published schema)")
+            << json("{\"cpuUsage\":1,\"timestamp\":\"2025-01-15T10:30:00Z\"}") << QJsonObject();
+        QTest::newRow("refused: timestamp beyond year 9999")
+            << json("{\"cpuUsage\":1,\"timestamp\":1e15}") << QJsonObject();
+        QTest::newRow("refused: the published schema")
+            << json("{\"timestamp\":\"2025-01-15T10:30:00Z\",\"cpu\":{\"usage\":25.5,\"cores\":4}}")
+            << QJsonObject();
+        QTest::newRow("refused: empty") << QJsonObject() << QJsonObject();
+    }
+    void metrics() {
+        QFETCH(QJsonObject, upstream);
+        QFETCH(QJsonObject, expected);
+        QString error;
+        const auto mapped = metricsFromUpstream(upstream, &error);
+        if (expected.isEmpty()) {
+            QVERIFY(!mapped);
+            QVERIFY(error.startsWith(QStringLiteral("not an upstream metrics sample")));
+            return;
+        }
+        QVERIFY2(mapped, qPrintable(error));
+        QCOMPARE(QJsonDocument(*mapped).toJson(QJsonDocument::Compact),
+                 QJsonDocument(expected).toJson(QJsonDocument::Compact));
+    }
+
+    void stages_data() {
+        QTest::addColumn<QString>("status");
+        QTest::addColumn<QString>("stage");
+        QTest::addColumn<double>("progress");
+        QTest::addColumn<QString>("lastStage");
+        QTest::addColumn<Progress>("expected");
+        auto p = [](const char *status, const char *stage, int progress) {
+            return Progress{QString::fromLatin1(status), QString::fromLatin1(stage), progress};
+        };
+        QTest::newRow("pending") << "pending"
+                                 << "pending" << 0.0 << "" << p("pending", "", 0);
+        QTest::newRow("cloning as status, no stage")
+            << "cloning"
+            << "" << 20.0 << "" << p("building", "cloning_repo", 20);
+        QTest::newRow("cloning") << "building"
+                                 << "cloning" << 20.0 << "" << p("building", "cloning_repo", 20);
+        QTest::newRow("building") << "building"
+                                  << "building" << 50.0 << "cloning_repo"
+                                  << p("building", "building_image", 50);
+        QTest::newRow("pulling") << "building"
+                                 << "pulling" << 50.0 << "" << p("building", "building_image", 50);
+        QTest::newRow("deploying")
+            << "deploying"
+            << "deploying" << 80.0 << "building_image" << p("deploying", "starting_new", 80);
+        QTest::newRow("success") << "success"
+                                 << "success" << 100.0 << "starting_new"
+                                 << p("success", "completed", 100);
+        QTest::newRow("success, progress missing")
+            << "success"
+            << "" << 0.0 << "" << p("success", "completed", 100);
+        QTest::newRow("failed while building keeps its stage")
+            << "failed"
+            << "failed" << 50.0 << "building_image" << p("failed", "building_image", 50);
+        QTest::newRow("failed before any stage")
+            << "failed"
+            << "failed" << 0.0 << "" << p("failed", "cloning_repo", 0);
+        QTest::newRow("unknown stage keeps the last one")
+            << "building"
+            << "optimizing" << 60.0 << "building_image" << p("building", "building_image", 60);
+        QTest::newRow("progress out of range is clamped")
+            << "deploying"
+            << "deploying" << 250.0 << "" << p("deploying", "starting_new", 100);
+        QTest::newRow("negative progress")
+            << "building"
+            << "building" << -5.0 << "" << p("building", "building_image", 0);
+    }
+    void stages() {
+        QFETCH(QString, status);
+        QFETCH(QString, stage);
+        QFETCH(double, progress);
+        QFETCH(QString, lastStage);
+        QFETCH(Progress, expected);
+        const Progress got = progressFromUpstream(status, stage, progress, lastStage);
+        QCOMPARE(got.status, expected.status);
+        QCOMPARE(got.stage, expected.stage);
+        QCOMPARE(got.progress, expected.progress);
+    }
+
+    void pieces_data() {
+        QTest::addColumn<QStringList>("pieces");
+        QTest::addColumn<QStringList>("lines");
+        QTest::addColumn<int>("truncated"); // how many of the lines are flagged
+        const QString piece(LinePieceJoiner::PieceBytes, u'a');
+        QTest::newRow("short lines pass")
+            << QStringList{QStringLiteral("one"), QStringLiteral("two")}
+            << QStringList{QStringLiteral("one"), QStringLiteral("two")} << 0;
+        QTest::newRow("a split line is joined")
+            << QStringList{piece, piece, QStringLiteral("tail"), QStringLiteral("next")}
+            << QStringList{piece + piece + QStringLiteral("tail"), QStringLiteral("next")} << 0;
+        QTest::newRow("exactly one piece long, then the end of the stream")
+            << QStringList{piece} << QStringList{piece} << 0;
+        QTest::newRow("16 KiB of multi-byte text counts bytes, not characters")
+            << QStringList{QString(LinePieceJoiner::PieceBytes / 2, QChar(0xe9)),
+                           QStringLiteral("x")}
+            << QStringList{QString(LinePieceJoiner::PieceBytes / 2, QChar(0xe9)) + u'x'} << 0;
+        QTest::newRow("empty line") << QStringList{QString()} << QStringList{QString()} << 0;
+    }
+    void pieces() {
+        QFETCH(QStringList, pieces);
+        QFETCH(QStringList, lines);
+        QFETCH(int, truncated);
+        LinePieceJoiner joiner;
+        QStringList got;
+        int flagged = 0;
+        for (const QString &p : pieces) {
+            if (auto line = joiner.feed(p)) {
+                got << line->text;
+                flagged += line->truncated;
+            }
+        }
+        if (auto rest = joiner.flush())
+            got << rest->text;
+        QCOMPARE(got, lines);
+        QCOMPARE(flagged, truncated);
+    }
+    void piecesAreBounded() {
+        // A hostile server that sends piece after piece never makes us hold
+        // more than the limit.
+        LinePieceJoiner joiner(64 * 1024);
+        const QString piece(LinePieceJoiner::PieceBytes, u'z');
+        int handedOut = 0;
+        for (int i = 0; i < 100; ++i) {
+            if (auto line = joiner.feed(piece)) {
+                ++handedOut;
+                QVERIFY(line->truncated);
+                QVERIFY(line->text.size() <= 64 * 1024 + LinePieceJoiner::PieceBytes);
+            }
+        }
+        // Four pieces fill the 64 KiB; the fifth goes out with them.
+        QCOMPARE(handedOut, 100 / 5);
+    }
+
+    void ending_data() {
+        QTest::addColumn<QJsonObject>("lastStatus");
+        QTest::addColumn<bool>("ends");
+        QTest::addColumn<bool>("failed");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("success")
+            << json("{\"status\":\"success\",\"stage\":\"success\",\"progress\":100}") << true
+            << false << QStringLiteral("Deployment completed");
+        QTest::newRow("failed with error_message")
+            << json(
+                   "{\"status\":\"failed\",\"stage\":\"failed\",\"error_message\":\"exit code 1\"}")
+            << true << true << QStringLiteral("exit code 1");
+        QTest::newRow("failed with message only")
+            << json("{\"status\":\"failed\",\"message\":\"Build failed\"}") << true << true
+            << QStringLiteral("Build failed");
+        QTest::newRow("failed without a word") << json("{\"status\":\"failed\"}") << true << true
+                                               << QStringLiteral("Deployment failed");
+        QTest::newRow("closed while building: a lost connection")
+            << json("{\"status\":\"building\",\"stage\":\"building\"}") << false << false
+            << QString();
+        QTest::newRow("no status yet") << QJsonObject() << false << false << QString();
+    }
+    void ending() {
+        QFETCH(QJsonObject, lastStatus);
+        QFETCH(bool, ends);
+        QFETCH(bool, failed);
+        QFETCH(QString, message);
+        const auto e = endingOfUpstreamDeployment(lastStatus);
+        QCOMPARE(bool(e), ends);
+        if (e) {
+            QCOMPARE(e->failed, failed);
+            QCOMPARE(e->message, message);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestUpstreamDialect)
+#include "tst_upstreamdialect.moc"
