@@ -352,7 +352,8 @@ bad=$(grep -vE '^[[:space:]]*(#.*)?$' "$CONF" || true)
   fail "server.conf: every setting is commented out" "$bad"
 missing=()
 for opt in $SERVER_OPTS; do
-  case $opt in --server | --config | --help | --help-all | --version) continue ;; esac
+  # --ca-cert is the desktop's (remote TLS); --server refuses it.
+  case $opt in --server | --config | --help | --help-all | --version | --ca-cert) continue ;; esac
   grep -qE "^#${opt#--} = " "$CONF" || missing+=("${opt#--}")
 done
 for key in $(sed -n 's/^#\([a-z-]*\) = .*/\1/p' "$CONF"); do
