@@ -93,6 +93,16 @@ QUrl ServerSession::webSocketUrl(const QString &pathAndQuery) const {
     return url;
 }
 
+void ServerSession::detectDialect(QObject *context,
+                                  std::function<void(bool ok, const QString &error)> done) {
+    get(QStringLiteral("/api/health"), context, [this, done](const Reply &reply) {
+        if (reply.status == 0)
+            return done(false, reply.error);
+        m_dialect = reply.status == 404 ? Dialect::Upstream : Dialect::Published;
+        done(true, QString());
+    });
+}
+
 QNetworkRequest ServerSession::webSocketRequest(const QString &pathAndQuery) const {
     QNetworkRequest request(webSocketUrl(pathAndQuery));
     if (!m_token.isEmpty())

@@ -60,6 +60,17 @@ public:
     // Revokes the session on the server (best effort) and forgets the token.
     void logout(std::function<void()> done = {});
 
+    // Which protocol the server speaks: this project's (the published page),
+    // or upstream Mist's dialect (../shared/spec/upstream-mist-dialect.md),
+    // whose streams StreamConnection translates.
+    enum class Dialect { Published, Upstream };
+    Dialect dialect() const { return m_dialect; }
+    void setDialect(Dialect d) { m_dialect = d; }
+    // Asks the server: this project's servers answer GET /api/health with
+    // 200; upstream Mist has no such route (404). Sets dialect() on an
+    // answer; `done` gets false and a readable error when none came.
+    void detectDialect(QObject *context, std::function<void(bool ok, const QString &error)> done);
+
     struct Reply {
         int status = 0;  // HTTP status; 0 when no answer came
         QJsonValue data; // the envelope's `data`
@@ -87,6 +98,7 @@ private:
     QByteArray m_token;
     std::optional<QSslConfiguration> m_ssl;
     QNetworkAccessManager *m_nam;
+    Dialect m_dialect = Dialect::Published;
 };
 
 } // namespace mist::client

@@ -2,6 +2,7 @@
 
 #include "ServerSession.h"
 #include "protocol/Parsing.h"
+#include "protocol/UpstreamDialect.h"
 
 #include <QJsonDocument>
 #include <QRandomGenerator>
@@ -115,6 +116,8 @@ int StreamConnection::secondsUntilRetry() const {
 }
 
 QString StreamConnection::currentPathAndQuery() const {
+    if (m_session && m_session->dialect() == ServerSession::Dialect::Upstream)
+        return protocol::upstream::upstreamPathFor(m_pathAndQuery);
     QUrl url(m_pathAndQuery);
     QUrlQuery query(url);
     if (m_kind == Kind::DeploymentLogs && m_lastIndex > 0) {
@@ -163,9 +166,19 @@ void StreamConnection::setState(State state) {
 void StreamConnection::connectNow() {
     if (!m_session)
         return finishWith(QStringLiteral("The server session is gone"));
-    const QNetworkRequest request = m_session->webSocketRequest(currentPathAndQuery());
+    const QString pathAndQuery = currentPathAndQuery();
+    if (pathAndQuery.isEmpty())
+        return finishWith(QStringLiteral("Upstream Mist has no stream for %1").arg(m_pathAndQuery));
+    const QNetworkRequest request = m_session->webSocketRequest(pathAndQuery);
     if (!request.url().isValid() || request.url().isEmpty())
         return finishWith(QStringLiteral("Invalid server URL"));
+    using protocol::upstream::Stream;
+    m_translator.reset();
+    if (m_session->dialect() == ServerSession::Dialect::Upstream)
+        m_translator = std::make_unique<protocol::upstream::MessageTranslator>(
+            m_kind == Kind::ContainerLogs    ? Stream::ContainerLogs
+            : m_kind == Kind::DeploymentLogs ? Stream::DeploymentLogs
+                                             : Stream::Metrics);
 
     m_closeFrameSeen = false;
     m_endReceived = false;
@@ -222,7 +235,13 @@ void StreamConnection::onText(const QString &text) {
     const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8());
     if (!doc.isObject())
         return;
-    const QJsonObject received = doc.object();
+    if (!m_translator)
+        return handleMessage(doc.object());
+    for (const QJsonObject &translated : m_translator->translate(doc.object()))
+        handleMessage(translated);
+}
+
+void StreamConnection::handleMessage(const QJsonObject &received) {
     const QString type = received.value(QStringLiteral("type")).toString();
     const QJsonObject data = received.value(QStringLiteral("data")).toObject();
     if (type == u"error") {
@@ -303,6 +322,19 @@ void StreamConnection::onSocketError() {
 void StreamConnection::onDisconnected() {
     if (!m_socket)
         return;
+    // Upstream closes a deployment stream after its final status without
+    // `end` or `error`: say what it would have said.
+    if (m_translator && m_state == State::Connected && !m_endReceived) {
+        if (const auto closing = m_translator->closingMessage()) {
+            handleMessage(*closing);
+            if (!m_endReceived) {
+                releaseSocket(false);
+                m_pingTimer.stop();
+                m_connectTimer.stop();
+                return finishWith(m_lastError);
+            }
+        }
+    }
     const bool wasConnected = m_state == State::Connected;
     std::optional<int> code;
     QString reason;

@@ -8,9 +8,14 @@
 #include <QStringList>
 #include <QTimer>
 
+#include <memory>
 #include <optional>
 
 class QWebSocket;
+
+namespace mist::protocol::upstream {
+class MessageTranslator;
+}
 
 namespace mist::client {
 
@@ -91,6 +96,7 @@ private:
     void setState(State state);
     void onConnected();
     void onText(const QString &text);
+    void handleMessage(const QJsonObject &received);
     void onSocketError();
     void onDisconnected();
     void onPingTick();
@@ -104,6 +110,8 @@ private:
     bool acceptLogLine(const QJsonObject &data);
 
     QPointer<ServerSession> m_session;
+    // Set per connection when the session speaks upstream Mist's dialect.
+    std::unique_ptr<protocol::upstream::MessageTranslator> m_translator;
     QString m_pathAndQuery;
     Kind m_kind = Kind::Other;
     QWebSocket *m_socket = nullptr;

@@ -4,6 +4,8 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QUrl>
+#include <QUrlQuery>
 
 #include <cmath>
 
@@ -177,6 +179,96 @@ std::optional<Ending> endingOfUpstreamDeployment(const QJsonObject &lastStatusDa
         return Ending{true, why.isEmpty() ? QStringLiteral("Deployment failed") : why};
     }
     return std::nullopt;
+}
+
+QString upstreamPathFor(const QString &publishedPathAndQuery) {
+    const QUrl url(publishedPathAndQuery);
+    const QUrlQuery query(url);
+    const QString path = url.path();
+    bool ok = false;
+    if (path == u"/ws/metrics")
+        return webSocketPath(Stream::Metrics);
+    if (path == u"/ws/container/logs") {
+        const qint64 id = query.queryItemValue(QStringLiteral("appId")).toLongLong(&ok);
+        return ok ? webSocketPath(Stream::ContainerLogs, id) : QString();
+    }
+    if (path == u"/ws/deployment/logs") {
+        const qint64 id = query.queryItemValue(QStringLiteral("deploymentId")).toLongLong(&ok);
+        return ok ? webSocketPath(Stream::DeploymentLogs, id) : QString();
+    }
+    return {};
+}
+
+namespace {
+QJsonObject message(const QString &type, const QJsonValue &timestamp, const QJsonObject &data) {
+    return QJsonObject{{QStringLiteral("type"), type},
+                       {QStringLiteral("timestamp"), timestamp},
+                       {QStringLiteral("data"), data}};
+}
+} // namespace
+
+QList<QJsonObject> MessageTranslator::translate(const QJsonObject &upstream) {
+    if (m_stream == Stream::Metrics) {
+        QString error;
+        if (auto sample = metricsFromUpstream(upstream, &error))
+            return {*sample};
+        return {};
+    }
+    const QString type = upstream.value(QStringLiteral("type")).toString();
+    const QJsonValue timestamp = upstream.value(QStringLiteral("timestamp"));
+    const QJsonObject data = upstream.value(QStringLiteral("data")).toObject();
+    QList<QJsonObject> out;
+    if (type == u"log") {
+        const QString line = data.value(QStringLiteral("line")).toString();
+        QJsonObject published{
+            {QStringLiteral("stream"),
+             data.value(QStringLiteral("stream")).toString(QStringLiteral("stdout"))}};
+        if (m_stream == Stream::DeploymentLogs) {
+            published.insert(QStringLiteral("line"), line);
+            out << message(type, timestamp, published);
+        } else if (auto whole = m_joiner.feed(line)) {
+            published.insert(QStringLiteral("line"), whole->text);
+            if (whole->truncated)
+                published.insert(QStringLiteral("truncated"), true);
+            out << message(type, timestamp, published);
+        }
+        return out;
+    }
+    if (type == u"status" && m_stream == Stream::DeploymentLogs) {
+        m_lastStatus = data;
+        const Progress p =
+            progressFromUpstream(data.value(QStringLiteral("status")).toString(),
+                                 data.value(QStringLiteral("stage")).toString(),
+                                 data.value(QStringLiteral("progress")).toDouble(), m_lastStage);
+        if (!p.stage.isEmpty())
+            m_lastStage = p.stage;
+        QJsonObject published = data;
+        published.insert(QStringLiteral("status"), p.status);
+        published.insert(QStringLiteral("stage"), p.stage);
+        published.insert(QStringLiteral("progress"), p.progress);
+        out << message(type, timestamp, published);
+        return out;
+    }
+    if (type == u"end" || type == u"error") {
+        // Whatever piece is held is a line of its own before the stream ends.
+        if (auto rest = m_joiner.flush())
+            out << message(QStringLiteral("log"), timestamp,
+                           QJsonObject{{QStringLiteral("line"), rest->text},
+                                       {QStringLiteral("stream"), QStringLiteral("stdout")}});
+    }
+    out << upstream; // status of a container, error, end: the same shapes
+    return out;
+}
+
+std::optional<QJsonObject> MessageTranslator::closingMessage() const {
+    if (m_stream != Stream::DeploymentLogs)
+        return std::nullopt;
+    const auto ending = endingOfUpstreamDeployment(m_lastStatus);
+    if (!ending)
+        return std::nullopt;
+    return message(ending->failed ? QStringLiteral("error") : QStringLiteral("end"),
+                   rfc3339Seconds(QDateTime::currentDateTimeUtc()),
+                   QJsonObject{{QStringLiteral("message"), ending->message}});
 }
 
 } // namespace mist::protocol::upstream

@@ -8,6 +8,7 @@
 // tests/protocol/tst_upstreamdialect.cpp checks them row by row.
 
 #include <QJsonObject>
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -77,5 +78,31 @@ struct Ending {
     QString message;
 };
 std::optional<Ending> endingOfUpstreamDeployment(const QJsonObject &lastStatusData);
+
+// The upstream route for a published one ("/ws/metrics",
+// "/ws/container/logs?appId=N", "/ws/deployment/logs?deploymentId=N");
+// resume parameters are dropped (upstream has none). Empty if unknown.
+QString upstreamPathFor(const QString &publishedPathAndQuery);
+
+// Turns what an upstream server sends on one stream into the messages this
+// project's server would have sent: metrics samples into the published
+// schema, log pieces into whole lines, upstream stages onto the stepper.
+// Stateful (pieces held, the last status); one per connection.
+class MessageTranslator {
+public:
+    explicit MessageTranslator(Stream stream)
+        : m_stream(stream) {}
+    // Zero or more published messages for one upstream message.
+    QList<QJsonObject> translate(const QJsonObject &upstream);
+    // On close of a deployment stream: the `end` (success) or `error`
+    // (failure) upstream never sends; nullopt before a final status.
+    std::optional<QJsonObject> closingMessage() const;
+
+private:
+    Stream m_stream;
+    LinePieceJoiner m_joiner;
+    QString m_lastStage;
+    QJsonObject m_lastStatus;
+};
 
 } // namespace mist::protocol::upstream

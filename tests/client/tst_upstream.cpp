@@ -1,0 +1,206 @@
+// The client core against an upstream Mist server (the in-repo stand-in,
+// tests/support/UpstreamStandIn) and against this project's own server:
+// dialect detection, sign-in, and each stream translated onto the published
+// shapes (metrics schema, whole lines from 16 KiB pieces, the stepper's
+// stages, and a deployment stream that ends cleanly without `end`).
+#include "TestSupport.h"
+#include "UpstreamStandIn.h"
+
+#include "client/ServerSession.h"
+#include "client/StreamConnection.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace mist;
+using namespace mist::client;
+using namespace mist::test;
+
+namespace {
+QUrl standInUrl(const UpstreamStandIn &s) {
+    return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(s.port()));
+}
+
+// Signs in and detects the dialect; QFAILs the caller through the result.
+bool signIn(ServerSession &session, const QString &email, const QByteArray &password) {
+    bool done = false, ok = false;
+    session.login(email, password, [&](bool good, const QString &) {
+        ok = good;
+        done = true;
+    });
+    if (!QTest::qWaitFor([&] { return done; }, 10000) || !ok)
+        return false;
+    done = false;
+    session.detectDialect(nullptr, [&](bool good, const QString &) {
+        ok = good;
+        done = true;
+    });
+    return QTest::qWaitFor([&] { return done; }, 10000) && ok;
+}
+
+struct Recorder {
+    QList<QJsonObject> messages;
+    bool ended = false;
+    QString failed;
+    explicit Recorder(StreamConnection &s) {
+        QObject::connect(&s, &StreamConnection::message, &s,
+                         [this](const QJsonObject &m) { messages << m; });
+        QObject::connect(&s, &StreamConnection::ended, &s, [this] { ended = true; });
+        QObject::connect(&s, &StreamConnection::failed, &s, [this](const QString &why) {
+            failed = why.isEmpty() ? QStringLiteral("?") : why;
+        });
+    }
+    QList<QJsonObject> ofType(const char *type) const {
+        QList<QJsonObject> out;
+        for (const QJsonObject &m : messages)
+            if (m.value(QStringLiteral("type")).toString() == QLatin1String(type))
+                out << m;
+        return out;
+    }
+};
+} // namespace
+
+class TestUpstream : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void detectsUpstream() {
+        UpstreamStandIn upstream;
+        ServerSession session(standInUrl(upstream));
+        QVERIFY(signIn(session, upstream.email, upstream.password));
+        QCOMPARE(session.dialect(), ServerSession::Dialect::Upstream);
+        QVERIFY(!session.token().isEmpty());
+    }
+
+    void wrongPasswordIsRefused() {
+        UpstreamStandIn upstream;
+        ServerSession session(standInUrl(upstream));
+        bool done = false, ok = true;
+        QString error;
+        session.login(upstream.email, "wrong", [&](bool good, const QString &why) {
+            ok = good;
+            error = why;
+            done = true;
+        });
+        QVERIFY(QTest::qWaitFor([&] { return done; }, 10000));
+        QVERIFY(!ok);
+        QVERIFY2(error.contains(QStringLiteral("Invalid email or password")), qPrintable(error));
+    }
+
+    void detectsThisProjectsServer() {
+        MIST_REQUIRE_DOCKER();
+        server::ServerConfig config;
+        config.port = 0;
+        ServerFixture f(config);
+        QVERIFY2(f.ok(), qPrintable(f.error()));
+        f.addUser(QStringLiteral("owner@example.com"), store::Role::Owner);
+        ServerSession session(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(f.port())));
+        session.setDialect(ServerSession::Dialect::Upstream); // detection must correct it
+        QVERIFY(signIn(session, QStringLiteral("owner@example.com"), "correct horse battery"));
+        QCOMPARE(session.dialect(), ServerSession::Dialect::Published);
+    }
+
+    void metricsInThePublishedSchema() {
+        UpstreamStandIn upstream;
+        ServerSession session(standInUrl(upstream));
+        QVERIFY(signIn(session, upstream.email, upstream.password));
+        StreamConnection stream(&session, QStringLiteral("/ws/metrics"));
+        Recorder r(stream);
+        stream.open();
+        QVERIFY(QTest::qWaitFor([&] { return r.messages.size() >= 3; }, 10000));
+        const QJsonObject m = r.messages.last();
+        QCOMPARE(
+            m.value(QStringLiteral("cpu")).toObject().value(QStringLiteral("usage")).toDouble(),
+            12.5);
+        QCOMPARE(m.value(QStringLiteral("memory"))
+                     .toObject()
+                     .value(QStringLiteral("percent"))
+                     .toDouble(),
+                 25.0);
+        QCOMPARE(
+            m.value(QStringLiteral("disk")).toObject().value(QStringLiteral("percent")).toDouble(),
+            25.0);
+        QVERIFY(m.value(QStringLiteral("timestamp")).toString().endsWith(u'Z'));
+        QCOMPARE(m.value(QStringLiteral("load")).toObject().value(QStringLiteral("one")).toDouble(),
+                 0.1);
+        QCOMPARE(stream.state(), StreamConnection::State::Connected);
+    }
+
+    void containerLogPiecesBecomeLines() {
+        UpstreamStandIn upstream;
+        const QString longLine = QString(40000, u'x') + QStringLiteral("END");
+        upstream.containerLines = {QStringLiteral("first"), longLine, QStringLiteral("last")};
+        ServerSession session(standInUrl(upstream));
+        QVERIFY(signIn(session, upstream.email, upstream.password));
+        StreamConnection stream(&session, QStringLiteral("/ws/container/logs?appId=42"));
+        Recorder r(stream);
+        stream.open();
+        QVERIFY(QTest::qWaitFor([&] { return r.ended || !r.failed.isEmpty(); }, 10000));
+        QVERIFY2(r.ended, qPrintable(r.failed));
+        QStringList lines;
+        for (const QJsonObject &m : r.ofType("log"))
+            lines << m.value(QStringLiteral("data"))
+                         .toObject()
+                         .value(QStringLiteral("line"))
+                         .toString();
+        QCOMPARE(lines, (QStringList{QStringLiteral("first"), longLine, QStringLiteral("last")}));
+        QCOMPARE(r.ofType("status")
+                     .value(0)
+                     .value(QStringLiteral("data"))
+                     .toObject()
+                     .value(QStringLiteral("container"))
+                     .toString(),
+                 QStringLiteral("app-42"));
+    }
+
+    void deploymentEndsWithoutEnd() {
+        UpstreamStandIn upstream;
+        ServerSession session(standInUrl(upstream));
+        QVERIFY(signIn(session, upstream.email, upstream.password));
+        StreamConnection stream(&session, QStringLiteral("/ws/deployment/logs?deploymentId=731"));
+        Recorder r(stream);
+        stream.open();
+        QVERIFY(QTest::qWaitFor([&] { return r.ended || !r.failed.isEmpty(); }, 10000));
+        QVERIFY2(r.ended, qPrintable(r.failed));
+        QStringList stages, statuses;
+        QList<int> progress;
+        for (const QJsonObject &m : r.ofType("status")) {
+            const QJsonObject d = m.value(QStringLiteral("data")).toObject();
+            stages << d.value(QStringLiteral("stage")).toString();
+            statuses << d.value(QStringLiteral("status")).toString();
+            progress << d.value(QStringLiteral("progress")).toInt();
+        }
+        QCOMPARE(stages,
+                 (QStringList{QString(), QStringLiteral("cloning_repo"),
+                              QStringLiteral("building_image"), QStringLiteral("starting_new"),
+                              QStringLiteral("completed")}));
+        QCOMPARE(statuses, (QStringList{QStringLiteral("pending"), QStringLiteral("building"),
+                                        QStringLiteral("building"), QStringLiteral("deploying"),
+                                        QStringLiteral("success")}));
+        QCOMPARE(progress, (QList<int>{0, 20, 50, 80, 100}));
+        QCOMPARE(r.ofType("log").size(), 2);
+        QCOMPARE(r.messages.last().value(QStringLiteral("type")).toString(), QStringLiteral("end"));
+        QCOMPARE(stream.state(), StreamConnection::State::Finished);
+    }
+
+    void failedDeploymentFailsWithUpstreamsReason() {
+        UpstreamStandIn upstream;
+        upstream.deploymentFails = true;
+        ServerSession session(standInUrl(upstream));
+        QVERIFY(signIn(session, upstream.email, upstream.password));
+        StreamConnection stream(&session, QStringLiteral("/ws/deployment/logs?deploymentId=9"));
+        Recorder r(stream);
+        stream.open();
+        QVERIFY(QTest::qWaitFor([&] { return r.ended || !r.failed.isEmpty(); }, 10000));
+        QCOMPARE(r.failed, QStringLiteral("docker build failed: exit code 1"));
+        QVERIFY(!r.ended);
+        const QJsonObject last = r.ofType("status").last().value(QStringLiteral("data")).toObject();
+        QCOMPARE(last.value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
+        QCOMPARE(last.value(QStringLiteral("stage")).toString(), QStringLiteral("building_image"));
+        QCOMPARE(r.messages.last().value(QStringLiteral("type")).toString(),
+                 QStringLiteral("error"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestUpstream)
+#include "tst_upstream.moc"

@@ -1,0 +1,47 @@
+#pragma once
+
+// A stand-in for an upstream Mist server (upstream cannot be built here),
+// behaving as ../shared/spec/upstream-mist-dialect.md describes: login at
+// /api/auth/login with the mist_token cookie, no /api/health, the /api/...
+// WebSocket routes, the metrics schema with Unix-second timestamps, log lines
+// sent as 16 KiB pieces, and a deployment stream that closes after its final
+// status without `end` or `error`. Like upstream, its sockets ask for no
+// login: the tests of this project's own server show the opposite.
+
+#include <QByteArray>
+#include <QObject>
+#include <QStringList>
+#include <QTcpServer>
+#include <QWebSocketServer>
+
+class QTcpSocket;
+class QWebSocket;
+
+namespace mist::test {
+
+class UpstreamStandIn : public QObject {
+    Q_OBJECT
+public:
+    explicit UpstreamStandIn(QObject *parent = nullptr);
+    quint16 port() const { return m_tcp.serverPort(); }
+
+    QString email = QStringLiteral("admin@example.com");
+    QByteArray password = "upstream password";
+    int statsIntervalMs = 100;
+    QStringList containerLines; // sent in 16 KiB pieces, then `end`
+    bool deploymentFails = false;
+
+private:
+    void onReadyRead(QTcpSocket *socket);
+    void answer(QTcpSocket *socket, int status, const QByteArray &body,
+                const QByteArray &extraHeaders = {});
+    void onWebSocket();
+    void streamStats(QWebSocket *ws);
+    void streamContainerLogs(QWebSocket *ws, const QString &appId);
+    void streamDeployment(QWebSocket *ws, const QString &id);
+
+    QTcpServer m_tcp;
+    QWebSocketServer m_ws;
+};
+
+} // namespace mist::test
