@@ -444,6 +444,10 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <source>Could not connect: %1</source>
         <translation>Verbindung fehlgeschlagen: %1</translation>
     </message>
+    <message>
+        <source>%1 (%2, upstream Mist)</source>
+        <translation>%1 (%2, Upstream-Mist)</translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>

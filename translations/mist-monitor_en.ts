@@ -442,6 +442,10 @@ You can still connect to a remote server.</source>
         <source>Could not connect: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 (%2, upstream Mist)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>

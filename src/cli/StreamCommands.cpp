@@ -131,7 +131,17 @@ bool signIn(ServerSession &session, const QString &email, const QByteArray &pass
     });
     if (!done)
         loop.exec();
-    return ok;
+    if (!ok)
+        return false;
+    // Upstream Mist or this project's server: the streams adapt to either.
+    done = false;
+    session.detectDialect(&loop, [&](bool, const QString &) {
+        done = true;
+        loop.quit();
+    });
+    if (!done)
+        loop.exec();
+    return true;
 }
 
 void signOut(ServerSession &session) {

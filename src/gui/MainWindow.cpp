@@ -230,7 +230,16 @@ void MainWindow::connectRemote(const QUrl &url, const QString &email, const QByt
                 rebuildConnectionMenu();
             }
             QSettings().setValue(QStringLiteral("lastConnection"), url.toString());
-            connectTo(session, QStringLiteral("%1 (%2)").arg(url.toString(), email));
+            // Upstream Mist servers speak another dialect; the streams
+            // translate it once the session knows (metrics, logs and
+            // deployment progress; upstream's REST routes are not used yet).
+            session->detectDialect(this, [this, session, url, email](bool, const QString &) {
+                const bool upstream =
+                    session->dialect() == client::ServerSession::Dialect::Upstream;
+                connectTo(session, upstream
+                                       ? tr("%1 (%2, upstream Mist)").arg(url.toString(), email)
+                                       : QStringLiteral("%1 (%2)").arg(url.toString(), email));
+            });
         });
 }
 
