@@ -108,6 +108,77 @@ private Q_SLOTS:
                  QJsonDocument(expected).toJson(QJsonDocument::Compact));
     }
 
+    // This server's /api/ws/stats for upstream's clients: upstream's schema,
+    // and what this project's client makes of it is the sample it started from.
+    void metricsToUpstreamRoundTrip() {
+        const QJsonObject published =
+            json("{\"timestamp\":\"2025-01-15T10:30:00Z\",\"cpu\":{\"usage\":25.5,\"cores\":4},"
+                 "\"memory\":{\"used\":4294967296,\"total\":17179869184,\"percent\":25},"
+                 "\"disk\":{\"used\":100,\"total\":400,\"percent\":25},"
+                 "\"docker\":{\"containers_running\":1,\"containers_total\":2,\"images\":3}}");
+        const QJsonObject up = metricsToUpstream(published, QStringLiteral("/dev/vda"),
+                                                 LoadAverage{0.5, 0.25, 0.125}, 3600.7);
+        QCOMPARE(QJsonDocument(up).toJson(QJsonDocument::Compact),
+                 QByteArray(
+                     "{\"cpuUsage\":25.5,\"disk\":[{\"availableSpace\":300,\"name\":\"/dev/vda\","
+                     "\"totalSpace\":400,\"usedSpace\":100}],\"loadAverage\":{\"fifteenMinutes\":"
+                     "0.125,\"fiveMinutes\":0.25,\"oneMinute\":0.5},\"memory\":{\"total\":"
+                     "17179869184,\"used\":4294967296},\"timestamp\":1736937000,\"uptime\":3600}"));
+        QString error;
+        const auto back = metricsFromUpstream(up, &error);
+        QVERIFY2(back, qPrintable(error));
+        QCOMPARE(back->value(QStringLiteral("timestamp")),
+                 published.value(QStringLiteral("timestamp")));
+        QCOMPARE(
+            back->value(QStringLiteral("cpu")).toObject().value(QStringLiteral("usage")).toDouble(),
+            25.5);
+        QCOMPARE(back->value(QStringLiteral("memory")), published.value(QStringLiteral("memory")));
+        QCOMPARE(back->value(QStringLiteral("disk")), published.value(QStringLiteral("disk")));
+        // Without load average and uptime the keys are left out.
+        const QJsonObject bare =
+            metricsToUpstream(published, QStringLiteral("d"), std::nullopt, std::nullopt);
+        QVERIFY(!bare.contains(QStringLiteral("loadAverage")));
+        QVERIFY(!bare.contains(QStringLiteral("uptime")));
+    }
+
+    void procLoadAndUptime_data() {
+        QTest::addColumn<QByteArray>("loadavg");
+        QTest::addColumn<bool>("loadOk");
+        QTest::addColumn<double>("one");
+        QTest::addColumn<QByteArray>("uptime");
+        QTest::addColumn<bool>("uptimeOk");
+        QTest::addColumn<double>("seconds");
+        QTest::newRow("typical") << QByteArray("0.10 0.20 0.30 1/123 4567\n") << true << 0.1
+                                 << QByteArray("123.45 678.90\n") << true << 123.45;
+        QTest::newRow("empty") << QByteArray() << false << 0.0 << QByteArray() << false << 0.0;
+        QTest::newRow("too few") << QByteArray("0.1 0.2") << false << 0.0 << QByteArray(" ")
+                                 << false << 0.0;
+        QTest::newRow("garbage") << QByteArray("a b c") << false << 0.0 << QByteArray("x 1")
+                                 << false << 0.0;
+        QTest::newRow("negative") << QByteArray("-1 0 0") << false << 0.0 << QByteArray("-5 1")
+                                  << false << 0.0;
+        QTest::newRow("nan and inf")
+            << QByteArray("nan 0 0") << false << 0.0 << QByteArray("inf 1") << false << 0.0;
+        QTest::newRow("huge") << QByteArray(100000, '9') << false << 0.0 << QByteArray("1e308 0")
+                              << true << 1e308;
+    }
+    void procLoadAndUptime() {
+        QFETCH(QByteArray, loadavg);
+        QFETCH(bool, loadOk);
+        QFETCH(double, one);
+        QFETCH(QByteArray, uptime);
+        QFETCH(bool, uptimeOk);
+        QFETCH(double, seconds);
+        const auto load = parseLoadAverage(loadavg);
+        QCOMPARE(bool(load), loadOk);
+        if (load && one != 0)
+            QCOMPARE(load->one, one);
+        const auto up = parseUptimeSeconds(uptime);
+        QCOMPARE(bool(up), uptimeOk);
+        if (up)
+            QCOMPARE(*up, seconds);
+    }
+
     void stages_data() {
         QTest::addColumn<QString>("status");
         QTest::addColumn<QString>("stage");

@@ -114,6 +114,72 @@ std::optional<QJsonObject> metricsFromUpstream(const QJsonObject &sample, QStrin
     return out;
 }
 
+QJsonObject metricsToUpstream(const QJsonObject &published, const QString &diskName,
+                              const std::optional<LoadAverage> &load,
+                              const std::optional<double> &uptimeSeconds) {
+    const QJsonObject memory = published.value(QStringLiteral("memory")).toObject();
+    const QJsonObject disk = published.value(QStringLiteral("disk")).toObject();
+    const double diskTotal = disk.value(QStringLiteral("total")).toDouble();
+    const double diskUsed = disk.value(QStringLiteral("used")).toDouble();
+    const QDateTime at =
+        QDateTime::fromString(published.value(QStringLiteral("timestamp")).toString(), Qt::ISODate);
+    QJsonObject out{
+        {QStringLiteral("cpuUsage"), published.value(QStringLiteral("cpu"))
+                                         .toObject()
+                                         .value(QStringLiteral("usage"))
+                                         .toDouble()},
+        {QStringLiteral("memory"),
+         QJsonObject{{QStringLiteral("total"), memory.value(QStringLiteral("total")).toDouble()},
+                     {QStringLiteral("used"), memory.value(QStringLiteral("used")).toDouble()}}},
+        {QStringLiteral("disk"), QJsonArray{QJsonObject{{QStringLiteral("name"), diskName},
+                                                        {QStringLiteral("totalSpace"), diskTotal},
+                                                        {QStringLiteral("availableSpace"),
+                                                         std::max(0.0, diskTotal - diskUsed)},
+                                                        {QStringLiteral("usedSpace"), diskUsed}}}},
+        {QStringLiteral("timestamp"),
+         double(at.isValid() ? at.toSecsSinceEpoch() : QDateTime::currentSecsSinceEpoch())},
+    };
+    if (load)
+        out.insert(QStringLiteral("loadAverage"),
+                   QJsonObject{{QStringLiteral("oneMinute"), load->one},
+                               {QStringLiteral("fiveMinutes"), load->five},
+                               {QStringLiteral("fifteenMinutes"), load->fifteen}});
+    if (uptimeSeconds)
+        out.insert(QStringLiteral("uptime"), std::floor(*uptimeSeconds));
+    return out;
+}
+
+namespace {
+// Leading whitespace-separated numbers of a /proc line.
+QList<double> leadingNumbers(const QByteArray &text, int count) {
+    QList<double> out;
+    for (const QByteArray &field : text.simplified().split(' ')) {
+        if (out.size() == count)
+            break;
+        bool ok = false;
+        const double v = field.toDouble(&ok);
+        if (!ok || !std::isfinite(v) || v < 0)
+            return {};
+        out << v;
+    }
+    return out.size() == count ? out : QList<double>{};
+}
+} // namespace
+
+std::optional<LoadAverage> parseLoadAverage(const QByteArray &text) {
+    const QList<double> n = leadingNumbers(text, 3);
+    if (n.isEmpty())
+        return std::nullopt;
+    return LoadAverage{n[0], n[1], n[2]};
+}
+
+std::optional<double> parseUptimeSeconds(const QByteArray &text) {
+    const QList<double> n = leadingNumbers(text, 1);
+    if (n.isEmpty())
+        return std::nullopt;
+    return n[0];
+}
+
 Progress progressFromUpstream(const QString &status, const QString &stage, double progress,
                               const QString &lastPublishedStage) {
     const int p = std::isfinite(progress) ? int(std::clamp(progress, 0.0, 100.0)) : 0;

@@ -29,6 +29,21 @@ QString webSocketPath(Stream stream, qint64 id = 0);
 // when the sample is not upstream's schema (no numeric cpuUsage or timestamp).
 std::optional<QJsonObject> metricsFromUpstream(const QJsonObject &sample, QString *error);
 
+// The other direction, for upstream's clients of this server's
+// /api/ws/stats: a published metrics object in upstream's schema
+// (cpuUsage, memory {total, used}, one disk named `diskName`, timestamp in
+// Unix seconds; loadAverage and uptime when known).
+struct LoadAverage {
+    double one = 0, five = 0, fifteen = 0;
+};
+QJsonObject metricsToUpstream(const QJsonObject &published, const QString &diskName,
+                              const std::optional<LoadAverage> &load,
+                              const std::optional<double> &uptimeSeconds);
+// /proc/loadavg ("0.10 0.20 0.30 1/123 4567") and /proc/uptime
+// ("123.45 678.90"); nullopt when malformed.
+std::optional<LoadAverage> parseLoadAverage(const QByteArray &text);
+std::optional<double> parseUptimeSeconds(const QByteArray &text);
+
 // Upstream's deployment status, stage and progress on the published flow:
 // status pending/building/deploying/success/failed, stage cloning_repo,
 // building_image, starting_new or completed, progress 0..100 (a failed

@@ -20,6 +20,7 @@
 #include <QDir>
 #include <QJsonDocument>
 #include <QSaveFile>
+#include <QStorageInfo>
 #include <QUrl>
 #include <QWebSocket>
 
@@ -62,6 +63,7 @@ bool MistServer::start(QString *error) {
 
     m_containerLogs = new ContainerLogsEndpoint(m_store.get(), m_docker.get());
     m_metrics = new MetricsEndpoint(m_sampler.get());
+    m_metrics->setDiskName(QString::fromUtf8(QStorageInfo(m_config.dataDir).device()));
     m_endpoints = {m_containerLogs, m_metrics,
                    new DeploymentLogsEndpoint(m_store.get(), m_deployments.get())};
 
@@ -90,7 +92,7 @@ bool MistServer::start(QString *error) {
     m_http->setRestHandler(
         [this](const http::HttpRequest &request, const http::HttpServer::Responder &respond) {
             for (const WebSocketEndpoint *endpoint : std::as_const(m_endpoints)) {
-                if (request.path() == endpoint->path()) {
+                if (endpoint->serves(request.path())) {
                     respond(http::HttpResponse::fail(426,
                                                      QStringLiteral("WebSocket upgrade required")));
                     return;
@@ -109,9 +111,9 @@ bool MistServer::start(QString *error) {
         });
     m_http->setUpgradeGate(
         [this](const http::HttpRequest &request) -> std::optional<http::HttpResponse> {
-            const bool known = std::any_of(
-                m_endpoints.cbegin(), m_endpoints.cend(),
-                [&](const WebSocketEndpoint *e) { return e->path() == request.path(); });
+            const bool known =
+                std::any_of(m_endpoints.cbegin(), m_endpoints.cend(),
+                            [&](const WebSocketEndpoint *e) { return e->serves(request.path()); });
             const QString peer = request.peer.toString();
             if (!known) {
                 qCInfo(lcHttp).noquote() << "refused WebSocket for unknown path"
@@ -247,7 +249,7 @@ void MistServer::onWebSocket(QWebSocket *socket) {
     });
     const QString path = socket->requestUrl().path();
     for (WebSocketEndpoint *endpoint : std::as_const(m_endpoints)) {
-        if (endpoint->path() == path) {
+        if (endpoint->serves(path)) {
             endpoint->accept(client);
             return;
         }

@@ -29,6 +29,9 @@ public:
     ~ContainerLogsEndpoint() override;
 
     QString path() const override { return QStringLiteral("/ws/container/logs"); }
+    // Same query and messages (a superset of upstream's: `ts` added, whole
+    // lines instead of 16 KiB pieces).
+    QString upstreamPath() const override { return QStringLiteral("/api/ws/container/logs"); }
     void accept(ClientConnection *client) override;
     int clientCount() const override { return m_clients; }
 

@@ -38,7 +38,10 @@ void DeploymentLogsEndpoint::accept(ClientConnection *client) {
     connect(client, &ClientConnection::closed, this, [this] { --m_clients; });
 
     const QUrlQuery query(client->socket()->requestUrl());
-    const auto text = protocol::singleQueryValue(query, QStringLiteral("deploymentId"));
+    // Upstream's route names the deployment `id`.
+    const bool upstream = client->endpoint() == upstreamPath();
+    const auto text = protocol::singleQueryValue(query, upstream ? QStringLiteral("id")
+                                                                 : QStringLiteral("deploymentId"));
     const auto id = text ? protocol::parseId(*text) : std::nullopt;
     if (!id)
         return refuse(client, QStringLiteral("Invalid deploymentId"));

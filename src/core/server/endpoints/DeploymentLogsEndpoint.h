@@ -27,6 +27,9 @@ class DeploymentLogsEndpoint : public WebSocketEndpoint {
 public:
     DeploymentLogsEndpoint(store::Store *store, deploy::DeploymentManager *manager,
                            QObject *parent = nullptr);
+    QString upstreamPath() const override {
+        return QStringLiteral("/api/deployments/logs/stream"); // ?id=N
+    }
     QString path() const override { return QStringLiteral("/ws/deployment/logs"); }
     void accept(ClientConnection *client) override;
     int clientCount() const override { return m_clients; }

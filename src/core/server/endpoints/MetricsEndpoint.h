@@ -18,14 +18,22 @@ class MetricsEndpoint : public WebSocketEndpoint {
 public:
     MetricsEndpoint(metrics::MetricsSampler *sampler, QObject *parent = nullptr);
     QString path() const override { return QStringLiteral("/ws/metrics"); }
+    // Upstream's schema (protocol::upstream::metricsToUpstream), serialised
+    // once per sample for all its clients.
+    QString upstreamPath() const override { return QStringLiteral("/api/ws/stats"); }
     void accept(ClientConnection *client) override;
-    int clientCount() const override { return int(m_clients.size()); }
+    int clientCount() const override;
+    // The disk upstream's schema names (the filesystem of the data directory).
+    void setDiskName(const QString &name) { m_diskName = name; }
 
 private:
     void broadcast(const QString &message);
+    QString upstreamMessage() const;
 
     metrics::MetricsSampler *m_sampler;
     QList<ClientConnection *> m_clients;
+    QList<ClientConnection *> m_upstreamClients;
+    QString m_diskName;
 };
 
 } // namespace mist::server

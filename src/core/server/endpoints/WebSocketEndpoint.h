@@ -15,6 +15,13 @@ class WebSocketEndpoint : public QObject {
 public:
     using QObject::QObject;
     virtual QString path() const = 0;
+    // The same stream under upstream Mist's route (empty: none), for
+    // scripts and dashboards written for upstream; same checks as path().
+    virtual QString upstreamPath() const { return {}; }
+    bool serves(const QString &requestPath) const {
+        return requestPath == path() ||
+               (!upstreamPath().isEmpty() && requestPath == upstreamPath());
+    }
     virtual void accept(ClientConnection *client) = 0;
     virtual int clientCount() const = 0;
 };
