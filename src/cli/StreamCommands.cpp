@@ -16,11 +16,13 @@
 #include <QSslConfiguration>
 #include <QTimer>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -214,119 +216,167 @@ struct FollowOptions {
     qint64 count = 0; // 0: no limit
 };
 
-// Follows one stream until it ends, fails, reaches --count or is interrupted;
-// returns the exit code.
-int follow(ServerSession &session, const QString &pathAndQuery, const FollowOptions &o,
+// One followed server: its session and, with several --url, the label that
+// prefixes its lines ("[host:port] ").
+struct Followed {
+    ServerSession *session = nullptr;
+    QString label;
+};
+
+// Follows the stream on every host until each has ended, failed or reached
+// --count (or until interrupted); returns the worst exit code. Hosts are
+// independent: one that goes away reconnects on its own while the others
+// keep printing.
+int follow(const QList<Followed> &hosts, const QString &pathAndQuery, const FollowOptions &o,
            QTextStream &out, QTextStream &err) {
-    StreamConnection stream(&session, pathAndQuery);
+    struct Host {
+        std::unique_ptr<StreamConnection> stream;
+        QString label;
+        QString outPrefix; // "[label] " on stdout lines
+        QString errPrefix; // "mist-monitor: [label] " on stderr lines
+        bool everConnected = false;
+        bool reconnecting = false;
+        bool finished = false;
+        qint64 counted = 0;
+        QString printedError;     // not repeated by failed()
+        QString deploymentStatus; // the last status of a deployment
+        QString deploymentError;  // its `error` message
+    };
     QEventLoop loop;
+    std::vector<std::unique_ptr<Host>> all;
+    int worst = ExitOk;
     bool done = false;
-    bool everConnected = false;
-    bool reconnecting = false;
-    qint64 counted = 0;
-    QString printedError;     // not repeated by failed()
-    QString deploymentStatus; // the last status of a deployment
-    QString deploymentError;  // its `error` message
-    auto finish = [&](int code) {
-        if (done)
+    auto finishHost = [&](Host &h, int code) {
+        if (h.finished || done)
             return;
-        done = true;
-        stream.close();
-        loop.exit(code);
+        h.finished = true;
+        h.stream->close();
+        worst = std::max(worst, code);
+        if (std::all_of(all.begin(), all.end(), [](const auto &x) { return x->finished; })) {
+            done = true;
+            loop.exit(worst);
+        }
     };
 
-    QObject::connect(&stream, &StreamConnection::message, &loop, [&](const QJsonObject &m) {
-        if (done)
-            return;
-        if (o.json)
-            out << QJsonDocument(m).toJson(QJsonDocument::Compact) << '\n';
-        const QString type = m.value(QStringLiteral("type")).toString();
-        const QJsonObject data = m.value(QStringLiteral("data")).toObject();
-        if (o.command == Command::Metrics) {
-            if (!o.json)
-                out << metricsLine(m) << '\n';
-            ++counted;
-        } else if (type == u"log") {
-            if (!o.json)
-                out << data.value(QStringLiteral("line")).toString() << '\n';
-            ++counted;
-        } else if (type == u"status") {
-            if (o.command == Command::Logs) {
-                if (!o.json)
-                    err << "mist-monitor: container "
-                        << data.value(QStringLiteral("container")).toString() << " is "
-                        << data.value(QStringLiteral("state")).toString() << " ("
-                        << data.value(QStringLiteral("status")).toString() << ")\n";
-            } else {
-                deploymentStatus = data.value(QStringLiteral("status")).toString();
-                if (!o.json)
-                    err << "mist-monitor: [" << deploymentStatus << "] "
-                        << data.value(QStringLiteral("stage")).toString() << ' '
-                        << data.value(QStringLiteral("progress")).toInt() << "% "
-                        << data.value(QStringLiteral("message")).toString() << '\n';
-            }
-        } else if (type == u"error") {
-            const QString text = data.value(QStringLiteral("message")).toString();
-            if (o.command == Command::Logs) {
-                if (!o.json)
-                    err << "mist-monitor: " << text << '\n';
-                printedError = text;
-            } else {
-                deploymentError = text; // told with the outcome
-            }
-        } else if (type == u"end" && o.command == Command::Logs && !o.json) {
-            err << "mist-monitor: " << data.value(QStringLiteral("message")).toString() << '\n';
-        }
-        out.flush();
-        err.flush();
-        if (o.count > 0 && counted >= o.count)
-            finish(ExitOk);
-    });
-    QObject::connect(
-        &stream, &StreamConnection::stateChanged, &loop, [&](StreamConnection::State state) {
-            if (done)
+    for (const Followed &f : hosts) {
+        auto host = std::make_unique<Host>();
+        Host &h = *host;
+        h.stream = std::make_unique<StreamConnection>(f.session, pathAndQuery);
+        h.label = f.label;
+        h.outPrefix = f.label.isEmpty() ? QString() : u'[' + f.label + QStringLiteral("] ");
+        h.errPrefix = QStringLiteral("mist-monitor: ") + h.outPrefix;
+        all.push_back(std::move(host));
+        StreamConnection *stream = h.stream.get();
+
+        QObject::connect(stream, &StreamConnection::message, &loop, [&, hp = &h](QJsonObject m) {
+            Host &h = *hp;
+            if (done || h.finished)
                 return;
-            if (state == StreamConnection::State::Reconnecting) {
-                // "connection lost" once per drop, then "cannot connect".
-                err << "mist-monitor: "
-                    << (everConnected && !reconnecting ? "connection lost" : "cannot connect")
-                    << ", retrying in " << stream.secondsUntilRetry() << " s ("
-                    << stream.dropReason() << ")\n";
-                reconnecting = true;
-            } else if (state == StreamConnection::State::Connected) {
-                if (reconnecting)
-                    err << "mist-monitor: reconnected\n";
-                reconnecting = false;
-                everConnected = true;
+            if (o.json) {
+                if (!h.label.isEmpty())
+                    m.insert(QStringLiteral("host"), h.label);
+                out << QJsonDocument(m).toJson(QJsonDocument::Compact) << '\n';
             }
+            const QString type = m.value(QStringLiteral("type")).toString();
+            const QJsonObject data = m.value(QStringLiteral("data")).toObject();
+            if (o.command == Command::Metrics) {
+                if (!o.json)
+                    out << h.outPrefix << metricsLine(m) << '\n';
+                ++h.counted;
+            } else if (type == u"log") {
+                if (!o.json)
+                    out << h.outPrefix << data.value(QStringLiteral("line")).toString() << '\n';
+                ++h.counted;
+            } else if (type == u"status") {
+                if (o.command == Command::Logs) {
+                    if (!o.json)
+                        err << h.errPrefix << "container "
+                            << data.value(QStringLiteral("container")).toString() << " is "
+                            << data.value(QStringLiteral("state")).toString() << " ("
+                            << data.value(QStringLiteral("status")).toString() << ")\n";
+                } else {
+                    h.deploymentStatus = data.value(QStringLiteral("status")).toString();
+                    if (!o.json)
+                        err << h.errPrefix << '[' << h.deploymentStatus << "] "
+                            << data.value(QStringLiteral("stage")).toString() << ' '
+                            << data.value(QStringLiteral("progress")).toInt() << "% "
+                            << data.value(QStringLiteral("message")).toString() << '\n';
+                }
+            } else if (type == u"error") {
+                const QString text = data.value(QStringLiteral("message")).toString();
+                if (o.command == Command::Logs) {
+                    if (!o.json)
+                        err << h.errPrefix << text << '\n';
+                    h.printedError = text;
+                } else {
+                    h.deploymentError = text; // told with the outcome
+                }
+            } else if (type == u"end" && o.command == Command::Logs && !o.json) {
+                err << h.errPrefix << data.value(QStringLiteral("message")).toString() << '\n';
+            }
+            out.flush();
             err.flush();
+            if (o.count > 0 && h.counted >= o.count)
+                finishHost(h, ExitOk);
         });
-    QObject::connect(&stream, &StreamConnection::failed, &loop, [&](const QString &reason) {
-        if (reason != printedError)
-            err << "mist-monitor: " << reason << '\n';
-        err.flush();
-        finish(ExitFailure);
-    });
-    QObject::connect(&stream, &StreamConnection::ended, &loop, [&] {
-        if (o.command == Command::Deployment || o.command == Command::Deploy) {
-            const bool success = deploymentStatus == u"success";
-            err << "mist-monitor: deployment " << o.id << (success ? " succeeded" : " failed")
-                << (success || deploymentError.isEmpty() ? QString()
-                                                         : QStringLiteral(": ") + deploymentError)
-                << '\n';
-            err.flush();
-            finish(success ? ExitOk : ExitFailure);
-            return;
-        }
-        finish(ExitOk);
-    });
+        QObject::connect(stream, &StreamConnection::stateChanged, &loop,
+                         [&, hp = &h](StreamConnection::State state) {
+                             Host &h = *hp;
+                             if (done || h.finished)
+                                 return;
+                             if (state == StreamConnection::State::Reconnecting) {
+                                 // "connection lost" once per drop, then "cannot connect".
+                                 err << h.errPrefix
+                                     << (h.everConnected && !h.reconnecting ? "connection lost"
+                                                                            : "cannot connect")
+                                     << ", retrying in " << h.stream->secondsUntilRetry() << " s ("
+                                     << h.stream->dropReason() << ")\n";
+                                 h.reconnecting = true;
+                             } else if (state == StreamConnection::State::Connected) {
+                                 if (h.reconnecting)
+                                     err << h.errPrefix << "reconnected\n";
+                                 h.reconnecting = false;
+                                 h.everConnected = true;
+                             }
+                             err.flush();
+                         });
+        QObject::connect(stream, &StreamConnection::failed, &loop,
+                         [&, hp = &h](const QString &reason) {
+                             Host &h = *hp;
+                             if (reason != h.printedError)
+                                 err << h.errPrefix << reason << '\n';
+                             err.flush();
+                             finishHost(h, ExitFailure);
+                         });
+        QObject::connect(stream, &StreamConnection::ended, &loop, [&, hp = &h] {
+            Host &h = *hp;
+            if (o.command == Command::Deployment || o.command == Command::Deploy) {
+                const bool success = h.deploymentStatus == u"success";
+                err << h.errPrefix << "deployment " << o.id << (success ? " succeeded" : " failed")
+                    << (success || h.deploymentError.isEmpty()
+                            ? QString()
+                            : QStringLiteral(": ") + h.deploymentError)
+                    << '\n';
+                err.flush();
+                finishHost(h, success ? ExitOk : ExitFailure);
+                return;
+            }
+            finishHost(h, ExitOk);
+        });
+    }
 
     InterruptWatcher interrupts([&](int signal) {
         err << "mist-monitor: interrupted\n";
         err.flush();
-        finish(128 + signal);
+        if (done)
+            return;
+        done = true;
+        for (const auto &h : all)
+            h->stream->close();
+        loop.exit(128 + signal);
     });
-    stream.open();
+    for (const auto &h : all)
+        h->stream->open();
     return loop.exec();
 }
 
@@ -469,7 +519,10 @@ int runStreamCommand(const QStringList &args, QTextStream &out, QTextStream &err
             return usage(QStringLiteral("--count wants a positive number"));
         options.count = *count;
     }
-    const bool remote = parser.isSet(QStringLiteral("url"));
+    const QStringList urls = parser.values(QStringLiteral("url"));
+    const bool remote = !urls.isEmpty();
+    if (urls.size() > 1 && *command == Command::Deploy)
+        return usage(QStringLiteral("deploy takes one --url"));
     if (remote &&
         (!parser.isSet(QStringLiteral("email")) || !parser.isSet(QStringLiteral("password-stdin"))))
         return usage(QStringLiteral("--url needs --email and --password-stdin"));
@@ -479,42 +532,75 @@ int runStreamCommand(const QStringList &args, QTextStream &out, QTextStream &err
         return usage(QStringLiteral("--ca-cert goes with --url"));
     if (!remote && parser.isSet(QStringLiteral("password-stdin")))
         return usage(QStringLiteral("--password-stdin goes with --url"));
-    QUrl remoteUrl;
-    if (remote) {
-        const QString text = parser.value(QStringLiteral("url"));
-        remoteUrl = ServerSession::normalizeUrl(QUrl(text, QUrl::StrictMode));
-        if (remoteUrl.isEmpty())
+    QList<QUrl> remoteUrls;
+    for (const QString &text : urls) {
+        const QUrl url = ServerSession::normalizeUrl(QUrl(text, QUrl::StrictMode));
+        if (url.isEmpty())
             return usage(
                 QStringLiteral("--url wants http(s)://host:port or ws(s)://host:port, not '%1'")
                     .arg(text));
+        if (remoteUrls.contains(url))
+            return usage(QStringLiteral("--url %1 given twice").arg(text));
+        remoteUrls << url;
     }
 
-    // Sign in.
-    std::unique_ptr<ServerSession> session;
+    // Sign in: one session per server. With several --url, each line of
+    // output names its server, and a server that refuses the sign-in is
+    // reported and left out while the others are followed.
+    std::vector<std::unique_ptr<ServerSession>> sessions;
+    QList<Followed> hosts;
     std::function<void()> release;
+    bool someRefused = false;
     if (remote) {
-        QByteArray password = in.readLine();
-        while (password.endsWith('\n') || password.endsWith('\r'))
-            password.chop(1);
-        if (password.isEmpty())
+        // One password per --url, in order; a single line serves them all.
+        QList<QByteArray> passwords;
+        while (passwords.size() < remoteUrls.size() && !in.atEnd()) {
+            QByteArray line = in.readLine();
+            while (line.endsWith('\n') || line.endsWith('\r'))
+                line.chop(1);
+            if (line.isEmpty())
+                break;
+            passwords << line;
+        }
+        if (passwords.isEmpty())
             return usage(QStringLiteral("--password-stdin: no password on standard input"));
-        session = std::make_unique<ServerSession>(remoteUrl);
+        if (passwords.size() != 1 && passwords.size() != remoteUrls.size())
+            return usage(QStringLiteral("--password-stdin: %1 passwords for %2 servers (give one "
+                                        "for all, or one per --url in order)")
+                             .arg(passwords.size())
+                             .arg(remoteUrls.size()));
+        std::optional<QSslConfiguration> ssl;
         if (parser.isSet(QStringLiteral("ca-cert"))) {
             // Pinned: this CA and no other.
             QString error;
-            const auto ssl = ServerSession::pinnedCaConfiguration(
-                parser.value(QStringLiteral("ca-cert")), &error);
+            ssl = ServerSession::pinnedCaConfiguration(parser.value(QStringLiteral("ca-cert")),
+                                                       &error);
             if (!ssl)
                 return usage(QStringLiteral("--ca-cert: ") + error);
-            session->setSslConfiguration(*ssl);
         }
-        QString error;
-        if (!signIn(*session, parser.value(QStringLiteral("email")), password, &error)) {
-            err << "mist-monitor: " << error << '\n';
+        for (qsizetype i = 0; i < remoteUrls.size(); ++i) {
+            auto session = std::make_unique<ServerSession>(remoteUrls[i]);
+            if (ssl)
+                session->setSslConfiguration(*ssl);
+            const QString label = remoteUrls.size() > 1 ? remoteUrls[i].authority() : QString();
+            QString error;
+            if (!signIn(*session, parser.value(QStringLiteral("email")),
+                        passwords.value(i, passwords.first()), &error)) {
+                err << "mist-monitor: "
+                    << (label.isEmpty() ? QString() : u'[' + label + QStringLiteral("] ")) << error
+                    << '\n';
+                err.flush();
+                someRefused = true;
+                continue;
+            }
+            hosts << Followed{session.get(), label};
+            sessions.push_back(std::move(session));
+        }
+        if (hosts.isEmpty())
             return ExitFailure;
-        }
-        release = [&session] {
-            signOut(*session);
+        release = [&sessions] {
+            for (const auto &session : sessions)
+                signOut(*session);
         };
     } else {
         QString error;
@@ -527,11 +613,13 @@ int runStreamCommand(const QStringList &args, QTextStream &out, QTextStream &err
             err << "mist-monitor: " << error << '\n';
             return ExitFailure;
         }
-        session = std::make_unique<ServerSession>(target->url);
-        session->setToken(target->token);
+        sessions.push_back(std::make_unique<ServerSession>(target->url));
+        sessions.front()->setToken(target->token);
+        hosts << Followed{sessions.front().get(), QString()};
         release = target->release;
         // server.json outlives a server that crashed: make sure one answers.
-        const ServerSession::Reply me = call(*session, "GET", QStringLiteral("/api/auth/me"));
+        const ServerSession::Reply me =
+            call(*sessions.front(), "GET", QStringLiteral("/api/auth/me"));
         if (!me.ok()) {
             err << "mist-monitor: " << me.error << '\n';
             release();
@@ -549,7 +637,7 @@ int runStreamCommand(const QStringList &args, QTextStream &out, QTextStream &err
         break;
     case Command::Deploy: {
         const ServerSession::Reply r =
-            call(*session, "POST", QStringLiteral("/api/deployments"),
+            call(*sessions.front(), "POST", QStringLiteral("/api/deployments"),
                  QJsonObject{{QStringLiteral("appId"), double(options.id)}});
         if (!r.ok()) {
             err << "mist-monitor: cannot deploy app " << options.id << ": " << r.error << '\n';
@@ -566,7 +654,9 @@ int runStreamCommand(const QStringList &args, QTextStream &out, QTextStream &err
         path = QStringLiteral("/ws/deployment/logs?deploymentId=%1").arg(options.id);
         break;
     }
-    const int rc = follow(*session, path, options, out, err);
+    int rc = follow(hosts, path, options, out, err);
+    if (someRefused && rc == ExitOk)
+        rc = ExitFailure;
     out.flush();
     release();
     return rc;
