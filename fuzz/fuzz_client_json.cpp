@@ -17,7 +17,9 @@
 // - a drop after `end` finishes with ended(); a close frame after an `error` finishes with
 //   failed(<its message>); anything else reconnects, and attempt() restarts from 1 after a
 //   connection that delivered something besides `error`;
-// - mist::cli::metricsLine() of every object is one line of the documented shape.
+// - mist::cli::metricsLine() of every object is one line of the documented shape;
+// - the upstream dialect's translator turns every object into published shapes only
+//   (metrics within 0..100 with an RFC 3339 timestamp, bounded log lines, known stages).
 
 #include "FuzzSupport.h"
 
@@ -25,6 +27,7 @@
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
 #include "protocol/Parsing.h"
+#include "protocol/UpstreamDialect.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -183,6 +186,52 @@ client::ServerSession *session() {
     return s;
 }
 
+// Upstream Mist's dialect: whatever an upstream server sends, the translator
+// hands on only the published shapes, within their ranges.
+void checkUpstreamTranslation(const QJsonObject &object) {
+    namespace up = protocol::upstream;
+    static up::MessageTranslator metrics(up::Stream::Metrics);
+    static up::MessageTranslator logs(up::Stream::ContainerLogs);
+    static up::MessageTranslator deployment(up::Stream::DeploymentLogs);
+    auto inRange = [](const QJsonValue &v) {
+        return v.isDouble() && v.toDouble() >= 0 && v.toDouble() <= 100;
+    };
+    const QList<QJsonObject> samples = metrics.translate(object);
+    FUZZ_CHECK(samples.size() <= 1, "metrics: %lld messages for one", qlonglong(samples.size()));
+    for (const QJsonObject &m : samples) {
+        FUZZ_CHECK(inRange(m[u"cpu"][u"usage"]) && inRange(m[u"memory"][u"percent"]) &&
+                       inRange(m[u"disk"][u"percent"]),
+                   "metrics out of range: %s",
+                   QJsonDocument(m).toJson(QJsonDocument::Compact).constData());
+        const QString ts = m[u"timestamp"].toString();
+        FUZZ_CHECK(ts.endsWith(u'Z') && protocol::parseEngineTimestampNs(ts).has_value(),
+                   "metrics timestamp %s", qPrintable(ts));
+        checkMetricsLine(m);
+    }
+    for (const QJsonObject &m : logs.translate(object)) {
+        FUZZ_CHECK(m[u"type"].isString(), "container logs: message without a type");
+        if (m[u"type"].toString() == u"log")
+            FUZZ_CHECK(m[u"data"][u"line"].isString() &&
+                           m[u"data"][u"line"].toString().size() <=
+                               1024 * 1024 + up::LinePieceJoiner::PieceBytes,
+                       "container logs: bad or unbounded line");
+    }
+    static const QStringList stages{QString(), QStringLiteral("cloning_repo"),
+                                    QStringLiteral("building_image"),
+                                    QStringLiteral("starting_new"), QStringLiteral("completed")};
+    for (const QJsonObject &m : deployment.translate(object)) {
+        if (m[u"type"].toString() != u"status")
+            continue;
+        FUZZ_CHECK(
+            inRange(m[u"data"][u"progress"]) && stages.contains(m[u"data"][u"stage"].toString()),
+            "deployment status: %s", QJsonDocument(m).toJson(QJsonDocument::Compact).constData());
+    }
+    if (const auto closing = deployment.closingMessage())
+        FUZZ_CHECK((*closing)[u"type"].toString() == u"end" ||
+                       (*closing)[u"type"].toString() == u"error",
+                   "deployment closing message");
+}
+
 void run(QByteArrayView input) {
     const Kind kind = Kind(uchar(input[0]) % 3);
     const QString path = kind == Kind::Metrics ? QStringLiteral("/ws/metrics")
@@ -281,6 +330,7 @@ void run(QByteArrayView input) {
         FUZZ_CHECK(conn.state() == StreamConnection::State::Connected, "state %d after a message",
                    int(conn.state()));
         checkMetricsLine(object);
+        checkUpstreamTranslation(object);
     }
     checkResumeUrl(conn, model);
     conn.close();

@@ -205,6 +205,31 @@ def client_seeds():
         env("log", {"line": "no index"}), env("log", {"line": "big", "index": 9007199254740991}),
         env("end", {"message": "Deployment completed"}), b"~c"]))
 
+    # Upstream Mist's dialect (checked through the upstream translator too).
+    up_stats = {"cpuUsage": 12.5, "memory": {"total": 17179869184, "used": 4294967296},
+                "disk": [{"name": "/dev/vda", "totalSpace": 400, "availableSpace": 300, "usedSpace": 100},
+                         {"name": "/dev/vdb", "totalSpace": 100, "availableSpace": 100}],
+                "loadAverage": {"oneMinute": 0.1, "fiveMinutes": 0.2, "fifteenMinutes": 0.3},
+                "timestamp": 1736937000, "uptime": 123456, "cpuTemperature": 45.0}
+    write(t, "upstream-metrics", msgs(0, [up_stats, {"cpuUsage": 250, "timestamp": 1e15}, b"~", up_stats]))
+    piece = "p" * 16384
+    write(t, "upstream-container-logs", msgs(1, [
+        env("status", {"container": "app-7", "state": "running", "status": "running"}),
+        {"type": "log", "timestamp": "2025-01-15T10:30:01Z", "data": {"line": piece, "stream": "stdout"}},
+        {"type": "log", "timestamp": "2025-01-15T10:30:01Z", "data": {"line": "tail", "stream": "stdout"}},
+        {"type": "log", "timestamp": "2025-01-15T10:30:01Z", "data": {"line": piece, "stream": "stderr"}},
+        env("end", {"message": "Log stream ended"}), b"~c"]))
+
+    def up_status(status, stage, progress, error=""):
+        return env("status", {"deployment_id": 3, "status": status, "stage": stage, "progress": progress,
+                              "message": "", "error_message": error})
+    write(t, "upstream-deployment", msgs(2, [
+        up_status("pending", "pending", 0), up_status("cloning", "", 20),
+        {"type": "log", "timestamp": "2025-01-15T10:30:01Z",
+         "data": {"line": "Cloning", "stream": "stdout", "timestamp": "2025-01-15T10:30:01Z"}},
+        up_status("building", "pulling", 50), up_status("deploying", "deploying", 180),
+        up_status("failed", "failed", -5, "exit code 1"), up_status("success", "success", 100), b"~c"]))
+
 
 def main():
     # Everything but the regression-* seeds: inputs a run once failed on, saved by hand.

@@ -291,6 +291,17 @@ private Q_SLOTS:
         QCOMPARE(handedOut, 100 / 5);
     }
 
+    void translatorHandsOnOnlyPublishedTypes() {
+        MessageTranslator logs(Stream::ContainerLogs);
+        QVERIFY(logs.translate(json("{\"cpuUsage\":1,\"timestamp\":1}")).isEmpty());
+        QVERIFY(logs.translate(json("{\"type\":\"stats\",\"data\":{}}")).isEmpty());
+        QCOMPARE(logs.translate(json("{\"type\":\"end\",\"data\":{\"message\":\"x\"}}")).size(), 1);
+        MessageTranslator metrics(Stream::Metrics);
+        QVERIFY(metrics.translate(json("{\"type\":\"log\",\"data\":{\"line\":\"x\"}}")).isEmpty());
+        MessageTranslator deployment(Stream::DeploymentLogs);
+        QVERIFY(!deployment.closingMessage()); // no status yet
+    }
+
     void ending_data() {
         QTest::addColumn<QJsonObject>("lastStatus");
         QTest::addColumn<bool>("ends");

@@ -322,7 +322,10 @@ QList<QJsonObject> MessageTranslator::translate(const QJsonObject &upstream) {
                            QJsonObject{{QStringLiteral("line"), rest->text},
                                        {QStringLiteral("stream"), QStringLiteral("stdout")}});
     }
-    out << upstream; // status of a container, error, end: the same shapes
+    // A container's status, error and end have the published shapes; what
+    // else an upstream server might send is not handed on.
+    if (type == u"status" || type == u"error" || type == u"end")
+        out << upstream;
     return out;
 }
 

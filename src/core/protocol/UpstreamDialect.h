@@ -107,7 +107,8 @@ class MessageTranslator {
 public:
     explicit MessageTranslator(Stream stream)
         : m_stream(stream) {}
-    // Zero or more published messages for one upstream message.
+    // Zero or more published messages for one upstream message; messages of
+    // other types than log, status, error and end are dropped.
     QList<QJsonObject> translate(const QJsonObject &upstream);
     // On close of a deployment stream: the `end` (success) or `error`
     // (failure) upstream never sends; nullopt before a final status.
