@@ -178,6 +178,64 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     </message>
 </context>
 <context>
+    <name>mist::gui::FleetView</name>
+    <message>
+        <source>No hosts yet: connect to a server (Connection menu).</source>
+        <translation>Noch keine Hosts: mit einem Server verbinden (Menü Verbindung).</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Speicher</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>Datenträger</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <source>Show this host&apos;s apps, logs, deployments and charts</source>
+        <translation>Apps, Logs, Deployments und Diagramme dieses Hosts zeigen</translation>
+    </message>
+    <message>
+        <source>CPU %1%  ·  memory %2%  ·  disk %3%</source>
+        <translation>CPU %1%  ·  Speicher %2%  ·  Datenträger %3%</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>verbunden</translation>
+    </message>
+    <message>
+        <source>connecting…</source>
+        <translation>wird verbunden …</translation>
+    </message>
+    <message numerus="yes">
+        <source>reconnecting in %n s</source>
+        <translation>
+            <numerusform>neuer Versuch in %n s</numerusform>
+            <numerusform>neuer Versuch in %n s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>sign-in refused: %1</source>
+        <translation>Anmeldung abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>stopped: %1</source>
+        <translation>angehalten: %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 hosts live  ·  CPU %3% on average  ·  memory %4 of %5 GiB  ·  disk %6 of %7 GiB</source>
+        <translation>%1 von %2 Hosts erreichbar  ·  CPU im Mittel %3%  ·  Speicher %4 von %5 GiB  ·  Datenträger %6 von %7 GiB</translation>
+    </message>
+</context>
+<context>
     <name>mist::gui::LogModel</name>
     <message>
         <source>Invalid regular expression at position %1: %2</source>
@@ -447,6 +505,10 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>%1 (%2, upstream Mist)</source>
         <translation>%1 (%2, Upstream-Mist)</translation>
+    </message>
+    <message>
+        <source>&amp;Fleet</source>
+        <translation>&amp;Flotte</translation>
     </message>
 </context>
 <context>

@@ -176,6 +176,64 @@ You can still connect to a remote server.</source>
     </message>
 </context>
 <context>
+    <name>mist::gui::FleetView</name>
+    <message>
+        <source>No hosts yet: connect to a server (Connection menu).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show this host&apos;s apps, logs, deployments and charts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPU %1%  ·  memory %2%  ·  disk %3%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>reconnecting in %n s</source>
+        <translation>
+            <numerusform>reconnecting in %n s</numerusform>
+            <numerusform>reconnecting in %n s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>sign-in refused: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopped: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 hosts live  ·  CPU %3% on average  ·  memory %4 of %5 GiB  ·  disk %6 of %7 GiB</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>mist::gui::LogModel</name>
     <message>
         <source>Invalid regular expression at position %1: %2</source>
@@ -444,6 +502,10 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>%1 (%2, upstream Mist)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Fleet</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -3,6 +3,7 @@
 #include "ConnectDialog.h"
 #include "CredentialStore.h"
 #include "DeploymentsView.h"
+#include "FleetView.h"
 #include "LogView.h"
 #include "MetricsView.h"
 #include "client/ServerSession.h"
@@ -71,6 +72,15 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->addTab(m_metrics, tr("&Metrics"));
     m_tabs->addTab(m_logs, tr("&Logs"));
     m_tabs->addTab(m_deployments, tr("De&ployments"));
+    m_fleet = new FleetView(m_tabs);
+    m_fleet->setObjectName(QStringLiteral("fleet"));
+    m_tabs->addTab(m_fleet, tr("&Fleet"));
+    connect(m_fleet, &FleetView::openRequested, this,
+            [this](client::ServerSession *session, const QString &label) {
+                session->setParent(this);
+                connectTo(session, label);
+                m_tabs->setCurrentWidget(m_metrics);
+            });
     splitter->addWidget(m_apps);
     splitter->addWidget(m_tabs);
     splitter->setStretchFactor(1, 4);
@@ -289,6 +299,8 @@ void MainWindow::connectTo(client::ServerSession *session, const QString &label)
         m_session->deleteLater();
     m_session = session;
     m_label = label;
+    // Every host stays live in the fleet view, whichever one is shown here.
+    m_fleet->addHost(*session, label);
     delete m_metricsStream;
     delete m_logStream;
     m_metrics->clear();

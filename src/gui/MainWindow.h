@@ -19,6 +19,7 @@ class StreamConnection;
 namespace mist::gui {
 
 class DeploymentsView;
+class FleetView;
 class LogView;
 class MetricsView;
 
@@ -51,6 +52,7 @@ public:
     QTabWidget *tabs() const { return m_tabs; }
     QString connectionText() const;
     void selectApp(qint64 appId);
+    FleetView *fleet() const { return m_fleet; }
     void refreshApps();
 
 protected:
@@ -76,6 +78,7 @@ private:
     QPointer<client::StreamConnection> m_metricsStream;
     QPointer<client::StreamConnection> m_logStream;
     MetricsView *m_metrics = nullptr;
+    FleetView *m_fleet = nullptr;
     LogView *m_logs = nullptr;
     DeploymentsView *m_deployments = nullptr;
     QListWidget *m_apps = nullptr;

@@ -1,0 +1,249 @@
+#include "FleetView.h"
+
+#include "client/ServerSession.h"
+#include "client/StreamConnection.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QFrame>
+#include <QGridLayout>
+#include <QLabel>
+#include <QLineSeries>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+namespace mist::gui {
+
+namespace {
+constexpr int ChartPoints = 120; // the last two minutes at one sample a second
+
+double percentOf(const QJsonObject &sample, const char *part) {
+    return sample.value(QLatin1String(part)).toObject().value(QStringLiteral("percent")).toDouble();
+}
+
+client::ServerSession *copyOf(const client::ServerSession &session, QObject *parent) {
+    auto *copy = new client::ServerSession(session.baseUrl(), parent);
+    copy->setToken(session.token());
+    copy->setDialect(session.dialect());
+    if (const auto ssl = session.sslConfiguration())
+        copy->setSslConfiguration(*ssl);
+    return copy;
+}
+} // namespace
+
+struct FleetView::Host {
+    client::ServerSession *session = nullptr;
+    client::StreamConnection *stream = nullptr;
+    QString label;
+    QString failure;
+    QJsonObject last;
+    int samples = 0;
+    int x = 0;
+    QElapsedTimer sinceSample;
+    QLabel *state = nullptr;
+    QLabel *figures = nullptr;
+    QLineSeries *series[3] = {};
+    QValueAxis *axisX = nullptr;
+};
+
+FleetView::FleetView(QWidget *parent)
+    : QWidget(parent) {
+    auto *layout = new QVBoxLayout(this);
+    m_totals = new QLabel(tr("No hosts yet: connect to a server (Connection menu)."), this);
+    m_totals->setObjectName(QStringLiteral("fleetTotals"));
+    QFont bold = m_totals->font();
+    bold.setBold(true);
+    m_totals->setFont(bold);
+    layout->addWidget(m_totals);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    auto *cards = new QWidget(scroll);
+    m_grid = new QGridLayout(cards);
+    m_grid->setAlignment(Qt::AlignTop);
+    scroll->setWidget(cards);
+    layout->addWidget(scroll, 1);
+}
+
+FleetView::~FleetView() {
+    qDeleteAll(m_hosts);
+}
+
+int FleetView::addHost(const client::ServerSession &session, const QString &label) {
+    for (int i = 0; i < m_hosts.size(); ++i)
+        if (m_hosts[i]->session->baseUrl() == session.baseUrl())
+            return i;
+    auto *host = new Host;
+    host->label = label;
+    host->session = copyOf(session, this);
+    m_hosts.append(host);
+
+    auto *card = new QFrame(this);
+    card->setObjectName(QStringLiteral("fleetHost"));
+    card->setFrameShape(QFrame::StyledPanel);
+    auto *cardLayout = new QVBoxLayout(card);
+    auto *name = new QLabel(label, card);
+    QFont bold = name->font();
+    bold.setBold(true);
+    name->setFont(bold);
+    host->state = new QLabel(card);
+    host->figures = new QLabel(QStringLiteral("–"), card);
+    auto *chart = new QChart;
+    chart->legend()->setVisible(true);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setMargins(QMargins(2, 2, 2, 2));
+    auto *axisY = new QValueAxis(chart);
+    axisY->setRange(0, 100);
+    axisY->setLabelFormat(QStringLiteral("%d%%"));
+    axisY->setTickCount(3);
+    auto *axisX = new QValueAxis(chart);
+    axisX->setVisible(false);
+    axisX->setRange(0, ChartPoints);
+    host->axisX = axisX;
+    chart->addAxis(axisX, Qt::AlignBottom);
+    chart->addAxis(axisY, Qt::AlignLeft);
+    const QString names[3] = {tr("CPU"), tr("Memory"), tr("Disk")};
+    for (int i = 0; i < 3; ++i) {
+        host->series[i] = new QLineSeries(chart);
+        host->series[i]->setName(names[i]);
+        chart->addSeries(host->series[i]);
+        host->series[i]->attachAxis(axisX);
+        host->series[i]->attachAxis(axisY);
+    }
+    auto *view = new QChartView(chart, card);
+    view->setRenderHint(QPainter::Antialiasing);
+    view->setMinimumSize(320, 150);
+    auto *open = new QPushButton(tr("Open"), card);
+    open->setToolTip(tr("Show this host's apps, logs, deployments and charts"));
+    connect(open, &QPushButton::clicked, this,
+            [this, host] { Q_EMIT openRequested(copyOf(*host->session, nullptr), host->label); });
+    cardLayout->addWidget(name);
+    cardLayout->addWidget(host->state);
+    cardLayout->addWidget(host->figures);
+    cardLayout->addWidget(view, 1);
+    cardLayout->addWidget(open, 0, Qt::AlignRight);
+    const int index = int(m_hosts.size()) - 1;
+    m_grid->addWidget(card, index / 3, index % 3);
+
+    host->stream = new client::StreamConnection(host->session, QStringLiteral("/ws/metrics"), this);
+    connect(host->stream, &client::StreamConnection::message, this,
+            [this, host](const QJsonObject &m) { onSample(*host, m); });
+    connect(host->stream, &client::StreamConnection::stateChanged, this,
+            [this, host] { updateState(*host); });
+    connect(host->stream, &client::StreamConnection::retryCountdown, this,
+            [this, host] { updateState(*host); });
+    connect(host->stream, &client::StreamConnection::failed, this,
+            [this, host](const QString &why) {
+                host->failure = why;
+                updateState(*host);
+                updateTotals();
+            });
+    host->stream->open();
+    updateState(*host);
+    updateTotals();
+    return index;
+}
+
+void FleetView::onSample(Host &host, const QJsonObject &sample) {
+    host.last = sample;
+    ++host.samples;
+    host.sinceSample.restart();
+    const double values[3] = {
+        sample.value(QStringLiteral("cpu")).toObject().value(QStringLiteral("usage")).toDouble(),
+        percentOf(sample, "memory"), percentOf(sample, "disk")};
+    for (int i = 0; i < 3; ++i) {
+        host.series[i]->append(host.x, values[i]);
+        if (host.series[i]->count() > ChartPoints)
+            host.series[i]->removePoints(0, host.series[i]->count() - ChartPoints);
+    }
+    // The x axis shows the last ChartPoints samples.
+    host.axisX->setRange(std::max(0, host.x - ChartPoints), std::max(ChartPoints, host.x));
+    ++host.x;
+    host.figures->setText(tr("CPU %1%  ·  memory %2%  ·  disk %3%")
+                              .arg(values[0], 0, 'f', 1)
+                              .arg(values[1], 0, 'f', 1)
+                              .arg(values[2], 0, 'f', 1));
+    updateTotals();
+}
+
+void FleetView::updateState(Host &host) {
+    using State = client::StreamConnection::State;
+    QString text;
+    switch (host.stream->state()) {
+    case State::Connected:
+        text = tr("connected");
+        break;
+    case State::Connecting:
+        text = tr("connecting…");
+        break;
+    case State::Reconnecting:
+        text = tr("reconnecting in %n s", nullptr, host.stream->secondsUntilRetry());
+        break;
+    case State::Finished:
+    case State::Idle:
+        text = host.failure.contains(QStringLiteral("401"))
+                   ? tr("sign-in refused: %1").arg(host.failure)
+                   : tr("stopped: %1").arg(host.failure);
+        break;
+    }
+    host.state->setText(text);
+}
+
+void FleetView::updateTotals() {
+    int live = 0;
+    double cpu = 0, memUsed = 0, memTotal = 0, diskUsed = 0, diskTotal = 0;
+    for (int i = 0; i < m_hosts.size(); ++i) {
+        if (!hostLive(i))
+            continue;
+        const Host *h = m_hosts[i];
+        ++live;
+        cpu += h->last.value(QStringLiteral("cpu"))
+                   .toObject()
+                   .value(QStringLiteral("usage"))
+                   .toDouble();
+        const QJsonObject mem = h->last.value(QStringLiteral("memory")).toObject();
+        const QJsonObject disk = h->last.value(QStringLiteral("disk")).toObject();
+        memUsed += mem.value(QStringLiteral("used")).toDouble();
+        memTotal += mem.value(QStringLiteral("total")).toDouble();
+        diskUsed += disk.value(QStringLiteral("used")).toDouble();
+        diskTotal += disk.value(QStringLiteral("total")).toDouble();
+    }
+    const double gib = 1024.0 * 1024.0 * 1024.0;
+    m_totals->setText(tr("%1 of %2 hosts live  ·  CPU %3% on average  ·  memory %4 of %5 GiB  ·  "
+                         "disk %6 of %7 GiB")
+                          .arg(live)
+                          .arg(m_hosts.size())
+                          .arg(live ? cpu / live : 0.0, 0, 'f', 1)
+                          .arg(memUsed / gib, 0, 'f', 1)
+                          .arg(memTotal / gib, 0, 'f', 1)
+                          .arg(diskUsed / gib, 0, 'f', 1)
+                          .arg(diskTotal / gib, 0, 'f', 1));
+}
+
+QString FleetView::hostLabel(int i) const {
+    return m_hosts.value(i) ? m_hosts[i]->label : QString();
+}
+
+QString FleetView::hostState(int i) const {
+    return m_hosts.value(i) ? m_hosts[i]->state->text() : QString();
+}
+
+int FleetView::samplesReceived(int i) const {
+    return m_hosts.value(i) ? m_hosts[i]->samples : 0;
+}
+
+bool FleetView::hostLive(int i) const {
+    const Host *h = m_hosts.value(i);
+    return h && h->samples > 0 &&
+           h->stream->state() == client::StreamConnection::State::Connected &&
+           h->sinceSample.elapsed() < 5000;
+}
+
+QString FleetView::totalsText() const {
+    return m_totals->text();
+}
+
+} // namespace mist::gui

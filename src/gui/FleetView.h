@@ -1,0 +1,61 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QPointer>
+#include <QString>
+#include <QWidget>
+
+class QGridLayout;
+class QLabel;
+class QLineSeries;
+
+namespace mist::client {
+class ServerSession;
+class StreamConnection;
+} // namespace mist::client
+
+namespace mist::gui {
+
+// Every host the window has connected to, live at the same time: one card
+// per host with its state (connected, reconnecting, sign-in refused), its
+// latest CPU/memory/disk figures and a small chart of the last minutes, and
+// the fleet's totals. Each host has its own session and metrics stream, so
+// one that goes down never stalls the others; it comes back by itself.
+// "Open" on a card shows that host's apps, logs, deployments and charts in
+// the other tabs.
+class FleetView : public QWidget {
+    Q_OBJECT
+public:
+    explicit FleetView(QWidget *parent = nullptr);
+    ~FleetView() override;
+
+    // Adds a host from a signed-in session (copied: the view keeps its own,
+    // so the window may drop the one it shows). A host already present (same
+    // server URL) is not added twice. Returns the host's index.
+    int addHost(const client::ServerSession &session, const QString &label);
+    int hostCount() const { return int(m_hosts.size()); }
+
+    // For tests and screenshots.
+    QString hostLabel(int i) const;
+    QString hostState(int i) const; // "connected", "reconnecting…", "sign-in refused: …"
+    int samplesReceived(int i) const;
+    bool hostLive(int i) const; // connected and a sample within the last 5 s
+    QString totalsText() const;
+
+Q_SIGNALS:
+    // "Open" on a host's card: a fresh copy of its session.
+    void openRequested(mist::client::ServerSession *session, const QString &label);
+
+private:
+    struct Host;
+    void onSample(Host &host, const QJsonObject &sample);
+    void updateState(Host &host);
+    void updateTotals();
+
+    QList<Host *> m_hosts;
+    QGridLayout *m_grid = nullptr;
+    QLabel *m_totals = nullptr;
+};
+
+} // namespace mist::gui
