@@ -69,7 +69,7 @@ bool ClientConnection::send(const QString &message) {
     }
     m_socket->sendTextMessage(message);
     afterWrite();
-    return true;
+    return !m_closing; // a flush that failed has closed us
 }
 
 void ClientConnection::afterWrite() {

@@ -184,7 +184,9 @@ void ContainerLogHub::onProbeReply(int entries, const engine::DockerReply &reply
     const auto waiting = m_waiting;
     m_waiting.clear();
     for (auto it = waiting.cbegin(); it != waiting.cend(); ++it) {
-        for (const QPointer<ClientConnection> &c : std::as_const(m_subscribers)) {
+        // A copy: sending may close a client, which edits m_subscribers.
+        const auto subscribers = m_subscribers;
+        for (const QPointer<ClientConnection> &c : subscribers) {
             if (c == it.key())
                 deliver(c, it.value());
         }
@@ -312,7 +314,10 @@ void ContainerLogHub::relay(const engine::LogLine &line, qint64 tsNs) {
     ++m_linesRelayed;
     // Serialised once; every viewer gets the same message.
     const QString message = logMessageFor(line);
-    for (const QPointer<ClientConnection> &c : std::as_const(m_subscribers)) {
+    // A copy (shared, so free unless edited): send() may flush, a write that
+    // fails aborts the socket at once, and its closed() edits m_subscribers.
+    const auto subscribers = m_subscribers;
+    for (const QPointer<ClientConnection> &c : subscribers) {
         if (c && !m_backfilling.contains(c))
             c->send(message);
     }
