@@ -226,9 +226,8 @@ void checkUpstreamTranslation(const QJsonObject &object) {
             inRange(m[u"data"][u"progress"]) && stages.contains(m[u"data"][u"stage"].toString()),
             "deployment status: %s", QJsonDocument(m).toJson(QJsonDocument::Compact).constData());
     }
-    if (const auto closing = deployment.closingMessage())
-        FUZZ_CHECK((*closing)[u"type"].toString() == u"end" ||
-                       (*closing)[u"type"].toString() == u"error",
+    for (const QJsonObject &closing : deployment.closingMessages())
+        FUZZ_CHECK(closing[u"type"].toString() == u"end" || closing[u"type"].toString() == u"error",
                    "deployment closing message");
 }
 

@@ -39,6 +39,10 @@ bool wantsHeadless(const QStringList &args) {
 // to it (installed, or an unpacked package). Returns
 // only if there is none to exec; the server then runs in this process.
 void execHeadlessTwin(char *argv[]) {
+    // Only as the program's mode: `mist-monitor logs … --server` is a
+    // (bad) logs command, whose subcommand comes first.
+    if (!argv[1] || argv[1][0] != '-')
+        return;
     bool server = false;
     for (int i = 1; argv[i]; ++i)
         server = server || std::strcmp(argv[i], "--server") == 0;

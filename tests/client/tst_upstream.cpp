@@ -192,13 +192,44 @@ private Q_SLOTS:
         Recorder r(stream);
         stream.open();
         QVERIFY(QTest::qWaitFor([&] { return r.ended || !r.failed.isEmpty(); }, 10000));
-        QCOMPARE(r.failed, QStringLiteral("docker build failed: exit code 1"));
-        QVERIFY(!r.ended);
+        // As this project's server ends a failed deployment: error, then end.
+        QVERIFY2(r.ended, qPrintable(r.failed));
+        const auto errors = r.ofType("error");
+        QCOMPARE(errors.size(), 1);
+        QCOMPARE(errors.first()
+                     .value(QStringLiteral("data"))
+                     .toObject()
+                     .value(QStringLiteral("message"))
+                     .toString(),
+                 QStringLiteral("docker build failed: exit code 1"));
         const QJsonObject last = r.ofType("status").last().value(QStringLiteral("data")).toObject();
         QCOMPARE(last.value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
         QCOMPARE(last.value(QStringLiteral("stage")).toString(), QStringLiteral("building_image"));
-        QCOMPARE(r.messages.last().value(QStringLiteral("type")).toString(),
-                 QStringLiteral("error"));
+        QCOMPARE(r.messages.last().value(QStringLiteral("type")).toString(), QStringLiteral("end"));
+    }
+
+    // Upstream drops the connection after "Container not found" without a
+    // close frame: the client stops with that error instead of retrying.
+    void errorThenBareCloseIsFinal() {
+        UpstreamStandIn upstream;
+        upstream.containerMissing = true;
+        ServerSession session(standInUrl(upstream));
+        QVERIFY(signIn(session, upstream.email, upstream.password));
+        StreamConnection stream(&session, QStringLiteral("/ws/container/logs?appId=5"));
+        Recorder r(stream);
+        stream.open();
+        QVERIFY(QTest::qWaitFor([&] { return r.ended || !r.failed.isEmpty(); }, 10000));
+        QCOMPARE(r.failed, QStringLiteral("Container not found"));
+        QCOMPARE(stream.state(), StreamConnection::State::Finished);
+    }
+
+    void unrecognisedHealthAnswerMeansUpstream() {
+        // An upstream web UI that answers every path with its page (200).
+        UpstreamStandIn upstream;
+        upstream.healthAnswersWithPage = true;
+        ServerSession session(standInUrl(upstream));
+        QVERIFY(signIn(session, upstream.email, upstream.password));
+        QCOMPARE(session.dialect(), ServerSession::Dialect::Upstream);
     }
 };
 

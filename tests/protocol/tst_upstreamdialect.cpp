@@ -299,7 +299,19 @@ private Q_SLOTS:
         MessageTranslator metrics(Stream::Metrics);
         QVERIFY(metrics.translate(json("{\"type\":\"log\",\"data\":{\"line\":\"x\"}}")).isEmpty());
         MessageTranslator deployment(Stream::DeploymentLogs);
-        QVERIFY(!deployment.closingMessage()); // no status yet
+        QVERIFY(deployment.closingMessages().isEmpty()); // no status yet
+        deployment.translate(json("{\"type\":\"status\",\"data\":{\"status\":\"failed\","
+                                  "\"error_message\":\"boom\"}}"));
+        const QList<QJsonObject> closing = deployment.closingMessages();
+        QCOMPARE(closing.size(), 2); // error, then end: as this project's server ends a failure
+        QCOMPARE(closing[0].value(QStringLiteral("type")).toString(), QStringLiteral("error"));
+        QCOMPARE(closing[0]
+                     .value(QStringLiteral("data"))
+                     .toObject()
+                     .value(QStringLiteral("message"))
+                     .toString(),
+                 QStringLiteral("boom"));
+        QCOMPARE(closing[1].value(QStringLiteral("type")).toString(), QStringLiteral("end"));
     }
 
     void ending_data() {

@@ -100,6 +100,8 @@ void UpstreamStandIn::onReadyRead(QTcpSocket *socket) {
         return answer(socket, 200,
                       "{\"success\":true,\"data\":{\"setupRequired\":false,\"user\":{\"id\":1}}}");
     }
+    if (healthAnswersWithPage && method == "GET")
+        return answer(socket, 200, "<!doctype html><title>Mist</title>");
     answer(socket, 404, "404 page not found\n");
 }
 
@@ -144,6 +146,14 @@ void UpstreamStandIn::streamStats(QWebSocket *ws) {
 }
 
 void UpstreamStandIn::streamContainerLogs(QWebSocket *ws, const QString &appId) {
+    if (containerMissing) {
+        ws->sendTextMessage(envelope(
+            "error",
+            QJsonObject{{QStringLiteral("message"), QStringLiteral("Container not found")}}));
+        // Then the connection goes, without a close frame.
+        QTimer::singleShot(100, ws, [ws] { ws->abort(); });
+        return;
+    }
     ws->sendTextMessage(envelope(
         "status", QJsonObject{{QStringLiteral("container"), QStringLiteral("app-") + appId},
                               {QStringLiteral("state"), QStringLiteral("running")},

@@ -30,6 +30,11 @@ public:
     int statsIntervalMs = 100;
     QStringList containerLines; // sent in 16 KiB pieces, then `end`
     bool deploymentFails = false;
+    // Container logs: "Container not found", then the TCP connection dropped
+    // without a close frame (as a Go server that just closes does).
+    bool containerMissing = false;
+    // GET /api/health answered 200 with an HTML page (a web UI's fallback).
+    bool healthAnswersWithPage = false;
 
 private:
     void onReadyRead(QTcpSocket *socket);

@@ -98,7 +98,14 @@ void ServerSession::detectDialect(QObject *context,
     get(QStringLiteral("/api/health"), context, [this, done](const Reply &reply) {
         if (reply.status == 0)
             return done(false, reply.error);
-        m_dialect = reply.status == 404 ? Dialect::Upstream : Dialect::Published;
+        // This project's own answer, recognised positively; anything else
+        // (404, or an upstream web UI answering every path with its page)
+        // is upstream Mist.
+        const bool ours =
+            reply.status == 200 && reply.error.isEmpty() &&
+            reply.data.toObject().value(QStringLiteral("status")).toString() == u"ok" &&
+            reply.data.toObject().contains(QStringLiteral("version"));
+        m_dialect = ours ? Dialect::Published : Dialect::Upstream;
         done(true, QString());
     });
 }

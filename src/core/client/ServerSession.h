@@ -67,8 +67,9 @@ public:
     Dialect dialect() const { return m_dialect; }
     void setDialect(Dialect d) { m_dialect = d; }
     // Asks the server: this project's servers answer GET /api/health with
-    // 200; upstream Mist has no such route (404). Sets dialect() on an
-    // answer; `done` gets false and a readable error when none came.
+    // 200 {status: "ok", version}; upstream Mist has no such route (404, or
+    // its web UI's page). Sets dialect() on an answer; `done` gets false and
+    // a readable error when none came (dialect() is then unchanged).
     void detectDialect(QObject *context, std::function<void(bool ok, const QString &error)> done);
 
     struct Reply {

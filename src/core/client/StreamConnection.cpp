@@ -237,8 +237,11 @@ void StreamConnection::onText(const QString &text) {
         return;
     if (!m_translator)
         return handleMessage(doc.object());
-    for (const QJsonObject &translated : m_translator->translate(doc.object()))
+    for (const QJsonObject &translated : m_translator->translate(doc.object())) {
         handleMessage(translated);
+        if (!m_socket || m_state != State::Connected)
+            return; // a slot closed the stream
+    }
 }
 
 void StreamConnection::handleMessage(const QJsonObject &received) {
@@ -325,14 +328,18 @@ void StreamConnection::onDisconnected() {
     // Upstream closes a deployment stream after its final status without
     // `end` or `error`: say what it would have said.
     if (m_translator && m_state == State::Connected && !m_endReceived) {
-        if (const auto closing = m_translator->closingMessage()) {
-            handleMessage(*closing);
-            if (!m_endReceived) {
-                releaseSocket(false);
-                m_pingTimer.stop();
-                m_connectTimer.stop();
-                return finishWith(m_lastError);
-            }
+        for (const QJsonObject &closing : m_translator->closingMessages()) {
+            handleMessage(closing);
+            if (!m_socket || m_state != State::Connected)
+                return; // a slot closed the stream
+        }
+        // Upstream may drop the connection after an `error` ("Container not
+        // found") without a close frame: that is final too, not a drop.
+        if (!m_endReceived && !m_lastError.isEmpty()) {
+            releaseSocket(false);
+            m_pingTimer.stop();
+            m_connectTimer.stop();
+            return finishWith(m_lastError);
         }
     }
     const bool wasConnected = m_state == State::Connected;

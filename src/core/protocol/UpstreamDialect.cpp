@@ -329,15 +329,22 @@ QList<QJsonObject> MessageTranslator::translate(const QJsonObject &upstream) {
     return out;
 }
 
-std::optional<QJsonObject> MessageTranslator::closingMessage() const {
+QList<QJsonObject> MessageTranslator::closingMessages() const {
     if (m_stream != Stream::DeploymentLogs)
-        return std::nullopt;
+        return {};
     const auto ending = endingOfUpstreamDeployment(m_lastStatus);
     if (!ending)
-        return std::nullopt;
-    return message(ending->failed ? QStringLiteral("error") : QStringLiteral("end"),
-                   rfc3339Seconds(QDateTime::currentDateTimeUtc()),
-                   QJsonObject{{QStringLiteral("message"), ending->message}});
+        return {};
+    const QString now = rfc3339Seconds(QDateTime::currentDateTimeUtc());
+    const QJsonObject end = message(
+        QStringLiteral("end"), now,
+        QJsonObject{{QStringLiteral("message"),
+                     ending->failed ? QStringLiteral("Deployment failed") : ending->message}});
+    if (!ending->failed)
+        return {end};
+    return {message(QStringLiteral("error"), now,
+                    QJsonObject{{QStringLiteral("message"), ending->message}}),
+            end};
 }
 
 } // namespace mist::protocol::upstream

@@ -110,9 +110,11 @@ public:
     // Zero or more published messages for one upstream message; messages of
     // other types than log, status, error and end are dropped.
     QList<QJsonObject> translate(const QJsonObject &upstream);
-    // On close of a deployment stream: the `end` (success) or `error`
-    // (failure) upstream never sends; nullopt before a final status.
-    std::optional<QJsonObject> closingMessage() const;
+    // On close of a deployment stream, what upstream never sends but this
+    // project's server would have: `end` after success, `error` (with
+    // upstream's error_message) and `end` after a failure; none before a
+    // final status (a lost connection).
+    QList<QJsonObject> closingMessages() const;
 
 private:
     Stream m_stream;
