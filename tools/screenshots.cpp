@@ -5,9 +5,11 @@
 // OUTPUT_DIR (docs/screenshots by default). Run it through
 // scripts/screenshots.sh, which provides the engine and an X server.
 #include "DeploymentsView.h"
+#include "FleetView.h"
 #include "LogView.h"
 #include "MainWindow.h"
 #include "MetricsView.h"
+#include "UpstreamStandIn.h"
 #include "client/ServerSession.h"
 #include "server/MistServer.h"
 #include "store/Store.h"
@@ -145,6 +147,40 @@ int main(int argc, char *argv[]) {
     waitUntil([&] { return window.deploymentsView()->currentStatus() == u"success"; }, 120000);
     pause(500);
     window.grab().save(out + QStringLiteral("/deployment-done.png"));
+
+    // One window watching three hosts: this one, a second server of this
+    // project, and an upstream Mist server (the tests' stand-in: upstream
+    // cannot run here).
+    server::ServerConfig edgeConfig = config;
+    edgeConfig.dataDir = work.filePath(QStringLiteral("edge"));
+    server::MistServer edge(edgeConfig);
+    if (!edge.start(&error)) {
+        qCritical("second server: %s", qPrintable(error));
+        return 1;
+    }
+    const auto edgeOwner =
+        edge.store().addUser(QStringLiteral("operator@example.com"), store::Role::Owner,
+                             "screenshot passphrase", &error);
+    auto *edgeSession = new client::ServerSession(edge.httpUrl(), &window);
+    edgeSession->setToken(edge.store().createSession(edgeOwner->id, &error));
+    window.connectTo(edgeSession, QStringLiteral("edge-1 (%1)").arg(edge.httpUrl().authority()));
+    test::UpstreamStandIn upstream;
+    upstream.statsIntervalMs = 1000;
+    auto *upstreamSession = new client::ServerSession(
+        QUrl(QStringLiteral("http://127.0.0.1:%1").arg(upstream.port())), &window);
+    bool signedIn = false;
+    upstreamSession->login(upstream.email, upstream.password, [&](bool ok, const QString &) {
+        upstreamSession->detectDialect(&window, [&, ok](bool, const QString &) { signedIn = ok; });
+    });
+    waitUntil([&] { return signedIn; }, 10000);
+    window.connectTo(upstreamSession,
+                     QStringLiteral("legacy (upstream Mist, 127.0.0.1:%1)").arg(upstream.port()));
+    // Back to this host in the other tabs; the fleet keeps all three live.
+    window.connectTo(session, QObject::tr("Local server"));
+    window.tabs()->setCurrentWidget(window.fleet());
+    waitUntil([&] { return window.fleet()->samplesReceived(2) >= 45; }, 90000);
+    pause(500);
+    window.grab().save(out + QStringLiteral("/fleet.png"));
 
     run(QStringLiteral("docker"),
         {"rm", "-f", "shop-web", QStringLiteral("app-%1").arg(siteApp->id)});

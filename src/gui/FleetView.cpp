@@ -115,7 +115,7 @@ int FleetView::addHost(const client::ServerSession &session, const QString &labe
     }
     auto *view = new QChartView(chart, card);
     view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumSize(320, 150);
+    view->setMinimumSize(240, 150);
     auto *open = new QPushButton(tr("Open"), card);
     open->setToolTip(tr("Show this host's apps, logs, deployments and charts"));
     connect(open, &QPushButton::clicked, this,
