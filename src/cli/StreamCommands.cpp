@@ -561,6 +561,10 @@ int runStreamCommand(const QStringList &args, QTextStream &out, QTextStream &err
             if (line.isEmpty())
                 break;
             passwords << line;
+            // Typed at a terminal: one line is all anybody types; waiting for
+            // more would look like a hang.
+            if (isatty(STDIN_FILENO))
+                break;
         }
         if (passwords.isEmpty())
             return usage(QStringLiteral("--password-stdin: no password on standard input"));
