@@ -194,27 +194,21 @@ ServerSession::Reply ServerSession::toReply(QNetworkReply *reply) const {
 
 void ServerSession::get(const QString &path, QObject *context,
                         std::function<void(const Reply &)> done) {
-    if (m_baseUrl.isEmpty()) {
-        QMetaObject::invokeMethod(
-            context ? context : this,
-            [done] {
-                Reply r;
-                r.error = QStringLiteral("Invalid server URL");
-                done(r);
-            },
-            Qt::QueuedConnection);
-        return;
-    }
-    QNetworkReply *reply = send("GET", path, {});
-    connect(reply, &QNetworkReply::finished, context ? context : this,
-            [this, reply, done] { done(toReply(reply)); });
+    request("GET", path, {}, context, std::move(done));
 }
 
 void ServerSession::post(const QString &path, const QJsonObject &body, QObject *context,
                          std::function<void(const Reply &)> done) {
+    request("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact), context,
+            std::move(done));
+}
+
+void ServerSession::request(const QByteArray &method, const QString &path, const QByteArray &body,
+                            QObject *context, std::function<void(const Reply &)> done) {
+    QObject *receiver = context ? context : this;
     if (m_baseUrl.isEmpty()) {
         QMetaObject::invokeMethod(
-            context ? context : this,
+            receiver,
             [done] {
                 Reply r;
                 r.error = QStringLiteral("Invalid server URL");
@@ -223,8 +217,8 @@ void ServerSession::post(const QString &path, const QJsonObject &body, QObject *
             Qt::QueuedConnection);
         return;
     }
-    QNetworkReply *reply = send("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact));
-    connect(reply, &QNetworkReply::finished, context ? context : this,
+    QNetworkReply *reply = send(method, path, body);
+    connect(reply, &QNetworkReply::finished, receiver,
             [this, reply, done] { done(toReply(reply)); });
 }
 

@@ -91,6 +91,9 @@ public:
     QUrl webSocketUrl(const QString &pathAndQuery) const;
 
 private:
+    // get() and post(): "Invalid server URL" (queued) without a server.
+    void request(const QByteArray &method, const QString &path, const QByteArray &body,
+                 QObject *context, std::function<void(const Reply &)> done);
     QNetworkReply *send(const QByteArray &method, const QString &path, const QByteArray &body);
     Reply toReply(QNetworkReply *reply) const;
     QString unreachable(QNetworkReply *reply) const;
