@@ -59,6 +59,20 @@ struct Recorder {
         return out;
     }
 };
+
+// Runs one of the session's REST calls to its end.
+ServerSession::Reply
+await(const std::function<void(std::function<void(const ServerSession::Reply &)>)> &call) {
+    ServerSession::Reply out;
+    bool done = false;
+    call([&](const ServerSession::Reply &r) {
+        out = r;
+        done = true;
+    });
+    if (!QTest::qWaitFor([&] { return done; }, 10000))
+        out.error = QStringLiteral("no answer within 10 s");
+    return out;
+}
 } // namespace
 
 class TestUpstream : public QObject {
@@ -230,6 +244,98 @@ private Q_SLOTS:
         ServerSession session(standInUrl(upstream));
         QVERIFY(signIn(session, upstream.email, upstream.password));
         QCOMPARE(session.dialect(), ServerSession::Dialect::Upstream);
+    }
+    void appsOfEveryProjectInThePublishedShape() {
+        UpstreamStandIn upstream;
+        upstream.projects.append(QJsonObject{{QStringLiteral("id"), 7},
+                                             {QStringLiteral("name"), QStringLiteral("empty")}});
+        upstream.projects.append(QJsonObject{{QStringLiteral("id"), 9},
+                                             {QStringLiteral("name"), QStringLiteral("tools")}});
+        upstream.appsByProject.insert(
+            9, QJsonArray{QJsonObject{{QStringLiteral("id"), 12},
+                                      {QStringLiteral("name"), QStringLiteral("cron")},
+                                      {QStringLiteral("status"), QStringLiteral("stopped")}},
+                          QJsonObject{{QStringLiteral("name"), QStringLiteral("no id")}}});
+        ServerSession session(standInUrl(upstream));
+        QVERIFY(signIn(session, upstream.email, upstream.password));
+        const auto r = await([&](auto done) { session.listApps(nullptr, done); });
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        const QJsonArray apps = r.data.toArray();
+        QCOMPARE(apps.size(), 2); // project 7 answers `data: null`: no apps, no error
+        QCOMPARE(apps[0][u"name"].toString(), QStringLiteral("storefront"));
+        QCOMPARE(apps[0][u"projectName"].toString(), QStringLiteral("shop"));
+        QCOMPARE(apps[0][u"gitUrl"].toString(), QStringLiteral("acme/storefront"));
+        QCOMPARE(apps[0][u"containerName"].toString(), QStringLiteral("app-731904"));
+        QCOMPARE(apps[0][u"containerState"].toString(), QStringLiteral("running"));
+        QCOMPARE(apps[1][u"name"].toString(), QStringLiteral("cron"));
+        QCOMPARE(apps[1][u"projectName"].toString(), QStringLiteral("tools"));
+        QVERIFY(apps[1][u"gitUrl"].isNull());
+        QCOMPARE(r.skipped, 1);
+        QCOMPARE(r.skipReason, QStringLiteral("app without a valid id"));
+    }
+
+    void appListFailsWhenOneProjectFails() {
+        UpstreamStandIn upstream;
+        upstream.projects.append(QJsonObject{{QStringLiteral("id"), 7},
+                                             {QStringLiteral("name"), QStringLiteral("broken")}});
+        upstream.failingProjects << 7;
+        ServerSession session(standInUrl(upstream));
+        QVERIFY(signIn(session, upstream.email, upstream.password));
+        auto r = await([&](auto done) { session.listApps(nullptr, done); });
+        QVERIFY(!r.ok());
+        QCOMPARE(r.status, 500);
+        QCOMPARE(r.error, QStringLiteral("database is locked"));
+
+        session.setToken("expired"); // upstream's middleware refuses every call
+        r = await([&](auto done) { session.listApps(nullptr, done); });
+        QCOMPARE(r.status, 401);
+        QCOMPARE(r.error, QStringLiteral("Unauthorized"));
+    }
+
+    void deploymentsListedAndStarted() {
+        UpstreamStandIn upstream;
+        ServerSession session(standInUrl(upstream));
+        QVERIFY(signIn(session, upstream.email, upstream.password));
+        auto r = await([&](auto done) { session.listDeployments(731904, nullptr, done); });
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        QCOMPARE(r.data.toArray().size(), 1);
+        QJsonObject d = r.data.toArray()[0].toObject();
+        QCOMPARE(d[u"id"].toDouble(), 512877.0);
+        QCOMPARE(d[u"status"].toString(), QStringLiteral("success"));
+        QCOMPARE(d[u"stage"].toString(), QStringLiteral("completed"));
+        QCOMPARE(d[u"started_at"].toString(), QStringLiteral("2026-11-27T09:12:04Z"));
+
+        // Upstream answers a new deployment with the bare object.
+        r = await([&](auto done) { session.startDeployment(731904, nullptr, done); });
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        const qint64 id = qint64(r.data[u"id"].toDouble());
+        QVERIFY(id > 0);
+        QCOMPARE(r.data[u"status"].toString(), QStringLiteral("pending"));
+        r = await([&](auto done) { session.listDeployments(731904, nullptr, done); });
+        QCOMPARE(r.data.toArray().size(), 2);
+        QCOMPARE(qint64(r.data.toArray()[0][u"id"].toDouble()), id);
+
+        // An app upstream has no deployments for: Go's nil slice, an empty list.
+        r = await([&](auto done) { session.listDeployments(5, nullptr, done); });
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        QVERIFY(r.data.isArray() && r.data.toArray().isEmpty());
+    }
+
+    void sameCallsAgainstThisProjectsServer() {
+        MIST_REQUIRE_DOCKER();
+        server::ServerConfig config;
+        config.port = 0;
+        ServerFixture f(config);
+        QVERIFY2(f.ok(), qPrintable(f.error()));
+        f.addUser(QStringLiteral("owner@example.com"), store::Role::Owner);
+        ServerSession session(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(f.port())));
+        QVERIFY(signIn(session, QStringLiteral("owner@example.com"), "correct horse battery"));
+        const auto r = await([&](auto done) { session.listApps(nullptr, done); });
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        QVERIFY(r.data.isArray());
+        const auto d = await([&](auto done) { session.listDeployments(999, nullptr, done); });
+        QCOMPARE(d.status, 404);
+        QCOMPARE(d.error, QStringLiteral("Application not found"));
     }
 };
 

@@ -17,6 +17,10 @@ QJsonObject json(const char *text) {
         qFatal("bad test JSON: %s", text);
     return o;
 }
+// JSON written with single quotes, for readable rows.
+QJsonObject sq(const char *text) {
+    return json(QByteArray(text).replace('\'', '"').constData());
+}
 } // namespace
 
 Q_DECLARE_METATYPE(Progress)
@@ -177,6 +181,115 @@ private Q_SLOTS:
         QCOMPARE(bool(up), uptimeOk);
         if (up)
             QCOMPARE(*up, seconds);
+    }
+
+    void apps_data() {
+        QTest::addColumn<QJsonObject>("app");
+        QTest::addColumn<QJsonObject>("project");
+        QTest::addColumn<QJsonObject>("expected"); // empty: refused
+        QTest::addColumn<QString>("error");
+        const QJsonObject shop = sq("{'id':48213,'name':'shop','ownerId':1}");
+        QTest::newRow("git app")
+            << sq("{'id':731904,'projectId':48213,'name':'storefront','gitRepository':'acme/sf',"
+                  "'gitCloneUrl':'https://g/acme/sf.git','gitBranch':'main','status':'running',"
+                  "'port':3000,'createdAt':'2026-01-01T00:00:00Z'}")
+            << shop
+            << sq("{'id':731904,'name':'storefront','projectId':48213,'projectName':'shop',"
+                  "'gitUrl':'acme/sf','gitBranch':'main','containerName':'app-731904',"
+                  "'containerState':'running','containerStatus':null}")
+            << "";
+        QTest::newRow("clone URL when no repository name")
+            << sq("{'id':5,'name':'a','gitRepository':'','gitCloneUrl':'https://g/a.git',"
+                  "'status':'building'}")
+            << shop
+            << sq("{'id':5,'name':'a','projectId':48213,'projectName':'shop',"
+                  "'gitUrl':'https://g/a.git','gitBranch':null,'containerName':'app-5',"
+                  "'containerState':'building','containerStatus':null}")
+            << "";
+        QTest::newRow("no git, no status, project without id")
+            << sq("{'id':0,'name':'db'}") << sq("{'name':'x'}")
+            << sq("{'id':0,'name':'db','projectId':null,'projectName':'x','gitUrl':null,"
+                  "'gitBranch':null,'containerName':'app-0','containerState':null,"
+                  "'containerStatus':null}")
+            << "";
+        QTest::newRow("id missing")
+            << sq("{'name':'x'}") << shop << QJsonObject() << "app without a valid id";
+        QTest::newRow("id as string")
+            << sq("{'id':'7','name':'x'}") << shop << QJsonObject() << "app without a valid id";
+        QTest::newRow("negative id")
+            << sq("{'id':-1,'name':'x'}") << shop << QJsonObject() << "app without a valid id";
+        QTest::newRow("fractional id")
+            << sq("{'id':1.5,'name':'x'}") << shop << QJsonObject() << "app without a valid id";
+        QTest::newRow("id beyond 2^53")
+            << sq("{'id':1e300,'name':'x'}") << shop << QJsonObject() << "app without a valid id";
+        QTest::newRow("no name") << sq("{'id':3,'name':''}") << shop << QJsonObject()
+                                 << "app 3 without a name";
+        QTest::newRow("name not a string")
+            << sq("{'id':3,'name':42}") << shop << QJsonObject() << "app 3 without a name";
+    }
+    void apps() {
+        QFETCH(QJsonObject, app);
+        QFETCH(QJsonObject, project);
+        QFETCH(QJsonObject, expected);
+        QFETCH(QString, error);
+        QString why;
+        const auto got = appFromUpstream(app, project, &why);
+        if (expected.isEmpty()) {
+            QVERIFY(!got);
+            QCOMPARE(why, error);
+        } else {
+            QVERIFY2(got, qPrintable(why));
+            QCOMPARE(*got, expected);
+        }
+    }
+
+    void deployments_data() {
+        QTest::addColumn<QJsonObject>("deployment");
+        QTest::addColumn<QJsonObject>("expected"); // empty: refused
+        QTest::newRow("finished")
+            << sq("{'id':512877,'app_id':731904,'commit_hash':'9b1e','commit_message':'m',"
+                  "'status':'success','stage':'success','progress':100,"
+                  "'created_at':'2026-11-27T09:12:04Z','started_at':'2026-11-27T09:12:05Z',"
+                  "'finished_at':'2026-11-27T09:13:41Z','logs':'...'}")
+            << sq("{'id':512877,'deployment_id':512877,'app_id':731904,'status':'success',"
+                  "'stage':'completed','progress':100,'commit_hash':'9b1e','commit_message':'m',"
+                  "'error_message':'','created_at':'2026-11-27T09:12:04Z',"
+                  "'started_at':'2026-11-27T09:12:05Z','finished_at':'2026-11-27T09:13:41Z'}");
+        QTest::newRow("queued, bare object of POST /api/deployments")
+            << sq("{'id':904117,'app_id':731904,'status':'pending','stage':'pending',"
+                  "'progress':0,'created_at':'2026-11-28T10:00:00Z','finished_at':null}")
+            << sq("{'id':904117,'deployment_id':904117,'app_id':731904,'status':'pending',"
+                  "'stage':'','progress':0,'commit_hash':'','commit_message':'',"
+                  "'error_message':'','created_at':'2026-11-28T10:00:00Z',"
+                  "'started_at':'2026-11-28T10:00:00Z','finished_at':null}");
+        QTest::newRow("failed, with upstream's reason")
+            << sq("{'id':3,'status':'failed','stage':'failed','progress':50,"
+                  "'error_message':'build failed: exit 1'}")
+            << sq("{'id':3,'deployment_id':3,'status':'failed','stage':'cloning_repo',"
+                  "'progress':50,'commit_hash':'','commit_message':'',"
+                  "'error_message':'build failed: exit 1','created_at':'','started_at':null,"
+                  "'finished_at':null}");
+        QTest::newRow("old server: status only")
+            << sq("{'id':4,'status':'building'}")
+            << sq("{'id':4,'deployment_id':4,'status':'building','stage':'building_image',"
+                  "'progress':0,'commit_hash':'','commit_message':'','error_message':'',"
+                  "'created_at':'','started_at':null,'finished_at':null}");
+        QTest::newRow("no id") << sq("{'status':'success'}") << QJsonObject();
+        QTest::newRow("id null") << sq("{'id':null}") << QJsonObject();
+        QTest::newRow("id NaN-like string") << sq("{'id':'NaN'}") << QJsonObject();
+    }
+    void deployments() {
+        QFETCH(QJsonObject, deployment);
+        QFETCH(QJsonObject, expected);
+        QString why;
+        const auto got = deploymentFromUpstream(deployment, &why);
+        if (expected.isEmpty()) {
+            QVERIFY(!got);
+            QCOMPARE(why, QStringLiteral("deployment without a valid id"));
+        } else {
+            QVERIFY2(got, qPrintable(why));
+            QCOMPARE(*got, expected);
+        }
     }
 
     void stages_data() {

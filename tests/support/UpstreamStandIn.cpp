@@ -36,13 +36,41 @@ UpstreamStandIn::UpstreamStandIn(QObject *parent)
     });
     connect(&m_ws, &QWebSocketServer::newConnection, this, &UpstreamStandIn::onWebSocket);
     m_tcp.listen(QHostAddress::LocalHost, 0);
+    // One project with one git app that was deployed once, as a fresh
+    // upstream install after its first deployment would answer.
+    projects = QJsonArray{QJsonObject{{QStringLiteral("id"), 48213},
+                                      {QStringLiteral("name"), QStringLiteral("shop")},
+                                      {QStringLiteral("ownerId"), 1}}};
+    appsByProject.insert(
+        48213,
+        QJsonArray{QJsonObject{{QStringLiteral("id"), 731904},
+                               {QStringLiteral("projectId"), 48213},
+                               {QStringLiteral("name"), QStringLiteral("storefront")},
+                               {QStringLiteral("gitRepository"), QStringLiteral("acme/storefront")},
+                               {QStringLiteral("gitCloneUrl"),
+                                QStringLiteral("https://git.example/acme/storefront.git")},
+                               {QStringLiteral("gitBranch"), QStringLiteral("main")},
+                               {QStringLiteral("status"), QStringLiteral("running")}}});
+    deploymentsByApp.insert(
+        731904, QJsonArray{QJsonObject{
+                    {QStringLiteral("id"), 512877},
+                    {QStringLiteral("app_id"), 731904},
+                    {QStringLiteral("commit_hash"), QStringLiteral("9b1e04c2d5aa")},
+                    {QStringLiteral("commit_message"), QStringLiteral("First release")},
+                    {QStringLiteral("status"), QStringLiteral("success")},
+                    {QStringLiteral("stage"), QStringLiteral("success")},
+                    {QStringLiteral("progress"), 100},
+                    {QStringLiteral("created_at"), QStringLiteral("2026-11-27T09:12:04Z")},
+                    {QStringLiteral("finished_at"), QStringLiteral("2026-11-27T09:13:41Z")}}});
 }
 
 void UpstreamStandIn::answer(QTcpSocket *socket, int status, const QByteArray &body,
                              const QByteArray &extraHeaders) {
     socket->write("HTTP/1.1 " + QByteArray::number(status) +
                   (status == 200   ? " OK"
+                   : status == 400 ? " Bad Request"
                    : status == 401 ? " Unauthorized"
+                   : status == 500 ? " Internal Server Error"
                                    : " Not Found") +
                   "\r\nContent-Type: " + (status == 404 ? "text/plain" : "application/json") +
                   "\r\nContent-Length: " + QByteArray::number(body.size()) +
@@ -100,8 +128,58 @@ void UpstreamStandIn::onReadyRead(QTcpSocket *socket) {
         return answer(socket, 200,
                       "{\"success\":true,\"data\":{\"setupRequired\":false,\"user\":{\"id\":1}}}");
     }
+    if (path.startsWith(u"/api/projects/") || path.startsWith(u"/api/apps/") ||
+        path.startsWith(u"/api/deployments")) {
+        if (!cookie.contains(QByteArray("mist_token=") + Token))
+            return answer(socket, 401, "{\"success\":false,\"error\":\"Unauthorized\"}");
+        ++restCalls;
+        return answerRest(socket, method, path, body);
+    }
     if (healthAnswersWithPage && method == "GET")
         return answer(socket, 200, "<!doctype html><title>Mist</title>");
+    answer(socket, 404, "404 page not found\n");
+}
+
+void UpstreamStandIn::answerRest(QTcpSocket *socket, const QByteArray &method, const QString &path,
+                                 const QByteArray &body) {
+    const auto wrapped = [](const QJsonValue &data) {
+        return QJsonDocument(QJsonObject{{QStringLiteral("success"), true},
+                                         {QStringLiteral("data"), data},
+                                         {QStringLiteral("message"), QStringLiteral("ok")}})
+            .toJson(QJsonDocument::Compact);
+    };
+    const QJsonObject in = QJsonDocument::fromJson(body).object();
+    const qint64 appId = qint64(in.value(QStringLiteral("appId")).toDouble(-1));
+    if (method == "GET" && path == u"/api/projects/getAll")
+        return answer(socket, 200, wrapped(projects));
+    if (method == "POST" && path == u"/api/apps/getByProjectId") {
+        const qint64 id = qint64(in.value(QStringLiteral("projectId")).toDouble(-1));
+        if (failingProjects.contains(id))
+            return answer(socket, 500, "{\"success\":false,\"error\":\"database is locked\"}");
+        const auto it = appsByProject.constFind(id);
+        return answer(
+            socket, 200,
+            wrapped(it == appsByProject.cend() || it->isEmpty() ? QJsonValue() : QJsonValue(*it)));
+    }
+    if (method == "POST" && path == u"/api/deployments/getByAppId")
+        return answer(socket, 200, wrapped(deploymentsByApp.value(appId)));
+    if (method == "POST" && path == u"/api/deployments") {
+        if (appId < 0)
+            return answer(socket, 400, "{\"success\":false,\"error\":\"Invalid app ID\"}");
+        static qint64 next = 904117;
+        const QJsonObject d{{QStringLiteral("id"), double(next++)},
+                            {QStringLiteral("app_id"), double(appId)},
+                            {QStringLiteral("commit_hash"), QStringLiteral("3f9c2d1a77e0")},
+                            {QStringLiteral("commit_message"), QStringLiteral("Deploy from UI")},
+                            {QStringLiteral("status"), QStringLiteral("pending")},
+                            {QStringLiteral("stage"), QStringLiteral("pending")},
+                            {QStringLiteral("progress"), 0},
+                            {QStringLiteral("created_at"), nowSeconds()},
+                            {QStringLiteral("finished_at"), QJsonValue()}};
+        QJsonArray &list = deploymentsByApp[appId];
+        list.prepend(d);
+        return answer(socket, 200, QJsonDocument(d).toJson(QJsonDocument::Compact));
+    }
     answer(socket, 404, "404 page not found\n");
 }
 

@@ -9,6 +9,8 @@
 // login: the tests of this project's own server show the opposite.
 
 #include <QByteArray>
+#include <QHash>
+#include <QJsonArray>
 #include <QObject>
 #include <QStringList>
 #include <QTcpServer>
@@ -36,10 +38,25 @@ public:
     // GET /api/health answered 200 with an HTML page (a web UI's fallback).
     bool healthAnswersWithPage = false;
 
+    // REST (signed in only, as upstream's middleware): GET /api/projects/getAll,
+    // POST /api/apps/getByProjectId {projectId}, POST
+    // /api/deployments/getByAppId {appId} (newest first), and POST
+    // /api/deployments {appId}, which queues a deployment and answers with
+    // the bare object. Upstream's shapes: camelCase apps, snake_case
+    // deployments, random ids; a project without apps gives `data: null`
+    // (a nil Go slice).
+    QJsonArray projects;
+    QHash<qint64, QJsonArray> appsByProject;
+    QHash<qint64, QJsonArray> deploymentsByApp;
+    QList<qint64> failingProjects; // their apps: 500 "database is locked"
+    int restCalls = 0;             // REST requests answered (any route)
+
 private:
     void onReadyRead(QTcpSocket *socket);
     void answer(QTcpSocket *socket, int status, const QByteArray &body,
                 const QByteArray &extraHeaders = {});
+    void answerRest(QTcpSocket *socket, const QByteArray &method, const QString &path,
+                    const QByteArray &body);
     void onWebSocket();
     void streamStats(QWebSocket *ws);
     void streamContainerLogs(QWebSocket *ws, const QString &appId);

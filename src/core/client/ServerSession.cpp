@@ -1,5 +1,7 @@
 #include "ServerSession.h"
 
+#include "protocol/UpstreamDialect.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -220,6 +222,119 @@ void ServerSession::request(const QByteArray &method, const QString &path, const
     QNetworkReply *reply = send(method, path, body);
     connect(reply, &QNetworkReply::finished, receiver,
             [this, reply, done] { done(toReply(reply)); });
+}
+
+namespace {
+// Maps every element of an upstream array; what cannot be mapped is counted.
+template <typename Map> ServerSession::Reply mapArray(ServerSession::Reply r, Map map) {
+    if (!r.ok())
+        return r;
+    if (!r.data.isArray() && !r.data.isNull() && !r.data.isUndefined()) {
+        r.error = QStringLiteral("unexpected answer (not a list)");
+        r.data = QJsonValue();
+        return r;
+    }
+    QJsonArray out;
+    // Go encodes an empty slice as null: that is an empty list too.
+    for (const QJsonValue &v : r.data.toArray()) {
+        QString why;
+        if (const auto mapped = map(v.toObject(), &why)) {
+            out.append(*mapped);
+        } else {
+            if (r.skipped++ == 0)
+                r.skipReason = why;
+        }
+    }
+    r.data = out;
+    return r;
+}
+} // namespace
+
+void ServerSession::listApps(QObject *context, std::function<void(const Reply &)> done) {
+    if (m_dialect == Dialect::Published)
+        return get(QStringLiteral("/api/apps"), context, std::move(done));
+    QObject *receiver = context ? context : this;
+    get(QStringLiteral("/api/projects/getAll"), receiver,
+        [this, receiver, done](const Reply &projectsReply) {
+            const Reply projects =
+                mapArray(projectsReply,
+                         [](const QJsonObject &p, QString *why) -> std::optional<QJsonObject> {
+                             if (!p.value(QStringLiteral("id")).isDouble()) {
+                                 *why = QStringLiteral("project without a valid id");
+                                 return std::nullopt;
+                             }
+                             return p;
+                         });
+            const QJsonArray list = projects.data.toArray();
+            if (!projects.ok() || list.isEmpty())
+                return done(projects);
+            // One call per project, all at once; the list is put together in
+            // project order when the last one has answered.
+            struct Pending {
+                QList<Reply> replies;
+                qsizetype remaining = 0;
+            };
+            auto pending = std::make_shared<Pending>();
+            pending->replies.resize(list.size());
+            pending->remaining = list.size();
+            for (qsizetype i = 0; i < list.size(); ++i) {
+                const QJsonObject project = list[i].toObject();
+                post(
+                    QStringLiteral("/api/apps/getByProjectId"),
+                    QJsonObject{{QStringLiteral("projectId"), project.value(QStringLiteral("id"))}},
+                    receiver, [pending, i, project, projects, done](const Reply &r) {
+                        pending->replies[i] =
+                            mapArray(r, [&project](const QJsonObject &app, QString *why) {
+                                return protocol::upstream::appFromUpstream(app, project, why);
+                            });
+                        if (--pending->remaining > 0)
+                            return;
+                        Reply all;
+                        all.status = 200;
+                        all.skipped = projects.skipped;
+                        all.skipReason = projects.skipReason;
+                        QJsonArray apps;
+                        for (const Reply &one : std::as_const(pending->replies)) {
+                            if (!one.ok())
+                                return done(one);
+                            for (const QJsonValue &app : one.data.toArray())
+                                apps.append(app);
+                            if (all.skipped == 0)
+                                all.skipReason = one.skipReason;
+                            all.skipped += one.skipped;
+                        }
+                        all.data = apps;
+                        done(all);
+                    });
+            }
+        });
+}
+
+void ServerSession::listDeployments(qint64 appId, QObject *context,
+                                    std::function<void(const Reply &)> done) {
+    if (m_dialect == Dialect::Published)
+        return get(QStringLiteral("/api/apps/%1/deployments").arg(appId), context, std::move(done));
+    post(QStringLiteral("/api/deployments/getByAppId"),
+         QJsonObject{{QStringLiteral("appId"), double(appId)}}, context,
+         [done](const Reply &r) { done(mapArray(r, protocol::upstream::deploymentFromUpstream)); });
+}
+
+void ServerSession::startDeployment(qint64 appId, QObject *context,
+                                    std::function<void(const Reply &)> done) {
+    const QJsonObject body{{QStringLiteral("appId"), double(appId)}};
+    if (m_dialect == Dialect::Published)
+        return post(QStringLiteral("/api/deployments"), body, context, std::move(done));
+    post(QStringLiteral("/api/deployments"), body, context, [done](Reply r) {
+        if (r.ok()) {
+            QString why;
+            const auto d = protocol::upstream::deploymentFromUpstream(r.data.toObject(), &why);
+            if (d)
+                r.data = *d;
+            else
+                r.error = QStringLiteral("unexpected answer: %1").arg(why);
+        }
+        done(r);
+    });
 }
 
 void ServerSession::login(const QString &email, const QByteArray &password,

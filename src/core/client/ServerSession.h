@@ -76,6 +76,8 @@ public:
         int status = 0;  // HTTP status; 0 when no answer came
         QJsonValue data; // the envelope's `data`
         QString error;   // the envelope's `error`, or why there was no answer
+        int skipped = 0; // listApps/listDeployments: upstream entries left out
+        QString skipReason;
         bool ok() const { return status >= 200 && status < 300 && error.isEmpty(); }
     };
     // `done` runs in `context`'s thread and not at all once `context` is gone
@@ -83,6 +85,22 @@ public:
     void get(const QString &path, QObject *context, std::function<void(const Reply &)> done);
     void post(const QString &path, const QJsonObject &body, QObject *context,
               std::function<void(const Reply &)> done);
+
+    // The same answers whichever dialect the server speaks (dialect()), in
+    // this project's shapes (docs/PROTOCOL.md, "Upstream dialect"):
+    // - listApps: the array of GET /api/apps. Upstream: every project of
+    //   GET /api/projects/getAll, then each one's POST /api/apps/getByProjectId,
+    //   mapped by protocol::upstream::appFromUpstream, in project order; the
+    //   first failure of any of those calls fails the whole list.
+    // - listDeployments: GET /api/apps/{id}/deployments; upstream: POST
+    //   /api/deployments/getByAppId {appId}, mapped by deploymentFromUpstream.
+    // - startDeployment: POST /api/deployments {appId}, the new deployment
+    //   (upstream answers with the bare object, also mapped).
+    // An upstream entry that cannot be mapped (no id) is left out and
+    // counted in Reply::skipped, with the first reason in Reply::skipReason.
+    void listApps(QObject *context, std::function<void(const Reply &)> done);
+    void listDeployments(qint64 appId, QObject *context, std::function<void(const Reply &)> done);
+    void startDeployment(qint64 appId, QObject *context, std::function<void(const Reply &)> done);
 
     // ws(s):// URL of `pathAndQuery` (e.g. "/ws/metrics") with the session
     // cookie and the TLS configuration. QWebSocket takes TLS settings from the

@@ -204,6 +204,77 @@ Progress progressFromUpstream(const QString &status, const QString &stage, doubl
     return {QStringLiteral("building"), lastPublishedStage, p};
 }
 
+namespace {
+// An id as upstream sends it (a JSON number; random 0..999998 in practice):
+// an integer that a double holds exactly, or nullopt.
+std::optional<qint64> idOf(const QJsonValue &value) {
+    if (!value.isDouble())
+        return std::nullopt;
+    const double v = value.toDouble();
+    if (!std::isfinite(v) || v < 0 || v > 9007199254740992.0 || v != std::floor(v))
+        return std::nullopt;
+    return qint64(v);
+}
+
+QJsonValue nonEmptyString(const QJsonValue &value) {
+    return value.isString() && !value.toString().isEmpty() ? value : QJsonValue(QJsonValue::Null);
+}
+} // namespace
+
+std::optional<QJsonObject> appFromUpstream(const QJsonObject &app, const QJsonObject &project,
+                                           QString *error) {
+    const auto id = idOf(app.value(QStringLiteral("id")));
+    const QString name = app.value(QStringLiteral("name")).toString();
+    if (!id || name.isEmpty()) {
+        if (error)
+            *error = !id ? QStringLiteral("app without a valid id")
+                         : QStringLiteral("app %1 without a name").arg(*id);
+        return std::nullopt;
+    }
+    QJsonValue git = nonEmptyString(app.value(QStringLiteral("gitRepository")));
+    if (git.isNull())
+        git = nonEmptyString(app.value(QStringLiteral("gitCloneUrl")));
+    const auto projectId = idOf(project.value(QStringLiteral("id")));
+    return QJsonObject{
+        {QStringLiteral("id"), double(*id)},
+        {QStringLiteral("name"), name},
+        {QStringLiteral("projectId"),
+         projectId ? QJsonValue(double(*projectId)) : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("projectName"), project.value(QStringLiteral("name")).toString()},
+        {QStringLiteral("gitUrl"), git},
+        {QStringLiteral("gitBranch"), nonEmptyString(app.value(QStringLiteral("gitBranch")))},
+        {QStringLiteral("containerName"), QStringLiteral("app-%1").arg(*id)},
+        {QStringLiteral("containerState"), nonEmptyString(app.value(QStringLiteral("status")))},
+        {QStringLiteral("containerStatus"), QJsonValue(QJsonValue::Null)}};
+}
+
+std::optional<QJsonObject> deploymentFromUpstream(const QJsonObject &d, QString *error) {
+    const auto id = idOf(d.value(QStringLiteral("id")));
+    if (!id) {
+        if (error)
+            *error = QStringLiteral("deployment without a valid id");
+        return std::nullopt;
+    }
+    const Progress p = progressFromUpstream(d.value(QStringLiteral("status")).toString(),
+                                            d.value(QStringLiteral("stage")).toString(),
+                                            d.value(QStringLiteral("progress")).toDouble());
+    QJsonObject out{{QStringLiteral("id"), double(*id)},
+                    {QStringLiteral("deployment_id"), double(*id)},
+                    {QStringLiteral("status"), p.status},
+                    {QStringLiteral("stage"), p.stage},
+                    {QStringLiteral("progress"), p.progress}};
+    if (const auto app = idOf(d.value(QStringLiteral("app_id"))))
+        out.insert(QStringLiteral("app_id"), double(*app));
+    for (const char *key : {"commit_hash", "commit_message", "error_message", "created_at"})
+        out.insert(QLatin1String(key), d.value(QLatin1String(key)).toString());
+    const QJsonValue started = nonEmptyString(d.value(QStringLiteral("started_at")));
+    out.insert(QStringLiteral("started_at"),
+               started.isNull() ? nonEmptyString(d.value(QStringLiteral("created_at"))) : started);
+    out.insert(QStringLiteral("finished_at"),
+               nonEmptyString(d.value(QStringLiteral("finished_at"))));
+    return out;
+}
+
 std::optional<LinePieceJoiner::Line> LinePieceJoiner::feed(const QString &piece) {
     const qsizetype bytes = piece.toUtf8().size();
     if (m_heldBytes + bytes > m_max) {

@@ -59,6 +59,27 @@ struct Progress {
 Progress progressFromUpstream(const QString &status, const QString &stage, double progress,
                               const QString &lastPublishedStage = {});
 
+// Upstream's REST objects in the shapes of this project's REST answers, so
+// one client code path lists apps and deployments of either dialect.
+//
+// An app of `POST /api/apps/getByProjectId` (camelCase, e.g. {id, projectId,
+// name, gitRepository, gitCloneUrl, gitBranch, status}) with the project it
+// came from ({id, name} of `GET /api/projects/getAll`) as an entry of
+// `GET /api/apps`: {id, name, projectId, projectName, gitUrl (null when the
+// app has no repository), gitBranch, containerName "app-{id}" (upstream's
+// fixed name), containerState (upstream's app status: running, stopped,
+// building, error; null when absent), containerStatus null}. nullopt, with
+// *error, without a valid id (an integer 0..2^53) or a name.
+std::optional<QJsonObject> appFromUpstream(const QJsonObject &app, const QJsonObject &project,
+                                           QString *error);
+// A deployment of `POST /api/deployments/getByAppId` or the bare object of
+// `POST /api/deployments` (snake_case) as this project's deployment object:
+// status, stage and progress through progressFromUpstream; commit_hash,
+// commit_message, created_at, finished_at, error_message kept; started_at
+// from upstream's own, else created_at. nullopt, with *error, without a
+// valid id.
+std::optional<QJsonObject> deploymentFromUpstream(const QJsonObject &deployment, QString *error);
+
 // Upstream sends each piece of a line the engine split (at 16 KiB) as its own
 // `log` message. A piece of exactly the engine's piece size continues in the
 // next message; the joiner gives back whole lines. Bounded: a line longer
