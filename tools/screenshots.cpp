@@ -127,7 +127,7 @@ int main(int argc, char *argv[]) {
     pause(300);
     window.grab().save(out + QStringLiteral("/metrics.png"));
 
-    waitUntil([&] { return window.appList()->count() == 2; }, 10000);
+    waitUntil([&] { return window.appCount(window.currentHost()) == 2; }, 10000);
     window.selectApp(webApp->id);
     window.tabs()->setCurrentWidget(window.logView());
     pause(6000);
@@ -161,6 +161,17 @@ int main(int argc, char *argv[]) {
     const auto edgeOwner =
         edge.store().addUser(QStringLiteral("operator@example.com"), store::Role::Owner,
                              "screenshot passphrase", &error);
+    // The edge host runs its own app (a worker on this machine's engine).
+    run(QStringLiteral("docker"), {"rm", "-f", "edge-worker"});
+    run(QStringLiteral("docker"),
+        {"run", "-d", "--init", "--network", "none", "--name", "edge-worker",
+         "mist-test-base:latest", "sh", "-c",
+         "while true; do echo \"$(date -Iseconds) INFO job done\"; sleep 2; done"});
+    store::App worker;
+    worker.name = QStringLiteral("worker");
+    worker.projectName = QStringLiteral("edge");
+    worker.containerName = QStringLiteral("edge-worker");
+    edge.store().addApp(worker, &error);
     auto *edgeSession = new client::ServerSession(edge.httpUrl(), &window);
     edgeSession->setToken(edge.store().createSession(edgeOwner->id, &error));
     window.connectTo(edgeSession, QStringLiteral("edge-1 (%1)").arg(edge.httpUrl().authority()));
@@ -183,7 +194,7 @@ int main(int argc, char *argv[]) {
     window.grab().save(out + QStringLiteral("/fleet.png"));
 
     run(QStringLiteral("docker"),
-        {"rm", "-f", "shop-web", QStringLiteral("app-%1").arg(siteApp->id)});
+        {"rm", "-f", "shop-web", "edge-worker", QStringLiteral("app-%1").arg(siteApp->id)});
     qInfo("screenshots in %s", qPrintable(out));
     return 0;
 }

@@ -510,6 +510,17 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <source>&amp;Fleet</source>
         <translation>&amp;Flotte</translation>
     </message>
+    <message>
+        <source>Apps could not be listed: %1</source>
+        <translation>Apps konnten nicht aufgelistet werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n app(s) in an unknown shape left out: %1</source>
+        <translation>
+            <numerusform>%n App in unbekannter Form ausgelassen: %1</numerusform>
+            <numerusform>%n Apps in unbekannter Form ausgelassen: %1</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>

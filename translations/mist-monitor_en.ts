@@ -508,6 +508,17 @@ You can still connect to a remote server.</source>
         <source>&amp;Fleet</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Apps could not be listed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n app(s) in an unknown shape left out: %1</source>
+        <translation>
+            <numerusform>%n app in an unknown shape left out: %1</numerusform>
+            <numerusform>%n apps in an unknown shape left out: %1</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>

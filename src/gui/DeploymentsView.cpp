@@ -157,9 +157,8 @@ void DeploymentsView::setApp(qint64 appId, const QString &name, bool deployable)
 void DeploymentsView::refresh() {
     if (!m_session || m_appId == 0)
         return;
-    m_session->get(
-        QStringLiteral("/api/apps/%1/deployments").arg(m_appId), this,
-        [this, appId = m_appId](const client::ServerSession::Reply &reply) {
+    m_session->listDeployments(
+        m_appId, this, [this, appId = m_appId](const client::ServerSession::Reply &reply) {
             if (appId != m_appId || !reply.ok())
                 return;
             const QJsonArray list = reply.data.toArray();
@@ -190,18 +189,16 @@ void DeploymentsView::deploy() {
     if (!m_session || m_appId == 0)
         return;
     m_deploy->setEnabled(false);
-    m_session->post(QStringLiteral("/api/deployments"),
-                    QJsonObject{{QStringLiteral("appId"), double(m_appId)}}, this,
-                    [this](const client::ServerSession::Reply &reply) {
-                        m_deploy->setEnabled(true);
-                        if (!reply.ok()) {
-                            m_error->setText(tr("Could not deploy: %1").arg(reply.error));
-                            m_error->show();
-                            return;
-                        }
-                        watch(qint64(reply.data.toObject().value(QStringLiteral("id")).toDouble()));
-                        refresh();
-                    });
+    m_session->startDeployment(m_appId, this, [this](const client::ServerSession::Reply &reply) {
+        m_deploy->setEnabled(true);
+        if (!reply.ok()) {
+            m_error->setText(tr("Could not deploy: %1").arg(reply.error));
+            m_error->show();
+            return;
+        }
+        watch(qint64(reply.data.toObject().value(QStringLiteral("id")).toDouble()));
+        refresh();
+    });
 }
 
 void DeploymentsView::watch(qint64 deploymentId) {

@@ -189,7 +189,10 @@ void FleetView::updateState(Host &host) {
                    : tr("stopped: %1").arg(host.failure);
         break;
     }
+    if (host.state->text() == text)
+        return;
     host.state->setText(text);
+    Q_EMIT hostStateChanged(int(m_hosts.indexOf(&host)));
 }
 
 void FleetView::updateTotals() {

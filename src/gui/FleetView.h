@@ -46,6 +46,8 @@ public:
 Q_SIGNALS:
     // "Open" on a host's card: a fresh copy of its session.
     void openRequested(mist::client::ServerSession *session, const QString &label);
+    // hostState(index) changed (the window's sidebar shows it too).
+    void hostStateChanged(int index);
 
 private:
     struct Host;

@@ -17,13 +17,13 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLabel>
-#include <QListWidget>
 #include <QMenuBar>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
 #include <QTabWidget>
+#include <QTreeWidget>
 
 #include <algorithm>
 #include <optional>
@@ -61,10 +61,13 @@ MainWindow::MainWindow(QWidget *parent)
     setWindowTitle(tr("Mist Monitor"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/mist-monitor.svg")));
     auto *splitter = new QSplitter(this);
-    m_apps = new QListWidget(splitter);
-    m_apps->setObjectName(QStringLiteral("appList"));
-    m_apps->setMinimumWidth(180);
-    connect(m_apps, &QListWidget::currentItemChanged, this, &MainWindow::onAppSelected);
+    m_sidebar = new QTreeWidget(splitter);
+    m_sidebar->setObjectName(QStringLiteral("hostSidebar"));
+    m_sidebar->setHeaderHidden(true);
+    m_sidebar->setColumnCount(1);
+    m_sidebar->setMinimumWidth(200);
+    m_sidebar->setUniformRowHeights(false);
+    connect(m_sidebar, &QTreeWidget::currentItemChanged, this, &MainWindow::onSidebarSelection);
     m_tabs = new QTabWidget(splitter);
     m_metrics = new MetricsView(m_tabs);
     m_logs = new LogView(m_tabs);
@@ -77,11 +80,23 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->addTab(m_fleet, tr("&Fleet"));
     connect(m_fleet, &FleetView::openRequested, this,
             [this](client::ServerSession *session, const QString &label) {
-                session->setParent(this);
-                connectTo(session, label);
+                // The host is in the sidebar already: show it, with its own session.
+                const int host = hostOfUrl(session->baseUrl());
+                if (host >= 0) {
+                    delete session;
+                    showHost(host);
+                } else {
+                    session->setParent(this);
+                    connectTo(session, label);
+                }
                 m_tabs->setCurrentWidget(m_metrics);
             });
-    splitter->addWidget(m_apps);
+    connect(m_fleet, &FleetView::hostStateChanged, this, [this](int fleetIndex) {
+        for (int i = 0; i < m_hosts.size(); ++i)
+            if (m_hosts[i].fleetIndex == fleetIndex)
+                updateHostItem(i);
+    });
+    splitter->addWidget(m_sidebar);
     splitter->addWidget(m_tabs);
     splitter->setStretchFactor(1, 4);
     setCentralWidget(splitter);
@@ -138,7 +153,7 @@ void MainWindow::buildMenus() {
                                      [this, i] { m_tabs->setCurrentIndex(i); });
         a->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)));
     }
-    QAction *apps = view->addAction(tr("Apps list"), this, [this] { m_apps->setFocus(); });
+    QAction *apps = view->addAction(tr("Apps list"), this, [this] { m_sidebar->setFocus(); });
     apps->setShortcut(QKeySequence(QStringLiteral("Ctrl+L")));
 }
 
@@ -240,9 +255,8 @@ void MainWindow::connectRemote(const QUrl &url, const QString &email, const QByt
                 rebuildConnectionMenu();
             }
             QSettings().setValue(QStringLiteral("lastConnection"), url.toString());
-            // Upstream Mist servers speak another dialect; the streams
-            // translate it once the session knows (metrics, logs and
-            // deployment progress; upstream's REST routes are not used yet).
+            // Upstream Mist servers speak another dialect: once the session
+            // knows, its REST calls and streams speak it too.
             session->detectDialect(this, [this, session, url, email](bool, const QString &) {
                 const bool upstream =
                     session->dialect() == client::ServerSession::Dialect::Upstream;
@@ -294,20 +308,66 @@ void MainWindow::setLocalSession(client::ServerSession *session, const QString &
     m_localLabel = label;
 }
 
+int MainWindow::hostOfUrl(const QUrl &url) const {
+    for (int i = 0; i < m_hosts.size(); ++i)
+        if (m_hosts[i].session && m_hosts[i].session->baseUrl() == url)
+            return i;
+    return -1;
+}
+
 void MainWindow::connectTo(client::ServerSession *session, const QString &label) {
-    if (m_session && m_session != m_localSession && m_session != session)
-        m_session->deleteLater();
+    int index = hostOfUrl(session->baseUrl());
+    if (index < 0) {
+        Host host;
+        host.item = new QTreeWidgetItem(m_sidebar);
+        host.item->setExpanded(true);
+        m_hosts.append(host);
+        index = int(m_hosts.size()) - 1;
+    }
+    Host &host = m_hosts[index];
+    if (host.session && host.session != session && host.session != m_localSession) {
+        if (host.session == m_session)
+            m_session = nullptr; // showHost() below replaces the streams that use it
+        host.session->deleteLater();
+    }
+    host.session = session;
+    host.label = label;
+    // Every host stays live in the fleet view (and its state in the sidebar).
+    host.fleetIndex = m_fleet->addHost(*session, label);
+    updateHostItem(index);
+    m_current = -1; // a new session: show it afresh even if it was shown
+    showHost(index);
+}
+
+void MainWindow::showHost(int index) {
+    if (index < 0 || index >= m_hosts.size() || !m_hosts[index].session)
+        return;
+    if (index == m_current) {
+        const QSignalBlocker block(m_sidebar);
+        if (!m_sidebar->currentItem() ||
+            (m_sidebar->currentItem() != m_hosts[index].item &&
+             m_sidebar->currentItem()->parent() != m_hosts[index].item))
+            m_sidebar->setCurrentItem(m_hosts[index].item);
+        return;
+    }
+    m_current = index;
+    client::ServerSession *session = m_hosts[index].session;
     m_session = session;
-    m_label = label;
-    // Every host stays live in the fleet view, whichever one is shown here.
-    m_fleet->addHost(*session, label);
+    m_label = m_hosts[index].label;
     delete m_metricsStream;
     delete m_logStream;
     m_metrics->clear();
     m_logs->model()->clear();
-    m_apps->clear();
     m_selectedApp = 0;
+    m_engine->clear();
     m_deployments->setSession(session);
+    {
+        const QSignalBlocker block(m_sidebar);
+        if (!m_sidebar->currentItem() ||
+            (m_sidebar->currentItem() != m_hosts[index].item &&
+             m_sidebar->currentItem()->parent() != m_hosts[index].item))
+            m_sidebar->setCurrentItem(m_hosts[index].item);
+    }
 
     m_metricsStream = new client::StreamConnection(session, QStringLiteral("/ws/metrics"), this);
     connect(m_metricsStream, &client::StreamConnection::message, m_metrics,
@@ -325,7 +385,10 @@ void MainWindow::connectTo(client::ServerSession *session, const QString &label)
         [this](const QString &reason) { setConnectionText(tr("%1 — %2").arg(m_label, reason)); });
     connect(m_metricsStream, &client::StreamConnection::message, this,
             [this](const QJsonObject &m) {
-                m_engine->setText(m.value(QStringLiteral("docker")).isObject()
+                // Upstream Mist reports no engine figures: nothing to warn about.
+                const bool upstream =
+                    m_session && m_session->dialect() == client::ServerSession::Dialect::Upstream;
+                m_engine->setText(m.value(QStringLiteral("docker")).isObject() || upstream
                                       ? QString()
                                       : tr("Docker engine unreachable"));
             });
@@ -338,58 +401,127 @@ void MainWindow::showEngineProblem(const QString &text) {
     m_engine->setText(text);
 }
 
+void MainWindow::updateHostItem(int index) {
+    Host &host = m_hosts[index];
+    const QString state = m_fleet->hostState(host.fleetIndex);
+    host.item->setText(0, state.isEmpty() ? host.label
+                                          : QStringLiteral("%1\n%2").arg(host.label, state));
+    QFont font = host.item->font(0);
+    font.setBold(true);
+    host.item->setFont(0, font);
+    host.item->setData(0, Qt::UserRole, index);
+    QString tip = host.session ? host.session->baseUrl().toString() : QString();
+    if (!host.appsError.isEmpty())
+        tip += u'\n' + tr("Apps could not be listed: %1").arg(host.appsError);
+    host.item->setToolTip(0, tip);
+}
+
+QString MainWindow::hostText(int host) const {
+    return host >= 0 && host < m_hosts.size() ? m_hosts[host].item->text(0) : QString();
+}
+
+int MainWindow::appCount(int host) const {
+    return host >= 0 && host < m_hosts.size() ? m_hosts[host].item->childCount() : 0;
+}
+
+QString MainWindow::appText(int host, int row) const {
+    if (row < 0 || row >= appCount(host))
+        return QString();
+    return m_hosts[host].item->child(row)->text(0);
+}
+
 void MainWindow::refreshApps() {
-    if (!m_session)
+    // Every host's list, each from its own session: one that does not answer
+    // leaves the others current.
+    for (int i = 0; i < m_hosts.size(); ++i)
+        refreshAppsOf(i);
+}
+
+void MainWindow::refreshAppsOf(int index) {
+    client::ServerSession *session = m_hosts[index].session;
+    if (!session)
         return;
-    m_session->get(
-        QStringLiteral("/api/apps"), this, [this](const client::ServerSession::Reply &reply) {
-            if (!reply.ok())
-                return;
-            const QJsonArray apps = reply.data.toArray();
-            const QSignalBlocker block(m_apps);
-            const qint64 selected = m_selectedApp;
-            m_apps->clear();
-            for (const QJsonValue &v : apps) {
-                const QJsonObject app = v.toObject();
-                const qint64 id = qint64(app.value(QStringLiteral("id")).toDouble());
-                const QString state = app.value(QStringLiteral("containerState")).toString();
-                const QString status = app.value(QStringLiteral("containerStatus")).toString();
-                auto *item = new QListWidgetItem(
-                    QStringLiteral("%1\n%2 · %3")
-                        .arg(app.value(QStringLiteral("name")).toString(),
-                             app.value(QStringLiteral("projectName")).toString(),
-                             state.isEmpty()    ? tr("no container")
-                             : status.isEmpty() ? state
-                                                : status),
-                    m_apps);
-                item->setData(AppIdRole, id);
-                item->setData(AppNameRole, app.value(QStringLiteral("name")).toString());
-                item->setData(AppGitRole, app.value(QStringLiteral("gitUrl")).isString());
-                item->setToolTip(
-                    app.value(QStringLiteral("gitUrl")).isString()
-                        ? tr("Deployed from %1").arg(app.value(QStringLiteral("gitUrl")).toString())
-                        : tr("Container %1")
-                              .arg(app.value(QStringLiteral("containerName")).toString()));
-                if (id == selected)
-                    m_apps->setCurrentItem(item);
-            }
-        });
+    session->listApps(this, [this, index, guard = QPointer<client::ServerSession>(session)](
+                                const client::ServerSession::Reply &reply) {
+        if (!guard || index >= m_hosts.size() || m_hosts[index].session != guard)
+            return; // the host has another session by now
+        Host &host = m_hosts[index];
+        host.appsError = reply.ok() ? QString() : reply.error;
+        if (reply.ok() && reply.skipped > 0)
+            host.appsError =
+                tr("%n app(s) in an unknown shape left out: %1", nullptr, reply.skipped)
+                    .arg(reply.skipReason);
+        updateHostItem(index);
+        if (!reply.ok())
+            return; // keep what was listed
+        const QSignalBlocker block(m_sidebar);
+        const bool shown = index == m_current;
+        const bool appWasCurrent =
+            shown && m_sidebar->currentItem() && m_sidebar->currentItem()->parent() == host.item;
+        qDeleteAll(host.item->takeChildren());
+        for (const QJsonValue &v : reply.data.toArray()) {
+            const QJsonObject app = v.toObject();
+            const qint64 id = qint64(app.value(QStringLiteral("id")).toDouble());
+            const QString state = app.value(QStringLiteral("containerState")).toString();
+            const QString status = app.value(QStringLiteral("containerStatus")).toString();
+            auto *item = new QTreeWidgetItem(host.item);
+            item->setText(0, QStringLiteral("%1\n%2 · %3")
+                                 .arg(app.value(QStringLiteral("name")).toString(),
+                                      app.value(QStringLiteral("projectName")).toString(),
+                                      state.isEmpty()    ? tr("no container")
+                                      : status.isEmpty() ? state
+                                                         : status));
+            item->setData(0, AppIdRole, id);
+            item->setData(0, AppNameRole, app.value(QStringLiteral("name")).toString());
+            item->setData(0, AppGitRole, app.value(QStringLiteral("gitUrl")).isString());
+            item->setToolTip(
+                0, app.value(QStringLiteral("gitUrl")).isString()
+                       ? tr("Deployed from %1").arg(app.value(QStringLiteral("gitUrl")).toString())
+                       : tr("Container %1")
+                             .arg(app.value(QStringLiteral("containerName")).toString()));
+            if (shown && id == m_selectedApp)
+                m_sidebar->setCurrentItem(item);
+        }
+        host.item->setExpanded(true);
+        if (appWasCurrent && m_sidebar->currentItem() == nullptr)
+            m_sidebar->setCurrentItem(host.item);
+    });
 }
 
 void MainWindow::selectApp(qint64 appId) {
-    for (int i = 0; i < m_apps->count(); ++i) {
-        if (m_apps->item(i)->data(AppIdRole).toLongLong() == appId) {
-            m_apps->setCurrentRow(i);
+    selectApp(m_current, appId);
+}
+
+void MainWindow::selectApp(int hostIndex, qint64 appId) {
+    if (hostIndex < 0 || hostIndex >= m_hosts.size())
+        return;
+    QTreeWidgetItem *host = m_hosts[hostIndex].item;
+    for (int i = 0; i < host->childCount(); ++i) {
+        if (host->child(i)->data(0, AppIdRole).toLongLong() == appId) {
+            m_sidebar->setCurrentItem(host->child(i));
             return;
         }
     }
 }
 
-void MainWindow::onAppSelected() {
-    QListWidgetItem *item = m_apps->currentItem();
-    if (!item || !m_session)
+void MainWindow::onSidebarSelection() {
+    QTreeWidgetItem *item = m_sidebar->currentItem();
+    if (!item)
         return;
-    const qint64 id = item->data(AppIdRole).toLongLong();
+    QTreeWidgetItem *hostItem = item->parent() ? item->parent() : item;
+    const int host = m_sidebar->indexOfTopLevelItem(hostItem);
+    if (host < 0)
+        return;
+    if (host != m_current)
+        showHost(host);
+    if (item->parent())
+        openApp(item);
+}
+
+void MainWindow::openApp(QTreeWidgetItem *item) {
+    if (!m_session)
+        return;
+    const qint64 id = item->data(0, AppIdRole).toLongLong();
     if (id == m_selectedApp)
         return;
     m_selectedApp = id;
@@ -405,7 +537,8 @@ void MainWindow::onAppSelected() {
         m_logs->model()->append(e);
     });
     m_logStream->open();
-    m_deployments->setApp(id, item->data(AppNameRole).toString(), item->data(AppGitRole).toBool());
+    m_deployments->setApp(id, item->data(0, AppNameRole).toString(),
+                          item->data(0, AppGitRole).toBool());
 }
 
 void MainWindow::onLogMessage(const QJsonObject &message) {

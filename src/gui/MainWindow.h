@@ -6,10 +6,11 @@
 #include <QUrl>
 
 class QLabel;
-class QListWidget;
 class QMenu;
 class QSystemTrayIcon;
 class QTabWidget;
+class QTreeWidget;
+class QTreeWidgetItem;
 
 namespace mist::client {
 class ServerSession;
@@ -23,10 +24,13 @@ class FleetView;
 class LogView;
 class MetricsView;
 
-// The desktop app's window: apps with their container state on the left;
-// metrics, the selected app's live logs and its deployments in tabs; the
-// connection's state in the status bar. It is a WebSocket client of one
-// server at a time: the embedded one, or a remote instance.
+// The desktop app's window. On the left, a sidebar of every host the window
+// is connected to (the embedded server, remote instances of this project,
+// upstream Mist servers), each with its live state and its apps beneath it.
+// On the right, the shown host's metrics, the selected app's live logs and
+// its deployments in tabs, and the Fleet tab with every host at once. All
+// hosts stay connected together (independent sessions and streams): a click
+// on a host or on one of its apps shows it, without signing in again.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -36,8 +40,12 @@ public:
     // The embedded server's session (already signed in); used at start and
     // from Connection > Local server.
     void setLocalSession(client::ServerSession *session, const QString &label);
-    // Switches to `session` (the window takes ownership unless it is the local one).
+    // Adds the host of `session` to the sidebar (or, for a server already
+    // there, takes the new session in place of the old one) and shows it.
+    // The window takes ownership unless it is the local session.
     void connectTo(client::ServerSession *session, const QString &label);
+    // Shows host `index` (sidebar order): its charts, apps, logs, deployments.
+    void showHost(int index);
     void showEngineProblem(const QString &text);
     // --ca-cert: remote connections trust only the CA in this PEM file (it
     // fills the connect dialog's CA field and wins over the file remembered
@@ -48,10 +56,16 @@ public:
     MetricsView *metricsView() const { return m_metrics; }
     LogView *logView() const { return m_logs; }
     DeploymentsView *deploymentsView() const { return m_deployments; }
-    QListWidget *appList() const { return m_apps; }
+    QTreeWidget *sidebar() const { return m_sidebar; }
     QTabWidget *tabs() const { return m_tabs; }
     QString connectionText() const;
-    void selectApp(qint64 appId);
+    int hostCount() const { return int(m_hosts.size()); }
+    int currentHost() const { return m_current; }
+    QString hostText(int host) const;         // label and live state
+    int appCount(int host) const;             // apps listed under the host
+    QString appText(int host, int row) const; // "name\nproject · state"
+    void selectApp(qint64 appId);             // an app of the shown host
+    void selectApp(int host, qint64 appId);
     FleetView *fleet() const { return m_fleet; }
     void refreshApps();
 
@@ -66,11 +80,24 @@ private:
     void connectRemote(const QUrl &url, const QString &email, const QByteArray &password,
                        bool remember, const QString &caCertFile);
     void rememberConnection(const QUrl &url, const QString &email, const QString &caCertFile);
-    void onAppSelected();
+    void onSidebarSelection();
+    void openApp(QTreeWidgetItem *item);
+    void refreshAppsOf(int host);
+    void updateHostItem(int host);
+    int hostOfUrl(const QUrl &url) const;
     void onLogMessage(const QJsonObject &message);
     void setConnectionText(const QString &text);
 
-    QPointer<client::ServerSession> m_session;
+    struct Host {
+        QPointer<client::ServerSession> session;
+        QString label;
+        QTreeWidgetItem *item = nullptr;
+        int fleetIndex = -1;
+        QString appsError; // why the last app list could not be read
+    };
+    QList<Host> m_hosts;
+    int m_current = -1;
+    QPointer<client::ServerSession> m_session; // the shown host's
     QPointer<client::ServerSession> m_localSession;
     QString m_localLabel;
     QString m_label;
@@ -81,7 +108,7 @@ private:
     FleetView *m_fleet = nullptr;
     LogView *m_logs = nullptr;
     DeploymentsView *m_deployments = nullptr;
-    QListWidget *m_apps = nullptr;
+    QTreeWidget *m_sidebar = nullptr;
     QTabWidget *m_tabs = nullptr;
     QLabel *m_connection = nullptr;
     QLabel *m_engine = nullptr;

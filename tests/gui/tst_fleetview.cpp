@@ -1,14 +1,22 @@
 // One window watching three hosts at once, offscreen: two servers of this
 // project on two loopback ports and the upstream stand-in. Each host's data
 // lands on its own card; stopping one server leaves the other two live; it
-// comes back by itself when the server does.
+// comes back by itself when the server does. In the window, the sidebar lists
+// each host with its state and apps, and a click shows that host's logs,
+// deployments and charts.
 #include "FleetView.h"
 #include "MainWindow.h"
 #include "TestSupport.h"
 #include "UpstreamStandIn.h"
 
+#include "DeploymentsView.h"
+#include "LogModel.h"
+#include "LogView.h"
+#include "MetricsView.h"
 #include "client/ServerSession.h"
 
+#include <QLineSeries>
+#include <QTableWidget>
 #include <QTest>
 
 using namespace mist;
@@ -33,6 +41,16 @@ std::unique_ptr<client::ServerSession> signedIn(quint16 port, const QString &ema
     if (!QTest::qWaitFor([&] { return done; }, 10000))
         return {};
     return session;
+}
+
+// The lines of the window's log view (flushed first).
+QStringList logLines(gui::MainWindow &window) {
+    gui::LogModel *logs = window.logView()->model();
+    logs->flushPending();
+    QStringList out;
+    for (int i = 0; i < logs->visibleLines(); ++i)
+        out << logs->entryAt(i).text;
+    return out;
 }
 } // namespace
 
@@ -110,7 +128,7 @@ private Q_SLOTS:
         QCOMPARE(fleet.hostState(1), QStringLiteral("connected"));
     }
 
-    void windowKeepsEveryHostItShowed() {
+    void eachHostsAppsLogsAndDeploymentsInItsOwnViews() {
         MIST_REQUIRE_DOCKER();
         server::ServerConfig config;
         config.port = 0;
@@ -118,17 +136,103 @@ private Q_SLOTS:
         QVERIFY(a.ok() && b.ok());
         a.addUser(QStringLiteral("owner@example.com"), store::Role::Owner, Password);
         b.addUser(QStringLiteral("owner@example.com"), store::Role::Owner, Password);
+        const QString pid = QString::number(QCoreApplication::applicationPid());
+        const QString containerA = QStringLiteral("mist-fleet-a-") + pid;
+        const QString containerB = QStringLiteral("mist-fleet-b-") + pid;
+        const auto cleanup = qScopeGuard([&] {
+            removeContainer(containerA);
+            removeContainer(containerB);
+        });
+        QVERIFY(!runContainer(containerA,
+                              QStringLiteral("echo alpha-line; while true; do sleep 1; done"))
+                     .isEmpty());
+        QVERIFY(!runContainer(containerB,
+                              QStringLiteral("echo beta-line; while true; do sleep 1; done"))
+                     .isEmpty());
+        QString error;
+        store::App appA, appB;
+        appA.name = QStringLiteral("alpha-web");
+        appA.containerName = containerA;
+        appB.name = QStringLiteral("beta-web");
+        appB.containerName = containerB;
+        const qint64 idA = a.store().addApp(appA, &error)->id;
+        const qint64 idB = b.store().addApp(appB, &error)->id;
+        UpstreamStandIn upstream;
+        upstream.statsIntervalMs = 300;
+        upstream.containerLines = QStringList{QStringLiteral("upstream-line")};
+
         gui::MainWindow window;
+        window.resize(1100, 700);
         window.show();
         window.connectTo(
             signedIn(a.port(), QStringLiteral("owner@example.com"), Password).release(),
-            QStringLiteral("a"));
+            QStringLiteral("alpha"));
         window.connectTo(
             signedIn(b.port(), QStringLiteral("owner@example.com"), Password).release(),
-            QStringLiteral("b"));
-        QCOMPARE(window.fleet()->hostCount(), 2);
+            QStringLiteral("beta"));
+        window.connectTo(signedIn(upstream.port(), upstream.email, upstream.password).release(),
+                         QStringLiteral("upstream"));
+        QCOMPARE(window.hostCount(), 3);
+        QCOMPARE(window.fleet()->hostCount(), 3);
+        QCOMPARE(window.currentHost(), 2); // the last one connected is shown
+
+        // The sidebar: each host with its live state and its own apps.
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         return window.appCount(0) == 1 && window.appCount(1) == 1 &&
+                                window.appCount(2) == 1;
+                     },
+                     15000),
+                 qPrintable(QStringLiteral("%1 %2 %3")
+                                .arg(window.appCount(0))
+                                .arg(window.appCount(1))
+                                .arg(window.appCount(2))));
+        QVERIFY(window.appText(0, 0).startsWith(QStringLiteral("alpha-web\n")));
+        QVERIFY(window.appText(1, 0).startsWith(QStringLiteral("beta-web\n")));
+        QCOMPARE(window.appText(2, 0), QStringLiteral("storefront\nshop · running"));
         QVERIFY(QTest::qWaitFor(
-            [&] { return window.fleet()->hostLive(0) && window.fleet()->hostLive(1); }, 15000));
+            [&] {
+                for (int i = 0; i < 3; ++i)
+                    if (!window.hostText(i).endsWith(QStringLiteral("\nconnected")))
+                        return false;
+                return true;
+            },
+            15000));
+        QVERIFY(window.hostText(0).startsWith(QStringLiteral("alpha")));
+
+        // One click on an app of another host shows that host and that app.
+        window.selectApp(0, idA);
+        QCOMPARE(window.currentHost(), 0);
+        QVERIFY(QTest::qWaitFor([&] { return logLines(window).contains(u"alpha-line"); }, 15000));
+        window.selectApp(1, idB);
+        QCOMPARE(window.currentHost(), 1);
+        QVERIFY(QTest::qWaitFor([&] { return logLines(window).contains(u"beta-line"); }, 15000));
+        QVERIFY(!logLines(window).contains(u"alpha-line"));
+        // The charts follow the shown host.
+        QVERIFY(
+            QTest::qWaitFor([&] { return window.metricsView()->cpuSeries()->count() > 0; }, 15000));
+
+        // The upstream host: its app's lines, its deployments, its charts.
+        window.selectApp(2, 731904);
+        QCOMPARE(window.currentHost(), 2);
+        QVERIFY(
+            QTest::qWaitFor([&] { return logLines(window).contains(u"upstream-line"); }, 15000));
+        QVERIFY(!logLines(window).contains(u"beta-line"));
+        QTableWidget *deployments = window.deploymentsView()->table();
+        QVERIFY(QTest::qWaitFor([&] { return deployments->rowCount() == 1; }, 15000));
+        QCOMPARE(deployments->item(0, 0)->text(), QStringLiteral("#512877"));
+        QCOMPARE(deployments->item(0, 1)->text(), QStringLiteral("success"));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const auto *cpu = window.metricsView()->cpuSeries();
+                return cpu->count() > 0 && cpu->at(cpu->count() - 1).y() == 12.5;
+            },
+            15000));
+
+        // Back to alpha by its host row: its app list is still there.
+        window.showHost(0);
+        QCOMPARE(window.currentHost(), 0);
+        QCOMPARE(window.appCount(0), 1);
     }
 };
 

@@ -88,12 +88,14 @@ private Q_SLOTS:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
 
-        // Apps with their container state.
-        QVERIFY(waitFor([&] { return window.appList()->count() == 2; }));
+        // Apps with their container state, under their host in the sidebar.
+        QCOMPARE(window.hostCount(), 1);
+        QVERIFY(window.hostText(0).startsWith(QStringLiteral("Local server")));
+        QVERIFY(waitFor([&] { return window.appCount(0) == 2; }));
         QString webText;
-        for (int i = 0; i < window.appList()->count(); ++i) {
-            if (window.appList()->item(i)->text().startsWith(QStringLiteral("web")))
-                webText = window.appList()->item(i)->text();
+        for (int i = 0; i < window.appCount(0); ++i) {
+            if (window.appText(0, i).startsWith(QStringLiteral("web")))
+                webText = window.appText(0, i);
         }
         QVERIFY2(webText.contains(QStringLiteral("Up ")), qPrintable(webText));
 
