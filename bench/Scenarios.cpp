@@ -4,6 +4,7 @@
 #include "engine/DockerHost.h"
 #include "engine/LogStreamDecoder.h"
 #include "metrics/MetricsSampler.h"
+#include "protocol/Envelope.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -215,10 +216,55 @@ bool checkRun(Report &r, const char *scenario, const ServerRun &run, const QStri
 
 } // namespace
 
+// The server's own work per relayed line: the engine's bytes decoded, the
+// `log` message written, and its UTF-8 for the socket; against the same
+// message built with QJsonDocument, measured in the same run.
+void serialiseCost(const Options &o, Report &r) {
+    const QString stream = QStringLiteral("stdout");
+    const QString ts = QStringLiteral("2026-11-28T14:00:00.123456789Z");
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const int size : {80, 1024, 16384}) {
+        QByteArray bytes(size, 'x');
+        for (int i = 0; i < size; i += 37)
+            bytes[i] = char('a' + i % 26);
+        const int n = (o.smoke ? 2 : 40) * (1 << 20) / size;
+        std::vector<double> ours, json;
+        qsizetype sink = 0;
+        for (int run = 0; run < std::max(3, o.runs); ++run) {
+            QElapsedTimer t;
+            t.start();
+            for (int i = 0; i < n; ++i)
+                sink += protocol::logMessage(QString::fromUtf8(bytes), stream, ts, false, now)
+                            .toUtf8()
+                            .size();
+            ours.push_back(double(t.nsecsElapsed()) / n);
+            t.restart();
+            for (int i = 0; i < n; ++i)
+                sink += protocol::envelope(
+                            u"log",
+                            QJsonObject{{QStringLiteral("line"), QString::fromUtf8(bytes)},
+                                        {QStringLiteral("stream"), stream},
+                                        {QStringLiteral("ts"), ts}},
+                            now)
+                            .toUtf8()
+                            .size();
+            json.push_back(double(t.nsecsElapsed()) / n);
+        }
+        if (sink == 0)
+            r.fail(QStringLiteral("relay"), QStringLiteral("empty messages"));
+        const double a = median(ours), b = median(json);
+        r.add(figure(
+            "relay", QStringLiteral("server CPU per %1 B line: message").arg(size), a,
+            QStringLiteral("ns"), {}, -1,
+            QStringLiteral("QJsonDocument: %1 ns (%2x)").arg(b, 0, 'f', 0).arg(b / a, 0, 'f', 1)));
+    }
+}
+
 // 1. Relay throughput: one viewer, a container printing as fast as it can,
 // against the engine's own follow stream read directly.
 void relay(const Options &o, Report &r) {
     heading("relay", QStringLiteral("lines/s to one viewer vs the engine's own stream"));
+    serialiseCost(o, r);
     auto docker = engineClient();
     ServerProcess server;
     QString error;

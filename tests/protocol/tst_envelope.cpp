@@ -136,6 +136,34 @@ private Q_SLOTS:
         }
     }
 
+    // The escaping looks at eight characters at a time: every character that
+    // matters (and neighbours of the ranges it tests) at every offset of a
+    // line, so that none slips through a block or its tail.
+    void everyCharacterAtEveryOffset() {
+        QList<char16_t> probes;
+        for (char16_t c = 0; c < 0x20; ++c)
+            probes << c;
+        probes << u' ' << u'"' << u'\\' << 0x21 << 0x5B << 0x5D << 0x7F << 0x80 << 0x7FFF << 0x8000
+               << 0x8020 << 0xD7FF << 0xD800 << 0xDBFF << 0xDC00 << 0xDFFF << 0xE000 << 0xFFFD
+               << 0xFFFF;
+        const QDateTime now = QDateTime::fromSecsSinceEpoch(1795000000, Qt::UTC);
+        for (const char16_t c : std::as_const(probes)) {
+            for (int at = 0; at < 24; ++at) {
+                QString line(24, u'a');
+                line[at] = QChar(c);
+                // A lone surrogate is U+FFFD (see above); QJsonDocument
+                // would write \udXXX.
+                QString expected = line;
+                if (QChar::isSurrogate(c))
+                    expected[at] = QChar::ReplacementCharacter;
+                QCOMPARE(
+                    logMessage(line, QStringLiteral("stdout"), QStringLiteral("ts"), false, now),
+                    reference(expected, QStringLiteral("stdout"), QStringLiteral("ts"), false,
+                              now));
+            }
+        }
+    }
+
     void timestampFollowsTheClock() {
         const QDateTime a = QDateTime::fromSecsSinceEpoch(1795000000, Qt::UTC);
         const QDateTime b = a.addSecs(1);

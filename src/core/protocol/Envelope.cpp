@@ -4,26 +4,76 @@
 
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace mist::protocol {
 
 QString rfc3339Seconds(const QDateTime &time) {
     return time.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ssZ"));
 }
 
+namespace {
+// What JSON (or UTF-16 well-formedness) makes us look at: control
+// characters, '"', '\\' and surrogates.
+inline bool needsAttention(char16_t c) {
+    return c < 0x20 || c == u'"' || c == u'\\' || QChar::isSurrogate(c);
+}
+
+// Index of the first character in [p, p + n) that needsAttention(), or n.
+// Log lines are mostly plain text: eight characters per step with SSE2 (part
+// of every x86-64), which made this 8x faster than one at a time
+// (PERFORMANCE.md, relay).
+qsizetype findAttention(const char16_t *p, qsizetype n) {
+    qsizetype i = 0;
+#if defined(__SSE2__)
+    // Unsigned c < 0x20 as a signed compare, both sides shifted by 0x8000.
+    const __m128i bias = _mm_set1_epi16(short(0x8000));
+    const __m128i below = _mm_set1_epi16(short(0x20 ^ 0x8000));
+    const __m128i quote = _mm_set1_epi16(u'"');
+    const __m128i backslash = _mm_set1_epi16(u'\\');
+    const __m128i surrogateMask = _mm_set1_epi16(short(0xF800));
+    const __m128i surrogate = _mm_set1_epi16(short(0xD800));
+    for (; i + 8 <= n; i += 8) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i));
+        const __m128i control = _mm_cmplt_epi16(_mm_xor_si128(v, bias), below);
+        const __m128i escaped =
+            _mm_or_si128(_mm_cmpeq_epi16(v, quote), _mm_cmpeq_epi16(v, backslash));
+        const __m128i surrogates = _mm_cmpeq_epi16(_mm_and_si128(v, surrogateMask), surrogate);
+        const int mask =
+            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(control, escaped), surrogates));
+        if (mask != 0)
+            return i + (qCountTrailingZeroBits(quint32(mask)) >> 1);
+    }
+#endif
+    for (; i < n; ++i) {
+        if (needsAttention(p[i]))
+            return i;
+    }
+    return n;
+}
+} // namespace
+
 void appendJsonString(QString &out, QStringView text) {
     static const char hex[] = "0123456789abcdef";
+    const char16_t *p = text.utf16();
+    const qsizetype n = text.size();
     out.append(u'"');
-    const QChar *run = text.begin();
-    for (const QChar *p = text.begin(); p != text.end(); ++p) {
-        const char16_t c = p->unicode();
-        if (c >= 0x20 && c != u'"' && c != u'\\' && !QChar::isSurrogate(c))
-            continue;
-        if (QChar::isHighSurrogate(c) && p + 1 != text.end() && p[1].isLowSurrogate()) {
-            ++p; // a valid pair is kept as it is
+    qsizetype pos = 0;
+    while (pos < n) {
+        const qsizetype at = pos + findAttention(p + pos, n - pos);
+        out.append(reinterpret_cast<const QChar *>(p + pos), at - pos);
+        if (at == n)
+            break;
+        const char16_t c = p[at];
+        pos = at + 1;
+        if (QChar::isHighSurrogate(c) && pos < n && QChar::isLowSurrogate(p[pos])) {
+            // A valid pair is kept as it is.
+            out.append(reinterpret_cast<const QChar *>(p + at), 2);
+            ++pos;
             continue;
         }
-        out.append(run, p - run);
-        run = p + 1;
         switch (c) {
         case u'"':
             out.append(u"\\\"");
@@ -56,7 +106,6 @@ void appendJsonString(QString &out, QStringView text) {
             }
         }
     }
-    out.append(run, text.end() - run);
     out.append(u'"');
 }
 
