@@ -221,11 +221,14 @@ int appAdd(const QCommandLineParser &parser, const Io &io) {
         return usageError(io, QStringLiteral("missing --name"));
     const bool container = parser.isSet(QStringLiteral("container"));
     const bool git = parser.isSet(QStringLiteral("git"));
-    if (container && git)
-        return usageError(io, QStringLiteral("--container and --git exclude each other"));
-    if (!container && !git)
-        return usageError(io, QStringLiteral("missing --container NAME or --git URL"));
-    if (container) {
+    const bool service = parser.isSet(QStringLiteral("service"));
+    if (int(container) + int(git) + int(service) > 1)
+        return usageError(io,
+                          QStringLiteral("--container, --service and --git exclude each other"));
+    if (!container && !git && !service)
+        return usageError(io,
+                          QStringLiteral("missing --container NAME, --service NAME or --git URL"));
+    if (container || service) {
         for (const QString &gitOnly :
              {QStringLiteral("branch"), QStringLiteral("dockerfile"), QStringLiteral("port")}) {
             if (parser.isSet(gitOnly))
@@ -238,6 +241,7 @@ int appAdd(const QCommandLineParser &parser, const Io &io) {
     app.name = parser.value(QStringLiteral("name"));
     app.projectName = parser.value(QStringLiteral("project")); // empty: the default project
     app.containerName = parser.value(QStringLiteral("container"));
+    app.serviceName = parser.value(QStringLiteral("service"));
     app.gitUrl = parser.value(QStringLiteral("git"));
     app.gitBranch = parser.value(QStringLiteral("branch"));
     app.dockerfile = parser.value(QStringLiteral("dockerfile"));
@@ -279,7 +283,8 @@ int appList(const QCommandLineParser &parser, const Io &io) {
     for (const store::App &app : apps) {
         io.out << app.id << '\t' << app.projectName << '\t' << app.name << '\t' << app.containerName
                << '\t' << app.gitUrl << '\t' << app.gitBranch << '\t' << app.dockerfile << '\t'
-               << (app.isGit() ? QString::number(app.port) : QString()) << '\n';
+               << (app.isGit() ? QString::number(app.port) : QString()) << '\t' << app.serviceName
+               << '\n';
     }
     return ExitOk;
 }
@@ -328,13 +333,16 @@ const QList<Command> &commands() {
          userList},
         {QStringLiteral("app"),
          QStringLiteral("add"),
-         QStringLiteral("app add --name N [--project P] (--container NAME | --git URL "
-                        "[--branch B] [--dockerfile PATH] [--port N]) [--data-dir DIR]"),
+         QStringLiteral("app add --name N [--project P] (--container NAME | --service NAME | "
+                        "--git URL [--branch B] [--dockerfile PATH] [--port N]) [--data-dir DIR]"),
          {QCommandLineOption(QStringLiteral("name"), QStringLiteral("App name."),
                              QStringLiteral("N")),
           QCommandLineOption(QStringLiteral("project"),
                              QStringLiteral("Project (default: default)."), QStringLiteral("P")),
           QCommandLineOption(QStringLiteral("container"), QStringLiteral("Existing container."),
+                             QStringLiteral("NAME")),
+          QCommandLineOption(QStringLiteral("service"),
+                             QStringLiteral("Existing Docker Swarm service (server on a manager)."),
                              QStringLiteral("NAME")),
           QCommandLineOption(QStringLiteral("git"), QStringLiteral("Git repository to build."),
                              QStringLiteral("URL")),

@@ -233,6 +233,7 @@ void TestOperatorCommands::lists() {
         run({"app", "add", "--name", "api", "--git", "https://example.com/api.git", "--port", "80"})
             .code,
         0);
+    QCOMPARE(run({"app", "add", "--name", "workers", "--service", "queue-workers"}).code, 0);
 
     const Result users = run({"user", "list"});
     QCOMPARE(users.code, 0);
@@ -240,9 +241,10 @@ void TestOperatorCommands::lists() {
 
     const Result apps = run({"app", "list"});
     QCOMPARE(apps.code, 0);
-    QCOMPARE(apps.out, QStringLiteral("1\tdefault\tweb\tweb-1\t\t\t\t\n"
+    QCOMPARE(apps.out, QStringLiteral("1\tdefault\tweb\tweb-1\t\t\t\t\t\n"
                                       "2\tdefault\tapi\t\thttps://example.com/api.git\tmain\t"
-                                      "Dockerfile\t80\n"));
+                                      "Dockerfile\t80\t\n"
+                                      "3\tdefault\tworkers\t\t\t\t\t\tqueue-workers\n"));
 }
 
 void TestOperatorCommands::help() {
@@ -320,9 +322,18 @@ void TestOperatorCommands::errors_data() {
         << QStringList{"deploy"} << QByteArray() << "" << 2 << "unknown command \"deploy\"";
     QTest::newRow("both --container and --git")
         << appAdd + QStringList{"--container", "c1", "--git", "https://example.com/r.git"}
-        << QByteArray() << "" << 2 << "--container and --git exclude each other";
+        << QByteArray() << "" << 2 << "--container, --service and --git exclude each other";
+    QTest::newRow("both --service and --container")
+        << appAdd + QStringList{"--service", "s1", "--container", "c1"} << QByteArray() << "" << 2
+        << "--container, --service and --git exclude each other";
+    QTest::newRow("--port with --service")
+        << appAdd + QStringList{"--service", "s1", "--port", "80"} << QByteArray() << "" << 2
+        << "--port applies only to --git apps";
+    QTest::newRow("bad --service name") << appAdd + QStringList{"--service", "-s1"} << QByteArray()
+                                        << "" << 2 << "invalid service name";
     QTest::newRow("neither --container nor --git")
-        << appAdd << QByteArray() << "" << 2 << "missing --container NAME or --git URL";
+        << appAdd << QByteArray() << "" << 2
+        << "missing --container NAME, --service NAME or --git URL";
     QTest::newRow("missing --name") << QStringList{"app", "add", "--container", "c1"}
                                     << QByteArray() << "" << 2 << "missing --name";
     QTest::newRow("--branch with --container")

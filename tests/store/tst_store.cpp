@@ -119,6 +119,8 @@ private slots:
     void gitApp();
     void invalidApps_data();
     void invalidApps();
+    void serviceApps_data();
+    void serviceApps();
     void duplicateAppIsRefused();
     void appInUnknownProjectId();
     void visibility_data();
@@ -702,13 +704,13 @@ void TestStore::invalidApps_data() {
     QTest::newRow("both") << "web"
                           << "p1"
                           << "web-1" << url << ""
-                          << "" << 0 << "not both";
+                          << "" << 0 << "exactly one";
     QTest::newRow("neither") << "web"
                              << "p1"
                              << ""
                              << ""
                              << ""
-                             << "" << 0 << "either";
+                             << "" << 0 << "exactly one";
     QTest::newRow("empty name") << ""
                                 << "p1"
                                 << "web-1"
@@ -836,6 +838,88 @@ void TestStore::invalidApps() {
     QVERIFY(store->allApps().isEmpty());
     // A refused app must not leave its new project behind.
     QVERIFY(!store->projectByName(project));
+}
+
+// Apps that adopt a Swarm service: stored, read back and listed as such,
+// and refused with the others or with a name Docker would refuse.
+void TestStore::serviceApps_data() {
+    QTest::addColumn<QString>("service");
+    QTest::addColumn<QString>("container");
+    QTest::addColumn<QString>("git");
+    QTest::addColumn<QString>("branch");
+    QTest::addColumn<QString>("message"); // empty: accepted
+    QTest::newRow("service") << "web_svc.1"
+                             << ""
+                             << ""
+                             << ""
+                             << "";
+    QTest::newRow("63 characters") << QString(63, u's') << ""
+                                   << ""
+                                   << ""
+                                   << "";
+    QTest::newRow("64 characters") << QString(64, u's') << ""
+                                   << ""
+                                   << ""
+                                   << "invalid service name";
+    QTest::newRow("leading dash") << "-svc"
+                                  << ""
+                                  << ""
+                                  << ""
+                                  << "invalid service name";
+    QTest::newRow("slash") << "a/b"
+                           << ""
+                           << ""
+                           << ""
+                           << "invalid service name";
+    QTest::newRow("service and container") << "svc"
+                                           << "web-1"
+                                           << ""
+                                           << ""
+                                           << "exactly one";
+    QTest::newRow("service and git") << "svc"
+                                     << ""
+                                     << "https://example.com/r.git"
+                                     << ""
+                                     << "exactly one";
+    QTest::newRow("service with a branch") << "svc"
+                                           << ""
+                                           << ""
+                                           << "dev"
+                                           << "apply only to apps built from git";
+}
+
+void TestStore::serviceApps() {
+    QFETCH(QString, service);
+    QFETCH(QString, container);
+    QFETCH(QString, git);
+    QFETCH(QString, branch);
+    QFETCH(QString, message);
+    auto store = openStore();
+    QVERIFY(store);
+    App app;
+    app.name = QStringLiteral("web");
+    app.serviceName = service;
+    app.containerName = container;
+    app.gitUrl = git;
+    app.gitBranch = branch;
+    QString error;
+    const auto added = store->addApp(app, &error);
+    if (!message.isEmpty()) {
+        QVERIFY(!added);
+        QVERIFY2(error.contains(message), qPrintable(error));
+        QVERIFY(store->allApps().isEmpty());
+        return;
+    }
+    QVERIFY2(added, qPrintable(error));
+    const auto back = store->app(added->id);
+    QVERIFY(back);
+    QVERIFY(back->isService());
+    QCOMPARE(back->serviceName, service);
+    QVERIFY(back->containerName.isEmpty());
+    QVERIFY(!back->isGit());
+    const QJsonObject json = back->toJson();
+    QCOMPARE(json.value(QStringLiteral("serviceName")).toString(), service);
+    QVERIFY(json.value(QStringLiteral("containerName")).isNull());
 }
 
 void TestStore::duplicateAppIsRefused() {

@@ -116,6 +116,12 @@ const QList<QStringList> &migrations() {
             QStringLiteral("CREATE UNIQUE INDEX sessions_api_name ON sessions(user_id, api_name)"
                            " WHERE api_name IS NOT NULL"),
         },
+        {
+            // Apps that are Swarm services: container_name then holds the
+            // service's name (so the one-of CHECK above still holds).
+            QStringLiteral("ALTER TABLE apps ADD COLUMN is_service INTEGER NOT NULL DEFAULT 0"
+                           " CHECK (is_service IN (0, 1))"),
+        },
     };
     return steps;
 }
@@ -321,6 +327,7 @@ QJsonObject App::toJson() const {
         {QStringLiteral("projectId"), projectId},
         {QStringLiteral("projectName"), projectName},
         {QStringLiteral("containerName"), orNull(containerName)},
+        {QStringLiteral("serviceName"), orNull(serviceName)},
         // A token in the URL (https://user:TOKEN@host/...) is for git, not for
         // everyone who may list the app.
         {QStringLiteral("gitUrl"), orNull(redactedGitUrl())},
@@ -571,9 +578,22 @@ bool Store::normalizeApp(App &app, QString *error) {
         if (!validateProjectName(app.projectName, error))
             return false;
     }
-    if (app.containerName.isEmpty() == app.gitUrl.isEmpty())
-        return fail(error, QStringLiteral("an app needs either a container name or a git URL, "
-                                          "not both"));
+    if (int(!app.containerName.isEmpty()) + int(!app.gitUrl.isEmpty()) +
+            int(!app.serviceName.isEmpty()) !=
+        1)
+        return fail(error, QStringLiteral("an app needs exactly one of a container name, a "
+                                          "service name or a git URL"));
+    if (app.isService()) {
+        // Docker's own rule for service names: up to 63 letters, digits and
+        // '-', '_', '.', starting with a letter or digit.
+        if (app.serviceName.size() > 63 ||
+            !matches(QStringLiteral("[A-Za-z0-9][A-Za-z0-9_.-]*"), app.serviceName))
+            return fail(error, QStringLiteral("invalid service name"));
+        if (!app.gitBranch.isEmpty() || !app.dockerfile.isEmpty() || app.port != 0)
+            return fail(error, QStringLiteral("git branch, Dockerfile and port apply only to apps "
+                                              "built from git"));
+        return true;
+    }
     if (!app.isGit()) {
         if (app.containerName.size() > 255 ||
             !matches(QStringLiteral("[A-Za-z0-9][A-Za-z0-9_.-]*"), app.containerName))
@@ -764,7 +784,8 @@ namespace {
 
 const QString kAppSelect = QStringLiteral(
     "SELECT a.id, a.name, a.project_id, p.name, a.container_name, a.git_url, a.git_branch,"
-    " a.dockerfile, a.port, a.created_at FROM apps a JOIN projects p ON p.id = a.project_id ");
+    " a.dockerfile, a.port, a.created_at, a.is_service FROM apps a"
+    " JOIN projects p ON p.id = a.project_id ");
 
 App appFromRow(const QSqlQuery &query) {
     App app;
@@ -778,6 +799,8 @@ App appFromRow(const QSqlQuery &query) {
     app.dockerfile = query.value(7).toString();
     app.port = query.value(8).toInt();
     app.createdAt = QDateTime::fromSecsSinceEpoch(query.value(9).toLongLong(), Qt::UTC);
+    if (query.value(10).toInt() == 1)
+        std::swap(app.serviceName, app.containerName);
     return app;
 }
 
@@ -824,9 +847,12 @@ std::optional<App> Store::addApp(App app, QString *error) {
     const qint64 createdAt = now();
     auto insert = exec(
         QStringLiteral("INSERT INTO apps (name, project_id, container_name, git_url, git_branch,"
-                       " dockerfile, port, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-        {app.name, app.projectId, nullIfEmpty(app.containerName), nullIfEmpty(app.gitUrl),
-         nullIfEmpty(app.gitBranch), nullIfEmpty(app.dockerfile), app.port, createdAt},
+                       " dockerfile, port, created_at, is_service)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        {app.name, app.projectId,
+         nullIfEmpty(app.isService() ? app.serviceName : app.containerName),
+         nullIfEmpty(app.gitUrl), nullIfEmpty(app.gitBranch), nullIfEmpty(app.dockerfile),
+         app.port, createdAt, app.isService() ? 1 : 0},
         error);
     if (!insert)
         return std::nullopt;

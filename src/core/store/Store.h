@@ -33,14 +33,16 @@ struct Project {
     QString name;
 };
 
-// An app is either an existing container (containerName) or something built
-// from git (gitUrl, gitBranch, dockerfile, port); never both.
+// An app is one of: an existing container (containerName), an existing
+// Docker Swarm service (serviceName; the server must run on a manager), or
+// something built from git (gitUrl, gitBranch, dockerfile, port).
 struct App {
     qint64 id = 0;
     QString name;
     qint64 projectId = 0;
     QString projectName;
     QString containerName;
+    QString serviceName;
     QString gitUrl;
     QString gitBranch;
     QString dockerfile;
@@ -48,6 +50,7 @@ struct App {
     QDateTime createdAt;
 
     bool isGit() const { return !gitUrl.isEmpty(); }
+    bool isService() const { return !serviceName.isEmpty(); }
     // camelCase keys; fields that do not apply to this kind of app are null.
     QJsonObject toJson() const;
     QString redactedGitUrl() const;
