@@ -56,11 +56,26 @@ build() { # build DIR [extra cmake args...]
 }
 
 # A private Docker engine for this shell (tests, benchmarks), stopped on exit.
+# `start_private_engine swarm` also makes it a single-node Swarm (the tests of
+# apps that are services, tests/server/tst_swarm.cpp), which it leaves again
+# before the engine stops.
 start_private_engine() {
   ENGINE_DIR=$(mktemp -d /tmp/mist-engine.XXXXXX)
-  trap '"$ROOT/scripts/test-dockerd.sh" stop "$ENGINE_DIR"; rm -rf "$ENGINE_DIR"' EXIT
+  trap stop_private_engine EXIT
   eval "$("$ROOT/scripts/test-dockerd.sh" start "$ENGINE_DIR")"
   export DOCKER_HOST
+  if [ "${1:-}" = swarm ]; then
+    docker swarm init --advertise-addr 127.0.0.1 >/dev/null
+    ENGINE_SWARM=1
+  fi
+}
+
+stop_private_engine() {
+  if [ -n "${ENGINE_SWARM:-}" ]; then
+    docker swarm leave --force >/dev/null 2>&1 || true
+  fi
+  "$ROOT/scripts/test-dockerd.sh" stop "$ENGINE_DIR"
+  rm -rf "$ENGINE_DIR"
 }
 
 run_suite() { # run_suite DIR LABEL
@@ -82,7 +97,7 @@ build)
 test)
   install_deps
   build "$BUILD_DIR"
-  start_private_engine
+  start_private_engine swarm
   export MIST_TEST_ENGINE_SCRIPT="$ROOT/scripts/test-dockerd.sh"
   run_suite "$BUILD_DIR" "plain"
   if [ "${MIST_SKIP_BENCH:-0}" != 1 ]; then

@@ -521,6 +521,10 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
             <numerusform>%n Apps in unbekannter Form ausgelassen: %1</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Service %1: %2 (%3)</source>
+        <translation>Dienst %1: %2 (%3)</translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>

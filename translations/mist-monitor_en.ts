@@ -519,6 +519,10 @@ You can still connect to a remote server.</source>
             <numerusform>%n apps in an unknown shape left out: %1</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Service %1: %2 (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>

@@ -525,6 +525,7 @@ void MainWindow::openApp(QTreeWidgetItem *item) {
     if (id == m_selectedApp)
         return;
     m_selectedApp = id;
+    m_logService.clear();
     delete m_logStream;
     m_logs->model()->clear();
     m_logStream = new client::StreamConnection(
@@ -546,7 +547,7 @@ void MainWindow::onLogMessage(const QJsonObject &message) {
     const QJsonObject data = message.value(QStringLiteral("data")).toObject();
     LogEntry e;
     if (type == u"log") {
-        e.text = data.value(QStringLiteral("line")).toString();
+        e.text = taskLabel(m_logService, data) + data.value(QStringLiteral("line")).toString();
         e.stderrStream = data.value(QStringLiteral("stream")).toString() == u"stderr";
         e.truncated = data.value(QStringLiteral("truncated")).toBool();
         // Per line at tens of thousands of lines/s: the protocol's own
@@ -555,8 +556,9 @@ void MainWindow::onLogMessage(const QJsonObject &message) {
                      .value_or(0) /
                  1000000;
     } else if (type == u"status") {
+        m_logService = data.value(QStringLiteral("service")).toString();
         e.kind = LogEntry::Kind::Status;
-        e.text = tr("Container %1: %2 (%3)")
+        e.text = (m_logService.isEmpty() ? tr("Container %1: %2 (%3)") : tr("Service %1: %2 (%3)"))
                      .arg(data.value(QStringLiteral("container")).toString(),
                           data.value(QStringLiteral("state")).toString(),
                           data.value(QStringLiteral("status")).toString());
@@ -570,6 +572,20 @@ void MainWindow::onLogMessage(const QJsonObject &message) {
         return;
     }
     m_logs->model()->append(e);
+}
+
+QString MainWindow::taskLabel(const QString &service, const QJsonObject &data) {
+    const QString task = data.value(QStringLiteral("task")).toString();
+    if (task.isEmpty())
+        return QString();
+    const int slot = data.value(QStringLiteral("slot")).toInt();
+    QString node = data.value(QStringLiteral("nodeName")).toString();
+    if (node.isEmpty())
+        node = data.value(QStringLiteral("node")).toString().left(12);
+    QString label = service.isEmpty() ? QStringLiteral("task") : service;
+    if (slot > 0)
+        label += u'.' + QString::number(slot);
+    return label + u'.' + task.left(12) + u'@' + node + QStringLiteral(" | ");
 }
 
 QString MainWindow::connectionText() const {

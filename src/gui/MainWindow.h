@@ -86,6 +86,15 @@ private:
     void updateHostItem(int host);
     int hostOfUrl(const QUrl &url) const;
     void onLogMessage(const QJsonObject &message);
+
+public:
+    // The label a line of a Swarm service's merged log starts with, as
+    // `docker service logs` writes it: "web.2.x8ccy5ed58yl@node-1 | ", so the
+    // log view's filter picks a task (web.2, or its id) or a node (@node-1).
+    // Empty for a line that names no task.
+    static QString taskLabel(const QString &service, const QJsonObject &logData);
+
+private:
     void setConnectionText(const QString &text);
 
     struct Host {
@@ -102,6 +111,7 @@ private:
     QString m_localLabel;
     QString m_label;
     QString m_caCertFile;
+    QString m_logService; // the shown app's Swarm service (from its `status`), if it is one
     QPointer<client::StreamConnection> m_metricsStream;
     QPointer<client::StreamConnection> m_logStream;
     MetricsView *m_metrics = nullptr;

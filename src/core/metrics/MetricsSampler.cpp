@@ -1,5 +1,7 @@
 #include "MetricsSampler.h"
 
+#include "engine/SwarmState.h"
+
 #include "engine/DockerClient.h"
 #include "protocol/Envelope.h"
 #include "server/Logging.h"
@@ -112,9 +114,55 @@ void MetricsSampler::refreshDockerInfo() {
             {QStringLiteral("containers_total"), info.value(QStringLiteral("Containers")).toInt()},
             {QStringLiteral("images"), info.value(QStringLiteral("Images")).toInt()},
         };
+        if (!engine::isSwarmManager(info)) {
+            m_swarm = QJsonObject();
+        } else {
+            if (m_infoAnswers % SwarmEverySamples == 0)
+                refreshSwarm();
+            if (!m_swarm.isEmpty())
+                m_docker_info->insert(QStringLiteral("swarm"), m_swarm);
+        }
+        ++m_infoAnswers;
         if (first)
             sampleNow();
     });
+}
+
+void MetricsSampler::refreshSwarm() {
+    if (m_swarmRequestInFlight)
+        return;
+    m_swarmRequestInFlight = true;
+    // Three lists, then the figures; a failed one leaves the last figures.
+    struct Lists {
+        QJsonObject info;
+        QJsonArray nodes, services, tasks;
+        int pending = 3;
+        bool ok = true;
+    };
+    auto lists = std::make_shared<Lists>();
+    lists->info =
+        QJsonObject{{QStringLiteral("Swarm"),
+                     QJsonObject{{QStringLiteral("LocalNodeState"), QStringLiteral("active")},
+                                 {QStringLiteral("ControlAvailable"), true}}}};
+    auto done = [this, lists](QJsonArray *into, const engine::DockerReply &r) {
+        if (r.ok())
+            *into = r.json().array();
+        else
+            lists->ok = false;
+        if (--lists->pending > 0)
+            return;
+        m_swarmRequestInFlight = false;
+        if (lists->ok)
+            m_swarm =
+                engine::swarmFigures(lists->info, lists->nodes, lists->services, lists->tasks);
+    };
+    m_docker->request("GET", QStringLiteral("/nodes"), this,
+                      [done, lists](const engine::DockerReply &r) { done(&lists->nodes, r); });
+    m_docker->request("GET", QStringLiteral("/services"), this,
+                      [done, lists](const engine::DockerReply &r) { done(&lists->services, r); });
+    m_docker->request(
+        "GET", QStringLiteral("/tasks?filters=%7B%22desired-state%22%3A%5B%22running%22%5D%7D"),
+        this, [done, lists](const engine::DockerReply &r) { done(&lists->tasks, r); });
 }
 
 void MetricsSampler::sampleNow() {

@@ -49,6 +49,13 @@ private:
     QTimer m_timer;
     CpuUsageComputer m_cpu;
     std::optional<QJsonObject> m_docker_info;
+    // On a Swarm manager: docker.swarm (engine::swarmFigures), read every
+    // SwarmEverySamples samples; empty elsewhere.
+    static constexpr int SwarmEverySamples = 5;
+    void refreshSwarm();
+    QJsonObject m_swarm;
+    bool m_swarmRequestInFlight = false;
+    int m_infoAnswers = 0;
     bool m_dockerRequestInFlight = false;
     QElapsedTimer m_dockerAsked;
     QString m_latest;

@@ -5,6 +5,7 @@
 #include "protocol/Parsing.h"
 #include "server/ClientConnection.h"
 #include "server/ContainerLogHub.h"
+#include "server/ServiceLogHub.h"
 #include "store/Store.h"
 
 #include <QJsonArray>
@@ -43,6 +44,8 @@ quint64 ContainerLogsEndpoint::linesRelayed() const {
     quint64 total = m_linesRelayedByFinishedHubs;
     for (const ContainerLogHub *hub : m_hubs)
         total += hub->linesRelayed();
+    for (const ServiceLogHub *hub : m_serviceHubs)
+        total += hub->linesRelayed();
     return total;
 }
 
@@ -69,6 +72,8 @@ void ContainerLogsEndpoint::accept(ClientConnection *client) {
     if (!m_store->canAccessApp(client->user(), *appId))
         return refuse(client, QStringLiteral("Permission denied"));
 
+    if (app->isService())
+        return acceptService(client, app->serviceName, sinceNs);
     const QString name =
         app->containerName.isEmpty() ? QStringLiteral("app-%1").arg(*appId) : app->containerName;
     QPointer<ClientConnection> guard(client);
@@ -125,6 +130,40 @@ void ContainerLogsEndpoint::onInspected(ClientConnection *client, std::optional<
                 return refuse(guard, QStringLiteral("Container not running"),
                               QWebSocketProtocol::CloseCodeNormal);
             hubFor(id, tty)->subscribe(guard, sinceNs);
+        });
+}
+
+void ContainerLogsEndpoint::acceptService(ClientConnection *client, const QString &service,
+                                          std::optional<qint64> sinceNs) {
+    QPointer<ClientConnection> guard(client);
+    m_docker->request(
+        "GET",
+        QStringLiteral("/services/%1").arg(QString::fromLatin1(QUrl::toPercentEncoding(service))),
+        client, [this, guard, sinceNs](const engine::DockerReply &reply) {
+            if (!guard || guard->isClosing())
+                return;
+            if (reply.httpStatus == 404)
+                return refuse(guard, QStringLiteral("Service not found"),
+                              QWebSocketProtocol::CloseCodeNormal);
+            // 503: the engine is not a manager (or not in a swarm); its own
+            // words say which ("This node is not a swarm manager. ...").
+            if (!reply.ok())
+                return refuseForEngine(guard, reply);
+            const QJsonObject spec = reply.json().object();
+            const QString id = spec.value(QStringLiteral("ID")).toString();
+            ServiceLogHub *hub = m_serviceHubs.value(id);
+            if (!hub) {
+                hub = new ServiceLogHub(m_docker, spec, this);
+                hub->setIdleGraceMs(m_hubIdleGraceMs);
+                m_serviceHubs.insert(id, hub);
+                connect(hub, &ServiceLogHub::finished, this, [this, id](ServiceLogHub *done) {
+                    if (m_serviceHubs.value(id) == done)
+                        m_serviceHubs.remove(id);
+                    m_linesRelayedByFinishedHubs += done->linesRelayed();
+                    done->deleteLater();
+                });
+            }
+            hub->subscribe(guard, sinceNs);
         });
 }
 

@@ -17,10 +17,12 @@ class Store;
 namespace mist::server {
 
 class ContainerLogHub;
+class ServiceLogHub;
 
 // /ws/container/logs?appId=N: validates the query and the user's access to
 // the app, looks the container up, sends `status`, and subscribes the client
-// to the container's shared ContainerLogHub.
+// to the container's shared ContainerLogHub. For an app that is a Swarm
+// service, the service's shared ServiceLogHub (all tasks, all nodes).
 class ContainerLogsEndpoint : public WebSocketEndpoint {
     Q_OBJECT
 public:
@@ -35,7 +37,7 @@ public:
     void accept(ClientConnection *client) override;
     int clientCount() const override { return m_clients; }
 
-    int hubCount() const { return int(m_hubs.size()); }
+    int hubCount() const { return int(m_hubs.size() + m_serviceHubs.size()); }
     quint64 linesRelayed() const;
     void setHubIdleGraceMs(int ms) { m_hubIdleGraceMs = ms; }
 
@@ -43,10 +45,13 @@ private:
     void onInspected(ClientConnection *client, std::optional<qint64> sinceNs,
                      const engine::DockerReply &reply);
     ContainerLogHub *hubFor(const QString &containerId, bool tty);
+    void acceptService(ClientConnection *client, const QString &service,
+                       std::optional<qint64> sinceNs);
 
     store::Store *m_store;
     engine::DockerClient *m_docker;
     QHash<QString, ContainerLogHub *> m_hubs;
+    QHash<QString, ServiceLogHub *> m_serviceHubs; // by service id
     // MIST_BENCH_UNSHARED_LOG_STREAMS=1 (benchmark ablation only, see
     // docs/PERFORMANCE.md): one hub per viewer instead of one per container.
     bool m_unsharedStreams = false;

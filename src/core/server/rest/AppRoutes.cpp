@@ -1,6 +1,7 @@
 #include "Routes.h"
 
 #include "engine/DockerClient.h"
+#include "engine/SwarmState.h"
 #include "protocol/Parsing.h"
 
 #include <QHash>
@@ -49,34 +50,83 @@ void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerCl
                 return;
             }
             auto respond = ctx.respond;
-            docker.request(
-                "GET", QStringLiteral("/containers/json?all=1"), nullptr,
-                [apps, respond](const engine::DockerReply &reply) {
-                    QHash<QString, QPair<QString, QString>> byName;
-                    if (reply.ok()) {
-                        for (const QJsonValue &c : reply.json().array()) {
-                            const QJsonObject o = c.toObject();
-                            for (const QJsonValue &n : o.value(QStringLiteral("Names")).toArray())
-                                byName.insert(n.toString().mid(1),
-                                              {o.value(QStringLiteral("State")).toString(),
-                                               o.value(QStringLiteral("Status")).toString()});
+            const bool anyService = std::any_of(apps.cbegin(), apps.cend(),
+                                                [](const store::App &a) { return a.isService(); });
+            // Services' states come from the manager's service and task lists
+            // (only asked for when an app is a service).
+            auto swarm = std::make_shared<QHash<QString, QJsonObject>>();
+            auto listContainers = [apps, respond, swarm, &docker] {
+                docker.request(
+                    "GET", QStringLiteral("/containers/json?all=1"), nullptr,
+                    [apps, respond, swarm](const engine::DockerReply &reply) {
+                        QHash<QString, QPair<QString, QString>> byName;
+                        if (reply.ok()) {
+                            for (const QJsonValue &c : reply.json().array()) {
+                                const QJsonObject o = c.toObject();
+                                for (const QJsonValue &n :
+                                     o.value(QStringLiteral("Names")).toArray())
+                                    byName.insert(n.toString().mid(1),
+                                                  {o.value(QStringLiteral("State")).toString(),
+                                                   o.value(QStringLiteral("Status")).toString()});
+                            }
                         }
-                    }
-                    QJsonArray list;
-                    for (const store::App &app : apps) {
-                        QJsonObject o = app.toJson();
-                        const QString name = app.containerName.isEmpty()
-                                                 ? QStringLiteral("app-%1").arg(app.id)
-                                                 : app.containerName;
-                        const auto it = byName.constFind(name);
-                        const bool known = reply.ok() && it != byName.constEnd();
-                        o.insert(QStringLiteral("containerState"),
-                                 known ? QJsonValue(it->first) : QJsonValue(QJsonValue::Null));
-                        o.insert(QStringLiteral("containerStatus"),
-                                 known ? QJsonValue(it->second) : QJsonValue(QJsonValue::Null));
-                        list.append(o);
-                    }
-                    respond(http::HttpResponse::ok(list));
+                        QJsonArray list;
+                        for (const store::App &app : apps) {
+                            QJsonObject o = app.toJson();
+                            QJsonValue state, status;
+                            if (app.isService()) {
+                                const auto it = swarm->constFind(app.serviceName);
+                                if (it != swarm->constEnd()) {
+                                    state = it->value(QStringLiteral("state"));
+                                    status = it->value(QStringLiteral("status"));
+                                }
+                            } else {
+                                const QString name = app.containerName.isEmpty()
+                                                         ? QStringLiteral("app-%1").arg(app.id)
+                                                         : app.containerName;
+                                const auto it = byName.constFind(name);
+                                if (reply.ok() && it != byName.constEnd()) {
+                                    state = it->first;
+                                    status = it->second;
+                                }
+                            }
+                            o.insert(QStringLiteral("containerState"),
+                                     state.isString() ? state : QJsonValue(QJsonValue::Null));
+                            o.insert(QStringLiteral("containerStatus"),
+                                     status.isString() ? status : QJsonValue(QJsonValue::Null));
+                            list.append(o);
+                        }
+                        respond(http::HttpResponse::ok(list));
+                    });
+            };
+            if (!anyService)
+                return listContainers();
+            docker.request(
+                "GET", QStringLiteral("/services"), nullptr,
+                [swarm, listContainers, &docker](const engine::DockerReply &services) {
+                    if (!services.ok())
+                        return listContainers(); // not a manager: states stay null
+                    docker.request(
+                        "GET", QStringLiteral("/tasks"), nullptr,
+                        [swarm, listContainers, services](const engine::DockerReply &tasks) {
+                            QHash<QString, QJsonArray> byService;
+                            for (const QJsonValue &t : tasks.json().array())
+                                byService
+                                    [t.toObject().value(QStringLiteral("ServiceID")).toString()]
+                                        .append(t);
+                            for (const QJsonValue &v : services.json().array()) {
+                                const QJsonObject svc = v.toObject();
+                                swarm->insert(
+                                    svc.value(QStringLiteral("Spec"))
+                                        .toObject()
+                                        .value(QStringLiteral("Name"))
+                                        .toString(),
+                                    engine::serviceStatus(
+                                        svc, byService.value(
+                                                 svc.value(QStringLiteral("ID")).toString())));
+                            }
+                            listContainers();
+                        });
                 });
         });
 
@@ -97,6 +147,7 @@ void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerCl
                    app.name = text("name");
                    app.projectName = text("project");
                    app.containerName = text("container");
+                   app.serviceName = text("service");
                    app.gitUrl = text("git");
                    app.gitBranch = text("branch");
                    app.dockerfile = text("dockerfile");

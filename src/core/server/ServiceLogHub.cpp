@@ -1,0 +1,363 @@
+#include "ServiceLogHub.h"
+
+#include "ClientConnection.h"
+#include "engine/DockerClient.h"
+#include "protocol/Envelope.h"
+#include "protocol/Parsing.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QUrl>
+
+#include <algorithm>
+
+namespace mist::server {
+
+namespace {
+constexpr int MaxStreamRestarts = 5;
+
+QString enc(const QString &text) {
+    return QString::fromLatin1(QUrl::toPercentEncoding(text));
+}
+
+QString filterFor(const QString &serviceId) {
+    const QJsonObject filters{{QStringLiteral("service"), QJsonArray{serviceId}}};
+    return enc(QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact)));
+}
+
+QString keyOf(qint64 tsNs, const engine::ServiceLogLine &line) {
+    return QString::number(tsNs) + u'/' + line.task + u'/' + line.stream;
+}
+} // namespace
+
+ServiceLogHub::ServiceLogHub(engine::DockerClient *docker, const QJsonObject &service,
+                             QObject *parent)
+    : QObject(parent)
+    , m_docker(docker)
+    , m_service(service)
+    , m_serviceId(service.value(QStringLiteral("ID")).toString())
+    , m_tty(service.value(QStringLiteral("Spec"))
+                .toObject()
+                .value(QStringLiteral("TaskTemplate"))
+                .toObject()
+                .value(QStringLiteral("ContainerSpec"))
+                .toObject()
+                .value(QStringLiteral("TTY"))
+                .toBool())
+    , m_decoder(m_tty ? engine::ServiceLogDecoder::Mode::Tty
+                      : engine::ServiceLogDecoder::Mode::Multiplexed) {
+    m_idleGrace.setSingleShot(true);
+    m_idleGrace.setInterval(30000);
+    connect(&m_idleGrace, &QTimer::timeout, this, [this] {
+        if (m_subscribers.isEmpty())
+            finish(QString(), false);
+    });
+    m_taskTimer.setInterval(TaskPollMs);
+    connect(&m_taskTimer, &QTimer::timeout, this, [this] { readTasks(false); });
+    readNodes();
+    readTasks(true);
+}
+
+ServiceLogHub::~ServiceLogHub() {
+    if (m_stream)
+        m_stream->abort();
+}
+
+void ServiceLogHub::readNodes() {
+    m_docker->request("GET", QStringLiteral("/nodes"), this, [this](const engine::DockerReply &r) {
+        if (!r.ok())
+            return; // names are a nicety; ids are always there
+        for (const QJsonValue &v : r.json().array()) {
+            const QJsonObject node = v.toObject();
+            m_nodeNames.insert(node.value(QStringLiteral("ID")).toString(),
+                               node.value(QStringLiteral("Description"))
+                                   .toObject()
+                                   .value(QStringLiteral("Hostname"))
+                                   .toString());
+        }
+    });
+}
+
+void ServiceLogHub::readTasks(bool thenProbe) {
+    // The service too, now and then: its replica count may change.
+    if (!thenProbe && ++m_polls % 5 == 0) {
+        m_docker->request("GET", QStringLiteral("/services/%1").arg(m_serviceId), this,
+                          [this](const engine::DockerReply &r) {
+                              if (r.httpStatus == 404)
+                                  finish(QStringLiteral("Service removed"), false);
+                              else if (r.ok())
+                                  m_service = r.json().object();
+                          });
+    }
+    m_docker->request("GET", QStringLiteral("/tasks?filters=%1").arg(filterFor(m_serviceId)), this,
+                      [this, thenProbe](const engine::DockerReply &r) { onTasks(r, thenProbe); });
+}
+
+void ServiceLogHub::onTasks(const engine::DockerReply &reply, bool thenProbe) {
+    if (m_phase == Phase::Done)
+        return;
+    if (!reply.ok()) {
+        if (thenProbe)
+            finish(reply.httpStatus == 0
+                       ? QStringLiteral("Docker engine unavailable: %1").arg(reply.error)
+                       : QStringLiteral("Docker engine error: %1").arg(reply.error),
+                   true, QWebSocketProtocol::CloseCodeBadOperation);
+        return; // a poll that failed: the next one tries again
+    }
+    const QJsonArray tasks = reply.json().array();
+    m_places = engine::taskPlaces(tasks);
+    for (const auto &place : std::as_const(m_places)) {
+        if (!place.node.isEmpty() && !m_nodeNames.contains(place.node)) {
+            readNodes(); // a node we have not named yet
+            break;
+        }
+    }
+    const QJsonObject status = engine::serviceStatus(m_service, tasks);
+    if (status != m_status) {
+        m_status = status;
+        m_statusMessage = protocol::statusMessage(status);
+        if (m_phase == Phase::Following) {
+            const auto subscribers = m_subscribers;
+            for (const QPointer<ClientConnection> &c : subscribers) {
+                if (c && !m_waiting.contains(c))
+                    c->send(m_statusMessage);
+            }
+        }
+    }
+    if (thenProbe)
+        probe();
+}
+
+void ServiceLogHub::probe() {
+    m_docker->request(
+        "GET",
+        QStringLiteral("/services/%1/logs?stdout=1&stderr=1&timestamps=1&details=1&tail=%2")
+            .arg(m_serviceId)
+            .arg(TailLines),
+        this, [this](const engine::DockerReply &r) { onProbe(r); });
+}
+
+void ServiceLogHub::onProbe(const engine::DockerReply &reply) {
+    if (m_phase == Phase::Done)
+        return;
+    if (!reply.ok()) {
+        if (reply.httpStatus == 404)
+            finish(QStringLiteral("Service not found"), true);
+        else
+            finish(reply.httpStatus == 0
+                       ? QStringLiteral("Docker engine unavailable: %1").arg(reply.error)
+                       : QStringLiteral("Docker engine error: %1").arg(reply.error),
+                   true, QWebSocketProtocol::CloseCodeBadOperation);
+        return;
+    }
+    engine::ServiceLogDecoder decoder(m_tty ? engine::ServiceLogDecoder::Mode::Tty
+                                            : engine::ServiceLogDecoder::Mode::Multiplexed);
+    QList<engine::ServiceLogLine> lines;
+    decoder.feed(reply.body, lines);
+    decoder.finish(lines);
+    // The engine gives each task's last lines in turn: put them in time order
+    // and keep the last ones overall.
+    std::vector<Buffered> all;
+    all.reserve(size_t(lines.size()));
+    for (engine::ServiceLogLine &line : lines) {
+        const qint64 ts = protocol::parseEngineTimestampNs(line.ts).value_or(0);
+        all.push_back({std::move(line), ts});
+    }
+    std::stable_sort(all.begin(), all.end(),
+                     [](const Buffered &a, const Buffered &b) { return a.tsNs < b.tsNs; });
+    const size_t first = all.size() > size_t(TailLines) ? all.size() - TailLines : 0;
+    for (size_t i = first; i < all.size(); ++i)
+        remember(all[i].line, all[i].tsNs);
+    for (const Buffered &b : all) {
+        m_lastTsNs = std::max(m_lastTsNs, b.tsNs);
+    }
+    // since= is inclusive: what the probe gave at that instant comes again.
+    for (const Buffered &b : all) {
+        if (b.tsNs == m_lastTsNs)
+            m_alreadyHave.insert(keyOf(b.tsNs, b.line));
+    }
+    m_alreadyHaveUntilNs = m_lastTsNs;
+
+    m_phase = Phase::Following;
+    m_taskTimer.start();
+    const auto waiting = m_waiting;
+    m_waiting.clear();
+    for (auto it = waiting.cbegin(); it != waiting.cend(); ++it) {
+        const auto subscribers = m_subscribers;
+        for (const QPointer<ClientConnection> &c : subscribers) {
+            if (c == it.key())
+                deliver(c, it.value());
+        }
+    }
+    follow();
+}
+
+void ServiceLogHub::follow() {
+    QString path =
+        QStringLiteral("/services/%1/logs?follow=1&stdout=1&stderr=1&timestamps=1&details=1")
+            .arg(m_serviceId);
+    path += m_lastTsNs > 0 ? QStringLiteral("&since=") + protocol::engineSinceParameter(m_lastTsNs)
+                           : QStringLiteral("&tail=all");
+    m_decoder = engine::ServiceLogDecoder(m_tty ? engine::ServiceLogDecoder::Mode::Tty
+                                                : engine::ServiceLogDecoder::Mode::Multiplexed);
+    m_stream = m_docker->stream("GET", path);
+    m_stream->setParent(this);
+    connect(m_stream, &engine::DockerStream::data, this, &ServiceLogHub::onFollowData);
+    connect(m_stream, &engine::DockerStream::finished, this, &ServiceLogHub::onFollowFinished);
+}
+
+void ServiceLogHub::onFollowData(const QByteArray &bytes) {
+    QList<engine::ServiceLogLine> lines;
+    m_decoder.feed(bytes, lines);
+    for (const engine::ServiceLogLine &line : std::as_const(lines)) {
+        const qint64 ts = protocol::parseEngineTimestampNs(line.ts).value_or(0);
+        if (ts <= m_alreadyHaveUntilNs && m_alreadyHave.remove(keyOf(ts, line)))
+            continue;
+        relay(line, ts);
+    }
+    if (m_decoder.failed())
+        finish(
+            QStringLiteral("Malformed log stream from the engine: %1").arg(m_decoder.errorString()),
+            true, QWebSocketProtocol::CloseCodeBadOperation);
+}
+
+void ServiceLogHub::onFollowFinished() {
+    if (m_stream)
+        m_stream->deleteLater();
+    m_stream = nullptr;
+    if (m_phase == Phase::Done)
+        return;
+    QList<engine::ServiceLogLine> rest;
+    m_decoder.finish(rest);
+    for (const engine::ServiceLogLine &line : std::as_const(rest))
+        relay(line, protocol::parseEngineTimestampNs(line.ts).value_or(0));
+    // The service may be gone; otherwise the engine dropped the stream:
+    // follow again from the last line relayed.
+    m_docker->request(
+        "GET", QStringLiteral("/services/%1").arg(m_serviceId), this,
+        [this](const engine::DockerReply &r) {
+            if (m_phase == Phase::Done)
+                return;
+            if (r.httpStatus == 404)
+                return finish(QStringLiteral("Service removed"), false);
+            if (!r.ok())
+                return finish(r.httpStatus == 0
+                                  ? QStringLiteral("Docker engine unavailable: %1").arg(r.error)
+                                  : QStringLiteral("Docker engine error: %1").arg(r.error),
+                              true, QWebSocketProtocol::CloseCodeBadOperation);
+            if (++m_restarts > MaxStreamRestarts)
+                return finish(QStringLiteral("Docker engine keeps closing the log stream"), true,
+                              QWebSocketProtocol::CloseCodeBadOperation);
+            m_alreadyHave.clear();
+            for (const Buffered &b : m_buffer) {
+                if (b.tsNs == m_lastTsNs)
+                    m_alreadyHave.insert(keyOf(b.tsNs, b.line));
+            }
+            m_alreadyHaveUntilNs = m_lastTsNs;
+            follow();
+        });
+}
+
+QString ServiceLogHub::messageFor(const engine::ServiceLogLine &line) const {
+    const engine::TaskPlace place = m_places.value(line.task);
+    QJsonObject data{{QStringLiteral("line"), line.line},
+                     {QStringLiteral("stream"), line.stream},
+                     {QStringLiteral("ts"), line.ts},
+                     {QStringLiteral("task"), line.task},
+                     {QStringLiteral("node"), line.node},
+                     {QStringLiteral("nodeName"), m_nodeNames.value(line.node)}};
+    if (place.slot > 0)
+        data.insert(QStringLiteral("slot"), place.slot);
+    if (line.truncated)
+        data.insert(QStringLiteral("truncated"), true);
+    return protocol::envelope(u"log", data);
+}
+
+void ServiceLogHub::remember(const engine::ServiceLogLine &line, qint64 tsNs) {
+    m_buffer.push_back({line, tsNs});
+    m_bufferBytes += line.line.size() * 2;
+    while (m_buffer.size() > size_t(TailLines) &&
+           (m_buffer.size() > size_t(BufferLines) || m_bufferBytes > BufferBytes)) {
+        m_bufferBytes -= m_buffer.front().line.line.size() * 2;
+        m_buffer.pop_front();
+    }
+}
+
+void ServiceLogHub::relay(const engine::ServiceLogLine &line, qint64 tsNs) {
+    if (!line.task.isEmpty() && !m_places.contains(line.task))
+        readTasks(false); // a new task: learn its slot for the next lines
+    remember(line, tsNs);
+    m_lastTsNs = std::max(m_lastTsNs, tsNs);
+    ++m_linesRelayed;
+    const QString message = messageFor(line);
+    const auto subscribers = m_subscribers;
+    for (const QPointer<ClientConnection> &c : subscribers) {
+        if (c && !m_waiting.contains(c))
+            c->send(message);
+    }
+}
+
+void ServiceLogHub::subscribe(ClientConnection *client, std::optional<qint64> sinceNs) {
+    m_subscribers.append(client);
+    connect(client, &ClientConnection::closed, this, &ServiceLogHub::removeSubscriber);
+    m_idleGrace.stop();
+    if (m_phase == Phase::Following)
+        deliver(client, sinceNs);
+    else
+        m_waiting.insert(client, sinceNs);
+}
+
+void ServiceLogHub::deliver(ClientConnection *client, std::optional<qint64> sinceNs) {
+    if (!m_statusMessage.isEmpty())
+        client->send(m_statusMessage);
+    size_t first = m_buffer.size() > size_t(TailLines) ? m_buffer.size() - TailLines : 0;
+    if (sinceNs) {
+        first = 0;
+        while (first < m_buffer.size() && m_buffer[first].tsNs <= *sinceNs)
+            ++first;
+    }
+    for (size_t i = first; i < m_buffer.size(); ++i) {
+        if (!client->sendReplay(messageFor(m_buffer[i].line)))
+            return;
+    }
+}
+
+void ServiceLogHub::removeSubscriber(ClientConnection *client) {
+    m_waiting.remove(client);
+    m_subscribers.removeIf(
+        [client](const QPointer<ClientConnection> &c) { return !c || c.data() == client; });
+    if (m_subscribers.isEmpty() && m_phase != Phase::Done)
+        m_idleGrace.start();
+}
+
+void ServiceLogHub::finish(const QString &message, bool isError,
+                           QWebSocketProtocol::CloseCode code) {
+    if (m_phase == Phase::Done)
+        return;
+    m_phase = Phase::Done;
+    m_taskTimer.stop();
+    m_idleGrace.stop();
+    if (m_stream) {
+        m_stream->abort();
+        m_stream->deleteLater();
+        m_stream = nullptr;
+    }
+    const auto subscribers = m_subscribers;
+    m_subscribers.clear();
+    if (!message.isEmpty()) {
+        const QString text =
+            isError ? protocol::errorMessage(message) : protocol::endMessage(message);
+        for (const QPointer<ClientConnection> &c : subscribers) {
+            if (!c)
+                continue;
+            c->send(text);
+            c->close(isError && code == QWebSocketProtocol::CloseCodeNormal
+                         ? QWebSocketProtocol::CloseCodePolicyViolated
+                         : code,
+                     message);
+        }
+    }
+    Q_EMIT finished(this);
+}
+
+} // namespace mist::server

@@ -1,0 +1,304 @@
+// Apps that are Docker Swarm services, against the real engine in swarm mode
+// (scripts/setup.sh test makes its private engine a single-node swarm): the
+// merged log of every task with each line's task and node, exactly the last
+// 100 lines overall on connect, a killed task's replacement following on the
+// same socket with the status saying so, the service's state in /api/apps,
+// and the swarm's figures in /ws/metrics.
+#include "TestSupport.h"
+
+#include <QJsonArray>
+#include <QRegularExpression>
+#include <QTest>
+
+#include <algorithm>
+
+using namespace mist;
+using namespace mist::test;
+
+namespace {
+bool inSwarm() {
+    bool ok = false;
+    const QString state =
+        docker({QStringLiteral("info"), QStringLiteral("--format"),
+                QStringLiteral("{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}")},
+               &ok);
+    return ok && state == u"active true";
+}
+
+// `docker service create` of busybox running `script`; waits until `replicas`
+// tasks run. Returns the service id (empty on failure).
+QString createService(const QString &name, int replicas, const QString &script) {
+    bool ok = false;
+    const QString id = docker(
+        {QStringLiteral("service"), QStringLiteral("create"), QStringLiteral("--quiet"),
+         QStringLiteral("--detach"), QStringLiteral("--name"), name, QStringLiteral("--replicas"),
+         QString::number(replicas), QStringLiteral("--init"), QStringLiteral("--restart-condition"),
+         QStringLiteral("any"), QStringLiteral("mist-test-base:latest"), QStringLiteral("sh"),
+         QStringLiteral("-c"), script},
+        &ok);
+    if (!ok)
+        return {};
+    WsRecorder wait;
+    const bool running = wait.waitFor(
+        [&] {
+            return docker({QStringLiteral("service"), QStringLiteral("ls"),
+                           QStringLiteral("--filter"), QStringLiteral("name=") + name,
+                           QStringLiteral("--format"), QStringLiteral("{{.Replicas}}")}) ==
+                   QStringLiteral("%1/%1").arg(replicas);
+        },
+        60000);
+    return running ? id.split(u'\n').last().trimmed() : QString();
+}
+
+void removeService(const QString &name) {
+    docker({QStringLiteral("service"), QStringLiteral("rm"), name});
+}
+
+QStringList logLines(const QList<QJsonObject> &messages) {
+    QStringList out;
+    for (const QJsonObject &m : messages)
+        if (m.value(QStringLiteral("type")).toString() == u"log")
+            out << m.value(QStringLiteral("data"))
+                       .toObject()
+                       .value(QStringLiteral("line"))
+                       .toString();
+    return out;
+}
+} // namespace
+
+class TestSwarm : public QObject {
+    Q_OBJECT
+    std::unique_ptr<ServerFixture> f;
+    QByteArray cookie;
+    QString prefix;
+
+    qint64 addServiceApp(const QString &service) {
+        store::App app;
+        app.name = service;
+        app.serviceName = service;
+        QString error;
+        const auto added = f->store().addApp(app, &error);
+        return added ? added->id : -1;
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        MIST_REQUIRE_DOCKER();
+        if (!inSwarm())
+            QFAIL("the engine is not a swarm manager: run the suite through scripts/setup.sh "
+                  "test, or `docker swarm init --advertise-addr 127.0.0.1`");
+        server::ServerConfig config;
+        config.port = 0;
+        f = std::make_unique<ServerFixture>(config);
+        QVERIFY2(f->ok(), qPrintable(f->error()));
+        f->addUser(QStringLiteral("owner@example.com"), store::Role::Owner);
+        cookie = f->login(QStringLiteral("owner@example.com"));
+        QVERIFY(!cookie.isEmpty());
+        prefix = QStringLiteral("mist-swarm-%1-").arg(QCoreApplication::applicationPid());
+    }
+
+    void mergedLogsLast100OverallWithTaskAndNode() {
+        const QString name = prefix + QStringLiteral("numbered");
+        const auto cleanup = qScopeGuard([&] { removeService(name); });
+        // 3 tasks x 60 numbered lines, then quiet.
+        const QString id = createService(
+            name, 3,
+            QStringLiteral("i=0; while [ $i -lt 60 ]; do i=$((i+1)); echo \"$(hostname) n=$i\"; "
+                           "sleep 0.01; done; while true; do sleep 1; done"));
+        QVERIFY(!id.isEmpty());
+        // Every task has printed all its lines.
+        WsRecorder wait;
+        QVERIFY(wait.waitFor(
+            [&] {
+                return docker({QStringLiteral("service"), QStringLiteral("logs"),
+                               QStringLiteral("--raw"), name})
+                           .split(u'\n')
+                           .size() >= 180;
+            },
+            30000));
+        const qint64 appId = addServiceApp(name);
+        QVERIFY(appId > 0);
+
+        WsRecorder ws;
+        QVERIFY(
+            ws.open(f->port(), QStringLiteral("/ws/container/logs?appId=%1").arg(appId), cookie));
+        QVERIFY(ws.waitFor([&] { return logLines(ws.messages).size() >= 100; }));
+        QTest::qWait(500); // nothing beyond the tail may follow
+        const QJsonObject status = ws.messages.first();
+        QCOMPARE(status.value(QStringLiteral("type")).toString(), QStringLiteral("status"));
+        const QJsonObject s = status.value(QStringLiteral("data")).toObject();
+        QCOMPARE(s.value(QStringLiteral("container")).toString(), name);
+        QCOMPARE(s.value(QStringLiteral("state")).toString(), QStringLiteral("running"));
+        QCOMPARE(s.value(QStringLiteral("status")).toString(), QStringLiteral("3/3 tasks running"));
+        QCOMPARE(s.value(QStringLiteral("tasks")).toArray().size(), 3);
+
+        const QList<QJsonObject> logs = ws.ofType(QStringLiteral("log"));
+        QCOMPARE(logs.size(), 100);
+        // The oracle: the engine's own timestamps of all 180 lines, last 100 by time.
+        QList<QPair<QString, QString>> all; // (ts, line)
+        for (const QString &row :
+             docker({QStringLiteral("service"), QStringLiteral("logs"), QStringLiteral("--raw"),
+                     QStringLiteral("--timestamps"), name})
+                 .split(u'\n')) {
+            const qsizetype space = row.indexOf(u' ');
+            if (space > 0)
+                all.append({row.left(space), row.mid(space + 1)});
+        }
+        QCOMPARE(all.size(), 180);
+        std::stable_sort(all.begin(), all.end(),
+                         [](const auto &a, const auto &b) { return a.first < b.first; });
+        QStringList expected;
+        for (qsizetype i = all.size() - 100; i < all.size(); ++i)
+            expected << all[i].second;
+        QStringList got = logLines(logs);
+        QStringList sortedExpected = expected, sortedGot = got;
+        sortedExpected.sort();
+        sortedGot.sort();
+        QCOMPARE(sortedGot, sortedExpected);
+
+        QSet<QString> tasks;
+        QString previousTs;
+        for (const QJsonObject &m : logs) {
+            const QJsonObject d = m.value(QStringLiteral("data")).toObject();
+            QVERIFY(!d.value(QStringLiteral("task")).toString().isEmpty());
+            QVERIFY(!d.value(QStringLiteral("node")).toString().isEmpty());
+            QVERIFY(!d.value(QStringLiteral("nodeName")).toString().isEmpty());
+            QVERIFY(d.value(QStringLiteral("slot")).toInt() >= 1);
+            const QString ts = d.value(QStringLiteral("ts")).toString();
+            QVERIFY2(ts >= previousTs, "lines in time order");
+            previousTs = ts;
+            tasks.insert(d.value(QStringLiteral("task")).toString());
+        }
+        QCOMPARE(tasks.size(), 3);
+
+        // The app list shows the service's state.
+        const HttpResult apps = f->http("GET", QStringLiteral("/api/apps"), {}, cookie);
+        QCOMPARE(apps.status, 200);
+        bool seen = false;
+        for (const QJsonValue &v : apps.json().value(QStringLiteral("data")).toArray()) {
+            const QJsonObject a = v.toObject();
+            if (qint64(a.value(QStringLiteral("id")).toDouble()) != appId)
+                continue;
+            seen = true;
+            QCOMPARE(a.value(QStringLiteral("serviceName")).toString(), name);
+            QCOMPARE(a.value(QStringLiteral("containerState")).toString(),
+                     QStringLiteral("running"));
+            QCOMPARE(a.value(QStringLiteral("containerStatus")).toString(),
+                     QStringLiteral("3/3 tasks running"));
+        }
+        QVERIFY(seen);
+    }
+
+    void replacedTaskFollowsOnTheSameSocket() {
+        const QString name = prefix + QStringLiteral("ticking");
+        const auto cleanup = qScopeGuard([&] { removeService(name); });
+        QVERIFY(!createService(name, 2,
+                               QStringLiteral("i=0; while true; do i=$((i+1)); echo \"tick $i\"; "
+                                              "sleep 0.2; done"))
+                     .isEmpty());
+        const qint64 appId = addServiceApp(name);
+        WsRecorder ws;
+        QVERIFY(
+            ws.open(f->port(), QStringLiteral("/ws/container/logs?appId=%1").arg(appId), cookie));
+        auto tasksSeen = [&] {
+            QSet<QString> t;
+            for (const QJsonObject &m : ws.ofType(QStringLiteral("log")))
+                t.insert(m.value(QStringLiteral("data"))
+                             .toObject()
+                             .value(QStringLiteral("task"))
+                             .toString());
+            return t;
+        };
+        QVERIFY(ws.waitFor([&] { return tasksSeen().size() == 2; }));
+        const QSet<QString> before = tasksSeen();
+
+        // Kill one task's container: the engine replaces the task.
+        const QString victim = *before.begin();
+        const QString container =
+            docker({QStringLiteral("ps"), QStringLiteral("-q"), QStringLiteral("--filter"),
+                    QStringLiteral("label=com.docker.swarm.task.id=") + victim});
+        QVERIFY(!container.isEmpty());
+        docker({QStringLiteral("kill"), container});
+
+        // Its replacement's lines arrive on this socket, and the status said so.
+        QVERIFY(ws.waitFor([&] { return (tasksSeen() - before).size() == 1; }, 60000));
+        QVERIFY(!ws.closed);
+        // A status with fewer tasks running, then one with both again.
+        QVERIFY(ws.waitFor(
+            [&] {
+                bool degraded = false;
+                for (const QJsonObject &m : ws.ofType(QStringLiteral("status"))) {
+                    const QJsonObject d = m.value(QStringLiteral("data")).toObject();
+                    if (d.value(QStringLiteral("status")).toString() != u"2/2 tasks running")
+                        degraded = true;
+                    else if (degraded)
+                        return true;
+                }
+                return false;
+            },
+            30000));
+        // The failed task is listed as such.
+        const QJsonObject last = ws.ofType(QStringLiteral("status")).last();
+        bool victimListed = false;
+        for (const QJsonValue &t : last.value(QStringLiteral("data"))
+                                       .toObject()
+                                       .value(QStringLiteral("tasks"))
+                                       .toArray()) {
+            const QJsonObject task = t.toObject();
+            if (task.value(QStringLiteral("id")).toString() == victim) {
+                victimListed = true;
+                QCOMPARE(task.value(QStringLiteral("desiredState")).toString(),
+                         QStringLiteral("shutdown"));
+            }
+        }
+        QVERIFY(victimListed);
+    }
+
+    void missingServiceIsRefused() {
+        const qint64 appId = addServiceApp(prefix + QStringLiteral("absent"));
+        WsRecorder ws;
+        QVERIFY(
+            ws.open(f->port(), QStringLiteral("/ws/container/logs?appId=%1").arg(appId), cookie));
+        QVERIFY(ws.waitForClose());
+        QCOMPARE(ws.messages.size(), 1);
+        QCOMPARE(ws.messages[0].value(QStringLiteral("type")).toString(), QStringLiteral("error"));
+        QCOMPARE(ws.messages[0]
+                     .value(QStringLiteral("data"))
+                     .toObject()
+                     .value(QStringLiteral("message"))
+                     .toString(),
+                 QStringLiteral("Service not found"));
+    }
+
+    void metricsCarryTheSwarm() {
+        const QString name = prefix + QStringLiteral("counted");
+        const auto cleanup = qScopeGuard([&] { removeService(name); });
+        QVERIFY(!createService(name, 1, QStringLiteral("while true; do sleep 1; done")).isEmpty());
+        WsRecorder ws;
+        QVERIFY(ws.open(f->port(), QStringLiteral("/ws/metrics"), cookie));
+        QJsonObject swarm;
+        QVERIFY(ws.waitFor(
+            [&] {
+                if (ws.messages.isEmpty())
+                    return false;
+                swarm = ws.messages.last()
+                            .value(QStringLiteral("docker"))
+                            .toObject()
+                            .value(QStringLiteral("swarm"))
+                            .toObject();
+                return swarm.value(QStringLiteral("services")).toInt() >= 1 &&
+                       swarm.value(QStringLiteral("tasksRunning")).toInt() >= 1;
+            },
+            30000));
+        QCOMPARE(swarm.value(QStringLiteral("nodes")).toInt(), 1);
+        QCOMPARE(swarm.value(QStringLiteral("nodesReady")).toInt(), 1);
+        // The documented fields stay as they are.
+        const QJsonObject dockerFields =
+            ws.messages.last().value(QStringLiteral("docker")).toObject();
+        QVERIFY(dockerFields.value(QStringLiteral("containers_running")).isDouble());
+        QVERIFY(dockerFields.value(QStringLiteral("images")).isDouble());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSwarm)
+#include "tst_swarm.moc"
