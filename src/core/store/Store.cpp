@@ -851,8 +851,8 @@ std::optional<App> Store::addApp(App app, QString *error) {
                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {app.name, app.projectId,
          nullIfEmpty(app.isService() ? app.serviceName : app.containerName),
-         nullIfEmpty(app.gitUrl), nullIfEmpty(app.gitBranch), nullIfEmpty(app.dockerfile),
-         app.port, createdAt, app.isService() ? 1 : 0},
+         nullIfEmpty(app.gitUrl), nullIfEmpty(app.gitBranch), nullIfEmpty(app.dockerfile), app.port,
+         createdAt, app.isService() ? 1 : 0},
         error);
     if (!insert)
         return std::nullopt;
