@@ -65,8 +65,22 @@ start_private_engine() {
   eval "$("$ROOT/scripts/test-dockerd.sh" start "$ENGINE_DIR")"
   export DOCKER_HOST
   if [ "${1:-}" = swarm ]; then
-    docker swarm init --advertise-addr 127.0.0.1 >/dev/null
-    ENGINE_SWARM=1
+    # On loopback only, and on the first free port from 2377 (another engine
+    # on this machine may be a swarm manager already); its VXLAN port moves
+    # along so the two never share one.
+    local port out
+    for port in $(seq 2377 2476); do
+      if out=$(docker swarm init --advertise-addr "127.0.0.1:$port" \
+        --listen-addr "127.0.0.1:$port" --data-path-port $((port + 5000)) 2>&1); then
+        ENGINE_SWARM=1
+        break
+      fi
+      case $out in
+      *"address already in use"*) continue ;;
+      *) echo "$out" >&2; exit 1 ;;
+      esac
+    done
+    [ -n "${ENGINE_SWARM:-}" ] || { echo "setup: no free port for the test swarm" >&2; exit 1; }
   fi
 }
 
