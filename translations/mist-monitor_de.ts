@@ -525,6 +525,17 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <source>Service %1: %2 (%3)</source>
         <translation>Dienst %1: %2 (%3)</translation>
     </message>
+    <message numerus="yes">
+        <source>Swarm service %1 of %n replica(s)</source>
+        <translation>
+            <numerusform>Swarm-Dienst %1 mit %n Replik</numerusform>
+            <numerusform>Swarm-Dienst %1 mit %n Repliken</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Swarm service %1</source>
+        <translation>Swarm-Dienst %1</translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>

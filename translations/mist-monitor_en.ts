@@ -523,6 +523,17 @@ You can still connect to a remote server.</source>
         <source>Service %1: %2 (%3)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <source>Swarm service %1 of %n replica(s)</source>
+        <translation>
+            <numerusform>Swarm service %1 of %n replica</numerusform>
+            <numerusform>Swarm service %1 of %n replicas</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Swarm service %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>

@@ -229,8 +229,8 @@ int appAdd(const QCommandLineParser &parser, const Io &io) {
         return usageError(io,
                           QStringLiteral("missing --container NAME, --service NAME or --git URL"));
     if (container || service) {
-        for (const QString &gitOnly :
-             {QStringLiteral("branch"), QStringLiteral("dockerfile"), QStringLiteral("port")}) {
+        for (const QString &gitOnly : {QStringLiteral("branch"), QStringLiteral("dockerfile"),
+                                       QStringLiteral("port"), QStringLiteral("replicas")}) {
             if (parser.isSet(gitOnly))
                 return usageError(io,
                                   QStringLiteral("--%1 applies only to --git apps").arg(gitOnly));
@@ -252,6 +252,15 @@ int appAdd(const QCommandLineParser &parser, const Io &io) {
             return usageError(
                 io, QStringLiteral("invalid port \"%1\" (expected 0 to 65535)").arg(port));
         app.port = port.toInt();
+    }
+    if (parser.isSet(QStringLiteral("replicas"))) {
+        const QString replicas = parser.value(QStringLiteral("replicas"));
+        static const QRegularExpression digits(QStringLiteral("^[0-9]{1,4}$"));
+        if (!digits.match(replicas).hasMatch() || replicas.toInt() > store::App::MaxReplicas)
+            return usageError(io, QStringLiteral("invalid replicas \"%1\" (expected 0 to %2)")
+                                      .arg(replicas)
+                                      .arg(store::App::MaxReplicas));
+        app.replicas = replicas.toInt();
     }
     QString error;
     if (!Store::normalizeApp(app, &error))
@@ -283,8 +292,8 @@ int appList(const QCommandLineParser &parser, const Io &io) {
     for (const store::App &app : apps) {
         io.out << app.id << '\t' << app.projectName << '\t' << app.name << '\t' << app.containerName
                << '\t' << app.gitUrl << '\t' << app.gitBranch << '\t' << app.dockerfile << '\t'
-               << (app.isGit() ? QString::number(app.port) : QString()) << '\t' << app.serviceName
-               << '\n';
+               << (app.isGit() ? QString::number(app.port) : QString()) << '\t'
+               << app.swarmServiceName() << '\n';
     }
     return ExitOk;
 }
@@ -334,7 +343,8 @@ const QList<Command> &commands() {
         {QStringLiteral("app"),
          QStringLiteral("add"),
          QStringLiteral("app add --name N [--project P] (--container NAME | --service NAME | "
-                        "--git URL [--branch B] [--dockerfile PATH] [--port N]) [--data-dir DIR]"),
+                        "--git URL [--branch B] [--dockerfile PATH] [--port N] [--replicas N]) "
+                        "[--data-dir DIR]"),
          {QCommandLineOption(QStringLiteral("name"), QStringLiteral("App name."),
                              QStringLiteral("N")),
           QCommandLineOption(QStringLiteral("project"),
@@ -352,6 +362,10 @@ const QList<Command> &commands() {
                              QStringLiteral("Dockerfile in the repository (default: Dockerfile)."),
                              QStringLiteral("PATH")),
           QCommandLineOption(QStringLiteral("port"), QStringLiteral("Port the app listens on."),
+                             QStringLiteral("N")),
+          QCommandLineOption(QStringLiteral("replicas"),
+                             QStringLiteral("Deploy as a Swarm service of N replicas (0: one "
+                                            "container)."),
                              QStringLiteral("N")),
           dataDirOption()},
          appAdd},

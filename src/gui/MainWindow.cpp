@@ -474,11 +474,24 @@ void MainWindow::refreshAppsOf(int index) {
             item->setData(0, AppIdRole, id);
             item->setData(0, AppNameRole, app.value(QStringLiteral("name")).toString());
             item->setData(0, AppGitRole, app.value(QStringLiteral("gitUrl")).isString());
-            item->setToolTip(
-                0, app.value(QStringLiteral("gitUrl")).isString()
-                       ? tr("Deployed from %1").arg(app.value(QStringLiteral("gitUrl")).toString())
-                       : tr("Container %1")
-                             .arg(app.value(QStringLiteral("containerName")).toString()));
+            const QString service = app.value(QStringLiteral("serviceName")).toString();
+            QString tip =
+                app.value(QStringLiteral("gitUrl")).isString()
+                    ? tr("Deployed from %1").arg(app.value(QStringLiteral("gitUrl")).toString())
+                : service.isEmpty()
+                    ? tr("Container %1").arg(app.value(QStringLiteral("containerName")).toString())
+                    : QString();
+            if (!service.isEmpty()) {
+                // Replicas as the engine counts them ("3/3 tasks running" above);
+                // which task and node each line comes from is in the log.
+                const int replicas = app.value(QStringLiteral("replicas")).toInt();
+                const QString line =
+                    replicas > 0
+                        ? tr("Swarm service %1 of %n replica(s)", nullptr, replicas).arg(service)
+                        : tr("Swarm service %1").arg(service);
+                tip = tip.isEmpty() ? line : tip + u'\n' + line;
+            }
+            item->setToolTip(0, tip);
             if (shown && id == m_selectedApp)
                 m_sidebar->setCurrentItem(item);
         }

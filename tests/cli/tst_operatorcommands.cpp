@@ -234,6 +234,10 @@ void TestOperatorCommands::lists() {
             .code,
         0);
     QCOMPARE(run({"app", "add", "--name", "workers", "--service", "queue-workers"}).code, 0);
+    QCOMPARE(run({"app", "add", "--name", "site", "--git", "https://example.com/site.git",
+                  "--replicas", "3"})
+                 .code,
+             0);
 
     const Result users = run({"user", "list"});
     QCOMPARE(users.code, 0);
@@ -244,7 +248,9 @@ void TestOperatorCommands::lists() {
     QCOMPARE(apps.out, QStringLiteral("1\tdefault\tweb\tweb-1\t\t\t\t\t\n"
                                       "2\tdefault\tapi\t\thttps://example.com/api.git\tmain\t"
                                       "Dockerfile\t80\t\n"
-                                      "3\tdefault\tworkers\t\t\t\t\t\tqueue-workers\n"));
+                                      "3\tdefault\tworkers\t\t\t\t\t\tqueue-workers\n"
+                                      "4\tdefault\tsite\t\thttps://example.com/site.git\tmain\t"
+                                      "Dockerfile\t0\tapp-4\n"));
 }
 
 void TestOperatorCommands::help() {
@@ -329,6 +335,15 @@ void TestOperatorCommands::errors_data() {
     QTest::newRow("--port with --service")
         << appAdd + QStringList{"--service", "s1", "--port", "80"} << QByteArray() << "" << 2
         << "--port applies only to --git apps";
+    QTest::newRow("--replicas with --container")
+        << appAdd + QStringList{"--container", "c1", "--replicas", "2"} << QByteArray() << "" << 2
+        << "--replicas applies only to --git apps";
+    QTest::newRow("--replicas too many")
+        << appAdd + QStringList{"--git", "https://example.com/r.git", "--replicas", "1001"}
+        << QByteArray() << "" << 2 << "invalid replicas \"1001\" (expected 0 to 1000)";
+    QTest::newRow("--replicas not a number")
+        << appAdd + QStringList{"--git", "https://example.com/r.git", "--replicas", "-3"}
+        << QByteArray() << "" << 2 << "invalid replicas \"-3\" (expected 0 to 1000)";
     QTest::newRow("bad --service name") << appAdd + QStringList{"--service", "-s1"} << QByteArray()
                                         << "" << 2 << "invalid service name";
     QTest::newRow("neither --container nor --git")

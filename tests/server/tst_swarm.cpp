@@ -270,6 +270,132 @@ private Q_SLOTS:
                  QStringLiteral("Service not found"));
     }
 
+    // A git app with replicas deploys as a service: created the first time,
+    // then rolled out task by task with progress, and an image whose tasks
+    // die makes the engine roll back, which fails the deployment with the
+    // engine's message and leaves the previous version running.
+    void gitAppRollsOutAsAServiceAndRollsBackABrokenImage() {
+        GitRepo repo;
+        auto dockerfile = [](const QByteArray &cmd) {
+            return QMap<QString, QByteArray>{
+                {QStringLiteral("Dockerfile"), "FROM mist-test-base:latest\nCMD " + cmd + "\n"}};
+        };
+        repo.commit(dockerfile("[\"sh\", \"-c\", \"echo v1; while true; do sleep 1; done\"]"),
+                    QStringLiteral("v1"));
+        store::App app;
+        app.name = prefix + QStringLiteral("git");
+        app.gitUrl = QStringLiteral("file://") + repo.path();
+        app.replicas = 2;
+        QString error;
+        const auto added = f->store().addApp(app, &error);
+        QVERIFY2(added, qPrintable(error));
+        const QString service = QStringLiteral("app-%1").arg(added->id);
+        const auto cleanup = qScopeGuard([&] { removeService(service); });
+
+        auto deploy = [&](QList<QJsonObject> *messages) {
+            const HttpResult r =
+                f->http("POST", QStringLiteral("/api/deployments"),
+                        QStringLiteral("{\"appId\":%1}").arg(added->id).toUtf8(), cookie);
+            const qint64 id = qint64(r.json()["data"].toObject()["id"].toDouble());
+            WsRecorder ws;
+            if (!ws.open(f->port(), QStringLiteral("/ws/deployment/logs?deploymentId=%1").arg(id),
+                         cookie) ||
+                !ws.waitForClose(180000))
+                return qint64(-1);
+            *messages = ws.messages;
+            return id;
+        };
+        auto statusesOf = [](const QList<QJsonObject> &messages) {
+            QList<QJsonObject> out;
+            for (const QJsonObject &m : messages)
+                if (m["type"].toString() == u"status")
+                    out << m["data"].toObject();
+            return out;
+        };
+        auto serviceImage = [&] {
+            return docker({QStringLiteral("service"), QStringLiteral("inspect"),
+                           QStringLiteral("--format"),
+                           QStringLiteral("{{.Spec.TaskTemplate.ContainerSpec.Image}}"), service})
+                .section(u'@', 0, 0);
+        };
+        auto replicasRunning = [&] {
+            return docker({QStringLiteral("service"), QStringLiteral("ls"),
+                           QStringLiteral("--filter"), QStringLiteral("name=") + service,
+                           QStringLiteral("--format"), QStringLiteral("{{.Replicas}}")});
+        };
+
+        // 1. First deployment: the service is created.
+        QList<QJsonObject> first;
+        const qint64 d1 = deploy(&first);
+        QVERIFY(d1 > 0);
+        QList<QJsonObject> st = statusesOf(first);
+        QVERIFY(!st.isEmpty());
+        QCOMPARE(st.last()["status"].toString(), QStringLiteral("success"));
+        QStringList stages;
+        for (const QJsonObject &s : st)
+            if (stages.isEmpty() || stages.last() != s["stage"].toString())
+                stages << s["stage"].toString();
+        QVERIFY2(stages.contains(u"stopping_old") && stages.contains(u"starting_new") &&
+                     stages.indexOf(u"stopping_old") < stages.indexOf(u"starting_new") &&
+                     stages.last() == u"completed",
+                 qPrintable(stages.join(u',')));
+        QCOMPARE(serviceImage(), QStringLiteral("mist-app-%1:%2").arg(added->id).arg(d1));
+        QCOMPARE(replicasRunning(), QStringLiteral("2/2"));
+
+        // 2. A new commit rolls out one task at a time, with progress.
+        repo.commit(dockerfile("[\"sh\", \"-c\", \"echo v2; while true; do sleep 1; done\"]"),
+                    QStringLiteral("v2"));
+        QList<QJsonObject> second;
+        const qint64 d2 = deploy(&second);
+        QVERIFY(d2 > 0);
+        st = statusesOf(second);
+        QCOMPARE(st.last()["status"].toString(), QStringLiteral("success"));
+        QStringList messages;
+        QList<int> progress;
+        for (const QJsonObject &s : st) {
+            messages << s["message"].toString();
+            progress << s["progress"].toInt();
+        }
+        QVERIFY2(messages.contains(QStringLiteral("Rolling out: 1/2 tasks updated")),
+                 qPrintable(messages.join(u'|')));
+        QVERIFY(messages.contains(QStringLiteral("Rolling out: 2/2 tasks updated")));
+        QVERIFY(std::is_sorted(progress.begin(), progress.end()));
+        QCOMPARE(serviceImage(), QStringLiteral("mist-app-%1:%2").arg(added->id).arg(d2));
+        // Its logs are the service's: both new tasks say v2.
+        {
+            WsRecorder logs;
+            QVERIFY(logs.open(
+                f->port(), QStringLiteral("/ws/container/logs?appId=%1").arg(added->id), cookie));
+            QVERIFY(logs.waitFor([&] {
+                QSet<QString> tasks;
+                for (const QJsonObject &m : logs.ofType(QStringLiteral("log"))) {
+                    const QJsonObject d = m["data"].toObject();
+                    if (d["line"].toString() == u"v2")
+                        tasks.insert(d["task"].toString());
+                }
+                return tasks.size() == 2;
+            }));
+            QCOMPARE(logs.messages.first()["data"].toObject()["service"].toString(), service);
+        }
+
+        // 3. An image whose tasks die: the engine rolls back; the deployment fails with its words.
+        repo.commit(dockerfile("[\"sh\", \"-c\", \"echo broken; exit 3\"]"),
+                    QStringLiteral("broken"));
+        QList<QJsonObject> third;
+        QVERIFY(deploy(&third) > 0);
+        st = statusesOf(third);
+        const QJsonObject last = st.last();
+        QCOMPARE(last["status"].toString(), QStringLiteral("failed"));
+        QCOMPARE(last["stage"].toString(), QStringLiteral("starting_new"));
+        const QString why = last["error_message"].toString();
+        QVERIFY2(why.startsWith(QStringLiteral("Rollout failed, rollback_completed: ")) &&
+                     why.contains(QStringLiteral("rolled back")),
+                 qPrintable(why));
+        QCOMPARE(serviceImage(), QStringLiteral("mist-app-%1:%2").arg(added->id).arg(d2));
+        WsRecorder wait;
+        QVERIFY(wait.waitFor([&] { return replicasRunning() == u"2/2"; }, 60000));
+    }
+
     void metricsCarryTheSwarm() {
         const QString name = prefix + QStringLiteral("counted");
         const auto cleanup = qScopeGuard([&] { removeService(name); });

@@ -121,6 +121,7 @@ private slots:
     void invalidApps();
     void serviceApps_data();
     void serviceApps();
+    void replicas();
     void duplicateAppIsRefused();
     void appInUnknownProjectId();
     void visibility_data();
@@ -920,6 +921,48 @@ void TestStore::serviceApps() {
     const QJsonObject json = back->toJson();
     QCOMPARE(json.value(QStringLiteral("serviceName")).toString(), service);
     QVERIFY(json.value(QStringLiteral("containerName")).isNull());
+}
+
+// Git apps deployed as services: replicas kept, bounded, git-only.
+void TestStore::replicas() {
+    auto store = openStore();
+    QVERIFY(store);
+    App app;
+    app.name = QStringLiteral("web");
+    app.gitUrl = QStringLiteral("https://example.com/r.git");
+    app.replicas = 3;
+    QString error;
+    const auto added = store->addApp(app, &error);
+    QVERIFY2(added, qPrintable(error));
+    const auto back = store->app(added->id);
+    QCOMPARE(back->replicas, 3);
+    QCOMPARE(back->swarmServiceName(), QStringLiteral("app-%1").arg(added->id));
+    QCOMPARE(back->toJson().value(QStringLiteral("replicas")).toInt(), 3);
+    QCOMPARE(back->toJson().value(QStringLiteral("serviceName")).toString(),
+             QStringLiteral("app-%1").arg(added->id));
+
+    for (const int bad : {-1, App::MaxReplicas + 1}) {
+        App b = app;
+        b.name = QStringLiteral("b%1").arg(bad < 0 ? 0 : 1);
+        b.replicas = bad;
+        QVERIFY(!store->addApp(b, &error));
+        QVERIFY2(error.contains(QStringLiteral("replicas must be between 0 and 1000")),
+                 qPrintable(error));
+    }
+    App container;
+    container.name = QStringLiteral("c");
+    container.containerName = QStringLiteral("c-1");
+    container.replicas = 2;
+    QVERIFY(!store->addApp(container, &error));
+    QVERIFY2(error.contains(QStringLiteral("replicas apply only to apps built from git")),
+             qPrintable(error));
+    App plain = app;
+    plain.name = QStringLiteral("plain");
+    plain.replicas = 0;
+    const auto one = store->addApp(plain, &error);
+    QVERIFY(one);
+    QVERIFY(one->swarmServiceName().isEmpty());
+    QCOMPARE(store->allApps().size(), 2);
 }
 
 void TestStore::duplicateAppIsRefused() {

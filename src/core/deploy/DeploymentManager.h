@@ -22,11 +22,13 @@ namespace mist::deploy {
 class DeploymentRunner;
 
 struct DeployConfig {
-    int workers = 2;             // deployments of different apps that may run at once
-    QString workDir;             // clones live under here while they build
-    QString network;             // network for app containers; empty: the engine's default
-    int startupCheckMs = 1500;   // a new container must still run this long after start
-    int stopTimeoutSeconds = 10; // grace for the old container's stop
+    int workers = 2;               // deployments of different apps that may run at once
+    QString workDir;               // clones live under here while they build
+    QString network;               // network for app containers; empty: the engine's default
+    int startupCheckMs = 1500;     // a new container must still run this long after start
+    int stopTimeoutSeconds = 10;   // grace for the old container's stop
+    int rolloutTimeoutMs = 600000; // a Swarm service's rollout must end within this
+    int rolloutMonitorMs = 3000;   // each updated task must run this long (the engine's Monitor)
 };
 
 // Queues deployments, runs them (one per app at a time, at most `workers` at

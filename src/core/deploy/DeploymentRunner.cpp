@@ -217,6 +217,8 @@ void DeploymentRunner::onBuildFinished(const engine::DockerReply &reply) {
     m_d.imageId = m_parser->imageId();
     setState(QStringLiteral("building"), QStringLiteral("building_image"), ProgressBuildEnd,
              QStringLiteral("Image built"));
+    if (m_app.replicas > 0)
+        return rollOutService();
     stopOld();
 }
 
@@ -371,6 +373,222 @@ void DeploymentRunner::checkStarted(const QString &containerId) {
         });
 }
 
+// --- Swarm service apps ---------------------------------------------------
+
+namespace {
+constexpr int ProgressRolledOut = 99;
+constexpr int RolloutPollMs = 500;
+constexpr int MaxFailedTasks = 3; // a first rollout whose tasks keep failing
+
+QString filterFor(const QString &serviceId) {
+    const QJsonObject filters{{QStringLiteral("service"), QJsonArray{serviceId}}};
+    return enc(QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact)));
+}
+
+qint64 nanoseconds(int ms) {
+    return qint64(ms) * 1000000;
+}
+} // namespace
+
+QJsonObject DeploymentRunner::serviceSpec(const QJsonObject &previous) const {
+    const QJsonObject labels{{QStringLiteral("mist.app.id"), QString::number(m_app.id)},
+                             {QStringLiteral("mist.deployment.id"), QString::number(m_d.id)},
+                             {QStringLiteral("mist.managed"), QStringLiteral("true")}};
+    const int force = previous.value(QStringLiteral("TaskTemplate"))
+                          .toObject()
+                          .value(QStringLiteral("ForceUpdate"))
+                          .toInt();
+    QJsonObject spec{
+        {QStringLiteral("Name"), m_containerName},
+        {QStringLiteral("Labels"), labels},
+        {QStringLiteral("TaskTemplate"),
+         QJsonObject{
+             {QStringLiteral("ContainerSpec"), QJsonObject{{QStringLiteral("Image"), m_imageTag},
+                                                           {QStringLiteral("Init"), true},
+                                                           {QStringLiteral("Labels"), labels}}},
+             {QStringLiteral("RestartPolicy"),
+              QJsonObject{{QStringLiteral("Condition"), QStringLiteral("any")},
+                          {QStringLiteral("Delay"), double(nanoseconds(1000))}}},
+             {QStringLiteral("ForceUpdate"), force + 1},
+         }},
+        {QStringLiteral("Mode"),
+         QJsonObject{{QStringLiteral("Replicated"),
+                      QJsonObject{{QStringLiteral("Replicas"), m_app.replicas}}}}},
+        // One task at a time, each watched for a moment; a task that fails
+        // makes the engine roll the whole service back.
+        {QStringLiteral("UpdateConfig"),
+         QJsonObject{{QStringLiteral("Parallelism"), 1},
+                     {QStringLiteral("FailureAction"), QStringLiteral("rollback")},
+                     {QStringLiteral("Monitor"), double(nanoseconds(m_config.rolloutMonitorMs))},
+                     {QStringLiteral("MaxFailureRatio"), 0},
+                     {QStringLiteral("Order"), QStringLiteral("stop-first")}}},
+        {QStringLiteral("RollbackConfig"),
+         QJsonObject{{QStringLiteral("Parallelism"), 0},
+                     {QStringLiteral("FailureAction"), QStringLiteral("pause")},
+                     {QStringLiteral("Monitor"), double(nanoseconds(m_config.rolloutMonitorMs))},
+                     {QStringLiteral("Order"), QStringLiteral("stop-first")}}},
+    };
+    // Published through the swarm's routing mesh (not possible without a network).
+    if (m_app.port > 0 && m_config.network != u"none")
+        spec.insert(
+            QStringLiteral("EndpointSpec"),
+            QJsonObject{{QStringLiteral("Ports"),
+                         QJsonArray{QJsonObject{{QStringLiteral("Protocol"), QStringLiteral("tcp")},
+                                                {QStringLiteral("TargetPort"), m_app.port}}}}});
+    return spec;
+}
+
+void DeploymentRunner::rollOutService() {
+    if (m_cancelled)
+        return fail(QStringLiteral("cancelled"));
+    setState(QStringLiteral("deploying"), QStringLiteral("stopping_old"), ProgressStopping,
+             QStringLiteral("Updating service %1...").arg(m_containerName));
+    m_docker.request("GET", QStringLiteral("/services/%1").arg(m_containerName), this,
+                     [this](const engine::DockerReply &inspect) {
+                         if (!alive())
+                             return;
+                         if (inspect.httpStatus == 404)
+                             return submitService({});
+                         if (!inspect.ok())
+                             return fail(
+                                 engineFailure(QStringLiteral("looking for the service"), inspect));
+                         submitService(inspect.json().object());
+                     });
+}
+
+void DeploymentRunner::submitService(const QJsonObject &existing) {
+    const bool create = existing.isEmpty();
+    const QJsonObject spec = serviceSpec(existing.value(QStringLiteral("Spec")).toObject());
+    const QString path = create ? QStringLiteral("/services/create")
+                                : QStringLiteral("/services/%1/update?version=%2")
+                                      .arg(existing.value(QStringLiteral("ID")).toString())
+                                      .arg(qint64(existing.value(QStringLiteral("Version"))
+                                                      .toObject()
+                                                      .value(QStringLiteral("Index"))
+                                                      .toDouble()));
+    log(create ? QStringLiteral("Creating service %1: %2 replicas of %3")
+                     .arg(m_containerName)
+                     .arg(m_app.replicas)
+                     .arg(m_imageTag)
+               : QStringLiteral("Rolling update of service %1 to %2, one task at a time")
+                     .arg(m_containerName, m_imageTag));
+    m_docker.request(
+        "POST", path, this,
+        [this, create, existing](const engine::DockerReply &r) {
+            if (!alive())
+                return;
+            if (!r.ok())
+                return fail(engineFailure(create ? QStringLiteral("creating the service")
+                                                 : QStringLiteral("updating the service"),
+                                          r));
+            m_serviceId = create ? r.json().object().value(QStringLiteral("ID")).toString()
+                                 : existing.value(QStringLiteral("ID")).toString();
+            m_serviceCreated = create;
+            for (const QJsonValue &w :
+                 r.json().object().value(QStringLiteral("Warnings")).toArray())
+                log(QStringLiteral("Engine: %1").arg(w.toString().simplified()));
+            setState(QStringLiteral("deploying"), QStringLiteral("starting_new"), ProgressStarting,
+                     QStringLiteral("Rolling out: 0/%1 tasks updated").arg(m_app.replicas));
+            m_rollout.start();
+            pollRollout();
+        },
+        QJsonDocument(spec).toJson(QJsonDocument::Compact));
+}
+
+void DeploymentRunner::pollRollout() {
+    if (!alive())
+        return;
+    if (m_cancelled)
+        return fail(QStringLiteral("cancelled"));
+    if (m_rollout.elapsed() > m_config.rolloutTimeoutMs)
+        return fail(QStringLiteral("Rollout did not finish within %1 s")
+                        .arg(m_config.rolloutTimeoutMs / 1000));
+    m_docker.request(
+        "GET", QStringLiteral("/services/%1").arg(m_serviceId), this,
+        [this](const engine::DockerReply &service) {
+            if (!alive())
+                return;
+            if (!service.ok())
+                return fail(engineFailure(QStringLiteral("following the rollout"), service));
+            m_docker.request(
+                "GET", QStringLiteral("/tasks?filters=%1").arg(filterFor(m_serviceId)), this,
+                [this, svc = service.json().object()](const engine::DockerReply &t) {
+                    if (!alive())
+                        return;
+                    if (!t.ok())
+                        return fail(engineFailure(QStringLiteral("following the rollout"), t));
+                    onRolloutTasks(svc, t.json().array());
+                });
+        });
+}
+
+void DeploymentRunner::onRolloutTasks(const QJsonObject &service, const QJsonArray &tasks) {
+    const QJsonObject update = service.value(QStringLiteral("UpdateStatus")).toObject();
+    const QString state = update.value(QStringLiteral("State")).toString();
+    const QString engineMessage = update.value(QStringLiteral("Message")).toString();
+    int updated = 0, failed = 0;
+    QString lastError;
+    for (const QJsonValue &v : tasks) {
+        const QJsonObject task = v.toObject();
+        const QString image = task.value(QStringLiteral("Spec"))
+                                  .toObject()
+                                  .value(QStringLiteral("ContainerSpec"))
+                                  .toObject()
+                                  .value(QStringLiteral("Image"))
+                                  .toString()
+                                  .section(u'@', 0, 0);
+        if (image != m_imageTag)
+            continue;
+        const QJsonObject status = task.value(QStringLiteral("Status")).toObject();
+        const QString taskState = status.value(QStringLiteral("State")).toString();
+        if (task.value(QStringLiteral("DesiredState")).toString() == u"running" &&
+            taskState == u"running")
+            ++updated;
+        if (taskState == u"failed" || taskState == u"rejected") {
+            ++failed;
+            lastError = status.value(QStringLiteral("Err")).toString();
+        }
+    }
+    const int total = std::max(1, m_app.replicas);
+    const QString text =
+        QStringLiteral("Rolling out: %1/%2 tasks updated").arg(std::min(updated, total)).arg(total);
+    const QString line = state.isEmpty() ? text : QStringLiteral("%1 (%2)").arg(text, state);
+    if (line != m_rolloutLast) {
+        m_rolloutLast = line;
+        log(line);
+        setState(QStringLiteral("deploying"), QStringLiteral("starting_new"),
+                 ProgressStarting +
+                     (ProgressRolledOut - ProgressStarting) * std::min(updated, total) / total,
+                 text);
+    }
+    // The engine's own verdicts on an update. Its message at the end of a
+    // rollback is just "rollback completed": the reason came with its start.
+    if (state == u"rollback_started" && m_rollbackReason.isEmpty())
+        m_rollbackReason = engineMessage;
+    if (state == u"paused" || state == u"rollback_paused" || state == u"rollback_completed") {
+        QString why = m_rollbackReason.isEmpty() ? engineMessage : m_rollbackReason;
+        if (!lastError.isEmpty() && !why.contains(lastError))
+            why += QStringLiteral(" (task: %1)").arg(lastError);
+        return fail(QStringLiteral("Rollout failed, %1: %2").arg(state, why));
+    }
+    if (state == u"rollback_started") {
+        const QString rolling = QStringLiteral("Rolling back: %1").arg(engineMessage);
+        if (m_rolloutLast != rolling) {
+            m_rolloutLast = rolling;
+            log(rolling);
+        }
+        QTimer::singleShot(RolloutPollMs, this, &DeploymentRunner::pollRollout);
+        return;
+    }
+    const bool finished = m_serviceCreated ? updated >= total : state == u"completed";
+    if (finished && updated >= total)
+        return complete();
+    // A first rollout has no update status: tasks that keep failing end it.
+    if (m_serviceCreated && failed >= MaxFailedTasks)
+        return fail(QStringLiteral("Tasks of the new service keep failing: %1").arg(lastError));
+    QTimer::singleShot(RolloutPollMs, this, &DeploymentRunner::pollRollout);
+}
+
 void DeploymentRunner::complete() {
     auto finish = [this] {
         log(QStringLiteral("Deployment complete: %1 runs %2").arg(m_containerName, m_imageTag));
@@ -422,6 +640,14 @@ void DeploymentRunner::rollback(std::function<void()> then) {
                                  [then](const engine::DockerReply &) { then(); });
                          });
     };
+    if (m_serviceCreated && !m_serviceId.isEmpty()) {
+        // A service this deployment created goes again; an update that
+        // failed was rolled back (or paused) by the engine itself.
+        log(QStringLiteral("Removing the new service"));
+        m_docker.request("DELETE", QStringLiteral("/services/%1").arg(m_serviceId), this,
+                         [then](const engine::DockerReply &) { then(); });
+        return;
+    }
     if (m_newContainerId.isEmpty())
         return restoreOld();
     m_docker.request("DELETE", QStringLiteral("/containers/%1?force=1").arg(m_newContainerId), this,

@@ -3,6 +3,9 @@
 #include "store/DeploymentStore.h"
 #include "store/Store.h"
 
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -27,6 +30,12 @@ struct DeployConfig;
 // a short check), completed (only now is the old container removed).
 // Any failure rolls back: the new container goes, the old one gets its name
 // back and runs again, so an app is never left half-deployed.
+//
+// A git app with replicas > 0 is a Swarm service app-{appId} instead: after
+// the build, stopping_old submits the rolling update (service create the
+// first time), and starting_new follows the engine's own rollout, "k/N tasks
+// updated", to its end; a rollout the engine pauses or rolls back fails the
+// deployment with the engine's message (docs/SCALING.md).
 class DeploymentRunner : public QObject {
     Q_OBJECT
 public:
@@ -57,6 +66,12 @@ private:
     void createContainer();
     void checkStarted(const QString &containerId);
     void complete();
+    // Swarm service apps.
+    void rollOutService();
+    void submitService(const QJsonObject &existing);
+    void pollRollout();
+    void onRolloutTasks(const QJsonObject &service, const QJsonArray &tasks);
+    QJsonObject serviceSpec(const QJsonObject &previousSpec) const;
     void fail(const QString &errorMessage);
     void rollback(std::function<void()> then);
     void done();
@@ -70,6 +85,11 @@ private:
     QString m_containerName;
     QString m_previousName; // the old container while the new one starts
     QString m_newContainerId;
+    QString m_serviceId;           // the app's Swarm service (service apps)
+    bool m_serviceCreated = false; // by this deployment: removed again on failure
+    QString m_rolloutLast;         // the last rollout message logged
+    QString m_rollbackReason; // the engine's message when its rollback began
+    QElapsedTimer m_rollout;
     QString m_imageTag;
     QString m_workDir;
     QPointer<GitCheckout> m_git;

@@ -122,6 +122,11 @@ const QList<QStringList> &migrations() {
             QStringLiteral("ALTER TABLE apps ADD COLUMN is_service INTEGER NOT NULL DEFAULT 0"
                            " CHECK (is_service IN (0, 1))"),
         },
+        {
+            // Git apps deployed as a Swarm service of N replicas (0: one container).
+            QStringLiteral("ALTER TABLE apps ADD COLUMN replicas INTEGER NOT NULL DEFAULT 0"
+                           " CHECK (replicas BETWEEN 0 AND 1000)"),
+        },
     };
     return steps;
 }
@@ -327,7 +332,8 @@ QJsonObject App::toJson() const {
         {QStringLiteral("projectId"), projectId},
         {QStringLiteral("projectName"), projectName},
         {QStringLiteral("containerName"), orNull(containerName)},
-        {QStringLiteral("serviceName"), orNull(serviceName)},
+        {QStringLiteral("serviceName"), orNull(swarmServiceName())},
+        {QStringLiteral("replicas"), isGit() ? QJsonValue(replicas) : QJsonValue(QJsonValue::Null)},
         // A token in the URL (https://user:TOKEN@host/...) is for git, not for
         // everyone who may list the app.
         {QStringLiteral("gitUrl"), orNull(redactedGitUrl())},
@@ -583,6 +589,12 @@ bool Store::normalizeApp(App &app, QString *error) {
         1)
         return fail(error, QStringLiteral("an app needs exactly one of a container name, a "
                                           "service name or a git URL"));
+    if (app.replicas < 0 || app.replicas > App::MaxReplicas)
+        return fail(error,
+                    QStringLiteral("replicas must be between 0 and %1").arg(App::MaxReplicas));
+    if (app.replicas > 0 && !app.isGit())
+        return fail(error, QStringLiteral("replicas apply only to apps built from git (an adopted "
+                                          "service has its own)"));
     if (app.isService()) {
         // Docker's own rule for service names: up to 63 letters, digits and
         // '-', '_', '.', starting with a letter or digit.
@@ -784,7 +796,7 @@ namespace {
 
 const QString kAppSelect = QStringLiteral(
     "SELECT a.id, a.name, a.project_id, p.name, a.container_name, a.git_url, a.git_branch,"
-    " a.dockerfile, a.port, a.created_at, a.is_service FROM apps a"
+    " a.dockerfile, a.port, a.created_at, a.is_service, a.replicas FROM apps a"
     " JOIN projects p ON p.id = a.project_id ");
 
 App appFromRow(const QSqlQuery &query) {
@@ -801,6 +813,7 @@ App appFromRow(const QSqlQuery &query) {
     app.createdAt = QDateTime::fromSecsSinceEpoch(query.value(9).toLongLong(), Qt::UTC);
     if (query.value(10).toInt() == 1)
         std::swap(app.serviceName, app.containerName);
+    app.replicas = query.value(11).toInt();
     return app;
 }
 
@@ -847,12 +860,12 @@ std::optional<App> Store::addApp(App app, QString *error) {
     const qint64 createdAt = now();
     auto insert = exec(
         QStringLiteral("INSERT INTO apps (name, project_id, container_name, git_url, git_branch,"
-                       " dockerfile, port, created_at, is_service)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                       " dockerfile, port, created_at, is_service, replicas)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {app.name, app.projectId,
          nullIfEmpty(app.isService() ? app.serviceName : app.containerName),
          nullIfEmpty(app.gitUrl), nullIfEmpty(app.gitBranch), nullIfEmpty(app.dockerfile), app.port,
-         createdAt, app.isService() ? 1 : 0},
+         createdAt, app.isService() ? 1 : 0, app.replicas},
         error);
     if (!insert)
         return std::nullopt;

@@ -47,10 +47,21 @@ struct App {
     QString gitBranch;
     QString dockerfile;
     int port = 0;
+    // A git app deployed as a Swarm service of this many replicas (the
+    // service app-{id}); 0: as one container (docs/SCALING.md).
+    int replicas = 0;
     QDateTime createdAt;
 
+    static constexpr int MaxReplicas = 1000;
     bool isGit() const { return !gitUrl.isEmpty(); }
     bool isService() const { return !serviceName.isEmpty(); }
+    // The Swarm service whose logs and state are this app's: the adopted
+    // one, or app-{id} for a git app deployed with replicas; empty otherwise.
+    QString swarmServiceName() const {
+        if (isService())
+            return serviceName;
+        return isGit() && replicas > 0 ? QStringLiteral("app-%1").arg(id) : QString();
+    }
     // camelCase keys; fields that do not apply to this kind of app are null.
     QJsonObject toJson() const;
     QString redactedGitUrl() const;

@@ -72,8 +72,8 @@ void ContainerLogsEndpoint::accept(ClientConnection *client) {
     if (!m_store->canAccessApp(client->user(), *appId))
         return refuse(client, QStringLiteral("Permission denied"));
 
-    if (app->isService())
-        return acceptService(client, app->serviceName, sinceNs);
+    if (!app->swarmServiceName().isEmpty())
+        return acceptService(client, app->swarmServiceName(), sinceNs);
     const QString name =
         app->containerName.isEmpty() ? QStringLiteral("app-%1").arg(*appId) : app->containerName;
     QPointer<ClientConnection> guard(client);

@@ -50,8 +50,9 @@ void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerCl
                 return;
             }
             auto respond = ctx.respond;
-            const bool anyService = std::any_of(apps.cbegin(), apps.cend(),
-                                                [](const store::App &a) { return a.isService(); });
+            const bool anyService =
+                std::any_of(apps.cbegin(), apps.cend(),
+                            [](const store::App &a) { return !a.swarmServiceName().isEmpty(); });
             // Services' states come from the manager's service and task lists
             // (only asked for when an app is a service).
             auto swarm = std::make_shared<QHash<QString, QJsonObject>>();
@@ -74,8 +75,8 @@ void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerCl
                         for (const store::App &app : apps) {
                             QJsonObject o = app.toJson();
                             QJsonValue state, status;
-                            if (app.isService()) {
-                                const auto it = swarm->constFind(app.serviceName);
+                            if (!app.swarmServiceName().isEmpty()) {
+                                const auto it = swarm->constFind(app.swarmServiceName());
                                 if (it != swarm->constEnd()) {
                                     state = it->value(QStringLiteral("state"));
                                     status = it->value(QStringLiteral("status"));
@@ -130,48 +131,59 @@ void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerCl
                 });
         });
 
-    router.add("POST", QStringLiteral("/api/apps"), RestRouter::Access::SignedIn,
-               [&store](RestContext &ctx) {
-                   if (!isAdmin(*ctx.user)) {
-                       ctx.respond(http::HttpResponse::fail(
-                           403, QStringLiteral("Only owners and admins may create apps")));
-                       return;
-                   }
-                   const auto body = ctx.jsonBody();
-                   if (!body)
-                       return;
-                   auto text = [&](const char *key) {
-                       return body->value(QLatin1String(key)).toString();
-                   };
-                   store::App app;
-                   app.name = text("name");
-                   app.projectName = text("project");
-                   app.containerName = text("container");
-                   app.serviceName = text("service");
-                   app.gitUrl = text("git");
-                   app.gitBranch = text("branch");
-                   app.dockerfile = text("dockerfile");
-                   const QJsonValue port = body->value(QStringLiteral("port"));
-                   if (!port.isUndefined() && !port.isNull()) {
-                       const double p = port.toDouble(-1);
-                       if (!port.isDouble() || p < 0 || p > 65535 || p != int(p)) {
-                           ctx.respond(http::HttpResponse::fail(
-                               400, QStringLiteral("port must be a whole number from 0 to 65535")));
-                           return;
-                       }
-                       app.port = int(p);
-                   }
-                   QString error;
-                   const auto created = store.addApp(app, &error);
-                   if (!created) {
-                       const int status =
-                           error.contains(QStringLiteral("already exists")) ? 409 : 400;
-                       ctx.respond(http::HttpResponse::fail(status, error));
-                       return;
-                   }
-                   ctx.respond(http::HttpResponse::ok(created->toJson(),
-                                                      QStringLiteral("App created"), 201));
-               });
+    router.add(
+        "POST", QStringLiteral("/api/apps"), RestRouter::Access::SignedIn,
+        [&store](RestContext &ctx) {
+            if (!isAdmin(*ctx.user)) {
+                ctx.respond(http::HttpResponse::fail(
+                    403, QStringLiteral("Only owners and admins may create apps")));
+                return;
+            }
+            const auto body = ctx.jsonBody();
+            if (!body)
+                return;
+            auto text = [&](const char *key) {
+                return body->value(QLatin1String(key)).toString();
+            };
+            store::App app;
+            app.name = text("name");
+            app.projectName = text("project");
+            app.containerName = text("container");
+            app.serviceName = text("service");
+            app.gitUrl = text("git");
+            app.gitBranch = text("branch");
+            app.dockerfile = text("dockerfile");
+            const QJsonValue port = body->value(QStringLiteral("port"));
+            if (!port.isUndefined() && !port.isNull()) {
+                const double p = port.toDouble(-1);
+                if (!port.isDouble() || p < 0 || p > 65535 || p != int(p)) {
+                    ctx.respond(http::HttpResponse::fail(
+                        400, QStringLiteral("port must be a whole number from 0 to 65535")));
+                    return;
+                }
+                app.port = int(p);
+            }
+            const QJsonValue replicas = body->value(QStringLiteral("replicas"));
+            if (!replicas.isUndefined() && !replicas.isNull()) {
+                const double r = replicas.toDouble(-1);
+                if (!replicas.isDouble() || r < 0 || r > store::App::MaxReplicas || r != int(r)) {
+                    ctx.respond(http::HttpResponse::fail(
+                        400, QStringLiteral("replicas must be a whole number from 0 to %1")
+                                 .arg(store::App::MaxReplicas)));
+                    return;
+                }
+                app.replicas = int(r);
+            }
+            QString error;
+            const auto created = store.addApp(app, &error);
+            if (!created) {
+                const int status = error.contains(QStringLiteral("already exists")) ? 409 : 400;
+                ctx.respond(http::HttpResponse::fail(status, error));
+                return;
+            }
+            ctx.respond(
+                http::HttpResponse::ok(created->toJson(), QStringLiteral("App created"), 201));
+        });
 
     router.add("GET", QStringLiteral("/api/apps/([^/]+)"), RestRouter::Access::SignedIn,
                [&store](RestContext &ctx) {
