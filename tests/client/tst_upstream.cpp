@@ -224,6 +224,63 @@ private Q_SLOTS:
 
     // Upstream drops the connection after "Container not found" without a
     // close frame: the client stops with that error instead of retrying.
+    // Upstream has no resume: after a reconnect it replays its last 100 lines.
+    // What the client already showed is not shown again, and what came
+    // meanwhile is.
+    void reconnectShowsOnlyTheNewLines() {
+        UpstreamStandIn upstream;
+        upstream.containerFollow = true;
+        for (int i = 1; i <= 120; ++i)
+            upstream.containerLines << QStringLiteral("line %1").arg(i);
+        ServerSession session(standInUrl(upstream));
+        QVERIFY(signIn(session, upstream.email, upstream.password));
+        StreamConnection stream(&session, QStringLiteral("/ws/container/logs?appId=5"));
+        stream.setBackoff(100, 200);
+        Recorder r(stream);
+        stream.open();
+        auto lines = [&] {
+            QStringList out;
+            for (const QJsonObject &m : r.ofType("log"))
+                out << m[u"data"][u"line"].toString();
+            return out;
+        };
+        QVERIFY(QTest::qWaitFor([&] { return lines().size() == 100; }, 10000));
+        upstream.appendContainerLine(QStringLiteral("line 121"));
+        QVERIFY(QTest::qWaitFor([&] { return lines().size() == 101; }, 10000));
+        upstream.dropContainerClients();
+        upstream.appendContainerLine(QStringLiteral("line 122")); // while nobody listens
+        upstream.appendContainerLine(QStringLiteral("line 123"));
+        QVERIFY(QTest::qWaitFor([&] { return lines().size() >= 103; }, 10000));
+        QTest::qWait(500); // nothing more may come
+        QStringList expected;
+        for (int i = 21; i <= 123; ++i)
+            expected << QStringLiteral("line %1").arg(i);
+        QCOMPARE(lines(), expected);
+        // And live lines after the replay pass at once.
+        upstream.appendContainerLine(QStringLiteral("line 124"));
+        QVERIFY(QTest::qWaitFor([&] { return lines().size() == 104; }, 10000));
+        QCOMPARE(stream.state(), StreamConnection::State::Connected);
+    }
+
+    // The same line over and over cannot be matched: shown again rather than lost.
+    void ambiguousReplayIsShownAgain() {
+        UpstreamStandIn upstream;
+        upstream.containerFollow = true;
+        upstream.containerLines = QStringList(10, QStringLiteral("serving"));
+        ServerSession session(standInUrl(upstream));
+        QVERIFY(signIn(session, upstream.email, upstream.password));
+        StreamConnection stream(&session, QStringLiteral("/ws/container/logs?appId=5"));
+        stream.setBackoff(100, 200);
+        Recorder r(stream);
+        stream.open();
+        QVERIFY(QTest::qWaitFor([&] { return r.ofType("log").size() == 10; }, 10000));
+        upstream.dropContainerClients();
+        upstream.appendContainerLine(QStringLiteral("serving"));
+        QVERIFY(QTest::qWaitFor([&] { return r.ofType("log").size() == 21; }, 10000));
+        QTest::qWait(500);
+        QCOMPARE(r.ofType("log").size(), 21); // 10, then all 11 again: none lost
+    }
+
     void errorThenBareCloseIsFinal() {
         UpstreamStandIn upstream;
         upstream.containerMissing = true;

@@ -292,6 +292,43 @@ private Q_SLOTS:
         }
     }
 
+    void replayOverlap_data() {
+        QTest::addColumn<QStringList>("seen");
+        QTest::addColumn<QStringList>("replay");
+        QTest::addColumn<qsizetype>("overlap");
+        auto range = [](int from, int to) {
+            QStringList out;
+            for (int i = from; i <= to; ++i)
+                out << QStringLiteral("line %1").arg(i);
+            return out;
+        };
+        QTest::newRow("3 new lines") << range(1, 100) << range(4, 103) << qsizetype(97);
+        QTest::newRow("nothing new") << range(1, 100) << range(1, 100) << qsizetype(100);
+        QTest::newRow("everything new") << range(1, 100) << range(201, 300) << qsizetype(0);
+        QTest::newRow("short log, then more") << range(1, 5) << range(1, 8) << qsizetype(5);
+        QTest::newRow("nothing seen") << QStringList() << range(1, 3) << qsizetype(0);
+        QTest::newRow("empty replay") << range(1, 3) << QStringList() << qsizetype(0);
+        QTest::newRow("the same line over and over: ambiguous")
+            << QStringList(100, QStringLiteral("serving"))
+            << QStringList(100, QStringLiteral("serving")) << qsizetype(0);
+        QTest::newRow("period 2: ambiguous")
+            << QStringList{"a", "b", "a", "b"} << QStringList{"a", "b", "a", "b", "a"}
+            << qsizetype(0);
+        QTest::newRow("period 2, broken by a new line: one fit")
+            << QStringList{"a", "b", "a", "b"} << QStringList{"a", "b", "c"} << qsizetype(2);
+        QTest::newRow("a repeated line inside, still one fit")
+            << QStringList{"x", "", "y", "", "z"} << QStringList{"y", "", "z", "new"}
+            << qsizetype(3);
+        QTest::newRow("replay shorter than the overlap window")
+            << range(1, 100) << range(99, 100) << qsizetype(2);
+    }
+    void replayOverlap() {
+        QFETCH(QStringList, seen);
+        QFETCH(QStringList, replay);
+        QFETCH(qsizetype, overlap);
+        QCOMPARE(mist::protocol::upstream::replayOverlap(seen, replay), overlap);
+    }
+
     void stages_data() {
         QTest::addColumn<QString>("status");
         QTest::addColumn<QString>("stage");

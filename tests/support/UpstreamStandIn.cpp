@@ -223,6 +223,31 @@ void UpstreamStandIn::streamStats(QWebSocket *ws) {
     timer->start(statsIntervalMs);
 }
 
+void UpstreamStandIn::sendLine(QWebSocket *ws, const QString &line) {
+    constexpr qsizetype Piece = 16 * 1024;
+    qsizetype at = 0;
+    do {
+        ws->sendTextMessage(
+            envelope("log", QJsonObject{{QStringLiteral("line"), line.mid(at, Piece)},
+                                        {QStringLiteral("stream"), QStringLiteral("stdout")}}));
+        at += Piece;
+    } while (at < line.size());
+}
+
+void UpstreamStandIn::appendContainerLine(const QString &line) {
+    containerLines.append(line);
+    for (const QPointer<QWebSocket> &ws : std::as_const(m_followers))
+        if (ws)
+            sendLine(ws, line);
+}
+
+void UpstreamStandIn::dropContainerClients() {
+    const auto followers = std::exchange(m_followers, {});
+    for (const QPointer<QWebSocket> &ws : followers)
+        if (ws)
+            ws->abort();
+}
+
 void UpstreamStandIn::streamContainerLogs(QWebSocket *ws, const QString &appId) {
     if (containerMissing) {
         ws->sendTextMessage(envelope(
@@ -236,16 +261,15 @@ void UpstreamStandIn::streamContainerLogs(QWebSocket *ws, const QString &appId) 
         "status", QJsonObject{{QStringLiteral("container"), QStringLiteral("app-") + appId},
                               {QStringLiteral("state"), QStringLiteral("running")},
                               {QStringLiteral("status"), QStringLiteral("running")}}));
-    constexpr qsizetype Piece = 16 * 1024;
-    for (const QString &line : std::as_const(containerLines)) {
-        qsizetype at = 0;
-        do {
-            ws->sendTextMessage(
-                envelope("log", QJsonObject{{QStringLiteral("line"), line.mid(at, Piece)},
-                                            {QStringLiteral("stream"), QStringLiteral("stdout")}}));
-            at += Piece;
-        } while (at < line.size());
+    if (containerFollow) {
+        for (const QString &line :
+             containerLines.mid(std::max<qsizetype>(0, containerLines.size() - 100)))
+            sendLine(ws, line);
+        m_followers.append(ws);
+        return;
     }
+    for (const QString &line : std::as_const(containerLines))
+        sendLine(ws, line);
     ws->sendTextMessage(envelope(
         "end", QJsonObject{{QStringLiteral("message"), QStringLiteral("Log stream ended")}}));
     ws->close(QWebSocketProtocol::CloseCodeNormal);

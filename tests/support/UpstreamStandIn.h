@@ -12,6 +12,7 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QObject>
+#include <QPointer>
 #include <QStringList>
 #include <QTcpServer>
 #include <QWebSocketServer>
@@ -31,6 +32,12 @@ public:
     QByteArray password = "upstream password";
     int statsIntervalMs = 100;
     QStringList containerLines; // sent in 16 KiB pieces, then `end`
+    // Container logs as upstream follows a running container: the last 100
+    // of containerLines, then each appended one as it comes; no `end`, and
+    // no resume (a reconnect gets the last 100 again).
+    bool containerFollow = false;
+    void appendContainerLine(const QString &line);
+    void dropContainerClients(); // the connections go, as when upstream restarts
     bool deploymentFails = false;
     // Container logs: "Container not found", then the TCP connection dropped
     // without a close frame (as a Go server that just closes does).
@@ -62,6 +69,8 @@ private:
     void streamContainerLogs(QWebSocket *ws, const QString &appId);
     void streamDeployment(QWebSocket *ws, const QString &id);
 
+    void sendLine(QWebSocket *ws, const QString &line);
+    QList<QPointer<QWebSocket>> m_followers;
     QTcpServer m_tcp;
     QWebSocketServer m_ws;
 };

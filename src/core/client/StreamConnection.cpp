@@ -20,6 +20,8 @@ constexpr qint64 MaxMessageBytes = 16 * 1024 * 1024;
 constexpr qint64 ReadChunkBytes = 128 * 1024;
 constexpr int EndGraceMs = 5000;
 constexpr int CloseGraceMs = 2000;
+constexpr int UpstreamReplayLines = 100; // upstream's tail on connect
+constexpr int ReplayQuietMs = 300;       // a replay is a burst; then the live lines
 
 QString handshakeRefusal(int status) {
     switch (status) {
@@ -86,6 +88,12 @@ StreamConnection::StreamConnection(ServerSession *session, const QString &pathAn
     m_connectTimer.setSingleShot(true);
     connect(&m_connectTimer, &QTimer::timeout, this,
             [this] { drop(QStringLiteral("Timed out connecting")); });
+    m_replayTimer.setSingleShot(true);
+    m_replayTimer.setInterval(ReplayQuietMs);
+    connect(&m_replayTimer, &QTimer::timeout, this, [this] {
+        if (m_holdingReplay)
+            releaseReplay();
+    });
     m_endTimer.setSingleShot(true);
     connect(&m_endTimer, &QTimer::timeout, this, [this] {
         releaseSocket(true);
@@ -141,6 +149,7 @@ void StreamConnection::open() {
         m_linesAtLastTs.clear();
         m_replayAtLastTs.clear();
         m_resuming = false;
+        m_recentLines.clear(); // a fresh open: upstream's tail is news again
     }
     m_attempt = 0;
     connectNow();
@@ -180,6 +189,8 @@ void StreamConnection::connectNow() {
             : m_kind == Kind::DeploymentLogs ? Stream::DeploymentLogs
                                              : Stream::Metrics);
 
+    m_holdingReplay = m_translator && m_kind == Kind::ContainerLogs && !m_recentLines.isEmpty();
+    m_replayHeld.clear();
     m_closeFrameSeen = false;
     m_endReceived = false;
     m_healthy = false;
@@ -255,13 +266,49 @@ void StreamConnection::handleMessage(const QJsonObject &received) {
         m_healthy = true;
         m_attempt = 0;
     }
+    if (m_holdingReplay) {
+        if (type == u"log") {
+            m_replayHeld.append(received);
+            if (m_replayHeld.size() >= UpstreamReplayLines)
+                releaseReplay();
+            else
+                m_replayTimer.start();
+            return;
+        }
+        if (type != u"status")
+            releaseReplay(); // an error or end comes after the lines
+        if (!m_socket || m_state != State::Connected)
+            return;
+    }
     if (type == u"log" && !acceptLogLine(data))
         return;
+    if (type == u"log" && m_translator && m_kind == Kind::ContainerLogs) {
+        m_recentLines.append(data.value(QStringLiteral("line")).toString());
+        if (m_recentLines.size() > UpstreamReplayLines)
+            m_recentLines.removeFirst();
+    }
     if (type == u"end") {
         m_endReceived = true;
         m_endTimer.start(EndGraceMs);
     }
     Q_EMIT message(received);
+}
+
+void StreamConnection::releaseReplay() {
+    m_holdingReplay = false;
+    m_replayTimer.stop();
+    const QList<QJsonObject> held = std::exchange(m_replayHeld, {});
+    QStringList texts;
+    for (const QJsonObject &m : held)
+        texts
+            << m.value(QStringLiteral("data")).toObject().value(QStringLiteral("line")).toString();
+    const qsizetype skip = protocol::upstream::replayOverlap(m_recentLines, texts);
+    const QPointer<QWebSocket> socket(m_socket);
+    for (qsizetype i = skip; i < held.size(); ++i) {
+        handleMessage(held[i]);
+        if (!socket || m_socket != socket)
+            return; // a slot closed the stream
+    }
 }
 
 bool StreamConnection::acceptLogLine(const QJsonObject &data) {
@@ -325,6 +372,12 @@ void StreamConnection::onSocketError() {
 void StreamConnection::onDisconnected() {
     if (!m_socket)
         return;
+    if (m_holdingReplay) {
+        const QPointer<QWebSocket> socket(m_socket);
+        releaseReplay(); // what was held is still news
+        if (!socket || m_socket != socket)
+            return;
+    }
     // Upstream closes a deployment stream after its final status without
     // `end` or `error`: say what it would have said.
     if (m_translator && m_state == State::Connected && !m_endReceived) {

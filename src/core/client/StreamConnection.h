@@ -108,6 +108,7 @@ private:
     void finishWith(const QString &failure); // empty: ended()
     void releaseSocket(bool graceful);
     bool acceptLogLine(const QJsonObject &data);
+    void releaseReplay();
 
     QPointer<ServerSession> m_session;
     // Set per connection when the session speaks upstream Mist's dialect.
@@ -147,6 +148,14 @@ private:
     QStringList m_linesAtLastTs;  // lines seen stamped exactly m_lastTs
     QStringList m_replayAtLastTs; // of those, the ones a resumed stream may send again
     bool m_resuming = false;      // after a reconnect, until a newer line arrives
+    // Upstream container logs have no resume: after a reconnect upstream
+    // replays its last 100 lines. They are held until they can be matched
+    // with the lines already passed on (protocol::upstream::replayOverlap),
+    // and only what is new goes out; when the match is ambiguous, all of it.
+    QStringList m_recentLines;       // the last lines passed on (at most 100)
+    QList<QJsonObject> m_replayHeld; // replayed lines not yet matched
+    bool m_holdingReplay = false;
+    QTimer m_replayTimer; // quiet after the replay's last line
 };
 
 } // namespace mist::client

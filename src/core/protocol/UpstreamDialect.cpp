@@ -275,6 +275,22 @@ std::optional<QJsonObject> deploymentFromUpstream(const QJsonObject &d, QString 
     return out;
 }
 
+qsizetype replayOverlap(const QStringList &seen, const QStringList &replay) {
+    const qsizetype most = std::min(seen.size(), replay.size());
+    qsizetype found = 0;
+    for (qsizetype m = 1; m <= most; ++m) {
+        bool fits = true;
+        for (qsizetype i = 0; i < m && fits; ++i)
+            fits = replay[i] == seen[seen.size() - m + i];
+        if (!fits)
+            continue;
+        if (found != 0)
+            return 0; // a second fit: ambiguous
+        found = m;
+    }
+    return found;
+}
+
 std::optional<LinePieceJoiner::Line> LinePieceJoiner::feed(const QString &piece) {
     const qsizetype bytes = piece.toUtf8().size();
     if (m_heldBytes + bytes > m_max) {

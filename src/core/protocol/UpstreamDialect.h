@@ -120,6 +120,16 @@ std::optional<Ending> endingOfUpstreamDeployment(const QJsonObject &lastStatusDa
 // resume parameters are dropped (upstream has none). Empty if unknown.
 QString upstreamPathFor(const QString &publishedPathAndQuery);
 
+// Upstream has no resume: after a reconnect its container-log stream replays
+// its last 100 lines, without timestamps. Given the lines a client already
+// has (`seen`, its last ones) and the first lines of the new connection
+// (`replay`), how many leading lines of `replay` repeat the end of `seen`:
+// the m for which replay[0..m) equals the last m lines of `seen` -- but only
+// when exactly one m fits. Lines that repeat with a period (the same line
+// over and over) fit several ways; then 0, so that nothing new is ever
+// dropped: at worst lines are shown twice.
+qsizetype replayOverlap(const QStringList &seen, const QStringList &replay);
+
 // Turns what an upstream server sends on one stream into the messages this
 // project's server would have sent: metrics samples into the published
 // schema, log pieces into whole lines, upstream stages onto the stepper.
