@@ -73,6 +73,26 @@ def logstream_seeds():
           + TS + piece + b"not a ts\n")
 
 
+def servicelog_seeds():
+    t = "fuzz_servicelog"
+    ts = b"2026-11-28T14:40:33.608334712Z "
+
+    def details(task, node=b"n1"):
+        return (b"com.docker.swarm.node.id=" + node + b",com.docker.swarm.service.id=s1,"
+                b"com.docker.swarm.task.id=" + task + b" ")
+
+    three = b"".join(frame(1, ts + details(b"t%d" % (i % 3)) + b"line %d\n" % i) for i in range(9))
+    write(t, "three-tasks", bytes([0, 0]) + three)
+    piece = b"a" * 16384
+    write(t, "pieces-interleaved", bytes([0, 5]) + frame(1, ts + details(b"t1") + piece)
+          + frame(1, ts + details(b"t2") + b"b" * 100) + frame(1, ts + details(b"t1") + b"A\n")
+          + frame(1, ts + details(b"t2") + b"B\n"))
+    write(t, "small-limit-utf8", bytes([2 | 8, 2]) + frame(2, ts + details(b"t1") + "é€😀xyz€€\n".encode()))
+    write(t, "no-details-no-ts", bytes([0, 1]) + frame(1, ts + b"plain\n") + frame(1, b"k=v x\n"))
+    write(t, "tty", bytes([1, 3]) + ts + details(b"t9") + b"one\r\n" + ts + details(b"t9") + b"two\n")
+    write(t, "bad-header", bytes([0, 0]) + frame(1, ts + details(b"t1") + b"ok\n") + b"\x05\0\0\0\0\0\0\x01x")
+
+
 def parsing_seeds():
     t = "fuzz_parsing"
     seeds = {
@@ -246,6 +266,7 @@ def main():
                     else:
                         os.remove(path)
     logstream_seeds()
+    servicelog_seeds()
     parsing_seeds()
     http_seeds()
     proc_seeds()

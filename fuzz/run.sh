@@ -4,7 +4,7 @@
 #   fuzz/run.sh BUILD_DIR SECONDS [TARGET...]
 #
 # BUILD_DIR is a build with -DMIST_FUZZ=ON (executables in BUILD_DIR/bin); without TARGETs all
-# seven run, one after the other. Each works on a copy of its seed corpus (tests/fuzz/TARGET/)
+# eight run, one after the other. Each works on a copy of its seed corpus (tests/fuzz/TARGET/)
 # in a temporary directory: nothing is written into the source tree. Prints, per target, the
 # runs executed, runs per second, coverage (cov = code edges, ft = features) and corpus size;
 # for a failure the crash report and the saved input. The last line is
@@ -26,8 +26,9 @@ BIN=$(cd "$1" && pwd)/bin
 SECONDS_EACH=$2
 shift 2
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(fuzz_logstream_multiplexed fuzz_logstream_tty fuzz_parsing
-                                      fuzz_http_request fuzz_proc fuzz_build_output fuzz_client_json)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(fuzz_logstream_multiplexed fuzz_logstream_tty fuzz_servicelog
+                                      fuzz_parsing fuzz_http_request fuzz_proc fuzz_build_output
+                                      fuzz_client_json)
 
 WORK=$(mktemp -d /tmp/mist-fuzz.XXXXXX)
 ARTIFACTS=${MIST_FUZZ_ARTIFACTS:-$WORK/artifacts}

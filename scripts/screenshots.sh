@@ -9,6 +9,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 ENGINE_DIR=$(mktemp -d /tmp/mist-shots.XXXXXX)
 trap '"$ROOT/scripts/test-dockerd.sh" stop "$ENGINE_DIR"; rm -rf "$ENGINE_DIR"' EXIT
 eval "$("$ROOT/scripts/test-dockerd.sh" start "$ENGINE_DIR")"
+"$ROOT/scripts/test-dockerd.sh" swarm "$ENGINE_DIR" # for the service app's shot
 export DOCKER_HOST
 # A fresh settings/keychain home so the shots show defaults.
 export HOME="$ENGINE_DIR/home" XDG_CONFIG_HOME="$ENGINE_DIR/home/.config"

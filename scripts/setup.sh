@@ -65,30 +65,12 @@ start_private_engine() {
   eval "$("$ROOT/scripts/test-dockerd.sh" start "$ENGINE_DIR")"
   export DOCKER_HOST
   if [ "${1:-}" = swarm ]; then
-    # On loopback only, and on the first free port from 2377 (another engine
-    # on this machine may be a swarm manager already); its VXLAN port moves
-    # along so the two never share one.
-    local port out
-    for port in $(seq 2377 2476); do
-      if out=$(docker swarm init --advertise-addr "127.0.0.1:$port" \
-        --listen-addr "127.0.0.1:$port" --data-path-port $((port + 5000)) 2>&1); then
-        ENGINE_SWARM=1
-        break
-      fi
-      case $out in
-      *"address already in use"*) continue ;;
-      *) echo "$out" >&2; exit 1 ;;
-      esac
-    done
-    [ -n "${ENGINE_SWARM:-}" ] || { echo "setup: no free port for the test swarm" >&2; exit 1; }
+    "$ROOT/scripts/test-dockerd.sh" swarm "$ENGINE_DIR"
   fi
 }
 
 stop_private_engine() {
-  if [ -n "${ENGINE_SWARM:-}" ]; then
-    docker swarm leave --force >/dev/null 2>&1 || true
-  fi
-  "$ROOT/scripts/test-dockerd.sh" stop "$ENGINE_DIR"
+  "$ROOT/scripts/test-dockerd.sh" stop "$ENGINE_DIR" # leaves the swarm first
   rm -rf "$ENGINE_DIR"
 }
 

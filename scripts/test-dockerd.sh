@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts or stops the private Docker engine the test suite runs against.
 #   scripts/test-dockerd.sh start DIR   -> prints "export DOCKER_HOST=..." on stdout
-#   scripts/test-dockerd.sh stop DIR
+#   scripts/test-dockerd.sh swarm DIR   -> makes it a single-node Swarm manager (on loopback)
+#   scripts/test-dockerd.sh stop DIR    -> leaves the swarm (if any) and stops
 #   scripts/test-dockerd.sh kill DIR    -> SIGKILL, as a crash would (tests of engine faults)
 # The engine lives entirely under DIR (data, exec root, socket, pid file) so it
 # never touches a system engine, and it gets the offline base image
@@ -39,7 +40,28 @@ start)
   fi
   echo "export DOCKER_HOST=unix://$S"
   ;;
+swarm)
+  # On loopback only, and on the first free port from 2377 (another engine on
+  # this machine may be a swarm manager already); its VXLAN port moves along
+  # so the two never share one.
+  export DOCKER_HOST=unix://$S
+  for port in $(seq 2377 2476); do
+    if out=$(docker swarm init --advertise-addr "127.0.0.1:$port" \
+      --listen-addr "127.0.0.1:$port" --data-path-port $((port + 5000)) 2>&1); then
+      exit 0
+    fi
+    case $out in
+    *"address already in use"*) continue ;;
+    *) echo "$out" >&2; exit 1 ;;
+    esac
+  done
+  echo "test-dockerd: no free port for the swarm" >&2
+  exit 1
+  ;;
 stop)
+  if [ -S "$S" ] && [ "$(DOCKER_HOST=unix://$S docker info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null)" = active ]; then
+    DOCKER_HOST=unix://$S docker swarm leave --force >/dev/null 2>&1 || true
+  fi
   if [ -f "$W/dockerd.pid" ]; then
     pid=$(cat "$W/dockerd.pid")
     kill "$pid" 2>/dev/null || true
@@ -55,5 +77,5 @@ kill)
   rm -f "$W/dockerd.pid" "$S"
   unmount_all
   ;;
-*) echo "usage: $0 start|stop|kill DIR" >&2; exit 2 ;;
+*) echo "usage: $0 start|swarm|stop|kill DIR" >&2; exit 2 ;;
 esac

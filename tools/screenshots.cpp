@@ -148,6 +148,28 @@ int main(int argc, char *argv[]) {
     pause(500);
     window.grab().save(out + QStringLiteral("/deployment-done.png"));
 
+    // A 3-replica Swarm service's merged log (scripts/screenshots.sh makes
+    // the engine a single-node swarm).
+    run(QStringLiteral("docker"), {"service", "rm", "api"});
+    run(QStringLiteral("docker"),
+        {"service", "create", "--quiet", "--detach", "--name", "api", "--replicas", "3", "--init",
+         "mist-test-base:latest", "sh", "-c",
+         "i=0; while true; i=$((i+1)); do echo \"$(date -Iseconds) INFO GET /orders/$i 200 "
+         "$((i % 9 + 2))ms\"; [ $((i % 13)) -eq 0 ] && echo \"$(date -Iseconds) WARN retrying "
+         "payment $i\" >&2; sleep 0.7; done"});
+    store::App api;
+    api.name = QStringLiteral("api");
+    api.projectName = QStringLiteral("shop");
+    api.serviceName = QStringLiteral("api");
+    const auto apiApp = server.store().addApp(api, &error);
+    pause(4000); // the three tasks start and print
+    window.refreshApps();
+    waitUntil([&] { return window.appCount(window.currentHost()) == 3; }, 10000);
+    window.selectApp(apiApp->id);
+    window.tabs()->setCurrentWidget(window.logView());
+    pause(8000);
+    window.grab().save(out + QStringLiteral("/service-logs.png"));
+
     // One window watching three hosts: this one, a second server of this
     // project, and an upstream Mist server (the tests' stand-in: upstream
     // cannot run here).
@@ -195,6 +217,7 @@ int main(int argc, char *argv[]) {
 
     run(QStringLiteral("docker"),
         {"rm", "-f", "shop-web", "edge-worker", QStringLiteral("app-%1").arg(siteApp->id)});
+    run(QStringLiteral("docker"), {"service", "rm", "api"});
     qInfo("screenshots in %s", qPrintable(out));
     return 0;
 }
