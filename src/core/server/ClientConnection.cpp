@@ -1,5 +1,7 @@
 #include "ClientConnection.h"
 
+#include "protocol/Envelope.h"
+
 #include <QCoreApplication>
 #include <QTimer>
 
@@ -108,6 +110,17 @@ void ClientConnection::close(QWebSocketProtocol::CloseCode code, const QString &
 void ClientConnection::ping() {
     if (!m_closing)
         m_socket->ping();
+}
+
+void endClients(const QList<QPointer<ClientConnection>> &clients, const QString &reason,
+                bool isError, QWebSocketProtocol::CloseCode code) {
+    const QString text = isError ? protocol::errorMessage(reason) : protocol::endMessage(reason);
+    for (const QPointer<ClientConnection> &c : clients) {
+        if (!c)
+            continue;
+        c->send(text);
+        c->close(code, reason);
+    }
 }
 
 } // namespace mist::server

@@ -69,4 +69,9 @@ private:
     QElapsedTimer m_lastHeard;
 };
 
+// The end of a shared stream for all its viewers: each gets `error`
+// (isError) or `end` carrying `reason`, then a close with `code` and reason.
+void endClients(const QList<QPointer<ClientConnection>> &clients, const QString &reason,
+                bool isError, QWebSocketProtocol::CloseCode code);
+
 } // namespace mist::server

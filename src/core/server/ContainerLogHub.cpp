@@ -334,20 +334,11 @@ void ContainerLogHub::finish(const QString &finalMessage, bool isError,
         m_stream->deleteLater();
         m_stream = nullptr;
     }
-    const auto subscribers = m_subscribers;
-    m_subscribers.clear();
-    if (!finalMessage.isEmpty()) {
-        const QString message =
-            isError ? protocol::errorMessage(finalMessage) : protocol::endMessage(finalMessage);
-        for (const QPointer<ClientConnection> &c : subscribers) {
-            if (!c)
-                continue;
-            c->send(message);
-            c->close(closeCode.value_or(isError ? QWebSocketProtocol::CloseCodeBadOperation
-                                                : QWebSocketProtocol::CloseCodeNormal),
-                     finalMessage);
-        }
-    }
+    const auto subscribers = std::exchange(m_subscribers, {});
+    if (!finalMessage.isEmpty())
+        endClients(subscribers, finalMessage, isError,
+                   closeCode.value_or(isError ? QWebSocketProtocol::CloseCodeBadOperation
+                                              : QWebSocketProtocol::CloseCodeNormal));
     Q_EMIT finished(this);
 }
 

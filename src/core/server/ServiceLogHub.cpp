@@ -342,21 +342,12 @@ void ServiceLogHub::finish(const QString &message, bool isError,
         m_stream->deleteLater();
         m_stream = nullptr;
     }
-    const auto subscribers = m_subscribers;
-    m_subscribers.clear();
-    if (!message.isEmpty()) {
-        const QString text =
-            isError ? protocol::errorMessage(message) : protocol::endMessage(message);
-        for (const QPointer<ClientConnection> &c : subscribers) {
-            if (!c)
-                continue;
-            c->send(text);
-            c->close(isError && code == QWebSocketProtocol::CloseCodeNormal
-                         ? QWebSocketProtocol::CloseCodePolicyViolated
-                         : code,
-                     message);
-        }
-    }
+    const auto subscribers = std::exchange(m_subscribers, {});
+    if (!message.isEmpty())
+        endClients(subscribers, message, isError,
+                   isError && code == QWebSocketProtocol::CloseCodeNormal
+                       ? QWebSocketProtocol::CloseCodePolicyViolated
+                       : code);
     Q_EMIT finished(this);
 }
 
