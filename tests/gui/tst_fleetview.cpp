@@ -130,12 +130,16 @@ private Q_SLOTS:
 
     void eachHostsAppsLogsAndDeploymentsInItsOwnViews() {
         MIST_REQUIRE_DOCKER();
-        server::ServerConfig config;
+        QTemporaryDir dirB;
+        server::ServerConfig config, configB;
         config.port = 0;
-        ServerFixture a(config), b(config);
-        QVERIFY(a.ok() && b.ok());
+        configB.port = 0;
+        configB.dataDir = dirB.filePath(QStringLiteral("b"));
+        ServerFixture a(config);
+        auto b = std::make_unique<ServerFixture>(configB, ServerFixture::KeepPort{});
+        QVERIFY(a.ok() && b->ok());
         a.addUser(QStringLiteral("owner@example.com"), store::Role::Owner, Password);
-        b.addUser(QStringLiteral("owner@example.com"), store::Role::Owner, Password);
+        b->addUser(QStringLiteral("owner@example.com"), store::Role::Owner, Password);
         const QString pid = QString::number(QCoreApplication::applicationPid());
         const QString containerA = QStringLiteral("mist-fleet-a-") + pid;
         const QString containerB = QStringLiteral("mist-fleet-b-") + pid;
@@ -156,7 +160,7 @@ private Q_SLOTS:
         appB.name = QStringLiteral("beta-web");
         appB.containerName = containerB;
         const qint64 idA = a.store().addApp(appA, &error)->id;
-        const qint64 idB = b.store().addApp(appB, &error)->id;
+        const qint64 idB = b->store().addApp(appB, &error)->id;
         UpstreamStandIn upstream;
         upstream.statsIntervalMs = 300;
         upstream.containerLines = QStringList{QStringLiteral("upstream-line")};
@@ -168,7 +172,7 @@ private Q_SLOTS:
             signedIn(a.port(), QStringLiteral("owner@example.com"), Password).release(),
             QStringLiteral("alpha"));
         window.connectTo(
-            signedIn(b.port(), QStringLiteral("owner@example.com"), Password).release(),
+            signedIn(b->port(), QStringLiteral("owner@example.com"), Password).release(),
             QStringLiteral("beta"));
         window.connectTo(signedIn(upstream.port(), upstream.email, upstream.password).release(),
                          QStringLiteral("upstream"));
@@ -233,6 +237,31 @@ private Q_SLOTS:
         window.showHost(0);
         QCOMPARE(window.currentHost(), 0);
         QCOMPARE(window.appCount(0), 1);
+
+        // Beta goes away: the sidebar says so, alpha and upstream stay live
+        // (their logs and charts go on), and beta comes back by itself.
+        const quint16 portB = b->port();
+        b.reset();
+        QVERIFY2(
+            QTest::qWaitFor(
+                [&] { return window.hostText(1).contains(QStringLiteral("reconnecting")); }, 15000),
+            qPrintable(window.hostText(1)));
+        QVERIFY(window.hostText(0).endsWith(QStringLiteral("\nconnected")));
+        QVERIFY(window.hostText(2).endsWith(QStringLiteral("\nconnected")));
+        const int charted = window.metricsView()->cpuSeries()->count();
+        QVERIFY(QTest::qWaitFor(
+            [&] { return window.metricsView()->cpuSeries()->count() >= charted + 2; }, 15000));
+        configB.port = portB;
+        b = std::make_unique<ServerFixture>(configB, ServerFixture::KeepPort{});
+        QVERIFY(b->ok());
+        QVERIFY2(
+            QTest::qWaitFor(
+                [&] { return window.hostText(1).endsWith(QStringLiteral("\nconnected")); }, 40000),
+            qPrintable(window.hostText(1)));
+        // Its app list and logs are one click away again.
+        window.selectApp(1, idB);
+        QCOMPARE(window.currentHost(), 1);
+        QVERIFY(QTest::qWaitFor([&] { return logLines(window).contains(u"beta-line"); }, 15000));
     }
 };
 
