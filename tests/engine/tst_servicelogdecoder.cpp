@@ -186,7 +186,9 @@ private Q_SLOTS:
     }
 
     void splitEntry() {
-        const auto e = ServiceLogDecoder::splitEntry(Ts + ' ' + details("t1", "n7") + " msg x");
+        // The parts are views into the entry: it must outlive them.
+        const QByteArray entryBytes = Ts + ' ' + details("t1", "n7") + " msg x";
+        const auto e = ServiceLogDecoder::splitEntry(entryBytes);
         QCOMPARE(e.ts, QByteArrayView(Ts));
         QCOMPARE(ServiceLogDecoder::detail(e.details, "com.docker.swarm.node.id"),
                  QByteArrayView("n7"));
@@ -195,7 +197,8 @@ private Q_SLOTS:
         QVERIFY(ServiceLogDecoder::detail(e.details, "com.docker.swarm").isEmpty());
         QCOMPARE(e.content, QByteArrayView("msg x"));
         // Details without content (an entry of only a '\n' was cut before it).
-        const auto bare = ServiceLogDecoder::splitEntry(Ts + ' ' + details("t1"));
+        const QByteArray bareBytes = Ts + ' ' + details("t1");
+        const auto bare = ServiceLogDecoder::splitEntry(bareBytes);
         QVERIFY(bare.content.isEmpty());
         QVERIFY(!bare.details.isEmpty());
     }
