@@ -536,6 +536,10 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <source>Swarm service %1</source>
         <translation>Swarm-Dienst %1</translation>
     </message>
+    <message>
+        <source>%1 on %2 (%3)</source>
+        <translation>%1 auf %2 (%3)</translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>

@@ -534,6 +534,10 @@ You can still connect to a remote server.</source>
         <source>Swarm service %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 on %2 (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>

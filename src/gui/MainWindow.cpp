@@ -575,6 +575,8 @@ void MainWindow::onLogMessage(const QJsonObject &message) {
                      .arg(data.value(QStringLiteral("container")).toString(),
                           data.value(QStringLiteral("state")).toString(),
                           data.value(QStringLiteral("status")).toString());
+        if (!m_logService.isEmpty())
+            e.text += serviceTasksText(m_logService, data);
     } else if (type == u"error") {
         e.kind = LogEntry::Kind::Error;
         e.text = data.value(QStringLiteral("message")).toString();
@@ -585,6 +587,24 @@ void MainWindow::onLogMessage(const QJsonObject &message) {
         return;
     }
     m_logs->model()->append(e);
+}
+
+QString MainWindow::serviceTasksText(const QString &service, const QJsonObject &status) {
+    QStringList running;
+    for (const QJsonValue &v : status.value(QStringLiteral("tasks")).toArray()) {
+        const QJsonObject task = v.toObject();
+        if (task.value(QStringLiteral("desiredState")).toString() != u"running")
+            continue;
+        QString node = task.value(QStringLiteral("nodeName")).toString();
+        if (node.isEmpty())
+            node = task.value(QStringLiteral("node")).toString().left(12);
+        const int slot = task.value(QStringLiteral("slot")).toInt();
+        running << tr("%1 on %2 (%3)")
+                       .arg(slot > 0 ? QStringLiteral("%1.%2").arg(service).arg(slot) : service,
+                            node, task.value(QStringLiteral("state")).toString());
+    }
+    return running.isEmpty() ? QString()
+                             : QStringLiteral(" — ") + running.join(QStringLiteral(", "));
 }
 
 QString MainWindow::taskLabel(const QString &service, const QJsonObject &data) {

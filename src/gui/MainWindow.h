@@ -93,6 +93,9 @@ public:
     // log view's filter picks a task (web.2, or its id) or a node (@node-1).
     // Empty for a line that names no task.
     static QString taskLabel(const QString &service, const QJsonObject &logData);
+    // The replicas of a service's `status` and where they run: " — web.1 on
+    // node-1 (running), web.2 on node-2 (starting)"; empty without tasks.
+    static QString serviceTasksText(const QString &service, const QJsonObject &status);
 
 private:
     void setConnectionText(const QString &text);

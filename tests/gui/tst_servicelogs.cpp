@@ -8,6 +8,7 @@
 #include "TestSupport.h"
 #include "client/ServerSession.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QTest>
 
@@ -58,6 +59,29 @@ private Q_SLOTS:
         QFETCH(QJsonObject, data);
         QFETCH(QString, label);
         QCOMPARE(gui::MainWindow::taskLabel(service, data), label);
+    }
+
+    void tasksText() {
+        const QJsonObject status{
+            {QStringLiteral("tasks"),
+             QJsonArray{
+                 QJsonObject{{QStringLiteral("slot"), 1},
+                             {QStringLiteral("node"), QStringLiteral("n1")},
+                             {QStringLiteral("nodeName"), QStringLiteral("edge-1")},
+                             {QStringLiteral("state"), QStringLiteral("running")},
+                             {QStringLiteral("desiredState"), QStringLiteral("running")}},
+                 QJsonObject{{QStringLiteral("slot"), 2},
+                             {QStringLiteral("node"), QStringLiteral("y7snn6fihhqj8npk")},
+                             {QStringLiteral("state"), QStringLiteral("starting")},
+                             {QStringLiteral("desiredState"), QStringLiteral("running")}},
+                 QJsonObject{{QStringLiteral("slot"), 2},
+                             {QStringLiteral("node"), QStringLiteral("n1")},
+                             {QStringLiteral("state"), QStringLiteral("failed")},
+                             {QStringLiteral("desiredState"), QStringLiteral("shutdown")}}}}};
+        QCOMPARE(gui::MainWindow::serviceTasksText(QStringLiteral("web"), status),
+                 QStringLiteral(" — web.1 on edge-1 (running), web.2 on y7snn6fihhqj (starting)"));
+        QCOMPARE(gui::MainWindow::serviceTasksText(QStringLiteral("web"), QJsonObject()),
+                 QString());
     }
 
     void filterByTaskOrNode() {
@@ -117,6 +141,10 @@ private Q_SLOTS:
             60000));
         QCOMPARE(logs->entryAt(0).kind, gui::LogEntry::Kind::Status);
         QVERIFY2(logs->entryAt(0).text.startsWith(QStringLiteral("Service ") + name),
+                 qPrintable(logs->entryAt(0).text));
+        // Replicas and their nodes in the status row.
+        QVERIFY2(logs->entryAt(0).text.contains(name + QStringLiteral(".1 on ")) &&
+                     logs->entryAt(0).text.contains(name + QStringLiteral(".2 on ")),
                  qPrintable(logs->entryAt(0).text));
 
         // Filter by task: only slot 1's lines (and the status row).

@@ -112,7 +112,16 @@ void ServiceLogHub::onTasks(const engine::DockerReply &reply, bool thenProbe) {
             break;
         }
     }
-    const QJsonObject status = engine::serviceStatus(m_service, tasks);
+    QJsonObject status = engine::serviceStatus(m_service, tasks);
+    // The nodes by name too, as the log lines carry them.
+    QJsonArray listed = status.value(QStringLiteral("tasks")).toArray();
+    for (qsizetype i = 0; i < listed.size(); ++i) {
+        QJsonObject task = listed[i].toObject();
+        task.insert(QStringLiteral("nodeName"),
+                    m_nodeNames.value(task.value(QStringLiteral("node")).toString()));
+        listed[i] = task;
+    }
+    status.insert(QStringLiteral("tasks"), listed);
     if (status != m_status) {
         m_status = status;
         m_statusMessage = protocol::statusMessage(status);
