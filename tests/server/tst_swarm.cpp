@@ -394,6 +394,35 @@ private Q_SLOTS:
         QCOMPARE(serviceImage(), QStringLiteral("mist-app-%1:%2").arg(added->id).arg(d2));
         WsRecorder wait;
         QVERIFY(wait.waitFor([&] { return replicasRunning() == u"2/2"; }, 60000));
+
+        // 4. Cancelled mid-rollout: the engine is asked to roll back, and does.
+        repo.commit(dockerfile("[\"sh\", \"-c\", \"echo v4; while true; do sleep 1; done\"]"),
+                    QStringLiteral("v4"));
+        const HttpResult started =
+            f->http("POST", QStringLiteral("/api/deployments"),
+                    QStringLiteral("{\"appId\":%1}").arg(added->id).toUtf8(), cookie);
+        const qint64 d4 = qint64(started.json()["data"].toObject()["id"].toDouble());
+        WsRecorder ws;
+        QVERIFY(ws.open(f->port(), QStringLiteral("/ws/deployment/logs?deploymentId=%1").arg(d4),
+                        cookie));
+        QVERIFY(ws.waitFor(
+            [&] {
+                const auto st4 = statusesOf(ws.messages);
+                return !st4.isEmpty() && st4.last()["stage"].toString() == u"starting_new";
+            },
+            120000));
+        QCOMPARE(f->http("POST", QStringLiteral("/api/deployments/%1/cancel").arg(d4), {}, cookie)
+                     .status,
+                 200);
+        QVERIFY(ws.waitForClose(60000));
+        QCOMPARE(statusesOf(ws.messages).last()["error_message"].toString(),
+                 QStringLiteral("cancelled"));
+        QVERIFY(wait.waitFor(
+            [&] {
+                return serviceImage() == QStringLiteral("mist-app-%1:%2").arg(added->id).arg(d2) &&
+                       replicasRunning() == u"2/2";
+            },
+            60000));
     }
 
     void metricsCarryTheSwarm() {

@@ -189,8 +189,6 @@ void StreamConnection::connectNow() {
             : m_kind == Kind::DeploymentLogs ? Stream::DeploymentLogs
                                              : Stream::Metrics);
 
-    m_holdingReplay = m_translator && m_kind == Kind::ContainerLogs && !m_recentLines.isEmpty();
-    m_replayHeld.clear();
     m_closeFrameSeen = false;
     m_endReceived = false;
     m_healthy = false;
@@ -203,6 +201,7 @@ void StreamConnection::connectNow() {
         return; // a stateChanged() slot closed us
 
     releaseSocket(false);
+    m_holdingReplay = m_translator && m_kind == Kind::ContainerLogs && !m_recentLines.isEmpty();
     m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     m_socket->setMaxAllowedIncomingMessageSize(MaxMessageBytes);
     // QWebSocket handles every frame it has read in one go: with an unbounded
@@ -517,6 +516,11 @@ void StreamConnection::finishWith(const QString &failure) {
 }
 
 void StreamConnection::releaseSocket(bool graceful) {
+    // A replay still held belongs to this socket (onDisconnected passed it
+    // on first when the line dropped; a close or timeout drops it with us).
+    m_replayTimer.stop();
+    m_holdingReplay = false;
+    m_replayHeld.clear();
     if (!m_socket)
         return;
     QWebSocket *socket = m_socket;

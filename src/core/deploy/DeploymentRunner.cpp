@@ -379,6 +379,7 @@ namespace {
 constexpr int ProgressRolledOut = 99;
 constexpr int RolloutPollMs = 500;
 constexpr int MaxFailedTasks = 3; // a first rollout whose tasks keep failing
+constexpr int MaxPollErrors = 5;  // engine calls in a row that may fail while following
 
 QString filterFor(const QString &serviceId) {
     const QJsonObject filters{{QStringLiteral("service"), QJsonArray{serviceId}}};
@@ -410,6 +411,11 @@ QJsonObject DeploymentRunner::serviceSpec(const QJsonObject &previous) const {
               QJsonObject{{QStringLiteral("Condition"), QStringLiteral("any")},
                           {QStringLiteral("Delay"), double(nanoseconds(1000))}}},
              {QStringLiteral("ForceUpdate"), force + 1},
+             {QStringLiteral("Placement"),
+              m_nodeId.isEmpty()
+                  ? QJsonObject()
+                  : QJsonObject{{QStringLiteral("Constraints"),
+                                 QJsonArray{QStringLiteral("node.id==") + m_nodeId}}}},
          }},
         {QStringLiteral("Mode"),
          QJsonObject{{QStringLiteral("Replicated"),
@@ -443,17 +449,33 @@ void DeploymentRunner::rollOutService() {
         return fail(QStringLiteral("cancelled"));
     setState(QStringLiteral("deploying"), QStringLiteral("stopping_old"), ProgressStopping,
              QStringLiteral("Updating service %1...").arg(m_containerName));
-    m_docker.request("GET", QStringLiteral("/services/%1").arg(m_containerName), this,
-                     [this](const engine::DockerReply &inspect) {
-                         if (!alive())
-                             return;
-                         if (inspect.httpStatus == 404)
-                             return submitService({});
-                         if (!inspect.ok())
-                             return fail(
-                                 engineFailure(QStringLiteral("looking for the service"), inspect));
-                         submitService(inspect.json().object());
-                     });
+    // The image exists on this engine only (no registry): its tasks are
+    // placed on this node (docs/SCALING.md).
+    m_docker.request("GET", QStringLiteral("/info"), this, [this](const engine::DockerReply &info) {
+        if (!alive())
+            return;
+        if (!info.ok())
+            return fail(engineFailure(QStringLiteral("asking the engine for its node"), info));
+        m_nodeId = info.json()
+                       .object()
+                       .value(QStringLiteral("Swarm"))
+                       .toObject()
+                       .value(QStringLiteral("NodeID"))
+                       .toString();
+        m_docker.request(
+            "GET", QStringLiteral("/services/%1").arg(m_containerName), this,
+            [this](const engine::DockerReply &inspect) {
+                if (!alive())
+                    return;
+                if (m_cancelled)
+                    return fail(QStringLiteral("cancelled"));
+                if (inspect.httpStatus == 404)
+                    return submitService({});
+                if (!inspect.ok())
+                    return fail(engineFailure(QStringLiteral("looking for the service"), inspect));
+                submitService(inspect.json().object());
+            });
+    });
 }
 
 void DeploymentRunner::submitService(const QJsonObject &existing) {
@@ -509,7 +531,7 @@ void DeploymentRunner::pollRollout() {
             if (!alive())
                 return;
             if (!service.ok())
-                return fail(engineFailure(QStringLiteral("following the rollout"), service));
+                return pollFailed(service);
             m_docker.request(
                 "GET", QStringLiteral("/tasks?filters=%1").arg(filterFor(m_serviceId)), this,
                 [this, svc = service.json().object()](const engine::DockerReply &t) {
@@ -520,6 +542,16 @@ void DeploymentRunner::pollRollout() {
                     onRolloutTasks(svc, t.json().array());
                 });
         });
+}
+
+void DeploymentRunner::pollFailed(const engine::DockerReply &reply) {
+    // A manager may not answer for a moment (a leader election): a few
+    // misses in a row are waited out.
+    if (++m_pollErrors < MaxPollErrors) {
+        QTimer::singleShot(RolloutPollMs * 2, this, &DeploymentRunner::pollRollout);
+        return;
+    }
+    fail(engineFailure(QStringLiteral("following the rollout"), reply));
 }
 
 void DeploymentRunner::onRolloutTasks(const QJsonObject &service, const QJsonArray &tasks) {
@@ -565,6 +597,8 @@ void DeploymentRunner::onRolloutTasks(const QJsonObject &service, const QJsonArr
     // rollback is just "rollback completed": the reason came with its start.
     if (state == u"rollback_started" && m_rollbackReason.isEmpty())
         m_rollbackReason = engineMessage;
+    if (state == u"rollback_paused" || state == u"rollback_completed")
+        m_engineRolledBack = true; // its verdict, its rollback: nothing more to undo
     if (state == u"paused" || state == u"rollback_paused" || state == u"rollback_completed") {
         QString why = m_rollbackReason.isEmpty() ? engineMessage : m_rollbackReason;
         if (!lastError.isEmpty() && !why.contains(lastError))
@@ -580,9 +614,20 @@ void DeploymentRunner::onRolloutTasks(const QJsonObject &service, const QJsonArr
         QTimer::singleShot(RolloutPollMs, this, &DeploymentRunner::pollRollout);
         return;
     }
-    const bool finished = m_serviceCreated ? updated >= total : state == u"completed";
-    if (finished && updated >= total)
+    if (state == u"completed" && updated >= total)
         return complete();
+    // A new service has no update status: all its tasks must keep running
+    // for the monitor period, as each task of an update must.
+    if (m_serviceCreated && state.isEmpty()) {
+        if (updated < total || failed > m_failedWhenAllRan)
+            m_allRunning.invalidate();
+        else if (!m_allRunning.isValid()) {
+            m_allRunning.start();
+            m_failedWhenAllRan = failed;
+        } else if (m_allRunning.elapsed() >= m_config.rolloutMonitorMs) {
+            return complete();
+        }
+    }
     // A first rollout has no update status: tasks that keep failing end it.
     if (m_serviceCreated && failed >= MaxFailedTasks)
         return fail(QStringLiteral("Tasks of the new service keep failing: %1").arg(lastError));
@@ -640,6 +685,36 @@ void DeploymentRunner::rollback(std::function<void()> then) {
                                  [then](const engine::DockerReply &) { then(); });
                          });
     };
+    if (!m_serviceCreated && !m_serviceId.isEmpty() && !m_engineRolledBack) {
+        // Our own failure (cancel, timeout, the engine not answering): the
+        // engine would go on with the update; ask it to roll back instead.
+        log(QStringLiteral("Rolling the service back"));
+        m_docker.request(
+            "GET", QStringLiteral("/services/%1").arg(m_serviceId), this,
+            [this, then](const engine::DockerReply &svc) {
+                if (!svc.ok())
+                    return then();
+                const QJsonObject service = svc.json().object();
+                m_docker.request(
+                    "POST",
+                    QStringLiteral("/services/%1/update?version=%2&rollback=previous")
+                        .arg(m_serviceId)
+                        .arg(qint64(service.value(QStringLiteral("Version"))
+                                        .toObject()
+                                        .value(QStringLiteral("Index"))
+                                        .toDouble())),
+                    this,
+                    [this, then](const engine::DockerReply &r) {
+                        if (!r.ok())
+                            log(QStringLiteral("Warning: the engine refused the rollback: %1")
+                                    .arg(r.error));
+                        then();
+                    },
+                    QJsonDocument(service.value(QStringLiteral("Spec")).toObject())
+                        .toJson(QJsonDocument::Compact));
+            });
+        return;
+    }
     if (m_serviceCreated && !m_serviceId.isEmpty()) {
         // A service this deployment created goes again; an update that
         // failed was rolled back (or paused) by the engine itself.

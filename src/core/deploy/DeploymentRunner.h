@@ -71,6 +71,7 @@ private:
     void submitService(const QJsonObject &existing);
     void pollRollout();
     void onRolloutTasks(const QJsonObject &service, const QJsonArray &tasks);
+    void pollFailed(const engine::DockerReply &reply);
     QJsonObject serviceSpec(const QJsonObject &previousSpec) const;
     void fail(const QString &errorMessage);
     void rollback(std::function<void()> then);
@@ -88,8 +89,13 @@ private:
     QString m_serviceId;           // the app's Swarm service (service apps)
     bool m_serviceCreated = false; // by this deployment: removed again on failure
     QString m_rolloutLast;         // the last rollout message logged
-    QString m_rollbackReason; // the engine's message when its rollback began
+    QString m_rollbackReason;      // the engine's message when its rollback began
     QElapsedTimer m_rollout;
+    QElapsedTimer m_allRunning; // a new service: since all its tasks run
+    int m_failedWhenAllRan = 0;
+    int m_pollErrors = 0;
+    bool m_engineRolledBack = false; // the engine rolled the update back itself
+    QString m_nodeId;                // this engine's swarm node (placement)
     QString m_imageTag;
     QString m_workDir;
     QPointer<GitCheckout> m_git;

@@ -79,6 +79,11 @@ void ServiceLogHub::readNodes() {
 }
 
 void ServiceLogHub::readTasks(bool thenProbe) {
+    // One listing at a time: lines of a new task ask for one, and a chatty
+    // task must not turn that into a request per line.
+    if (m_tasksInFlight && !thenProbe)
+        return;
+    m_tasksInFlight = true;
     // The service too, now and then: its replica count may change.
     if (!thenProbe && ++m_polls % 5 == 0) {
         m_docker->request("GET", QStringLiteral("/services/%1").arg(m_serviceId), this,
@@ -94,6 +99,7 @@ void ServiceLogHub::readTasks(bool thenProbe) {
 }
 
 void ServiceLogHub::onTasks(const engine::DockerReply &reply, bool thenProbe) {
+    m_tasksInFlight = false;
     if (m_phase == Phase::Done)
         return;
     if (!reply.ok()) {
@@ -164,6 +170,10 @@ void ServiceLogHub::onProbe(const engine::DockerReply &reply) {
     QList<engine::ServiceLogLine> lines;
     decoder.feed(reply.body, lines);
     decoder.finish(lines);
+    if (decoder.failed())
+        return finish(
+            QStringLiteral("Malformed log stream from the engine: %1").arg(decoder.errorString()),
+            true, QWebSocketProtocol::CloseCodeBadOperation);
     // The engine gives each task's last lines in turn: put them in time order
     // and keep the last ones overall.
     std::vector<Buffered> all;
@@ -293,8 +303,14 @@ void ServiceLogHub::remember(const engine::ServiceLogLine &line, qint64 tsNs) {
 }
 
 void ServiceLogHub::relay(const engine::ServiceLogLine &line, qint64 tsNs) {
-    if (!line.task.isEmpty() && !m_places.contains(line.task))
-        readTasks(false); // a new task: learn its slot for the next lines
+    // A new task: learn its slot for the next lines (once per task).
+    if (!line.task.isEmpty() && !m_places.contains(line.task) &&
+        !m_askedAbout.contains(line.task)) {
+        if (m_askedAbout.size() > 4096)
+            m_askedAbout.clear();
+        m_askedAbout.insert(line.task);
+        readTasks(false);
+    }
     remember(line, tsNs);
     m_lastTsNs = std::max(m_lastTsNs, tsNs);
     ++m_linesRelayed;
@@ -319,13 +335,13 @@ void ServiceLogHub::subscribe(ClientConnection *client, std::optional<qint64> si
 void ServiceLogHub::deliver(ClientConnection *client, std::optional<qint64> sinceNs) {
     if (!m_statusMessage.isEmpty())
         client->send(m_statusMessage);
-    size_t first = m_buffer.size() > size_t(TailLines) ? m_buffer.size() - TailLines : 0;
-    if (sinceNs) {
-        first = 0;
-        while (first < m_buffer.size() && m_buffer[first].tsNs <= *sinceNs)
-            ++first;
-    }
+    const size_t first = sinceNs                               ? 0
+                         : m_buffer.size() > size_t(TailLines) ? m_buffer.size() - TailLines
+                                                               : 0;
     for (size_t i = first; i < m_buffer.size(); ++i) {
+        // Lines of several nodes interleave: each is checked against `since`.
+        if (sinceNs && m_buffer[i].tsNs <= *sinceNs)
+            continue;
         if (!client->sendReplay(messageFor(m_buffer[i].line)))
             return;
     }

@@ -98,6 +98,8 @@ private:
     QHash<QString, engine::TaskPlace> m_places;
     QHash<QString, QString> m_nodeNames;
     int m_polls = 0;
+    bool m_tasksInFlight = false;
+    QSet<QString> m_askedAbout; // unknown tasks a listing was asked for
 
     std::deque<Buffered> m_buffer;
     qsizetype m_bufferBytes = 0;
