@@ -601,8 +601,12 @@ void DeploymentRunner::onRolloutTasks(const QJsonObject &service, const QJsonArr
         m_engineRolledBack = true; // its verdict, its rollback: nothing more to undo
     if (state == u"paused" || state == u"rollback_paused" || state == u"rollback_completed") {
         QString why = m_rollbackReason.isEmpty() ? engineMessage : m_rollbackReason;
-        if (!lastError.isEmpty() && !why.contains(lastError))
-            why += QStringLiteral(" (task: %1)").arg(lastError);
+        // The engine's task errors read "task: non-zero exit (3)": say "task:" once.
+        QString taskError = lastError;
+        if (taskError.startsWith(QLatin1String("task: ")))
+            taskError.remove(0, 6);
+        if (!taskError.isEmpty() && !why.contains(taskError))
+            why += QStringLiteral(" (task: %1)").arg(taskError);
         return fail(QStringLiteral("Rollout failed, %1: %2").arg(state, why));
     }
     if (state == u"rollback_started") {
