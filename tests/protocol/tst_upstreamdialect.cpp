@@ -90,6 +90,16 @@ private Q_SLOTS:
         QTest::newRow("refused: no timestamp") << json("{\"cpuUsage\":1}") << QJsonObject();
         QTest::newRow("refused: timestamp as RFC 3339 (the published schema)")
             << json("{\"cpuUsage\":1,\"timestamp\":\"2025-01-15T10:30:00Z\"}") << QJsonObject();
+        QTest::newRow("the last second nanoseconds can count")
+            << json("{\"cpuUsage\":1,\"timestamp\":9223372036}")
+            << json("{\"timestamp\":\"2262-04-11T23:47:16Z\",\"cpu\":{\"usage\":1,\"cores\":"
+                    "null},\"memory\":{\"used\":0,\"total\":0,\"percent\":0},"
+                    "\"disk\":{\"used\":0,\"total\":0,\"percent\":0},\"docker\":null,"
+                    "\"disks\":[]}");
+        // Found by fuzz_client_json: a year-2520 sample became a timestamp no
+        // client of this project could read.
+        QTest::newRow("refused: timestamp after 2262-04-11 (year 2520)")
+            << json("{\"cpuUsage\":1,\"timestamp\":17500000000}") << QJsonObject();
         QTest::newRow("refused: timestamp beyond year 9999")
             << json("{\"cpuUsage\":1,\"timestamp\":1e15}") << QJsonObject();
         QTest::newRow("refused: the published schema")

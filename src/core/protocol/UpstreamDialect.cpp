@@ -8,6 +8,7 @@
 #include <QUrlQuery>
 
 #include <cmath>
+#include <limits>
 
 namespace mist::protocol::upstream {
 
@@ -53,7 +54,9 @@ std::optional<QJsonObject> metricsFromUpstream(const QJsonObject &sample, QStrin
     if (!cpu)
         return fail(QStringLiteral("not an upstream metrics sample: no cpuUsage"));
     const std::optional<double> seconds = amount(sample.value(QStringLiteral("timestamp")));
-    if (!seconds || *seconds > 253402300799.0) // year 9999
+    // Up to 2262-04-11T23:47:16Z: the last second whose nanoseconds fit in
+    // 64 bits, as every timestamp of this project does (parseEngineTimestampNs).
+    if (!seconds || *seconds > double(std::numeric_limits<qint64>::max() / 1000000000))
         return fail(QStringLiteral("not an upstream metrics sample: no Unix timestamp"));
 
     const QJsonObject memory = sample.value(QStringLiteral("memory")).toObject();
