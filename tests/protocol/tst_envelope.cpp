@@ -84,6 +84,53 @@ private Q_SLOTS:
         QCOMPARE(parsed.value(QStringLiteral("type")).toString(), QStringLiteral("log"));
     }
 
+    // A Swarm service's line carries where it came from.
+    void serviceLogMessageMatchesEnvelope_data() {
+        QTest::addColumn<QString>("line");
+        QTest::addColumn<bool>("truncated");
+        QTest::addColumn<QString>("task");
+        QTest::addColumn<QString>("node");
+        QTest::addColumn<QString>("nodeName");
+        QTest::addColumn<int>("slot");
+        const QString task = QStringLiteral("q7y1kqz4x0r6b2m9e8d3c5a1f");
+        const QString node = QStringLiteral("n3kp2wzq9t8s7r6v5u4y3x2w1");
+        QTest::newRow("replica 2")
+            << QStringLiteral("GET / 200") << false << task << node << QStringLiteral("web-1") << 2;
+        QTest::newRow("slot not known yet: left out")
+            << QStringLiteral("starting") << false << task << node << QStringLiteral("web-1") << 0;
+        QTest::newRow("node not named yet")
+            << QStringLiteral("x") << false << task << node << QString() << 1;
+        QTest::newRow("no details (TTY service)")
+            << QStringLiteral("x") << false << QString() << QString() << QString() << 0;
+        QTest::newRow("truncated, large slot")
+            << QString(4096, u'y') << true << task << node << QStringLiteral("n") << 2147483647;
+        QTest::newRow("hostile names")
+            << QStringLiteral("\"}\n") << false << QStringLiteral("t\"\\")
+            << QStringLiteral("\u0001") << QStringLiteral("Grüße \u2028") << 3;
+    }
+    void serviceLogMessageMatchesEnvelope() {
+        QFETCH(QString, line);
+        QFETCH(bool, truncated);
+        QFETCH(QString, task);
+        QFETCH(QString, node);
+        QFETCH(QString, nodeName);
+        QFETCH(int, slot);
+        const QString ts = QStringLiteral("2026-11-28T12:00:01.123456789Z");
+        const QDateTime now =
+            QDateTime::fromString(QStringLiteral("2026-11-28T12:00:02Z"), Qt::ISODate);
+        QJsonObject data{
+            {QStringLiteral("line"), line}, {QStringLiteral("stream"), QStringLiteral("stderr")},
+            {QStringLiteral("ts"), ts},     {QStringLiteral("task"), task},
+            {QStringLiteral("node"), node}, {QStringLiteral("nodeName"), nodeName}};
+        if (slot > 0)
+            data.insert(QStringLiteral("slot"), slot);
+        if (truncated)
+            data.insert(QStringLiteral("truncated"), true);
+        QCOMPARE(serviceLogMessage(line, QStringLiteral("stderr"), ts, truncated,
+                                   TaskOrigin{task, node, nodeName, slot}, now),
+                 envelope(u"log", data, now));
+    }
+
     // A lone surrogate cannot survive UTF-8 (engine lines are decoded from
     // UTF-8, so it never comes from there); the message carries U+FFFD and
     // stays valid JSON.

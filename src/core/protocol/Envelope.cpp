@@ -131,11 +131,12 @@ QString endMessage(const QString &message) {
 } // namespace mist::protocol
 
 namespace mist::protocol {
-QString logMessage(const QString &line, const QString &stream, const QString &ts, bool truncated,
-                   const QDateTime &now) {
-    // The hottest path of the server (every relayed line), so written out by
-    // hand: the same bytes as envelope(u"log", {line, stream, ts[, truncated]})
-    // (keys in QJsonDocument's order), which the tests check row by row.
+namespace {
+// The hottest path of the server (every relayed line), so written out by
+// hand: the same bytes as envelope(u"log", {...}) with the keys in
+// QJsonDocument's (sorted) order, which the tests check row by row.
+QString writeLogMessage(const QString &line, const QString &stream, const QString &ts,
+                        bool truncated, const TaskOrigin *origin, const QDateTime &now) {
     // The envelope's timestamp changes once a second: formatted once a second.
     static qint64 cachedSecond = std::numeric_limits<qint64>::min();
     static QString cachedStamp;
@@ -145,11 +146,28 @@ QString logMessage(const QString &line, const QString &stream, const QString &ts
         cachedStamp = rfc3339Seconds(now);
     }
     QString out;
-    out.reserve(line.size() + stream.size() + ts.size() + 96);
+    qsizetype size = line.size() + stream.size() + ts.size() + 96;
+    if (origin)
+        size += origin->task.size() + origin->node.size() + origin->nodeName.size() + 48;
+    out.reserve(size);
     out.append(u"{\"data\":{\"line\":");
     appendJsonString(out, line);
+    if (origin) {
+        out.append(u",\"node\":");
+        appendJsonString(out, origin->node);
+        out.append(u",\"nodeName\":");
+        appendJsonString(out, origin->nodeName);
+        if (origin->slot > 0) {
+            out.append(u",\"slot\":");
+            out.append(QString::number(origin->slot));
+        }
+    }
     out.append(u",\"stream\":");
     appendJsonString(out, stream);
+    if (origin) {
+        out.append(u",\"task\":");
+        appendJsonString(out, origin->task);
+    }
     if (truncated)
         out.append(u",\"truncated\":true");
     out.append(u",\"ts\":");
@@ -158,5 +176,16 @@ QString logMessage(const QString &line, const QString &stream, const QString &ts
     out.append(cachedStamp);
     out.append(u"\",\"type\":\"log\"}");
     return out;
+}
+} // namespace
+
+QString logMessage(const QString &line, const QString &stream, const QString &ts, bool truncated,
+                   const QDateTime &now) {
+    return writeLogMessage(line, stream, ts, truncated, nullptr, now);
+}
+
+QString serviceLogMessage(const QString &line, const QString &stream, const QString &ts,
+                          bool truncated, const TaskOrigin &origin, const QDateTime &now) {
+    return writeLogMessage(line, stream, ts, truncated, &origin, now);
 }
 } // namespace mist::protocol

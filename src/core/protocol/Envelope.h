@@ -27,6 +27,19 @@ namespace mist::protocol {
 // Not thread-safe (it caches the formatted second): use from one thread.
 QString logMessage(const QString &line, const QString &stream, const QString &ts, bool truncated,
                    const QDateTime &now = QDateTime::currentDateTimeUtc());
+// Where a line of a Swarm service's merged log came from.
+struct TaskOrigin {
+    QString task;     // the task's id
+    QString node;     // its node's id
+    QString nodeName; // the node's hostname ("" when not known yet)
+    int slot = 0;     // the replica's slot; 0 (left out) when not known
+};
+// The `log` message of a service's line: {line, node, nodeName, [slot,]
+// stream, task, [truncated,] ts}, byte for byte what envelope() would give;
+// from one thread, as logMessage().
+QString serviceLogMessage(const QString &line, const QString &stream, const QString &ts,
+                          bool truncated, const TaskOrigin &origin,
+                          const QDateTime &now = QDateTime::currentDateTimeUtc());
 // Appends `text` as a JSON string literal, escaped exactly as QJsonDocument
 // does; a lone surrogate becomes U+FFFD, as it would in UTF-8.
 void appendJsonString(QString &out, QStringView text);

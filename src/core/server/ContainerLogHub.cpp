@@ -6,6 +6,7 @@
 #include "protocol/Parsing.h"
 
 #include <QJsonObject>
+#include <QTimer>
 
 #include <algorithm>
 
@@ -26,18 +27,12 @@ QString logMessageFor(const engine::LogLine &line) {
 
 ContainerLogHub::ContainerLogHub(engine::DockerClient *docker, const QString &containerId, bool tty,
                                  QObject *parent)
-    : QObject(parent)
+    : LogHub(parent)
     , m_docker(docker)
     , m_containerId(containerId)
     , m_tty(tty)
     , m_decoder(tty ? engine::LogStreamDecoder::Mode::Tty
                     : engine::LogStreamDecoder::Mode::Multiplexed) {
-    m_idleGrace.setSingleShot(true);
-    m_idleGrace.setInterval(30000);
-    connect(&m_idleGrace, &QTimer::timeout, this, [this] {
-        if (m_subscribers.isEmpty())
-            finish(QString(), false);
-    });
     probe(TailLines + 1);
 }
 
@@ -46,28 +41,18 @@ ContainerLogHub::~ContainerLogHub() {
         m_stream->abort();
 }
 
-void ContainerLogHub::subscribe(ClientConnection *client, std::optional<qint64> sinceNs) {
-    m_subscribers.append(client);
-    connect(client, &ClientConnection::closed, this, &ContainerLogHub::removeSubscriber);
-    m_idleGrace.stop();
-    if (m_phase == Phase::Following)
-        deliver(client, sinceNs);
-    else
-        m_waiting.insert(client, sinceNs);
-}
-
 void ContainerLogHub::deliver(ClientConnection *client, std::optional<qint64> sinceNs) {
     if (!sinceNs)
         return deliverTail(client);
     // The buffer reaches back far enough when it holds a line at or before
     // `since` -- or when the whole log since then fits in it.
-    if (!m_buffer.empty() && m_buffer.front().tsNs <= *sinceNs)
+    if (!m_buffer.isEmpty() && m_buffer.entries().front().tsNs <= *sinceNs)
         return sendBufferedAfter(client, *sinceNs);
     backfill(client, *sinceNs);
 }
 
 void ContainerLogHub::sendBufferedAfter(ClientConnection *client, qint64 afterNs) {
-    for (const BufferedLine &b : m_buffer) {
+    for (const auto &b : m_buffer.entries()) {
         if (b.tsNs > afterNs && !client->sendReplay(logMessageFor(b.line)))
             return;
     }
@@ -75,7 +60,7 @@ void ContainerLogHub::sendBufferedAfter(ClientConnection *client, qint64 afterNs
 
 void ContainerLogHub::backfill(ClientConnection *client, qint64 sinceNs) {
     m_backfilling.insert(client);
-    const qint64 bufferStart = m_buffer.empty() ? 0 : m_buffer.front().tsNs;
+    const qint64 bufferStart = m_buffer.isEmpty() ? 0 : m_buffer.entries().front().tsNs;
     QPointer<ClientConnection> guard(client);
     m_docker->request(
         "GET",
@@ -83,7 +68,7 @@ void ContainerLogHub::backfill(ClientConnection *client, qint64 sinceNs) {
             .arg(m_containerId, protocol::engineSinceParameter(sinceNs)),
         this, [this, guard, client, sinceNs, bufferStart](const engine::DockerReply &reply) {
             m_backfilling.remove(client);
-            if (!guard || m_phase == Phase::Done)
+            if (!guard || isDone())
                 return;
             qint64 sentUpTo = sinceNs;
             if (reply.ok()) {
@@ -106,13 +91,12 @@ void ContainerLogHub::backfill(ClientConnection *client, qint64 sinceNs) {
         });
 }
 
-void ContainerLogHub::removeSubscriber(ClientConnection *client) {
-    m_waiting.remove(client);
+bool ContainerLogHub::isCatchingUp(ClientConnection *client) const {
+    return m_backfilling.contains(client);
+}
+
+void ContainerLogHub::forget(ClientConnection *client) {
     m_backfilling.remove(client);
-    m_subscribers.removeIf(
-        [client](const QPointer<ClientConnection> &c) { return !c || c.data() == client; });
-    if (m_subscribers.isEmpty() && m_phase != Phase::Done)
-        m_idleGrace.start();
 }
 
 void ContainerLogHub::probe(int entries) {
@@ -125,16 +109,14 @@ void ContainerLogHub::probe(int entries) {
 }
 
 void ContainerLogHub::onProbeReply(int entries, const engine::DockerReply &reply) {
-    if (m_phase == Phase::Done)
+    if (isDone())
         return;
     if (!reply.ok()) {
         if (reply.httpStatus == 404)
             finish(QStringLiteral("Container not found"), true,
                    QWebSocketProtocol::CloseCodeNormal);
-        else if (reply.httpStatus == 0)
-            finish(QStringLiteral("Docker engine unavailable: %1").arg(reply.error), true);
         else
-            finish(QStringLiteral("Docker engine error: %1").arg(reply.error), true);
+            finish(engineFailureMessage(reply), true);
         return;
     }
     engine::LogStreamDecoder decoder(m_tty ? engine::LogStreamDecoder::Mode::Tty
@@ -177,21 +159,12 @@ void ContainerLogHub::onProbeReply(int entries, const engine::DockerReply &reply
             m_alreadyHaveUntilNs = std::max(m_alreadyHaveUntilNs, ts);
         }
         if (i >= first)
-            remember(complete[i], ts);
+            m_buffer.append(complete[i], ts);
     }
     m_resumeFromNs = since;
-    m_phase = Phase::Following;
-    const auto waiting = m_waiting;
-    m_waiting.clear();
-    for (auto it = waiting.cbegin(); it != waiting.cend(); ++it) {
-        // A copy: sending may close a client, which edits m_subscribers.
-        const auto subscribers = m_subscribers;
-        for (const QPointer<ClientConnection> &c : subscribers) {
-            if (c == it.key())
-                deliver(c, it.value());
-        }
-    }
-    follow();
+    goLive();
+    if (!isDone())
+        follow();
 }
 
 void ContainerLogHub::follow() {
@@ -233,7 +206,7 @@ void ContainerLogHub::onFollowFinished(const engine::DockerReply &reply) {
     if (m_stream)
         m_stream->deleteLater();
     m_stream = nullptr;
-    if (m_phase == Phase::Done)
+    if (isDone())
         return;
     QList<engine::LogLine> rest;
     m_decoder.finish(rest);
@@ -245,10 +218,10 @@ void ContainerLogHub::onFollowFinished(const engine::DockerReply &reply) {
 }
 
 void ContainerLogHub::onInspected(const engine::DockerReply &reply) {
-    if (m_phase == Phase::Done)
+    if (isDone())
         return;
     if (reply.httpStatus == 0) {
-        finish(QStringLiteral("Docker engine unavailable: %1").arg(reply.error), true);
+        finish(engineFailureMessage(reply), true);
         return;
     }
     if (reply.httpStatus == 404) {
@@ -278,10 +251,10 @@ void ContainerLogHub::onInspected(const engine::DockerReply &reply) {
         finish(QStringLiteral("Docker engine keeps closing the log stream"), true);
         return;
     }
-    if (!m_buffer.empty()) {
-        m_resumeFromNs = m_buffer.back().tsNs;
+    if (!m_buffer.isEmpty()) {
+        m_resumeFromNs = m_buffer.entries().back().tsNs;
         m_alreadyHave.clear();
-        for (const BufferedLine &b : m_buffer) {
+        for (const auto &b : m_buffer.entries()) {
             if (b.tsNs >= m_resumeFromNs)
                 m_alreadyHave.insert({b.tsNs, b.line.stream});
         }
@@ -291,55 +264,29 @@ void ContainerLogHub::onInspected(const engine::DockerReply &reply) {
 }
 
 void ContainerLogHub::deliverTail(ClientConnection *client) {
-    const size_t first = m_buffer.size() > size_t(TailLines) ? m_buffer.size() - TailLines : 0;
-    for (size_t i = first; i < m_buffer.size(); ++i) {
-        const BufferedLine &b = m_buffer[i];
-        if (!client->sendReplay(logMessageFor(b.line)))
+    const auto &entries = m_buffer.entries();
+    for (size_t i = m_buffer.tailStart(); i < entries.size(); ++i) {
+        if (!client->sendReplay(logMessageFor(entries[i].line)))
             return;
     }
 }
 
-void ContainerLogHub::remember(const engine::LogLine &line, qint64 tsNs) {
-    m_buffer.push_back({line, tsNs});
-    m_bufferBytes += line.line.size() * 2;
-    while (m_buffer.size() > size_t(TailLines) &&
-           (m_buffer.size() > size_t(BufferLines) || m_bufferBytes > BufferBytes)) {
-        m_bufferBytes -= m_buffer.front().line.line.size() * 2;
-        m_buffer.pop_front();
-    }
-}
-
 void ContainerLogHub::relay(const engine::LogLine &line, qint64 tsNs) {
-    remember(line, tsNs);
-    ++m_linesRelayed;
-    // Serialised once; every viewer gets the same message.
-    const QString message = logMessageFor(line);
-    // A copy (shared, so free unless edited): send() may flush, a write that
-    // fails aborts the socket at once, and its closed() edits m_subscribers.
-    const auto subscribers = m_subscribers;
-    for (const QPointer<ClientConnection> &c : subscribers) {
-        if (c && !m_backfilling.contains(c))
-            c->send(message);
-    }
+    m_buffer.append(line, tsNs);
+    countLine();
+    broadcast(logMessageFor(line));
 }
 
 void ContainerLogHub::finish(const QString &finalMessage, bool isError,
                              std::optional<QWebSocketProtocol::CloseCode> closeCode) {
-    if (m_phase == Phase::Done)
+    if (isDone())
         return;
-    m_phase = Phase::Done;
-    m_idleGrace.stop();
     if (m_stream) {
         m_stream->abort();
         m_stream->deleteLater();
         m_stream = nullptr;
     }
-    const auto subscribers = std::exchange(m_subscribers, {});
-    if (!finalMessage.isEmpty())
-        endClients(subscribers, finalMessage, isError,
-                   closeCode.value_or(isError ? QWebSocketProtocol::CloseCodeBadOperation
-                                              : QWebSocketProtocol::CloseCodeNormal));
-    Q_EMIT finished(this);
+    end(finalMessage, isError, closeCode);
 }
 
 } // namespace mist::server

@@ -32,7 +32,7 @@ QString keyOf(qint64 tsNs, const engine::ServiceLogLine &line) {
 
 ServiceLogHub::ServiceLogHub(engine::DockerClient *docker, const QJsonObject &service,
                              QObject *parent)
-    : QObject(parent)
+    : LogHub(parent)
     , m_docker(docker)
     , m_service(service)
     , m_serviceId(service.value(QStringLiteral("ID")).toString())
@@ -46,12 +46,6 @@ ServiceLogHub::ServiceLogHub(engine::DockerClient *docker, const QJsonObject &se
                 .toBool())
     , m_decoder(m_tty ? engine::ServiceLogDecoder::Mode::Tty
                       : engine::ServiceLogDecoder::Mode::Multiplexed) {
-    m_idleGrace.setSingleShot(true);
-    m_idleGrace.setInterval(30000);
-    connect(&m_idleGrace, &QTimer::timeout, this, [this] {
-        if (m_subscribers.isEmpty())
-            finish(QString(), false);
-    });
     m_taskTimer.setInterval(TaskPollMs);
     connect(&m_taskTimer, &QTimer::timeout, this, [this] { readTasks(false); });
     readNodes();
@@ -100,14 +94,11 @@ void ServiceLogHub::readTasks(bool thenProbe) {
 
 void ServiceLogHub::onTasks(const engine::DockerReply &reply, bool thenProbe) {
     m_tasksInFlight = false;
-    if (m_phase == Phase::Done)
+    if (isDone())
         return;
     if (!reply.ok()) {
         if (thenProbe)
-            finish(reply.httpStatus == 0
-                       ? QStringLiteral("Docker engine unavailable: %1").arg(reply.error)
-                       : QStringLiteral("Docker engine error: %1").arg(reply.error),
-                   true, QWebSocketProtocol::CloseCodeBadOperation);
+            finish(engineFailureMessage(reply), true);
         return; // a poll that failed: the next one tries again
     }
     const QJsonArray tasks = reply.json().array();
@@ -131,13 +122,8 @@ void ServiceLogHub::onTasks(const engine::DockerReply &reply, bool thenProbe) {
     if (status != m_status) {
         m_status = status;
         m_statusMessage = protocol::statusMessage(status);
-        if (m_phase == Phase::Following) {
-            const auto subscribers = m_subscribers;
-            for (const QPointer<ClientConnection> &c : subscribers) {
-                if (c && !m_waiting.contains(c))
-                    c->send(m_statusMessage);
-            }
-        }
+        if (isLive())
+            broadcast(m_statusMessage);
     }
     if (thenProbe)
         probe();
@@ -153,16 +139,13 @@ void ServiceLogHub::probe() {
 }
 
 void ServiceLogHub::onProbe(const engine::DockerReply &reply) {
-    if (m_phase == Phase::Done)
+    if (isDone())
         return;
     if (!reply.ok()) {
         if (reply.httpStatus == 404)
-            finish(QStringLiteral("Service not found"), true);
+            finish(QStringLiteral("Service not found"), true, QWebSocketProtocol::CloseCodeNormal);
         else
-            finish(reply.httpStatus == 0
-                       ? QStringLiteral("Docker engine unavailable: %1").arg(reply.error)
-                       : QStringLiteral("Docker engine error: %1").arg(reply.error),
-                   true, QWebSocketProtocol::CloseCodeBadOperation);
+            finish(engineFailureMessage(reply), true);
         return;
     }
     engine::ServiceLogDecoder decoder(m_tty ? engine::ServiceLogDecoder::Mode::Tty
@@ -173,9 +156,10 @@ void ServiceLogHub::onProbe(const engine::DockerReply &reply) {
     if (decoder.failed())
         return finish(
             QStringLiteral("Malformed log stream from the engine: %1").arg(decoder.errorString()),
-            true, QWebSocketProtocol::CloseCodeBadOperation);
+            true);
     // The engine gives each task's last lines in turn: put them in time order
     // and keep the last ones overall.
+    using Buffered = LineBuffer<engine::ServiceLogLine>::Entry;
     std::vector<Buffered> all;
     all.reserve(size_t(lines.size()));
     for (engine::ServiceLogLine &line : lines) {
@@ -186,29 +170,15 @@ void ServiceLogHub::onProbe(const engine::DockerReply &reply) {
                      [](const Buffered &a, const Buffered &b) { return a.tsNs < b.tsNs; });
     const size_t first = all.size() > size_t(TailLines) ? all.size() - TailLines : 0;
     for (size_t i = first; i < all.size(); ++i)
-        remember(all[i].line, all[i].tsNs);
-    for (const Buffered &b : all) {
-        m_lastTsNs = std::max(m_lastTsNs, b.tsNs);
-    }
-    // since= is inclusive: what the probe gave at that instant comes again.
-    for (const Buffered &b : all) {
-        if (b.tsNs == m_lastTsNs)
-            m_alreadyHave.insert(keyOf(b.tsNs, b.line));
-    }
-    m_alreadyHaveUntilNs = m_lastTsNs;
+        m_buffer.append(all[i].line, all[i].tsNs);
+    if (!all.empty())
+        m_lastTsNs = all.back().tsNs;
+    expectRepeatsOfLastInstant();
 
-    m_phase = Phase::Following;
     m_taskTimer.start();
-    const auto waiting = m_waiting;
-    m_waiting.clear();
-    for (auto it = waiting.cbegin(); it != waiting.cend(); ++it) {
-        const auto subscribers = m_subscribers;
-        for (const QPointer<ClientConnection> &c : subscribers) {
-            if (c == it.key())
-                deliver(c, it.value());
-        }
-    }
-    follow();
+    goLive();
+    if (!isDone())
+        follow();
 }
 
 void ServiceLogHub::follow() {
@@ -244,7 +214,7 @@ void ServiceLogHub::onFollowFinished() {
     if (m_stream)
         m_stream->deleteLater();
     m_stream = nullptr;
-    if (m_phase == Phase::Done)
+    if (isDone())
         return;
     QList<engine::ServiceLogLine> rest;
     m_decoder.finish(rest);
@@ -255,51 +225,34 @@ void ServiceLogHub::onFollowFinished() {
     m_docker->request(
         "GET", QStringLiteral("/services/%1").arg(m_serviceId), this,
         [this](const engine::DockerReply &r) {
-            if (m_phase == Phase::Done)
+            if (isDone())
                 return;
             if (r.httpStatus == 404)
                 return finish(QStringLiteral("Service removed"), false);
             if (!r.ok())
-                return finish(r.httpStatus == 0
-                                  ? QStringLiteral("Docker engine unavailable: %1").arg(r.error)
-                                  : QStringLiteral("Docker engine error: %1").arg(r.error),
-                              true, QWebSocketProtocol::CloseCodeBadOperation);
+                return finish(engineFailureMessage(r), true);
             if (++m_restarts > MaxStreamRestarts)
-                return finish(QStringLiteral("Docker engine keeps closing the log stream"), true,
-                              QWebSocketProtocol::CloseCodeBadOperation);
-            m_alreadyHave.clear();
-            for (const Buffered &b : m_buffer) {
-                if (b.tsNs == m_lastTsNs)
-                    m_alreadyHave.insert(keyOf(b.tsNs, b.line));
-            }
-            m_alreadyHaveUntilNs = m_lastTsNs;
+                return finish(QStringLiteral("Docker engine keeps closing the log stream"), true);
+            expectRepeatsOfLastInstant();
             follow();
         });
 }
 
-QString ServiceLogHub::messageFor(const engine::ServiceLogLine &line) const {
-    const engine::TaskPlace place = m_places.value(line.task);
-    QJsonObject data{{QStringLiteral("line"), line.line},
-                     {QStringLiteral("stream"), line.stream},
-                     {QStringLiteral("ts"), line.ts},
-                     {QStringLiteral("task"), line.task},
-                     {QStringLiteral("node"), line.node},
-                     {QStringLiteral("nodeName"), m_nodeNames.value(line.node)}};
-    if (place.slot > 0)
-        data.insert(QStringLiteral("slot"), place.slot);
-    if (line.truncated)
-        data.insert(QStringLiteral("truncated"), true);
-    return protocol::envelope(u"log", data);
+void ServiceLogHub::expectRepeatsOfLastInstant() {
+    // since= is inclusive: what the buffer holds of that instant comes again.
+    m_alreadyHave.clear();
+    for (const auto &b : m_buffer.entries()) {
+        if (b.tsNs == m_lastTsNs)
+            m_alreadyHave.insert(keyOf(b.tsNs, b.line));
+    }
+    m_alreadyHaveUntilNs = m_lastTsNs;
 }
 
-void ServiceLogHub::remember(const engine::ServiceLogLine &line, qint64 tsNs) {
-    m_buffer.push_back({line, tsNs});
-    m_bufferBytes += line.line.size() * 2;
-    while (m_buffer.size() > size_t(TailLines) &&
-           (m_buffer.size() > size_t(BufferLines) || m_bufferBytes > BufferBytes)) {
-        m_bufferBytes -= m_buffer.front().line.line.size() * 2;
-        m_buffer.pop_front();
-    }
+QString ServiceLogHub::messageFor(const engine::ServiceLogLine &line) const {
+    const engine::TaskPlace place = m_places.value(line.task);
+    return protocol::serviceLogMessage(
+        line.line, line.stream, line.ts, line.truncated,
+        protocol::TaskOrigin{line.task, line.node, m_nodeNames.value(line.node), place.slot});
 }
 
 void ServiceLogHub::relay(const engine::ServiceLogLine &line, qint64 tsNs) {
@@ -311,69 +264,36 @@ void ServiceLogHub::relay(const engine::ServiceLogLine &line, qint64 tsNs) {
         m_askedAbout.insert(line.task);
         readTasks(false);
     }
-    remember(line, tsNs);
+    m_buffer.append(line, tsNs);
     m_lastTsNs = std::max(m_lastTsNs, tsNs);
-    ++m_linesRelayed;
-    const QString message = messageFor(line);
-    const auto subscribers = m_subscribers;
-    for (const QPointer<ClientConnection> &c : subscribers) {
-        if (c && !m_waiting.contains(c))
-            c->send(message);
-    }
-}
-
-void ServiceLogHub::subscribe(ClientConnection *client, std::optional<qint64> sinceNs) {
-    m_subscribers.append(client);
-    connect(client, &ClientConnection::closed, this, &ServiceLogHub::removeSubscriber);
-    m_idleGrace.stop();
-    if (m_phase == Phase::Following)
-        deliver(client, sinceNs);
-    else
-        m_waiting.insert(client, sinceNs);
+    countLine();
+    broadcast(messageFor(line));
 }
 
 void ServiceLogHub::deliver(ClientConnection *client, std::optional<qint64> sinceNs) {
     if (!m_statusMessage.isEmpty())
         client->send(m_statusMessage);
-    const size_t first = sinceNs                               ? 0
-                         : m_buffer.size() > size_t(TailLines) ? m_buffer.size() - TailLines
-                                                               : 0;
-    for (size_t i = first; i < m_buffer.size(); ++i) {
+    const auto &entries = m_buffer.entries();
+    for (size_t i = sinceNs ? 0 : m_buffer.tailStart(); i < entries.size(); ++i) {
         // Lines of several nodes interleave: each is checked against `since`.
-        if (sinceNs && m_buffer[i].tsNs <= *sinceNs)
+        if (sinceNs && entries[i].tsNs <= *sinceNs)
             continue;
-        if (!client->sendReplay(messageFor(m_buffer[i].line)))
+        if (!client->sendReplay(messageFor(entries[i].line)))
             return;
     }
 }
 
-void ServiceLogHub::removeSubscriber(ClientConnection *client) {
-    m_waiting.remove(client);
-    m_subscribers.removeIf(
-        [client](const QPointer<ClientConnection> &c) { return !c || c.data() == client; });
-    if (m_subscribers.isEmpty() && m_phase != Phase::Done)
-        m_idleGrace.start();
-}
-
 void ServiceLogHub::finish(const QString &message, bool isError,
-                           QWebSocketProtocol::CloseCode code) {
-    if (m_phase == Phase::Done)
+                           std::optional<QWebSocketProtocol::CloseCode> code) {
+    if (isDone())
         return;
-    m_phase = Phase::Done;
     m_taskTimer.stop();
-    m_idleGrace.stop();
     if (m_stream) {
         m_stream->abort();
         m_stream->deleteLater();
         m_stream = nullptr;
     }
-    const auto subscribers = std::exchange(m_subscribers, {});
-    if (!message.isEmpty())
-        endClients(subscribers, message, isError,
-                   isError && code == QWebSocketProtocol::CloseCodeNormal
-                       ? QWebSocketProtocol::CloseCodePolicyViolated
-                       : code);
-    Q_EMIT finished(this);
+    end(message, isError, code);
 }
 
 } // namespace mist::server

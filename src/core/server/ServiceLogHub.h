@@ -1,17 +1,15 @@
 #pragma once
 
+#include "LogHub.h"
 #include "engine/ServiceLogDecoder.h"
 #include "engine/SwarmState.h"
 
 #include <QHash>
 #include <QJsonObject>
-#include <QObject>
 #include <QPointer>
 #include <QSet>
 #include <QTimer>
-#include <QWebSocketProtocol>
 
-#include <deque>
 #include <optional>
 
 namespace mist::engine {
@@ -40,12 +38,9 @@ class ClientConnection;
 //
 // Resume (`since`): the lines after it that the hub still holds (the last
 // 5000 or 16 MiB); older ones are not read back from the engine.
-class ServiceLogHub : public QObject {
+class ServiceLogHub : public LogHub {
     Q_OBJECT
 public:
-    static constexpr int TailLines = 100;
-    static constexpr int BufferLines = 5000;
-    static constexpr qsizetype BufferBytes = 16 * 1024 * 1024;
     static constexpr int TaskPollMs = 2000;
 
     // `service` is the engine's GET /services/{id} answer.
@@ -53,20 +48,11 @@ public:
                   QObject *parent = nullptr);
     ~ServiceLogHub() override;
 
-    void subscribe(ClientConnection *client, std::optional<qint64> sinceNs);
-    quint64 linesRelayed() const { return m_linesRelayed; }
-    void setIdleGraceMs(int ms) { m_idleGrace.setInterval(ms); }
-
-Q_SIGNALS:
-    // The hub has ended (service gone, engine failure, idle); delete it later.
-    void finished(mist::server::ServiceLogHub *hub);
+protected:
+    void deliver(ClientConnection *client, std::optional<qint64> sinceNs) override;
+    void stop() override { finish(QString(), false); }
 
 private:
-    struct Buffered {
-        engine::ServiceLogLine line;
-        qint64 tsNs = 0;
-    };
-
     void readTasks(bool thenProbe);
     void onTasks(const engine::DockerReply &reply, bool thenProbe);
     void readNodes();
@@ -75,23 +61,17 @@ private:
     void follow();
     void onFollowData(const QByteArray &bytes);
     void onFollowFinished();
-    void remember(const engine::ServiceLogLine &line, qint64 tsNs);
     void relay(const engine::ServiceLogLine &line, qint64 tsNs);
     QString messageFor(const engine::ServiceLogLine &line) const;
-    void deliver(ClientConnection *client, std::optional<qint64> sinceNs);
-    void removeSubscriber(ClientConnection *client);
+    // What the follow (since= is inclusive) repeats of the buffer's last instant.
+    void expectRepeatsOfLastInstant();
     void finish(const QString &message, bool isError,
-                QWebSocketProtocol::CloseCode code = QWebSocketProtocol::CloseCodeNormal);
+                std::optional<QWebSocketProtocol::CloseCode> code = std::nullopt);
 
     engine::DockerClient *m_docker;
     QJsonObject m_service;
     QString m_serviceId;
     bool m_tty = false;
-
-    enum class Phase { Starting, Following, Done };
-    Phase m_phase = Phase::Starting;
-    QList<QPointer<ClientConnection>> m_subscribers;
-    QHash<ClientConnection *, std::optional<qint64>> m_waiting;
 
     QJsonObject m_status;
     QString m_statusMessage;
@@ -101,8 +81,7 @@ private:
     bool m_tasksInFlight = false;
     QSet<QString> m_askedAbout; // unknown tasks a listing was asked for
 
-    std::deque<Buffered> m_buffer;
-    qsizetype m_bufferBytes = 0;
+    LineBuffer<engine::ServiceLogLine> m_buffer;
     QPointer<engine::DockerStream> m_stream;
     engine::ServiceLogDecoder m_decoder;
     // Lines the probe gave that the follow (since= is inclusive) repeats.
@@ -110,10 +89,8 @@ private:
     qint64 m_alreadyHaveUntilNs = 0;
     qint64 m_lastTsNs = 0;
     int m_restarts = 0;
-    quint64 m_linesRelayed = 0;
 
     QTimer m_taskTimer;
-    QTimer m_idleGrace;
 };
 
 } // namespace mist::server

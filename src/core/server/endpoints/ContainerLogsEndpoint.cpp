@@ -156,7 +156,7 @@ void ContainerLogsEndpoint::acceptService(ClientConnection *client, const QStrin
                 hub = new ServiceLogHub(m_docker, spec, this);
                 hub->setIdleGraceMs(m_hubIdleGraceMs);
                 m_serviceHubs.insert(id, hub);
-                connect(hub, &ServiceLogHub::finished, this, [this, id](ServiceLogHub *done) {
+                connect(hub, &ServiceLogHub::finished, this, [this, id](LogHub *done) {
                     if (m_serviceHubs.value(id) == done)
                         m_serviceHubs.remove(id);
                     m_linesRelayedByFinishedHubs += done->linesRelayed();
@@ -178,7 +178,7 @@ ContainerLogHub *ContainerLogsEndpoint::hubFor(const QString &containerId, bool 
     auto *hub = new ContainerLogHub(m_docker, containerId, tty, this);
     hub->setIdleGraceMs(m_hubIdleGraceMs);
     m_hubs.insert(key, hub);
-    connect(hub, &ContainerLogHub::finished, this, [this, key](ContainerLogHub *done) {
+    connect(hub, &ContainerLogHub::finished, this, [this, key](LogHub *done) {
         if (m_hubs.value(key) == done)
             m_hubs.remove(key);
         m_linesRelayedByFinishedHubs += done->linesRelayed();
