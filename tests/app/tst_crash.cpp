@@ -91,6 +91,8 @@ private Q_SLOTS:
         add.write("a long passphrase\n");
         add.closeWriteChannel();
         QVERIFY(add.waitForFinished(30000) && add.exitCode() == 0);
+        QString error;
+        QVERIFY2(spreadIds(data, &error), qPrintable(error)); // not app-1, which others use
         add.start(Binary, {"app", "add", "--name", "slow", "--git", "file://" + repo.path(),
                            "--data-dir", data});
         QVERIFY(add.waitForFinished(30000) && add.exitCode() == 0);

@@ -1,6 +1,7 @@
 // Deployments end to end: real git repositories, the real engine's build
 // API, real containers, watched over /ws/deployment/logs.
 #include "TestSupport.h"
+#include "protocol/Parsing.h"
 
 #include "deploy/DeploymentManager.h"
 
@@ -69,6 +70,7 @@ class TestDeployments : public QObject {
     std::unique_ptr<ServerFixture> f;
     QByteArray owner, outsider;
     QList<qint64> apps;
+    qint64 firstDeployment = 0; // of an app the outsider may not see
 
     server::ServerConfig config() {
         server::ServerConfig c;
@@ -97,7 +99,10 @@ class TestDeployments : public QObject {
                                      QStringLiteral("{\"appId\":%1}").arg(appId).toUtf8(), owner);
         if (r.status != 201)
             qWarning() << r.status << r.body;
-        return qint64(r.json()["data"].toObject()["id"].toDouble());
+        const qint64 id = qint64(r.json()["data"].toObject()["id"].toDouble());
+        if (firstDeployment == 0)
+            firstDeployment = id;
+        return id;
     }
 
     // Watches a deployment from the start to its end and returns every message.
@@ -471,9 +476,16 @@ private Q_SLOTS:
                          QStringLiteral("{\"appId\":%1}").arg(someDeploymentApp).toUtf8(), outsider)
                      .status,
                  403);
-        QCOMPARE(f->http("GET", QStringLiteral("/api/deployments/1"), {}, outsider).status, 403);
+        QVERIFY(firstDeployment > 0);
+        QCOMPARE(
+            f->http("GET", QStringLiteral("/api/deployments/%1").arg(firstDeployment), {}, outsider)
+                .status,
+            403);
         QCOMPARE(f->http("GET", QStringLiteral("/api/deployments/abc"), {}, owner).status, 400);
-        QCOMPARE(f->http("GET", QStringLiteral("/api/deployments/9999999"), {}, owner).status, 404);
+        QCOMPARE(
+            f->http("GET", QStringLiteral("/api/deployments/%1").arg(protocol::MaxId), {}, owner)
+                .status,
+            404);
     }
 
     void webSocketRefusals_data() {
@@ -485,10 +497,13 @@ private Q_SLOTS:
         QTest::newRow("negative") << "?deploymentId=-4" << false << "Invalid deploymentId";
         QTest::newRow("huge") << "?deploymentId=123456789012345678901234" << false
                               << "Invalid deploymentId";
-        QTest::newRow("not found") << "?deploymentId=9999999" << false << "Deployment not found";
-        QTest::newRow("no access") << "?deploymentId=1" << true << "Permission denied";
-        QTest::newRow("bad after") << "?deploymentId=1&after=x" << false << "Invalid after";
-        QTest::newRow("negative after") << "?deploymentId=1&after=-1" << false << "Invalid after";
+        // The largest valid id: no test server gets that far.
+        QTest::newRow("not found")
+            << "?deploymentId=9007199254740991" << false << "Deployment not found";
+        // %1: a deployment that exists (ids are spread per test process).
+        QTest::newRow("no access") << "?deploymentId=%1" << true << "Permission denied";
+        QTest::newRow("bad after") << "?deploymentId=%1&after=x" << false << "Invalid after";
+        QTest::newRow("negative after") << "?deploymentId=%1&after=-1" << false << "Invalid after";
     }
 
     void webSocketRefusals() {
@@ -496,6 +511,10 @@ private Q_SLOTS:
         QFETCH(bool, asOutsider);
         QFETCH(QString, message);
         WsRecorder ws;
+        if (query.contains(QLatin1String("%1"))) {
+            QVERIFY(firstDeployment > 0);
+            query = query.arg(firstDeployment);
+        }
         QVERIFY(ws.open(f->port(), QStringLiteral("/ws/deployment/logs") + query,
                         asOutsider ? outsider : owner));
         QVERIFY(ws.waitForClose());

@@ -1,5 +1,6 @@
 #include "TestSupport.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -9,6 +10,9 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
@@ -120,6 +124,52 @@ public:
 };
 } // namespace
 
+bool spreadIds(const QString &dataDir, QString *error) {
+    static int calls = 0;
+    const qint64 base =
+        (qint64(QCoreApplication::applicationPid() % 100000) * 64 + (calls++ % 64)) * 1000;
+    const QString name = QStringLiteral("spread-ids-%1").arg(calls);
+    bool ok = false;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(dataDir + QStringLiteral("/mist.db"));
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+        ok = db.open();
+        for (const char *table : {"apps", "deployments"}) {
+            if (!ok)
+                break;
+            // sqlite_sequence holds one row per AUTOINCREMENT table once it
+            // has had a row; ids never go back (an id already used stays).
+            QSqlQuery q(db);
+            q.prepare(QStringLiteral("SELECT seq FROM sqlite_sequence WHERE name = ?"));
+            q.addBindValue(QString::fromLatin1(table));
+            ok = q.exec();
+            const qint64 seq = ok && q.next() ? q.value(0).toLongLong() : 0;
+            q.finish();
+            if (ok && seq < base) {
+                QSqlQuery del(db);
+                del.prepare(QStringLiteral("DELETE FROM sqlite_sequence WHERE name = ?"));
+                del.addBindValue(QString::fromLatin1(table));
+                QSqlQuery ins(db);
+                ins.prepare(
+                    QStringLiteral("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)"));
+                ins.addBindValue(QString::fromLatin1(table));
+                ins.addBindValue(base);
+                ok = del.exec() && ins.exec();
+                if (!ok && error)
+                    *error = ins.lastError().text() + del.lastError().text();
+            } else if (!ok && error) {
+                *error = q.lastError().text();
+            }
+        }
+        if (!ok && error && error->isEmpty())
+            *error = db.lastError().text();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return ok;
+}
+
 ServerFixture::ServerFixture(server::ServerConfig config) {
     m_nam.setCookieJar(new ForgetfulCookieJar(&m_nam));
     config.listenAddress = QHostAddress(QHostAddress::LocalHost);
@@ -131,6 +181,7 @@ ServerFixture::ServerFixture(server::ServerConfig config) {
     if (m_ok) {
         // Tests would take minutes with interactive-strength hashing.
         m_server->store().setPasswordHasher(auth::PasswordHasher::minimal());
+        m_ok = spreadIds(config.dataDir, &m_error);
     }
 }
 
@@ -141,8 +192,10 @@ ServerFixture::ServerFixture(server::ServerConfig config, KeepPort) {
         config.dataDir = m_dir.path() + QStringLiteral("/data");
     m_server = std::make_unique<server::MistServer>(config);
     m_ok = m_server->start(&m_error);
-    if (m_ok)
+    if (m_ok) {
         m_server->store().setPasswordHasher(auth::PasswordHasher::minimal());
+        m_ok = spreadIds(config.dataDir, &m_error);
+    }
 }
 
 ServerFixture::~ServerFixture() = default;

@@ -38,6 +38,13 @@ QString docker(const QStringList &args, bool *ok = nullptr, int timeoutMs = 6000
 QString runContainer(const QString &name, const QString &script, const QStringList &extra = {});
 void removeContainer(const QString &name);
 
+// App and deployment ids name containers (app-N), services and images
+// (mist-app-N:D) on the one engine every test shares; tests running side by
+// side would all start at 1 and act on each other's containers. Moves the
+// next ids of the database in `dataDir` to a range of this call's own (by
+// process id and a per-process count). ServerFixture does it for its server.
+bool spreadIds(const QString &dataDir, QString *error = nullptr);
+
 // A real git repository in a temporary directory, for deployments.
 class GitRepo {
 public:
