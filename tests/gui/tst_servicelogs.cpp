@@ -103,6 +103,16 @@ private Q_SLOTS:
                 QStringLiteral("i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.2; done")},
                &ok);
         QVERIFY(ok);
+        // Both tasks running before the window looks: its first status row
+        // then names both, and no later status row comes between the lines.
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return docker({QStringLiteral("service"), QStringLiteral("ls"),
+                               QStringLiteral("--filter"), QStringLiteral("name=") + name,
+                               QStringLiteral("--format"), QStringLiteral("{{.Replicas}}")}) ==
+                       u"2/2";
+            },
+            60000));
         server::ServerConfig config;
         config.port = 0;
         ServerFixture f(config);
@@ -163,7 +173,11 @@ private Q_SLOTS:
         const QString firstLine = [&] {
             window.logView()->setFilterText(QString(), false);
             logs->flushPending();
-            return logs->entryAt(1).text;
+            for (int i = 0; i < logs->visibleLines(); ++i) {
+                if (logs->entryAt(i).kind == gui::LogEntry::Kind::Line)
+                    return logs->entryAt(i).text;
+            }
+            return QString();
         }();
         const QString node = firstLine.section(u'@', 1).section(u' ', 0, 0);
         QVERIFY(!node.isEmpty());
