@@ -589,5 +589,13 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <source>Docker engine unreachable</source>
         <translation>Docker-Engine nicht erreichbar</translation>
     </message>
+    <message>
+        <source>Processes running or waiting, averaged over 1, 5 and 15 minutes (given by upstream Mist servers)</source>
+        <translation>Laufende oder wartende Prozesse, gemittelt über 1, 5 und 15 Minuten (von Upstream-Mist-Servern geliefert)</translation>
+    </message>
+    <message>
+        <source>Load average: %1, %2, %3</source>
+        <translation>Durchschnittslast: %1, %2, %3</translation>
+    </message>
 </context>
 </TS>

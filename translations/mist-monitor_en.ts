@@ -587,5 +587,13 @@ You can still connect to a remote server.</source>
         <source>Docker engine unreachable</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Processes running or waiting, averaged over 1, 5 and 15 minutes (given by upstream Mist servers)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load average: %1, %2, %3</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 </TS>

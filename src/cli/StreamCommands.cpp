@@ -425,6 +425,15 @@ QString metricsLine(const QJsonObject &sample) {
     if (disk.isObject())
         parts << QStringLiteral("disk ") + percent(disk.toObject()) + u' ' +
                      usedOfTotal(disk.toObject());
+    // Upstream Mist gives the load average; this project's server does not.
+    const QJsonObject load = sample.value(QStringLiteral("load")).toObject();
+    if (load.value(QStringLiteral("one")).isDouble() &&
+        load.value(QStringLiteral("five")).isDouble() &&
+        load.value(QStringLiteral("fifteen")).isDouble())
+        parts << QStringLiteral("load %1 %2 %3")
+                     .arg(load.value(QStringLiteral("one")).toDouble(), 0, 'f', 2)
+                     .arg(load.value(QStringLiteral("five")).toDouble(), 0, 'f', 2)
+                     .arg(load.value(QStringLiteral("fifteen")).toDouble(), 0, 'f', 2);
     const QJsonValue docker = sample.value(QStringLiteral("docker"));
     if (docker.isObject())
         parts << QStringLiteral("containers %1/%2 images %3")

@@ -85,6 +85,14 @@ MetricsView::MetricsView(QWidget *parent)
         side->addWidget(new QLabel(titles[i], this));
         side->addWidget(m_value[i]);
         side->addWidget(m_details[i]);
+        if (i == 0) {
+            m_load = new QLabel(this);
+            m_load->setObjectName(QStringLiteral("loadAverage"));
+            m_load->setToolTip(tr("Processes running or waiting, averaged over 1, 5 and 15 "
+                                  "minutes (given by upstream Mist servers)"));
+            m_load->hide();
+            side->addWidget(m_load);
+        }
         side->addStretch();
         grid->addLayout(side, i, 0);
         grid->addWidget(view, i, 1);
@@ -135,6 +143,20 @@ void MetricsView::addSample(const QJsonObject &metrics) {
     m_details[2]->setText(tr("%1 of %2")
                               .arg(formatBytes(disk.value(QStringLiteral("used")).toDouble()),
                                    formatBytes(disk.value(QStringLiteral("total")).toDouble())));
+    const QJsonObject load = metrics.value(QStringLiteral("load")).toObject();
+    const QJsonValue one = load.value(QStringLiteral("one")),
+                     five = load.value(QStringLiteral("five")),
+                     fifteen = load.value(QStringLiteral("fifteen"));
+    if (one.isDouble() && five.isDouble() && fifteen.isDouble()) {
+        m_load->setText(tr("Load average: %1, %2, %3")
+                            .arg(one.toDouble(), 0, 'f', 2)
+                            .arg(five.toDouble(), 0, 'f', 2)
+                            .arg(fifteen.toDouble(), 0, 'f', 2));
+        m_load->show();
+    } else {
+        m_load->hide();
+        m_load->clear();
+    }
     const QJsonValue docker = metrics.value(QStringLiteral("docker"));
     if (docker.isObject()) {
         const QJsonObject d = docker.toObject();
@@ -174,6 +196,10 @@ void MetricsView::trimAndShow(qint64 nowMs) {
         m_axisX[i]->setRange(QDateTime::fromMSecsSinceEpoch(qint64(from)),
                              QDateTime::fromMSecsSinceEpoch(nowMs));
     }
+}
+
+QString MetricsView::loadText() const {
+    return m_load->isHidden() ? QString() : m_load->text();
 }
 
 QString MetricsView::summaryText() const {

@@ -36,6 +36,9 @@ public:
     QLineSeries *memorySeries() const { return m_series[1]; }
     QLineSeries *diskSeries() const { return m_series[2]; }
     QString summaryText() const;
+    // "Load average: 0.10, 0.20, 0.30" under CPU when the sample has one
+    // (upstream Mist's samples do); empty while hidden.
+    QString loadText() const;
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -52,6 +55,7 @@ private:
     QLabel *m_value[3] = {};
     QLabel *m_details[3] = {};
     QLabel *m_docker = nullptr;
+    QLabel *m_load = nullptr;
     QComboBox *m_window = nullptr;
 };
 

@@ -91,7 +91,9 @@ private Q_SLOTS:
                            "cpu \\d+\\.\\d% \\(\\d+ cores?\\) mem "));
         for (const QString &line : std::as_const(cli.out)) {
             if (line.startsWith(label(upstream.port())))
-                QVERIFY2(line.contains(QStringLiteral(" cpu 12.5% mem 25.0% ")), qPrintable(line));
+                QVERIFY2(line.contains(QStringLiteral(" cpu 12.5% mem 25.0% ")) &&
+                             line.contains(QStringLiteral(" load 0.10 0.20 0.30 ")),
+                         qPrintable(line));
             else
                 QVERIFY2(published.match(line).hasMatch(), qPrintable(line));
         }

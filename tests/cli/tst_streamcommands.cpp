@@ -167,6 +167,20 @@ private Q_SLOTS:
                           "\"containers_total\":0,\"images\":0}}")
             << "2025-01-15T10:30:02Z cpu 12.3% mem 25.0% 0.5/2.0 GiB disk 0.0% 0.0/0.0 GiB "
                "containers 0/0 images 0";
+        QTest::newRow("upstream with its load average")
+            << QByteArray("{\"timestamp\":\"2025-01-15T10:30:03Z\",\"cpu\":{\"usage\":1,"
+                          "\"cores\":null},\"memory\":{\"used\":0,\"total\":0},\"disk\":"
+                          "{\"used\":0,\"total\":0},\"load\":{\"one\":0.1,\"five\":2.25,"
+                          "\"fifteen\":12},\"docker\":null}")
+            << "2025-01-15T10:30:03Z cpu 1.0% mem 0.0% 0.0/0.0 GiB disk 0.0% 0.0/0.0 GiB "
+               "load 0.10 2.25 12.00 docker unavailable";
+        QTest::newRow("a partial or hostile load average is left out")
+            << QByteArray("{\"timestamp\":\"2025-01-15T10:30:04Z\",\"cpu\":{\"usage\":1,"
+                          "\"cores\":null},\"memory\":{\"used\":0,\"total\":0},\"disk\":"
+                          "{\"used\":0,\"total\":0},\"load\":{\"one\":\"0.1\",\"five\":1,"
+                          "\"fifteen\":1},\"docker\":null}")
+            << "2025-01-15T10:30:04Z cpu 1.0% mem 0.0% 0.0/0.0 GiB disk 0.0% 0.0/0.0 GiB "
+               "docker unavailable";
     }
     void metricsLine() {
         QFETCH(QByteArray, sample);

@@ -232,6 +232,9 @@ private Q_SLOTS:
                 return cpu->count() > 0 && cpu->at(cpu->count() - 1).y() == 12.5;
             },
             15000));
+        // And its load average, which only upstream gives.
+        QCOMPARE(window.metricsView()->loadText(),
+                 QStringLiteral("Load average: 0.10, 0.20, 0.30"));
 
         // Back to alpha by its host row: its app list is still there.
         window.showHost(0);

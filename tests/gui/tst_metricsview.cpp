@@ -64,6 +64,26 @@ private Q_SLOTS:
         QVERIFY(view.summaryText().contains(QStringLiteral("Docker engine unreachable")));
     }
 
+    // Upstream's samples carry the load average; it shows under CPU while
+    // samples have it, and goes when they stop (this project's own do not).
+    void loadAverageWhereTheSampleHasOne() {
+        MetricsView view;
+        view.show();
+        QJsonObject withLoad = sample(QDateTime::currentDateTimeUtc(), 1, 2, 3);
+        QVERIFY(view.loadText().isEmpty());
+        withLoad.insert(QStringLiteral("load"), QJsonObject{{QStringLiteral("one"), 0.1},
+                                                            {QStringLiteral("five"), 2.25},
+                                                            {QStringLiteral("fifteen"), 12}});
+        view.addSample(withLoad);
+        QCOMPARE(view.loadText(), QStringLiteral("Load average: 0.10, 2.25, 12.00"));
+        QVERIFY(view.findChild<QLabel *>(QStringLiteral("loadAverage"))->isVisible());
+        QJsonObject partial = withLoad;
+        partial.insert(QStringLiteral("load"), QJsonObject{{QStringLiteral("one"), 0.1}});
+        view.addSample(partial);
+        QVERIFY(view.loadText().isEmpty());
+        QVERIFY(!view.findChild<QLabel *>(QStringLiteral("loadAverage"))->isVisible());
+    }
+
     void formatBytes_data() {
         QTest::addColumn<double>("bytes");
         QTest::addColumn<QString>("text");
