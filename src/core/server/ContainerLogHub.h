@@ -37,11 +37,9 @@ public:
 
     QString containerId() const { return m_containerId; }
 
-    // subscribe() with `sinceNs`: exactly the lines after that engine
-    // timestamp (from the buffer, or from the engine when the gap reaches
-    // further back), then live.
-
 protected:
+    // With `sinceNs`: exactly the lines after that engine timestamp (from the
+    // buffer, or from the engine when the gap reaches further back).
     void deliver(ClientConnection *client, std::optional<qint64> sinceNs) override;
     bool isCatchingUp(ClientConnection *client) const override;
     void forget(ClientConnection *client) override;

@@ -19,6 +19,8 @@ LogHub::LogHub(QObject *parent)
 }
 
 void LogHub::subscribe(ClientConnection *client, std::optional<qint64> sinceNs) {
+    // Owners drop a hub when it finishes: an ended hub gets no new viewers.
+    Q_ASSERT(!isDone());
     m_subscribers.append(client);
     connect(client, &ClientConnection::closed, this, &LogHub::removeSubscriber);
     m_idleGrace.stop();

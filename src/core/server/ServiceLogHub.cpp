@@ -173,7 +173,13 @@ void ServiceLogHub::onProbe(const engine::DockerReply &reply) {
         m_buffer.append(all[i].line, all[i].tsNs);
     if (!all.empty())
         m_lastTsNs = all.back().tsNs;
-    expectRepeatsOfLastInstant();
+    // since= is inclusive: what the probe gave at that instant comes again
+    // (all of it, even beyond the 100 lines kept).
+    for (const Buffered &b : all) {
+        if (b.tsNs == m_lastTsNs)
+            m_alreadyHave.insert(keyOf(b.tsNs, b.line));
+    }
+    m_alreadyHaveUntilNs = m_lastTsNs;
 
     m_taskTimer.start();
     goLive();
