@@ -57,6 +57,38 @@ QStringList logLines(gui::MainWindow &window) {
 class TestFleetView : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // A host whose sign-in is no longer good (revoked, expired, the password
+    // changed elsewhere) says so in the sidebar and is not retried forever;
+    // the other hosts are not affected.
+    void refusedSignInShowsInTheSidebar() {
+        server::ServerConfig config;
+        config.port = 0;
+        ServerFixture good(config), revoked(config);
+        QVERIFY2(good.ok() && revoked.ok(), qPrintable(good.error() + revoked.error()));
+        good.addUser(QStringLiteral("owner@example.com"), store::Role::Owner, Password);
+        const store::User owner =
+            revoked.addUser(QStringLiteral("owner@example.com"), store::Role::Owner, Password);
+        auto a = signedIn(good.port(), QStringLiteral("owner@example.com"), Password);
+        auto b = signedIn(revoked.port(), QStringLiteral("owner@example.com"), Password);
+        QVERIFY(a && b);
+        QString error;
+        QVERIFY2(revoked.store().revokeSessionsOf(owner.id, &error), qPrintable(error));
+
+        gui::MainWindow window;
+        window.connectTo(a.release(), QStringLiteral("good"));
+        window.connectTo(b.release(), QStringLiteral("revoked"));
+        window.show();
+        QVERIFY(QTest::qWaitFor(
+            [&] { return window.hostText(1).contains(QStringLiteral("sign-in refused")); }, 15000));
+        QVERIFY2(window.hostText(1).contains(QStringLiteral("401")),
+                 qPrintable(window.hostText(1)));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return window.hostText(0).contains(QStringLiteral("connected")); }, 15000));
+        // It stays refused: no retries against a server that said no.
+        QTest::qWait(1500);
+        QVERIFY(window.hostText(1).contains(QStringLiteral("sign-in refused")));
+    }
+
     void threeHostsOneGoesAwayAndComesBack() {
         MIST_REQUIRE_DOCKER();
         QTemporaryDir dirB;
