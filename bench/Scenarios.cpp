@@ -3,6 +3,7 @@
 #include "engine/DockerClient.h"
 #include "engine/DockerHost.h"
 #include "engine/LogStreamDecoder.h"
+#include "engine/SwarmState.h"
 #include "metrics/MetricsSampler.h"
 #include "protocol/Envelope.h"
 
@@ -216,6 +217,34 @@ bool checkRun(Report &r, const char *scenario, const ServerRun &run, const QStri
 
 } // namespace
 
+namespace {
+// ns per call of `ours` and of `json` (the same message through
+// QJsonDocument), interleaved run by run; one figure with both.
+template <typename Ours, typename Json>
+void messageCost(const Options &o, Report &r, const QString &label, int calls, Ours ours,
+                 Json json) {
+    std::vector<double> a, b;
+    qsizetype sink = 0;
+    for (int run = 0; run < std::max(3, o.runs); ++run) {
+        QElapsedTimer t;
+        t.start();
+        for (int i = 0; i < calls; ++i)
+            sink += ours().toUtf8().size();
+        a.push_back(double(t.nsecsElapsed()) / calls);
+        t.restart();
+        for (int i = 0; i < calls; ++i)
+            sink += json().toUtf8().size();
+        b.push_back(double(t.nsecsElapsed()) / calls);
+    }
+    if (sink == 0)
+        r.fail(QStringLiteral("relay"), QStringLiteral("empty messages"));
+    const double ma = median(a), mb = median(b);
+    r.add(figure(
+        "relay", label, ma, QStringLiteral("ns"), {}, -1,
+        QStringLiteral("QJsonDocument: %1 ns (%2x)").arg(mb, 0, 'f', 0).arg(mb / ma, 0, 'f', 1)));
+}
+} // namespace
+
 // The server's own work per relayed line: the engine's bytes decoded, the
 // `log` message written, and its UTF-8 for the socket; against the same
 // message built with QJsonDocument, measured in the same run.
@@ -227,37 +256,43 @@ void serialiseCost(const Options &o, Report &r) {
         QByteArray bytes(size, 'x');
         for (int i = 0; i < size; i += 37)
             bytes[i] = char('a' + i % 26);
-        const int n = (o.smoke ? 2 : 40) * (1 << 20) / size;
-        std::vector<double> ours, json;
-        qsizetype sink = 0;
-        for (int run = 0; run < std::max(3, o.runs); ++run) {
-            QElapsedTimer t;
-            t.start();
-            for (int i = 0; i < n; ++i)
-                sink += protocol::logMessage(QString::fromUtf8(bytes), stream, ts, false, now)
-                            .toUtf8()
-                            .size();
-            ours.push_back(double(t.nsecsElapsed()) / n);
-            t.restart();
-            for (int i = 0; i < n; ++i)
-                sink += protocol::envelope(
-                            u"log",
-                            QJsonObject{{QStringLiteral("line"), QString::fromUtf8(bytes)},
-                                        {QStringLiteral("stream"), stream},
-                                        {QStringLiteral("ts"), ts}},
-                            now)
-                            .toUtf8()
-                            .size();
-            json.push_back(double(t.nsecsElapsed()) / n);
-        }
-        if (sink == 0)
-            r.fail(QStringLiteral("relay"), QStringLiteral("empty messages"));
-        const double a = median(ours), b = median(json);
-        r.add(figure(
-            "relay", QStringLiteral("server CPU per %1 B line: message").arg(size), a,
-            QStringLiteral("ns"), {}, -1,
-            QStringLiteral("QJsonDocument: %1 ns (%2x)").arg(b, 0, 'f', 0).arg(b / a, 0, 'f', 1)));
+        messageCost(
+            o, r, QStringLiteral("server CPU per %1 B line: message").arg(size),
+            (o.smoke ? 2 : 40) * (1 << 20) / size,
+            [&] { return protocol::logMessage(QString::fromUtf8(bytes), stream, ts, false, now); },
+            [&] {
+                return protocol::envelope(
+                    u"log",
+                    QJsonObject{{QStringLiteral("line"), QString::fromUtf8(bytes)},
+                                {QStringLiteral("stream"), stream},
+                                {QStringLiteral("ts"), ts}},
+                    now);
+            });
     }
+    // A Swarm service's 1 KiB line, which also says its task and node.
+    const QByteArray bytes(1024, 'x');
+    const protocol::TaskOrigin origin{QStringLiteral("q7y1kqz4x0r6b2m9e8d3c5a1f"),
+                                      QStringLiteral("n3kp2wzq9t8s7r6v5u4y3x2w1"),
+                                      QStringLiteral("web-1"), 2};
+    messageCost(
+        o, r, QStringLiteral("server CPU per 1024 B service line: message (task, node)"),
+        (o.smoke ? 2 : 40) * 1024,
+        [&] {
+            return protocol::serviceLogMessage(QString::fromUtf8(bytes), stream, ts, false, origin,
+                                               now);
+        },
+        [&] {
+            return protocol::envelope(
+                u"log",
+                QJsonObject{{QStringLiteral("line"), QString::fromUtf8(bytes)},
+                            {QStringLiteral("stream"), stream},
+                            {QStringLiteral("ts"), ts},
+                            {QStringLiteral("task"), origin.task},
+                            {QStringLiteral("node"), origin.node},
+                            {QStringLiteral("nodeName"), origin.nodeName},
+                            {QStringLiteral("slot"), origin.slot}},
+                now);
+        });
 }
 
 // 1. Relay throughput: one viewer, a container printing as fast as it can,
@@ -272,10 +307,11 @@ void relay(const Options &o, Report &r) {
         r.fail(QStringLiteral("relay"), error);
         return;
     }
-    const qint64 bytesPerRun = o.smoke ? 2 << 20 : 48 << 20;
+    // 96 MiB a run: at 1 KiB lines about a second and a half each way.
+    const qint64 bytesPerRun = o.smoke ? 2 << 20 : 96 << 20;
     for (const int size : {80, 1024, 16384}) {
         const quint64 count = quint64(bytesPerRun / size);
-        std::vector<double> engineRates, serverRates;
+        std::vector<double> engineRates, serverRates, ratios;
         for (int i = 0; i < o.runs; ++i) {
             EngineReader reader;
             const double e = engineRate(*docker, count, size, &reader);
@@ -289,8 +325,11 @@ void relay(const Options &o, Report &r) {
             if (!checkRun(r, "relay", run, QStringLiteral("%1 B lines").arg(size)))
                 return;
             serverRates.push_back(double(count - 1) / run.firstToLast);
+            // Each run against the baseline measured just before it: the
+            // machine's mood that second cancels out.
+            ratios.push_back(serverRates.back() / e);
         }
-        const double e = median(engineRates), s = median(serverRates);
+        const double e = median(engineRates), s = median(serverRates), ratio = median(ratios);
         const double target = size == 80 ? 0.8 : 0.9;
         r.add(figure("relay", QStringLiteral("engine stream, %1 B lines").arg(size), e,
                      QStringLiteral("lines/s"), {}, -1,
@@ -298,9 +337,13 @@ void relay(const Options &o, Report &r) {
         r.add(figure("relay", QStringLiteral("through server, %1 B lines").arg(size), s,
                      QStringLiteral("lines/s"), {}, -1,
                      QStringLiteral("%1 lines per run, median of %2").arg(count).arg(o.runs)));
-        r.add(figure("relay", QStringLiteral("ratio server/engine, %1 B").arg(size), s / e,
+        QStringList each;
+        for (const double x : ratios)
+            each << QString::number(x, 'f', 3);
+        r.add(figure("relay", QStringLiteral("ratio server/engine, %1 B").arg(size), ratio,
                      QStringLiteral("x"), QStringLiteral("≥ %1").arg(target),
-                     metIf(s / e >= target)));
+                     metIf(ratio >= target),
+                     QStringLiteral("median of the runs' ratios: %1").arg(each.join(u' '))));
     }
 }
 
@@ -450,12 +493,50 @@ void metrics(const Options &o, Report &r) {
             clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
             queryNs.push_back(double((b.tv_sec - a.tv_sec) * 1000000000 + b.tv_nsec - a.tv_nsec));
         }
+        // On a swarm manager the sampler also lists nodes, services and
+        // running tasks, every SwarmEverySamples samples: that CPU too.
+        std::vector<double> swarmNs;
+        bool manager = false;
+        {
+            bool done = false;
+            docker->request("GET", QStringLiteral("/info"), nullptr,
+                            [&](const engine::DockerReply &reply) {
+                                manager = engine::isSwarmManager(reply.json().object());
+                                done = true;
+                            });
+            while (!done)
+                QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+        }
+        for (int i = 0; manager && i < (o.smoke ? 5 : 50); ++i) {
+            int pending = 3;
+            timespec a{}, b{};
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
+            for (const QString &path :
+                 {QStringLiteral("/nodes"), QStringLiteral("/services"),
+                  QStringLiteral("/tasks?filters=%7B%22desired-state%22%3A%5B%22running%22%5D%7D")})
+                docker->request("GET", path, nullptr, [&](const engine::DockerReply &reply) {
+                    (void)reply.json();
+                    --pending;
+                });
+            while (pending > 0)
+                QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+            swarmNs.push_back(double((b.tv_sec - a.tv_sec) * 1000000000 + b.tv_nsec - a.tv_nsec));
+        }
         const double s = median(sampleNs) / 1e6, q = median(queryNs) / 1e6;
+        const double w = swarmNs.empty()
+                             ? 0
+                             : median(swarmNs) / 1e6 / metrics::MetricsSampler::SwarmEverySamples;
         r.add(figure("metrics", QStringLiteral("sample: /proc + serialise"), s,
                      QStringLiteral("ms CPU")));
         r.add(figure("metrics", QStringLiteral("engine /info query"), q, QStringLiteral("ms CPU")));
-        r.add(figure("metrics", QStringLiteral("sample total"), s + q, QStringLiteral("ms CPU"),
-                     QStringLiteral("< 1 ms"), metIf(s + q < 1)));
+        r.add(figure("metrics", QStringLiteral("swarm lists, per sample"), w,
+                     QStringLiteral("ms CPU"), {}, -1,
+                     manager ? QStringLiteral("nodes, services, tasks every %1 samples")
+                                   .arg(metrics::MetricsSampler::SwarmEverySamples)
+                             : QStringLiteral("not a swarm manager")));
+        r.add(figure("metrics", QStringLiteral("sample total"), s + q + w, QStringLiteral("ms CPU"),
+                     QStringLiteral("< 1 ms"), metIf(s + q + w < 1)));
     }
 
     ServerProcess server;
@@ -537,10 +618,11 @@ void metrics(const Options &o, Report &r) {
         {}, -1,
         QStringLiteral("%1 messages missing, %2 errors").arg(missing).arg(group.totalErrors())));
     r.add(figure("metrics", QStringLiteral("tick to last client, median"), typical,
-                 QStringLiteral("ms"), QStringLiteral("< 100 ms"), metIf(typical < 100),
-                 QStringLiteral("%1 clients").arg(clients)));
+                 QStringLiteral("ms"), {}, -1, QStringLiteral("%1 clients").arg(clients)));
+    // The target is for all clients of every tick: the worst tick is judged.
     r.add(figure("metrics", QStringLiteral("tick to last client, worst"), worst,
-                 QStringLiteral("ms")));
+                 QStringLiteral("ms"), QStringLiteral("< 100 ms"), metIf(worst < 100),
+                 QStringLiteral("%1 ticks").arg(ticks.size())));
     r.add(figure("metrics", QStringLiteral("tick to first client, median"),
                  tickToFirst.empty() ? 0 : double(percentile(tickToFirst, 50)) / 1e6,
                  QStringLiteral("ms")));

@@ -23,6 +23,10 @@ namespace mist::metrics {
 class MetricsSampler : public QObject {
     Q_OBJECT
 public:
+    // On a Swarm manager, docker.swarm (engine::swarmFigures) is read every
+    // SwarmEverySamples samples; elsewhere it is left out.
+    static constexpr int SwarmEverySamples = 5;
+
     MetricsSampler(engine::DockerClient *docker, const QString &diskPath,
                    QObject *parent = nullptr);
 
@@ -49,9 +53,6 @@ private:
     QTimer m_timer;
     CpuUsageComputer m_cpu;
     std::optional<QJsonObject> m_docker_info;
-    // On a Swarm manager: docker.swarm (engine::swarmFigures), read every
-    // SwarmEverySamples samples; empty elsewhere.
-    static constexpr int SwarmEverySamples = 5;
     void refreshSwarm();
     QJsonObject m_swarm;
     bool m_swarmRequestInFlight = false;
