@@ -193,6 +193,88 @@ private Q_SLOTS:
             QCOMPARE(*up, seconds);
     }
 
+    // This server's deployment status in upstream's words, and back through
+    // this project's own reading of upstream: the same step of the stepper.
+    void deploymentStatusToUpstream_data() {
+        QTest::addColumn<QString>("status");
+        QTest::addColumn<QString>("stage");
+        QTest::addColumn<QString>("upstreamStage");
+        // What progressFromUpstream makes of it:
+        QTest::addColumn<QString>("backStatus");
+        QTest::addColumn<QString>("backStage");
+        QTest::newRow("queued") << "pending"
+                                << ""
+                                << "pending"
+                                << "pending"
+                                << "";
+        QTest::newRow("cloning") << "building"
+                                 << "cloning_repo"
+                                 << "cloning"
+                                 << "building"
+                                 << "cloning_repo";
+        QTest::newRow("building") << "building"
+                                  << "building_image"
+                                  << "building"
+                                  << "building"
+                                  << "building_image";
+        QTest::newRow("stopping the old container") << "deploying"
+                                                    << "stopping_old"
+                                                    << "deploying"
+                                                    << "deploying"
+                                                    << "starting_new";
+        QTest::newRow("starting the new one") << "deploying"
+                                              << "starting_new"
+                                              << "deploying"
+                                              << "deploying"
+                                              << "starting_new";
+        QTest::newRow("done") << "success"
+                              << "completed"
+                              << "success"
+                              << "success"
+                              << "completed";
+        QTest::newRow("failed while building") << "failed"
+                                               << "building_image"
+                                               << "failed"
+                                               << "failed"
+                                               << "building_image";
+        QTest::newRow("failed while cloning") << "failed"
+                                              << "cloning_repo"
+                                              << "failed"
+                                              << "failed"
+                                              << "cloning_repo";
+        QTest::newRow("a stage of a later version") << "deploying"
+                                                    << "warming_up"
+                                                    << "warming_up"
+                                                    << "building"
+                                                    << "building_image";
+    }
+    void deploymentStatusToUpstream() {
+        QFETCH(QString, status);
+        QFETCH(QString, stage);
+        QFETCH(QString, upstreamStage);
+        QFETCH(QString, backStatus);
+        QFETCH(QString, backStage);
+        const QJsonObject ours{{QStringLiteral("deployment_id"), 7},
+                               {QStringLiteral("status"), status},
+                               {QStringLiteral("stage"), stage},
+                               {QStringLiteral("progress"), 42},
+                               {QStringLiteral("message"), QStringLiteral("m")},
+                               {QStringLiteral("error_message"), QJsonValue::Null}};
+        const QJsonObject theirs = mist::protocol::upstream::deploymentStatusToUpstream(ours);
+        QCOMPARE(theirs.value(QStringLiteral("stage")).toString(), upstreamStage);
+        // Everything else as it was.
+        QJsonObject rest = theirs;
+        rest.insert(QStringLiteral("stage"), stage);
+        QCOMPARE(rest, ours);
+        // Read back as this project's client reads upstream (a failure keeps
+        // the last stage it saw; a later version's stage keeps "building_image").
+        const QString lastSeen =
+            status == u"failed" || stage == u"warming_up" ? backStage : QString();
+        const Progress back = progressFromUpstream(status, upstreamStage, 42, lastSeen);
+        QCOMPARE(back.status, backStatus);
+        QCOMPARE(back.stage, backStage);
+    }
+
     void apps_data() {
         QTest::addColumn<QJsonObject>("app");
         QTest::addColumn<QJsonObject>("project");

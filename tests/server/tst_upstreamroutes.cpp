@@ -6,6 +6,7 @@
 // 403 for a foreign Origin, per-app permission).
 #include "TestSupport.h"
 
+#include "protocol/Parsing.h"
 #include "protocol/UpstreamDialect.h"
 
 #include <QCoreApplication>
@@ -106,6 +107,11 @@ private Q_SLOTS:
         QCOMPARE(data.value(QStringLiteral("line")).toString(),
                  QStringLiteral("hello from upstream"));
         QCOMPARE(data.value(QStringLiteral("stream")).toString(), QStringLiteral("stdout"));
+        // Upstream's status is the engine's raw state, not "Up 2 seconds".
+        const QJsonObject status =
+            ws.ofType(QStringLiteral("status")).first().value(QStringLiteral("data")).toObject();
+        QCOMPARE(status.value(QStringLiteral("status")).toString(), QStringLiteral("running"));
+        QCOMPARE(status.value(QStringLiteral("state")).toString(), QStringLiteral("running"));
     }
 
     void containerLogsCheckPermission() {
@@ -123,7 +129,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("query");
         QTest::addColumn<QString>("error");
         QTest::newRow("unknown id")
-            << QStringLiteral("id=424242") << QStringLiteral("Deployment not found");
+            << QStringLiteral("id=9007199254740991") << QStringLiteral("Deployment not found");
         QTest::newRow("malformed id")
             << QStringLiteral("id=abc") << QStringLiteral("Invalid deploymentId");
         QTest::newRow("published name on upstream's route")
@@ -146,6 +152,99 @@ private Q_SLOTS:
                      .value(QStringLiteral("message"))
                      .toString(),
                  error);
+    }
+
+    // A deployment watched on upstream's route, live from its start to its
+    // failure: upstream's stage words, its log shape, and no `error` or `end`
+    // (upstream puts the failure in status.error_message and closes).
+    void deploymentStreamInUpstreamShapes() {
+        GitRepo repo;
+        repo.commit({{"Dockerfile", "FROM mist-test-base:latest\n"
+                                    "RUN echo building-for-upstream && sleep 2 && exit 3\n"}},
+                    QStringLiteral("fails in its build"));
+        store::App app;
+        app.name = QStringLiteral("upstream-shapes");
+        app.gitUrl = QStringLiteral("file://") + repo.path();
+        QString error;
+        const auto created = f->store().addApp(app, &error);
+        QVERIFY2(created, qPrintable(error));
+        const HttpResult started =
+            f->http("POST", QStringLiteral("/api/deployments"),
+                    QStringLiteral("{\"appId\":%1}").arg(created->id).toUtf8(), ownerCookie);
+        QCOMPARE(started.status, 201);
+        const qint64 id = qint64(started.json()["data"].toObject()["id"].toDouble());
+
+        WsRecorder live;
+        QVERIFY(live.open(f->port(), QStringLiteral("/api/deployments/logs/stream?id=%1").arg(id),
+                          ownerCookie));
+        QVERIFY(live.waitForClose(120000));
+        QCOMPARE(live.closeCode, 1000);
+        QVERIFY(live.ofType(QStringLiteral("error")).isEmpty());
+        QVERIFY(live.ofType(QStringLiteral("end")).isEmpty());
+        const auto statuses = live.ofType(QStringLiteral("status"));
+        QVERIFY(!statuses.isEmpty());
+        QStringList stages;
+        for (const QJsonObject &m : statuses) {
+            const QString stage = m["data"].toObject()["stage"].toString();
+            QVERIFY2(QStringList({QStringLiteral("pending"), QStringLiteral("cloning"),
+                                  QStringLiteral("building"), QStringLiteral("deploying"),
+                                  QStringLiteral("success"), QStringLiteral("failed")})
+                         .contains(stage),
+                     qPrintable(stage));
+            if (stages.isEmpty() || stages.last() != stage)
+                stages << stage;
+        }
+        QVERIFY2(stages.contains(u"building") && stages.last() == u"failed",
+                 qPrintable(stages.join(u',')));
+        const QJsonObject last = statuses.last()["data"].toObject();
+        QCOMPARE(last["status"].toString(), QStringLiteral("failed"));
+        QVERIFY2(last["error_message"].toString().contains(QStringLiteral("Docker build failed")),
+                 qPrintable(last["error_message"].toString()));
+        // Build-log lines as upstream writes them: {line, stream, timestamp}.
+        bool sawBuildLine = false;
+        for (const QJsonObject &m : live.ofType(QStringLiteral("log"))) {
+            const QJsonObject d = m["data"].toObject();
+            QVERIFY(d["stream"].toString() == u"stdout");
+            QVERIFY(protocol::parseEngineTimestampNs(d["timestamp"].toString()).has_value());
+            sawBuildLine = sawBuildLine || d["line"].toString().contains(u"building-for-upstream");
+        }
+        QVERIFY(sawBuildLine);
+
+        // Once it is over, the same on a new connection (from the database),
+        // and this project's client makes the published flow of it again.
+        WsRecorder after;
+        QVERIFY(after.open(f->port(), QStringLiteral("/api/deployments/logs/stream?id=%1").arg(id),
+                           ownerCookie));
+        QVERIFY(after.waitForClose(10000));
+        QVERIFY(!after.ofType(QStringLiteral("status")).isEmpty());
+        QCOMPARE(
+            after.ofType(QStringLiteral("status")).last()["data"].toObject()["stage"].toString(),
+            QStringLiteral("failed"));
+        QVERIFY(after.ofType(QStringLiteral("error")).isEmpty());
+        QVERIFY(after.ofType(QStringLiteral("end")).isEmpty());
+        QCOMPARE(after.ofType(QStringLiteral("log")).size(),
+                 live.ofType(QStringLiteral("log")).size());
+        protocol::upstream::MessageTranslator translator(
+            protocol::upstream::Stream::DeploymentLogs);
+        QList<QJsonObject> published;
+        for (const QJsonObject &m : std::as_const(after.messages))
+            published << translator.translate(m);
+        published << translator.closingMessages();
+        QVERIFY(published.size() >= 3);
+        QCOMPARE(published.last()["type"].toString(), QStringLiteral("end"));
+        const QJsonObject lastError = published.at(published.size() - 2);
+        QCOMPARE(lastError["type"].toString(), QStringLiteral("error"));
+        QCOMPARE(lastError["data"].toObject()["message"].toString(),
+                 last["error_message"].toString());
+
+        // And the per-app check upstream does not have.
+        WsRecorder stranger;
+        QVERIFY(stranger.open(f->port(),
+                              QStringLiteral("/api/deployments/logs/stream?id=%1").arg(id),
+                              strangerCookie));
+        QVERIFY(stranger.waitForClose(10000));
+        QCOMPARE(stranger.ofType(QStringLiteral("error")).size(), 1);
+        QCOMPARE(stranger.closeCode, 1008);
     }
 };
 

@@ -207,6 +207,28 @@ Progress progressFromUpstream(const QString &status, const QString &stage, doubl
     return {QStringLiteral("building"), lastPublishedStage, p};
 }
 
+QJsonObject deploymentStatusToUpstream(const QJsonObject &status) {
+    QJsonObject out = status;
+    const QString stage = status.value(QStringLiteral("stage")).toString();
+    QString upstreamStage;
+    if (status.value(QStringLiteral("status")).toString() == u"failed")
+        upstreamStage = QStringLiteral("failed");
+    else if (stage.isEmpty())
+        upstreamStage = QStringLiteral("pending");
+    else if (stage == u"cloning_repo")
+        upstreamStage = QStringLiteral("cloning");
+    else if (stage == u"building_image")
+        upstreamStage = QStringLiteral("building");
+    else if (stage == u"stopping_old" || stage == u"starting_new")
+        upstreamStage = QStringLiteral("deploying");
+    else if (stage == u"completed")
+        upstreamStage = QStringLiteral("success");
+    else
+        upstreamStage = stage; // a stage of a later version: its own name
+    out.insert(QStringLiteral("stage"), upstreamStage);
+    return out;
+}
+
 namespace {
 // An id as upstream sends it (a JSON number; random 0..999998 in practice):
 // an integer that a double holds exactly, or nullopt.

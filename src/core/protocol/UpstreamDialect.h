@@ -59,6 +59,16 @@ struct Progress {
 Progress progressFromUpstream(const QString &status, const QString &stage, double progress,
                               const QString &lastPublishedStage = {});
 
+// The other way, for scripts written for upstream that read this server's
+// /api/deployments/logs/stream: this project's `status` data {deployment_id,
+// status, stage, progress, message, error_message} with the stage in
+// upstream's words: "" → pending, cloning_repo → cloning, building_image →
+// building, stopping_old and starting_new → deploying, completed → success,
+// and the stage of a failed deployment → failed. Status (pending, building,
+// deploying, success, failed: upstream's words too) and progress are kept;
+// other fields are passed through.
+QJsonObject deploymentStatusToUpstream(const QJsonObject &status);
+
 // Upstream's REST objects in the shapes of this project's REST answers, so
 // one client code path lists apps and deployments of either dialect.
 //

@@ -121,10 +121,14 @@ void ContainerLogsEndpoint::onInspected(ClientConnection *client, std::optional<
             const QJsonArray rows = list.json().array();
             const QJsonObject row = rows.isEmpty() ? QJsonObject() : rows.first().toObject();
             const QString liveState = row.value(QStringLiteral("State")).toString(state);
+            // Upstream's `status` is the engine's raw state ("running"); ours
+            // is what `docker ps` shows ("Up 2 hours").
+            const bool upstream = guard->endpoint() == upstreamPath();
             guard->send(protocol::statusMessage(QJsonObject{
                 {QStringLiteral("container"), name},
                 {QStringLiteral("state"), liveState},
-                {QStringLiteral("status"), row.value(QStringLiteral("Status")).toString()},
+                {QStringLiteral("status"),
+                 upstream ? liveState : row.value(QStringLiteral("Status")).toString()},
             }));
             if (liveState != u"running")
                 return refuse(guard, QStringLiteral("Container not running"),

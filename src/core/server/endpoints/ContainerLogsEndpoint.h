@@ -32,7 +32,8 @@ public:
 
     QString path() const override { return QStringLiteral("/ws/container/logs"); }
     // Same query and messages (a superset of upstream's: `ts` added, whole
-    // lines instead of 16 KiB pieces).
+    // lines instead of 16 KiB pieces), but the `status` message's `status`
+    // is the engine's raw state, as upstream's is.
     QString upstreamPath() const override { return QStringLiteral("/api/ws/container/logs"); }
     void accept(ClientConnection *client) override;
     int clientCount() const override { return m_clients; }

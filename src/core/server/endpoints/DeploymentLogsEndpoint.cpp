@@ -3,6 +3,7 @@
 #include "deploy/DeploymentManager.h"
 #include "protocol/Envelope.h"
 #include "protocol/Parsing.h"
+#include "protocol/UpstreamDialect.h"
 #include "server/ClientConnection.h"
 #include "store/Store.h"
 
@@ -22,6 +23,33 @@ QString deploymentLogMessage(const QString &line, qint64 index) {
                                                   {QStringLiteral("index"), double(index)}});
 }
 
+namespace {
+// Upstream's build-log message: {line, stream, timestamp}. Upstream guesses
+// the stream from keywords; the pipeline here merges the build's output into
+// one log, so every line is "stdout". The timestamp is the send time.
+QString upstreamLogMessage(const QString &line) {
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    return protocol::envelope(
+        u"log",
+        QJsonObject{{QStringLiteral("line"), line},
+                    {QStringLiteral("stream"), QStringLiteral("stdout")},
+                    {QStringLiteral("timestamp"), protocol::rfc3339Seconds(now)}},
+        now);
+}
+} // namespace
+
+bool DeploymentLogsEndpoint::isUpstream(const ClientConnection *client) const {
+    return client->endpoint() == upstreamPath();
+}
+
+QString DeploymentLogsEndpoint::statusFor(const ClientConnection *client,
+                                          const store::Deployment &deployment) const {
+    return isUpstream(client)
+               ? protocol::envelope(u"status", protocol::upstream::deploymentStatusToUpstream(
+                                                   deployment.statusData()))
+               : protocol::statusMessage(deployment.statusData());
+}
+
 DeploymentLogsEndpoint::DeploymentLogsEndpoint(store::Store *store,
                                                deploy::DeploymentManager *manager, QObject *parent)
     : WebSocketEndpoint(parent)
@@ -39,7 +67,7 @@ void DeploymentLogsEndpoint::accept(ClientConnection *client) {
 
     const QUrlQuery query(client->socket()->requestUrl());
     // Upstream's route names the deployment `id`.
-    const bool upstream = client->endpoint() == upstreamPath();
+    const bool upstream = isUpstream(client);
     const auto text = protocol::singleQueryValue(query, upstream ? QStringLiteral("id")
                                                                  : QStringLiteral("deploymentId"));
     const auto id = text ? protocol::parseId(*text) : std::nullopt;
@@ -61,9 +89,10 @@ void DeploymentLogsEndpoint::accept(ClientConnection *client) {
     if (!m_store->canAccessApp(client->user(), deployment->appId))
         return refuse(client, QStringLiteral("Permission denied"));
 
-    client->send(protocol::statusMessage(deployment->statusData()));
+    client->send(statusFor(client, *deployment));
     for (const store::DeploymentLogLine &l : m_manager->deployments().logs(*id, after))
-        client->sendReplay(deploymentLogMessage(l.line, l.seq));
+        client->sendReplay(upstream ? upstreamLogMessage(l.line)
+                                    : deploymentLogMessage(l.line, l.seq));
     if (deployment->isTerminal())
         return sendTerminal(client, *deployment);
     // Still running: from now on, the manager's announcements.
@@ -92,7 +121,7 @@ void DeploymentLogsEndpoint::onStatus(const store::Deployment &deployment) {
         if (deployment.isTerminal())
             sendTerminal(c, deployment);
         else
-            c->send(protocol::statusMessage(deployment.statusData()));
+            c->send(statusFor(c, deployment));
     }
 }
 
@@ -102,17 +131,29 @@ void DeploymentLogsEndpoint::onLog(qint64 deploymentId, qint64 firstSeq, const Q
         return;
     const QList<QPointer<ClientConnection>> watchers = *it;
     for (qsizetype i = 0; i < lines.size(); ++i) {
-        const QString message = deploymentLogMessage(lines[i], firstSeq + i); // once for all
+        // Each shape serialised once for all its watchers.
+        QString ours, theirs;
         for (const QPointer<ClientConnection> &c : watchers) {
-            if (c)
-                c->send(message);
+            if (!c)
+                continue;
+            const bool upstream = isUpstream(c);
+            QString &message = upstream ? theirs : ours;
+            if (message.isEmpty())
+                message = upstream ? upstreamLogMessage(lines[i])
+                                   : deploymentLogMessage(lines[i], firstSeq + i);
+            c->send(message);
         }
     }
 }
 
 void DeploymentLogsEndpoint::sendTerminal(ClientConnection *client,
                                           const store::Deployment &deployment) {
-    client->send(protocol::statusMessage(deployment.statusData()));
+    client->send(statusFor(client, deployment));
+    if (isUpstream(client)) {
+        // Upstream's route ends with the last status: no error, no end.
+        client->close(QWebSocketProtocol::CloseCodeNormal);
+        return;
+    }
     if (deployment.status == u"failed")
         client->send(protocol::errorMessage(deployment.errorMessage));
     client->send(protocol::endMessage(deployment.status == u"success"

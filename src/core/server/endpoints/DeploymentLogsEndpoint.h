@@ -22,6 +22,13 @@ namespace mist::server {
 // Lines and states come from the database first and from the manager's
 // announcements after, in one turn of the event loop, so a watcher never
 // misses or repeats a line.
+//
+// Under upstream's route (/api/deployments/logs/stream?id=N) the same stream
+// in upstream's shapes, for scripts written for upstream: `status` with the
+// stage in upstream's words (protocol::upstream::deploymentStatusToUpstream),
+// `log` as {line, stream, timestamp}, and at the end only the last `status`
+// and a close 1000: upstream sends no `error` or `end` on this route (the
+// failure is in status.error_message).
 class DeploymentLogsEndpoint : public WebSocketEndpoint {
     Q_OBJECT
 public:
@@ -38,6 +45,8 @@ private:
     void onStatus(const store::Deployment &deployment);
     void onLog(qint64 deploymentId, qint64 firstSeq, const QStringList &lines);
     void sendTerminal(ClientConnection *client, const store::Deployment &deployment);
+    bool isUpstream(const ClientConnection *client) const;
+    QString statusFor(const ClientConnection *client, const store::Deployment &deployment) const;
 
     store::Store *m_store;
     deploy::DeploymentManager *m_manager;
