@@ -143,7 +143,17 @@ private Q_SLOTS:
     void containerLogPiecesBecomeLines() {
         UpstreamStandIn upstream;
         const QString longLine = QString(40000, u'x') + QStringLiteral("END");
-        upstream.containerLines = {QStringLiteral("first"), longLine, QStringLiteral("last")};
+        // 2-byte characters: the 16 KiB cuts fall between characters.
+        const QString accents(20000, QChar(0xe9));
+        // 3-byte characters: the first cut falls one byte into the 5 462nd
+        // "€"; upstream's JSON turns its three bytes into three U+FFFD (two
+        // in the next piece). The line stays whole, that character is lost.
+        const QString euros(10000, QChar(0x20ac));
+        const QString eurosSeen = QString(5461, QChar(0x20ac)) +
+                                  QString(3, QChar::ReplacementCharacter) +
+                                  QString(4538, QChar(0x20ac));
+        upstream.containerLines = {QStringLiteral("first"), longLine, accents, euros,
+                                   QStringLiteral("last")};
         ServerSession session(standInUrl(upstream));
         QVERIFY(signIn(session, upstream.email, upstream.password));
         StreamConnection stream(&session, QStringLiteral("/ws/container/logs?appId=42"));
@@ -157,7 +167,8 @@ private Q_SLOTS:
                          .toObject()
                          .value(QStringLiteral("line"))
                          .toString();
-        QCOMPARE(lines, (QStringList{QStringLiteral("first"), longLine, QStringLiteral("last")}));
+        QCOMPARE(lines, (QStringList{QStringLiteral("first"), longLine, accents, eurosSeen,
+                                     QStringLiteral("last")}));
         QCOMPARE(r.ofType("status")
                      .value(0)
                      .value(QStringLiteral("data"))

@@ -497,6 +497,23 @@ private Q_SLOTS:
                            QStringLiteral("x")}
             << QStringList{QString(LinePieceJoiner::PieceBytes / 2, QChar(0xe9)) + u'x'} << 0;
         QTest::newRow("empty line") << QStringList{QString()} << QStringList{QString()} << 0;
+        // 16 384 bytes of "€" (3 bytes) end one byte into a character: Go's
+        // JSON writes that byte as U+FFFD, and the next piece starts with
+        // the character's other two bytes, each U+FFFD.
+        const QString euros(5461, QChar(0x20ac)); // 16 383 bytes
+        const QString r(QChar::ReplacementCharacter);
+        QTest::newRow("a cut inside a character: the line stays whole")
+            << QStringList{euros + r, r + r + QStringLiteral("end"), QStringLiteral("next")}
+            << QStringList{euros + r + r + r + QStringLiteral("end"), QStringLiteral("next")} << 0;
+        QTest::newRow("cut two bytes into a 4-byte character")
+            << QStringList{QString(16382, u'a') + r + r, r + r + QStringLiteral("z")}
+            << QStringList{QString(16382, u'a') + r + r + r + r + QStringLiteral("z")} << 0;
+        QTest::newRow("a short line that ends in U+FFFD is a line")
+            << QStringList{QStringLiteral("broken ") + r, QStringLiteral("next")}
+            << QStringList{QStringLiteral("broken ") + r, QStringLiteral("next")} << 0;
+        QTest::newRow("16 KiB + 2 bytes without U+FFFD at the end is a line")
+            << QStringList{QString(16384, u'a') + QChar(0xe9), QStringLiteral("next")}
+            << QStringList{QString(16384, u'a') + QChar(0xe9), QStringLiteral("next")} << 0;
     }
     void pieces() {
         QFETCH(QStringList, pieces);

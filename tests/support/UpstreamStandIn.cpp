@@ -224,14 +224,19 @@ void UpstreamStandIn::streamStats(QWebSocket *ws) {
 }
 
 void UpstreamStandIn::sendLine(QWebSocket *ws, const QString &line) {
+    // The engine cuts a long line every 16 KiB of bytes, wherever that falls,
+    // and upstream (Go) sends each piece as a JSON string: bytes of a cut
+    // character become U+FFFD, one each (QString::fromUtf8 does the same).
     constexpr qsizetype Piece = 16 * 1024;
+    const QByteArray bytes = line.toUtf8();
     qsizetype at = 0;
     do {
+        const QString piece = QString::fromUtf8(bytes.mid(at, Piece));
         ws->sendTextMessage(
-            envelope("log", QJsonObject{{QStringLiteral("line"), line.mid(at, Piece)},
+            envelope("log", QJsonObject{{QStringLiteral("line"), piece},
                                         {QStringLiteral("stream"), QStringLiteral("stdout")}}));
         at += Piece;
-    } while (at < line.size());
+    } while (at < bytes.size());
 }
 
 void UpstreamStandIn::appendContainerLine(const QString &line) {

@@ -325,7 +325,13 @@ std::optional<LinePieceJoiner::Line> LinePieceJoiner::feed(const QString &piece)
         m_heldBytes = 0;
         return line;
     }
-    if (bytes == PieceBytes) {
+    bool continues = bytes == PieceBytes;
+    // A cut inside a character: k bytes became k U+FFFD (3 bytes each).
+    for (int k = 1; !continues && k <= 3 && k <= piece.size() &&
+                    piece.at(piece.size() - k) == QChar::ReplacementCharacter;
+         ++k)
+        continues = bytes == PieceBytes + 2 * k;
+    if (continues) {
         m_held += piece;
         m_heldBytes += bytes;
         return std::nullopt;

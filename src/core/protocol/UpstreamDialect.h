@@ -92,8 +92,12 @@ std::optional<QJsonObject> deploymentFromUpstream(const QJsonObject &deployment,
 
 // Upstream sends each piece of a line the engine split (at 16 KiB) as its own
 // `log` message. A piece of exactly the engine's piece size continues in the
-// next message; the joiner gives back whole lines. Bounded: a line longer
-// than maxLineBytes is handed out as it stands (flagged truncated).
+// next message; the joiner gives back whole lines. The engine cuts bytes, so
+// a cut may fall inside a character: upstream's JSON encoder (Go) turns each
+// of its k cut-off bytes (1..3) into U+FFFD, and such a piece is 16 KiB + 2k
+// bytes ending in k U+FFFD; it continues too (the cut character stays lost,
+// as U+FFFD, but the line stays whole). Bounded: a line longer than
+// maxLineBytes is handed out as it stands (flagged truncated).
 class LinePieceJoiner {
 public:
     static constexpr qsizetype PieceBytes = 16 * 1024;
