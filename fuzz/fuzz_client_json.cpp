@@ -135,12 +135,18 @@ void checkMetricsLine(const QJsonObject &sample) {
         QStringLiteral("^(cpu [^ ]+% (\\(-?[0-9]+ cores?\\) )?)?"
                        "(mem [^ ]+% [^ /]+/[^ ]+ GiB )?"
                        "(disk [^ ]+% [^ /]+/[^ ]+ GiB )?"
+                       "(load [^ ]+ [^ ]+ [^ ]+ )?"
                        "(containers -?[0-9]+/-?[0-9]+ images -?[0-9]+|docker unavailable)\\z"));
     const QRegularExpressionMatch m = shape.match(rest);
     FUZZ_CHECK(m.hasMatch(), "metricsLine: %s", show(line).constData());
     FUZZ_CHECK(m.hasCaptured(1) == sample.value(QStringLiteral("cpu")).isObject() &&
                    m.hasCaptured(3) == sample.value(QStringLiteral("memory")).isObject() &&
                    m.hasCaptured(4) == sample.value(QStringLiteral("disk")).isObject() &&
+                   // the load average only when all three figures are numbers
+                   m.hasCaptured(5) ==
+                       (sample.value(QStringLiteral("load"))[u"one"].isDouble() &&
+                        sample.value(QStringLiteral("load"))[u"five"].isDouble() &&
+                        sample.value(QStringLiteral("load"))[u"fifteen"].isDouble()) &&
                    (rest.endsWith(QStringLiteral("docker unavailable")) !=
                     sample.value(QStringLiteral("docker")).isObject()),
                "metricsLine parts do not match the sample: %s", show(line).constData());
