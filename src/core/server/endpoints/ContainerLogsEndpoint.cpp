@@ -123,7 +123,7 @@ void ContainerLogsEndpoint::onInspected(ClientConnection *client, std::optional<
             const QString liveState = row.value(QStringLiteral("State")).toString(state);
             // Upstream's `status` is the engine's raw state ("running"); ours
             // is what `docker ps` shows ("Up 2 hours").
-            const bool upstream = guard->endpoint() == upstreamPath();
+            const bool upstream = isUpstream(guard);
             guard->send(protocol::statusMessage(QJsonObject{
                 {QStringLiteral("container"), name},
                 {QStringLiteral("state"), liveState},

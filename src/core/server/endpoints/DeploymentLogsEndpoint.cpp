@@ -38,10 +38,6 @@ QString upstreamLogMessage(const QString &line) {
 }
 } // namespace
 
-bool DeploymentLogsEndpoint::isUpstream(const ClientConnection *client) const {
-    return client->endpoint() == upstreamPath();
-}
-
 QString DeploymentLogsEndpoint::statusFor(const ClientConnection *client,
                                           const store::Deployment &deployment) const {
     return isUpstream(client)

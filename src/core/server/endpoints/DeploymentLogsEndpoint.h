@@ -45,7 +45,6 @@ private:
     void onStatus(const store::Deployment &deployment);
     void onLog(qint64 deploymentId, qint64 firstSeq, const QStringList &lines);
     void sendTerminal(ClientConnection *client, const store::Deployment &deployment);
-    bool isUpstream(const ClientConnection *client) const;
     QString statusFor(const ClientConnection *client, const store::Deployment &deployment) const;
 
     store::Store *m_store;

@@ -23,7 +23,7 @@ MetricsEndpoint::MetricsEndpoint(metrics::MetricsSampler *sampler, QObject *pare
 }
 
 void MetricsEndpoint::accept(ClientConnection *client) {
-    const bool upstream = client->endpoint() == upstreamPath();
+    const bool upstream = isUpstream(client);
     (upstream ? m_upstreamClients : m_clients).append(client);
     connect(client, &ClientConnection::closed, this, [this](ClientConnection *c) {
         m_clients.removeOne(c);

@@ -22,6 +22,8 @@ public:
         return requestPath == path() ||
                (!upstreamPath().isEmpty() && requestPath == upstreamPath());
     }
+    // Whether `client` came in under upstreamPath() (and so wants upstream's shapes).
+    bool isUpstream(const ClientConnection *client) const;
     virtual void accept(ClientConnection *client) = 0;
     virtual int clientCount() const = 0;
 };

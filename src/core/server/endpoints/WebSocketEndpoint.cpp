@@ -1,0 +1,11 @@
+#include "WebSocketEndpoint.h"
+
+#include "server/ClientConnection.h"
+
+namespace mist::server {
+
+bool WebSocketEndpoint::isUpstream(const ClientConnection *client) const {
+    return !upstreamPath().isEmpty() && client->endpoint() == upstreamPath();
+}
+
+} // namespace mist::server
