@@ -25,7 +25,7 @@ SUDO=""
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git curl ca-certificates
-  qt6-base-dev qt6-websockets-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools
+  qt6-base-dev libqt6opengl6-dev qt6-websockets-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools
   qt6-l10n-tools libqt6sql6-sqlite qt6-svg-dev qtkeychain-qt6-dev libgl-dev
   libcurl4-openssl-dev libsodium-dev libhttp-parser-dev libarchive-dev
   docker.io busybox-static xvfb xauth clang-format
