@@ -4,12 +4,31 @@
 // one, the same API browsers have). Only the sign-in is added, because the
 // page says sockets "inherit authentication from HTTP cookies".
 //
-// usage: node --experimental-websocket published_page_client.mjs BASE_URL EMAIL PASSWORD APP_ID
+// usage: node [--experimental-websocket] published_page_client.mjs BASE_URL EMAIL PASSWORD APP_ID
 // Prints one JSON object with what each socket received, then exits.
+//
+// Node >= 22 has the WebSocket built in, Node 20.10+ behind
+// --experimental-websocket; Debian 12's own Node (18) has none, and there the
+// `ws` module (Debian's node-ws) stands in: its WebSocket takes the same
+// constructor, onopen/onmessage(event.data)/onerror/onclose.
+import { createRequire } from 'node:module';
+
 const [base, email, password, appId] = process.argv.slice(2);
-const WS = globalThis.WebSocket;
+let WS = globalThis.WebSocket;
 if (!WS) {
-  console.error('this Node has no WebSocket (Node >= 20.10 with --experimental-websocket, or >= 22)');
+  const require = createRequire(import.meta.url);
+  for (const name of ['ws', '/usr/share/nodejs/ws']) {
+    try {
+      WS = require(name);
+      break;
+    } catch {
+      // next
+    }
+  }
+}
+if (!WS) {
+  console.error('this Node has no WebSocket (Node >= 20.10 with --experimental-websocket, ' +
+                '>= 22, or the ws module: apt-get install node-ws)');
   process.exit(3);
 }
 
