@@ -23,15 +23,9 @@ JOBS=${JOBS:-$(nproc)}
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 
-PACKAGES=(
-  build-essential cmake ninja-build pkg-config git curl ca-certificates
-  qt6-base-dev libqt6opengl6-dev qt6-websockets-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools
-  qt6-l10n-tools libqt6sql6-sqlite qt6-svg-dev qtkeychain-qt6-dev libgl-dev
-  libcurl4-openssl-dev libsodium-dev libhttp-parser-dev libarchive-dev
-  docker.io busybox-static xvfb xauth clang-format
-  clang libclang-rt-14-dev
-  dpkg-dev desktop-file-utils appstream groff-base man-db systemd
-)
+# The list lives in scripts/debian-packages.txt, where tests/packaging/check-packages.sh
+# reads it too.
+mapfile -t PACKAGES < <(sed 's/#.*//; s/[[:space:]]//g; /^$/d' "$ROOT/scripts/debian-packages.txt")
 
 install_deps() {
   [ "${MIST_SKIP_INSTALL:-0}" = 1 ] && return 0
@@ -39,9 +33,6 @@ install_deps() {
   for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
-  # The published-page client test runs the page's JavaScript on Node's
-  # built-in WebSocket (Node >= 20.10); keep a newer Node if there is one.
-  command -v node >/dev/null 2>&1 || missing+=(nodejs)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]}"
     $SUDO apt-get update -qq
@@ -55,13 +46,44 @@ build() { # build DIR [extra cmake args...]
   cmake --build "$dir" -j "$JOBS"
 }
 
+# phase NAME COMMAND...: runs COMMAND as one step of the test command and
+# records how long it took; the table is printed when the script ends, also
+# after a failure (the failing phase is marked).
+PHASES=()
+CURRENT_PHASE=""
+phase() {
+  CURRENT_PHASE=$1
+  PHASE_START=$(date +%s)
+  shift
+  echo "setup: --- $CURRENT_PHASE"
+  "$@" # errexit stops the script here, and on_exit reports the phase as failed
+  PHASES+=("$(printf '%-46s %5d s' "$CURRENT_PHASE" $(($(date +%s) - PHASE_START)))")
+  CURRENT_PHASE=""
+}
+print_phases() {
+  [ ${#PHASES[@]} -gt 0 ] || [ -n "$CURRENT_PHASE" ] || return 0
+  [ -z "$CURRENT_PHASE" ] ||
+    PHASES+=("$(printf '%-46s %5d s  FAILED' "$CURRENT_PHASE" $(($(date +%s) - PHASE_START)))")
+  echo "setup: phases"
+  printf '  %s\n' "${PHASES[@]}"
+  printf '  %-46s %5d s\n' "total" $(($(date +%s) - SCRIPT_START))
+}
+SCRIPT_START=$(date +%s)
+ENGINE_DIR=""
+on_exit() {
+  local rc=$?
+  [ -z "$ENGINE_DIR" ] || stop_private_engine
+  print_phases
+  exit $rc
+}
+trap on_exit EXIT
+
 # A private Docker engine for this shell (tests, benchmarks), stopped on exit.
 # `start_private_engine swarm` also makes it a single-node Swarm (the tests of
 # apps that are services, tests/server/tst_swarm.cpp), which it leaves again
 # before the engine stops.
 start_private_engine() {
   ENGINE_DIR=$(mktemp -d /tmp/mist-engine.XXXXXX)
-  trap stop_private_engine EXIT
   eval "$("$ROOT/scripts/test-dockerd.sh" start "$ENGINE_DIR")"
   export DOCKER_HOST
   if [ "${1:-}" = swarm ]; then
@@ -72,11 +94,19 @@ start_private_engine() {
 stop_private_engine() {
   "$ROOT/scripts/test-dockerd.sh" stop "$ENGINE_DIR" # leaves the swarm first
   rm -rf "$ENGINE_DIR"
+  ENGINE_DIR=""
 }
 
 run_suite() { # run_suite DIR LABEL
   echo "setup: running the suite ($2)"
   (cd "$1" && ctest --output-on-failure -j "$JOBS" --timeout 600)
+}
+
+build_fuzzers() {
+  cmake -S "$ROOT" -B "$BUILD_DIR-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+    -DMIST_FUZZ=ON -DMIST_BUILD_GUI=OFF -DMIST_BUILD_TESTS=OFF >/dev/null
+  cmake --build "$BUILD_DIR-fuzz" --target fuzzers -j "$JOBS"
 }
 
 case ${1:-} in
@@ -91,35 +121,39 @@ build)
   build "$BUILD_DIR"
   ;;
 test)
-  install_deps
-  build "$BUILD_DIR"
-  start_private_engine swarm
+  phase "install packages" install_deps
+  phase "build ($BUILD_DIR)" build "$BUILD_DIR"
+  # Early, seconds long: the package list is proven, not trusted
+  # (tests/packaging/check-packages.sh), and the proof can fail: with a
+  # package the build needs left out, it must name it.
+  phase "package list covers what build and tests use" \
+    "$ROOT/tests/packaging/check-packages.sh" "$BUILD_DIR"
+  phase "package check names a dropped package" \
+    "$ROOT/tests/packaging/test-check-packages.sh" "$BUILD_DIR"
+  phase "private Docker engine (swarm)" start_private_engine swarm
   export MIST_TEST_ENGINE_SCRIPT="$ROOT/scripts/test-dockerd.sh"
-  run_suite "$BUILD_DIR" "plain"
+  phase "suite" run_suite "$BUILD_DIR" "plain"
   if [ "${MIST_SKIP_BENCH:-0}" != 1 ]; then
     # Every benchmark scenario for seconds (docs/PERFORMANCE.md), so the tool cannot rot:
     # lost lines or refused clients fail it; its figures are printed, not judged.
-    echo "setup: benchmark smoke run (mist-monitor-bench --smoke)"
-    "$BUILD_DIR/bin/mist-monitor-bench" --smoke
+    phase "benchmark smoke run" "$BUILD_DIR/bin/mist-monitor-bench" --smoke
   fi
   if [ "${MIST_SKIP_PACKAGING:-0}" != 1 ]; then
-    echo "setup: building and checking the .deb (tests/packaging/check-deb.sh)"
-    "$ROOT/tests/packaging/check-deb.sh" "$BUILD_DIR"
+    phase ".deb build and checks" "$ROOT/tests/packaging/check-deb.sh" "$BUILD_DIR"
   fi
   if [ "${MIST_SKIP_SANITIZE:-0}" != 1 ]; then
-    build "$BUILD_DIR-asan" -DMIST_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+    phase "build ($BUILD_DIR-asan, ASan+UBSan)" \
+      build "$BUILD_DIR-asan" -DMIST_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
     ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      phase "suite under ASan+UBSan" \
       run_suite "$BUILD_DIR-asan" "AddressSanitizer + UndefinedBehaviorSanitizer"
   fi
   if [ "${MIST_SKIP_FUZZ:-0}" != 1 ]; then
     # The libFuzzer targets (fuzz/, docs/FUZZING.md), built with clang: each runs for
     # MIST_FUZZ_SECONDS (default 20) on a copy of its seed corpus; a crash fails the script.
-    echo "setup: fuzzing (libFuzzer, ${MIST_FUZZ_SECONDS:-20} s per target)"
-    cmake -S "$ROOT" -B "$BUILD_DIR-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-      -DMIST_FUZZ=ON -DMIST_BUILD_GUI=OFF -DMIST_BUILD_TESTS=OFF >/dev/null
-    cmake --build "$BUILD_DIR-fuzz" --target fuzzers -j "$JOBS"
-    "$ROOT/fuzz/run.sh" "$BUILD_DIR-fuzz" "${MIST_FUZZ_SECONDS:-20}"
+    phase "build fuzzers (clang)" build_fuzzers
+    phase "fuzzing (${MIST_FUZZ_SECONDS:-20} s per target)" \
+      "$ROOT/fuzz/run.sh" "$BUILD_DIR-fuzz" "${MIST_FUZZ_SECONDS:-20}"
   fi
   ;;
 bench)
@@ -136,10 +170,7 @@ fuzz)
   # targets and run each (or the TARGETs) for SECONDS (default 600); see docs/FUZZING.md.
   shift
   install_deps
-  cmake -S "$ROOT" -B "$BUILD_DIR-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-    -DMIST_FUZZ=ON -DMIST_BUILD_GUI=OFF -DMIST_BUILD_TESTS=OFF >/dev/null
-  cmake --build "$BUILD_DIR-fuzz" --target fuzzers -j "$JOBS"
+  build_fuzzers
   exec "$ROOT/fuzz/run.sh" "$BUILD_DIR-fuzz" "${1:-600}" "${@:2}"
   ;;
 *)

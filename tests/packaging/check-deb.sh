@@ -225,6 +225,32 @@ PKG=$WORK/root
 dpkg-deb -x "$DEB" "$PKG"
 BIN=$PKG/usr/bin/mist-monitor
 
+# Every shared library the packaged executables load, and the Qt plugins they
+# load at run time (SQLite driver, TLS backend, platforms, SVG) with theirs,
+# comes from a package that installing the .deb brings: one in the
+# hard-dependency closure of its Depends (tests/packaging/packages-lib.sh).
+# shellcheck source=tests/packaging/packages-lib.sh
+. "$ROOT/tests/packaging/packages-lib.sh"
+mapfile -t PKG_ELVES < <(find "$PKG" -type f -perm -u+x)
+QT_PLUGINS=$(dirname "$(ldd "$BIN" | awk '/libQt6Core\.so/ { print $3 }')")/qt6/plugins
+for p in sqldrivers/libqsqlite.so tls/libqopensslbackend.so platforms/libqxcb.so \
+  platforms/libqoffscreen.so iconengines/libqsvgicon.so imageformats/libqsvg.so; do
+  PKG_ELVES+=("$QT_PLUGINS/$p")
+done
+{
+  shared_libraries "${PKG_ELVES[@]}"
+  printf '%s\n' "${PKG_ELVES[@]}" | grep -v "^$PKG/"
+} | sort -u >"$WORK/deb-libs"
+mapfile -t DEB_DEPENDS < <(names Depends)
+closure "${DEB_DEPENDS[@]}" >"$WORK/deb-closure"
+owners "$WORK/deb-libs" >"$WORK/deb-owners"
+bad=$(awk -F'\t' 'NR == FNR { ok[$1] = 1; next } !($2 in ok) { print $1 " (" ($2 == "-" ? "no package" : $2) ")" }' \
+  "$WORK/deb-closure" "$WORK/deb-owners")
+[ -s "$WORK/deb-libs" ] && [ -z "$bad" ] &&
+  pass "every library the packaged binaries and their Qt plugins load ($(wc -l <"$WORK/deb-libs")) is in the Depends closure" ||
+  fail "every library the packaged binaries and their Qt plugins load is in the Depends closure" \
+    "${bad:-no libraries found}"
+
 # PNG icons: real PNGs of the size their directory names (IHDR width/height).
 for size in "${ICON_SIZES[@]}"; do
   png=$PKG/usr/share/icons/hicolor/${size}x${size}/apps/mist-monitor.png
