@@ -338,36 +338,68 @@ void DeploymentRunner::stopOld() {
             if (!inspect.ok())
                 return fail(
                     engineFailure(QStringLiteral("looking for the previous container"), inspect));
-            // Set the old container aside (renamed, stopped) rather than
-            // removing it: if the new one does not come up, it comes back.
-            const QString aside = QStringLiteral("%1-previous-%2").arg(m_containerName).arg(m_d.id);
+            // Stopped before it is renamed: renaming a running container
+            // renames its network sandbox too, which an engine without a
+            // bridge network may have lost after a restart of the container
+            // ("sandbox ... not found"), and then no deployment could ever
+            // replace it.
+            log(QStringLiteral("Stopping previous container"));
             m_docker.request(
                 "POST",
-                QStringLiteral("/containers/%1/rename?name=%2").arg(m_containerName, enc(aside)),
-                this, [this, aside](const engine::DockerReply &renamed) {
+                QStringLiteral("/containers/%1/stop?t=%2")
+                    .arg(m_containerName)
+                    .arg(m_config.stopTimeoutSeconds),
+                this, [this](const engine::DockerReply &stopped) {
                     if (!alive())
                         return;
-                    if (!renamed.ok())
-                        return fail(engineFailure(QStringLiteral("renaming the previous container"),
-                                                  renamed));
-                    m_previousName = aside;
-                    log(QStringLiteral("Stopping previous container"));
-                    m_docker.request(
-                        "POST",
-                        QStringLiteral("/containers/%1/stop?t=%2")
-                            .arg(aside)
-                            .arg(m_config.stopTimeoutSeconds),
-                        this, [this](const engine::DockerReply &stopped) {
-                            if (!alive())
-                                return;
-                            // 304: it was not running; fine.
-                            if (!stopped.ok() && stopped.httpStatus != 304)
-                                return fail(engineFailure(
-                                    QStringLiteral("stopping the previous container"), stopped));
-                            startNew();
-                        });
+                    // 304: it was not running; fine.
+                    if (!stopped.ok() && stopped.httpStatus != 304)
+                        return fail(engineFailure(QStringLiteral("stopping the previous container"),
+                                                  stopped));
+                    m_oldStopped = true;
+                    setOldAside();
                 });
         });
+}
+
+// Renamed rather than removed: if the new one does not come up, it comes back.
+void DeploymentRunner::setOldAside() {
+    if (stopping())
+        return fail(m_stopReason);
+    const QString aside = QStringLiteral("%1-previous-%2").arg(m_containerName).arg(m_d.id);
+    m_docker.request(
+        "POST", QStringLiteral("/containers/%1/rename?name=%2").arg(m_containerName, enc(aside)),
+        this, [this, aside](const engine::DockerReply &renamed) {
+            if (!alive())
+                return;
+            if (renamed.httpStatus == 0)
+                return fail(
+                    engineFailure(QStringLiteral("renaming the previous container"), renamed));
+            if (!renamed.ok())
+                return removeOld(renamed.error);
+            m_previousName = aside;
+            m_oldStopped = false;
+            startNew();
+        });
+}
+
+// The engine refuses to rename the old container. Failing here would fail
+// every later deployment of the app the same way; instead the old container
+// goes, and this deployment alone has nothing to roll back to.
+void DeploymentRunner::removeOld(const QString &renameError) {
+    log(QStringLiteral("Warning: the engine cannot rename the previous container (%1); removing it "
+                       "instead, so a failure of this deployment cannot bring it back")
+            .arg(renameError));
+    m_docker.request("DELETE", QStringLiteral("/containers/%1?force=1").arg(m_containerName), this,
+                     [this](const engine::DockerReply &removed) {
+                         if (!alive())
+                             return;
+                         if (!removed.ok() && removed.httpStatus != 404)
+                             return fail(engineFailure(
+                                 QStringLiteral("removing the previous container"), removed));
+                         m_oldStopped = false;
+                         startNew();
+                     });
 }
 
 void DeploymentRunner::startNew() {
@@ -782,6 +814,13 @@ void DeploymentRunner::fail(const QString &errorMessage) {
 void DeploymentRunner::rollback(std::function<void()> then) {
     m_done = true; // no further step runs; only the rollback below
     auto restoreOld = [this, then] {
+        if (m_oldStopped) {
+            // Stopped, but its name was never changed.
+            log(QStringLiteral("Starting previous container again"));
+            m_docker.request("POST", QStringLiteral("/containers/%1/start").arg(m_containerName),
+                             this, [then](const engine::DockerReply &) { then(); });
+            return;
+        }
         if (m_previousName.isEmpty())
             return then();
         log(QStringLiteral("Restoring previous container"));

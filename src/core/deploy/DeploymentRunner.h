@@ -26,7 +26,7 @@ struct DeployConfig;
 // Runs one deployment through its stages: cloning_repo (shallow clone),
 // building_image (the engine's build API, every output line forwarded, within
 // the build timeout and the log limit), stopping_old (the old container is
-// renamed and stopped, not removed),
+// stopped, then renamed aside, not removed),
 // starting_new (create and start app-{appId}; it must still be running after
 // a short check), completed (only now is the old container removed).
 // Any failure rolls back: the new container goes, the old one gets its name
@@ -74,6 +74,8 @@ private:
     void onBuildData(const QByteArray &bytes);
     void onBuildFinished(const engine::DockerReply &reply);
     void stopOld();
+    void setOldAside();
+    void removeOld(const QString &renameError);
     void startNew();
     void createContainer();
     void checkStarted(const QString &containerId);
@@ -96,7 +98,8 @@ private:
     store::Deployment m_d;
     store::App m_app;
     QString m_containerName;
-    QString m_previousName; // the old container while the new one starts
+    QString m_previousName;    // the old container while the new one starts
+    bool m_oldStopped = false; // stopped and still named m_containerName
     QString m_newContainerId;
     QString m_serviceId;           // the app's Swarm service (service apps)
     bool m_serviceCreated = false; // by this deployment: removed again on failure
