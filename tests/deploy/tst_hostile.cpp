@@ -7,7 +7,6 @@
 #include "deploy/DeploymentManager.h"
 
 #include <QDir>
-#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>

@@ -57,11 +57,11 @@ void ServerConfig::addOptions(QCommandLineParser &parser) {
                       QStringLiteral("N")});
     parser.addOption({QStringLiteral("build-timeout"),
                       QStringLiteral("Longest a deployment's image build may take: seconds, or "
-                                     "with a unit s, m, h (default 30m)."),
+                                     "with a unit s, m, h, d (default 30m)."),
                       QStringLiteral("DURATION")});
     parser.addOption({QStringLiteral("deploy-log-limit"),
                       QStringLiteral("Most build log kept per deployment; a build that writes "
-                                     "more fails (default 64M; K, M, G suffixes)."),
+                                     "more fails (default 64M; K, M, G, T suffixes)."),
                       QStringLiteral("SIZE")});
 }
 
