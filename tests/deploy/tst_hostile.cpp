@@ -31,6 +31,19 @@ qint64 residentKiB() {
     return -1;
 }
 
+// Waits until no container of the engine runs a command containing
+// `marker` (a build's RUN).
+bool buildGone(const QByteArray &marker) {
+    WsRecorder w;
+    return w.waitFor(
+        [&] {
+            return !docker({QStringLiteral("ps"), QStringLiteral("--no-trunc"),
+                            QStringLiteral("--format"), QStringLiteral("{{.Command}}")})
+                        .contains(QString::fromLatin1(marker));
+        },
+        30000);
+}
+
 // The size of the database once everything in its write-ahead log is in it
 // (the log's own file is bounded by SQLite's checkpoints, not by the data).
 qint64 databaseBytes(const QString &dataDir) {
@@ -214,16 +227,7 @@ private Q_SLOTS:
         QVERIFY2(residentKiB() - rssBefore < 64 * 1024, "the server kept the runaway's output");
 
         // The engine's build was cancelled: its RUN no longer runs.
-        WsRecorder w;
-        QVERIFY2(w.waitFor(
-                     [&] {
-                         return !docker({QStringLiteral("ps"), QStringLiteral("--no-trunc"),
-                                         QStringLiteral("--format"),
-                                         QStringLiteral("{{.Command}}")})
-                                     .contains(QString::fromLatin1(chunk));
-                     },
-                     30000),
-                 "the runaway build still runs in the engine");
+        QVERIFY2(buildGone(chunk), "the runaway build still runs in the engine");
 
         normalDeploymentServed(app, repo);
     }
@@ -268,16 +272,7 @@ private Q_SLOTS:
         QCOMPARE(last["error_message"].toString(), QStringLiteral("Build timed out after 3 s"));
         qInfo("endless build failed after %lld ms", t.elapsed());
         QVERIFY2(t.elapsed() < 60000, "the build timeout did not stop the build");
-        WsRecorder w;
-        QVERIFY2(w.waitFor(
-                     [&] {
-                         return !docker({QStringLiteral("ps"), QStringLiteral("--no-trunc"),
-                                         QStringLiteral("--format"),
-                                         QStringLiteral("{{.Command}}")})
-                                     .contains(QString::fromLatin1(marker));
-                     },
-                     30000),
-                 "the timed-out build still runs in the engine");
+        QVERIFY2(buildGone(marker), "the timed-out build still runs in the engine");
 
         restart(config()); // the default timeout again
         normalDeploymentServed(app, repo);
