@@ -1,8 +1,10 @@
 // The server killed with SIGKILL in the middle of a deployment, then started
 // again on the same data: the deployment ends as failed ("interrupted by
-// server restart") with its log so far, and the server deploys again.
+// server restart") with its log so far, its clone is removed, and the server
+// deploys again.
 #include "TestSupport.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QNetworkReply>
 #include <QProcess>
@@ -119,9 +121,20 @@ private Q_SLOTS:
         ::kill(pid_t(server.processId()), SIGKILL);
         QVERIFY(server.waitForFinished(10000));
         QCOMPARE(server.exitStatus(), QProcess::CrashExit);
+        // The kill left the clone behind; the next start removes it.
+        const QString clone = QDir(data).filePath(QStringLiteral("work/deploy-%1").arg(id));
+        QVERIFY(QFileInfo(clone + QStringLiteral("/src/Dockerfile")).isFile());
 
         QProcess again;
         QVERIFY(startServer(again));
+        QVERIFY2(w.waitFor(
+                     [&] {
+                         return QDir(QDir(data).filePath(QStringLiteral("work")))
+                             .entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot)
+                             .isEmpty();
+                     },
+                     15000),
+                 "the interrupted deployment's clone is still there");
         token = login();
         const QJsonObject d =
             call("GET", QStringLiteral("/api/deployments/%1").arg(id), token)["data"].toObject();

@@ -23,6 +23,7 @@
 
 using mist::deploy::BuildContextLimits;
 using mist::deploy::packBuildContext;
+using mist::deploy::resolveDockerfile;
 
 namespace {
 
@@ -233,6 +234,8 @@ private slots:
     void refusesUnreadableFiles();
     void refusesBadDockerignore();
     void buildsWithTheRealEngine();
+    void resolvesDockerfileInsideRoot_data();
+    void resolvesDockerfileInsideRoot();
 };
 
 void TestBuildContext::packsTreeWithDockerignore() {
@@ -513,6 +516,84 @@ void TestBuildContext::buildsWithTheRealEngine() {
         200);
     QCOMPARE(QJsonDocument::fromJson(inspect).object().value(QStringLiteral("Id")).toString(),
              parser.imageId());
+}
+
+void TestBuildContext::resolvesDockerfileInsideRoot_data() {
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("resolved"); // empty: refused
+    QTest::newRow("plain") << "Dockerfile"
+                           << "Dockerfile";
+    QTest::newRow("in a directory") << "docker/Dockerfile.prod"
+                                    << "docker/Dockerfile.prod";
+    QTest::newRow("dot and double slash") << ".//docker/./Dockerfile.prod"
+                                          << "docker/Dockerfile.prod";
+    QTest::newRow("down and up") << "docker/../Dockerfile"
+                                 << "Dockerfile";
+    QTest::newRow("relative link") << "docker/link-rel"
+                                   << "docker/Dockerfile.prod";
+    QTest::newRow("absolute link starts at root") << "abs"
+                                                  << "docker/Dockerfile.prod";
+    QTest::newRow("through a directory link") << "dir-link/Dockerfile.prod"
+                                              << "docker/Dockerfile.prod";
+    QTest::newRow("link to a link") << "chain"
+                                    << "docker/Dockerfile.prod";
+    QTest::newRow("link to a host file") << "to-passwd"
+                                         << "";
+    QTest::newRow("through a link to /") << "slash/etc/passwd"
+                                         << "";
+    QTest::newRow("through a link climbing out") << "up/etc/passwd"
+                                                 << "";
+    QTest::newRow("relative link climbing out") << "climb"
+                                                << "";
+    QTest::newRow("dot-dot climbing out") << "../../../../../../etc/passwd"
+                                          << "";
+    QTest::newRow("dot-dot stops at root") << "../../Dockerfile"
+                                           << "Dockerfile";
+    QTest::newRow("missing") << "Dockerfile.missing"
+                             << "";
+    QTest::newRow("directory") << "docker"
+                               << "";
+    QTest::newRow("root") << "."
+                          << "";
+    QTest::newRow("empty") << ""
+                           << "";
+    QTest::newRow("trailing slash") << "Dockerfile/"
+                                    << "";
+    QTest::newRow("file as directory") << "Dockerfile/x"
+                                       << "";
+    QTest::newRow("link to a directory") << "dir-link"
+                                         << "";
+    QTest::newRow("fifo") << "fifo"
+                          << "";
+    QTest::newRow("self loop") << "loop"
+                               << "";
+    QTest::newRow("two-link loop") << "ping"
+                                   << "";
+    QTest::newRow("long path") << QString(5000, u'a') << "";
+}
+
+void TestBuildContext::resolvesDockerfileInsideRoot() {
+    QFETCH(QString, path);
+    QFETCH(QString, resolved);
+    QTemporaryDir dir;
+    const QString r = dir.path() + u'/';
+    QVERIFY(writeFile(r + "Dockerfile", "FROM x\n") &&
+            writeFile(r + "docker/Dockerfile.prod", "FROM y\n") &&
+            symlinkTo("Dockerfile.prod", r + "docker/link-rel") &&
+            symlinkTo("/docker/Dockerfile.prod", r + "abs") &&
+            symlinkTo("docker", r + "dir-link") && symlinkTo("abs", r + "chain") &&
+            symlinkTo("/etc/passwd", r + "to-passwd") && symlinkTo("/", r + "slash") &&
+            symlinkTo("../../../../../../..", r + "up") &&
+            symlinkTo("../../../../../../../etc/passwd", r + "climb") &&
+            symlinkTo("loop", r + "loop") && symlinkTo("pong", r + "ping") &&
+            symlinkTo("ping", r + "pong") &&
+            ::mkfifo(QFile::encodeName(r + "fifo").constData(), 0644) == 0);
+    QVERIFY(QFileInfo(QStringLiteral("/etc/passwd")).isFile()); // what the links aim at exists
+    const auto got = resolveDockerfile(dir.path(), path);
+    QCOMPARE(got.value_or(QString()), resolved);
+    QCOMPARE(got.has_value(), !resolved.isEmpty());
+    QVERIFY(
+        !resolveDockerfile(dir.path() + QStringLiteral("/missing"), QStringLiteral("Dockerfile")));
 }
 
 QTEST_GUILESS_MAIN(TestBuildContext)

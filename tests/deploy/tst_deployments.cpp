@@ -1,5 +1,6 @@
 // Deployments end to end: real git repositories, the real engine's build
 // API, real containers, watched over /ws/deployment/logs.
+#include "DeployTestSupport.h"
 #include "TestSupport.h"
 #include "protocol/Parsing.h"
 
@@ -8,51 +9,11 @@
 #include <QJsonArray>
 #include <QProcess>
 #include <QTest>
-#include <QUuid>
 
 using namespace mist;
 using namespace mist::test;
 
 namespace {
-// Every Dockerfile gets a fresh marker, so the engine's build cache never
-// swallows the output a test looks for.
-QByteArray unique() {
-    return QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
-}
-
-QByteArray runningApp() {
-    return "FROM mist-test-base:latest\n"
-           "RUN echo building-step && echo " +
-           unique() +
-           " >/dev/null\n"
-           "CMD [\"sh\", \"-c\", \"echo app-started; while true; do sleep 1; done\"]\n";
-}
-
-QStringList typesOf(const QList<QJsonObject> &messages) {
-    QStringList out;
-    for (const QJsonObject &m : messages)
-        out << m["type"].toString();
-    return out;
-}
-
-QList<QJsonObject> statuses(const QList<QJsonObject> &messages) {
-    QList<QJsonObject> out;
-    for (const QJsonObject &m : messages) {
-        if (m["type"].toString() == u"status")
-            out << m["data"].toObject();
-    }
-    return out;
-}
-
-QStringList logLines(const QList<QJsonObject> &messages) {
-    QStringList out;
-    for (const QJsonObject &m : messages) {
-        if (m["type"].toString() == u"log")
-            out << m["data"].toObject()["line"].toString();
-    }
-    return out;
-}
-
 // The messages without their send time, for comparing two watchers.
 QStringList withoutTimestamps(const QList<QJsonObject> &messages) {
     QStringList out;
@@ -151,8 +112,9 @@ private Q_SLOTS:
 
     void successThenReplace() {
         GitRepo repo;
-        const QString firstCommit = repo.commit({{"Dockerfile", runningApp()}, {"hello.txt", "v1"}},
-                                                QStringLiteral("first version"));
+        const QString firstCommit =
+            repo.commit({{"Dockerfile", runningAppDockerfile()}, {"hello.txt", "v1"}},
+                        QStringLiteral("first version"));
         const qint64 app = gitApp(QStringLiteral("file://") + repo.path());
         const qint64 id = startDeployment(app);
         QVERIFY(id > 0);
@@ -161,7 +123,7 @@ private Q_SLOTS:
 
         // Terminal order: status, end.
         QCOMPARE(typesOf(messages.mid(messages.size() - 2)), (QStringList{"status", "end"}));
-        const QList<QJsonObject> st = statuses(messages);
+        const QList<QJsonObject> st = statusesOf(messages);
         QCOMPARE(st.last()["status"].toString(), QStringLiteral("success"));
         QCOMPARE(st.last()["stage"].toString(), QStringLiteral("completed"));
         QCOMPARE(st.last()["progress"].toInt(), 100);
@@ -189,7 +151,7 @@ private Q_SLOTS:
         QCOMPARE(stages, (QStringList{"cloning_repo", "building_image", "stopping_old",
                                       "starting_new", "completed"}));
 
-        const QStringList lines = logLines(messages);
+        const QStringList lines = logLinesOf(messages);
         // The engine adds a step per build label.
         QVERIFY2(lines.indexOf(QRegularExpression(
                      QStringLiteral("^Step 1/\\d+ : FROM mist-test-base:latest$"))) >= 0,
@@ -223,7 +185,7 @@ private Q_SLOTS:
         repo.commit({{"hello.txt", "v2"}}, QStringLiteral("second version"));
         const qint64 second = startDeployment(app);
         const QList<QJsonObject> again = watch(second);
-        QCOMPARE(statuses(again).last()["status"].toString(), QStringLiteral("success"));
+        QCOMPARE(statusesOf(again).last()["status"].toString(), QStringLiteral("success"));
         const QJsonObject replaced = inspect(QStringLiteral("app-%1").arg(app));
         QVERIFY(replaced["State"].toObject()["Running"].toBool());
         QVERIFY(replaced["Id"].toString() != c["Id"].toString());
@@ -242,7 +204,7 @@ private Q_SLOTS:
                           owner));
         QVERIFY(late.waitForClose());
         QCOMPARE(late.closeCode, 1000);
-        QCOMPARE(logLines(late.messages), lines);
+        QCOMPARE(logLinesOf(late.messages), lines);
         QCOMPARE(typesOf(late.messages).first(), QStringLiteral("status"));
         QCOMPARE(typesOf(late.messages.mid(late.messages.size() - 2)),
                  (QStringList{"status", "end"}));
@@ -258,7 +220,7 @@ private Q_SLOTS:
                              QStringLiteral("/ws/deployment/logs?deploymentId=%1&after=3").arg(id),
                              owner));
         QVERIFY(resumed.waitForClose());
-        QCOMPARE(logLines(resumed.messages), lines.mid(3));
+        QCOMPARE(logLinesOf(resumed.messages), lines.mid(3));
         // Listed for the app, newest first.
         const QJsonArray list =
             f->http("GET", QStringLiteral("/api/apps/%1/deployments").arg(app), {}, owner)
@@ -297,7 +259,7 @@ private Q_SLOTS:
         QFETCH(QString, error);
         QFETCH(QString, stage);
         GitRepo repo;
-        QByteArray dockerfile = runningApp();
+        QByteArray dockerfile = runningAppDockerfile();
         if (kind == u"run")
             dockerfile = "FROM mist-test-base:latest\nRUN echo about-to-fail && exit 1\n";
         else if (kind == u"from")
@@ -318,7 +280,7 @@ private Q_SLOTS:
         // Terminal order: status, error, end.
         QCOMPARE(typesOf(messages.mid(messages.size() - 3)),
                  (QStringList{"status", "error", "end"}));
-        const QJsonObject last = statuses(messages).last();
+        const QJsonObject last = statusesOf(messages).last();
         QCOMPARE(last["status"].toString(), QStringLiteral("failed"));
         QCOMPARE(last["stage"].toString(), stage);
         QVERIFY2(last["error_message"].toString().startsWith(error),
@@ -331,15 +293,15 @@ private Q_SLOTS:
 
     void failedBuildKeepsOldContainer() {
         GitRepo repo;
-        repo.commit({{"Dockerfile", runningApp()}}, QStringLiteral("good"));
+        repo.commit({{"Dockerfile", runningAppDockerfile()}}, QStringLiteral("good"));
         const qint64 app = gitApp(QStringLiteral("file://") + repo.path());
-        QCOMPARE(statuses(watch(startDeployment(app))).last()["status"].toString(),
+        QCOMPARE(statusesOf(watch(startDeployment(app))).last()["status"].toString(),
                  QStringLiteral("success"));
         const QJsonObject before = inspect(QStringLiteral("app-%1").arg(app));
 
         repo.commit({{"Dockerfile", "FROM mist-test-base:latest\nRUN exit 1\n"}},
                     QStringLiteral("broken build"));
-        QCOMPARE(statuses(watch(startDeployment(app))).last()["status"].toString(),
+        QCOMPARE(statusesOf(watch(startDeployment(app))).last()["status"].toString(),
                  QStringLiteral("failed"));
         QJsonObject after = inspect(QStringLiteral("app-%1").arg(app));
         QCOMPARE(after["Id"].toString(), before["Id"].toString());
@@ -349,7 +311,7 @@ private Q_SLOTS:
         repo.commit(
             {{"Dockerfile", "FROM mist-test-base:latest\nCMD [\"sh\", \"-c\", \"exit 7\"]\n"}},
             QStringLiteral("crashes"));
-        const QJsonObject failed = statuses(watch(startDeployment(app))).last();
+        const QJsonObject failed = statusesOf(watch(startDeployment(app))).last();
         QCOMPARE(failed["error_message"].toString(),
                  QStringLiteral("Container exited immediately (exit code 7)"));
         after = inspect(QStringLiteral("app-%1").arg(app));
@@ -366,7 +328,7 @@ private Q_SLOTS:
         repo.commit(
             {{"Dockerfile", "FROM mist-test-base:latest\nRUN for i in 1 2 3 4 5; do echo line$i; "
                             "sleep 0.2; done # " +
-                                unique() +
+                                uniqueMarker() +
                                 "\n"
                                 "CMD [\"sh\", \"-c\", \"while true; do sleep 1; done\"]\n"}},
             QStringLiteral("slow build"));
@@ -378,7 +340,7 @@ private Q_SLOTS:
         QVERIFY(b.open(f->port(), QStringLiteral("/ws/deployment/logs?deploymentId=%1").arg(id),
                        owner));
         // A third watcher joins in the middle of the build.
-        QVERIFY(a.waitFor([&] { return logLines(a.messages).contains(QStringLiteral("line2")); },
+        QVERIFY(a.waitFor([&] { return logLinesOf(a.messages).contains(QStringLiteral("line2")); },
                           60000));
         WsRecorder c;
         QVERIFY(c.open(f->port(), QStringLiteral("/ws/deployment/logs?deploymentId=%1").arg(id),
@@ -386,23 +348,23 @@ private Q_SLOTS:
         QVERIFY(a.waitForClose(120000) && b.waitForClose(120000) && c.waitForClose(120000));
         QCOMPARE(withoutTimestamps(a.messages), withoutTimestamps(b.messages));
         // The late one: its own first status, then the same lines exactly once.
-        QCOMPARE(logLines(c.messages), logLines(a.messages));
-        const QStringList lines = logLines(a.messages);
+        QCOMPARE(logLinesOf(c.messages), logLinesOf(a.messages));
+        const QStringList lines = logLinesOf(a.messages);
         for (int i = 1; i <= 5; ++i)
             QCOMPARE(lines.count(QStringLiteral("line%1").arg(i)), 1);
     }
 
     void queueOneAppAtATime() {
         GitRepo repo;
-        repo.commit({{"Dockerfile", runningApp()}}, QStringLiteral("v1"));
+        repo.commit({{"Dockerfile", runningAppDockerfile()}}, QStringLiteral("v1"));
         const qint64 app = gitApp(QStringLiteral("file://") + repo.path());
         const qint64 first = startDeployment(app);
         const qint64 second = startDeployment(app);
         const HttpResult queued =
             f->http("GET", QStringLiteral("/api/deployments/%1").arg(second), {}, owner);
         QCOMPARE(queued.json()["data"].toObject()["status"].toString(), QStringLiteral("pending"));
-        QCOMPARE(statuses(watch(first)).last()["status"].toString(), QStringLiteral("success"));
-        QCOMPARE(statuses(watch(second)).last()["status"].toString(), QStringLiteral("success"));
+        QCOMPARE(statusesOf(watch(first)).last()["status"].toString(), QStringLiteral("success"));
+        QCOMPARE(statusesOf(watch(second)).last()["status"].toString(), QStringLiteral("success"));
         const QJsonObject d1 =
             f->http("GET", QStringLiteral("/api/deployments/%1").arg(first), {}, owner)
                 .json()["data"]
@@ -425,12 +387,12 @@ private Q_SLOTS:
         QVERIFY(ws.open(f->port(), QStringLiteral("/ws/deployment/logs?deploymentId=%1").arg(id),
                         owner));
         QVERIFY(ws.waitFor(
-            [&] { return logLines(ws.messages).contains(QStringLiteral("sleeping")); }, 60000));
+            [&] { return logLinesOf(ws.messages).contains(QStringLiteral("sleeping")); }, 60000));
         QCOMPARE(
             f->http("POST", QStringLiteral("/api/deployments/%1/cancel").arg(id), {}, owner).status,
             200);
         QVERIFY(ws.waitForClose(30000));
-        const QJsonObject last = statuses(ws.messages).last();
+        const QJsonObject last = statusesOf(ws.messages).last();
         QCOMPARE(last["status"].toString(), QStringLiteral("failed"));
         QCOMPARE(last["error_message"].toString(), QStringLiteral("cancelled"));
         QCOMPARE(
@@ -526,7 +488,7 @@ private Q_SLOTS:
 
     void commandLineDeploy() {
         GitRepo repo;
-        repo.commit({{"Dockerfile", runningApp()}}, QStringLiteral("cli"));
+        repo.commit({{"Dockerfile", runningAppDockerfile()}}, QStringLiteral("cli"));
         const qint64 good = gitApp(QStringLiteral("file://") + repo.path());
         GitRepo broken;
         broken.commit({{"Dockerfile", "FROM mist-test-base:latest\nRUN exit 1\n"}},
@@ -588,7 +550,7 @@ private Q_SLOTS:
         QVERIFY(ws.open(f->port(), QStringLiteral("/ws/deployment/logs?deploymentId=%1").arg(id),
                         owner));
         QVERIFY(ws.waitFor(
-            [&] { return logLines(ws.messages).contains(QStringLiteral("long-build")); }, 60000));
+            [&] { return logLinesOf(ws.messages).contains(QStringLiteral("long-build")); }, 60000));
         // Stop the server in the middle of the build, start it again on the same data.
         f.reset();
         f = std::make_unique<ServerFixture>(config());
@@ -610,8 +572,8 @@ private Q_SLOTS:
             return v.toObject()["line"].toString() == u"long-build";
         }));
         // The server still deploys afterwards.
-        repo.commit({{"Dockerfile", runningApp()}}, QStringLiteral("fast again"));
-        QCOMPARE(statuses(watch(startDeployment(app))).last()["status"].toString(),
+        repo.commit({{"Dockerfile", runningAppDockerfile()}}, QStringLiteral("fast again"));
+        QCOMPARE(statusesOf(watch(startDeployment(app))).last()["status"].toString(),
                  QStringLiteral("success"));
     }
 };

@@ -68,6 +68,100 @@ private Q_SLOTS:
         }
     }
 
+    void duration_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<qint64>("seconds"); // -1: refused
+        QTest::newRow("seconds") << "1800" << qint64(1800);
+        QTest::newRow("s") << "90s" << qint64(90);
+        QTest::newRow("m") << "30m" << qint64(1800);
+        QTest::newRow("h") << "2h" << qint64(7200);
+        QTest::newRow("d") << "1d" << qint64(86400);
+        QTest::newRow("zero") << "0" << qint64(0);
+        QTest::newRow("empty") << "" << qint64(-1);
+        QTest::newRow("unit only") << "m" << qint64(-1);
+        QTest::newRow("upper case unit") << "30M" << qint64(-1);
+        QTest::newRow("word unit") << "30min" << qint64(-1);
+        QTest::newRow("blank") << "30 m" << qint64(-1);
+        QTest::newRow("negative") << "-5" << qint64(-1);
+        QTest::newRow("fraction") << "1.5h" << qint64(-1);
+        QTest::newRow("two units") << "1h30m" << qint64(-1);
+        QTest::newRow("huge") << QString(5000, u'9') << qint64(-1);
+        QTest::newRow("largest") << "999999999d" << qint64(999999999) * 86400;
+    }
+
+    void duration() {
+        QFETCH(QString, text);
+        QFETCH(qint64, seconds);
+        const auto parsed = parseDuration(text);
+        QCOMPARE(parsed.has_value(), seconds >= 0);
+        if (parsed)
+            QCOMPARE(*parsed, seconds);
+    }
+
+    void byteSize_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<qint64>("bytes"); // -1: refused
+        QTest::newRow("bytes") << "1048576" << qint64(1048576);
+        QTest::newRow("B") << "100B" << qint64(100);
+        QTest::newRow("K") << "512K" << qint64(512) * 1024;
+        QTest::newRow("k") << "512k" << qint64(512) * 1024;
+        QTest::newRow("M") << "64M" << (qint64(64) << 20);
+        QTest::newRow("MiB") << "64MiB" << (qint64(64) << 20);
+        QTest::newRow("MB") << "64MB" << (qint64(64) << 20);
+        QTest::newRow("G") << "1G" << (qint64(1) << 30);
+        QTest::newRow("T") << "2T" << (qint64(2) << 40);
+        QTest::newRow("empty") << "" << qint64(-1);
+        QTest::newRow("suffix only") << "M" << qint64(-1);
+        QTest::newRow("unknown suffix") << "5X" << qint64(-1);
+        QTest::newRow("blank") << "64 M" << qint64(-1);
+        QTest::newRow("negative") << "-1M" << qint64(-1);
+        QTest::newRow("fraction") << "1.5G" << qint64(-1);
+        QTest::newRow("iB alone") << "64iB" << qint64(-1);
+        QTest::newRow("overflow by suffix") << "9000000T" << qint64(-1);
+        QTest::newRow("overflow by digits") << "99999999999999999999" << qint64(-1);
+        QTest::newRow("huge") << QString(5000, u'9') + u'M' << qint64(-1);
+    }
+
+    void byteSize() {
+        QFETCH(QString, text);
+        QFETCH(qint64, bytes);
+        const auto parsed = parseByteSize(text);
+        QCOMPARE(parsed.has_value(), bytes >= 0);
+        if (parsed)
+            QCOMPARE(*parsed, bytes);
+    }
+
+    void deploymentLimits() {
+        QString error;
+        auto c = parse({}, &error);
+        QVERIFY2(c, qPrintable(error));
+        QCOMPARE(c->buildTimeoutSeconds, 30 * 60);
+        QCOMPARE(c->deployLogLimitBytes, qint64(64) << 20);
+        c = parse({QStringLiteral("--config"),
+                   writeConfig("build-timeout = 90s\ndeploy-log-limit = 1M\n")},
+                  &error);
+        QVERIFY2(c, qPrintable(error));
+        QCOMPARE(c->buildTimeoutSeconds, 90);
+        QCOMPARE(c->deployLogLimitBytes, qint64(1) << 20);
+        c = parse({QStringLiteral("--build-timeout"), QStringLiteral("2h"),
+                   QStringLiteral("--deploy-log-limit"), QStringLiteral("1G")},
+                  &error);
+        QVERIFY2(c, qPrintable(error));
+        QCOMPARE(c->buildTimeoutSeconds, 7200);
+        QCOMPARE(c->deployLogLimitBytes, qint64(1) << 30);
+        for (const QString &bad :
+             {QStringLiteral("0"), QStringLiteral("8d"), QStringLiteral("soon")}) {
+            QVERIFY(!parse({QStringLiteral("--build-timeout"), bad}, &error));
+            QVERIFY2(error.startsWith(QStringLiteral("--build-timeout wants")), qPrintable(error));
+        }
+        for (const QString &bad : {QStringLiteral("0"), QStringLiteral("63K"), QStringLiteral("2T"),
+                                   QStringLiteral("lots")}) {
+            QVERIFY(!parse({QStringLiteral("--deploy-log-limit"), bad}, &error));
+            QVERIFY2(error.startsWith(QStringLiteral("--deploy-log-limit wants")),
+                     qPrintable(error));
+        }
+    }
+
     void configFileFillsInAndCommandLineWins() {
         const QString path = writeConfig("# a comment\n"
                                          "listen = 0.0.0.0:9090\n"

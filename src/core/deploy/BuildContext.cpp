@@ -13,6 +13,7 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -506,6 +507,64 @@ std::optional<QByteArray> packBuildContext(const QString &root, QString *error,
                                            const BuildContextLimits &limits) {
     Packer packer(limits);
     return packer.run(root, error);
+}
+
+std::optional<QString> resolveDockerfile(const QString &root, const QString &path) {
+    constexpr int MaxLinks = 40;           // as Linux's own path resolution
+    std::vector<std::unique_ptr<Fd>> dirs; // root, then each directory entered
+    std::vector<QByteArray> names;         // the components entered, below root
+    dirs.push_back(std::make_unique<Fd>(
+        ::open(QFile::encodeName(root).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)));
+    if (dirs.back()->get() < 0)
+        return std::nullopt;
+    QList<QByteArray> todo = QFile::encodeName(path).split('/');
+    int links = 0;
+    while (!todo.isEmpty()) {
+        const QByteArray name = todo.takeFirst();
+        if (name.isEmpty() || name == ".")
+            continue;
+        if (name == "..") {
+            if (!names.empty()) {
+                dirs.pop_back();
+                names.pop_back();
+            }
+            continue;
+        }
+        struct stat st;
+        if (::fstatat(dirs.back()->get(), name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+            return std::nullopt;
+        if (S_ISLNK(st.st_mode)) {
+            char target[4096];
+            const ssize_t n =
+                ::readlinkat(dirs.back()->get(), name.constData(), target, sizeof target);
+            if (++links > MaxLinks || n <= 0 || size_t(n) >= sizeof target)
+                return std::nullopt;
+            if (target[0] == '/') {
+                dirs.resize(1);
+                names.clear();
+            }
+            todo = QByteArray(target, n).split('/') + todo;
+            continue;
+        }
+        if (todo.isEmpty()) {
+            if (!S_ISREG(st.st_mode))
+                return std::nullopt;
+            names.push_back(name);
+            QByteArray joined;
+            for (const QByteArray &n : names)
+                joined += (joined.isEmpty() ? QByteArray() : QByteArray("/")) + n;
+            return QFile::decodeName(joined);
+        }
+        if (!S_ISDIR(st.st_mode))
+            return std::nullopt;
+        dirs.push_back(
+            std::make_unique<Fd>(::openat(dirs.back()->get(), name.constData(),
+                                          O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)));
+        if (dirs.back()->get() < 0)
+            return std::nullopt;
+        names.push_back(name);
+    }
+    return std::nullopt; // ended on a directory (or root itself)
 }
 
 } // namespace mist::deploy

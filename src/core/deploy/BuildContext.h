@@ -61,4 +61,14 @@ struct BuildContextLimits {
 std::optional<QByteArray> packBuildContext(const QString &root, QString *error,
                                            const BuildContextLimits &limits = {});
 
+// The Dockerfile `path` ('/'-separated) of the checkout at `root`, resolved the way the engine
+// resolves it inside a build context: symbolic links are followed, but only inside root. An
+// absolute link target starts again at root and ".." stops at root, so nothing outside root is
+// ever looked at (every step is an openat/fstatat relative to a directory already inside,
+// without following links). Returns the path relative to root, without links, when it names a
+// regular file: what the engine's `dockerfile` parameter then gets. nullopt otherwise
+// (missing, a directory, a link loop, more than 40 links, unreadable): one answer for all, so
+// a repository learns nothing about the server's files.
+std::optional<QString> resolveDockerfile(const QString &root, const QString &path);
+
 } // namespace mist::deploy

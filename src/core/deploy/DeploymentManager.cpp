@@ -5,11 +5,15 @@
 
 #include "engine/DockerClient.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QUrl>
+#include <QtConcurrent>
+
+#include <algorithm>
 
 Q_LOGGING_CATEGORY(lcDeploy, "mist.deploy")
 
@@ -43,8 +47,54 @@ void DeploymentManager::start() {
     else if (interrupted > 0)
         qCInfo(lcDeploy) << interrupted
                          << "deployment(s) interrupted by the last stop marked failed";
+    removeLeftoverClones();
     recoverSetAsideContainers();
+    // A queue from before pending deployments were capped.
+    supersedeOlder(m_deployments.unclaimedPending());
     schedule();
+}
+
+// Nothing runs yet, so every clone under the work directory was left by a
+// deployment that a kill or a crash interrupted. They are renamed out of the
+// way at once (a new deployment never meets one) and removed in the
+// background (a big checkout holds many files).
+void DeploymentManager::removeLeftoverClones() {
+    QDir work(m_config.workDir);
+    if (m_config.workDir.isEmpty() || !work.exists())
+        return;
+    const QFileInfoList entries =
+        work.entryInfoList({QStringLiteral("deploy-*"), QStringLiteral(".stale-*")},
+                           QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
+    QStringList doomed;
+    for (const QFileInfo &entry : entries) {
+        QString path = entry.filePath();
+        if (entry.fileName().startsWith(QLatin1String("deploy-"))) {
+            const QString stale = work.filePath(QStringLiteral(".stale-%1-%2")
+                                                    .arg(entry.fileName())
+                                                    .arg(QDateTime::currentMSecsSinceEpoch()));
+            if (!work.rename(entry.fileName(), QFileInfo(stale).fileName())) {
+                qCWarning(lcDeploy).noquote() << "cannot move aside" << path;
+                continue;
+            }
+            path = stale;
+        }
+        doomed << path;
+    }
+    if (doomed.isEmpty())
+        return;
+    qCInfo(lcDeploy) << "removing" << doomed.size()
+                     << "clone(s) left by deployments interrupted by the last stop";
+    // QtConcurrent's pool is waited for at exit, so no removal is cut short.
+    (void)QtConcurrent::run([doomed] {
+        for (const QString &path : doomed) {
+            const QFileInfo info(path);
+            // A link is removed, never followed.
+            const bool ok = info.isDir() && !info.isSymLink() ? QDir(path).removeRecursively()
+                                                              : QFile::remove(path);
+            if (!ok)
+                qCWarning(lcDeploy).noquote() << "cannot remove" << path;
+        }
+    });
 }
 
 // A stop between stopping_old and completed leaves the old container renamed
@@ -60,12 +110,15 @@ void DeploymentManager::recoverSetAsideContainers() {
         this, [this](const engine::DockerReply &reply) {
             if (!reply.ok())
                 return;
-            static const QRegularExpression name(QStringLiteral("^/(app-[0-9]+)-previous-[0-9]+$"));
+            static const QRegularExpression name(
+                QStringLiteral("^/(app-([0-9]+))-previous-[0-9]+$"));
             for (const QJsonValue &c : reply.json().array()) {
                 const QString previous =
                     c.toObject().value(QStringLiteral("Names")).toArray().first().toString();
                 const QRegularExpressionMatch m = name.match(previous);
-                if (m.hasMatch())
+                // Only our apps: another server sharing the engine may be in
+                // the middle of replacing one of its own.
+                if (m.hasMatch() && m_store.app(m.captured(2).toLongLong()))
                     restoreSetAside(m.captured(1), previous.mid(1));
             }
         });
@@ -117,8 +170,25 @@ std::optional<store::Deployment> DeploymentManager::enqueue(const store::App &ap
     if (!deployment)
         return std::nullopt;
     Q_EMIT statusChanged(*deployment);
+    supersedeOlder(m_deployments.unclaimedPending(nullptr, app.id));
     schedule();
     return deployment;
+}
+
+void DeploymentManager::supersedeOlder(const QList<store::Deployment> &pending) {
+    QHash<qint64, qint64> newest; // app id -> deployment id
+    for (const store::Deployment &d : pending)
+        newest[d.appId] = std::max(newest.value(d.appId), d.id);
+    for (store::Deployment d : pending) {
+        const qint64 winner = newest.value(d.appId);
+        if (d.id == winner)
+            continue;
+        d.status = QStringLiteral("failed");
+        d.errorMessage = QStringLiteral("superseded by deployment %1").arg(winner);
+        d.message = QStringLiteral("Deployment superseded");
+        d.finishedAt = QDateTime::currentDateTimeUtc();
+        update(d);
+    }
 }
 
 bool DeploymentManager::cancel(qint64 deploymentId, QString *error) {
@@ -174,25 +244,46 @@ void DeploymentManager::schedule() {
         this,
         [this] {
             m_scheduleQueued = false;
+            struct Candidate {
+                store::Deployment d;
+                store::App app;
+            };
+            QList<Candidate> waiting;
             QString error;
             for (store::Deployment d : m_deployments.unclaimedPending(&error)) {
-                if (m_running.size() >= m_config.workers)
-                    break;
                 if (m_running.contains(d.appId))
                     continue; // one at a time per app; this one waits its turn
-                const auto app = m_store.app(d.appId);
+                auto app = m_store.app(d.appId);
                 if (!app) {
                     d.status = QStringLiteral("failed");
                     d.errorMessage = QStringLiteral("Application not found");
                     update(d);
                     continue;
                 }
-                d.claimed = true; // bookkeeping only: nothing a watcher needs to see
-                QString saveError;
-                if (!m_deployments.save(d, &saveError))
+                waiting.append({std::move(d), std::move(*app)});
+            }
+            while (m_running.size() < m_config.workers && !waiting.isEmpty()) {
+                // The project that got a worker least recently; in it, the
+                // oldest deployment (apps take turns too: each has at most
+                // one waiting, and a new one queues behind the others).
+                const auto next =
+                    std::min_element(waiting.cbegin(), waiting.cend(),
+                                     [this](const Candidate &a, const Candidate &b) {
+                                         const quint64 ta = m_lastServed.value(a.app.projectId);
+                                         const quint64 tb = m_lastServed.value(b.app.projectId);
+                                         return ta != tb ? ta < tb : a.d.id < b.d.id;
+                                     });
+                Candidate c = *next;
+                waiting.erase(next);
+                if (m_running.contains(c.d.appId))
                     continue;
-                auto *runner = new DeploymentRunner(*this, m_docker, m_config, d, *app, this);
-                m_running.insert(d.appId, runner);
+                c.d.claimed = true; // bookkeeping only: nothing a watcher needs to see
+                QString saveError;
+                if (!m_deployments.save(c.d, &saveError))
+                    continue;
+                m_lastServed.insert(c.app.projectId, ++m_turn);
+                auto *runner = new DeploymentRunner(*this, m_docker, m_config, c.d, c.app, this);
+                m_running.insert(c.d.appId, runner);
                 connect(runner, &DeploymentRunner::finished, this,
                         &DeploymentManager::onRunnerFinished);
                 runner->start();

@@ -29,12 +29,21 @@ struct DeployConfig {
     int stopTimeoutSeconds = 10;   // grace for the old container's stop
     int rolloutTimeoutMs = 600000; // a Swarm service's rollout must end within this
     int rolloutMonitorMs = 3000;   // each updated task must run this long (the engine's Monitor)
+    int buildTimeoutSeconds = 30 * 60; // packing the context and building the image
+    qint64 logLimitBytes = 64LL << 20; // what a deployment's log may take in the database
 };
 
 // Queues deployments, runs them (one per app at a time, at most `workers` at
 // once), and is the only writer of deployment state: every change is saved
 // in the database *before* it is announced, so a watcher never sees
 // anything a restart could take back.
+//
+// The queue is bounded and fair: an app has at most one pending deployment
+// (a newer one supersedes it), so the queue never holds more entries than
+// there are apps, which only owners and admins create; and a free worker goes
+// to the project served least recently, so one project's flood of
+// deployments delays another project's by at most the deployments already
+// running.
 class DeploymentManager : public QObject {
     Q_OBJECT
 public:
@@ -42,8 +51,8 @@ public:
                       QObject *parent = nullptr);
     ~DeploymentManager() override;
 
-    // Marks what a previous run left unfinished as failed and schedules the
-    // pending deployments nobody had claimed.
+    // Marks what a previous run left unfinished as failed, removes the clones
+    // it left behind and schedules the pending deployments nobody had claimed.
     void start();
 
     std::optional<store::Deployment> enqueue(const store::App &app, qint64 userId, QString *error);
@@ -64,6 +73,9 @@ Q_SIGNALS:
 
 private:
     void schedule();
+    // Leaves each app of `pending` only its newest deployment.
+    void supersedeOlder(const QList<store::Deployment> &pending);
+    void removeLeftoverClones();
     void recoverSetAsideContainers();
     void restoreSetAside(const QString &app, const QString &aside);
     void onRunnerFinished(DeploymentRunner *runner);
@@ -73,6 +85,8 @@ private:
     DeployConfig m_config;
     store::DeploymentStore m_deployments;
     QHash<qint64, DeploymentRunner *> m_running; // by app id
+    QHash<qint64, quint64> m_lastServed;         // project id -> turn it last got a worker
+    quint64 m_turn = 0;
     bool m_scheduleQueued = false;
 };
 

@@ -30,6 +30,35 @@ QString enc(const QString &s) {
     return QString::fromLatin1(QUrl::toPercentEncoding(s));
 }
 
+qint64 utf8Size(QStringView text) {
+    qint64 bytes = 0;
+    for (const QChar c : text)
+        bytes += c.unicode() < 0x80 ? 1 : c.unicode() < 0x800 || c.isSurrogate() ? 2 : 3;
+    return bytes; // a surrogate pair: 2 + 2, the 4 bytes of its UTF-8
+}
+
+// "64 MiB", "512 KiB", "1000000 bytes": as an operator would write the limit.
+QString sizeText(qint64 bytes) {
+    static const struct {
+        int shift;
+        const char *unit;
+    } units[] = {{30, "GiB"}, {20, "MiB"}, {10, "KiB"}};
+    for (const auto &u : units) {
+        if (bytes >= (qint64(1) << u.shift) && bytes % (qint64(1) << u.shift) == 0)
+            return QStringLiteral("%1 %2").arg(bytes >> u.shift).arg(QLatin1String(u.unit));
+    }
+    return QStringLiteral("%1 bytes").arg(bytes);
+}
+
+// "30 min", "2 h", "90 s".
+QString durationText(int seconds) {
+    if (seconds % 3600 == 0)
+        return QStringLiteral("%1 h").arg(seconds / 3600);
+    if (seconds % 60 == 0)
+        return QStringLiteral("%1 min").arg(seconds / 60);
+    return QStringLiteral("%1 s").arg(seconds);
+}
+
 QString engineFailure(const QString &what, const engine::DockerReply &reply) {
     return reply.httpStatus == 0
                ? QStringLiteral("Docker engine unavailable while %1: %2").arg(what, reply.error)
@@ -48,7 +77,14 @@ DeploymentRunner::DeploymentRunner(DeploymentManager &manager, engine::DockerCli
     , m_app(std::move(app))
     , m_containerName(QStringLiteral("app-%1").arg(m_app.id))
     , m_imageTag(QStringLiteral("mist-app-%1:%2").arg(m_app.id).arg(m_d.id))
-    , m_workDir(QDir(config.workDir).filePath(QStringLiteral("deploy-%1").arg(m_d.id))) {}
+    , m_workDir(QDir(QDir(config.workDir).absolutePath())
+                    .filePath(QStringLiteral("deploy-%1").arg(m_d.id))) {
+    m_buildTimer.setSingleShot(true);
+    connect(&m_buildTimer, &QTimer::timeout, this, [this] {
+        stop(QStringLiteral("Build timed out after %1")
+                 .arg(durationText(m_config.buildTimeoutSeconds)));
+    });
+}
 
 DeploymentRunner::~DeploymentRunner() {
     if (m_git)
@@ -64,18 +100,24 @@ void DeploymentRunner::start() {
 }
 
 void DeploymentRunner::cancel() {
-    if (!alive())
+    stop(QStringLiteral("cancelled"));
+}
+
+void DeploymentRunner::stop(const QString &reason) {
+    if (!alive() || stopping())
         return;
-    m_cancelled = true;
-    if (m_git)
-        m_git->cancel(); // reports back through finished(false, "cancelled")
-    else if (m_build) {
+    m_stopReason = reason;
+    if (m_git) {
+        // Its finished() comes once git is gone and its files removed; then we fail.
+        m_git->cancel();
+    } else if (m_build) {
+        // Closing the request makes the engine cancel the build and kill its RUN.
         m_build->abort();
         m_build->deleteLater();
         m_build = nullptr;
-        fail(QStringLiteral("cancelled"));
+        fail(reason);
     }
-    // Between engine calls: the next step sees m_cancelled and stops.
+    // Between engine calls (or while the context is packed): the next step sees it.
 }
 
 void DeploymentRunner::setState(const QString &status, const QString &stage, int progress,
@@ -88,23 +130,72 @@ void DeploymentRunner::setState(const QString &status, const QString &stage, int
 }
 
 void DeploymentRunner::log(const QString &line) {
-    m_manager.appendLog(m_d.id, {line});
+    const QString kept = scrub(line);
+    m_logBytes += m_manager.deployments().storedLineBytes(utf8Size(kept));
+    m_manager.appendLog(m_d.id, {kept});
+}
+
+void DeploymentRunner::output(QStringList lines) {
+    if (!alive())
+        return; // what a killed git or an aborted build still said
+    qsizetype kept = 0;
+    for (QString &line : lines) {
+        line = scrub(line);
+        const qint64 bytes = utf8Size(line);
+        // The limit is on what the log takes on disk: a build printing
+        // millions of short lines, or lines just too long for a database
+        // page, cannot slip past it.
+        const qint64 cost = m_manager.deployments().storedLineBytes(bytes);
+        // Once one line did not fit, none after it is kept either: the log
+        // keeps its order, and the marker says how much is missing.
+        if (m_droppedBytes > 0 || m_logBytes + cost > m_config.logLimitBytes) {
+            m_droppedBytes += bytes + 1;
+            continue;
+        }
+        m_logBytes += cost;
+        lines[kept++] = line;
+    }
+    lines.resize(kept);
+    if (!lines.isEmpty())
+        m_manager.appendLog(m_d.id, lines);
+    // The rest of a runaway build would only fill the disk: end it now. fail()
+    // says how much was dropped, once nothing more can come.
+    if (m_droppedBytes > 0)
+        stop(QStringLiteral("Build log exceeded %1 (deploy-log-limit)")
+                 .arg(sizeText(m_config.logLimitBytes)));
+}
+
+QString DeploymentRunner::scrub(QString text) const {
+    for (const auto &[path, shown] : m_hiddenPaths)
+        text.replace(path, shown);
+    return text;
 }
 
 void DeploymentRunner::clone() {
     setState(QStringLiteral("building"), QStringLiteral("cloning_repo"), ProgressCloning,
              QStringLiteral("Cloning repository..."));
     log(QStringLiteral("Cloning %1 (branch %2)").arg(redactUrl(m_app.gitUrl), m_app.gitBranch));
+    // The log is for the app's users: git and error messages name the clone's
+    // directory, which tells them where the server keeps its data.
+    const QString checkout = QDir(m_workDir).filePath(QStringLiteral("src"));
+    m_hiddenPaths = {{checkout, QStringLiteral("<checkout>")},
+                     {m_workDir, QStringLiteral("<workdir>")}};
     QDir(m_workDir).removeRecursively();
     if (!QDir().mkpath(m_workDir))
         return fail(QStringLiteral("Cannot create work directory %1").arg(m_workDir));
+    // git reports the real path when the data directory is reached through a link.
+    const QString real = QDir(m_workDir).canonicalPath();
+    if (!real.isEmpty() && real != m_workDir)
+        m_hiddenPaths +=
+            {{QDir(real).filePath(QStringLiteral("src")), QStringLiteral("<checkout>")},
+             {real, QStringLiteral("<workdir>")}};
     m_git = new GitCheckout(this);
     connect(m_git, &GitCheckout::progress, this, [this](const QString &line) {
         // git redraws its counters hundreds of times; keep only the final
         // "..., done." of each and every other message.
         static const QRegularExpression counter(QStringLiteral(R"(\d+% \(\d+/\d+\))"));
         if (!counter.match(line).hasMatch() || line.endsWith(QStringLiteral("done.")))
-            log(line);
+            output({line});
     });
     connect(m_git, &GitCheckout::finished, this, [this](bool ok, const QString &error) {
         const CommitInfo commit = m_git->commit();
@@ -113,7 +204,7 @@ void DeploymentRunner::clone() {
         if (!alive())
             return;
         if (!ok)
-            return fail(m_cancelled ? QStringLiteral("cancelled") : error);
+            return fail(stopping() ? m_stopReason : error);
         m_d.commitHash = commit.hash;
         m_d.commitMessage = commit.message;
         m_d.commitAuthor = commit.author;
@@ -121,17 +212,22 @@ void DeploymentRunner::clone() {
                 .arg(commit.hash.left(12), commit.message, commit.author));
         build();
     });
-    m_git->start(m_app.gitUrl, m_app.gitBranch, QDir(m_workDir).filePath(QStringLiteral("src")));
+    m_git->start(m_app.gitUrl, m_app.gitBranch, checkout);
 }
 
 void DeploymentRunner::build() {
-    if (m_cancelled)
-        return fail(QStringLiteral("cancelled"));
+    if (stopping())
+        return fail(m_stopReason);
     setState(QStringLiteral("building"), QStringLiteral("building_image"), ProgressBuildStart,
              QStringLiteral("Building Docker image..."));
+    m_buildTimer.start(m_config.buildTimeoutSeconds * 1000);
     const QString source = QDir(m_workDir).filePath(QStringLiteral("src"));
-    if (!QFileInfo(QDir(source).filePath(m_app.dockerfile)).isFile())
+    // Looked up inside the checkout only: a link to "/" must not tell the
+    // repository which of the server's files exist.
+    const auto dockerfile = resolveDockerfile(source, m_app.dockerfile);
+    if (!dockerfile)
         return fail(QStringLiteral("Dockerfile not found: %1").arg(m_app.dockerfile));
+    m_dockerfile = *dockerfile;
     // Packing a large tree takes a while: off the event loop.
     struct Packed {
         std::optional<QByteArray> archive;
@@ -143,8 +239,8 @@ void DeploymentRunner::build() {
         Packed packed = watcher->result();
         if (!alive())
             return;
-        if (m_cancelled)
-            return fail(QStringLiteral("cancelled"));
+        if (stopping())
+            return fail(m_stopReason);
         if (!packed.archive)
             return fail(QStringLiteral("Cannot pack the build context: %1").arg(packed.error));
         sendBuild(*packed.archive);
@@ -164,7 +260,7 @@ void DeploymentRunner::sendBuild(const QByteArray &context) {
                              {QStringLiteral("mist.deployment.id"), QString::number(m_d.id)}};
     const QString path =
         QStringLiteral("/build?t=%1&dockerfile=%2&rm=1&forcerm=1&labels=%3")
-            .arg(enc(m_imageTag), enc(m_app.dockerfile),
+            .arg(enc(m_imageTag), enc(m_dockerfile),
                  enc(QString::fromUtf8(QJsonDocument(labels).toJson(QJsonDocument::Compact))));
     m_parser = std::make_unique<BuildOutputParser>();
     m_build = m_docker.stream("POST", path, context, "application/x-tar");
@@ -187,8 +283,9 @@ void DeploymentRunner::onBuildData(const QByteArray &bytes) {
             progress = std::max(progress, std::min(p, ProgressBuildEnd));
         }
     }
-    if (!lines.isEmpty())
-        m_manager.appendLog(m_d.id, lines);
+    output(lines);
+    if (!alive() || stopping())
+        return;
     if (progress != m_d.progress)
         setState(m_d.status, m_d.stage, progress, m_d.message);
 }
@@ -204,8 +301,10 @@ void DeploymentRunner::onBuildFinished(const engine::DockerReply &reply) {
     QStringList lines;
     for (const BuildEvent &e : std::as_const(events))
         lines << e.line;
-    if (!lines.isEmpty())
-        m_manager.appendLog(m_d.id, lines);
+    output(lines);
+    if (stopping())
+        return fail(m_stopReason);
+    m_buildTimer.stop();
     if (!reply.ok())
         return fail(reply.httpStatus == 0
                         ? engineFailure(QStringLiteral("building"), reply)
@@ -223,8 +322,8 @@ void DeploymentRunner::onBuildFinished(const engine::DockerReply &reply) {
 }
 
 void DeploymentRunner::stopOld() {
-    if (m_cancelled)
-        return fail(QStringLiteral("cancelled"));
+    if (stopping())
+        return fail(m_stopReason);
     setState(QStringLiteral("deploying"), QStringLiteral("stopping_old"), ProgressStopping,
              QStringLiteral("Stopping previous container..."));
     m_docker.request(
@@ -239,41 +338,73 @@ void DeploymentRunner::stopOld() {
             if (!inspect.ok())
                 return fail(
                     engineFailure(QStringLiteral("looking for the previous container"), inspect));
-            // Set the old container aside (renamed, stopped) rather than
-            // removing it: if the new one does not come up, it comes back.
-            const QString aside = QStringLiteral("%1-previous-%2").arg(m_containerName).arg(m_d.id);
+            // Stopped before it is renamed: renaming a running container
+            // renames its network sandbox too, which an engine without a
+            // bridge network may have lost after a restart of the container
+            // ("sandbox ... not found"), and then no deployment could ever
+            // replace it.
+            log(QStringLiteral("Stopping previous container"));
             m_docker.request(
                 "POST",
-                QStringLiteral("/containers/%1/rename?name=%2").arg(m_containerName, enc(aside)),
-                this, [this, aside](const engine::DockerReply &renamed) {
+                QStringLiteral("/containers/%1/stop?t=%2")
+                    .arg(m_containerName)
+                    .arg(m_config.stopTimeoutSeconds),
+                this, [this](const engine::DockerReply &stopped) {
                     if (!alive())
                         return;
-                    if (!renamed.ok())
-                        return fail(engineFailure(QStringLiteral("renaming the previous container"),
-                                                  renamed));
-                    m_previousName = aside;
-                    log(QStringLiteral("Stopping previous container"));
-                    m_docker.request(
-                        "POST",
-                        QStringLiteral("/containers/%1/stop?t=%2")
-                            .arg(aside)
-                            .arg(m_config.stopTimeoutSeconds),
-                        this, [this](const engine::DockerReply &stopped) {
-                            if (!alive())
-                                return;
-                            // 304: it was not running; fine.
-                            if (!stopped.ok() && stopped.httpStatus != 304)
-                                return fail(engineFailure(
-                                    QStringLiteral("stopping the previous container"), stopped));
-                            startNew();
-                        });
+                    // 304: it was not running; fine.
+                    if (!stopped.ok() && stopped.httpStatus != 304)
+                        return fail(engineFailure(QStringLiteral("stopping the previous container"),
+                                                  stopped));
+                    m_oldStopped = true;
+                    setOldAside();
                 });
         });
 }
 
+// Renamed rather than removed: if the new one does not come up, it comes back.
+void DeploymentRunner::setOldAside() {
+    if (stopping())
+        return fail(m_stopReason);
+    const QString aside = QStringLiteral("%1-previous-%2").arg(m_containerName).arg(m_d.id);
+    m_docker.request(
+        "POST", QStringLiteral("/containers/%1/rename?name=%2").arg(m_containerName, enc(aside)),
+        this, [this, aside](const engine::DockerReply &renamed) {
+            if (!alive())
+                return;
+            if (renamed.httpStatus == 0)
+                return fail(
+                    engineFailure(QStringLiteral("renaming the previous container"), renamed));
+            if (!renamed.ok())
+                return removeOld(renamed.error);
+            m_previousName = aside;
+            m_oldStopped = false;
+            startNew();
+        });
+}
+
+// The engine refuses to rename the old container. Failing here would fail
+// every later deployment of the app the same way; instead the old container
+// goes, and this deployment alone has nothing to roll back to.
+void DeploymentRunner::removeOld(const QString &renameError) {
+    log(QStringLiteral("Warning: the engine cannot rename the previous container (%1); removing it "
+                       "instead, so a failure of this deployment cannot bring it back")
+            .arg(renameError));
+    m_docker.request("DELETE", QStringLiteral("/containers/%1?force=1").arg(m_containerName), this,
+                     [this](const engine::DockerReply &removed) {
+                         if (!alive())
+                             return;
+                         if (!removed.ok() && removed.httpStatus != 404)
+                             return fail(engineFailure(
+                                 QStringLiteral("removing the previous container"), removed));
+                         m_oldStopped = false;
+                         startNew();
+                     });
+}
+
 void DeploymentRunner::startNew() {
-    if (m_cancelled)
-        return fail(QStringLiteral("cancelled"));
+    if (stopping())
+        return fail(m_stopReason);
     setState(QStringLiteral("deploying"), QStringLiteral("starting_new"), ProgressStarting,
              QStringLiteral("Starting new container..."));
     createContainer();
@@ -335,8 +466,8 @@ void DeploymentRunner::createContainer() {
 }
 
 void DeploymentRunner::checkStarted(const QString &containerId) {
-    if (m_cancelled)
-        return fail(QStringLiteral("cancelled"));
+    if (stopping())
+        return fail(m_stopReason);
     m_docker.request(
         "GET", QStringLiteral("/containers/%1/json").arg(containerId), this,
         [this](const engine::DockerReply &inspect) {
@@ -445,8 +576,8 @@ QJsonObject DeploymentRunner::serviceSpec(const QJsonObject &previous) const {
 }
 
 void DeploymentRunner::rollOutService() {
-    if (m_cancelled)
-        return fail(QStringLiteral("cancelled"));
+    if (stopping())
+        return fail(m_stopReason);
     setState(QStringLiteral("deploying"), QStringLiteral("stopping_old"), ProgressStopping,
              QStringLiteral("Updating service %1...").arg(m_containerName));
     // The image exists on this engine only (no registry): its tasks are
@@ -467,8 +598,8 @@ void DeploymentRunner::rollOutService() {
             [this](const engine::DockerReply &inspect) {
                 if (!alive())
                     return;
-                if (m_cancelled)
-                    return fail(QStringLiteral("cancelled"));
+                if (stopping())
+                    return fail(m_stopReason);
                 if (inspect.httpStatus == 404)
                     return submitService({});
                 if (!inspect.ok())
@@ -520,8 +651,8 @@ void DeploymentRunner::submitService(const QJsonObject &existing) {
 void DeploymentRunner::pollRollout() {
     if (!alive())
         return;
-    if (m_cancelled)
-        return fail(QStringLiteral("cancelled"));
+    if (stopping())
+        return fail(m_stopReason);
     if (m_rollout.elapsed() > m_config.rolloutTimeoutMs)
         return fail(QStringLiteral("Rollout did not finish within %1 s")
                         .arg(m_config.rolloutTimeoutMs / 1000));
@@ -661,8 +792,15 @@ void DeploymentRunner::complete() {
 void DeploymentRunner::fail(const QString &errorMessage) {
     if (!alive())
         return;
-    log(QStringLiteral("Error: %1").arg(errorMessage));
-    rollback([this, errorMessage] {
+    m_buildTimer.stop();
+    if (m_droppedBytes > 0)
+        m_manager.appendLog(m_d.id, {QStringLiteral("\u2026 %1 bytes of build output dropped "
+                                                    "(deploy-log-limit %2)")
+                                         .arg(m_droppedBytes)
+                                         .arg(sizeText(m_config.logLimitBytes))});
+    const QString error = scrub(errorMessage);
+    log(QStringLiteral("Error: %1").arg(error));
+    rollback([this, errorMessage = error] {
         m_d.status = QStringLiteral("failed");
         m_d.errorMessage = errorMessage;
         m_d.message = errorMessage == u"cancelled" ? QStringLiteral("Deployment cancelled")
@@ -676,6 +814,13 @@ void DeploymentRunner::fail(const QString &errorMessage) {
 void DeploymentRunner::rollback(std::function<void()> then) {
     m_done = true; // no further step runs; only the rollback below
     auto restoreOld = [this, then] {
+        if (m_oldStopped) {
+            // Stopped, but its name was never changed.
+            log(QStringLiteral("Starting previous container again"));
+            m_docker.request("POST", QStringLiteral("/containers/%1/start").arg(m_containerName),
+                             this, [then](const engine::DockerReply &) { then(); });
+            return;
+        }
         if (m_previousName.isEmpty())
             return then();
         log(QStringLiteral("Restoring previous container"));

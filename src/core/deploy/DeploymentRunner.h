@@ -24,8 +24,9 @@ class BuildOutputParser;
 struct DeployConfig;
 
 // Runs one deployment through its stages: cloning_repo (shallow clone),
-// building_image (the engine's build API, every output line forwarded),
-// stopping_old (the old container is renamed and stopped, not removed),
+// building_image (the engine's build API, every output line forwarded, within
+// the build timeout and the log limit), stopping_old (the old container is
+// stopped, then renamed aside, not removed),
 // starting_new (create and start app-{appId}; it must still be running after
 // a short check), completed (only now is the old container removed).
 // Any failure rolls back: the new container goes, the old one gets its name
@@ -45,6 +46,8 @@ public:
     ~DeploymentRunner() override;
 
     void start();
+    // Pending steps stop; git or the engine's build are killed; the deployment
+    // fails with "cancelled" after its rollback.
     void cancel();
     qint64 deploymentId() const { return m_d.id; }
     qint64 appId() const { return m_app.id; }
@@ -55,13 +58,24 @@ Q_SIGNALS:
 private:
     void setState(const QString &status, const QString &stage, int progress,
                   const QString &message);
+    // The pipeline's own lines: few, always kept.
     void log(const QString &line);
+    // Output of git and the engine: counted against the log limit.
+    void output(QStringList lines);
+    // Server paths (the clone's directory) replaced by neutral names.
+    QString scrub(QString text) const;
+    // Ends the pipeline with `reason` as the error: at once while git or the
+    // build stream runs, else at the next step.
+    void stop(const QString &reason);
+    bool stopping() const { return !m_stopReason.isEmpty(); }
     void clone();
     void build();
     void sendBuild(const QByteArray &context);
     void onBuildData(const QByteArray &bytes);
     void onBuildFinished(const engine::DockerReply &reply);
     void stopOld();
+    void setOldAside();
+    void removeOld(const QString &renameError);
     void startNew();
     void createContainer();
     void checkStarted(const QString &containerId);
@@ -84,7 +98,8 @@ private:
     store::Deployment m_d;
     store::App m_app;
     QString m_containerName;
-    QString m_previousName; // the old container while the new one starts
+    QString m_previousName;    // the old container while the new one starts
+    bool m_oldStopped = false; // stopped and still named m_containerName
     QString m_newContainerId;
     QString m_serviceId;           // the app's Swarm service (service apps)
     bool m_serviceCreated = false; // by this deployment: removed again on failure
@@ -98,11 +113,16 @@ private:
     QString m_nodeId;                // this engine's swarm node (placement)
     QString m_imageTag;
     QString m_workDir;
+    QString m_dockerfile;                             // resolved inside the checkout
+    QList<std::pair<QString, QString>> m_hiddenPaths; // server path -> what the log shows
+    QTimer m_buildTimer;
+    qint64 m_logBytes = 0;     // counted against config.logLimitBytes
+    qint64 m_droppedBytes = 0; // output not kept once the limit was reached
     QPointer<GitCheckout> m_git;
     QPointer<engine::DockerStream> m_build;
     std::unique_ptr<BuildOutputParser> m_parser;
     bool m_done = false;
-    bool m_cancelled = false;
+    QString m_stopReason; // cancel, timeout or log limit: the error to fail with
 };
 
 } // namespace mist::deploy

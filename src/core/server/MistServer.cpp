@@ -58,6 +58,8 @@ bool MistServer::start(QString *error) {
     deploy::DeployConfig deployConfig;
     deployConfig.workers = m_config.deployWorkers;
     deployConfig.network = m_config.deployNetwork;
+    deployConfig.buildTimeoutSeconds = m_config.buildTimeoutSeconds;
+    deployConfig.logLimitBytes = m_config.deployLogLimitBytes;
     deployConfig.workDir = QDir(m_config.dataDir).filePath(QStringLiteral("work"));
     m_deployments = std::make_unique<deploy::DeploymentManager>(*m_store, *m_docker, deployConfig);
 

@@ -5,10 +5,20 @@
 #include <QCommandLineParser>
 #include <QFile>
 #include <QHash>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QUrl>
 
+#include <limits>
+
 namespace mist::server {
+
+namespace {
+constexpr qint64 MaxBuildTimeoutSeconds = 7 * 86400;
+// Below this the pipeline's own lines could not be kept next to any output.
+constexpr qint64 MinDeployLogLimit = 64LL << 10;
+constexpr qint64 MaxDeployLogLimit = 1LL << 40;
+} // namespace
 
 void ServerConfig::addOptions(QCommandLineParser &parser) {
     parser.addOption({QStringLiteral("config"),
@@ -45,14 +55,24 @@ void ServerConfig::addOptions(QCommandLineParser &parser) {
                       QStringLiteral("Deployments of different apps that may run at once "
                                      "(default 2)."),
                       QStringLiteral("N")});
+    parser.addOption({QStringLiteral("build-timeout"),
+                      QStringLiteral("Longest a deployment's image build may take: seconds, or "
+                                     "with a unit s, m, h, d (default 30m)."),
+                      QStringLiteral("DURATION")});
+    parser.addOption({QStringLiteral("deploy-log-limit"),
+                      QStringLiteral("Most build log kept per deployment; a build that writes "
+                                     "more fails (default 64M; K, M, G, T suffixes)."),
+                      QStringLiteral("SIZE")});
 }
 
 std::optional<QHash<QString, QStringList>> loadConfigFile(const QString &path, QString *error) {
-    static const QStringList keys{QStringLiteral("listen"),        QStringLiteral("data-dir"),
-                                  QStringLiteral("docker-host"),   QStringLiteral("tls-cert"),
-                                  QStringLiteral("tls-key"),       QStringLiteral("allowed-origin"),
-                                  QStringLiteral("ping-interval"), QStringLiteral("deploy-network"),
-                                  QStringLiteral("deploy-workers")};
+    static const QStringList keys{
+        QStringLiteral("listen"),          QStringLiteral("data-dir"),
+        QStringLiteral("docker-host"),     QStringLiteral("tls-cert"),
+        QStringLiteral("tls-key"),         QStringLiteral("allowed-origin"),
+        QStringLiteral("ping-interval"),   QStringLiteral("deploy-network"),
+        QStringLiteral("deploy-workers"),  QStringLiteral("build-timeout"),
+        QStringLiteral("deploy-log-limit")};
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         *error = QStringLiteral("cannot read config file %1: %2").arg(path, f.errorString());
@@ -161,6 +181,26 @@ std::optional<ServerConfig> ServerConfig::fromParser(const QCommandLineParser &p
         }
         config.deployWorkers = workers;
     }
+    if (isSet(QStringLiteral("build-timeout"))) {
+        const auto seconds = parseDuration(value(QStringLiteral("build-timeout")));
+        if (!seconds || *seconds < 1 || *seconds > MaxBuildTimeoutSeconds) {
+            *error = QStringLiteral("--build-timeout wants a duration from 1s to 7d, in seconds "
+                                    "or with a unit s, m, h, d (e.g. 30m), not '%1'")
+                         .arg(value(QStringLiteral("build-timeout")).left(80));
+            return std::nullopt;
+        }
+        config.buildTimeoutSeconds = int(*seconds);
+    }
+    if (isSet(QStringLiteral("deploy-log-limit"))) {
+        const auto bytes = parseByteSize(value(QStringLiteral("deploy-log-limit")));
+        if (!bytes || *bytes < MinDeployLogLimit || *bytes > MaxDeployLogLimit) {
+            *error = QStringLiteral("--deploy-log-limit wants a size from 64K to 1T, in bytes or "
+                                    "with a suffix K, M, G, T (e.g. 64M), not '%1'")
+                         .arg(value(QStringLiteral("deploy-log-limit")).left(80));
+            return std::nullopt;
+        }
+        config.deployLogLimitBytes = *bytes;
+    }
     return config;
 }
 
@@ -191,6 +231,37 @@ std::optional<std::pair<QHostAddress, quint16>> parseListenAddress(const QString
     else if (!address.setAddress(host))
         return fail();
     return std::make_pair(address, quint16(port));
+}
+
+std::optional<qint64> parseDuration(const QString &text) {
+    static const QRegularExpression re(QStringLiteral("^([0-9]{1,9})([smhd]?)$"));
+    const QRegularExpressionMatch m = re.match(text);
+    if (!m.hasMatch())
+        return std::nullopt;
+    static const QHash<QString, qint64> unit{{QString(), 1},
+                                             {QStringLiteral("s"), 1},
+                                             {QStringLiteral("m"), 60},
+                                             {QStringLiteral("h"), 3600},
+                                             {QStringLiteral("d"), 86400}};
+    // At most 9 digits: no product can overflow.
+    return m.captured(1).toLongLong() * unit.value(m.captured(2));
+}
+
+std::optional<qint64> parseByteSize(const QString &text) {
+    static const QRegularExpression re(QStringLiteral("^([0-9]{1,19})(?:([KMGT])(?:I?B)?|B)?$"),
+                                       QRegularExpression::CaseInsensitiveOption);
+    const QRegularExpressionMatch m = re.match(text);
+    if (!m.hasMatch())
+        return std::nullopt;
+    bool ok = false;
+    const qint64 number = m.captured(1).toLongLong(&ok);
+    if (!ok)
+        return std::nullopt;
+    const QString suffix = m.captured(2).toUpper();
+    const int shift = suffix.isEmpty() ? 0 : 10 * (int(QStringLiteral("KMGT").indexOf(suffix)) + 1);
+    if (number > (std::numeric_limits<qint64>::max() >> shift))
+        return std::nullopt;
+    return number << shift;
 }
 
 QString defaultDataDir() {

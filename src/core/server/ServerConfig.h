@@ -25,6 +25,8 @@ struct ServerConfig {
     int pingIntervalSeconds = 30;
     QString deployNetwork; // network of deployed app containers; empty: the engine's default
     int deployWorkers = 2; // deployments of different apps that may run at once
+    int buildTimeoutSeconds = 30 * 60;       // packing and building one image
+    qint64 deployLogLimitBytes = 64LL << 20; // stored build log of one deployment
 
     static void addOptions(QCommandLineParser &parser);
     static std::optional<ServerConfig> fromParser(const QCommandLineParser &parser, QString *error);
@@ -38,6 +40,15 @@ std::optional<QHash<QString, QStringList>> loadConfigFile(const QString &path, Q
 // "HOST:PORT", "[v6]:PORT" or "localhost:PORT"; port 0 picks a free one.
 std::optional<std::pair<QHostAddress, quint16>> parseListenAddress(const QString &text,
                                                                    QString *error);
+
+// A duration: whole seconds ("1800"), or with a unit: "90s", "30m", "2h", "1d".
+// Nothing but digits and one unit letter; nullopt for anything else.
+std::optional<qint64> parseDuration(const QString &text);
+
+// A size in bytes: "1048576", or with a binary unit: "512K", "64M", "1G", "1T"
+// (case-insensitive, optionally followed by "B" or "iB": "64MiB"). nullopt
+// for anything else or on overflow.
+std::optional<qint64> parseByteSize(const QString &text);
 
 // $XDG_DATA_HOME/mist-monitor (usually ~/.local/share/mist-monitor).
 QString defaultDataDir();

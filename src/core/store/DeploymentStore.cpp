@@ -7,6 +7,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <algorithm>
+
 namespace mist::store {
 
 namespace {
@@ -130,12 +132,15 @@ QList<Deployment> DeploymentStore::forApp(qint64 appId, int limit, QString *erro
     return out;
 }
 
-QList<Deployment> DeploymentStore::unclaimedPending(QString *error) {
+QList<Deployment> DeploymentStore::unclaimedPending(QString *error, qint64 appId) {
     QList<Deployment> out;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    if (!q.exec(QStringLiteral("SELECT %1 FROM deployments WHERE status = 'pending' AND claimed = 0"
-                               " ORDER BY id")
-                    .arg(QLatin1String(Columns)))) {
+    q.prepare(QStringLiteral("SELECT %1 FROM deployments WHERE status = 'pending' AND claimed = 0"
+                             " AND (? = 0 OR app_id = ?) ORDER BY id")
+                  .arg(QLatin1String(Columns)));
+    q.addBindValue(appId);
+    q.addBindValue(appId);
+    if (!q.exec()) {
         failWith(q, error);
         return out;
     }
@@ -171,6 +176,32 @@ bool DeploymentStore::save(const Deployment &d, QString *error) {
         return false;
     }
     return true;
+}
+
+qint64 DeploymentStore::storedLineBytes(qint64 textBytes) const {
+    if (m_pageSize == 0) {
+        QSqlQuery q(QSqlDatabase::database(m_connection, false));
+        m_pageSize = q.exec(QStringLiteral("PRAGMA page_size")) && q.next()
+                         ? std::max<qint64>(q.value(0).toLongLong(), 512)
+                         : 4096;
+    }
+    // deployment_logs is a WITHOUT ROWID table: its rows are cells of an index
+    // b-tree, whose rules (sqlite.org/fileformat2.html, "Cell Payload
+    // Overflow Pages") keep at most X bytes of a record on the leaf page; the
+    // rest fills whole overflow pages of U - 4 bytes each. So a 1 000-byte
+    // line takes a 4 KiB page of its own, and a limit counting only text
+    // would let the database grow five times past it.
+    const qint64 u = m_pageSize;
+    const qint64 record = textBytes + 24; // header, ids, seq, time
+    const qint64 maxLocal = (u - 12) * 64 / 255 - 23;
+    const qint64 cellOverhead = 8; // payload size varint, cell pointer
+    if (record <= maxLocal)
+        return record + cellOverhead;
+    const qint64 minLocal = (u - 12) * 32 / 255 - 23;
+    const qint64 k = minLocal + (record - minLocal) % (u - 4);
+    const qint64 local = k <= maxLocal ? k : minLocal;
+    const qint64 overflowPages = (record - local + u - 5) / (u - 4);
+    return local + cellOverhead + 4 + overflowPages * u;
 }
 
 qint64 DeploymentStore::appendLogs(qint64 deploymentId, const QStringList &lines, QString *error) {

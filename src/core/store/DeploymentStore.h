@@ -56,10 +56,13 @@ public:
     std::optional<Deployment> create(qint64 appId, qint64 userId, QString *error);
     std::optional<Deployment> get(qint64 id, QString *error = nullptr);
     QList<Deployment> forApp(qint64 appId, int limit = 100, QString *error = nullptr);
-    // Pending deployments nobody has claimed, oldest first.
-    QList<Deployment> unclaimedPending(QString *error = nullptr);
+    // Pending deployments nobody has claimed, oldest first (of one app when appId > 0).
+    QList<Deployment> unclaimedPending(QString *error = nullptr, qint64 appId = 0);
     // Writes status, stage, progress, messages, claim, commit, image and times.
     bool save(const Deployment &deployment, QString *error);
+    // About what one log line of `textBytes` bytes of UTF-8 takes in the
+    // database: its row and, for a long line, the overflow pages it fills.
+    qint64 storedLineBytes(qint64 textBytes) const;
     // Appends lines in one transaction; returns the seq of the first (0 on error).
     qint64 appendLogs(qint64 deploymentId, const QStringList &lines, QString *error);
     QList<DeploymentLogLine> logs(qint64 deploymentId, qint64 afterSeq = 0,
@@ -73,6 +76,7 @@ public:
 
 private:
     QString m_connection;
+    mutable qint64 m_pageSize = 0; // the database's, read once
 };
 
 } // namespace mist::store
