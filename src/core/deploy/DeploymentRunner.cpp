@@ -87,8 +87,8 @@ void DeploymentRunner::setState(const QString &status, const QString &stage, int
     m_manager.update(m_d);
 }
 
-void DeploymentRunner::log(const QString &line) {
-    m_manager.appendLog(m_d.id, {line});
+void DeploymentRunner::log(const QString &line, bool error) {
+    m_manager.appendLog(m_d.id, {store::DeploymentLogLine{0, line, error}});
 }
 
 void DeploymentRunner::clone() {
@@ -176,10 +176,10 @@ void DeploymentRunner::sendBuild(const QByteArray &context) {
 void DeploymentRunner::onBuildData(const QByteArray &bytes) {
     QList<BuildEvent> events;
     m_parser->feed(bytes, events);
-    QStringList lines;
+    QList<store::DeploymentLogLine> lines;
     int progress = m_d.progress;
     for (const BuildEvent &e : std::as_const(events)) {
-        lines << e.line;
+        lines << store::DeploymentLogLine{0, e.line, e.kind == BuildEvent::Kind::Error};
         if (e.totalSteps > 0) {
             // Rises with the build's steps: step n of N has started.
             const int p = ProgressBuildStart +
@@ -201,9 +201,9 @@ void DeploymentRunner::onBuildFinished(const engine::DockerReply &reply) {
         return;
     QList<BuildEvent> events;
     m_parser->finish(events);
-    QStringList lines;
+    QList<store::DeploymentLogLine> lines;
     for (const BuildEvent &e : std::as_const(events))
-        lines << e.line;
+        lines << store::DeploymentLogLine{0, e.line, e.kind == BuildEvent::Kind::Error};
     if (!lines.isEmpty())
         m_manager.appendLog(m_d.id, lines);
     if (!reply.ok())
@@ -653,7 +653,8 @@ void DeploymentRunner::complete() {
                      [this, finish](const engine::DockerReply &removed) {
                          if (!removed.ok() && removed.httpStatus != 404)
                              log(QStringLiteral("Warning: could not remove %1: %2")
-                                     .arg(m_previousName, removed.error));
+                                     .arg(m_previousName, removed.error),
+                                 true);
                          finish();
                      });
 }
@@ -661,7 +662,7 @@ void DeploymentRunner::complete() {
 void DeploymentRunner::fail(const QString &errorMessage) {
     if (!alive())
         return;
-    log(QStringLiteral("Error: %1").arg(errorMessage));
+    log(QStringLiteral("Error: %1").arg(errorMessage), true);
     rollback([this, errorMessage] {
         m_d.status = QStringLiteral("failed");
         m_d.errorMessage = errorMessage;
@@ -711,7 +712,8 @@ void DeploymentRunner::rollback(std::function<void()> then) {
                     [this, then](const engine::DockerReply &r) {
                         if (!r.ok())
                             log(QStringLiteral("Warning: the engine refused the rollback: %1")
-                                    .arg(r.error));
+                                    .arg(r.error),
+                                true);
                         then();
                     },
                     QJsonDocument(service.value(QStringLiteral("Spec")).toObject())

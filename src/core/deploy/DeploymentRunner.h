@@ -55,7 +55,8 @@ Q_SIGNALS:
 private:
     void setState(const QString &status, const QString &stage, int progress,
                   const QString &message);
-    void log(const QString &line);
+    // `error`: the line reports a failure (the store keeps it marked).
+    void log(const QString &line, bool error = false);
     void clone();
     void build();
     void sendBuild(const QByteArray &context);

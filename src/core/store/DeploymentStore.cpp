@@ -173,7 +173,8 @@ bool DeploymentStore::save(const Deployment &d, QString *error) {
     return true;
 }
 
-qint64 DeploymentStore::appendLogs(qint64 deploymentId, const QStringList &lines, QString *error) {
+qint64 DeploymentStore::appendLogs(qint64 deploymentId, const QList<DeploymentLogLine> &lines,
+                                   QString *error) {
     if (lines.isEmpty())
         return 0;
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
@@ -195,14 +196,16 @@ qint64 DeploymentStore::appendLogs(qint64 deploymentId, const QStringList &lines
     q.finish();
     QSqlQuery insert(db);
     insert.prepare(QStringLiteral(
-        "INSERT INTO deployment_logs (deployment_id, seq, line, created_at) VALUES (?, ?, ?, ?)"));
+        "INSERT INTO deployment_logs (deployment_id, seq, line, created_at, is_error)"
+        " VALUES (?, ?, ?, ?, ?)"));
     const qint64 t = now();
     qint64 seq = first;
-    for (const QString &line : lines) {
+    for (const DeploymentLogLine &line : lines) {
         insert.bindValue(0, deploymentId);
         insert.bindValue(1, seq++);
-        insert.bindValue(2, line);
+        insert.bindValue(2, line.line);
         insert.bindValue(3, t);
+        insert.bindValue(4, line.error ? 1 : 0);
         if (!insert.exec()) {
             failWith(insert, error);
             db.rollback();
@@ -223,8 +226,8 @@ QList<DeploymentLogLine> DeploymentStore::logs(qint64 deploymentId, qint64 after
     QList<DeploymentLogLine> out;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT seq, line FROM deployment_logs WHERE deployment_id = ?"
-                             " AND seq > ? ORDER BY seq"));
+    q.prepare(QStringLiteral("SELECT seq, line, is_error FROM deployment_logs"
+                             " WHERE deployment_id = ? AND seq > ? ORDER BY seq"));
     q.addBindValue(deploymentId);
     q.addBindValue(afterSeq);
     if (!q.exec()) {
@@ -232,7 +235,7 @@ QList<DeploymentLogLine> DeploymentStore::logs(qint64 deploymentId, qint64 after
         return out;
     }
     while (q.next())
-        out.append({q.value(0).toLongLong(), q.value(1).toString()});
+        out.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toBool()});
     return out;
 }
 

@@ -44,6 +44,10 @@ struct Deployment {
 struct DeploymentLogLine {
     qint64 seq = 0; // 1-based index within the deployment
     QString line;
+    // The line reports an error of the build (the engine's `error` in the
+    // build output), the engine or the pipeline itself; plain output
+    // otherwise.
+    bool error = false;
 };
 
 // Deployments and their build logs, in the Store's database (schema version 2).
@@ -60,8 +64,9 @@ public:
     QList<Deployment> unclaimedPending(QString *error = nullptr);
     // Writes status, stage, progress, messages, claim, commit, image and times.
     bool save(const Deployment &deployment, QString *error);
-    // Appends lines in one transaction; returns the seq of the first (0 on error).
-    qint64 appendLogs(qint64 deploymentId, const QStringList &lines, QString *error);
+    // Appends lines (their `seq` is ignored) in one transaction; returns the
+    // seq of the first (0 on error).
+    qint64 appendLogs(qint64 deploymentId, const QList<DeploymentLogLine> &lines, QString *error);
     QList<DeploymentLogLine> logs(qint64 deploymentId, qint64 afterSeq = 0,
                                   QString *error = nullptr);
     qint64 logCount(qint64 deploymentId, QString *error = nullptr);
