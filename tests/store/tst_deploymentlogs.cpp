@@ -1,5 +1,6 @@
-// Deployment logs in the store: lines marked as errors (schema version 6),
-// on a real database file.
+// Deployment logs in the store: lines marked as errors (schema version 6)
+// and the bounded tail that upstream's GET /api/deployments/logs answers
+// with, row by row, on a real database file.
 #include "auth/PasswordHasher.h"
 #include "store/DeploymentStore.h"
 #include "store/Store.h"
@@ -10,6 +11,14 @@
 #include <QTest>
 
 using namespace mist::store;
+
+namespace {
+struct Expected {
+    QStringList lines;
+    qint64 omitted = 0;
+};
+} // namespace
+Q_DECLARE_METATYPE(Expected)
 
 class TestDeploymentLogs : public QObject {
     Q_OBJECT
@@ -62,6 +71,67 @@ private Q_SLOTS:
         QCOMPARE(lines.at(2).error, true);
         QCOMPARE(deployments.logs(id, 2).value(0).line,
                  QStringLiteral("Error: Docker build failed"));
+    }
+
+    void tail_data() {
+        QTest::addColumn<QStringList>("log");
+        QTest::addColumn<qint64>("maxBytes");
+        QTest::addColumn<Expected>("expected");
+        const QStringList abc{QStringLiteral("aaaa"), QStringLiteral("bbbb"),
+                              QStringLiteral("cccc")};
+        QTest::newRow("all fit") << abc << qint64(15) << Expected{abc, 0};
+        QTest::newRow("all fit, room to spare") << abc << qint64(1000) << Expected{abc, 0};
+        QTest::newRow("one byte short: the first goes")
+            << abc << qint64(14) << Expected{abc.mid(1), 1};
+        QTest::newRow("only the last") << abc << qint64(5) << Expected{abc.mid(2), 2};
+        QTest::newRow("the last alone is too long: its beginning")
+            << abc << qint64(3) << Expected{{QStringLiteral("cc")}, 2};
+        QTest::newRow("never half a character")
+            << QStringList{QStringLiteral("x"), QStringLiteral("\u00e9\u00e9\u20ac")} << qint64(5)
+            << Expected{{QStringLiteral("\u00e9\u00e9")}, 1};
+        QTest::newRow("bytes, not characters")
+            << QStringList{QStringLiteral("\u20ac\u20ac"), QStringLiteral("\u20ac")} << qint64(10)
+            << Expected{{QStringLiteral("\u20ac")}, 1};
+        QTest::newRow("empty log") << QStringList() << qint64(10) << Expected{{}, 0};
+        QTest::newRow("no budget") << abc << qint64(0) << Expected{{}, 3};
+    }
+    void tail() {
+        QFETCH(QStringList, log);
+        QFETCH(qint64, maxBytes);
+        QFETCH(Expected, expected);
+        QList<DeploymentLogLine> lines;
+        for (const QString &l : log)
+            lines.append({0, l, false});
+        const qint64 id = deploymentWith(lines);
+        DeploymentStore deployments(*store);
+        const auto tail = deployments.logTail(id, maxBytes);
+        QVERIFY(tail);
+        QStringList got;
+        for (const DeploymentLogLine &l : tail->lines)
+            got << l.line;
+        QCOMPARE(got, expected.lines);
+        QCOMPARE(tail->omitted, expected.omitted);
+        if (!tail->lines.isEmpty())
+            QCOMPARE(tail->lines.last().seq, qint64(log.size()));
+    }
+
+    // The caller's own measure: error lines counted as they will go out.
+    void tailWithACostOfItsOwn() {
+        const qint64 id = deploymentWith({{0, QStringLiteral("ok"), false},
+                                          {0, QStringLiteral("bad"), true},
+                                          {0, QStringLiteral("ok"), false}});
+        DeploymentStore deployments(*store);
+        const auto cost = [](const DeploymentLogLine &l) {
+            return qint64(l.error ? 100 : 3);
+        };
+        auto tail = deployments.logTail(id, 103, cost);
+        QVERIFY(tail);
+        QCOMPARE(tail->lines.size(), 2);
+        QCOMPARE(tail->lines.first().error, true);
+        tail = deployments.logTail(id, 102, cost);
+        QVERIFY(tail);
+        QCOMPARE(tail->lines.size(), 1);
+        QCOMPARE(tail->omitted, qint64(2));
     }
 
     // A database of schema version 5, with a log, comes up to 6: its lines
