@@ -7,6 +7,8 @@
 #include <QJsonDocument>
 #include <QTest>
 
+#include <limits>
+
 using namespace mist::protocol::upstream;
 
 namespace {
@@ -131,13 +133,14 @@ private Q_SLOTS:
                  "\"disk\":{\"used\":100,\"total\":400,\"percent\":25},"
                  "\"docker\":{\"containers_running\":1,\"containers_total\":2,\"images\":3}}");
         const QJsonObject up = metricsToUpstream(published, QStringLiteral("/dev/vda"),
-                                                 LoadAverage{0.5, 0.25, 0.125}, 3600.7);
-        QCOMPARE(QJsonDocument(up).toJson(QJsonDocument::Compact),
-                 QByteArray(
-                     "{\"cpuUsage\":25.5,\"disk\":[{\"availableSpace\":300,\"name\":\"/dev/vda\","
-                     "\"totalSpace\":400,\"usedSpace\":100}],\"loadAverage\":{\"fifteenMinutes\":"
-                     "0.125,\"fiveMinutes\":0.25,\"oneMinute\":0.5},\"memory\":{\"total\":"
-                     "17179869184,\"used\":4294967296},\"timestamp\":1736937000,\"uptime\":3600}"));
+                                                 LoadAverage{0.5, 0.25, 0.125}, 3600.7, 47.25);
+        QCOMPARE(
+            QJsonDocument(up).toJson(QJsonDocument::Compact),
+            QByteArray("{\"cpuTemperature\":47.25,\"cpuUsage\":25.5,\"disk\":[{\"availableSpace\":"
+                       "300,\"name\":\"/dev/vda\",\"totalSpace\":400,\"usedSpace\":100}],"
+                       "\"loadAverage\":{\"fifteenMinutes\":0.125,\"fiveMinutes\":0.25,"
+                       "\"oneMinute\":0.5},\"memory\":{\"total\":17179869184,\"used\":4294967296},"
+                       "\"timestamp\":1736937000,\"uptime\":3600}"));
         QString error;
         const auto back = metricsFromUpstream(up, &error);
         QVERIFY2(back, qPrintable(error));
@@ -148,11 +151,25 @@ private Q_SLOTS:
             25.5);
         QCOMPARE(back->value(QStringLiteral("memory")), published.value(QStringLiteral("memory")));
         QCOMPARE(back->value(QStringLiteral("disk")), published.value(QStringLiteral("disk")));
-        // Without load average and uptime the keys are left out.
+        QCOMPARE(back->value(QStringLiteral("cpuTemperature")).toDouble(), 47.25);
+        // Without load average and uptime the keys are left out; without a
+        // sensor cpuTemperature is upstream's 0 (sysMetrics.go: a float64
+        // without omitempty, left at its zero value when no sensor matched).
         const QJsonObject bare =
             metricsToUpstream(published, QStringLiteral("d"), std::nullopt, std::nullopt);
         QVERIFY(!bare.contains(QStringLiteral("loadAverage")));
         QVERIFY(!bare.contains(QStringLiteral("uptime")));
+        QVERIFY(bare.value(QStringLiteral("cpuTemperature")).isDouble());
+        QCOMPARE(bare.value(QStringLiteral("cpuTemperature")).toDouble(), 0.0);
+        QCOMPARE(metricsToUpstream(published, QStringLiteral("d"), std::nullopt, std::nullopt,
+                                   std::numeric_limits<double>::quiet_NaN())
+                     .value(QStringLiteral("cpuTemperature"))
+                     .toDouble(),
+                 0.0);
+        QCOMPARE(metricsToUpstream(published, QStringLiteral("d"), std::nullopt, std::nullopt, -3.5)
+                     .value(QStringLiteral("cpuTemperature"))
+                     .toDouble(),
+                 -3.5);
     }
 
     void procLoadAndUptime_data() {
@@ -193,86 +210,369 @@ private Q_SLOTS:
             QCOMPARE(*up, seconds);
     }
 
-    // This server's deployment status in upstream's words, and back through
-    // this project's own reading of upstream: the same step of the stepper.
+    // This server's deployment status as upstream's deployer writes it
+    // (server/docker/deployer.go, server/queue/handleWork.go at 1537712:
+    // UpdateDeploymentStatus(id, status, stage, progress, err) with status ==
+    // stage, progress 0 on failure; the message from utils.GetStageMessage),
+    // and back through this project's own reading of upstream: the same step
+    // of the stepper.
     void deploymentStatusToUpstream_data() {
-        QTest::addColumn<QString>("status");
-        QTest::addColumn<QString>("stage");
-        QTest::addColumn<QString>("upstreamStage");
+        QTest::addColumn<QJsonObject>("ours");
+        QTest::addColumn<QJsonObject>("expected");
         // What progressFromUpstream makes of it:
         QTest::addColumn<QString>("backStatus");
         QTest::addColumn<QString>("backStage");
-        QTest::newRow("queued") << "pending"
-                                << ""
-                                << "pending"
-                                << "pending"
-                                << "";
-        QTest::newRow("cloning") << "building"
-                                 << "cloning_repo"
-                                 << "cloning"
-                                 << "building"
-                                 << "cloning_repo";
-        QTest::newRow("building") << "building"
-                                  << "building_image"
-                                  << "building"
-                                  << "building"
-                                  << "building_image";
-        QTest::newRow("stopping the old container") << "deploying"
-                                                    << "stopping_old"
-                                                    << "deploying"
-                                                    << "deploying"
-                                                    << "starting_new";
-        QTest::newRow("starting the new one") << "deploying"
-                                              << "starting_new"
-                                              << "deploying"
-                                              << "deploying"
-                                              << "starting_new";
-        QTest::newRow("done") << "success"
-                              << "completed"
-                              << "success"
-                              << "success"
-                              << "completed";
-        QTest::newRow("failed while building") << "failed"
-                                               << "building_image"
-                                               << "failed"
-                                               << "failed"
-                                               << "building_image";
-        QTest::newRow("failed while cloning") << "failed"
-                                              << "cloning_repo"
-                                              << "failed"
-                                              << "failed"
-                                              << "cloning_repo";
-        QTest::newRow("a stage of a later version") << "deploying"
-                                                    << "warming_up"
-                                                    << "warming_up"
-                                                    << "building"
-                                                    << "building_image";
+        QTest::newRow("queued")
+            << sq("{'deployment_id':7,'status':'pending','stage':'','progress':0,"
+                  "'message':'Queued','error_message':''}")
+            << sq("{'deployment_id':7,'status':'pending','stage':'pending','progress':0,"
+                  "'message':'Deployment queued and waiting to start'}")
+            << "pending"
+            << "";
+        QTest::newRow("cloning: upstream's status is cloning too")
+            << sq("{'deployment_id':7,'status':'building','stage':'cloning_repo','progress':25,"
+                  "'message':'Cloning repository...','error_message':''}")
+            << sq("{'deployment_id':7,'status':'cloning','stage':'cloning','progress':25,"
+                  "'message':'Cloning repository from Git'}")
+            << "building"
+            << "cloning_repo";
+        QTest::newRow("building")
+            << sq("{'deployment_id':7,'status':'building','stage':'building_image',"
+                  "'progress':42,'message':'Building Docker image...','error_message':''}")
+            << sq("{'deployment_id':7,'status':'building','stage':'building','progress':42,"
+                  "'message':'Building Docker image'}")
+            << "building"
+            << "building_image";
+        QTest::newRow("stopping the old container")
+            << sq("{'deployment_id':7,'status':'deploying','stage':'stopping_old','progress':80,"
+                  "'message':'Stopping previous container...','error_message':''}")
+            << sq("{'deployment_id':7,'status':'deploying','stage':'deploying','progress':80,"
+                  "'message':'Deploying container'}")
+            << "deploying"
+            << "starting_new";
+        QTest::newRow("starting the new one")
+            << sq("{'deployment_id':7,'status':'deploying','stage':'starting_new','progress':90,"
+                  "'message':'Container started, checking...','error_message':''}")
+            << sq("{'deployment_id':7,'status':'deploying','stage':'deploying','progress':90,"
+                  "'message':'Deploying container'}")
+            << "deploying"
+            << "starting_new";
+        QTest::newRow("done")
+            << sq("{'deployment_id':7,'status':'success','stage':'completed','progress':100,"
+                  "'message':'Deployment complete','error_message':''}")
+            << sq("{'deployment_id':7,'status':'success','stage':'success','progress':100,"
+                  "'message':'Deployment completed successfully'}")
+            << "success"
+            << "completed";
+        QTest::newRow("failed while building: progress back to 0")
+            << sq("{'deployment_id':7,'status':'failed','stage':'building_image','progress':52,"
+                  "'message':'Deployment failed',"
+                  "'error_message':'Docker build failed: exit code 3'}")
+            << sq("{'deployment_id':7,'status':'failed','stage':'failed','progress':0,"
+                  "'message':'Deployment failed',"
+                  "'error_message':'Docker build failed: exit code 3'}")
+            << "failed"
+            << "building_image";
+        QTest::newRow("failed while cloning")
+            << sq("{'deployment_id':7,'status':'failed','stage':'cloning_repo','progress':25,"
+                  "'message':'Deployment failed','error_message':'git clone failed'}")
+            << sq("{'deployment_id':7,'status':'failed','stage':'failed','progress':0,"
+                  "'message':'Deployment failed','error_message':'git clone failed'}")
+            << "failed"
+            << "cloning_repo";
+        QTest::newRow("cancelled while queued")
+            << sq("{'deployment_id':7,'status':'failed','stage':'','progress':0,"
+                  "'message':'Deployment cancelled','error_message':'cancelled'}")
+            << sq("{'deployment_id':7,'status':'failed','stage':'failed','progress':0,"
+                  "'message':'Deployment failed','error_message':'cancelled'}")
+            << "failed"
+            << "cloning_repo";
+        QTest::newRow("a stage of a later version")
+            << sq("{'deployment_id':7,'status':'deploying','stage':'warming_up','progress':88,"
+                  "'message':'Warming up','error_message':''}")
+            << sq("{'deployment_id':7,'status':'deploying','stage':'warming_up','progress':88,"
+                  "'message':'Unknown stage'}")
+            << "building"
+            << "building_image";
+        QTest::newRow("error_message null or missing is left out")
+            << sq("{'deployment_id':7,'status':'building','stage':'building_image',"
+                  "'progress':30,'message':'m','error_message':null}")
+            << sq("{'deployment_id':7,'status':'building','stage':'building','progress':30,"
+                  "'message':'Building Docker image'}")
+            << "building"
+            << "building_image";
     }
     void deploymentStatusToUpstream() {
-        QFETCH(QString, status);
-        QFETCH(QString, stage);
-        QFETCH(QString, upstreamStage);
+        QFETCH(QJsonObject, ours);
+        QFETCH(QJsonObject, expected);
         QFETCH(QString, backStatus);
         QFETCH(QString, backStage);
-        const QJsonObject ours{{QStringLiteral("deployment_id"), 7},
-                               {QStringLiteral("status"), status},
-                               {QStringLiteral("stage"), stage},
-                               {QStringLiteral("progress"), 42},
-                               {QStringLiteral("message"), QStringLiteral("m")},
-                               {QStringLiteral("error_message"), QJsonValue::Null}};
         const QJsonObject theirs = mist::protocol::upstream::deploymentStatusToUpstream(ours);
-        QCOMPARE(theirs.value(QStringLiteral("stage")).toString(), upstreamStage);
-        // Everything else as it was.
-        QJsonObject rest = theirs;
-        rest.insert(QStringLiteral("stage"), stage);
-        QCOMPARE(rest, ours);
+        QCOMPARE(theirs, expected);
         // Read back as this project's client reads upstream (a failure keeps
         // the last stage it saw; a later version's stage keeps "building_image").
-        const QString lastSeen =
-            status == u"failed" || stage == u"warming_up" ? backStage : QString();
-        const Progress back = progressFromUpstream(status, upstreamStage, 42, lastSeen);
+        const QString status = ours.value(QStringLiteral("status")).toString();
+        const QString lastSeen = status == u"failed" || theirs.value(QStringLiteral("stage")) ==
+                                                            QStringLiteral("warming_up")
+                                     ? backStage
+                                     : QString();
+        const Progress back =
+            progressFromUpstream(theirs.value(QStringLiteral("status")).toString(),
+                                 theirs.value(QStringLiteral("stage")).toString(),
+                                 theirs.value(QStringLiteral("progress")).toDouble(), lastSeen);
         QCOMPARE(back.status, backStatus);
         QCOMPARE(back.stage, backStage);
+    }
+
+    void stageMessages_data() {
+        QTest::addColumn<QString>("stage");
+        QTest::addColumn<QString>("message");
+        // utils.GetStageMessage at 1537712, case by case.
+        QTest::newRow("pending") << "pending"
+                                 << "Deployment queued and waiting to start";
+        QTest::newRow("cloning") << "cloning"
+                                 << "Cloning repository from Git";
+        QTest::newRow("building") << "building"
+                                  << "Building Docker image";
+        QTest::newRow("deploying") << "deploying"
+                                   << "Deploying container";
+        QTest::newRow("success") << "success"
+                                 << "Deployment completed successfully";
+        QTest::newRow("failed") << "failed"
+                                << "Deployment failed";
+        QTest::newRow("rolling_back") << "rolling_back"
+                                      << "Rolling back to previous version";
+        QTest::newRow("pulling has none") << "pulling"
+                                          << "Unknown stage";
+        QTest::newRow("empty") << ""
+                               << "Unknown stage";
+        QTest::newRow("this server's own word") << "cloning_repo"
+                                                << "Unknown stage";
+    }
+    void stageMessages() {
+        QFETCH(QString, stage);
+        QFETCH(QString, message);
+        QCOMPARE(stageMessage(stage), message);
+    }
+
+    // GET /api/deployments/logs?id=N: this server's deployment object in
+    // upstream's models.Deployment JSON (server/models/deployment.go).
+    void deploymentToUpstream_data() {
+        QTest::addColumn<QJsonObject>("ours");
+        QTest::addColumn<qint64>("number");      // 0: unknown
+        QTest::addColumn<qint64>("triggeredBy"); // 0: unknown
+        QTest::addColumn<bool>("active");
+        QTest::addColumn<QJsonObject>("expected");
+        QTest::newRow("succeeded")
+            << sq("{'id':12,'deployment_id':12,'app_id':3,'status':'success','stage':'completed',"
+                  "'progress':100,'message':'Deployment complete','error_message':'',"
+                  "'commit_hash':'9b1e04c2d5aa','commit_message':'First release',"
+                  "'commit_author':'Ann','image_id':'sha256:ab','created_at':'2026-11-27T09:12:04Z'"
+                  ","
+                  "'started_at':'2026-11-27T09:12:05Z','finished_at':'2026-11-27T09:13:41Z'}")
+            << qint64(1) << qint64(2) << true
+            << sq("{'id':12,'app_id':3,'commit_hash':'9b1e04c2d5aa',"
+                  "'commit_message':'First release','commit_author':'Ann','triggered_by':2,"
+                  "'deployment_number':1,'status':'success','stage':'success','progress':100,"
+                  "'created_at':'2026-11-27T09:12:04Z','started_at':'2026-11-27T09:12:05Z',"
+                  "'finished_at':'2026-11-27T09:13:41Z','duration':96,'is_active':true}");
+        QTest::newRow("failed in its build")
+            << sq("{'id':13,'deployment_id':13,'app_id':3,'status':'failed',"
+                  "'stage':'building_image','progress':52,'message':'Deployment failed',"
+                  "'error_message':'Docker build failed: exit code 3','commit_hash':'aa',"
+                  "'commit_message':'','commit_author':'','image_id':'',"
+                  "'created_at':'2026-11-27T10:00:00Z','started_at':'2026-11-27T10:00:00Z',"
+                  "'finished_at':'2026-11-27T10:00:00Z'}")
+            << qint64(2) << qint64(0) << false
+            << sq("{'id':13,'app_id':3,'commit_hash':'aa','deployment_number':2,"
+                  "'status':'failed','stage':'failed','progress':0,"
+                  "'error_message':'Docker build failed: exit code 3',"
+                  "'created_at':'2026-11-27T10:00:00Z','started_at':'2026-11-27T10:00:00Z',"
+                  "'finished_at':'2026-11-27T10:00:00Z','duration':0,'is_active':false}");
+        QTest::newRow("cancelled before it started: no start, no duration")
+            << sq("{'id':14,'deployment_id':14,'app_id':3,'status':'failed','stage':'',"
+                  "'progress':0,'message':'Deployment cancelled','error_message':'cancelled',"
+                  "'commit_hash':'','commit_message':'','commit_author':'','image_id':'',"
+                  "'created_at':'2026-11-27T11:00:00Z','started_at':null,"
+                  "'finished_at':'2026-11-27T11:00:09Z'}")
+            << qint64(0) << qint64(0) << false
+            << sq("{'id':14,'app_id':3,'commit_hash':'','status':'failed','stage':'failed',"
+                  "'progress':0,'error_message':'cancelled','created_at':'2026-11-27T11:00:00Z',"
+                  "'finished_at':'2026-11-27T11:00:09Z','is_active':false}");
+    }
+    void deploymentToUpstream() {
+        QFETCH(QJsonObject, ours);
+        QFETCH(qint64, number);
+        QFETCH(qint64, triggeredBy);
+        QFETCH(bool, active);
+        QFETCH(QJsonObject, expected);
+        DeploymentFacts facts;
+        if (number > 0)
+            facts.number = number;
+        if (triggeredBy > 0)
+            facts.triggeredBy = triggeredBy;
+        facts.active = active;
+        QCOMPARE(mist::protocol::upstream::deploymentToUpstream(ours, facts), expected);
+    }
+
+    void logFileLines_data() {
+        QTest::addColumn<QString>("line");
+        QTest::addColumn<bool>("reportedError");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("output") << "Step 1/2 : FROM mist-test-base:latest" << false
+                                << "Step 1/2 : FROM mist-test-base:latest";
+        QTest::newRow("output that looks like an error stays as it is")
+            << "npm ERR! missing script" << false << "npm ERR! missing script";
+        QTest::newRow("the engine's error")
+            << "The command '/bin/sh -c exit 3' returned a non-zero code: 3" << true
+            << "{\"error\":\"The command '/bin/sh -c exit 3' returned a non-zero code: 3\"}";
+        QTest::newRow("quotes and backslashes are JSON-escaped")
+            << "Error: \"a\\b\"" << true << "{\"error\":\"Error: \\\"a\\\\b\\\"\"}";
+        QTest::newRow("empty") << "" << false << "";
+    }
+    void logFileLines() {
+        QFETCH(QString, line);
+        QFETCH(bool, reportedError);
+        QFETCH(QString, expected);
+        QCOMPARE(logFileLine(line, reportedError), expected);
+        if (reportedError) // what upstream's dashboard reads back from it
+            QCOMPARE(QJsonDocument::fromJson(expected.toUtf8())
+                         .object()
+                         .value(QStringLiteral("error"))
+                         .toString(),
+                     line);
+    }
+
+    void streamOfLogLines_data() {
+        QTest::addColumn<QString>("line");
+        QTest::addColumn<bool>("reportedError");
+        QTest::addColumn<QString>("detected"); // upstream's DetectStreamType
+        QTest::addColumn<QString>("stream");   // this server's, on upstream's route
+        QTest::newRow("plain output") << "Step 2/3 : RUN make" << false << "stdout"
+                                      << "stdout";
+        QTest::newRow("the engine's error, no keyword in it")
+            << "The command '/bin/sh -c exit 3' returned a non-zero code: 3" << true << "stdout"
+            << "stderr";
+        QTest::newRow("the pipeline's own error")
+            << "Error: Docker build failed: exit code 3" << true << "stderr"
+            << "stderr";
+        QTest::newRow("a keyword in the build's output")
+            << "npm WARN: deprecated" << false << "stderr"
+            << "stderr";
+        QTest::newRow("any case") << "FATAL: cannot open" << false << "stderr"
+                                  << "stderr";
+        QTest::newRow("failed anywhere") << "0 passed, 1 failed" << false << "stderr"
+                                         << "stderr";
+        QTest::newRow("err as a word") << "npm err foo" << false << "stderr"
+                                       << "stderr";
+        QTest::newRow("err inside a word is not") << "stderr buffering off" << false << "stdout"
+                                                  << "stdout";
+        QTest::newRow("bracketed") << "[warn] disk almost full" << false << "stderr"
+                                   << "stderr";
+        QTest::newRow("traceback") << "Traceback (most recent call last):" << false << "stderr"
+                                   << "stderr";
+        QTest::newRow("error without a colon") << "0 errors found" << false << "stdout"
+                                               << "stdout";
+        QTest::newRow("empty") << "" << false << "stdout"
+                               << "stdout";
+    }
+    void streamOfLogLines() {
+        QFETCH(QString, line);
+        QFETCH(bool, reportedError);
+        QFETCH(QString, detected);
+        QFETCH(QString, stream);
+        QCOMPARE(detectStreamType(line), detected);
+        QCOMPARE(deploymentLogStream(line, reportedError), stream);
+    }
+
+    // docker.GetContainerStatus at 1537712 (server/docker/container.go): the
+    // container's `state` in upstream's words, which its logs socket puts
+    // in "Container is not running (state: X)".
+    void containerStates_data() {
+        QTest::addColumn<QString>("engine");
+        QTest::addColumn<QString>("state");
+        QTest::newRow("running") << "running"
+                                 << "running";
+        QTest::newRow("paused runs") << "paused"
+                                     << "running";
+        QTest::newRow("restarting runs") << "restarting"
+                                         << "running";
+        QTest::newRow("exited is stopped") << "exited"
+                                           << "stopped";
+        QTest::newRow("created") << "created"
+                                 << "created";
+        QTest::newRow("dead") << "dead"
+                              << "dead";
+        QTest::newRow("removing") << "removing"
+                                  << "removing";
+        QTest::newRow("no state") << ""
+                                  << "stopped";
+    }
+    void containerStates() {
+        QFETCH(QString, engine);
+        QFETCH(QString, state);
+        QCOMPARE(containerState(engine), state);
+        QCOMPARE(containerNotRunningMessage(state),
+                 QStringLiteral("Container is not running (state: %1)").arg(state));
+    }
+
+    // strconv.ParseInt(s, 10, 64), as upstream reads `id`.
+    void goIds_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<qint64>("value");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("plain") << "42" << true << qint64(42) << "";
+        QTest::newRow("leading zeros") << "007" << true << qint64(7) << "";
+        QTest::newRow("plus") << "+5" << true << qint64(5) << "";
+        QTest::newRow("minus") << "-5" << true << qint64(-5) << "";
+        QTest::newRow("zero") << "0" << true << qint64(0) << "";
+        QTest::newRow("largest") << "9223372036854775807" << true << qint64(9223372036854775807LL)
+                                 << "";
+        QTest::newRow("smallest") << "-9223372036854775808" << true
+                                  << std::numeric_limits<qint64>::min() << "";
+        QTest::newRow("missing") << "" << false << qint64(0)
+                                 << "strconv.ParseInt: parsing \"\": invalid syntax";
+        QTest::newRow("sign only")
+            << "-" << false << qint64(0) << "strconv.ParseInt: parsing \"-\": invalid syntax";
+        QTest::newRow("letters") << "abc" << false << qint64(0)
+                                 << "strconv.ParseInt: parsing \"abc\": invalid syntax";
+        QTest::newRow("space") << " 1" << false << qint64(0)
+                               << "strconv.ParseInt: parsing \" 1\": invalid syntax";
+        QTest::newRow("underscore") << "1_000" << false << qint64(0)
+                                    << "strconv.ParseInt: parsing \"1_000\": invalid syntax";
+        QTest::newRow("fraction") << "1.0" << false << qint64(0)
+                                  << "strconv.ParseInt: parsing \"1.0\": invalid syntax";
+        QTest::newRow("one past the largest")
+            << "9223372036854775808" << false << qint64(0)
+            << "strconv.ParseInt: parsing \"9223372036854775808\": value out of range";
+        QTest::newRow("one past the smallest")
+            << "-9223372036854775809" << false << qint64(0)
+            << "strconv.ParseInt: parsing \"-9223372036854775809\": value out of range";
+        // Go's ParseUint stops at the first digit that overflows.
+        QTest::newRow("huge, then garbage")
+            << "99999999999999999999x" << false << qint64(0)
+            << "strconv.ParseInt: parsing \"99999999999999999999x\": value out of range";
+        QTest::newRow("quotes, controls and other spaces are escaped")
+            << QStringLiteral("\"\\\n\x01\x7f\u00a0\u00e9") << false << qint64(0)
+            << QStringLiteral(
+                   "strconv.ParseInt: parsing \"\\\"\\\\\\n\\x01\\x7f\\u00a0\u00e9\": invalid "
+                   "syntax");
+        QTest::newRow("huge") << QString(100000, u'1') << false << qint64(0)
+                              << QStringLiteral("strconv.ParseInt: parsing \"%1\": value out of "
+                                                "range")
+                                     .arg(QString(100000, u'1'));
+    }
+    void goIds() {
+        QFETCH(QString, text);
+        QFETCH(bool, ok);
+        QFETCH(qint64, value);
+        QFETCH(QString, error);
+        const GoInt parsed = parseGoInt64(text);
+        QCOMPARE(parsed.value.has_value(), ok);
+        if (ok)
+            QCOMPARE(*parsed.value, value);
+        QCOMPARE(parsed.error, error);
     }
 
     void apps_data() {

@@ -216,6 +216,8 @@ void UpstreamStandIn::streamStats(QWebSocket *ws) {
                                                         {QStringLiteral("fifteenMinutes"), 0.3}}},
             {QStringLiteral("timestamp"), double(QDateTime::currentSecsSinceEpoch())},
             {QStringLiteral("uptime"), 123456.0},
+            // Always there; 0 on a host without Intel's coretemp sensor.
+            {QStringLiteral("cpuTemperature"), 0.0},
         };
         ws->sendTextMessage(
             QString::fromUtf8(QJsonDocument(sample).toJson(QJsonDocument::Compact)));
@@ -281,15 +283,19 @@ void UpstreamStandIn::streamContainerLogs(QWebSocket *ws, const QString &appId) 
 }
 
 void UpstreamStandIn::streamDeployment(QWebSocket *ws, const QString &id) {
-    auto status = [ws, id](const char *status, const char *stage, int progress, const char *message,
+    // As upstream's deployer writes them: status and stage one word, the
+    // message utils.GetStageMessage's, progress 0 on failure, and
+    // error_message only when there is one (omitempty).
+    auto status = [ws, id](const char *word, int progress, const char *message,
                            const char *error = "") {
-        ws->sendTextMessage(envelope(
-            "status", QJsonObject{{QStringLiteral("deployment_id"), id.toInt()},
-                                  {QStringLiteral("status"), QLatin1String(status)},
-                                  {QStringLiteral("stage"), QLatin1String(stage)},
-                                  {QStringLiteral("progress"), progress},
-                                  {QStringLiteral("message"), QLatin1String(message)},
-                                  {QStringLiteral("error_message"), QLatin1String(error)}}));
+        QJsonObject data{{QStringLiteral("deployment_id"), id.toInt()},
+                         {QStringLiteral("status"), QLatin1String(word)},
+                         {QStringLiteral("stage"), QLatin1String(word)},
+                         {QStringLiteral("progress"), progress},
+                         {QStringLiteral("message"), QLatin1String(message)}};
+        if (*error)
+            data.insert(QStringLiteral("error_message"), QLatin1String(error));
+        ws->sendTextMessage(envelope("status", data));
     };
     auto log = [ws](const char *line) {
         ws->sendTextMessage(
@@ -297,16 +303,16 @@ void UpstreamStandIn::streamDeployment(QWebSocket *ws, const QString &id) {
                                         {QStringLiteral("stream"), QStringLiteral("stdout")},
                                         {QStringLiteral("timestamp"), nowSeconds()}}));
     };
-    status("pending", "pending", 0, "Deployment queued");
-    status("cloning", "cloning", 20, "Cloning repository");
+    status("pending", 0, "Deployment queued and waiting to start");
+    status("cloning", 20, "Cloning repository from Git");
     log("Cloning into '/tmp/app'...");
-    status("building", "building", 50, "Building image");
+    status("building", 50, "Building Docker image");
     log("Step 1/2 : FROM alpine");
     if (deploymentFails) {
-        status("failed", "failed", 50, "Build failed", "docker build failed: exit code 1");
+        status("failed", 0, "Deployment failed", "docker build failed: exit code 1");
     } else {
-        status("deploying", "deploying", 80, "Starting container");
-        status("success", "success", 100, "Deployment completed");
+        status("deploying", 80, "Deploying container");
+        status("success", 100, "Deployment completed successfully");
     }
     // Upstream polls its database and closes about a second after the end.
     QTimer::singleShot(200, ws, [ws] { ws->close(QWebSocketProtocol::CloseCodeNormal); });

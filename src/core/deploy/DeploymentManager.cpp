@@ -225,14 +225,16 @@ bool DeploymentManager::update(const store::Deployment &deployment) {
     return true;
 }
 
-void DeploymentManager::appendLog(qint64 deploymentId, const QStringList &lines) {
+void DeploymentManager::appendLog(qint64 deploymentId, QList<store::DeploymentLogLine> lines) {
     QString error;
     const qint64 first = m_deployments.appendLogs(deploymentId, lines, &error);
     if (first <= 0) {
         qCWarning(lcDeploy).noquote() << "cannot save log of deployment" << deploymentId << error;
         return; // not saved, so not announced either
     }
-    Q_EMIT logAppended(deploymentId, first, lines);
+    for (qsizetype i = 0; i < lines.size(); ++i)
+        lines[i].seq = first + i;
+    Q_EMIT logAppended(deploymentId, lines);
 }
 
 void DeploymentManager::schedule() {

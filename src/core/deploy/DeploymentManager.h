@@ -65,11 +65,13 @@ public:
 
     // Used by runners: persist, then announce.
     bool update(const store::Deployment &deployment);
-    void appendLog(qint64 deploymentId, const QStringList &lines);
+    // Lines as the store takes them (their `seq` is set here).
+    void appendLog(qint64 deploymentId, QList<store::DeploymentLogLine> lines);
 
 Q_SIGNALS:
     void statusChanged(const mist::store::Deployment &deployment);
-    void logAppended(qint64 deploymentId, qint64 firstSeq, const QStringList &lines);
+    // The lines just saved, with their seq.
+    void logAppended(qint64 deploymentId, const QList<mist::store::DeploymentLogLine> &lines);
 
 private:
     void schedule();

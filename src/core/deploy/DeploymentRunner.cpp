@@ -129,19 +129,19 @@ void DeploymentRunner::setState(const QString &status, const QString &stage, int
     m_manager.update(m_d);
 }
 
-void DeploymentRunner::log(const QString &line) {
+void DeploymentRunner::log(const QString &line, bool error) {
     const QString kept = scrub(line);
     m_logBytes += m_manager.deployments().storedLineBytes(utf8Size(kept));
-    m_manager.appendLog(m_d.id, {kept});
+    m_manager.appendLog(m_d.id, {store::DeploymentLogLine{0, kept, error}});
 }
 
-void DeploymentRunner::output(QStringList lines) {
+void DeploymentRunner::output(QList<store::DeploymentLogLine> lines) {
     if (!alive())
         return; // what a killed git or an aborted build still said
     qsizetype kept = 0;
-    for (QString &line : lines) {
-        line = scrub(line);
-        const qint64 bytes = utf8Size(line);
+    for (store::DeploymentLogLine &line : lines) {
+        line.line = scrub(line.line);
+        const qint64 bytes = utf8Size(line.line);
         // The limit is on what the log takes on disk: a build printing
         // millions of short lines, or lines just too long for a database
         // page, cannot slip past it.
@@ -195,7 +195,7 @@ void DeploymentRunner::clone() {
         // "..., done." of each and every other message.
         static const QRegularExpression counter(QStringLiteral(R"(\d+% \(\d+/\d+\))"));
         if (!counter.match(line).hasMatch() || line.endsWith(QStringLiteral("done.")))
-            output({line});
+            output({store::DeploymentLogLine{0, line, false}});
     });
     connect(m_git, &GitCheckout::finished, this, [this](bool ok, const QString &error) {
         const CommitInfo commit = m_git->commit();
@@ -272,10 +272,10 @@ void DeploymentRunner::sendBuild(const QByteArray &context) {
 void DeploymentRunner::onBuildData(const QByteArray &bytes) {
     QList<BuildEvent> events;
     m_parser->feed(bytes, events);
-    QStringList lines;
+    QList<store::DeploymentLogLine> lines;
     int progress = m_d.progress;
     for (const BuildEvent &e : std::as_const(events)) {
-        lines << e.line;
+        lines << store::DeploymentLogLine{0, e.line, e.kind == BuildEvent::Kind::Error};
         if (e.totalSteps > 0) {
             // Rises with the build's steps: step n of N has started.
             const int p = ProgressBuildStart +
@@ -298,9 +298,9 @@ void DeploymentRunner::onBuildFinished(const engine::DockerReply &reply) {
         return;
     QList<BuildEvent> events;
     m_parser->finish(events);
-    QStringList lines;
+    QList<store::DeploymentLogLine> lines;
     for (const BuildEvent &e : std::as_const(events))
-        lines << e.line;
+        lines << store::DeploymentLogLine{0, e.line, e.kind == BuildEvent::Kind::Error};
     output(lines);
     if (stopping())
         return fail(m_stopReason);
@@ -784,7 +784,8 @@ void DeploymentRunner::complete() {
                      [this, finish](const engine::DockerReply &removed) {
                          if (!removed.ok() && removed.httpStatus != 404)
                              log(QStringLiteral("Warning: could not remove %1: %2")
-                                     .arg(m_previousName, removed.error));
+                                     .arg(m_previousName, removed.error),
+                                 true);
                          finish();
                      });
 }
@@ -794,12 +795,15 @@ void DeploymentRunner::fail(const QString &errorMessage) {
         return;
     m_buildTimer.stop();
     if (m_droppedBytes > 0)
-        m_manager.appendLog(m_d.id, {QStringLiteral("\u2026 %1 bytes of build output dropped "
-                                                    "(deploy-log-limit %2)")
-                                         .arg(m_droppedBytes)
-                                         .arg(sizeText(m_config.logLimitBytes))});
+        m_manager.appendLog(m_d.id, {store::DeploymentLogLine{
+                                        0,
+                                        QStringLiteral("\u2026 %1 bytes of build output dropped "
+                                                       "(deploy-log-limit %2)")
+                                            .arg(m_droppedBytes)
+                                            .arg(sizeText(m_config.logLimitBytes)),
+                                        false}});
     const QString error = scrub(errorMessage);
-    log(QStringLiteral("Error: %1").arg(error));
+    log(QStringLiteral("Error: %1").arg(error), true);
     rollback([this, errorMessage = error] {
         m_d.status = QStringLiteral("failed");
         m_d.errorMessage = errorMessage;
@@ -856,7 +860,8 @@ void DeploymentRunner::rollback(std::function<void()> then) {
                     [this, then](const engine::DockerReply &r) {
                         if (!r.ok())
                             log(QStringLiteral("Warning: the engine refused the rollback: %1")
-                                    .arg(r.error));
+                                    .arg(r.error),
+                                true);
                         then();
                     },
                     QJsonDocument(service.value(QStringLiteral("Spec")).toObject())

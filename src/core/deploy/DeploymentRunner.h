@@ -58,10 +58,11 @@ Q_SIGNALS:
 private:
     void setState(const QString &status, const QString &stage, int progress,
                   const QString &message);
-    // The pipeline's own lines: few, always kept.
-    void log(const QString &line);
+    // The pipeline's own lines: few, always kept. `error`: the line reports a
+    // failure (the store keeps it marked).
+    void log(const QString &line, bool error = false);
     // Output of git and the engine: counted against the log limit.
-    void output(QStringList lines);
+    void output(QList<store::DeploymentLogLine> lines);
     // Server paths (the clone's directory) replaced by neutral names.
     QString scrub(QString text) const;
     // Ends the pipeline with `reason` as the error: at once while git or the

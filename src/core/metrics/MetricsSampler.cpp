@@ -58,10 +58,11 @@ QJsonObject buildMetricsObject(const QString &timestamp, double cpuPercent, int 
 }
 
 MetricsSampler::MetricsSampler(engine::DockerClient *docker, const QString &diskPath,
-                               QObject *parent)
+                               QObject *parent, const QString &sysClass)
     : QObject(parent)
     , m_docker(docker)
-    , m_diskPath(diskPath) {
+    , m_diskPath(diskPath)
+    , m_thermometer(sysClass) {
     m_timer.setTimerType(Qt::PreciseTimer);
     connect(&m_timer, &QTimer::timeout, this, &MetricsSampler::sampleNow);
 }
@@ -178,6 +179,7 @@ void MetricsSampler::sampleNow() {
     disk.refresh();
     const quint64 diskTotal = disk.isValid() ? quint64(disk.bytesTotal()) : 0;
     const quint64 diskFree = disk.isValid() ? quint64(disk.bytesFree()) : 0;
+    m_cpuTemperature = m_thermometer.read();
 
     m_latestObject = buildMetricsObject(protocol::rfc3339Seconds(QDateTime::currentDateTimeUtc()),
                                         cpu, cores, mem, diskTotal, diskFree, m_docker_info);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ProcParsers.h"
+#include "Thermal.h"
 
 #include <QElapsedTimer>
 #include <QJsonObject>
@@ -27,8 +28,9 @@ public:
     // SwarmEverySamples samples; elsewhere it is left out.
     static constexpr int SwarmEverySamples = 5;
 
-    MetricsSampler(engine::DockerClient *docker, const QString &diskPath,
-                   QObject *parent = nullptr);
+    // `sysClass`: where the CPU temperature is looked for (CpuThermometer).
+    MetricsSampler(engine::DockerClient *docker, const QString &diskPath, QObject *parent = nullptr,
+                   const QString &sysClass = QStringLiteral("/sys/class"));
 
     void start(int intervalMs = 1000);
     void stop();
@@ -38,6 +40,10 @@ public:
     // The latest serialised sample (the bare object of the published schema).
     const QString &latest() const { return m_latest; }
     QJsonObject latestObject() const { return m_latestObject; }
+    // The CPU temperature (°C) at the latest sample; nullopt where the host
+    // has no CPU sensor. Not in the published object (the published page
+    // has no such field): upstream's /api/ws/stats sends it.
+    std::optional<double> cpuTemperature() const { return m_cpuTemperature; }
     quint64 samplesTaken() const { return m_samples; }
     // CPU time the last sample cost this process (reading /proc, serialising).
     qint64 lastSampleNs() const { return m_lastSampleNs; }
@@ -59,6 +65,8 @@ private:
     int m_infoAnswers = 0;
     bool m_dockerRequestInFlight = false;
     QElapsedTimer m_dockerAsked;
+    CpuThermometer m_thermometer;
+    std::optional<double> m_cpuTemperature;
     QString m_latest;
     QJsonObject m_latestObject;
     quint64 m_samples = 0;

@@ -3,7 +3,9 @@
 #include "Envelope.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -119,7 +121,8 @@ std::optional<QJsonObject> metricsFromUpstream(const QJsonObject &sample, QStrin
 
 QJsonObject metricsToUpstream(const QJsonObject &published, const QString &diskName,
                               const std::optional<LoadAverage> &load,
-                              const std::optional<double> &uptimeSeconds) {
+                              const std::optional<double> &uptimeSeconds,
+                              const std::optional<double> &cpuTemperature) {
     const QJsonObject memory = published.value(QStringLiteral("memory")).toObject();
     const QJsonObject disk = published.value(QStringLiteral("disk")).toObject();
     const double diskTotal = disk.value(QStringLiteral("total")).toDouble();
@@ -149,6 +152,10 @@ QJsonObject metricsToUpstream(const QJsonObject &published, const QString &diskN
                                {QStringLiteral("fifteenMinutes"), load->fifteen}});
     if (uptimeSeconds)
         out.insert(QStringLiteral("uptime"), std::floor(*uptimeSeconds));
+    // Upstream's Stats.CPUTemperature is a float64 without omitempty: always
+    // there, 0 where it found no sensor.
+    out.insert(QStringLiteral("cpuTemperature"),
+               cpuTemperature && std::isfinite(*cpuTemperature) ? *cpuTemperature : 0.0);
     return out;
 }
 
@@ -207,26 +214,217 @@ Progress progressFromUpstream(const QString &status, const QString &stage, doubl
     return {QStringLiteral("building"), lastPublishedStage, p};
 }
 
+namespace {
+// Upstream's word for a step of this server's flow, or empty for a stage
+// this version does not know.
+QString upstreamStepOf(const QString &status, const QString &stage) {
+    if (status == u"failed")
+        return QStringLiteral("failed");
+    if (stage.isEmpty())
+        return QStringLiteral("pending");
+    if (stage == u"cloning_repo")
+        return QStringLiteral("cloning");
+    if (stage == u"building_image")
+        return QStringLiteral("building");
+    if (stage == u"stopping_old" || stage == u"starting_new")
+        return QStringLiteral("deploying");
+    if (stage == u"completed")
+        return QStringLiteral("success");
+    return {};
+}
+} // namespace
+
+QString stageMessage(const QString &upstreamStage) {
+    static const QHash<QString, QString> messages{
+        {QStringLiteral("pending"), QStringLiteral("Deployment queued and waiting to start")},
+        {QStringLiteral("cloning"), QStringLiteral("Cloning repository from Git")},
+        {QStringLiteral("building"), QStringLiteral("Building Docker image")},
+        {QStringLiteral("deploying"), QStringLiteral("Deploying container")},
+        {QStringLiteral("success"), QStringLiteral("Deployment completed successfully")},
+        {QStringLiteral("failed"), QStringLiteral("Deployment failed")},
+        {QStringLiteral("rolling_back"), QStringLiteral("Rolling back to previous version")},
+    };
+    return messages.value(upstreamStage, QStringLiteral("Unknown stage"));
+}
+
 QJsonObject deploymentStatusToUpstream(const QJsonObject &status) {
     QJsonObject out = status;
+    const QString ourStatus = status.value(QStringLiteral("status")).toString();
     const QString stage = status.value(QStringLiteral("stage")).toString();
-    QString upstreamStage;
-    if (status.value(QStringLiteral("status")).toString() == u"failed")
-        upstreamStage = QStringLiteral("failed");
-    else if (stage.isEmpty())
-        upstreamStage = QStringLiteral("pending");
-    else if (stage == u"cloning_repo")
-        upstreamStage = QStringLiteral("cloning");
-    else if (stage == u"building_image")
-        upstreamStage = QStringLiteral("building");
-    else if (stage == u"stopping_old" || stage == u"starting_new")
-        upstreamStage = QStringLiteral("deploying");
-    else if (stage == u"completed")
-        upstreamStage = QStringLiteral("success");
-    else
-        upstreamStage = stage; // a stage of a later version: its own name
+    const QString step = upstreamStepOf(ourStatus, stage);
+    const QString upstreamStage = step.isEmpty() ? stage : step;
+    out.insert(QStringLiteral("status"), step.isEmpty() ? ourStatus : step);
     out.insert(QStringLiteral("stage"), upstreamStage);
+    if (step == u"failed")
+        out.insert(QStringLiteral("progress"), 0); // upstream's deployer resets it
+    out.insert(QStringLiteral("message"), stageMessage(upstreamStage));
+    if (out.value(QStringLiteral("error_message")).toString().isEmpty())
+        out.remove(QStringLiteral("error_message"));
     return out;
+}
+
+QJsonObject deploymentToUpstream(const QJsonObject &deployment, const DeploymentFacts &facts) {
+    const QJsonObject status = deploymentStatusToUpstream(deployment);
+    QJsonObject out{
+        {QStringLiteral("id"), deployment.value(QStringLiteral("id"))},
+        {QStringLiteral("app_id"), deployment.value(QStringLiteral("app_id"))},
+        {QStringLiteral("commit_hash"), deployment.value(QStringLiteral("commit_hash")).toString()},
+        {QStringLiteral("status"), status.value(QStringLiteral("status"))},
+        {QStringLiteral("stage"), status.value(QStringLiteral("stage"))},
+        {QStringLiteral("progress"), status.value(QStringLiteral("progress"))},
+        {QStringLiteral("created_at"), deployment.value(QStringLiteral("created_at"))},
+        {QStringLiteral("is_active"), facts.active},
+    };
+    // Go pointers with omitempty: absent rather than empty.
+    for (const char *key : {"commit_message", "commit_author", "error_message"}) {
+        const QString value = status.value(QLatin1String(key)).toString();
+        if (!value.isEmpty())
+            out.insert(QLatin1String(key), value);
+    }
+    if (facts.triggeredBy)
+        out.insert(QStringLiteral("triggered_by"), double(*facts.triggeredBy));
+    if (facts.number)
+        out.insert(QStringLiteral("deployment_number"), double(*facts.number));
+    QDateTime started, finished;
+    for (const char *key : {"started_at", "finished_at"}) {
+        const QString value = deployment.value(QLatin1String(key)).toString();
+        if (value.isEmpty())
+            continue;
+        out.insert(QLatin1String(key), value);
+        (qstrcmp(key, "started_at") == 0 ? started : finished) =
+            QDateTime::fromString(value, Qt::ISODate);
+    }
+    // Upstream's UpdateDeploymentStatus sets it at the end, when it knows the start.
+    if (started.isValid() && finished.isValid())
+        out.insert(QStringLiteral("duration"),
+                   double(std::max<qint64>(0, started.secsTo(finished))));
+    return out;
+}
+
+QString logFileLine(const QString &line, bool reportedError) {
+    if (!reportedError)
+        return line;
+    return QString::fromUtf8(
+        QJsonDocument(QJsonObject{{QStringLiteral("error"), line}}).toJson(QJsonDocument::Compact));
+}
+
+QString detectStreamType(QStringView line) {
+    static const QStringList keywords{
+        QStringLiteral("error:"),    QStringLiteral("err:"),        QStringLiteral("fatal:"),
+        QStringLiteral("panic:"),    QStringLiteral("warning:"),    QStringLiteral("warn:"),
+        QStringLiteral("failed"),    QStringLiteral("failure"),     QStringLiteral("exception:"),
+        QStringLiteral("traceback"), QStringLiteral("stack trace"), QStringLiteral(" err "),
+        QStringLiteral("[error]"),   QStringLiteral("[err]"),       QStringLiteral("[fatal]"),
+        QStringLiteral("[panic]"),   QStringLiteral("[warning]"),   QStringLiteral("[warn]"),
+    };
+    const QString lower = line.toString().toLower();
+    for (const QString &keyword : keywords)
+        if (lower.contains(keyword))
+            return QStringLiteral("stderr");
+    return QStringLiteral("stdout");
+}
+
+QString deploymentLogStream(QStringView line, bool reportedError) {
+    return reportedError ? QStringLiteral("stderr") : detectStreamType(line);
+}
+
+QString containerState(const QString &engineStatus) {
+    if (engineStatus == u"running" || engineStatus == u"paused" || engineStatus == u"restarting")
+        return QStringLiteral("running");
+    if (engineStatus == u"exited" || engineStatus.isEmpty())
+        return QStringLiteral("stopped");
+    return engineStatus;
+}
+
+QString containerNotRunningMessage(const QString &upstreamState) {
+    return QStringLiteral("Container is not running (state: %1)").arg(upstreamState);
+}
+
+namespace {
+// Go's strconv.Quote: printable characters as they are, the rest escaped.
+QString goQuote(QStringView text) {
+    QString out = QStringLiteral("\"");
+    const QList<uint> codePoints = text.toUcs4();
+    for (const uint cp : codePoints) {
+        switch (cp) {
+        case '"':
+            out += QStringLiteral("\\\"");
+            continue;
+        case '\\':
+            out += QStringLiteral("\\\\");
+            continue;
+        case '\a':
+            out += QStringLiteral("\\a");
+            continue;
+        case '\b':
+            out += QStringLiteral("\\b");
+            continue;
+        case '\f':
+            out += QStringLiteral("\\f");
+            continue;
+        case '\n':
+            out += QStringLiteral("\\n");
+            continue;
+        case '\r':
+            out += QStringLiteral("\\r");
+            continue;
+        case '\t':
+            out += QStringLiteral("\\t");
+            continue;
+        case '\v':
+            out += QStringLiteral("\\v");
+            continue;
+        default:
+            break;
+        }
+        const QChar::Category category = QChar::category(char32_t(cp));
+        // unicode.IsPrint: letters, marks, numbers, punctuation, symbols and
+        // the ASCII space; other spaces and controls are escaped.
+        const bool printable =
+            cp == ' ' ||
+            (QChar::isPrint(char32_t(cp)) && category != QChar::Separator_Space &&
+             category != QChar::Separator_Line && category != QChar::Separator_Paragraph);
+        if (printable)
+            out += QString::fromUcs4(reinterpret_cast<const char32_t *>(&cp), 1);
+        else if (cp < 0x80)
+            out += QStringLiteral("\\x%1").arg(cp, 2, 16, QLatin1Char('0'));
+        else if (cp < 0x10000)
+            out += QStringLiteral("\\u%1").arg(cp, 4, 16, QLatin1Char('0'));
+        else
+            out += QStringLiteral("\\U%1").arg(cp, 8, 16, QLatin1Char('0'));
+    }
+    return out + u'"';
+}
+} // namespace
+
+GoInt parseGoInt64(QStringView text) {
+    const auto failure = [text](const char *why) {
+        return GoInt{std::nullopt, QStringLiteral("strconv.ParseInt: parsing %1: %2")
+                                       .arg(goQuote(text), QLatin1String(why))};
+    };
+    QStringView digits = text;
+    bool negative = false;
+    if (!digits.isEmpty() && (digits.front() == u'+' || digits.front() == u'-')) {
+        negative = digits.front() == u'-';
+        digits = digits.mid(1);
+    }
+    if (digits.isEmpty())
+        return failure("invalid syntax");
+    // As Go's ParseUint: each character must be a digit, and the first
+    // digit that overflows 64 bits ends the parse as out of range.
+    quint64 n = 0;
+    for (const QChar c : digits) {
+        if (c < u'0' || c > u'9')
+            return failure("invalid syntax");
+        const quint64 d = c.unicode() - u'0';
+        if (n > (std::numeric_limits<quint64>::max() - d) / 10)
+            return failure("value out of range");
+        n = n * 10 + d;
+    }
+    const quint64 limit = quint64(1) << 63;
+    if ((!negative && n >= limit) || (negative && n > limit))
+        return failure("value out of range");
+    return GoInt{negative ? qint64(0 - n) : qint64(n), {}};
 }
 
 namespace {

@@ -32,13 +32,16 @@ std::optional<QJsonObject> metricsFromUpstream(const QJsonObject &sample, QStrin
 // The other direction, for upstream's clients of this server's
 // /api/ws/stats: a published metrics object in upstream's schema
 // (cpuUsage, memory {total, used}, one disk named `diskName`, timestamp in
-// Unix seconds; loadAverage and uptime when known).
+// Unix seconds; loadAverage and uptime when known) and `cpuTemperature`,
+// which upstream always sends: degrees Celsius, and 0 (Go's zero float64)
+// when the host has no sensor.
 struct LoadAverage {
     double one = 0, five = 0, fifteen = 0;
 };
 QJsonObject metricsToUpstream(const QJsonObject &published, const QString &diskName,
                               const std::optional<LoadAverage> &load,
-                              const std::optional<double> &uptimeSeconds);
+                              const std::optional<double> &uptimeSeconds,
+                              const std::optional<double> &cpuTemperature = std::nullopt);
 // /proc/loadavg ("0.10 0.20 0.30 1/123 4567") and /proc/uptime
 // ("123.45 678.90"); nullopt when malformed.
 std::optional<LoadAverage> parseLoadAverage(const QByteArray &text);
@@ -59,15 +62,83 @@ struct Progress {
 Progress progressFromUpstream(const QString &status, const QString &stage, double progress,
                               const QString &lastPublishedStage = {});
 
-// The other way, for scripts written for upstream that read this server's
+// The other way, for upstream's dashboard and scripts reading this server's
 // /api/deployments/logs/stream: this project's `status` data {deployment_id,
-// status, stage, progress, message, error_message} with the stage in
-// upstream's words: "" → pending, cloning_repo → cloning, building_image →
+// status, stage, progress, message, error_message} as upstream's deployer
+// writes it (UpdateDeploymentStatus(id, status, stage, progress, err) with
+// status == stage): "" → pending, cloning_repo → cloning, building_image →
 // building, stopping_old and starting_new → deploying, completed → success,
-// and the stage of a failed deployment → failed. Status (pending, building,
-// deploying, success, failed: upstream's words too) and progress are kept;
-// other fields are passed through.
+// and a failed deployment → failed with progress 0, whatever stage it failed
+// in. `status` is that same word (upstream's is `cloning` while cloning,
+// where this server's is `building`); `message` is upstream's text for the
+// stage (stageMessage); `error_message` is left out when empty (Go's
+// omitempty). Progress is kept otherwise (this server's is finer than
+// upstream's 20/50/80). A stage of a later version keeps its own name, its
+// status, and upstream's "Unknown stage".
 QJsonObject deploymentStatusToUpstream(const QJsonObject &status);
+
+// Upstream's utils.GetStageMessage: "Deployment queued and waiting to start",
+// "Cloning repository from Git", "Building Docker image", "Deploying
+// container", "Deployment completed successfully", "Deployment failed",
+// "Rolling back to previous version", else "Unknown stage".
+QString stageMessage(const QString &upstreamStage);
+
+// This server's deployment object (as GET /api/deployments/{id} answers it)
+// in the shape of upstream's models.Deployment JSON, for GET
+// /api/deployments/logs?id=N: id, app_id, commit_hash, commit_message and
+// commit_author (left out when empty: Go pointers with omitempty),
+// triggered_by (the user who started it, left out when unknown),
+// deployment_number, status/stage/progress/error_message as
+// deploymentStatusToUpstream has them, created_at, started_at and
+// finished_at (left out when unset), duration (whole seconds from start to
+// finish, when both are known), is_active. Upstream's container_id,
+// container_name, image_tag, logs, build_logs_path and rolled_back_from
+// are left out: its deployer never sets them either.
+struct DeploymentFacts {
+    std::optional<qint64> number;      // n-th deployment of its app (1-based)
+    std::optional<qint64> triggeredBy; // user id
+    bool active = false;               // the app's newest successful deployment
+};
+QJsonObject deploymentToUpstream(const QJsonObject &deployment, const DeploymentFacts &facts);
+
+// One line of a deployment's log as upstream keeps it in its log file and
+// upstream's dashboard reads it back from GET /api/deployments/logs: plain
+// text, except a line that reports an error of the build, the engine or the
+// pipeline, which is written as the engine's error object {"error": line},
+// as upstream's file holds it (upstream's dashboard shows such a line, and
+// only such a JSON line, as stderr whatever its words).
+QString logFileLine(const QString &line, bool reportedError);
+
+// Upstream's websockets.DetectStreamType: "stderr" when the line, lower-cased,
+// contains one of its keywords ("error:", "err:", "fatal:", "panic:",
+// "warning:", "warn:", "failed", "failure", "exception:", "traceback",
+// "stack trace", " err ", "[error]", "[err]", "[fatal]", "[panic]",
+// "[warning]", "[warn]"), else "stdout".
+QString detectStreamType(QStringView line);
+// The `stream` of a build-log line on upstream's route: "stderr" for a line
+// that reports an error of the build, the engine or the pipeline, else what
+// upstream's keywords say.
+QString deploymentLogStream(QStringView line, bool reportedError);
+
+// Upstream's container `state` (docker.GetContainerStatus) from the engine's
+// State.Status: "running" while the container runs (running, paused,
+// restarting: the engine's State.Running), "stopped" for exited, else the
+// engine's word (created, dead, removing); "stopped" when the engine gave
+// none.
+QString containerState(const QString &engineStatus);
+// Upstream's error for a container that is not running:
+// "Container is not running (state: <containerState>)".
+QString containerNotRunningMessage(const QString &upstreamState);
+
+// Go's strconv.ParseInt(text, 10, 64), which upstream reads ids with: an
+// optional sign and decimal digits within 64 bits; else Go's error text,
+// `strconv.ParseInt: parsing "<text>": invalid syntax` (or `value out of
+// range`), the text quoted as Go's strconv.Quote quotes it.
+struct GoInt {
+    std::optional<qint64> value;
+    QString error;
+};
+GoInt parseGoInt64(QStringView text);
 
 // Upstream's REST objects in the shapes of this project's REST answers, so
 // one client code path lists apps and deployments of either dialect.

@@ -76,6 +76,9 @@ bool MistServer::start(QString *error) {
     registerServerRoutes(*m_router, [this] { return stats(); });
     registerAuthRoutes(*m_router, *m_store, *m_loginThrottle, tls);
     registerAppRoutes(*m_router, *m_store, *m_docker);
+    // Before registerDeploymentRoutes: its /api/deployments/{id} would take
+    // upstream's /api/deployments/logs.
+    registerUpstreamRoutes(*m_router, *m_store, *m_deployments);
     registerDeploymentRoutes(*m_router, *m_store, *m_deployments);
     registerPrometheusRoute(*m_router, [this] {
         PrometheusSnapshot s;

@@ -2,6 +2,7 @@
 
 #include "Store.h"
 
+#include <QLoggingCategory>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -12,6 +13,27 @@
 namespace mist::store {
 
 namespace {
+Q_LOGGING_CATEGORY(lcDeploymentStore, "mist.store")
+
+// The longest beginning of `text` within `bytes` bytes of UTF-8, never half
+// a character.
+QString utf8Prefix(const QString &text, qint64 bytes) {
+    QByteArray utf8 = text.toUtf8();
+    if (utf8.size() <= bytes)
+        return text;
+    utf8.truncate(bytes);
+    qsizetype lead = utf8.size();
+    while (lead > 0 && (uchar(utf8.at(lead - 1)) & 0xc0) == 0x80)
+        --lead; // continuation bytes
+    if (lead > 0) {
+        const uchar first = uchar(utf8.at(lead - 1));
+        const int length = first < 0x80 ? 1 : first >= 0xf0 ? 4 : first >= 0xe0 ? 3 : 2;
+        if (lead - 1 + length > utf8.size())
+            utf8.truncate(lead - 1); // the cut fell inside this character
+    }
+    return QString::fromUtf8(utf8);
+}
+
 qint64 now() {
     return QDateTime::currentSecsSinceEpoch();
 }
@@ -204,7 +226,8 @@ qint64 DeploymentStore::storedLineBytes(qint64 textBytes) const {
     return local + cellOverhead + 4 + overflowPages * u;
 }
 
-qint64 DeploymentStore::appendLogs(qint64 deploymentId, const QStringList &lines, QString *error) {
+qint64 DeploymentStore::appendLogs(qint64 deploymentId, const QList<DeploymentLogLine> &lines,
+                                   QString *error) {
     if (lines.isEmpty())
         return 0;
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
@@ -226,14 +249,16 @@ qint64 DeploymentStore::appendLogs(qint64 deploymentId, const QStringList &lines
     q.finish();
     QSqlQuery insert(db);
     insert.prepare(QStringLiteral(
-        "INSERT INTO deployment_logs (deployment_id, seq, line, created_at) VALUES (?, ?, ?, ?)"));
+        "INSERT INTO deployment_logs (deployment_id, seq, line, created_at, is_error)"
+        " VALUES (?, ?, ?, ?, ?)"));
     const qint64 t = now();
     qint64 seq = first;
-    for (const QString &line : lines) {
+    for (const DeploymentLogLine &line : lines) {
         insert.bindValue(0, deploymentId);
         insert.bindValue(1, seq++);
-        insert.bindValue(2, line);
+        insert.bindValue(2, line.line);
         insert.bindValue(3, t);
+        insert.bindValue(4, line.error ? 1 : 0);
         if (!insert.exec()) {
             failWith(insert, error);
             db.rollback();
@@ -254,8 +279,8 @@ QList<DeploymentLogLine> DeploymentStore::logs(qint64 deploymentId, qint64 after
     QList<DeploymentLogLine> out;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT seq, line FROM deployment_logs WHERE deployment_id = ?"
-                             " AND seq > ? ORDER BY seq"));
+    q.prepare(QStringLiteral("SELECT seq, line, is_error FROM deployment_logs"
+                             " WHERE deployment_id = ? AND seq > ? ORDER BY seq"));
     q.addBindValue(deploymentId);
     q.addBindValue(afterSeq);
     if (!q.exec()) {
@@ -263,8 +288,77 @@ QList<DeploymentLogLine> DeploymentStore::logs(qint64 deploymentId, qint64 after
         return out;
     }
     while (q.next())
-        out.append({q.value(0).toLongLong(), q.value(1).toString()});
+        out.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toBool()});
     return out;
+}
+
+std::optional<DeploymentLogTail>
+DeploymentStore::logTail(qint64 deploymentId, qint64 maxBytes,
+                         const std::function<qint64(const DeploymentLogLine &)> &bytesOf) {
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT seq, line, is_error FROM deployment_logs"
+                             " WHERE deployment_id = ? ORDER BY seq DESC"));
+    q.addBindValue(deploymentId);
+    if (!q.exec()) {
+        qCWarning(lcDeploymentStore).noquote()
+            << "cannot read the log of deployment" << deploymentId << q.lastError().text();
+        return std::nullopt;
+    }
+    DeploymentLogTail tail;
+    qint64 used = 0;
+    while (q.next()) {
+        DeploymentLogLine line{q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toBool()};
+        const qint64 bytes = bytesOf ? bytesOf(line) : line.line.toUtf8().size() + 1;
+        if (used + bytes > maxBytes) {
+            if (tail.lines.isEmpty() && maxBytes > 1) {
+                // Even the last line alone is too long: its beginning.
+                line.line = utf8Prefix(line.line, maxBytes - 1);
+                tail.lines.append(line);
+                tail.omitted = line.seq - 1;
+            } else {
+                tail.omitted = line.seq; // seq runs 1..n without gaps
+            }
+            break;
+        }
+        used += bytes;
+        tail.lines.append(std::move(line));
+    }
+    if (q.lastError().isValid()) {
+        qCWarning(lcDeploymentStore).noquote()
+            << "cannot read the log of deployment" << deploymentId << q.lastError().text();
+        return std::nullopt;
+    }
+    std::reverse(tail.lines.begin(), tail.lines.end());
+    return tail;
+}
+
+std::optional<qint64> DeploymentStore::ordinalInApp(const Deployment &deployment) {
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM deployments WHERE app_id = ? AND id <= ?"));
+    q.addBindValue(deployment.appId);
+    q.addBindValue(deployment.id);
+    if (!q.exec() || !q.next()) {
+        qCWarning(lcDeploymentStore).noquote()
+            << "cannot count deployments of app" << deployment.appId << q.lastError().text();
+        return std::nullopt;
+    }
+    return q.value(0).toLongLong();
+}
+
+std::optional<qint64> DeploymentStore::latestSuccessful(qint64 appId) {
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(
+        QStringLiteral("SELECT MAX(id) FROM deployments WHERE app_id = ? AND status = 'success'"));
+    q.addBindValue(appId);
+    if (!q.exec() || !q.next()) {
+        qCWarning(lcDeploymentStore).noquote()
+            << "cannot find the active deployment of app" << appId << q.lastError().text();
+        return std::nullopt;
+    }
+    if (q.value(0).isNull())
+        return std::nullopt;
+    return q.value(0).toLongLong();
 }
 
 qint64 DeploymentStore::logCount(qint64 deploymentId, QString *error) {

@@ -6,6 +6,7 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 namespace mist::store {
@@ -44,6 +45,16 @@ struct Deployment {
 struct DeploymentLogLine {
     qint64 seq = 0; // 1-based index within the deployment
     QString line;
+    // The line reports an error of the build (the engine's `error` in the
+    // build output), the engine or the pipeline itself; plain output
+    // otherwise.
+    bool error = false;
+};
+
+// The end of a deployment's log, within a byte budget.
+struct DeploymentLogTail {
+    QList<DeploymentLogLine> lines; // in order
+    qint64 omitted = 0;             // lines before them that did not fit
 };
 
 // Deployments and their build logs, in the Store's database (schema version 2).
@@ -63,10 +74,24 @@ public:
     // About what one log line of `textBytes` bytes of UTF-8 takes in the
     // database: its row and, for a long line, the overflow pages it fills.
     qint64 storedLineBytes(qint64 textBytes) const;
-    // Appends lines in one transaction; returns the seq of the first (0 on error).
-    qint64 appendLogs(qint64 deploymentId, const QStringList &lines, QString *error);
+    // Appends lines (their `seq` is ignored) in one transaction; returns the
+    // seq of the first (0 on error).
+    qint64 appendLogs(qint64 deploymentId, const QList<DeploymentLogLine> &lines, QString *error);
     QList<DeploymentLogLine> logs(qint64 deploymentId, qint64 afterSeq = 0,
                                   QString *error = nullptr);
+    // The last lines whose sizes add up to at most `maxBytes`, read from the
+    // end so that a huge log is never held whole. A line's size is
+    // `bytesOf(line)`, by default its UTF-8 bytes plus a newline. A last line
+    // too long for the budget on its own is cut to maxBytes - 1 bytes of
+    // UTF-8 (at a character boundary). nullopt on a database error (logged).
+    std::optional<DeploymentLogTail>
+    logTail(qint64 deploymentId, qint64 maxBytes,
+            const std::function<qint64(const DeploymentLogLine &)> &bytesOf = {});
+    // Which deployment of its app this is (1 for the first), and the app's
+    // newest successful deployment (the one its container runs). nullopt on
+    // a database error (logged) or, for the latter, when there is none.
+    std::optional<qint64> ordinalInApp(const Deployment &deployment);
+    std::optional<qint64> latestSuccessful(qint64 appId);
     qint64 logCount(qint64 deploymentId, QString *error = nullptr);
     // At start-up: every deployment that was running (or claimed) when the
     // server stopped ends as failed with `message`. Returns how many.

@@ -127,6 +127,12 @@ const QList<QStringList> &migrations() {
             QStringLiteral("ALTER TABLE apps ADD COLUMN replicas INTEGER NOT NULL DEFAULT 0"
                            " CHECK (replicas BETWEEN 0 AND 1000)"),
         },
+        {
+            // Build-log lines that report an error of the build, the engine
+            // or the pipeline (upstream's routes send them as stderr).
+            QStringLiteral("ALTER TABLE deployment_logs ADD COLUMN is_error INTEGER NOT NULL"
+                           " DEFAULT 0 CHECK (is_error IN (0, 1))"),
+        },
     };
     return steps;
 }

@@ -3,6 +3,7 @@
 #include "engine/DockerClient.h"
 #include "protocol/Envelope.h"
 #include "protocol/Parsing.h"
+#include "protocol/UpstreamDialect.h"
 #include "server/ClientConnection.h"
 #include "server/ContainerLogHub.h"
 #include "server/ServiceLogHub.h"
@@ -121,14 +122,26 @@ void ContainerLogsEndpoint::onInspected(ClientConnection *client, std::optional<
             const QJsonArray rows = list.json().array();
             const QJsonObject row = rows.isEmpty() ? QJsonObject() : rows.first().toObject();
             const QString liveState = row.value(QStringLiteral("State")).toString(state);
-            // Upstream's `status` is the engine's raw state ("running"); ours
-            // is what `docker ps` shows ("Up 2 hours").
-            const bool upstream = isUpstream(guard);
+            if (isUpstream(guard)) {
+                // Upstream's `state` is its own word (running, stopped, ...)
+                // and its `status` the engine's raw state, where ours are the
+                // engine's state and what `docker ps` shows ("Up 2 hours").
+                const QString upstreamState = protocol::upstream::containerState(liveState);
+                guard->send(protocol::statusMessage(QJsonObject{
+                    {QStringLiteral("container"), name},
+                    {QStringLiteral("state"), upstreamState},
+                    {QStringLiteral("status"), liveState},
+                }));
+                if (upstreamState != u"running")
+                    return refuse(guard,
+                                  protocol::upstream::containerNotRunningMessage(upstreamState),
+                                  QWebSocketProtocol::CloseCodeNormal);
+                return hubFor(id, tty)->subscribe(guard, sinceNs);
+            }
             guard->send(protocol::statusMessage(QJsonObject{
                 {QStringLiteral("container"), name},
                 {QStringLiteral("state"), liveState},
-                {QStringLiteral("status"),
-                 upstream ? liveState : row.value(QStringLiteral("Status")).toString()},
+                {QStringLiteral("status"), row.value(QStringLiteral("Status")).toString()},
             }));
             if (liveState != u"running")
                 return refuse(guard, QStringLiteral("Container not running"),

@@ -32,8 +32,11 @@ public:
 
     QString path() const override { return QStringLiteral("/ws/container/logs"); }
     // Same query and messages (a superset of upstream's: `ts` added, whole
-    // lines instead of 16 KiB pieces), but the `status` message's `status`
-    // is the engine's raw state, as upstream's is.
+    // lines instead of 16 KiB pieces), but the `status` message in
+    // upstream's words (`state` running/stopped/..., `status` the engine's
+    // raw state) and a container that does not run refused with upstream's
+    // "Container is not running (state: X)" (see protocol::upstream::
+    // containerState: a paused or restarting one counts as running there).
     QString upstreamPath() const override { return QStringLiteral("/api/ws/container/logs"); }
     void accept(ClientConnection *client) override;
     int clientCount() const override { return m_clients; }

@@ -24,15 +24,17 @@ QString deploymentLogMessage(const QString &line, qint64 index) {
 }
 
 namespace {
-// Upstream's build-log message: {line, stream, timestamp}. Upstream guesses
-// the stream from keywords; the pipeline here merges the build's output into
-// one log, so every line is "stdout". The timestamp is the send time.
-QString upstreamLogMessage(const QString &line) {
+// Upstream's build-log message: {line, stream, timestamp}. The build's output
+// is one merged log here; a line is "stderr" when it reports an error of the
+// build, the engine or the pipeline, or when upstream's keywords say so
+// (protocol::upstream::deploymentLogStream). The timestamp is the send time.
+QString upstreamLogMessage(const store::DeploymentLogLine &line) {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     return protocol::envelope(
         u"log",
-        QJsonObject{{QStringLiteral("line"), line},
-                    {QStringLiteral("stream"), QStringLiteral("stdout")},
+        QJsonObject{{QStringLiteral("line"), line.line},
+                    {QStringLiteral("stream"),
+                     protocol::upstream::deploymentLogStream(line.line, line.error)},
                     {QStringLiteral("timestamp"), protocol::rfc3339Seconds(now)}},
         now);
 }
@@ -87,8 +89,7 @@ void DeploymentLogsEndpoint::accept(ClientConnection *client) {
 
     client->send(statusFor(client, *deployment));
     for (const store::DeploymentLogLine &l : m_manager->deployments().logs(*id, after))
-        client->sendReplay(upstream ? upstreamLogMessage(l.line)
-                                    : deploymentLogMessage(l.line, l.seq));
+        client->sendReplay(upstream ? upstreamLogMessage(l) : deploymentLogMessage(l.line, l.seq));
     if (deployment->isTerminal())
         return sendTerminal(client, *deployment);
     // Still running: from now on, the manager's announcements.
@@ -121,12 +122,13 @@ void DeploymentLogsEndpoint::onStatus(const store::Deployment &deployment) {
     }
 }
 
-void DeploymentLogsEndpoint::onLog(qint64 deploymentId, qint64 firstSeq, const QStringList &lines) {
+void DeploymentLogsEndpoint::onLog(qint64 deploymentId,
+                                   const QList<store::DeploymentLogLine> &lines) {
     const auto it = m_watchers.constFind(deploymentId);
     if (it == m_watchers.constEnd())
         return;
     const QList<QPointer<ClientConnection>> watchers = *it;
-    for (qsizetype i = 0; i < lines.size(); ++i) {
+    for (const store::DeploymentLogLine &line : lines) {
         // Each shape serialised once for all its watchers.
         QString ours, theirs;
         for (const QPointer<ClientConnection> &c : watchers) {
@@ -135,8 +137,8 @@ void DeploymentLogsEndpoint::onLog(qint64 deploymentId, qint64 firstSeq, const Q
             const bool upstream = isUpstream(c);
             QString &message = upstream ? theirs : ours;
             if (message.isEmpty())
-                message = upstream ? upstreamLogMessage(lines[i])
-                                   : deploymentLogMessage(lines[i], firstSeq + i);
+                message =
+                    upstream ? upstreamLogMessage(line) : deploymentLogMessage(line.line, line.seq);
             c->send(message);
         }
     }

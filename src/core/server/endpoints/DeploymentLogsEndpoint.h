@@ -12,6 +12,7 @@ class DeploymentManager;
 namespace mist::store {
 class Store;
 struct Deployment;
+struct DeploymentLogLine;
 } // namespace mist::store
 
 namespace mist::server {
@@ -24,11 +25,12 @@ namespace mist::server {
 // misses or repeats a line.
 //
 // Under upstream's route (/api/deployments/logs/stream?id=N) the same stream
-// in upstream's shapes, for scripts written for upstream: `status` with the
-// stage in upstream's words (protocol::upstream::deploymentStatusToUpstream),
-// `log` as {line, stream, timestamp}, and at the end only the last `status`
-// and a close 1000: upstream sends no `error` or `end` on this route (the
-// failure is in status.error_message).
+// in upstream's shapes, for upstream's dashboard and scripts: `status` as
+// upstream's deployer writes it (protocol::upstream::deploymentStatusToUpstream),
+// `log` as {line, stream, timestamp} with stderr for the lines that report
+// an error, and at the end only the last `status` and a close 1000: upstream
+// sends no `error` or `end` on this route (the failure is in
+// status.error_message).
 class DeploymentLogsEndpoint : public WebSocketEndpoint {
     Q_OBJECT
 public:
@@ -43,7 +45,7 @@ public:
 
 private:
     void onStatus(const store::Deployment &deployment);
-    void onLog(qint64 deploymentId, qint64 firstSeq, const QStringList &lines);
+    void onLog(qint64 deploymentId, const QList<store::DeploymentLogLine> &lines);
     void sendTerminal(ClientConnection *client, const store::Deployment &deployment);
     QString statusFor(const ClientConnection *client, const store::Deployment &deployment) const;
 

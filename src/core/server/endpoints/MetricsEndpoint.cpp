@@ -43,7 +43,8 @@ QString MetricsEndpoint::upstreamMessage() const {
     const auto sample = protocol::upstream::metricsToUpstream(
         m_sampler->latestObject(), m_diskName,
         protocol::upstream::parseLoadAverage(readSmallFile("/proc/loadavg")),
-        protocol::upstream::parseUptimeSeconds(readSmallFile("/proc/uptime")));
+        protocol::upstream::parseUptimeSeconds(readSmallFile("/proc/uptime")),
+        m_sampler->cpuTemperature());
     return QString::fromUtf8(QJsonDocument(sample).toJson(QJsonDocument::Compact));
 }
 

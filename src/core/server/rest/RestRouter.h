@@ -36,6 +36,11 @@ public:
     // for a signed-in route without a valid session.
     void dispatch(const http::HttpRequest &request,
                   const http::HttpServer::Responder &respond) const;
+    // The signed-in user of a request, for Public routes that answer a
+    // stranger in a shape of their own (upstream's routes).
+    std::optional<store::User> authenticate(const http::HttpRequest &request) const {
+        return m_authenticate(request);
+    }
 
 private:
     struct Route {

@@ -33,6 +33,15 @@ void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerCl
 // GET /api/apps/{id}/deployments.
 void registerDeploymentRoutes(RestRouter &router, store::Store &store,
                               deploy::DeploymentManager &manager);
+// Upstream Mist's REST routes that upstream's dashboard needs, in upstream's
+// shapes with this server's checks: GET /api/deployments/logs?id=N. Register
+// before registerDeploymentRoutes, whose /api/deployments/{id} would take
+// `logs` for an id (the router's first match wins).
+void registerUpstreamRoutes(RestRouter &router, store::Store &store,
+                            deploy::DeploymentManager &manager);
+// At most this many bytes of log lines in GET /api/deployments/logs (the
+// last ones; a note says how many lines were left out before them).
+constexpr qint64 UpstreamLogsMaxBytes = 4 * 1024 * 1024;
 // What /metrics reports, gathered at request time.
 struct PrometheusSnapshot {
     QJsonObject host;    // the latest /ws/metrics sample
