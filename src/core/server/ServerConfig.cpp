@@ -45,14 +45,20 @@ void ServerConfig::addOptions(QCommandLineParser &parser) {
                       QStringLiteral("Deployments of different apps that may run at once "
                                      "(default 2)."),
                       QStringLiteral("N")});
+    parser.addOption({QStringLiteral("max-queued-total"),
+                      QStringLiteral("Output that may wait for all WebSocket clients together, "
+                                     "K/M/G suffixes (default 256M; the largest queues are cut "
+                                     "first)."),
+                      QStringLiteral("SIZE")});
 }
 
 std::optional<QHash<QString, QStringList>> loadConfigFile(const QString &path, QString *error) {
-    static const QStringList keys{QStringLiteral("listen"),        QStringLiteral("data-dir"),
-                                  QStringLiteral("docker-host"),   QStringLiteral("tls-cert"),
-                                  QStringLiteral("tls-key"),       QStringLiteral("allowed-origin"),
-                                  QStringLiteral("ping-interval"), QStringLiteral("deploy-network"),
-                                  QStringLiteral("deploy-workers")};
+    static const QStringList keys{
+        QStringLiteral("listen"),         QStringLiteral("data-dir"),
+        QStringLiteral("docker-host"),    QStringLiteral("tls-cert"),
+        QStringLiteral("tls-key"),        QStringLiteral("allowed-origin"),
+        QStringLiteral("ping-interval"),  QStringLiteral("deploy-network"),
+        QStringLiteral("deploy-workers"), QStringLiteral("max-queued-total")};
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         *error = QStringLiteral("cannot read config file %1: %2").arg(path, f.errorString());
@@ -161,6 +167,17 @@ std::optional<ServerConfig> ServerConfig::fromParser(const QCommandLineParser &p
         }
         config.deployWorkers = workers;
     }
+    if (isSet(QStringLiteral("max-queued-total"))) {
+        const auto bytes = parseByteSize(value(QStringLiteral("max-queued-total")));
+        constexpr qint64 Min = qint64(1) << 20, Max = qint64(1) << 40;
+        if (!bytes || *bytes < Min || *bytes > Max) {
+            *error = QStringLiteral("--max-queued-total wants a size from 1M to 1T (e.g. 256M), "
+                                    "not '%1'")
+                         .arg(value(QStringLiteral("max-queued-total")).left(40));
+            return std::nullopt;
+        }
+        config.maxQueuedTotal = *bytes;
+    }
     return config;
 }
 
@@ -191,6 +208,42 @@ std::optional<std::pair<QHostAddress, quint16>> parseListenAddress(const QString
     else if (!address.setAddress(host))
         return fail();
     return std::make_pair(address, quint16(port));
+}
+
+std::optional<qint64> parseByteSize(QStringView text) {
+    if (text.isEmpty() || text.size() > 20)
+        return std::nullopt;
+    int shift = 0;
+    switch (text.back().toUpper().unicode()) {
+    case 'K':
+        shift = 10;
+        break;
+    case 'M':
+        shift = 20;
+        break;
+    case 'G':
+        shift = 30;
+        break;
+    case 'T':
+        shift = 40;
+        break;
+    default:
+        break;
+    }
+    const QStringView digits = shift ? text.chopped(1) : text;
+    if (digits.isEmpty())
+        return std::nullopt;
+    qint64 value = 0;
+    for (const QChar c : digits) {
+        if (c < u'0' || c > u'9')
+            return std::nullopt;
+        value = value * 10 + (c.unicode() - '0');
+        if (value > (qint64(1) << 53))
+            return std::nullopt;
+    }
+    if (value > ((qint64(1) << 53) >> shift))
+        return std::nullopt;
+    return value << shift;
 }
 
 QString defaultDataDir() {

@@ -25,6 +25,8 @@ struct ServerConfig {
     int pingIntervalSeconds = 30;
     QString deployNetwork; // network of deployed app containers; empty: the engine's default
     int deployWorkers = 2; // deployments of different apps that may run at once
+    // Output queued for all WebSocket clients together (OutputBudget).
+    qint64 maxQueuedTotal = qint64(256) * 1024 * 1024;
 
     static void addOptions(QCommandLineParser &parser);
     static std::optional<ServerConfig> fromParser(const QCommandLineParser &parser, QString *error);
@@ -38,6 +40,10 @@ std::optional<QHash<QString, QStringList>> loadConfigFile(const QString &path, Q
 // "HOST:PORT", "[v6]:PORT" or "localhost:PORT"; port 0 picks a free one.
 std::optional<std::pair<QHostAddress, quint16>> parseListenAddress(const QString &text,
                                                                    QString *error);
+
+// "256M", "1G", "65536", "512K": bytes, with an optional binary K/M/G/T
+// suffix (either case); nullopt when malformed or beyond 2^53.
+std::optional<qint64> parseByteSize(QStringView text);
 
 // $XDG_DATA_HOME/mist-monitor (usually ~/.local/share/mist-monitor).
 QString defaultDataDir();
