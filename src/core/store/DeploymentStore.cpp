@@ -7,6 +7,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <algorithm>
+
 namespace mist::store {
 
 namespace {
@@ -218,21 +220,28 @@ qint64 DeploymentStore::appendLogs(qint64 deploymentId, const QStringList &lines
     return first;
 }
 
-QList<DeploymentLogLine> DeploymentStore::logs(qint64 deploymentId, qint64 afterSeq,
-                                               QString *error) {
+QList<DeploymentLogLine> DeploymentStore::logPage(qint64 deploymentId, qint64 afterSeq,
+                                                  int maxLines, qint64 maxChars, QString *error) {
     QList<DeploymentLogLine> out;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT seq, line FROM deployment_logs WHERE deployment_id = ?"
-                             " AND seq > ? ORDER BY seq"));
+                             " AND seq > ? ORDER BY seq LIMIT ?"));
     q.addBindValue(deploymentId);
     q.addBindValue(afterSeq);
+    q.addBindValue(std::max(1, maxLines));
     if (!q.exec()) {
         failWith(q, error);
         return out;
     }
-    while (q.next())
-        out.append({q.value(0).toLongLong(), q.value(1).toString()});
+    qint64 chars = 0;
+    while (q.next()) {
+        const QString line = q.value(1).toString();
+        if (!out.isEmpty() && chars + line.size() > maxChars)
+            break;
+        chars += line.size();
+        out.append({q.value(0).toLongLong(), line});
+    }
     return out;
 }
 

@@ -62,8 +62,12 @@ public:
     bool save(const Deployment &deployment, QString *error);
     // Appends lines in one transaction; returns the seq of the first (0 on error).
     qint64 appendLogs(qint64 deploymentId, const QStringList &lines, QString *error);
-    QList<DeploymentLogLine> logs(qint64 deploymentId, qint64 afterSeq = 0,
-                                  QString *error = nullptr);
+    // A page of a build log: the lines after `afterSeq`, at most `maxLines`
+    // of them and no more than `maxChars` characters of text in all (but
+    // always the first line). Logs are read only a page at a time: one may
+    // be hundreds of megabytes.
+    QList<DeploymentLogLine> logPage(qint64 deploymentId, qint64 afterSeq, int maxLines,
+                                     qint64 maxChars, QString *error = nullptr);
     qint64 logCount(qint64 deploymentId, QString *error = nullptr);
     // At start-up: every deployment that was running (or claimed) when the
     // server stopped ends as failed with `message`. Returns how many.
