@@ -68,6 +68,54 @@ private Q_SLOTS:
         }
     }
 
+    void byteSize_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<qint64>("bytes"); // -1: refused
+        QTest::newRow("plain") << "65536" << qint64(65536);
+        QTest::newRow("K") << "512K" << qint64(512) * 1024;
+        QTest::newRow("M") << "256M" << (qint64(256) << 20);
+        QTest::newRow("lower m") << "8m" << (qint64(8) << 20);
+        QTest::newRow("G") << "1G" << (qint64(1) << 30);
+        QTest::newRow("T") << "2T" << (qint64(2) << 40);
+        QTest::newRow("zero") << "0" << qint64(0);
+        QTest::newRow("empty") << "" << qint64(-1);
+        QTest::newRow("suffix only") << "M" << qint64(-1);
+        QTest::newRow("negative") << "-1M" << qint64(-1);
+        QTest::newRow("plus") << "+1M" << qint64(-1);
+        QTest::newRow("fraction") << "1.5G" << qint64(-1);
+        QTest::newRow("space") << "256 M" << qint64(-1);
+        QTest::newRow("unit word") << "256MB" << qint64(-1);
+        QTest::newRow("unknown suffix") << "3X" << qint64(-1);
+        QTest::newRow("overflow") << "9999999999T" << qint64(-1);
+        QTest::newRow("huge") << QString(5000, u'9') << qint64(-1);
+    }
+
+    void byteSize() {
+        QFETCH(QString, text);
+        QFETCH(qint64, bytes);
+        const auto parsed = parseByteSize(text);
+        QCOMPARE(parsed.value_or(-1), bytes);
+    }
+
+    void maxQueuedTotal() {
+        QString error;
+        auto c = parse({}, &error);
+        QVERIFY2(c, qPrintable(error));
+        QCOMPARE(c->maxQueuedTotal, qint64(256) << 20);
+        c = parse({QStringLiteral("--max-queued-total"), QStringLiteral("64M")}, &error);
+        QVERIFY2(c, qPrintable(error));
+        QCOMPARE(c->maxQueuedTotal, qint64(64) << 20);
+        c = parse({QStringLiteral("--config"), writeConfig("max-queued-total = 1G\n")}, &error);
+        QVERIFY2(c, qPrintable(error));
+        QCOMPARE(c->maxQueuedTotal, qint64(1) << 30);
+        for (const char *bad : {"0", "512K", "2T", "lots", ""}) {
+            QVERIFY(
+                !parse({QStringLiteral("--max-queued-total"), QString::fromLatin1(bad)}, &error));
+            QVERIFY2(error.startsWith(QStringLiteral("--max-queued-total wants a size")),
+                     qPrintable(error));
+        }
+    }
+
     void configFileFillsInAndCommandLineWins() {
         const QString path = writeConfig("# a comment\n"
                                          "listen = 0.0.0.0:9090\n"
