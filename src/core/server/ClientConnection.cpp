@@ -44,20 +44,8 @@ ClientConnection::ClientConnection(QWebSocket *socket, QTcpSocket *transport,
     connect(m_socket, &QWebSocket::bytesWritten, this, [this](qint64 written) {
         m_replayInFlight = std::max<qint64>(0, m_replayInFlight - written);
         account();
-        if (m_wantsRoom && !m_closing && queuedBytes() <= ReplayLowWater && !m_roomPosted) {
-            // Queued: bytesWritten also fires inside our own flush(), in
-            // the middle of a send.
-            m_roomPosted = true;
-            QMetaObject::invokeMethod(
-                this,
-                [this] {
-                    m_roomPosted = false;
-                    m_wantsRoom = false;
-                    if (!m_closing)
-                        Q_EMIT replayRoom();
-                },
-                Qt::QueuedConnection);
-        }
+        if (m_wantsRoom && !m_closing && queuedBytes() <= ReplayLowWater)
+            postReplayRoom();
     });
     m_socket->setParent(this);
     m_socket->setMaxAllowedIncomingFrameSize(MaxIncomingBytes);
@@ -155,7 +143,9 @@ void ClientConnection::afterRead() {
 bool ClientConnection::sendReplay(const QString &message) {
     if (m_closing)
         return false;
-    m_replayInFlight += m_socket->sendTextMessage(message);
+    const qint64 written = m_socket->sendTextMessage(message);
+    m_replayInFlight += written;
+    m_replayThisTurn += written;
     afterWrite();
     return !m_closing;
 }
@@ -163,10 +153,32 @@ bool ClientConnection::sendReplay(const QString &message) {
 bool ClientConnection::hasReplayRoom() {
     if (m_closing)
         return false;
+    if (m_replayThisTurn >= ReplayBytesPerTurn) {
+        postReplayRoom();
+        return false;
+    }
     if (queuedBytes() < ReplayHighWater)
         return true;
     m_wantsRoom = true;
     return false;
+}
+
+void ClientConnection::postReplayRoom() {
+    if (m_roomPosted)
+        return;
+    // Queued: bytesWritten also fires inside our own flush(), in the middle
+    // of a send, and a replay that used up its turn must let others run.
+    m_roomPosted = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_roomPosted = false;
+            m_wantsRoom = false;
+            m_replayThisTurn = 0;
+            if (!m_closing)
+                Q_EMIT replayRoom();
+        },
+        Qt::QueuedConnection);
 }
 
 void ClientConnection::close(QWebSocketProtocol::CloseCode code, const QString &reason) {

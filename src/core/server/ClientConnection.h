@@ -34,6 +34,9 @@ public:
     static constexpr qint64 TrimAfterQueuedBytes = 1024 * 1024;
     static constexpr qint64 ReplayHighWater = 1024 * 1024;
     static constexpr qint64 ReplayLowWater = 256 * 1024;
+    // A replay yields to the event loop after this much, so that one
+    // client's history never holds up the others (or /api/health).
+    static constexpr qint64 ReplayBytesPerTurn = 256 * 1024;
     // Taken from the client per read: room for the largest frame it may
     // send, and little enough that a flood is looked at between reads.
     static constexpr qint64 ReadChunkBytes = 2 * MaxIncomingBytes;
@@ -66,7 +69,8 @@ public:
     // live limit, which applies on top of it.
     bool sendReplay(const QString &message);
     // Whether a replay may send its next piece now. When not, replayRoom()
-    // follows once the queue has drained below ReplayLowWater.
+    // follows: once the queue has drained below ReplayLowWater, or in the
+    // next turn of the event loop when this turn's share is used up.
     bool hasReplayRoom();
     // Closes with a close frame; the connection deletes itself once the peer
     // answered or after a short grace period.
@@ -88,6 +92,7 @@ Q_SIGNALS:
 private:
     void afterWrite();
     void afterRead();
+    void postReplayRoom();
     void account();
     bool overLiveLimit();
 
@@ -98,6 +103,7 @@ private:
     QPointer<OutputBudget> m_budget; // may go before the connection, at shutdown
     qint64 m_maxQueued = DefaultMaxQueuedBytes;
     qint64 m_replayInFlight = 0;
+    qint64 m_replayThisTurn = 0;
     qint64 m_peakQueued = 0;
     bool m_closing = false;
     bool m_wantsRoom = false;

@@ -238,6 +238,10 @@ void MistServer::onWebSocket(QWebSocket *socket, QTcpSocket *transport) {
         socket->deleteLater();
         return;
     }
+    if (!transport)
+        qCWarning(lcServer).noquote() << "no transport socket found for a WebSocket from"
+                                      << socket->peerAddress().toString()
+                                      << "(its reads are not checked against its queue)";
     auto *client = new ClientConnection(
         socket, transport, *user,
         protocol::cookieValue(socket->request().rawHeader("Cookie"), SessionCookieName),
