@@ -11,6 +11,7 @@
 #include "store/DeploymentStore.h"
 
 #include <QJsonArray>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QTest>
 
@@ -149,6 +150,7 @@ bool waitUntil(const std::function<bool()> &predicate, int timeoutMs) {
 class TestHostileOutput : public QObject {
     Q_OBJECT
     QStringList containers;
+    QTemporaryDir certDir;
 
     QString startContainer(const char *what, const QString &script) {
         const QString name = containerName(what);
@@ -158,28 +160,33 @@ class TestHostileOutput : public QObject {
         return name;
     }
 
-private Q_SLOTS:
-    void initTestCase() { MIST_REQUIRE_DOCKER(); }
-
-    void cleanupTestCase() {
-        for (const QString &c : std::as_const(containers))
-            removeContainer(c);
-    }
-
     // Item 2: a member pings a quiet container-logs socket as fast as it can
-    // and never reads the pongs.
-    void pingFloodIsCutOff() {
+    // and never reads the pongs (over wss when `tls`).
+    void pingFlood(bool tls) {
         const QString c = startContainer("quiet", QStringLiteral("while true; do sleep 1; done"));
         ServerProcess server;
         const qint64 app = addContainerApp(server.store(), c);
+        QStringList args;
+        if (tls) {
+            const QString cert = certDir.filePath(QStringLiteral("cert.pem"));
+            const QString key = certDir.filePath(QStringLiteral("key.pem"));
+            QProcess openssl;
+            openssl.start(QStringLiteral("openssl"),
+                          {"req", "-x509", "-newkey", "ec", "-pkeyopt",
+                           "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
+                           "/CN=127.0.0.1", "-keyout", key, "-out", cert});
+            QVERIFY(openssl.waitForFinished(30000));
+            QCOMPARE(openssl.exitCode(), 0);
+            args << QStringLiteral("--tls-cert") << cert << QStringLiteral("--tls-key") << key;
+        }
         QString error;
-        QVERIFY2(server.start({}, &error), qPrintable(error));
+        QVERIFY2(server.start(args, &error), qPrintable(error));
         const QString path = QStringLiteral("/ws/container/logs?appId=%1").arg(app);
         pump(1000);
         const qint64 rss0 = server.rssBytes();
 
         RawWsClient attacker;
-        QVERIFY(attacker.open(server.port(), path, server.cookie()));
+        QVERIFY(attacker.open(server.port(), path, server.cookie(), tls));
         QVERIFY(waitUntil(
             [&] { return viewers(server, QStringLiteral("/ws/container/logs")) == 1; }, 10000));
         QByteArray batch;
@@ -212,9 +219,10 @@ private Q_SLOTS:
                 }
             }
         }
-        qInfo("ping flood: %lld MiB of pings sent in %lld ms; server RSS %lld -> peak %lld MiB; "
+        qInfo("ping flood%s: %lld MiB of pings sent in %lld ms; server RSS %lld -> peak %lld MiB; "
               "slowest /api/health %lld ms",
-              sent / MiB, timer.elapsed(), rss0 / MiB, peak / MiB, worstHealth);
+              tls ? " over wss" : "", sent / MiB, timer.elapsed(), rss0 / MiB, peak / MiB,
+              worstHealth);
         QVERIFY2(peak - rss0 <= bound,
                  qPrintable(QStringLiteral("server RSS grew by %1 MiB under a ping flood")
                                 .arg((peak - rss0) / MiB)));
@@ -223,13 +231,25 @@ private Q_SLOTS:
         attacker.socket().abort();
 
         // A normal viewer is served, and the memory goes back.
-        WsRecorder normal;
-        QVERIFY(normal.open(server.port(), path, server.cookie()));
-        QVERIFY(normal.waitFor([&] { return !normal.ofType(QStringLiteral("status")).isEmpty(); },
-                               10000));
+        RawWsClient normal;
+        QVERIFY(normal.open(server.port(), path, server.cookie(), tls));
+        QVERIFY(
+            waitUntil([&] { return normal.socket().peek(4096).contains("\"status\""); }, 10000));
         QVERIFY2(waitUntil([&] { return server.rssBytes() - rss0 <= 16 * MiB * Slack; }, 15000),
                  qPrintable(QStringLiteral("RSS stayed %1 MiB above where it started")
                                 .arg((server.rssBytes() - rss0) / MiB)));
+    }
+
+private Q_SLOTS:
+    void initTestCase() { MIST_REQUIRE_DOCKER(); }
+
+    void pingFloodIsCutOff() { pingFlood(false); }
+    // Under TLS the queue sits in the socket's encrypted buffer.
+    void pingFloodOverTlsIsCutOff() { pingFlood(true); }
+
+    void cleanupTestCase() {
+        for (const QString &c : std::as_const(containers))
+            removeContainer(c);
     }
 
     // Item 4: a 50 MB build log, replayed to viewers that never read: five on

@@ -339,6 +339,9 @@ QList<QJsonObject> WsRecorder::ofType(const QString &type) const {
 
 ServerProcess::ServerProcess() {
     m_nam.setCookieJar(new ForgetfulCookieJar(&m_nam));
+    QObject::connect(
+        &m_nam, &QNetworkAccessManager::sslErrors,
+        [](QNetworkReply *reply, const QList<QSslError> &) { reply->ignoreSslErrors(); });
     QString error;
     if (!m_store.open(dataDir(), &error))
         qFatal("cannot open the store: %s", qPrintable(error));
@@ -364,6 +367,7 @@ bool ServerProcess::start(const QStringList &extraArgs, QString *error) {
     QString ignored;
     QString &why = error ? *error : ignored;
     m_store.close();
+    m_tls = extraArgs.contains(QStringLiteral("--tls-cert"));
     m_process.setProcessChannelMode(QProcess::MergedChannels);
 #if defined(__SANITIZE_ADDRESS__)
     // Under AddressSanitizer freed memory waits in a quarantine (256 MiB by
@@ -404,7 +408,9 @@ bool ServerProcess::start(const QStringList &extraArgs, QString *error) {
     const QByteArray setCookie = r.header("Set-Cookie");
     const QByteArray prefix = "mist_token=";
     if (r.status != 200 || !setCookie.startsWith(prefix)) {
-        why = QStringLiteral("cannot sign in: HTTP %1").arg(r.status);
+        why = QStringLiteral("cannot sign in: HTTP %1; the server wrote: %2")
+                  .arg(r.status)
+                  .arg(log());
         return false;
     }
     m_cookie = setCookie.mid(prefix.size(), setCookie.indexOf(';') - prefix.size());
@@ -424,7 +430,10 @@ qint64 ServerProcess::rssBytes() const {
 
 HttpResult ServerProcess::http(const QByteArray &method, const QString &path,
                                const QByteArray &body) {
-    QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path)));
+    QNetworkRequest request(QUrl(QStringLiteral("%1://127.0.0.1:%2%3")
+                                     .arg(m_tls ? QStringLiteral("https") : QStringLiteral("http"))
+                                     .arg(m_port)
+                                     .arg(path)));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     if (!m_cookie.isEmpty())
         request.setRawHeader("Cookie", "mist_token=" + m_cookie);
@@ -437,6 +446,8 @@ HttpResult ServerProcess::http(const QByteArray &method, const QString &path,
     result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     result.body = reply->readAll();
     result.headers = reply->rawHeaderPairs();
+    if (result.status == 0)
+        qWarning().noquote() << method << path << "failed:" << reply->errorString();
     reply->deleteLater();
     return result;
 }
@@ -459,10 +470,17 @@ RawWsClient::RawWsClient() {
 }
 
 bool RawWsClient::open(quint16 port, const QString &pathAndQuery, const QByteArray &cookie,
-                       int timeoutMs) {
-    m_socket.connectToHost(QHostAddress::LocalHost, port);
-    if (!m_socket.waitForConnected(timeoutMs))
-        return false;
+                       bool tls, int timeoutMs) {
+    if (tls) {
+        m_socket.setPeerVerifyMode(QSslSocket::VerifyNone);
+        m_socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port);
+        if (!m_socket.waitForEncrypted(timeoutMs))
+            return false;
+    } else {
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+        if (!m_socket.waitForConnected(timeoutMs))
+            return false;
+    }
     m_socket.write("GET " + pathAndQuery.toUtf8() +
                    " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) +
                    "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

@@ -147,7 +147,8 @@ public:
     store::Store &store() { return m_store; }
     QString dataDir() const { return m_dir.path() + QStringLiteral("/data"); }
     // Closes store(), starts the binary on a free port with `extraArgs` and
-    // signs the owner in.
+    // signs the owner in (over https when they hold --tls-cert; any
+    // certificate is accepted).
     bool start(const QStringList &extraArgs = {}, QString *error = nullptr);
     quint16 port() const { return m_port; }
     QByteArray cookie() const { return m_cookie; }
@@ -166,6 +167,7 @@ private:
     QProcess m_process;
     QNetworkAccessManager m_nam;
     quint16 m_port = 0;
+    bool m_tls = false;
     QByteArray m_cookie;
 };
 
@@ -176,17 +178,17 @@ private:
 class RawWsClient {
 public:
     RawWsClient();
-    // Sends the upgrade with the session cookie; true once the answer's
-    // status line says 101.
-    bool open(quint16 port, const QString &pathAndQuery, const QByteArray &cookie,
+    // Sends the upgrade with the session cookie (over TLS, accepting any
+    // certificate, when `tls`); true once the answer's status line says 101.
+    bool open(quint16 port, const QString &pathAndQuery, const QByteArray &cookie, bool tls = false,
               int timeoutMs = 10000);
     // A masked ping frame carrying `payload` (at most 125 bytes).
     static QByteArray pingFrame(const QByteArray &payload);
-    QTcpSocket &socket() { return m_socket; }
+    QSslSocket &socket() { return m_socket; }
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
 
 private:
-    QTcpSocket m_socket;
+    QSslSocket m_socket;
 };
 
 // Runs the event loop for `ms` milliseconds.
