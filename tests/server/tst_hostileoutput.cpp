@@ -22,7 +22,8 @@ namespace {
 constexpr qint64 MiB = 1024 * 1024;
 #if defined(__SANITIZE_ADDRESS__)
 // Redzones, shadow memory and the (shrunk) quarantine: the same bounds,
-// with room for what AddressSanitizer adds.
+// with room for what AddressSanitizer adds (and its slower code: the bounds
+// on time are 3 times as long too).
 constexpr qint64 Slack = 3;
 #else
 constexpr qint64 Slack = 1;
@@ -227,7 +228,7 @@ class TestHostileOutput : public QObject {
                  qPrintable(QStringLiteral("server RSS grew by %1 MiB under a ping flood")
                                 .arg((peak - rss0) / MiB)));
         QVERIFY2(cut, "the flooding client must be closed");
-        QVERIFY2(worstHealth < 2000, "a normal client must be served meanwhile");
+        QVERIFY2(worstHealth < 2000 * Slack, "a normal client must be served meanwhile");
         attacker.socket().abort();
 
         // A normal viewer is served, and the memory goes back.
@@ -300,7 +301,7 @@ private Q_SLOTS:
         qInfo("5 stalled viewers + 5 stalled REST readers of a 50 MB log: RSS %lld -> %lld MiB, "
               "slowest /api/health %lld ms",
               rss0 / MiB, server.rssBytes() / MiB, worstHealth);
-        QVERIFY(worstHealth >= 0 && worstHealth < 2000);
+        QVERIFY(worstHealth >= 0 && worstHealth < 2000 * Slack);
 
         // A viewer that reads gets every line once, in order, then `end`.
         Reader reader;
@@ -358,7 +359,7 @@ private Q_SLOTS:
               rss0 / MiB, peak / MiB, health);
         QVERIFY2(peak - rss0 <= bound,
                  qPrintable(QStringLiteral("RSS grew by %1 MiB").arg((peak - rss0) / MiB)));
-        QVERIFY(health >= 0 && health < 2000);
+        QVERIFY(health >= 0 && health < 2000 * Slack);
 
         Reader reader;
         QVERIFY(reader.open(server.port(), path, server.cookie()));

@@ -36,7 +36,7 @@ public:
     static constexpr qint64 ReplayLowWater = 256 * 1024;
     // A replay yields to the event loop after this much, so that one
     // client's history never holds up the others (or /api/health).
-    static constexpr qint64 ReplayBytesPerTurn = 256 * 1024;
+    static constexpr qint64 ReplayBytesPerTurn = 64 * 1024;
     // Taken from the client per read: room for the largest frame it may
     // send, and little enough that a flood is looked at between reads.
     static constexpr qint64 ReadChunkBytes = 2 * MaxIncomingBytes;
