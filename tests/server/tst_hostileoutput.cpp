@@ -28,6 +28,14 @@ constexpr qint64 Slack = 3;
 #else
 constexpr qint64 Slack = 1;
 #endif
+#if defined(__SANITIZE_ADDRESS__)
+// AddressSanitizer's allocator keeps what is freed in its own pools (and
+// malloc_trim does not reach them): whether memory goes back to the system
+// is only measured, not asserted, there.
+constexpr bool MemoryGoesBack = false;
+#else
+constexpr bool MemoryGoesBack = true;
+#endif
 // Catches a server that stops answering while it is attacked, not a slow
 // one: the figures are printed (typically tens of milliseconds).
 constexpr qint64 HealthBoundMs = 5000 * Slack;
@@ -149,6 +157,14 @@ bool waitUntil(const std::function<bool()> &predicate, int timeoutMs) {
     WsRecorder w;
     return w.waitFor(predicate, timeoutMs);
 }
+
+// Whether the server's RSS came back to within `bound` of `rss0` within 15 s.
+bool memoryBack(ServerProcess &server, qint64 rss0, qint64 bound) {
+    const bool back = waitUntil([&] { return server.rssBytes() - rss0 <= bound; }, 15000);
+    qInfo("RSS 15 s after the attack: %lld MiB above where it started",
+          (server.rssBytes() - rss0) / MiB);
+    return back || !MemoryGoesBack;
+}
 } // namespace
 
 class TestHostileOutput : public QObject {
@@ -239,9 +255,8 @@ class TestHostileOutput : public QObject {
         QVERIFY(normal.open(server.port(), path, server.cookie(), tls));
         QVERIFY(
             waitUntil([&] { return normal.socket().peek(4096).contains("\"status\""); }, 10000));
-        QVERIFY2(waitUntil([&] { return server.rssBytes() - rss0 <= 16 * MiB * Slack; }, 15000),
-                 qPrintable(QStringLiteral("RSS stayed %1 MiB above where it started")
-                                .arg((server.rssBytes() - rss0) / MiB)));
+        QVERIFY2(memoryBack(server, rss0, 16 * MiB),
+                 "the memory must go back once the attack is over");
     }
 
 private Q_SLOTS:
@@ -322,9 +337,8 @@ private Q_SLOTS:
         QVERIFY2(reader.outOfOrder.isEmpty(), qPrintable(reader.outOfOrder));
 
         stalled.clear();
-        QVERIFY2(waitUntil([&] { return server.rssBytes() - rss0 <= 32 * MiB * Slack; }, 15000),
-                 qPrintable(QStringLiteral("RSS stayed %1 MiB above where it started")
-                                .arg((server.rssBytes() - rss0) / MiB)));
+        QVERIFY2(memoryBack(server, rss0, 32 * MiB),
+                 "the memory must go back once the attack is over");
     }
 
     // Item 4: viewers resume a 20 MB container log from its start and never read.
@@ -379,9 +393,8 @@ private Q_SLOTS:
         QVERIFY2(reader.errors.isEmpty(), qPrintable(reader.errors.join(u'\n')));
 
         stalled.clear();
-        QVERIFY2(waitUntil([&] { return server.rssBytes() - rss0 <= 32 * MiB * Slack; }, 15000),
-                 qPrintable(QStringLiteral("RSS stayed %1 MiB above where it started")
-                                .arg((server.rssBytes() - rss0) / MiB)));
+        QVERIFY2(memoryBack(server, rss0, 32 * MiB),
+                 "the memory must go back once the attack is over");
     }
 
     // Item 4: all queued output together stays within --max-queued-total;
