@@ -162,6 +162,25 @@ private Q_SLOTS:
         }
     }
 
+    void maxQueuedTotal() {
+        QString error;
+        auto c = parse({}, &error);
+        QVERIFY2(c, qPrintable(error));
+        QCOMPARE(c->maxQueuedTotal, qint64(256) << 20);
+        c = parse({QStringLiteral("--max-queued-total"), QStringLiteral("64M")}, &error);
+        QVERIFY2(c, qPrintable(error));
+        QCOMPARE(c->maxQueuedTotal, qint64(64) << 20);
+        c = parse({QStringLiteral("--config"), writeConfig("max-queued-total = 1G\n")}, &error);
+        QVERIFY2(c, qPrintable(error));
+        QCOMPARE(c->maxQueuedTotal, qint64(1) << 30);
+        for (const char *bad : {"0", "512K", "2T", "lots", ""}) {
+            QVERIFY(
+                !parse({QStringLiteral("--max-queued-total"), QString::fromLatin1(bad)}, &error));
+            QVERIFY2(error.startsWith(QStringLiteral("--max-queued-total wants a size")),
+                     qPrintable(error));
+        }
+    }
+
     void configFileFillsInAndCommandLineWins() {
         const QString path = writeConfig("# a comment\n"
                                          "listen = 0.0.0.0:9090\n"

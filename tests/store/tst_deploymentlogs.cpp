@@ -63,13 +63,13 @@ private Q_SLOTS:
                                           {0, QStringLiteral("returned a non-zero code: 3"), true},
                                           {0, QStringLiteral("Error: Docker build failed"), true}});
         DeploymentStore deployments(*store);
-        const QList<DeploymentLogLine> lines = deployments.logs(id);
+        const QList<DeploymentLogLine> lines = deployments.logPage(id, 0, 1 << 30, qint64(1) << 40);
         QCOMPARE(lines.size(), 3);
         QCOMPARE(lines.at(0).seq, qint64(1));
         QCOMPARE(lines.at(0).error, false);
         QCOMPARE(lines.at(1).error, true);
         QCOMPARE(lines.at(2).error, true);
-        QCOMPARE(deployments.logs(id, 2).value(0).line,
+        QCOMPARE(deployments.logPage(id, 2, 1 << 30, qint64(1) << 40).value(0).line,
                  QStringLiteral("Error: Docker build failed"));
     }
 
@@ -179,7 +179,7 @@ private Q_SLOTS:
         QVERIFY2(reopened.open(old.path(), &error), qPrintable(error));
         QCOMPARE(reopened.schemaVersion(), 6);
         DeploymentStore deployments(reopened);
-        const QList<DeploymentLogLine> lines = deployments.logs(deploymentId);
+        const QList<DeploymentLogLine> lines = deployments.logPage(deploymentId, 0, 1 << 30, qint64(1) << 40);
         QVERIFY(!lines.isEmpty());
         QCOMPARE(lines.first().line, QStringLiteral("from an older version"));
         QCOMPARE(lines.first().error, false);

@@ -17,7 +17,13 @@
 #include <QTest>
 #include <QTimer>
 
+#include <csignal>
+
 namespace mist::test {
+
+void pump(int ms) {
+    QTest::qWait(ms);
+}
 
 bool dockerAvailable() {
     return !qEnvironmentVariableIsEmpty("DOCKER_HOST");
@@ -329,6 +335,180 @@ QList<QJsonObject> WsRecorder::ofType(const QString &type) const {
             out.append(m);
     }
     return out;
+}
+
+ServerProcess::ServerProcess() {
+    m_nam.setCookieJar(new ForgetfulCookieJar(&m_nam));
+    QObject::connect(
+        &m_nam, &QNetworkAccessManager::sslErrors,
+        [](QNetworkReply *reply, const QList<QSslError> &) { reply->ignoreSslErrors(); });
+    QString error;
+    if (!m_store.open(dataDir(), &error))
+        qFatal("cannot open the store: %s", qPrintable(error));
+    m_store.setPasswordHasher(auth::PasswordHasher::minimal());
+    if (!m_store.addUser(QStringLiteral("owner@example.com"), store::Role::Owner,
+                         "correct horse battery", &error))
+        qFatal("addUser failed: %s", qPrintable(error));
+    if (!spreadIds(dataDir(), &error))
+        qFatal("spreadIds failed: %s", qPrintable(error));
+}
+
+ServerProcess::~ServerProcess() {
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    ::kill(pid_t(m_process.processId()), SIGTERM);
+    if (!m_process.waitForFinished(10000)) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+}
+
+bool ServerProcess::start(const QStringList &extraArgs, QString *error) {
+    QString ignored;
+    QString &why = error ? *error : ignored;
+    m_store.close();
+    m_tls = extraArgs.contains(QStringLiteral("--tls-cert"));
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+#if defined(__SANITIZE_ADDRESS__)
+    // Under AddressSanitizer freed memory waits in a quarantine (256 MiB by
+    // default) before it can go back: keep it small so that measured memory
+    // still says what the server holds.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(
+        QStringLiteral("ASAN_OPTIONS"),
+        env.value(QStringLiteral("ASAN_OPTIONS")) +
+            QStringLiteral(":quarantine_size_mb=16:allocator_release_to_os_interval_ms=200"));
+    m_process.setProcessEnvironment(env);
+#endif
+    m_process.setStandardOutputFile(m_dir.filePath(QStringLiteral("server.log")));
+    m_process.start(QStringLiteral(MIST_BINARY_DIR "/mist-monitor"),
+                    QStringList{QStringLiteral("--server"), QStringLiteral("--listen"),
+                                QStringLiteral("127.0.0.1:0"), QStringLiteral("--data-dir"),
+                                dataDir()} +
+                        extraArgs);
+    // The server names its port in <data-dir>/server.json once it listens.
+    QElapsedTimer timer;
+    timer.start();
+    while (m_port == 0 && timer.elapsed() < 30000 && m_process.state() != QProcess::NotRunning) {
+        QTest::qWait(50);
+        QFile file(dataDir() + QStringLiteral("/server.json"));
+        if (file.open(QIODevice::ReadOnly))
+            m_port = quint16(QUrl(QJsonDocument::fromJson(file.readAll())
+                                      .object()[QStringLiteral("url")]
+                                      .toString())
+                                 .port());
+    }
+    if (m_port == 0) {
+        why = QStringLiteral("the server did not start: %1").arg(log());
+        return false;
+    }
+    const HttpResult r =
+        http("POST", QStringLiteral("/api/auth/login"),
+             R"({"email":"owner@example.com","password":"correct horse battery"})");
+    const QByteArray setCookie = r.header("Set-Cookie");
+    const QByteArray prefix = "mist_token=";
+    if (r.status != 200 || !setCookie.startsWith(prefix)) {
+        why = QStringLiteral("cannot sign in: HTTP %1; the server wrote: %2")
+                  .arg(r.status)
+                  .arg(log());
+        return false;
+    }
+    m_cookie = setCookie.mid(prefix.size(), setCookie.indexOf(';') - prefix.size());
+    return true;
+}
+
+qint64 ServerProcess::rssBytes() const {
+    QFile status(QStringLiteral("/proc/%1/status").arg(m_process.processId()));
+    if (m_process.state() == QProcess::NotRunning || !status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong() * 1024;
+    }
+    return -1;
+}
+
+HttpResult ServerProcess::http(const QByteArray &method, const QString &path,
+                               const QByteArray &body) {
+    QNetworkRequest request(QUrl(QStringLiteral("%1://127.0.0.1:%2%3")
+                                     .arg(m_tls ? QStringLiteral("https") : QStringLiteral("http"))
+                                     .arg(m_port)
+                                     .arg(path)));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    if (!m_cookie.isEmpty())
+        request.setRawHeader("Cookie", "mist_token=" + m_cookie);
+    QNetworkReply *reply = m_nam.sendCustomRequest(request, method, body);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(30000, &loop, &QEventLoop::quit);
+    loop.exec();
+    HttpResult result;
+    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.body = reply->readAll();
+    result.headers = reply->rawHeaderPairs();
+    if (result.status == 0)
+        qWarning().noquote() << method << path << "failed:" << reply->errorString();
+    reply->deleteLater();
+    return result;
+}
+
+QJsonObject ServerProcess::stats() {
+    return http("GET", QStringLiteral("/api/server/stats"))
+        .json()[QStringLiteral("data")]
+        .toObject();
+}
+
+QString ServerProcess::log() const {
+    QFile file(m_dir.filePath(QStringLiteral("server.log")));
+    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll().right(20000))
+                                          : QString();
+}
+
+RawWsClient::RawWsClient() {
+    // Qt stops taking bytes from the kernel once this much is unread.
+    m_socket.setReadBufferSize(4096);
+}
+
+bool RawWsClient::open(quint16 port, const QString &pathAndQuery, const QByteArray &cookie,
+                       bool tls, int timeoutMs) {
+    if (tls) {
+        m_socket.setPeerVerifyMode(QSslSocket::VerifyNone);
+        m_socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port);
+        if (!m_socket.waitForEncrypted(timeoutMs))
+            return false;
+    } else {
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+        if (!m_socket.waitForConnected(timeoutMs))
+            return false;
+    }
+    m_socket.write("GET " + pathAndQuery.toUtf8() +
+                   " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) +
+                   "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                   "Cookie: mist_token=" +
+                   cookie + "\r\n\r\n");
+    QElapsedTimer timer;
+    timer.start();
+    // Peek only: what follows the head stays unread, as the rest will.
+    while (timer.elapsed() < timeoutMs && m_socket.state() == QAbstractSocket::ConnectedState) {
+        const QByteArray head = m_socket.peek(4096);
+        if (head.contains("\r\n"))
+            return head.startsWith("HTTP/1.1 101");
+        QTest::qWait(5);
+    }
+    return false;
+}
+
+QByteArray RawWsClient::pingFrame(const QByteArray &payload) {
+    Q_ASSERT(payload.size() <= 125);
+    QByteArray frame;
+    frame.append(char(0x89)); // FIN + ping
+    frame.append(char(0x80 | payload.size()));
+    const char mask[4] = {0x12, 0x34, 0x56, 0x78};
+    frame.append(mask, 4);
+    for (qsizetype i = 0; i < payload.size(); ++i)
+        frame.append(char(payload[i] ^ mask[i % 4]));
+    return frame;
 }
 
 } // namespace mist::test

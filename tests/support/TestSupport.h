@@ -12,8 +12,10 @@
 #include <QJsonObject>
 #include <QMap>
 #include <QNetworkAccessManager>
+#include <QProcess>
 #include <QSslConfiguration>
 #include <QStringList>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QWebSocket>
 
@@ -132,5 +134,64 @@ public:
 private:
     QWebSocket m_socket;
 };
+
+// The real `mist-monitor --server` binary as a child process, for tests that
+// measure the server's own memory (RSS) or must not share its event loop
+// with their clients. Its data directory is made here, with an owner account
+// (owner@example.com) and ids spread as ServerFixture spreads them; fill it
+// through store() before start().
+class ServerProcess {
+public:
+    ServerProcess();
+    ~ServerProcess(); // SIGTERM, then SIGKILL after 10 s
+    store::Store &store() { return m_store; }
+    QString dataDir() const { return m_dir.path() + QStringLiteral("/data"); }
+    // Closes store(), starts the binary on a free port with `extraArgs` and
+    // signs the owner in (over https when they hold --tls-cert; any
+    // certificate is accepted).
+    bool start(const QStringList &extraArgs = {}, QString *error = nullptr);
+    quint16 port() const { return m_port; }
+    QByteArray cookie() const { return m_cookie; }
+    qint64 pid() const { return m_process.processId(); }
+    // The server's resident memory (VmRSS), -1 when it is gone.
+    qint64 rssBytes() const;
+    HttpResult http(const QByteArray &method, const QString &path, const QByteArray &body = {});
+    // GET /api/server/stats as the owner.
+    QJsonObject stats();
+    // What the server wrote on stderr so far.
+    QString log() const;
+
+private:
+    QTemporaryDir m_dir;
+    store::Store m_store;
+    QProcess m_process;
+    QNetworkAccessManager m_nam;
+    quint16 m_port = 0;
+    bool m_tls = false;
+    QByteArray m_cookie;
+};
+
+// A WebSocket client written by hand on a raw TCP socket: the upgrade, then
+// whatever frames a test wants to send, and no reading at all (the socket's
+// read buffer is capped, so the kernel's buffers fill up and the server's
+// output for it stays queued on the server) -- a stalled or hostile client.
+class RawWsClient {
+public:
+    RawWsClient();
+    // Sends the upgrade with the session cookie (over TLS, accepting any
+    // certificate, when `tls`); true once the answer's status line says 101.
+    bool open(quint16 port, const QString &pathAndQuery, const QByteArray &cookie, bool tls = false,
+              int timeoutMs = 10000);
+    // A masked ping frame carrying `payload` (at most 125 bytes).
+    static QByteArray pingFrame(const QByteArray &payload);
+    QSslSocket &socket() { return m_socket; }
+    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+
+private:
+    QSslSocket m_socket;
+};
+
+// Runs the event loop for `ms` milliseconds.
+void pump(int ms);
 
 } // namespace mist::test

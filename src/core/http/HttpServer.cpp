@@ -38,8 +38,20 @@ HttpServer::HttpServer(QObject *parent)
     , m_ws(QStringLiteral("mist-monitor"), QWebSocketServer::NonSecureMode) {
     connect(m_tcp.get(), &QTcpServer::newConnection, this, &HttpServer::onNewConnection);
     connect(&m_ws, &QWebSocketServer::newConnection, this, [this] {
-        while (QWebSocket *ws = m_ws.nextPendingConnection())
-            Q_EMIT webSocketConnected(ws);
+        while (QWebSocket *ws = m_ws.nextPendingConnection()) {
+            // QWebSocket does not tell which socket it runs on; its peer does.
+            QTcpSocket *transport = nullptr;
+            m_handedOver.removeIf([&](const QPointer<QTcpSocket> &s) {
+                if (!s)
+                    return true;
+                if (transport || s->peerPort() != ws->peerPort() ||
+                    s->peerAddress() != ws->peerAddress())
+                    return false;
+                transport = s;
+                return true;
+            });
+            Q_EMIT webSocketConnected(ws, transport);
+        }
     });
 }
 
@@ -168,6 +180,8 @@ void HttpServer::processBuffered(QTcpSocket *socket) {
         delete state;
         ++m_requestsServed;
         ++m_answers[101];
+        m_handedOver.removeIf([](const QPointer<QTcpSocket> &s) { return !s; });
+        m_handedOver.append(socket);
         m_ws.handleConnection(socket);
         // QWebSocketServer reacts to readyRead; the head already arrived, so nudge it.
         QMetaObject::invokeMethod(socket, "readyRead", Qt::QueuedConnection);

@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QHostAddress>
 #include <QObject>
+#include <QPointer>
 #include <QTcpServer>
 #include <QWebSocketServer>
 
@@ -55,8 +56,10 @@ public:
     const QHash<int, quint64> &answersByStatus() const { return m_answers; }
 
 Q_SIGNALS:
-    // A WebSocket that passed the gate; the receiver takes ownership.
-    void webSocketConnected(QWebSocket *socket);
+    // A WebSocket that passed the gate; the receiver takes ownership of
+    // `socket`. `transport` is the TCP (or TLS) socket under it, which
+    // deletes itself once disconnected; null only if it could not be matched.
+    void webSocketConnected(QWebSocket *socket, QTcpSocket *transport);
 
 private:
     void onNewConnection();
@@ -71,6 +74,8 @@ private:
     HttpParseLimits m_limits;
     int m_requestTimeoutMs = 15000;
     quint64 m_requestsServed = 0;
+    // Sockets handed to m_ws whose QWebSocket has not come out yet.
+    QList<QPointer<QTcpSocket>> m_handedOver;
     QHash<int, quint64> m_answers;
 };
 

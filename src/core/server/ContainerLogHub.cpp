@@ -5,6 +5,7 @@
 #include "protocol/Envelope.h"
 #include "protocol/Parsing.h"
 
+#include <QDateTime>
 #include <QJsonObject>
 #include <QTimer>
 
@@ -19,6 +20,14 @@ constexpr int MaxProbeEntries = 64 * 1024;
 constexpr qsizetype MaxProbeBytes = 32 * 1024 * 1024;
 constexpr int MaxStreamRestarts = 5;
 constexpr int RestartGraceMs = 1500;
+
+// An engine timestamp as the engine writes it (RFC 3339, nanoseconds, UTC).
+QString engineTimestamp(qint64 ns) {
+    const qint64 seconds = ns >= 0 ? ns / 1000000000 : (ns - 999999999) / 1000000000;
+    return QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC)
+               .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.")) +
+           QStringLiteral("%1Z").arg(ns - seconds * 1000000000, 9, 10, QLatin1Char('0'));
+}
 
 QString logMessageFor(const engine::LogLine &line) {
     return protocol::logMessage(line.line, line.stream, line.ts, line.truncated);
@@ -42,61 +51,219 @@ ContainerLogHub::~ContainerLogHub() {
 }
 
 void ContainerLogHub::deliver(ClientConnection *client, std::optional<qint64> sinceNs) {
-    if (!sinceNs)
-        return deliverTail(client);
-    // The buffer reaches back far enough when it holds a line at or before
-    // `since` -- or when the whole log since then fits in it.
-    if (!m_buffer.isEmpty() && m_buffer.entries().front().tsNs <= *sinceNs)
-        return sendBufferedAfter(client, *sinceNs);
-    backfill(client, *sinceNs);
+    CatchUp &c = m_catchingUp[client];
+    c.decoder = engine::LogStreamDecoder(m_tty ? engine::LogStreamDecoder::Mode::Tty
+                                               : engine::LogStreamDecoder::Mode::Multiplexed);
+    connect(client, &ClientConnection::replayRoom, this, [this, client] { pump(client); });
+    if (!sinceNs) {
+        // The last 100 lines.
+        const size_t first = m_buffer.tailStart();
+        c.fromBuffer = true;
+        c.nextSerial = m_buffer.serialAt(first);
+        c.cursorNs = m_buffer.isEmpty() ? 0 : m_buffer.entries()[first].tsNs - 1;
+    } else {
+        c.cursorNs = *sinceNs;
+        // The buffer reaches back far enough when it holds a line at or
+        // before `since`; else the engine's log has the lines before it.
+        if (bufferCovers(c.cursorNs))
+            readFromBuffer(c);
+        else
+            readFromEngine(client, c);
+    }
+    pump(client);
 }
 
-void ContainerLogHub::sendBufferedAfter(ClientConnection *client, qint64 afterNs) {
-    for (const auto &b : m_buffer.entries()) {
-        if (b.tsNs > afterNs && !client->sendReplay(logMessageFor(b.line)))
+bool ContainerLogHub::bufferCovers(qint64 ns) const {
+    return !m_buffer.isEmpty() && m_buffer.entries().front().tsNs <= ns;
+}
+
+void ContainerLogHub::readFromBuffer(CatchUp &c) {
+    if (c.stream) {
+        c.stream->abort();
+        c.stream->deleteLater();
+    }
+    c.stream = nullptr;
+    c.pending.clear();
+    c.fromBuffer = true;
+    // since= is inclusive, and what the viewer has ends at the cursor.
+    const auto &entries = m_buffer.entries();
+    size_t i = 0;
+    while (i < entries.size() && entries[i].tsNs <= c.cursorNs)
+        ++i;
+    c.nextSerial = m_buffer.serialAt(i);
+}
+
+void ContainerLogHub::readFromEngine(ClientConnection *client, CatchUp &c) {
+    if (c.stream) {
+        c.stream->abort();
+        c.stream->deleteLater();
+    }
+    c.fromBuffer = false;
+    c.pending.clear();
+    c.streamDone = false;
+    c.progressed = false;
+    c.decoder = engine::LogStreamDecoder(m_tty ? engine::LogStreamDecoder::Mode::Tty
+                                               : engine::LogStreamDecoder::Mode::Multiplexed);
+    // A stream, not a request: its reply is never held whole (a request's
+    // is capped at 64 MiB, and a resume may reach back further than that).
+    c.stream = m_docker->stream(
+        "GET", QStringLiteral("/containers/%1/logs?stdout=1&stderr=1&timestamps=1&since=%2")
+                   .arg(m_containerId, protocol::engineSinceParameter(c.cursorNs)));
+    c.stream->setParent(this);
+    connect(c.stream, &engine::DockerStream::data, this,
+            [this, client](const QByteArray &bytes) { onCatchUpData(client, bytes); });
+    connect(c.stream, &engine::DockerStream::finished, this,
+            [this, client](const engine::DockerReply &reply) { onCatchUpFinished(client, reply); });
+}
+
+void ContainerLogHub::onCatchUpData(ClientConnection *client, const QByteArray &bytes) {
+    const auto it = m_catchingUp.find(client);
+    if (it == m_catchingUp.end() || it->second.fromBuffer)
+        return;
+    CatchUp &c = it->second;
+    QList<engine::LogLine> lines;
+    c.decoder.feed(bytes, lines);
+    for (engine::LogLine &line : lines) {
+        const qint64 ts = protocol::parseEngineTimestampNs(line.ts).value_or(0);
+        // since= is inclusive.
+        if (ts > c.cursorNs) {
+            c.pending.emplace_back(std::move(line), ts);
+            c.progressed = true;
+        }
+    }
+    if (c.decoder.failed()) {
+        const QString message =
+            QStringLiteral("Malformed log stream from the engine: %1").arg(c.decoder.errorString());
+        dropCatchUp(client);
+        client->send(protocol::errorMessage(message));
+        client->close(QWebSocketProtocol::CloseCodeBadOperation, message);
+        return;
+    }
+    pump(client);
+}
+
+void ContainerLogHub::onCatchUpFinished(ClientConnection *client,
+                                        const engine::DockerReply &reply) {
+    const auto it = m_catchingUp.find(client);
+    if (it == m_catchingUp.end() || it->second.fromBuffer)
+        return;
+    CatchUp &c = it->second;
+    if (c.stream)
+        c.stream->deleteLater();
+    c.stream = nullptr;
+    if (!reply.ok()) {
+        // Not silently: the viewer is told, and resumes later from the last
+        // line it has (the clients do so after a 1011).
+        const QString message = engineFailureMessage(reply);
+        dropCatchUp(client);
+        client->send(protocol::errorMessage(message));
+        client->close(QWebSocketProtocol::CloseCodeBadOperation, message);
+        return;
+    }
+    // A line still incomplete at the end is left to the next read, which
+    // will have it whole.
+    c.streamDone = true;
+    pump(client);
+}
+
+void ContainerLogHub::pump(ClientConnection *client) {
+    for (;;) {
+        const auto it = m_catchingUp.find(client);
+        if (it == m_catchingUp.end())
             return;
+        CatchUp &c = it->second;
+        if (c.fromBuffer) {
+            if (c.nextSerial >= m_buffer.nextSerial()) {
+                dropCatchUp(client); // caught up: live from the next line on
+                return;
+            }
+            const auto index = m_buffer.indexOf(c.nextSerial);
+            if (!index) {
+                // Left the buffer while this viewer was slow: the engine has it.
+                readFromEngine(client, c);
+                continue;
+            }
+            if (!client->hasReplayRoom())
+                return; // replayRoom() brings us back
+            const auto &entry = m_buffer.entries()[*index];
+            ++c.nextSerial;
+            c.cursorNs = entry.tsNs;
+            if (!client->sendReplay(logMessageFor(entry.line))) {
+                dropCatchUp(client);
+                return;
+            }
+            continue;
+        }
+        if (bufferCovers(c.cursorNs)) {
+            readFromBuffer(c);
+            continue;
+        }
+        if (!c.pending.empty()) {
+            if (!client->hasReplayRoom()) {
+                if (c.stream)
+                    c.stream->pause();
+                return;
+            }
+            const auto [line, ts] = std::move(c.pending.front());
+            c.pending.pop_front();
+            c.cursorNs = ts;
+            if (!client->sendReplay(logMessageFor(line))) {
+                dropCatchUp(client);
+                return;
+            }
+            continue;
+        }
+        if (!c.streamDone) {
+            if (c.stream)
+                c.stream->resume();
+            return; // more comes through onCatchUpData
+        }
+        // The engine gave all it had from the cursor on.
+        if (m_buffer.isEmpty()) {
+            dropCatchUp(client);
+            return;
+        }
+        if (c.progressed) {
+            c.fruitlessStreams = 0;
+            readFromEngine(client, c); // the buffer moved on meanwhile
+            continue;
+        }
+        if (++c.fruitlessStreams < 2) {
+            readFromEngine(client, c); // a line relayed just after the read began
+            continue;
+        }
+        // The engine's log no longer has what lies between the cursor and the
+        // buffer (rotated away): say so rather than skip it silently.
+        const qint64 from = c.cursorNs;
+        c.cursorNs = m_buffer.entries().front().tsNs - 1;
+        readFromBuffer(c);
+        if (!client->sendReplay(protocol::errorMessage(
+                QStringLiteral("Log lines between %1 and %2 are no longer in the engine's log: "
+                               "skipped")
+                    .arg(engineTimestamp(from), m_buffer.entries().front().line.ts)))) {
+            dropCatchUp(client);
+            return;
+        }
     }
 }
 
-void ContainerLogHub::backfill(ClientConnection *client, qint64 sinceNs) {
-    m_backfilling.insert(client);
-    const qint64 bufferStart = m_buffer.isEmpty() ? 0 : m_buffer.entries().front().tsNs;
-    QPointer<ClientConnection> guard(client);
-    m_docker->request(
-        "GET",
-        QStringLiteral("/containers/%1/logs?stdout=1&stderr=1&timestamps=1&since=%2")
-            .arg(m_containerId, protocol::engineSinceParameter(sinceNs)),
-        this, [this, guard, client, sinceNs, bufferStart](const engine::DockerReply &reply) {
-            m_backfilling.remove(client);
-            if (!guard || isDone())
-                return;
-            qint64 sentUpTo = sinceNs;
-            if (reply.ok()) {
-                engine::LogStreamDecoder decoder(m_tty
-                                                     ? engine::LogStreamDecoder::Mode::Tty
-                                                     : engine::LogStreamDecoder::Mode::Multiplexed);
-                QList<engine::LogLine> lines;
-                decoder.feed(reply.body, lines);
-                for (const engine::LogLine &line : std::as_const(lines)) {
-                    const qint64 ts = protocol::parseEngineTimestampNs(line.ts).value_or(0);
-                    // since= is inclusive; and what the buffer holds comes from there.
-                    if (ts <= sinceNs || (bufferStart > 0 && ts >= bufferStart))
-                        continue;
-                    guard->sendReplay(logMessageFor(line));
-                    sentUpTo = std::max(sentUpTo, ts);
-                }
-            }
-            // Then the buffer, which has kept everything relayed meanwhile.
-            sendBufferedAfter(guard, sentUpTo);
-        });
+void ContainerLogHub::dropCatchUp(ClientConnection *client) {
+    const auto it = m_catchingUp.find(client);
+    if (it == m_catchingUp.end())
+        return;
+    if (it->second.stream) {
+        it->second.stream->abort();
+        it->second.stream->deleteLater();
+    }
+    m_catchingUp.erase(it);
 }
 
 bool ContainerLogHub::isCatchingUp(ClientConnection *client) const {
-    return m_backfilling.contains(client);
+    return m_catchingUp.count(client) != 0;
 }
 
 void ContainerLogHub::forget(ClientConnection *client) {
-    m_backfilling.remove(client);
+    dropCatchUp(client);
 }
 
 void ContainerLogHub::probe(int entries) {
@@ -263,14 +430,6 @@ void ContainerLogHub::onInspected(const engine::DockerReply &reply) {
     follow();
 }
 
-void ContainerLogHub::deliverTail(ClientConnection *client) {
-    const auto &entries = m_buffer.entries();
-    for (size_t i = m_buffer.tailStart(); i < entries.size(); ++i) {
-        if (!client->sendReplay(logMessageFor(entries[i].line)))
-            return;
-    }
-}
-
 void ContainerLogHub::relay(const engine::LogLine &line, qint64 tsNs) {
     m_buffer.append(line, tsNs);
     countLine();
@@ -286,6 +445,13 @@ void ContainerLogHub::finish(const QString &finalMessage, bool isError,
         m_stream->deleteLater();
         m_stream = nullptr;
     }
+    for (auto &[client, c] : m_catchingUp) {
+        if (c.stream) {
+            c.stream->abort();
+            c.stream->deleteLater();
+        }
+    }
+    m_catchingUp.clear();
     end(finalMessage, isError, closeCode);
 }
 

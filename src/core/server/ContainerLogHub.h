@@ -6,7 +6,9 @@
 #include <QPointer>
 #include <QSet>
 
+#include <deque>
 #include <optional>
+#include <unordered_map>
 
 namespace mist::engine {
 class DockerClient;
@@ -28,6 +30,15 @@ class ClientConnection;
 // stored as several 16 KiB entries), so the hub first reads a non-follow tail,
 // growing N until it holds 100 whole lines, and then follows from the first
 // not-yet-complete entry with `since=`, skipping lines it already has.
+//
+// Catching up: a new viewer's tail, and a resuming viewer's lines since its
+// `since`, go out a piece at a time, each only when the viewer's queue has
+// room. What the buffer still holds comes from the buffer; what is older (or
+// left the buffer while the viewer was slow) is streamed from the engine's
+// own log (`since=` the last line the viewer has, no reply held whole, the
+// engine stream paused while the viewer has no room) until the viewer
+// reaches what the buffer holds. Live lines reach a viewer once it has
+// caught up.
 class ContainerLogHub : public LogHub {
     Q_OBJECT
 public:
@@ -52,9 +63,26 @@ private:
     void onFollowData(const QByteArray &bytes);
     void onFollowFinished(const engine::DockerReply &reply);
     void onInspected(const engine::DockerReply &reply);
-    void deliverTail(ClientConnection *client);
-    void backfill(ClientConnection *client, qint64 sinceNs);
-    void sendBufferedAfter(ClientConnection *client, qint64 afterNs);
+    // One viewer being sent older lines.
+    struct CatchUp {
+        qint64 cursorNs = 0; // ts of the last line the viewer has (or its since)
+        bool fromBuffer = false;
+        quint64 nextSerial = 0; // in m_buffer, while fromBuffer
+        // While reading the engine's log:
+        QPointer<engine::DockerStream> stream;
+        engine::LogStreamDecoder decoder{engine::LogStreamDecoder::Mode::Multiplexed};
+        std::deque<std::pair<engine::LogLine, qint64>> pending;
+        bool streamDone = false;
+        bool progressed = false; // the stream brought a line after the cursor
+        int fruitlessStreams = 0;
+    };
+    bool bufferCovers(qint64 ns) const;
+    void readFromBuffer(CatchUp &c);
+    void readFromEngine(ClientConnection *client, CatchUp &c);
+    void pump(ClientConnection *client);
+    void dropCatchUp(ClientConnection *client);
+    void onCatchUpData(ClientConnection *client, const QByteArray &bytes);
+    void onCatchUpFinished(ClientConnection *client, const engine::DockerReply &reply);
     void relay(const engine::LogLine &line, qint64 tsNs);
     void finish(const QString &finalMessage, bool isError,
                 std::optional<QWebSocketProtocol::CloseCode> closeCode = std::nullopt);
@@ -62,9 +90,8 @@ private:
     engine::DockerClient *m_docker;
     QString m_containerId;
     bool m_tty;
-    // Subscribers catching up from the engine; live lines reach them from
-    // the buffer once they are done.
-    QSet<ClientConnection *> m_backfilling;
+    // Viewers being sent older lines; live lines reach them once they are done.
+    std::unordered_map<ClientConnection *, CatchUp> m_catchingUp;
     LineBuffer<engine::LogLine> m_buffer;
     engine::LogStreamDecoder m_decoder;
     QPointer<engine::DockerStream> m_stream;

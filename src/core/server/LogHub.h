@@ -94,15 +94,19 @@ QString engineFailureMessage(const engine::DockerReply &reply);
 
 // The lines a hub holds, oldest first: at least the last TailLines, at most
 // BufferLines or BufferBytes of text beyond them. `Line` has a QString `line`.
+// Each line gets a serial number, one more than the line before it, so that
+// a viewer being sent the buffer a piece at a time knows where it is even
+// while old lines leave the front.
 template <typename Line> class LineBuffer {
 public:
     struct Entry {
         Line line;
         qint64 tsNs = 0;
+        quint64 serial = 0;
     };
 
     void append(const Line &line, qint64 tsNs) {
-        m_entries.push_back({line, tsNs});
+        m_entries.push_back({line, tsNs, m_nextSerial++});
         m_bytes += line.line.size() * 2;
         while (m_entries.size() > size_t(LogHub::TailLines) &&
                (m_entries.size() > size_t(LogHub::BufferLines) || m_bytes > LogHub::BufferBytes)) {
@@ -118,10 +122,24 @@ public:
                    ? m_entries.size() - size_t(LogHub::TailLines)
                    : 0;
     }
+    // The serial the next line appended will get.
+    quint64 nextSerial() const { return m_nextSerial; }
+    // The serial of the entry at `index`, or nextSerial() past the end.
+    quint64 serialAt(size_t index) const {
+        return index < m_entries.size() ? m_entries[index].serial : m_nextSerial;
+    }
+    // Where the line `serial` is; nullopt once it has left the front (or
+    // when it is not there yet).
+    std::optional<size_t> indexOf(quint64 serial) const {
+        if (m_entries.empty() || serial < m_entries.front().serial || serial >= m_nextSerial)
+            return std::nullopt;
+        return size_t(serial - m_entries.front().serial);
+    }
 
 private:
     std::deque<Entry> m_entries;
     qsizetype m_bytes = 0;
+    quint64 m_nextSerial = 0;
 };
 
 } // namespace mist::server

@@ -2,6 +2,7 @@
 
 #include "ClientConnection.h"
 #include "Logging.h"
+#include "OutputBudget.h"
 #include "auth/LoginThrottle.h"
 #include "deploy/DeploymentManager.h"
 #include "endpoints/ContainerLogsEndpoint.h"
@@ -69,6 +70,7 @@ bool MistServer::start(QString *error) {
     m_endpoints = {m_containerLogs, m_metrics,
                    new DeploymentLogsEndpoint(m_store.get(), m_deployments.get())};
 
+    m_outputBudget = std::make_unique<OutputBudget>(m_config.maxQueuedTotal);
     m_loginThrottle = std::make_unique<auth::LoginThrottle>();
     m_router = std::make_unique<RestRouter>(
         [this](const http::HttpRequest &request) { return userFromRequest(request); });
@@ -232,7 +234,7 @@ bool MistServer::originAllowed(const QByteArray &origin, const QByteArray &host)
     return m_config.allowedOrigins.contains(o);
 }
 
-void MistServer::onWebSocket(QWebSocket *socket) {
+void MistServer::onWebSocket(QWebSocket *socket, QTcpSocket *transport) {
     // The gate let this one through; the session could still have ended in
     // the moment since, so look again.
     const auto user = userFromCookie(socket->request().rawHeader("Cookie"));
@@ -241,9 +243,14 @@ void MistServer::onWebSocket(QWebSocket *socket) {
         socket->deleteLater();
         return;
     }
+    if (!transport)
+        qCWarning(lcServer).noquote() << "no transport socket found for a WebSocket from"
+                                      << socket->peerAddress().toString()
+                                      << "(its reads are not checked against its queue)";
     auto *client = new ClientConnection(
-        socket, *user,
-        protocol::cookieValue(socket->request().rawHeader("Cookie"), SessionCookieName), this);
+        socket, transport, *user,
+        protocol::cookieValue(socket->request().rawHeader("Cookie"), SessionCookieName),
+        m_outputBudget.get(), this);
     m_clients.insert(client);
     qCInfo(lcServer).noquote() << "client" << socket->peerAddress().toString() << "user" << user->id
                                << "opened" << socket->requestUrl().path();
@@ -295,6 +302,12 @@ QJsonObject MistServer::stats() const {
         {QStringLiteral("engineStreamsActive"), m_docker ? m_docker->activeStreams() : 0},
         {QStringLiteral("engineStreamsOpened"), double(m_docker ? m_docker->streamsOpened() : 0)},
         {QStringLiteral("metricsSamples"), double(m_sampler ? m_sampler->samplesTaken() : 0)},
+        // Output waiting in the WebSocket clients' sockets, all together
+        // (--max-queued-total), its peak since start, and the clients closed
+        // or dropped to keep within it.
+        {QStringLiteral("outputQueued"), double(m_outputBudget ? m_outputBudget->total() : 0)},
+        {QStringLiteral("outputQueuedPeak"), double(m_outputBudget ? m_outputBudget->peak() : 0)},
+        {QStringLiteral("outputBudgetCuts"), double(m_outputBudget ? m_outputBudget->cuts() : 0)},
     };
 }
 

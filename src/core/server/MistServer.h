@@ -10,6 +10,7 @@
 
 #include <memory>
 
+class QTcpSocket;
 class QWebSocket;
 
 namespace mist::auth {
@@ -37,6 +38,7 @@ namespace mist::server {
 
 class ClientConnection;
 class ContainerLogsEndpoint;
+class OutputBudget;
 class MetricsEndpoint;
 class RestRouter;
 class WebSocketEndpoint;
@@ -71,7 +73,7 @@ private:
     std::optional<store::User> userFromCookie(const QByteArray &cookieHeader);
     std::optional<store::User> userFromRequest(const http::HttpRequest &request);
     bool originAllowed(const QByteArray &origin, const QByteArray &host) const;
-    void onWebSocket(QWebSocket *socket);
+    void onWebSocket(QWebSocket *socket, QTcpSocket *transport);
     void pingAll();
     void writeServerFile();
 
@@ -82,6 +84,8 @@ private:
     std::unique_ptr<deploy::DeploymentManager> m_deployments;
     std::unique_ptr<auth::LoginThrottle> m_loginThrottle;
     std::unique_ptr<RestRouter> m_router;
+    // Before m_http and the clients: they report to it until they are gone.
+    std::unique_ptr<OutputBudget> m_outputBudget;
     std::unique_ptr<http::HttpServer> m_http;
     ContainerLogsEndpoint *m_containerLogs = nullptr;
     MetricsEndpoint *m_metrics = nullptr;

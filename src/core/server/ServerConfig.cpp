@@ -63,16 +63,21 @@ void ServerConfig::addOptions(QCommandLineParser &parser) {
                       QStringLiteral("Most build log kept per deployment; a build that writes "
                                      "more fails (default 64M; K, M, G, T suffixes)."),
                       QStringLiteral("SIZE")});
+    parser.addOption({QStringLiteral("max-queued-total"),
+                      QStringLiteral("Output that may wait for all WebSocket clients together, "
+                                     "K/M/G suffixes (default 256M; the largest queues are cut "
+                                     "first)."),
+                      QStringLiteral("SIZE")});
 }
 
 std::optional<QHash<QString, QStringList>> loadConfigFile(const QString &path, QString *error) {
     static const QStringList keys{
-        QStringLiteral("listen"),          QStringLiteral("data-dir"),
-        QStringLiteral("docker-host"),     QStringLiteral("tls-cert"),
-        QStringLiteral("tls-key"),         QStringLiteral("allowed-origin"),
-        QStringLiteral("ping-interval"),   QStringLiteral("deploy-network"),
-        QStringLiteral("deploy-workers"),  QStringLiteral("build-timeout"),
-        QStringLiteral("deploy-log-limit")};
+        QStringLiteral("listen"),           QStringLiteral("data-dir"),
+        QStringLiteral("docker-host"),      QStringLiteral("tls-cert"),
+        QStringLiteral("tls-key"),          QStringLiteral("allowed-origin"),
+        QStringLiteral("ping-interval"),    QStringLiteral("deploy-network"),
+        QStringLiteral("deploy-workers"),   QStringLiteral("build-timeout"),
+        QStringLiteral("deploy-log-limit"), QStringLiteral("max-queued-total")};
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         *error = QStringLiteral("cannot read config file %1: %2").arg(path, f.errorString());
@@ -200,6 +205,17 @@ std::optional<ServerConfig> ServerConfig::fromParser(const QCommandLineParser &p
             return std::nullopt;
         }
         config.deployLogLimitBytes = *bytes;
+    }
+    if (isSet(QStringLiteral("max-queued-total"))) {
+        const auto bytes = parseByteSize(value(QStringLiteral("max-queued-total")));
+        constexpr qint64 Min = qint64(1) << 20, Max = qint64(1) << 40;
+        if (!bytes || *bytes < Min || *bytes > Max) {
+            *error = QStringLiteral("--max-queued-total wants a size from 1M to 1T (e.g. 256M), "
+                                    "not '%1'")
+                         .arg(value(QStringLiteral("max-queued-total")).left(40));
+            return std::nullopt;
+        }
+        config.maxQueuedTotal = *bytes;
     }
     return config;
 }

@@ -27,6 +27,8 @@ struct ServerConfig {
     int deployWorkers = 2; // deployments of different apps that may run at once
     int buildTimeoutSeconds = 30 * 60;       // packing and building one image
     qint64 deployLogLimitBytes = 64LL << 20; // stored build log of one deployment
+    // Output queued for all WebSocket clients together (OutputBudget).
+    qint64 maxQueuedTotal = qint64(256) * 1024 * 1024;
 
     static void addOptions(QCommandLineParser &parser);
     static std::optional<ServerConfig> fromParser(const QCommandLineParser &parser, QString *error);

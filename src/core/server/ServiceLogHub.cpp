@@ -279,13 +279,51 @@ void ServiceLogHub::relay(const engine::ServiceLogLine &line, qint64 tsNs) {
 void ServiceLogHub::deliver(ClientConnection *client, std::optional<qint64> sinceNs) {
     if (!m_statusMessage.isEmpty())
         client->send(m_statusMessage);
-    const auto &entries = m_buffer.entries();
-    for (size_t i = sinceNs ? 0 : m_buffer.tailStart(); i < entries.size(); ++i) {
-        // Lines of several nodes interleave: each is checked against `since`.
-        if (sinceNs && entries[i].tsNs <= *sinceNs)
-            continue;
-        if (!client->sendReplay(messageFor(entries[i].line)))
+    m_catchingUp.insert(client, CatchUp{m_buffer.serialAt(sinceNs ? 0 : m_buffer.tailStart()),
+                                        sinceNs, m_statusMessage});
+    connect(client, &ClientConnection::replayRoom, this, [this, client] { pump(client); });
+    pump(client);
+}
+
+void ServiceLogHub::pump(ClientConnection *client) {
+    for (;;) {
+        const auto it = m_catchingUp.find(client);
+        if (it == m_catchingUp.end())
             return;
+        CatchUp &c = *it;
+        if (c.nextSerial >= m_buffer.nextSerial()) {
+            // Caught up; the tasks may have changed meanwhile.
+            const bool statusChanged = c.statusSent != m_statusMessage;
+            m_catchingUp.erase(it);
+            if (statusChanged)
+                client->send(m_statusMessage);
+            return;
+        }
+        const auto index = m_buffer.indexOf(c.nextSerial);
+        if (!index) {
+            const quint64 front = m_buffer.serialAt(0);
+            const quint64 skipped = front - c.nextSerial;
+            c.nextSerial = front;
+            if (!client->sendReplay(protocol::errorMessage(
+                    QStringLiteral("%1 log lines left the server's buffer before they could be "
+                                   "sent: skipped")
+                        .arg(skipped)))) {
+                m_catchingUp.remove(client);
+                return;
+            }
+            continue;
+        }
+        if (!client->hasReplayRoom())
+            return; // replayRoom() brings us back
+        const auto &entry = m_buffer.entries()[*index];
+        ++c.nextSerial;
+        // Lines of several nodes interleave: each is checked against `since`.
+        if (c.sinceNs && entry.tsNs <= *c.sinceNs)
+            continue;
+        if (!client->sendReplay(messageFor(entry.line))) {
+            m_catchingUp.remove(client);
+            return;
+        }
     }
 }
 
@@ -299,6 +337,7 @@ void ServiceLogHub::finish(const QString &message, bool isError,
         m_stream->deleteLater();
         m_stream = nullptr;
     }
+    m_catchingUp.clear();
     end(message, isError, code);
 }
 

@@ -37,7 +37,10 @@ class ClientConnection;
 // engine's follow includes new tasks.
 //
 // Resume (`since`): the lines after it that the hub still holds (the last
-// 5000 or 16 MiB); older ones are not read back from the engine.
+// 5000 or 16 MiB); older ones are not read back from the engine. The tail or
+// those lines go out a piece at a time, each when the viewer's queue has
+// room; lines that leave the buffer before a slow viewer got them are
+// counted in an `error` message, not skipped silently.
 class ServiceLogHub : public LogHub {
     Q_OBJECT
 public:
@@ -50,6 +53,10 @@ public:
 
 protected:
     void deliver(ClientConnection *client, std::optional<qint64> sinceNs) override;
+    bool isCatchingUp(ClientConnection *client) const override {
+        return m_catchingUp.contains(client);
+    }
+    void forget(ClientConnection *client) override { m_catchingUp.remove(client); }
     void stop() override { finish(QString(), false); }
 
 private:
@@ -62,6 +69,7 @@ private:
     void onFollowData(const QByteArray &bytes);
     void onFollowFinished();
     void relay(const engine::ServiceLogLine &line, qint64 tsNs);
+    void pump(ClientConnection *client);
     QString messageFor(const engine::ServiceLogLine &line) const;
     // What the follow (since= is inclusive) repeats of the buffer's last instant.
     void expectRepeatsOfLastInstant();
@@ -91,6 +99,14 @@ private:
     int m_restarts = 0;
 
     QTimer m_taskTimer;
+
+    // Viewers being sent the buffer; live lines reach them once they are done.
+    struct CatchUp {
+        quint64 nextSerial = 0;
+        std::optional<qint64> sinceNs;
+        QString statusSent;
+    };
+    QHash<ClientConnection *, CatchUp> m_catchingUp;
 };
 
 } // namespace mist::server

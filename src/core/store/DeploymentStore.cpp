@@ -274,21 +274,28 @@ qint64 DeploymentStore::appendLogs(qint64 deploymentId, const QList<DeploymentLo
     return first;
 }
 
-QList<DeploymentLogLine> DeploymentStore::logs(qint64 deploymentId, qint64 afterSeq,
-                                               QString *error) {
+QList<DeploymentLogLine> DeploymentStore::logPage(qint64 deploymentId, qint64 afterSeq,
+                                                  int maxLines, qint64 maxChars, QString *error) {
     QList<DeploymentLogLine> out;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT seq, line, is_error FROM deployment_logs"
-                             " WHERE deployment_id = ? AND seq > ? ORDER BY seq"));
+                             " WHERE deployment_id = ? AND seq > ? ORDER BY seq LIMIT ?"));
     q.addBindValue(deploymentId);
     q.addBindValue(afterSeq);
+    q.addBindValue(std::max(1, maxLines));
     if (!q.exec()) {
         failWith(q, error);
         return out;
     }
-    while (q.next())
-        out.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toBool()});
+    qint64 chars = 0;
+    while (q.next()) {
+        const QString line = q.value(1).toString();
+        if (!out.isEmpty() && chars + line.size() > maxChars)
+            break;
+        chars += line.size();
+        out.append({q.value(0).toLongLong(), line, q.value(2).toBool()});
+    }
     return out;
 }
 

@@ -77,8 +77,6 @@ public:
     // Appends lines (their `seq` is ignored) in one transaction; returns the
     // seq of the first (0 on error).
     qint64 appendLogs(qint64 deploymentId, const QList<DeploymentLogLine> &lines, QString *error);
-    QList<DeploymentLogLine> logs(qint64 deploymentId, qint64 afterSeq = 0,
-                                  QString *error = nullptr);
     // The last lines whose sizes add up to at most `maxBytes`, read from the
     // end so that a huge log is never held whole. A line's size is
     // `bytesOf(line)`, by default its UTF-8 bytes plus a newline. A last line
@@ -92,6 +90,12 @@ public:
     // a database error (logged) or, for the latter, when there is none.
     std::optional<qint64> ordinalInApp(const Deployment &deployment);
     std::optional<qint64> latestSuccessful(qint64 appId);
+    // A page of a build log: the lines after `afterSeq`, at most `maxLines`
+    // of them and no more than `maxChars` characters of text in all (but
+    // always the first line). Logs are read only a page at a time: one may
+    // be hundreds of megabytes.
+    QList<DeploymentLogLine> logPage(qint64 deploymentId, qint64 afterSeq, int maxLines,
+                                     qint64 maxChars, QString *error = nullptr);
     qint64 logCount(qint64 deploymentId, QString *error = nullptr);
     // At start-up: every deployment that was running (or claimed) when the
     // server stopped ends as failed with `message`. Returns how many.

@@ -88,14 +88,58 @@ void DeploymentLogsEndpoint::accept(ClientConnection *client) {
         return refuse(client, QStringLiteral("Permission denied"));
 
     client->send(statusFor(client, *deployment));
-    for (const store::DeploymentLogLine &l : m_manager->deployments().logs(*id, after))
-        client->sendReplay(upstream ? upstreamLogMessage(l) : deploymentLogMessage(l.line, l.seq));
+    m_replays.insert(client, Replay{*id, after, {}, 0, deployment->statusData()});
+    connect(client, &ClientConnection::closed, this,
+            [this](ClientConnection *c) { m_replays.remove(c); });
+    connect(client, &ClientConnection::replayRoom, this, [this, client] { pump(client); });
+    pump(client);
+}
+
+void DeploymentLogsEndpoint::pump(ClientConnection *client) {
+    const auto it = m_replays.find(client);
+    if (it == m_replays.end())
+        return;
+    Replay &r = *it;
+    const bool upstream = isUpstream(client);
+    for (;;) {
+        if (r.next >= r.page.size()) {
+            r.page =
+                m_manager->deployments().logPage(r.deploymentId, r.after, PageLines, PageChars);
+            r.next = 0;
+            if (r.page.isEmpty()) {
+                const Replay done = std::move(r);
+                m_replays.erase(it);
+                return caughtUp(client, done);
+            }
+        }
+        if (!client->hasReplayRoom())
+            return; // replayRoom() brings us back
+        const store::DeploymentLogLine &l = r.page[r.next++];
+        r.after = l.seq;
+        // A write that fails closes the client at once, and its closed()
+        // takes it out of m_replays: look it up again rather than trust `r`.
+        if (!client->sendReplay(upstream ? upstreamLogMessage(l)
+                                         : deploymentLogMessage(l.line, l.seq))) {
+            m_replays.remove(client);
+            return;
+        }
+    }
+}
+
+void DeploymentLogsEndpoint::caughtUp(ClientConnection *client, const Replay &replay) {
+    // In the same turn as the read that found no more lines: every line the
+    // manager announces from now on is new to this client.
+    const qint64 id = replay.deploymentId;
+    const auto deployment = m_manager->deployments().get(id);
+    if (!deployment)
+        return refuse(client, QStringLiteral("Deployment not found"));
     if (deployment->isTerminal())
         return sendTerminal(client, *deployment);
-    // Still running: from now on, the manager's announcements.
-    auto &watchers = m_watchers[*id];
+    if (deployment->statusData() != replay.statusSent)
+        client->send(statusFor(client, *deployment));
+    auto &watchers = m_watchers[id];
     watchers.append(client);
-    connect(client, &ClientConnection::closed, this, [this, id = *id](ClientConnection *c) {
+    connect(client, &ClientConnection::closed, this, [this, id](ClientConnection *c) {
         auto it = m_watchers.find(id);
         if (it == m_watchers.end())
             return;

@@ -4,10 +4,15 @@
 #include "protocol/Parsing.h"
 
 #include <QJsonArray>
+#include <QUrlQuery>
 
 namespace mist::server {
 
 namespace {
+constexpr qint64 DefaultLogPageLines = 1000;
+constexpr qint64 MaxLogPageLines = 10000;
+constexpr qint64 MaxLogPageChars = 4 * 1024 * 1024;
+
 // Resolves a deployment id from the path; answers 400/404/403 itself.
 std::optional<store::Deployment> deploymentFor(RestContext &ctx, store::Store &store,
                                                deploy::DeploymentManager &manager) {
@@ -69,17 +74,62 @@ void registerDeploymentRoutes(RestRouter &router, store::Store &store,
                        ctx.respond(http::HttpResponse::ok(d->toJson()));
                });
 
-    router.add("GET", QStringLiteral("/api/deployments/([^/]+)/logs"), RestRouter::Access::SignedIn,
-               [&store, &manager](RestContext &ctx) {
-                   const auto d = deploymentFor(ctx, store, manager);
-                   if (!d)
-                       return;
-                   QJsonArray lines;
-                   for (const store::DeploymentLogLine &l : manager.deployments().logs(d->id))
-                       lines.append(QJsonObject{{QStringLiteral("index"), double(l.seq)},
-                                                {QStringLiteral("line"), l.line}});
-                   ctx.respond(http::HttpResponse::ok(lines));
-               });
+    // A page of the log (docs/PROTOCOL.md): `after` the last index the client
+    // has (default 0), `limit` lines (default 1000, at most 10000), and never
+    // more than 4 Mi characters of text; a `Link: <...>; rel="next"` header
+    // names the next page while there is one.
+    router.add(
+        "GET", QStringLiteral("/api/deployments/([^/]+)/logs"), RestRouter::Access::SignedIn,
+        [&store, &manager](RestContext &ctx) {
+            const QUrlQuery query(ctx.request.url);
+            qint64 after = 0;
+            if (query.hasQueryItem(QStringLiteral("after"))) {
+                const auto text = protocol::singleQueryValue(query, QStringLiteral("after"));
+                const auto parsed = text && *text == u"0"
+                                        ? std::optional<qint64>(0)
+                                        : (text ? protocol::parseId(*text) : std::nullopt);
+                if (!parsed) {
+                    ctx.respond(http::HttpResponse::fail(400, QStringLiteral("Invalid after")));
+                    return;
+                }
+                after = *parsed;
+            }
+            qint64 limit = DefaultLogPageLines;
+            if (query.hasQueryItem(QStringLiteral("limit"))) {
+                const auto text = protocol::singleQueryValue(query, QStringLiteral("limit"));
+                const auto parsed = text ? protocol::parseId(*text) : std::nullopt;
+                if (!parsed || *parsed > MaxLogPageLines) {
+                    ctx.respond(http::HttpResponse::fail(400, QStringLiteral("Invalid limit")));
+                    return;
+                }
+                limit = *parsed;
+            }
+            const auto d = deploymentFor(ctx, store, manager);
+            if (!d)
+                return;
+            // One line more than asked tells whether another page follows.
+            QList<store::DeploymentLogLine> page =
+                manager.deployments().logPage(d->id, after, int(limit) + 1, MaxLogPageChars);
+            const bool more =
+                page.size() > limit || (!page.isEmpty() && [&] {
+                    return !manager.deployments().logPage(d->id, page.last().seq, 1, 1).isEmpty();
+                }());
+            if (page.size() > limit)
+                page.removeLast();
+            QJsonArray lines;
+            for (const store::DeploymentLogLine &l : std::as_const(page))
+                lines.append(QJsonObject{{QStringLiteral("index"), double(l.seq)},
+                                         {QStringLiteral("line"), l.line}});
+            http::HttpResponse response = http::HttpResponse::ok(lines);
+            if (more)
+                response.setHeader("Link", QStringLiteral("</api/deployments/%1/logs?after=%2&"
+                                                          "limit=%3>; rel=\"next\"")
+                                               .arg(d->id)
+                                               .arg(page.last().seq)
+                                               .arg(limit)
+                                               .toLatin1());
+            ctx.respond(response);
+        });
 
     router.add("POST", QStringLiteral("/api/deployments/([^/]+)/cancel"),
                RestRouter::Access::SignedIn, [&store, &manager](RestContext &ctx) {
