@@ -81,9 +81,9 @@ qint64 addDeploymentLog(store::Store &store, int lines, int width) {
         qFatal("save: %s", qPrintable(error));
     const QString pad(width - 8, u'b');
     for (int first = 1; first <= lines; first += 10000) {
-        QStringList batch;
+        QList<mist::store::DeploymentLogLine> batch;
         for (int i = first; i < first + 10000 && i <= lines; ++i)
-            batch << QStringLiteral("%1 ").arg(i, 7, 10, QLatin1Char('0')) + pad;
+            batch.append({0, QStringLiteral("%1 ").arg(i, 7, 10, QLatin1Char('0')) + pad, false});
         if (deployments.appendLogs(d->id, batch, &error) == 0)
             qFatal("appendLogs: %s", qPrintable(error));
     }
