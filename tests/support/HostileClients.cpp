@@ -1,0 +1,296 @@
+#include "HostileClients.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QHostAddress>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QSslSocket>
+#include <QTcpSocket>
+#include <QTest>
+#include <QtEndian>
+
+#include <csignal>
+#include <sys/resource.h>
+#include <unistd.h>
+
+namespace mist::test {
+
+namespace {
+const QString Binary = QStringLiteral(MIST_BINARY_DIR "/mist-monitor");
+
+QByteArray procFile(qint64 pid, const char *name) {
+    QFile f(QStringLiteral("/proc/%1/%2").arg(pid).arg(QLatin1String(name)));
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+qint64 statusField(qint64 pid, const QByteArray &field) {
+    for (const QByteArray &line : procFile(pid, "status").split('\n')) {
+        if (line.startsWith(field + ':'))
+            return line.mid(field.size() + 1).trimmed().split(' ').value(0).toLongLong();
+    }
+    return -1;
+}
+} // namespace
+
+ServerProcess::ServerProcess() {
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+}
+
+ServerProcess::~ServerProcess() {
+    stop();
+}
+
+QString ServerProcess::dataDir() const {
+    return m_dir.filePath(QStringLiteral("data"));
+}
+
+bool ServerProcess::addUser(const QString &email, const QByteArray &password, const QString &role) {
+    QProcess add;
+    add.start(Binary, {QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--email"),
+                       email, QStringLiteral("--role"), role, QStringLiteral("--password-stdin"),
+                       QStringLiteral("--data-dir"), dataDir()});
+    add.write(password + '\n');
+    add.closeWriteChannel();
+    return add.waitForFinished(60000) && add.exitCode() == 0;
+}
+
+bool ServerProcess::start(const QStringList &extra, int descriptorLimit) {
+    if (descriptorLimit > 0) {
+        m_process.setChildProcessModifier([descriptorLimit] {
+            const rlimit limit{rlim_t(descriptorLimit), rlim_t(descriptorLimit)};
+            ::setrlimit(RLIMIT_NOFILE, &limit);
+        });
+    }
+    m_process.start(Binary, QStringList{QStringLiteral("--server"), QStringLiteral("--listen"),
+                                        QStringLiteral("127.0.0.1:0"), QStringLiteral("--data-dir"),
+                                        dataDir()} +
+                                extra);
+    if (!m_process.waitForStarted(10000))
+        return false;
+    static const QRegularExpression serving(QStringLiteral("serving on https?://[^:]+:(\\d+)"));
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 30000 && m_process.state() == QProcess::Running) {
+        m_process.waitForReadyRead(100);
+        m_output += m_process.readAll();
+        const auto match = serving.match(QString::fromUtf8(m_output));
+        if (match.hasMatch()) {
+            m_port = quint16(match.captured(1).toUInt());
+            return true;
+        }
+    }
+    qWarning().noquote() << "server did not start:" << m_output;
+    return false;
+}
+
+void ServerProcess::stop() {
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    ::kill(pid_t(m_process.processId()), SIGTERM);
+    if (!m_process.waitForFinished(10000)) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+    m_output += m_process.readAll();
+}
+
+QByteArray ServerProcess::output() {
+    m_output += m_process.readAll();
+    return m_output;
+}
+
+qint64 ServerProcess::rssKiB() const {
+    return statusField(pid(), "VmRSS");
+}
+
+qint64 ServerProcess::peakRssKiB() const {
+    return statusField(pid(), "VmHWM");
+}
+
+int ServerProcess::openDescriptors() const {
+    return int(QDir(QStringLiteral("/proc/%1/fd").arg(pid()))
+                   .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System)
+                   .size());
+}
+
+double ServerProcess::cpuSeconds() const {
+    // Fields after the command name (which may hold spaces): state is field 3,
+    // utime and stime fields 14 and 15.
+    const QByteArray stat = procFile(pid(), "stat");
+    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13)
+        return -1;
+    return double(fields[11].toLongLong() + fields[12].toLongLong()) /
+           double(::sysconf(_SC_CLK_TCK));
+}
+
+QByteArray rawHttpExchange(quint16 port, const QByteArray &request, int timeoutMs,
+                           const QString &from) {
+    QTcpSocket socket;
+    if (!from.isEmpty() && !socket.bind(QHostAddress(from)))
+        return {};
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    QByteArray answer;
+    QElapsedTimer timer;
+    timer.start();
+    bool sent = false;
+    while (timer.elapsed() < timeoutMs) {
+        if (!sent && socket.state() == QAbstractSocket::ConnectedState) {
+            socket.write(request);
+            sent = true;
+        }
+        QTest::qWait(2);
+        answer += socket.readAll();
+        const qsizetype headEnd = answer.indexOf("\r\n\r\n");
+        if (headEnd >= 0) {
+            static const QRegularExpression length(QStringLiteral("(?i)content-length: *(\\d+)"));
+            const auto m = length.match(QString::fromLatin1(answer.left(headEnd)));
+            if (m.hasMatch() && answer.size() >= headEnd + 4 + m.captured(1).toLongLong())
+                break;
+        }
+        if (sent && socket.state() == QAbstractSocket::UnconnectedState)
+            break;
+    }
+    return answer;
+}
+
+int statusOf(const QByteArray &answer) {
+    if (!answer.startsWith("HTTP/1."))
+        return -1;
+    return answer.mid(9, 3).toInt();
+}
+
+RawWebSocket::RawWebSocket(const QSslConfiguration *ssl) {
+    if (ssl) {
+        auto *s = new QSslSocket;
+        s->setSslConfiguration(*ssl);
+        m_socket.reset(s);
+    } else {
+        m_socket = std::make_unique<QTcpSocket>();
+    }
+}
+
+RawWebSocket::~RawWebSocket() = default;
+
+int RawWebSocket::upgrade(quint16 port, const QString &pathAndQuery, const QByteArray &cookie,
+                          const QByteArray &extraHeaders) {
+    if (auto *ssl = qobject_cast<QSslSocket *>(m_socket.get()))
+        ssl->connectToHostEncrypted(QStringLiteral("127.0.0.1"), port);
+    else
+        m_socket->connectToHost(QHostAddress::LocalHost, port);
+    QElapsedTimer timer;
+    timer.start();
+    auto ready = [&] {
+        if (auto *ssl = qobject_cast<QSslSocket *>(m_socket.get()))
+            return ssl->isEncrypted();
+        return m_socket->state() == QAbstractSocket::ConnectedState;
+    };
+    while (!ready() && timer.elapsed() < 10000)
+        QTest::qWait(2);
+    if (!ready())
+        return -1;
+    QByteArray request = "GET " + pathAndQuery.toUtf8() +
+                         " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) +
+                         "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                         "Sec-WebSocket-Version: 13\r\n" +
+                         extraHeaders;
+    if (!cookie.isEmpty())
+        request += "Cookie: mist_token=" + cookie + "\r\n";
+    request += "\r\n";
+    m_socket->write(request);
+    while (!m_in.contains("\r\n\r\n") && timer.elapsed() < 10000 &&
+           m_socket->state() == QAbstractSocket::ConnectedState) {
+        QTest::qWait(2);
+        m_in += m_socket->readAll();
+    }
+    m_in += m_socket->readAll();
+    const qsizetype end = m_in.indexOf("\r\n\r\n");
+    if (end < 0)
+        return -1;
+    const int status = statusOf(m_in);
+    m_in.remove(0, end + 4);
+    return status;
+}
+
+QByteArray RawWebSocket::frame(int opcode, const QByteArray &payload, bool masked) const {
+    QByteArray out;
+    out.append(char(0x80 | opcode));
+    const char maskBit = masked ? char(0x80) : char(0);
+    if (payload.size() < 126) {
+        out.append(char(maskBit | char(payload.size())));
+    } else if (payload.size() <= 0xffff) {
+        out.append(char(maskBit | 126));
+        char length[2];
+        qToBigEndian<quint16>(quint16(payload.size()), length);
+        out.append(length, 2);
+    } else {
+        out.append(char(maskBit | 127));
+        char length[8];
+        qToBigEndian<quint64>(quint64(payload.size()), length);
+        out.append(length, 8);
+    }
+    if (!masked)
+        return out + payload;
+    char key[4];
+    qToBigEndian<quint32>(QRandomGenerator::global()->generate(), key);
+    out.append(key, 4);
+    for (qsizetype i = 0; i < payload.size(); ++i)
+        out.append(char(payload[i] ^ key[i % 4]));
+    return out;
+}
+
+void RawWebSocket::send(const QByteArray &bytes) {
+    m_socket->write(bytes);
+}
+
+int RawWebSocket::Frame::closeCode() const {
+    return payload.size() >= 2 ? qFromBigEndian<quint16>(payload.constData()) : -1;
+}
+
+std::optional<RawWebSocket::Frame> RawWebSocket::next(int timeoutMs, bool skipPings) {
+    QElapsedTimer timer;
+    timer.start();
+    for (;;) {
+        m_in += m_socket->readAll();
+        // Server frames are never masked.
+        if (m_in.size() >= 2) {
+            const int opcode = uchar(m_in[0]) & 0x0f;
+            qint64 length = uchar(m_in[1]) & 0x7f;
+            qsizetype header = 2;
+            if (length == 126 && m_in.size() >= 4) {
+                length = qFromBigEndian<quint16>(m_in.constData() + 2);
+                header = 4;
+            } else if (length == 127 && m_in.size() >= 10) {
+                length = qint64(qFromBigEndian<quint64>(m_in.constData() + 2));
+                header = 10;
+            }
+            const bool lengthKnown = (uchar(m_in[1]) & 0x7f) < 126 || header > 2;
+            if (lengthKnown && m_in.size() >= header + length) {
+                Frame f{opcode, m_in.mid(header, length)};
+                m_in.remove(0, header + length);
+                if (skipPings && opcode == 0x9)
+                    continue;
+                return f;
+            }
+        }
+        if (timer.elapsed() > timeoutMs || (m_socket->state() != QAbstractSocket::ConnectedState &&
+                                            m_socket->bytesAvailable() == 0))
+            return std::nullopt;
+        QTest::qWait(2);
+    }
+}
+
+bool RawWebSocket::waitDisconnected(int timeoutMs) {
+    QElapsedTimer timer;
+    timer.start();
+    while (m_socket->state() != QAbstractSocket::UnconnectedState && timer.elapsed() < timeoutMs) {
+        m_socket->readAll();
+        QTest::qWait(5);
+    }
+    return m_socket->state() == QAbstractSocket::UnconnectedState;
+}
+
+} // namespace mist::test
