@@ -35,6 +35,7 @@ void FrameGuard::attach(QWebSocket *webSocket) {
     m_phase = Phase::Open;
     m_front = 0;
     m_nextHeader = 0;
+    m_header.clear();
     // Connected after QWebSocket's own slot: runs once it has read.
     connect(m_socket, &QIODevice::readyRead, this, &FrameGuard::afterRead);
 }
@@ -61,35 +62,47 @@ void FrameGuard::beforeRead() {
     const qint64 available = m_socket->bytesAvailable();
     m_availableBefore = available;
     m_inDispatch = true;
-    if (m_nextHeader < m_front) {
-        m_phase = Phase::Off;
-        return;
-    }
-    if (m_nextHeader + 2 > m_front + available)
-        return; // still inside a frame's payload: nothing to look at, nothing copied
-    const QByteArray data = m_socket->peek(available);
-    qint64 at = m_nextHeader - m_front;
-    while (at + 2 <= data.size()) {
-        const auto second = uchar(data[at + 1]);
-        if (!(second & 0x80)) {
-            reject();
-            return;
+    const qint64 end = m_front + available;
+    QByteArray data; // one copy of the buffer per read, and only when a header lies in it
+    for (;;) {
+        // A header is 2 bytes, then 0, 2 or 8 of length (then the 4-byte key,
+        // which does not matter here). QWebSocket may read its first bytes
+        // before the rest arrives, so what was seen of it is kept.
+        const int lengthBytes = m_header.size() < 2                  ? 0
+                                : (uchar(m_header[1]) & 0x7f) == 126 ? 2
+                                : (uchar(m_header[1]) & 0x7f) == 127 ? 8
+                                                                     : 0;
+        const qsizetype needed = 2 + lengthBytes;
+        if (m_header.size() < needed) {
+            const qint64 from = m_nextHeader + m_header.size();
+            if (from < m_front) {
+                m_phase = Phase::Off; // read before we saw it: cannot happen, but fail open
+                return;
+            }
+            if (from >= end)
+                return;
+            if (data.isEmpty())
+                data = m_socket->peek(available);
+            const qint64 take = std::min<qint64>(needed - m_header.size(), end - from);
+            m_header += data.mid(from - m_front, take);
+            if (m_header.size() >= 2 && !(uchar(m_header[1]) & 0x80)) {
+                reject();
+                return;
+            }
+            continue;
         }
-        const int lengthBytes = (second & 0x7f) == 126 ? 2 : (second & 0x7f) == 127 ? 8 : 0;
-        if (at + 2 + lengthBytes > data.size())
-            break;
-        quint64 payload = second & 0x7f;
+        quint64 payload = uchar(m_header[1]) & 0x7f;
         if (lengthBytes == 2)
-            payload = qFromBigEndian<quint16>(data.constData() + at + 2);
+            payload = qFromBigEndian<quint16>(m_header.constData() + 2);
         else if (lengthBytes == 8)
-            payload = qFromBigEndian<quint64>(data.constData() + at + 2);
+            payload = qFromBigEndian<quint64>(m_header.constData() + 2);
         if (payload > (quint64(1) << 62)) {
             m_phase = Phase::Off; // QWebSocket refuses such a length itself
             return;
         }
         ++m_framesChecked;
-        m_nextHeader += 2 + lengthBytes + 4 + qint64(payload);
-        at = m_nextHeader - m_front;
+        m_nextHeader += needed + 4 + qint64(payload);
+        m_header.clear();
     }
 }
 

@@ -51,6 +51,7 @@ private:
     qint64 m_headBytes;
     qint64 m_front = 0;      // stream offset of the first byte in the socket's buffer
     qint64 m_nextHeader = 0; // stream offset of the next frame header
+    QByteArray m_header;     // what was seen of that header so far
     qint64 m_availableBefore = 0;
     bool m_inDispatch = false;
     quint64 m_framesChecked = 0;

@@ -2,12 +2,19 @@
 
 #include <QHostAddress>
 
+#include <algorithm>
+
 namespace mist::http {
 
 namespace {
 
 bool isDnsName(QStringView name) {
     if (name.isEmpty() || name.size() > 253)
+        return false;
+    // No top-level domain is all digits (RFC 3696 §2): "127.1" or
+    // "1.2.3.300" are addresses written oddly, not names.
+    const QStringView last = name.sliced(name.lastIndexOf(u'.') + 1);
+    if (std::all_of(last.begin(), last.end(), [](QChar c) { return c >= u'0' && c <= u'9'; }))
         return false;
     qsizetype labelStart = 0;
     for (qsizetype i = 0; i <= name.size(); ++i) {

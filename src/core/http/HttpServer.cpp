@@ -114,6 +114,10 @@ HttpServer::HttpServer(QObject *parent)
     listener->incoming = [this](qintptr descriptor) {
         onIncoming(descriptor);
     };
+    // Qt's default backlog of 50 overflows under a burst of connects; the
+    // kernel then drops their final ACK, and such clients wait for a minute
+    // believing they are connected.
+    listener->setListenBacklogSize(1024);
     m_tcp = std::move(listener);
     connect(m_tcp.get(), &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError) {
         // Qt stops accepting after an error that is not temporary (EMFILE:
