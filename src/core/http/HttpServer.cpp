@@ -99,9 +99,9 @@ public:
     QByteArray in; // request bytes read from the socket; the next request starts at `pos`
     qsizetype pos = 0;
     qsizetype scanFrom = 0; // where the search for the head's end goes on
-    bool headComplete = false;
-    qsizetype needed = 0; // bytes the request in progress takes, once its head told
-    qint64 grant = 0;     // taken from the body budget
+    qsizetype headEnd = -1; // where the head ends, once found
+    qsizetype needed = 0;   // bytes the request in progress takes, once its head told
+    qint64 grant = 0;       // taken from the body budget
     qint64 writtenSinceRenewal = 0;
     FrameGuard *guard = nullptr;
 };
@@ -542,6 +542,8 @@ void HttpServer::process(Connection *c) {
             if (c->pos > 0 && (c->pos >= 16 * 1024 || c->pos * 2 >= c->in.size())) {
                 c->in.remove(0, c->pos);
                 c->scanFrom -= c->pos;
+                if (c->headEnd >= 0)
+                    c->headEnd -= c->pos;
                 c->pos = 0;
             }
             const qint64 want = std::min<qint64>(available, cap - held);
@@ -554,12 +556,12 @@ void HttpServer::process(Connection *c) {
         if (held == 0)
             return;
         const QByteArrayView pending = QByteArrayView(c->in).sliced(c->pos);
-        if (!c->headComplete) {
+        if (c->headEnd < 0) {
             // Look for the head's end only in what is new: a head sent a byte
             // at a time costs no more than one sent whole.
             const qsizetype from = std::max<qsizetype>(0, c->scanFrom - c->pos - 2);
-            if (headEnd(pending, from) >= 0) {
-                c->headComplete = true;
+            if (const qsizetype end = headEnd(pending, from); end >= 0) {
+                c->headEnd = c->pos + end;
             } else {
                 c->scanFrom = c->in.size();
                 if (held <= m_parseLimits.maxHeadBytes)
@@ -572,7 +574,15 @@ void HttpServer::process(Connection *c) {
                 continue;
             return;
         }
-        HttpParseResult parsed = parseHttpRequest(pending, m_parseLimits);
+        // The parser sees this request alone (its head, then head and body),
+        // not the pipelined ones behind it.
+        const qsizetype own = c->needed > 0     ? c->needed
+                              : c->headEnd >= 0 ? c->headEnd - c->pos
+                                                : held;
+        HttpParseResult parsed = parseHttpRequest(pending.first(own), m_parseLimits);
+        if (parsed.state == HttpParseResult::State::Incomplete && parsed.neededBytes == 0 &&
+            own < held)
+            parsed = parseHttpRequest(pending, m_parseLimits); // it sees the head end elsewhere
         if (parsed.state == HttpParseResult::State::Incomplete) {
             if (parsed.neededBytes > 0 && c->needed == 0) {
                 c->needed = parsed.neededBytes;
@@ -593,7 +603,7 @@ void HttpServer::process(Connection *c) {
                 continue;
             }
             // The parser wants more than the empty line we saw: wait for new bytes.
-            c->headComplete = false;
+            c->headEnd = -1;
             c->scanFrom = c->in.size();
             return;
         }
@@ -606,7 +616,7 @@ void HttpServer::process(Connection *c) {
                                     ? pending.first(parsed.consumed).toByteArray()
                                     : QByteArray();
         c->pos += parsed.consumed;
-        c->headComplete = false;
+        c->headEnd = -1;
         c->needed = 0;
         m_bodyBytesGranted -= c->grant;
         c->grant = 0;
@@ -764,6 +774,7 @@ void HttpServer::handOver(Connection *c, const QByteArray &head) {
     c->in.clear();
     c->pos = 0;
     c->scanFrom = 0;
+    c->headEnd = -1;
     c->socket->setReadBufferSize(0);
     // QWebSocketServer reads the head from the socket itself: put it back.
     for (qsizetype i = head.size() - 1; i >= 0; --i)
