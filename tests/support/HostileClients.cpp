@@ -63,6 +63,15 @@ bool ServerProcess::start(const QStringList &extra, int descriptorLimit) {
             ::setrlimit(RLIMIT_NOFILE, &limit);
         });
     }
+#if defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer keeps freed memory in quarantine (256 MiB): memory
+    // bounds would measure that rather than the server.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("ASAN_OPTIONS"),
+               env.value(QStringLiteral("ASAN_OPTIONS")) +
+                   QStringLiteral(":quarantine_size_mb=4:thread_local_quarantine_size_kb=64"));
+    m_process.setProcessEnvironment(env);
+#endif
     m_process.start(Binary, QStringList{QStringLiteral("--server"), QStringLiteral("--listen"),
                                         QStringLiteral("127.0.0.1:0"), QStringLiteral("--data-dir"),
                                         dataDir()} +

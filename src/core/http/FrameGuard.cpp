@@ -100,7 +100,6 @@ void FrameGuard::beforeRead() {
             m_phase = Phase::Off; // QWebSocket refuses such a length itself
             return;
         }
-        ++m_framesChecked;
         m_nextHeader += needed + 4 + qint64(payload);
         m_header.clear();
     }

@@ -34,8 +34,6 @@ public:
     // connected by then).
     void attach(QWebSocket *webSocket);
 
-    quint64 framesChecked() const { return m_framesChecked; }
-
 Q_SIGNALS:
     void unmaskedFrame();
 
@@ -54,7 +52,6 @@ private:
     QByteArray m_header;     // what was seen of that header so far
     qint64 m_availableBefore = 0;
     bool m_inDispatch = false;
-    quint64 m_framesChecked = 0;
 };
 
 } // namespace mist::http
