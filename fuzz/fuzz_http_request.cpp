@@ -17,10 +17,13 @@
 //   shows once the request is whole; the server answers the error then); one byte less is
 //   still incomplete, or refused as a head too large (431). A larger figure would stall the
 //   request until the server's timeout, a smaller one would parse again for nothing;
-// - the query of a complete request goes through singleQueryValue/parseId like the endpoints.
+// - the query of a complete request goes through singleQueryValue/parseId like the endpoints;
+//   an upgrade through webSocketHandshakeProblem (400, 414, 426 or 431 when refused), and the
+//   Host header through checkHost.
 
 #include "FuzzSupport.h"
 
+#include "http/HostPolicy.h"
 #include "http/HttpRequest.h"
 #include "protocol/Parsing.h"
 
@@ -129,7 +132,20 @@ void checkOne(QByteArrayView input, const HttpParseLimits &limits, bool withPref
     FUZZ_CHECK(!req.upgrade || req.body.isEmpty(),
                "upgrade request consumed %lld bytes with %lld bytes of body: %s",
                qlonglong(r.consumed), qlonglong(req.body.size()), show(input).constData());
-    (void)req.isWebSocketUpgrade();
+    if (req.isWebSocketUpgrade()) {
+        // HttpServer asks this before it hands an upgrade to QWebSocketServer.
+        if (const auto problem = http::webSocketHandshakeProblem(req, input.first(r.consumed)))
+            FUZZ_CHECK((problem->status == 400 || problem->status == 414 ||
+                        problem->status == 426 || problem->status == 431) &&
+                           !problem->message.isEmpty(),
+                       "handshake problem %d", problem->status);
+    }
+    // The Host check of every request (DNS rebinding): any bytes, no crash,
+    // and an allowed name parses.
+    http::HostPolicy hosts;
+    hosts.names = {QStringLiteral("mist.example.com"), QStringLiteral("*.example.org")};
+    if (http::checkHost(req.header("host"), hosts) == http::HostVerdict::Allowed)
+        FUZZ_CHECK(http::parseHostHeader(req.header("host")).has_value(), "allowed but unparsed");
     const QUrlQuery query(req.url);
     for (const char *key : {"appId", "deploymentId"}) {
         if (const auto v = protocol::singleQueryValue(query, QString::fromLatin1(key))) {

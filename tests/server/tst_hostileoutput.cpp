@@ -6,6 +6,7 @@
 // queued output, and a resume whose gap is larger than one engine reply.
 // Each attack is followed by a normal client that must be served, and the
 // server's memory must come back.
+#include "HostileClients.h"
 #include "TestSupport.h"
 
 #include "store/DeploymentStore.h"

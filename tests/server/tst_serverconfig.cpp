@@ -236,6 +236,70 @@ private Q_SLOTS:
                        &error));
         QVERIFY2(error.startsWith(QStringLiteral("cannot read config file")), qPrintable(error));
     }
+
+    void connectionOptions_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("error"); // empty: accepted
+        QTest::newRow("defaults") << QStringList{} << "";
+        QTest::newRow("limits") << QStringList{"--max-connections", "100",
+                                               "--max-connections-per-address", "0"}
+                                << "";
+        QTest::newRow("too few") << QStringList{"--max-connections", "15"} << "--max-connections";
+        QTest::newRow("not a number")
+            << QStringList{"--max-connections", "many"} << "--max-connections";
+        QTest::newRow("negative per address") << QStringList{"--max-connections-per-address", "-1"}
+                                              << "--max-connections-per-address";
+        QTest::newRow("hosts") << QStringList{"--allowed-host", "Mist.Example.com",
+                                              "--allowed-host", "*.apps.example.com"}
+                               << "";
+        QTest::newRow("host with port")
+            << QStringList{"--allowed-host", "mist.example.com:443"} << "--allowed-host";
+        QTest::newRow("host as URL")
+            << QStringList{"--allowed-host", "https://mist.example.com"} << "--allowed-host";
+        QTest::newRow("huge host")
+            << QStringList{"--allowed-host", QString(100000, u'a')} << "--allowed-host";
+    }
+
+    void connectionOptions() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, error);
+        QString message;
+        const auto c = parse(args, &message);
+        QCOMPARE(c.has_value(), error.isEmpty());
+        if (!c) {
+            QVERIFY2(message.startsWith(error), qPrintable(message));
+            QVERIFY(message.size() < 400);
+            return;
+        }
+        if (args.isEmpty()) {
+            QCOMPARE(c->maxConnections, 4096);
+            QCOMPARE(c->maxConnectionsPerAddress, 256);
+            QVERIFY(c->allowedHosts.isEmpty());
+        } else if (args.contains(QStringLiteral("--allowed-host"))) {
+            QCOMPARE(c->allowedHosts, (QStringList{"mist.example.com", "*.apps.example.com"}));
+        } else {
+            QCOMPARE(c->maxConnections, 100);
+            QCOMPARE(c->maxConnectionsPerAddress, 0);
+        }
+    }
+
+    void connectionOptionsInConfigFile() {
+        QString error;
+        const auto c =
+            parse({QStringLiteral("--config"), writeConfig("allowed-host = a.example\n"
+                                                           "allowed-host = b.example\n"
+                                                           "max-connections = 2000\n"
+                                                           "max-connections-per-address = 50\n")},
+                  &error);
+        QVERIFY2(c, qPrintable(error));
+        QCOMPARE(c->allowedHosts, (QStringList{"a.example", "b.example"}));
+        QCOMPARE(c->maxConnections, 2000);
+        QCOMPARE(c->maxConnectionsPerAddress, 50);
+        QVERIFY(!parse(
+            {QStringLiteral("--config"), writeConfig("max-connections = 1\nmax-connections = 2\n")},
+            &error));
+        QVERIFY2(error.contains(QStringLiteral("set twice")), qPrintable(error));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestServerConfig)

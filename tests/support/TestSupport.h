@@ -12,6 +12,7 @@
 #include <QJsonObject>
 #include <QMap>
 #include <QNetworkAccessManager>
+#include <QNetworkCookieJar>
 #include <QProcess>
 #include <QSslConfiguration>
 #include <QStringList>
@@ -106,6 +107,14 @@ private:
     QString m_error;
 };
 
+// Tests pass the session explicitly; a jar that remembered the last login
+// would quietly send someone else's cookie.
+class ForgetfulCookieJar : public QNetworkCookieJar {
+public:
+    using QNetworkCookieJar::QNetworkCookieJar;
+    bool setCookiesFromUrl(const QList<QNetworkCookie> &, const QUrl &) override { return false; }
+};
+
 // A WebSocket client that records everything it receives.
 class WsRecorder : public QObject {
     Q_OBJECT
@@ -133,42 +142,6 @@ public:
 
 private:
     QWebSocket m_socket;
-};
-
-// The real `mist-monitor --server` binary as a child process, for tests that
-// measure the server's own memory (RSS) or must not share its event loop
-// with their clients. Its data directory is made here, with an owner account
-// (owner@example.com) and ids spread as ServerFixture spreads them; fill it
-// through store() before start().
-class ServerProcess {
-public:
-    ServerProcess();
-    ~ServerProcess(); // SIGTERM, then SIGKILL after 10 s
-    store::Store &store() { return m_store; }
-    QString dataDir() const { return m_dir.path() + QStringLiteral("/data"); }
-    // Closes store(), starts the binary on a free port with `extraArgs` and
-    // signs the owner in (over https when they hold --tls-cert; any
-    // certificate is accepted).
-    bool start(const QStringList &extraArgs = {}, QString *error = nullptr);
-    quint16 port() const { return m_port; }
-    QByteArray cookie() const { return m_cookie; }
-    qint64 pid() const { return m_process.processId(); }
-    // The server's resident memory (VmRSS), -1 when it is gone.
-    qint64 rssBytes() const;
-    HttpResult http(const QByteArray &method, const QString &path, const QByteArray &body = {});
-    // GET /api/server/stats as the owner.
-    QJsonObject stats();
-    // What the server wrote on stderr so far.
-    QString log() const;
-
-private:
-    QTemporaryDir m_dir;
-    store::Store m_store;
-    QProcess m_process;
-    QNetworkAccessManager m_nam;
-    quint16 m_port = 0;
-    bool m_tls = false;
-    QByteArray m_cookie;
 };
 
 // A WebSocket client written by hand on a raw TCP socket: the upgrade, then

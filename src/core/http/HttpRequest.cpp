@@ -174,6 +174,8 @@ HttpParseResult parseHttpRequest(QByteArrayView input, const HttpParseLimits &li
     HttpRequest &req = result.request;
     req.method = http_method_str(http_method(parser.method));
     req.keepAlive = http_should_keep_alive(&parser) != 0;
+    req.versionMajor = parser.http_major;
+    req.versionMinor = parser.http_minor;
     if (req.target.isEmpty() || req.target.front() != '/')
         return failure(400, QStringLiteral("request target must be an absolute path"));
     req.url = QUrl(QString::fromLatin1("http://localhost") + QString::fromUtf8(req.target),
@@ -182,6 +184,70 @@ HttpParseResult parseHttpRequest(QByteArrayView input, const HttpParseLimits &li
         return failure(400, QStringLiteral("malformed request target"));
     result.state = HttpParseResult::State::Complete;
     return result;
+}
+
+namespace {
+// QWebSocketServer reads the request line and each header field into at most
+// 8 KiB (MAX_HEADERLINE_LENGTH) and 100 fields; stay a little below.
+constexpr qsizetype MaxHandshakeLine = 8000;
+constexpr int MaxHandshakeFields = 100;
+
+bool hasToken(const QByteArray &list, QByteArrayView token) {
+    for (const QByteArray &item : list.split(',')) {
+        if (item.trimmed().compare(token, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+} // namespace
+
+std::optional<HttpError> webSocketHandshakeProblem(const HttpRequest &request,
+                                                   QByteArrayView head) {
+    // Qt looks for the first CRLF CRLF; a head with bare LFs never ends for it.
+    if (!head.endsWith("\r\n\r\n"))
+        return HttpError{400, QStringLiteral("a WebSocket handshake's lines end with CRLF")};
+    const qsizetype firstLineEnd = head.indexOf('\n');
+    if (firstLineEnd + 1 > MaxHandshakeLine)
+        return HttpError{414, QStringLiteral("request line too long")};
+    int fields = 0;
+    qsizetype fieldBytes = 0;
+    for (qsizetype at = firstLineEnd + 1; at < head.size();) {
+        const qsizetype end = head.indexOf('\n', at);
+        const qsizetype length = end - at + 1;
+        if (length <= 2)
+            break; // the empty line
+        // A line that starts with white space continues the field before it.
+        const bool continuation = head[at] == ' ' || head[at] == '\t';
+        fieldBytes = continuation ? fieldBytes + length : length;
+        if (!continuation && ++fields > MaxHandshakeFields)
+            return HttpError{431, QStringLiteral("too many header fields")};
+        if (fieldBytes > MaxHandshakeLine)
+            return HttpError{431, QStringLiteral("header field too long")};
+        at = end + 1;
+    }
+    if (request.versionMajor < 1 || (request.versionMajor == 1 && request.versionMinor < 1))
+        return HttpError{400, QStringLiteral("a WebSocket handshake needs HTTP/1.1")};
+    if (!request.upgrade || !hasToken(request.header("connection"), "upgrade"))
+        return HttpError{400, QStringLiteral("a WebSocket handshake needs Connection: Upgrade")};
+    if (request.header("host").isEmpty())
+        return HttpError{400, QStringLiteral("a WebSocket handshake needs a Host")};
+    const QByteArray key = request.header("sec-websocket-key");
+    const auto decoded =
+        QByteArray::fromBase64Encoding(key, QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded || decoded.decoded.size() != 16)
+        return HttpError{400, QStringLiteral("Sec-WebSocket-Key must be 16 bytes in base64")};
+    bool thirteen = false;
+    const QByteArray versions = request.header("sec-websocket-version");
+    for (const QByteArray &item : versions.split(',')) {
+        bool ok = false;
+        const uint version = item.trimmed().toUInt(&ok);
+        if (!ok)
+            return HttpError{400, QStringLiteral("malformed Sec-WebSocket-Version")};
+        thirteen = thirteen || version == 13;
+    }
+    if (!thirteen)
+        return HttpError{426, QStringLiteral("WebSocket version 13 required")};
+    return std::nullopt;
 }
 
 } // namespace mist::http

@@ -6,6 +6,8 @@
 #include <QPair>
 #include <QUrl>
 
+#include <optional>
+
 namespace mist::http {
 
 // One parsed HTTP/1.1 request. Header names are stored lower-cased so that
@@ -18,6 +20,8 @@ struct HttpRequest {
     QByteArray body;
     bool keepAlive = false;
     bool upgrade = false;
+    int versionMajor = 1;
+    int versionMinor = 1;
     QHostAddress peer;
 
     QByteArray header(const QByteArray &lowerName) const;
@@ -42,6 +46,17 @@ struct HttpParseResult {
     qsizetype neededBytes = 0;
     QString error;
 };
+
+struct HttpError {
+    int status = 400;
+    QString message;
+};
+
+// Whether QWebSocketServer (Qt 6.4) will take this upgrade: it drops, without
+// a word, a head whose lines it finds too long, that lacks a key, a Host or
+// "Connection: upgrade", or that it cannot find the end of. `head` is the
+// request's raw bytes (HttpParseResult::consumed of them). nullopt: hand it over.
+std::optional<HttpError> webSocketHandshakeProblem(const HttpRequest &request, QByteArrayView head);
 
 // Parses the first request in `input` (bytes received so far on a connection).
 // Pure: the same bytes always give the same answer, so the caller may peek at

@@ -25,7 +25,39 @@
 #include <QUrl>
 #include <QWebSocket>
 
+#include <sys/resource.h>
+
 namespace mist::server {
+
+namespace {
+// Descriptors the server needs besides its clients' sockets: engine log
+// streams and requests, the database, files, git processes, listeners, 503
+// answers being written.
+constexpr rlim_t ReservedDescriptors = 512;
+
+// The connection limit that fits the process's descriptor limit (systemd
+// gives services 1024 unless the unit says otherwise): raised as far as the
+// hard limit allows, else the connection limit comes down.
+int connectionsWithinDescriptorLimit(int wanted) {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return wanted;
+    const rlim_t needed = rlim_t(wanted) + ReservedDescriptors;
+    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {
+        rlimit raised = limit;
+        raised.rlim_cur =
+            limit.rlim_max == RLIM_INFINITY ? needed : std::min(needed, limit.rlim_max);
+        if (raised.rlim_cur > limit.rlim_cur && ::setrlimit(RLIMIT_NOFILE, &raised) == 0)
+            limit = raised;
+    }
+    if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= needed)
+        return wanted;
+    const rlim_t room = limit.rlim_cur > 2 * ReservedDescriptors
+                            ? limit.rlim_cur - ReservedDescriptors
+                            : limit.rlim_cur / 2;
+    return int(room);
+}
+} // namespace
 
 MistServer::MistServer(const ServerConfig &config, QObject *parent)
     : QObject(parent)
@@ -96,6 +128,19 @@ bool MistServer::start(QString *error) {
     });
 
     m_http = std::make_unique<http::HttpServer>();
+    http::HttpServerLimits limits;
+    limits.maxConnections = connectionsWithinDescriptorLimit(m_config.maxConnections);
+    if (limits.maxConnections < m_config.maxConnections)
+        qCWarning(lcServer).noquote()
+            << QStringLiteral("--max-connections %1 lowered to %2: the process may open only "
+                              "%3 more descriptors beyond the %4 kept for the engine, database "
+                              "and files (raise LimitNOFILE= or ulimit -n)")
+                   .arg(m_config.maxConnections)
+                   .arg(limits.maxConnections)
+                   .arg(limits.maxConnections)
+                   .arg(ReservedDescriptors);
+    limits.maxConnectionsPerAddress = m_config.maxConnectionsPerAddress;
+    m_http->setConnectionLimits(limits);
     m_http->setRestHandler(
         [this](const http::HttpRequest &request, const http::HttpServer::Responder &respond) {
             for (const WebSocketEndpoint *endpoint : std::as_const(m_endpoints)) {
@@ -144,6 +189,20 @@ bool MistServer::start(QString *error) {
     connect(m_http.get(), &http::HttpServer::webSocketConnected, this, &MistServer::onWebSocket);
     if (tls && !m_http->enableTls(m_config.tlsCert, m_config.tlsKey, error))
         return false;
+    // DNS rebinding: only names someone chose are served. A certificate's
+    // names are chosen too (and a rebound name could not pass TLS anyway).
+    http::HostPolicy hosts;
+    hosts.names = m_config.allowedHosts;
+    if (tls) {
+        const QSslCertificate cert = m_http->certificate();
+        QStringList names = cert.subjectAlternativeNames().values(QSsl::DnsEntry);
+        names += cert.subjectInfo(QSslCertificate::CommonName);
+        for (const QString &name : std::as_const(names)) {
+            if (const auto normalized = http::normalizeAllowedHost(name))
+                hosts.names.append(*normalized);
+        }
+    }
+    m_http->setHostPolicy(hosts);
     if (!m_http->listen(m_config.listenAddress, m_config.port, error)) {
         *error = QStringLiteral("cannot listen on %1:%2: %3")
                      .arg(m_config.listenAddress.toString())
@@ -290,6 +349,27 @@ void MistServer::pingAll() {
     }
 }
 
+QJsonObject MistServer::httpStats() const {
+    if (!m_http)
+        return {};
+    const http::HttpServer::Counters c = m_http->counters();
+    const http::HttpServerLimits &limits = m_http->connectionLimits();
+    return QJsonObject{
+        {QStringLiteral("open"), c.open},
+        {QStringLiteral("maxConnections"), limits.maxConnections},
+        {QStringLiteral("maxConnectionsPerAddress"), limits.maxConnectionsPerAddress},
+        {QStringLiteral("handshaking"), c.handshaking},
+        {QStringLiteral("handshakesWaiting"), c.waiting},
+        {QStringLiteral("refused"), double(c.refused)},
+        {QStringLiteral("evicted"), double(c.evicted)},
+        {QStringLiteral("handshakeTimeouts"), double(c.handshakeTimeouts)},
+        {QStringLiteral("handshakesPreempted"), double(c.handshakesPreempted)},
+        {QStringLiteral("handshakeFailures"), double(c.handshakeFailures)},
+        {QStringLiteral("unmaskedFrames"), double(c.unmaskedFrames)},
+        {QStringLiteral("hostsRefused"), double(c.hostsRefused)},
+    };
+}
+
 QJsonObject MistServer::stats() const {
     QJsonObject clients;
     for (const WebSocketEndpoint *endpoint : m_endpoints)
@@ -308,6 +388,7 @@ QJsonObject MistServer::stats() const {
         {QStringLiteral("outputQueued"), double(m_outputBudget ? m_outputBudget->total() : 0)},
         {QStringLiteral("outputQueuedPeak"), double(m_outputBudget ? m_outputBudget->peak() : 0)},
         {QStringLiteral("outputBudgetCuts"), double(m_outputBudget ? m_outputBudget->cuts() : 0)},
+        {QStringLiteral("http"), httpStats()},
     };
 }
 

@@ -68,6 +68,8 @@ public:
     deploy::DeploymentManager &deployments() { return *m_deployments; }
     // Counters for operators and tests (GET /api/server/stats).
     QJsonObject stats() const;
+    // The connection layer's limits and what they did (part of stats()).
+    QJsonObject httpStats() const;
 
 private:
     std::optional<store::User> userFromCookie(const QByteArray &cookieHeader);

@@ -1,5 +1,6 @@
 #include "ServerConfig.h"
 
+#include "http/HostPolicy.h"
 #include "protocol/Parsing.h"
 
 #include <QCommandLineParser>
@@ -44,6 +45,20 @@ void ServerConfig::addOptions(QCommandLineParser &parser) {
     parser.addOption({QStringLiteral("allowed-origin"),
                       QStringLiteral("Browser origin allowed to open WebSockets (repeatable)."),
                       QStringLiteral("ORIGIN")});
+    parser.addOption({QStringLiteral("allowed-host"),
+                      QStringLiteral("A host name clients may reach the server by, besides "
+                                     "localhost and IP addresses (repeatable; *.example.com for "
+                                     "the names one level below)."),
+                      QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("max-connections"),
+                      QStringLiteral("Open connections at most, all clients together: HTTP, TLS "
+                                     "handshakes and WebSockets (default 4096; lowered to fit the "
+                                     "descriptor limit)."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("max-connections-per-address"),
+                      QStringLiteral("Open connections at most from one address (IPv6: one /64) "
+                                     "(default 256; 0: no limit)."),
+                      QStringLiteral("N")});
     parser.addOption({QStringLiteral("ping-interval"),
                       QStringLiteral("Seconds between WebSocket pings (default 30)."),
                       QStringLiteral("SECONDS")});
@@ -71,13 +86,23 @@ void ServerConfig::addOptions(QCommandLineParser &parser) {
 }
 
 std::optional<QHash<QString, QStringList>> loadConfigFile(const QString &path, QString *error) {
-    static const QStringList keys{
-        QStringLiteral("listen"),           QStringLiteral("data-dir"),
-        QStringLiteral("docker-host"),      QStringLiteral("tls-cert"),
-        QStringLiteral("tls-key"),          QStringLiteral("allowed-origin"),
-        QStringLiteral("ping-interval"),    QStringLiteral("deploy-network"),
-        QStringLiteral("deploy-workers"),   QStringLiteral("build-timeout"),
-        QStringLiteral("deploy-log-limit"), QStringLiteral("max-queued-total")};
+    static const QStringList keys{QStringLiteral("listen"),
+                                  QStringLiteral("data-dir"),
+                                  QStringLiteral("docker-host"),
+                                  QStringLiteral("tls-cert"),
+                                  QStringLiteral("tls-key"),
+                                  QStringLiteral("allowed-origin"),
+                                  QStringLiteral("allowed-host"),
+                                  QStringLiteral("max-connections"),
+                                  QStringLiteral("max-connections-per-address"),
+                                  QStringLiteral("ping-interval"),
+                                  QStringLiteral("deploy-network"),
+                                  QStringLiteral("deploy-workers"),
+                                  QStringLiteral("build-timeout"),
+                                  QStringLiteral("deploy-log-limit"),
+                                  QStringLiteral("max-queued-total")};
+    static const QStringList repeatable{QStringLiteral("allowed-origin"),
+                                        QStringLiteral("allowed-host")};
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         *error = QStringLiteral("cannot read config file %1: %2").arg(path, f.errorString());
@@ -106,7 +131,7 @@ std::optional<QHash<QString, QStringList>> loadConfigFile(const QString &path, Q
         QString v = line.mid(eq + 1).trimmed();
         if (v.size() >= 2 && v.startsWith(u'"') && v.endsWith(u'"'))
             v = v.mid(1, v.size() - 2);
-        if (key != u"allowed-origin" && out.contains(key)) {
+        if (!repeatable.contains(key) && out.contains(key)) {
             *error =
                 QStringLiteral("%1 line %2: %3 is set twice").arg(path).arg(lineNumber).arg(key);
             return std::nullopt;
@@ -166,6 +191,35 @@ std::optional<ServerConfig> ServerConfig::fromParser(const QCommandLineParser &p
             return std::nullopt;
         }
         config.allowedOrigins.append(url.toString(QUrl::FullyEncoded).toLower());
+    }
+    for (const QString &name : values(QStringLiteral("allowed-host"))) {
+        const auto normalized = http::normalizeAllowedHost(name);
+        if (!normalized) {
+            *error = QStringLiteral("--allowed-host wants a host name like mist.example.com or "
+                                    "*.example.com, not '%1'")
+                         .arg(name.left(200));
+            return std::nullopt;
+        }
+        config.allowedHosts.append(*normalized);
+    }
+    if (isSet(QStringLiteral("max-connections"))) {
+        bool ok = false;
+        const int n = value(QStringLiteral("max-connections")).toInt(&ok);
+        if (!ok || n < 16 || n > 1000000) {
+            *error = QStringLiteral("--max-connections wants a whole number from 16 to 1000000");
+            return std::nullopt;
+        }
+        config.maxConnections = n;
+    }
+    if (isSet(QStringLiteral("max-connections-per-address"))) {
+        bool ok = false;
+        const int n = value(QStringLiteral("max-connections-per-address")).toInt(&ok);
+        if (!ok || n < 0 || n > 1000000) {
+            *error = QStringLiteral("--max-connections-per-address wants a whole number from 0 "
+                                    "(no limit) to 1000000");
+            return std::nullopt;
+        }
+        config.maxConnectionsPerAddress = n;
     }
     if (isSet(QStringLiteral("ping-interval"))) {
         bool ok = false;

@@ -22,6 +22,14 @@ struct ServerConfig {
     QString tlsCert;
     QString tlsKey;
     QStringList allowedOrigins;
+    // Host names (Host header) served besides loopback names and IP
+    // addresses; "*.example.com" covers one level below. Against DNS rebinding.
+    QStringList allowedHosts;
+    // Open connections of every kind (HTTP, TLS handshakes, WebSockets): in
+    // total, lowered at start to fit the process's descriptor limit; per
+    // address (an IPv6 /64), 0 for none.
+    int maxConnections = 4096;
+    int maxConnectionsPerAddress = 256;
     int pingIntervalSeconds = 30;
     QString deployNetwork; // network of deployed app containers; empty: the engine's default
     int deployWorkers = 2; // deployments of different apps that may run at once
