@@ -21,6 +21,7 @@
 #include "FuzzSupport.h"
 
 #include "engine/LogStreamDecoder.h"
+#include "text/Utf8.h"
 
 #include <QRegularExpression>
 
@@ -34,7 +35,7 @@ using engine::LogStreamDecoder;
 
 // Checks one cut made by utf8SafeCut against its contract and the UTF-8 decoder.
 inline qsizetype checkedCut(QByteArrayView bytes, qsizetype maxBytes) {
-    const qsizetype cut = engine::utf8SafeCut(bytes, maxBytes);
+    const qsizetype cut = text::utf8SafeCut(bytes, maxBytes);
     if (bytes.size() <= maxBytes) {
         FUZZ_CHECK(cut == bytes.size(), "utf8SafeCut(%lld bytes, %lld) = %lld, expected all",
                    qlonglong(bytes.size()), qlonglong(maxBytes), qlonglong(cut));

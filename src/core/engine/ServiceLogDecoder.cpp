@@ -1,6 +1,7 @@
 #include "ServiceLogDecoder.h"
 
-#include "LogStreamDecoder.h" // utf8SafeCut
+#include "engine/FrameHeader.h"
+#include "text/Utf8.h"
 
 #include <algorithm>
 #include <cstring>
@@ -70,7 +71,6 @@ void ServiceLogDecoder::feed(QByteArrayView bytes, QList<ServiceLogLine> &out) {
         return;
     m_pending.append(bytes.data(), bytes.size());
     qsizetype pos = 0;
-    const auto *data = reinterpret_cast<const uchar *>(m_pending.constData());
     while (!m_failed) {
         const qsizetype avail = m_pending.size() - pos;
         if (m_mode == Mode::Tty) {
@@ -90,20 +90,22 @@ void ServiceLogDecoder::feed(QByteArrayView bytes, QList<ServiceLogLine> &out) {
             m_offset += quint64(len + 1);
             continue;
         }
-        if (avail < 8)
+        const FrameHeader header =
+            parseFrameHeader(QByteArrayView(m_pending).sliced(pos), MaxFramePayload);
+        if (header.fault == FrameHeader::Fault::Incomplete)
             break;
-        const uchar *h = data + pos;
-        const quint32 size =
-            (quint32(h[4]) << 24) | (quint32(h[5]) << 16) | (quint32(h[6]) << 8) | quint32(h[7]);
-        if (h[0] > 2 || h[1] || h[2] || h[3] || size > MaxFramePayload) {
+        if (!header.ok()) {
             fail(QStringLiteral("malformed frame header at byte %1").arg(m_offset));
             break;
         }
-        if (avail < 8 + qsizetype(size))
+        const qsizetype frameSize = FrameHeader::Size + qsizetype(header.payloadSize);
+        if (avail < frameSize)
             break;
-        entry(h[0], QByteArrayView(m_pending.constData() + pos + 8, size), out);
-        pos += 8 + size;
-        m_offset += 8 + size;
+        entry(header.isStderr() ? 2 : 1,
+              QByteArrayView(m_pending.constData() + pos + FrameHeader::Size, header.payloadSize),
+              out);
+        pos += frameSize;
+        m_offset += quint64(frameSize);
     }
     if (m_failed)
         m_pending.clear();
@@ -143,7 +145,7 @@ void ServiceLogDecoder::entry(int stream, QByteArrayView bytes, QList<ServiceLog
                 line.chop(1);
             const bool truncated = line.size() > m_maxLineBytes;
             if (truncated)
-                line = line.first(utf8SafeCut(line, m_maxLineBytes));
+                line = line.first(text::utf8SafeCut(line, m_maxLineBytes));
             emitLine(head, line, truncated, out);
         } else {
             if (it == m_partials.end()) {
@@ -167,9 +169,10 @@ void ServiceLogDecoder::entry(int stream, QByteArrayView bytes, QList<ServiceLog
                 const qsizetype cap = m_maxLineBytes + 1;
                 p.bytes.append(piece.first(std::min(piece.size(), cap - p.bytes.size())));
                 if (p.bytes.size() > m_maxLineBytes) {
-                    emitLine(p.head,
-                             QByteArrayView(p.bytes).first(utf8SafeCut(p.bytes, m_maxLineBytes)),
-                             true, out);
+                    emitLine(
+                        p.head,
+                        QByteArrayView(p.bytes).first(text::utf8SafeCut(p.bytes, m_maxLineBytes)),
+                        true, out);
                     p.bytes = QByteArray();
                     p.discarding = true;
                 }
