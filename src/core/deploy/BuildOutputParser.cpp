@@ -1,5 +1,7 @@
 #include "deploy/BuildOutputParser.h"
 
+#include "text/Utf8.h"
+
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -16,110 +18,28 @@ constexpr qsizetype MaxIdBytes = 256;
 constexpr qsizetype MaxKeyBytes = 32;
 constexpr qsizetype MaxScalarBytes = 32;
 
-// States of the filter that removes terminal escape sequences (ECMA-48): ESC [ ... final (CSI),
-// ESC ] ... BEL or ESC \ (OSC, e.g. titles and hyperlinks), and two-byte ESC sequences.
-enum AnsiState : quint8 { Text, Esc, EscIntermediate, Csi, Osc, OscEsc };
 enum class Action { Drop, Keep, Newline, CarriageReturn };
 
-// One byte through the filter. A newline always ends a sequence (escape sequences never span
-// lines, and a broken one must not swallow the rest of the output); so does any byte that
-// cannot belong to the sequence, which is then treated as text.
-Action ansiStep(quint8 &state, char c) {
+// One byte through the escape-sequence filter, then what a build log does with the text it lets
+// through: newlines end lines, a carriage return overwrites, tabs stay, other control
+// characters go.
+Action classify(text::AnsiEscapeFilter &escapes, char c) {
     const auto u = uchar(c);
-    for (;;) {
-        switch (state) {
-        case Text:
-            if (c == '\n')
-                return Action::Newline;
-            if (c == '\r')
-                return Action::CarriageReturn;
-            if (u == 0x1b) {
-                state = Esc;
-                return Action::Drop;
-            }
-            if (c == '\t')
-                return Action::Keep;
-            return (u < 0x20 || u == 0x7f) ? Action::Drop : Action::Keep;
-        case Esc:
-            if (c == '[') {
-                state = Csi;
-                return Action::Drop;
-            }
-            if (c == ']') {
-                state = Osc;
-                return Action::Drop;
-            }
-            if (u == 0x1b)
-                return Action::Drop;
-            if (u >= 0x20 && u <= 0x2f) {
-                state = EscIntermediate;
-                return Action::Drop;
-            }
-            state = Text;
-            if (u < 0x20 || u >= 0x7f)
-                continue;
-            return Action::Drop; // the final byte of a two-byte sequence (ESC 7, ESC M, ...)
-        case EscIntermediate:
-            if (u >= 0x20 && u <= 0x2f)
-                return Action::Drop;
-            state = Text;
-            if (u >= 0x30 && u <= 0x7e)
-                return Action::Drop;
-            continue;
-        case Csi:
-            if (u >= 0x20 && u <= 0x3f)
-                return Action::Drop;
-            state = Text;
-            if (u >= 0x40 && u <= 0x7e)
-                return Action::Drop;
-            continue;
-        case Osc:
-            if (u == 0x07) {
-                state = Text;
-                return Action::Drop;
-            }
-            if (u == 0x1b) {
-                state = OscEsc;
-                return Action::Drop;
-            }
-            if (c == '\n') {
-                state = Text;
-                continue;
-            }
-            return Action::Drop;
-        case OscEsc:
-            if (c == '\\') {
-                state = Text;
-                return Action::Drop;
-            }
-            state = Esc; // the ESC ended the OSC and starts a new sequence
-            continue;
-        default:
-            state = Text;
-            continue;
-        }
-    }
+    if (!escapes.isText(u))
+        return Action::Drop;
+    if (c == '\n')
+        return Action::Newline;
+    if (c == '\r')
+        return Action::CarriageReturn;
+    if (c == '\t')
+        return Action::Keep;
+    return (u < 0x20 || u == 0x7f) ? Action::Drop : Action::Keep;
 }
 
-// Bytes that are text in the filter's Text state, for the bulk path.
+// Bytes kept as they are when no escape sequence is open, for the bulk path.
 inline bool isPlain(char c) {
     const auto u = uchar(c);
     return u >= 0x20 && u != 0x7f;
-}
-
-// Drops an incomplete UTF-8 sequence at the end of `b` (left by a byte cap), so that the cut
-// does not show as U+FFFD.
-void cutAtUtf8Boundary(QByteArray &b) {
-    const qsizetype n = b.size();
-    for (qsizetype back = 1; back <= 4 && back <= n; ++back) {
-        const auto u = uchar(b.at(n - back));
-        if ((u & 0xc0) == 0x80)
-            continue; // continuation byte: look further back for the lead byte
-        const int len = u < 0x80 ? 1 : (u & 0xe0) == 0xc0 ? 2 : (u & 0xf0) == 0xe0 ? 3 : 4;
-        if (back < len)
-            b.truncate(n - back);
-        return;
-    }
 }
 
 // Keeps the first `cap` bytes of a value, whatever pieces they come in. The cut may fall inside
@@ -136,7 +56,7 @@ void appendCapped(QByteArray &b, const char *data, qsizetype size, qsizetype cap
 // cap cut in two is dropped rather than shown as U+FFFD.
 QString decodeCapped(QByteArray raw, qsizetype cap) {
     if (raw.size() >= cap)
-        cutAtUtf8Boundary(raw);
+        raw.truncate(text::utf8WholePrefix(raw));
     return QString::fromUtf8(raw);
 }
 
@@ -145,12 +65,12 @@ QString decodeCapped(QByteArray raw, qsizetype cap) {
 // blanks trimmed.
 QString cleanMessage(QByteArray raw, qsizetype cap) {
     if (raw.size() >= cap)
-        cutAtUtf8Boundary(raw);
+        raw.truncate(text::utf8WholePrefix(raw));
     QByteArray out;
     out.reserve(raw.size());
-    quint8 state = Text;
+    text::AnsiEscapeFilter escapes;
     for (const char c : std::as_const(raw)) {
-        switch (ansiStep(state, c)) {
+        switch (classify(escapes, c)) {
         case Action::Keep:
             out += c;
             break;
@@ -173,8 +93,7 @@ QString capLine(const QString &line) {
     QByteArray utf8 = line.toUtf8();
     if (utf8.size() <= BuildOutputParser::MaxLineBytes)
         return line;
-    utf8.truncate(BuildOutputParser::MaxLineBytes);
-    cutAtUtf8Boundary(utf8);
+    utf8.truncate(text::utf8SafeCut(utf8, BuildOutputParser::MaxLineBytes));
     return QString::fromUtf8(utf8);
 }
 
@@ -293,7 +212,7 @@ void BuildOutputParser::finish(QList<BuildEvent> &out) {
         reportMalformed();
     resetTokenizer();
     m_skipToNewline = false;
-    m_ansi = Text;
+    m_escapes.reset();
     m_pendingCr = false;
     m_out = nullptr;
 }
@@ -708,7 +627,7 @@ void BuildOutputParser::endObject() {
 void BuildOutputParser::streamText(const char *data, qsizetype size) {
     qsizetype i = 0;
     while (i < size) {
-        if (m_ansi == Text) {
+        if (!m_escapes.inSequence()) {
             qsizetype j = i;
             while (j < size && isPlain(data[j]))
                 ++j;
@@ -719,7 +638,7 @@ void BuildOutputParser::streamText(const char *data, qsizetype size) {
             }
         }
         const char c = data[i++];
-        switch (ansiStep(m_ansi, c)) {
+        switch (classify(m_escapes, c)) {
         case Action::Keep:
             appendToLine(&c, 1);
             break;
@@ -755,7 +674,7 @@ void BuildOutputParser::appendToLine(const char *data, qsizetype size) {
 void BuildOutputParser::endLine() {
     m_pendingCr = false;
     if (m_lineOverflow)
-        cutAtUtf8Boundary(m_line);
+        m_line.truncate(text::utf8WholePrefix(m_line));
     const QString line = QString::fromUtf8(m_line);
     m_line.truncate(0);
     m_lineOverflow = false;
