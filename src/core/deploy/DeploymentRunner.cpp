@@ -5,6 +5,7 @@
 #include "DeploymentManager.h"
 #include "GitCheckout.h"
 #include "engine/DockerClient.h"
+#include "text/UrlEncoding.h"
 
 #include <QDir>
 #include <QFutureWatcher>
@@ -12,7 +13,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
-#include <QUrl>
 #include <QtConcurrent>
 
 namespace mist::deploy {
@@ -26,9 +26,8 @@ constexpr int ProgressStopping = 80;
 constexpr int ProgressStarting = 85;
 constexpr int ProgressStarted = 90;
 
-QString enc(const QString &s) {
-    return QString::fromLatin1(QUrl::toPercentEncoding(s));
-}
+// Parts of engine request paths and queries (names, tags, JSON filters).
+constexpr auto &enc = text::percentEncoded;
 
 QString engineFailure(const QString &what, const engine::DockerReply &reply) {
     return reply.httpStatus == 0
