@@ -234,80 +234,11 @@ void BuildOutputParser::process(const char *data, qsizetype size) {
             m_skipToNewline = false;
             continue;
         }
-        const char c = data[i];
         if (m_inString) {
-            if (m_escape == 0) {
-                // Bulk path: a run of plain string bytes goes out in one piece.
-                qsizetype j = i;
-                while (j < size && data[j] != '"' && data[j] != '\\' && uchar(data[j]) >= 0x20)
-                    ++j;
-                if (j > i) {
-                    flushSurrogate();
-                    stringBytes(data + i, j - i);
-                    i = j;
-                    continue;
-                }
-                ++i;
-                if (c == '"') {
-                    flushSurrogate();
-                    endString();
-                } else if (c == '\\') {
-                    m_escape = 1;
-                } else {
-                    malformed(c); // a raw control character: JSON wants it escaped
-                }
-                continue;
-            }
-            ++i;
-            if (m_escape == 1) {
-                char plain;
-                switch (c) {
-                case '"':
-                case '\\':
-                case '/':
-                    plain = c;
-                    break;
-                case 'b':
-                    plain = '\b';
-                    break;
-                case 'f':
-                    plain = '\f';
-                    break;
-                case 'n':
-                    plain = '\n';
-                    break;
-                case 'r':
-                    plain = '\r';
-                    break;
-                case 't':
-                    plain = '\t';
-                    break;
-                case 'u':
-                    m_escape = 2;
-                    m_hex = 0;
-                    m_hexDigits = 0;
-                    continue;
-                default:
-                    malformed(c);
-                    continue;
-                }
-                m_escape = 0;
-                flushSurrogate();
-                stringBytes(&plain, 1);
-                continue;
-            }
-            const int v = hexValue(c);
-            if (v < 0) {
-                malformed(c);
-                continue;
-            }
-            m_hex = char16_t(m_hex * 16 + v);
-            if (++m_hexDigits == 4) {
-                m_escape = 0;
-                codeUnit(m_hex);
-            }
+            i = readString(data, i, size);
             continue;
         }
+        const char c = data[i];
         if (m_inScalar) {
             if (isScalarChar(c)) {
                 ++i;
@@ -326,57 +257,134 @@ void BuildOutputParser::process(const char *data, qsizetype size) {
             }
         }
         ++i;
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-            continue;
-        switch (m_expect) {
-        case Expect::TopValue:
-            if (c == '{') {
-                m_stack.append('{');
-                m_object = ObjectFields{};
-                m_key1.clear();
-                m_expect = Expect::KeyOrClose;
-            } else {
-                malformed(c);
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+            structure(c);
+    }
+}
+
+qsizetype BuildOutputParser::readString(const char *data, qsizetype i, qsizetype size) {
+    const char c = data[i];
+    if (m_escape == 0) {
+        // Bulk path: a run of plain string bytes goes out in one piece.
+        qsizetype j = i;
+        while (j < size && data[j] != '"' && data[j] != '\\' && uchar(data[j]) >= 0x20)
+            ++j;
+        if (j > i) {
+            flushSurrogate();
+            stringBytes(data + i, j - i);
+            return j;
+        }
+        if (c == '"') {
+            flushSurrogate();
+            endString();
+        } else if (c == '\\') {
+            m_escape = 1;
+        } else {
+            malformed(c); // a raw control character: JSON wants it escaped
+        }
+    } else if (m_escape == 1) {
+        escapedCharacter(c);
+    } else {
+        const int v = hexValue(c);
+        if (v < 0) {
+            malformed(c);
+        } else {
+            m_hex = char16_t(m_hex * 16 + v);
+            if (++m_hexDigits == 4) {
+                m_escape = 0;
+                codeUnit(m_hex);
             }
-            break;
-        case Expect::KeyOrClose:
-        case Expect::Key:
-            if (c == '}' && m_expect == Expect::KeyOrClose) {
-                closeContainer();
-            } else if (c == '"') {
-                m_keyBuffer.clear();
-                m_target = Target::Key;
-                m_inString = true;
-            } else {
-                malformed(c);
-            }
-            break;
-        case Expect::Colon:
-            if (c == ':')
-                m_expect = Expect::Value;
-            else
-                malformed(c);
-            break;
-        case Expect::ValueOrClose:
-            if (c == ']')
-                closeContainer();
-            else
-                startValue(c);
-            break;
-        case Expect::Value:
+        }
+    }
+    return i + 1;
+}
+
+void BuildOutputParser::escapedCharacter(char c) {
+    char plain;
+    switch (c) {
+    case '"':
+    case '\\':
+    case '/':
+        plain = c;
+        break;
+    case 'b':
+        plain = '\b';
+        break;
+    case 'f':
+        plain = '\f';
+        break;
+    case 'n':
+        plain = '\n';
+        break;
+    case 'r':
+        plain = '\r';
+        break;
+    case 't':
+        plain = '\t';
+        break;
+    case 'u':
+        m_escape = 2;
+        m_hex = 0;
+        m_hexDigits = 0;
+        return;
+    default:
+        malformed(c);
+        return;
+    }
+    m_escape = 0;
+    flushSurrogate();
+    stringBytes(&plain, 1);
+}
+
+void BuildOutputParser::structure(char c) {
+    switch (m_expect) {
+    case Expect::TopValue:
+        if (c == '{') {
+            m_stack.append('{');
+            m_object = ObjectFields{};
+            m_key1.clear();
+            m_expect = Expect::KeyOrClose;
+        } else {
+            malformed(c);
+        }
+        break;
+    case Expect::KeyOrClose:
+    case Expect::Key:
+        if (c == '}' && m_expect == Expect::KeyOrClose) {
+            closeContainer();
+        } else if (c == '"') {
+            m_keyBuffer.clear();
+            m_target = Target::Key;
+            m_inString = true;
+        } else {
+            malformed(c);
+        }
+        break;
+    case Expect::Colon:
+        if (c == ':')
+            m_expect = Expect::Value;
+        else
+            malformed(c);
+        break;
+    case Expect::ValueOrClose:
+        if (c == ']')
+            closeContainer();
+        else
             startValue(c);
-            break;
-        case Expect::CommaOrClose: {
-            const char open = m_stack.last();
-            if (c == ',')
-                m_expect = open == '{' ? Expect::Key : Expect::Value;
-            else if ((c == '}' && open == '{') || (c == ']' && open == '['))
-                closeContainer();
-            else
-                malformed(c);
-            break;
-        }
-        }
+        break;
+    case Expect::Value:
+        startValue(c);
+        break;
+    case Expect::CommaOrClose: {
+        const char open = m_stack.last();
+        if (c == ',')
+            m_expect = open == '{' ? Expect::Key : Expect::Value;
+        else if ((c == '}' && open == '{') || (c == ']' && open == '['))
+            closeContainer();
+        else
+            malformed(c);
+        break;
+    }
     }
 }
 

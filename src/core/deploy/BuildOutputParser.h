@@ -120,6 +120,11 @@ private:
     };
 
     void process(const char *data, qsizetype size);
+    // Inside a JSON string: consumes data[i] (or a run of plain bytes from there) and returns
+    // where reading goes on.
+    qsizetype readString(const char *data, qsizetype i, qsizetype size);
+    void escapedCharacter(char c); // the character after a backslash
+    void structure(char c);        // a character outside strings and scalars, not a blank
     void malformed(char offending);
     void startValue(char c);
     void closeContainer();

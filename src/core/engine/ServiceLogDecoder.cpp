@@ -137,8 +137,8 @@ void ServiceLogDecoder::entry(int stream, QByteArrayView bytes, QList<ServiceLog
     while (true) {
         const qsizetype nl = content.indexOf('\n');
         const QByteArrayView piece = nl < 0 ? content : content.first(nl);
-        auto it = m_partials.find(key);
-        if (it == m_partials.end() && nl >= 0) {
+        const bool open = m_partials.contains(key);
+        if (!open && nl >= 0) {
             // A whole line in one entry: no copy into a partial.
             QByteArrayView line = piece;
             if (m_mode == Mode::Tty && line.endsWith('\r'))
@@ -147,51 +147,56 @@ void ServiceLogDecoder::entry(int stream, QByteArrayView bytes, QList<ServiceLog
             if (truncated)
                 line = line.first(text::utf8SafeCut(line, m_maxLineBytes));
             emitLine(head, line, truncated, out);
+        } else if (!open && piece.isEmpty()) {
+            return;
         } else {
-            if (it == m_partials.end()) {
-                if (piece.isEmpty())
-                    return;
-                if (m_partials.size() >= MaxOpenLines) {
-                    // Many tasks with half-written lines: the oldest goes out as it stands.
-                    auto oldest = std::min_element(
-                        m_partials.begin(), m_partials.end(),
-                        [](const Partial &a, const Partial &b) { return a.order < b.order; });
-                    if (!oldest->discarding)
-                        emitLine(oldest->head, oldest->bytes, false, out);
-                    m_partials.erase(oldest);
-                }
-                it = m_partials.insert(key, Partial{});
-                it->head = head;
-                it->order = ++m_order;
-            }
-            Partial &p = *it;
-            if (!p.discarding) {
-                const qsizetype cap = m_maxLineBytes + 1;
-                p.bytes.append(piece.first(std::min(piece.size(), cap - p.bytes.size())));
-                if (p.bytes.size() > m_maxLineBytes) {
-                    emitLine(
-                        p.head,
-                        QByteArrayView(p.bytes).first(text::utf8SafeCut(p.bytes, m_maxLineBytes)),
-                        true, out);
-                    p.bytes = QByteArray();
-                    p.discarding = true;
-                }
-            }
-            if (nl >= 0) {
-                if (!p.discarding) {
-                    QByteArrayView line(p.bytes);
-                    if (m_mode == Mode::Tty && line.endsWith('\r'))
-                        line.chop(1);
-                    emitLine(p.head, line, false, out);
-                }
-                m_partials.erase(it);
-            }
+            addPiece(key, head, piece, nl >= 0, out);
         }
         if (nl < 0)
             return;
         content = content.sliced(nl + 1);
         if (content.isEmpty())
             return;
+    }
+}
+
+void ServiceLogDecoder::addPiece(const QString &key, const ServiceLogLine &head,
+                                 QByteArrayView piece, bool lineEnds, QList<ServiceLogLine> &out) {
+    auto it = m_partials.find(key);
+    if (it == m_partials.end()) {
+        if (m_partials.size() >= MaxOpenLines) {
+            // Many tasks with half-written lines: the oldest goes out as it stands.
+            auto oldest = std::min_element(
+                m_partials.begin(), m_partials.end(),
+                [](const Partial &a, const Partial &b) { return a.order < b.order; });
+            if (!oldest->discarding)
+                emitLine(oldest->head, oldest->bytes, false, out);
+            m_partials.erase(oldest);
+        }
+        it = m_partials.insert(key, Partial{});
+        it->head = head;
+        it->order = ++m_order;
+    }
+    Partial &p = *it;
+    if (!p.discarding) {
+        const qsizetype cap = m_maxLineBytes + 1;
+        p.bytes.append(piece.first(std::min(piece.size(), cap - p.bytes.size())));
+        if (p.bytes.size() > m_maxLineBytes) {
+            emitLine(p.head,
+                     QByteArrayView(p.bytes).first(text::utf8SafeCut(p.bytes, m_maxLineBytes)),
+                     true, out);
+            p.bytes = QByteArray();
+            p.discarding = true;
+        }
+    }
+    if (lineEnds) {
+        if (!p.discarding) {
+            QByteArrayView line(p.bytes);
+            if (m_mode == Mode::Tty && line.endsWith('\r'))
+                line.chop(1);
+            emitLine(p.head, line, false, out);
+        }
+        m_partials.erase(it);
     }
 }
 
