@@ -45,6 +45,85 @@
     </message>
 </context>
 <context>
+    <name>LogView</name>
+    <message>
+        <source>Follow the end of the log (End)</source>
+        <translation>Dem Protokollende folgen (Ende)</translation>
+    </message>
+    <message>
+        <source>Enter or F3: next match; Shift+Enter or Shift+F3: previous</source>
+        <translation>Enter oder F3: nächster Treffer; Umschalt+Enter oder Umschalt+F3: vorheriger</translation>
+    </message>
+    <message>
+        <source>Search (Ctrl+F)</source>
+        <translation>Suchen (Strg+F)</translation>
+    </message>
+    <message>
+        <source>Filter lines</source>
+        <translation>Zeilen filtern</translation>
+    </message>
+    <message>
+        <source>Filter with a regular expression</source>
+        <translation>Mit regulärem Ausdruck filtern</translation>
+    </message>
+    <message>
+        <source>.*</source>
+        <translation>.*</translation>
+    </message>
+    <message>
+        <source>All streams</source>
+        <translation>Alle Kanäle</translation>
+    </message>
+    <message>
+        <source>stdout</source>
+        <translation>stdout</translation>
+    </message>
+    <message>
+        <source>stderr</source>
+        <translation>stderr</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>Vorheriger</translation>
+    </message>
+    <message>
+        <source>Previous match (Shift+F3)</source>
+        <translation>Vorheriger Treffer (Umschalt+F3)</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Nächster</translation>
+    </message>
+    <message>
+        <source>Next match (F3)</source>
+        <translation>Nächster Treffer (F3)</translation>
+    </message>
+    <message>
+        <source>Timestamps</source>
+        <translation>Zeitstempel</translation>
+    </message>
+    <message>
+        <source>Wrap</source>
+        <translation>Umbrechen</translation>
+    </message>
+    <message>
+        <source>Wrap long lines</source>
+        <translation>Lange Zeilen umbrechen</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>Speichern …</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>Mist Monitor desktop app</source>
@@ -248,82 +327,6 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
 </context>
 <context>
     <name>mist::gui::LogView</name>
-    <message>
-        <source>Search (Ctrl+F)</source>
-        <translation>Suchen (Strg+F)</translation>
-    </message>
-    <message>
-        <source>Enter or F3: next match; Shift+Enter or Shift+F3: previous</source>
-        <translation>Enter oder F3: nächster Treffer; Umschalt+Enter oder Umschalt+F3: vorheriger</translation>
-    </message>
-    <message>
-        <source>Previous</source>
-        <translation>Vorheriger</translation>
-    </message>
-    <message>
-        <source>Previous match (Shift+F3)</source>
-        <translation>Vorheriger Treffer (Umschalt+F3)</translation>
-    </message>
-    <message>
-        <source>Next</source>
-        <translation>Nächster</translation>
-    </message>
-    <message>
-        <source>Next match (F3)</source>
-        <translation>Nächster Treffer (F3)</translation>
-    </message>
-    <message>
-        <source>Filter lines</source>
-        <translation>Zeilen filtern</translation>
-    </message>
-    <message>
-        <source>.*</source>
-        <translation>.*</translation>
-    </message>
-    <message>
-        <source>Filter with a regular expression</source>
-        <translation>Mit regulärem Ausdruck filtern</translation>
-    </message>
-    <message>
-        <source>All streams</source>
-        <translation>Alle Kanäle</translation>
-    </message>
-    <message>
-        <source>stdout</source>
-        <translation>stdout</translation>
-    </message>
-    <message>
-        <source>stderr</source>
-        <translation>stderr</translation>
-    </message>
-    <message>
-        <source>Timestamps</source>
-        <translation>Zeitstempel</translation>
-    </message>
-    <message>
-        <source>Wrap</source>
-        <translation>Umbrechen</translation>
-    </message>
-    <message>
-        <source>Wrap long lines</source>
-        <translation>Lange Zeilen umbrechen</translation>
-    </message>
-    <message>
-        <source>Copy</source>
-        <translation>Kopieren</translation>
-    </message>
-    <message>
-        <source>Save…</source>
-        <translation>Speichern …</translation>
-    </message>
-    <message>
-        <source>Clear</source>
-        <translation>Leeren</translation>
-    </message>
-    <message>
-        <source>Follow the end of the log (End)</source>
-        <translation>Dem Protokollende folgen (Ende)</translation>
-    </message>
     <message>
         <source>Jump to end</source>
         <translation>Zum Ende springen</translation>

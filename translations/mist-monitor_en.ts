@@ -45,6 +45,85 @@
     </message>
 </context>
 <context>
+    <name>LogView</name>
+    <message>
+        <source>Follow the end of the log (End)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter or F3: next match; Shift+Enter or Shift+F3: previous</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search (Ctrl+F)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter lines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter with a regular expression</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>.*</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All streams</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stdout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stderr</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous match (Shift+F3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next match (F3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timestamps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrap</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrap long lines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>Mist Monitor desktop app</source>
@@ -246,82 +325,6 @@ You can still connect to a remote server.</source>
 </context>
 <context>
     <name>mist::gui::LogView</name>
-    <message>
-        <source>Search (Ctrl+F)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Enter or F3: next match; Shift+Enter or Shift+F3: previous</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Previous</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Previous match (Shift+F3)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Next</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Next match (F3)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Filter lines</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>.*</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Filter with a regular expression</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>All streams</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>stdout</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>stderr</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Timestamps</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Wrap</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Wrap long lines</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Save…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Clear</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Follow the end of the log (End)</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>Jump to end</source>
         <translation type="unfinished"></translation>
