@@ -45,6 +45,48 @@
     </message>
 </context>
 <context>
+    <name>DeploymentsView</name>
+    <message>
+        <source>Select an app</source>
+        <translation>Wählen Sie eine App aus</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Deploy the app&apos;s branch now (Ctrl+D)</source>
+        <translation>Branch der App jetzt bereitstellen (Strg+D)</translation>
+    </message>
+    <message>
+        <source>&amp;Deploy</source>
+        <translation>Be&amp;reitstellen</translation>
+    </message>
+    <message>
+        <source>Deployment</source>
+        <translation>Bereitstellung</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Commit</source>
+        <translation>Commit</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+</context>
+<context>
+    <name>FleetView</name>
+    <message>
+        <source>No hosts yet: connect to a server (Connection menu).</source>
+        <translation>Noch keine Hosts: mit einem Server verbinden (Menü Verbindung).</translation>
+    </message>
+</context>
+<context>
     <name>LogView</name>
     <message>
         <source>Follow the end of the log (End)</source>
@@ -121,6 +163,29 @@
     <message>
         <source>Clear</source>
         <translation>Leeren</translation>
+    </message>
+</context>
+<context>
+    <name>MetricsView</name>
+    <message>
+        <source>Window:</source>
+        <translation>Zeitraum:</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>Processes running or waiting, averaged over 1, 5 and 15 minutes (given by upstream Mist servers)</source>
+        <translation>Laufende oder wartende Prozesse, gemittelt über 1, 5 und 15 Minuten (von Upstream-Mist-Servern geliefert)</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Speicher</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>Datenträger</translation>
     </message>
 </context>
 <context>
@@ -204,38 +269,6 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <translation>%1 min %2 s</translation>
     </message>
     <message>
-        <source>Select an app</source>
-        <translation>Wählen Sie eine App aus</translation>
-    </message>
-    <message>
-        <source>&amp;Deploy</source>
-        <translation>Be&amp;reitstellen</translation>
-    </message>
-    <message>
-        <source>Deploy the app&apos;s branch now (Ctrl+D)</source>
-        <translation>Branch der App jetzt bereitstellen (Strg+D)</translation>
-    </message>
-    <message>
-        <source>Refresh</source>
-        <translation>Aktualisieren</translation>
-    </message>
-    <message>
-        <source>Deployment</source>
-        <translation>Bereitstellung</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <source>Commit</source>
-        <translation>Commit</translation>
-    </message>
-    <message>
-        <source>Duration</source>
-        <translation>Dauer</translation>
-    </message>
-    <message>
         <source>Deployments of %1</source>
         <translation>Bereitstellungen von %1</translation>
     </message>
@@ -258,10 +291,6 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
 </context>
 <context>
     <name>mist::gui::FleetView</name>
-    <message>
-        <source>No hosts yet: connect to a server (Connection menu).</source>
-        <translation>Noch keine Hosts: mit einem Server verbinden (Menü Verbindung).</translation>
-    </message>
     <message>
         <source>CPU</source>
         <translation>CPU</translation>
@@ -546,28 +575,12 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>
-    <message>
-        <source>Window:</source>
-        <translation>Zeitraum:</translation>
-    </message>
     <message numerus="yes">
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n Minute</numerusform>
             <numerusform>%n Minuten</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>CPU</source>
-        <translation>CPU</translation>
-    </message>
-    <message>
-        <source>Memory</source>
-        <translation>Speicher</translation>
-    </message>
-    <message>
-        <source>Disk</source>
-        <translation>Datenträger</translation>
     </message>
     <message numerus="yes">
         <source>%n core(s)</source>
@@ -591,10 +604,6 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>Docker engine unreachable</source>
         <translation>Docker-Engine nicht erreichbar</translation>
-    </message>
-    <message>
-        <source>Processes running or waiting, averaged over 1, 5 and 15 minutes (given by upstream Mist servers)</source>
-        <translation>Laufende oder wartende Prozesse, gemittelt über 1, 5 und 15 Minuten (von Upstream-Mist-Servern geliefert)</translation>
     </message>
     <message>
         <source>Load average: %1, %2, %3</source>
