@@ -166,6 +166,73 @@
     </message>
 </context>
 <context>
+    <name>MainWindow</name>
+    <message>
+        <source>Mist Monitor</source>
+        <translation>Mist Monitor</translation>
+    </message>
+    <message>
+        <source>&amp;Metrics</source>
+        <translation>&amp;Messwerte</translation>
+    </message>
+    <message>
+        <source>&amp;Logs</source>
+        <translation>&amp;Protokoll</translation>
+    </message>
+    <message>
+        <source>De&amp;ployments</source>
+        <translation>&amp;Bereitstellungen</translation>
+    </message>
+    <message>
+        <source>&amp;Fleet</source>
+        <translation>&amp;Flotte</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Connection</source>
+        <translation>&amp;Verbindung</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Local server</source>
+        <translation>&amp;Lokaler Server</translation>
+    </message>
+    <message>
+        <source>Connect to &amp;remote server…</source>
+        <translation>Mit &amp;entferntem Server verbinden …</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>Messwerte</translation>
+    </message>
+    <message>
+        <source>Logs</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>Deployments</source>
+        <translation>Bereitstellungen</translation>
+    </message>
+    <message>
+        <source>Apps list</source>
+        <translation>App-Liste</translation>
+    </message>
+</context>
+<context>
     <name>MetricsView</name>
     <message>
         <source>Window:</source>
@@ -443,52 +510,8 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <translation>Mist Monitor</translation>
     </message>
     <message>
-        <source>&amp;Metrics</source>
-        <translation>&amp;Messwerte</translation>
-    </message>
-    <message>
-        <source>&amp;Logs</source>
-        <translation>&amp;Protokoll</translation>
-    </message>
-    <message>
-        <source>De&amp;ployments</source>
-        <translation>&amp;Bereitstellungen</translation>
-    </message>
-    <message>
         <source>Not connected</source>
         <translation>Nicht verbunden</translation>
-    </message>
-    <message>
-        <source>&amp;File</source>
-        <translation>&amp;Datei</translation>
-    </message>
-    <message>
-        <source>&amp;Refresh</source>
-        <translation>&amp;Aktualisieren</translation>
-    </message>
-    <message>
-        <source>&amp;Quit</source>
-        <translation>&amp;Beenden</translation>
-    </message>
-    <message>
-        <source>&amp;Connection</source>
-        <translation>&amp;Verbindung</translation>
-    </message>
-    <message>
-        <source>&amp;View</source>
-        <translation>&amp;Ansicht</translation>
-    </message>
-    <message>
-        <source>Apps list</source>
-        <translation>App-Liste</translation>
-    </message>
-    <message>
-        <source>&amp;Local server</source>
-        <translation>&amp;Lokaler Server</translation>
-    </message>
-    <message>
-        <source>Connect to &amp;remote server…</source>
-        <translation>Mit &amp;entferntem Server verbinden …</translation>
     </message>
     <message>
         <source>Signing in to %1…</source>
@@ -537,10 +560,6 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>%1 (%2, upstream Mist)</source>
         <translation>%1 (%2, Upstream-Mist)</translation>
-    </message>
-    <message>
-        <source>&amp;Fleet</source>
-        <translation>&amp;Flotte</translation>
     </message>
     <message>
         <source>Apps could not be listed: %1</source>
