@@ -54,6 +54,9 @@ DeploymentsView::DeploymentsView(QWidget *parent)
     : QWidget(parent)
     , m_ui(std::make_unique<Ui::DeploymentsView>()) {
     m_ui->setupUi(this);
+    // Set after the form's text: a button's text with a mnemonic ("&Deploy") replaces its
+    // shortcut with Alt+<letter>.
+    m_ui->deployButton->setShortcut(QKeySequence(QStringLiteral("Ctrl+D")));
     connect(m_ui->deployButton, &QPushButton::clicked, this, &DeploymentsView::deploy);
     connect(m_ui->refreshButton, &QPushButton::clicked, this, &DeploymentsView::refresh);
     m_ui->deploymentsTable->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
