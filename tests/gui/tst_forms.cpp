@@ -13,6 +13,25 @@
 
 using namespace mist;
 
+namespace {
+// The translation in `qm` (none when empty) for as long as this lives.
+class Language {
+public:
+    explicit Language(const QString &qm) {
+        m_ok = qm.isEmpty() || m_translator.load(qm);
+        if (!qm.isEmpty() && m_ok)
+            QCoreApplication::installTranslator(&m_translator);
+    }
+    Language(const Language &) = delete;
+    Language &operator=(const Language &) = delete;
+    bool ok() const { return m_ok; }
+
+private:
+    QTranslator m_translator; // leaves the application when destroyed
+    bool m_ok = false;
+};
+} // namespace
+
 class TestForms : public QObject {
     Q_OBJECT
 
@@ -31,11 +50,8 @@ private Q_SLOTS:
     }
     void shortcuts() {
         QFETCH(QString, german);
-        QTranslator translator;
-        if (!german.isEmpty()) {
-            QVERIFY(translator.load(german));
-            QCoreApplication::installTranslator(&translator);
-        }
+        const Language language(german);
+        QVERIFY(language.ok());
         gui::MainWindow window;
         QCOMPARE(action(&window, "connectRemoteAction")->shortcut(),
                  QKeySequence(QStringLiteral("Ctrl+Shift+C")));
@@ -61,18 +77,13 @@ private Q_SLOTS:
         for (int i = 0; i < window.tabs()->count(); ++i)
             QVERIFY2(window.tabs()->tabText(i).contains(u'&'),
                      qPrintable(window.tabs()->tabText(i)));
-        if (!german.isEmpty())
-            QCoreApplication::removeTranslator(&translator);
     }
 
     void viewMenuShowsTheTabs_data() { shortcuts_data(); }
     void viewMenuShowsTheTabs() {
         QFETCH(QString, german);
-        QTranslator translator;
-        if (!german.isEmpty()) {
-            QVERIFY(translator.load(german));
-            QCoreApplication::installTranslator(&translator);
-        }
+        const Language language(german);
+        QVERIFY(language.ok());
         gui::MainWindow window;
         const char *actions[] = {"showMetricsAction", "showLogsAction", "showDeploymentsAction"};
         for (int i = 0; i < 3; ++i) {
