@@ -21,6 +21,7 @@
 #include "FuzzSupport.h"
 
 #include "engine/LogStreamDecoder.h"
+#include "text/Utf8.h"
 
 #include <QRegularExpression>
 
@@ -34,7 +35,7 @@ using engine::LogStreamDecoder;
 
 // Checks one cut made by utf8SafeCut against its contract and the UTF-8 decoder.
 inline qsizetype checkedCut(QByteArrayView bytes, qsizetype maxBytes) {
-    const qsizetype cut = engine::utf8SafeCut(bytes, maxBytes);
+    const qsizetype cut = text::utf8SafeCut(bytes, maxBytes);
     if (bytes.size() <= maxBytes) {
         FUZZ_CHECK(cut == bytes.size(), "utf8SafeCut(%lld bytes, %lld) = %lld, expected all",
                    qlonglong(bytes.size()), qlonglong(maxBytes), qlonglong(cut));
@@ -261,6 +262,37 @@ inline DecodeResult resultOf(const LogStreamDecoder &d, QList<LogLine> lines) {
     return r;
 }
 
+// The production limit most of the time, small ones to reach truncation with small inputs.
+inline qsizetype requestedLimit(uchar selector, uchar param) {
+    switch (selector & 3) {
+    case 0:
+        return 1024 * 1024;
+    case 1:
+        return param % 64; // below 4 is raised to 4
+    case 2:
+        return LogStreamDecoder::EnginePieceBytes - 8 + param % 16;
+    default:
+        return 64 + qsizetype(param) * 5;
+    }
+}
+
+inline void checkLineShapes(const QList<LogLine> &lines, qsizetype limit, bool tty) {
+    static const QRegularExpression tsShape(
+        QStringLiteral("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?"
+                       "(Z|[+-][0-9]{2}:[0-9]{2})\\z"));
+    for (const LogLine &line : lines) {
+        FUZZ_CHECK(line.line.size() <= limit, "a line of %lld UTF-16 units, limit %lld bytes",
+                   qlonglong(line.line.size()), qlonglong(limit));
+        FUZZ_CHECK(!line.line.contains(u'\n'), "a line contains a newline: %s",
+                   show(line.line).constData());
+        FUZZ_CHECK(line.stream == u"stdout" || (!tty && line.stream == u"stderr"),
+                   "stream %s in %s mode", show(line.stream).constData(),
+                   tty ? "TTY" : "multiplexed");
+        FUZZ_CHECK(line.ts.isEmpty() || tsShape.match(line.ts).hasMatch(), "ts %s",
+                   show(line.ts).constData());
+    }
+}
+
 inline int runLogStreamTarget(LogStreamDecoder::Mode mode, const uint8_t *bytes, size_t size) {
     if (size < 2)
         return 0;
@@ -270,22 +302,7 @@ inline int runLogStreamTarget(LogStreamDecoder::Mode mode, const uint8_t *bytes,
     const QByteArrayView data = input.sliced(2);
     const bool tty = mode == LogStreamDecoder::Mode::Tty;
 
-    // The production limit most of the time, small ones to reach truncation with small inputs.
-    qsizetype requested;
-    switch (selector & 3) {
-    case 0:
-        requested = 1024 * 1024;
-        break;
-    case 1:
-        requested = param % 64; // below 4 is raised to 4
-        break;
-    case 2:
-        requested = LogStreamDecoder::EnginePieceBytes - 8 + param % 16;
-        break;
-    default:
-        requested = 64 + qsizetype(param) * 5;
-        break;
-    }
+    const qsizetype requested = requestedLimit(selector, param);
     const qsizetype limit = std::max<qsizetype>(requested, 4);
 
     LogStreamDecoder a(mode, requested);
@@ -321,20 +338,7 @@ inline int runLogStreamTarget(LogStreamDecoder::Mode mode, const uint8_t *bytes,
     }
     expectSame("second stream after finish()", resultOf(b, again), wantAgain);
 
-    static const QRegularExpression tsShape(
-        QStringLiteral("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?"
-                       "(Z|[+-][0-9]{2}:[0-9]{2})\\z"));
-    for (const LogLine &line : std::as_const(resultA.lines)) {
-        FUZZ_CHECK(line.line.size() <= limit, "a line of %lld UTF-16 units, limit %lld bytes",
-                   qlonglong(line.line.size()), qlonglong(limit));
-        FUZZ_CHECK(!line.line.contains(u'\n'), "a line contains a newline: %s",
-                   show(line.line).constData());
-        FUZZ_CHECK(line.stream == u"stdout" || (!tty && line.stream == u"stderr"),
-                   "stream %s in %s mode", show(line.stream).constData(),
-                   tty ? "TTY" : "multiplexed");
-        FUZZ_CHECK(line.ts.isEmpty() || tsShape.match(line.ts).hasMatch(), "ts %s",
-                   show(line.ts).constData());
-    }
+    checkLineShapes(resultA.lines, limit, tty);
 
     // utf8SafeCut on its own, at a few limits around the selector.
     checkedCut(data, param % 8);

@@ -45,6 +45,217 @@
     </message>
 </context>
 <context>
+    <name>DeploymentsView</name>
+    <message>
+        <source>Select an app</source>
+        <translation>Wählen Sie eine App aus</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Deploy the app&apos;s branch now (Ctrl+D)</source>
+        <translation>Branch der App jetzt bereitstellen (Strg+D)</translation>
+    </message>
+    <message>
+        <source>&amp;Deploy</source>
+        <translation>Be&amp;reitstellen</translation>
+    </message>
+    <message>
+        <source>Deployment</source>
+        <translation>Bereitstellung</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Commit</source>
+        <translation>Commit</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+</context>
+<context>
+    <name>FleetView</name>
+    <message>
+        <source>No hosts yet: connect to a server (Connection menu).</source>
+        <translation>Noch keine Hosts: mit einem Server verbinden (Menü Verbindung).</translation>
+    </message>
+</context>
+<context>
+    <name>LogView</name>
+    <message>
+        <source>Follow the end of the log (End)</source>
+        <translation>Dem Protokollende folgen (Ende)</translation>
+    </message>
+    <message>
+        <source>Enter or F3: next match; Shift+Enter or Shift+F3: previous</source>
+        <translation>Enter oder F3: nächster Treffer; Umschalt+Enter oder Umschalt+F3: vorheriger</translation>
+    </message>
+    <message>
+        <source>Search (Ctrl+F)</source>
+        <translation>Suchen (Strg+F)</translation>
+    </message>
+    <message>
+        <source>Filter lines</source>
+        <translation>Zeilen filtern</translation>
+    </message>
+    <message>
+        <source>Filter with a regular expression</source>
+        <translation>Mit regulärem Ausdruck filtern</translation>
+    </message>
+    <message>
+        <source>.*</source>
+        <translation>.*</translation>
+    </message>
+    <message>
+        <source>All streams</source>
+        <translation>Alle Kanäle</translation>
+    </message>
+    <message>
+        <source>stdout</source>
+        <translation>stdout</translation>
+    </message>
+    <message>
+        <source>stderr</source>
+        <translation>stderr</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>Vorheriger</translation>
+    </message>
+    <message>
+        <source>Previous match (Shift+F3)</source>
+        <translation>Vorheriger Treffer (Umschalt+F3)</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Nächster</translation>
+    </message>
+    <message>
+        <source>Next match (F3)</source>
+        <translation>Nächster Treffer (F3)</translation>
+    </message>
+    <message>
+        <source>Timestamps</source>
+        <translation>Zeitstempel</translation>
+    </message>
+    <message>
+        <source>Wrap</source>
+        <translation>Umbrechen</translation>
+    </message>
+    <message>
+        <source>Wrap long lines</source>
+        <translation>Lange Zeilen umbrechen</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>Speichern …</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Mist Monitor</source>
+        <translation>Mist Monitor</translation>
+    </message>
+    <message>
+        <source>&amp;Metrics</source>
+        <translation>&amp;Messwerte</translation>
+    </message>
+    <message>
+        <source>&amp;Logs</source>
+        <translation>&amp;Protokoll</translation>
+    </message>
+    <message>
+        <source>De&amp;ployments</source>
+        <translation>&amp;Bereitstellungen</translation>
+    </message>
+    <message>
+        <source>&amp;Fleet</source>
+        <translation>&amp;Flotte</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Connection</source>
+        <translation>&amp;Verbindung</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Local server</source>
+        <translation>&amp;Lokaler Server</translation>
+    </message>
+    <message>
+        <source>Connect to &amp;remote server…</source>
+        <translation>Mit &amp;entferntem Server verbinden …</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>Messwerte</translation>
+    </message>
+    <message>
+        <source>Logs</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>Deployments</source>
+        <translation>Bereitstellungen</translation>
+    </message>
+    <message>
+        <source>Apps list</source>
+        <translation>App-Liste</translation>
+    </message>
+</context>
+<context>
+    <name>MetricsView</name>
+    <message>
+        <source>Window:</source>
+        <translation>Zeitraum:</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>Processes running or waiting, averaged over 1, 5 and 15 minutes (given by upstream Mist servers)</source>
+        <translation>Laufende oder wartende Prozesse, gemittelt über 1, 5 und 15 Minuten (von Upstream-Mist-Servern geliefert)</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Speicher</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>Datenträger</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>Mist Monitor desktop app</source>
@@ -125,38 +336,6 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <translation>%1 min %2 s</translation>
     </message>
     <message>
-        <source>Select an app</source>
-        <translation>Wählen Sie eine App aus</translation>
-    </message>
-    <message>
-        <source>&amp;Deploy</source>
-        <translation>Be&amp;reitstellen</translation>
-    </message>
-    <message>
-        <source>Deploy the app&apos;s branch now (Ctrl+D)</source>
-        <translation>Branch der App jetzt bereitstellen (Strg+D)</translation>
-    </message>
-    <message>
-        <source>Refresh</source>
-        <translation>Aktualisieren</translation>
-    </message>
-    <message>
-        <source>Deployment</source>
-        <translation>Bereitstellung</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <source>Commit</source>
-        <translation>Commit</translation>
-    </message>
-    <message>
-        <source>Duration</source>
-        <translation>Dauer</translation>
-    </message>
-    <message>
         <source>Deployments of %1</source>
         <translation>Bereitstellungen von %1</translation>
     </message>
@@ -179,10 +358,6 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
 </context>
 <context>
     <name>mist::gui::FleetView</name>
-    <message>
-        <source>No hosts yet: connect to a server (Connection menu).</source>
-        <translation>Noch keine Hosts: mit einem Server verbinden (Menü Verbindung).</translation>
-    </message>
     <message>
         <source>CPU</source>
         <translation>CPU</translation>
@@ -248,82 +423,6 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
 </context>
 <context>
     <name>mist::gui::LogView</name>
-    <message>
-        <source>Search (Ctrl+F)</source>
-        <translation>Suchen (Strg+F)</translation>
-    </message>
-    <message>
-        <source>Enter or F3: next match; Shift+Enter or Shift+F3: previous</source>
-        <translation>Enter oder F3: nächster Treffer; Umschalt+Enter oder Umschalt+F3: vorheriger</translation>
-    </message>
-    <message>
-        <source>Previous</source>
-        <translation>Vorheriger</translation>
-    </message>
-    <message>
-        <source>Previous match (Shift+F3)</source>
-        <translation>Vorheriger Treffer (Umschalt+F3)</translation>
-    </message>
-    <message>
-        <source>Next</source>
-        <translation>Nächster</translation>
-    </message>
-    <message>
-        <source>Next match (F3)</source>
-        <translation>Nächster Treffer (F3)</translation>
-    </message>
-    <message>
-        <source>Filter lines</source>
-        <translation>Zeilen filtern</translation>
-    </message>
-    <message>
-        <source>.*</source>
-        <translation>.*</translation>
-    </message>
-    <message>
-        <source>Filter with a regular expression</source>
-        <translation>Mit regulärem Ausdruck filtern</translation>
-    </message>
-    <message>
-        <source>All streams</source>
-        <translation>Alle Kanäle</translation>
-    </message>
-    <message>
-        <source>stdout</source>
-        <translation>stdout</translation>
-    </message>
-    <message>
-        <source>stderr</source>
-        <translation>stderr</translation>
-    </message>
-    <message>
-        <source>Timestamps</source>
-        <translation>Zeitstempel</translation>
-    </message>
-    <message>
-        <source>Wrap</source>
-        <translation>Umbrechen</translation>
-    </message>
-    <message>
-        <source>Wrap long lines</source>
-        <translation>Lange Zeilen umbrechen</translation>
-    </message>
-    <message>
-        <source>Copy</source>
-        <translation>Kopieren</translation>
-    </message>
-    <message>
-        <source>Save…</source>
-        <translation>Speichern …</translation>
-    </message>
-    <message>
-        <source>Clear</source>
-        <translation>Leeren</translation>
-    </message>
-    <message>
-        <source>Follow the end of the log (End)</source>
-        <translation>Dem Protokollende folgen (Ende)</translation>
-    </message>
     <message>
         <source>Jump to end</source>
         <translation>Zum Ende springen</translation>
@@ -411,52 +510,8 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <translation>Mist Monitor</translation>
     </message>
     <message>
-        <source>&amp;Metrics</source>
-        <translation>&amp;Messwerte</translation>
-    </message>
-    <message>
-        <source>&amp;Logs</source>
-        <translation>&amp;Protokoll</translation>
-    </message>
-    <message>
-        <source>De&amp;ployments</source>
-        <translation>&amp;Bereitstellungen</translation>
-    </message>
-    <message>
         <source>Not connected</source>
         <translation>Nicht verbunden</translation>
-    </message>
-    <message>
-        <source>&amp;File</source>
-        <translation>&amp;Datei</translation>
-    </message>
-    <message>
-        <source>&amp;Refresh</source>
-        <translation>&amp;Aktualisieren</translation>
-    </message>
-    <message>
-        <source>&amp;Quit</source>
-        <translation>&amp;Beenden</translation>
-    </message>
-    <message>
-        <source>&amp;Connection</source>
-        <translation>&amp;Verbindung</translation>
-    </message>
-    <message>
-        <source>&amp;View</source>
-        <translation>&amp;Ansicht</translation>
-    </message>
-    <message>
-        <source>Apps list</source>
-        <translation>App-Liste</translation>
-    </message>
-    <message>
-        <source>&amp;Local server</source>
-        <translation>&amp;Lokaler Server</translation>
-    </message>
-    <message>
-        <source>Connect to &amp;remote server…</source>
-        <translation>Mit &amp;entferntem Server verbinden …</translation>
     </message>
     <message>
         <source>Signing in to %1…</source>
@@ -507,10 +562,6 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <translation>%1 (%2, Upstream-Mist)</translation>
     </message>
     <message>
-        <source>&amp;Fleet</source>
-        <translation>&amp;Flotte</translation>
-    </message>
-    <message>
         <source>Apps could not be listed: %1</source>
         <translation>Apps konnten nicht aufgelistet werden: %1</translation>
     </message>
@@ -543,28 +594,12 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>
-    <message>
-        <source>Window:</source>
-        <translation>Zeitraum:</translation>
-    </message>
     <message numerus="yes">
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n Minute</numerusform>
             <numerusform>%n Minuten</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>CPU</source>
-        <translation>CPU</translation>
-    </message>
-    <message>
-        <source>Memory</source>
-        <translation>Speicher</translation>
-    </message>
-    <message>
-        <source>Disk</source>
-        <translation>Datenträger</translation>
     </message>
     <message numerus="yes">
         <source>%n core(s)</source>
@@ -588,10 +623,6 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>Docker engine unreachable</source>
         <translation>Docker-Engine nicht erreichbar</translation>
-    </message>
-    <message>
-        <source>Processes running or waiting, averaged over 1, 5 and 15 minutes (given by upstream Mist servers)</source>
-        <translation>Laufende oder wartende Prozesse, gemittelt über 1, 5 und 15 Minuten (von Upstream-Mist-Servern geliefert)</translation>
     </message>
     <message>
         <source>Load average: %1, %2, %3</source>

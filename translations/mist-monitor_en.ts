@@ -45,6 +45,217 @@
     </message>
 </context>
 <context>
+    <name>DeploymentsView</name>
+    <message>
+        <source>Select an app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deploy the app&apos;s branch now (Ctrl+D)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Deploy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deployment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Commit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FleetView</name>
+    <message>
+        <source>No hosts yet: connect to a server (Connection menu).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LogView</name>
+    <message>
+        <source>Follow the end of the log (End)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter or F3: next match; Shift+Enter or Shift+F3: previous</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search (Ctrl+F)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter lines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter with a regular expression</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>.*</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All streams</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stdout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stderr</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous match (Shift+F3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next match (F3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timestamps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrap</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrap long lines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Mist Monitor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Metrics</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Logs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>De&amp;ployments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Fleet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Local server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connect to &amp;remote server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Logs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deployments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Apps list</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MetricsView</name>
+    <message>
+        <source>Window:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Processes running or waiting, averaged over 1, 5 and 15 minutes (given by upstream Mist servers)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>Mist Monitor desktop app</source>
@@ -123,38 +334,6 @@ You can still connect to a remote server.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Select an app</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Deploy</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Deploy the app&apos;s branch now (Ctrl+D)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Refresh</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Deployment</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Commit</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Duration</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Deployments of %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -177,10 +356,6 @@ You can still connect to a remote server.</source>
 </context>
 <context>
     <name>mist::gui::FleetView</name>
-    <message>
-        <source>No hosts yet: connect to a server (Connection menu).</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>CPU</source>
         <translation type="unfinished"></translation>
@@ -246,82 +421,6 @@ You can still connect to a remote server.</source>
 </context>
 <context>
     <name>mist::gui::LogView</name>
-    <message>
-        <source>Search (Ctrl+F)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Enter or F3: next match; Shift+Enter or Shift+F3: previous</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Previous</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Previous match (Shift+F3)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Next</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Next match (F3)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Filter lines</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>.*</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Filter with a regular expression</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>All streams</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>stdout</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>stderr</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Timestamps</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Wrap</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Wrap long lines</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Save…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Clear</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Follow the end of the log (End)</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>Jump to end</source>
         <translation type="unfinished"></translation>
@@ -409,51 +508,7 @@ You can still connect to a remote server.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Metrics</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Logs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>De&amp;ployments</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;File</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Refresh</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Connection</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;View</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Apps list</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Local server</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Connect to &amp;remote server…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -505,10 +560,6 @@ You can still connect to a remote server.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Fleet</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Apps could not be listed: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -541,28 +592,12 @@ You can still connect to a remote server.</source>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>
-    <message>
-        <source>Window:</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message numerus="yes">
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n minute</numerusform>
             <numerusform>%n minutes</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>CPU</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Memory</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Disk</source>
-        <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
         <source>%n core(s)</source>
@@ -585,10 +620,6 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>Docker engine unreachable</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Processes running or waiting, averaged over 1, 5 and 15 minutes (given by upstream Mist servers)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -36,7 +36,7 @@ ConnectDialog::ConnectDialog(QWidget *parent)
             caCertFile().isEmpty() ? QString() : QFileInfo(caCertFile()).path(),
             tr("PEM certificates (*.pem *.crt);;All files (*)"));
         if (!path.isEmpty())
-            setCaCertFile(path);
+            m_ui->caCert->setText(path);
     });
     connect(m_ui->buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 }
@@ -79,14 +79,15 @@ QString ConnectDialog::caCertFile() const {
     return path.isEmpty() ? QString() : QFileInfo(path).absoluteFilePath();
 }
 
-void ConnectDialog::setCaCertFile(const QString &path) {
-    m_ui->caCert->setText(path);
+SavedConnection ConnectDialog::connection() const {
+    return {url(), email(), caCertFile()};
 }
 
-void ConnectDialog::setValues(const QUrl &url, const QString &email) {
-    m_ui->url->setText(url.toString());
-    m_ui->email->setText(email);
-    if (!email.isEmpty())
+void ConnectDialog::setConnection(const SavedConnection &connection) {
+    m_ui->url->setText(connection.url.toString());
+    m_ui->email->setText(connection.email);
+    m_ui->caCert->setText(connection.caCertFile);
+    if (!connection.email.isEmpty())
         m_ui->password->setFocus();
 }
 

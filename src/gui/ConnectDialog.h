@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Settings.h"
+
 #include <QDialog>
 #include <QUrl>
 
@@ -25,8 +27,10 @@ public:
     bool remember() const;
     // The CA file as typed (made absolute); empty: the system's CAs.
     QString caCertFile() const;
-    void setValues(const QUrl &url, const QString &email);
-    void setCaCertFile(const QString &path);
+    // The server, email and CA file as entered; the password is apart.
+    SavedConnection connection() const;
+    // Fills the fields (the password field gets the focus when the email is known).
+    void setConnection(const SavedConnection &connection);
     void setMessage(const QString &message);
 
     // "host:8080" -> http://host:8080; ws(s) -> http(s); anything else invalid.

@@ -3,17 +3,15 @@
 #include "LogView.h"
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
+#include "ui_DeploymentsView.h"
 
 #include <QDateTime>
-#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSplitter>
 #include <QTableWidget>
-#include <QVBoxLayout>
 
 namespace mist::gui {
 
@@ -53,103 +51,79 @@ const QStringList &DeploymentsView::stages() {
 }
 
 DeploymentsView::DeploymentsView(QWidget *parent)
-    : QWidget(parent) {
-    auto *layout = new QVBoxLayout(this);
-    auto *top = new QHBoxLayout;
-    m_title = new QLabel(tr("Select an app"), this);
-    m_deploy = new QPushButton(tr("&Deploy"), this);
-    m_deploy->setObjectName(QStringLiteral("deployButton"));
-    m_deploy->setToolTip(tr("Deploy the app's branch now (Ctrl+D)"));
-    m_deploy->setShortcut(QKeySequence(QStringLiteral("Ctrl+D")));
-    m_deploy->setEnabled(false);
-    connect(m_deploy, &QPushButton::clicked, this, &DeploymentsView::deploy);
-    auto *refresh = new QPushButton(tr("Refresh"), this);
-    connect(refresh, &QPushButton::clicked, this, &DeploymentsView::refresh);
-    top->addWidget(m_title, 1);
-    top->addWidget(refresh);
-    top->addWidget(m_deploy);
-    layout->addLayout(top);
-
-    auto *splitter = new QSplitter(Qt::Vertical, this);
-    m_table = new QTableWidget(0, 4, splitter);
-    m_table->setHorizontalHeaderLabels(
-        {tr("Deployment"), tr("Status"), tr("Commit"), tr("Duration")});
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
-    m_table->verticalHeader()->hide();
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    connect(m_table, &QTableWidget::itemSelectionChanged, this, [this] {
-        const auto rows = m_table->selectionModel()->selectedRows();
+    : QWidget(parent)
+    , m_ui(std::make_unique<Ui::DeploymentsView>()) {
+    m_ui->setupUi(this);
+    // Set after the form's text: a button's text with a mnemonic ("&Deploy") replaces its
+    // shortcut with Alt+<letter>.
+    m_ui->deployButton->setShortcut(QKeySequence(QStringLiteral("Ctrl+D")));
+    connect(m_ui->deployButton, &QPushButton::clicked, this, &DeploymentsView::deploy);
+    connect(m_ui->refreshButton, &QPushButton::clicked, this, &DeploymentsView::refresh);
+    m_ui->deploymentsTable->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
+    connect(m_ui->deploymentsTable, &QTableWidget::itemSelectionChanged, this, [this] {
+        const auto rows = m_ui->deploymentsTable->selectionModel()->selectedRows();
         if (rows.isEmpty())
             return;
-        const qint64 id = m_table->item(rows.first().row(), 0)->data(Qt::UserRole).toLongLong();
+        const qint64 id =
+            m_ui->deploymentsTable->item(rows.first().row(), 0)->data(Qt::UserRole).toLongLong();
         if (id != m_watched)
             watch(id);
     });
-
-    auto *detail = new QWidget(splitter);
-    auto *detailLayout = new QVBoxLayout(detail);
-    detailLayout->setContentsMargins(0, 0, 0, 0);
-    m_progress = new QProgressBar(detail);
-    m_progress->setRange(0, 100);
-    m_progress->setValue(0);
-    detailLayout->addWidget(m_progress);
-    auto *stepper = new QHBoxLayout;
+    // Designer cannot set a splitter's stretch factors (they live in the size policies).
+    m_ui->splitter->setStretchFactor(1, 3);
     for (const QString &stage : stages()) {
-        auto *step = new QLabel(stageTitle(stage), detail);
+        auto *step = new QLabel(stageTitle(stage), m_ui->detail);
         step->setAlignment(Qt::AlignCenter);
         step->setMargin(4);
         step->setObjectName(QStringLiteral("step_") + stage);
         m_steps.append(step);
-        stepper->addWidget(step, 1);
+        m_ui->stepper->addWidget(step, 1);
     }
-    detailLayout->addLayout(stepper);
-    m_error = new QLabel(detail);
-    m_error->setObjectName(QStringLiteral("deploymentError"));
-    m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QPalette errorPalette = m_error->palette();
+    QPalette errorPalette = m_ui->deploymentError->palette();
     errorPalette.setColor(QPalette::WindowText, QColor(0xd3, 0x2f, 0x2f));
-    m_error->setPalette(errorPalette);
-    m_error->hide();
-    detailLayout->addWidget(m_error);
-    m_log = new LogView(detail);
-    detailLayout->addWidget(m_log, 1);
-    splitter->addWidget(m_table);
-    splitter->addWidget(detail);
-    splitter->setStretchFactor(1, 3);
-    layout->addWidget(splitter, 1);
+    m_ui->deploymentError->setPalette(errorPalette);
     updateStepper();
 }
 
 DeploymentsView::~DeploymentsView() = default;
+
+QProgressBar *DeploymentsView::progressBar() const {
+    return m_ui->progress;
+}
+QPushButton *DeploymentsView::deployButton() const {
+    return m_ui->deployButton;
+}
+QTableWidget *DeploymentsView::table() const {
+    return m_ui->deploymentsTable;
+}
+LogView *DeploymentsView::logView() const {
+    return m_ui->log;
+}
 
 void DeploymentsView::setSession(client::ServerSession *session) {
     m_session = session;
     m_appId = 0;
     m_watched = 0;
     delete m_stream;
-    m_table->setRowCount(0);
-    m_log->model()->clear();
+    m_ui->deploymentsTable->setRowCount(0);
+    m_ui->log->model()->clear();
 }
 
 void DeploymentsView::setApp(qint64 appId, const QString &name, bool deployable) {
     if (appId == m_appId)
         return;
     m_appId = appId;
-    m_title->setText(deployable
-                         ? tr("Deployments of %1").arg(name)
-                         : tr("%1 adopts an existing container: nothing to deploy").arg(name));
-    m_deploy->setEnabled(deployable && m_session);
+    m_ui->title->setText(deployable
+                             ? tr("Deployments of %1").arg(name)
+                             : tr("%1 adopts an existing container: nothing to deploy").arg(name));
+    m_ui->deployButton->setEnabled(deployable && m_session);
     m_watched = 0;
     delete m_stream;
-    m_log->model()->clear();
+    m_ui->log->model()->clear();
     m_status.clear();
     m_stage.clear();
-    m_progress->setValue(0);
-    m_error->hide();
+    m_ui->progress->setValue(0);
+    m_ui->deploymentError->hide();
     updateStepper();
     refresh();
 }
@@ -162,23 +136,24 @@ void DeploymentsView::refresh() {
             if (appId != m_appId || !reply.ok())
                 return;
             const QJsonArray list = reply.data.toArray();
-            const QSignalBlocker block(m_table);
-            m_table->setRowCount(int(list.size()));
+            const QSignalBlocker block(m_ui->deploymentsTable);
+            m_ui->deploymentsTable->setRowCount(int(list.size()));
             for (int row = 0; row < list.size(); ++row) {
                 const QJsonObject d = list[row].toObject();
                 const qint64 id = qint64(d.value(QStringLiteral("id")).toDouble());
                 auto *idItem = new QTableWidgetItem(QStringLiteral("#%1").arg(id));
                 idItem->setData(Qt::UserRole, id);
-                m_table->setItem(row, 0, idItem);
-                m_table->setItem(
+                m_ui->deploymentsTable->setItem(row, 0, idItem);
+                m_ui->deploymentsTable->setItem(
                     row, 1, new QTableWidgetItem(d.value(QStringLiteral("status")).toString()));
-                m_table->setItem(row, 2,
-                                 new QTableWidgetItem(QStringLiteral("%1 %2").arg(
-                                     d.value(QStringLiteral("commit_hash")).toString().left(8),
-                                     d.value(QStringLiteral("commit_message")).toString())));
-                m_table->setItem(row, 3, new QTableWidgetItem(duration(d)));
+                m_ui->deploymentsTable->setItem(
+                    row, 2,
+                    new QTableWidgetItem(QStringLiteral("%1 %2").arg(
+                        d.value(QStringLiteral("commit_hash")).toString().left(8),
+                        d.value(QStringLiteral("commit_message")).toString())));
+                m_ui->deploymentsTable->setItem(row, 3, new QTableWidgetItem(duration(d)));
                 if (id == m_watched)
-                    m_table->selectRow(row);
+                    m_ui->deploymentsTable->selectRow(row);
             }
             if (m_watched == 0 && !list.isEmpty())
                 watch(qint64(list[0].toObject().value(QStringLiteral("id")).toDouble()));
@@ -188,12 +163,12 @@ void DeploymentsView::refresh() {
 void DeploymentsView::deploy() {
     if (!m_session || m_appId == 0)
         return;
-    m_deploy->setEnabled(false);
+    m_ui->deployButton->setEnabled(false);
     m_session->startDeployment(m_appId, this, [this](const client::ServerSession::Reply &reply) {
-        m_deploy->setEnabled(true);
+        m_ui->deployButton->setEnabled(true);
         if (!reply.ok()) {
-            m_error->setText(tr("Could not deploy: %1").arg(reply.error));
-            m_error->show();
+            m_ui->deploymentError->setText(tr("Could not deploy: %1").arg(reply.error));
+            m_ui->deploymentError->show();
             return;
         }
         watch(qint64(reply.data.toObject().value(QStringLiteral("id")).toDouble()));
@@ -206,11 +181,11 @@ void DeploymentsView::watch(qint64 deploymentId) {
         return;
     delete m_stream;
     m_watched = deploymentId;
-    m_log->model()->clear();
+    m_ui->log->model()->clear();
     m_status.clear();
     m_stage.clear();
-    m_progress->setValue(0);
-    m_error->hide();
+    m_ui->progress->setValue(0);
+    m_ui->deploymentError->hide();
     updateStepper();
     m_stream = new client::StreamConnection(
         m_session, QStringLiteral("/ws/deployment/logs?deploymentId=%1").arg(deploymentId), this);
@@ -224,19 +199,19 @@ void DeploymentsView::onMessage(const QJsonObject &message) {
     LogEntry entry;
     if (type == u"log") {
         entry.text = data.value(QStringLiteral("line")).toString();
-        m_log->model()->append(entry);
+        m_ui->log->model()->append(entry);
     } else if (type == u"status") {
         showStatus(data);
     } else if (type == u"error") {
-        m_error->setText(data.value(QStringLiteral("message")).toString());
-        m_error->show();
+        m_ui->deploymentError->setText(data.value(QStringLiteral("message")).toString());
+        m_ui->deploymentError->show();
         entry.kind = LogEntry::Kind::Error;
         entry.text = data.value(QStringLiteral("message")).toString();
-        m_log->model()->append(entry);
+        m_ui->log->model()->append(entry);
     } else if (type == u"end") {
         entry.kind = LogEntry::Kind::End;
         entry.text = data.value(QStringLiteral("message")).toString();
-        m_log->model()->append(entry);
+        m_ui->log->model()->append(entry);
     }
 }
 
@@ -246,13 +221,13 @@ void DeploymentsView::showStatus(const QJsonObject &data) {
     const QString stage = data.value(QStringLiteral("stage")).toString();
     if (!stage.isEmpty())
         m_stage = stage;
-    m_progress->setValue(data.value(QStringLiteral("progress")).toInt());
-    m_progress->setFormat(QStringLiteral("%p% — ") +
-                          data.value(QStringLiteral("message")).toString());
+    m_ui->progress->setValue(data.value(QStringLiteral("progress")).toInt());
+    m_ui->progress->setFormat(QStringLiteral("%p% — ") +
+                              data.value(QStringLiteral("message")).toString());
     const QString error = data.value(QStringLiteral("error_message")).toString();
     if (!error.isEmpty()) {
-        m_error->setText(error);
-        m_error->show();
+        m_ui->deploymentError->setText(error);
+        m_ui->deploymentError->show();
     }
     updateStepper();
     const bool terminal = m_status == u"success" || m_status == u"failed";
@@ -284,7 +259,9 @@ QStringList DeploymentsView::stepStates() const {
 }
 
 QString DeploymentsView::errorText() const {
-    return m_error->isVisible() || !m_error->isHidden() ? m_error->text() : QString();
+    return m_ui->deploymentError->isVisible() || !m_ui->deploymentError->isHidden()
+               ? m_ui->deploymentError->text()
+               : QString();
 }
 
 void DeploymentsView::updateStepper() {

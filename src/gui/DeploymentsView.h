@@ -4,10 +4,16 @@
 #include <QPointer>
 #include <QWidget>
 
+#include <memory>
+
 class QLabel;
 class QProgressBar;
 class QPushButton;
 class QTableWidget;
+
+namespace Ui {
+class DeploymentsView;
+}
 
 namespace mist::client {
 class ServerSession;
@@ -38,10 +44,10 @@ public:
     void watch(qint64 deploymentId);
 
     // Read-outs for tests and screenshots.
-    QProgressBar *progressBar() const { return m_progress; }
-    QPushButton *deployButton() const { return m_deploy; }
-    QTableWidget *table() const { return m_table; }
-    LogView *logView() const { return m_log; }
+    QProgressBar *progressBar() const;
+    QPushButton *deployButton() const;
+    QTableWidget *table() const;
+    LogView *logView() const;
     QString currentStage() const { return m_stage; }
     QString currentStatus() const { return m_status; }
     // One word per stage: "done", "current", "failed" or "todo".
@@ -63,13 +69,8 @@ private:
     qint64 m_watched = 0;
     QString m_stage;
     QString m_status;
-    QPushButton *m_deploy = nullptr;
-    QTableWidget *m_table = nullptr;
-    QProgressBar *m_progress = nullptr;
-    QList<QLabel *> m_steps;
-    QLabel *m_title = nullptr;
-    QLabel *m_error = nullptr;
-    LogView *m_log = nullptr;
+    std::unique_ptr<Ui::DeploymentsView> m_ui;
+    QList<QLabel *> m_steps; // one per stage, made from stages()
 };
 
 } // namespace mist::gui

@@ -2,6 +2,7 @@
 
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
+#include "ui_FleetView.h"
 
 #include <QChart>
 #include <QChartView>
@@ -12,7 +13,6 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
@@ -51,21 +51,10 @@ struct FleetView::Host {
 };
 
 FleetView::FleetView(QWidget *parent)
-    : QWidget(parent) {
-    auto *layout = new QVBoxLayout(this);
-    m_totals = new QLabel(tr("No hosts yet: connect to a server (Connection menu)."), this);
-    m_totals->setObjectName(QStringLiteral("fleetTotals"));
-    QFont bold = m_totals->font();
-    bold.setBold(true);
-    m_totals->setFont(bold);
-    layout->addWidget(m_totals);
-    auto *scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    auto *cards = new QWidget(scroll);
-    m_grid = new QGridLayout(cards);
-    m_grid->setAlignment(Qt::AlignTop);
-    scroll->setWidget(cards);
-    layout->addWidget(scroll, 1);
+    : QWidget(parent)
+    , m_ui(std::make_unique<Ui::FleetView>()) {
+    m_ui->setupUi(this);
+    m_ui->grid->setAlignment(Qt::AlignTop);
 }
 
 FleetView::~FleetView() {
@@ -126,7 +115,7 @@ int FleetView::addHost(const client::ServerSession &session, const QString &labe
     cardLayout->addWidget(view, 1);
     cardLayout->addWidget(open, 0, Qt::AlignRight);
     const int index = int(m_hosts.size()) - 1;
-    m_grid->addWidget(card, index / 3, index % 3);
+    m_ui->grid->addWidget(card, index / 3, index % 3);
 
     host->stream = new client::StreamConnection(host->session, QStringLiteral("/ws/metrics"), this);
     connect(host->stream, &client::StreamConnection::message, this,
@@ -215,15 +204,16 @@ void FleetView::updateTotals() {
         diskTotal += disk.value(QStringLiteral("total")).toDouble();
     }
     const double gib = 1024.0 * 1024.0 * 1024.0;
-    m_totals->setText(tr("%1 of %2 hosts live  ·  CPU %3% on average  ·  memory %4 of %5 GiB  ·  "
-                         "disk %6 of %7 GiB")
-                          .arg(live)
-                          .arg(m_hosts.size())
-                          .arg(live ? cpu / live : 0.0, 0, 'f', 1)
-                          .arg(memUsed / gib, 0, 'f', 1)
-                          .arg(memTotal / gib, 0, 'f', 1)
-                          .arg(diskUsed / gib, 0, 'f', 1)
-                          .arg(diskTotal / gib, 0, 'f', 1));
+    m_ui->fleetTotals->setText(
+        tr("%1 of %2 hosts live  ·  CPU %3% on average  ·  memory %4 of %5 GiB  ·  "
+           "disk %6 of %7 GiB")
+            .arg(live)
+            .arg(m_hosts.size())
+            .arg(live ? cpu / live : 0.0, 0, 'f', 1)
+            .arg(memUsed / gib, 0, 'f', 1)
+            .arg(memTotal / gib, 0, 'f', 1)
+            .arg(diskUsed / gib, 0, 'f', 1)
+            .arg(diskTotal / gib, 0, 'f', 1));
 }
 
 QString FleetView::hostLabel(int i) const {
@@ -246,7 +236,7 @@ bool FleetView::hostLive(int i) const {
 }
 
 QString FleetView::totalsText() const {
-    return m_totals->text();
+    return m_ui->fleetTotals->text();
 }
 
 } // namespace mist::gui

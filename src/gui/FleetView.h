@@ -6,9 +6,14 @@
 #include <QString>
 #include <QWidget>
 
-class QGridLayout;
+#include <memory>
+
 class QLabel;
 class QLineSeries;
+
+namespace Ui {
+class FleetView;
+}
 
 namespace mist::client {
 class ServerSession;
@@ -55,9 +60,8 @@ private:
     void updateState(Host &host);
     void updateTotals();
 
+    std::unique_ptr<Ui::FleetView> m_ui;
     QList<Host *> m_hosts;
-    QGridLayout *m_grid = nullptr;
-    QLabel *m_totals = nullptr;
 };
 
 } // namespace mist::gui

@@ -1,5 +1,7 @@
 #include "LogModel.h"
 
+#include "text/AnsiEscapes.h"
+
 #include <QDateTime>
 #include <QFont>
 #include <QGuiApplication>
@@ -37,43 +39,6 @@ QString timestampPrefix(qint64 ms) {
     const int n = std::snprintf(buf, sizeof buf, "%02d:%02d:%02d.%03d ", t.hour(), t.minute(),
                                 t.second(), t.msec());
     return QString::fromLatin1(buf, n);
-}
-
-// Colour codes make the raw text unreadable in a list and hide level words ("\x1b[31mERROR"),
-// so CSI (ESC [ ... final byte) and OSC (ESC ] ... BEL or ESC \) sequences are dropped once,
-// on arrival, rather than on every paint.
-QString stripAnsi(const QString &text) {
-    constexpr char16_t Esc = 0x1b;
-    if (!text.contains(QChar(Esc)))
-        return text;
-    QString out;
-    out.reserve(text.size());
-    const qsizetype n = text.size();
-    for (qsizetype i = 0; i < n; ++i) {
-        const char16_t c = text.at(i).unicode();
-        if (c != Esc) {
-            out.append(QChar(c));
-            continue;
-        }
-        if (i + 1 >= n)
-            break;
-        const char16_t kind = text.at(i + 1).unicode();
-        if (kind == u'[') {
-            i += 2;
-            while (i < n && !(text.at(i).unicode() >= 0x40 && text.at(i).unicode() <= 0x7e))
-                ++i;
-        } else if (kind == u']') {
-            i += 2;
-            while (i < n && text.at(i).unicode() != 0x07 &&
-                   !(text.at(i).unicode() == Esc && i + 1 < n && text.at(i + 1) == u'\\'))
-                ++i;
-            if (i < n && text.at(i).unicode() == Esc)
-                ++i;
-        } else {
-            ++i; // two-character escape (ESC c, ESC =, ...)
-        }
-    }
-    return out;
 }
 
 struct LevelWord {
@@ -133,7 +98,9 @@ void LogModel::setMaxLines(int n) {
 
 void LogModel::append(const LogEntry &e) {
     LogEntry copy = e;
-    copy.text = stripAnsi(e.text);
+    // Colour codes make the raw text unreadable in a list and hide level words
+    // ("\x1b[31mERROR"): they go once, on arrival, rather than on every paint.
+    copy.text = text::stripAnsiEscapes(e.text);
     m_pending.append(std::move(copy));
     // A burst far above the cap between two frames must not grow the queue without bound:
     // the oldest queued lines would be trimmed at insertion anyway.

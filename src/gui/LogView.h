@@ -4,17 +4,17 @@
 
 #include <QWidget>
 
-class QAction;
-class QComboBox;
-class QLabel;
-class QLineEdit;
+#include <memory>
+
 class QListView;
-class QPushButton;
-class QToolButton;
+
+namespace Ui {
+class LogView;
+}
 
 namespace mist::gui {
 
-class LogItemDelegate;
+class LogLineDelegate;
 
 // A live log: a toolbar (search, filter, stream, timestamps, wrap, copy, save, clear), a
 // QListView over a LogModel and a status line. The view follows the tail until the user
@@ -25,7 +25,7 @@ class LogItemDelegate;
 // each insert. With wrapping off every row has the same height (setUniformItemSizes), so that
 // layout is a cheap loop; with wrapping on, the delegate works each row's height out once
 // (from the character count for short ASCII lines in the fixed-pitch font, with a text layout
-// otherwise) and answers later relayouts from a 2-byte-per-line array.
+// otherwise) and answers later relayouts from a 2-byte-per-line array (LogLineDelegate).
 class LogView : public QWidget {
     Q_OBJECT
 public:
@@ -33,7 +33,7 @@ public:
     ~LogView() override;
 
     LogModel *model() const { return m_model; }
-    QListView *listView() const { return m_list; }
+    QListView *listView() const;
 
     bool isFollowing() const { return m_following; }
     int newLinesSinceFollowStopped() const { return m_newLines; }
@@ -65,7 +65,11 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
-    void buildUi();
+    void assembleToolbar();
+    void setUpList();
+    void connectModel();
+    void connectControls();
+    void addShortcuts();
     void setFollowing(bool on);
     void find(bool backwards);
     void applyFilterFromUi();
@@ -80,22 +84,9 @@ private:
     // Keeps the current line in view across a filter change (a model reset loses it).
     template <typename F> void keepingCurrentLine(F &&change);
 
+    std::unique_ptr<Ui::LogView> m_ui;
     LogModel *m_model = nullptr;
-    QListView *m_list = nullptr;
-    LogItemDelegate *m_delegate = nullptr;
-
-    QLineEdit *m_searchEdit = nullptr;
-    QLabel *m_matchLabel = nullptr;
-    QLineEdit *m_filterEdit = nullptr;
-    QToolButton *m_regexToggle = nullptr;
-    QComboBox *m_streamCombo = nullptr;
-    QAction *m_timestampsAction = nullptr;
-    QAction *m_wrapAction = nullptr;
-    QAction *m_copyAction = nullptr;
-    QAction *m_saveAction = nullptr;
-    QAction *m_clearAction = nullptr;
-    QLabel *m_statusLabel = nullptr;
-    QPushButton *m_jumpButton = nullptr;
+    LogLineDelegate *m_delegate = nullptr;
 
     bool m_following = true;
     bool m_wrap = false;

@@ -6,9 +6,11 @@
 #include "FleetView.h"
 #include "LogView.h"
 #include "MetricsView.h"
+#include "Settings.h"
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
 #include "protocol/Parsing.h"
+#include "ui_MainWindow.h"
 
 #include <QAction>
 #include <QApplication>
@@ -17,15 +19,11 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLabel>
-#include <QMenuBar>
-#include <QSettings>
-#include <QSplitter>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
 #include <QTabWidget>
 #include <QTreeWidget>
 
-#include <algorithm>
 #include <optional>
 
 // The icons live in the static mist_gui library: register them once.
@@ -56,29 +54,46 @@ QString stateText(client::StreamConnection::State state, int retry) {
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent) {
-    initGuiResources();
-    setWindowTitle(tr("Mist Monitor"));
-    setWindowIcon(QIcon(QStringLiteral(":/icons/mist-monitor.svg")));
-    auto *splitter = new QSplitter(this);
-    m_sidebar = new QTreeWidget(splitter);
-    m_sidebar->setObjectName(QStringLiteral("hostSidebar"));
-    m_sidebar->setHeaderHidden(true);
-    m_sidebar->setColumnCount(1);
-    m_sidebar->setMinimumWidth(200);
-    m_sidebar->setUniformRowHeights(false);
-    connect(m_sidebar, &QTreeWidget::currentItemChanged, this, &MainWindow::onSidebarSelection);
-    m_tabs = new QTabWidget(splitter);
-    m_metrics = new MetricsView(m_tabs);
-    m_logs = new LogView(m_tabs);
-    m_deployments = new DeploymentsView(m_tabs);
-    m_tabs->addTab(m_metrics, tr("&Metrics"));
-    m_tabs->addTab(m_logs, tr("&Logs"));
-    m_tabs->addTab(m_deployments, tr("De&ployments"));
-    m_fleet = new FleetView(m_tabs);
-    m_fleet->setObjectName(QStringLiteral("fleet"));
-    m_tabs->addTab(m_fleet, tr("&Fleet"));
-    connect(m_fleet, &FleetView::openRequested, this,
+    : QMainWindow(parent)
+    , m_ui(std::make_unique<Ui::MainWindow>()) {
+    initGuiResources(); // the form's window icon is one of them
+    m_ui->setupUi(this);
+    // Designer cannot set a splitter's stretch factors (they live in the size policies).
+    m_ui->splitter->setStretchFactor(1, 4);
+    connect(m_ui->hostSidebar, &QTreeWidget::currentItemChanged, this,
+            &MainWindow::onSidebarSelection);
+    connectViews();
+    setUpStatusBar();
+    m_appsTimer.setInterval(15000);
+    connect(&m_appsTimer, &QTimer::timeout, this, &MainWindow::refreshApps);
+    connectMenus();
+    restoreGeometry(settings::windowGeometry.value());
+    restoreState(settings::windowState.value());
+}
+
+MainWindow::~MainWindow() = default;
+
+MetricsView *MainWindow::metricsView() const {
+    return m_ui->metrics;
+}
+LogView *MainWindow::logView() const {
+    return m_ui->logs;
+}
+DeploymentsView *MainWindow::deploymentsView() const {
+    return m_ui->deployments;
+}
+QTreeWidget *MainWindow::sidebar() const {
+    return m_ui->hostSidebar;
+}
+QTabWidget *MainWindow::tabs() const {
+    return m_ui->tabs;
+}
+FleetView *MainWindow::fleet() const {
+    return m_ui->fleet;
+}
+
+void MainWindow::connectViews() {
+    connect(m_ui->fleet, &FleetView::openRequested, this,
             [this](client::ServerSession *session, const QString &label) {
                 // The host is in the sidebar already: show it, with its own session.
                 const int host = hostOfUrl(session->baseUrl());
@@ -89,18 +104,26 @@ MainWindow::MainWindow(QWidget *parent)
                     session->setParent(this);
                     connectTo(session, label);
                 }
-                m_tabs->setCurrentWidget(m_metrics);
+                m_ui->tabs->setCurrentWidget(m_ui->metrics);
             });
-    connect(m_fleet, &FleetView::hostStateChanged, this, [this](int fleetIndex) {
+    connect(m_ui->fleet, &FleetView::hostStateChanged, this, [this](int fleetIndex) {
         for (int i = 0; i < m_hosts.size(); ++i)
             if (m_hosts[i].fleetIndex == fleetIndex)
                 updateHostItem(i);
     });
-    splitter->addWidget(m_sidebar);
-    splitter->addWidget(m_tabs);
-    splitter->setStretchFactor(1, 4);
-    setCentralWidget(splitter);
+    connect(m_ui->deployments, &DeploymentsView::deploymentFinished, this,
+            [this](qint64, bool success, const QString &message) {
+                if (m_tray)
+                    m_tray->showMessage(tr("Mist Monitor"), message,
+                                        success ? QSystemTrayIcon::Information
+                                                : QSystemTrayIcon::Critical);
+                statusBar()->showMessage(message, 10000);
+                refreshApps();
+            });
+}
 
+void MainWindow::setUpStatusBar() {
+    // A form cannot place widgets in a status bar.
     m_connection = new QLabel(this);
     m_connection->setObjectName(QStringLiteral("connectionState"));
     m_engine = new QLabel(this);
@@ -113,113 +136,90 @@ MainWindow::MainWindow(QWidget *parent)
         m_tray->setToolTip(tr("Mist Monitor"));
         m_tray->show();
     }
-    connect(m_deployments, &DeploymentsView::deploymentFinished, this,
-            [this](qint64, bool success, const QString &message) {
-                if (m_tray)
-                    m_tray->showMessage(tr("Mist Monitor"), message,
-                                        success ? QSystemTrayIcon::Information
-                                                : QSystemTrayIcon::Critical);
-                statusBar()->showMessage(message, 10000);
-                refreshApps();
-            });
-
-    m_appsTimer.setInterval(15000);
-    connect(&m_appsTimer, &QTimer::timeout, this, &MainWindow::refreshApps);
-    buildMenus();
-
-    QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    if (!settings.contains(QStringLiteral("window/geometry")))
-        resize(1100, 720);
 }
 
-MainWindow::~MainWindow() = default;
+void MainWindow::connectMenus() {
+    // Standard keys differ between platforms, which a form cannot say.
+    m_ui->refreshAction->setShortcut(QKeySequence::Refresh);
+    m_ui->quitAction->setShortcut(QKeySequence::Quit);
+    connect(m_ui->refreshAction, &QAction::triggered, this, &MainWindow::refreshApps);
+    connect(m_ui->quitAction, &QAction::triggered, qApp, &QApplication::quit);
 
-void MainWindow::buildMenus() {
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *refresh = file->addAction(tr("&Refresh"), this, &MainWindow::refreshApps);
-    refresh->setShortcut(QKeySequence::Refresh);
-    file->addSeparator();
-    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
-    quit->setShortcut(QKeySequence::Quit);
-
-    m_connectionMenu = menuBar()->addMenu(tr("&Connection"));
-    rebuildConnectionMenu();
-
-    QMenu *view = menuBar()->addMenu(tr("&View"));
-    for (int i = 0; i < 3; ++i) {
-        QAction *a = view->addAction(m_tabs->tabText(i).remove(u'&'), this,
-                                     [this, i] { m_tabs->setCurrentIndex(i); });
-        a->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)));
-    }
-    QAction *apps = view->addAction(tr("Apps list"), this, [this] { m_sidebar->setFocus(); });
-    apps->setShortcut(QKeySequence(QStringLiteral("Ctrl+L")));
-}
-
-void MainWindow::rebuildConnectionMenu() {
-    m_connectionMenu->clear();
-    m_connectionMenu->addAction(tr("&Local server"), this, [this] {
+    connect(m_ui->localServerAction, &QAction::triggered, this, [this] {
         if (m_localSession)
             connectTo(m_localSession, m_localLabel);
     });
-    QAction *remote = m_connectionMenu->addAction(tr("Connect to &remote server…"), this, [this] {
-        openConnectDialog({}, {}, m_caCertFile);
+    connect(m_ui->connectRemoteAction, &QAction::triggered, this, [this] {
+        SavedConnection blank;
+        blank.caCertFile = m_caCertFile;
+        openConnectDialog(blank);
     });
-    remote->setObjectName(QStringLiteral("connectRemoteAction"));
-    remote->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+C")));
-    QSettings settings;
-    const int n = settings.beginReadArray(QStringLiteral("connections"));
-    if (n > 0)
-        m_connectionMenu->addSeparator();
-    for (int i = 0; i < n; ++i) {
-        settings.setArrayIndex(i);
-        const QUrl url(settings.value(QStringLiteral("url")).toString());
-        const QString email = settings.value(QStringLiteral("email")).toString();
-        const QString savedCa = settings.value(QStringLiteral("caCert")).toString();
-        QAction *saved = m_connectionMenu->addAction(
-            QStringLiteral("%1 (%2)").arg(url.toString(), email), this,
-            [this, url, email, savedCa] {
-                // --ca-cert, when given, wins over the file saved with the server.
-                const QString ca = m_caCertFile.isEmpty() ? savedCa : m_caCertFile;
-                CredentialStore::load(
-                    CredentialStore::keyFor(url.toString(), email),
-                    [this, url, email, ca](bool ok, const QByteArray &pw, const QString &) {
-                        if (ok && !pw.isEmpty())
-                            connectRemote(url, email, pw, false, ca);
-                        else
-                            openConnectDialog(url, email, ca);
-                    });
-            });
-        saved->setObjectName(QStringLiteral("savedConnection%1").arg(i));
-    }
-    settings.endArray();
+    rebuildConnectionMenu();
+
+    const std::pair<QAction *, QWidget *> tabActions[] = {
+        {m_ui->showMetricsAction, m_ui->metrics},
+        {m_ui->showLogsAction, m_ui->logs},
+        {m_ui->showDeploymentsAction, m_ui->deployments},
+    };
+    for (const auto &[action, page] : tabActions)
+        connect(action, &QAction::triggered, this,
+                [this, page = page] { m_ui->tabs->setCurrentWidget(page); });
+    connect(m_ui->focusAppsAction, &QAction::triggered, this,
+            [this] { m_ui->hostSidebar->setFocus(); });
 }
 
-void MainWindow::openConnectDialog(const QUrl &url, const QString &email, const QString &caCertFile,
-                                   const QString &message) {
+void MainWindow::rebuildConnectionMenu() {
+    // Below the form's two actions: the saved servers, made afresh.
+    qDeleteAll(m_savedConnectionActions);
+    m_savedConnectionActions.clear();
+    const QList<SavedConnection> saved = settings::savedConnections();
+    if (!saved.isEmpty())
+        m_savedConnectionActions.append(m_ui->connectionMenu->addSeparator());
+    for (int i = 0; i < saved.size(); ++i) {
+        const SavedConnection &c = saved[i];
+        QAction *action = m_ui->connectionMenu->addAction(
+            QStringLiteral("%1 (%2)").arg(c.url.toString(), c.email), this,
+            [this, c] { openSavedConnection(c); });
+        action->setObjectName(QStringLiteral("savedConnection%1").arg(i));
+        m_savedConnectionActions.append(action);
+    }
+}
+
+void MainWindow::openSavedConnection(SavedConnection connection) {
+    // --ca-cert, when given, wins over the file saved with the server.
+    if (!m_caCertFile.isEmpty())
+        connection.caCertFile = m_caCertFile;
+    CredentialStore::load(CredentialStore::keyFor(connection.url.toString(), connection.email),
+                          [this, connection](bool ok, const QByteArray &pw, const QString &) {
+                              if (ok && !pw.isEmpty())
+                                  connectRemote(connection, pw, false);
+                              else
+                                  openConnectDialog(connection);
+                          });
+}
+
+void MainWindow::openConnectDialog(const SavedConnection &connection, const QString &message) {
     ConnectDialog dialog(this);
-    dialog.setValues(url, email);
-    dialog.setCaCertFile(caCertFile);
+    dialog.setConnection(connection);
     dialog.setMessage(message);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    connectRemote(dialog.url(), dialog.email(), dialog.password(), dialog.remember(),
-                  dialog.caCertFile());
+    connectRemote(dialog.connection(), dialog.password(), dialog.remember());
 }
 
-void MainWindow::connectRemote(const QUrl &url, const QString &email, const QByteArray &password,
-                               bool remember, const QString &caCertFile) {
+void MainWindow::connectRemote(const SavedConnection &connection, const QByteArray &password,
+                               bool remember) {
+    const QUrl &url = connection.url;
     std::optional<QSslConfiguration> ssl;
-    if (!caCertFile.isEmpty()) {
+    if (!connection.caCertFile.isEmpty()) {
         // Pinned: this CA and no other (a saved file may have gone since).
         QString error;
-        ssl = client::ServerSession::pinnedCaConfiguration(caCertFile, &error);
+        ssl = client::ServerSession::pinnedCaConfiguration(connection.caCertFile, &error);
         if (!ssl) {
             const QString text =
                 tr("Could not connect to %1: CA certificate: %2").arg(url.toString(), error);
             setConnectionText(text);
-            openConnectDialog(url, email, caCertFile, text);
+            openConnectDialog(connection, text);
             return;
         }
     }
@@ -227,80 +227,52 @@ void MainWindow::connectRemote(const QUrl &url, const QString &email, const QByt
     if (ssl)
         session->setSslConfiguration(*ssl);
     setConnectionText(tr("Signing in to %1…").arg(url.toString()));
-    session->login(
-        email, password,
-        [this, session, url, email, password, remember, caCertFile](bool ok, const QString &error) {
-            if (!ok) {
-                session->deleteLater();
-                // The reason in full, e.g. the certificate errors of a refused
-                // server ("TLS error with https://h:p: The issuer certificate ...").
-                const QString text =
-                    error.contains(url.toString())
-                        ? tr("Could not connect: %1").arg(error)
-                        : tr("Could not connect to %1: %2").arg(url.toString(), error);
-                setConnectionText(text);
-                openConnectDialog(url, email, caCertFile, text);
-                return;
-            }
-            if (remember) {
-                rememberConnection(url, email, caCertFile);
-                CredentialStore::save(
-                    CredentialStore::keyFor(url.toString(), email), password,
-                    [this](bool stored, const QString &why) {
-                        if (!stored)
-                            statusBar()->showMessage(
-                                tr("Password not remembered: no system keychain (%1)").arg(why),
-                                10000);
-                    });
-                rebuildConnectionMenu();
-            }
-            QSettings().setValue(QStringLiteral("lastConnection"), url.toString());
-            // Upstream Mist servers speak another dialect: once the session
-            // knows, its REST calls and streams speak it too.
-            session->detectDialect(this, [this, session, url, email](bool, const QString &) {
-                const bool upstream =
-                    session->dialect() == client::ServerSession::Dialect::Upstream;
-                connectTo(session, upstream
-                                       ? tr("%1 (%2, upstream Mist)").arg(url.toString(), email)
-                                       : QStringLiteral("%1 (%2)").arg(url.toString(), email));
-            });
-        });
+    session->login(connection.email, password,
+                   [this, session, connection, password, remember](bool ok, const QString &error) {
+                       if (ok)
+                           signedIn(session, connection, password, remember);
+                       else
+                           signInFailed(session, connection, error);
+                   });
 }
 
-void MainWindow::rememberConnection(const QUrl &url, const QString &email,
-                                    const QString &caCertFile) {
-    // url, email and CA file in the settings (none of them is a secret); the
-    // password goes to the keychain.
-    struct Saved {
-        QString url, email, caCert;
-    };
-    QSettings settings;
-    QList<Saved> saved;
-    const int n = settings.beginReadArray(QStringLiteral("connections"));
-    for (int i = 0; i < n; ++i) {
-        settings.setArrayIndex(i);
-        saved.append({settings.value(QStringLiteral("url")).toString(),
-                      settings.value(QStringLiteral("email")).toString(),
-                      settings.value(QStringLiteral("caCert")).toString()});
+void MainWindow::signInFailed(client::ServerSession *session, const SavedConnection &connection,
+                              const QString &error) {
+    session->deleteLater();
+    // The reason in full, e.g. the certificate errors of a refused server ("TLS error with
+    // https://h:p: The issuer certificate ...").
+    const QString url = connection.url.toString();
+    const QString text = error.contains(url) ? tr("Could not connect: %1").arg(error)
+                                             : tr("Could not connect to %1: %2").arg(url, error);
+    setConnectionText(text);
+    openConnectDialog(connection, text);
+}
+
+void MainWindow::signedIn(client::ServerSession *session, const SavedConnection &connection,
+                          const QByteArray &password, bool remember) {
+    const QString url = connection.url.toString();
+    if (remember) {
+        // url, email and CA file in the settings (none of them is a secret); the password
+        // goes to the keychain.
+        settings::saveConnection(connection);
+        CredentialStore::save(
+            CredentialStore::keyFor(url, connection.email), password,
+            [this](bool stored, const QString &why) {
+                if (!stored)
+                    statusBar()->showMessage(
+                        tr("Password not remembered: no system keychain (%1)").arg(why), 10000);
+            });
+        rebuildConnectionMenu();
     }
-    settings.endArray();
-    auto it = std::find_if(saved.begin(), saved.end(), [&](const Saved &s) {
-        return s.url == url.toString() && s.email == email;
-    });
-    if (it != saved.end())
-        it->caCert = caCertFile;
-    else
-        saved.append({url.toString(), email, caCertFile});
-    settings.remove(QStringLiteral("connections"));
-    settings.beginWriteArray(QStringLiteral("connections"), int(saved.size()));
-    for (int i = 0; i < saved.size(); ++i) {
-        settings.setArrayIndex(i);
-        settings.setValue(QStringLiteral("url"), saved[i].url);
-        settings.setValue(QStringLiteral("email"), saved[i].email);
-        if (!saved[i].caCert.isEmpty())
-            settings.setValue(QStringLiteral("caCert"), saved[i].caCert);
-    }
-    settings.endArray();
+    settings::lastConnection.setValue(url);
+    // Upstream Mist servers speak another dialect: once the session knows, its REST calls and
+    // streams speak it too.
+    session->detectDialect(
+        this, [this, session, url, email = connection.email](bool, const QString &) {
+            const bool upstream = session->dialect() == client::ServerSession::Dialect::Upstream;
+            connectTo(session, upstream ? tr("%1 (%2, upstream Mist)").arg(url, email)
+                                        : QStringLiteral("%1 (%2)").arg(url, email));
+        });
 }
 
 void MainWindow::setLocalSession(client::ServerSession *session, const QString &label) {
@@ -319,7 +291,7 @@ void MainWindow::connectTo(client::ServerSession *session, const QString &label)
     int index = hostOfUrl(session->baseUrl());
     if (index < 0) {
         Host host;
-        host.item = new QTreeWidgetItem(m_sidebar);
+        host.item = new QTreeWidgetItem(m_ui->hostSidebar);
         host.item->setExpanded(true);
         m_hosts.append(host);
         index = int(m_hosts.size()) - 1;
@@ -333,7 +305,7 @@ void MainWindow::connectTo(client::ServerSession *session, const QString &label)
     host.session = session;
     host.label = label;
     // Every host stays live in the fleet view (and its state in the sidebar).
-    host.fleetIndex = m_fleet->addHost(*session, label);
+    host.fleetIndex = m_ui->fleet->addHost(*session, label);
     updateHostItem(index);
     m_current = -1; // a new session: show it afresh even if it was shown
     showHost(index);
@@ -343,11 +315,11 @@ void MainWindow::showHost(int index) {
     if (index < 0 || index >= m_hosts.size() || !m_hosts[index].session)
         return;
     if (index == m_current) {
-        const QSignalBlocker block(m_sidebar);
-        if (!m_sidebar->currentItem() ||
-            (m_sidebar->currentItem() != m_hosts[index].item &&
-             m_sidebar->currentItem()->parent() != m_hosts[index].item))
-            m_sidebar->setCurrentItem(m_hosts[index].item);
+        const QSignalBlocker block(m_ui->hostSidebar);
+        if (!m_ui->hostSidebar->currentItem() ||
+            (m_ui->hostSidebar->currentItem() != m_hosts[index].item &&
+             m_ui->hostSidebar->currentItem()->parent() != m_hosts[index].item))
+            m_ui->hostSidebar->setCurrentItem(m_hosts[index].item);
         return;
     }
     m_current = index;
@@ -356,21 +328,21 @@ void MainWindow::showHost(int index) {
     m_label = m_hosts[index].label;
     delete m_metricsStream;
     delete m_logStream;
-    m_metrics->clear();
-    m_logs->model()->clear();
+    m_ui->metrics->clear();
+    m_ui->logs->model()->clear();
     m_selectedApp = 0;
     m_engine->clear();
-    m_deployments->setSession(session);
+    m_ui->deployments->setSession(session);
     {
-        const QSignalBlocker block(m_sidebar);
-        if (!m_sidebar->currentItem() ||
-            (m_sidebar->currentItem() != m_hosts[index].item &&
-             m_sidebar->currentItem()->parent() != m_hosts[index].item))
-            m_sidebar->setCurrentItem(m_hosts[index].item);
+        const QSignalBlocker block(m_ui->hostSidebar);
+        if (!m_ui->hostSidebar->currentItem() ||
+            (m_ui->hostSidebar->currentItem() != m_hosts[index].item &&
+             m_ui->hostSidebar->currentItem()->parent() != m_hosts[index].item))
+            m_ui->hostSidebar->setCurrentItem(m_hosts[index].item);
     }
 
     m_metricsStream = new client::StreamConnection(session, QStringLiteral("/ws/metrics"), this);
-    connect(m_metricsStream, &client::StreamConnection::message, m_metrics,
+    connect(m_metricsStream, &client::StreamConnection::message, m_ui->metrics,
             &MetricsView::addSample);
     auto showState = [this] {
         if (!m_metricsStream)
@@ -403,7 +375,7 @@ void MainWindow::showEngineProblem(const QString &text) {
 
 void MainWindow::updateHostItem(int index) {
     Host &host = m_hosts[index];
-    const QString state = m_fleet->hostState(host.fleetIndex);
+    const QString state = m_ui->fleet->hostState(host.fleetIndex);
     host.item->setText(0, state.isEmpty() ? host.label
                                           : QStringLiteral("%1\n%2").arg(host.label, state));
     QFont font = host.item->font(0);
@@ -452,53 +424,60 @@ void MainWindow::refreshAppsOf(int index) {
                 tr("%n app(s) in an unknown shape left out: %1", nullptr, reply.skipped)
                     .arg(reply.skipReason);
         updateHostItem(index);
-        if (!reply.ok())
-            return; // keep what was listed
-        const QSignalBlocker block(m_sidebar);
-        const bool shown = index == m_current;
-        const bool appWasCurrent =
-            shown && m_sidebar->currentItem() && m_sidebar->currentItem()->parent() == host.item;
-        qDeleteAll(host.item->takeChildren());
-        for (const QJsonValue &v : reply.data.toArray()) {
-            const QJsonObject app = v.toObject();
-            const qint64 id = qint64(app.value(QStringLiteral("id")).toDouble());
-            const QString state = app.value(QStringLiteral("containerState")).toString();
-            const QString status = app.value(QStringLiteral("containerStatus")).toString();
-            auto *item = new QTreeWidgetItem(host.item);
-            item->setText(0, QStringLiteral("%1\n%2 · %3")
-                                 .arg(app.value(QStringLiteral("name")).toString(),
-                                      app.value(QStringLiteral("projectName")).toString(),
-                                      state.isEmpty()    ? tr("no container")
-                                      : status.isEmpty() ? state
-                                                         : status));
-            item->setData(0, AppIdRole, id);
-            item->setData(0, AppNameRole, app.value(QStringLiteral("name")).toString());
-            item->setData(0, AppGitRole, app.value(QStringLiteral("gitUrl")).isString());
-            const QString service = app.value(QStringLiteral("serviceName")).toString();
-            QString tip =
-                app.value(QStringLiteral("gitUrl")).isString()
-                    ? tr("Deployed from %1").arg(app.value(QStringLiteral("gitUrl")).toString())
-                : service.isEmpty()
-                    ? tr("Container %1").arg(app.value(QStringLiteral("containerName")).toString())
-                    : QString();
-            if (!service.isEmpty()) {
-                // Replicas as the engine counts them ("3/3 tasks running" above);
-                // which task and node each line comes from is in the log.
-                const int replicas = app.value(QStringLiteral("replicas")).toInt();
-                const QString line =
-                    replicas > 0
-                        ? tr("Swarm service %1 of %n replica(s)", nullptr, replicas).arg(service)
-                        : tr("Swarm service %1").arg(service);
-                tip = tip.isEmpty() ? line : tip + u'\n' + line;
-            }
-            item->setToolTip(0, tip);
-            if (shown && id == m_selectedApp)
-                m_sidebar->setCurrentItem(item);
-        }
-        host.item->setExpanded(true);
-        if (appWasCurrent && m_sidebar->currentItem() == nullptr)
-            m_sidebar->setCurrentItem(host.item);
+        if (reply.ok()) // else keep what was listed
+            showApps(index, reply.data.toArray());
     });
+}
+
+void MainWindow::showApps(int index, const QJsonArray &apps) {
+    const QSignalBlocker block(m_ui->hostSidebar);
+    Host &host = m_hosts[index];
+    const bool shown = index == m_current;
+    QTreeWidgetItem *current = m_ui->hostSidebar->currentItem();
+    const bool appWasCurrent = shown && current && current->parent() == host.item;
+    qDeleteAll(host.item->takeChildren());
+    for (const QJsonValue &v : apps) {
+        const QJsonObject app = v.toObject();
+        const qint64 id = qint64(app.value(QStringLiteral("id")).toDouble());
+        const QString state = app.value(QStringLiteral("containerState")).toString();
+        const QString status = app.value(QStringLiteral("containerStatus")).toString();
+        auto *item = new QTreeWidgetItem(host.item);
+        item->setText(0, QStringLiteral("%1\n%2 · %3")
+                             .arg(app.value(QStringLiteral("name")).toString(),
+                                  app.value(QStringLiteral("projectName")).toString(),
+                                  state.isEmpty()    ? tr("no container")
+                                  : status.isEmpty() ? state
+                                                     : status));
+        item->setData(0, AppIdRole, id);
+        item->setData(0, AppNameRole, app.value(QStringLiteral("name")).toString());
+        item->setData(0, AppGitRole, app.value(QStringLiteral("gitUrl")).isString());
+        item->setToolTip(0, appToolTip(app));
+        if (shown && id == m_selectedApp)
+            m_ui->hostSidebar->setCurrentItem(item);
+    }
+    host.item->setExpanded(true);
+    if (appWasCurrent && m_ui->hostSidebar->currentItem() == nullptr)
+        m_ui->hostSidebar->setCurrentItem(host.item);
+}
+
+QString MainWindow::appToolTip(const QJsonObject &app) {
+    const QString service = app.value(QStringLiteral("serviceName")).toString();
+    QString tip =
+        app.value(QStringLiteral("gitUrl")).isString()
+            ? tr("Deployed from %1").arg(app.value(QStringLiteral("gitUrl")).toString())
+        : service.isEmpty()
+            ? tr("Container %1").arg(app.value(QStringLiteral("containerName")).toString())
+            : QString();
+    if (!service.isEmpty()) {
+        // Replicas as the engine counts them ("3/3 tasks running" above); which task and node
+        // each line comes from is in the log.
+        const int replicas = app.value(QStringLiteral("replicas")).toInt();
+        const QString line =
+            replicas > 0 ? tr("Swarm service %1 of %n replica(s)", nullptr, replicas).arg(service)
+                         : tr("Swarm service %1").arg(service);
+        tip = tip.isEmpty() ? line : tip + u'\n' + line;
+    }
+    return tip;
 }
 
 void MainWindow::selectApp(qint64 appId) {
@@ -511,18 +490,18 @@ void MainWindow::selectApp(int hostIndex, qint64 appId) {
     QTreeWidgetItem *host = m_hosts[hostIndex].item;
     for (int i = 0; i < host->childCount(); ++i) {
         if (host->child(i)->data(0, AppIdRole).toLongLong() == appId) {
-            m_sidebar->setCurrentItem(host->child(i));
+            m_ui->hostSidebar->setCurrentItem(host->child(i));
             return;
         }
     }
 }
 
 void MainWindow::onSidebarSelection() {
-    QTreeWidgetItem *item = m_sidebar->currentItem();
+    QTreeWidgetItem *item = m_ui->hostSidebar->currentItem();
     if (!item)
         return;
     QTreeWidgetItem *hostItem = item->parent() ? item->parent() : item;
-    const int host = m_sidebar->indexOfTopLevelItem(hostItem);
+    const int host = m_ui->hostSidebar->indexOfTopLevelItem(hostItem);
     if (host < 0)
         return;
     if (host != m_current)
@@ -540,7 +519,7 @@ void MainWindow::openApp(QTreeWidgetItem *item) {
     m_selectedApp = id;
     m_logService.clear();
     delete m_logStream;
-    m_logs->model()->clear();
+    m_ui->logs->model()->clear();
     m_logStream = new client::StreamConnection(
         m_session, QStringLiteral("/ws/container/logs?appId=%1").arg(id), this);
     connect(m_logStream, &client::StreamConnection::message, this, &MainWindow::onLogMessage);
@@ -548,11 +527,11 @@ void MainWindow::openApp(QTreeWidgetItem *item) {
         LogEntry e;
         e.kind = LogEntry::Kind::Error;
         e.text = reason;
-        m_logs->model()->append(e);
+        m_ui->logs->model()->append(e);
     });
     m_logStream->open();
-    m_deployments->setApp(id, item->data(0, AppNameRole).toString(),
-                          item->data(0, AppGitRole).toBool());
+    m_ui->deployments->setApp(id, item->data(0, AppNameRole).toString(),
+                              item->data(0, AppGitRole).toBool());
 }
 
 void MainWindow::onLogMessage(const QJsonObject &message) {
@@ -586,7 +565,7 @@ void MainWindow::onLogMessage(const QJsonObject &message) {
     } else {
         return;
     }
-    m_logs->model()->append(e);
+    m_ui->logs->model()->append(e);
 }
 
 QString MainWindow::serviceTasksText(const QString &service, const QJsonObject &status) {
@@ -630,9 +609,8 @@ void MainWindow::setConnectionText(const QString &text) {
 }
 
 void MainWindow::closeEvent(QCloseEvent *event) {
-    QSettings settings;
-    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings::windowGeometry.setValue(saveGeometry());
+    settings::windowState.setValue(saveState());
     QMainWindow::closeEvent(event);
 }
 

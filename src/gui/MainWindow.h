@@ -1,16 +1,26 @@
 #pragma once
 
+#include "Settings.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QMainWindow>
 #include <QPointer>
 #include <QTimer>
 #include <QUrl>
 
+#include <memory>
+
+class QAction;
 class QLabel;
-class QMenu;
 class QSystemTrayIcon;
 class QTabWidget;
 class QTreeWidget;
 class QTreeWidgetItem;
+
+namespace Ui {
+class MainWindow;
+}
 
 namespace mist::client {
 class ServerSession;
@@ -53,11 +63,11 @@ public:
     void setCaCertFile(const QString &path) { m_caCertFile = path; }
     QString caCertFile() const { return m_caCertFile; }
 
-    MetricsView *metricsView() const { return m_metrics; }
-    LogView *logView() const { return m_logs; }
-    DeploymentsView *deploymentsView() const { return m_deployments; }
-    QTreeWidget *sidebar() const { return m_sidebar; }
-    QTabWidget *tabs() const { return m_tabs; }
+    MetricsView *metricsView() const;
+    LogView *logView() const;
+    DeploymentsView *deploymentsView() const;
+    QTreeWidget *sidebar() const;
+    QTabWidget *tabs() const;
     QString connectionText() const;
     int hostCount() const { return int(m_hosts.size()); }
     int currentHost() const { return m_current; }
@@ -66,23 +76,30 @@ public:
     QString appText(int host, int row) const; // "name\nproject · state"
     void selectApp(qint64 appId);             // an app of the shown host
     void selectApp(int host, qint64 appId);
-    FleetView *fleet() const { return m_fleet; }
+    FleetView *fleet() const;
     void refreshApps();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    void buildMenus();
+    void connectViews();
+    void setUpStatusBar();
+    void connectMenus();
     void rebuildConnectionMenu();
-    void openConnectDialog(const QUrl &url = {}, const QString &email = {},
-                           const QString &caCertFile = {}, const QString &message = {});
-    void connectRemote(const QUrl &url, const QString &email, const QByteArray &password,
-                       bool remember, const QString &caCertFile);
-    void rememberConnection(const QUrl &url, const QString &email, const QString &caCertFile);
+    void openSavedConnection(SavedConnection connection);
+    void openConnectDialog(const SavedConnection &connection = {}, const QString &message = {});
+    void connectRemote(const SavedConnection &connection, const QByteArray &password,
+                       bool remember);
+    void signedIn(client::ServerSession *session, const SavedConnection &connection,
+                  const QByteArray &password, bool remember);
+    void signInFailed(client::ServerSession *session, const SavedConnection &connection,
+                      const QString &error);
     void onSidebarSelection();
     void openApp(QTreeWidgetItem *item);
     void refreshAppsOf(int host);
+    void showApps(int host, const QJsonArray &apps);
+    static QString appToolTip(const QJsonObject &app);
     void updateHostItem(int host);
     int hostOfUrl(const QUrl &url) const;
     void onLogMessage(const QJsonObject &message);
@@ -117,15 +134,10 @@ private:
     QString m_logService; // the shown app's Swarm service (from its `status`), if it is one
     QPointer<client::StreamConnection> m_metricsStream;
     QPointer<client::StreamConnection> m_logStream;
-    MetricsView *m_metrics = nullptr;
-    FleetView *m_fleet = nullptr;
-    LogView *m_logs = nullptr;
-    DeploymentsView *m_deployments = nullptr;
-    QTreeWidget *m_sidebar = nullptr;
-    QTabWidget *m_tabs = nullptr;
-    QLabel *m_connection = nullptr;
+    std::unique_ptr<Ui::MainWindow> m_ui;
+    QList<QAction *> m_savedConnectionActions; // in the Connection menu, after the form's
+    QLabel *m_connection = nullptr;            // in the status bar
     QLabel *m_engine = nullptr;
-    QMenu *m_connectionMenu = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
     QTimer m_appsTimer;
     qint64 m_selectedApp = 0;

@@ -1,17 +1,16 @@
 #include "MetricsView.h"
 
+#include "ui_MetricsView.h"
+
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
 #include <QDateTime>
 #include <QDateTimeAxis>
-#include <QGridLayout>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineSeries>
 #include <QLoggingCategory>
 #include <QTimer>
-#include <QVBoxLayout>
 #include <QValueAxis>
 
 // mist-monitor-bench turns this on to time start-up to the first painted sample.
@@ -32,77 +31,56 @@ QString formatBytes(double bytes) {
 }
 
 MetricsView::MetricsView(QWidget *parent)
-    : QWidget(parent) {
-    auto *layout = new QVBoxLayout(this);
-    auto *top = new QHBoxLayout;
-    m_docker = new QLabel(this);
-    m_docker->setObjectName(QStringLiteral("dockerSummary"));
-    top->addWidget(m_docker, 1);
-    top->addWidget(new QLabel(tr("Window:"), this));
-    m_window = new QComboBox(this);
+    : QWidget(parent)
+    , m_ui(std::make_unique<Ui::MetricsView>()) {
+    m_ui->setupUi(this);
     for (int minutes : {1, 5, 15, 60})
-        m_window->addItem(tr("%n minute(s)", nullptr, minutes), minutes * 60);
-    m_window->setCurrentIndex(1);
-    connect(m_window, &QComboBox::currentIndexChanged, this,
-            [this] { setWindowSeconds(m_window->currentData().toInt()); });
-    top->addWidget(m_window);
-    layout->addLayout(top);
+        m_ui->windowCombo->addItem(tr("%n minute(s)", nullptr, minutes), minutes * 60);
+    m_ui->windowCombo->setCurrentIndex(1);
+    connect(m_ui->windowCombo, &QComboBox::currentIndexChanged, this,
+            [this] { setWindowSeconds(m_ui->windowCombo->currentData().toInt()); });
 
-    const QString titles[3] = {tr("CPU"), tr("Memory"), tr("Disk")};
-    auto *grid = new QGridLayout;
+    const QLabel *titles[3] = {m_ui->cpuTitle, m_ui->memoryTitle, m_ui->diskTitle};
+    QChartView *views[3] = {m_ui->cpuChart, m_ui->memoryChart, m_ui->diskChart};
+    m_value[0] = m_ui->cpuValue;
+    m_value[1] = m_ui->memoryValue;
+    m_value[2] = m_ui->diskValue;
+    m_details[0] = m_ui->cpuDetails;
+    m_details[1] = m_ui->memoryDetails;
+    m_details[2] = m_ui->diskDetails;
     for (int i = 0; i < 3; ++i) {
-        auto *chart = new QChart;
-        chart->legend()->hide();
-        chart->setTitle(titles[i]);
-        chart->setMargins(QMargins(4, 4, 4, 4));
-        chart->setTheme(palette().color(QPalette::Window).lightness() < 128
-                            ? QChart::ChartThemeDark
-                            : QChart::ChartThemeLight);
-        m_series[i] = new QLineSeries(chart);
-        chart->addSeries(m_series[i]);
-        m_axisX[i] = new QDateTimeAxis(chart);
-        m_axisX[i]->setFormat(QStringLiteral("HH:mm:ss"));
-        m_axisX[i]->setTickCount(4);
-        auto *axisY = new QValueAxis(chart);
-        axisY->setRange(0, 100);
-        axisY->setLabelFormat(QStringLiteral("%d%%"));
-        chart->addAxis(m_axisX[i], Qt::AlignBottom);
-        chart->addAxis(axisY, Qt::AlignLeft);
-        m_series[i]->attachAxis(m_axisX[i]);
-        m_series[i]->attachAxis(axisY);
-        auto *view = new QChartView(chart, this);
-        if (i == 0)
-            view->viewport()->installEventFilter(this);
-        view->setRenderHint(QPainter::Antialiasing);
-        view->setMinimumHeight(160);
-        m_value[i] = new QLabel(QStringLiteral("–"), this);
+        setUpChart(views[i], titles[i]->text(), i);
         QFont big = m_value[i]->font();
         big.setPointSizeF(big.pointSizeF() * 1.8);
         big.setBold(true);
         m_value[i]->setFont(big);
-        m_details[i] = new QLabel(this);
-        auto *side = new QVBoxLayout;
-        side->addWidget(new QLabel(titles[i], this));
-        side->addWidget(m_value[i]);
-        side->addWidget(m_details[i]);
-        if (i == 0) {
-            m_load = new QLabel(this);
-            m_load->setObjectName(QStringLiteral("loadAverage"));
-            m_load->setToolTip(tr("Processes running or waiting, averaged over 1, 5 and 15 "
-                                  "minutes (given by upstream Mist servers)"));
-            m_load->hide();
-            side->addWidget(m_load);
-        }
-        side->addStretch();
-        grid->addLayout(side, i, 0);
-        grid->addWidget(view, i, 1);
     }
-    grid->setColumnStretch(1, 1);
-    layout->addLayout(grid, 1);
-    m_value[0]->setObjectName(QStringLiteral("cpuValue"));
-    m_value[1]->setObjectName(QStringLiteral("memoryValue"));
-    m_value[2]->setObjectName(QStringLiteral("diskValue"));
+    views[0]->viewport()->installEventFilter(this); // for the start-up timing
     trimAndShow(QDateTime::currentMSecsSinceEpoch());
+}
+
+MetricsView::~MetricsView() = default;
+
+void MetricsView::setUpChart(QChartView *view, const QString &title, int i) {
+    QChart *chart = view->chart();
+    chart->legend()->hide();
+    chart->setTitle(title);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    chart->setTheme(palette().color(QPalette::Window).lightness() < 128 ? QChart::ChartThemeDark
+                                                                        : QChart::ChartThemeLight);
+    m_series[i] = new QLineSeries(chart);
+    chart->addSeries(m_series[i]);
+    m_axisX[i] = new QDateTimeAxis(chart);
+    m_axisX[i]->setFormat(QStringLiteral("HH:mm:ss"));
+    m_axisX[i]->setTickCount(4);
+    auto *axisY = new QValueAxis(chart);
+    axisY->setRange(0, 100);
+    axisY->setLabelFormat(QStringLiteral("%d%%"));
+    chart->addAxis(m_axisX[i], Qt::AlignBottom);
+    chart->addAxis(axisY, Qt::AlignLeft);
+    m_series[i]->attachAxis(m_axisX[i]);
+    m_series[i]->attachAxis(axisY);
+    view->setRenderHint(QPainter::Antialiasing);
 }
 
 bool MetricsView::eventFilter(QObject *watched, QEvent *event) {
@@ -148,24 +126,24 @@ void MetricsView::addSample(const QJsonObject &metrics) {
                      five = load.value(QStringLiteral("five")),
                      fifteen = load.value(QStringLiteral("fifteen"));
     if (one.isDouble() && five.isDouble() && fifteen.isDouble()) {
-        m_load->setText(tr("Load average: %1, %2, %3")
-                            .arg(one.toDouble(), 0, 'f', 2)
-                            .arg(five.toDouble(), 0, 'f', 2)
-                            .arg(fifteen.toDouble(), 0, 'f', 2));
-        m_load->show();
+        m_ui->loadAverage->setText(tr("Load average: %1, %2, %3")
+                                       .arg(one.toDouble(), 0, 'f', 2)
+                                       .arg(five.toDouble(), 0, 'f', 2)
+                                       .arg(fifteen.toDouble(), 0, 'f', 2));
+        m_ui->loadAverage->show();
     } else {
-        m_load->hide();
-        m_load->clear();
+        m_ui->loadAverage->hide();
+        m_ui->loadAverage->clear();
     }
     const QJsonValue docker = metrics.value(QStringLiteral("docker"));
     if (docker.isObject()) {
         const QJsonObject d = docker.toObject();
-        m_docker->setText(tr("Containers: %1 running of %2 · Images: %3")
-                              .arg(d.value(QStringLiteral("containers_running")).toInt())
-                              .arg(d.value(QStringLiteral("containers_total")).toInt())
-                              .arg(d.value(QStringLiteral("images")).toInt()));
+        m_ui->dockerSummary->setText(tr("Containers: %1 running of %2 · Images: %3")
+                                         .arg(d.value(QStringLiteral("containers_running")).toInt())
+                                         .arg(d.value(QStringLiteral("containers_total")).toInt())
+                                         .arg(d.value(QStringLiteral("images")).toInt()));
     } else {
-        m_docker->setText(tr("Docker engine unreachable"));
+        m_ui->dockerSummary->setText(tr("Docker engine unreachable"));
     }
     trimAndShow(qint64(x));
 }
@@ -199,12 +177,13 @@ void MetricsView::trimAndShow(qint64 nowMs) {
 }
 
 QString MetricsView::loadText() const {
-    return m_load->isHidden() ? QString() : m_load->text();
+    return m_ui->loadAverage->isHidden() ? QString() : m_ui->loadAverage->text();
 }
 
 QString MetricsView::summaryText() const {
     return QStringLiteral("%1 | %2 | %3 | %4")
-        .arg(m_value[0]->text(), m_value[1]->text(), m_value[2]->text(), m_docker->text());
+        .arg(m_value[0]->text(), m_value[1]->text(), m_value[2]->text(),
+             m_ui->dockerSummary->text());
 }
 
 } // namespace mist::gui

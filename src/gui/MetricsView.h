@@ -5,13 +5,16 @@
 #include <QPointF>
 #include <QWidget>
 
-class QChart;
+#include <memory>
+
 class QChartView;
-class QComboBox;
 class QDateTimeAxis;
 class QLabel;
 class QLineSeries;
-class QValueAxis;
+
+namespace Ui {
+class MetricsView;
+}
 
 namespace mist::gui {
 
@@ -23,6 +26,7 @@ class MetricsView : public QWidget {
     Q_OBJECT
 public:
     explicit MetricsView(QWidget *parent = nullptr);
+    ~MetricsView() override;
 
     // One message of /ws/metrics (the published schema).
     void addSample(const QJsonObject &metrics);
@@ -44,7 +48,10 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    void setUpChart(QChartView *view, const QString &title, int i);
     void trimAndShow(qint64 nowMs);
+
+    std::unique_ptr<Ui::MetricsView> m_ui;
 
     int m_windowSeconds = 300;
     bool m_hasSample = false;
@@ -52,11 +59,8 @@ private:
     QList<QPointF> m_points[3];
     QLineSeries *m_series[3] = {};
     QDateTimeAxis *m_axisX[3] = {};
-    QLabel *m_value[3] = {};
+    QLabel *m_value[3] = {}; // in the form; CPU, memory, disk as the series
     QLabel *m_details[3] = {};
-    QLabel *m_docker = nullptr;
-    QLabel *m_load = nullptr;
-    QComboBox *m_window = nullptr;
 };
 
 // "4.0 GiB" from bytes (binary units, one decimal).

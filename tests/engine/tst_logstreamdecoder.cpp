@@ -10,7 +10,6 @@
 
 using mist::engine::LogLine;
 using mist::engine::LogStreamDecoder;
-using mist::engine::utf8SafeCut;
 
 namespace {
 
@@ -160,8 +159,6 @@ private slots:
     void customLineLimit();
     void hundredMiBLineStaysBounded_data();
     void hundredMiBLineStaysBounded();
-    void utf8SafeCutBoundaries_data();
-    void utf8SafeCutBoundaries();
     void invalidUtf8_data();
     void invalidUtf8();
     void ttyMode_data();
@@ -545,56 +542,6 @@ void TestLogStreamDecoder::hundredMiBLineStaysBounded() {
     d.finish(out);
     QCOMPARE(out.size(), 2);
     QCOMPARE(render(out[1]), L("stdout", TS4, "after"));
-}
-
-void TestLogStreamDecoder::utf8SafeCutBoundaries_data() {
-    QTest::addColumn<QByteArray>("bytes");
-    QTest::addColumn<qsizetype>("maxBytes");
-    QTest::addColumn<qsizetype>("expected");
-
-    QTest::newRow("empty") << QByteArray() << qsizetype(5) << qsizetype(0);
-    QTest::newRow("fits") << QByteArray("abc") << qsizetype(5) << qsizetype(3);
-    QTest::newRow("exactly") << QByteArray("abc") << qsizetype(3) << qsizetype(3);
-    QTest::newRow("ascii") << QByteArray("abcdef") << qsizetype(4) << qsizetype(4);
-    QTest::newRow("zero") << QByteArray("abc") << qsizetype(0) << qsizetype(0);
-    QTest::newRow("negative") << QByteArray("abc") << qsizetype(-1) << qsizetype(0);
-    QTest::newRow("fits, ending in a multi-byte character")
-        << QByteArray("a\xc3\xa9") << qsizetype(3) << qsizetype(3);
-    QTest::newRow("multi-byte first character does not fit")
-        << QByteArray("\xe2\x82\xac") << qsizetype(2) << qsizetype(0);
-    QTest::newRow("stray continuation bytes")
-        << QByteArray("\x80\x80\x80\x80\x80\x80") << qsizetype(4) << qsizetype(4);
-    QTest::newRow("ascii then stray continuation bytes")
-        << QByteArray("a\x80\x80\x80\x80") << qsizetype(3) << qsizetype(3);
-    QTest::newRow("impossible byte 0xff")
-        << QByteArray("a\xff\xff") << qsizetype(2) << qsizetype(2);
-
-    // Every character width, every position of the limit inside and around it.
-    const QList<QByteArray> chars{"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
-                                  "\xf0\x9d\x84\x9e"};
-    for (const QByteArray &ch : chars) {
-        for (int prefix = 0; prefix <= 3; ++prefix) {
-            const QByteArray bytes = QByteArray(prefix, 'p') + ch + "s";
-            for (qsizetype max = prefix; max <= prefix + ch.size(); ++max) {
-                const qsizetype expected = max >= prefix + ch.size() ? max : prefix;
-                QTest::addRow("%d-byte char after %d bytes, limit %d", int(ch.size()), prefix,
-                              int(max))
-                    << bytes << max << expected;
-            }
-        }
-    }
-}
-
-void TestLogStreamDecoder::utf8SafeCutBoundaries() {
-    QFETCH(QByteArray, bytes);
-    QFETCH(qsizetype, maxBytes);
-    QFETCH(qsizetype, expected);
-
-    const qsizetype cut = utf8SafeCut(bytes, maxBytes);
-    QCOMPARE(cut, expected);
-    QVERIFY(cut <= std::max<qsizetype>(maxBytes, 0));
-    if (bytes.isValidUtf8())
-        QVERIFY(!QString::fromUtf8(bytes.left(cut)).contains(QChar::ReplacementCharacter));
 }
 
 void TestLogStreamDecoder::invalidUtf8_data() {

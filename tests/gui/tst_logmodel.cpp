@@ -489,6 +489,12 @@ void TestLogModel::ansiEscapesStripped() {
     model.flushPending();
     QCOMPARE(model.entryAt(0).text, QStringLiteral("ERROR boom done ok"));
     QCOMPARE(model.index(0).data(LogModel::LevelRole).toInt(), int(LogModel::Level::Error));
+    // What `tput bold; tput sgr0` prints: the character-set selection ESC ( B goes whole (it
+    // used to leave its "B" behind). The full set of rows is in tests/text/tst_ansiescapes.
+    model.append(
+        line(QStringLiteral("\x1b[1mbold\x1b(B\x1b[m \x1b[?25lcursor\x1b]8;;u\x1b\\link")));
+    model.flushPending();
+    QCOMPARE(model.entryAt(1).text, QStringLiteral("bold cursorlink"));
 }
 
 void TestLogModel::memoryPerRetainedLine() {

@@ -1,5 +1,7 @@
 #include "deploy/BuildOutputParser.h"
 
+#include "text/Utf8.h"
+
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -16,110 +18,28 @@ constexpr qsizetype MaxIdBytes = 256;
 constexpr qsizetype MaxKeyBytes = 32;
 constexpr qsizetype MaxScalarBytes = 32;
 
-// States of the filter that removes terminal escape sequences (ECMA-48): ESC [ ... final (CSI),
-// ESC ] ... BEL or ESC \ (OSC, e.g. titles and hyperlinks), and two-byte ESC sequences.
-enum AnsiState : quint8 { Text, Esc, EscIntermediate, Csi, Osc, OscEsc };
 enum class Action { Drop, Keep, Newline, CarriageReturn };
 
-// One byte through the filter. A newline always ends a sequence (escape sequences never span
-// lines, and a broken one must not swallow the rest of the output); so does any byte that
-// cannot belong to the sequence, which is then treated as text.
-Action ansiStep(quint8 &state, char c) {
+// One byte through the escape-sequence filter, then what a build log does with the text it lets
+// through: newlines end lines, a carriage return overwrites, tabs stay, other control
+// characters go.
+Action classify(text::AnsiEscapeFilter &escapes, char c) {
     const auto u = uchar(c);
-    for (;;) {
-        switch (state) {
-        case Text:
-            if (c == '\n')
-                return Action::Newline;
-            if (c == '\r')
-                return Action::CarriageReturn;
-            if (u == 0x1b) {
-                state = Esc;
-                return Action::Drop;
-            }
-            if (c == '\t')
-                return Action::Keep;
-            return (u < 0x20 || u == 0x7f) ? Action::Drop : Action::Keep;
-        case Esc:
-            if (c == '[') {
-                state = Csi;
-                return Action::Drop;
-            }
-            if (c == ']') {
-                state = Osc;
-                return Action::Drop;
-            }
-            if (u == 0x1b)
-                return Action::Drop;
-            if (u >= 0x20 && u <= 0x2f) {
-                state = EscIntermediate;
-                return Action::Drop;
-            }
-            state = Text;
-            if (u < 0x20 || u >= 0x7f)
-                continue;
-            return Action::Drop; // the final byte of a two-byte sequence (ESC 7, ESC M, ...)
-        case EscIntermediate:
-            if (u >= 0x20 && u <= 0x2f)
-                return Action::Drop;
-            state = Text;
-            if (u >= 0x30 && u <= 0x7e)
-                return Action::Drop;
-            continue;
-        case Csi:
-            if (u >= 0x20 && u <= 0x3f)
-                return Action::Drop;
-            state = Text;
-            if (u >= 0x40 && u <= 0x7e)
-                return Action::Drop;
-            continue;
-        case Osc:
-            if (u == 0x07) {
-                state = Text;
-                return Action::Drop;
-            }
-            if (u == 0x1b) {
-                state = OscEsc;
-                return Action::Drop;
-            }
-            if (c == '\n') {
-                state = Text;
-                continue;
-            }
-            return Action::Drop;
-        case OscEsc:
-            if (c == '\\') {
-                state = Text;
-                return Action::Drop;
-            }
-            state = Esc; // the ESC ended the OSC and starts a new sequence
-            continue;
-        default:
-            state = Text;
-            continue;
-        }
-    }
+    if (!escapes.isText(u))
+        return Action::Drop;
+    if (c == '\n')
+        return Action::Newline;
+    if (c == '\r')
+        return Action::CarriageReturn;
+    if (c == '\t')
+        return Action::Keep;
+    return (u < 0x20 || u == 0x7f) ? Action::Drop : Action::Keep;
 }
 
-// Bytes that are text in the filter's Text state, for the bulk path.
+// Bytes kept as they are when no escape sequence is open, for the bulk path.
 inline bool isPlain(char c) {
     const auto u = uchar(c);
     return u >= 0x20 && u != 0x7f;
-}
-
-// Drops an incomplete UTF-8 sequence at the end of `b` (left by a byte cap), so that the cut
-// does not show as U+FFFD.
-void cutAtUtf8Boundary(QByteArray &b) {
-    const qsizetype n = b.size();
-    for (qsizetype back = 1; back <= 4 && back <= n; ++back) {
-        const auto u = uchar(b.at(n - back));
-        if ((u & 0xc0) == 0x80)
-            continue; // continuation byte: look further back for the lead byte
-        const int len = u < 0x80 ? 1 : (u & 0xe0) == 0xc0 ? 2 : (u & 0xf0) == 0xe0 ? 3 : 4;
-        if (back < len)
-            b.truncate(n - back);
-        return;
-    }
 }
 
 // Keeps the first `cap` bytes of a value, whatever pieces they come in. The cut may fall inside
@@ -136,7 +56,7 @@ void appendCapped(QByteArray &b, const char *data, qsizetype size, qsizetype cap
 // cap cut in two is dropped rather than shown as U+FFFD.
 QString decodeCapped(QByteArray raw, qsizetype cap) {
     if (raw.size() >= cap)
-        cutAtUtf8Boundary(raw);
+        raw.truncate(text::utf8WholePrefix(raw));
     return QString::fromUtf8(raw);
 }
 
@@ -145,12 +65,12 @@ QString decodeCapped(QByteArray raw, qsizetype cap) {
 // blanks trimmed.
 QString cleanMessage(QByteArray raw, qsizetype cap) {
     if (raw.size() >= cap)
-        cutAtUtf8Boundary(raw);
+        raw.truncate(text::utf8WholePrefix(raw));
     QByteArray out;
     out.reserve(raw.size());
-    quint8 state = Text;
+    text::AnsiEscapeFilter escapes;
     for (const char c : std::as_const(raw)) {
-        switch (ansiStep(state, c)) {
+        switch (classify(escapes, c)) {
         case Action::Keep:
             out += c;
             break;
@@ -173,8 +93,7 @@ QString capLine(const QString &line) {
     QByteArray utf8 = line.toUtf8();
     if (utf8.size() <= BuildOutputParser::MaxLineBytes)
         return line;
-    utf8.truncate(BuildOutputParser::MaxLineBytes);
-    cutAtUtf8Boundary(utf8);
+    utf8.truncate(text::utf8SafeCut(utf8, BuildOutputParser::MaxLineBytes));
     return QString::fromUtf8(utf8);
 }
 
@@ -293,7 +212,7 @@ void BuildOutputParser::finish(QList<BuildEvent> &out) {
         reportMalformed();
     resetTokenizer();
     m_skipToNewline = false;
-    m_ansi = Text;
+    m_escapes.reset();
     m_pendingCr = false;
     m_out = nullptr;
 }
@@ -315,80 +234,11 @@ void BuildOutputParser::process(const char *data, qsizetype size) {
             m_skipToNewline = false;
             continue;
         }
-        const char c = data[i];
         if (m_inString) {
-            if (m_escape == 0) {
-                // Bulk path: a run of plain string bytes goes out in one piece.
-                qsizetype j = i;
-                while (j < size && data[j] != '"' && data[j] != '\\' && uchar(data[j]) >= 0x20)
-                    ++j;
-                if (j > i) {
-                    flushSurrogate();
-                    stringBytes(data + i, j - i);
-                    i = j;
-                    continue;
-                }
-                ++i;
-                if (c == '"') {
-                    flushSurrogate();
-                    endString();
-                } else if (c == '\\') {
-                    m_escape = 1;
-                } else {
-                    malformed(c); // a raw control character: JSON wants it escaped
-                }
-                continue;
-            }
-            ++i;
-            if (m_escape == 1) {
-                char plain;
-                switch (c) {
-                case '"':
-                case '\\':
-                case '/':
-                    plain = c;
-                    break;
-                case 'b':
-                    plain = '\b';
-                    break;
-                case 'f':
-                    plain = '\f';
-                    break;
-                case 'n':
-                    plain = '\n';
-                    break;
-                case 'r':
-                    plain = '\r';
-                    break;
-                case 't':
-                    plain = '\t';
-                    break;
-                case 'u':
-                    m_escape = 2;
-                    m_hex = 0;
-                    m_hexDigits = 0;
-                    continue;
-                default:
-                    malformed(c);
-                    continue;
-                }
-                m_escape = 0;
-                flushSurrogate();
-                stringBytes(&plain, 1);
-                continue;
-            }
-            const int v = hexValue(c);
-            if (v < 0) {
-                malformed(c);
-                continue;
-            }
-            m_hex = char16_t(m_hex * 16 + v);
-            if (++m_hexDigits == 4) {
-                m_escape = 0;
-                codeUnit(m_hex);
-            }
+            i = readString(data, i, size);
             continue;
         }
+        const char c = data[i];
         if (m_inScalar) {
             if (isScalarChar(c)) {
                 ++i;
@@ -407,57 +257,134 @@ void BuildOutputParser::process(const char *data, qsizetype size) {
             }
         }
         ++i;
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-            continue;
-        switch (m_expect) {
-        case Expect::TopValue:
-            if (c == '{') {
-                m_stack.append('{');
-                m_object = ObjectFields{};
-                m_key1.clear();
-                m_expect = Expect::KeyOrClose;
-            } else {
-                malformed(c);
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+            structure(c);
+    }
+}
+
+qsizetype BuildOutputParser::readString(const char *data, qsizetype i, qsizetype size) {
+    const char c = data[i];
+    if (m_escape == 0) {
+        // Bulk path: a run of plain string bytes goes out in one piece.
+        qsizetype j = i;
+        while (j < size && data[j] != '"' && data[j] != '\\' && uchar(data[j]) >= 0x20)
+            ++j;
+        if (j > i) {
+            flushSurrogate();
+            stringBytes(data + i, j - i);
+            return j;
+        }
+        if (c == '"') {
+            flushSurrogate();
+            endString();
+        } else if (c == '\\') {
+            m_escape = 1;
+        } else {
+            malformed(c); // a raw control character: JSON wants it escaped
+        }
+    } else if (m_escape == 1) {
+        escapedCharacter(c);
+    } else {
+        const int v = hexValue(c);
+        if (v < 0) {
+            malformed(c);
+        } else {
+            m_hex = char16_t(m_hex * 16 + v);
+            if (++m_hexDigits == 4) {
+                m_escape = 0;
+                codeUnit(m_hex);
             }
-            break;
-        case Expect::KeyOrClose:
-        case Expect::Key:
-            if (c == '}' && m_expect == Expect::KeyOrClose) {
-                closeContainer();
-            } else if (c == '"') {
-                m_keyBuffer.clear();
-                m_target = Target::Key;
-                m_inString = true;
-            } else {
-                malformed(c);
-            }
-            break;
-        case Expect::Colon:
-            if (c == ':')
-                m_expect = Expect::Value;
-            else
-                malformed(c);
-            break;
-        case Expect::ValueOrClose:
-            if (c == ']')
-                closeContainer();
-            else
-                startValue(c);
-            break;
-        case Expect::Value:
+        }
+    }
+    return i + 1;
+}
+
+void BuildOutputParser::escapedCharacter(char c) {
+    char plain;
+    switch (c) {
+    case '"':
+    case '\\':
+    case '/':
+        plain = c;
+        break;
+    case 'b':
+        plain = '\b';
+        break;
+    case 'f':
+        plain = '\f';
+        break;
+    case 'n':
+        plain = '\n';
+        break;
+    case 'r':
+        plain = '\r';
+        break;
+    case 't':
+        plain = '\t';
+        break;
+    case 'u':
+        m_escape = 2;
+        m_hex = 0;
+        m_hexDigits = 0;
+        return;
+    default:
+        malformed(c);
+        return;
+    }
+    m_escape = 0;
+    flushSurrogate();
+    stringBytes(&plain, 1);
+}
+
+void BuildOutputParser::structure(char c) {
+    switch (m_expect) {
+    case Expect::TopValue:
+        if (c == '{') {
+            m_stack.append('{');
+            m_object = ObjectFields{};
+            m_key1.clear();
+            m_expect = Expect::KeyOrClose;
+        } else {
+            malformed(c);
+        }
+        break;
+    case Expect::KeyOrClose:
+    case Expect::Key:
+        if (c == '}' && m_expect == Expect::KeyOrClose) {
+            closeContainer();
+        } else if (c == '"') {
+            m_keyBuffer.clear();
+            m_target = Target::Key;
+            m_inString = true;
+        } else {
+            malformed(c);
+        }
+        break;
+    case Expect::Colon:
+        if (c == ':')
+            m_expect = Expect::Value;
+        else
+            malformed(c);
+        break;
+    case Expect::ValueOrClose:
+        if (c == ']')
+            closeContainer();
+        else
             startValue(c);
-            break;
-        case Expect::CommaOrClose: {
-            const char open = m_stack.last();
-            if (c == ',')
-                m_expect = open == '{' ? Expect::Key : Expect::Value;
-            else if ((c == '}' && open == '{') || (c == ']' && open == '['))
-                closeContainer();
-            else
-                malformed(c);
-            break;
-        }
-        }
+        break;
+    case Expect::Value:
+        startValue(c);
+        break;
+    case Expect::CommaOrClose: {
+        const char open = m_stack.last();
+        if (c == ',')
+            m_expect = open == '{' ? Expect::Key : Expect::Value;
+        else if ((c == '}' && open == '{') || (c == ']' && open == '['))
+            closeContainer();
+        else
+            malformed(c);
+        break;
+    }
     }
 }
 
@@ -708,7 +635,7 @@ void BuildOutputParser::endObject() {
 void BuildOutputParser::streamText(const char *data, qsizetype size) {
     qsizetype i = 0;
     while (i < size) {
-        if (m_ansi == Text) {
+        if (!m_escapes.inSequence()) {
             qsizetype j = i;
             while (j < size && isPlain(data[j]))
                 ++j;
@@ -719,7 +646,7 @@ void BuildOutputParser::streamText(const char *data, qsizetype size) {
             }
         }
         const char c = data[i++];
-        switch (ansiStep(m_ansi, c)) {
+        switch (classify(m_escapes, c)) {
         case Action::Keep:
             appendToLine(&c, 1);
             break;
@@ -755,7 +682,7 @@ void BuildOutputParser::appendToLine(const char *data, qsizetype size) {
 void BuildOutputParser::endLine() {
     m_pendingCr = false;
     if (m_lineOverflow)
-        cutAtUtf8Boundary(m_line);
+        m_line.truncate(text::utf8WholePrefix(m_line));
     const QString line = QString::fromUtf8(m_line);
     m_line.truncate(0);
     m_lineOverflow = false;

@@ -12,7 +12,7 @@
 //
 // Log lines: the text of every "stream" value is joined into one text (the engine cuts it
 // anywhere, e.g. "Step 1/3 : FROM x" and its "\n" come in two objects) and cut at "\n". Each
-// line then has ANSI escape sequences (CSI, OSC, two-byte ESC) and other control characters
+// line then has terminal escape sequences (text/AnsiEscapes.h) and other control characters
 // (but tabs) removed; a carriage return inside a line means "overwrite" (progress output), so
 // only the text after the last one is kept, and a trailing "\r" is dropped. Lines that are then
 // empty or all blanks are dropped. A line is cut at MaxLineBytes bytes of UTF-8 (at a character
@@ -46,6 +46,8 @@
 // not depend on how the bytes are cut into feed() calls.
 //
 // Not thread-safe; one parser per build.
+
+#include "text/AnsiEscapes.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
@@ -118,6 +120,11 @@ private:
     };
 
     void process(const char *data, qsizetype size);
+    // Inside a JSON string: consumes data[i] (or a run of plain bytes from there) and returns
+    // where reading goes on.
+    qsizetype readString(const char *data, qsizetype i, qsizetype size);
+    void escapedCharacter(char c); // the character after a backslash
+    void structure(char c);        // a character outside strings and scalars, not a blank
     void malformed(char offending);
     void startValue(char c);
     void closeContainer();
@@ -158,7 +165,7 @@ private:
     ObjectFields m_object;
 
     // Line assembly.
-    quint8 m_ansi = 0; // state of the escape-sequence filter (see AnsiState in the .cpp)
+    text::AnsiEscapeFilter m_escapes;
     QByteArray m_line;
     bool m_lineOverflow = false; // m_line is full: skip up to the '\n'
     bool m_pendingCr = false;    // a '\r' was seen: the next text overwrites the line

@@ -4,6 +4,7 @@
 #include "store/Store.h"
 
 #include "engine/DockerClient.h"
+#include "text/UrlEncoding.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -105,9 +106,8 @@ void DeploymentManager::recoverSetAsideContainers() {
     const QString filter = QStringLiteral("{\"name\":[\"^/app-[0-9]+-previous-[0-9]+$\"]}");
     m_docker.request(
         "GET",
-        QStringLiteral("/containers/json?all=1&filters=%1")
-            .arg(QString::fromLatin1(QUrl::toPercentEncoding(filter))),
-        this, [this](const engine::DockerReply &reply) {
+        QStringLiteral("/containers/json?all=1&filters=%1").arg(text::percentEncoded(filter)), this,
+        [this](const engine::DockerReply &reply) {
             if (!reply.ok())
                 return;
             static const QRegularExpression name(

@@ -5,6 +5,7 @@
 #include "DeploymentManager.h"
 #include "GitCheckout.h"
 #include "engine/DockerClient.h"
+#include "text/UrlEncoding.h"
 
 #include <QDir>
 #include <QFutureWatcher>
@@ -12,7 +13,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
-#include <QUrl>
 #include <QtConcurrent>
 
 namespace mist::deploy {
@@ -26,9 +26,8 @@ constexpr int ProgressStopping = 80;
 constexpr int ProgressStarting = 85;
 constexpr int ProgressStarted = 90;
 
-QString enc(const QString &s) {
-    return QString::fromLatin1(QUrl::toPercentEncoding(s));
-}
+// Parts of engine request paths and queries (names, tags, JSON filters).
+constexpr auto &enc = text::percentEncoded;
 
 qint64 utf8Size(QStringView text) {
     qint64 bytes = 0;
@@ -685,33 +684,46 @@ void DeploymentRunner::pollFailed(const engine::DockerReply &reply) {
     fail(engineFailure(QStringLiteral("following the rollout"), reply));
 }
 
-void DeploymentRunner::onRolloutTasks(const QJsonObject &service, const QJsonArray &tasks) {
-    const QJsonObject update = service.value(QStringLiteral("UpdateStatus")).toObject();
-    const QString state = update.value(QStringLiteral("State")).toString();
-    const QString engineMessage = update.value(QStringLiteral("Message")).toString();
-    int updated = 0, failed = 0;
+namespace {
+struct TaskCount {
+    int updated = 0; // running, as desired
+    int failed = 0;  // failed or rejected
     QString lastError;
+};
+
+// The service's tasks that run `image` (the new one), as the engine lists them.
+TaskCount countTasksOf(const QString &image, const QJsonArray &tasks) {
+    TaskCount count;
     for (const QJsonValue &v : tasks) {
         const QJsonObject task = v.toObject();
-        const QString image = task.value(QStringLiteral("Spec"))
-                                  .toObject()
-                                  .value(QStringLiteral("ContainerSpec"))
-                                  .toObject()
-                                  .value(QStringLiteral("Image"))
-                                  .toString()
-                                  .section(u'@', 0, 0);
-        if (image != m_imageTag)
+        const QString taskImage = task.value(QStringLiteral("Spec"))
+                                      .toObject()
+                                      .value(QStringLiteral("ContainerSpec"))
+                                      .toObject()
+                                      .value(QStringLiteral("Image"))
+                                      .toString()
+                                      .section(u'@', 0, 0);
+        if (taskImage != image)
             continue;
         const QJsonObject status = task.value(QStringLiteral("Status")).toObject();
         const QString taskState = status.value(QStringLiteral("State")).toString();
         if (task.value(QStringLiteral("DesiredState")).toString() == u"running" &&
             taskState == u"running")
-            ++updated;
+            ++count.updated;
         if (taskState == u"failed" || taskState == u"rejected") {
-            ++failed;
-            lastError = status.value(QStringLiteral("Err")).toString();
+            ++count.failed;
+            count.lastError = status.value(QStringLiteral("Err")).toString();
         }
     }
+    return count;
+}
+} // namespace
+
+void DeploymentRunner::onRolloutTasks(const QJsonObject &service, const QJsonArray &tasks) {
+    const QJsonObject update = service.value(QStringLiteral("UpdateStatus")).toObject();
+    const QString state = update.value(QStringLiteral("State")).toString();
+    const QString engineMessage = update.value(QStringLiteral("Message")).toString();
+    const auto [updated, failed, lastError] = countTasksOf(m_imageTag, tasks);
     const int total = std::max(1, m_app.replicas);
     const QString text =
         QStringLiteral("Rolling out: %1/%2 tasks updated").arg(std::min(updated, total)).arg(total);

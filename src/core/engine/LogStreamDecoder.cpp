@@ -1,6 +1,7 @@
 #include "engine/LogStreamDecoder.h"
 
-#include <QtEndian>
+#include "engine/FrameHeader.h"
+#include "text/Utf8.h"
 
 #include <algorithm>
 #include <cstring>
@@ -9,7 +10,7 @@ namespace mist::engine {
 
 namespace {
 
-constexpr int HeaderSize = 8;
+constexpr int HeaderSize = int(FrameHeader::Size);
 // Partial-line buffers that grew past this are released instead of kept for reuse.
 constexpr qsizetype KeepCapacity = 64 * 1024;
 
@@ -75,38 +76,6 @@ inline const QString &streamName(int stream) {
 
 } // namespace
 
-qsizetype utf8SafeCut(QByteArrayView bytes, qsizetype maxBytes) {
-    if (maxBytes <= 0)
-        return 0;
-    if (bytes.size() <= maxBytes)
-        return bytes.size();
-    const auto *b = reinterpret_cast<const uchar *>(bytes.data());
-    // Walk back over at most three continuation bytes to the lead byte of the character
-    // that holds byte maxBytes - 1.
-    qsizetype lead = maxBytes - 1;
-    int continuations = 0;
-    while (lead > 0 && continuations < 3 && (b[lead] & 0xC0) == 0x80) {
-        --lead;
-        ++continuations;
-    }
-    const uchar c = b[lead];
-    int length;
-    if (c < 0x80)
-        length = 1;
-    else if ((c & 0xE0) == 0xC0)
-        length = 2;
-    else if ((c & 0xF0) == 0xE0)
-        length = 3;
-    else if ((c & 0xF8) == 0xF0)
-        length = 4;
-    else
-        return maxBytes; // stray continuation bytes or an impossible lead: no character to keep
-                         // whole, they become U+FFFD wherever the cut falls
-    if (continuations + 1 > length)
-        return maxBytes; // the lead's character ended before maxBytes; the rest are strays
-    return lead + length <= maxBytes ? maxBytes : lead;
-}
-
 LogStreamDecoder::LogStreamDecoder(Mode mode, qsizetype maxLineBytes)
     : m_mode(mode)
     , m_maxLineBytes(std::max<qsizetype>(maxLineBytes, 4)) {}
@@ -137,34 +106,34 @@ void LogStreamDecoder::feedMultiplexed(QByteArrayView bytes, QList<LogLine> &out
             m_headerLen = 0;
 
             const quint64 at = m_offset - HeaderSize;
-            const auto type = uchar(m_header[0]);
-            const quint32 size = qFromBigEndian<quint32>(m_header.data() + 4);
-            if (type > 2) {
-                fail(QStringLiteral("Malformed log stream: frame header at byte %1 has stream "
-                                    "type %2 (expected 0, 1 or 2)")
-                         .arg(at)
-                         .arg(type));
-                return;
-            }
-            if (m_header[1] != 0 || m_header[2] != 0 || m_header[3] != 0) {
-                fail(QStringLiteral("Malformed log stream: frame header at byte %1 has non-zero "
-                                    "padding")
-                         .arg(at));
-                return;
-            }
-            if (size > MaxFramePayload) {
-                fail(QStringLiteral("Malformed log stream: frame header at byte %1 announces %2 "
-                                    "bytes (limit %3)")
-                         .arg(at)
-                         .arg(size)
-                         .arg(MaxFramePayload));
-                return;
+            const FrameHeader header =
+                parseFrameHeader(QByteArrayView(m_header.data(), HeaderSize), MaxFramePayload);
+            const quint32 size = header.payloadSize;
+            switch (header.fault) {
+            case FrameHeader::Fault::None:
+            case FrameHeader::Fault::Incomplete: // not with 8 bytes
+                break;
+            case FrameHeader::Fault::StreamType:
+                return fail(QStringLiteral("Malformed log stream: frame header at byte %1 has "
+                                           "stream type %2 (expected 0, 1 or 2)")
+                                .arg(at)
+                                .arg(header.streamType));
+            case FrameHeader::Fault::Padding:
+                return fail(QStringLiteral("Malformed log stream: frame header at byte %1 has "
+                                           "non-zero padding")
+                                .arg(at));
+            case FrameHeader::Fault::TooLarge:
+                return fail(QStringLiteral("Malformed log stream: frame header at byte %1 "
+                                           "announces %2 bytes (limit %3)")
+                                .arg(at)
+                                .arg(size)
+                                .arg(MaxFramePayload));
             }
             if (size == 0)
                 continue; // carries nothing
             m_inFrame = true;
             m_frameRemaining = size;
-            m_frameStream = type == 2 ? 1 : 0; // stdin (0) is reported as stdout, like stdcopy
+            m_frameStream = header.isStderr() ? 1 : 0;
             continue;
         }
 
@@ -305,7 +274,7 @@ void LogStreamDecoder::lineSegment(int stream, QByteArrayView seg, bool terminat
                 seg.chop(1);
             const bool truncated = seg.size() > m_maxLineBytes;
             if (truncated)
-                seg = seg.first(utf8SafeCut(seg, m_maxLineBytes));
+                seg = seg.first(text::utf8SafeCut(seg, m_maxLineBytes));
             emitLine(stream, seg, entryTs(), truncated, out);
             return;
         }
@@ -321,7 +290,7 @@ void LogStreamDecoder::lineSegment(int stream, QByteArrayView seg, bool terminat
     const qsizetype cap = m_maxLineBytes + 1;
     if (p.bytes.size() + seg.size() > cap) {
         p.bytes.append(seg.first(cap - p.bytes.size()));
-        const QByteArrayView kept(p.bytes.constData(), utf8SafeCut(p.bytes, m_maxLineBytes));
+        const QByteArrayView kept(p.bytes.constData(), text::utf8SafeCut(p.bytes, m_maxLineBytes));
         emitLine(stream, kept, p.ts, true, out);
         resetPartial(p);
         p.discarding = !terminated; // skip the rest of this line without buffering it
@@ -335,7 +304,7 @@ void LogStreamDecoder::lineSegment(int stream, QByteArrayView seg, bool terminat
         line.chop(1);
     const bool truncated = line.size() > m_maxLineBytes;
     if (truncated)
-        line = line.first(utf8SafeCut(line, m_maxLineBytes));
+        line = line.first(text::utf8SafeCut(line, m_maxLineBytes));
     emitLine(stream, line, p.ts, truncated, out);
     resetPartial(p);
 }
@@ -377,7 +346,7 @@ void LogStreamDecoder::finish(QList<LogLine> &out) {
             QByteArrayView line(p->bytes);
             const bool truncated = line.size() > m_maxLineBytes;
             if (truncated)
-                line = line.first(utf8SafeCut(line, m_maxLineBytes));
+                line = line.first(text::utf8SafeCut(line, m_maxLineBytes));
             emitLine(p == &m_partials[1] ? 1 : 0, line, p->ts, truncated, out);
         }
         resetPartial(*p);

@@ -150,9 +150,4 @@ private:
     QString m_errorString;
 };
 
-// Pure helper: cut a byte string at the last whole UTF-8 character boundary at or before
-// maxBytes. Returns bytes.size() when it fits; otherwise a length <= maxBytes that does not
-// split a multi-byte character (bytes that are not valid UTF-8 count as one character each).
-qsizetype utf8SafeCut(QByteArrayView bytes, qsizetype maxBytes);
-
 } // namespace mist::engine

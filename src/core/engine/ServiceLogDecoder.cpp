@@ -1,6 +1,7 @@
 #include "ServiceLogDecoder.h"
 
-#include "LogStreamDecoder.h" // utf8SafeCut
+#include "engine/FrameHeader.h"
+#include "text/Utf8.h"
 
 #include <algorithm>
 #include <cstring>
@@ -70,7 +71,6 @@ void ServiceLogDecoder::feed(QByteArrayView bytes, QList<ServiceLogLine> &out) {
         return;
     m_pending.append(bytes.data(), bytes.size());
     qsizetype pos = 0;
-    const auto *data = reinterpret_cast<const uchar *>(m_pending.constData());
     while (!m_failed) {
         const qsizetype avail = m_pending.size() - pos;
         if (m_mode == Mode::Tty) {
@@ -90,20 +90,22 @@ void ServiceLogDecoder::feed(QByteArrayView bytes, QList<ServiceLogLine> &out) {
             m_offset += quint64(len + 1);
             continue;
         }
-        if (avail < 8)
+        const FrameHeader header =
+            parseFrameHeader(QByteArrayView(m_pending).sliced(pos), MaxFramePayload);
+        if (header.fault == FrameHeader::Fault::Incomplete)
             break;
-        const uchar *h = data + pos;
-        const quint32 size =
-            (quint32(h[4]) << 24) | (quint32(h[5]) << 16) | (quint32(h[6]) << 8) | quint32(h[7]);
-        if (h[0] > 2 || h[1] || h[2] || h[3] || size > MaxFramePayload) {
+        if (!header.ok()) {
             fail(QStringLiteral("malformed frame header at byte %1").arg(m_offset));
             break;
         }
-        if (avail < 8 + qsizetype(size))
+        const qsizetype frameSize = FrameHeader::Size + qsizetype(header.payloadSize);
+        if (avail < frameSize)
             break;
-        entry(h[0], QByteArrayView(m_pending.constData() + pos + 8, size), out);
-        pos += 8 + size;
-        m_offset += 8 + size;
+        entry(header.isStderr() ? 2 : 1,
+              QByteArrayView(m_pending.constData() + pos + FrameHeader::Size, header.payloadSize),
+              out);
+        pos += frameSize;
+        m_offset += quint64(frameSize);
     }
     if (m_failed)
         m_pending.clear();
@@ -135,60 +137,66 @@ void ServiceLogDecoder::entry(int stream, QByteArrayView bytes, QList<ServiceLog
     while (true) {
         const qsizetype nl = content.indexOf('\n');
         const QByteArrayView piece = nl < 0 ? content : content.first(nl);
-        auto it = m_partials.find(key);
-        if (it == m_partials.end() && nl >= 0) {
+        const bool open = m_partials.contains(key);
+        if (!open && nl >= 0) {
             // A whole line in one entry: no copy into a partial.
             QByteArrayView line = piece;
             if (m_mode == Mode::Tty && line.endsWith('\r'))
                 line.chop(1);
             const bool truncated = line.size() > m_maxLineBytes;
             if (truncated)
-                line = line.first(utf8SafeCut(line, m_maxLineBytes));
+                line = line.first(text::utf8SafeCut(line, m_maxLineBytes));
             emitLine(head, line, truncated, out);
+        } else if (!open && piece.isEmpty()) {
+            return;
         } else {
-            if (it == m_partials.end()) {
-                if (piece.isEmpty())
-                    return;
-                if (m_partials.size() >= MaxOpenLines) {
-                    // Many tasks with half-written lines: the oldest goes out as it stands.
-                    auto oldest = std::min_element(
-                        m_partials.begin(), m_partials.end(),
-                        [](const Partial &a, const Partial &b) { return a.order < b.order; });
-                    if (!oldest->discarding)
-                        emitLine(oldest->head, oldest->bytes, false, out);
-                    m_partials.erase(oldest);
-                }
-                it = m_partials.insert(key, Partial{});
-                it->head = head;
-                it->order = ++m_order;
-            }
-            Partial &p = *it;
-            if (!p.discarding) {
-                const qsizetype cap = m_maxLineBytes + 1;
-                p.bytes.append(piece.first(std::min(piece.size(), cap - p.bytes.size())));
-                if (p.bytes.size() > m_maxLineBytes) {
-                    emitLine(p.head,
-                             QByteArrayView(p.bytes).first(utf8SafeCut(p.bytes, m_maxLineBytes)),
-                             true, out);
-                    p.bytes = QByteArray();
-                    p.discarding = true;
-                }
-            }
-            if (nl >= 0) {
-                if (!p.discarding) {
-                    QByteArrayView line(p.bytes);
-                    if (m_mode == Mode::Tty && line.endsWith('\r'))
-                        line.chop(1);
-                    emitLine(p.head, line, false, out);
-                }
-                m_partials.erase(it);
-            }
+            addPiece(key, head, piece, nl >= 0, out);
         }
         if (nl < 0)
             return;
         content = content.sliced(nl + 1);
         if (content.isEmpty())
             return;
+    }
+}
+
+void ServiceLogDecoder::addPiece(const QString &key, const ServiceLogLine &head,
+                                 QByteArrayView piece, bool lineEnds, QList<ServiceLogLine> &out) {
+    auto it = m_partials.find(key);
+    if (it == m_partials.end()) {
+        if (m_partials.size() >= MaxOpenLines) {
+            // Many tasks with half-written lines: the oldest goes out as it stands.
+            auto oldest = std::min_element(
+                m_partials.begin(), m_partials.end(),
+                [](const Partial &a, const Partial &b) { return a.order < b.order; });
+            if (!oldest->discarding)
+                emitLine(oldest->head, oldest->bytes, false, out);
+            m_partials.erase(oldest);
+        }
+        it = m_partials.insert(key, Partial{});
+        it->head = head;
+        it->order = ++m_order;
+    }
+    Partial &p = *it;
+    if (!p.discarding) {
+        const qsizetype cap = m_maxLineBytes + 1;
+        p.bytes.append(piece.first(std::min(piece.size(), cap - p.bytes.size())));
+        if (p.bytes.size() > m_maxLineBytes) {
+            emitLine(p.head,
+                     QByteArrayView(p.bytes).first(text::utf8SafeCut(p.bytes, m_maxLineBytes)),
+                     true, out);
+            p.bytes = QByteArray();
+            p.discarding = true;
+        }
+    }
+    if (lineEnds) {
+        if (!p.discarding) {
+            QByteArrayView line(p.bytes);
+            if (m_mode == Mode::Tty && line.endsWith('\r'))
+                line.chop(1);
+            emitLine(p.head, line, false, out);
+        }
+        m_partials.erase(it);
     }
 }
 

@@ -87,6 +87,9 @@ private:
     };
 
     void entry(int stream, QByteArrayView bytes, QList<ServiceLogLine> &out);
+    // A piece of a line that is (or becomes) open for `key`; lineEnds: its '\n' came with it.
+    void addPiece(const QString &key, const ServiceLogLine &head, QByteArrayView piece,
+                  bool lineEnds, QList<ServiceLogLine> &out);
     void emitLine(ServiceLogLine head, QByteArrayView bytes, bool truncated,
                   QList<ServiceLogLine> &out);
     void fail(const QString &message);

@@ -4,10 +4,10 @@
 #include "engine/DockerClient.h"
 #include "protocol/Envelope.h"
 #include "protocol/Parsing.h"
+#include "text/UrlEncoding.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QUrl>
 
 #include <algorithm>
 
@@ -16,9 +16,7 @@ namespace mist::server {
 namespace {
 constexpr int MaxStreamRestarts = 5;
 
-QString enc(const QString &text) {
-    return QString::fromLatin1(QUrl::toPercentEncoding(text));
-}
+constexpr auto &enc = text::percentEncoded;
 
 QString filterFor(const QString &serviceId) {
     const QJsonObject filters{{QStringLiteral("service"), QJsonArray{serviceId}}};

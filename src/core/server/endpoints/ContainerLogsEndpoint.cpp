@@ -8,6 +8,7 @@
 #include "server/ContainerLogHub.h"
 #include "server/ServiceLogHub.h"
 #include "store/Store.h"
+#include "text/UrlEncoding.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -78,9 +79,7 @@ void ContainerLogsEndpoint::accept(ClientConnection *client) {
     const QString name =
         app->containerName.isEmpty() ? QStringLiteral("app-%1").arg(*appId) : app->containerName;
     QPointer<ClientConnection> guard(client);
-    m_docker->request("GET",
-                      QStringLiteral("/containers/%1/json")
-                          .arg(QString::fromLatin1(QUrl::toPercentEncoding(name))),
+    m_docker->request("GET", QStringLiteral("/containers/%1/json").arg(text::percentEncoded(name)),
                       client, [this, guard, sinceNs](const engine::DockerReply &reply) {
                           if (guard && !guard->isClosing())
                               onInspected(guard, sinceNs, reply);
@@ -113,7 +112,7 @@ void ContainerLogsEndpoint::onInspected(ClientConnection *client, std::optional<
     m_docker->request(
         "GET",
         QStringLiteral("/containers/json?all=1&filters=") +
-            QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(filters))),
+            text::percentEncoded(QString::fromUtf8(filters)),
         client, [this, guard, id, name, state, tty, sinceNs](const engine::DockerReply &list) {
             if (!guard || guard->isClosing())
                 return;
@@ -153,35 +152,34 @@ void ContainerLogsEndpoint::onInspected(ClientConnection *client, std::optional<
 void ContainerLogsEndpoint::acceptService(ClientConnection *client, const QString &service,
                                           std::optional<qint64> sinceNs) {
     QPointer<ClientConnection> guard(client);
-    m_docker->request(
-        "GET",
-        QStringLiteral("/services/%1").arg(QString::fromLatin1(QUrl::toPercentEncoding(service))),
-        client, [this, guard, sinceNs](const engine::DockerReply &reply) {
-            if (!guard || guard->isClosing())
-                return;
-            if (reply.httpStatus == 404)
-                return refuse(guard, QStringLiteral("Service not found"),
-                              QWebSocketProtocol::CloseCodeNormal);
-            // 503: the engine is not a manager (or not in a swarm); its own
-            // words say which ("This node is not a swarm manager. ...").
-            if (!reply.ok())
-                return refuseForEngine(guard, reply);
-            const QJsonObject spec = reply.json().object();
-            const QString id = spec.value(QStringLiteral("ID")).toString();
-            ServiceLogHub *hub = m_serviceHubs.value(id);
-            if (!hub) {
-                hub = new ServiceLogHub(m_docker, spec, this);
-                hub->setIdleGraceMs(m_hubIdleGraceMs);
-                m_serviceHubs.insert(id, hub);
-                connect(hub, &ServiceLogHub::finished, this, [this, id](LogHub *done) {
-                    if (m_serviceHubs.value(id) == done)
-                        m_serviceHubs.remove(id);
-                    m_linesRelayedByFinishedHubs += done->linesRelayed();
-                    done->deleteLater();
-                });
-            }
-            hub->subscribe(guard, sinceNs);
-        });
+    m_docker->request("GET", QStringLiteral("/services/%1").arg(text::percentEncoded(service)),
+                      client, [this, guard, sinceNs](const engine::DockerReply &reply) {
+                          if (!guard || guard->isClosing())
+                              return;
+                          if (reply.httpStatus == 404)
+                              return refuse(guard, QStringLiteral("Service not found"),
+                                            QWebSocketProtocol::CloseCodeNormal);
+                          // 503: the engine is not a manager (or not in a swarm); its own
+                          // words say which ("This node is not a swarm manager. ...").
+                          if (!reply.ok())
+                              return refuseForEngine(guard, reply);
+                          const QJsonObject spec = reply.json().object();
+                          const QString id = spec.value(QStringLiteral("ID")).toString();
+                          ServiceLogHub *hub = m_serviceHubs.value(id);
+                          if (!hub) {
+                              hub = new ServiceLogHub(m_docker, spec, this);
+                              hub->setIdleGraceMs(m_hubIdleGraceMs);
+                              m_serviceHubs.insert(id, hub);
+                              connect(hub, &ServiceLogHub::finished, this,
+                                      [this, id](LogHub *done) {
+                                          if (m_serviceHubs.value(id) == done)
+                                              m_serviceHubs.remove(id);
+                                          m_linesRelayedByFinishedHubs += done->linesRelayed();
+                                          done->deleteLater();
+                                      });
+                          }
+                          hub->subscribe(guard, sinceNs);
+                      });
 }
 
 ContainerLogHub *ContainerLogsEndpoint::hubFor(const QString &containerId, bool tty) {
