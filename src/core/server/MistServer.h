@@ -39,6 +39,7 @@ class ClientConnection;
 class ContainerLogsEndpoint;
 class MetricsEndpoint;
 class RestRouter;
+struct SignedIn;
 class WebSocketEndpoint;
 
 // The whole server: store, engine client, metrics sampler, REST routes and
@@ -68,8 +69,8 @@ public:
     QJsonObject stats() const;
 
 private:
-    std::optional<store::User> userFromCookie(const QByteArray &cookieHeader);
-    std::optional<store::User> userFromRequest(const http::HttpRequest &request);
+    // The credential the request presents (see presentedCredential), checked.
+    std::optional<SignedIn> signedIn(const QByteArray &authorization, const QByteArray &cookie);
     bool originAllowed(const QByteArray &origin, const QByteArray &host) const;
     void onWebSocket(QWebSocket *socket);
     void pingAll();

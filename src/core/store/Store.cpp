@@ -952,10 +952,18 @@ QByteArray Store::createSession(qint64 userId, QString *error) {
 }
 
 std::optional<User> Store::userForSession(const QByteArray &token, QString *error) {
+    const std::optional<Session> found = session(token, error);
+    if (!found)
+        return std::nullopt;
+    return found->user;
+}
+
+std::optional<Session> Store::session(const QByteArray &token, QString *error) {
     if (token.size() != kTokenLength)
         return std::nullopt; // not one of ours; spare the lookup
     const QByteArray hash = tokenHash(token);
-    auto query = exec(QStringLiteral("SELECT u.id, u.email, u.role, s.last_seen_at, s.expires_at"
+    auto query = exec(QStringLiteral("SELECT u.id, u.email, u.role, s.last_seen_at, s.expires_at,"
+                                     " s.api_name IS NOT NULL"
                                      " FROM sessions s JOIN users u ON u.id = s.user_id"
                                      " WHERE s.token_hash = ?"),
                       {hash}, error);
@@ -964,6 +972,7 @@ std::optional<User> Store::userForSession(const QByteArray &token, QString *erro
     const auto user = userFromRow(*query, 0, error);
     const qint64 lastSeen = query->value(3).toLongLong();
     const qint64 expiresAt = query->value(4).toLongLong();
+    const bool apiToken = query->value(5).toBool();
     query.reset();
 
     const qint64 t = now();
@@ -982,7 +991,9 @@ std::optional<User> Store::userForSession(const QByteArray &token, QString *erro
                             " WHERE token_hash = ?"),
              {t, m_absoluteTimeout, t + m_idleTimeout, hash}, nullptr);
     }
-    return user;
+    if (!user)
+        return std::nullopt;
+    return Session{*user, apiToken};
 }
 
 QByteArray Store::createApiToken(qint64 userId, const QString &name, int days, QString *error) {

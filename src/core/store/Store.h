@@ -67,6 +67,12 @@ struct App {
     QString redactedGitUrl() const;
 };
 
+// A valid session or API token and whose it is.
+struct Session {
+    User user;
+    bool apiToken = false; // made by `mist-monitor token create`, not by a sign-in
+};
+
 // A named API token, as listed (the token itself is never stored).
 struct ApiToken {
     QString email;
@@ -166,6 +172,7 @@ public:
     // its SHA-256 is stored. Empty on failure.
     QByteArray createSession(qint64 userId, QString *error = nullptr);
     // Deletes the session when it has expired.
+    std::optional<Session> session(const QByteArray &token, QString *error = nullptr);
     std::optional<User> userForSession(const QByteArray &token, QString *error = nullptr);
     bool revokeSession(const QByteArray &token, QString *error = nullptr);
     // API tokens for scripts (Authorization: Bearer): stored hashed like
