@@ -4,6 +4,7 @@
 #include "Credential.h"
 #include "Logging.h"
 #include "auth/LoginThrottle.h"
+#include "auth/SignInQueue.h"
 #include "deploy/DeploymentManager.h"
 #include "endpoints/ContainerLogsEndpoint.h"
 #include "endpoints/DeploymentLogsEndpoint.h"
@@ -68,12 +69,13 @@ bool MistServer::start(QString *error) {
                    new DeploymentLogsEndpoint(m_store.get(), m_deployments.get())};
 
     m_loginThrottle = std::make_unique<auth::LoginThrottle>();
+    m_signIns = std::make_unique<auth::SignInQueue>();
     m_router = std::make_unique<RestRouter>([this](const http::HttpRequest &request) {
         return signedIn(request.header("authorization"), request.header("cookie"));
     });
     const bool tls = !m_config.tlsCert.isEmpty();
     registerServerRoutes(*m_router, [this] { return stats(); });
-    registerAuthRoutes(*m_router, *m_store, *m_loginThrottle, tls);
+    registerAuthRoutes(*m_router, *m_store, *m_loginThrottle, *m_signIns, tls);
     registerAppRoutes(*m_router, *m_store, *m_docker);
     registerDeploymentRoutes(*m_router, *m_store, *m_deployments);
     registerPrometheusRoute(*m_router, [this] {
@@ -280,7 +282,16 @@ QJsonObject MistServer::stats() const {
     QJsonObject clients;
     for (const WebSocketEndpoint *endpoint : m_endpoints)
         clients.insert(endpoint->path(), endpoint->clientCount());
+    QJsonObject signIns;
+    if (m_signIns) {
+        signIns = QJsonObject{{QStringLiteral("running"), m_signIns->running()},
+                              {QStringLiteral("waiting"), m_signIns->waiting()},
+                              {QStringLiteral("peakRunning"), m_signIns->peakRunning()},
+                              {QStringLiteral("peakWaiting"), m_signIns->peakWaiting()},
+                              {QStringLiteral("refused"), double(m_signIns->refused())}};
+    }
     return QJsonObject{
+        {QStringLiteral("signIns"), signIns},
         {QStringLiteral("clients"), clients},
         {QStringLiteral("logHubs"), m_containerLogs ? m_containerLogs->hubCount() : 0},
         {QStringLiteral("linesRelayed"),

@@ -14,7 +14,8 @@ class QWebSocket;
 
 namespace mist::auth {
 class LoginThrottle;
-}
+class SignInQueue;
+} // namespace mist::auth
 namespace mist::deploy {
 class DeploymentManager;
 }
@@ -84,6 +85,9 @@ private:
     std::unique_ptr<auth::LoginThrottle> m_loginThrottle;
     std::unique_ptr<RestRouter> m_router;
     std::unique_ptr<http::HttpServer> m_http;
+    // After m_http, so it goes first: its pending answers hold responders that
+    // point into the HTTP server.
+    std::unique_ptr<auth::SignInQueue> m_signIns;
     ContainerLogsEndpoint *m_containerLogs = nullptr;
     MetricsEndpoint *m_metrics = nullptr;
     QList<WebSocketEndpoint *> m_endpoints;

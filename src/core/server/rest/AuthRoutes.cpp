@@ -1,6 +1,7 @@
 #include "Routes.h"
 
 #include "auth/LoginThrottle.h"
+#include "auth/SignInQueue.h"
 #include "server/Logging.h"
 
 namespace mist::server {
@@ -21,53 +22,118 @@ QByteArray sessionCookie(const QByteArray &token, qint64 maxAgeSeconds, bool sec
     return cookie;
 }
 
+http::HttpResponse wrongCredentials() {
+    return http::HttpResponse::fail(401, QStringLiteral("Invalid email or password"));
+}
+
+// Every password-check slot is taken: come back in a moment. Not a failed
+// sign-in, so the throttle does not count it.
+http::HttpResponse signInBusy() {
+    http::HttpResponse busy = http::HttpResponse::fail(
+        503, QStringLiteral("Too many sign-ins in progress; try again in 1 s"));
+    busy.setHeader("Retry-After", "1");
+    return busy;
+}
+
+// Answers 429 and returns true when the pair or the address must wait.
+bool answerIfThrottled(const auth::LoginThrottle &throttle, const QString &account,
+                       const QString &address, const http::HttpServer::Responder &respond) {
+    const qint64 wait = throttle.retryAfter(account, address);
+    if (wait == 0)
+        return false;
+    http::HttpResponse busy = http::HttpResponse::fail(
+        429, QStringLiteral("Too many failed sign-ins; try again in %1 s").arg(wait));
+    busy.setHeader("Retry-After", QByteArray::number(wait));
+    qCWarning(lcAuth).noquote() << "sign-in throttled from" << address << "for" << wait << "s";
+    respond(busy);
+    return true;
+}
+
 void login(RestContext &ctx, store::Store &store, auth::LoginThrottle &throttle,
-           bool secureCookies) {
+           auth::SignInQueue &signIns, bool secureCookies) {
     const auto body = ctx.jsonBody();
     if (!body)
         return;
-    const QJsonValue email = body->value(QStringLiteral("email"));
-    const QJsonValue password = body->value(QStringLiteral("password"));
-    if (!email.isString() || !password.isString()) {
+    const QJsonValue emailValue = body->value(QStringLiteral("email"));
+    const QJsonValue passwordValue = body->value(QStringLiteral("password"));
+    if (!emailValue.isString() || !passwordValue.isString()) {
         ctx.respond(
             http::HttpResponse::fail(400, QStringLiteral("email and password are required")));
         return;
     }
-    const QString address = ctx.request.peer.toString();
-    if (const qint64 wait = throttle.retryAfter(email.toString(), address)) {
-        http::HttpResponse busy = http::HttpResponse::fail(
-            429, QStringLiteral("Too many failed sign-ins; try again in %1 s").arg(wait));
-        busy.setHeader("Retry-After", QByteArray::number(wait));
-        qCWarning(lcAuth).noquote() << "sign-in throttled from" << address << "for" << wait << "s";
-        ctx.respond(busy);
+    const QString account = emailValue.toString();
+    const QByteArray password = passwordValue.toString().toUtf8();
+    const QString address = auth::clientAddressKey(ctx.request.peer);
+    const http::HttpServer::Responder respond = ctx.respond;
+    if (answerIfThrottled(throttle, account, address, respond))
         return;
-    }
-    // One answer for an unknown email and a wrong password, so
-    // the endpoint does not tell which accounts exist.
-    const auto user = store.authenticate(email.toString(), password.toString().toUtf8());
-    if (user) {
-        throttle.recordSuccess(email.toString());
-        qCInfo(lcAuth).noquote() << "sign-in of user" << user->id << "from" << address;
-    } else {
-        throttle.recordFailure(email.toString(), address);
-        // The attempted name may be a mistyped password: log none of it.
+    if (password.size() > store::Store::MaxPasswordBytes) {
+        // No stored password is this long: refuse without taking a check's
+        // slot (or holding a megabyte in the queue). The answer tells nothing
+        // about the account.
+        throttle.recordFailure(account, address);
         qCWarning(lcAuth).noquote() << "failed sign-in from" << address;
-    }
-    if (!user) {
-        ctx.respond(http::HttpResponse::fail(401, QStringLiteral("Invalid email or password")));
+        respond(wrongCredentials());
         return;
     }
-    QString error;
-    const QByteArray token = store.createSession(user->id, &error);
-    if (token.isEmpty()) {
-        ctx.respond(http::HttpResponse::fail(500, error));
-        return;
+
+    // One answer for an unknown email and a wrong password, so the endpoint
+    // does not tell which accounts exist: an unknown one is checked against
+    // a dummy hash of the same cost.
+    const store::SignInRecord record = store.signInRecord(account);
+    auth::SignInQueue::Job job;
+    job.address = address;
+    job.admit = [&throttle, account, address, respond] {
+        // The address may have been blocked while this one waited.
+        return !answerIfThrottled(throttle, account, address, respond);
+    };
+    job.check = [hasher = store.passwordHasher(), hash = record.passwordHash, password] {
+        // Made first, so even the very first check costs the same for known
+        // and unknown accounts.
+        const QByteArray dummy = hasher.dummyHash();
+        const bool match = hasher.verify(hash.isEmpty() ? dummy : hash, password);
+        return match && !hash.isEmpty();
+    };
+    job.finish = [&store, &throttle, account, address, respond, record,
+                  secureCookies](auth::SignInQueue::Outcome outcome) {
+        if (outcome == auth::SignInQueue::Outcome::Dropped) {
+            respond(signInBusy());
+            return;
+        }
+        bool ok = outcome == auth::SignInQueue::Outcome::Match;
+        if (ok) {
+            // An operator may have changed the password (or removed the
+            // account) while the old one was being checked.
+            const store::SignInRecord now = store.signInRecord(account);
+            ok = now.user && now.user->id == record.user->id &&
+                 now.passwordHash == record.passwordHash;
+        }
+        if (!ok) {
+            throttle.recordFailure(account, address);
+            // The attempted name may be a mistyped password: log none of it.
+            qCWarning(lcAuth).noquote() << "failed sign-in from" << address;
+            respond(wrongCredentials());
+            return;
+        }
+        throttle.recordSuccess(account, address);
+        qCInfo(lcAuth).noquote() << "sign-in of user" << record.user->id << "from" << address;
+        QString error;
+        const QByteArray token = store.createSession(record.user->id, &error);
+        if (token.isEmpty()) {
+            respond(http::HttpResponse::fail(500, error));
+            return;
+        }
+        http::HttpResponse response =
+            http::HttpResponse::ok(QJsonObject{{QStringLiteral("user"), userJson(*record.user)}},
+                                   QStringLiteral("Signed in"));
+        response.setHeader("Set-Cookie", sessionCookie(token, store::Store::DefaultAbsoluteTimeout,
+                                                       secureCookies));
+        respond(response);
+    };
+    if (!signIns.enqueue(std::move(job))) {
+        qCWarning(lcAuth).noquote() << "sign-in from" << address << "refused: checks busy";
+        respond(signInBusy());
     }
-    http::HttpResponse response = http::HttpResponse::ok(
-        QJsonObject{{QStringLiteral("user"), userJson(*user)}}, QStringLiteral("Signed in"));
-    response.setHeader("Set-Cookie",
-                       sessionCookie(token, store::Store::DefaultAbsoluteTimeout, secureCookies));
-    ctx.respond(response);
 }
 
 // Revokes exactly the credential that signed this request in: a bearer
@@ -88,7 +154,7 @@ void logout(RestContext &ctx, store::Store &store, bool secureCookies) {
         return;
     }
     qCInfo(lcAuth).noquote() << "sign-out of user" << who.user.id << "from"
-                             << ctx.request.peer.toString();
+                             << auth::clientAddressKey(ctx.request.peer);
     http::HttpResponse response =
         http::HttpResponse::ok(QJsonValue::Null, QStringLiteral("Signed out"));
     if (who.credential.source == Credential::Source::Cookie)
@@ -98,10 +164,10 @@ void logout(RestContext &ctx, store::Store &store, bool secureCookies) {
 } // namespace
 
 void registerAuthRoutes(RestRouter &router, store::Store &store, auth::LoginThrottle &throttle,
-                        bool secureCookies) {
+                        auth::SignInQueue &signIns, bool secureCookies) {
     router.add("POST", QStringLiteral("/api/auth/login"), RestRouter::Access::Public,
-               [&store, &throttle, secureCookies](RestContext &ctx) {
-                   login(ctx, store, throttle, secureCookies);
+               [&store, &throttle, &signIns, secureCookies](RestContext &ctx) {
+                   login(ctx, store, throttle, signIns, secureCookies);
                });
     router.add("POST", QStringLiteral("/api/auth/logout"), RestRouter::Access::SignedIn,
                [&store, secureCookies](RestContext &ctx) { logout(ctx, store, secureCookies); });
