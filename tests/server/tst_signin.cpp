@@ -9,6 +9,7 @@
 
 #include <QFile>
 #include <QJsonArray>
+#include <QTcpSocket>
 #include <QTest>
 
 #include <atomic>
@@ -338,6 +339,60 @@ private Q_SLOTS:
         QCOMPARE(
             f.httpFrom(loopback(0, 2), "POST", login,
                        loginBody(QStringLiteral("colleague@example.com"), "correct horse battery"))
+                .status,
+            200);
+    }
+
+    void passwordChangedDuringTheCheckDoesNotSignIn() {
+        auto f = realHashingServer();
+        QVERIFY2(f->ok(), qPrintable(f->error()));
+        const quint16 port = f->port();
+        HttpResult answer;
+        Clients clients;
+        clients.run([&, port] {
+            answer = rawHttp(
+                loopback(0, 7), port, "POST", QStringLiteral("/api/auth/login"),
+                loginBody(QStringLiteral("owner@example.com"), "correct horse battery"), Json);
+        });
+        QVERIFY(QTest::qWaitFor([&] { return signInStats(*f)["running"].toInt() == 1; }, 10000));
+        // The check's result can only be taken in by this thread, after this:
+        // an operator changes the password meanwhile (`mist-monitor user passwd`).
+        QString error;
+        const store::User owner = *f->store().userByEmail(QStringLiteral("owner@example.com"));
+        QVERIFY2(f->store().setPassword(owner.id, "a brand new password", &error),
+                 qPrintable(error));
+        QVERIFY(clients.join());
+        QCOMPARE(answer.status, 401);
+        QVERIFY(answer.header("Set-Cookie").isEmpty());
+        QCOMPARE(f->httpFrom(loopback(0, 7), "POST", QStringLiteral("/api/auth/login"),
+                             loginBody(QStringLiteral("owner@example.com"), "a brand new password"))
+                     .status,
+                 200);
+    }
+
+    void clientLeavingDuringTheCheckIsHarmless() {
+        auto f = realHashingServer();
+        QVERIFY2(f->ok(), qPrintable(f->error()));
+        for (int i = 0; i < 3; ++i) {
+            QTcpSocket s;
+            s.bind(loopback(0, 8));
+            s.connectToHost(QHostAddress::LocalHost, f->port());
+            QVERIFY(s.waitForConnected(5000));
+            const QByteArray body =
+                loginBody(QStringLiteral("owner@example.com"), "correct horse battery");
+            s.write("POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                    "application/json\r\nContent-Length: " +
+                    QByteArray::number(body.size()) + "\r\n\r\n" + body);
+            QVERIFY(
+                QTest::qWaitFor([&] { return signInStats(*f)["running"].toInt() == 1; }, 10000));
+            s.abort(); // gone before the answer
+            QVERIFY(
+                QTest::qWaitFor([&] { return signInStats(*f)["running"].toInt() == 0; }, 10000));
+        }
+        QTest::qWait(100); // a late answer to a dead connection would crash here (ASan)
+        QCOMPARE(
+            f->httpFrom(loopback(0, 8), "POST", QStringLiteral("/api/auth/login"),
+                        loginBody(QStringLiteral("owner@example.com"), "correct horse battery"))
                 .status,
             200);
     }
