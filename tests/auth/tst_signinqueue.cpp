@@ -71,6 +71,7 @@ private Q_SLOTS:
         QCOMPARE(q.waiting(), 0);
         QCOMPARE(q.peakRunning(), 1);
         QCOMPARE(q.peakWaiting(), 4);
+        QCOMPARE(q.checked(), quint64(5));
         for (const char *name : {"a1", "a2", "a3", "b1", "b2", "c1"}) {
             if (name != dropped)
                 QCOMPARE(log->result.value(name), Outcome::Match);

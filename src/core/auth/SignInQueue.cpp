@@ -121,6 +121,7 @@ void SignInQueue::start(Job job) {
 
 void SignInQueue::finished(quint64 id, bool match) {
     --m_running;
+    ++m_checked;
     const std::function<void(Outcome)> finish = m_finishing.take(id);
     finish(match ? Outcome::Match : Outcome::NoMatch);
     pump();

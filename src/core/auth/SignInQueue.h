@@ -65,6 +65,7 @@ public:
     int peakRunning() const { return m_peakRunning; }
     int peakWaiting() const { return m_peakWaiting; }
     quint64 refused() const { return m_refused; }
+    quint64 checked() const { return m_checked; } // checks that ran to the end
     int rememberedAddresses() const { return int(m_lastServed.size()); }
     static constexpr int MaxRemembered = 4096;
 
@@ -89,6 +90,7 @@ private:
     int m_peakRunning = 0;
     int m_peakWaiting = 0;
     quint64 m_refused = 0;
+    quint64 m_checked = 0;
 };
 
 } // namespace mist::auth

@@ -288,7 +288,8 @@ QJsonObject MistServer::stats() const {
                               {QStringLiteral("waiting"), m_signIns->waiting()},
                               {QStringLiteral("peakRunning"), m_signIns->peakRunning()},
                               {QStringLiteral("peakWaiting"), m_signIns->peakWaiting()},
-                              {QStringLiteral("refused"), double(m_signIns->refused())}};
+                              {QStringLiteral("refused"), double(m_signIns->refused())},
+                              {QStringLiteral("checked"), double(m_signIns->checked())}};
     }
     return QJsonObject{
         {QStringLiteral("signIns"), signIns},
