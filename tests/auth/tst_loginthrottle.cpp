@@ -1,5 +1,6 @@
 // Login throttling, on a fake clock: free failures, then doubling delays,
-// per account and per address, bounded memory.
+// per (account, address) pair and per address, bounded memory; and the
+// address key that limits count by.
 #include "auth/LoginThrottle.h"
 
 #include <QTest>
@@ -10,9 +11,9 @@ class TestLoginThrottle : public QObject {
     Q_OBJECT
     qint64 now = 1'000'000;
 
-    LoginThrottle make(int perAccount = 3, int perAddress = 10, int maxKeys = 100) {
+    LoginThrottle make(int perPair = 3, int perAddress = 10, int maxKeys = 100) {
         LoginThrottle::Limits limits;
-        limits.freeFailuresPerAccount = perAccount;
+        limits.freeFailuresPerAccountAndAddress = perPair;
         limits.freeFailuresPerAddress = perAddress;
         limits.windowSeconds = 60;
         limits.maxDelaySeconds = 30;
@@ -41,18 +42,21 @@ private Q_SLOTS:
         LoginThrottle t = make();
         for (int i = 0; i < failures; ++i)
             t.recordFailure(QStringLiteral("a@example.com"), QStringLiteral("10.0.0.1"));
-        QCOMPARE(t.retryAfter(QStringLiteral("A@Example.com "), QStringLiteral("10.0.0.2")), wait);
+        QCOMPARE(t.retryAfter(QStringLiteral("A@Example.com "), QStringLiteral("10.0.0.1")), wait);
     }
 
     void waitRunsOut() {
         LoginThrottle t = make();
         for (int i = 0; i < 5; ++i)
             t.recordFailure(QStringLiteral("a@example.com"), QStringLiteral("10.0.0.1"));
-        QCOMPARE(t.retryAfter(QStringLiteral("a@example.com"), QStringLiteral("x")), qint64(2));
+        QCOMPARE(t.retryAfter(QStringLiteral("a@example.com"), QStringLiteral("10.0.0.1")),
+                 qint64(2));
         now += 1500;
-        QCOMPARE(t.retryAfter(QStringLiteral("a@example.com"), QStringLiteral("x")), qint64(1));
+        QCOMPARE(t.retryAfter(QStringLiteral("a@example.com"), QStringLiteral("10.0.0.1")),
+                 qint64(1));
         now += 600;
-        QCOMPARE(t.retryAfter(QStringLiteral("a@example.com"), QStringLiteral("x")), qint64(0));
+        QCOMPARE(t.retryAfter(QStringLiteral("a@example.com"), QStringLiteral("10.0.0.1")),
+                 qint64(0));
     }
 
     void windowForgets() {
@@ -61,17 +65,63 @@ private Q_SLOTS:
             t.recordFailure(QStringLiteral("a@example.com"), QStringLiteral("ip"));
         now += 61'000;
         t.recordFailure(QStringLiteral("a@example.com"), QStringLiteral("ip"));
-        QCOMPARE(t.retryAfter(QStringLiteral("a@example.com"), QStringLiteral("other")), qint64(0));
+        QCOMPARE(t.retryAfter(QStringLiteral("a@example.com"), QStringLiteral("ip")), qint64(0));
     }
 
-    void successClearsAccountNotAddress() {
+    void successClearsPairNotAddress() {
         LoginThrottle t = make(3, 4);
         for (int i = 0; i < 5; ++i)
             t.recordFailure(QStringLiteral("a@example.com"), QStringLiteral("10.0.0.1"));
-        t.recordSuccess(QStringLiteral("a@example.com"));
-        QCOMPARE(t.retryAfter(QStringLiteral("a@example.com"), QStringLiteral("10.0.0.9")),
-                 qint64(0));
+        t.recordSuccess(QStringLiteral("a@example.com"), QStringLiteral("10.0.0.1"));
+        QVERIFY(t.retryAfter(QStringLiteral("a@example.com"), QStringLiteral("10.0.0.1")) > 0);
         QVERIFY(t.retryAfter(QStringLiteral("b@example.com"), QStringLiteral("10.0.0.1")) > 0);
+        LoginThrottle u = make(3, 100);
+        for (int i = 0; i < 5; ++i)
+            u.recordFailure(QStringLiteral("a@example.com"), QStringLiteral("10.0.0.1"));
+        u.recordSuccess(QStringLiteral("a@example.com"), QStringLiteral("10.0.0.1"));
+        QCOMPARE(u.retryAfter(QStringLiteral("a@example.com"), QStringLiteral("10.0.0.1")),
+                 qint64(0));
+    }
+
+    void strangerCannotLockTheOwnerOut() {
+        // Issue #15 item 11: guessing at the owner's account from one address
+        // blocks that address for that account, not the owner elsewhere.
+        LoginThrottle t = make(3, 1000);
+        for (int i = 0; i < 50; ++i)
+            t.recordFailure(QStringLiteral("owner@example.com"), QStringLiteral("10.0.0.66"));
+        QVERIFY(t.retryAfter(QStringLiteral("owner@example.com"), QStringLiteral("10.0.0.66")) > 0);
+        QCOMPARE(t.retryAfter(QStringLiteral("owner@example.com"), QStringLiteral("10.0.0.1")),
+                 qint64(0));
+        QCOMPARE(t.retryAfter(QStringLiteral("other@example.com"), QStringLiteral("10.0.0.66")),
+                 qint64(0));
+    }
+
+    void addressKey_data() {
+        QTest::addColumn<QString>("address");
+        QTest::addColumn<QString>("key");
+        QTest::newRow("IPv4") << "192.0.2.7"
+                              << "192.0.2.7";
+        QTest::newRow("IPv4 loopback") << "127.0.0.2"
+                                       << "127.0.0.2";
+        QTest::newRow("IPv4-mapped") << "::ffff:192.0.2.7"
+                                     << "192.0.2.7";
+        QTest::newRow("IPv6: its /64") << "2001:db8:1:2:aaaa:bbbb:cccc:dddd"
+                                       << "2001:db8:1:2::/64";
+        QTest::newRow("IPv6, same /64") << "2001:db8:1:2::1"
+                                        << "2001:db8:1:2::/64";
+        QTest::newRow("IPv6, next /64") << "2001:db8:1:3::1"
+                                        << "2001:db8:1:3::/64";
+        QTest::newRow("IPv6 loopback alone") << "::1"
+                                             << "::1";
+        QTest::newRow("link-local alone") << "fe80::1234"
+                                          << "fe80::1234";
+        QTest::newRow("none") << QString() << QString();
+    }
+
+    void addressKey() {
+        QFETCH(QString, address);
+        QFETCH(QString, key);
+        QCOMPARE(mist::auth::clientAddressKey(QHostAddress(address)), key);
     }
 
     void addressThrottledAcrossAccounts() {

@@ -16,6 +16,7 @@
 #include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
+#include <QtConcurrent>
 
 #include <csignal>
 
@@ -237,6 +238,67 @@ HttpResult ServerFixture::http(const QByteArray &method, const QString &path,
     result.headers = reply->rawHeaderPairs();
     reply->deleteLater();
     return result;
+}
+
+HttpResult rawHttp(const QHostAddress &source, quint16 port, const QByteArray &method,
+                   const QString &path, const QByteArray &body,
+                   const QList<QPair<QByteArray, QByteArray>> &headers, int timeoutMs) {
+    HttpResult result;
+    QElapsedTimer timer;
+    timer.start();
+    QTcpSocket socket;
+    if (!socket.bind(source))
+        return result;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(timeoutMs))
+        return result;
+    QByteArray request = method + ' ' + path.toUtf8() +
+                         " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) +
+                         "\r\nConnection: close\r\n";
+    for (const auto &h : headers)
+        request += h.first + ": " + h.second + "\r\n";
+    if (!body.isEmpty() || method == "POST")
+        request += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    request += "\r\n" + body;
+    socket.write(request);
+    QByteArray answer;
+    while (timer.elapsed() < timeoutMs) {
+        socket.waitForReadyRead(int(std::max<qint64>(1, timeoutMs - timer.elapsed())));
+        answer += socket.readAll();
+        if (socket.state() != QAbstractSocket::ConnectedState) {
+            answer += socket.readAll();
+            break;
+        }
+    }
+    const qsizetype headEnd = answer.indexOf("\r\n\r\n");
+    if (headEnd < 0 || socket.state() == QAbstractSocket::ConnectedState)
+        return result; // no complete answer in time
+    const QList<QByteArray> lines = answer.left(headEnd).split('\n');
+    const QList<QByteArray> statusLine = lines.value(0).split(' ');
+    result.status = statusLine.value(1).toInt();
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const qsizetype colon = lines[i].indexOf(':');
+        if (colon > 0)
+            result.headers.append(
+                {lines[i].left(colon).trimmed(), lines[i].mid(colon + 1).trimmed()});
+    }
+    result.body = answer.mid(headEnd + 4);
+    result.elapsedMs = timer.elapsed();
+    return result;
+}
+
+HttpResult ServerFixture::httpFrom(const QHostAddress &source, const QByteArray &method,
+                                   const QString &path, const QByteArray &body,
+                                   QList<QPair<QByteArray, QByteArray>> headers) {
+    if (!body.isEmpty())
+        headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/json")));
+    QFuture<HttpResult> answer =
+        QtConcurrent::run([source, port = port(), method, path, body, headers] {
+            return rawHttp(source, port, method, path, body, headers);
+        });
+    if (!QTest::qWaitFor([&] { return answer.isFinished(); }, 20000))
+        return {};
+    return answer.result();
 }
 
 int ServerFixture::rawUpgradeStatus(const QString &pathAndQuery, const QByteArray &cookie,

@@ -66,9 +66,19 @@ struct HttpResult {
     int status = 0;
     QByteArray body;
     QList<QPair<QByteArray, QByteArray>> headers;
+    qint64 elapsedMs = -1; // rawHttp: from connecting to the whole answer
     QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
     QByteArray header(const QByteArray &name) const;
 };
+
+// One request on a new connection whose local end is `source` (every address
+// of 127.0.0.0/8 is loopback on Linux, so one test can be many clients),
+// waiting for the whole answer. It runs no event loop: call it from a thread
+// other than the server's (ServerFixture::httpFrom does). Status 0 when the
+// connection failed or the answer did not come within `timeoutMs`.
+HttpResult rawHttp(const QHostAddress &source, quint16 port, const QByteArray &method,
+                   const QString &path, const QByteArray &body = {},
+                   const QList<QPair<QByteArray, QByteArray>> &headers = {}, int timeoutMs = 15000);
 
 // A started server with its own data directory and an owner account.
 class ServerFixture {
@@ -95,6 +105,11 @@ public:
     HttpResult http(const QByteArray &method, const QString &path, const QByteArray &body = {},
                     const QByteArray &cookie = {},
                     const QList<QPair<QByteArray, QByteArray>> &headers = {});
+    // http() from another client address (rawHttp on a worker thread while
+    // this one serves); a JSON Content-Type is added when there is a body.
+    HttpResult httpFrom(const QHostAddress &source, const QByteArray &method, const QString &path,
+                        const QByteArray &body = {},
+                        QList<QPair<QByteArray, QByteArray>> headers = {});
     // Sends a WebSocket upgrade by hand and returns the HTTP status of the answer.
     int rawUpgradeStatus(const QString &pathAndQuery, const QByteArray &cookie,
                          const QByteArray &origin = {});

@@ -3,12 +3,28 @@
 #include <QDateTime>
 
 #include <algorithm>
+#include <iterator>
 
 namespace mist::auth {
 
+QString clientAddressKey(const QHostAddress &address) {
+    bool isV4 = false; // an IPv4 address, or one mapped into IPv6
+    const quint32 v4 = address.toIPv4Address(&isV4);
+    if (isV4)
+        return QHostAddress(v4).toString();
+    // Loopback and link-local peers cannot come from afar: each counts alone.
+    if (address.protocol() != QAbstractSocket::IPv6Protocol || address.isLoopback() ||
+        address.isLinkLocal())
+        return address.toString();
+    Q_IPV6ADDR bytes = address.toIPv6Address();
+    std::fill(std::begin(bytes.c) + 8, std::end(bytes.c), quint8(0));
+    return QHostAddress(bytes).toString() + QStringLiteral("/64");
+}
+
 namespace {
-QString accountKey(const QString &account) {
-    return QStringLiteral("a:") + account.trimmed().toLower();
+// The address goes first: it cannot contain the separator, an e-mail address can.
+QString pairKey(const QString &account, const QString &address) {
+    return QStringLiteral("p:") + address + QLatin1Char(' ') + account.trimmed().toLower();
 }
 QString addressKey(const QString &address) {
     return QStringLiteral("ip:") + address;
@@ -34,7 +50,7 @@ qint64 LoginThrottle::waitFor(const QString &key) const {
 }
 
 qint64 LoginThrottle::retryAfter(const QString &account, const QString &address) const {
-    return std::max(waitFor(accountKey(account)), waitFor(addressKey(address)));
+    return std::max(waitFor(pairKey(account, address)), waitFor(addressKey(address)));
 }
 
 void LoginThrottle::fail(const QString &key, int freeFailures) {
@@ -52,13 +68,13 @@ void LoginThrottle::fail(const QString &key, int freeFailures) {
 }
 
 void LoginThrottle::recordFailure(const QString &account, const QString &address) {
-    fail(accountKey(account), m_limits.freeFailuresPerAccount);
+    fail(pairKey(account, address), m_limits.freeFailuresPerAccountAndAddress);
     fail(addressKey(address), m_limits.freeFailuresPerAddress);
     prune();
 }
 
-void LoginThrottle::recordSuccess(const QString &account) {
-    m_records.remove(accountKey(account));
+void LoginThrottle::recordSuccess(const QString &account, const QString &address) {
+    m_records.remove(pairKey(account, address));
 }
 
 void LoginThrottle::prune() {

@@ -32,6 +32,11 @@ public:
     QByteArray hash(const QByteArray &password) const;
     // False for a wrong password and for anything that is not a valid hash.
     bool verify(const QByteArray &hash, const QByteArray &password) const;
+    // A hash of a random secret with these limits, made once per process and
+    // set of limits (thread-safe): verifying a password for an unknown
+    // account against it costs what a known account costs, so the time of a
+    // refusal does not tell whether the account exists. Empty on failure.
+    QByteArray dummyHash() const;
 
 private:
     unsigned long long m_opsLimit;

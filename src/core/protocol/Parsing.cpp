@@ -42,6 +42,19 @@ QByteArray cookieValue(const QByteArray &cookieHeader, const QByteArray &name) {
     return {};
 }
 
+std::optional<QByteArray> bearerToken(QByteArrayView authorization) {
+    const QByteArrayView header = authorization.trimmed();
+    constexpr QByteArrayView scheme = "bearer";
+    if (header.size() < scheme.size() ||
+        header.first(scheme.size()).compare(scheme, Qt::CaseInsensitive) != 0)
+        return std::nullopt;
+    const QByteArrayView rest = header.sliced(scheme.size());
+    // "Bearerxyz" is a scheme of its own, not "Bearer" followed by "xyz".
+    if (!rest.isEmpty() && rest.front() != ' ' && rest.front() != '\t')
+        return std::nullopt;
+    return rest.trimmed().toByteArray();
+}
+
 namespace {
 bool digits(QStringView s, qsizetype from, qsizetype count, int *out) {
     if (from + count > s.size())

@@ -22,6 +22,13 @@ std::optional<QString> singleQueryValue(const QUrlQuery &query, const QString &k
 // The value of cookie `name` in a Cookie request header, or empty.
 QByteArray cookieValue(const QByteArray &cookieHeader, const QByteArray &name);
 
+// The token of an Authorization header that uses the Bearer scheme, matched
+// case-insensitively (RFC 9110 11.1: "bearer" and "BEARER" are the same
+// scheme); nullopt for another scheme or no header. A Bearer header without a
+// token gives an empty one: the client meant to send a token, so it must not
+// be taken for a request without one.
+std::optional<QByteArray> bearerToken(QByteArrayView authorization);
+
 // Engine timestamps (RFC 3339 with 0..9 fractional digits, 'Z' or an offset)
 // as nanoseconds since the Unix epoch; nullopt when malformed.
 std::optional<qint64> parseEngineTimestampNs(QStringView text);

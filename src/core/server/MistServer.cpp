@@ -1,9 +1,11 @@
 #include "MistServer.h"
 
 #include "ClientConnection.h"
+#include "Credential.h"
 #include "Logging.h"
 #include "OutputBudget.h"
 #include "auth/LoginThrottle.h"
+#include "auth/SignInQueue.h"
 #include "deploy/DeploymentManager.h"
 #include "endpoints/ContainerLogsEndpoint.h"
 #include "endpoints/DeploymentLogsEndpoint.h"
@@ -13,7 +15,6 @@
 #include "http/HttpServer.h"
 #include "metrics/MetricsSampler.h"
 #include "protocol/Envelope.h"
-#include "protocol/Parsing.h"
 #include "rest/Routes.h"
 #include "store/Store.h"
 
@@ -104,11 +105,13 @@ bool MistServer::start(QString *error) {
 
     m_outputBudget = std::make_unique<OutputBudget>(m_config.maxQueuedTotal);
     m_loginThrottle = std::make_unique<auth::LoginThrottle>();
-    m_router = std::make_unique<RestRouter>(
-        [this](const http::HttpRequest &request) { return userFromRequest(request); });
+    m_signIns = std::make_unique<auth::SignInQueue>();
+    m_router = std::make_unique<RestRouter>([this](const http::HttpRequest &request) {
+        return signedIn(request.header("authorization"), request.header("cookie"));
+    });
     const bool tls = !m_config.tlsCert.isEmpty();
     registerServerRoutes(*m_router, [this] { return stats(); });
-    registerAuthRoutes(*m_router, *m_store, *m_loginThrottle, tls);
+    registerAuthRoutes(*m_router, *m_store, *m_loginThrottle, *m_signIns, tls);
     registerAppRoutes(*m_router, *m_store, *m_docker);
     // Before registerDeploymentRoutes: its /api/deployments/{id} would take
     // upstream's /api/deployments/logs.
@@ -179,7 +182,7 @@ bool MistServer::start(QString *error) {
                     << QString::fromLatin1(origin).left(200) << "from" << peer;
                 return http::HttpResponse::fail(403, QStringLiteral("Origin not allowed"));
             }
-            if (!userFromCookie(request.header("cookie"))) {
+            if (!signedIn(request.header("authorization"), request.header("cookie"))) {
                 qCInfo(lcHttp).noquote() << "refused WebSocket without a valid session on"
                                          << request.path() << "from" << peer;
                 return http::HttpResponse::fail(401, QStringLiteral("Not signed in"));
@@ -267,19 +270,15 @@ QUrl MistServer::wsUrl() const {
     return url;
 }
 
-std::optional<store::User> MistServer::userFromRequest(const http::HttpRequest &request) {
-    // Scripts and monitoring may send the session token as a bearer token.
-    const QByteArray authorization = request.header("authorization");
-    if (authorization.startsWith("Bearer "))
-        return m_store->userForSession(authorization.mid(7).trimmed());
-    return userFromCookie(request.header("cookie"));
-}
-
-std::optional<store::User> MistServer::userFromCookie(const QByteArray &cookieHeader) {
-    const QByteArray token = protocol::cookieValue(cookieHeader, SessionCookieName);
-    if (token.isEmpty())
+std::optional<SignedIn> MistServer::signedIn(const QByteArray &authorization,
+                                             const QByteArray &cookie) {
+    const std::optional<Credential> credential = presentedCredential(authorization, cookie);
+    if (!credential)
         return std::nullopt;
-    return m_store->userForSession(token);
+    const std::optional<store::Session> session = m_store->session(credential->token);
+    if (!session)
+        return std::nullopt;
+    return SignedIn{session->user, *credential, session->apiToken};
 }
 
 bool MistServer::originAllowed(const QByteArray &origin, const QByteArray &host) const {
@@ -296,8 +295,9 @@ bool MistServer::originAllowed(const QByteArray &origin, const QByteArray &host)
 void MistServer::onWebSocket(QWebSocket *socket, QTcpSocket *transport) {
     // The gate let this one through; the session could still have ended in
     // the moment since, so look again.
-    const auto user = userFromCookie(socket->request().rawHeader("Cookie"));
-    if (!user) {
+    const auto who = signedIn(socket->request().rawHeader("Authorization"),
+                              socket->request().rawHeader("Cookie"));
+    if (!who) {
         socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("Not signed in"));
         socket->deleteLater();
         return;
@@ -306,13 +306,13 @@ void MistServer::onWebSocket(QWebSocket *socket, QTcpSocket *transport) {
         qCWarning(lcServer).noquote() << "no transport socket found for a WebSocket from"
                                       << socket->peerAddress().toString()
                                       << "(its reads are not checked against its queue)";
-    auto *client = new ClientConnection(
-        socket, transport, *user,
-        protocol::cookieValue(socket->request().rawHeader("Cookie"), SessionCookieName),
-        m_outputBudget.get(), this);
+    // Pings check this token: whichever credential opened the socket, its
+    // revocation ends the socket.
+    auto *client = new ClientConnection(socket, transport, who->user, who->credential.token,
+                                        m_outputBudget.get(), this);
     m_clients.insert(client);
-    qCInfo(lcServer).noquote() << "client" << socket->peerAddress().toString() << "user" << user->id
-                               << "opened" << socket->requestUrl().path();
+    qCInfo(lcServer).noquote() << "client" << socket->peerAddress().toString() << "user"
+                               << who->user.id << "opened" << socket->requestUrl().path();
     connect(client, &ClientConnection::closed, this, [this](ClientConnection *c) {
         qCInfo(lcServer).noquote() << "client" << c->socket()->peerAddress().toString() << "user"
                                    << c->user().id << "closed" << c->endpoint();
@@ -374,7 +374,17 @@ QJsonObject MistServer::stats() const {
     QJsonObject clients;
     for (const WebSocketEndpoint *endpoint : m_endpoints)
         clients.insert(endpoint->path(), endpoint->clientCount());
+    QJsonObject signIns;
+    if (m_signIns) {
+        signIns = QJsonObject{{QStringLiteral("running"), m_signIns->running()},
+                              {QStringLiteral("waiting"), m_signIns->waiting()},
+                              {QStringLiteral("peakRunning"), m_signIns->peakRunning()},
+                              {QStringLiteral("peakWaiting"), m_signIns->peakWaiting()},
+                              {QStringLiteral("refused"), double(m_signIns->refused())},
+                              {QStringLiteral("checked"), double(m_signIns->checked())}};
+    }
     return QJsonObject{
+        {QStringLiteral("signIns"), signIns},
         {QStringLiteral("clients"), clients},
         {QStringLiteral("logHubs"), m_containerLogs ? m_containerLogs->hubCount() : 0},
         {QStringLiteral("linesRelayed"),

@@ -15,7 +15,8 @@ class QWebSocket;
 
 namespace mist::auth {
 class LoginThrottle;
-}
+class SignInQueue;
+} // namespace mist::auth
 namespace mist::deploy {
 class DeploymentManager;
 }
@@ -41,6 +42,7 @@ class ContainerLogsEndpoint;
 class OutputBudget;
 class MetricsEndpoint;
 class RestRouter;
+struct SignedIn;
 class WebSocketEndpoint;
 
 // The whole server: store, engine client, metrics sampler, REST routes and
@@ -72,8 +74,8 @@ public:
     QJsonObject httpStats() const;
 
 private:
-    std::optional<store::User> userFromCookie(const QByteArray &cookieHeader);
-    std::optional<store::User> userFromRequest(const http::HttpRequest &request);
+    // The credential the request presents (see presentedCredential), checked.
+    std::optional<SignedIn> signedIn(const QByteArray &authorization, const QByteArray &cookie);
     bool originAllowed(const QByteArray &origin, const QByteArray &host) const;
     void onWebSocket(QWebSocket *socket, QTcpSocket *transport);
     void pingAll();
@@ -89,6 +91,9 @@ private:
     // Before m_http and the clients: they report to it until they are gone.
     std::unique_ptr<OutputBudget> m_outputBudget;
     std::unique_ptr<http::HttpServer> m_http;
+    // After m_http, so it goes first: its pending answers hold responders that
+    // point into the HTTP server.
+    std::unique_ptr<auth::SignInQueue> m_signIns;
     ContainerLogsEndpoint *m_containerLogs = nullptr;
     MetricsEndpoint *m_metrics = nullptr;
     QList<WebSocketEndpoint *> m_endpoints;

@@ -30,7 +30,7 @@ Q_LOGGING_CATEGORY(lcStore, "mist.store")
 
 constexpr int kEmailMax = 254; // RFC 5321 forward-path limit
 constexpr int kPasswordMin = 8;
-constexpr int kPasswordMax = 1024;
+constexpr int kPasswordMax = Store::MaxPasswordBytes;
 constexpr int kNameMax = 100;
 constexpr int kTokenBytes = 32;
 constexpr int kTokenLength = 43; // base64url of 32 bytes, unpadded
@@ -483,8 +483,7 @@ std::optional<QSqlQuery> Store::exec(const QString &sql, const QVariantList &arg
 }
 
 void Store::setPasswordHasher(const auth::PasswordHasher &hasher) {
-    m_hasher = hasher;
-    m_dummyHash.clear(); // it must cost what a real hash costs
+    m_hasher = hasher; // its dummyHash() has the new limits, so it costs what a real hash costs
 }
 
 // --- validation
@@ -691,38 +690,33 @@ QList<User> Store::users(QString *error) {
     return result;
 }
 
-const QByteArray &Store::dummyHash() {
-    if (m_dummyHash.isEmpty()) {
-        QByteArray secret(kTokenBytes, '\0');
-        if (auth::ensureSodium())
-            randombytes_buf(secret.data(), static_cast<size_t>(secret.size()));
-        m_dummyHash = m_hasher.hash(secret);
+SignInRecord Store::signInRecord(const QString &email, QString *error) {
+    SignInRecord record;
+    const auto normalized = normalizeEmail(email, nullptr);
+    if (!normalized)
+        return record;
+    auto query = exec(QStringLiteral("SELECT id, email, role, password_hash FROM users "
+                                     "WHERE email = ?"),
+                      {*normalized}, error);
+    if (query && nextRow(*query, error)) {
+        record.user = userFromRow(*query, 0, error);
+        if (record.user)
+            record.passwordHash = query->value(3).toString().toLatin1();
     }
-    return m_dummyHash;
+    return record;
 }
 
 std::optional<User> Store::authenticate(const QString &email, const QByteArray &password,
                                         QString *error) {
     // Made before the lookup, so even the first call costs the same for known
     // and unknown addresses.
-    const QByteArray &dummy = dummyHash();
-
-    std::optional<User> user;
-    QByteArray hash;
-    if (const auto normalized = normalizeEmail(email, nullptr)) {
-        auto query = exec(QStringLiteral("SELECT id, email, role, password_hash FROM users "
-                                         "WHERE email = ?"),
-                          {*normalized}, error);
-        if (query && nextRow(*query, error)) {
-            user = userFromRow(*query, 0, error);
-            hash = query->value(3).toString().toLatin1();
-        }
-    }
+    const QByteArray dummy = m_hasher.dummyHash();
+    const SignInRecord record = signInRecord(email, error);
     // Unknown accounts are verified against the dummy hash so that the answer
     // takes as long as for a known account with a wrong password.
-    const bool verified = m_hasher.verify(user ? hash : dummy, password);
-    if (user && verified)
-        return user;
+    const bool verified = m_hasher.verify(record.user ? record.passwordHash : dummy, password);
+    if (record.user && verified)
+        return record.user;
     return std::nullopt;
 }
 
@@ -958,10 +952,18 @@ QByteArray Store::createSession(qint64 userId, QString *error) {
 }
 
 std::optional<User> Store::userForSession(const QByteArray &token, QString *error) {
+    const std::optional<Session> found = session(token, error);
+    if (!found)
+        return std::nullopt;
+    return found->user;
+}
+
+std::optional<Session> Store::session(const QByteArray &token, QString *error) {
     if (token.size() != kTokenLength)
         return std::nullopt; // not one of ours; spare the lookup
     const QByteArray hash = tokenHash(token);
-    auto query = exec(QStringLiteral("SELECT u.id, u.email, u.role, s.last_seen_at, s.expires_at"
+    auto query = exec(QStringLiteral("SELECT u.id, u.email, u.role, s.last_seen_at, s.expires_at,"
+                                     " s.api_name IS NOT NULL"
                                      " FROM sessions s JOIN users u ON u.id = s.user_id"
                                      " WHERE s.token_hash = ?"),
                       {hash}, error);
@@ -970,6 +972,7 @@ std::optional<User> Store::userForSession(const QByteArray &token, QString *erro
     const auto user = userFromRow(*query, 0, error);
     const qint64 lastSeen = query->value(3).toLongLong();
     const qint64 expiresAt = query->value(4).toLongLong();
+    const bool apiToken = query->value(5).toBool();
     query.reset();
 
     const qint64 t = now();
@@ -988,7 +991,9 @@ std::optional<User> Store::userForSession(const QByteArray &token, QString *erro
                             " WHERE token_hash = ?"),
              {t, m_absoluteTimeout, t + m_idleTimeout, hash}, nullptr);
     }
-    return user;
+    if (!user)
+        return std::nullopt;
+    return Session{*user, apiToken};
 }
 
 QByteArray Store::createApiToken(qint64 userId, const QString &name, int days, QString *error) {

@@ -67,6 +67,19 @@ struct App {
     QString redactedGitUrl() const;
 };
 
+// A valid session or API token and whose it is.
+struct Session {
+    User user;
+    bool apiToken = false; // made by `mist-monitor token create`, not by a sign-in
+};
+
+// What a sign-in needs from the database, read on the Store's thread so that
+// the slow part (verifying the password) can run on another one.
+struct SignInRecord {
+    std::optional<User> user; // empty for an unknown or malformed address
+    QByteArray passwordHash;  // the user's; empty when there is no user
+};
+
 // A named API token, as listed (the token itself is never stored).
 struct ApiToken {
     QString email;
@@ -107,6 +120,10 @@ public:
 
     // Hashes for new passwords use these parameters; tests pick minimal().
     void setPasswordHasher(const auth::PasswordHasher &hasher);
+    const auth::PasswordHasher &passwordHasher() const { return m_hasher; }
+
+    // Longest password addUser/setPassword accept; a longer one cannot match.
+    static constexpr int MaxPasswordBytes = 1024;
 
     // Input rules, also usable before a Store is open (the CLI checks its
     // arguments before touching the data directory).
@@ -126,6 +143,8 @@ public:
     // Takes the same time whether or not the account exists.
     std::optional<User> authenticate(const QString &email, const QByteArray &password,
                                      QString *error = nullptr);
+    // The first half of authenticate(): the account and its hash, no hashing.
+    SignInRecord signInRecord(const QString &email, QString *error = nullptr);
     // Also signs the user out everywhere.
     bool setPassword(qint64 userId, const QByteArray &password, QString *error);
 
@@ -166,6 +185,7 @@ public:
     // its SHA-256 is stored. Empty on failure.
     QByteArray createSession(qint64 userId, QString *error = nullptr);
     // Deletes the session when it has expired.
+    std::optional<Session> session(const QByteArray &token, QString *error = nullptr);
     std::optional<User> userForSession(const QByteArray &token, QString *error = nullptr);
     bool revokeSession(const QByteArray &token, QString *error = nullptr);
     // API tokens for scripts (Authorization: Bearer): stored hashed like
@@ -183,13 +203,11 @@ private:
                                   QString *error) const;
     // `tail` follows "FROM apps a JOIN projects p ...": more joins, a WHERE.
     QList<App> appsWhere(const QString &tail, const QVariantList &args, QString *error);
-    const QByteArray &dummyHash();
 
     QString m_connectionName;
     QString m_databasePath;
     int m_schemaVersion = 0;
     auth::PasswordHasher m_hasher;
-    QByteArray m_dummyHash;
     qint64 m_idleTimeout = DefaultIdleTimeout;
     qint64 m_absoluteTimeout = DefaultAbsoluteTimeout;
 };

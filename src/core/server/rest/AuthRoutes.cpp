@@ -1,7 +1,7 @@
 #include "Routes.h"
 
 #include "auth/LoginThrottle.h"
-#include "protocol/Parsing.h"
+#include "auth/SignInQueue.h"
 #include "server/Logging.h"
 
 namespace mist::server {
@@ -21,75 +21,156 @@ QByteArray sessionCookie(const QByteArray &token, qint64 maxAgeSeconds, bool sec
         cookie += "; Secure";
     return cookie;
 }
+
+http::HttpResponse wrongCredentials() {
+    return http::HttpResponse::fail(401, QStringLiteral("Invalid email or password"));
+}
+
+// Every password-check slot is taken: come back in a moment. Not a failed
+// sign-in, so the throttle does not count it.
+http::HttpResponse signInBusy() {
+    http::HttpResponse busy = http::HttpResponse::fail(
+        503, QStringLiteral("Too many sign-ins in progress; try again in 1 s"));
+    busy.setHeader("Retry-After", "1");
+    return busy;
+}
+
+// Answers 429 and returns true when the pair or the address must wait.
+bool answerIfThrottled(const auth::LoginThrottle &throttle, const QString &account,
+                       const QString &address, const http::HttpServer::Responder &respond) {
+    const qint64 wait = throttle.retryAfter(account, address);
+    if (wait == 0)
+        return false;
+    http::HttpResponse busy = http::HttpResponse::fail(
+        429, QStringLiteral("Too many failed sign-ins; try again in %1 s").arg(wait));
+    busy.setHeader("Retry-After", QByteArray::number(wait));
+    qCWarning(lcAuth).noquote() << "sign-in throttled from" << address << "for" << wait << "s";
+    respond(busy);
+    return true;
+}
+
+void login(RestContext &ctx, store::Store &store, auth::LoginThrottle &throttle,
+           auth::SignInQueue &signIns, bool secureCookies) {
+    const auto body = ctx.jsonBody();
+    if (!body)
+        return;
+    const QJsonValue emailValue = body->value(QStringLiteral("email"));
+    const QJsonValue passwordValue = body->value(QStringLiteral("password"));
+    if (!emailValue.isString() || !passwordValue.isString()) {
+        ctx.respond(
+            http::HttpResponse::fail(400, QStringLiteral("email and password are required")));
+        return;
+    }
+    const QString account = emailValue.toString();
+    const QByteArray password = passwordValue.toString().toUtf8();
+    const QString address = auth::clientAddressKey(ctx.request.peer);
+    const http::HttpServer::Responder respond = ctx.respond;
+    if (answerIfThrottled(throttle, account, address, respond))
+        return;
+    if (password.size() > store::Store::MaxPasswordBytes) {
+        // No stored password is this long: refuse without taking a check's
+        // slot (or holding a megabyte in the queue). The answer tells nothing
+        // about the account.
+        throttle.recordFailure(account, address);
+        qCWarning(lcAuth).noquote() << "failed sign-in from" << address;
+        respond(wrongCredentials());
+        return;
+    }
+
+    // One answer for an unknown email and a wrong password, so the endpoint
+    // does not tell which accounts exist: an unknown one is checked against
+    // a dummy hash of the same cost.
+    const store::SignInRecord record = store.signInRecord(account);
+    auth::SignInQueue::Job job;
+    job.address = address;
+    job.admit = [&throttle, account, address, respond] {
+        // The address may have been blocked while this one waited.
+        return !answerIfThrottled(throttle, account, address, respond);
+    };
+    job.check = [hasher = store.passwordHasher(), hash = record.passwordHash, password] {
+        // Made first, so even the very first check costs the same for known
+        // and unknown accounts.
+        const QByteArray dummy = hasher.dummyHash();
+        const bool match = hasher.verify(hash.isEmpty() ? dummy : hash, password);
+        return match && !hash.isEmpty();
+    };
+    job.finish = [&store, &throttle, account, address, respond, record,
+                  secureCookies](auth::SignInQueue::Outcome outcome) {
+        if (outcome == auth::SignInQueue::Outcome::Dropped) {
+            respond(signInBusy());
+            return;
+        }
+        bool ok = outcome == auth::SignInQueue::Outcome::Match;
+        if (ok) {
+            // An operator may have changed the password (or removed the
+            // account) while the old one was being checked.
+            const store::SignInRecord now = store.signInRecord(account);
+            ok = now.user && now.user->id == record.user->id &&
+                 now.passwordHash == record.passwordHash;
+        }
+        if (!ok) {
+            throttle.recordFailure(account, address);
+            // The attempted name may be a mistyped password: log none of it.
+            qCWarning(lcAuth).noquote() << "failed sign-in from" << address;
+            respond(wrongCredentials());
+            return;
+        }
+        throttle.recordSuccess(account, address);
+        qCInfo(lcAuth).noquote() << "sign-in of user" << record.user->id << "from" << address;
+        QString error;
+        const QByteArray token = store.createSession(record.user->id, &error);
+        if (token.isEmpty()) {
+            respond(http::HttpResponse::fail(500, error));
+            return;
+        }
+        http::HttpResponse response =
+            http::HttpResponse::ok(QJsonObject{{QStringLiteral("user"), userJson(*record.user)}},
+                                   QStringLiteral("Signed in"));
+        response.setHeader("Set-Cookie", sessionCookie(token, store::Store::DefaultAbsoluteTimeout,
+                                                       secureCookies));
+        respond(response);
+    };
+    if (!signIns.enqueue(std::move(job))) {
+        qCWarning(lcAuth).noquote() << "sign-in from" << address << "refused: checks busy";
+        respond(signInBusy());
+    }
+}
+
+// Revokes exactly the credential that signed this request in: a bearer
+// session leaves the browser's cookie session alone (it may be another
+// user's), and only a cookie credential gets its cookie cleared.
+void logout(RestContext &ctx, store::Store &store, bool secureCookies) {
+    const SignedIn &who = *ctx.signedIn;
+    if (who.apiToken) {
+        // Long-lived and shared with scripts: not something a stray logout
+        // call should end. The operator revokes it by name.
+        ctx.respond(http::HttpResponse::fail(
+            400, QStringLiteral("API tokens are revoked with 'mist-monitor token revoke'")));
+        return;
+    }
+    QString error;
+    if (!store.revokeSession(who.credential.token, &error)) {
+        ctx.respond(http::HttpResponse::fail(500, error));
+        return;
+    }
+    qCInfo(lcAuth).noquote() << "sign-out of user" << who.user.id << "from"
+                             << auth::clientAddressKey(ctx.request.peer);
+    http::HttpResponse response =
+        http::HttpResponse::ok(QJsonValue::Null, QStringLiteral("Signed out"));
+    if (who.credential.source == Credential::Source::Cookie)
+        response.setHeader("Set-Cookie", sessionCookie("", 0, secureCookies));
+    ctx.respond(response);
+}
 } // namespace
 
 void registerAuthRoutes(RestRouter &router, store::Store &store, auth::LoginThrottle &throttle,
-                        bool secureCookies) {
-    router.add(
-        "POST", QStringLiteral("/api/auth/login"), RestRouter::Access::Public,
-        [&store, &throttle, secureCookies](RestContext &ctx) {
-            const auto body = ctx.jsonBody();
-            if (!body)
-                return;
-            const QJsonValue email = body->value(QStringLiteral("email"));
-            const QJsonValue password = body->value(QStringLiteral("password"));
-            if (!email.isString() || !password.isString()) {
-                ctx.respond(http::HttpResponse::fail(
-                    400, QStringLiteral("email and password are required")));
-                return;
-            }
-            const QString address = ctx.request.peer.toString();
-            if (const qint64 wait = throttle.retryAfter(email.toString(), address)) {
-                http::HttpResponse busy = http::HttpResponse::fail(
-                    429, QStringLiteral("Too many failed sign-ins; try again in %1 s").arg(wait));
-                busy.setHeader("Retry-After", QByteArray::number(wait));
-                qCWarning(lcAuth).noquote()
-                    << "sign-in throttled from" << address << "for" << wait << "s";
-                ctx.respond(busy);
-                return;
-            }
-            // One answer for an unknown email and a wrong password, so
-            // the endpoint does not tell which accounts exist.
-            const auto user = store.authenticate(email.toString(), password.toString().toUtf8());
-            if (user) {
-                throttle.recordSuccess(email.toString());
-                qCInfo(lcAuth).noquote() << "sign-in of user" << user->id << "from" << address;
-            } else {
-                throttle.recordFailure(email.toString(), address);
-                // The attempted name may be a mistyped password: log none of it.
-                qCWarning(lcAuth).noquote() << "failed sign-in from" << address;
-            }
-            if (!user) {
-                ctx.respond(
-                    http::HttpResponse::fail(401, QStringLiteral("Invalid email or password")));
-                return;
-            }
-            QString error;
-            const QByteArray token = store.createSession(user->id, &error);
-            if (token.isEmpty()) {
-                ctx.respond(http::HttpResponse::fail(500, error));
-                return;
-            }
-            http::HttpResponse response =
-                http::HttpResponse::ok(QJsonObject{{QStringLiteral("user"), userJson(*user)}},
-                                       QStringLiteral("Signed in"));
-            response.setHeader(
-                "Set-Cookie",
-                sessionCookie(token, store::Store::DefaultAbsoluteTimeout, secureCookies));
-            ctx.respond(response);
-        });
-
-    router.add("POST", QStringLiteral("/api/auth/logout"), RestRouter::Access::SignedIn,
-               [&store, secureCookies](RestContext &ctx) {
-                   const QByteArray token =
-                       protocol::cookieValue(ctx.request.header("cookie"), SessionCookieName);
-                   store.revokeSession(token);
-                   http::HttpResponse response =
-                       http::HttpResponse::ok(QJsonValue::Null, QStringLiteral("Signed out"));
-                   response.setHeader("Set-Cookie", sessionCookie("", 0, secureCookies));
-                   ctx.respond(response);
+                        auth::SignInQueue &signIns, bool secureCookies) {
+    router.add("POST", QStringLiteral("/api/auth/login"), RestRouter::Access::Public,
+               [&store, &throttle, &signIns, secureCookies](RestContext &ctx) {
+                   login(ctx, store, throttle, signIns, secureCookies);
                });
-
+    router.add("POST", QStringLiteral("/api/auth/logout"), RestRouter::Access::SignedIn,
+               [&store, secureCookies](RestContext &ctx) { logout(ctx, store, secureCookies); });
     router.add(
         "GET", QStringLiteral("/api/auth/me"), RestRouter::Access::SignedIn, [](RestContext &ctx) {
             ctx.respond(

@@ -41,13 +41,15 @@ void RestRouter::dispatch(const http::HttpRequest &request,
         pathKnown = true;
         if (route.method != request.method)
             continue;
-        RestContext context{request, std::nullopt, match.capturedTexts().mid(1), respond};
+        RestContext context{request, std::nullopt, match.capturedTexts().mid(1), respond,
+                            std::nullopt};
         if (route.access == Access::SignedIn) {
-            context.user = m_authenticate(request);
-            if (!context.user) {
+            context.signedIn = m_authenticate(request);
+            if (!context.signedIn) {
                 respond(http::HttpResponse::fail(401, QStringLiteral("Not signed in")));
                 return;
             }
+            context.user = context.signedIn->user;
         }
         route.handler(context);
         return;

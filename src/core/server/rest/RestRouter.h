@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/HttpServer.h"
+#include "server/Credential.h"
 #include "store/Store.h"
 
 #include <QRegularExpression>
@@ -10,13 +11,23 @@
 
 namespace mist::server {
 
+// Who a request is, once its credential passed the store.
+struct SignedIn {
+    store::User user;
+    Credential credential; // the one that proved it
+    bool apiToken = false;
+};
+
 // What a REST handler gets: the request, the signed-in user (when the route
-// needs one), the path's captured ids, and the way to answer.
+// needs one), the path's captured ids, and the way to answer. Only `respond`
+// may be kept for an answer given later (it is safe to call after the client
+// left); the request and the context itself are gone when the handler returns.
 struct RestContext {
     const http::HttpRequest &request;
     std::optional<store::User> user;
     QStringList captures;
     http::HttpServer::Responder respond;
+    std::optional<SignedIn> signedIn; // with `user`, on routes that need one
 
     // The body as a JSON object; answers 400 itself and returns nullopt when it is not one.
     std::optional<QJsonObject> jsonBody() const;
@@ -26,7 +37,7 @@ class RestRouter {
 public:
     enum class Access { Public, SignedIn };
     using Handler = std::function<void(RestContext &)>;
-    using Authenticator = std::function<std::optional<store::User>(const http::HttpRequest &)>;
+    using Authenticator = std::function<std::optional<SignedIn>(const http::HttpRequest &)>;
 
     explicit RestRouter(Authenticator authenticate)
         : m_authenticate(std::move(authenticate)) {}
@@ -39,7 +50,9 @@ public:
     // The signed-in user of a request, for Public routes that answer a
     // stranger in a shape of their own (upstream's routes).
     std::optional<store::User> authenticate(const http::HttpRequest &request) const {
-        return m_authenticate(request);
+        if (auto who = m_authenticate(request))
+            return std::move(who->user);
+        return std::nullopt;
     }
 
 private:

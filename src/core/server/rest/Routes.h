@@ -9,7 +9,8 @@
 
 namespace mist::auth {
 class LoginThrottle;
-}
+class SignInQueue;
+} // namespace mist::auth
 namespace mist::deploy {
 class DeploymentManager;
 }
@@ -24,9 +25,10 @@ constexpr auto SessionCookieName = "mist_token";
 // The user as REST answers show it (never the password hash).
 QJsonObject userJson(const store::User &user);
 
-// POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me.
+// POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me. Passwords
+// are checked on `signIns`' threads; the login answer comes when it is done.
 void registerAuthRoutes(RestRouter &router, store::Store &store, auth::LoginThrottle &throttle,
-                        bool secureCookies);
+                        auth::SignInQueue &signIns, bool secureCookies);
 // GET/POST /api/apps, GET /api/apps/{id}.
 void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerClient &docker);
 // POST /api/deployments, GET /api/deployments/{id}[/logs], POST .../cancel,
