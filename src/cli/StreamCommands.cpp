@@ -34,17 +34,17 @@ using client::StreamConnection;
 
 namespace {
 
-enum class Command { Logs, Metrics, Deployment, Deploy };
+enum class Stream { Logs, Metrics, Deployment, Deploy };
 
-std::optional<Command> commandNamed(const QString &name) {
+std::optional<Stream> commandNamed(const QString &name) {
     if (name == u"logs")
-        return Command::Logs;
+        return Stream::Logs;
     if (name == u"metrics")
-        return Command::Metrics;
+        return Stream::Metrics;
     if (name == u"deployment")
-        return Command::Deployment;
+        return Stream::Deployment;
     if (name == u"deploy")
-        return Command::Deploy;
+        return Stream::Deploy;
     return std::nullopt;
 }
 
@@ -210,7 +210,7 @@ private:
 };
 
 struct FollowOptions {
-    Command command = Command::Logs;
+    Stream command = Stream::Logs;
     qint64 id = 0; // app (logs) or deployment
     bool json = false;
     qint64 count = 0; // 0: no limit
@@ -279,7 +279,7 @@ int follow(const QList<Followed> &hosts, const QString &pathAndQuery, const Foll
             }
             const QString type = m.value(QStringLiteral("type")).toString();
             const QJsonObject data = m.value(QStringLiteral("data")).toObject();
-            if (o.command == Command::Metrics) {
+            if (o.command == Stream::Metrics) {
                 if (!o.json)
                     out << h.outPrefix << metricsLine(m) << '\n';
                 ++h.counted;
@@ -288,7 +288,7 @@ int follow(const QList<Followed> &hosts, const QString &pathAndQuery, const Foll
                     out << h.outPrefix << data.value(QStringLiteral("line")).toString() << '\n';
                 ++h.counted;
             } else if (type == u"status") {
-                if (o.command == Command::Logs) {
+                if (o.command == Stream::Logs) {
                     if (!o.json)
                         err << h.errPrefix << "container "
                             << data.value(QStringLiteral("container")).toString() << " is "
@@ -304,14 +304,14 @@ int follow(const QList<Followed> &hosts, const QString &pathAndQuery, const Foll
                 }
             } else if (type == u"error") {
                 const QString text = data.value(QStringLiteral("message")).toString();
-                if (o.command == Command::Logs) {
+                if (o.command == Stream::Logs) {
                     if (!o.json)
                         err << h.errPrefix << text << '\n';
                     h.printedError = text;
                 } else {
                     h.deploymentError = text; // told with the outcome
                 }
-            } else if (type == u"end" && o.command == Command::Logs && !o.json) {
+            } else if (type == u"end" && o.command == Stream::Logs && !o.json) {
                 err << h.errPrefix << data.value(QStringLiteral("message")).toString() << '\n';
             }
             out.flush();
@@ -350,7 +350,7 @@ int follow(const QList<Followed> &hosts, const QString &pathAndQuery, const Foll
                          });
         QObject::connect(stream, &StreamConnection::ended, &loop, [&, hp = &h] {
             Host &h = *hp;
-            if (o.command == Command::Deployment || o.command == Command::Deploy) {
+            if (o.command == Stream::Deployment || o.command == Stream::Deploy) {
                 const bool success = h.deploymentStatus == u"success";
                 err << h.errPrefix << "deployment " << o.id << (success ? " succeeded" : " failed")
                     << (success || h.deploymentError.isEmpty()
@@ -465,20 +465,20 @@ int runStreamCommand(const QStringList &args, QTextStream &out, QTextStream &err
     parser.addHelpOption();
     QString idOption;
     switch (*command) {
-    case Command::Deploy:
+    case Stream::Deploy:
         idOption = QStringLiteral("app");
         parser.addOption({idOption, QStringLiteral("App to deploy."), QStringLiteral("N")});
         break;
-    case Command::Logs:
+    case Stream::Logs:
         idOption = QStringLiteral("app");
         parser.addOption(
             {idOption, QStringLiteral("App whose container log to follow."), QStringLiteral("N")});
         break;
-    case Command::Deployment:
+    case Stream::Deployment:
         idOption = QStringLiteral("id");
         parser.addOption({idOption, QStringLiteral("Deployment to follow."), QStringLiteral("N")});
         break;
-    case Command::Metrics:
+    case Stream::Metrics:
         break;
     }
     parser.addOption({QStringLiteral("data-dir"), QStringLiteral("Local server's data directory."),
@@ -497,7 +497,7 @@ int runStreamCommand(const QStringList &args, QTextStream &out, QTextStream &err
                                      "(default: the system's CAs)."),
                       QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("count"),
-                      *command == Command::Metrics ? QStringLiteral("Stop after N samples.")
+                      *command == Stream::Metrics ? QStringLiteral("Stop after N samples.")
                                                    : QStringLiteral("Stop after N log lines."),
                       QStringLiteral("N")});
 
@@ -530,7 +530,7 @@ int runStreamCommand(const QStringList &args, QTextStream &out, QTextStream &err
     }
     const QStringList urls = parser.values(QStringLiteral("url"));
     const bool remote = !urls.isEmpty();
-    if (urls.size() > 1 && *command == Command::Deploy)
+    if (urls.size() > 1 && *command == Stream::Deploy)
         return usage(QStringLiteral("deploy takes one --url"));
     if (remote &&
         (!parser.isSet(QStringLiteral("email")) || !parser.isSet(QStringLiteral("password-stdin"))))
@@ -642,13 +642,13 @@ int runStreamCommand(const QStringList &args, QTextStream &out, QTextStream &err
 
     QString path;
     switch (*command) {
-    case Command::Metrics:
+    case Stream::Metrics:
         path = QStringLiteral("/ws/metrics");
         break;
-    case Command::Logs:
+    case Stream::Logs:
         path = QStringLiteral("/ws/container/logs?appId=%1").arg(options.id);
         break;
-    case Command::Deploy: {
+    case Stream::Deploy: {
         const ServerSession::Reply r =
             call(*sessions.front(), "POST", QStringLiteral("/api/deployments"),
                  QJsonObject{{QStringLiteral("appId"), double(options.id)}});
@@ -663,7 +663,7 @@ int runStreamCommand(const QStringList &args, QTextStream &out, QTextStream &err
         path = QStringLiteral("/ws/deployment/logs?deploymentId=%1").arg(options.id);
         break;
     }
-    case Command::Deployment:
+    case Stream::Deployment:
         path = QStringLiteral("/ws/deployment/logs?deploymentId=%1").arg(options.id);
         break;
     }
