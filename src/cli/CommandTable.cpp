@@ -14,6 +14,10 @@ std::unique_ptr<Command> makeTokenCreate();
 std::unique_ptr<Command> makeTokenList();
 std::unique_ptr<Command> makeTokenRevoke();
 std::unique_ptr<Command> makeProjectAddMember();
+std::unique_ptr<Command> makeLogs();
+std::unique_ptr<Command> makeMetrics();
+std::unique_ptr<Command> makeDeployment();
+std::unique_ptr<Command> makeDeploy();
 
 const std::vector<std::unique_ptr<Command>> &commandTable() {
     static const std::vector<std::unique_ptr<Command>> table = [] {
@@ -28,6 +32,11 @@ const std::vector<std::unique_ptr<Command>> &commandTable() {
                  makeTokenList,
                  makeTokenRevoke,
                  makeProjectAddMember,
+                 // Against a running server (ServerCommand).
+                 makeLogs,
+                 makeMetrics,
+                 makeDeployment,
+                 makeDeploy,
              })
             rows.push_back(make());
         return rows;
