@@ -23,7 +23,7 @@
 
 #include "FuzzSupport.h"
 
-#include "StreamCommands.h"
+#include "MetricsLine.h"
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
 #include "protocol/Parsing.h"

@@ -1,8 +1,7 @@
 // mist-monitor: one executable, three faces. It decides which before creating
 // any application object, so `--server`, `--help` and the operator subcommands
 // never touch Widgets or need a display.
-#include "OperatorCommands.h"
-#include "StreamCommands.h"
+#include "Dispatch.h"
 #include "server/ServerConfig.h"
 #include "server/ServerRunner.h"
 
@@ -75,28 +74,14 @@ int main(int argc, char *argv[]) {
     for (int i = 0; i < argc; ++i)
         args << QString::fromLocal8Bit(argv[i]);
 
-    if (mist::cli::isOperatorCommand(args.value(1))) {
+    if (mist::cli::isCommand(args.value(1))) {
         QCoreApplication app(argc, argv);
         nameApplication();
         QTextStream out(stdout);
         QTextStream err(stderr);
         QFile in;
-        if (!in.open(stdin, QIODevice::ReadOnly)) {
-            err << "mist-monitor: cannot read standard input\n";
-            return 1;
-        }
-        return mist::cli::runOperatorCommand(args.mid(1), out, err, in,
-                                             mist::server::defaultDataDir());
-    }
-    if (mist::cli::isStreamCommand(args.value(1))) {
-        QCoreApplication app(argc, argv);
-        nameApplication();
-        QTextStream out(stdout);
-        QTextStream err(stderr);
-        QFile in;
-        in.open(stdin, QIODevice::ReadOnly);
-        return mist::cli::runStreamCommand(args.mid(1), out, err, in,
-                                           mist::server::defaultDataDir());
+        in.open(stdin, QIODevice::ReadOnly); // runCommand() tells the commands that need it
+        return mist::cli::runCommand(args.mid(1), {out, err, in, mist::server::defaultDataDir()});
     }
     if (wantsHeadless(args)) {
         QCoreApplication app(argc, argv);

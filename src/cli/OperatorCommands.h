@@ -1,19 +1,17 @@
 #pragma once
 
-#include <QIODevice>
-#include <QString>
-#include <QStringList>
-#include <QTextStream>
+#include "Command.h"
 
 namespace mist::cli {
 
-// Exit codes of the operator subcommands. Usage: the command as written can
-// never succeed (bad or missing option, bad value, no password given).
-// Failure: it could, but not here and now (duplicate, database, file system).
-enum ExitCode { ExitOk = 0, ExitFailure = 1, ExitUsage = 2 };
+// The data-directory family (StoreCommand): user, app, project and token
+// commands, which need no running server. Each command is its own file under
+// commands/; this is the family's entry point for callers that run one of
+// them in-process (tests). The program itself dispatches through
+// runCommand() (Dispatch.h).
 
 // True when the first word after the program name selects an operator
-// subcommand ("user", "app", "project").
+// subcommand ("user", "app", "project", "token").
 bool isOperatorCommand(const QString &firstArg);
 
 // Runs one operator subcommand against the data directory (--data-dir, else

@@ -1,0 +1,289 @@
+#include "Connection.h"
+
+#include "store/Store.h"
+
+#include <QDir>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTimer>
+
+#include <unistd.h>
+
+namespace mist::cli {
+
+using client::ServerSession;
+
+namespace {
+
+const QString kDataDir = QStringLiteral("data-dir");
+const QString kUrl = QStringLiteral("url");
+const QString kEmail = QStringLiteral("email");
+const QString kPasswordStdin = QStringLiteral("password-stdin");
+const QString kCaCert = QStringLiteral("ca-cert");
+
+// Option combinations that can never work, in the order they are reported.
+std::optional<QString> optionsError(const QCommandLineParser &parser, const QString &command,
+                                    Connection::Servers servers) {
+    const qsizetype urls = parser.values(kUrl).size();
+    const bool remote = urls > 0;
+    if (urls > 1 && servers == Connection::Servers::One)
+        return QStringLiteral("%1 takes one --url").arg(command);
+    if (remote && (!parser.isSet(kEmail) || !parser.isSet(kPasswordStdin)))
+        return QStringLiteral("--url needs --email and --password-stdin");
+    if (remote && parser.isSet(kDataDir))
+        return QStringLiteral("--url and --data-dir exclude each other");
+    if (!remote && parser.isSet(kCaCert))
+        return QStringLiteral("--ca-cert goes with --url");
+    if (!remote && parser.isSet(kPasswordStdin))
+        return QStringLiteral("--password-stdin goes with --url");
+    return std::nullopt;
+}
+
+Result<QList<QUrl>> remoteUrls(const QCommandLineParser &parser) {
+    QList<QUrl> result;
+    for (const QString &text : parser.values(kUrl)) {
+        const QUrl url = ServerSession::normalizeUrl(QUrl(text, QUrl::StrictMode));
+        if (url.isEmpty())
+            return usageFailure(
+                QStringLiteral("--url wants http(s)://host:port or ws(s)://host:port, not '%1'")
+                    .arg(text));
+        if (result.contains(url))
+            return usageFailure(QStringLiteral("--url %1 given twice").arg(text));
+        result << url;
+    }
+    return result;
+}
+
+// One password per server, in order; a single line serves them all.
+Result<QList<QByteArray>> readPasswords(QIODevice &in, qsizetype servers) {
+    QList<QByteArray> passwords;
+    while (passwords.size() < servers && !in.atEnd()) {
+        QByteArray line = in.readLine();
+        while (line.endsWith('\n') || line.endsWith('\r'))
+            line.chop(1);
+        if (line.isEmpty())
+            break;
+        passwords << line;
+        // Typed at a terminal: one line is all anybody types; waiting for
+        // more would look like a hang.
+        if (isatty(STDIN_FILENO))
+            break;
+    }
+    if (passwords.isEmpty())
+        return usageFailure(QStringLiteral("--password-stdin: no password on standard input"));
+    if (passwords.size() != 1 && passwords.size() != servers)
+        return usageFailure(QStringLiteral("--password-stdin: %1 passwords for %2 servers (give "
+                                           "one for all, or one per --url in order)")
+                                .arg(passwords.size())
+                                .arg(servers));
+    return passwords;
+}
+
+// Signs in and learns the dialect: upstream Mist or this project's server,
+// the streams adapt to either.
+std::optional<QString> signIn(ServerSession &session, const QString &email,
+                              const QByteArray &password) {
+    QEventLoop loop;
+    bool done = false;
+    bool ok = false;
+    QString error;
+    session.login(email, password, [&](bool good, const QString &why) {
+        ok = good;
+        error = why;
+        done = true;
+        loop.quit();
+    });
+    if (!done)
+        loop.exec();
+    if (!ok)
+        return error;
+    done = false;
+    session.detectDialect(&loop, [&](bool, const QString &) {
+        done = true;
+        loop.quit();
+    });
+    if (!done)
+        loop.exec();
+    return std::nullopt;
+}
+
+void signOut(ServerSession &session) {
+    QEventLoop loop;
+    bool done = false;
+    session.logout([&] {
+        done = true;
+        loop.quit();
+    });
+    QTimer::singleShot(5000, &loop, &QEventLoop::quit); // best effort
+    if (!done)
+        loop.exec();
+}
+
+// The account the local command acts as: --email, else the first owner.
+Result<store::User> localUser(store::Store &store, const QString &email) {
+    if (!email.isEmpty()) {
+        auto user = store.userByEmail(email);
+        if (!user)
+            return Failure{ExitFailure, QStringLiteral("no user %1").arg(email)};
+        return {std::move(*user)};
+    }
+    for (const store::User &u : store.users()) {
+        if (u.role == store::Role::Owner)
+            return u;
+    }
+    return Failure{ExitFailure,
+                   QStringLiteral("no owner account yet: mist-monitor user add --role owner ...")};
+}
+
+} // namespace
+
+QCommandLineOption Connection::dataDirOption() {
+    return {kDataDir, QStringLiteral("Local server's data directory."), QStringLiteral("DIR")};
+}
+
+QCommandLineOption Connection::urlOption() {
+    return {kUrl, QStringLiteral("Remote server (http(s):// or ws(s)://)."), QStringLiteral("URL")};
+}
+
+QCommandLineOption Connection::emailOption() {
+    return {kEmail, QStringLiteral("Account to act as."), QStringLiteral("E")};
+}
+
+QCommandLineOption Connection::passwordStdinOption() {
+    return {kPasswordStdin,
+            QStringLiteral("Read the remote account's password from standard input.")};
+}
+
+QCommandLineOption Connection::caCertOption() {
+    return {kCaCert,
+            QStringLiteral("Trust only this PEM CA for the --url server's certificate "
+                           "(default: the system's CAs)."),
+            QStringLiteral("FILE")};
+}
+
+Result<std::unique_ptr<Connection>> Connection::open(const QCommandLineParser &parser,
+                                                     const CommandIo &io, const QString &command,
+                                                     Servers servers) {
+    if (const auto error = optionsError(parser, command, servers))
+        return usageFailure(*error);
+    const Result<QList<QUrl>> urls = remoteUrls(parser);
+    if (!urls)
+        return urls.failure();
+    if (urls->isEmpty())
+        return openLocal(parser, io);
+    return openRemote(parser, io, *urls);
+}
+
+Result<std::unique_ptr<Connection>> Connection::openLocal(const QCommandLineParser &parser,
+                                                          const CommandIo &io) {
+    const QString dataDir = parser.isSet(kDataDir) ? parser.value(kDataDir) : io.defaultDataDir;
+    std::unique_ptr<Connection> connection(new Connection);
+    if (const auto error = connection->startLocalSession(dataDir, parser.value(kEmail)))
+        return Failure{ExitFailure, *error};
+    // server.json outlives a server that crashed: make sure one answers.
+    const ServerSession::Reply me =
+        call(connection->firstSession(), "GET", QStringLiteral("/api/auth/me"));
+    if (!me.ok())
+        return Failure{ExitFailure, me.error};
+    return {std::move(connection)};
+}
+
+std::optional<QString> Connection::startLocalSession(const QString &dataDir, const QString &email) {
+    QFile serverFile(QDir(dataDir).filePath(QStringLiteral("server.json")));
+    if (!serverFile.open(QIODevice::ReadOnly))
+        return QStringLiteral("no server is running on data directory %1 (start one with "
+                              "mist-monitor --server, or use --url)")
+            .arg(dataDir);
+    const QJsonObject info = QJsonDocument::fromJson(serverFile.readAll()).object();
+    auto store = std::make_unique<store::Store>();
+    QString error;
+    if (!store->open(dataDir, &error))
+        return error;
+    const Result<store::User> user = localUser(*store, email);
+    if (!user)
+        return user.failure().message;
+    const QByteArray token = store->createSession(user->id, &error);
+    if (token.isEmpty())
+        return error;
+    m_store = std::move(store);
+    m_localToken = token;
+    auto session =
+        std::make_unique<ServerSession>(QUrl(info.value(QStringLiteral("url")).toString()));
+    session->setToken(token);
+    m_hosts << Host{session.get(), QString()};
+    m_sessions.push_back(std::move(session));
+    return std::nullopt;
+}
+
+Result<std::unique_ptr<Connection>> Connection::openRemote(const QCommandLineParser &parser,
+                                                           const CommandIo &io,
+                                                           const QList<QUrl> &urls) {
+    const Result<QList<QByteArray>> passwords = readPasswords(io.in, urls.size());
+    if (!passwords)
+        return passwords.failure();
+    std::optional<QSslConfiguration> ssl;
+    if (parser.isSet(kCaCert)) {
+        // Pinned: this CA and no other.
+        QString error;
+        ssl = ServerSession::pinnedCaConfiguration(parser.value(kCaCert), &error);
+        if (!ssl)
+            return usageFailure(QStringLiteral("--ca-cert: ") + error);
+    }
+    std::unique_ptr<Connection> connection(new Connection);
+    connection->signInTo(urls, *passwords, ssl, parser.value(kEmail), io);
+    if (connection->m_hosts.isEmpty())
+        return Failure{ExitFailure, QString()}; // each refusal has been told
+    return {std::move(connection)};
+}
+
+void Connection::signInTo(const QList<QUrl> &urls, const QList<QByteArray> &passwords,
+                          const std::optional<QSslConfiguration> &ssl, const QString &email,
+                          const CommandIo &io) {
+    for (qsizetype i = 0; i < urls.size(); ++i) {
+        auto session = std::make_unique<ServerSession>(urls[i]);
+        if (ssl)
+            session->setSslConfiguration(*ssl);
+        // With several servers, each line of output names its server.
+        const QString label = urls.size() > 1 ? urls[i].authority() : QString();
+        if (const auto error = signIn(*session, email, passwords.value(i, passwords.first()))) {
+            report(io, ExitFailure,
+                   (label.isEmpty() ? QString() : u'[' + label + QStringLiteral("] ")) + *error);
+            m_someRefused = true;
+            continue;
+        }
+        m_hosts << Host{session.get(), label};
+        m_sessions.push_back(std::move(session));
+    }
+}
+
+Connection::~Connection() {
+    if (m_store) {
+        m_store->revokeSession(m_localToken);
+        return;
+    }
+    for (const auto &session : m_sessions)
+        signOut(*session);
+}
+
+ServerSession::Reply Connection::call(ServerSession &session, const QByteArray &method,
+                                      const QString &path, const QJsonObject &body) {
+    ServerSession::Reply reply;
+    QEventLoop loop;
+    bool done = false;
+    auto finished = [&](const ServerSession::Reply &r) {
+        reply = r;
+        done = true;
+        loop.quit();
+    };
+    if (method == "GET")
+        session.get(path, &loop, finished);
+    else
+        session.post(path, body, &loop, finished);
+    if (!done)
+        loop.exec();
+    return reply;
+}
+
+} // namespace mist::cli

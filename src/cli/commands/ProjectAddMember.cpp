@@ -1,0 +1,50 @@
+// mist-monitor project add-member --project P --email E: the user may see the
+// project's apps (owners and admins see every app anyway).
+#include "StoreCommand.h"
+#include "store/Store.h"
+
+namespace mist::cli {
+
+namespace {
+
+using store::Store;
+
+class ProjectAddMember : public StoreCommand {
+public:
+    ProjectAddMember()
+        : StoreCommand({QStringLiteral("project"), QStringLiteral("add-member")},
+                       QStringLiteral("project add-member --project P --email E [--data-dir DIR]"),
+                       {QCommandLineOption(QStringLiteral("project"),
+                                           QStringLiteral("Project name."), QStringLiteral("P")),
+                        emailOption(), dataDirOption()}) {}
+
+protected:
+    int execute(const QCommandLineParser &parser, const CommandIo &io) const override {
+        if (!parser.isSet(QStringLiteral("project")))
+            return usageError(io, QStringLiteral("missing --project"));
+        if (!parser.isSet(QStringLiteral("email")))
+            return usageError(io, QStringLiteral("missing --email"));
+        const QString project = parser.value(QStringLiteral("project"));
+        QString error;
+        if (!Store::validateProjectName(project, &error))
+            return usageError(io, error);
+        const auto email = Store::normalizeEmail(parser.value(QStringLiteral("email")), &error);
+        if (!email)
+            return usageError(io, error);
+
+        auto store = openStore(parser, io);
+        if (!store)
+            return report(io, store.failure());
+        if (!(*store)->addMember(project, *email, &error))
+            return failed(io, error);
+        return confirm(io, QStringLiteral("%1 is a member of project %2").arg(*email, project));
+    }
+};
+
+} // namespace
+
+std::unique_ptr<Command> makeProjectAddMember() {
+    return std::make_unique<ProjectAddMember>();
+}
+
+} // namespace mist::cli

@@ -1,0 +1,36 @@
+// mist-monitor user list: id, email and role of every user, tab-separated.
+#include "StoreCommand.h"
+#include "store/Store.h"
+
+namespace mist::cli {
+
+namespace {
+
+class UserList : public StoreCommand {
+public:
+    UserList()
+        : StoreCommand({QStringLiteral("user"), QStringLiteral("list")},
+                       QStringLiteral("user list [--data-dir DIR]"), {dataDirOption()}) {}
+
+protected:
+    int execute(const QCommandLineParser &parser, const CommandIo &io) const override {
+        auto store = openStore(parser, io);
+        if (!store)
+            return report(io, store.failure());
+        QString error;
+        const QList<store::User> users = (*store)->users(&error);
+        if (!error.isEmpty())
+            return failed(io, error);
+        for (const store::User &user : users)
+            io.out << user.id << '\t' << user.email << '\t' << store::roleName(user.role) << '\n';
+        return ExitOk;
+    }
+};
+
+} // namespace
+
+std::unique_ptr<Command> makeUserList() {
+    return std::make_unique<UserList>();
+}
+
+} // namespace mist::cli
