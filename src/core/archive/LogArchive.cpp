@@ -209,17 +209,20 @@ std::shared_ptr<Scanned> scanChunk(const ChunkRef &ref, const std::shared_ptr<Sc
         // One multi-line run over the block of texts finds the next record
         // that may match; the record alone is then checked with the
         // expression as given, so a match can never span two lines.
+        // The block starts at the first text, so that ^ matches there too
+        // (every later text follows a newline).
         const QByteArray &raw = s->chunk.raw;
-        const re2::StringPiece whole(raw.constData(), size_t(raw.size()));
+        const quint32 base = s->chunk.textBegin;
+        const re2::StringPiece block(raw.constData() + base, size_t(raw.size() - base));
         std::vector<bool> wanted(records.size(), false);
         for (quint32 i : candidates)
             wanted[i] = true;
-        size_t pos = records[candidates.front()].textOffset;
+        size_t pos = records[candidates.front()].textOffset - base;
         const RecordView &lastRecord = records[candidates.back()];
-        const size_t end = size_t(lastRecord.textOffset) + lastRecord.textBytes;
+        const size_t end = size_t(lastRecord.textOffset - base) + lastRecord.textBytes;
         while (pos <= end) {
             re2::StringPiece m;
-            if (!f->block->Match(whole, pos, end, re2::RE2::UNANCHORED, &m, 1))
+            if (!f->block->Match(block, pos, end, re2::RE2::UNANCHORED, &m, 1))
                 break;
             const quint32 at = quint32(m.data() - raw.constData());
             const auto it =
@@ -230,7 +233,7 @@ std::shared_ptr<Scanned> scanChunk(const ChunkRef &ref, const std::shared_ptr<Sc
             if (wanted[i] && re2::RE2::PartialMatch(
                                  re2::StringPiece(text.data(), size_t(text.size())), *f->regex))
                 s->matches.push_back(i);
-            pos = size_t(records[i].textOffset) + records[i].textBytes + 1;
+            pos = size_t(records[i].textOffset - base) + records[i].textBytes + 1;
         }
     }
     // Records keep their append order; lines of stdout and stderr (and
@@ -532,9 +535,11 @@ void LogArchive::Private::run() {
             wake.wait_until(lock, deadline);
             continue;
         }
-        inFlight.assign(std::make_move_iterator(sealed.begin()),
-                        std::make_move_iterator(sealed.end()));
-        sealed.clear();
+        // One chunk at a time, retention after each: the files never hold
+        // more than the budget plus the chunk just written.
+        inFlight.clear();
+        inFlight.push_back(std::move(sealed.front()));
+        sealed.pop_front();
         std::shared_ptr<Segment> seg = current;
         lock.unlock();
 
