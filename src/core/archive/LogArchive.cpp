@@ -28,6 +28,7 @@
 #include <queue>
 #include <sys/stat.h>
 #include <thread>
+#include <time.h>
 #include <unistd.h>
 #include <unordered_map>
 
@@ -59,7 +60,8 @@ struct ChunkRef {
 struct Buffer {
     ChunkMeta meta; // chunkSeq assigned when sealed
     std::vector<Record> records;
-    qint64 estimate = 0;
+    qint64 estimate = 0;    // memory
+    qint64 rawEstimate = 0; // the chunk's raw payload
     qint64 newestLineTs = NoLineTs;
     Clock::time_point oldest;
 };
@@ -73,6 +75,14 @@ struct Sealed {
 
 QString segmentName(quint64 seq) {
     return QStringLiteral("segment-%1.mla").arg(seq, 16, 10, QLatin1Char('0'));
+}
+
+// CPU time of the calling thread: what encoding costs, whatever else the
+// machine is doing meanwhile.
+qint64 threadCpuNs() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return qint64(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
 }
 
 qint64 systemNowNs() {
@@ -255,6 +265,7 @@ struct LogArchive::Private {
     std::map<std::pair<qint64, QString>, Buffer> buffers;
     std::deque<Sealed> sealed;
     std::vector<Sealed> inFlight;
+    qint64 bufferedBytes = 0; // estimate of the records in `buffers`
     quint64 sealCount = 0;
     quint64 writtenCount = 0;
     quint64 nextChunkSeq = 1;
@@ -419,6 +430,7 @@ LogArchive::~LogArchive() {
 
 void LogArchive::Private::sealLocked(std::map<std::pair<qint64, QString>, Buffer>::iterator it) {
     Buffer &b = it->second;
+    bufferedBytes -= b.estimate;
     Sealed s{b.meta, std::move(b.records), b.estimate, b.newestLineTs};
     s.meta.chunkSeq = nextChunkSeq++;
     sealed.push_back(std::move(s));
@@ -430,8 +442,10 @@ bool LogArchive::append(qint64 appId, const ContainerRef &container, qint64 depl
                         Record record) {
     if (appId < 1 || deploymentId < 0)
         return false;
-    // What the record costs in memory and, roughly, in the chunk.
-    const qint64 estimate = 24 + qint64(record.text.size()) * 2;
+    // What the record costs in memory (UTF-16 text), and roughly in the
+    // chunk's raw payload (UTF-8, mostly ASCII, and a few bytes of metadata).
+    const qint64 estimate = 32 + qint64(record.text.size()) * 2;
+    const qint64 rawEstimate = 6 + qint64(record.text.size());
     bool notify = false;
     {
         std::lock_guard lock(d->m);
@@ -471,9 +485,16 @@ bool LogArchive::append(qint64 appId, const ContainerRef &container, qint64 depl
             b.newestLineTs = std::max(b.newestLineTs, record.ts);
         b.records.push_back(std::move(record));
         b.estimate += estimate;
+        b.rawEstimate += rawEstimate;
         d->st.pendingBytes += estimate;
         ++d->st.appendedRecords;
-        if (b.estimate >= d->opt.chunkRawBytes) {
+        d->bufferedBytes += estimate;
+        // Buffers holding half the bound: seal now rather than wait for the
+        // timer, so that many containers at once cannot fill the queue by
+        // waiting (sealed chunks do not count: a slow writer is not made to
+        // seal ever smaller chunks).
+        if (b.rawEstimate >= d->opt.chunkRawBytes ||
+            d->bufferedBytes > d->opt.maxPendingBytes / 2) {
             d->sealLocked(it);
             notify = true;
         }
@@ -560,11 +581,10 @@ void LogArchive::Private::run() {
             Done out;
             out.records = qint64(s.records.size());
             out.estimate = s.estimate;
-            QElapsedTimer timer;
-            timer.start();
+            const qint64 cpu0 = threadCpuNs();
             const QByteArray bytes =
                 encodeChunk(s.meta, s.records, opt.compressionLevel, cctx.get());
-            encodeNs += timer.nsecsElapsed();
+            encodeNs += threadCpuNs() - cpu0;
             if (!seg || segBytes >= segmentTarget) {
                 seg = newSegment();
                 segBytes = 0;
