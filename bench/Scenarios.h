@@ -23,6 +23,8 @@ void loadLogs(const Options &o, Report &r);
 void memory(const Options &o, Report &r);
 void soak(const Options &o, Report &r);
 void startup(const Options &o, Report &r);
+// In-process, no engine needed (bench/ArchiveScenario.cpp).
+void archive(const Options &o, Report &r);
 #ifdef MIST_BENCH_GUI
 void desktop(const Options &o, Report &r);
 #endif

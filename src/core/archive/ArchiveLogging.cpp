@@ -1,0 +1,3 @@
+#include "ArchiveLogging.h"
+
+Q_LOGGING_CATEGORY(lcArchive, "mist.archive", QtInfoMsg)
