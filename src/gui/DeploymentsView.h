@@ -53,7 +53,6 @@ public:
     // One word per stage: "done", "current", "failed" or "todo".
     QStringList stepStates() const;
     QString errorText() const;
-    qint64 watchedDeployment() const { return m_watched; }
 
 Q_SIGNALS:
     void deploymentFinished(qint64 deploymentId, bool success, const QString &message);

@@ -216,10 +216,6 @@ void FleetView::updateTotals() {
             .arg(diskTotal / gib, 0, 'f', 1));
 }
 
-QString FleetView::hostLabel(int i) const {
-    return m_hosts.value(i) ? m_hosts[i]->label : QString();
-}
-
 QString FleetView::hostState(int i) const {
     return m_hosts.value(i) ? m_hosts[i]->state->text() : QString();
 }

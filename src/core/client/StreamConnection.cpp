@@ -228,7 +228,7 @@ void StreamConnection::connectNow() {
         }
         m_tlsErrors = texts.join(QStringLiteral("; "));
     });
-    m_connectTimer.start(m_connectTimeoutMs);
+    m_connectTimer.start(ConnectTimeoutMs);
     m_socket->open(request);
 }
 

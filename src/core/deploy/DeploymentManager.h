@@ -60,7 +60,6 @@ public:
     bool cancel(qint64 deploymentId, QString *error);
 
     store::DeploymentStore &deployments() { return m_deployments; }
-    int runningCount() const { return int(m_running.size()); }
     const DeployConfig &config() const { return m_config; }
 
     // Used by runners: persist, then announce.

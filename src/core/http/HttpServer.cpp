@@ -719,7 +719,6 @@ void HttpServer::handleRequest(Connection *c, HttpRequest request, const QByteAr
 }
 
 void HttpServer::answer(Connection *c, const HttpResponse &response, bool keepAlive) {
-    ++m_requestsServed;
     ++m_answers[response.status];
     if (!c->registered || c->socket->state() != QAbstractSocket::ConnectedState)
         return;
@@ -800,7 +799,6 @@ void HttpServer::onWebSocketUpgraded(QWebSocket *ws) {
             break;
         }
     }
-    ++m_requestsServed;
     ++m_answers[101];
     Q_EMIT webSocketConnected(ws, transport);
 }

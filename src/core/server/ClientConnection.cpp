@@ -103,10 +103,10 @@ void ClientConnection::account() {
 }
 
 bool ClientConnection::overLiveLimit() {
-    if (queuedBytes() <= m_maxQueued + m_replayInFlight)
+    if (queuedBytes() <= MaxQueuedBytes + m_replayInFlight)
         return false;
     m_socket->flush(); // what the kernel takes now does not count against the client
-    return queuedBytes() > m_maxQueued + m_replayInFlight;
+    return queuedBytes() > MaxQueuedBytes + m_replayInFlight;
 }
 
 bool ClientConnection::send(const QString &message) {

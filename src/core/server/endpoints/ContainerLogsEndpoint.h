@@ -43,7 +43,6 @@ public:
 
     int hubCount() const { return int(m_hubs.size() + m_serviceHubs.size()); }
     quint64 linesRelayed() const;
-    void setHubIdleGraceMs(int ms) { m_hubIdleGraceMs = ms; }
 
 private:
     void onInspected(ClientConnection *client, std::optional<qint64> sinceNs,
@@ -62,7 +61,6 @@ private:
     quint64 m_unsharedHubSerial = 0;
     int m_clients = 0;
     quint64 m_linesRelayedByFinishedHubs = 0;
-    int m_hubIdleGraceMs = 30000;
 };
 
 } // namespace mist::server
