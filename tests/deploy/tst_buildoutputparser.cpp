@@ -588,7 +588,7 @@ void TestBuildOutputParser::feedAfterErrorAndFinishTwice() {
 }
 
 void TestBuildOutputParser::failureMessageWording() {
-    // The wording is part of the deployment protocol (docs: decisions.md, "Deployment").
+    // The wording is part of the deployment protocol (docs/DEPLOYMENTS.md, "Failures").
     BuildOutputParser fresh;
     QCOMPARE(buildFailureMessage(fresh), NoImage);
     BuildOutputParser run;

@@ -1,4 +1,5 @@
-// The order of refusals on the WebSocket routes, exactly as decisions.md says:
+// The order of refusals on the WebSocket routes, as docs/PROTOCOL.md says
+// ("WebSocket handshake"):
 // 404 unknown path, 403 foreign Origin, 401 no valid session -- all before any
 // upgrade -- then query and permission errors as `error` + close 1008.
 #include "TestSupport.h"

@@ -61,7 +61,7 @@ public:
     void logout(std::function<void()> done = {});
 
     // Which protocol the server speaks: this project's (the published page),
-    // or upstream Mist's dialect (../shared/spec/upstream-mist-dialect.md),
+    // or upstream Mist's dialect (docs/PROTOCOL.md, "Upstream Mist's dialect"),
     // whose streams StreamConnection translates.
     enum class Dialect { Published, Upstream };
     Dialect dialect() const { return m_dialect; }
