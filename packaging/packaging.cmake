@@ -52,6 +52,10 @@ install(FILES ${MIST_PACKAGING_DIR}/mist-monitor.bash-completion
         RENAME mist-monitor)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/docs/INSTALL.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# Debian wants the licence as doc/<package>/copyright (machine-readable; it
+# points at /usr/share/common-licenses/GPL-3 rather than shipping a copy).
+install(FILES ${MIST_PACKAGING_DIR}/debian/copyright
+        DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # --- desktop integration (only with the desktop app) ------------------------
 if(MIST_BUILD_GUI)
