@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 # Installation layout and the Debian package (issue #8).
 #
 # Included from the top-level CMakeLists.txt after src/, so every target and

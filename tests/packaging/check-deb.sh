@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the Debian package with CPack and checks it: file name and control
 # fields (shlibdeps ran; the explicit runtime dependencies are there; apt can
 # resolve it), contents, maintainer scripts, the .desktop entry
@@ -33,7 +34,7 @@ for arg in "$@"; do
   case $arg in
   --install) INSTALL_TEST=1 ;;
   -h | --help)
-    sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   -*)

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The upstream Mist dialect (docs/PROTOCOL.md, "Upstream Mist's dialect") mapped
 // onto the published shapes, row by row: metrics, stages and progress, log
 // pieces, and the deployment stream's missing end.

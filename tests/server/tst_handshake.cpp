@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The order of refusals on the WebSocket routes, as docs/PROTOCOL.md says
 // ("WebSocket handshake"):
 // 404 unknown path, 403 foreign Origin, 401 no valid session -- all before any

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // This server under upstream Mist's routes (docs/PROTOCOL.md, "Upstream
 // Mist's dialect"), so scripts and dashboards written for upstream work against
 // it: the same login and cookie, /api/ws/stats in upstream's schema,

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 // A stand-in for an upstream Mist server (upstream cannot be built here),

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 // Upstream Mist servers (docs/PROTOCOL.md, "Upstream Mist's dialect") speak a
