@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // 8. The log archive (src/core/archive) on its own, in this process: ingest
 // of 20 busy apps, bytes on disk per line, and a regex search over 1 GiB of
 // archived text. No engine and no server: the figures are the archive's.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // mist-monitor-bench: the performance and load figures of docs/PERFORMANCE.md
 // and docs/RELIABILITY.md, measured against the real engine (DOCKER_HOST)
 // with real `mist-monitor --server` processes. Not part of the test suite;

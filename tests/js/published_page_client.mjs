@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // A client written from the published Mist WebSockets API page alone: the
 // page's own JavaScript (the onmessage switch of "Container Logs" and the
 // metrics dashboard callback), run on a WHATWG WebSocket (Node's built-in

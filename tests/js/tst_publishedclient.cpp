@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // A client written by someone else from the published page alone -- the
 // page's own JavaScript on a standard WebSocket -- against the real server.
 #include "TestSupport.h"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Proves scripts/debian-packages.txt instead of trusting it: every system file
 # that the build and the tests use must come from a Debian package that a
 # fresh Debian 12 machine gets from `scripts/setup.sh` -- a package of the

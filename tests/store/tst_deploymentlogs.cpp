@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Deployment logs in the store: lines marked as errors (schema version 6)
 // and the bounded tail that upstream's GET /api/deployments/logs answers
 // with, row by row, on a real database file.

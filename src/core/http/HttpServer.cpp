@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #include "HttpServer.h"
 
 #include "FrameGuard.h"
@@ -719,7 +721,6 @@ void HttpServer::handleRequest(Connection *c, HttpRequest request, const QByteAr
 }
 
 void HttpServer::answer(Connection *c, const HttpResponse &response, bool keepAlive) {
-    ++m_requestsServed;
     ++m_answers[response.status];
     if (!c->registered || c->socket->state() != QAbstractSocket::ConnectedState)
         return;
@@ -800,7 +801,6 @@ void HttpServer::onWebSocketUpgraded(QWebSocket *ws) {
             break;
         }
     }
-    ++m_requestsServed;
     ++m_answers[101];
     Q_EMIT webSocketConnected(ws, transport);
 }

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 #include "HostPolicy.h"
@@ -10,10 +12,10 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
-#include <QTcpServer>
 #include <QSet>
 #include <QSslCertificate>
 #include <QSslConfiguration>
+#include <QTcpServer>
 #include <QTimer>
 #include <QWebSocketServer>
 
@@ -82,7 +84,6 @@ public:
 
     // Serve https and wss: loads a PEM certificate (chain) and key. Call before listen().
     bool enableTls(const QString &certFile, const QString &keyFile, QString *error);
-    bool tlsEnabled() const { return m_tls; }
     // The leaf of the chain given to enableTls.
     QSslCertificate certificate() const;
 
@@ -91,7 +92,6 @@ public:
     QHostAddress serverAddress() const;
     void close();
 
-    quint64 requestsServed() const { return m_requestsServed; }
     // Answers by status code (101 counts the WebSocket upgrades).
     const QHash<int, quint64> &answersByStatus() const { return m_answers; }
 
@@ -159,7 +159,6 @@ private:
     HttpServerLimits m_limits;
     std::optional<HostPolicy> m_hostPolicy;
     int m_requestTimeoutMs = 15000;
-    quint64 m_requestsServed = 0;
     QHash<int, quint64> m_answers;
 
     QElapsedTimer m_clock;
