@@ -305,9 +305,9 @@ void MistServer::onWebSocket(QWebSocket *socket, QTcpSocket *transport) {
         return;
     }
     if (!transport)
-        qCWarning(lcServer).noquote() << "no transport socket found for a WebSocket from"
-                                      << socket->peerAddress().toString()
-                                      << "(its reads are not checked against its queue)";
+        qCWarning(lcServer).noquote()
+            << "no transport socket found for a WebSocket from" << socket->peerAddress().toString()
+            << "(its reads are not checked against its queue)";
     // Pings check this token: whichever credential opened the socket, its
     // revocation ends the socket.
     auto *client = new ClientConnection(socket, transport, who->user, who->credential.token,
