@@ -120,8 +120,8 @@ void Engine::containerLogs(const QString &nameOrId, const LogsQuery &query, QObj
 DockerStream *Engine::streamContainerLogs(const QString &nameOrId, const LogsQuery &query) {
     return m_client.stream("GET", paths::containerLogs(nameOrId, query));
 }
-void Engine::createContainer(const QString &name, const QByteArray &config, QObject *context,
-                             Callback cb) {
+void Engine::createContainer(const QString &name, QObject *context, Callback cb,
+                             const QByteArray &config) {
     m_client.request("POST", paths::createContainer(name), context, std::move(cb), config);
 }
 void Engine::startContainer(const QString &nameOrId, QObject *context, Callback cb) {
@@ -139,8 +139,8 @@ void Engine::renameContainer(const QString &nameOrId, const QString &newName, QO
 void Engine::removeContainer(const QString &nameOrId, QObject *context, Callback cb) {
     m_client.request("DELETE", paths::removeContainer(nameOrId), context, std::move(cb));
 }
-void Engine::updateContainer(const QString &nameOrId, const QByteArray &update, QObject *context,
-                             Callback cb) {
+void Engine::updateContainer(const QString &nameOrId, QObject *context, Callback cb,
+                             const QByteArray &update) {
     m_client.request("POST", paths::updateContainer(nameOrId), context, std::move(cb), update);
 }
 DockerStream *Engine::build(const BuildQuery &query, const QByteArray &tarContext) {
@@ -165,15 +165,15 @@ void Engine::serviceLogs(const QString &nameOrId, const LogsQuery &query, QObjec
 DockerStream *Engine::streamServiceLogs(const QString &nameOrId, const LogsQuery &query) {
     return m_client.stream("GET", paths::serviceLogs(nameOrId, query));
 }
-void Engine::createService(const QByteArray &spec, QObject *context, Callback cb) {
+void Engine::createService(QObject *context, Callback cb, const QByteArray &spec) {
     m_client.request("POST", paths::createService(), context, std::move(cb), spec);
 }
-void Engine::updateService(const QString &id, qint64 version, const QByteArray &spec,
-                           QObject *context, Callback cb) {
+void Engine::updateService(const QString &id, qint64 version, QObject *context, Callback cb,
+                           const QByteArray &spec) {
     m_client.request("POST", paths::updateService(id, version), context, std::move(cb), spec);
 }
-void Engine::rollbackService(const QString &id, qint64 version, const QByteArray &spec,
-                             QObject *context, Callback cb) {
+void Engine::rollbackService(const QString &id, qint64 version, QObject *context, Callback cb,
+                             const QByteArray &spec) {
     m_client.request("POST", paths::updateService(id, version, true), context, std::move(cb), spec);
 }
 void Engine::removeService(const QString &nameOrId, QObject *context, Callback cb) {

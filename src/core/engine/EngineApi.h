@@ -75,16 +75,16 @@ public:
                        Callback cb);
     // A follow=1 (or long) log transfer; owned by the caller like DockerClient::stream.
     DockerStream *streamContainerLogs(const QString &nameOrId, const LogsQuery &query);
-    void createContainer(const QString &name, const QByteArray &config, QObject *context,
-                         Callback cb);
+    void createContainer(const QString &name, QObject *context, Callback cb,
+                         const QByteArray &config);
     void startContainer(const QString &nameOrId, QObject *context, Callback cb);
     void stopContainer(const QString &nameOrId, int timeoutSeconds, QObject *context, Callback cb);
     void renameContainer(const QString &nameOrId, const QString &newName, QObject *context,
                          Callback cb);
     // Forced: a running container is killed first.
     void removeContainer(const QString &nameOrId, QObject *context, Callback cb);
-    void updateContainer(const QString &nameOrId, const QByteArray &update, QObject *context,
-                         Callback cb);
+    void updateContainer(const QString &nameOrId, QObject *context, Callback cb,
+                         const QByteArray &update);
 
     // Build output (JSON lines) streams while the tar context uploads.
     DockerStream *build(const BuildQuery &query, const QByteArray &tarContext);
@@ -96,12 +96,12 @@ public:
     void serviceLogs(const QString &nameOrId, const LogsQuery &query, QObject *context,
                      Callback cb);
     DockerStream *streamServiceLogs(const QString &nameOrId, const LogsQuery &query);
-    void createService(const QByteArray &spec, QObject *context, Callback cb);
-    void updateService(const QString &id, qint64 version, const QByteArray &spec, QObject *context,
-                       Callback cb);
+    void createService(QObject *context, Callback cb, const QByteArray &spec);
+    void updateService(const QString &id, qint64 version, QObject *context, Callback cb,
+                       const QByteArray &spec);
     // Back to the spec before the last update (the engine keeps it as PreviousSpec).
-    void rollbackService(const QString &id, qint64 version, const QByteArray &spec,
-                         QObject *context, Callback cb);
+    void rollbackService(const QString &id, qint64 version, QObject *context, Callback cb,
+                         const QByteArray &spec);
     void removeService(const QString &nameOrId, QObject *context, Callback cb);
     void tasks(const Filters &filters, QObject *context, Callback cb);
 
