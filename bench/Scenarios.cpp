@@ -4,6 +4,7 @@
 
 #include "engine/DockerClient.h"
 #include "engine/DockerHost.h"
+#include "engine/EngineApi.h"
 #include "engine/LogStreamDecoder.h"
 #include "engine/SwarmState.h"
 #include "metrics/MetricsSampler.h"
@@ -101,9 +102,11 @@ double engineRate(engine::DockerClient &docker, quint64 count, int size, EngineR
     LogContainer c(containerName("engine"), count, size, rate);
     if (!c.ok())
         return -1;
-    std::unique_ptr<engine::DockerStream> stream(docker.stream(
-        "GET", QStringLiteral("/containers/%1/logs?follow=1&stdout=1&stderr=1&timestamps=1&tail=0")
-                   .arg(c.name())));
+    engine::LogsQuery query;
+    query.follow = true;
+    query.tail = 0;
+    std::unique_ptr<engine::DockerStream> stream(
+        engine::Engine(docker).streamContainerLogs(c.name(), query));
     QObject::connect(stream.get(), &engine::DockerStream::started,
                      [reader](int status, const QByteArray &) {
                          reader->started = true;
@@ -485,11 +488,10 @@ void metrics(const Options &o, Report &r) {
             bool done = false;
             timespec a{}, b{};
             clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
-            docker->request("GET", QStringLiteral("/info"), nullptr,
-                            [&](const engine::DockerReply &reply) {
-                                (void)reply.json();
-                                done = true;
-                            });
+            engine::Engine(*docker).info(nullptr, [&](const engine::DockerReply &reply) {
+                (void)reply.json();
+                done = true;
+            });
             while (!done)
                 QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
             clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
@@ -501,11 +503,10 @@ void metrics(const Options &o, Report &r) {
         bool manager = false;
         {
             bool done = false;
-            docker->request("GET", QStringLiteral("/info"), nullptr,
-                            [&](const engine::DockerReply &reply) {
-                                manager = engine::isSwarmManager(reply.json().object());
-                                done = true;
-                            });
+            engine::Engine(*docker).info(nullptr, [&](const engine::DockerReply &reply) {
+                manager = engine::isSwarmManager(reply.json().object());
+                done = true;
+            });
             while (!done)
                 QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
         }
@@ -513,13 +514,15 @@ void metrics(const Options &o, Report &r) {
             int pending = 3;
             timespec a{}, b{};
             clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
-            for (const QString &path :
-                 {QStringLiteral("/nodes"), QStringLiteral("/services"),
-                  QStringLiteral("/tasks?filters=%7B%22desired-state%22%3A%5B%22running%22%5D%7D")})
-                docker->request("GET", path, nullptr, [&](const engine::DockerReply &reply) {
-                    (void)reply.json();
-                    --pending;
-                });
+            const auto listed = [&](const engine::DockerReply &reply) {
+                (void)reply.json();
+                --pending;
+            };
+            engine::Engine e(*docker);
+            e.nodes(nullptr, listed);
+            e.services(nullptr, listed);
+            e.tasks({{QStringLiteral("desired-state"), {QStringLiteral("running")}}}, nullptr,
+                    listed);
             while (pending > 0)
                 QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
             clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);

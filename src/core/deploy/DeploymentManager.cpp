@@ -6,7 +6,7 @@
 #include "store/Store.h"
 
 #include "engine/DockerClient.h"
-#include "text/UrlEncoding.h"
+#include "engine/EngineApi.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -105,10 +105,8 @@ void DeploymentManager::removeLeftoverClones() {
 // the previous container gets its name back and runs again; otherwise the
 // previous one is no longer needed.
 void DeploymentManager::recoverSetAsideContainers() {
-    const QString filter = QStringLiteral("{\"name\":[\"^/app-[0-9]+-previous-[0-9]+$\"]}");
-    m_docker.request(
-        "GET",
-        QStringLiteral("/containers/json?all=1&filters=%1").arg(text::percentEncoded(filter)), this,
+    engine::Engine(m_docker).containers(
+        {{QStringLiteral("name"), {QStringLiteral("^/app-[0-9]+-previous-[0-9]+$")}}}, this,
         [this](const engine::DockerReply &reply) {
             if (!reply.ok())
                 return;
@@ -127,9 +125,8 @@ void DeploymentManager::recoverSetAsideContainers() {
 }
 
 void DeploymentManager::restoreSetAside(const QString &app, const QString &aside) {
-    m_docker.request(
-        "GET", QStringLiteral("/containers/%1/json").arg(app), this,
-        [this, app, aside](const engine::DockerReply &inspect) {
+    engine::Engine(m_docker).inspectContainer(
+        app, this, [this, app, aside](const engine::DockerReply &inspect) {
             const bool running = inspect.ok() && inspect.json()
                                                      .object()
                                                      .value(QStringLiteral("State"))
@@ -139,24 +136,23 @@ void DeploymentManager::restoreSetAside(const QString &app, const QString &aside
             if (running) {
                 qCInfo(lcDeploy).noquote()
                     << "removing" << aside << "left by an interrupted deployment";
-                m_docker.request("DELETE", QStringLiteral("/containers/%1?force=1").arg(aside),
-                                 this, [](const engine::DockerReply &) {});
+                engine::Engine(m_docker).removeContainer(aside, this,
+                                                         [](const engine::DockerReply &) {});
                 return;
             }
             qCInfo(lcDeploy).noquote()
                 << "restoring" << aside << "as" << app << "after an interrupted deployment";
             auto restore = [this, app, aside] {
-                m_docker.request(
-                    "POST", QStringLiteral("/containers/%1/rename?name=%2").arg(aside, app), this,
-                    [this, app](const engine::DockerReply &) {
-                        m_docker.request("POST", QStringLiteral("/containers/%1/start").arg(app),
-                                         this, [](const engine::DockerReply &) {});
+                engine::Engine(m_docker).renameContainer(
+                    aside, app, this, [this, app](const engine::DockerReply &) {
+                        engine::Engine(m_docker).startContainer(app, this,
+                                                                [](const engine::DockerReply &) {});
                     });
             };
             if (inspect.httpStatus == 404)
                 return restore();
-            m_docker.request("DELETE", QStringLiteral("/containers/%1?force=1").arg(app), this,
-                             [restore](const engine::DockerReply &) { restore(); });
+            engine::Engine(m_docker).removeContainer(
+                app, this, [restore](const engine::DockerReply &) { restore(); });
         });
 }
 

@@ -7,7 +7,7 @@
 #include "DeploymentManager.h"
 #include "GitCheckout.h"
 #include "engine/DockerClient.h"
-#include "text/UrlEncoding.h"
+#include "engine/EngineApi.h"
 
 #include <QDir>
 #include <QFutureWatcher>
@@ -27,9 +27,6 @@ constexpr int ProgressBuildEnd = 75;
 constexpr int ProgressStopping = 80;
 constexpr int ProgressStarting = 85;
 constexpr int ProgressStarted = 90;
-
-// Parts of engine request paths and queries (names, tags, JSON filters).
-constexpr auto &enc = text::percentEncoded;
 
 qint64 utf8Size(QStringView text) {
     qint64 bytes = 0;
@@ -76,7 +73,7 @@ DeploymentRunner::DeploymentRunner(DeploymentManager &manager, engine::DockerCli
     , m_config(config)
     , m_d(std::move(deployment))
     , m_app(std::move(app))
-    , m_containerName(QStringLiteral("app-%1").arg(m_app.id))
+    , m_containerName(engine::appContainerName(m_app.id))
     , m_imageTag(QStringLiteral("mist-app-%1:%2").arg(m_app.id).arg(m_d.id))
     , m_workDir(QDir(QDir(config.workDir).absolutePath())
                     .filePath(QStringLiteral("deploy-%1").arg(m_d.id))) {
@@ -257,14 +254,13 @@ void DeploymentRunner::sendBuild(const QByteArray &context) {
     log(QStringLiteral("Sending build context to the Docker engine (%1 KiB)")
             .arg((context.size() + 1023) / 1024));
 
-    const QJsonObject labels{{QStringLiteral("mist.app.id"), QString::number(m_app.id)},
-                             {QStringLiteral("mist.deployment.id"), QString::number(m_d.id)}};
-    const QString path =
-        QStringLiteral("/build?t=%1&dockerfile=%2&rm=1&forcerm=1&labels=%3")
-            .arg(enc(m_imageTag), enc(m_dockerfile),
-                 enc(QString::fromUtf8(QJsonDocument(labels).toJson(QJsonDocument::Compact))));
+    engine::BuildQuery query;
+    query.tag = m_imageTag;
+    query.dockerfile = m_dockerfile;
+    query.labels = {{QStringLiteral("mist.app.id"), QString::number(m_app.id)},
+                    {QStringLiteral("mist.deployment.id"), QString::number(m_d.id)}};
     m_parser = std::make_unique<BuildOutputParser>();
-    m_build = m_docker.stream("POST", path, context, "application/x-tar");
+    m_build = engine::Engine(m_docker).build(query, context);
     m_build->setParent(this);
     connect(m_build, &engine::DockerStream::data, this, &DeploymentRunner::onBuildData);
     connect(m_build, &engine::DockerStream::finished, this, &DeploymentRunner::onBuildFinished);
@@ -327,9 +323,8 @@ void DeploymentRunner::stopOld() {
         return fail(m_stopReason);
     setState(QStringLiteral("deploying"), QStringLiteral("stopping_old"), ProgressStopping,
              QStringLiteral("Stopping previous container..."));
-    m_docker.request(
-        "GET", QStringLiteral("/containers/%1/json").arg(m_containerName), this,
-        [this](const engine::DockerReply &inspect) {
+    engine::Engine(m_docker).inspectContainer(
+        m_containerName, this, [this](const engine::DockerReply &inspect) {
             if (!alive())
                 return;
             if (inspect.httpStatus == 404) {
@@ -345,12 +340,9 @@ void DeploymentRunner::stopOld() {
             // ("sandbox ... not found"), and then no deployment could ever
             // replace it.
             log(QStringLiteral("Stopping previous container"));
-            m_docker.request(
-                "POST",
-                QStringLiteral("/containers/%1/stop?t=%2")
-                    .arg(m_containerName)
-                    .arg(m_config.stopTimeoutSeconds),
-                this, [this](const engine::DockerReply &stopped) {
+            engine::Engine(m_docker).stopContainer(
+                m_containerName, m_config.stopTimeoutSeconds, this,
+                [this](const engine::DockerReply &stopped) {
                     if (!alive())
                         return;
                     // 304: it was not running; fine.
@@ -368,9 +360,8 @@ void DeploymentRunner::setOldAside() {
     if (stopping())
         return fail(m_stopReason);
     const QString aside = QStringLiteral("%1-previous-%2").arg(m_containerName).arg(m_d.id);
-    m_docker.request(
-        "POST", QStringLiteral("/containers/%1/rename?name=%2").arg(m_containerName, enc(aside)),
-        this, [this, aside](const engine::DockerReply &renamed) {
+    engine::Engine(m_docker).renameContainer(
+        m_containerName, aside, this, [this, aside](const engine::DockerReply &renamed) {
             if (!alive())
                 return;
             if (renamed.httpStatus == 0)
@@ -391,16 +382,16 @@ void DeploymentRunner::removeOld(const QString &renameError) {
     log(QStringLiteral("Warning: the engine cannot rename the previous container (%1); removing it "
                        "instead, so a failure of this deployment cannot bring it back")
             .arg(renameError));
-    m_docker.request("DELETE", QStringLiteral("/containers/%1?force=1").arg(m_containerName), this,
-                     [this](const engine::DockerReply &removed) {
-                         if (!alive())
-                             return;
-                         if (!removed.ok() && removed.httpStatus != 404)
-                             return fail(engineFailure(
-                                 QStringLiteral("removing the previous container"), removed));
-                         m_oldStopped = false;
-                         startNew();
-                     });
+    engine::Engine(m_docker).removeContainer(
+        m_containerName, this, [this](const engine::DockerReply &removed) {
+            if (!alive())
+                return;
+            if (!removed.ok() && removed.httpStatus != 404)
+                return fail(
+                    engineFailure(QStringLiteral("removing the previous container"), removed));
+            m_oldStopped = false;
+            startNew();
+        });
 }
 
 void DeploymentRunner::startNew() {
@@ -440,17 +431,16 @@ void DeploymentRunner::createContainer() {
     }
     body.insert(QStringLiteral("HostConfig"), hostConfig);
     log(QStringLiteral("Creating container %1").arg(m_containerName));
-    m_docker.request(
-        "POST", QStringLiteral("/containers/create?name=%1").arg(m_containerName), this,
+    engine::Engine(m_docker).createContainer(
+        m_containerName, this,
         [this](const engine::DockerReply &created) {
             if (!alive())
                 return;
             if (!created.ok())
                 return fail(engineFailure(QStringLiteral("creating the container"), created));
             m_newContainerId = created.json().object().value(QStringLiteral("Id")).toString();
-            m_docker.request(
-                "POST", QStringLiteral("/containers/%1/start").arg(m_newContainerId), this,
-                [this](const engine::DockerReply &started) {
+            engine::Engine(m_docker).startContainer(
+                m_newContainerId, this, [this](const engine::DockerReply &started) {
                     if (!alive())
                         return;
                     if (!started.ok())
@@ -460,8 +450,7 @@ void DeploymentRunner::createContainer() {
                              ProgressStarted, QStringLiteral("Container started, checking..."));
                     QTimer::singleShot(m_config.startupCheckMs, this,
                                        [this] { checkStarted(m_newContainerId); });
-                },
-                {});
+                });
         },
         QJsonDocument(body).toJson(QJsonDocument::Compact));
 }
@@ -469,9 +458,8 @@ void DeploymentRunner::createContainer() {
 void DeploymentRunner::checkStarted(const QString &containerId) {
     if (stopping())
         return fail(m_stopReason);
-    m_docker.request(
-        "GET", QStringLiteral("/containers/%1/json").arg(containerId), this,
-        [this](const engine::DockerReply &inspect) {
+    engine::Engine(m_docker).inspectContainer(
+        containerId, this, [this](const engine::DockerReply &inspect) {
             if (!alive())
                 return;
             if (!inspect.ok())
@@ -491,8 +479,8 @@ void DeploymentRunner::checkStarted(const QString &containerId) {
                                            QJsonObject{{QStringLiteral("Name"),
                                                         QStringLiteral("unless-stopped")}}}})
                     .toJson(QJsonDocument::Compact);
-            m_docker.request(
-                "POST", QStringLiteral("/containers/%1/update").arg(m_newContainerId), this,
+            engine::Engine(m_docker).updateContainer(
+                m_newContainerId, this,
                 [this](const engine::DockerReply &updated) {
                     if (!alive())
                         return;
@@ -512,11 +500,6 @@ constexpr int ProgressRolledOut = 99;
 constexpr int RolloutPollMs = 500;
 constexpr int MaxFailedTasks = 3; // a first rollout whose tasks keep failing
 constexpr int MaxPollErrors = 5;  // engine calls in a row that may fail while following
-
-QString filterFor(const QString &serviceId) {
-    const QJsonObject filters{{QStringLiteral("service"), QJsonArray{serviceId}}};
-    return enc(QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact)));
-}
 
 qint64 nanoseconds(int ms) {
     return qint64(ms) * 1000000;
@@ -583,7 +566,7 @@ void DeploymentRunner::rollOutService() {
              QStringLiteral("Updating service %1...").arg(m_containerName));
     // The image exists on this engine only (no registry): its tasks are
     // placed on this node (docs/SCALING.md).
-    m_docker.request("GET", QStringLiteral("/info"), this, [this](const engine::DockerReply &info) {
+    engine::Engine(m_docker).info(this, [this](const engine::DockerReply &info) {
         if (!alive())
             return;
         if (!info.ok())
@@ -594,9 +577,8 @@ void DeploymentRunner::rollOutService() {
                        .toObject()
                        .value(QStringLiteral("NodeID"))
                        .toString();
-        m_docker.request(
-            "GET", QStringLiteral("/services/%1").arg(m_containerName), this,
-            [this](const engine::DockerReply &inspect) {
+        engine::Engine(m_docker).inspectService(
+            m_containerName, this, [this](const engine::DockerReply &inspect) {
                 if (!alive())
                     return;
                 if (stopping())
@@ -613,21 +595,24 @@ void DeploymentRunner::rollOutService() {
 void DeploymentRunner::submitService(const QJsonObject &existing) {
     const bool create = existing.isEmpty();
     const QJsonObject spec = serviceSpec(existing.value(QStringLiteral("Spec")).toObject());
-    const QString path = create ? QStringLiteral("/services/create")
-                                : QStringLiteral("/services/%1/update?version=%2")
-                                      .arg(existing.value(QStringLiteral("ID")).toString())
-                                      .arg(qint64(existing.value(QStringLiteral("Version"))
-                                                      .toObject()
-                                                      .value(QStringLiteral("Index"))
-                                                      .toDouble()));
+    const QString id = existing.value(QStringLiteral("ID")).toString();
+    const qint64 version = qint64(existing.value(QStringLiteral("Version"))
+                                      .toObject()
+                                      .value(QStringLiteral("Index"))
+                                      .toDouble());
+    auto submit = [this, create, id, version](engine::Engine::Callback cb, const QByteArray &body) {
+        if (create)
+            engine::Engine(m_docker).createService(this, std::move(cb), body);
+        else
+            engine::Engine(m_docker).updateService(id, version, this, std::move(cb), body);
+    };
     log(create ? QStringLiteral("Creating service %1: %2 replicas of %3")
                      .arg(m_containerName)
                      .arg(m_app.replicas)
                      .arg(m_imageTag)
                : QStringLiteral("Rolling update of service %1 to %2, one task at a time")
                      .arg(m_containerName, m_imageTag));
-    m_docker.request(
-        "POST", path, this,
+    submit(
         [this, create, existing](const engine::DockerReply &r) {
             if (!alive())
                 return;
@@ -657,15 +642,14 @@ void DeploymentRunner::pollRollout() {
     if (m_rollout.elapsed() > m_config.rolloutTimeoutMs)
         return fail(QStringLiteral("Rollout did not finish within %1 s")
                         .arg(m_config.rolloutTimeoutMs / 1000));
-    m_docker.request(
-        "GET", QStringLiteral("/services/%1").arg(m_serviceId), this,
-        [this](const engine::DockerReply &service) {
+    engine::Engine(m_docker).inspectService(
+        m_serviceId, this, [this](const engine::DockerReply &service) {
             if (!alive())
                 return;
             if (!service.ok())
                 return pollFailed(service);
-            m_docker.request(
-                "GET", QStringLiteral("/tasks?filters=%1").arg(filterFor(m_serviceId)), this,
+            engine::Engine(m_docker).tasks(
+                {{QStringLiteral("service"), {m_serviceId}}}, this,
                 [this, svc = service.json().object()](const engine::DockerReply &t) {
                     if (!alive())
                         return;
@@ -794,14 +778,14 @@ void DeploymentRunner::complete() {
     if (m_previousName.isEmpty())
         return finish();
     log(QStringLiteral("Removing previous container"));
-    m_docker.request("DELETE", QStringLiteral("/containers/%1?force=1").arg(m_previousName), this,
-                     [this, finish](const engine::DockerReply &removed) {
-                         if (!removed.ok() && removed.httpStatus != 404)
-                             log(QStringLiteral("Warning: could not remove %1: %2")
-                                     .arg(m_previousName, removed.error),
-                                 true);
-                         finish();
-                     });
+    engine::Engine(m_docker).removeContainer(
+        m_previousName, this, [this, finish](const engine::DockerReply &removed) {
+            if (!removed.ok() && removed.httpStatus != 404)
+                log(QStringLiteral("Warning: could not remove %1: %2")
+                        .arg(m_previousName, removed.error),
+                    true);
+            finish();
+        });
 }
 
 void DeploymentRunner::fail(const QString &errorMessage) {
@@ -835,41 +819,34 @@ void DeploymentRunner::rollback(std::function<void()> then) {
         if (m_oldStopped) {
             // Stopped, but its name was never changed.
             log(QStringLiteral("Starting previous container again"));
-            m_docker.request("POST", QStringLiteral("/containers/%1/start").arg(m_containerName),
-                             this, [then](const engine::DockerReply &) { then(); });
+            engine::Engine(m_docker).startContainer(
+                m_containerName, this, [then](const engine::DockerReply &) { then(); });
             return;
         }
         if (m_previousName.isEmpty())
             return then();
         log(QStringLiteral("Restoring previous container"));
-        m_docker.request("POST",
-                         QStringLiteral("/containers/%1/rename?name=%2")
-                             .arg(m_previousName, enc(m_containerName)),
-                         this, [this, then](const engine::DockerReply &) {
-                             m_docker.request(
-                                 "POST",
-                                 QStringLiteral("/containers/%1/start").arg(m_containerName), this,
-                                 [then](const engine::DockerReply &) { then(); });
-                         });
+        engine::Engine(m_docker).renameContainer(
+            m_previousName, m_containerName, this, [this, then](const engine::DockerReply &) {
+                engine::Engine(m_docker).startContainer(
+                    m_containerName, this, [then](const engine::DockerReply &) { then(); });
+            });
     };
     if (!m_serviceCreated && !m_serviceId.isEmpty() && !m_engineRolledBack) {
         // Our own failure (cancel, timeout, the engine not answering): the
         // engine would go on with the update; ask it to roll back instead.
         log(QStringLiteral("Rolling the service back"));
-        m_docker.request(
-            "GET", QStringLiteral("/services/%1").arg(m_serviceId), this,
-            [this, then](const engine::DockerReply &svc) {
+        engine::Engine(m_docker).inspectService(
+            m_serviceId, this, [this, then](const engine::DockerReply &svc) {
                 if (!svc.ok())
                     return then();
                 const QJsonObject service = svc.json().object();
-                m_docker.request(
-                    "POST",
-                    QStringLiteral("/services/%1/update?version=%2&rollback=previous")
-                        .arg(m_serviceId)
-                        .arg(qint64(service.value(QStringLiteral("Version"))
-                                        .toObject()
-                                        .value(QStringLiteral("Index"))
-                                        .toDouble())),
+                engine::Engine(m_docker).rollbackService(
+                    m_serviceId,
+                    qint64(service.value(QStringLiteral("Version"))
+                               .toObject()
+                               .value(QStringLiteral("Index"))
+                               .toDouble()),
                     this,
                     [this, then](const engine::DockerReply &r) {
                         if (!r.ok())
@@ -887,14 +864,14 @@ void DeploymentRunner::rollback(std::function<void()> then) {
         // A service this deployment created goes again; an update that
         // failed was rolled back (or paused) by the engine itself.
         log(QStringLiteral("Removing the new service"));
-        m_docker.request("DELETE", QStringLiteral("/services/%1").arg(m_serviceId), this,
-                         [then](const engine::DockerReply &) { then(); });
+        engine::Engine(m_docker).removeService(m_serviceId, this,
+                                               [then](const engine::DockerReply &) { then(); });
         return;
     }
     if (m_newContainerId.isEmpty())
         return restoreOld();
-    m_docker.request("DELETE", QStringLiteral("/containers/%1?force=1").arg(m_newContainerId), this,
-                     [restoreOld](const engine::DockerReply &) { restoreOld(); });
+    engine::Engine(m_docker).removeContainer(
+        m_newContainerId, this, [restoreOld](const engine::DockerReply &) { restoreOld(); });
 }
 
 void DeploymentRunner::done() {

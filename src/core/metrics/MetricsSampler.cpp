@@ -2,6 +2,7 @@
 
 #include "MetricsSampler.h"
 
+#include "engine/EngineApi.h"
 #include "engine/SwarmState.h"
 
 #include "engine/DockerClient.h"
@@ -96,7 +97,7 @@ void MetricsSampler::refreshDockerInfo() {
     }
     m_dockerAsked.start();
     m_dockerRequestInFlight = true;
-    m_docker->request("GET", QStringLiteral("/info"), this, [this](const engine::DockerReply &r) {
+    engine::Engine(*m_docker).info(this, [this](const engine::DockerReply &r) {
         m_dockerRequestInFlight = false;
         const bool first = m_samples == 0;
         const QJsonObject info = r.json().object();
@@ -159,13 +160,13 @@ void MetricsSampler::refreshSwarm() {
             m_swarm =
                 engine::swarmFigures(lists->info, lists->nodes, lists->services, lists->tasks);
     };
-    m_docker->request("GET", QStringLiteral("/nodes"), this,
-                      [done, lists](const engine::DockerReply &r) { done(&lists->nodes, r); });
-    m_docker->request("GET", QStringLiteral("/services"), this,
-                      [done, lists](const engine::DockerReply &r) { done(&lists->services, r); });
-    m_docker->request(
-        "GET", QStringLiteral("/tasks?filters=%7B%22desired-state%22%3A%5B%22running%22%5D%7D"),
-        this, [done, lists](const engine::DockerReply &r) { done(&lists->tasks, r); });
+    engine::Engine(*m_docker).nodes(
+        this, [done, lists](const engine::DockerReply &r) { done(&lists->nodes, r); });
+    engine::Engine(*m_docker).services(
+        this, [done, lists](const engine::DockerReply &r) { done(&lists->services, r); });
+    engine::Engine(*m_docker).tasks(
+        {{QStringLiteral("desired-state"), {QStringLiteral("running")}}}, this,
+        [done, lists](const engine::DockerReply &r) { done(&lists->tasks, r); });
 }
 
 void MetricsSampler::sampleNow() {

@@ -3,6 +3,7 @@
 #include "UpstreamDialect.h"
 
 #include "Envelope.h"
+#include "engine/EngineApi.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -468,7 +469,7 @@ std::optional<QJsonObject> appFromUpstream(const QJsonObject &app, const QJsonOb
         {QStringLiteral("projectName"), project.value(QStringLiteral("name")).toString()},
         {QStringLiteral("gitUrl"), git},
         {QStringLiteral("gitBranch"), nonEmptyString(app.value(QStringLiteral("gitBranch")))},
-        {QStringLiteral("containerName"), QStringLiteral("app-%1").arg(*id)},
+        {QStringLiteral("containerName"), engine::appContainerName(*id)},
         {QStringLiteral("containerState"), nonEmptyString(app.value(QStringLiteral("status")))},
         {QStringLiteral("containerStatus"), QJsonValue(QJsonValue::Null)}};
 }

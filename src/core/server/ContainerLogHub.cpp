@@ -4,6 +4,7 @@
 
 #include "ClientConnection.h"
 #include "engine/DockerClient.h"
+#include "engine/EngineApi.h"
 #include "protocol/Envelope.h"
 #include "protocol/Parsing.h"
 
@@ -108,9 +109,9 @@ void ContainerLogHub::readFromEngine(ClientConnection *client, CatchUp &c) {
                                                : engine::LogStreamDecoder::Mode::Multiplexed);
     // A stream, not a request: its reply is never held whole (a request's
     // is capped at 64 MiB, and a resume may reach back further than that).
-    c.stream = m_docker->stream(
-        "GET", QStringLiteral("/containers/%1/logs?stdout=1&stderr=1&timestamps=1&since=%2")
-                   .arg(m_containerId, protocol::engineSinceParameter(c.cursorNs)));
+    engine::LogsQuery query;
+    query.since = protocol::engineSinceParameter(c.cursorNs);
+    c.stream = engine::Engine(*m_docker).streamContainerLogs(m_containerId, query);
     c.stream->setParent(this);
     connect(c.stream, &engine::DockerStream::data, this,
             [this, client](const QByteArray &bytes) { onCatchUpData(client, bytes); });
@@ -269,12 +270,11 @@ void ContainerLogHub::forget(ClientConnection *client) {
 }
 
 void ContainerLogHub::probe(int entries) {
-    const QString path =
-        QStringLiteral("/containers/%1/logs?stdout=1&stderr=1&timestamps=1&tail=%2")
-            .arg(m_containerId)
-            .arg(entries);
-    m_docker->request("GET", path, this,
-                      [this, entries](const engine::DockerReply &r) { onProbeReply(entries, r); });
+    engine::LogsQuery query;
+    query.tail = entries;
+    engine::Engine(*m_docker).containerLogs(
+        m_containerId, query, this,
+        [this, entries](const engine::DockerReply &r) { onProbeReply(entries, r); });
 }
 
 void ContainerLogHub::onProbeReply(int entries, const engine::DockerReply &reply) {
@@ -337,15 +337,15 @@ void ContainerLogHub::onProbeReply(int entries, const engine::DockerReply &reply
 }
 
 void ContainerLogHub::follow() {
-    QString path = QStringLiteral("/containers/%1/logs?follow=1&stdout=1&stderr=1&timestamps=1")
-                       .arg(m_containerId);
+    engine::LogsQuery query;
+    query.follow = true;
     if (m_resumeFromNs > 0)
-        path += QStringLiteral("&since=") + protocol::engineSinceParameter(m_resumeFromNs);
+        query.since = protocol::engineSinceParameter(m_resumeFromNs);
     else
-        path += QStringLiteral("&tail=all");
+        query.tail = engine::LogsQuery::AllLines;
     m_decoder = engine::LogStreamDecoder(m_tty ? engine::LogStreamDecoder::Mode::Tty
                                                : engine::LogStreamDecoder::Mode::Multiplexed);
-    m_stream = m_docker->stream("GET", path);
+    m_stream = engine::Engine(*m_docker).streamContainerLogs(m_containerId, query);
     m_stream->setParent(this);
     connect(m_stream, &engine::DockerStream::data, this, &ContainerLogHub::onFollowData);
     connect(m_stream, &engine::DockerStream::finished, this, &ContainerLogHub::onFollowFinished);
@@ -382,8 +382,8 @@ void ContainerLogHub::onFollowFinished(const engine::DockerReply &reply) {
     for (const engine::LogLine &line : std::as_const(rest))
         relay(line, protocol::parseEngineTimestampNs(line.ts).value_or(0));
     // Why did the stream end? The container's own state tells.
-    m_docker->request("GET", QStringLiteral("/containers/%1/json").arg(m_containerId), this,
-                      [this](const engine::DockerReply &r) { onInspected(r); });
+    engine::Engine(*m_docker).inspectContainer(
+        m_containerId, this, [this](const engine::DockerReply &r) { onInspected(r); });
 }
 
 void ContainerLogHub::onInspected(const engine::DockerReply &reply) {
@@ -405,8 +405,8 @@ void ContainerLogHub::onInspected(const engine::DockerReply &reply) {
         if (!m_recheckedStop && reply.ok()) {
             m_recheckedStop = true;
             QTimer::singleShot(RestartGraceMs, this, [this] {
-                m_docker->request("GET", QStringLiteral("/containers/%1/json").arg(m_containerId),
-                                  this, [this](const engine::DockerReply &r) { onInspected(r); });
+                engine::Engine(*m_docker).inspectContainer(
+                    m_containerId, this, [this](const engine::DockerReply &r) { onInspected(r); });
             });
             return;
         }

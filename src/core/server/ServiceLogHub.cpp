@@ -4,9 +4,9 @@
 
 #include "ClientConnection.h"
 #include "engine/DockerClient.h"
+#include "engine/EngineApi.h"
 #include "protocol/Envelope.h"
 #include "protocol/Parsing.h"
-#include "text/UrlEncoding.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -17,13 +17,6 @@ namespace mist::server {
 
 namespace {
 constexpr int MaxStreamRestarts = 5;
-
-constexpr auto &enc = text::percentEncoded;
-
-QString filterFor(const QString &serviceId) {
-    const QJsonObject filters{{QStringLiteral("service"), QJsonArray{serviceId}}};
-    return enc(QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact)));
-}
 
 QString keyOf(qint64 tsNs, const engine::ServiceLogLine &line) {
     return QString::number(tsNs) + u'/' + line.task + u'/' + line.stream;
@@ -58,7 +51,7 @@ ServiceLogHub::~ServiceLogHub() {
 }
 
 void ServiceLogHub::readNodes() {
-    m_docker->request("GET", QStringLiteral("/nodes"), this, [this](const engine::DockerReply &r) {
+    engine::Engine(*m_docker).nodes(this, [this](const engine::DockerReply &r) {
         if (!r.ok())
             return; // names are a nicety; ids are always there
         for (const QJsonValue &v : r.json().array()) {
@@ -80,16 +73,17 @@ void ServiceLogHub::readTasks(bool thenProbe) {
     m_tasksInFlight = true;
     // The service too, now and then: its replica count may change.
     if (!thenProbe && ++m_polls % 5 == 0) {
-        m_docker->request("GET", QStringLiteral("/services/%1").arg(m_serviceId), this,
-                          [this](const engine::DockerReply &r) {
-                              if (r.httpStatus == 404)
-                                  finish(QStringLiteral("Service removed"), false);
-                              else if (r.ok())
-                                  m_service = r.json().object();
-                          });
+        engine::Engine(*m_docker).inspectService(
+            m_serviceId, this, [this](const engine::DockerReply &r) {
+                if (r.httpStatus == 404)
+                    finish(QStringLiteral("Service removed"), false);
+                else if (r.ok())
+                    m_service = r.json().object();
+            });
     }
-    m_docker->request("GET", QStringLiteral("/tasks?filters=%1").arg(filterFor(m_serviceId)), this,
-                      [this, thenProbe](const engine::DockerReply &r) { onTasks(r, thenProbe); });
+    engine::Engine(*m_docker).tasks(
+        {{QStringLiteral("service"), {m_serviceId}}}, this,
+        [this, thenProbe](const engine::DockerReply &r) { onTasks(r, thenProbe); });
 }
 
 void ServiceLogHub::onTasks(const engine::DockerReply &reply, bool thenProbe) {
@@ -130,12 +124,11 @@ void ServiceLogHub::onTasks(const engine::DockerReply &reply, bool thenProbe) {
 }
 
 void ServiceLogHub::probe() {
-    m_docker->request(
-        "GET",
-        QStringLiteral("/services/%1/logs?stdout=1&stderr=1&timestamps=1&details=1&tail=%2")
-            .arg(m_serviceId)
-            .arg(TailLines),
-        this, [this](const engine::DockerReply &r) { onProbe(r); });
+    engine::LogsQuery query;
+    query.details = true;
+    query.tail = TailLines;
+    engine::Engine(*m_docker).serviceLogs(m_serviceId, query, this,
+                                          [this](const engine::DockerReply &r) { onProbe(r); });
 }
 
 void ServiceLogHub::onProbe(const engine::DockerReply &reply) {
@@ -188,14 +181,16 @@ void ServiceLogHub::onProbe(const engine::DockerReply &reply) {
 }
 
 void ServiceLogHub::follow() {
-    QString path =
-        QStringLiteral("/services/%1/logs?follow=1&stdout=1&stderr=1&timestamps=1&details=1")
-            .arg(m_serviceId);
-    path += m_lastTsNs > 0 ? QStringLiteral("&since=") + protocol::engineSinceParameter(m_lastTsNs)
-                           : QStringLiteral("&tail=all");
+    engine::LogsQuery query;
+    query.follow = true;
+    query.details = true;
+    if (m_lastTsNs > 0)
+        query.since = protocol::engineSinceParameter(m_lastTsNs);
+    else
+        query.tail = engine::LogsQuery::AllLines;
     m_decoder = engine::ServiceLogDecoder(m_tty ? engine::ServiceLogDecoder::Mode::Tty
                                                 : engine::ServiceLogDecoder::Mode::Multiplexed);
-    m_stream = m_docker->stream("GET", path);
+    m_stream = engine::Engine(*m_docker).streamServiceLogs(m_serviceId, query);
     m_stream->setParent(this);
     connect(m_stream, &engine::DockerStream::data, this, &ServiceLogHub::onFollowData);
     connect(m_stream, &engine::DockerStream::finished, this, &ServiceLogHub::onFollowFinished);
@@ -228,9 +223,8 @@ void ServiceLogHub::onFollowFinished() {
         relay(line, protocol::parseEngineTimestampNs(line.ts).value_or(0));
     // The service may be gone; otherwise the engine dropped the stream:
     // follow again from the last line relayed.
-    m_docker->request(
-        "GET", QStringLiteral("/services/%1").arg(m_serviceId), this,
-        [this](const engine::DockerReply &r) {
+    engine::Engine(*m_docker).inspectService(
+        m_serviceId, this, [this](const engine::DockerReply &r) {
             if (isDone())
                 return;
             if (r.httpStatus == 404)

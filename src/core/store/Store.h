@@ -3,6 +3,7 @@
 #pragma once
 
 #include "auth/PasswordHasher.h"
+#include "engine/EngineApi.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -62,7 +63,7 @@ struct App {
     QString swarmServiceName() const {
         if (isService())
             return serviceName;
-        return isGit() && replicas > 0 ? QStringLiteral("app-%1").arg(id) : QString();
+        return isGit() && replicas > 0 ? engine::appContainerName(id) : QString();
     }
     // camelCase keys; fields that do not apply to this kind of app are null.
     QJsonObject toJson() const;

@@ -3,6 +3,7 @@
 #include "ContainerLogsEndpoint.h"
 
 #include "engine/DockerClient.h"
+#include "engine/EngineApi.h"
 #include "protocol/Envelope.h"
 #include "protocol/Parsing.h"
 #include "protocol/UpstreamDialect.h"
@@ -10,7 +11,6 @@
 #include "server/ContainerLogHub.h"
 #include "server/ServiceLogHub.h"
 #include "store/Store.h"
-#include "text/UrlEncoding.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -78,14 +78,13 @@ void ContainerLogsEndpoint::accept(ClientConnection *client) {
 
     if (!app->swarmServiceName().isEmpty())
         return acceptService(client, app->swarmServiceName(), sinceNs);
-    const QString name =
-        app->containerName.isEmpty() ? QStringLiteral("app-%1").arg(*appId) : app->containerName;
+    const QString name = engine::appContainerName(*appId, app->containerName);
     QPointer<ClientConnection> guard(client);
-    m_docker->request("GET", QStringLiteral("/containers/%1/json").arg(text::percentEncoded(name)),
-                      client, [this, guard, sinceNs](const engine::DockerReply &reply) {
-                          if (guard && !guard->isClosing())
-                              onInspected(guard, sinceNs, reply);
-                      });
+    engine::Engine(*m_docker).inspectContainer(
+        name, client, [this, guard, sinceNs](const engine::DockerReply &reply) {
+            if (guard && !guard->isClosing())
+                onInspected(guard, sinceNs, reply);
+        });
 }
 
 void ContainerLogsEndpoint::onInspected(ClientConnection *client, std::optional<qint64> sinceNs,
@@ -108,14 +107,10 @@ void ContainerLogsEndpoint::onInspected(ClientConnection *client, std::optional<
 
     // The human status ("Up 2 hours") is what the engine's container list
     // shows; ask it rather than re-deriving the engine's wording.
-    const QByteArray filters = QJsonDocument(QJsonObject{{QStringLiteral("id"), QJsonArray{id}}})
-                                   .toJson(QJsonDocument::Compact);
     QPointer<ClientConnection> guard(client);
-    m_docker->request(
-        "GET",
-        QStringLiteral("/containers/json?all=1&filters=") +
-            text::percentEncoded(QString::fromUtf8(filters)),
-        client, [this, guard, id, name, state, tty, sinceNs](const engine::DockerReply &list) {
+    engine::Engine(*m_docker).containers(
+        {{QStringLiteral("id"), {id}}}, client,
+        [this, guard, id, name, state, tty, sinceNs](const engine::DockerReply &list) {
             if (!guard || guard->isClosing())
                 return;
             if (!list.ok())
@@ -154,33 +149,32 @@ void ContainerLogsEndpoint::onInspected(ClientConnection *client, std::optional<
 void ContainerLogsEndpoint::acceptService(ClientConnection *client, const QString &service,
                                           std::optional<qint64> sinceNs) {
     QPointer<ClientConnection> guard(client);
-    m_docker->request("GET", QStringLiteral("/services/%1").arg(text::percentEncoded(service)),
-                      client, [this, guard, sinceNs](const engine::DockerReply &reply) {
-                          if (!guard || guard->isClosing())
-                              return;
-                          if (reply.httpStatus == 404)
-                              return refuse(guard, QStringLiteral("Service not found"),
-                                            QWebSocketProtocol::CloseCodeNormal);
-                          // 503: the engine is not a manager (or not in a swarm); its own
-                          // words say which ("This node is not a swarm manager. ...").
-                          if (!reply.ok())
-                              return refuseForEngine(guard, reply);
-                          const QJsonObject spec = reply.json().object();
-                          const QString id = spec.value(QStringLiteral("ID")).toString();
-                          ServiceLogHub *hub = m_serviceHubs.value(id);
-                          if (!hub) {
-                              hub = new ServiceLogHub(m_docker, spec, this);
-                              m_serviceHubs.insert(id, hub);
-                              connect(hub, &ServiceLogHub::finished, this,
-                                      [this, id](LogHub *done) {
-                                          if (m_serviceHubs.value(id) == done)
-                                              m_serviceHubs.remove(id);
-                                          m_linesRelayedByFinishedHubs += done->linesRelayed();
-                                          done->deleteLater();
-                                      });
-                          }
-                          hub->subscribe(guard, sinceNs);
-                      });
+    engine::Engine(*m_docker).inspectService(
+        service, client, [this, guard, sinceNs](const engine::DockerReply &reply) {
+            if (!guard || guard->isClosing())
+                return;
+            if (reply.httpStatus == 404)
+                return refuse(guard, QStringLiteral("Service not found"),
+                              QWebSocketProtocol::CloseCodeNormal);
+            // 503: the engine is not a manager (or not in a swarm); its own
+            // words say which ("This node is not a swarm manager. ...").
+            if (!reply.ok())
+                return refuseForEngine(guard, reply);
+            const QJsonObject spec = reply.json().object();
+            const QString id = spec.value(QStringLiteral("ID")).toString();
+            ServiceLogHub *hub = m_serviceHubs.value(id);
+            if (!hub) {
+                hub = new ServiceLogHub(m_docker, spec, this);
+                m_serviceHubs.insert(id, hub);
+                connect(hub, &ServiceLogHub::finished, this, [this, id](LogHub *done) {
+                    if (m_serviceHubs.value(id) == done)
+                        m_serviceHubs.remove(id);
+                    m_linesRelayedByFinishedHubs += done->linesRelayed();
+                    done->deleteLater();
+                });
+            }
+            hub->subscribe(guard, sinceNs);
+        });
 }
 
 ContainerLogHub *ContainerLogsEndpoint::hubFor(const QString &containerId, bool tty) {

@@ -3,6 +3,7 @@
 #include "Routes.h"
 
 #include "engine/DockerClient.h"
+#include "engine/EngineApi.h"
 #include "engine/SwarmState.h"
 #include "protocol/Parsing.h"
 
@@ -59,9 +60,8 @@ void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerCl
             // (only asked for when an app is a service).
             auto swarm = std::make_shared<QHash<QString, QJsonObject>>();
             auto listContainers = [apps, respond, swarm, &docker] {
-                docker.request(
-                    "GET", QStringLiteral("/containers/json?all=1"), nullptr,
-                    [apps, respond, swarm](const engine::DockerReply &reply) {
+                engine::Engine(docker).containers(
+                    {}, nullptr, [apps, respond, swarm](const engine::DockerReply &reply) {
                         QHash<QString, QPair<QString, QString>> byName;
                         if (reply.ok()) {
                             for (const QJsonValue &c : reply.json().array()) {
@@ -84,9 +84,8 @@ void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerCl
                                     status = it->value(QStringLiteral("status"));
                                 }
                             } else {
-                                const QString name = app.containerName.isEmpty()
-                                                         ? QStringLiteral("app-%1").arg(app.id)
-                                                         : app.containerName;
+                                const QString name =
+                                    engine::appContainerName(app.id, app.containerName);
                                 const auto it = byName.constFind(name);
                                 if (reply.ok() && it != byName.constEnd()) {
                                     state = it->first;
@@ -104,33 +103,31 @@ void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerCl
             };
             if (!anyService)
                 return listContainers();
-            docker.request(
-                "GET", QStringLiteral("/services"), nullptr,
-                [swarm, listContainers, &docker](const engine::DockerReply &services) {
-                    if (!services.ok())
-                        return listContainers(); // not a manager: states stay null
-                    docker.request(
-                        "GET", QStringLiteral("/tasks"), nullptr,
-                        [swarm, listContainers, services](const engine::DockerReply &tasks) {
-                            QHash<QString, QJsonArray> byService;
-                            for (const QJsonValue &t : tasks.json().array())
-                                byService
-                                    [t.toObject().value(QStringLiteral("ServiceID")).toString()]
-                                        .append(t);
-                            for (const QJsonValue &v : services.json().array()) {
-                                const QJsonObject svc = v.toObject();
-                                swarm->insert(
-                                    svc.value(QStringLiteral("Spec"))
-                                        .toObject()
-                                        .value(QStringLiteral("Name"))
-                                        .toString(),
-                                    engine::serviceStatus(
-                                        svc, byService.value(
-                                                 svc.value(QStringLiteral("ID")).toString())));
-                            }
-                            listContainers();
-                        });
-                });
+            engine::Engine(docker).services(nullptr, [swarm, listContainers, &docker](
+                                                         const engine::DockerReply &services) {
+                if (!services.ok())
+                    return listContainers(); // not a manager: states stay null
+                engine::Engine(docker).tasks(
+                    {}, nullptr,
+                    [swarm, listContainers, services](const engine::DockerReply &tasks) {
+                        QHash<QString, QJsonArray> byService;
+                        for (const QJsonValue &t : tasks.json().array())
+                            byService[t.toObject().value(QStringLiteral("ServiceID")).toString()]
+                                .append(t);
+                        for (const QJsonValue &v : services.json().array()) {
+                            const QJsonObject svc = v.toObject();
+                            swarm->insert(
+                                svc.value(QStringLiteral("Spec"))
+                                    .toObject()
+                                    .value(QStringLiteral("Name"))
+                                    .toString(),
+                                engine::serviceStatus(
+                                    svc,
+                                    byService.value(svc.value(QStringLiteral("ID")).toString())));
+                        }
+                        listContainers();
+                    });
+            });
         });
 
     router.add(

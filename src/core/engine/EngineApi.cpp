@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "engine/EngineApi.h"
+
+#include "text/UrlEncoding.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace mist::engine {
+
+namespace {
+QString enc(const QString &part) {
+    return text::percentEncoded(part);
+}
+
+QString filtersParameter(const Filters &filters) {
+    QJsonObject o;
+    for (auto it = filters.cbegin(); it != filters.cend(); ++it)
+        o.insert(it.key(), QJsonArray::fromStringList(it.value()));
+    return enc(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)));
+}
+
+QString logsParameters(const LogsQuery &q) {
+    QString s = q.follow ? QStringLiteral("follow=1&") : QString();
+    s += QStringLiteral("stdout=1&stderr=1&timestamps=1");
+    if (q.details)
+        s += QStringLiteral("&details=1");
+    if (!q.since.isEmpty())
+        s += QStringLiteral("&since=") + enc(q.since);
+    if (q.tail)
+        s += QStringLiteral("&tail=") +
+             (*q.tail < 0 ? QStringLiteral("all") : QString::number(*q.tail));
+    return s;
+}
+} // namespace
+
+QString appContainerName(qint64 appId, const QString &containerName) {
+    return containerName.isEmpty() ? QStringLiteral("app-%1").arg(appId) : containerName;
+}
+
+namespace paths {
+QString containers(const Filters &filters) {
+    QString p = QStringLiteral("/containers/json?all=1");
+    if (!filters.isEmpty())
+        p += QStringLiteral("&filters=") + filtersParameter(filters);
+    return p;
+}
+QString container(const QString &nameOrId) {
+    return QStringLiteral("/containers/%1/json").arg(enc(nameOrId));
+}
+QString containerLogs(const QString &nameOrId, const LogsQuery &query) {
+    return QStringLiteral("/containers/%1/logs?").arg(enc(nameOrId)) + logsParameters(query);
+}
+QString createContainer(const QString &name) {
+    return QStringLiteral("/containers/create?name=%1").arg(enc(name));
+}
+QString startContainer(const QString &nameOrId) {
+    return QStringLiteral("/containers/%1/start").arg(enc(nameOrId));
+}
+QString stopContainer(const QString &nameOrId, int timeoutSeconds) {
+    return QStringLiteral("/containers/%1/stop?t=%2").arg(enc(nameOrId)).arg(timeoutSeconds);
+}
+QString renameContainer(const QString &nameOrId, const QString &newName) {
+    return QStringLiteral("/containers/%1/rename?name=%2").arg(enc(nameOrId), enc(newName));
+}
+QString removeContainer(const QString &nameOrId) {
+    return QStringLiteral("/containers/%1?force=1").arg(enc(nameOrId));
+}
+QString updateContainer(const QString &nameOrId) {
+    return QStringLiteral("/containers/%1/update").arg(enc(nameOrId));
+}
+QString build(const BuildQuery &query) {
+    QJsonObject labels;
+    for (auto it = query.labels.cbegin(); it != query.labels.cend(); ++it)
+        labels.insert(it.key(), it.value());
+    return QStringLiteral("/build?t=%1&dockerfile=%2&rm=1&forcerm=1&labels=%3")
+        .arg(enc(query.tag), enc(query.dockerfile),
+             enc(QString::fromUtf8(QJsonDocument(labels).toJson(QJsonDocument::Compact))));
+}
+QString info() {
+    return QStringLiteral("/info");
+}
+QString nodes() {
+    return QStringLiteral("/nodes");
+}
+QString services() {
+    return QStringLiteral("/services");
+}
+QString service(const QString &nameOrId) {
+    return QStringLiteral("/services/%1").arg(enc(nameOrId));
+}
+QString serviceLogs(const QString &nameOrId, const LogsQuery &query) {
+    return QStringLiteral("/services/%1/logs?").arg(enc(nameOrId)) + logsParameters(query);
+}
+QString createService() {
+    return QStringLiteral("/services/create");
+}
+QString updateService(const QString &id, qint64 version, bool rollbackToPrevious) {
+    QString p = QStringLiteral("/services/%1/update?version=%2").arg(enc(id)).arg(version);
+    if (rollbackToPrevious)
+        p += QStringLiteral("&rollback=previous");
+    return p;
+}
+QString tasks(const Filters &filters) {
+    return filters.isEmpty() ? QStringLiteral("/tasks")
+                             : QStringLiteral("/tasks?filters=") + filtersParameter(filters);
+}
+} // namespace paths
+
+void Engine::containers(const Filters &filters, QObject *context, Callback cb) {
+    m_client.request("GET", paths::containers(filters), context, std::move(cb));
+}
+void Engine::inspectContainer(const QString &nameOrId, QObject *context, Callback cb) {
+    m_client.request("GET", paths::container(nameOrId), context, std::move(cb));
+}
+void Engine::containerLogs(const QString &nameOrId, const LogsQuery &query, QObject *context,
+                           Callback cb) {
+    m_client.request("GET", paths::containerLogs(nameOrId, query), context, std::move(cb));
+}
+DockerStream *Engine::streamContainerLogs(const QString &nameOrId, const LogsQuery &query) {
+    return m_client.stream("GET", paths::containerLogs(nameOrId, query));
+}
+void Engine::createContainer(const QString &name, QObject *context, Callback cb,
+                             const QByteArray &config) {
+    m_client.request("POST", paths::createContainer(name), context, std::move(cb), config);
+}
+void Engine::startContainer(const QString &nameOrId, QObject *context, Callback cb) {
+    m_client.request("POST", paths::startContainer(nameOrId), context, std::move(cb));
+}
+void Engine::stopContainer(const QString &nameOrId, int timeoutSeconds, QObject *context,
+                           Callback cb) {
+    m_client.request("POST", paths::stopContainer(nameOrId, timeoutSeconds), context,
+                     std::move(cb));
+}
+void Engine::renameContainer(const QString &nameOrId, const QString &newName, QObject *context,
+                             Callback cb) {
+    m_client.request("POST", paths::renameContainer(nameOrId, newName), context, std::move(cb));
+}
+void Engine::removeContainer(const QString &nameOrId, QObject *context, Callback cb) {
+    m_client.request("DELETE", paths::removeContainer(nameOrId), context, std::move(cb));
+}
+void Engine::updateContainer(const QString &nameOrId, QObject *context, Callback cb,
+                             const QByteArray &update) {
+    m_client.request("POST", paths::updateContainer(nameOrId), context, std::move(cb), update);
+}
+DockerStream *Engine::build(const BuildQuery &query, const QByteArray &tarContext) {
+    return m_client.stream("POST", paths::build(query), tarContext, "application/x-tar");
+}
+void Engine::info(QObject *context, Callback cb) {
+    m_client.request("GET", paths::info(), context, std::move(cb));
+}
+void Engine::nodes(QObject *context, Callback cb) {
+    m_client.request("GET", paths::nodes(), context, std::move(cb));
+}
+void Engine::services(QObject *context, Callback cb) {
+    m_client.request("GET", paths::services(), context, std::move(cb));
+}
+void Engine::inspectService(const QString &nameOrId, QObject *context, Callback cb) {
+    m_client.request("GET", paths::service(nameOrId), context, std::move(cb));
+}
+void Engine::serviceLogs(const QString &nameOrId, const LogsQuery &query, QObject *context,
+                         Callback cb) {
+    m_client.request("GET", paths::serviceLogs(nameOrId, query), context, std::move(cb));
+}
+DockerStream *Engine::streamServiceLogs(const QString &nameOrId, const LogsQuery &query) {
+    return m_client.stream("GET", paths::serviceLogs(nameOrId, query));
+}
+void Engine::createService(QObject *context, Callback cb, const QByteArray &spec) {
+    m_client.request("POST", paths::createService(), context, std::move(cb), spec);
+}
+void Engine::updateService(const QString &id, qint64 version, QObject *context, Callback cb,
+                           const QByteArray &spec) {
+    m_client.request("POST", paths::updateService(id, version), context, std::move(cb), spec);
+}
+void Engine::rollbackService(const QString &id, qint64 version, QObject *context, Callback cb,
+                             const QByteArray &spec) {
+    m_client.request("POST", paths::updateService(id, version, true), context, std::move(cb), spec);
+}
+void Engine::removeService(const QString &nameOrId, QObject *context, Callback cb) {
+    m_client.request("DELETE", paths::service(nameOrId), context, std::move(cb));
+}
+void Engine::tasks(const Filters &filters, QObject *context, Callback cb) {
+    m_client.request("GET", paths::tasks(filters), context, std::move(cb));
+}
+
+} // namespace mist::engine

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#pragma once
+
+// The one door to the Docker Engine API: every engine path the program uses is written here and
+// nowhere else (scripts/check-engine-paths.sh keeps it so). Calls take small typed arguments and
+// answer through DockerClient's non-blocking callbacks or streams; a failure is in the reply
+// (DockerReply::ok(), httpStatus 0 for transport errors), never an out-parameter.
+
+#include "engine/DockerClient.h"
+
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace mist::engine {
+
+// The container (and, with replicas, the Swarm service) an app runs as: its own name when the
+// app has one, app-<id> otherwise.
+QString appContainerName(qint64 appId, const QString &containerName = {});
+
+// An engine list filter ({"key":["value",...]}), sent compact and percent-encoded.
+using Filters = QMap<QString, QStringList>;
+
+// Logs of a container or service: stdout and stderr with timestamps, always.
+struct LogsQuery {
+    bool follow = false;
+    static constexpr int AllLines = -1;
+    std::optional<int> tail; // last N lines, or AllLines; unset: no tail= (the engine's default)
+    QString since;           // engine's since= (seconds[.nanoseconds]); empty: none
+    bool details = false;    // services only: task and node attributes per line
+};
+
+struct BuildQuery {
+    QString tag;
+    QString dockerfile;
+    QMap<QString, QString> labels;
+};
+
+// Engine paths (without the /v1.41 prefix DockerClient adds). Pure; names and ids are
+// percent-encoded so no value can end its segment or parameter.
+namespace paths {
+QString containers(const Filters &filters = {});
+QString container(const QString &nameOrId);
+QString containerLogs(const QString &nameOrId, const LogsQuery &query);
+QString createContainer(const QString &name);
+QString startContainer(const QString &nameOrId);
+QString stopContainer(const QString &nameOrId, int timeoutSeconds);
+QString renameContainer(const QString &nameOrId, const QString &newName);
+QString removeContainer(const QString &nameOrId);
+QString updateContainer(const QString &nameOrId);
+QString build(const BuildQuery &query);
+QString info();
+QString nodes();
+QString services();
+QString service(const QString &nameOrId);
+QString serviceLogs(const QString &nameOrId, const LogsQuery &query);
+QString createService();
+QString updateService(const QString &id, qint64 version, bool rollbackToPrevious = false);
+QString tasks(const Filters &filters = {});
+} // namespace paths
+
+// A handle over a DockerClient (which it does not own); cheap to make where needed. Callbacks
+// follow DockerClient::request's rules: later on the event loop, not at all once `context` is gone.
+class Engine {
+public:
+    using Callback = DockerClient::Callback;
+    explicit Engine(DockerClient &client)
+        : m_client(client) {}
+
+    // Containers, all states included.
+    void containers(const Filters &filters, QObject *context, Callback cb);
+    void inspectContainer(const QString &nameOrId, QObject *context, Callback cb);
+    void containerLogs(const QString &nameOrId, const LogsQuery &query, QObject *context,
+                       Callback cb);
+    // A follow=1 (or long) log transfer; owned by the caller like DockerClient::stream.
+    DockerStream *streamContainerLogs(const QString &nameOrId, const LogsQuery &query);
+    void createContainer(const QString &name, QObject *context, Callback cb,
+                         const QByteArray &config);
+    void startContainer(const QString &nameOrId, QObject *context, Callback cb);
+    void stopContainer(const QString &nameOrId, int timeoutSeconds, QObject *context, Callback cb);
+    void renameContainer(const QString &nameOrId, const QString &newName, QObject *context,
+                         Callback cb);
+    // Forced: a running container is killed first.
+    void removeContainer(const QString &nameOrId, QObject *context, Callback cb);
+    void updateContainer(const QString &nameOrId, QObject *context, Callback cb,
+                         const QByteArray &update);
+
+    // Build output (JSON lines) streams while the tar context uploads.
+    DockerStream *build(const BuildQuery &query, const QByteArray &tarContext);
+
+    void info(QObject *context, Callback cb);
+    void nodes(QObject *context, Callback cb);
+    void services(QObject *context, Callback cb);
+    void inspectService(const QString &nameOrId, QObject *context, Callback cb);
+    void serviceLogs(const QString &nameOrId, const LogsQuery &query, QObject *context,
+                     Callback cb);
+    DockerStream *streamServiceLogs(const QString &nameOrId, const LogsQuery &query);
+    void createService(QObject *context, Callback cb, const QByteArray &spec);
+    void updateService(const QString &id, qint64 version, QObject *context, Callback cb,
+                       const QByteArray &spec);
+    // Back to the spec before the last update (the engine keeps it as PreviousSpec).
+    void rollbackService(const QString &id, qint64 version, QObject *context, Callback cb,
+                         const QByteArray &spec);
+    void removeService(const QString &nameOrId, QObject *context, Callback cb);
+    void tasks(const Filters &filters, QObject *context, Callback cb);
+
+private:
+    DockerClient &m_client;
+};
+
+} // namespace mist::engine
