@@ -138,7 +138,12 @@ private:
     void startHttp(Connection *connection);
     void process(Connection *connection);
     void processSoon(Connection *connection);
+    qsizetype readInput(Connection *connection, qsizetype cap);
+    bool grantBody(Connection *connection, qsizetype neededBytes);
+    void consumeRequest(Connection *connection, qsizetype consumed);
     void handleRequest(Connection *connection, HttpRequest request, const QByteArray &head);
+    bool hostAllowed(Connection *connection, const HttpRequest &request);
+    void handleUpgrade(Connection *connection, const HttpRequest &request, const QByteArray &head);
     void handOver(Connection *connection, const QByteArray &head);
     void onWebSocketUpgraded(QWebSocket *socket);
     void onWritten(Connection *connection, qint64 bytes);
