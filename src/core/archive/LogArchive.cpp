@@ -24,8 +24,8 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
-#include <functional>
 #include <fcntl.h>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <queue>
@@ -291,6 +291,25 @@ struct LogArchive::Private {
     // --- writer ----------------------------------------------------------
     void sealLocked(std::map<std::pair<qint64, QString>, Buffer>::iterator it);
     void run();
+    // What the writer did without the lock, published under it.
+    struct WrittenChunk {
+        std::shared_ptr<Segment> segment;
+        qint64 offset = -1; // -1: not written
+        ChunkHeader header;
+        qint64 records = 0;
+        qint64 estimate = 0;
+    };
+    struct WriteBatch {
+        std::vector<WrittenChunk> chunks;
+        std::vector<std::shared_ptr<Segment>> created;
+        std::shared_ptr<Segment> current;
+        qint64 encodeNs = 0;
+        qint64 writeErrors = 0;
+        int writeErrno = 0;
+    };
+    Clock::time_point sealDueLocked(Clock::time_point now, Clock::time_point latest);
+    WriteBatch writeInFlight(std::shared_ptr<Segment> seg, ZSTD_CCtx *cctx);
+    void publishLocked(WriteBatch &batch);
     std::vector<ChunkRef> candidatesFor(const SearchQuery &q) const;
     std::shared_ptr<Segment> newSegment();
     // --- retention -------------------------------------------------------
@@ -530,25 +549,15 @@ std::shared_ptr<Segment> LogArchive::Private::newSegment() {
     return seg;
 }
 
+// The writer thread: seals buffers when due, writes one sealed chunk at a
+// time without the lock, publishes it to the index and applies retention.
 void LogArchive::Private::run() {
     std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx *)> cctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
-    const auto interval = std::chrono::milliseconds(opt.flushIntervalMs);
     auto nextRetention = Clock::now() + std::chrono::seconds(10);
     std::unique_lock lock(m);
     for (;;) {
         const auto now = Clock::now();
-        auto deadline = nextRetention;
-        for (auto it = buffers.begin(); it != buffers.end();) {
-            const auto due = it->second.oldest + interval;
-            if (due <= now) {
-                auto next = std::next(it);
-                sealLocked(it);
-                it = next;
-            } else {
-                deadline = std::min(deadline, due);
-                ++it;
-            }
-        }
+        const auto deadline = sealDueLocked(now, nextRetention);
         if (sealed.empty()) {
             if (now >= nextRetention) {
                 retentionLocked();
@@ -567,81 +576,105 @@ void LogArchive::Private::run() {
         sealed.pop_front();
         std::shared_ptr<Segment> seg = current;
         lock.unlock();
-
         // Encode and write without the lock: append() never waits for the
         // compressor or the disk.
-        struct Done {
-            std::shared_ptr<Segment> segment;
-            qint64 offset = -1;
-            ChunkHeader header;
-            qint64 records = 0;
-            qint64 estimate = 0;
-        };
-        std::vector<Done> done;
-        std::vector<std::shared_ptr<Segment>> created;
-        qint64 encodeNs = 0, writeErrors = 0;
-        qint64 segBytes = seg ? seg->bytes : 0;
-        for (const Sealed &s : inFlight) {
-            Done out;
-            out.records = qint64(s.records.size());
-            out.estimate = s.estimate;
-            const qint64 cpu0 = threadCpuNs();
-            const QByteArray bytes =
-                encodeChunk(s.meta, s.records, opt.compressionLevel, cctx.get());
-            encodeNs += threadCpuNs() - cpu0;
-            if (!seg || segBytes >= segmentTarget) {
-                seg = newSegment();
-                segBytes = 0;
-                if (seg)
-                    created.push_back(seg);
-            }
-            const auto header = parseChunkHeader(bytes);
-            if (seg && header && pwriteAll(seg->fd, bytes.constData(), bytes.size(), segBytes)) {
-                out.segment = seg;
-                out.offset = segBytes;
-                out.header = *header;
-                segBytes += bytes.size();
-            } else {
-                // Nothing torn is left behind: the next chunk goes where this one failed.
-                if (seg && ::ftruncate(seg->fd, off_t(segBytes)) != 0)
-                    seg.reset();
-                ++writeErrors;
-            }
-            done.push_back(std::move(out));
-        }
-
+        WriteBatch batch = writeInFlight(std::move(seg), cctx.get());
         lock.lock();
-        for (auto &s : created)
-            segments.emplace(s->seq, s);
-        current = seg;
-        for (Done &dn : done) {
-            st.pendingBytes -= dn.estimate;
-            if (dn.offset < 0) {
-                st.droppedRecords += dn.records;
-                continue;
-            }
-            // A segment deleted by retention meanwhile is not published again.
-            if (!segments.count(dn.segment->seq))
-                continue;
-            dn.segment->bytes = std::max(dn.segment->bytes, dn.offset + dn.header.totalBytes());
-            dn.segment->newestTs = std::max(dn.segment->newestTs, dn.header.lastTs);
-            ++dn.segment->chunks;
-            st.writtenRecords += dn.records;
-            ++st.writtenChunks;
-            st.rawBytesWritten += dn.header.rawBytes;
-            st.storedBytesWritten += dn.header.totalBytes();
-            index[dn.header.meta.appId].push_back(ChunkRef{dn.segment, dn.offset, dn.header});
-        }
-        st.encodeNs += encodeNs;
-        if (writeErrors) {
-            st.writeErrors += writeErrors;
-            qCWarning(lcArchive) << writeErrors << "chunk(s) could not be written to"
-                                 << opt.directory << "(" << ::strerror(errno) << "): records lost";
-        }
+        publishLocked(batch);
         writtenCount += inFlight.size();
         inFlight.clear();
         retentionLocked();
         written.notify_all();
+    }
+}
+
+// Seals every buffer whose oldest record has waited the flush interval and
+// returns when the next one will be due (at the latest, `latest`).
+Clock::time_point LogArchive::Private::sealDueLocked(Clock::time_point now,
+                                                     Clock::time_point latest) {
+    const auto interval = std::chrono::milliseconds(opt.flushIntervalMs);
+    auto deadline = latest;
+    for (auto it = buffers.begin(); it != buffers.end();) {
+        const auto due = it->second.oldest + interval;
+        if (due <= now) {
+            auto next = std::next(it);
+            sealLocked(it);
+            it = next;
+        } else {
+            deadline = std::min(deadline, due);
+            ++it;
+        }
+    }
+    return deadline;
+}
+
+// Runs without the lock: touches only inFlight (which append() leaves
+// alone) and segments not yet published.
+LogArchive::Private::WriteBatch LogArchive::Private::writeInFlight(std::shared_ptr<Segment> seg,
+                                                                   ZSTD_CCtx *cctx) {
+    WriteBatch batch;
+    qint64 segBytes = seg ? seg->bytes : 0;
+    for (const Sealed &s : inFlight) {
+        WrittenChunk out;
+        out.records = qint64(s.records.size());
+        out.estimate = s.estimate;
+        const qint64 cpu0 = threadCpuNs();
+        const QByteArray bytes = encodeChunk(s.meta, s.records, opt.compressionLevel, cctx);
+        batch.encodeNs += threadCpuNs() - cpu0;
+        if (!seg || segBytes >= segmentTarget) {
+            seg = newSegment();
+            segBytes = 0;
+            if (seg)
+                batch.created.push_back(seg);
+        }
+        const auto header = parseChunkHeader(bytes);
+        if (seg && header && pwriteAll(seg->fd, bytes.constData(), bytes.size(), segBytes)) {
+            out.segment = seg;
+            out.offset = segBytes;
+            out.header = *header;
+            segBytes += bytes.size();
+        } else {
+            // Nothing torn is left behind: the next chunk goes where this one failed.
+            if (seg && ::ftruncate(seg->fd, off_t(segBytes)) != 0)
+                seg.reset();
+            ++batch.writeErrors;
+            batch.writeErrno = errno;
+        }
+        batch.chunks.push_back(std::move(out));
+    }
+    batch.current = std::move(seg);
+    return batch;
+}
+
+// Makes the written chunks searchable and counts them.
+void LogArchive::Private::publishLocked(WriteBatch &batch) {
+    for (auto &s : batch.created)
+        segments.emplace(s->seq, s);
+    current = batch.current;
+    for (WrittenChunk &dn : batch.chunks) {
+        st.pendingBytes -= dn.estimate;
+        if (dn.offset < 0) {
+            st.droppedRecords += dn.records;
+            continue;
+        }
+        // A segment deleted by retention meanwhile is not published again.
+        if (!segments.count(dn.segment->seq))
+            continue;
+        dn.segment->bytes = std::max(dn.segment->bytes, dn.offset + dn.header.totalBytes());
+        dn.segment->newestTs = std::max(dn.segment->newestTs, dn.header.lastTs);
+        ++dn.segment->chunks;
+        st.writtenRecords += dn.records;
+        ++st.writtenChunks;
+        st.rawBytesWritten += dn.header.rawBytes;
+        st.storedBytesWritten += dn.header.totalBytes();
+        index[dn.header.meta.appId].push_back(ChunkRef{dn.segment, dn.offset, dn.header});
+    }
+    st.encodeNs += batch.encodeNs;
+    if (batch.writeErrors) {
+        st.writeErrors += batch.writeErrors;
+        qCWarning(lcArchive) << batch.writeErrors << "chunk(s) could not be written to"
+                             << opt.directory << "(" << ::strerror(batch.writeErrno)
+                             << "): records lost";
     }
 }
 
