@@ -146,16 +146,24 @@ std::pair<quint64, quint64> readBackNumbered(const LogArchive &a, int apps) {
     return {found, outOfPlace};
 }
 
+// A fresh archive in dir with the benchmark's options; a failure is reported.
+std::unique_ptr<LogArchive> openArchive(const QString &dir, Report &r) {
+    auto opened = LogArchive::open(benchOptions(dir));
+    if (!opened) {
+        r.fail(QStringLiteral("archive"), opened.error);
+        return nullptr;
+    }
+    return std::move(*opened);
+}
+
 // Ingest of 20 busy apps at once: lines/s, CPU per million lines, every
 // line found again, bytes on disk per line.
 void archiveIngest(const Options &o, Report &r, qint64 pid) {
     QTemporaryDir dir;
-    auto opened = LogArchive::open(benchOptions(dir.path()));
-    if (!opened) {
-        r.fail(QStringLiteral("archive"), opened.error);
+    const std::unique_ptr<LogArchive> opened = openArchive(dir.path(), r);
+    if (!opened)
         return;
-    }
-    LogArchive &a = **opened;
+    LogArchive &a = *opened;
     const quint64 lines = o.smoke ? 200000 : 5000000;
     // The producer's own cost (making the lines) measured alone first.
     qint64 makeNs = 0;
@@ -209,12 +217,10 @@ void archiveIngest(const Options &o, Report &r, qint64 pid) {
 // Regex search over archived text: rare and common matches, plain scroll-back.
 void archiveSearch(const Options &o, Report &r, qint64 pid) {
     QTemporaryDir dir;
-    auto opened = LogArchive::open(benchOptions(dir.path()));
-    if (!opened) {
-        r.fail(QStringLiteral("archive"), opened.error);
+    const std::unique_ptr<LogArchive> opened = openArchive(dir.path(), r);
+    if (!opened)
         return;
-    }
-    LogArchive &a = **opened;
+    LogArchive &a = *opened;
     const qint64 target = o.smoke ? (32LL << 20) : (1LL << 30);
     // ~118 B a line: enough lines for the target size; a rare line every 100 000.
     const quint64 lines = quint64(target / 117);
