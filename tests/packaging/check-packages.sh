@@ -93,7 +93,7 @@ libraries=$(grep -c $'\tshared library$' "$WORK/used")
 # /usr/local/bin, shadows it here but is absent on a fresh machine).
 PROGRAMS=(cmake ninja cc c++ pkg-config git curl openssl node
   dockerd docker containerd containerd-shim-runc-v2 runc docker-init busybox
-  xvfb-run Xvfb xauth clang clang++ clang-format
+  xvfb-run Xvfb xauth clang clang++ clang-format ctags
   cpack dpkg-deb dpkg-shlibdeps desktop-file-validate appstreamcli systemd-analyze
   groff man apt-cache apt-get dpkg-query ldd)
 mapfile -t STARTED < <(grep -rhoE '\.start\(QStringLiteral\("[A-Za-z0-9_.+][A-Za-z0-9_.+-]*"\)' \
