@@ -53,6 +53,147 @@ bool run(const QString &program, const QStringList &args, const QString &dir = {
 }
 } // namespace
 
+namespace {
+
+// A chatty container with a mix of levels and streams, as app "web" of project "shop".
+std::optional<store::App> addChattyApp(server::MistServer &server, QString *error) {
+    run(QStringLiteral("docker"), {"rm", "-f", "shop-web"});
+    run(QStringLiteral("docker"),
+        {"run", "-d", "--init", "--network", "none", "--name", "shop-web", "mist-test-base:latest",
+         "sh", "-c",
+         "i=0; while true; i=$((i+1)); do echo \"$(date -Iseconds) INFO GET /products/$i 200 "
+         "3ms\"; "
+         "[ $((i % 7)) -eq 0 ] && echo \"$(date -Iseconds) WARN slow query ($((i*3)) ms)\"; "
+         "[ $((i % 11)) -eq 0 ] && echo \"$(date -Iseconds) ERROR payment gateway timeout\" >&2; "
+         "[ $((i % 5)) -eq 0 ] && echo \"$(date -Iseconds) DEBUG cache hit ratio 0.9$i\"; sleep "
+         "0.3; done"});
+    store::App web;
+    web.name = QStringLiteral("web");
+    web.projectName = QStringLiteral("shop");
+    web.containerName = QStringLiteral("shop-web");
+    return server.store().addApp(web, error);
+}
+
+// A git repository with a Dockerfile, as app "storefront" of project "shop".
+std::optional<store::App> addGitApp(server::MistServer &server, const QTemporaryDir &work,
+                                    QString *error) {
+    const QString repo = work.filePath(QStringLiteral("repo"));
+    QDir().mkpath(repo);
+    QFile dockerfile(repo + QStringLiteral("/Dockerfile"));
+    dockerfile.open(QIODevice::WriteOnly);
+    dockerfile.write("FROM mist-test-base:latest\nRUN echo installing dependencies && sleep 1\n"
+                     "RUN echo compiling assets && sleep 1\nCOPY . /srv\n"
+                     "CMD [\"sh\", \"-c\", \"while true; do echo serving; sleep 5; done\"]\n");
+    dockerfile.close();
+    run(QStringLiteral("git"), {"init", "-q", "-b", "main"}, repo);
+    run(QStringLiteral("git"),
+        {"-c", "user.name=Ada", "-c", "user.email=ada@example.com", "add", "-A"}, repo);
+    run(QStringLiteral("git"),
+        {"-c", "user.name=Ada", "-c", "user.email=ada@example.com", "commit", "-qm",
+         "Add product search"},
+        repo);
+    store::App site;
+    site.name = QStringLiteral("storefront");
+    site.projectName = QStringLiteral("shop");
+    site.gitUrl = repo;
+    return server.store().addApp(site, error);
+}
+
+// The git app deployed for real: one picture while it builds, one when done.
+void shootDeployment(gui::MainWindow &window, const store::App &siteApp, const QString &out) {
+    window.selectApp(siteApp.id);
+    window.tabs()->setCurrentWidget(window.deploymentsView());
+    waitUntil([&] { return window.deploymentsView()->deployButton()->isEnabled(); }, 10000);
+    window.deploymentsView()->deploy();
+    waitUntil(
+        [&] {
+            return window.deploymentsView()->currentStage() == u"building_image" &&
+                   window.deploymentsView()->progressBar()->value() > 45;
+        },
+        60000);
+    window.grab().save(out + QStringLiteral("/deployment-running.png"));
+    waitUntil([&] { return window.deploymentsView()->currentStatus() == u"success"; }, 120000);
+    pause(500);
+    window.grab().save(out + QStringLiteral("/deployment-done.png"));
+}
+
+// A 3-replica Swarm service's merged log (scripts/screenshots.sh makes the
+// engine a single-node swarm).
+void shootServiceLogs(gui::MainWindow &window, server::MistServer &server, const QString &out,
+                      QString *error) {
+    run(QStringLiteral("docker"), {"service", "rm", "api"});
+    run(QStringLiteral("docker"),
+        {"service", "create", "--quiet", "--detach", "--name", "api", "--replicas", "3", "--init",
+         "mist-test-base:latest", "sh", "-c",
+         "i=0; while true; i=$((i+1)); do echo \"$(date -Iseconds) INFO GET /orders/$i 200 "
+         "$((i % 9 + 2))ms\"; [ $((i % 13)) -eq 0 ] && echo \"$(date -Iseconds) WARN retrying "
+         "payment $i\" >&2; sleep 0.7; done"});
+    store::App api;
+    api.name = QStringLiteral("api");
+    api.projectName = QStringLiteral("shop");
+    api.serviceName = QStringLiteral("api");
+    const auto apiApp = server.store().addApp(api, error);
+    pause(4000); // the three tasks start and print
+    window.refreshApps();
+    waitUntil([&] { return window.appCount(window.currentHost()) == 3; }, 10000);
+    window.selectApp(apiApp->id);
+    window.tabs()->setCurrentWidget(window.logView());
+    pause(8000);
+    window.grab().save(out + QStringLiteral("/service-logs.png"));
+}
+
+// One window watching three hosts: this one, a second server of this
+// project, and an upstream Mist server (the tests' stand-in: upstream
+// cannot run here).
+bool shootFleet(gui::MainWindow &window, client::ServerSession *session,
+                const server::ServerConfig &config, const QTemporaryDir &work, const QString &out,
+                QString *error) {
+    server::ServerConfig edgeConfig = config;
+    edgeConfig.dataDir = work.filePath(QStringLiteral("edge"));
+    server::MistServer edge(edgeConfig);
+    if (!edge.start(error)) {
+        qCritical("second server: %s", qPrintable(*error));
+        return false;
+    }
+    const auto edgeOwner = edge.store().addUser(QStringLiteral("operator@example.com"),
+                                                store::Role::Owner, "screenshot passphrase", error);
+    // The edge host runs its own app (a worker on this machine's engine).
+    run(QStringLiteral("docker"), {"rm", "-f", "edge-worker"});
+    run(QStringLiteral("docker"),
+        {"run", "-d", "--init", "--network", "none", "--name", "edge-worker",
+         "mist-test-base:latest", "sh", "-c",
+         "while true; do echo \"$(date -Iseconds) INFO job done\"; sleep 2; done"});
+    store::App worker;
+    worker.name = QStringLiteral("worker");
+    worker.projectName = QStringLiteral("edge");
+    worker.containerName = QStringLiteral("edge-worker");
+    edge.store().addApp(worker, error);
+    auto *edgeSession = new client::ServerSession(edge.httpUrl(), &window);
+    edgeSession->setToken(edge.store().createSession(edgeOwner->id, error));
+    window.connectTo(edgeSession, QStringLiteral("edge-1 (%1)").arg(edge.httpUrl().authority()));
+    test::UpstreamStandIn upstream;
+    upstream.statsIntervalMs = 1000;
+    auto *upstreamSession = new client::ServerSession(
+        QUrl(QStringLiteral("http://127.0.0.1:%1").arg(upstream.port())), &window);
+    bool signedIn = false;
+    upstreamSession->login(upstream.email, upstream.password, [&](bool ok, const QString &) {
+        upstreamSession->detectDialect(&window, [&, ok](bool, const QString &) { signedIn = ok; });
+    });
+    waitUntil([&] { return signedIn; }, 10000);
+    window.connectTo(upstreamSession,
+                     QStringLiteral("legacy (upstream Mist, 127.0.0.1:%1)").arg(upstream.port()));
+    // Back to this host in the other tabs; the fleet keeps all three live.
+    window.connectTo(session, QObject::tr("Local server"));
+    window.tabs()->setCurrentWidget(window.fleet());
+    waitUntil([&] { return window.fleet()->samplesReceived(2) >= 45; }, 90000);
+    pause(500);
+    window.grab().save(out + QStringLiteral("/fleet.png"));
+
+    return true;
+}
+
+} // namespace
+
 int main(int argc, char *argv[]) {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("mist-monitor-screenshots"));
@@ -76,44 +217,9 @@ int main(int argc, char *argv[]) {
     auto owner = server.store().addUser(QStringLiteral("operator@example.com"), store::Role::Owner,
                                         "screenshot passphrase", &error);
 
-    // A chatty container with a mix of levels and streams.
-    run(QStringLiteral("docker"), {"rm", "-f", "shop-web"});
-    run(QStringLiteral("docker"),
-        {"run", "-d", "--init", "--network", "none", "--name", "shop-web", "mist-test-base:latest",
-         "sh", "-c",
-         "i=0; while true; i=$((i+1)); do echo \"$(date -Iseconds) INFO GET /products/$i 200 "
-         "3ms\"; "
-         "[ $((i % 7)) -eq 0 ] && echo \"$(date -Iseconds) WARN slow query ($((i*3)) ms)\"; "
-         "[ $((i % 11)) -eq 0 ] && echo \"$(date -Iseconds) ERROR payment gateway timeout\" >&2; "
-         "[ $((i % 5)) -eq 0 ] && echo \"$(date -Iseconds) DEBUG cache hit ratio 0.9$i\"; sleep "
-         "0.3; done"});
-    store::App web;
-    web.name = QStringLiteral("web");
-    web.projectName = QStringLiteral("shop");
-    web.containerName = QStringLiteral("shop-web");
-    const auto webApp = server.store().addApp(web, &error);
-
+    const auto webApp = addChattyApp(server, &error);
     // A git app, deployed for real.
-    const QString repo = work.filePath(QStringLiteral("repo"));
-    QDir().mkpath(repo);
-    QFile dockerfile(repo + QStringLiteral("/Dockerfile"));
-    dockerfile.open(QIODevice::WriteOnly);
-    dockerfile.write("FROM mist-test-base:latest\nRUN echo installing dependencies && sleep 1\n"
-                     "RUN echo compiling assets && sleep 1\nCOPY . /srv\n"
-                     "CMD [\"sh\", \"-c\", \"while true; do echo serving; sleep 5; done\"]\n");
-    dockerfile.close();
-    run(QStringLiteral("git"), {"init", "-q", "-b", "main"}, repo);
-    run(QStringLiteral("git"),
-        {"-c", "user.name=Ada", "-c", "user.email=ada@example.com", "add", "-A"}, repo);
-    run(QStringLiteral("git"),
-        {"-c", "user.name=Ada", "-c", "user.email=ada@example.com", "commit", "-qm",
-         "Add product search"},
-        repo);
-    store::App site;
-    site.name = QStringLiteral("storefront");
-    site.projectName = QStringLiteral("shop");
-    site.gitUrl = repo;
-    const auto siteApp = server.store().addApp(site, &error);
+    const auto siteApp = addGitApp(server, work, &error);
 
     gui::MainWindow window;
     auto *session = new client::ServerSession(server.httpUrl(), &window);
@@ -135,87 +241,12 @@ int main(int argc, char *argv[]) {
     pause(6000);
     window.grab().save(out + QStringLiteral("/logs.png"));
 
-    window.selectApp(siteApp->id);
-    window.tabs()->setCurrentWidget(window.deploymentsView());
-    waitUntil([&] { return window.deploymentsView()->deployButton()->isEnabled(); }, 10000);
-    window.deploymentsView()->deploy();
-    waitUntil(
-        [&] {
-            return window.deploymentsView()->currentStage() == u"building_image" &&
-                   window.deploymentsView()->progressBar()->value() > 45;
-        },
-        60000);
-    window.grab().save(out + QStringLiteral("/deployment-running.png"));
-    waitUntil([&] { return window.deploymentsView()->currentStatus() == u"success"; }, 120000);
-    pause(500);
-    window.grab().save(out + QStringLiteral("/deployment-done.png"));
+    shootDeployment(window, *siteApp, out);
 
-    // A 3-replica Swarm service's merged log (scripts/screenshots.sh makes
-    // the engine a single-node swarm).
-    run(QStringLiteral("docker"), {"service", "rm", "api"});
-    run(QStringLiteral("docker"),
-        {"service", "create", "--quiet", "--detach", "--name", "api", "--replicas", "3", "--init",
-         "mist-test-base:latest", "sh", "-c",
-         "i=0; while true; i=$((i+1)); do echo \"$(date -Iseconds) INFO GET /orders/$i 200 "
-         "$((i % 9 + 2))ms\"; [ $((i % 13)) -eq 0 ] && echo \"$(date -Iseconds) WARN retrying "
-         "payment $i\" >&2; sleep 0.7; done"});
-    store::App api;
-    api.name = QStringLiteral("api");
-    api.projectName = QStringLiteral("shop");
-    api.serviceName = QStringLiteral("api");
-    const auto apiApp = server.store().addApp(api, &error);
-    pause(4000); // the three tasks start and print
-    window.refreshApps();
-    waitUntil([&] { return window.appCount(window.currentHost()) == 3; }, 10000);
-    window.selectApp(apiApp->id);
-    window.tabs()->setCurrentWidget(window.logView());
-    pause(8000);
-    window.grab().save(out + QStringLiteral("/service-logs.png"));
+    shootServiceLogs(window, server, out, &error);
 
-    // One window watching three hosts: this one, a second server of this
-    // project, and an upstream Mist server (the tests' stand-in: upstream
-    // cannot run here).
-    server::ServerConfig edgeConfig = config;
-    edgeConfig.dataDir = work.filePath(QStringLiteral("edge"));
-    server::MistServer edge(edgeConfig);
-    if (!edge.start(&error)) {
-        qCritical("second server: %s", qPrintable(error));
+    if (!shootFleet(window, session, config, work, out, &error))
         return 1;
-    }
-    const auto edgeOwner =
-        edge.store().addUser(QStringLiteral("operator@example.com"), store::Role::Owner,
-                             "screenshot passphrase", &error);
-    // The edge host runs its own app (a worker on this machine's engine).
-    run(QStringLiteral("docker"), {"rm", "-f", "edge-worker"});
-    run(QStringLiteral("docker"),
-        {"run", "-d", "--init", "--network", "none", "--name", "edge-worker",
-         "mist-test-base:latest", "sh", "-c",
-         "while true; do echo \"$(date -Iseconds) INFO job done\"; sleep 2; done"});
-    store::App worker;
-    worker.name = QStringLiteral("worker");
-    worker.projectName = QStringLiteral("edge");
-    worker.containerName = QStringLiteral("edge-worker");
-    edge.store().addApp(worker, &error);
-    auto *edgeSession = new client::ServerSession(edge.httpUrl(), &window);
-    edgeSession->setToken(edge.store().createSession(edgeOwner->id, &error));
-    window.connectTo(edgeSession, QStringLiteral("edge-1 (%1)").arg(edge.httpUrl().authority()));
-    test::UpstreamStandIn upstream;
-    upstream.statsIntervalMs = 1000;
-    auto *upstreamSession = new client::ServerSession(
-        QUrl(QStringLiteral("http://127.0.0.1:%1").arg(upstream.port())), &window);
-    bool signedIn = false;
-    upstreamSession->login(upstream.email, upstream.password, [&](bool ok, const QString &) {
-        upstreamSession->detectDialect(&window, [&, ok](bool, const QString &) { signedIn = ok; });
-    });
-    waitUntil([&] { return signedIn; }, 10000);
-    window.connectTo(upstreamSession,
-                     QStringLiteral("legacy (upstream Mist, 127.0.0.1:%1)").arg(upstream.port()));
-    // Back to this host in the other tabs; the fleet keeps all three live.
-    window.connectTo(session, QObject::tr("Local server"));
-    window.tabs()->setCurrentWidget(window.fleet());
-    waitUntil([&] { return window.fleet()->samplesReceived(2) >= 45; }, 90000);
-    pause(500);
-    window.grab().save(out + QStringLiteral("/fleet.png"));
 
     run(QStringLiteral("docker"),
         {"rm", "-f", "shop-web", "edge-worker", QStringLiteral("app-%1").arg(siteApp->id)});
