@@ -39,6 +39,7 @@ constexpr int kTokenLength = 43; // base64url of 32 bytes, unpadded
 
 // Migration N (1-based) brings the schema from version N-1 to N. Append only:
 // a released step never changes, because databases in the field already ran it.
+// long-function: the schema's history is one table of SQL, read top to bottom.
 const QList<QStringList> &migrations() {
     static const QList<QStringList> steps = {
         {

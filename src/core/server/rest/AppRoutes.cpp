@@ -36,153 +36,157 @@ std::optional<store::App> appFor(RestContext &ctx, store::Store &store) {
     }
     return app;
 }
+
+// The app list with each app's container state and status: a service's
+// from the swarm's lists, a container's from one container listing (null
+// without an engine).
+QJsonArray appList(const QList<store::App> &apps, const QHash<QString, QJsonObject> &swarm,
+                   const engine::DockerReply &reply) {
+    QHash<QString, QPair<QString, QString>> byName;
+    if (reply.ok()) {
+        for (const QJsonValue &c : reply.json().array()) {
+            const QJsonObject o = c.toObject();
+            for (const QJsonValue &n : o.value(QStringLiteral("Names")).toArray())
+                byName.insert(n.toString().mid(1), {o.value(QStringLiteral("State")).toString(),
+                                                    o.value(QStringLiteral("Status")).toString()});
+        }
+    }
+    QJsonArray list;
+    for (const store::App &app : apps) {
+        QJsonObject o = app.toJson();
+        QJsonValue state, status;
+        if (!app.swarmServiceName().isEmpty()) {
+            const auto it = swarm.constFind(app.swarmServiceName());
+            if (it != swarm.constEnd()) {
+                state = it->value(QStringLiteral("state"));
+                status = it->value(QStringLiteral("status"));
+            }
+        } else {
+            const QString name = engine::appContainerName(app.id, app.containerName);
+            const auto it = byName.constFind(name);
+            if (reply.ok() && it != byName.constEnd()) {
+                state = it->first;
+                status = it->second;
+            }
+        }
+        o.insert(QStringLiteral("containerState"),
+                 state.isString() ? state : QJsonValue(QJsonValue::Null));
+        o.insert(QStringLiteral("containerStatus"),
+                 status.isString() ? status : QJsonValue(QJsonValue::Null));
+        list.append(o);
+    }
+    return list;
+}
+
+// The list carries each app's container state ("running", "exited", ...)
+// and the engine's own status text, from one container listing, so a
+// client shows them without a stream per app. Without an engine they are
+// null.
+void listApps(RestContext &ctx, store::Store &store, engine::DockerClient &docker) {
+    QString error;
+    const QList<store::App> apps = store.appsVisibleTo(*ctx.user, &error);
+    if (!error.isEmpty()) {
+        ctx.respond(http::HttpResponse::fail(500, error));
+        return;
+    }
+    auto respond = ctx.respond;
+    const bool anyService = std::any_of(apps.cbegin(), apps.cend(), [](const store::App &a) {
+        return !a.swarmServiceName().isEmpty();
+    });
+    // Services' states come from the manager's service and task lists
+    // (only asked for when an app is a service).
+    auto swarm = std::make_shared<QHash<QString, QJsonObject>>();
+    auto listContainers = [apps, respond, swarm, &docker] {
+        engine::Engine(docker).containers(
+            {}, nullptr, [apps, respond, swarm](const engine::DockerReply &reply) {
+                respond(http::HttpResponse::ok(appList(apps, *swarm, reply)));
+            });
+    };
+    if (!anyService)
+        return listContainers();
+    engine::Engine(docker).services(nullptr, [swarm, listContainers,
+                                              &docker](const engine::DockerReply &services) {
+        if (!services.ok())
+            return listContainers(); // not a manager: states stay null
+        engine::Engine(docker).tasks(
+            {}, nullptr, [swarm, listContainers, services](const engine::DockerReply &tasks) {
+                QHash<QString, QJsonArray> byService;
+                for (const QJsonValue &t : tasks.json().array())
+                    byService[t.toObject().value(QStringLiteral("ServiceID")).toString()].append(t);
+                for (const QJsonValue &v : services.json().array()) {
+                    const QJsonObject svc = v.toObject();
+                    swarm->insert(
+                        svc.value(QStringLiteral("Spec"))
+                            .toObject()
+                            .value(QStringLiteral("Name"))
+                            .toString(),
+                        engine::serviceStatus(
+                            svc, byService.value(svc.value(QStringLiteral("ID")).toString())));
+                }
+                listContainers();
+            });
+    });
+}
+
+void createApp(RestContext &ctx, store::Store &store) {
+    if (!isAdmin(*ctx.user)) {
+        ctx.respond(http::HttpResponse::fail(
+            403, QStringLiteral("Only owners and admins may create apps")));
+        return;
+    }
+    const auto body = ctx.jsonBody();
+    if (!body)
+        return;
+    auto text = [&](const char *key) {
+        return body->value(QLatin1String(key)).toString();
+    };
+    store::App app;
+    app.name = text("name");
+    app.projectName = text("project");
+    app.containerName = text("container");
+    app.serviceName = text("service");
+    app.gitUrl = text("git");
+    app.gitBranch = text("branch");
+    app.dockerfile = text("dockerfile");
+    const QJsonValue port = body->value(QStringLiteral("port"));
+    if (!port.isUndefined() && !port.isNull()) {
+        const double p = port.toDouble(-1);
+        if (!port.isDouble() || p < 0 || p > 65535 || p != int(p)) {
+            ctx.respond(http::HttpResponse::fail(
+                400, QStringLiteral("port must be a whole number from 0 to 65535")));
+            return;
+        }
+        app.port = int(p);
+    }
+    const QJsonValue replicas = body->value(QStringLiteral("replicas"));
+    if (!replicas.isUndefined() && !replicas.isNull()) {
+        const double r = replicas.toDouble(-1);
+        if (!replicas.isDouble() || r < 0 || r > store::App::MaxReplicas || r != int(r)) {
+            ctx.respond(http::HttpResponse::fail(
+                400, QStringLiteral("replicas must be a whole number from 0 to %1")
+                         .arg(store::App::MaxReplicas)));
+            return;
+        }
+        app.replicas = int(r);
+    }
+    QString error;
+    const auto created = store.addApp(app, &error);
+    if (!created) {
+        const int status = error.contains(QStringLiteral("already exists")) ? 409 : 400;
+        ctx.respond(http::HttpResponse::fail(status, error));
+        return;
+    }
+    ctx.respond(http::HttpResponse::ok(created->toJson(), QStringLiteral("App created"), 201));
+}
+
 } // namespace
 
 void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerClient &docker) {
-    // The list carries each app's container state ("running", "exited", ...)
-    // and the engine's own status text, from one container listing, so a
-    // client shows them without a stream per app. Without an engine they are
-    // null.
-    router.add(
-        "GET", QStringLiteral("/api/apps"), RestRouter::Access::SignedIn,
-        [&store, &docker](RestContext &ctx) {
-            QString error;
-            const QList<store::App> apps = store.appsVisibleTo(*ctx.user, &error);
-            if (!error.isEmpty()) {
-                ctx.respond(http::HttpResponse::fail(500, error));
-                return;
-            }
-            auto respond = ctx.respond;
-            const bool anyService =
-                std::any_of(apps.cbegin(), apps.cend(),
-                            [](const store::App &a) { return !a.swarmServiceName().isEmpty(); });
-            // Services' states come from the manager's service and task lists
-            // (only asked for when an app is a service).
-            auto swarm = std::make_shared<QHash<QString, QJsonObject>>();
-            auto listContainers = [apps, respond, swarm, &docker] {
-                engine::Engine(docker).containers(
-                    {}, nullptr, [apps, respond, swarm](const engine::DockerReply &reply) {
-                        QHash<QString, QPair<QString, QString>> byName;
-                        if (reply.ok()) {
-                            for (const QJsonValue &c : reply.json().array()) {
-                                const QJsonObject o = c.toObject();
-                                for (const QJsonValue &n :
-                                     o.value(QStringLiteral("Names")).toArray())
-                                    byName.insert(n.toString().mid(1),
-                                                  {o.value(QStringLiteral("State")).toString(),
-                                                   o.value(QStringLiteral("Status")).toString()});
-                            }
-                        }
-                        QJsonArray list;
-                        for (const store::App &app : apps) {
-                            QJsonObject o = app.toJson();
-                            QJsonValue state, status;
-                            if (!app.swarmServiceName().isEmpty()) {
-                                const auto it = swarm->constFind(app.swarmServiceName());
-                                if (it != swarm->constEnd()) {
-                                    state = it->value(QStringLiteral("state"));
-                                    status = it->value(QStringLiteral("status"));
-                                }
-                            } else {
-                                const QString name =
-                                    engine::appContainerName(app.id, app.containerName);
-                                const auto it = byName.constFind(name);
-                                if (reply.ok() && it != byName.constEnd()) {
-                                    state = it->first;
-                                    status = it->second;
-                                }
-                            }
-                            o.insert(QStringLiteral("containerState"),
-                                     state.isString() ? state : QJsonValue(QJsonValue::Null));
-                            o.insert(QStringLiteral("containerStatus"),
-                                     status.isString() ? status : QJsonValue(QJsonValue::Null));
-                            list.append(o);
-                        }
-                        respond(http::HttpResponse::ok(list));
-                    });
-            };
-            if (!anyService)
-                return listContainers();
-            engine::Engine(docker).services(nullptr, [swarm, listContainers, &docker](
-                                                         const engine::DockerReply &services) {
-                if (!services.ok())
-                    return listContainers(); // not a manager: states stay null
-                engine::Engine(docker).tasks(
-                    {}, nullptr,
-                    [swarm, listContainers, services](const engine::DockerReply &tasks) {
-                        QHash<QString, QJsonArray> byService;
-                        for (const QJsonValue &t : tasks.json().array())
-                            byService[t.toObject().value(QStringLiteral("ServiceID")).toString()]
-                                .append(t);
-                        for (const QJsonValue &v : services.json().array()) {
-                            const QJsonObject svc = v.toObject();
-                            swarm->insert(
-                                svc.value(QStringLiteral("Spec"))
-                                    .toObject()
-                                    .value(QStringLiteral("Name"))
-                                    .toString(),
-                                engine::serviceStatus(
-                                    svc,
-                                    byService.value(svc.value(QStringLiteral("ID")).toString())));
-                        }
-                        listContainers();
-                    });
-            });
-        });
+    router.add("GET", QStringLiteral("/api/apps"), RestRouter::Access::SignedIn,
+               [&store, &docker](RestContext &ctx) { listApps(ctx, store, docker); });
 
-    router.add(
-        "POST", QStringLiteral("/api/apps"), RestRouter::Access::SignedIn,
-        [&store](RestContext &ctx) {
-            if (!isAdmin(*ctx.user)) {
-                ctx.respond(http::HttpResponse::fail(
-                    403, QStringLiteral("Only owners and admins may create apps")));
-                return;
-            }
-            const auto body = ctx.jsonBody();
-            if (!body)
-                return;
-            auto text = [&](const char *key) {
-                return body->value(QLatin1String(key)).toString();
-            };
-            store::App app;
-            app.name = text("name");
-            app.projectName = text("project");
-            app.containerName = text("container");
-            app.serviceName = text("service");
-            app.gitUrl = text("git");
-            app.gitBranch = text("branch");
-            app.dockerfile = text("dockerfile");
-            const QJsonValue port = body->value(QStringLiteral("port"));
-            if (!port.isUndefined() && !port.isNull()) {
-                const double p = port.toDouble(-1);
-                if (!port.isDouble() || p < 0 || p > 65535 || p != int(p)) {
-                    ctx.respond(http::HttpResponse::fail(
-                        400, QStringLiteral("port must be a whole number from 0 to 65535")));
-                    return;
-                }
-                app.port = int(p);
-            }
-            const QJsonValue replicas = body->value(QStringLiteral("replicas"));
-            if (!replicas.isUndefined() && !replicas.isNull()) {
-                const double r = replicas.toDouble(-1);
-                if (!replicas.isDouble() || r < 0 || r > store::App::MaxReplicas || r != int(r)) {
-                    ctx.respond(http::HttpResponse::fail(
-                        400, QStringLiteral("replicas must be a whole number from 0 to %1")
-                                 .arg(store::App::MaxReplicas)));
-                    return;
-                }
-                app.replicas = int(r);
-            }
-            QString error;
-            const auto created = store.addApp(app, &error);
-            if (!created) {
-                const int status = error.contains(QStringLiteral("already exists")) ? 409 : 400;
-                ctx.respond(http::HttpResponse::fail(status, error));
-                return;
-            }
-            ctx.respond(
-                http::HttpResponse::ok(created->toJson(), QStringLiteral("App created"), 201));
-        });
+    router.add("POST", QStringLiteral("/api/apps"), RestRouter::Access::SignedIn,
+               [&store](RestContext &ctx) { createApp(ctx, store); });
 
     router.add("GET", QStringLiteral("/api/apps/([^/]+)"), RestRouter::Access::SignedIn,
                [&store](RestContext &ctx) {

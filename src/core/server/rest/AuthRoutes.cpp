@@ -51,6 +51,45 @@ bool answerIfThrottled(const auth::LoginThrottle &throttle, const QString &accou
     return true;
 }
 
+// The end of a sign-in whose password check ran (or was dropped): a session
+// and its cookie, or the one answer for wrong credentials.
+void finishSignIn(store::Store &store, auth::LoginThrottle &throttle, const QString &account,
+                  const QString &address, const http::HttpServer::Responder &respond,
+                  const store::SignInRecord &record, bool secureCookies,
+                  auth::SignInQueue::Outcome outcome) {
+    if (outcome == auth::SignInQueue::Outcome::Dropped) {
+        respond(signInBusy());
+        return;
+    }
+    bool ok = outcome == auth::SignInQueue::Outcome::Match;
+    if (ok) {
+        // An operator may have changed the password (or removed the
+        // account) while the old one was being checked.
+        const store::SignInRecord now = store.signInRecord(account);
+        ok = now.user && now.user->id == record.user->id && now.passwordHash == record.passwordHash;
+    }
+    if (!ok) {
+        throttle.recordFailure(account, address);
+        // The attempted name may be a mistyped password: log none of it.
+        qCWarning(lcAuth).noquote() << "failed sign-in from" << address;
+        respond(wrongCredentials());
+        return;
+    }
+    throttle.recordSuccess(account, address);
+    qCInfo(lcAuth).noquote() << "sign-in of user" << record.user->id << "from" << address;
+    QString error;
+    const QByteArray token = store.createSession(record.user->id, &error);
+    if (token.isEmpty()) {
+        respond(http::HttpResponse::fail(500, error));
+        return;
+    }
+    http::HttpResponse response = http::HttpResponse::ok(
+        QJsonObject{{QStringLiteral("user"), userJson(*record.user)}}, QStringLiteral("Signed in"));
+    response.setHeader("Set-Cookie",
+                       sessionCookie(token, store::Store::DefaultAbsoluteTimeout, secureCookies));
+    respond(response);
+}
+
 void login(RestContext &ctx, store::Store &store, auth::LoginThrottle &throttle,
            auth::SignInQueue &signIns, bool secureCookies) {
     const auto body = ctx.jsonBody();
@@ -98,39 +137,7 @@ void login(RestContext &ctx, store::Store &store, auth::LoginThrottle &throttle,
     };
     job.finish = [&store, &throttle, account, address, respond, record,
                   secureCookies](auth::SignInQueue::Outcome outcome) {
-        if (outcome == auth::SignInQueue::Outcome::Dropped) {
-            respond(signInBusy());
-            return;
-        }
-        bool ok = outcome == auth::SignInQueue::Outcome::Match;
-        if (ok) {
-            // An operator may have changed the password (or removed the
-            // account) while the old one was being checked.
-            const store::SignInRecord now = store.signInRecord(account);
-            ok = now.user && now.user->id == record.user->id &&
-                 now.passwordHash == record.passwordHash;
-        }
-        if (!ok) {
-            throttle.recordFailure(account, address);
-            // The attempted name may be a mistyped password: log none of it.
-            qCWarning(lcAuth).noquote() << "failed sign-in from" << address;
-            respond(wrongCredentials());
-            return;
-        }
-        throttle.recordSuccess(account, address);
-        qCInfo(lcAuth).noquote() << "sign-in of user" << record.user->id << "from" << address;
-        QString error;
-        const QByteArray token = store.createSession(record.user->id, &error);
-        if (token.isEmpty()) {
-            respond(http::HttpResponse::fail(500, error));
-            return;
-        }
-        http::HttpResponse response =
-            http::HttpResponse::ok(QJsonObject{{QStringLiteral("user"), userJson(*record.user)}},
-                                   QStringLiteral("Signed in"));
-        response.setHeader("Set-Cookie", sessionCookie(token, store::Store::DefaultAbsoluteTimeout,
-                                                       secureCookies));
-        respond(response);
+        finishSignIn(store, throttle, account, address, respond, record, secureCookies, outcome);
     };
     if (!signIns.enqueue(std::move(job))) {
         qCWarning(lcAuth).noquote() << "sign-in from" << address << "refused: checks busy";

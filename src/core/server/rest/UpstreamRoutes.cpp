@@ -38,88 +38,90 @@ QString logsText(const store::DeploymentLogTail &tail, qint64 deploymentId) {
     return lines.join(u'\n');
 }
 
+// Upstream's GetCompletedDeploymentLogsHandler: a finished deployment and
+// its whole log; 400 while it runs, which tells upstream's dashboard to
+// open the stream instead. Its messages and order of checks.
+void completedDeploymentLogs(RestContext &ctx, RestRouter &router, store::Store &store,
+                             deploy::DeploymentManager &manager) {
+    const auto user = router.authenticate(ctx.request);
+    if (!user) {
+        // Upstream's AuthMiddleware.
+        const bool credentials =
+            !protocol::cookieValue(ctx.request.header("cookie"), SessionCookieName).isEmpty() ||
+            ctx.request.hasHeader("authorization");
+        ctx.respond(credentials ? upstreamAnswer(401, QStringLiteral("Invalid or expired token"),
+                                                 QStringLiteral("invalid or expired session"))
+                                : upstreamAnswer(401, QStringLiteral("Authentication required"),
+                                                 QStringLiteral("No token provided")));
+        return;
+    }
+    // r.URL.Query().Get("id"): the first one, "" when there is none.
+    const QString text = QUrlQuery(ctx.request.url)
+                             .allQueryItemValues(QStringLiteral("id"), QUrl::FullyDecoded)
+                             .value(0);
+    const protocol::upstream::GoInt id = protocol::upstream::parseGoInt64(text);
+    if (!id.value) {
+        ctx.respond(upstreamAnswer(400, QStringLiteral("invalid deployment id"), id.error));
+        return;
+    }
+    const auto d = manager.deployments().get(*id.value);
+    if (!d) {
+        // gorm's ErrRecordNotFound, as upstream passes it on.
+        ctx.respond(upstreamAnswer(404, QStringLiteral("deployment not found"),
+                                   QStringLiteral("record not found")));
+        return;
+    }
+    if (!store.canAccessApp(*user, d->appId)) {
+        ctx.respond(upstreamAnswer(403, QStringLiteral("Access denied"),
+                                   QStringLiteral("You don't have access to this "
+                                                  "deployment")));
+        return;
+    }
+    if (!d->isTerminal()) {
+        ctx.respond(upstreamAnswer(
+            400, QStringLiteral("deployment is still in progress, use WebSocket endpoint"),
+            QString()));
+        return;
+    }
+    // Counted as they go out, error lines in their JSON.
+    const auto tail = manager.deployments().logTail(
+        d->id, UpstreamLogsMaxBytes, [](const store::DeploymentLogLine &line) {
+            return qint64(protocol::upstream::logFileLine(line.line, line.error).toUtf8().size() +
+                          1);
+        });
+    if (!tail) {
+        ctx.respond(upstreamAnswer(500, QStringLiteral("Failed to read deployment logs"),
+                                   QStringLiteral("database error")));
+        return;
+    }
+    protocol::upstream::DeploymentFacts facts;
+    facts.number = manager.deployments().ordinalInApp(*d);
+    if (d->createdBy > 0)
+        facts.triggeredBy = d->createdBy;
+    facts.active = manager.deployments().latestSuccessful(d->appId) == d->id;
+    QJsonObject data{
+        {QStringLiteral("deployment"),
+         protocol::upstream::deploymentToUpstream(d->toJson(), facts)},
+        {QStringLiteral("logs"), logsText(*tail, d->id)},
+    };
+    if (tail->omitted > 0)
+        data.insert(QStringLiteral("truncated"), true);
+    // Upstream writes this answer by hand: no `error` field.
+    ctx.respond(http::HttpResponse::json(
+        200, QJsonObject{{QStringLiteral("success"), true},
+                         {QStringLiteral("data"), data},
+                         {QStringLiteral("message"),
+                          QStringLiteral("Deployment logs retrieved successfully")}}));
+}
+
 } // namespace
 
 void registerUpstreamRoutes(RestRouter &router, store::Store &store,
                             deploy::DeploymentManager &manager) {
-    // Upstream's GetCompletedDeploymentLogsHandler: a finished deployment and
-    // its whole log; 400 while it runs, which tells upstream's dashboard to
-    // open the stream instead. Its messages and order of checks.
-    router.add(
-        "GET", QStringLiteral("/api/deployments/logs"), RestRouter::Access::Public,
-        [&router, &store, &manager](RestContext &ctx) {
-            const auto user = router.authenticate(ctx.request);
-            if (!user) {
-                // Upstream's AuthMiddleware.
-                const bool credentials =
-                    !protocol::cookieValue(ctx.request.header("cookie"), SessionCookieName)
-                         .isEmpty() ||
-                    ctx.request.hasHeader("authorization");
-                ctx.respond(credentials
-                                ? upstreamAnswer(401, QStringLiteral("Invalid or expired token"),
-                                                 QStringLiteral("invalid or expired session"))
-                                : upstreamAnswer(401, QStringLiteral("Authentication required"),
-                                                 QStringLiteral("No token provided")));
-                return;
-            }
-            // r.URL.Query().Get("id"): the first one, "" when there is none.
-            const QString text = QUrlQuery(ctx.request.url)
-                                     .allQueryItemValues(QStringLiteral("id"), QUrl::FullyDecoded)
-                                     .value(0);
-            const protocol::upstream::GoInt id = protocol::upstream::parseGoInt64(text);
-            if (!id.value) {
-                ctx.respond(upstreamAnswer(400, QStringLiteral("invalid deployment id"), id.error));
-                return;
-            }
-            const auto d = manager.deployments().get(*id.value);
-            if (!d) {
-                // gorm's ErrRecordNotFound, as upstream passes it on.
-                ctx.respond(upstreamAnswer(404, QStringLiteral("deployment not found"),
-                                           QStringLiteral("record not found")));
-                return;
-            }
-            if (!store.canAccessApp(*user, d->appId)) {
-                ctx.respond(upstreamAnswer(403, QStringLiteral("Access denied"),
-                                           QStringLiteral("You don't have access to this "
-                                                          "deployment")));
-                return;
-            }
-            if (!d->isTerminal()) {
-                ctx.respond(upstreamAnswer(
-                    400, QStringLiteral("deployment is still in progress, use WebSocket endpoint"),
-                    QString()));
-                return;
-            }
-            // Counted as they go out, error lines in their JSON.
-            const auto tail = manager.deployments().logTail(
-                d->id, UpstreamLogsMaxBytes, [](const store::DeploymentLogLine &line) {
-                    return qint64(
-                        protocol::upstream::logFileLine(line.line, line.error).toUtf8().size() + 1);
-                });
-            if (!tail) {
-                ctx.respond(upstreamAnswer(500, QStringLiteral("Failed to read deployment logs"),
-                                           QStringLiteral("database error")));
-                return;
-            }
-            protocol::upstream::DeploymentFacts facts;
-            facts.number = manager.deployments().ordinalInApp(*d);
-            if (d->createdBy > 0)
-                facts.triggeredBy = d->createdBy;
-            facts.active = manager.deployments().latestSuccessful(d->appId) == d->id;
-            QJsonObject data{
-                {QStringLiteral("deployment"),
-                 protocol::upstream::deploymentToUpstream(d->toJson(), facts)},
-                {QStringLiteral("logs"), logsText(*tail, d->id)},
-            };
-            if (tail->omitted > 0)
-                data.insert(QStringLiteral("truncated"), true);
-            // Upstream writes this answer by hand: no `error` field.
-            ctx.respond(http::HttpResponse::json(
-                200, QJsonObject{{QStringLiteral("success"), true},
-                                 {QStringLiteral("data"), data},
-                                 {QStringLiteral("message"),
-                                  QStringLiteral("Deployment logs retrieved successfully")}}));
-        });
+    router.add("GET", QStringLiteral("/api/deployments/logs"), RestRouter::Access::Public,
+               [&router, &store, &manager](RestContext &ctx) {
+                   completedDeploymentLogs(ctx, router, store, manager);
+               });
 }
 
 } // namespace mist::server
