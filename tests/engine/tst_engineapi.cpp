@@ -90,11 +90,109 @@ private Q_SLOTS:
         QTest::newRow("empty name")
             << paths::startContainer(QString()) << QStringLiteral("/containers//start");
         QTest::newRow("info") << paths::info() << QStringLiteral("/info");
+        QTest::newRow("all events from now") << paths::events({}) << QStringLiteral("/events");
+        EventsQuery events;
+        events.since = QStringLiteral("1700000000.5");
+        events.until = QStringLiteral("1700000100");
+        events.filters = {{QStringLiteral("type"), {QStringLiteral("container")}},
+                          {QStringLiteral("label"), {QStringLiteral("mist.app.id=3")}}};
+        QTest::newRow("container events of an app, a time window")
+            << paths::events(events)
+            << QStringLiteral("/events?since=1700000000.5&until=1700000100&filters="
+                              "%7B%22label%22%3A%5B%22mist.app.id%3D3%22%5D%2C%22type%22%3A%5B%"
+                              "22container%22%5D%7D");
+        EventsQuery hostile;
+        hostile.since = QStringLiteral("1&until=0");
+        QTest::newRow("hostile since stays one value")
+            << paths::events(hostile) << QStringLiteral("/events?since=1%26until%3D0");
+        QTest::newRow("one stats sample") << paths::containerStats(QStringLiteral("app-1"), false)
+                                          << QStringLiteral("/containers/app-1/stats?stream=0");
+        QTest::newRow("stats stream") << paths::containerStats(QStringLiteral("a/b"), true)
+                                      << QStringLiteral("/containers/a%2Fb/stats?stream=1");
     }
     void path() {
         QFETCH(QString, path);
         QFETCH(QString, expected);
         QCOMPARE(path, expected);
+    }
+
+    void containerList_data() {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<QString>("firstName");
+        QTest::addColumn<QString>("firstState");
+        QTest::addColumn<QString>("firstLabel");
+        QTest::newRow("engine row")
+            << QByteArray(
+                   R"([{"Id":"abc","Names":["/web","/alias"],"Image":"img","State":"running",)"
+                   R"("Status":"Up 2 minutes","Created":1700000000,)"
+                   R"("Labels":{"mist.app.id":"3"}}])")
+            << 1 << QStringLiteral("web") << QStringLiteral("running") << QStringLiteral("3");
+        QTest::newRow("empty list") << QByteArray("[]") << 0 << QString() << QString() << QString();
+        QTest::newRow("not a list")
+            << QByteArray(R"({"message":"oops"})") << 0 << QString() << QString() << QString();
+        QTest::newRow("not JSON") << QByteArray("<html>") << 0 << QString() << QString()
+                                  << QString();
+        QTest::newRow("rows without id or not objects skipped")
+            << QByteArray(R"([1,"x",null,{"Names":["/n"]},{"Id":"z","Names":[7,"/ok"]}])") << 1
+            << QStringLiteral("ok") << QString() << QString();
+        QTest::newRow("wrong types read as empty")
+            << QByteArray(R"([{"Id":"a","Names":"web","State":5,"Labels":[1]}])") << 1 << QString()
+            << QString() << QString();
+    }
+    void containerList() {
+        QFETCH(QByteArray, json);
+        QFETCH(int, rows);
+        QFETCH(QString, firstName);
+        QFETCH(QString, firstState);
+        QFETCH(QString, firstLabel);
+        const QList<ContainerSummary> list = parseContainerList(QJsonDocument::fromJson(json));
+        QCOMPARE(list.size(), rows);
+        if (rows > 0) {
+            QCOMPARE(list.first().names.value(0), firstName);
+            QCOMPARE(list.first().state, firstState);
+            QCOMPARE(list.first().labels.value(QStringLiteral("mist.app.id")), firstLabel);
+        }
+    }
+
+    void containerState_data() {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<bool>("valid");
+        QTest::addColumn<QString>("status");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<bool>("oomKilled");
+        QTest::addColumn<int>("restarts");
+        QTest::newRow("crashed, OOM")
+            << QByteArray(R"({"Id":"abc","Name":"/worker","RestartCount":4,"Config":{"Tty":true},)"
+                          R"("State":{"Status":"exited","Running":false,"OOMKilled":true,)"
+                          R"("ExitCode":137,"FinishedAt":"2026-12-05T10:00:00.5Z"}})")
+            << true << QStringLiteral("exited") << 137 << true << 4;
+        QTest::newRow("running") << QByteArray(R"({"Id":"a","State":{"Status":"running",)"
+                                               R"("Running":true}})")
+                                 << true << QStringLiteral("running") << 0 << false << 0;
+        QTest::newRow("no id") << QByteArray(R"({"State":{}})") << false << QString() << 0 << false
+                               << 0;
+        QTest::newRow("engine error") << QByteArray(R"({"message":"No such container: x"})")
+                                      << false << QString() << 0 << false << 0;
+        QTest::newRow("a list") << QByteArray("[]") << false << QString() << 0 << false << 0;
+        QTest::newRow("garbage") << QByteArray("\x00\xff") << false << QString() << 0 << false << 0;
+    }
+    void containerState() {
+        QFETCH(QByteArray, json);
+        QFETCH(bool, valid);
+        QFETCH(QString, status);
+        QFETCH(int, exitCode);
+        QFETCH(bool, oomKilled);
+        QFETCH(int, restarts);
+        const auto state = parseContainerState(QJsonDocument::fromJson(json));
+        QCOMPARE(state.has_value(), valid);
+        if (!state)
+            return;
+        QCOMPARE(state->status, status);
+        QCOMPARE(state->exitCode, exitCode);
+        QCOMPARE(state->oomKilled, oomKilled);
+        QCOMPARE(state->restartCount, restarts);
+        QVERIFY(!state->name.startsWith(u'/'));
     }
 };
 

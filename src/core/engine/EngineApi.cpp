@@ -107,7 +107,69 @@ QString tasks(const Filters &filters) {
     return filters.isEmpty() ? QStringLiteral("/tasks")
                              : QStringLiteral("/tasks?filters=") + filtersParameter(filters);
 }
+QString events(const EventsQuery &query) {
+    QStringList parameters;
+    if (!query.since.isEmpty())
+        parameters << QStringLiteral("since=") + enc(query.since);
+    if (!query.until.isEmpty())
+        parameters << QStringLiteral("until=") + enc(query.until);
+    if (!query.filters.isEmpty())
+        parameters << QStringLiteral("filters=") + filtersParameter(query.filters);
+    return parameters.isEmpty() ? QStringLiteral("/events")
+                                : QStringLiteral("/events?") + parameters.join(u'&');
+}
+QString containerStats(const QString &nameOrId, bool stream) {
+    return QStringLiteral("/containers/%1/stats?stream=%2")
+        .arg(enc(nameOrId), stream ? QStringLiteral("1") : QStringLiteral("0"));
+}
 } // namespace paths
+
+QList<ContainerSummary> parseContainerList(const QJsonDocument &json) {
+    QList<ContainerSummary> rows;
+    for (const QJsonValue &v : json.array()) {
+        const QJsonObject o = v.toObject();
+        ContainerSummary c;
+        c.id = o.value(QStringLiteral("Id")).toString();
+        if (c.id.isEmpty())
+            continue;
+        for (const QJsonValue &n : o.value(QStringLiteral("Names")).toArray()) {
+            const QString name = n.toString();
+            if (!name.isEmpty())
+                c.names << (name.startsWith(u'/') ? name.mid(1) : name);
+        }
+        c.image = o.value(QStringLiteral("Image")).toString();
+        c.state = o.value(QStringLiteral("State")).toString();
+        c.status = o.value(QStringLiteral("Status")).toString();
+        c.created = qint64(o.value(QStringLiteral("Created")).toDouble());
+        const QJsonObject labels = o.value(QStringLiteral("Labels")).toObject();
+        for (auto it = labels.begin(); it != labels.end(); ++it)
+            c.labels.insert(it.key(), it.value().toString());
+        rows << c;
+    }
+    return rows;
+}
+
+std::optional<ContainerState> parseContainerState(const QJsonDocument &json) {
+    const QJsonObject o = json.object();
+    ContainerState c;
+    c.id = o.value(QStringLiteral("Id")).toString();
+    if (c.id.isEmpty())
+        return std::nullopt;
+    c.name = o.value(QStringLiteral("Name")).toString();
+    if (c.name.startsWith(u'/'))
+        c.name.remove(0, 1);
+    const QJsonObject state = o.value(QStringLiteral("State")).toObject();
+    c.status = state.value(QStringLiteral("Status")).toString();
+    c.running = state.value(QStringLiteral("Running")).toBool();
+    c.restarting = state.value(QStringLiteral("Restarting")).toBool();
+    c.oomKilled = state.value(QStringLiteral("OOMKilled")).toBool();
+    c.exitCode = state.value(QStringLiteral("ExitCode")).toInt();
+    c.startedAt = state.value(QStringLiteral("StartedAt")).toString();
+    c.finishedAt = state.value(QStringLiteral("FinishedAt")).toString();
+    c.restartCount = o.value(QStringLiteral("RestartCount")).toInt();
+    c.tty = o.value(QStringLiteral("Config")).toObject().value(QStringLiteral("Tty")).toBool();
+    return c;
+}
 
 void Engine::containers(const Filters &filters, QObject *context, Callback cb) {
     m_client.request("GET", paths::containers(filters), context, std::move(cb));
@@ -183,6 +245,16 @@ void Engine::removeService(const QString &nameOrId, QObject *context, Callback c
 }
 void Engine::tasks(const Filters &filters, QObject *context, Callback cb) {
     m_client.request("GET", paths::tasks(filters), context, std::move(cb));
+}
+
+DockerStream *Engine::streamEvents(const EventsQuery &query) {
+    return m_client.stream("GET", paths::events(query));
+}
+void Engine::containerStats(const QString &nameOrId, QObject *context, Callback cb) {
+    m_client.request("GET", paths::containerStats(nameOrId, false), context, std::move(cb));
+}
+DockerStream *Engine::streamContainerStats(const QString &nameOrId) {
+    return m_client.stream("GET", paths::containerStats(nameOrId, true));
 }
 
 } // namespace mist::engine

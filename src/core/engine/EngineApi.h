@@ -9,6 +9,8 @@
 
 #include "engine/DockerClient.h"
 
+#include <QJsonDocument>
+#include <QList>
 #include <QMap>
 #include <QString>
 #include <QStringList>
@@ -32,6 +34,47 @@ struct LogsQuery {
     QString since;           // engine's since= (seconds[.nanoseconds]); empty: none
     bool details = false;    // services only: task and node attributes per line
 };
+
+// The engine's event stream: since/until as the engine takes them (Unix seconds, with an
+// optional .nanoseconds); empty: from now / without end.
+struct EventsQuery {
+    Filters filters;
+    QString since;
+    QString until;
+};
+
+// One row of the container list (GET containers/json), as the program uses it.
+struct ContainerSummary {
+    QString id;
+    QStringList names; // without the engine's leading '/'
+    QString image;
+    QString state;  // "running", "exited", "restarting", ...
+    QString status; // the engine's own words ("Up 2 minutes", "Exited (1) 3 seconds ago")
+    qint64 created = 0;
+    QMap<QString, QString> labels;
+};
+
+// The container list's rows; rows that are not objects or lack an id are skipped, so a
+// malformed answer yields fewer rows, never a crash.
+QList<ContainerSummary> parseContainerList(const QJsonDocument &json);
+
+// What an inspect (GET containers/{id}/json) says of a container's life.
+struct ContainerState {
+    QString id;
+    QString name;   // without the leading '/'
+    QString status; // "running", "exited", "created", ...
+    bool running = false;
+    bool restarting = false;
+    bool oomKilled = false;
+    int exitCode = 0;
+    int restartCount = 0;
+    bool tty = false;
+    QString startedAt; // RFC 3339 as the engine writes it
+    QString finishedAt;
+};
+
+// nullopt when the answer is not an inspect object with an Id.
+std::optional<ContainerState> parseContainerState(const QJsonDocument &json);
 
 struct BuildQuery {
     QString tag;
@@ -60,6 +103,8 @@ QString serviceLogs(const QString &nameOrId, const LogsQuery &query);
 QString createService();
 QString updateService(const QString &id, qint64 version, bool rollbackToPrevious = false);
 QString tasks(const Filters &filters = {});
+QString events(const EventsQuery &query);
+QString containerStats(const QString &nameOrId, bool stream);
 } // namespace paths
 
 // A handle over a DockerClient (which it does not own); cheap to make where needed. Callbacks
@@ -106,6 +151,13 @@ public:
                          const QByteArray &spec);
     void removeService(const QString &nameOrId, QObject *context, Callback cb);
     void tasks(const Filters &filters, QObject *context, Callback cb);
+
+    // Engine events (JSON lines) until the caller deletes the stream; owned by the caller.
+    DockerStream *streamEvents(const EventsQuery &query);
+    // One stats sample (the engine waits for a second reading to give CPU percentages).
+    void containerStats(const QString &nameOrId, QObject *context, Callback cb);
+    // A sample a second, as JSON lines, while the container runs; owned by the caller.
+    DockerStream *streamContainerStats(const QString &nameOrId);
 
 private:
     DockerClient &m_client;

@@ -42,14 +42,11 @@ std::optional<store::App> appFor(RestContext &ctx, store::Store &store) {
 // without an engine).
 QJsonArray appList(const QList<store::App> &apps, const QHash<QString, QJsonObject> &swarm,
                    const engine::DockerReply &reply) {
-    QHash<QString, QPair<QString, QString>> byName;
+    QHash<QString, engine::ContainerSummary> byName;
     if (reply.ok()) {
-        for (const QJsonValue &c : reply.json().array()) {
-            const QJsonObject o = c.toObject();
-            for (const QJsonValue &n : o.value(QStringLiteral("Names")).toArray())
-                byName.insert(n.toString().mid(1), {o.value(QStringLiteral("State")).toString(),
-                                                    o.value(QStringLiteral("Status")).toString()});
-        }
+        for (const engine::ContainerSummary &c : engine::parseContainerList(reply.json()))
+            for (const QString &name : c.names)
+                byName.insert(name, c);
     }
     QJsonArray list;
     for (const store::App &app : apps) {
@@ -65,8 +62,8 @@ QJsonArray appList(const QList<store::App> &apps, const QHash<QString, QJsonObje
             const QString name = engine::appContainerName(app.id, app.containerName);
             const auto it = byName.constFind(name);
             if (reply.ok() && it != byName.constEnd()) {
-                state = it->first;
-                status = it->second;
+                state = it->state;
+                status = it->status;
             }
         }
         o.insert(QStringLiteral("containerState"),
