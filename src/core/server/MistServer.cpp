@@ -103,6 +103,7 @@ bool MistServer::start(QString *error) {
                                                  m_config.logRetentionDays);
 
     m_containerLogs = new ContainerLogsEndpoint(m_store.get(), m_docker.get());
+    m_containerLogs->setArchive(m_archive->archive());
     m_metrics = new MetricsEndpoint(m_sampler.get());
     m_metrics->setDiskName(QString::fromUtf8(QStorageInfo(m_config.dataDir).device()));
     m_endpoints = {m_containerLogs, m_metrics,
