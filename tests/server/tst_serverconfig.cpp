@@ -183,6 +183,71 @@ private Q_SLOTS:
         }
     }
 
+    void logRetention_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<qint64>("bytes"); // -1: size refused, -2: days refused
+        QTest::addColumn<int>("days");
+        const qint64 G = qint64(1) << 30;
+        QTest::newRow("defaults") << QStringList{} << G << 30;
+        QTest::newRow("off") << QStringList{"--log-retention", "0"} << qint64(0) << 30;
+        QTest::newRow("10M") << QStringList{"--log-retention", "10M"} << (qint64(10) << 20) << 30;
+        QTest::newRow("bytes") << QStringList{"--log-retention", "1048576"} << (qint64(1) << 20)
+                               << 30;
+        QTest::newRow("lower-case g") << QStringList{"--log-retention", "2g"} << 2 * G << 30;
+        QTest::newRow("1 PiB") << QStringList{"--log-retention", "1048576G"} << (qint64(1) << 50)
+                               << 30;
+        QTest::newRow("days 0") << QStringList{"--log-retention-days", "0"} << G << 0;
+        QTest::newRow("days 36500") << QStringList{"--log-retention-days", "36500"} << G << 36500;
+        for (const char *bad : {"", "-1", "-1G", "1023K", "1.5G", "1T", "1GB", "G", " 1G", "1G ",
+                                "0x10M", "+1G", "1048577G", "99999999999999999999"})
+            QTest::newRow(qPrintable(QStringLiteral("bad size '%1'").arg(bad)))
+                << QStringList{"--log-retention", QString::fromLatin1(bad)} << qint64(-1) << 0;
+        QTest::newRow("bad size huge")
+            << QStringList{"--log-retention", QString(100000, u'9')} << qint64(-1) << 0;
+        for (const char *bad : {"", "-1", "36501", "1.5", "30d", "+3", "99999999999"})
+            QTest::newRow(qPrintable(QStringLiteral("bad days '%1'").arg(bad)))
+                << QStringList{"--log-retention-days", QString::fromLatin1(bad)} << qint64(-2) << 0;
+        QTest::newRow("bad days huge")
+            << QStringList{"--log-retention-days", QString(100000, u'9')} << qint64(-2) << 0;
+    }
+
+    void logRetention() {
+        QFETCH(QStringList, args);
+        QFETCH(qint64, bytes);
+        QFETCH(int, days);
+        QString error;
+        const auto c = parse(args, &error);
+        if (bytes == -1 || bytes == -2) {
+            QVERIFY(!c);
+            const QString want = bytes == -1 ? QStringLiteral("--log-retention wants ")
+                                             : QStringLiteral("--log-retention-days wants ");
+            QVERIFY2(error.startsWith(want), qPrintable(error));
+            QVERIFY2(error.size() < 200, "the value is quoted cut short");
+            return;
+        }
+        QVERIFY2(c, qPrintable(error));
+        QCOMPARE(c->logRetentionBytes, bytes);
+        QCOMPARE(c->logRetentionDays, days);
+    }
+
+    void logRetentionFromConfigFile() {
+        QString error;
+        auto c = parse({QStringLiteral("--config"),
+                        writeConfig("log-retention = 0\nlog-retention-days = 7\n")},
+                       &error);
+        QVERIFY2(c, qPrintable(error));
+        QCOMPARE(c->logRetentionBytes, qint64(0));
+        QCOMPARE(c->logRetentionDays, 7);
+        c = parse({QStringLiteral("--config"), writeConfig("log-retention = 5M\n"),
+                   QStringLiteral("--log-retention"), QStringLiteral("2G")},
+                  &error);
+        QVERIFY2(c, qPrintable(error));
+        QCOMPARE(c->logRetentionBytes, qint64(2) << 30);
+        QVERIFY(
+            !parse({QStringLiteral("--config"), writeConfig("log-retention = lots\n")}, &error));
+        QVERIFY2(error.startsWith(QStringLiteral("--log-retention wants ")), qPrintable(error));
+    }
+
     void configFileFillsInAndCommandLineWins() {
         const QString path = writeConfig("# a comment\n"
                                          "listen = 0.0.0.0:9090\n"

@@ -435,6 +435,8 @@ void ContainerLogHub::onInspected(const engine::DockerReply &reply) {
 void ContainerLogHub::relay(const engine::LogLine &line, qint64 tsNs) {
     m_buffer.append(line, tsNs);
     countLine();
+    if (m_lineSink)
+        m_lineSink(line, tsNs);
     broadcast(logMessageFor(line));
 }
 

@@ -9,6 +9,7 @@
 #include <QSet>
 
 #include <deque>
+#include <functional>
 #include <optional>
 #include <unordered_map>
 
@@ -49,6 +50,10 @@ public:
     ~ContainerLogHub() override;
 
     QString containerId() const { return m_containerId; }
+    // Also gets every line relayed live (the log archive's ingest); the tail
+    // read at start-up and viewers' catch-up are not relayed, so not passed.
+    using LineSink = std::function<void(const engine::LogLine &line, qint64 tsNs)>;
+    void setLineSink(LineSink sink) { m_lineSink = std::move(sink); }
 
 protected:
     // With `sinceNs`: exactly the lines after that engine timestamp (from the
@@ -103,6 +108,7 @@ private:
     qint64 m_resumeFromNs = 0;
     int m_restarts = 0;
     bool m_recheckedStop = false;
+    LineSink m_lineSink;
 };
 
 } // namespace mist::server

@@ -2,6 +2,7 @@
 
 #include "MistServer.h"
 
+#include "ArchiveService.h"
 #include "ClientConnection.h"
 #include "Credential.h"
 #include "Logging.h"
@@ -98,8 +99,11 @@ bool MistServer::start(QString *error) {
     deployConfig.logLimitBytes = m_config.deployLogLimitBytes;
     deployConfig.workDir = QDir(m_config.dataDir).filePath(QStringLiteral("work"));
     m_deployments = std::make_unique<deploy::DeploymentManager>(*m_store, *m_docker, deployConfig);
+    m_archive = std::make_unique<ArchiveService>(m_config.dataDir, m_config.logRetentionBytes,
+                                                 m_config.logRetentionDays);
 
     m_containerLogs = new ContainerLogsEndpoint(m_store.get(), m_docker.get());
+    m_containerLogs->setArchive(m_archive->archive());
     m_metrics = new MetricsEndpoint(m_sampler.get());
     m_metrics->setDiskName(QString::fromUtf8(QStorageInfo(m_config.dataDir).device()));
     m_endpoints = {m_containerLogs, m_metrics,
@@ -140,6 +144,7 @@ void MistServer::registerRoutes(bool tls) {
     registerServerRoutes(*m_router, [this] { return stats(); });
     registerAuthRoutes(*m_router, *m_store, *m_loginThrottle, *m_signIns, tls);
     registerAppRoutes(*m_router, *m_store, *m_docker);
+    registerAppLogsRoute(*m_router, *m_store, *m_archive);
     // Before registerDeploymentRoutes: its /api/deployments/{id} would take
     // upstream's /api/deployments/logs.
     registerUpstreamRoutes(*m_router, *m_store, *m_deployments);

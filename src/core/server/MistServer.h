@@ -40,6 +40,7 @@ struct User;
 
 namespace mist::server {
 
+class ArchiveService;
 class ClientConnection;
 class ContainerLogsEndpoint;
 class OutputBudget;
@@ -71,6 +72,7 @@ public:
     metrics::MetricsSampler &sampler() { return *m_sampler; }
     ContainerLogsEndpoint &containerLogs() { return *m_containerLogs; }
     deploy::DeploymentManager &deployments() { return *m_deployments; }
+    ArchiveService &archive() { return *m_archive; }
     // Counters for operators and tests (GET /api/server/stats).
     QJsonObject stats() const;
     // The connection layer's limits and what they did (part of stats()).
@@ -92,6 +94,8 @@ private:
     std::unique_ptr<engine::DockerClient> m_docker;
     std::unique_ptr<metrics::MetricsSampler> m_sampler;
     std::unique_ptr<deploy::DeploymentManager> m_deployments;
+    // Before the router and m_http: searches' answers go to their responders.
+    std::unique_ptr<ArchiveService> m_archive;
     std::unique_ptr<auth::LoginThrottle> m_loginThrottle;
     std::unique_ptr<RestRouter> m_router;
     // Before m_http and the clients: they report to it until they are gone.

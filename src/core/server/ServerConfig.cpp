@@ -2,6 +2,7 @@
 
 #include "ServerConfig.h"
 
+#include "archive/ArchiveQuery.h"
 #include "http/HostPolicy.h"
 #include "protocol/Parsing.h"
 
@@ -85,6 +86,15 @@ void ServerConfig::addOptions(QCommandLineParser &parser) {
                                      "K/M/G suffixes (default 256M; the largest queues are cut "
                                      "first)."),
                       QStringLiteral("SIZE")});
+    parser.addOption({QStringLiteral("log-retention"),
+                      QStringLiteral("Disk budget of the log archive, all apps together, K/M/G "
+                                     "suffixes (default 1G; at least 1M; 0 turns the archive "
+                                     "off)."),
+                      QStringLiteral("SIZE")});
+    parser.addOption({QStringLiteral("log-retention-days"),
+                      QStringLiteral("Days archived log lines are kept (default 30; 0: no age "
+                                     "limit)."),
+                      QStringLiteral("N")});
 }
 
 std::optional<QHash<QString, QStringList>> loadConfigFile(const QString &path, QString *error) {
@@ -102,7 +112,9 @@ std::optional<QHash<QString, QStringList>> loadConfigFile(const QString &path, Q
                                   QStringLiteral("deploy-workers"),
                                   QStringLiteral("build-timeout"),
                                   QStringLiteral("deploy-log-limit"),
-                                  QStringLiteral("max-queued-total")};
+                                  QStringLiteral("max-queued-total"),
+                                  QStringLiteral("log-retention"),
+                                  QStringLiteral("log-retention-days")};
     static const QStringList repeatable{QStringLiteral("allowed-origin"),
                                         QStringLiteral("allowed-host")};
     QFile f(path);
@@ -243,6 +255,28 @@ bool readLimitOptions(const OptionValues &o, ServerConfig &c, QString *error) {
             return false;
         }
         c.maxQueuedTotal = *bytes;
+    }
+    if (o.isSet(QStringLiteral("log-retention"))) {
+        const QString text = o.value(QStringLiteral("log-retention"));
+        const auto bytes = archive::parseRetentionSize(text);
+        if (!bytes) {
+            *error = QStringLiteral("--log-retention wants 0 (no archive) or a size from 1M to "
+                                    "1024T, in bytes or with a suffix K, M, G (e.g. 1G), not '%1'")
+                         .arg(text.left(40));
+            return false;
+        }
+        c.logRetentionBytes = *bytes;
+    }
+    if (o.isSet(QStringLiteral("log-retention-days"))) {
+        const QString text = o.value(QStringLiteral("log-retention-days"));
+        const auto days = archive::parseRetentionDays(text);
+        if (!days) {
+            *error = QStringLiteral("--log-retention-days wants a whole number of days from 0 "
+                                    "(no age limit) to 36500, not '%1'")
+                         .arg(text.left(40));
+            return false;
+        }
+        c.logRetentionDays = *days;
     }
     return true;
 }

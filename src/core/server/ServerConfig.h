@@ -39,6 +39,10 @@ struct ServerConfig {
     qint64 deployLogLimitBytes = 64LL << 20; // stored build log of one deployment
     // Output queued for all WebSocket clients together (OutputBudget).
     qint64 maxQueuedTotal = qint64(256) * 1024 * 1024;
+    // The log archive (docs/ARCHIVE.md): its disk budget over all apps, 0 for
+    // no archive at all, and the age limit (0: none).
+    qint64 logRetentionBytes = qint64(1) << 30;
+    int logRetentionDays = 30;
 
     static void addOptions(QCommandLineParser &parser);
     static std::optional<ServerConfig> fromParser(const QCommandLineParser &parser, QString *error);

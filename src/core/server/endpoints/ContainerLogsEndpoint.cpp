@@ -2,6 +2,7 @@
 
 #include "ContainerLogsEndpoint.h"
 
+#include "archive/LogArchive.h"
 #include "engine/DockerClient.h"
 #include "engine/EngineApi.h"
 #include "protocol/Envelope.h"
@@ -17,6 +18,8 @@
 #include <QJsonObject>
 #include <QPointer>
 #include <QUrlQuery>
+
+#include <limits>
 
 namespace mist::server {
 
@@ -81,13 +84,14 @@ void ContainerLogsEndpoint::accept(ClientConnection *client) {
     const QString name = engine::appContainerName(*appId, app->containerName);
     QPointer<ClientConnection> guard(client);
     engine::Engine(*m_docker).inspectContainer(
-        name, client, [this, guard, sinceNs](const engine::DockerReply &reply) {
+        name, client, [this, guard, appId = *appId, sinceNs](const engine::DockerReply &reply) {
             if (guard && !guard->isClosing())
-                onInspected(guard, sinceNs, reply);
+                onInspected(guard, appId, sinceNs, reply);
         });
 }
 
-void ContainerLogsEndpoint::onInspected(ClientConnection *client, std::optional<qint64> sinceNs,
+void ContainerLogsEndpoint::onInspected(ClientConnection *client, qint64 appId,
+                                        std::optional<qint64> sinceNs,
                                         const engine::DockerReply &reply) {
     if (reply.httpStatus == 404)
         return refuse(client, QStringLiteral("Container not found"),
@@ -110,7 +114,7 @@ void ContainerLogsEndpoint::onInspected(ClientConnection *client, std::optional<
     QPointer<ClientConnection> guard(client);
     engine::Engine(*m_docker).containers(
         {{QStringLiteral("id"), {id}}}, client,
-        [this, guard, id, name, state, tty, sinceNs](const engine::DockerReply &list) {
+        [this, guard, appId, id, name, state, tty, sinceNs](const engine::DockerReply &list) {
             if (!guard || guard->isClosing())
                 return;
             if (!list.ok())
@@ -132,7 +136,7 @@ void ContainerLogsEndpoint::onInspected(ClientConnection *client, std::optional<
                     return refuse(guard,
                                   protocol::upstream::containerNotRunningMessage(upstreamState),
                                   QWebSocketProtocol::CloseCodeNormal);
-                return hubFor(id, tty)->subscribe(guard, sinceNs);
+                return hubFor(id, tty, appId, name)->subscribe(guard, sinceNs);
             }
             guard->send(protocol::statusMessage(QJsonObject{
                 {QStringLiteral("container"), name},
@@ -142,7 +146,7 @@ void ContainerLogsEndpoint::onInspected(ClientConnection *client, std::optional<
             if (liveState != u"running")
                 return refuse(guard, QStringLiteral("Container not running"),
                               QWebSocketProtocol::CloseCodeNormal);
-            hubFor(id, tty)->subscribe(guard, sinceNs);
+            hubFor(id, tty, appId, name)->subscribe(guard, sinceNs);
         });
 }
 
@@ -177,7 +181,8 @@ void ContainerLogsEndpoint::acceptService(ClientConnection *client, const QStrin
         });
 }
 
-ContainerLogHub *ContainerLogsEndpoint::hubFor(const QString &containerId, bool tty) {
+ContainerLogHub *ContainerLogsEndpoint::hubFor(const QString &containerId, bool tty, qint64 appId,
+                                               const QString &name) {
     // The benchmark's ablation gives every viewer a hub (and engine stream)
     // of its own, as servers without sharing do.
     const QString key = m_unsharedStreams
@@ -187,6 +192,22 @@ ContainerLogHub *ContainerLogsEndpoint::hubFor(const QString &containerId, bool 
         return hub;
     auto *hub = new ContainerLogHub(m_docker, containerId, tty, this);
     m_hubs.insert(key, hub);
+    if (m_archive) {
+        // A hub opened again for the same container must not archive twice
+        // what an earlier hub already did.
+        const qint64 archivedUntil = m_archive->newestLineTs(appId, containerId)
+                                         .value_or(std::numeric_limits<qint64>::min());
+        hub->setLineSink([archive = m_archive, appId,
+                          container = archive::ContainerRef{containerId, name},
+                          archivedUntil](const engine::LogLine &line, qint64 tsNs) {
+            if (tsNs <= archivedUntil)
+                return;
+            const auto stream =
+                line.stream == u"stderr" ? archive::Stream::Stderr : archive::Stream::Stdout;
+            archive->append(appId, container, 0,
+                            archive::Record::line(tsNs, stream, line.line, line.truncated));
+        });
+    }
     connect(hub, &ContainerLogHub::finished, this, [this, key](LogHub *done) {
         if (m_hubs.value(key) == done)
             m_hubs.remove(key);

@@ -8,6 +8,9 @@
 
 #include <optional>
 
+namespace mist::archive {
+class LogArchive;
+}
 namespace mist::engine {
 class DockerClient;
 struct DockerReply;
@@ -43,18 +46,23 @@ public:
     void accept(ClientConnection *client) override;
     int clientCount() const override { return m_clients; }
 
+    // Lines relayed for an app's container are also appended here (null: no archive).
+    void setArchive(archive::LogArchive *archive) { m_archive = archive; }
+
     int hubCount() const { return int(m_hubs.size() + m_serviceHubs.size()); }
     quint64 linesRelayed() const;
 
 private:
-    void onInspected(ClientConnection *client, std::optional<qint64> sinceNs,
+    void onInspected(ClientConnection *client, qint64 appId, std::optional<qint64> sinceNs,
                      const engine::DockerReply &reply);
-    ContainerLogHub *hubFor(const QString &containerId, bool tty);
+    ContainerLogHub *hubFor(const QString &containerId, bool tty, qint64 appId,
+                            const QString &name);
     void acceptService(ClientConnection *client, const QString &service,
                        std::optional<qint64> sinceNs);
 
     store::Store *m_store;
     engine::DockerClient *m_docker;
+    archive::LogArchive *m_archive = nullptr;
     QHash<QString, ContainerLogHub *> m_hubs;
     QHash<QString, ServiceLogHub *> m_serviceHubs; // by service id
     // MIST_BENCH_UNSHARED_LOG_STREAMS=1 (benchmark ablation only, see

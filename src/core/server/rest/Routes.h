@@ -22,6 +22,8 @@ class DockerClient;
 
 namespace mist::server {
 
+class ArchiveService;
+
 constexpr auto SessionCookieName = "mist_token";
 
 // The user as REST answers show it (never the password hash).
@@ -33,6 +35,8 @@ void registerAuthRoutes(RestRouter &router, store::Store &store, auth::LoginThro
                         auth::SignInQueue &signIns, bool secureCookies);
 // GET/POST /api/apps, GET /api/apps/{id}.
 void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerClient &docker);
+// GET /api/apps/{id}/logs: the app's archived output (docs/ARCHIVE.md).
+void registerAppLogsRoute(RestRouter &router, store::Store &store, ArchiveService &archive);
 // POST /api/deployments, GET /api/deployments/{id}[/logs], POST .../cancel,
 // GET /api/apps/{id}/deployments.
 void registerDeploymentRoutes(RestRouter &router, store::Store &store,
