@@ -1,5 +1,6 @@
 #include "DeploymentManager.h"
 
+#include "DeployLogging.h"
 #include "DeploymentRunner.h"
 #include "store/Store.h"
 
@@ -15,8 +16,6 @@
 #include <QtConcurrent>
 
 #include <algorithm>
-
-Q_LOGGING_CATEGORY(lcDeploy, "mist.deploy")
 
 namespace mist::deploy {
 

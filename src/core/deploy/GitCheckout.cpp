@@ -1,5 +1,7 @@
 #include "deploy/GitCheckout.h"
 
+#include "DeployLogging.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QLoggingCategory>
@@ -22,8 +24,6 @@
 namespace mist::deploy {
 
 namespace {
-
-Q_LOGGING_CATEGORY(lcGit, "mist.deploy.git")
 
 // Capture of `git log` output; a subject is one line, so this only bounds hostile commits.
 constexpr qsizetype kMaxLogOutputBytes = 64 * 1024;

@@ -1,5 +1,7 @@
 #include "engine/DockerClient.h"
 
+#include "engine/EngineLogging.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonObject>
@@ -15,8 +17,6 @@
 #include <map>
 #include <utility>
 #include <vector>
-
-Q_LOGGING_CATEGORY(lcDockerClient, "mist.engine.dockerclient")
 
 namespace mist::engine {
 

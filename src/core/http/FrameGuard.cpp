@@ -1,6 +1,6 @@
 #include "FrameGuard.h"
 
-#include "server/Logging.h"
+#include "HttpLogging.h"
 
 #include <QAbstractSocket>
 #include <QTimer>

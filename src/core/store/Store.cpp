@@ -1,5 +1,7 @@
 #include "Store.h"
 
+#include "StoreLogging.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -25,8 +27,6 @@
 namespace mist::store {
 
 namespace {
-
-Q_LOGGING_CATEGORY(lcStore, "mist.store")
 
 constexpr int kEmailMax = 254; // RFC 5321 forward-path limit
 constexpr int kPasswordMin = 8;

@@ -1,8 +1,8 @@
 #include "Routes.h"
 
+#include "auth/AuthLogging.h"
 #include "auth/LoginThrottle.h"
 #include "auth/SignInQueue.h"
-#include "server/Logging.h"
 
 namespace mist::server {
 
