@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // 8. The log archive (src/core/archive) on its own, in this process: ingest
 // of 20 busy apps, bytes on disk per line, and a regex search over 1 GiB of
 // archived text. No engine and no server: the figures are the archive's.
@@ -115,168 +117,177 @@ qint64 feed(LogArchive &a, int apps, quint64 lines, quint64 rareEvery = 0) {
 
 } // namespace
 
+// Reads every app's lines back in order: how many were found, and how many
+// were not where their sequence number says.
+std::pair<quint64, quint64> readBackNumbered(const LogArchive &a, int apps) {
+    quint64 found = 0, outOfPlace = 0;
+    for (int app = 1; app <= apps; ++app) {
+        SearchQuery q;
+        q.appId = app;
+        q.order = Order::Asc;
+        q.limit = MaxLimit;
+        quint64 expect = 0;
+        for (;;) {
+            const auto page = a.search(q);
+            if (!page)
+                break;
+            for (const ArchiveEntry &e : page->entries) {
+                const qsizetype at = e.record.text.lastIndexOf(QLatin1String("seq="));
+                if (e.record.text.mid(at + 4).toULongLong() != expect)
+                    ++outOfPlace;
+                ++expect;
+                ++found;
+            }
+            if (!page->next)
+                break;
+            q.cursor = decodeCursor(*page->next, q.order);
+        }
+    }
+    return {found, outOfPlace};
+}
+
+// Ingest of 20 busy apps at once: lines/s, CPU per million lines, every
+// line found again, bytes on disk per line.
+void archiveIngest(const Options &o, Report &r, qint64 pid) {
+    QTemporaryDir dir;
+    auto opened = LogArchive::open(benchOptions(dir.path()));
+    if (!opened) {
+        r.fail(QStringLiteral("archive"), opened.error);
+        return;
+    }
+    LogArchive &a = **opened;
+    const quint64 lines = o.smoke ? 200000 : 5000000;
+    // The producer's own cost (making the lines) measured alone first.
+    qint64 makeNs = 0;
+    {
+        LineMaker maker(2026);
+        const qint64 c0 = sampleProcess(pid).cpuNs;
+        for (quint64 n = 0; n < lines / 10; ++n)
+            maker.next(1, n);
+        makeNs = (sampleProcess(pid).cpuNs - c0) * 10;
+    }
+    const qint64 c0 = sampleProcess(pid).cpuNs;
+    const qint64 t0 = monotonicNs();
+    const qint64 raw = feed(a, 20, lines);
+    a.flush();
+    const qint64 t1 = monotonicNs();
+    const qint64 cpu = sampleProcess(pid).cpuNs - c0;
+    const ArchiveStats s = a.stats();
+    // Every numbered line, found by queries afterwards.
+    const auto [found, outOfPlace] = readBackNumbered(a, 20);
+    const quint64 lost = lines - found;
+    const double seconds = double(t1 - t0) / 1e9;
+    r.add(archiveFigure(QStringLiteral("ingest, 20 apps: lines/s"), double(lines) / seconds,
+                        QStringLiteral("lines/s"), {}, -1,
+                        QStringLiteral("%1 lines of %2 B on average, append to written")
+                            .arg(lines)
+                            .arg(double(raw) / double(lines), 0, 'f', 0)));
+    r.add(archiveFigure(QStringLiteral("ingest: CPU per million lines (archive: append, encode, "
+                                       "compress, write)"),
+                        double(cpu - makeNs) / double(lines) * 1e6 / 1e9, QStringLiteral("s"), {},
+                        -1,
+                        QStringLiteral("process CPU minus making the lines; writer thread's encode "
+                                       "+ compress alone %1 CPU s")
+                            .arg(double(s.encodeNs) / double(lines) * 1e6 / 1e9, 0, 'f', 3)));
+    r.add(archiveFigure(
+        QStringLiteral("ingest: lines lost"), double(lost + outOfPlace), QStringLiteral("lines"),
+        QStringLiteral("0"), lost + outOfPlace == 0 ? 1 : 0,
+        QStringLiteral("%1 found by queries, %2 dropped").arg(found).arg(s.droppedRecords)));
+    if (lost || outOfPlace || s.droppedRecords)
+        r.fail(QStringLiteral("archive"),
+               QStringLiteral("%1 lines lost, %2 out of place").arg(lost).arg(outOfPlace));
+    const double ratio = double(s.diskBytes) / double(raw);
+    r.add(archiveFigure(QStringLiteral("bytes on disk per line / raw text"), ratio,
+                        QStringLiteral("ratio"), QStringLiteral("≤ 0.25"), ratio <= 0.25 ? 1 : 0,
+                        QStringLiteral("%1 B on disk per line of %2 B (zstd level %3, %4 chunks)")
+                            .arg(double(s.diskBytes) / double(lines), 0, 'f', 1)
+                            .arg(double(raw) / double(lines), 0, 'f', 1)
+                            .arg(a.options().compressionLevel)
+                            .arg(s.chunks)));
+}
+
+// Regex search over archived text: rare and common matches, plain scroll-back.
+void archiveSearch(const Options &o, Report &r, qint64 pid) {
+    QTemporaryDir dir;
+    auto opened = LogArchive::open(benchOptions(dir.path()));
+    if (!opened) {
+        r.fail(QStringLiteral("archive"), opened.error);
+        return;
+    }
+    LogArchive &a = **opened;
+    const qint64 target = o.smoke ? (32LL << 20) : (1LL << 30);
+    // ~118 B a line: enough lines for the target size; a rare line every 100 000.
+    const quint64 lines = quint64(target / 117);
+    const qint64 raw = feed(a, 1, lines, 100000);
+    a.flush();
+    const quint64 rare = lines / 100000 + ((lines % 100000) > 50000 ? 1 : 0);
+    const auto search = [&](const QString &pattern, int limit, qint64 *scanned,
+                            double *cpuSeconds) {
+        SearchQuery q;
+        q.appId = 1;
+        q.limit = limit;
+        q.maxScanBytes = 0;
+        if (!pattern.isEmpty())
+            q.regex = *compilePattern(pattern);
+        std::vector<double> runs, cpus;
+        size_t found = 0;
+        for (int i = 0; i < o.runs; ++i) {
+            const qint64 c0 = sampleProcess(pid).cpuNs;
+            const qint64 t0 = monotonicNs();
+            const auto res = a.search(q);
+            runs.push_back(double(monotonicNs() - t0) / 1e9);
+            cpus.push_back(double(sampleProcess(pid).cpuNs - c0) / 1e9);
+            found = res ? res->entries.size() : 0;
+            if (scanned && res)
+                *scanned = res->scannedBytes;
+        }
+        if (cpuSeconds)
+            *cpuSeconds = median(cpus);
+        return std::make_pair(median(runs), found);
+    };
+    qint64 scanned = 0;
+    double rareCpu = 0;
+    const auto [rareSeconds, rareFound] =
+        search(QStringLiteral("panic: .*deadlock"), 1000, &scanned, &rareCpu);
+    if (rareFound != rare)
+        r.fail(QStringLiteral("archive"),
+               QStringLiteral("search found %1 rare lines of %2").arg(rareFound).arg(rare));
+    const QString size = QStringLiteral("%1 MiB").arg(double(raw) / (1 << 20), 0, 'f', 0);
+    r.add(archiveFigure(
+        QStringLiteral("search: regex over %1 of archived text (rare matches)").arg(size),
+        rareSeconds, QStringLiteral("s"), QStringLiteral("< 2 s (1 GiB)"),
+        o.smoke ? -1 : (rareSeconds < 2 ? 1 : 0),
+        QStringLiteral("%1 found; %2 MiB decoded; %3 search threads; %4 MB/s")
+            .arg(rareFound)
+            .arg(double(scanned) / (1 << 20), 0, 'f', 0)
+            .arg(QThread::idealThreadCount())
+            .arg(double(scanned) / rareSeconds / 1e6, 0, 'f', 0)));
+    // CPU time hardly depends on what else the machine runs: two idle
+    // cores take about half of it in wall time.
+    const double cpuPerGiB = rareCpu / (double(scanned) / double(1LL << 30));
+    r.add(archiveFigure(QStringLiteral("search: CPU per GiB of archived text (rare matches)"),
+                        cpuPerGiB, QStringLiteral("CPU s"), QStringLiteral("< 4 (2 s on 2 cores)"),
+                        o.smoke ? -1 : (cpuPerGiB < 4 ? 1 : 0),
+                        QStringLiteral("decompress, decode, regex, merge; process CPU")));
+    const auto [commonSeconds, commonFound] =
+        search(QStringLiteral("ERROR .* 500 "), 1000, nullptr, nullptr);
+    r.add(archiveFigure(QStringLiteral("search: newest 1 000 matches of a common regex"),
+                        commonSeconds * 1000, QStringLiteral("ms"), {}, -1,
+                        QStringLiteral("%1 found").arg(commonFound)));
+    const auto [pageSeconds, pageFound] = search(QString(), 1000, nullptr, nullptr);
+    r.add(archiveFigure(QStringLiteral("search: newest 1 000 lines, no regex (scrolling back)"),
+                        pageSeconds * 1000, QStringLiteral("ms"), {}, -1,
+                        QStringLiteral("%1 found").arg(pageFound)));
+}
+
 void archive(const Options &o, Report &r) {
     std::printf(
         "\n== archive: ingest of 20 apps, bytes on disk, regex search over archived text\n");
     std::fflush(stdout);
     const qint64 pid = QCoreApplication::applicationPid();
 
-    // --- ingest ----------------------------------------------------------
-    {
-        QTemporaryDir dir;
-        auto opened = LogArchive::open(benchOptions(dir.path()));
-        if (!opened) {
-            r.fail(QStringLiteral("archive"), opened.error);
-            return;
-        }
-        LogArchive &a = **opened;
-        const quint64 lines = o.smoke ? 200000 : 5000000;
-        // The producer's own cost (making the lines) measured alone first.
-        qint64 makeNs = 0;
-        {
-            LineMaker maker(2026);
-            const qint64 c0 = sampleProcess(pid).cpuNs;
-            for (quint64 n = 0; n < lines / 10; ++n)
-                maker.next(1, n);
-            makeNs = (sampleProcess(pid).cpuNs - c0) * 10;
-        }
-        const qint64 c0 = sampleProcess(pid).cpuNs;
-        const qint64 t0 = monotonicNs();
-        const qint64 raw = feed(a, 20, lines);
-        a.flush();
-        const qint64 t1 = monotonicNs();
-        const qint64 cpu = sampleProcess(pid).cpuNs - c0;
-        const ArchiveStats s = a.stats();
-        // Every numbered line, found by queries afterwards.
-        quint64 found = 0, outOfPlace = 0;
-        for (int app = 1; app <= 20; ++app) {
-            SearchQuery q;
-            q.appId = app;
-            q.order = Order::Asc;
-            q.limit = MaxLimit;
-            quint64 expect = 0;
-            for (;;) {
-                const auto page = a.search(q);
-                if (!page)
-                    break;
-                for (const ArchiveEntry &e : page->entries) {
-                    const qsizetype at = e.record.text.lastIndexOf(QLatin1String("seq="));
-                    if (e.record.text.mid(at + 4).toULongLong() != expect)
-                        ++outOfPlace;
-                    ++expect;
-                    ++found;
-                }
-                if (!page->next)
-                    break;
-                q.cursor = decodeCursor(*page->next, q.order);
-            }
-        }
-        const quint64 lost = lines - found;
-        const double seconds = double(t1 - t0) / 1e9;
-        r.add(archiveFigure(QStringLiteral("ingest, 20 apps: lines/s"), double(lines) / seconds,
-                            QStringLiteral("lines/s"), {}, -1,
-                            QStringLiteral("%1 lines of %2 B on average, append to written")
-                                .arg(lines)
-                                .arg(double(raw) / double(lines), 0, 'f', 0)));
-        r.add(archiveFigure(
-            QStringLiteral("ingest: CPU per million lines (archive: append, encode, "
-                           "compress, write)"),
-            double(cpu - makeNs) / double(lines) * 1e6 / 1e9, QStringLiteral("s"), {}, -1,
-            QStringLiteral("process CPU minus making the lines; writer thread's encode "
-                           "+ compress alone %1 CPU s")
-                .arg(double(s.encodeNs) / double(lines) * 1e6 / 1e9, 0, 'f', 3)));
-        r.add(archiveFigure(
-            QStringLiteral("ingest: lines lost"), double(lost + outOfPlace),
-            QStringLiteral("lines"), QStringLiteral("0"), lost + outOfPlace == 0 ? 1 : 0,
-            QStringLiteral("%1 found by queries, %2 dropped").arg(found).arg(s.droppedRecords)));
-        if (lost || outOfPlace || s.droppedRecords)
-            r.fail(QStringLiteral("archive"),
-                   QStringLiteral("%1 lines lost, %2 out of place").arg(lost).arg(outOfPlace));
-        const double ratio = double(s.diskBytes) / double(raw);
-        r.add(
-            archiveFigure(QStringLiteral("bytes on disk per line / raw text"), ratio,
-                          QStringLiteral("ratio"), QStringLiteral("≤ 0.25"), ratio <= 0.25 ? 1 : 0,
-                          QStringLiteral("%1 B on disk per line of %2 B (zstd level %3, %4 chunks)")
-                              .arg(double(s.diskBytes) / double(lines), 0, 'f', 1)
-                              .arg(double(raw) / double(lines), 0, 'f', 1)
-                              .arg(a.options().compressionLevel)
-                              .arg(s.chunks)));
-    }
-
-    // --- search ----------------------------------------------------------
-    {
-        QTemporaryDir dir;
-        auto opened = LogArchive::open(benchOptions(dir.path()));
-        if (!opened) {
-            r.fail(QStringLiteral("archive"), opened.error);
-            return;
-        }
-        LogArchive &a = **opened;
-        const qint64 target = o.smoke ? (32LL << 20) : (1LL << 30);
-        // ~118 B a line: enough lines for the target size; a rare line every 100 000.
-        const quint64 lines = quint64(target / 117);
-        const qint64 raw = feed(a, 1, lines, 100000);
-        a.flush();
-        const quint64 rare = lines / 100000 + ((lines % 100000) > 50000 ? 1 : 0);
-        const auto search = [&](const QString &pattern, int limit, qint64 *scanned,
-                                double *cpuSeconds) {
-            SearchQuery q;
-            q.appId = 1;
-            q.limit = limit;
-            q.maxScanBytes = 0;
-            if (!pattern.isEmpty())
-                q.regex = *compilePattern(pattern);
-            std::vector<double> runs, cpus;
-            size_t found = 0;
-            for (int i = 0; i < o.runs; ++i) {
-                const qint64 c0 = sampleProcess(pid).cpuNs;
-                const qint64 t0 = monotonicNs();
-                const auto res = a.search(q);
-                runs.push_back(double(monotonicNs() - t0) / 1e9);
-                cpus.push_back(double(sampleProcess(pid).cpuNs - c0) / 1e9);
-                found = res ? res->entries.size() : 0;
-                if (scanned && res)
-                    *scanned = res->scannedBytes;
-            }
-            if (cpuSeconds)
-                *cpuSeconds = median(cpus);
-            return std::make_pair(median(runs), found);
-        };
-        qint64 scanned = 0;
-        double rareCpu = 0;
-        const auto [rareSeconds, rareFound] =
-            search(QStringLiteral("panic: .*deadlock"), 1000, &scanned, &rareCpu);
-        if (rareFound != rare)
-            r.fail(QStringLiteral("archive"),
-                   QStringLiteral("search found %1 rare lines of %2").arg(rareFound).arg(rare));
-        const QString size = QStringLiteral("%1 MiB").arg(double(raw) / (1 << 20), 0, 'f', 0);
-        r.add(archiveFigure(
-            QStringLiteral("search: regex over %1 of archived text (rare matches)").arg(size),
-            rareSeconds, QStringLiteral("s"), QStringLiteral("< 2 s (1 GiB)"),
-            o.smoke ? -1 : (rareSeconds < 2 ? 1 : 0),
-            QStringLiteral("%1 found; %2 MiB decoded; %3 search threads; %4 MB/s")
-                .arg(rareFound)
-                .arg(double(scanned) / (1 << 20), 0, 'f', 0)
-                .arg(QThread::idealThreadCount())
-                .arg(double(scanned) / rareSeconds / 1e6, 0, 'f', 0)));
-        // CPU time hardly depends on what else the machine runs: two idle
-        // cores take about half of it in wall time.
-        const double cpuPerGiB = rareCpu / (double(scanned) / double(1LL << 30));
-        r.add(archiveFigure(QStringLiteral("search: CPU per GiB of archived text (rare matches)"),
-                            cpuPerGiB, QStringLiteral("CPU s"),
-                            QStringLiteral("< 4 (2 s on 2 cores)"),
-                            o.smoke ? -1 : (cpuPerGiB < 4 ? 1 : 0),
-                            QStringLiteral("decompress, decode, regex, merge; process CPU")));
-        const auto [commonSeconds, commonFound] =
-            search(QStringLiteral("ERROR .* 500 "), 1000, nullptr, nullptr);
-        r.add(archiveFigure(QStringLiteral("search: newest 1 000 matches of a common regex"),
-                            commonSeconds * 1000, QStringLiteral("ms"), {}, -1,
-                            QStringLiteral("%1 found").arg(commonFound)));
-        const auto [pageSeconds, pageFound] = search(QString(), 1000, nullptr, nullptr);
-        r.add(archiveFigure(QStringLiteral("search: newest 1 000 lines, no regex (scrolling back)"),
-                            pageSeconds * 1000, QStringLiteral("ms"), {}, -1,
-                            QStringLiteral("%1 found").arg(pageFound)));
-    }
+    archiveIngest(o, r, pid);
+    archiveSearch(o, r, pid);
 }
 
 } // namespace mist::bench

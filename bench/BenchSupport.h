@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 // Building blocks of mist-monitor-bench: a real `mist-monitor --server`

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // 6. The desktop log view, fed through the real client path (server process,
 // ServerSession, StreamConnection, MainWindow's log handling, LogModel,
 // LogView), offscreen; and 7b. desktop start-up to the first painted sample.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #include "Scenarios.h"
 
 #include "engine/DockerClient.h"
@@ -464,83 +466,126 @@ void latency(const Options &o, Report &r) {
 
 // 4 (and #5's load run): sample cost, and 1 000 /ws/metrics clients held for
 // loadSeconds, each of which must receive every sample.
+// The sampler's own cost, the engine queries it makes, and (on a swarm
+// manager) the lists it reads every SwarmEverySamples samples.
+void metricsSampleCost(const Options &o, Report &r) {
+    auto docker = engineClient();
+    QTemporaryDir dir;
+    metrics::MetricsSampler sampler(docker.get(), dir.path());
+    sampler.sampleNow();
+    waitUntil([&] { return false; }, 200); // the engine's first answer
+    std::vector<double> sampleNs;
+    const int n = o.smoke ? 50 : 1000;
+    for (int i = 0; i < n; ++i) {
+        sampler.sampleNow();
+        sampleNs.push_back(double(sampler.lastSampleNs()));
+        QCoreApplication::processEvents();
+    }
+    // The engine query (/info), answered asynchronously: its CPU in this
+    // process, from request to parsed reply.
+    std::vector<double> queryNs;
+    for (int i = 0; i < (o.smoke ? 10 : 100); ++i) {
+        bool done = false;
+        timespec a{}, b{};
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
+        engine::Engine(*docker).info(nullptr, [&](const engine::DockerReply &reply) {
+            (void)reply.json();
+            done = true;
+        });
+        while (!done)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+        queryNs.push_back(double((b.tv_sec - a.tv_sec) * 1000000000 + b.tv_nsec - a.tv_nsec));
+    }
+    // On a swarm manager the sampler also lists nodes, services and
+    // running tasks, every SwarmEverySamples samples: that CPU too.
+    std::vector<double> swarmNs;
+    bool manager = false;
+    {
+        bool done = false;
+        engine::Engine(*docker).info(nullptr, [&](const engine::DockerReply &reply) {
+            manager = engine::isSwarmManager(reply.json().object());
+            done = true;
+        });
+        while (!done)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    }
+    for (int i = 0; manager && i < (o.smoke ? 5 : 50); ++i) {
+        int pending = 3;
+        timespec a{}, b{};
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
+        const auto listed = [&](const engine::DockerReply &reply) {
+            (void)reply.json();
+            --pending;
+        };
+        engine::Engine e(*docker);
+        e.nodes(nullptr, listed);
+        e.services(nullptr, listed);
+        e.tasks({{QStringLiteral("desired-state"), {QStringLiteral("running")}}}, nullptr, listed);
+        while (pending > 0)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+        swarmNs.push_back(double((b.tv_sec - a.tv_sec) * 1000000000 + b.tv_nsec - a.tv_nsec));
+    }
+    const double s = median(sampleNs) / 1e6, q = median(queryNs) / 1e6;
+    const double w =
+        swarmNs.empty() ? 0 : median(swarmNs) / 1e6 / metrics::MetricsSampler::SwarmEverySamples;
+    r.add(figure("metrics", QStringLiteral("sample: /proc + serialise"), s,
+                 QStringLiteral("ms CPU")));
+    r.add(figure("metrics", QStringLiteral("engine /info query"), q, QStringLiteral("ms CPU")));
+    r.add(figure("metrics", QStringLiteral("swarm lists, per sample"), w, QStringLiteral("ms CPU"),
+                 {}, -1,
+                 manager ? QStringLiteral("nodes, services, tasks every %1 samples")
+                               .arg(metrics::MetricsSampler::SwarmEverySamples)
+                         : QStringLiteral("not a swarm manager")));
+    r.add(figure("metrics", QStringLiteral("sample total"), s + q + w, QStringLiteral("ms CPU"),
+                 QStringLiteral("< 1 ms"), metIf(s + q + w < 1)));
+}
+
+struct TickDelivery {
+    std::vector<qint64> ticks; // the server's ticks after every client was connected
+    quint64 missing = 0;       // messages of those ticks some client did not get
+    std::vector<qint64> tickToLast, tickToFirst;
+};
+
+TickDelivery matchTicks(const std::vector<qint64> &serverTicks, const ClientGroup &group,
+                        qint64 allConnected, int clients) {
+    // Each tick the server logged after every client was connected, matched
+    // to its message by the clients' receipts: all must have it.
+    TickDelivery d;
+    for (qint64 t : serverTicks)
+        if (t > allConnected && t < realtimeNs() - 1200 * 1000000LL)
+            d.ticks.push_back(t);
+    // hash -> receipts over all clients
+    QHash<size_t, std::vector<qint64>> receipts;
+    for (const auto &client : group.clients())
+        for (const auto &[hash, at] : client->messages)
+            if (at > allConnected)
+                receipts[hash].push_back(at);
+    for (const qint64 tick : d.ticks) {
+        // The message of this tick: received first after the tick.
+        size_t best = 0;
+        qint64 bestFirst = std::numeric_limits<qint64>::max();
+        for (auto it = receipts.cbegin(); it != receipts.cend(); ++it) {
+            const qint64 first = *std::min_element(it.value().begin(), it.value().end());
+            if (first >= tick && first < bestFirst) {
+                bestFirst = first;
+                best = it.key();
+            }
+        }
+        const auto &got = receipts.value(best);
+        d.missing += quint64(clients) - std::min<quint64>(quint64(clients), got.size());
+        if (!got.empty()) {
+            d.tickToLast.push_back(*std::max_element(got.begin(), got.end()) - tick);
+            d.tickToFirst.push_back(bestFirst - tick);
+        }
+    }
+    return d;
+}
+
 void metrics(const Options &o, Report &r) {
     heading("metrics", QStringLiteral("sample cost; 1 000 clients"));
-    {
-        auto docker = engineClient();
-        QTemporaryDir dir;
-        metrics::MetricsSampler sampler(docker.get(), dir.path());
-        sampler.sampleNow();
-        waitUntil([&] { return false; }, 200); // the engine's first answer
-        std::vector<double> sampleNs;
-        const int n = o.smoke ? 50 : 1000;
-        for (int i = 0; i < n; ++i) {
-            sampler.sampleNow();
-            sampleNs.push_back(double(sampler.lastSampleNs()));
-            QCoreApplication::processEvents();
-        }
-        // The engine query (/info), answered asynchronously: its CPU in this
-        // process, from request to parsed reply.
-        std::vector<double> queryNs;
-        for (int i = 0; i < (o.smoke ? 10 : 100); ++i) {
-            bool done = false;
-            timespec a{}, b{};
-            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
-            engine::Engine(*docker).info(nullptr, [&](const engine::DockerReply &reply) {
-                (void)reply.json();
-                done = true;
-            });
-            while (!done)
-                QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
-            queryNs.push_back(double((b.tv_sec - a.tv_sec) * 1000000000 + b.tv_nsec - a.tv_nsec));
-        }
-        // On a swarm manager the sampler also lists nodes, services and
-        // running tasks, every SwarmEverySamples samples: that CPU too.
-        std::vector<double> swarmNs;
-        bool manager = false;
-        {
-            bool done = false;
-            engine::Engine(*docker).info(nullptr, [&](const engine::DockerReply &reply) {
-                manager = engine::isSwarmManager(reply.json().object());
-                done = true;
-            });
-            while (!done)
-                QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-        }
-        for (int i = 0; manager && i < (o.smoke ? 5 : 50); ++i) {
-            int pending = 3;
-            timespec a{}, b{};
-            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
-            const auto listed = [&](const engine::DockerReply &reply) {
-                (void)reply.json();
-                --pending;
-            };
-            engine::Engine e(*docker);
-            e.nodes(nullptr, listed);
-            e.services(nullptr, listed);
-            e.tasks({{QStringLiteral("desired-state"), {QStringLiteral("running")}}}, nullptr,
-                    listed);
-            while (pending > 0)
-                QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
-            swarmNs.push_back(double((b.tv_sec - a.tv_sec) * 1000000000 + b.tv_nsec - a.tv_nsec));
-        }
-        const double s = median(sampleNs) / 1e6, q = median(queryNs) / 1e6;
-        const double w = swarmNs.empty()
-                             ? 0
-                             : median(swarmNs) / 1e6 / metrics::MetricsSampler::SwarmEverySamples;
-        r.add(figure("metrics", QStringLiteral("sample: /proc + serialise"), s,
-                     QStringLiteral("ms CPU")));
-        r.add(figure("metrics", QStringLiteral("engine /info query"), q, QStringLiteral("ms CPU")));
-        r.add(figure("metrics", QStringLiteral("swarm lists, per sample"), w,
-                     QStringLiteral("ms CPU"), {}, -1,
-                     manager ? QStringLiteral("nodes, services, tasks every %1 samples")
-                                   .arg(metrics::MetricsSampler::SwarmEverySamples)
-                             : QStringLiteral("not a swarm manager")));
-        r.add(figure("metrics", QStringLiteral("sample total"), s + q + w, QStringLiteral("ms CPU"),
-                     QStringLiteral("< 1 ms"), metIf(s + q + w < 1)));
-    }
+    metricsSampleCost(o, r);
 
     ServerProcess server;
     QString error;
@@ -571,38 +616,11 @@ void metrics(const Options &o, Report &r) {
     pumpFor(1500); // the last tick's stragglers
     const ProcSample end = server.sample();
 
-    // Each tick the server logged after every client was connected, matched
-    // to its message by the clients' receipts: all must have it.
-    std::vector<qint64> ticks;
-    for (qint64 t : server.ticks())
-        if (t > allConnected && t < realtimeNs() - 1200 * 1000000LL)
-            ticks.push_back(t);
-    // hash -> receipts over all clients
-    QHash<size_t, std::vector<qint64>> receipts;
-    for (const auto &client : group.clients())
-        for (const auto &[hash, at] : client->messages)
-            if (at > allConnected)
-                receipts[hash].push_back(at);
-    quint64 missing = 0;
-    std::vector<qint64> tickToLast, tickToFirst;
-    for (const qint64 tick : ticks) {
-        // The message of this tick: received first after the tick.
-        size_t best = 0;
-        qint64 bestFirst = std::numeric_limits<qint64>::max();
-        for (auto it = receipts.cbegin(); it != receipts.cend(); ++it) {
-            const qint64 first = *std::min_element(it.value().begin(), it.value().end());
-            if (first >= tick && first < bestFirst) {
-                bestFirst = first;
-                best = it.key();
-            }
-        }
-        const auto &got = receipts.value(best);
-        missing += quint64(clients) - std::min<quint64>(quint64(clients), got.size());
-        if (!got.empty()) {
-            tickToLast.push_back(*std::max_element(got.begin(), got.end()) - tick);
-            tickToFirst.push_back(bestFirst - tick);
-        }
-    }
+    TickDelivery delivery = matchTicks(server.ticks(), group, allConnected, clients);
+    const std::vector<qint64> &ticks = delivery.ticks;
+    const quint64 missing = delivery.missing;
+    std::vector<qint64> &tickToLast = delivery.tickToLast; // percentile() sorts in place
+    std::vector<qint64> &tickToFirst = delivery.tickToFirst;
     if (ticks.empty() || missing || group.totalErrors() || group.connectedCount() != clients)
         r.fail(QStringLiteral("metrics"),
                QStringLiteral("%1 ticks, %2 messages missing, %3 errors, %4 of %5 held: %6")
@@ -708,6 +726,103 @@ private:
 } // namespace
 
 // 5. Memory: idle, per idle viewer, and with 100 viewers that stop reading.
+// Idle viewers: a container that prints nothing (loggen never started).
+bool memoryIdleViewers(const Options &o, Report &r, ServerProcess &server) {
+    LogContainer quiet(containerName("quiet"), 1, 80, 0);
+    const int appId = server.addContainerApp(quiet.name(), quiet.name());
+    const int n = o.smoke ? 100 : 1000;
+    const ProcSample before = server.sample();
+    ClientGroup group;
+    if (appId < 0 ||
+        !group.open(n, server.wsUrl(QStringLiteral("/ws/container/logs?appId=%1").arg(appId)),
+                    server.cookie())) {
+        r.fail(QStringLiteral("memory"),
+               QStringLiteral("idle viewers did not connect: %1").arg(group.firstError()));
+        return false;
+    }
+    pumpFor(2000);
+    const ProcSample with = server.sample();
+    const double perClient = double(with.rssBytes - before.rssBytes) / n / 1024;
+    r.add(figure("memory", QStringLiteral("per idle viewer"), perClient, QStringLiteral("KiB"),
+                 QStringLiteral("< 64 KiB"), metIf(perClient < 64),
+                 QStringLiteral("%1 viewers: %2 MiB")
+                     .arg(n)
+                     .arg(double(with.rssBytes) / 1048576, 0, 'f', 1)));
+    return true;
+}
+
+// Stalled viewers on a busy stream, beside one that reads.
+void memoryStalledViewers(const Options &o, Report &r, ServerProcess &server) {
+    const int n = o.smoke ? 10 : 100;
+    const int seconds = o.smoke ? 3 : 20;
+    const int rate = 20000;
+    LogContainer busy(containerName("busy"), quint64(seconds) * rate, 1024, rate);
+    const int appId = server.addContainerApp(busy.name(), busy.name());
+    std::vector<std::unique_ptr<StalledClient>> stalled;
+    for (int i = 0; i < n; ++i) {
+        stalled.push_back(std::make_unique<StalledClient>());
+        if (appId < 0 ||
+            !stalled.back()->open(server.port(),
+                                  QStringLiteral("/ws/container/logs?appId=%1").arg(appId),
+                                  server.cookie())) {
+            r.fail(QStringLiteral("memory"),
+                   QStringLiteral("stalled viewer %1 was not accepted").arg(i));
+            return;
+        }
+    }
+    // One reading viewer proves the stream keeps flowing meanwhile.
+    ClientGroup reader;
+    reader.open(1, server.wsUrl(QStringLiteral("/ws/container/logs?appId=%1").arg(appId)),
+                server.cookie());
+    const ProcSample before = server.sample();
+    busy.start();
+    qint64 peak = before.rssBytes;
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < (seconds + 5) * 1000 &&
+           reader.clients().front()->lastSeq < quint64(seconds) * rate) {
+        pumpFor(250);
+        peak = std::max(peak, server.sample().rssBytes);
+    }
+    pumpFor(2000);
+    // A closed viewer that never reads also never answers the close
+    // frame: the server cuts it off 5 s later.
+    auto openViewers = [&] {
+        return server.stats()
+            .value(QStringLiteral("clients"))
+            .toObject()
+            .value(QStringLiteral("/ws/container/logs"))
+            .toInt();
+    };
+    int stillOpen = openViewers();
+    for (int i = 0; i < 40 && stillOpen > 1; ++i) {
+        pumpFor(250);
+        stillOpen = openViewers();
+    }
+    pumpFor(2500); // the heap trim after the last one went
+    const ProcSample after = server.sample();
+    // 8 MiB per viewer, and 256 MiB (--max-queued-total) for all together.
+    const double bound = double(before.rssBytes) / 1048576 + std::min(n * 8.0, 256.0) * 1.25;
+    r.add(figure(
+        "memory", QStringLiteral("%1 stalled viewers: peak RSS").arg(n), double(peak) / 1048576,
+        QStringLiteral("MiB"), QStringLiteral("≤ %1 MiB").arg(bound, 0, 'f', 0),
+        metIf(double(peak) / 1048576 <= bound),
+        QStringLiteral("1 KiB lines at %1/s; policy: 8 MiB queue per viewer, 256 MiB in all, "
+                       "then 1008")
+            .arg(rate)));
+    r.add(figure("memory", QStringLiteral("stalled viewers still open"), stillOpen - 1,
+                 QStringLiteral("viewers"), {}, -1,
+                 QStringLiteral("the reader got %1 of %2 lines")
+                     .arg(reader.clients().front()->lines)
+                     .arg(quint64(seconds) * rate)));
+    r.add(figure("memory", QStringLiteral("RSS after they were closed"),
+                 double(after.rssBytes) / 1048576, QStringLiteral("MiB")));
+    if (reader.clients().front()->lines != quint64(seconds) * rate || reader.totalErrors())
+        r.fail(QStringLiteral("memory"),
+               QStringLiteral("the reading viewer lost lines beside stalled ones: %1")
+                   .arg(reader.firstError()));
+}
+
 void memory(const Options &o, Report &r) {
     heading("memory", QStringLiteral("server RSS"));
     ServerProcess server;
@@ -722,101 +837,8 @@ void memory(const Options &o, Report &r) {
                  QStringLiteral("MiB"), QStringLiteral("< 30 MB"),
                  metIf(idle.rssBytes < 30000000)));
 
-    // Idle viewers: a container that prints nothing (loggen never started).
-    {
-        LogContainer quiet(containerName("quiet"), 1, 80, 0);
-        const int appId = server.addContainerApp(quiet.name(), quiet.name());
-        const int n = o.smoke ? 100 : 1000;
-        const ProcSample before = server.sample();
-        ClientGroup group;
-        if (appId < 0 ||
-            !group.open(n, server.wsUrl(QStringLiteral("/ws/container/logs?appId=%1").arg(appId)),
-                        server.cookie())) {
-            r.fail(QStringLiteral("memory"),
-                   QStringLiteral("idle viewers did not connect: %1").arg(group.firstError()));
-            return;
-        }
-        pumpFor(2000);
-        const ProcSample with = server.sample();
-        const double perClient = double(with.rssBytes - before.rssBytes) / n / 1024;
-        r.add(figure("memory", QStringLiteral("per idle viewer"), perClient, QStringLiteral("KiB"),
-                     QStringLiteral("< 64 KiB"), metIf(perClient < 64),
-                     QStringLiteral("%1 viewers: %2 MiB")
-                         .arg(n)
-                         .arg(double(with.rssBytes) / 1048576, 0, 'f', 1)));
-    }
-
-    // Stalled viewers on a busy stream.
-    {
-        const int n = o.smoke ? 10 : 100;
-        const int seconds = o.smoke ? 3 : 20;
-        const int rate = 20000;
-        LogContainer busy(containerName("busy"), quint64(seconds) * rate, 1024, rate);
-        const int appId = server.addContainerApp(busy.name(), busy.name());
-        std::vector<std::unique_ptr<StalledClient>> stalled;
-        for (int i = 0; i < n; ++i) {
-            stalled.push_back(std::make_unique<StalledClient>());
-            if (appId < 0 ||
-                !stalled.back()->open(server.port(),
-                                      QStringLiteral("/ws/container/logs?appId=%1").arg(appId),
-                                      server.cookie())) {
-                r.fail(QStringLiteral("memory"),
-                       QStringLiteral("stalled viewer %1 was not accepted").arg(i));
-                return;
-            }
-        }
-        // One reading viewer proves the stream keeps flowing meanwhile.
-        ClientGroup reader;
-        reader.open(1, server.wsUrl(QStringLiteral("/ws/container/logs?appId=%1").arg(appId)),
-                    server.cookie());
-        const ProcSample before = server.sample();
-        busy.start();
-        qint64 peak = before.rssBytes;
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < (seconds + 5) * 1000 &&
-               reader.clients().front()->lastSeq < quint64(seconds) * rate) {
-            pumpFor(250);
-            peak = std::max(peak, server.sample().rssBytes);
-        }
-        pumpFor(2000);
-        // A closed viewer that never reads also never answers the close
-        // frame: the server cuts it off 5 s later.
-        auto openViewers = [&] {
-            return server.stats()
-                .value(QStringLiteral("clients"))
-                .toObject()
-                .value(QStringLiteral("/ws/container/logs"))
-                .toInt();
-        };
-        int stillOpen = openViewers();
-        for (int i = 0; i < 40 && stillOpen > 1; ++i) {
-            pumpFor(250);
-            stillOpen = openViewers();
-        }
-        pumpFor(2500); // the heap trim after the last one went
-        const ProcSample after = server.sample();
-        // 8 MiB per viewer, and 256 MiB (--max-queued-total) for all together.
-        const double bound = double(before.rssBytes) / 1048576 + std::min(n * 8.0, 256.0) * 1.25;
-        r.add(figure(
-            "memory", QStringLiteral("%1 stalled viewers: peak RSS").arg(n), double(peak) / 1048576,
-            QStringLiteral("MiB"), QStringLiteral("≤ %1 MiB").arg(bound, 0, 'f', 0),
-            metIf(double(peak) / 1048576 <= bound),
-            QStringLiteral("1 KiB lines at %1/s; policy: 8 MiB queue per viewer, 256 MiB in all, "
-                           "then 1008")
-                .arg(rate)));
-        r.add(figure("memory", QStringLiteral("stalled viewers still open"), stillOpen - 1,
-                     QStringLiteral("viewers"), {}, -1,
-                     QStringLiteral("the reader got %1 of %2 lines")
-                         .arg(reader.clients().front()->lines)
-                         .arg(quint64(seconds) * rate)));
-        r.add(figure("memory", QStringLiteral("RSS after they were closed"),
-                     double(after.rssBytes) / 1048576, QStringLiteral("MiB")));
-        if (reader.clients().front()->lines != quint64(seconds) * rate || reader.totalErrors())
-            r.fail(QStringLiteral("memory"),
-                   QStringLiteral("the reading viewer lost lines beside stalled ones: %1")
-                       .arg(reader.firstError()));
-    }
+    if (memoryIdleViewers(o, r, server))
+        memoryStalledViewers(o, r, server);
 }
 
 // #5's soak: a steady mix (metrics clients, log viewers, viewers coming and

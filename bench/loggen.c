@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 /* mist-bench-loggen: the log producer of the benchmarks (bench/README in
  * docs/PERFORMANCE.md). Runs inside a container (bind-mounted, statically
  * linked, so the busybox base image needs nothing) and prints numbered lines

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // mist-monitor-bench: the performance and load figures of docs/PERFORMANCE.md
 // and docs/RELIABILITY.md, measured against the real engine (DOCKER_HOST)
 // with real `mist-monitor --server` processes. Not part of the test suite;
@@ -38,6 +40,77 @@ QString cpuModel() {
 
 } // namespace
 
+namespace {
+
+void addOptions(QCommandLineParser &parser, const QStringList &order) {
+    parser.setApplicationDescription(
+        QStringLiteral(
+            "Measures relay throughput, fan-out, latency, metrics delivery, memory, the desktop "
+            "log view, start-up and a soak against the Docker engine in DOCKER_HOST, and the log "
+            "archive's ingest and search in-process. Scenarios: ") +
+        order.join(QStringLiteral(", ")));
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("smoke"),
+                      QStringLiteral("Every scenario in seconds (CI); fails only on errors.")});
+    parser.addOption({QStringLiteral("only"), QStringLiteral("Comma-separated scenarios to run."),
+                      QStringLiteral("LIST")});
+    parser.addOption({QStringLiteral("runs"), QStringLiteral("Repetitions per figure (default 3)."),
+                      QStringLiteral("N")});
+    parser.addOption(
+        {QStringLiteral("load-seconds"),
+         QStringLiteral("Length of the 1 000-client and 100-viewer runs (default 60)."),
+         QStringLiteral("S")});
+    parser.addOption({QStringLiteral("soak-seconds"),
+                      QStringLiteral("Length of the soak (default 600)."), QStringLiteral("S")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Also write the figures to FILE."),
+                      QStringLiteral("FILE")});
+}
+
+Options optionsFrom(const QCommandLineParser &parser) {
+    Options o;
+    o.smoke = parser.isSet(QStringLiteral("smoke"));
+    auto number = [&](const QString &name, int fallback) {
+        if (!parser.isSet(name))
+            return fallback;
+        bool ok = false;
+        const int v = parser.value(name).toInt(&ok);
+        if (!ok || v < 1) {
+            std::fprintf(stderr, "mist-monitor-bench: --%s wants a positive whole number\n",
+                         qPrintable(name));
+            std::exit(2);
+        }
+        return v;
+    };
+    o.runs = number(QStringLiteral("runs"), o.smoke ? 1 : 3);
+    o.loadSeconds = number(QStringLiteral("load-seconds"), 60);
+    o.soakSeconds = number(QStringLiteral("soak-seconds"), 600);
+    return o;
+}
+
+// Prints what the figures were measured on and returns it for --json.
+QJsonObject describeMachine(const Options &o) {
+    QJsonObject machine{
+        {QStringLiteral("cpu"), cpuModel()},
+        {QStringLiteral("cores"), QThread::idealThreadCount()},
+        {QStringLiteral("kernel"), QSysInfo::kernelVersion()},
+        {QStringLiteral("os"), QSysInfo::prettyProductName()},
+        {QStringLiteral("qt"), QString::fromLatin1(qVersion())},
+        {QStringLiteral("smoke"), o.smoke},
+        {QStringLiteral("build"), QStringLiteral(MIST_BENCH_BUILD_TYPE)},
+    };
+    std::printf("mist-monitor-bench %s (%s build): %s, %d cores, %s, Qt %s%s\n", MIST_VERSION,
+                MIST_BENCH_BUILD_TYPE, qPrintable(cpuModel()), QThread::idealThreadCount(),
+                qPrintable(QSysInfo::prettyProductName()), qVersion(),
+                o.smoke ? " (smoke run: figures are not judged)" : "");
+    const QByteArray buildType(MIST_BENCH_BUILD_TYPE);
+    if (buildType != "Release" && buildType != "RelWithDebInfo")
+        std::printf("mist-monitor-bench: WARNING: not an optimised build; configure with "
+                    "-DCMAKE_BUILD_TYPE=RelWithDebInfo (as scripts/setup.sh does)\n");
+    return machine;
+}
+
+} // namespace
+
 int main(int argc, char **argv) {
 #ifdef MIST_BENCH_GUI
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
@@ -67,46 +140,10 @@ int main(int argc, char **argv) {
     const QStringList engineFree{QStringLiteral("archive")};
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral(
-            "Measures relay throughput, fan-out, latency, metrics delivery, memory, the desktop "
-            "log view, start-up and a soak against the Docker engine in DOCKER_HOST, and the log "
-            "archive's ingest and search in-process. Scenarios: ") +
-        order.join(QStringLiteral(", ")));
-    parser.addHelpOption();
-    parser.addOption({QStringLiteral("smoke"),
-                      QStringLiteral("Every scenario in seconds (CI); fails only on errors.")});
-    parser.addOption({QStringLiteral("only"), QStringLiteral("Comma-separated scenarios to run."),
-                      QStringLiteral("LIST")});
-    parser.addOption({QStringLiteral("runs"), QStringLiteral("Repetitions per figure (default 3)."),
-                      QStringLiteral("N")});
-    parser.addOption(
-        {QStringLiteral("load-seconds"),
-         QStringLiteral("Length of the 1 000-client and 100-viewer runs (default 60)."),
-         QStringLiteral("S")});
-    parser.addOption({QStringLiteral("soak-seconds"),
-                      QStringLiteral("Length of the soak (default 600)."), QStringLiteral("S")});
-    parser.addOption({QStringLiteral("json"), QStringLiteral("Also write the figures to FILE."),
-                      QStringLiteral("FILE")});
+    addOptions(parser, order);
     parser.process(app);
 
-    Options o;
-    o.smoke = parser.isSet(QStringLiteral("smoke"));
-    auto number = [&](const QString &name, int fallback) {
-        if (!parser.isSet(name))
-            return fallback;
-        bool ok = false;
-        const int v = parser.value(name).toInt(&ok);
-        if (!ok || v < 1) {
-            std::fprintf(stderr, "mist-monitor-bench: --%s wants a positive whole number\n",
-                         qPrintable(name));
-            std::exit(2);
-        }
-        return v;
-    };
-    o.runs = number(QStringLiteral("runs"), o.smoke ? 1 : 3);
-    o.loadSeconds = number(QStringLiteral("load-seconds"), 60);
-    o.soakSeconds = number(QStringLiteral("soak-seconds"), 600);
+    const Options o = optionsFrom(parser);
     QStringList selected = order;
     if (parser.isSet(QStringLiteral("only"))) {
         selected = parser.value(QStringLiteral("only")).split(u',', Qt::SkipEmptyParts);
@@ -125,23 +162,7 @@ int main(int argc, char **argv) {
         return 2;
     }
 
-    const QJsonObject machine{
-        {QStringLiteral("cpu"), cpuModel()},
-        {QStringLiteral("cores"), QThread::idealThreadCount()},
-        {QStringLiteral("kernel"), QSysInfo::kernelVersion()},
-        {QStringLiteral("os"), QSysInfo::prettyProductName()},
-        {QStringLiteral("qt"), QString::fromLatin1(qVersion())},
-        {QStringLiteral("smoke"), o.smoke},
-        {QStringLiteral("build"), QStringLiteral(MIST_BENCH_BUILD_TYPE)},
-    };
-    std::printf("mist-monitor-bench %s (%s build): %s, %d cores, %s, Qt %s%s\n", MIST_VERSION,
-                MIST_BENCH_BUILD_TYPE, qPrintable(cpuModel()), QThread::idealThreadCount(),
-                qPrintable(QSysInfo::prettyProductName()), qVersion(),
-                o.smoke ? " (smoke run: figures are not judged)" : "");
-    const QByteArray buildType(MIST_BENCH_BUILD_TYPE);
-    if (buildType != "Release" && buildType != "RelWithDebInfo")
-        std::printf("mist-monitor-bench: WARNING: not an optimised build; configure with "
-                    "-DCMAKE_BUILD_TYPE=RelWithDebInfo (as scripts/setup.sh does)\n");
+    const QJsonObject machine = describeMachine(o);
     Report report;
     for (const QString &name : order)
         if (selected.contains(name) && scenarios.count(name))

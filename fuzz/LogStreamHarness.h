@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 // The two log-stream targets (fuzz_logstream_multiplexed, fuzz_logstream_tty) share this

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // libFuzzer target: BuildOutputParser (deploy/BuildOutputParser.h), the body of the engine's
 // POST /build answer.
 //

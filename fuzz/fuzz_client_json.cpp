@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // libFuzzer target: every JSON message the client accepts from a server.
 //
 // The real StreamConnection (client/StreamConnection.h) is driven without a network: it opens

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // libFuzzer target: parseHttpRequest (http/HttpRequest.h), the first thing every byte a client
 // sends goes through.
 //

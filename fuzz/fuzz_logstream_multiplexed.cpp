@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // libFuzzer target: the engine's multiplexed log stream (8-byte frame headers), see
 // LogStreamHarness.h for what is checked.
 #include "LogStreamHarness.h"

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // libFuzzer target: the query-string, id, cookie and timestamp parsing of protocol/Parsing.h.
 //
 // The whole input is used as text for every parser:

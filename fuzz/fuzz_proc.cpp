@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // libFuzzer target: the /proc parsers (metrics/ProcParsers.h) and the CPU usage computation.
 //
 // The input is a sequence of /proc files separated by NUL bytes (a NUL never appears in

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // libFuzzer target: the merged log stream of a Swarm service
 // (engine/ServiceLogDecoder.h).
 //

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Writes the seed corpus of the fuzz targets into tests/fuzz/<target>/ (see docs/FUZZING.md).
 
 Seeds are small, meaningful inputs: the real engine captures and fixtures of the unit tests

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs the libFuzzer targets for a bounded time each (docs/FUZZING.md).
 #
 #   fuzz/run.sh BUILD_DIR SECONDS [TARGET...]

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 # Installation layout and the Debian package (issue #8).
 #
 # Included from the top-level CMakeLists.txt after src/, so every target and
@@ -51,6 +53,10 @@ install(FILES ${MIST_PACKAGING_DIR}/mist-monitor.bash-completion
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
         RENAME mist-monitor)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/docs/INSTALL.md
+        DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# Debian wants the licence as doc/<package>/copyright (machine-readable; it
+# points at /usr/share/common-licenses/GPL-3 rather than shipping a copy).
+install(FILES ${MIST_PACKAGING_DIR}/debian/copyright
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # --- desktop integration (only with the desktop app) ------------------------

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Keeps the Docker Engine API behind one door: no source outside src/core/engine/ may write an
 # engine path (a string literal starting with /containers, /services, /images, /tasks, /nodes,
 # /build, /info or /events, optionally after /v1.xx). Calls go through engine::Engine

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Takes the README's screenshots (docs/screenshots/*.png) from the real app:
 # a private Docker engine, an X server (Xvfb), real containers and a real
 # deployment. Needs a build (scripts/setup.sh build) and root for the engine.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Mist Monitor: one script a newcomer runs on a fresh Debian 12 machine.
 #
 #   scripts/setup.sh run [ARGS...]   install what is needed, build, run the desktop app
@@ -174,7 +175,7 @@ fuzz)
   exec "$ROOT/fuzz/run.sh" "$BUILD_DIR-fuzz" "${1:-600}" "${@:2}"
   ;;
 *)
-  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
   ;;
 esac

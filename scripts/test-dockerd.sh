@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Starts or stops the private Docker engine the test suite runs against.
 #   scripts/test-dockerd.sh start DIR   -> prints "export DOCKER_HOST=..." on stdout
 #   scripts/test-dockerd.sh swarm DIR   -> makes it a single-node Swarm manager (on loopback)

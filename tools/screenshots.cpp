@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // mist-monitor-screenshots: the README's pictures, taken from the real app.
 // Starts an embedded server on a private data directory against the engine in
 // DOCKER_HOST, gives it a container app with live output and a git app that

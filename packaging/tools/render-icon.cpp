@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // render-icon: renders the application's SVG icon to square PNGs for the
 // hicolor icon theme, at build time, with the same Qt SVG renderer the app
 // uses for its window icon (no extra build dependency).

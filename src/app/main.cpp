@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // mist-monitor: one executable, three faces. It decides which before creating
 // any application object, so `--server`, `--help` and the operator subcommands
 // never touch Widgets or need a display.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // mist-monitor-server: the headless server without the desktop's libraries.
 // `mist-monitor --server ...` execs this (same process id, same arguments),
 // so a server that runs for months does not keep Qt Widgets, Qt Charts and

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The command table: one row per subcommand. Adding a command is one new file,
 // src/cli/commands/<Name>.cpp, which defines make<Name>(), plus its
 // declaration and its row below (docs/CLI.md).

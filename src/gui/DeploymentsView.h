@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 #include <QJsonObject>
@@ -53,7 +55,6 @@ public:
     // One word per stage: "done", "current", "failed" or "todo".
     QStringList stepStates() const;
     QString errorText() const;
-    qint64 watchedDeployment() const { return m_watched; }
 
 Q_SIGNALS:
     void deploymentFinished(qint64 deploymentId, bool success, const QString &message);

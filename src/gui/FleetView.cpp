@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #include "FleetView.h"
 
 #include "client/ServerSession.h"
@@ -214,10 +216,6 @@ void FleetView::updateTotals() {
             .arg(memTotal / gib, 0, 'f', 1)
             .arg(diskUsed / gib, 0, 'f', 1)
             .arg(diskTotal / gib, 0, 'f', 1));
-}
-
-QString FleetView::hostLabel(int i) const {
-    return m_hosts.value(i) ? m_hosts[i]->label : QString();
 }
 
 QString FleetView::hostState(int i) const {

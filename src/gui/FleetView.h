@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 #include <QJsonObject>
@@ -42,7 +44,6 @@ public:
     int hostCount() const { return int(m_hosts.size()); }
 
     // For tests and screenshots.
-    QString hostLabel(int i) const;
     QString hostState(int i) const; // "connected", "reconnecting…", "sign-in refused: …"
     int samplesReceived(int i) const;
     bool hostLive(int i) const; // connected and a sample within the last 5 s

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 #include <QAbstractListModel>
@@ -70,7 +72,6 @@ public:
     void setFilter(const QString &text, bool regex);
     void setStreamFilter(StreamFilter f);
     QString filterText() const { return m_filterText; }
-    bool filterIsRegex() const { return m_filterRegex; }
     StreamFilter streamFilter() const { return m_streamFilter; }
     bool filterValid() const { return m_filterError.isEmpty(); }
     QString filterError() const { return m_filterError; }

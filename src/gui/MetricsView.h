@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 #include <QJsonObject>
@@ -38,7 +40,6 @@ public:
     // For tests and screenshots.
     QLineSeries *cpuSeries() const { return m_series[0]; }
     QLineSeries *memorySeries() const { return m_series[1]; }
-    QLineSeries *diskSeries() const { return m_series[2]; }
     QString summaryText() const;
     // "Load average: 0.10, 0.20, 0.30" under CPU when the sample has one
     // (upstream Mist's samples do); empty while hidden.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 // Everything the desktop app keeps in QSettings, declared once with its type and default. The

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The mist-monitor executable as operators use it: --server with no display,
 // SIGTERM, --help/--version, the operator subcommands, and bad arguments.
 #include "TestSupport.h"

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The server killed with SIGKILL in the middle of a deployment, then started
 // again on the same data: the deployment ends as failed ("interrupted by
 // server restart") with its log so far, its clone is removed, and the server

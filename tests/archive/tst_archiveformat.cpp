@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The chunk format's encoder and decoder (pure): round trips of every kind of
 // record, and hostile bytes (truncated, wrong magic, bad lengths, huge
 // counts, checksum mismatches, random bytes) that must be refused without a

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The search's query parameters, cursor and answer (pure): data rows with the
 // API's exact error texts, hostile values included, and the retention
 // options' parsers.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The log archive on a real directory: round trips, order across chunks and
 // containers, 20 apps interleaved, paging, retention by size (a flood past
 // the budget) and by age (an injected clock), torn and corrupt segments,

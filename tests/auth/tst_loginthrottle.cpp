@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Login throttling, on a fake clock: free failures, then doubling delays,
 // per (account, address) pair and per address, bounded memory; and the
 // address key that limits count by.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The password-check queue: checks run on pool threads, results come back on
 // the owner's thread, waiting checks are bounded per address and in total,
 // addresses take turns, and a queue that goes away calls nothing afterwards.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // `mist-monitor metrics|logs|deployment` with several --url: two servers of
 // this project and the upstream stand-in at once, each line prefixed with its
 // server; a server that goes away reconnects on its own while the others go

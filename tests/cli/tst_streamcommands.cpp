@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The stream commands (logs, metrics, deployment, deploy) as a user runs
 // them: the built binary, against a real in-process server and engine.
 #include "StreamCommands.h"

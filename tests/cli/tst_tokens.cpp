@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // API tokens for scripts: created and revoked from the CLI, stored hashed,
 // accepted as Authorization: Bearer, no idle timeout, a fixed lifetime.
 #include "OperatorCommands.h"

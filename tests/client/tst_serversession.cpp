@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The client core's REST side against a real in-process server: sign-in,
 // its errors, URL forms, REST calls carrying the session cookie, TLS.
 #include "TestSupport.h"

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // StreamConnection against a real in-process server and the real engine:
 // streaming, reconnect after a server restart on the same port, backoff,
 // the final outcomes (end, 1008, close 1000 after an error, HTTP 401/404),

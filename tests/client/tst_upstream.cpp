@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The client core against an upstream Mist server (the in-repo stand-in,
 // tests/support/UpstreamStandIn) and against this project's own server:
 // dialect detection, sign-in, and each stream translated onto the published

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Tests for mist::deploy::packBuildContext: the tar archive sent as the body of the engine's
 // POST /build. Archives are read back with libarchive; the last test builds one with the real
 // engine (the private one of the test setup, found through DOCKER_HOST).

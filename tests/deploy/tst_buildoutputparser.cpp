@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Tests for mist::deploy::BuildOutputParser: the JSON-lines body of the engine's POST /build.
 // The fixtures under tests/deploy/fixtures/ are real answers of Engine 20.10 (API 1.41, classic
 // builder), captured with curl; fixtures/README.md says how.
@@ -588,7 +590,7 @@ void TestBuildOutputParser::feedAfterErrorAndFinishTwice() {
 }
 
 void TestBuildOutputParser::failureMessageWording() {
-    // The wording is part of the deployment protocol (docs: decisions.md, "Deployment").
+    // The wording is part of the deployment protocol (docs/DEPLOYMENTS.md, "Failures").
     BuildOutputParser fresh;
     QCOMPARE(buildFailureMessage(fresh), NoImage);
     BuildOutputParser run;

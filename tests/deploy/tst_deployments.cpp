@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Deployments end to end: real git repositories, the real engine's build
 // API, real containers, watched over /ws/deployment/logs.
 #include "DeployTestSupport.h"

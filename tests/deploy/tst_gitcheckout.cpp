@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // GitCheckout against the real git executable and real repositories made in a temporary
 // directory: no mocks. Needs `git` on PATH; no network (remote failures use 127.0.0.1:1).
 #include "deploy/GitCheckout.h"

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Hostile deployments (issue #15): each test attacks the real server through
 // real repositories and the real engine, then checks that the attack is
 // bounded and that a normal deployment is still served.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // DockerClient against the real (private) Docker engine named by $DOCKER_HOST.
 #include "engine/DockerClient.h"
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // DockerHost parsing: pure, no engine needed.
 #include "engine/DockerHost.h"
 

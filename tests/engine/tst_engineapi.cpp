@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Tests for the pure parts of mist::engine's one door (EngineApi.h): the app container-name rule
 // and the engine paths, including hostile names that must not escape their segment.
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Tests for mist::engine::parseFrameHeader: the 8-byte header of the engine's multiplexed
 // streams, read by the container-log and the service-log decoders.
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Tests for mist::engine::LogStreamDecoder: incremental decoding of the Docker Engine API
 // (v1.41) container log stream (follow=1&stdout=1&stderr=1&timestamps=1) into whole lines.
 

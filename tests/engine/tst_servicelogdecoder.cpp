@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The Swarm service log decoder, row by row: entries with and without
 // details or timestamps, pieces of long lines joined per task while tasks
 // interleave, bounds, malformed input, and results independent of how the

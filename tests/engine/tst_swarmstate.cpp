@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Swarm summaries over the engine's JSON, row by row: a service's state and
 // "N/M tasks running" from its tasks, and the manager's figures for
 // /ws/metrics.

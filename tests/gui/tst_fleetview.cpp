@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // One window watching three hosts at once, offscreen: two servers of this
 // project on two loopback ports and the upstream stand-in. Each host's data
 // lands on its own card; stopping one server leaves the other two live; it

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The forms in ui/ keep what the widget trees built in code had: shortcuts, mnemonics,
 // tooltips and object names that tests and users rely on, in English and in German.
 #include "DeploymentsView.h"

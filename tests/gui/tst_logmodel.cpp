@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Tests for mist::gui::LogModel: per-frame batching, the line cap, filtering (text, regular
 // expression, stream) of stored and arriving lines, search navigation, level guessing, the
 // timestamp prefix, and the memory and time it takes at 100k and 1M lines.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Tests for mist::gui::LogView on real widgets (offscreen): following the tail, the "new lines"
 // jump button, search navigation from the keyboard, filters, copy, save, clear, wrapping, and
 // that the event loop stays responsive while 50,000 lines a second arrive.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The desktop window against a real server and engine (offscreen): apps
 // appear with their state, metrics charts fill, logs stream into the log
 // view, a deployment drives the progress bar and stepper through every stage

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The metrics charts: points land in the series, the window stays bounded,
 // the labels show the values with units.
 #include "MetricsView.h"

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The desktop app's remote connections over TLS, against a real wss server
 // whose certificate comes from a private CA: with that CA pinned (--ca-cert,
 // or the connect dialog's CA field, remembered with the saved connection) the

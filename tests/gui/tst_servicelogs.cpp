@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // A Swarm service's merged log in the desktop window (offscreen, real engine
 // in swarm mode): each line starts with its task and node, as `docker
 // service logs` writes them, so the log view's filter picks one task or one

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The desktop app's settings (src/gui/Settings.h): what earlier versions wrote still loads (the
 // keys on disk are unchanged), saving a server adds or updates it, and a damaged or hostile
 // settings file neither stalls the start nor smuggles in entries.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The German translation is built into the app and complete: every message of
 // the English source has a German text, and the window speaks German with it.
 #include "MainWindow.h"

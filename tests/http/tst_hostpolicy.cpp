@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The pure parts of the HTTP layer's hostile-input checks: Host headers
 // (DNS rebinding), --allowed-host names, and what a WebSocket handshake must
 // look like for QWebSocketServer to take it.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The CPU temperature for upstream's /api/ws/stats, read from sysfs trees of
 // machines the tests never run on (tests/metrics/fixtures/thermal/: copies
 // of /sys/class/hwmon and /sys/class/thermal, values included), and from

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the Debian package with CPack and checks it: file name and control
 # fields (shlibdeps ran; the explicit runtime dependencies are there; apt can
 # resolve it), contents, maintainer scripts, the .desktop entry
@@ -33,7 +34,7 @@ for arg in "$@"; do
   case $arg in
   --install) INSTALL_TEST=1 ;;
   -h | --help)
-    sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   -*)
@@ -201,6 +202,7 @@ EXPECTED=(
   ./usr/share/man/man1/mist-monitor.1.gz
   ./usr/share/bash-completion/completions/mist-monitor
   ./usr/share/doc/mist-monitor/INSTALL.md
+  ./usr/share/doc/mist-monitor/copyright
 )
 ICON_SIZES=(16 22 24 32 48 64 128 256 512)
 for size in "${ICON_SIZES[@]}"; do
@@ -278,6 +280,13 @@ check "appstreamcli validate --no-net --strict (metainfo)" \
   appstreamcli validate --no-net --strict "$METAINFO"
 grep -q '<id>io.github.mist_monitor.MistMonitor</id>' "$METAINFO" &&
   pass "metainfo id matches its file name" || fail "metainfo id matches its file name"
+grep -q '<project_license>GPL-3.0-or-later</project_license>' "$METAINFO" &&
+  pass "metainfo: project_license GPL-3.0-or-later" || fail "metainfo: project_license GPL-3.0-or-later"
+COPYRIGHT=$PKG/usr/share/doc/mist-monitor/copyright
+head -1 "$COPYRIGHT" 2>/dev/null | grep -qxF 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' &&
+  grep -qxF 'License: GPL-3+' "$COPYRIGHT" &&
+  pass "doc/mist-monitor/copyright: machine-readable, GPL-3+" ||
+  fail "doc/mist-monitor/copyright: machine-readable, GPL-3+" "$(head -5 "$COPYRIGHT" 2>&1)"
 grep -q '<launchable type="desktop-id">mist-monitor.desktop</launchable>' "$METAINFO" &&
   pass "metainfo launches mist-monitor.desktop" || fail "metainfo launches mist-monitor.desktop"
 first_release=$(grep -o '<release [^>]*version="[^"]*"' "$METAINFO" | head -1 | sed 's/.*version="//; s/"$//')

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Proves scripts/debian-packages.txt instead of trusting it: every system file
 # that the build and the tests use must come from a Debian package that a
 # fresh Debian 12 machine gets from `scripts/setup.sh` -- a package of the
@@ -142,7 +143,7 @@ if [ -s "$WORK/outside" ]; then
   status=1
   echo "check-packages: FAIL: packages used but not installed by scripts/setup.sh on a fresh machine:"
   awk -F'\t' '{ print $3 "\t" $1 "\t" $2 }' "$WORK/outside" | sort | awk -F'\t' '
-    function flush() { if (pkg != "") printf "  %s  (%d files, e.g.)%s\n", pkg, n, ex }
+    function flush() { if (pkg != "") printf "  %s  (%d file%s, e.g.)%s\n", pkg, n, (n == 1 ? "" : "s"), ex }
     $1 != pkg { flush(); pkg = $1; n = 0; ex = "" }
     { n++; if (n <= 3) ex = ex "\n      " $2 "  (" $3 ")" }
     END { flush() }' 

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 # Shell functions shared by check-packages.sh and check-deb.sh: which Debian
 # package a file comes from, and which packages a list of packages brings
 # along over hard dependencies. Sourced, not run.

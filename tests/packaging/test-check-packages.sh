@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The package check can fail: run it on copies of scripts/debian-packages.txt
 # with a package left out that the build needs, and require that it fails and
 # names exactly that package. libqt6opengl6-dev is the one a fresh Debian 12

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The hand-written `log` message (the server's hottest path) against the
 // general envelope built with QJsonDocument: the same text, row by row, for
 // ordinary, hostile and huge input, and for thousands of random strings.

@@ -1,4 +1,6 @@
-// The upstream Mist dialect (../shared/spec/upstream-mist-dialect.md) mapped
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// The upstream Mist dialect (docs/PROTOCOL.md, "Upstream Mist's dialect") mapped
 // onto the published shapes, row by row: metrics, stages and progress, log
 // pieces, and the deployment stream's missing end.
 #include "protocol/UpstreamDialect.h"

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Issue #15 item 6: about 1 060 idle connections from one address used to
 // exhaust the 1 024 descriptors systemd gives a service, after which the
 // listener accepted nothing and /api/health timed out for everyone. Now

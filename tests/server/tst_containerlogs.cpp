@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // /ws/container/logs against the real engine: status, tail, live lines,
 // long lines, stderr, end, fan-out through one engine stream.
 #include "TestSupport.h"

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Which credential a request presents (Authorization: Bearer in any case of
 // the scheme, else the mist_token cookie), and that logout revokes exactly
 // that one: issue #15, items 9 and 13.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The engine goes away mid-stream and comes back: log clients get an `error`,
 // the server stays up, metrics go on with "docker": null and recover.
 // This test runs its own private engine (it kills it), never the shared one.

@@ -1,4 +1,7 @@
-// The order of refusals on the WebSocket routes, exactly as decisions.md says:
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// The order of refusals on the WebSocket routes, as docs/PROTOCOL.md says
+// ("WebSocket handshake"):
 // 404 unknown path, 403 foreign Origin, 401 no valid session -- all before any
 // upgrade -- then query and permission errors as `error` + close 1008.
 #include "TestSupport.h"

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Hostile clients cannot exhaust the server through its output (issue #15,
 // items 2, 4 and 8), against the real `mist-monitor --server` binary and the
 // real engine: a ping flood from a client that never reads, big replays

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Ping frames every --ping-interval; a client that answers none for two
 // intervals is dropped, one that answers stays.
 #include "TestSupport.h"

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // /ws/metrics: the published schema, about one message per second, the latest
 // sample at once on connect, identical bytes for every client.
 #include "TestSupport.h"

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // The server's log lines (all categories, all levels) carry no password,
 // session token, API token or cookie, whatever the clients send.
 #include "TestSupport.h"

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Issue #15 item 5: one unauthenticated connection that pipelines
 // GET /api/health without ever reading the answers used to stall everyone:
 // each request copied the whole buffered input (quadratic), input and answers

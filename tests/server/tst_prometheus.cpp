@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // /metrics: valid Prometheus text format, behind login (cookie or bearer),
 // and its counters move when traffic flows.
 #include "TestSupport.h"

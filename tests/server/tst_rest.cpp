@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // REST: health, login/logout/me, apps, and hostile input on every route.
 #include "TestSupport.h"
 

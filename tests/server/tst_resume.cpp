@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // No lost lines: a client that reconnects with since=<ts of its last line>
 // gets exactly the lines after it -- from the shared buffer, or from the
 // engine when the gap is older than the buffer.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Server options: --listen parsing, the --config file, and which one wins.
 #include "server/ServerConfig.h"
 

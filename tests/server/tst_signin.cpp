@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Hostile sign-ins against the real server (issue #15, item 11): password
 // checks run off the event loop, so sprayers do not stall other clients;
 // what waits for a check is bounded, per address and in total, and shared

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Apps that are Docker Swarm services, against the real engine in swarm mode
 // (scripts/setup.sh test makes its private engine a single-node swarm): the
 // merged log of every task with each line's task and node, exactly the last

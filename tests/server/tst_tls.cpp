@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // --tls-cert/--tls-key: https and wss on the one port, Secure cookie, and a
 // clear refusal of plain http on that port.
 #include "TestSupport.h"

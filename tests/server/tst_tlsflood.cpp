@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Issue #15 item 1: TCP connections to the https port that send nothing must
 // never leave the listener dead. Qt 6.4's QSslServer counted such half-open
 // handshakes up to 30 and never gave the slot back when the client left: 30

@@ -1,5 +1,7 @@
-// This server under upstream Mist's routes (../shared/spec/upstream-mist-
-// dialect.md), so scripts and dashboards written for upstream work against
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// This server under upstream Mist's routes (docs/PROTOCOL.md, "Upstream
+// Mist's dialect"), so scripts and dashboards written for upstream work against
 // it: the same login and cookie, /api/ws/stats in upstream's schema,
 // /api/ws/container/logs, /api/deployments/logs/stream?id= and GET
 // /api/deployments/logs?id= — with this project's checks where upstream

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Issue #15 item 13 (the HTTP and WebSocket wire): unmasked client frames
 // close with 1002 (RFC 6455 §5.1; Qt 6.4 took them), an upgrade that
 // QWebSocketServer would drop without a word is answered (414, 431, 400, 426)

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Deployment logs in the store: lines marked as errors (schema version 6)
 // and the bounded tail that upstream's GET /api/deployments/logs answers
 // with, row by row, on a real database file.
@@ -179,7 +181,8 @@ private Q_SLOTS:
         QVERIFY2(reopened.open(old.path(), &error), qPrintable(error));
         QCOMPARE(reopened.schemaVersion(), 6);
         DeploymentStore deployments(reopened);
-        const QList<DeploymentLogLine> lines = deployments.logPage(deploymentId, 0, 1 << 30, qint64(1) << 40);
+        const QList<DeploymentLogLine> lines =
+            deployments.logPage(deploymentId, 0, 1 << 30, qint64(1) << 40);
         QVERIFY(!lines.isEmpty());
         QCOMPARE(lines.first().line, QStringLiteral("from an older version"));
         QCOMPARE(lines.first().error, false);

@@ -1,22 +1,24 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #include "HostileClients.h"
 
 #include "auth/PasswordHasher.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
+#include <QHostAddress>
 #include <QJsonDocument>
 #include <QNetworkReply>
 #include <QNetworkRequest>
-#include <QTimer>
-#include <QUrl>
-#include <QElapsedTimer>
-#include <QFile>
-#include <QHostAddress>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <QTest>
+#include <QTimer>
+#include <QUrl>
 #include <QtEndian>
 
 #include <csignal>

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 // Tools for the hostile-client tests (docs/RELIABILITY.md, "Hostile
@@ -55,8 +57,8 @@ public:
     // Everything it wrote to stderr and stdout so far.
     QByteArray output() const;
 
-    qint64 rssKiB() const;       // VmRSS; -1 when it is gone
-    qint64 peakRssKiB() const;   // VmHWM
+    qint64 rssKiB() const;     // VmRSS; -1 when it is gone
+    qint64 peakRssKiB() const; // VmHWM
     qint64 rssBytes() const { return rssKiB() < 0 ? -1 : rssKiB() * 1024; }
     int openDescriptors() const; // entries of /proc/<pid>/fd
     double cpuSeconds() const;   // utime + stime

@@ -1,7 +1,9 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 // A stand-in for an upstream Mist server (upstream cannot be built here),
-// behaving as ../shared/spec/upstream-mist-dialect.md describes: login at
+// behaving as docs/PROTOCOL.md ("Upstream Mist's dialect") describes: login at
 // /api/auth/login with the mist_token cookie, no /api/health, the /api/...
 // WebSocket routes, the metrics schema with Unix-second timestamps, log lines
 // sent as 16 KiB pieces, and a deployment stream that closes after its final

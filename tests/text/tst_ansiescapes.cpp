@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Tests for mist::text::AnsiEscapeFilter and stripAnsiEscapes: the one place terminal escape
 // sequences are recognised, for the desktop app's log view and the build-output parser alike.
 

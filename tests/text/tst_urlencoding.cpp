@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Tests for mist::text::percentEncoded: names, tags and JSON filters put into the paths and
 // queries of engine requests.
 

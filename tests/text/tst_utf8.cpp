@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // Tests for mist::text::utf8SafeCut and utf8WholePrefix: where UTF-8 text is cut at a byte limit
 // (log lines over 1 MiB, build output lines over 64 KiB, capped ids and messages).
 

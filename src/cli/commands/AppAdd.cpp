@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // mist-monitor app add --name N [--project P] (--container NAME | --service NAME |
 //     --git URL [--branch B] [--dockerfile PATH] [--port N] [--replicas N])
 // Prints the new app's id, and nothing else, on stdout.

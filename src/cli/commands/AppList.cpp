@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // mist-monitor app list: one tab-separated line per app (id, project, name,
 // container, git URL, branch, Dockerfile, port of a git app, Swarm service).
 #include "StoreCommand.h"

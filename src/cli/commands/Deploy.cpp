@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // mist-monitor deploy --app N: queues a deployment of the app (POST
 // /api/deployments) and follows it to its end. One server only.
 #include "DeploymentView.h"

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // mist-monitor deployment --id N: follows an existing deployment to its end.
 #include "DeploymentView.h"
 #include "StreamCommand.h"

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // mist-monitor logs --app N: follows the app's container log, lines on
 // stdout; the container's state, errors and the end on stderr.
 #include "StreamCommand.h"

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // mist-monitor metrics: follows the host metrics, one line per sample.
 #include "MetricsLine.h"
 #include "StreamCommand.h"

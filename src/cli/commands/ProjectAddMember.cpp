@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // mist-monitor project add-member --project P --email E: the user may see the
 // project's apps (owners and admins see every app anyway).
 #include "StoreCommand.h"

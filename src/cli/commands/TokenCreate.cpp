@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // mist-monitor token create --email E --name N [--days D]: an API token for
 // scripts, printed once on stdout (the database keeps only its hash).
 #include "StoreCommand.h"

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // mist-monitor token list: owner, name, created, expires and last used of
 // every API token, tab-separated (never the token itself).
 #include "StoreCommand.h"

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // mist-monitor token revoke --email E --name N
 #include "StoreCommand.h"
 #include "store/Store.h"

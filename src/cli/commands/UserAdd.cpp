@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // mist-monitor user add --email E --role owner|admin|user --password-stdin
 #include "StoreCommand.h"
 #include "store/Store.h"

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 // mist-monitor user list: id, email and role of every user, tab-separated.
 #include "StoreCommand.h"
 #include "store/Store.h"

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #include "ArchiveFormat.h"
 
 #include <zlib.h>
@@ -222,6 +224,26 @@ Record DecodedChunk::record(size_t index) const {
     return r;
 }
 
+namespace {
+
+// zstd at the given level, with the caller's context (or a fresh one).
+std::optional<QByteArray> compressed(const QByteArray &raw, int compressionLevel, ZSTD_CCtx *ctx) {
+    QByteArray stored(qsizetype(ZSTD_compressBound(size_t(raw.size()))), Qt::Uninitialized);
+    std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx *)> own(nullptr, ZSTD_freeCCtx);
+    if (!ctx) {
+        own.reset(ZSTD_createCCtx());
+        ctx = own.get();
+    }
+    const size_t n = ZSTD_compressCCtx(ctx, stored.data(), size_t(stored.size()), raw.constData(),
+                                       size_t(raw.size()), compressionLevel);
+    if (ZSTD_isError(n))
+        return std::nullopt;
+    stored.truncate(qsizetype(n));
+    return stored;
+}
+
+} // namespace
+
 QByteArray encodeChunk(const ChunkMeta &meta, const std::vector<Record> &records,
                        int compressionLevel, ZSTD_CCtx *ctx) {
     if (records.empty())
@@ -268,31 +290,23 @@ QByteArray encodeChunk(const ChunkMeta &meta, const std::vector<Record> &records
     raw.append(metaBytes);
     raw.append(texts);
 
-    QByteArray stored(qsizetype(ZSTD_compressBound(size_t(raw.size()))), Qt::Uninitialized);
-    std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx *)> own(nullptr, ZSTD_freeCCtx);
-    if (!ctx) {
-        own.reset(ZSTD_createCCtx());
-        ctx = own.get();
-    }
-    const size_t n = ZSTD_compressCCtx(ctx, stored.data(), size_t(stored.size()), raw.constData(),
-                                       size_t(raw.size()), compressionLevel);
-    if (ZSTD_isError(n))
+    const std::optional<QByteArray> stored = compressed(raw, compressionLevel, ctx);
+    if (!stored)
         return {};
-    stored.truncate(qsizetype(n));
 
     const QByteArray id = boundedField(meta.containerId);
     const QByteArray name = boundedField(meta.containerName);
     QByteArray out;
     const quint16 headerBytes = quint16(MinHeaderBytes + id.size() + name.size());
-    out.reserve(headerBytes + stored.size());
+    out.reserve(headerBytes + stored->size());
     out.append(Magic, 4);
     out.append(char(FormatVersion));
     out.append(char(CodecZstd));
     putU16(out, headerBytes);
     putU32(out, quint32(records.size()));
     putU32(out, quint32(raw.size()));
-    putU32(out, quint32(stored.size()));
-    putU32(out, crc32Of(stored));
+    putU32(out, quint32(stored->size()));
+    putU32(out, crc32Of(*stored));
     putU64(out, meta.chunkSeq);
     putU64(out, quint64(meta.appId));
     putU64(out, quint64(meta.deploymentId));
@@ -304,7 +318,7 @@ QByteArray encodeChunk(const ChunkMeta &meta, const std::vector<Record> &records
     out.append(char(name.size()));
     out.append(name);
     putU32(out, crc32Of(out));
-    out.append(stored);
+    out.append(*stored);
     return out;
 }
 

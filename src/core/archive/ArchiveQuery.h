@@ -1,8 +1,10 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 // What a search of the log archive asks and answers: the query parameters
 // of GET /api/apps/{id}/logs as pure parsers (exact error texts of
-// ../shared/notes/decisions.md), the opaque paging cursor, the answer's JSON,
+// docs/ARCHIVE.md, "Search"), the opaque paging cursor, the answer's JSON,
 // and the retention options' parsers. No I/O.
 
 #include "ArchiveFormat.h"

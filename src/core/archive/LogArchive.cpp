@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #include "LogArchive.h"
 
 #include "ArchiveLogging.h"
@@ -23,6 +25,7 @@
 #include <cstring>
 #include <deque>
 #include <fcntl.h>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <queue>
@@ -288,6 +291,26 @@ struct LogArchive::Private {
     // --- writer ----------------------------------------------------------
     void sealLocked(std::map<std::pair<qint64, QString>, Buffer>::iterator it);
     void run();
+    // What the writer did without the lock, published under it.
+    struct WrittenChunk {
+        std::shared_ptr<Segment> segment;
+        qint64 offset = -1; // -1: not written
+        ChunkHeader header;
+        qint64 records = 0;
+        qint64 estimate = 0;
+    };
+    struct WriteBatch {
+        std::vector<WrittenChunk> chunks;
+        std::vector<std::shared_ptr<Segment>> created;
+        std::shared_ptr<Segment> current;
+        qint64 encodeNs = 0;
+        qint64 writeErrors = 0;
+        int writeErrno = 0;
+    };
+    Clock::time_point sealDueLocked(Clock::time_point now, Clock::time_point latest);
+    WriteBatch writeInFlight(std::shared_ptr<Segment> seg, ZSTD_CCtx *cctx);
+    void publishLocked(WriteBatch &batch);
+    std::vector<ChunkRef> candidatesFor(const SearchQuery &q) const;
     std::shared_ptr<Segment> newSegment();
     // --- retention -------------------------------------------------------
     void retentionLocked();
@@ -526,25 +549,15 @@ std::shared_ptr<Segment> LogArchive::Private::newSegment() {
     return seg;
 }
 
+// The writer thread: seals buffers when due, writes one sealed chunk at a
+// time without the lock, publishes it to the index and applies retention.
 void LogArchive::Private::run() {
     std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx *)> cctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
-    const auto interval = std::chrono::milliseconds(opt.flushIntervalMs);
     auto nextRetention = Clock::now() + std::chrono::seconds(10);
     std::unique_lock lock(m);
     for (;;) {
         const auto now = Clock::now();
-        auto deadline = nextRetention;
-        for (auto it = buffers.begin(); it != buffers.end();) {
-            const auto due = it->second.oldest + interval;
-            if (due <= now) {
-                auto next = std::next(it);
-                sealLocked(it);
-                it = next;
-            } else {
-                deadline = std::min(deadline, due);
-                ++it;
-            }
-        }
+        const auto deadline = sealDueLocked(now, nextRetention);
         if (sealed.empty()) {
             if (now >= nextRetention) {
                 retentionLocked();
@@ -563,81 +576,105 @@ void LogArchive::Private::run() {
         sealed.pop_front();
         std::shared_ptr<Segment> seg = current;
         lock.unlock();
-
         // Encode and write without the lock: append() never waits for the
         // compressor or the disk.
-        struct Done {
-            std::shared_ptr<Segment> segment;
-            qint64 offset = -1;
-            ChunkHeader header;
-            qint64 records = 0;
-            qint64 estimate = 0;
-        };
-        std::vector<Done> done;
-        std::vector<std::shared_ptr<Segment>> created;
-        qint64 encodeNs = 0, writeErrors = 0;
-        qint64 segBytes = seg ? seg->bytes : 0;
-        for (const Sealed &s : inFlight) {
-            Done out;
-            out.records = qint64(s.records.size());
-            out.estimate = s.estimate;
-            const qint64 cpu0 = threadCpuNs();
-            const QByteArray bytes =
-                encodeChunk(s.meta, s.records, opt.compressionLevel, cctx.get());
-            encodeNs += threadCpuNs() - cpu0;
-            if (!seg || segBytes >= segmentTarget) {
-                seg = newSegment();
-                segBytes = 0;
-                if (seg)
-                    created.push_back(seg);
-            }
-            const auto header = parseChunkHeader(bytes);
-            if (seg && header && pwriteAll(seg->fd, bytes.constData(), bytes.size(), segBytes)) {
-                out.segment = seg;
-                out.offset = segBytes;
-                out.header = *header;
-                segBytes += bytes.size();
-            } else {
-                // Nothing torn is left behind: the next chunk goes where this one failed.
-                if (seg && ::ftruncate(seg->fd, off_t(segBytes)) != 0)
-                    seg.reset();
-                ++writeErrors;
-            }
-            done.push_back(std::move(out));
-        }
-
+        WriteBatch batch = writeInFlight(std::move(seg), cctx.get());
         lock.lock();
-        for (auto &s : created)
-            segments.emplace(s->seq, s);
-        current = seg;
-        for (Done &dn : done) {
-            st.pendingBytes -= dn.estimate;
-            if (dn.offset < 0) {
-                st.droppedRecords += dn.records;
-                continue;
-            }
-            // A segment deleted by retention meanwhile is not published again.
-            if (!segments.count(dn.segment->seq))
-                continue;
-            dn.segment->bytes = std::max(dn.segment->bytes, dn.offset + dn.header.totalBytes());
-            dn.segment->newestTs = std::max(dn.segment->newestTs, dn.header.lastTs);
-            ++dn.segment->chunks;
-            st.writtenRecords += dn.records;
-            ++st.writtenChunks;
-            st.rawBytesWritten += dn.header.rawBytes;
-            st.storedBytesWritten += dn.header.totalBytes();
-            index[dn.header.meta.appId].push_back(ChunkRef{dn.segment, dn.offset, dn.header});
-        }
-        st.encodeNs += encodeNs;
-        if (writeErrors) {
-            st.writeErrors += writeErrors;
-            qCWarning(lcArchive) << writeErrors << "chunk(s) could not be written to"
-                                 << opt.directory << "(" << ::strerror(errno) << "): records lost";
-        }
+        publishLocked(batch);
         writtenCount += inFlight.size();
         inFlight.clear();
         retentionLocked();
         written.notify_all();
+    }
+}
+
+// Seals every buffer whose oldest record has waited the flush interval and
+// returns when the next one will be due (at the latest, `latest`).
+Clock::time_point LogArchive::Private::sealDueLocked(Clock::time_point now,
+                                                     Clock::time_point latest) {
+    const auto interval = std::chrono::milliseconds(opt.flushIntervalMs);
+    auto deadline = latest;
+    for (auto it = buffers.begin(); it != buffers.end();) {
+        const auto due = it->second.oldest + interval;
+        if (due <= now) {
+            auto next = std::next(it);
+            sealLocked(it);
+            it = next;
+        } else {
+            deadline = std::min(deadline, due);
+            ++it;
+        }
+    }
+    return deadline;
+}
+
+// Runs without the lock: touches only inFlight (which append() leaves
+// alone) and segments not yet published.
+LogArchive::Private::WriteBatch LogArchive::Private::writeInFlight(std::shared_ptr<Segment> seg,
+                                                                   ZSTD_CCtx *cctx) {
+    WriteBatch batch;
+    qint64 segBytes = seg ? seg->bytes : 0;
+    for (const Sealed &s : inFlight) {
+        WrittenChunk out;
+        out.records = qint64(s.records.size());
+        out.estimate = s.estimate;
+        const qint64 cpu0 = threadCpuNs();
+        const QByteArray bytes = encodeChunk(s.meta, s.records, opt.compressionLevel, cctx);
+        batch.encodeNs += threadCpuNs() - cpu0;
+        if (!seg || segBytes >= segmentTarget) {
+            seg = newSegment();
+            segBytes = 0;
+            if (seg)
+                batch.created.push_back(seg);
+        }
+        const auto header = parseChunkHeader(bytes);
+        if (seg && header && pwriteAll(seg->fd, bytes.constData(), bytes.size(), segBytes)) {
+            out.segment = seg;
+            out.offset = segBytes;
+            out.header = *header;
+            segBytes += bytes.size();
+        } else {
+            // Nothing torn is left behind: the next chunk goes where this one failed.
+            if (seg && ::ftruncate(seg->fd, off_t(segBytes)) != 0)
+                seg.reset();
+            ++batch.writeErrors;
+            batch.writeErrno = errno;
+        }
+        batch.chunks.push_back(std::move(out));
+    }
+    batch.current = std::move(seg);
+    return batch;
+}
+
+// Makes the written chunks searchable and counts them.
+void LogArchive::Private::publishLocked(WriteBatch &batch) {
+    for (auto &s : batch.created)
+        segments.emplace(s->seq, s);
+    current = batch.current;
+    for (WrittenChunk &dn : batch.chunks) {
+        st.pendingBytes -= dn.estimate;
+        if (dn.offset < 0) {
+            st.droppedRecords += dn.records;
+            continue;
+        }
+        // A segment deleted by retention meanwhile is not published again.
+        if (!segments.count(dn.segment->seq))
+            continue;
+        dn.segment->bytes = std::max(dn.segment->bytes, dn.offset + dn.header.totalBytes());
+        dn.segment->newestTs = std::max(dn.segment->newestTs, dn.header.lastTs);
+        ++dn.segment->chunks;
+        st.writtenRecords += dn.records;
+        ++st.writtenChunks;
+        st.rawBytesWritten += dn.header.rawBytes;
+        st.storedBytesWritten += dn.header.totalBytes();
+        index[dn.header.meta.appId].push_back(ChunkRef{dn.segment, dn.offset, dn.header});
+    }
+    st.encodeNs += batch.encodeNs;
+    if (batch.writeErrors) {
+        st.writeErrors += batch.writeErrors;
+        qCWarning(lcArchive) << batch.writeErrors << "chunk(s) could not be written to"
+                             << opt.directory << "(" << ::strerror(batch.writeErrno)
+                             << "): records lost";
     }
 }
 
@@ -722,15 +759,12 @@ const ArchiveOptions &LogArchive::options() const {
     return d->opt;
 }
 
-Result<SearchResult> LogArchive::search(const SearchQuery &q) const {
-    using R = Result<SearchResult>;
-    if (!d->searchSlots.tryAcquire(1, d->opt.searchWaitMs))
-        return R::fail(QStringLiteral("Archive busy"));
-    struct Slot {
-        QSemaphore &s;
-        ~Slot() { s.release(); }
-    } slot{d->searchSlots};
+namespace {
 
+// The per-chunk scan's filter; the regex is also compiled as a multi-line
+// block pattern so that a chunk without a match is skipped whole.
+Result<std::shared_ptr<ScanFilter>> makeFilter(const SearchQuery &q) {
+    using R = Result<std::shared_ptr<ScanFilter>>;
     auto filter = std::make_shared<ScanFilter>();
     filter->since = q.since;
     filter->until = q.until;
@@ -746,15 +780,142 @@ Result<SearchResult> LogArchive::search(const SearchQuery &q) const {
         if (!filter->block->ok())
             return R::fail(QStringLiteral("Invalid q"));
     }
-    const bool desc = q.order == Order::Desc;
-    const int limit = std::clamp(q.limit, 1, MaxLimit);
+    return R::ok(std::move(filter));
+}
 
-    // The chunks that may hold an answer, in the order they are opened.
+// Merges the chunks' matches into one ordered page. Chunks are scanned ahead
+// on the pool and merged here in order: an entry is given out once no chunk
+// still unopened can hold one beyond it.
+class SearchMerge {
+public:
+    SearchMerge(const SearchQuery &q, std::vector<ChunkRef> candidates,
+                std::shared_ptr<ScanFilter> filter, QThreadPool &pool)
+        : m_q(q)
+        , m_desc(q.order == Order::Desc)
+        , m_limit(std::clamp(q.limit, 1, MaxLimit))
+        , m_candidates(std::move(candidates))
+        , m_filter(std::move(filter))
+        , m_pool(pool)
+        , m_depth(size_t(std::max(2, pool.maxThreadCount() * 2)))
+        , m_open([desc = m_desc](const Open &a, const Open &b) {
+            // priority_queue keeps the largest on top: the next entry to give out.
+            return desc ? a.key() < b.key() : b.key() < a.key();
+        }) {}
+
+    ~SearchMerge() {
+        m_filter->cancelled = true;
+        for (auto &f : m_window)
+            f.waitForFinished();
+    }
+
+    SearchResult run() {
+        launch();
+        while (openDueChunks() && !m_open.empty() && giveOutOne()) {
+        }
+        return std::move(m_result);
+    }
+
+private:
+    struct Open {
+        std::shared_ptr<Scanned> s;
+        size_t pos; // next match to give out (desc: counts down)
+        OrderKey key() const { return s->keyOf(s->matches[pos]); }
+    };
+    using Before = std::function<bool(const Open &, const Open &)>;
+
+    void launch() {
+        while (m_launched < m_candidates.size() && m_window.size() < m_depth) {
+            const ChunkRef ref = m_candidates[m_launched++];
+            m_window.push_back(QtConcurrent::run(
+                &m_pool, [ref, filter = m_filter] { return scanChunk(ref, filter); }));
+        }
+    }
+
+    // Opens every chunk that may hold an entry before the next one to give
+    // out. False when the scan budget ran out (the page ends with a cursor).
+    bool openDueChunks() {
+        while (m_opened < m_candidates.size() &&
+               (m_open.empty() ||
+                (m_desc ? m_candidates[m_opened].header.lastTs >= m_open.top().key().ts
+                        : m_candidates[m_opened].header.firstTs <= m_open.top().key().ts))) {
+            if (m_q.maxScanBytes > 0 && m_result.scannedBytes >= m_q.maxScanBytes) {
+                // Answer with what is certain so far: every entry beyond
+                // this chunk's bound has been given out.
+                const ChunkHeader &h = m_candidates[m_opened].header;
+                Cursor c{m_q.order, m_desc ? OrderKey{h.lastTs, ~quint64(0),
+                                                      std::numeric_limits<qint64>::max()}
+                                           : OrderKey{h.firstTs, 0, -1}};
+                m_result.next = encodeCursor(c);
+                return false;
+            }
+            std::shared_ptr<Scanned> s = m_window.front().result();
+            m_window.pop_front();
+            ++m_opened;
+            launch();
+            if (!s->ok) {
+                ++m_result.chunksSkipped;
+                qCWarning(lcArchive).nospace()
+                    << "skipped an unreadable chunk at " << s->ref.offset << " of "
+                    << s->ref.segment->path << " (" << s->error << ")";
+                continue;
+            }
+            ++m_result.chunksRead;
+            m_result.scannedBytes += s->ref.header.rawBytes;
+            if (!s->matches.empty())
+                m_open.push(Open{s, m_desc ? s->matches.size() - 1 : 0});
+        }
+        return true;
+    }
+
+    // Gives out the next entry; false when the page is full.
+    bool giveOutOne() {
+        Open top = m_open.top();
+        m_open.pop();
+        const quint32 i = top.s->matches[top.pos];
+        const ChunkHeader &h = top.s->ref.header;
+        ArchiveEntry e;
+        e.record = top.s->chunk.record(i);
+        e.container = ContainerRef{h.meta.containerId, h.meta.containerName};
+        e.deploymentId = h.meta.deploymentId;
+        e.key = top.key();
+        m_resultBytes += 64 + top.s->chunk.records[i].textBytes;
+        m_result.entries.push_back(std::move(e));
+        if (m_desc ? top.pos-- > 0 : ++top.pos < top.s->matches.size())
+            m_open.push(top);
+        if (int(m_result.entries.size()) >= m_limit ||
+            (m_q.maxResultBytes > 0 && m_resultBytes >= m_q.maxResultBytes)) {
+            if (!m_open.empty() || m_opened < m_candidates.size())
+                m_result.next = encodeCursor(Cursor{m_q.order, m_result.entries.back().key});
+            return false;
+        }
+        return true;
+    }
+
+    const SearchQuery &m_q;
+    const bool m_desc;
+    const int m_limit;
+    const std::vector<ChunkRef> m_candidates;
+    const std::shared_ptr<ScanFilter> m_filter;
+    QThreadPool &m_pool;
+    const size_t m_depth;
+    std::deque<QFuture<std::shared_ptr<Scanned>>> m_window;
+    size_t m_launched = 0;
+    size_t m_opened = 0;
+    std::priority_queue<Open, std::vector<Open>, Before> m_open;
+    SearchResult m_result;
+    qint64 m_resultBytes = 0;
+};
+
+} // namespace
+
+// The chunks that may hold an answer, in the order they are opened.
+std::vector<ChunkRef> LogArchive::Private::candidatesFor(const SearchQuery &q) const {
+    const bool desc = q.order == Order::Desc;
     std::vector<ChunkRef> candidates;
     {
-        std::lock_guard lock(d->m);
-        const auto it = d->index.find(q.appId);
-        if (it != d->index.end())
+        std::lock_guard lock(m);
+        const auto it = index.find(q.appId);
+        if (it != index.end())
             for (const ChunkRef &r : it->second) {
                 const ChunkHeader &h = r.header;
                 if ((q.since && h.lastTs < *q.since) || (q.until && h.firstTs > *q.until))
@@ -774,93 +935,22 @@ Result<SearchResult> LogArchive::search(const SearchQuery &q) const {
                    ? a.header.firstTs < b.header.firstTs
                    : a.header.meta.chunkSeq < b.header.meta.chunkSeq;
     });
+    return candidates;
+}
 
-    // Chunks are scanned ahead on the pool, and merged here in order: an
-    // entry is given out once no chunk still unopened can hold one beyond it.
-    const size_t depth = size_t(std::max(2, d->pool.maxThreadCount() * 2));
-    std::deque<QFuture<std::shared_ptr<Scanned>>> window;
-    size_t launched = 0;
-    auto launch = [&] {
-        while (launched < candidates.size() && window.size() < depth) {
-            const ChunkRef ref = candidates[launched++];
-            window.push_back(
-                QtConcurrent::run(&d->pool, [ref, filter] { return scanChunk(ref, filter); }));
-        }
-    };
-    struct Open {
-        std::shared_ptr<Scanned> s;
-        size_t pos; // next match to give out (desc: counts down)
-        OrderKey key() const { return s->keyOf(s->matches[pos]); }
-    };
-    auto before = [desc](const Open &a, const Open &b) {
-        // priority_queue keeps the largest on top: the next entry to give out.
-        return desc ? a.key() < b.key() : b.key() < a.key();
-    };
-    std::priority_queue<Open, std::vector<Open>, decltype(before)> open(before);
+Result<SearchResult> LogArchive::search(const SearchQuery &q) const {
+    using R = Result<SearchResult>;
+    if (!d->searchSlots.tryAcquire(1, d->opt.searchWaitMs))
+        return R::fail(QStringLiteral("Archive busy"));
+    struct Slot {
+        QSemaphore &s;
+        ~Slot() { s.release(); }
+    } slot{d->searchSlots};
 
-    SearchResult result;
-    qint64 resultBytes = 0;
-    size_t opened = 0;
-    bool stoppedEarly = false;
-    launch();
-    for (;;) {
-        while (
-            opened < candidates.size() &&
-            (open.empty() || (desc ? candidates[opened].header.lastTs >= open.top().key().ts
-                                   : candidates[opened].header.firstTs <= open.top().key().ts))) {
-            if (q.maxScanBytes > 0 && result.scannedBytes >= q.maxScanBytes) {
-                // Answer with what is certain so far: every entry beyond
-                // this chunk's bound has been given out.
-                const ChunkHeader &h = candidates[opened].header;
-                Cursor c{q.order,
-                         desc ? OrderKey{h.lastTs, ~quint64(0), std::numeric_limits<qint64>::max()}
-                              : OrderKey{h.firstTs, 0, -1}};
-                result.next = encodeCursor(c);
-                stoppedEarly = true;
-                break;
-            }
-            std::shared_ptr<Scanned> s = window.front().result();
-            window.pop_front();
-            ++opened;
-            launch();
-            if (!s->ok) {
-                ++result.chunksSkipped;
-                qCWarning(lcArchive).nospace()
-                    << "skipped an unreadable chunk at " << s->ref.offset << " of "
-                    << s->ref.segment->path << " (" << s->error << ")";
-                continue;
-            }
-            ++result.chunksRead;
-            result.scannedBytes += s->ref.header.rawBytes;
-            if (!s->matches.empty())
-                open.push(Open{s, desc ? s->matches.size() - 1 : 0});
-        }
-        if (stoppedEarly || open.empty())
-            break;
-        Open top = open.top();
-        open.pop();
-        const quint32 i = top.s->matches[top.pos];
-        const ChunkHeader &h = top.s->ref.header;
-        ArchiveEntry e;
-        e.record = top.s->chunk.record(i);
-        e.container = ContainerRef{h.meta.containerId, h.meta.containerName};
-        e.deploymentId = h.meta.deploymentId;
-        e.key = top.key();
-        resultBytes += 64 + top.s->chunk.records[i].textBytes;
-        result.entries.push_back(std::move(e));
-        if (desc ? top.pos-- > 0 : ++top.pos < top.s->matches.size())
-            open.push(top);
-        if (int(result.entries.size()) >= limit ||
-            (q.maxResultBytes > 0 && resultBytes >= q.maxResultBytes)) {
-            if (!open.empty() || opened < candidates.size())
-                result.next = encodeCursor(Cursor{q.order, result.entries.back().key});
-            break;
-        }
-    }
-    filter->cancelled = true;
-    for (auto &f : window)
-        f.waitForFinished();
-    return R::ok(std::move(result));
+    Result<std::shared_ptr<ScanFilter>> filter = makeFilter(q);
+    if (!filter)
+        return R::fail(filter.error);
+    return R::ok(SearchMerge(q, d->candidatesFor(q), std::move(*filter), d->pool).run());
 }
 
 } // namespace mist::archive

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 #include <QByteArray>
@@ -61,7 +63,7 @@ public:
     void logout(std::function<void()> done = {});
 
     // Which protocol the server speaks: this project's (the published page),
-    // or upstream Mist's dialect (../shared/spec/upstream-mist-dialect.md),
+    // or upstream Mist's dialect (docs/PROTOCOL.md, "Upstream Mist's dialect"),
     // whose streams StreamConnection translates.
     enum class Dialect { Published, Upstream };
     Dialect dialect() const { return m_dialect; }

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #include "StreamConnection.h"
 
 #include "ServerSession.h"
@@ -228,7 +230,7 @@ void StreamConnection::connectNow() {
         }
         m_tlsErrors = texts.join(QStringLiteral("; "));
     });
-    m_connectTimer.start(m_connectTimeoutMs);
+    m_connectTimer.start(ConnectTimeoutMs);
     m_socket->open(request);
 }
 

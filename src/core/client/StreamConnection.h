@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 #include <QElapsedTimer>
@@ -76,8 +78,6 @@ public:
     // Client-side liveness: a ping every intervalMs; two pings unanswered
     // (no pong, no message) count as a drop. Default 30 s.
     void setPingInterval(int intervalMs);
-    // A handshake that has not completed after this long counts as a drop. Default 15 s.
-    void setConnectTimeout(int timeoutMs) { m_connectTimeoutMs = timeoutMs; }
 
     // The path and query the next attempt will use (with the resume position).
     QString currentPathAndQuery() const;
@@ -90,6 +90,8 @@ Q_SIGNALS:
     void ended();
 
 private:
+    // A handshake that has not completed after this long counts as a drop.
+    static constexpr int ConnectTimeoutMs = 15000;
     enum class Kind { Other, ContainerLogs, DeploymentLogs };
 
     void connectNow();
@@ -121,7 +123,6 @@ private:
     int m_initialMs = 1000;
     int m_maxMs = 30000;
     int m_pingIntervalMs = 30000;
-    int m_connectTimeoutMs = 15000;
     int m_attempt = 0;
     QString m_dropReason;
     QTimer m_retryTimer;

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 // Incremental parser for the body of the Docker Engine API (v1.41) `POST /build` answer (classic

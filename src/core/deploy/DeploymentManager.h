@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 #include "store/DeploymentStore.h"
@@ -60,7 +62,6 @@ public:
     bool cancel(qint64 deploymentId, QString *error);
 
     store::DeploymentStore &deployments() { return m_deployments; }
-    int runningCount() const { return int(m_running.size()); }
     const DeployConfig &config() const { return m_config; }
 
     // Used by runners: persist, then announce.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #include "DeploymentRunner.h"
 
 #include "BuildContext.h"
@@ -18,7 +20,7 @@
 namespace mist::deploy {
 
 namespace {
-// Progress of the flow in decisions.md.
+// Progress of the flow in docs/DEPLOYMENTS.md, "Status, stage, progress".
 constexpr int ProgressCloning = 25;
 constexpr int ProgressBuildStart = 30;
 constexpr int ProgressBuildEnd = 75;

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 // The `cloning_repo` stage of a deployment: a shallow clone of one branch with the real `git`

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #include "engine/DockerClient.h"
 
 #include "engine/EngineLogging.h"
@@ -438,6 +440,13 @@ struct DockerClient::Private {
         curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Private::headerCallback);
         curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
 
+        setConnectionOptions(e, isStream);
+        setMethodAndBody(t.get(), verb, contentType);
+        return t;
+    }
+
+    // How to reach the engine: its Unix socket, or TCP with TLS as DOCKER_TLS_VERIFY says.
+    void setConnectionOptions(CURL *e, bool isStream) {
         if (host.kind == DockerHost::Kind::Unix) {
             const QByteArray sock = QFile::encodeName(host.socketPath);
             curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, sock.constData());
@@ -461,20 +470,24 @@ struct DockerClient::Private {
                 curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
             }
         }
+    }
 
+    // The verb, the body (sent with its size, even when empty) and the request headers.
+    void setMethodAndBody(Transfer *t, const QByteArray &verb, const QByteArray &contentType) {
         const bool sendsBody =
-            !body.isEmpty() || verb == "POST" || verb == "PUT" || verb == "PATCH";
+            !t->requestBody.isEmpty() || verb == "POST" || verb == "PUT" || verb == "PATCH";
         if (verb == "HEAD") {
-            curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+            curl_easy_setopt(t->easy, CURLOPT_NOBODY, 1L);
         } else if (sendsBody) {
             // POSTFIELDS with an explicit size also sends "Content-Length: 0" for an empty
             // POST, which the engine wants for e.g. /containers/{id}/start.
-            curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(t->requestBody.size()));
-            curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->requestBody.constData());
+            curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                             curl_off_t(t->requestBody.size()));
+            curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, t->requestBody.constData());
             if (verb != "POST")
-                curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, verb.constData());
+                curl_easy_setopt(t->easy, CURLOPT_CUSTOMREQUEST, verb.constData());
         } else if (verb != "GET") {
-            curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, verb.constData());
+            curl_easy_setopt(t->easy, CURLOPT_CUSTOMREQUEST, verb.constData());
         }
 
         // libcurl would wait up to a second for "100 Continue" before sending a large body.
@@ -482,8 +495,7 @@ struct DockerClient::Private {
         if (sendsBody && !contentType.isEmpty())
             t->headers =
                 curl_slist_append(t->headers, ("Content-Type: " + contentType).constData());
-        curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
-        return t;
+        curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
     }
 
     Transfer *start(std::unique_ptr<Transfer> t) {

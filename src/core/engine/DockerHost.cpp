@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #include "engine/DockerHost.h"
 
 #include <QDir>
@@ -32,46 +34,27 @@ bool envFlag(const char *name) {
            v != QLatin1String("no") && v != QLatin1String("off");
 }
 
-} // namespace
-
-std::optional<DockerHost> DockerHost::parse(const QString &uriIn, const QString &certDir,
-                                            bool tlsVerify, QString *error) {
-    const QString uri = uriIn.trimmed();
-    if (uri.isEmpty())
-        return fail(error, QStringLiteral("Docker host is empty"));
-
-    const int schemeEnd = uri.indexOf(QLatin1String("://"));
-    if (schemeEnd <= 0)
-        return fail(error, QStringLiteral("Docker host \"%1\" is not of the form unix:///path or "
-                                          "tcp://host:port")
+// unix:///absolute/path/to/docker.sock; rest is what follows "unix://".
+std::optional<DockerHost> parseUnix(const QString &uri, const QString &rest, QString *error) {
+    // "unix://relative" would silently resolve against whatever directory we were started
+    // in; the docker CLI refuses it too.
+    if (!rest.startsWith(QLatin1Char('/')) || rest.size() < 2)
+        return fail(error, QStringLiteral("Docker host \"%1\": the socket path must be absolute "
+                                          "(unix:///path/to/docker.sock)")
                                .arg(uri));
-    const QString scheme = uri.left(schemeEnd).toLower();
-    const QString rest = uri.mid(schemeEnd + 3);
-
+    if (rest.contains(QLatin1Char('?')) || rest.contains(QLatin1Char('#')) ||
+        rest.contains(QChar(0)))
+        return fail(
+            error,
+            QStringLiteral("Docker host \"%1\": unexpected characters in socket path").arg(uri));
     DockerHost h;
-    if (scheme == QLatin1String("unix")) {
-        // "unix://relative" would silently resolve against whatever directory we were started
-        // in; the docker CLI refuses it too.
-        if (!rest.startsWith(QLatin1Char('/')) || rest.size() < 2)
-            return fail(error,
-                        QStringLiteral("Docker host \"%1\": the socket path must be absolute "
-                                       "(unix:///path/to/docker.sock)")
-                            .arg(uri));
-        if (rest.contains(QLatin1Char('?')) || rest.contains(QLatin1Char('#')) ||
-            rest.contains(QChar(0)))
-            return fail(error,
-                        QStringLiteral("Docker host \"%1\": unexpected characters in socket path")
-                            .arg(uri));
-        h.kind = Kind::Unix;
-        h.socketPath = QDir::cleanPath(rest);
-        return h;
-    }
+    h.kind = DockerHost::Kind::Unix;
+    h.socketPath = QDir::cleanPath(rest);
+    return h;
+}
 
-    if (scheme != QLatin1String("tcp"))
-        return fail(error, QStringLiteral("Docker host \"%1\": unsupported scheme \"%2\" (use "
-                                          "unix:// or tcp://)")
-                               .arg(uri, scheme));
-
+// tcp://host:port, tcp://[v6]:port; rest is what follows "tcp://".
+std::optional<DockerHost> parseTcp(const QString &uri, const QString &rest, QString *error) {
     // A lone trailing slash is harmless ("tcp://host:2376/"); any other path, query or user
     // info is not something the engine API understands.
     QString authority = rest;
@@ -125,16 +108,46 @@ std::optional<DockerHost> DockerHost::parse(const QString &uriIn, const QString 
         return fail(error, QStringLiteral("Docker host \"%1\": port \"%2\" is not in 1..65535")
                                .arg(uri, portPart));
 
-    h.kind = Kind::Tcp;
+    DockerHost h;
+    h.kind = DockerHost::Kind::Tcp;
     h.host = hostPart;
     h.port = port;
+    return h;
+}
+
+} // namespace
+
+std::optional<DockerHost> DockerHost::parse(const QString &uriIn, const QString &certDir,
+                                            bool tlsVerify, QString *error) {
+    const QString uri = uriIn.trimmed();
+    if (uri.isEmpty())
+        return fail(error, QStringLiteral("Docker host is empty"));
+
+    const int schemeEnd = uri.indexOf(QLatin1String("://"));
+    if (schemeEnd <= 0)
+        return fail(error, QStringLiteral("Docker host \"%1\" is not of the form unix:///path or "
+                                          "tcp://host:port")
+                               .arg(uri));
+    const QString scheme = uri.left(schemeEnd).toLower();
+    const QString rest = uri.mid(schemeEnd + 3);
+
+    if (scheme == QLatin1String("unix"))
+        return parseUnix(uri, rest, error);
+    if (scheme != QLatin1String("tcp"))
+        return fail(error, QStringLiteral("Docker host \"%1\": unsupported scheme \"%2\" (use "
+                                          "unix:// or tcp://)")
+                               .arg(uri, scheme));
+
+    std::optional<DockerHost> h = parseTcp(uri, rest, error);
+    if (!h)
+        return h;
     if (tlsVerify || !certDir.isEmpty()) {
-        h.tls = true;
+        h->tls = true;
         const QString dir =
             certDir.isEmpty() ? QDir::home().filePath(QStringLiteral(".docker")) : certDir;
-        h.certFile = QDir(dir).filePath(QStringLiteral("cert.pem"));
-        h.keyFile = QDir(dir).filePath(QStringLiteral("key.pem"));
-        h.caFile = QDir(dir).filePath(QStringLiteral("ca.pem"));
+        h->certFile = QDir(dir).filePath(QStringLiteral("cert.pem"));
+        h->keyFile = QDir(dir).filePath(QStringLiteral("key.pem"));
+        h->caFile = QDir(dir).filePath(QStringLiteral("ca.pem"));
     }
     return h;
 }

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 // The one door to the Docker Engine API: every engine path the program uses is written here and

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 // The 8-byte header in front of every frame of the engine's multiplexed streams (container and

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 // Incremental decoder for the Docker Engine API (v1.41) container log stream, as returned by

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #include "HttpServer.h"
 
 #include "FrameGuard.h"
@@ -536,23 +538,7 @@ void HttpServer::process(Connection *c) {
 
     for (;;) {
         const qsizetype cap = m_limits.maxBufferedInput + c->grant;
-        qsizetype held = c->in.size() - c->pos;
-        const qint64 available = c->socket->bytesAvailable();
-        if (available > 0 && held < cap) {
-            if (c->pos > 0 && (c->pos >= 16 * 1024 || c->pos * 2 >= c->in.size())) {
-                c->in.remove(0, c->pos);
-                c->scanFrom -= c->pos;
-                if (c->headEnd >= 0)
-                    c->headEnd -= c->pos;
-                c->pos = 0;
-            }
-            const qint64 want = std::min<qint64>(available, cap - held);
-            const qsizetype before = c->in.size();
-            c->in.resize(before + want);
-            const qint64 got = c->socket->read(c->in.data() + before, want);
-            c->in.resize(before + std::max<qint64>(got, 0));
-            held = c->in.size() - c->pos;
-        }
+        const qsizetype held = readInput(c, cap);
         if (held == 0)
             return;
         const QByteArrayView pending = QByteArrayView(c->in).sliced(c->pos);
@@ -585,21 +571,8 @@ void HttpServer::process(Connection *c) {
             parsed = parseHttpRequest(pending, m_parseLimits); // it sees the head end elsewhere
         if (parsed.state == HttpParseResult::State::Incomplete) {
             if (parsed.neededBytes > 0 && c->needed == 0) {
-                c->needed = parsed.neededBytes;
-                const qint64 extra = c->needed - m_limits.maxBufferedInput;
-                if (extra > 0) {
-                    if (m_bodyBytesGranted + extra > m_limits.bodyBudget) {
-                        ++m_counters.refused;
-                        noteTrouble();
-                        answer(c,
-                               HttpResponse::fail(
-                                   503, QStringLiteral("Server busy: too many large requests")),
-                               false);
-                        return;
-                    }
-                    c->grant = extra;
-                    m_bodyBytesGranted += extra;
-                }
+                if (!grantBody(c, parsed.neededBytes))
+                    return;
                 continue;
             }
             // The parser wants more than the empty line we saw: wait for new bytes.
@@ -615,85 +588,78 @@ void HttpServer::process(Connection *c) {
         const QByteArray head = parsed.request.isWebSocketUpgrade()
                                     ? pending.first(parsed.consumed).toByteArray()
                                     : QByteArray();
-        c->pos += parsed.consumed;
-        c->headEnd = -1;
-        c->needed = 0;
-        m_bodyBytesGranted -= c->grant;
-        c->grant = 0;
-        if (c->pos == c->in.size()) {
-            c->in.clear();
-            c->pos = 0;
-        }
-        c->scanFrom = c->pos;
+        consumeRequest(c, parsed.consumed);
         handleRequest(c, std::move(parsed.request), head);
         return;
     }
+}
+
+// Reads what the socket has, up to the connection's cap of held input, and
+// returns how many unparsed bytes are held. Parsed bytes at the front are
+// dropped once they are many or most of the buffer, not at every read.
+qsizetype HttpServer::readInput(Connection *c, qsizetype cap) {
+    qsizetype held = c->in.size() - c->pos;
+    const qint64 available = c->socket->bytesAvailable();
+    if (available <= 0 || held >= cap)
+        return held;
+    if (c->pos > 0 && (c->pos >= 16 * 1024 || c->pos * 2 >= c->in.size())) {
+        c->in.remove(0, c->pos);
+        c->scanFrom -= c->pos;
+        if (c->headEnd >= 0)
+            c->headEnd -= c->pos;
+        c->pos = 0;
+    }
+    const qint64 want = std::min<qint64>(available, cap - held);
+    const qsizetype before = c->in.size();
+    c->in.resize(before + want);
+    const qint64 got = c->socket->read(c->in.data() + before, want);
+    c->in.resize(before + std::max<qint64>(got, 0));
+    return c->in.size() - c->pos;
+}
+
+// A body larger than the per-connection input cap is granted from the
+// server-wide body budget; when the budget is spent the request is refused
+// (503) and false is returned.
+bool HttpServer::grantBody(Connection *c, qsizetype neededBytes) {
+    c->needed = neededBytes;
+    const qint64 extra = c->needed - m_limits.maxBufferedInput;
+    if (extra <= 0)
+        return true;
+    if (m_bodyBytesGranted + extra > m_limits.bodyBudget) {
+        ++m_counters.refused;
+        noteTrouble();
+        answer(c, HttpResponse::fail(503, QStringLiteral("Server busy: too many large requests")),
+               false);
+        return false;
+    }
+    c->grant = extra;
+    m_bodyBytesGranted += extra;
+    return true;
+}
+
+// The request's bytes leave the buffer and its body grant returns to the budget.
+void HttpServer::consumeRequest(Connection *c, qsizetype consumed) {
+    c->pos += consumed;
+    c->headEnd = -1;
+    c->needed = 0;
+    m_bodyBytesGranted -= c->grant;
+    c->grant = 0;
+    if (c->pos == c->in.size()) {
+        c->in.clear();
+        c->pos = 0;
+    }
+    c->scanFrom = c->pos;
 }
 
 void HttpServer::handleRequest(Connection *c, HttpRequest request, const QByteArray &head) {
     request.peer = c->socket->peerAddress();
     c->lastProgress = m_clock.elapsed();
 
-    if (m_hostPolicy) {
-        const QByteArray host = request.header("host");
-        const bool http11 =
-            request.versionMajor > 1 || (request.versionMajor == 1 && request.versionMinor >= 1);
-        if (host.isEmpty()) {
-            if (http11) {
-                answer(c, HttpResponse::fail(400, QStringLiteral("missing Host header")), false);
-                return;
-            }
-        } else {
-            switch (checkHost(host, *m_hostPolicy)) {
-            case HostVerdict::Allowed:
-                break;
-            case HostVerdict::Malformed:
-                answer(c, HttpResponse::fail(400, QStringLiteral("malformed Host header")), false);
-                return;
-            case HostVerdict::NotAllowed:
-                ++m_counters.hostsRefused;
-                // Once per interval: a scan for names must not flood the log.
-                if (!m_hostLogClock.isValid() || m_hostLogClock.elapsed() >= TroubleLogIntervalMs) {
-                    qCWarning(lcHttp).noquote()
-                        << "refused a request for Host" << QString::fromLatin1(host).left(100)
-                        << "from" << request.peer.toString()
-                        << "(not a name given with --allowed-host;" << m_counters.hostsRefused
-                        << "such requests so far)";
-                    m_hostLogClock.start();
-                }
-                answer(c,
-                       HttpResponse::fail(421, QStringLiteral("Host not allowed: this server "
-                                                              "answers to loopback, IP addresses "
-                                                              "and its --allowed-host names")),
-                       false);
-                return;
-            }
-        }
-    }
+    if (m_hostPolicy && !hostAllowed(c, request))
+        return;
 
     if (request.isWebSocketUpgrade()) {
-        if (auto problem = webSocketHandshakeProblem(request, head)) {
-            HttpResponse refusal = HttpResponse::fail(problem->status, problem->message);
-            if (problem->status == 426)
-                refusal.setHeader("Sec-WebSocket-Version", "13");
-            answer(c, refusal, false);
-            return;
-        }
-        if (m_gate) {
-            if (std::optional<HttpResponse> refusal = m_gate(request)) {
-                answer(c, *refusal, false);
-                return;
-            }
-        }
-        // RFC 6455 §4.1: the client waits for our answer before it sends frames.
-        if (c->in.size() > c->pos || c->socket->bytesAvailable() > 0) {
-            answer(c,
-                   HttpResponse::fail(400, QStringLiteral("data after a WebSocket handshake, "
-                                                          "before its answer")),
-                   false);
-            return;
-        }
-        handOver(c, head);
+        handleUpgrade(c, request, head);
         return;
     }
     if (request.upgrade) {
@@ -718,8 +684,72 @@ void HttpServer::handleRequest(Connection *c, HttpRequest request, const QByteAr
         respond(HttpResponse::fail(404, QStringLiteral("Not found")));
 }
 
+// Answers and returns false when the Host header is missing (HTTP/1.1),
+// malformed or not one this server answers to (--allowed-host).
+bool HttpServer::hostAllowed(Connection *c, const HttpRequest &request) {
+    const QByteArray host = request.header("host");
+    const bool http11 =
+        request.versionMajor > 1 || (request.versionMajor == 1 && request.versionMinor >= 1);
+    if (host.isEmpty()) {
+        if (http11) {
+            answer(c, HttpResponse::fail(400, QStringLiteral("missing Host header")), false);
+            return false;
+        }
+    } else {
+        switch (checkHost(host, *m_hostPolicy)) {
+        case HostVerdict::Allowed:
+            break;
+        case HostVerdict::Malformed:
+            answer(c, HttpResponse::fail(400, QStringLiteral("malformed Host header")), false);
+            return false;
+        case HostVerdict::NotAllowed:
+            ++m_counters.hostsRefused;
+            // Once per interval: a scan for names must not flood the log.
+            if (!m_hostLogClock.isValid() || m_hostLogClock.elapsed() >= TroubleLogIntervalMs) {
+                qCWarning(lcHttp).noquote()
+                    << "refused a request for Host" << QString::fromLatin1(host).left(100) << "from"
+                    << request.peer.toString() << "(not a name given with --allowed-host;"
+                    << m_counters.hostsRefused << "such requests so far)";
+                m_hostLogClock.start();
+            }
+            answer(c,
+                   HttpResponse::fail(421, QStringLiteral("Host not allowed: this server "
+                                                          "answers to loopback, IP addresses "
+                                                          "and its --allowed-host names")),
+                   false);
+            return false;
+        }
+    }
+    return true;
+}
+
+// A WebSocket handshake: refused with the reason, or handed to QWebSocketServer.
+void HttpServer::handleUpgrade(Connection *c, const HttpRequest &request, const QByteArray &head) {
+    if (auto problem = webSocketHandshakeProblem(request, head)) {
+        HttpResponse refusal = HttpResponse::fail(problem->status, problem->message);
+        if (problem->status == 426)
+            refusal.setHeader("Sec-WebSocket-Version", "13");
+        answer(c, refusal, false);
+        return;
+    }
+    if (m_gate) {
+        if (std::optional<HttpResponse> refusal = m_gate(request)) {
+            answer(c, *refusal, false);
+            return;
+        }
+    }
+    // RFC 6455 §4.1: the client waits for our answer before it sends frames.
+    if (c->in.size() > c->pos || c->socket->bytesAvailable() > 0) {
+        answer(c,
+               HttpResponse::fail(400, QStringLiteral("data after a WebSocket handshake, "
+                                                      "before its answer")),
+               false);
+        return;
+    }
+    handOver(c, head);
+}
+
 void HttpServer::answer(Connection *c, const HttpResponse &response, bool keepAlive) {
-    ++m_requestsServed;
     ++m_answers[response.status];
     if (!c->registered || c->socket->state() != QAbstractSocket::ConnectedState)
         return;
@@ -800,7 +830,6 @@ void HttpServer::onWebSocketUpgraded(QWebSocket *ws) {
             break;
         }
     }
-    ++m_requestsServed;
     ++m_answers[101];
     Q_EMIT webSocketConnected(ws, transport);
 }

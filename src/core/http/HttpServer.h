@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 #include "HostPolicy.h"
@@ -10,10 +12,10 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
-#include <QTcpServer>
 #include <QSet>
 #include <QSslCertificate>
 #include <QSslConfiguration>
+#include <QTcpServer>
 #include <QTimer>
 #include <QWebSocketServer>
 
@@ -82,7 +84,6 @@ public:
 
     // Serve https and wss: loads a PEM certificate (chain) and key. Call before listen().
     bool enableTls(const QString &certFile, const QString &keyFile, QString *error);
-    bool tlsEnabled() const { return m_tls; }
     // The leaf of the chain given to enableTls.
     QSslCertificate certificate() const;
 
@@ -91,7 +92,6 @@ public:
     QHostAddress serverAddress() const;
     void close();
 
-    quint64 requestsServed() const { return m_requestsServed; }
     // Answers by status code (101 counts the WebSocket upgrades).
     const QHash<int, quint64> &answersByStatus() const { return m_answers; }
 
@@ -138,7 +138,12 @@ private:
     void startHttp(Connection *connection);
     void process(Connection *connection);
     void processSoon(Connection *connection);
+    qsizetype readInput(Connection *connection, qsizetype cap);
+    bool grantBody(Connection *connection, qsizetype neededBytes);
+    void consumeRequest(Connection *connection, qsizetype consumed);
     void handleRequest(Connection *connection, HttpRequest request, const QByteArray &head);
+    bool hostAllowed(Connection *connection, const HttpRequest &request);
+    void handleUpgrade(Connection *connection, const HttpRequest &request, const QByteArray &head);
     void handOver(Connection *connection, const QByteArray &head);
     void onWebSocketUpgraded(QWebSocket *socket);
     void onWritten(Connection *connection, qint64 bytes);
@@ -159,7 +164,6 @@ private:
     HttpServerLimits m_limits;
     std::optional<HostPolicy> m_hostPolicy;
     int m_requestTimeoutMs = 15000;
-    quint64 m_requestsServed = 0;
     QHash<int, quint64> m_answers;
 
     QElapsedTimer m_clock;

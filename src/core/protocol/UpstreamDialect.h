@@ -1,6 +1,8 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
-// Upstream Mist servers (../shared/spec/upstream-mist-dialect.md) speak a
+// Upstream Mist servers (docs/PROTOCOL.md, "Upstream Mist's dialect") speak a
 // dialect of the published protocol: other routes, another metrics schema,
 // other stage names, log pieces instead of lines, and a deployment stream
 // that never says `end`. These pure functions translate what such a server

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #include "ClientConnection.h"
 
 #include "OutputBudget.h"
@@ -103,10 +105,10 @@ void ClientConnection::account() {
 }
 
 bool ClientConnection::overLiveLimit() {
-    if (queuedBytes() <= m_maxQueued + m_replayInFlight)
+    if (queuedBytes() <= MaxQueuedBytes + m_replayInFlight)
         return false;
     m_socket->flush(); // what the kernel takes now does not count against the client
-    return queuedBytes() > m_maxQueued + m_replayInFlight;
+    return queuedBytes() > MaxQueuedBytes + m_replayInFlight;
 }
 
 bool ClientConnection::send(const QString &message) {

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 #include "OutputBudget.h"
@@ -28,7 +30,7 @@ namespace mist::server {
 class ClientConnection : public QObject {
     Q_OBJECT
 public:
-    static constexpr qint64 DefaultMaxQueuedBytes = 8 * 1024 * 1024;
+    static constexpr qint64 MaxQueuedBytes = 8 * 1024 * 1024;
     static constexpr qint64 MaxIncomingBytes = 64 * 1024;
     static constexpr qint64 FlushAboveBytes = 256 * 1024;
     static constexpr qint64 TrimAfterQueuedBytes = 1024 * 1024;
@@ -56,7 +58,6 @@ public:
     QWebSocket *socket() const { return m_socket; }
     QString endpoint() const { return m_socket->requestUrl().path(); }
 
-    void setMaxQueuedBytes(qint64 bytes) { m_maxQueued = bytes; }
     // Bytes written but not yet taken by the kernel (TLS: before and after
     // encryption).
     qint64 queuedBytes() const;
@@ -101,7 +102,6 @@ private:
     store::User m_user;
     QByteArray m_token;
     QPointer<OutputBudget> m_budget; // may go before the connection, at shutdown
-    qint64 m_maxQueued = DefaultMaxQueuedBytes;
     qint64 m_replayInFlight = 0;
     qint64 m_replayThisTurn = 0;
     qint64 m_peakQueued = 0;

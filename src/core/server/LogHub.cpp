@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #include "LogHub.h"
 
 #include "ClientConnection.h"
@@ -11,7 +13,7 @@ namespace mist::server {
 LogHub::LogHub(QObject *parent)
     : QObject(parent) {
     m_idleGrace.setSingleShot(true);
-    m_idleGrace.setInterval(DefaultIdleGraceMs);
+    m_idleGrace.setInterval(IdleGraceMs);
     connect(&m_idleGrace, &QTimer::timeout, this, [this] {
         if (m_subscribers.isEmpty() && !isDone())
             stop();

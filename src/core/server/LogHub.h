@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 #include <QList>
@@ -33,7 +35,8 @@ public:
     // since= usually resumes from memory, not the engine.
     static constexpr int BufferLines = 5000;
     static constexpr qsizetype BufferBytes = 16 * 1024 * 1024;
-    static constexpr int DefaultIdleGraceMs = 30000;
+    // How long the hub stays open after its last viewer left.
+    static constexpr int IdleGraceMs = 30000;
 
     explicit LogHub(QObject *parent = nullptr);
 
@@ -41,10 +44,7 @@ public:
     // after that engine timestamp, then live (what the hub can still give:
     // see each hub).
     void subscribe(ClientConnection *client, std::optional<qint64> sinceNs = std::nullopt);
-    int subscriberCount() const { return int(m_subscribers.size()); }
     quint64 linesRelayed() const { return m_linesRelayed; }
-    // How long the hub stays open after its last viewer left.
-    void setIdleGraceMs(int ms) { m_idleGrace.setInterval(ms); }
 
 Q_SIGNALS:
     // The hub has ended (its source gone, the engine failed, or idle): the

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #include "MistServer.h"
 
 #include "ClientConnection.h"
@@ -107,10 +109,35 @@ bool MistServer::start(QString *error) {
     m_outputBudget = std::make_unique<OutputBudget>(m_config.maxQueuedTotal);
     m_loginThrottle = std::make_unique<auth::LoginThrottle>();
     m_signIns = std::make_unique<auth::SignInQueue>();
+    const bool tls = !m_config.tlsCert.isEmpty();
+    registerRoutes(tls);
+
+    m_http = std::make_unique<http::HttpServer>();
+    setUpHttp();
+    if (tls && !m_http->enableTls(m_config.tlsCert, m_config.tlsKey, error))
+        return false;
+    m_http->setHostPolicy(allowedHosts(tls));
+    if (!m_http->listen(m_config.listenAddress, m_config.port, error)) {
+        *error = QStringLiteral("cannot listen on %1:%2: %3")
+                     .arg(m_config.listenAddress.toString())
+                     .arg(m_config.port)
+                     .arg(*error);
+        return false;
+    }
+    qCInfo(lcServer).noquote() << "serving on" << httpUrl().toString() << "data" << m_config.dataDir
+                               << "engine" << m_docker->host().toString();
+    m_sampler->start(1000);
+    m_deployments->start();
+    writeServerFile();
+    m_pingTimer.start(m_config.pingIntervalSeconds * 1000);
+    return true;
+}
+
+// The REST routes; the router asks signedIn() for the caller.
+void MistServer::registerRoutes(bool tls) {
     m_router = std::make_unique<RestRouter>([this](const http::HttpRequest &request) {
         return signedIn(request.header("authorization"), request.header("cookie"));
     });
-    const bool tls = !m_config.tlsCert.isEmpty();
     registerServerRoutes(*m_router, [this] { return stats(); });
     registerAuthRoutes(*m_router, *m_store, *m_loginThrottle, *m_signIns, tls);
     registerAppRoutes(*m_router, *m_store, *m_docker);
@@ -130,8 +157,11 @@ bool MistServer::start(QString *error) {
         s.httpAnswers = m_http->answersByStatus();
         return s;
     });
+}
 
-    m_http = std::make_unique<http::HttpServer>();
+// Connection limits, the REST handler (WebSocket paths, CSRF) and the gate
+// every WebSocket handshake passes (path, origin, session).
+void MistServer::setUpHttp() {
     http::HttpServerLimits limits;
     limits.maxConnections = connectionsWithinDescriptorLimit(m_config.maxConnections);
     if (limits.maxConnections < m_config.maxConnections)
@@ -191,8 +221,9 @@ bool MistServer::start(QString *error) {
             return std::nullopt;
         });
     connect(m_http.get(), &http::HttpServer::webSocketConnected, this, &MistServer::onWebSocket);
-    if (tls && !m_http->enableTls(m_config.tlsCert, m_config.tlsKey, error))
-        return false;
+}
+
+http::HostPolicy MistServer::allowedHosts(bool tls) const {
     // DNS rebinding: only names someone chose are served. A certificate's
     // names are chosen too (and a rebound name could not pass TLS anyway).
     http::HostPolicy hosts;
@@ -206,21 +237,7 @@ bool MistServer::start(QString *error) {
                 hosts.names.append(*normalized);
         }
     }
-    m_http->setHostPolicy(hosts);
-    if (!m_http->listen(m_config.listenAddress, m_config.port, error)) {
-        *error = QStringLiteral("cannot listen on %1:%2: %3")
-                     .arg(m_config.listenAddress.toString())
-                     .arg(m_config.port)
-                     .arg(*error);
-        return false;
-    }
-    qCInfo(lcServer).noquote() << "serving on" << httpUrl().toString() << "data" << m_config.dataDir
-                               << "engine" << m_docker->host().toString();
-    m_sampler->start(1000);
-    m_deployments->start();
-    writeServerFile();
-    m_pingTimer.start(m_config.pingIntervalSeconds * 1000);
-    return true;
+    return hosts;
 }
 
 // <data-dir>/server.json tells operator commands on this host (mist-monitor
@@ -304,9 +321,9 @@ void MistServer::onWebSocket(QWebSocket *socket, QTcpSocket *transport) {
         return;
     }
     if (!transport)
-        qCWarning(lcServer).noquote() << "no transport socket found for a WebSocket from"
-                                      << socket->peerAddress().toString()
-                                      << "(its reads are not checked against its queue)";
+        qCWarning(lcServer).noquote()
+            << "no transport socket found for a WebSocket from" << socket->peerAddress().toString()
+            << "(its reads are not checked against its queue)";
     // Pings check this token: whichever credential opened the socket, its
     // revocation ends the socket.
     auto *client = new ClientConnection(socket, transport, who->user, who->credential.token,

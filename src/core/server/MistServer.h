@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 #include "ServerConfig.h"
@@ -25,6 +27,7 @@ class DockerClient;
 }
 namespace mist::http {
 class HttpServer;
+struct HostPolicy;
 struct HttpRequest;
 } // namespace mist::http
 namespace mist::metrics {
@@ -80,6 +83,9 @@ private:
     void onWebSocket(QWebSocket *socket, QTcpSocket *transport);
     void pingAll();
     void writeServerFile();
+    void registerRoutes(bool tls);
+    void setUpHttp();
+    http::HostPolicy allowedHosts(bool tls) const;
 
     ServerConfig m_config;
     std::unique_ptr<store::Store> m_store;

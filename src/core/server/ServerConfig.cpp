@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #include "ServerConfig.h"
 
 #include "http/HostPolicy.h"
@@ -141,136 +143,160 @@ std::optional<QHash<QString, QStringList>> loadConfigFile(const QString &path, Q
     return out;
 }
 
-std::optional<ServerConfig> ServerConfig::fromParser(const QCommandLineParser &parser,
-                                                     QString *error) {
-    // Values from --config FILE fill in what the command line leaves unset.
+namespace {
+
+// The command line first, then --config FILE for what the command line leaves unset.
+struct OptionValues {
+    const QCommandLineParser &parser;
     QHash<QString, QStringList> file;
-    if (parser.isSet(QStringLiteral("config"))) {
-        auto loaded = loadConfigFile(parser.value(QStringLiteral("config")), error);
-        if (!loaded)
-            return std::nullopt;
-        file = *loaded;
-    }
-    auto isSet = [&](const QString &name) {
-        return parser.isSet(name) || file.contains(name);
-    };
-    auto values = [&](const QString &name) {
+
+    bool isSet(const QString &name) const { return parser.isSet(name) || file.contains(name); }
+    QStringList values(const QString &name) const {
         return parser.isSet(name) ? parser.values(name) : file.value(name);
-    };
-    auto value = [&](const QString &name) {
-        return values(name).value(0);
-    };
-    ServerConfig config;
-    if (isSet(QStringLiteral("listen"))) {
-        const auto listen = parseListenAddress(value(QStringLiteral("listen")), error);
+    }
+    QString value(const QString &name) const { return values(name).value(0); }
+};
+
+// Where to listen, where the data lives, the engine, TLS, and whom to answer.
+bool readPlaceOptions(const OptionValues &o, ServerConfig &c, QString *error) {
+    if (o.isSet(QStringLiteral("listen"))) {
+        const auto listen = parseListenAddress(o.value(QStringLiteral("listen")), error);
         if (!listen)
-            return std::nullopt;
-        config.listenAddress = listen->first;
-        config.port = listen->second;
+            return false;
+        c.listenAddress = listen->first;
+        c.port = listen->second;
     }
-    config.dataDir =
-        isSet(QStringLiteral("data-dir")) ? value(QStringLiteral("data-dir")) : defaultDataDir();
-    if (config.dataDir.isEmpty()) {
+    c.dataDir = o.isSet(QStringLiteral("data-dir")) ? o.value(QStringLiteral("data-dir"))
+                                                    : defaultDataDir();
+    if (c.dataDir.isEmpty()) {
         *error = QStringLiteral("--data-dir must not be empty");
-        return std::nullopt;
+        return false;
     }
-    config.dockerHost = value(QStringLiteral("docker-host"));
-    config.tlsCert = value(QStringLiteral("tls-cert"));
-    config.tlsKey = value(QStringLiteral("tls-key"));
-    if (config.tlsCert.isEmpty() != config.tlsKey.isEmpty()) {
+    c.dockerHost = o.value(QStringLiteral("docker-host"));
+    c.tlsCert = o.value(QStringLiteral("tls-cert"));
+    c.tlsKey = o.value(QStringLiteral("tls-key"));
+    if (c.tlsCert.isEmpty() != c.tlsKey.isEmpty()) {
         *error = QStringLiteral("--tls-cert and --tls-key go together");
-        return std::nullopt;
+        return false;
     }
-    for (const QString &origin : values(QStringLiteral("allowed-origin"))) {
+    for (const QString &origin : o.values(QStringLiteral("allowed-origin"))) {
         const QUrl url(origin, QUrl::StrictMode);
         if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") ||
             url.host().isEmpty() || !url.path().isEmpty()) {
             *error = QStringLiteral("--allowed-origin wants an origin like https://example.com, "
                                     "not '%1'")
                          .arg(origin);
-            return std::nullopt;
+            return false;
         }
-        config.allowedOrigins.append(url.toString(QUrl::FullyEncoded).toLower());
+        c.allowedOrigins.append(url.toString(QUrl::FullyEncoded).toLower());
     }
-    for (const QString &name : values(QStringLiteral("allowed-host"))) {
+    for (const QString &name : o.values(QStringLiteral("allowed-host"))) {
         const auto normalized = http::normalizeAllowedHost(name);
         if (!normalized) {
             *error = QStringLiteral("--allowed-host wants a host name like mist.example.com or "
                                     "*.example.com, not '%1'")
                          .arg(name.left(200));
-            return std::nullopt;
+            return false;
         }
-        config.allowedHosts.append(*normalized);
+        c.allowedHosts.append(*normalized);
     }
-    if (isSet(QStringLiteral("max-connections"))) {
+    return true;
+}
+
+// Limits on what clients may hold.
+bool readLimitOptions(const OptionValues &o, ServerConfig &c, QString *error) {
+    if (o.isSet(QStringLiteral("max-connections"))) {
         bool ok = false;
-        const int n = value(QStringLiteral("max-connections")).toInt(&ok);
+        const int n = o.value(QStringLiteral("max-connections")).toInt(&ok);
         if (!ok || n < 16 || n > 1000000) {
             *error = QStringLiteral("--max-connections wants a whole number from 16 to 1000000");
-            return std::nullopt;
+            return false;
         }
-        config.maxConnections = n;
+        c.maxConnections = n;
     }
-    if (isSet(QStringLiteral("max-connections-per-address"))) {
+    if (o.isSet(QStringLiteral("max-connections-per-address"))) {
         bool ok = false;
-        const int n = value(QStringLiteral("max-connections-per-address")).toInt(&ok);
+        const int n = o.value(QStringLiteral("max-connections-per-address")).toInt(&ok);
         if (!ok || n < 0 || n > 1000000) {
             *error = QStringLiteral("--max-connections-per-address wants a whole number from 0 "
                                     "(no limit) to 1000000");
-            return std::nullopt;
+            return false;
         }
-        config.maxConnectionsPerAddress = n;
+        c.maxConnectionsPerAddress = n;
     }
-    if (isSet(QStringLiteral("ping-interval"))) {
+    if (o.isSet(QStringLiteral("ping-interval"))) {
         bool ok = false;
-        const int seconds = value(QStringLiteral("ping-interval")).toInt(&ok);
+        const int seconds = o.value(QStringLiteral("ping-interval")).toInt(&ok);
         if (!ok || seconds < 1 || seconds > 3600) {
             *error = QStringLiteral("--ping-interval wants whole seconds from 1 to 3600");
-            return std::nullopt;
+            return false;
         }
-        config.pingIntervalSeconds = seconds;
+        c.pingIntervalSeconds = seconds;
     }
-    config.deployNetwork = value(QStringLiteral("deploy-network"));
-    if (isSet(QStringLiteral("deploy-workers"))) {
-        bool ok = false;
-        const int workers = value(QStringLiteral("deploy-workers")).toInt(&ok);
-        if (!ok || workers < 1 || workers > 64) {
-            *error = QStringLiteral("--deploy-workers wants a whole number from 1 to 64");
-            return std::nullopt;
-        }
-        config.deployWorkers = workers;
-    }
-    if (isSet(QStringLiteral("build-timeout"))) {
-        const auto seconds = parseDuration(value(QStringLiteral("build-timeout")));
-        if (!seconds || *seconds < 1 || *seconds > MaxBuildTimeoutSeconds) {
-            *error = QStringLiteral("--build-timeout wants a duration from 1s to 7d, in seconds "
-                                    "or with a unit s, m, h, d (e.g. 30m), not '%1'")
-                         .arg(value(QStringLiteral("build-timeout")).left(80));
-            return std::nullopt;
-        }
-        config.buildTimeoutSeconds = int(*seconds);
-    }
-    if (isSet(QStringLiteral("deploy-log-limit"))) {
-        const auto bytes = parseByteSize(value(QStringLiteral("deploy-log-limit")));
-        if (!bytes || *bytes < MinDeployLogLimit || *bytes > MaxDeployLogLimit) {
-            *error = QStringLiteral("--deploy-log-limit wants a size from 64K to 1T, in bytes or "
-                                    "with a suffix K, M, G, T (e.g. 64M), not '%1'")
-                         .arg(value(QStringLiteral("deploy-log-limit")).left(80));
-            return std::nullopt;
-        }
-        config.deployLogLimitBytes = *bytes;
-    }
-    if (isSet(QStringLiteral("max-queued-total"))) {
-        const auto bytes = parseByteSize(value(QStringLiteral("max-queued-total")));
+    if (o.isSet(QStringLiteral("max-queued-total"))) {
+        const auto bytes = parseByteSize(o.value(QStringLiteral("max-queued-total")));
         constexpr qint64 Min = qint64(1) << 20, Max = qint64(1) << 40;
         if (!bytes || *bytes < Min || *bytes > Max) {
             *error = QStringLiteral("--max-queued-total wants a size from 1M to 1T (e.g. 256M), "
                                     "not '%1'")
-                         .arg(value(QStringLiteral("max-queued-total")).left(40));
-            return std::nullopt;
+                         .arg(o.value(QStringLiteral("max-queued-total")).left(40));
+            return false;
         }
-        config.maxQueuedTotal = *bytes;
+        c.maxQueuedTotal = *bytes;
     }
+    return true;
+}
+
+// Deployments: network, workers, build timeout, log limit.
+bool readDeployOptions(const OptionValues &o, ServerConfig &c, QString *error) {
+    c.deployNetwork = o.value(QStringLiteral("deploy-network"));
+    if (o.isSet(QStringLiteral("deploy-workers"))) {
+        bool ok = false;
+        const int workers = o.value(QStringLiteral("deploy-workers")).toInt(&ok);
+        if (!ok || workers < 1 || workers > 64) {
+            *error = QStringLiteral("--deploy-workers wants a whole number from 1 to 64");
+            return false;
+        }
+        c.deployWorkers = workers;
+    }
+    if (o.isSet(QStringLiteral("build-timeout"))) {
+        const auto seconds = parseDuration(o.value(QStringLiteral("build-timeout")));
+        if (!seconds || *seconds < 1 || *seconds > MaxBuildTimeoutSeconds) {
+            *error = QStringLiteral("--build-timeout wants a duration from 1s to 7d, in seconds "
+                                    "or with a unit s, m, h, d (e.g. 30m), not '%1'")
+                         .arg(o.value(QStringLiteral("build-timeout")).left(80));
+            return false;
+        }
+        c.buildTimeoutSeconds = int(*seconds);
+    }
+    if (o.isSet(QStringLiteral("deploy-log-limit"))) {
+        const auto bytes = parseByteSize(o.value(QStringLiteral("deploy-log-limit")));
+        if (!bytes || *bytes < MinDeployLogLimit || *bytes > MaxDeployLogLimit) {
+            *error = QStringLiteral("--deploy-log-limit wants a size from 64K to 1T, in bytes or "
+                                    "with a suffix K, M, G, T (e.g. 64M), not '%1'")
+                         .arg(o.value(QStringLiteral("deploy-log-limit")).left(80));
+            return false;
+        }
+        c.deployLogLimitBytes = *bytes;
+    }
+    return true;
+}
+
+} // namespace
+
+std::optional<ServerConfig> ServerConfig::fromParser(const QCommandLineParser &parser,
+                                                     QString *error) {
+    OptionValues options{parser, {}};
+    if (parser.isSet(QStringLiteral("config"))) {
+        auto loaded = loadConfigFile(parser.value(QStringLiteral("config")), error);
+        if (!loaded)
+            return std::nullopt;
+        options.file = *loaded;
+    }
+    ServerConfig config;
+    if (!readPlaceOptions(options, config, error) || !readLimitOptions(options, config, error) ||
+        !readDeployOptions(options, config, error))
+        return std::nullopt;
     return config;
 }
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 #include <QHash>
@@ -12,8 +14,8 @@ class QCommandLineParser;
 namespace mist::server {
 
 // Everything `mist-monitor --server` (and the embedded server) can be told.
-// Option names are an interface operators script against; see
-// ../shared/notes/decisions.md and docs/OPTIONS.md.
+// Option names are an interface operators script against: they are listed in
+// README.md ("Options") and the man page packaging/mist-monitor.1.
 struct ServerConfig {
     QHostAddress listenAddress = QHostAddress(QHostAddress::LocalHost);
     quint16 port = 8080;

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 #include <QDateTime>
@@ -14,9 +16,9 @@ namespace mist::store {
 class Store;
 
 // One deployment of a git app. Status, stage and progress follow the flow of
-// decisions.md: pending (0) -> building (cloning_repo 25, building_image
-// 30-75) -> deploying (stopping_old 80, starting_new 85-90) -> success
-// (completed, 100); failed keeps the stage and progress where it failed.
+// docs/DEPLOYMENTS.md ("Status, stage, progress"): pending (0) -> building (cloning_repo 25,
+// building_image 30-75) -> deploying (stopping_old 80, starting_new 85-90) -> success (completed,
+// 100); failed keeps the stage and progress where it failed.
 struct Deployment {
     qint64 id = 0;
     qint64 appId = 0;

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 #include "auth/PasswordHasher.h"
@@ -179,8 +181,6 @@ public:
     static constexpr qint64 DefaultAbsoluteTimeout = 30 * 24 * 3600;
     void setSessionIdleTimeout(qint64 seconds);
     void setSessionAbsoluteTimeout(qint64 seconds);
-    qint64 sessionIdleTimeout() const { return m_idleTimeout; }
-    qint64 sessionAbsoluteTimeout() const { return m_absoluteTimeout; }
 
     // A fresh 256-bit token, base64url without padding (43 characters); only
     // its SHA-256 is stored. Empty on failure.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 // Terminal escape sequences (ECMA-48 as xterm and VTE speak it), recognised one character at a

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 // Percent-encoding of one part of a URL (a path segment or a query value). Pure.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 // Cutting UTF-8 text at a byte limit without splitting a character. Pure.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #include "ContainerLogsEndpoint.h"
 
 #include "engine/DockerClient.h"
@@ -163,7 +165,6 @@ void ContainerLogsEndpoint::acceptService(ClientConnection *client, const QStrin
             ServiceLogHub *hub = m_serviceHubs.value(id);
             if (!hub) {
                 hub = new ServiceLogHub(m_docker, spec, this);
-                hub->setIdleGraceMs(m_hubIdleGraceMs);
                 m_serviceHubs.insert(id, hub);
                 connect(hub, &ServiceLogHub::finished, this, [this, id](LogHub *done) {
                     if (m_serviceHubs.value(id) == done)
@@ -185,7 +186,6 @@ ContainerLogHub *ContainerLogsEndpoint::hubFor(const QString &containerId, bool 
     if (ContainerLogHub *hub = m_hubs.value(key))
         return hub;
     auto *hub = new ContainerLogHub(m_docker, containerId, tty, this);
-    hub->setIdleGraceMs(m_hubIdleGraceMs);
     m_hubs.insert(key, hub);
     connect(hub, &ContainerLogHub::finished, this, [this, key](LogHub *done) {
         if (m_hubs.value(key) == done)

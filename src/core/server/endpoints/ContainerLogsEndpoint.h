@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
 #pragma once
 
 #include "WebSocketEndpoint.h"
@@ -43,7 +45,6 @@ public:
 
     int hubCount() const { return int(m_hubs.size() + m_serviceHubs.size()); }
     quint64 linesRelayed() const;
-    void setHubIdleGraceMs(int ms) { m_hubIdleGraceMs = ms; }
 
 private:
     void onInspected(ClientConnection *client, std::optional<qint64> sinceNs,
@@ -62,7 +63,6 @@ private:
     quint64 m_unsharedHubSerial = 0;
     int m_clients = 0;
     quint64 m_linesRelayedByFinishedHubs = 0;
-    int m_hubIdleGraceMs = 30000;
 };
 
 } // namespace mist::server
