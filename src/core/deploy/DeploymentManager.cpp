@@ -2,6 +2,7 @@
 
 #include "DeploymentManager.h"
 
+#include "DeployLogging.h"
 #include "DeploymentRunner.h"
 #include "store/Store.h"
 
@@ -17,8 +18,6 @@
 #include <QtConcurrent>
 
 #include <algorithm>
-
-Q_LOGGING_CATEGORY(lcDeploy, "mist.deploy")
 
 namespace mist::deploy {
 

@@ -2,6 +2,8 @@
 
 #include "deploy/GitCheckout.h"
 
+#include "DeployLogging.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QLoggingCategory>
@@ -24,8 +26,6 @@
 namespace mist::deploy {
 
 namespace {
-
-Q_LOGGING_CATEGORY(lcGit, "mist.deploy.git")
 
 // Capture of `git log` output; a subject is one line, so this only bounds hostile commits.
 constexpr qsizetype kMaxLogOutputBytes = 64 * 1024;

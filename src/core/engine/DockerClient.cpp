@@ -2,6 +2,8 @@
 
 #include "engine/DockerClient.h"
 
+#include "engine/EngineLogging.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonObject>
@@ -17,8 +19,6 @@
 #include <map>
 #include <utility>
 #include <vector>
-
-Q_LOGGING_CATEGORY(lcDockerClient, "mist.engine.dockerclient")
 
 namespace mist::engine {
 

@@ -36,10 +36,6 @@ QString logsParameters(const LogsQuery &q) {
 }
 } // namespace
 
-QString appContainerName(qint64 appId, const QString &containerName) {
-    return containerName.isEmpty() ? QStringLiteral("app-%1").arg(appId) : containerName;
-}
-
 namespace paths {
 QString containers(const Filters &filters) {
     QString p = QStringLiteral("/containers/json?all=1");

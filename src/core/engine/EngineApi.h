@@ -21,7 +21,11 @@ namespace mist::engine {
 
 // The container (and, with replicas, the Swarm service) an app runs as: its own name when the
 // app has one, app-<id> otherwise.
-QString appContainerName(qint64 appId, const QString &containerName = {});
+// Inline: the wire format (protocol/UpstreamDialect.cpp) uses it without linking the engine
+// client (fuzz/fuzz_client_json).
+inline QString appContainerName(qint64 appId, const QString &containerName = {}) {
+    return containerName.isEmpty() ? QStringLiteral("app-%1").arg(appId) : containerName;
+}
 
 // An engine list filter ({"key":["value",...]}), sent compact and percent-encoded.
 using Filters = QMap<QString, QStringList>;

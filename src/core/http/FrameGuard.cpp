@@ -2,7 +2,7 @@
 
 #include "FrameGuard.h"
 
-#include "server/Logging.h"
+#include "HttpLogging.h"
 
 #include <QAbstractSocket>
 #include <QTimer>

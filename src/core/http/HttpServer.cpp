@@ -3,7 +3,7 @@
 #include "HttpServer.h"
 
 #include "FrameGuard.h"
-#include "server/Logging.h"
+#include "HttpLogging.h"
 
 #include <QFile>
 #include <QPointer>

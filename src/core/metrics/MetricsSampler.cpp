@@ -2,12 +2,14 @@
 
 #include "MetricsSampler.h"
 
+#include "MetricsLogging.h"
+
 #include "engine/EngineApi.h"
 #include "engine/SwarmState.h"
 
 #include "engine/DockerClient.h"
+#include "engine/EngineLogging.h"
 #include "protocol/Envelope.h"
-#include "server/Logging.h"
 
 #include <QFile>
 #include <QJsonDocument>

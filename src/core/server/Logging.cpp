@@ -3,7 +3,3 @@
 #include "Logging.h"
 
 Q_LOGGING_CATEGORY(lcServer, "mist.server")
-Q_LOGGING_CATEGORY(lcHttp, "mist.http")
-Q_LOGGING_CATEGORY(lcAuth, "mist.auth")
-Q_LOGGING_CATEGORY(lcEngine, "mist.engine")
-Q_LOGGING_CATEGORY(lcMetrics, "mist.metrics", QtWarningMsg)

@@ -15,6 +15,7 @@
 #include "endpoints/MetricsEndpoint.h"
 #include "engine/DockerClient.h"
 #include "engine/DockerHost.h"
+#include "http/HttpLogging.h"
 #include "http/HttpServer.h"
 #include "metrics/MetricsSampler.h"
 #include "protocol/Envelope.h"

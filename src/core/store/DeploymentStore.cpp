@@ -3,6 +3,7 @@
 #include "DeploymentStore.h"
 
 #include "Store.h"
+#include "StoreLogging.h"
 
 #include <QLoggingCategory>
 #include <QSqlDatabase>
@@ -15,8 +16,6 @@
 namespace mist::store {
 
 namespace {
-Q_LOGGING_CATEGORY(lcDeploymentStore, "mist.store")
-
 // The longest beginning of `text` within `bytes` bytes of UTF-8, never half
 // a character.
 QString utf8Prefix(const QString &text, qint64 bytes) {
@@ -310,7 +309,7 @@ DeploymentStore::logTail(qint64 deploymentId, qint64 maxBytes,
                              " WHERE deployment_id = ? ORDER BY seq DESC"));
     q.addBindValue(deploymentId);
     if (!q.exec()) {
-        qCWarning(lcDeploymentStore).noquote()
+        qCWarning(lcStore).noquote()
             << "cannot read the log of deployment" << deploymentId << q.lastError().text();
         return std::nullopt;
     }
@@ -334,7 +333,7 @@ DeploymentStore::logTail(qint64 deploymentId, qint64 maxBytes,
         tail.lines.append(std::move(line));
     }
     if (q.lastError().isValid()) {
-        qCWarning(lcDeploymentStore).noquote()
+        qCWarning(lcStore).noquote()
             << "cannot read the log of deployment" << deploymentId << q.lastError().text();
         return std::nullopt;
     }
@@ -348,7 +347,7 @@ std::optional<qint64> DeploymentStore::ordinalInApp(const Deployment &deployment
     q.addBindValue(deployment.appId);
     q.addBindValue(deployment.id);
     if (!q.exec() || !q.next()) {
-        qCWarning(lcDeploymentStore).noquote()
+        qCWarning(lcStore).noquote()
             << "cannot count deployments of app" << deployment.appId << q.lastError().text();
         return std::nullopt;
     }
@@ -361,7 +360,7 @@ std::optional<qint64> DeploymentStore::latestSuccessful(qint64 appId) {
         QStringLiteral("SELECT MAX(id) FROM deployments WHERE app_id = ? AND status = 'success'"));
     q.addBindValue(appId);
     if (!q.exec() || !q.next()) {
-        qCWarning(lcDeploymentStore).noquote()
+        qCWarning(lcStore).noquote()
             << "cannot find the active deployment of app" << appId << q.lastError().text();
         return std::nullopt;
     }

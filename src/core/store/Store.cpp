@@ -2,6 +2,8 @@
 
 #include "Store.h"
 
+#include "StoreLogging.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -27,8 +29,6 @@
 namespace mist::store {
 
 namespace {
-
-Q_LOGGING_CATEGORY(lcStore, "mist.store")
 
 constexpr int kEmailMax = 254; // RFC 5321 forward-path limit
 constexpr int kPasswordMin = 8;

@@ -2,9 +2,9 @@
 
 #include "Routes.h"
 
+#include "auth/AuthLogging.h"
 #include "auth/LoginThrottle.h"
 #include "auth/SignInQueue.h"
-#include "server/Logging.h"
 
 namespace mist::server {
 
