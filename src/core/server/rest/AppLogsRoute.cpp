@@ -19,20 +19,10 @@ void registerAppLogsRoute(RestRouter &router, store::Store &store, ArchiveServic
         [&store, &archive](RestContext &ctx) {
             // The same checks, texts and order as the app's log socket
             // (ContainerLogsEndpoint), answered as HTTP statuses.
-            const auto appId = protocol::parseId(ctx.captures.value(0));
-            if (!appId) {
-                ctx.respond(http::HttpResponse::fail(400, QStringLiteral("Invalid appId")));
+            const auto app = appFor(ctx, store);
+            if (!app)
                 return;
-            }
-            if (!store.app(*appId)) {
-                ctx.respond(http::HttpResponse::fail(404, QStringLiteral("Application not found")));
-                return;
-            }
-            if (!store.canAccessApp(*ctx.user, *appId)) {
-                ctx.respond(http::HttpResponse::fail(403, QStringLiteral("Permission denied")));
-                return;
-            }
-            auto query = archive::parseSearchQuery(*appId, QUrlQuery(ctx.request.url));
+            auto query = archive::parseSearchQuery(app->id, QUrlQuery(ctx.request.url));
             if (!query) {
                 ctx.respond(http::HttpResponse::fail(400, query.error));
                 return;

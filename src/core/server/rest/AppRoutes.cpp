@@ -17,8 +17,8 @@ bool isAdmin(const store::User &user) {
     return user.role == store::Role::Owner || user.role == store::Role::Admin;
 }
 
-// Resolves {id} of /api/apps/{id}/...: answers 400/404/403 itself and returns
-// nullopt when the caller may not go on.
+} // namespace
+
 std::optional<store::App> appFor(RestContext &ctx, store::Store &store) {
     const auto id = protocol::parseId(ctx.captures.value(0));
     if (!id) {
@@ -36,6 +36,8 @@ std::optional<store::App> appFor(RestContext &ctx, store::Store &store) {
     }
     return app;
 }
+
+namespace {
 
 // The app list with each app's container state and status: a service's
 // from the swarm's lists, a container's from one container listing (null

@@ -132,21 +132,11 @@ void cancelDeployment(RestContext &ctx, store::Store &store, deploy::DeploymentM
 }
 
 void appDeployments(RestContext &ctx, store::Store &store, deploy::DeploymentManager &manager) {
-    const auto id = protocol::parseId(ctx.captures.value(0));
-    if (!id) {
-        ctx.respond(http::HttpResponse::fail(400, QStringLiteral("Invalid appId")));
+    const auto app = appFor(ctx, store);
+    if (!app)
         return;
-    }
-    if (!store.app(*id)) {
-        ctx.respond(http::HttpResponse::fail(404, QStringLiteral("Application not found")));
-        return;
-    }
-    if (!store.canAccessApp(*ctx.user, *id)) {
-        ctx.respond(http::HttpResponse::fail(403, QStringLiteral("Permission denied")));
-        return;
-    }
     QJsonArray list;
-    for (const store::Deployment &d : manager.deployments().forApp(*id))
+    for (const store::Deployment &d : manager.deployments().forApp(app->id))
         list.append(d.toJson());
     ctx.respond(http::HttpResponse::ok(list));
 }

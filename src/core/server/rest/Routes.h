@@ -35,6 +35,10 @@ void registerAuthRoutes(RestRouter &router, store::Store &store, auth::LoginThro
                         auth::SignInQueue &signIns, bool secureCookies);
 // GET/POST /api/apps, GET /api/apps/{id}.
 void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerClient &docker);
+// Resolves {id} of /api/apps/{id}/...: answers 400 "Invalid appId", 404 "Application not found"
+// or 403 "Permission denied" itself (the app socket's texts) and returns nullopt when the caller
+// may not go on. Every route under an app uses it.
+std::optional<store::App> appFor(RestContext &ctx, store::Store &store);
 // GET /api/apps/{id}/logs: the app's archived output (docs/ARCHIVE.md).
 void registerAppLogsRoute(RestRouter &router, store::Store &store, ArchiveService &archive);
 // POST /api/deployments, GET /api/deployments/{id}[/logs], POST .../cancel,
