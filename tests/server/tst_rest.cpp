@@ -37,23 +37,12 @@ private Q_SLOTS:
     void initTestCase() {
         f = std::make_unique<ServerFixture>();
         QVERIFY2(f->ok(), qPrintable(f->error()));
-        f->addUser(QStringLiteral("owner@example.com"), store::Role::Owner);
-        f->addUser(QStringLiteral("user@example.com"), store::Role::User);
-        QString error;
-        QVERIFY(f->store().ensureProject(QStringLiteral("alpha"), &error));
-        QVERIFY(f->store().addMember(QStringLiteral("alpha"), QStringLiteral("user@example.com"),
-                                     &error));
-        store::App a;
-        a.name = QStringLiteral("a1");
-        a.projectName = QStringLiteral("alpha");
-        a.containerName = QStringLiteral("c-a1");
-        alphaApp = f->store().addApp(a, &error)->id;
-        a.name = QStringLiteral("b1");
-        a.projectName = QStringLiteral("beta");
-        a.containerName = QStringLiteral("c-b1");
-        betaApp = f->store().addApp(a, &error)->id;
-        owner = f->login(QStringLiteral("owner@example.com"));
-        user = f->login(QStringLiteral("user@example.com"));
+        const ServerFixture::TwoProjects two = f->addTwoProjects();
+        alphaApp = two.alphaApp;
+        betaApp = two.betaApp;
+        owner = two.owner;
+        user = two.user;
+        QVERIFY(alphaApp > 0 && betaApp > 0);
         QVERIFY(!owner.isEmpty() && !user.isEmpty());
     }
 

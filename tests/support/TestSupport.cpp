@@ -208,6 +208,30 @@ store::User ServerFixture::addUser(const QString &email, store::Role role,
     return *user;
 }
 
+ServerFixture::TwoProjects ServerFixture::addTwoProjects() {
+    TwoProjects out;
+    addUser(QStringLiteral("owner@example.com"), store::Role::Owner);
+    addUser(QStringLiteral("user@example.com"), store::Role::User);
+    QString error;
+    if (!store().ensureProject(QStringLiteral("alpha"), &error) ||
+        !store().addMember(QStringLiteral("alpha"), QStringLiteral("user@example.com"), &error))
+        return out;
+    store::App a;
+    a.name = QStringLiteral("a1");
+    a.projectName = QStringLiteral("alpha");
+    a.containerName = QStringLiteral("c-a1");
+    if (const auto alpha = store().addApp(a, &error))
+        out.alphaApp = alpha->id;
+    a.name = QStringLiteral("b1");
+    a.projectName = QStringLiteral("beta");
+    a.containerName = QStringLiteral("c-b1");
+    if (const auto beta = store().addApp(a, &error))
+        out.betaApp = beta->id;
+    out.owner = login(QStringLiteral("owner@example.com"));
+    out.user = login(QStringLiteral("user@example.com"));
+    return out;
+}
+
 QByteArray ServerFixture::login(const QString &email, const QByteArray &password) {
     const QJsonObject body{{QStringLiteral("email"), email},
                            {QStringLiteral("password"), QString::fromUtf8(password)}};

@@ -104,6 +104,17 @@ public:
     // POST /api/auth/login; returns the mist_token cookie value (empty on failure).
     QByteArray login(const QString &email, const QByteArray &password = "correct horse battery");
 
+    // Two projects for permission tests: "alpha" with app a1 (container c-a1), whose member
+    // is user@example.com (role user), and "beta" with app b1 (c-b1); owner@example.com owns
+    // everything. Both are signed in. Empty cookies or zero ids when something failed.
+    struct TwoProjects {
+        qint64 alphaApp = 0;
+        qint64 betaApp = 0;
+        QByteArray owner;
+        QByteArray user;
+    };
+    TwoProjects addTwoProjects();
+
     HttpResult http(const QByteArray &method, const QString &path, const QByteArray &body = {},
                     const QByteArray &cookie = {},
                     const QList<QPair<QByteArray, QByteArray>> &headers = {});
