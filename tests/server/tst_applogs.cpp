@@ -46,6 +46,21 @@ class TestAppLogs : public QObject {
             .arg(query.isEmpty() ? QString() : u'?' + query);
     }
 
+    // On a server of its own: an owner, one app, and that owner's GET of the app's logs.
+    static HttpResult ownerAsksForLogs(ServerFixture &g) {
+        g.addUser(QStringLiteral("o@example.com"), store::Role::Owner);
+        store::App a;
+        a.name = QStringLiteral("x");
+        a.projectName = QStringLiteral("p");
+        a.containerName = QStringLiteral("c-x");
+        QString error;
+        const auto app = g.store().addApp(a, &error);
+        if (!app)
+            return {};
+        return g.http("GET", QStringLiteral("/api/apps/%1/logs").arg(app->id), {},
+                      g.login(QStringLiteral("o@example.com")));
+    }
+
 private Q_SLOTS:
     void initTestCase() {
         f = std::make_unique<ServerFixture>();
@@ -256,15 +271,7 @@ private Q_SLOTS:
         QVERIFY2(g.ok(), qPrintable(g.error()));
         QCOMPARE(g.server().archive().state(), server::ArchiveService::State::Off);
         QVERIFY(!QDir(g.dataDir() + QStringLiteral("/data/archive")).exists());
-        g.addUser(QStringLiteral("o@example.com"), store::Role::Owner);
-        store::App a;
-        a.name = QStringLiteral("x");
-        a.projectName = QStringLiteral("p");
-        a.containerName = QStringLiteral("c-x");
-        QString error;
-        const qint64 id = g.store().addApp(a, &error)->id;
-        const HttpResult r = g.http("GET", QStringLiteral("/api/apps/%1/logs").arg(id), {},
-                                    g.login(QStringLiteral("o@example.com")));
+        const HttpResult r = ownerAsksForLogs(g);
         QCOMPARE(r.status, 503);
         QCOMPARE(r.json()["error"].toString(),
                  QStringLiteral("Log archive is off (--log-retention 0)"));
@@ -281,15 +288,7 @@ private Q_SLOTS:
         QVERIFY2(g.ok(), qPrintable(g.error()));
         QCOMPARE(g.server().archive().state(), server::ArchiveService::State::Unavailable);
         QVERIFY(!g.server().archive().unavailableReason().isEmpty());
-        g.addUser(QStringLiteral("o@example.com"), store::Role::Owner);
-        store::App a;
-        a.name = QStringLiteral("x");
-        a.projectName = QStringLiteral("p");
-        a.containerName = QStringLiteral("c-x");
-        QString error;
-        const qint64 id = g.store().addApp(a, &error)->id;
-        const HttpResult r = g.http("GET", QStringLiteral("/api/apps/%1/logs").arg(id), {},
-                                    g.login(QStringLiteral("o@example.com")));
+        const HttpResult r = ownerAsksForLogs(g);
         QCOMPARE(r.status, 503);
         QCOMPARE(r.json()["error"].toString(), QStringLiteral("Log archive unavailable"));
     }
