@@ -105,6 +105,13 @@ private Q_SLOTS:
         hostile.since = QStringLiteral("1&until=0");
         QTest::newRow("hostile since stays one value")
             << paths::events(hostile) << QStringLiteral("/events?since=1%26until%3D0");
+        LogsQuery range;
+        range.since = QStringLiteral("1700000000.000000001");
+        range.until = QStringLiteral("1700000010.5");
+        QTest::newRow("logs between since and until")
+            << paths::containerLogs(QStringLiteral("app-2"), range)
+            << QStringLiteral("/containers/app-2/logs?stdout=1&stderr=1&timestamps=1&since="
+                              "1700000000.000000001&until=1700000010.5");
         QTest::newRow("one stats sample") << paths::containerStats(QStringLiteral("app-1"), false)
                                           << QStringLiteral("/containers/app-1/stats?stream=0");
         QTest::newRow("stats stream") << paths::containerStats(QStringLiteral("a/b"), true)
@@ -193,6 +200,72 @@ private Q_SLOTS:
         QCOMPARE(state->oomKilled, oomKilled);
         QCOMPARE(state->restartCount, restarts);
         QVERIFY(!state->name.startsWith(u'/'));
+    }
+
+    void containerStateLabels() {
+        const auto state = parseContainerState(QJsonDocument::fromJson(
+            R"({"Id":"a","Config":{"Labels":{"mist.deployment.id":"12","n":5}}})"));
+        QVERIFY(state);
+        QCOMPARE(state->labels.value(QStringLiteral("mist.deployment.id")), QStringLiteral("12"));
+        QVERIFY(!state->labels.contains(QStringLiteral("n"))); // not a string: not a label
+    }
+
+    void engineEvent_data() {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<bool>("valid");
+        QTest::addColumn<QString>("action");
+        QTest::addColumn<qint64>("timeNs");
+        QTest::addColumn<QString>("exitCode");
+        QTest::newRow("die, as the engine writes it")
+            << QByteArray(R"({"status":"die","id":"c1","Type":"container","Action":"die",)"
+                          R"("Actor":{"ID":"c1","Attributes":{"exitCode":"3","name":"w",)"
+                          R"("mist.app.id":"4"}},"scope":"local","time":1764928800,)"
+                          R"("timeNano":1764928800123456789})")
+            << true << QStringLiteral("die") << qint64(1764928800123456789LL)
+            << QStringLiteral("3");
+        QTest::newRow("seconds only (old engine)")
+            << QByteArray(R"({"Type":"container","Action":"start","Actor":{"ID":"c"},"time":5})")
+            << true << QStringLiteral("start") << qint64(5000000000LL) << QString();
+        QTest::newRow("no time") << QByteArray(R"({"Type":"container","Action":"start",)"
+                                               R"("Actor":{"ID":"c"}})")
+                                 << false << QString() << qint64(0) << QString();
+        QTest::newRow("negative time")
+            << QByteArray(R"({"Type":"container","Action":"start","Actor":{"ID":"c"},)"
+                          R"("timeNano":-1,"time":-1})")
+            << false << QString() << qint64(0) << QString();
+        QTest::newRow("seconds past 64-bit nanoseconds")
+            << QByteArray(R"({"Type":"container","Action":"start","Actor":{"ID":"c"},)"
+                          R"("time":99999999999999})")
+            << false << QString() << qint64(0) << QString();
+        QTest::newRow("no actor id")
+            << QByteArray(R"({"Type":"container","Action":"die","Actor":{},"timeNano":1})") << false
+            << QString() << qint64(0) << QString();
+        QTest::newRow("no action")
+            << QByteArray(R"({"Type":"container","Actor":{"ID":"c"},"timeNano":1})") << false
+            << QString() << qint64(0) << QString();
+        QTest::newRow("attributes of the wrong type")
+            << QByteArray(R"({"Type":"container","Action":"die","Actor":{"ID":"c",)"
+                          R"("Attributes":{"exitCode":3}},"timeNano":7})")
+            << true << QStringLiteral("die") << qint64(7) << QString();
+        QTest::newRow("not an object")
+            << QByteArray("[1]") << false << QString() << qint64(0) << QString();
+        QTest::newRow("half a line")
+            << QByteArray("{\"Type\":\"conta") << false << QString() << qint64(0) << QString();
+        QTest::newRow("empty") << QByteArray() << false << QString() << qint64(0) << QString();
+    }
+    void engineEvent() {
+        QFETCH(QByteArray, line);
+        QFETCH(bool, valid);
+        QFETCH(QString, action);
+        QFETCH(qint64, timeNs);
+        QFETCH(QString, exitCode);
+        const auto event = parseEngineEvent(line);
+        QCOMPARE(event.has_value(), valid);
+        if (!event)
+            return;
+        QCOMPARE(event->action, action);
+        QCOMPARE(event->timeNs, timeNs);
+        QCOMPARE(event->attributes.value(QStringLiteral("exitCode")), exitCode);
     }
 };
 

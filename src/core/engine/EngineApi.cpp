@@ -8,6 +8,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <limits>
+
 namespace mist::engine {
 
 namespace {
@@ -29,6 +31,8 @@ QString logsParameters(const LogsQuery &q) {
         s += QStringLiteral("&details=1");
     if (!q.since.isEmpty())
         s += QStringLiteral("&since=") + enc(q.since);
+    if (!q.until.isEmpty())
+        s += QStringLiteral("&until=") + enc(q.until);
     if (q.tail)
         s += QStringLiteral("&tail=") +
              (*q.tail < 0 ? QStringLiteral("all") : QString::number(*q.tail));
@@ -163,8 +167,40 @@ std::optional<ContainerState> parseContainerState(const QJsonDocument &json) {
     c.startedAt = state.value(QStringLiteral("StartedAt")).toString();
     c.finishedAt = state.value(QStringLiteral("FinishedAt")).toString();
     c.restartCount = o.value(QStringLiteral("RestartCount")).toInt();
-    c.tty = o.value(QStringLiteral("Config")).toObject().value(QStringLiteral("Tty")).toBool();
+    const QJsonObject config = o.value(QStringLiteral("Config")).toObject();
+    c.tty = config.value(QStringLiteral("Tty")).toBool();
+    const QJsonObject labels = config.value(QStringLiteral("Labels")).toObject();
+    for (auto it = labels.begin(); it != labels.end(); ++it)
+        if (it.value().isString())
+            c.labels.insert(it.key(), it.value().toString());
     return c;
+}
+
+std::optional<EngineEvent> parseEngineEvent(QByteArrayView line) {
+    const QJsonDocument doc = QJsonDocument::fromJson(line.toByteArray());
+    if (!doc.isObject())
+        return std::nullopt;
+    const QJsonObject o = doc.object();
+    EngineEvent e;
+    e.type = o.value(QStringLiteral("Type")).toString();
+    e.action = o.value(QStringLiteral("Action")).toString();
+    const QJsonObject actor = o.value(QStringLiteral("Actor")).toObject();
+    e.actorId = actor.value(QStringLiteral("ID")).toString();
+    const QJsonObject attributes = actor.value(QStringLiteral("Attributes")).toObject();
+    for (auto it = attributes.begin(); it != attributes.end(); ++it)
+        if (it.value().isString())
+            e.attributes.insert(it.key(), it.value().toString());
+    // timeNano: nanoseconds (exact: Qt keeps JSON integers as 64-bit);
+    // older engines give only `time`, in seconds.
+    const qint64 nano = o.value(QStringLiteral("timeNano")).toInteger(0);
+    const qint64 seconds = o.value(QStringLiteral("time")).toInteger(0);
+    if (nano > 0)
+        e.timeNs = nano;
+    else if (seconds > 0 && seconds < std::numeric_limits<qint64>::max() / 1000000000LL)
+        e.timeNs = seconds * 1000000000LL;
+    if (e.type.isEmpty() || e.action.isEmpty() || e.actorId.isEmpty() || e.timeNs <= 0)
+        return std::nullopt;
+    return e;
 }
 
 void Engine::containers(const Filters &filters, QObject *context, Callback cb) {

@@ -36,6 +36,7 @@ struct LogsQuery {
     static constexpr int AllLines = -1;
     std::optional<int> tail; // last N lines, or AllLines; unset: no tail= (the engine's default)
     QString since;           // engine's since= (seconds[.nanoseconds]); empty: none
+    QString until;           // engine's until= (same form); empty: none
     bool details = false;    // services only: task and node attributes per line
 };
 
@@ -75,7 +76,21 @@ struct ContainerState {
     bool tty = false;
     QString startedAt; // RFC 3339 as the engine writes it
     QString finishedAt;
+    QMap<QString, QString> labels; // Config.Labels
 };
+
+// One line of the engine's event stream (GET /events), as the program uses it.
+struct EngineEvent {
+    QString type;   // "container", "image", ...
+    QString action; // "start", "die", "oom", "destroy", ...
+    QString actorId;
+    QMap<QString, QString> attributes; // the actor's: name, image, labels, exitCode ...
+    qint64 timeNs = 0;                 // timeNano
+};
+
+// One event line; nullopt when it is not a JSON object with a type, an action, an actor id
+// and a positive time.
+std::optional<EngineEvent> parseEngineEvent(QByteArrayView line);
 
 // nullopt when the answer is not an inspect object with an Id.
 std::optional<ContainerState> parseContainerState(const QJsonDocument &json);
