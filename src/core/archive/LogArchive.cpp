@@ -66,6 +66,7 @@ struct Buffer {
     qint64 estimate = 0;    // memory
     qint64 rawEstimate = 0; // the chunk's raw payload
     qint64 newestLineTs = NoLineTs;
+    qint64 newestTs = NoLineTs; // lines and events
     Clock::time_point oldest;
 };
 
@@ -74,6 +75,7 @@ struct Sealed {
     std::vector<Record> records;
     qint64 estimate = 0;
     qint64 newestLineTs = NoLineTs;
+    qint64 newestTs = NoLineTs;
 };
 
 QString segmentName(quint64 seq) {
@@ -314,6 +316,7 @@ struct LogArchive::Private {
     std::shared_ptr<Segment> newSegment();
     // --- retention -------------------------------------------------------
     void retentionLocked();
+    std::optional<qint64> newest(qint64 appId, const QString &containerId, bool linesOnly) const;
     void deleteSegmentLocked(const std::shared_ptr<Segment> &seg, const char *why);
 };
 
@@ -454,7 +457,7 @@ LogArchive::~LogArchive() {
 void LogArchive::Private::sealLocked(std::map<std::pair<qint64, QString>, Buffer>::iterator it) {
     Buffer &b = it->second;
     bufferedBytes -= b.estimate;
-    Sealed s{b.meta, std::move(b.records), b.estimate, b.newestLineTs};
+    Sealed s{b.meta, std::move(b.records), b.estimate, b.newestLineTs, b.newestTs};
     s.meta.chunkSeq = nextChunkSeq++;
     sealed.push_back(std::move(s));
     ++sealCount;
@@ -506,6 +509,7 @@ bool LogArchive::append(qint64 appId, const ContainerRef &container, qint64 depl
         Buffer &b = it->second;
         if (!record.isEvent)
             b.newestLineTs = std::max(b.newestLineTs, record.ts);
+        b.newestTs = std::max(b.newestTs, record.ts);
         b.records.push_back(std::move(record));
         b.estimate += estimate;
         b.rawEstimate += rawEstimate;
@@ -715,27 +719,39 @@ void LogArchive::Private::retentionLocked() {
     }
 }
 
-std::optional<qint64> LogArchive::newestLineTs(qint64 appId, const QString &containerId) const {
-    std::lock_guard lock(d->m);
+std::optional<qint64> LogArchive::Private::newest(qint64 appId, const QString &containerId,
+                                                  bool linesOnly) const {
+    std::lock_guard lock(m);
     qint64 newest = NoLineTs;
-    const auto it = d->index.find(appId);
-    if (it != d->index.end())
+    const auto consider = [&](qint64 lineTs, qint64 anyTs) {
+        newest = std::max(newest, linesOnly ? lineTs : anyTs);
+    };
+    const auto it = index.find(appId);
+    if (it != index.end())
         for (const ChunkRef &r : it->second)
             if (r.header.meta.containerId == containerId)
-                newest = std::max(newest, r.header.newestLineTs);
-    const auto b = d->buffers.find(std::make_pair(appId, containerId));
-    if (b != d->buffers.end())
-        newest = std::max(newest, b->second.newestLineTs);
-    for (const auto *list : {&d->sealed})
+                consider(r.header.newestLineTs, r.header.lastTs);
+    const auto b = buffers.find(std::make_pair(appId, containerId));
+    if (b != buffers.end())
+        consider(b->second.newestLineTs, b->second.newestTs);
+    for (const auto *list : {&sealed})
         for (const Sealed &s : *list)
             if (s.meta.appId == appId && s.meta.containerId == containerId)
-                newest = std::max(newest, s.newestLineTs);
-    for (const Sealed &s : d->inFlight)
+                consider(s.newestLineTs, s.newestTs);
+    for (const Sealed &s : inFlight)
         if (s.meta.appId == appId && s.meta.containerId == containerId)
-            newest = std::max(newest, s.newestLineTs);
+            consider(s.newestLineTs, s.newestTs);
     if (newest == NoLineTs)
         return std::nullopt;
     return newest;
+}
+
+std::optional<qint64> LogArchive::newestLineTs(qint64 appId, const QString &containerId) const {
+    return d->newest(appId, containerId, true);
+}
+
+std::optional<qint64> LogArchive::newestTs(qint64 appId, const QString &containerId) const {
+    return d->newest(appId, containerId, false);
 }
 
 ArchiveStats LogArchive::stats() const {

@@ -83,6 +83,8 @@ public:
     // Largest ts of a log line archived (or queued) for this container: a
     // restart catches up with the engine's `since` = this + 1 ns.
     std::optional<qint64> newestLineTs(qint64 appId, const QString &containerId) const;
+    // Largest ts of any record (line or event) of this container.
+    std::optional<qint64> newestTs(qint64 appId, const QString &containerId) const;
     // One page of entries. Errors: "Archive busy" (too many searches at once).
     Result<SearchResult> search(const SearchQuery &query) const;
 
