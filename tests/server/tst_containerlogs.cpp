@@ -359,7 +359,10 @@ private Q_SLOTS:
         }
         // One engine follow stream for all ten, proven by the engine client's counter
         // and by the server's own introspection route.
-        QCOMPARE(f->server().docker().streamsOpened() - opened, quint64(1));
+        // None when the server's log archive already follows the container
+        // (it pins the same hub), one otherwise; without sharing, ten.
+        QVERIFY2(f->server().docker().streamsOpened() - opened <= quint64(1),
+                 qPrintable(QString::number(f->server().docker().streamsOpened() - opened)));
         // At most one new hub (an earlier test's hub may end its idle grace meanwhile).
         QVERIFY(f->server().containerLogs().hubCount() >= 1);
         QVERIFY(f->server().containerLogs().hubCount() <= hubsBefore + 1);

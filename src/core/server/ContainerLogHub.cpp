@@ -321,15 +321,22 @@ void ContainerLogHub::onProbeReply(int entries, const engine::DockerReply &reply
         since = protocol::parseEngineTimestampNs(lastEntryTs).value_or(0);
 
     const qsizetype first = std::max<qsizetype>(0, complete.size() - TailLines);
+    qint64 oldest = 0;
     for (qsizetype i = 0; i < complete.size(); ++i) {
         const qint64 ts = protocol::parseEngineTimestampNs(complete[i].ts).value_or(0);
+        if (i == 0)
+            oldest = ts;
         if (since > 0 && ts >= since) {
             m_alreadyHave.insert({ts, complete[i].stream});
             m_alreadyHaveUntilNs = std::max(m_alreadyHaveUntilNs, ts);
         }
         if (i >= first)
             m_buffer.append(complete[i], ts);
+        if (m_lineSink)
+            m_lineSink(complete[i], ts);
     }
+    if (m_lineSink)
+        Q_EMIT sinkStartsAt(wholeLog ? 0 : complete.isEmpty() ? since : oldest);
     m_resumeFromNs = since;
     goLive();
     if (!isDone())

@@ -50,10 +50,16 @@ public:
     ~ContainerLogHub() override;
 
     QString containerId() const { return m_containerId; }
-    // Also gets every line relayed live (the log archive's ingest); the tail
-    // read at start-up and viewers' catch-up are not relayed, so not passed.
+    // Also gets the lines the hub reads at start-up and then every line
+    // relayed live (the log archive's ingest); viewers' catch-up reads are
+    // not passed. Set it before the hub's first event-loop turn.
     using LineSink = std::function<void(const engine::LogLine &line, qint64 tsNs)>;
     void setLineSink(LineSink sink) { m_lineSink = std::move(sink); }
+
+Q_SIGNALS:
+    // The sink has every line from `ns` on (0: the whole log): what lies
+    // before it is for someone else to read (ArchiveBackfill).
+    void sinkStartsAt(qint64 ns);
 
 protected:
     // With `sinceNs`: exactly the lines after that engine timestamp (from the

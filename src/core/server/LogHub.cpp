@@ -15,9 +15,17 @@ LogHub::LogHub(QObject *parent)
     m_idleGrace.setSingleShot(true);
     m_idleGrace.setInterval(IdleGraceMs);
     connect(&m_idleGrace, &QTimer::timeout, this, [this] {
-        if (m_subscribers.isEmpty() && !isDone())
+        if (m_subscribers.isEmpty() && !isDone() && !m_pinned)
             stop();
     });
+}
+
+void LogHub::setPinned(bool pinned) {
+    m_pinned = pinned;
+    if (pinned)
+        m_idleGrace.stop();
+    else if (m_subscribers.isEmpty() && !isDone())
+        m_idleGrace.start();
 }
 
 void LogHub::subscribe(ClientConnection *client, std::optional<qint64> sinceNs) {
@@ -85,7 +93,7 @@ void LogHub::removeSubscriber(ClientConnection *client) {
     forget(client);
     m_subscribers.removeIf(
         [client](const QPointer<ClientConnection> &c) { return !c || c.data() == client; });
-    if (m_subscribers.isEmpty() && !isDone())
+    if (m_subscribers.isEmpty() && !isDone() && !m_pinned)
         m_idleGrace.start();
 }
 

@@ -45,6 +45,10 @@ public:
     // see each hub).
     void subscribe(ClientConnection *client, std::optional<qint64> sinceNs = std::nullopt);
     quint64 linesRelayed() const { return m_linesRelayed; }
+    // A pinned hub stays open without viewers: the server follows the
+    // container for its log archive. Unpinned, the idle grace applies again.
+    void setPinned(bool pinned);
+    bool isPinned() const { return m_pinned; }
 
 Q_SIGNALS:
     // The hub has ended (its source gone, the engine failed, or idle): the
@@ -85,6 +89,7 @@ private:
     // Viewers that joined before the tail was known, with their since.
     QList<QPair<QPointer<ClientConnection>, std::optional<qint64>>> m_waiting;
     quint64 m_linesRelayed = 0;
+    bool m_pinned = false;
     QTimer m_idleGrace;
 };
 

@@ -5,6 +5,7 @@
 #include "ArchiveService.h"
 #include "ClientConnection.h"
 #include "Credential.h"
+#include "LogArchiver.h"
 #include "Logging.h"
 #include "OutputBudget.h"
 #include "auth/LoginThrottle.h"
@@ -73,6 +74,8 @@ MistServer::MistServer(const ServerConfig &config, QObject *parent)
 
 MistServer::~MistServer() {
     stop();
+    // It follows containers through the endpoint's hubs into the archive.
+    m_archiver.reset();
     // Endpoints and their hubs hold connections and engine streams: end them
     // before the engine client goes.
     qDeleteAll(m_endpoints);
@@ -104,7 +107,9 @@ bool MistServer::start(QString *error) {
                                                  m_config.logRetentionDays);
 
     m_containerLogs = new ContainerLogsEndpoint(m_store.get(), m_docker.get());
-    m_containerLogs->setArchive(m_archive->archive());
+    if (m_archive->state() == ArchiveService::State::Open)
+        m_archiver = std::make_unique<LogArchiver>(m_store.get(), m_docker.get(),
+                                                   m_archive->archive(), m_containerLogs);
     m_metrics = new MetricsEndpoint(m_sampler.get());
     m_metrics->setDiskName(QString::fromUtf8(QStorageInfo(m_config.dataDir).device()));
     m_endpoints = {m_containerLogs, m_metrics,
@@ -132,6 +137,8 @@ bool MistServer::start(QString *error) {
                                << "engine" << m_docker->host().toString();
     m_sampler->start(1000);
     m_deployments->start();
+    if (m_archiver)
+        m_archiver->start();
     writeServerFile();
     m_pingTimer.start(m_config.pingIntervalSeconds * 1000);
     return true;

@@ -41,6 +41,7 @@ struct User;
 namespace mist::server {
 
 class ArchiveService;
+class LogArchiver;
 class ClientConnection;
 class ContainerLogsEndpoint;
 class OutputBudget;
@@ -73,6 +74,7 @@ public:
     ContainerLogsEndpoint &containerLogs() { return *m_containerLogs; }
     deploy::DeploymentManager &deployments() { return *m_deployments; }
     ArchiveService &archive() { return *m_archive; }
+    LogArchiver *archiver() { return m_archiver.get(); }
     // Counters for operators and tests (GET /api/server/stats).
     QJsonObject stats() const;
     // The connection layer's limits and what they did (part of stats()).
@@ -105,6 +107,8 @@ private:
     // point into the HTTP server.
     std::unique_ptr<auth::SignInQueue> m_signIns;
     ContainerLogsEndpoint *m_containerLogs = nullptr;
+    // Null when the archive is off or unavailable.
+    std::unique_ptr<LogArchiver> m_archiver;
     MetricsEndpoint *m_metrics = nullptr;
     QList<WebSocketEndpoint *> m_endpoints;
     QSet<ClientConnection *> m_clients;

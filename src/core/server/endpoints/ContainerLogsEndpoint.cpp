@@ -2,7 +2,6 @@
 
 #include "ContainerLogsEndpoint.h"
 
-#include "archive/LogArchive.h"
 #include "engine/DockerClient.h"
 #include "engine/EngineApi.h"
 #include "protocol/Envelope.h"
@@ -99,22 +98,21 @@ void ContainerLogsEndpoint::onInspected(ClientConnection *client, qint64 appId,
     if (!reply.ok())
         return refuseForEngine(client, reply);
 
-    const QJsonObject inspect = reply.json().object();
-    const QString id = inspect.value(QStringLiteral("Id")).toString();
-    const QString name = inspect.value(QStringLiteral("Name")).toString().remove(0, 1);
-    const QString state = inspect.value(QStringLiteral("State"))
-                              .toObject()
-                              .value(QStringLiteral("Status"))
-                              .toString();
-    const bool tty =
-        inspect.value(QStringLiteral("Config")).toObject().value(QStringLiteral("Tty")).toBool();
+    const auto inspected = engine::parseContainerState(reply.json());
+    if (!inspected)
+        return refuse(client, QStringLiteral("Docker engine error: malformed container inspect"),
+                      QWebSocketProtocol::CloseCodeBadOperation);
+    const HubInfo info = hubInfo(appId, *inspected);
+    const QString id = info.containerId;
+    const QString name = info.name;
+    const QString state = inspected->status;
 
     // The human status ("Up 2 hours") is what the engine's container list
     // shows; ask it rather than re-deriving the engine's wording.
     QPointer<ClientConnection> guard(client);
     engine::Engine(*m_docker).containers(
         {{QStringLiteral("id"), {id}}}, client,
-        [this, guard, appId, id, name, state, tty, sinceNs](const engine::DockerReply &list) {
+        [this, guard, info, id, name, state, sinceNs](const engine::DockerReply &list) {
             if (!guard || guard->isClosing())
                 return;
             if (!list.ok())
@@ -136,7 +134,7 @@ void ContainerLogsEndpoint::onInspected(ClientConnection *client, qint64 appId,
                     return refuse(guard,
                                   protocol::upstream::containerNotRunningMessage(upstreamState),
                                   QWebSocketProtocol::CloseCodeNormal);
-                return hubFor(id, tty, appId, name)->subscribe(guard, sinceNs);
+                return hubFor(info)->subscribe(guard, sinceNs);
             }
             guard->send(protocol::statusMessage(QJsonObject{
                 {QStringLiteral("container"), name},
@@ -146,7 +144,7 @@ void ContainerLogsEndpoint::onInspected(ClientConnection *client, qint64 appId,
             if (liveState != u"running")
                 return refuse(guard, QStringLiteral("Container not running"),
                               QWebSocketProtocol::CloseCodeNormal);
-            hubFor(id, tty, appId, name)->subscribe(guard, sinceNs);
+            hubFor(info)->subscribe(guard, sinceNs);
         });
 }
 
@@ -181,33 +179,24 @@ void ContainerLogsEndpoint::acceptService(ClientConnection *client, const QStrin
         });
 }
 
-ContainerLogHub *ContainerLogsEndpoint::hubFor(const QString &containerId, bool tty, qint64 appId,
-                                               const QString &name) {
+ContainerLogHub *ContainerLogsEndpoint::followContainer(const HubInfo &info) {
+    ContainerLogHub *hub = hubFor(info);
+    hub->setPinned(true);
+    return hub;
+}
+
+ContainerLogHub *ContainerLogsEndpoint::hubFor(const HubInfo &info) {
     // The benchmark's ablation gives every viewer a hub (and engine stream)
     // of its own, as servers without sharing do.
     const QString key = m_unsharedStreams
-                            ? containerId + u'#' + QString::number(++m_unsharedHubSerial)
-                            : containerId;
+                            ? info.containerId + u'#' + QString::number(++m_unsharedHubSerial)
+                            : info.containerId;
     if (ContainerLogHub *hub = m_hubs.value(key))
         return hub;
-    auto *hub = new ContainerLogHub(m_docker, containerId, tty, this);
+    auto *hub = new ContainerLogHub(m_docker, info.containerId, info.tty, this);
     m_hubs.insert(key, hub);
-    if (m_archive) {
-        // A hub opened again for the same container must not archive twice
-        // what an earlier hub already did.
-        const qint64 archivedUntil = m_archive->newestLineTs(appId, containerId)
-                                         .value_or(std::numeric_limits<qint64>::min());
-        hub->setLineSink([archive = m_archive, appId,
-                          container = archive::ContainerRef{containerId, name},
-                          archivedUntil](const engine::LogLine &line, qint64 tsNs) {
-            if (tsNs <= archivedUntil)
-                return;
-            const auto stream =
-                line.stream == u"stderr" ? archive::Stream::Stderr : archive::Stream::Stdout;
-            archive->append(appId, container, 0,
-                            archive::Record::line(tsNs, stream, line.line, line.truncated));
-        });
-    }
+    if (m_hubCreated && !m_unsharedStreams)
+        m_hubCreated(hub, info);
     connect(hub, &ContainerLogHub::finished, this, [this, key](LogHub *done) {
         if (m_hubs.value(key) == done)
             m_hubs.remove(key);
@@ -215,6 +204,18 @@ ContainerLogHub *ContainerLogsEndpoint::hubFor(const QString &containerId, bool 
         done->deleteLater();
     });
     return hub;
+}
+
+ContainerLogsEndpoint::HubInfo ContainerLogsEndpoint::hubInfo(qint64 appId,
+                                                              const engine::ContainerState &state) {
+    HubInfo info;
+    info.appId = appId;
+    info.containerId = state.id;
+    info.name = state.name;
+    info.tty = state.tty;
+    info.deploymentId =
+        protocol::parseId(state.labels.value(QStringLiteral("mist.deployment.id"))).value_or(0);
+    return info;
 }
 
 } // namespace mist::server

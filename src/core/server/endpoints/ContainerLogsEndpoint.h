@@ -6,14 +6,14 @@
 
 #include <QHash>
 
+#include <functional>
+
 #include <optional>
 
-namespace mist::archive {
-class LogArchive;
-}
 namespace mist::engine {
 class DockerClient;
 struct DockerReply;
+struct ContainerState;
 } // namespace mist::engine
 namespace mist::store {
 class Store;
@@ -46,8 +46,23 @@ public:
     void accept(ClientConnection *client) override;
     int clientCount() const override { return m_clients; }
 
-    // Lines relayed for an app's container are also appended here (null: no archive).
-    void setArchive(archive::LogArchive *archive) { m_archive = archive; }
+    // What a container hub is for.
+    struct HubInfo {
+        qint64 appId = 0;
+        QString containerId;
+        QString name;
+        qint64 deploymentId = 0; // from the container's mist.deployment.id label; 0: none
+        bool tty = false;
+    };
+    // Called once for every container hub made, before its first event-loop
+    // turn (the log archive attaches its line sink here).
+    using HubCreated = std::function<void(ContainerLogHub *hub, const HubInfo &info)>;
+    void setHubCreated(HubCreated hook) { m_hubCreated = std::move(hook); }
+    static HubInfo hubInfo(qint64 appId, const engine::ContainerState &state);
+    // The container's hub, made if needed and pinned: it follows the
+    // container without viewers until the container stops.
+    ContainerLogHub *followContainer(const HubInfo &info);
+    bool hasHub(const QString &containerId) const { return m_hubs.contains(containerId); }
 
     int hubCount() const { return int(m_hubs.size() + m_serviceHubs.size()); }
     quint64 linesRelayed() const;
@@ -55,14 +70,13 @@ public:
 private:
     void onInspected(ClientConnection *client, qint64 appId, std::optional<qint64> sinceNs,
                      const engine::DockerReply &reply);
-    ContainerLogHub *hubFor(const QString &containerId, bool tty, qint64 appId,
-                            const QString &name);
+    ContainerLogHub *hubFor(const HubInfo &info);
     void acceptService(ClientConnection *client, const QString &service,
                        std::optional<qint64> sinceNs);
 
     store::Store *m_store;
     engine::DockerClient *m_docker;
-    archive::LogArchive *m_archive = nullptr;
+    HubCreated m_hubCreated;
     QHash<QString, ContainerLogHub *> m_hubs;
     QHash<QString, ServiceLogHub *> m_serviceHubs; // by service id
     // MIST_BENCH_UNSHARED_LOG_STREAMS=1 (benchmark ablation only, see

@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "LogArchiver.h"
+
+#include "archive/LogArchive.h"
+#include "engine/DockerClient.h"
+#include "engine/EngineApi.h"
+#include "protocol/Parsing.h"
+#include "server/ArchiveBackfill.h"
+#include "server/ContainerLogHub.h"
+#include "server/Logging.h"
+#include "store/Store.h"
+
+#include <QDateTime>
+
+#include <limits>
+
+namespace mist::server {
+
+namespace {
+constexpr qint64 NoFloor = std::numeric_limits<qint64>::min();
+
+qint64 nowNs() {
+    return QDateTime::currentMSecsSinceEpoch() * 1000000LL;
+}
+
+QString exitText(const QString &what, std::optional<int> exitCode, bool oom) {
+    QString details;
+    if (exitCode)
+        details = QStringLiteral("exit %1").arg(*exitCode);
+    if (oom)
+        details += details.isEmpty() ? QStringLiteral("OOM") : QStringLiteral(", OOM");
+    return details.isEmpty() ? what : QStringLiteral("%1 (%2)").arg(what, details);
+}
+} // namespace
+
+LogArchiver::LogArchiver(store::Store *store, engine::DockerClient *docker,
+                         archive::LogArchive *archive, ContainerLogsEndpoint *endpoint,
+                         QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_docker(docker)
+    , m_archive(archive)
+    , m_endpoint(endpoint) {
+    m_endpoint->setHubCreated(
+        [this](ContainerLogHub *hub, const HubInfo &info) { attach(hub, info); });
+    m_retry.setSingleShot(true);
+    connect(&m_retry, &QTimer::timeout, this, &LogArchiver::openEvents);
+    m_sweepTimer.setInterval(SweepMs);
+    connect(&m_sweepTimer, &QTimer::timeout, this, [this] {
+        if (m_engineUp)
+            sweep();
+    });
+}
+
+LogArchiver::~LogArchiver() {
+    if (m_endpoint)
+        m_endpoint->setHubCreated({});
+    if (m_events)
+        m_events->abort();
+}
+
+void LogArchiver::start() {
+    m_sweepTimer.start();
+    openEvents();
+}
+
+// --- hubs -------------------------------------------------------------------
+
+void LogArchiver::attach(ContainerLogHub *hub, const HubInfo &info) {
+    // What the archive holds already, or a backfill is about to write, is not
+    // archived again.
+    const qint64 floor = std::max(
+        m_archive->newestLineTs(info.appId, info.containerId).value_or(NoFloor),
+        m_backfilledUntil.contains(info.containerId) ? m_backfilledUntil.value(info.containerId) - 1
+                                                     : NoFloor);
+    hub->setLineSink([archive = m_archive, info, floor](const engine::LogLine &line, qint64 ts) {
+        if (ts <= floor)
+            return;
+        const auto stream =
+            line.stream == u"stderr" ? archive::Stream::Stderr : archive::Stream::Stdout;
+        archive->append(info.appId, archive::ContainerRef{info.containerId, info.name},
+                        info.deploymentId,
+                        archive::Record::line(ts, stream, line.line, line.truncated));
+    });
+    connect(hub, &ContainerLogHub::sinkStartsAt, this, [this, info, floor](qint64 ns) {
+        // 0: the hub read the whole log. Else the engine's log may hold
+        // lines between the archive's newest and the hub's first.
+        if (ns == 0 || (floor != NoFloor && ns <= floor + 1))
+            return;
+        backfill(info, floor == NoFloor ? std::nullopt : std::optional<qint64>(floor), ns);
+    });
+    if (!m_known.contains(info.containerId))
+        m_known.insert(info.containerId, Known{info, std::nullopt, false});
+    // A hub ends when its container stops (or the engine fails it); a
+    // container that ran again in between, too briefly for the hub's
+    // second look, would be missed: look once more, a moment later.
+    connect(hub, &LogHub::finished, this, [this, info] {
+        QTimer::singleShot(RelookMs, this, [this, info] {
+            if (!m_known.contains(info.containerId) || m_endpoint->hasHub(info.containerId))
+                return;
+            m_caughtUp.remove(info.containerId);
+            look(info.appId, info.containerId, true);
+        });
+    });
+}
+
+// --- the engine's events ----------------------------------------------------
+
+void LogArchiver::openEvents() {
+    if (m_events) {
+        m_events->abort();
+        m_events->deleteLater();
+    }
+    m_eventBytes.clear();
+    engine::EventsQuery query;
+    query.filters = {{QStringLiteral("type"), {QStringLiteral("container")}},
+                     {QStringLiteral("event"),
+                      {QStringLiteral("start"), QStringLiteral("die"), QStringLiteral("oom"),
+                       QStringLiteral("destroy")}}};
+    // After an outage, the engine repeats what happened meanwhile (what it
+    // still remembers; the sweep covers the rest).
+    if (m_lastEventNs > 0)
+        query.since = protocol::engineSinceParameter(m_lastEventNs + 1);
+    m_events = engine::Engine(*m_docker).streamEvents(query);
+    m_events->setParent(this);
+    connect(m_events, &engine::DockerStream::started, this, &LogArchiver::onEventsStarted);
+    connect(m_events, &engine::DockerStream::data, this, &LogArchiver::onEventsData);
+    connect(m_events, &engine::DockerStream::finished, this, &LogArchiver::onEventsFinished);
+}
+
+void LogArchiver::onEventsStarted(int httpStatus) {
+    if (httpStatus < 200 || httpStatus >= 300)
+        return; // finished() follows with the engine's words
+    if (!m_engineUp && m_everUp) {
+        for (auto it = m_current.cbegin(); it != m_current.cend(); ++it)
+            if (m_known.contains(it.value()))
+                record(m_known.value(it.value()).info,
+                       archive::Record::makeEvent(nowNs(), archive::EventKind::EngineBack,
+                                                  QStringLiteral("engine back")));
+    }
+    m_engineUp = m_everUp = true;
+    m_retryMs = RetryMinMs;
+    sweep();
+}
+
+void LogArchiver::onEventsData(const QByteArray &bytes) {
+    m_eventBytes += bytes;
+    qsizetype start = 0;
+    for (qsizetype nl = m_eventBytes.indexOf('\n'); nl >= 0;
+         nl = m_eventBytes.indexOf('\n', start)) {
+        const QByteArrayView line = QByteArrayView(m_eventBytes).sliced(start, nl - start);
+        start = nl + 1;
+        if (const auto event = engine::parseEngineEvent(line))
+            onEvent(*event);
+        else if (!line.trimmed().isEmpty())
+            qCWarning(lcServer) << "archive: an engine event that is not one:"
+                                << line.first(std::min<qsizetype>(line.size(), 200)).toByteArray();
+    }
+    m_eventBytes.remove(0, start);
+    if (m_eventBytes.size() > MaxEventLineBytes) {
+        qCWarning(lcServer) << "archive: an engine event line over" << MaxEventLineBytes
+                            << "bytes: dropped";
+        m_eventBytes.clear();
+    }
+}
+
+void LogArchiver::onEventsFinished(const engine::DockerReply &reply) {
+    if (m_events)
+        m_events->deleteLater();
+    m_events = nullptr;
+    engineLost(reply.ok() ? QStringLiteral("the engine ended its event stream")
+                          : engineFailureMessage(reply));
+    retryLater();
+}
+
+void LogArchiver::engineLost(const QString &why) {
+    if (!m_engineUp)
+        return;
+    m_engineUp = false;
+    qCWarning(lcServer) << "archive: engine lost:" << why;
+    for (auto it = m_current.cbegin(); it != m_current.cend(); ++it)
+        if (m_known.contains(it.value()))
+            record(m_known.value(it.value()).info,
+                   archive::Record::makeEvent(nowNs(), archive::EventKind::EngineLost,
+                                              QStringLiteral("engine lost: %1").arg(why)));
+}
+
+void LogArchiver::retryLater() {
+    m_retry.start(m_retryMs);
+    m_retryMs = std::min(m_retryMs * 2, RetryMaxMs);
+}
+
+void LogArchiver::onEvent(const engine::EngineEvent &event) {
+    m_lastEventNs = std::max(m_lastEventNs, event.timeNs);
+    if (event.type != u"container")
+        return;
+    const auto appId = appFor(m_store->allApps(), event.attributes.value(QStringLiteral("name")),
+                              event.attributes);
+    if (!appId)
+        return;
+    auto it = m_known.find(event.actorId);
+    if (it == m_known.end()) {
+        HubInfo info;
+        info.appId = *appId;
+        info.containerId = event.actorId;
+        info.name = event.attributes.value(QStringLiteral("name"));
+        // The actor's attributes carry its labels.
+        info.deploymentId =
+            protocol::parseId(event.attributes.value(QStringLiteral("mist.deployment.id")))
+                .value_or(0);
+        it = m_known.insert(event.actorId, Known{info, std::nullopt, false});
+    }
+    Known &k = it.value();
+    if (event.action == u"start") {
+        onStarted(event, k);
+    } else if (event.action == u"oom") {
+        k.oom = true;
+        record(k.info, archive::Record::makeEvent(event.timeNs, archive::EventKind::Oom,
+                                                  QStringLiteral("out of memory")));
+    } else if (event.action == u"die") {
+        const int exitCode =
+            event.attributes.value(QStringLiteral("exitCode")).toInt(); // 0 when absent
+        k.lastExit = exitCode;
+        record(k.info, archive::Record::makeEvent(event.timeNs, archive::EventKind::Died,
+                                                  exitText(QStringLiteral("died"), exitCode, k.oom),
+                                                  exitCode));
+        // Whatever the container printed last is read by its hub (the
+        // engine ends a follow stream after the last line) or, without one,
+        // by the next look.
+        m_caughtUp.remove(event.actorId);
+    } else if (event.action == u"destroy") {
+        record(k.info, archive::Record::makeEvent(event.timeNs, archive::EventKind::Removed,
+                                                  QStringLiteral("removed")));
+        if (m_current.value(k.info.appId) == event.actorId)
+            m_current.remove(k.info.appId);
+        m_caughtUp.remove(event.actorId);
+        m_backfilledUntil.remove(event.actorId);
+        m_known.erase(it);
+    }
+}
+
+// --- looking at containers --------------------------------------------------
+
+void LogArchiver::sweep() {
+    if (m_sweeping)
+        return;
+    m_sweeping = true;
+    engine::Engine(*m_docker).containers(
+        {}, this, [this](const engine::DockerReply &reply) { onListed(reply); });
+}
+
+void LogArchiver::onListed(const engine::DockerReply &reply) {
+    m_sweeping = false;
+    if (!reply.ok()) {
+        qCWarning(lcServer) << "archive: cannot list containers:" << reply.error;
+        return;
+    }
+    const QList<store::App> apps = m_store->allApps();
+    for (const engine::ContainerSummary &c : engine::parseContainerList(reply.json())) {
+        const auto appId = appFor(apps, c.names.value(0), c.labels);
+        if (!appId)
+            continue;
+        const bool running = c.state == u"running" || c.state == u"restarting";
+        if (running ? m_endpoint->hasHub(c.id) : m_caughtUp.contains(c.id))
+            continue;
+        look(*appId, c.id, true);
+    }
+    if (m_looksPending == 0)
+        Q_EMIT swept();
+}
+
+void LogArchiver::onStarted(const engine::EngineEvent &event, Known &known) {
+    // Decided here, in the events' order: a container that dies at once is
+    // inspected only after its next start.
+    const HubInfo info = known.info;
+    if (known.lastExit)
+        record(info, archive::Record::makeEvent(
+                         event.timeNs, archive::EventKind::Restarted,
+                         exitText(QStringLiteral("restarted"), known.lastExit, known.oom),
+                         known.lastExit));
+    else
+        record(info, archive::Record::makeEvent(event.timeNs, archive::EventKind::Started,
+                                                QStringLiteral("started")));
+    known.lastExit.reset();
+    known.oom = false;
+    const QString previous = m_current.value(info.appId);
+    if (!previous.isEmpty() && previous != info.containerId && info.deploymentId > 0 &&
+        m_known.contains(previous))
+        record(m_known.value(previous).info,
+               archive::Record::makeEvent(
+                   event.timeNs, archive::EventKind::Replaced,
+                   QStringLiteral("replaced by deployment #%1").arg(info.deploymentId),
+                   std::nullopt, info.deploymentId));
+    m_current.insert(info.appId, info.containerId);
+    m_caughtUp.remove(info.containerId);
+    look(info.appId, info.containerId, false);
+}
+
+void LogArchiver::look(qint64 appId, const QString &containerId, bool fromSweep) {
+    ++m_looksPending;
+    engine::Engine(*m_docker).inspectContainer(
+        containerId, this, [this, appId, fromSweep](const engine::DockerReply &reply) {
+            lookedAt(reply, appId, fromSweep);
+            if (--m_looksPending == 0 && !m_sweeping)
+                Q_EMIT swept();
+        });
+}
+
+void LogArchiver::lookedAt(const engine::DockerReply &reply, qint64 appId, bool fromSweep) {
+    const auto state = reply.ok() ? engine::parseContainerState(reply.json()) : std::nullopt;
+    if (!state)
+        return; // gone meanwhile (its destroy event says so), or the engine failed
+    const HubInfo info = ContainerLogsEndpoint::hubInfo(appId, *state);
+    auto it = m_known.find(info.containerId);
+    if (it == m_known.end())
+        it = m_known.insert(info.containerId, Known{info, std::nullopt, false});
+    else
+        it->info = info;
+    if (state->running)
+        follow(*it, fromSweep, state->startedAt);
+    else
+        catchUpStopped(*it, state->finishedAt, state->exitCode, fromSweep);
+}
+
+void LogArchiver::follow(Known &known, bool fromSweep, const QString &startedAt) {
+    const HubInfo &info = known.info;
+    if (fromSweep) {
+        // It started while no one was looking (before the server did, or
+        // while the engine was away); the engine's start event comes after
+        // its StartedAt, so one already archived is newer.
+        const qint64 ns = protocol::parseEngineTimestampNs(startedAt).value_or(0);
+        const auto newest = m_archive->newestTs(info.appId, info.containerId);
+        if (ns > 0 && (!newest || *newest < ns))
+            record(info, archive::Record::makeEvent(ns, archive::EventKind::Started,
+                                                    QStringLiteral("started")));
+        if (!m_current.contains(info.appId))
+            m_current.insert(info.appId, info.containerId);
+    }
+    m_caughtUp.remove(info.containerId);
+    if (m_endpoint)
+        m_endpoint->followContainer(info);
+}
+
+void LogArchiver::catchUpStopped(Known &known, const QString &finishedAt, int exitCode,
+                                 bool fromSweep) {
+    const HubInfo &info = known.info;
+    if (m_caughtUp.contains(info.containerId))
+        return;
+    m_caughtUp.insert(info.containerId);
+    if (!m_current.contains(info.appId))
+        m_current.insert(info.appId, info.containerId);
+    const qint64 finished = protocol::parseEngineTimestampNs(finishedAt).value_or(0);
+    const auto newest = m_archive->newestTs(info.appId, info.containerId);
+    const auto newestLine = m_archive->newestLineTs(info.appId, info.containerId);
+    // A death the events did not report (it happened before the server
+    // started): recorded once, at the engine's own time.
+    if (fromSweep && !known.lastExit && finished > 0 && (!newest || *newest < finished)) {
+        known.lastExit = exitCode;
+        record(info, archive::Record::makeEvent(finished, archive::EventKind::Died,
+                                                exitText(QStringLiteral("died"), exitCode, false),
+                                                exitCode));
+    }
+    if (m_endpoint && m_endpoint->hasHub(info.containerId))
+        return; // its hub reads to the end
+    backfill(info, newestLine, nowNs());
+}
+
+std::optional<qint64> LogArchiver::appFor(const QList<store::App> &apps, const QString &name,
+                                          const QMap<QString, QString> &labels) {
+    const auto labelled = protocol::parseId(labels.value(QStringLiteral("mist.app.id")));
+    for (const store::App &app : apps) {
+        if (!app.swarmServiceName().isEmpty())
+            continue;
+        if (labelled
+                ? app.id == *labelled
+                : !name.isEmpty() && engine::appContainerName(app.id, app.containerName) == name)
+            return app.id;
+    }
+    return std::nullopt;
+}
+
+// --- writing ----------------------------------------------------------------
+
+void LogArchiver::record(const HubInfo &info, archive::Record record) {
+    if (m_archive->append(info.appId, archive::ContainerRef{info.containerId, info.name},
+                          info.deploymentId, std::move(record)))
+        ++m_eventsRecorded;
+}
+
+void LogArchiver::backfill(const HubInfo &info, std::optional<qint64> afterNs, qint64 beforeNs) {
+    if (beforeNs > 0)
+        m_backfilledUntil.insert(info.containerId,
+                                 std::max(m_backfilledUntil.value(info.containerId), beforeNs));
+    if (m_queue.size() >= size_t(MaxQueuedBackfills)) {
+        qCWarning(lcServer) << "archive: backfill queue full; container" << info.containerId
+                            << "waits for the next sweep";
+        m_caughtUp.remove(info.containerId);
+        return;
+    }
+    m_queue.push_back({info, afterNs, beforeNs});
+    startQueuedBackfills();
+}
+
+void LogArchiver::startQueuedBackfills() {
+    m_running.removeIf([](const QPointer<ArchiveBackfill> &b) { return b.isNull(); });
+    while (m_running.size() < MaxConcurrentBackfills && !m_queue.empty()) {
+        const PendingBackfill next = std::move(m_queue.front());
+        m_queue.pop_front();
+        ArchiveBackfill::Target target{next.info.appId,
+                                       archive::ContainerRef{next.info.containerId, next.info.name},
+                                       next.info.deploymentId, next.info.tty};
+        auto *b =
+            new ArchiveBackfill(m_docker, m_archive, target, next.afterNs, next.beforeNs, this);
+        m_running.append(b);
+        connect(b, &ArchiveBackfill::finished, this, [this, b](const QString &error) {
+            if (!error.isEmpty()) {
+                qCWarning(lcServer)
+                    << "archive: backfill of" << b->target().container.id << "failed:" << error;
+                m_caughtUp.remove(b->target().container.id); // the next sweep tries again
+            }
+            m_running.removeAll(b);
+            // After the backfill has deleted itself.
+            QMetaObject::invokeMethod(this, &LogArchiver::startQueuedBackfills,
+                                      Qt::QueuedConnection);
+        });
+        b->start();
+    }
+}
+
+} // namespace mist::server

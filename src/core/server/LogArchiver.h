@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#pragma once
+
+#include "archive/ArchiveFormat.h"
+#include "archive/ArchiveQuery.h"
+#include "server/endpoints/ContainerLogsEndpoint.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+#include <QTimer>
+
+#include <deque>
+#include <optional>
+
+namespace mist::engine {
+class DockerClient;
+class DockerStream;
+struct DockerReply;
+struct EngineEvent;
+struct ContainerSummary;
+} // namespace mist::engine
+namespace mist::archive {
+class LogArchive;
+}
+namespace mist::store {
+class Store;
+struct App;
+} // namespace mist::store
+
+namespace mist::server {
+
+class ArchiveBackfill;
+class ContainerLogHub;
+
+// Keeps every app's container output in the log archive, whether anyone
+// watches or not (docs/ARCHIVE.md, "In the server"):
+// - every container hub (a viewer's or its own) gets a line sink into the
+//   archive; the archiver pins a hub on each running app container, so a
+//   watched container still costs one engine stream;
+// - what a hub did not read (lines from before the server started, or from
+//   while the engine or the server was away) is read from the engine's own
+//   log by an ArchiveBackfill, since the newest archived line;
+// - the engine's event stream gives the lifecycle entries (started, died
+//   with its exit code, OOM, restarted, removed, replaced by deployment N)
+//   and, when it breaks, "engine lost" / "engine back" for the followed
+//   containers;
+// - a sweep (at start, when the engine comes back, and every SweepMs) finds
+//   app containers the events did not announce (an app added for a
+//   container already running).
+// Swarm services are not archived (docs/ARCHIVE.md says why).
+class LogArchiver : public QObject {
+    Q_OBJECT
+public:
+    LogArchiver(store::Store *store, engine::DockerClient *docker, archive::LogArchive *archive,
+                ContainerLogsEndpoint *endpoint, QObject *parent = nullptr);
+    ~LogArchiver() override;
+
+    void start();
+
+    static constexpr int SweepMs = 10000;
+    static constexpr int RelookMs = 2000; // after a hub of an app container ended
+    static constexpr int MaxConcurrentBackfills = 4;
+    static constexpr int RetryMinMs = 1000;
+    static constexpr int RetryMaxMs = 30000;
+    // An event line longer than this is not an event (the engine's are < 4 KiB).
+    static constexpr qsizetype MaxEventLineBytes = 256 * 1024;
+
+    bool engineUp() const { return m_engineUp; }
+    int backfillsRunning() const { return int(m_running.size()); }
+    // Backfills waiting for a slot, at most (beyond: dropped, and the next
+    // sweep asks again).
+    static constexpr int MaxQueuedBackfills = 1024;
+    int backfillsQueued() const { return int(m_queue.size()); }
+    quint64 eventsRecorded() const { return m_eventsRecorded; }
+
+Q_SIGNALS:
+    // A sweep has looked at every app container (tests wait for it).
+    void swept();
+
+private:
+    using HubInfo = ContainerLogsEndpoint::HubInfo;
+    struct Known {
+        HubInfo info;
+        std::optional<int> lastExit; // its last death, until it starts again
+        bool oom = false;
+    };
+
+    void attach(ContainerLogHub *hub, const HubInfo &info);
+    void openEvents();
+    void onEventsStarted(int httpStatus);
+    void onEventsData(const QByteArray &bytes);
+    void onEventsFinished(const engine::DockerReply &reply);
+    void onEvent(const engine::EngineEvent &event);
+    void onStarted(const engine::EngineEvent &event, Known &known);
+    void sweep();
+    void onListed(const engine::DockerReply &reply);
+    // Inspects the container, then follows it (running) or reads what it
+    // left (stopped). fromSweep: nothing announced it (no start event).
+    void look(qint64 appId, const QString &containerId, bool fromSweep);
+    void lookedAt(const engine::DockerReply &reply, qint64 appId, bool fromSweep);
+    void follow(Known &known, bool fromSweep, const QString &startedAt);
+    void catchUpStopped(Known &known, const QString &finishedAt, int exitCode, bool fromSweep);
+    // The app whose container this is (by its mist.app.id label or its name);
+    // Swarm apps' task containers are not.
+    static std::optional<qint64> appFor(const QList<store::App> &apps, const QString &name,
+                                        const QMap<QString, QString> &labels);
+    void record(const HubInfo &info, archive::Record record);
+    void backfill(const HubInfo &info, std::optional<qint64> afterNs, qint64 beforeNs);
+    void startQueuedBackfills();
+    void engineLost(const QString &why);
+    void retryLater();
+
+    store::Store *m_store;
+    engine::DockerClient *m_docker;
+    archive::LogArchive *m_archive;
+    QPointer<ContainerLogsEndpoint> m_endpoint;
+
+    QPointer<engine::DockerStream> m_events;
+    QByteArray m_eventBytes; // an unfinished event line
+    qint64 m_lastEventNs = 0;
+    bool m_engineUp = false;
+    bool m_everUp = false;
+    int m_retryMs = RetryMinMs;
+    QTimer m_retry;
+    QTimer m_sweepTimer;
+    bool m_sweeping = false;
+
+    QHash<QString, Known> m_known;    // app containers seen, by container id
+    QHash<qint64, QString> m_current; // each app's newest container
+    QSet<QString> m_caughtUp;         // stopped containers already read to their end
+
+    struct PendingBackfill {
+        HubInfo info;
+        std::optional<qint64> afterNs;
+        qint64 beforeNs = 0;
+    };
+    std::deque<PendingBackfill> m_queue; // at most one per container
+    QList<QPointer<ArchiveBackfill>> m_running;
+    QHash<QString, qint64> m_backfilledUntil; // container id -> end of its last backfill
+    int m_looksPending = 0;
+    quint64 m_eventsRecorded = 0;
+};
+
+} // namespace mist::server

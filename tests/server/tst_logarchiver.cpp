@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// The server keeps app containers' output without any viewer: a crash loop
+// under a restart policy, a container that ran before its app was added, and
+// lines printed while the server was down (real engine, real server).
+#include "TestSupport.h"
+
+#include "archive/LogArchive.h"
+#include "server/ArchiveService.h"
+#include "server/LogArchiver.h"
+
+#include <QJsonArray>
+#include <QTest>
+
+using namespace mist;
+using namespace mist::test;
+
+namespace {
+// The numbered lines of one run; the run number is kept in the container's
+// own file system, which survives its restarts.
+QString numberedRun(int lines, int exitCode) {
+    return QStringLiteral("n=$(cat /tmp/run 2>/dev/null || echo 0); n=$((n+1)); echo $n >/tmp/run; "
+                          "for i in $(seq 1 %1); do echo \"run $n line $i\"; done; exit %2")
+        .arg(lines)
+        .arg(exitCode);
+}
+
+QString inspect(const QString &container, const QString &format) {
+    return docker({QStringLiteral("inspect"), QStringLiteral("-f"), format, container});
+}
+} // namespace
+
+class TestLogArchiver : public QObject {
+    Q_OBJECT
+    std::unique_ptr<ServerFixture> f;
+    QByteArray cookie;
+    QStringList containers;
+
+    QString containerName(const QString &what) {
+        const QString name =
+            QStringLiteral("mist-archiver-%1-%2").arg(what).arg(QCoreApplication::applicationPid());
+        containers << name;
+        return name;
+    }
+
+    qint64 addApp(ServerFixture &server, const QString &container) {
+        store::App app;
+        app.name = container;
+        app.containerName = container;
+        QString error;
+        const auto created = server.store().addApp(app, &error);
+        if (!created)
+            qWarning("addApp: %s", qPrintable(error));
+        return created ? created->id : 0;
+    }
+
+    // Every entry the archive has for the app, oldest first.
+    QJsonArray archived(ServerFixture &server, const QByteArray &session, qint64 appId) {
+        server.server().archive().archive()->flush();
+        const HttpResult r =
+            server.http("GET", QStringLiteral("/api/apps/%1/logs?order=asc&limit=10000").arg(appId),
+                        {}, session);
+        if (r.status != 200)
+            qWarning("GET logs: %d %s", r.status, r.body.constData());
+        return r.json()["data"].toObject()["entries"].toArray();
+    }
+
+    static QStringList lines(const QJsonArray &entries) {
+        QStringList out;
+        for (const QJsonValue &v : entries)
+            if (v.toObject()["kind"].toString() == u"log")
+                out << v.toObject()["line"].toString();
+        return out;
+    }
+
+    static QList<QJsonObject> events(const QJsonArray &entries, const QString &kind) {
+        QList<QJsonObject> out;
+        for (const QJsonValue &v : entries)
+            if (v.toObject()["kind"].toString() == u"event" &&
+                v.toObject()["event"].toString() == kind)
+                out << v.toObject();
+        return out;
+    }
+
+    static QStringList expectedRuns(int runs, int lines) {
+        QStringList out;
+        for (int r = 1; r <= runs; ++r)
+            for (int i = 1; i <= lines; ++i)
+                out << QStringLiteral("run %1 line %2").arg(r).arg(i);
+        return out;
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        MIST_REQUIRE_DOCKER();
+        f = std::make_unique<ServerFixture>();
+        QVERIFY2(f->ok(), qPrintable(f->error()));
+        QVERIFY(f->server().archiver());
+        f->addUser(QStringLiteral("owner@example.com"), store::Role::Owner);
+        cookie = f->login(QStringLiteral("owner@example.com"));
+        QVERIFY(!cookie.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(f->server().archiver()->engineUp(), 30000);
+    }
+
+    void cleanupTestCase() {
+        for (const QString &c : std::as_const(containers))
+            removeContainer(c);
+    }
+
+    // A worker that prints numbered lines and fails, restarted by its policy
+    // five times; no one watches.
+    void crashLoopKeptWithoutViewer() {
+        const QString name = containerName(QStringLiteral("crash"));
+        const qint64 appId = addApp(*f, name);
+        QVERIFY(appId > 0);
+        QVERIFY(!runContainer(name, numberedRun(20, 3),
+                              {QStringLiteral("--restart"), QStringLiteral("on-failure:5")})
+                     .isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            inspect(name, QStringLiteral("{{.State.Status}} {{.RestartCount}}")),
+            QStringLiteral("exited 5"), 120000);
+
+        QJsonArray entries;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (entries = archived(*f, cookie, appId),
+             lines(entries).size() >= 120 && events(entries, QStringLiteral("died")).size() >= 6),
+            30000);
+        // Settled: nothing more comes (no second copy from a late reader).
+        QTest::qWait(3000);
+        entries = archived(*f, cookie, appId);
+        QCOMPARE(lines(entries), expectedRuns(6, 20));
+        const auto died = events(entries, QStringLiteral("died"));
+        const auto restarted = events(entries, QStringLiteral("restarted"));
+        QCOMPARE(died.size(), 6);
+        QCOMPARE(restarted.size(), 5);
+        QCOMPARE(events(entries, QStringLiteral("started")).size(), 1);
+        for (const QJsonObject &e : died + restarted)
+            QCOMPARE(e["exitCode"].toInt(-1), 3);
+        // In order among the lines: run N's lines, its death, the restart.
+        int run = 0;
+        QString previous;
+        for (const QJsonValue &v : std::as_const(entries)) {
+            const QJsonObject e = v.toObject();
+            const QString what =
+                e["kind"].toString() == u"log" ? QStringLiteral("log") : e["event"].toString();
+            if (what == u"started" || what == u"restarted") {
+                QVERIFY2(previous.isEmpty() || previous == u"died", qPrintable(previous));
+                ++run;
+            } else if (what == u"log") {
+                QVERIFY2(e["line"].toString().startsWith(QStringLiteral("run %1 ").arg(run)),
+                         qPrintable(e["line"].toString()));
+            }
+            previous = what;
+            QCOMPARE(e["container"].toString(), name);
+        }
+        QCOMPARE(run, 6);
+    }
+
+    // A container that ran and stopped before its app existed: the sweep
+    // reads its log and records how it ended.
+    void stoppedContainerCaughtUp() {
+        const QString name = containerName(QStringLiteral("stopped"));
+        QVERIFY(!runContainer(name, numberedRun(30, 7)).isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(inspect(name, QStringLiteral("{{.State.Status}}")),
+                                  QStringLiteral("exited"), 60000);
+        const qint64 appId = addApp(*f, name);
+        QVERIFY(appId > 0);
+        QJsonArray entries;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (entries = archived(*f, cookie, appId), lines(entries).size() >= 30),
+            3 * server::LogArchiver::SweepMs);
+        QCOMPARE(lines(entries), expectedRuns(1, 30));
+        const auto died = events(entries, QStringLiteral("died"));
+        QCOMPARE(died.size(), 1);
+        QCOMPARE(died[0]["exitCode"].toInt(), 7);
+        // The next sweeps find nothing new to add.
+        QTest::qWait(server::LogArchiver::SweepMs + 2000);
+        QCOMPARE(archived(*f, cookie, appId).size(), entries.size());
+    }
+
+    // Lines printed while the server is down are read from the engine when
+    // it is back, once each.
+    void linesWhileServerDownBackfilled() {
+        QTemporaryDir dir;
+        server::ServerConfig config;
+        config.dataDir = dir.path();
+        const QString name = containerName(QStringLiteral("down"));
+        const QString pipe = QStringLiteral("/tmp/say");
+        // Prints what is written into its pipe, line by line.
+        QVERIFY(!runContainer(name, QStringLiteral("mkfifo %1; echo up; while true; do cat %1; "
+                                                   "done")
+                                        .arg(pipe))
+                     .isEmpty());
+        const auto say = [&](int from, int to) {
+            bool ok = false;
+            docker({QStringLiteral("exec"), name, QStringLiteral("sh"), QStringLiteral("-c"),
+                    QStringLiteral("for i in $(seq %1 %2); do echo \"line $i\"; done >%3")
+                        .arg(from)
+                        .arg(to)
+                        .arg(pipe)},
+                   &ok);
+            return ok;
+        };
+        qint64 appId = 0;
+        {
+            ServerFixture first(config);
+            QVERIFY2(first.ok(), qPrintable(first.error()));
+            first.addUser(QStringLiteral("owner@example.com"), store::Role::Owner);
+            const QByteArray session = first.login(QStringLiteral("owner@example.com"));
+            appId = addApp(first, name);
+            QVERIFY(appId > 0);
+            QVERIFY(say(1, 100));
+            QTRY_VERIFY_WITH_TIMEOUT(lines(archived(first, session, appId)).size() >= 101,
+                                     3 * server::LogArchiver::SweepMs);
+        }
+        QVERIFY(say(101, 300)); // no server at all
+        ServerFixture second(config);
+        QVERIFY2(second.ok(), qPrintable(second.error()));
+        const QByteArray session = second.login(QStringLiteral("owner@example.com"));
+        QVERIFY(!session.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(lines(archived(second, session, appId)).size() >= 301, 30000);
+        QVERIFY(say(301, 320)); // live again
+        QTRY_VERIFY_WITH_TIMEOUT(lines(archived(second, session, appId)).size() >= 321, 30000);
+        QTest::qWait(2000);
+        QStringList expected{QStringLiteral("up")};
+        for (int i = 1; i <= 320; ++i)
+            expected << QStringLiteral("line %1").arg(i);
+        QCOMPARE(lines(archived(second, session, appId)), expected);
+    }
+};
+
+QTEST_MAIN(TestLogArchiver)
+#include "tst_logarchiver.moc"
