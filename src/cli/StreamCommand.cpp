@@ -42,10 +42,12 @@ int StreamCommand::execute(const QCommandLineParser &parser, Connection &connect
     const Result<Stream> stream = start(parser, connection, io);
     if (!stream)
         return report(io, stream.failure());
+    if (stream->pathAndQuery.isEmpty())
+        return ExitOk; // the command did all it had to before following
     FollowOptions options;
     options.json = parser.isSet(kJson);
     if (parser.isSet(kCount))
-        options.count = *protocol::parseId(parser.value(kCount));
+        options.count = *protocol::parseId(parser.value(kCount)) - stream->counted;
     return followStreams(connection.hosts(), stream->pathAndQuery, stream->makeView, options,
                          io.out, io.err);
 }

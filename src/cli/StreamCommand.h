@@ -19,8 +19,9 @@ public:
 protected:
     // What to follow once signed in.
     struct Stream {
-        QString pathAndQuery; // "/ws/container/logs?appId=3"
+        QString pathAndQuery; // "/ws/container/logs?appId=3"; empty: nothing to follow
         ViewFactory makeView; // how each server's messages are shown
+        qint64 counted = 0;   // towards --count already (logs: archived lines printed)
     };
 
     // `countDescription`: --count's help ("Stop after N log lines.").

@@ -143,7 +143,7 @@ int Follower::run() {
 }
 
 void Follower::onMessage(Host &h, QJsonObject message) {
-    if (m_done || h.finished)
+    if (m_done || h.finished || !h.view->wanted(message))
         return;
     if (m_options.json) {
         if (!h.label.isEmpty())

@@ -29,6 +29,9 @@ public:
     // Takes one message; true when it counts towards --count (a log line, a
     // sample).
     virtual bool show(const QJsonObject &message) = 0;
+    // Whether a message is shown (printed as JSON, passed to show()) at all:
+    // a filter (logs --grep) leaves some out.
+    virtual bool wanted(const QJsonObject &) const { return true; }
     // The error that show() printed already, which a failure does not repeat.
     virtual QString toldError() const { return {}; }
     // The server ended the stream: this server's exit code.

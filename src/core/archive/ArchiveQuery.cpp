@@ -158,6 +158,10 @@ Result<std::shared_ptr<const re2::RE2>> compilePattern(const QString &pattern) {
     return R::ok(std::move(re));
 }
 
+bool lineMatches(const re2::RE2 &regex, QByteArrayView utf8) {
+    return re2::RE2::PartialMatch(re2::StringPiece(utf8.data(), size_t(utf8.size())), regex);
+}
+
 Result<SearchQuery> parseSearchQuery(qint64 appId, const QUrlQuery &query) {
     using R = Result<SearchQuery>;
     SearchQuery q;

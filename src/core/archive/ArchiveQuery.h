@@ -83,6 +83,9 @@ Result<Order> parseOrder(const std::optional<QString> &value);
 Result<std::optional<Stream>> parseStream(const std::optional<QString> &value);
 // Compiles with RE2 (linear time; max_mem RegexMaxMem; at most MaxPatternBytes).
 Result<std::shared_ptr<const re2::RE2>> compilePattern(const QString &pattern);
+// Whether a line (UTF-8) matches: anywhere in it, as a search does; the
+// CLI filters live lines with the same rule.
+bool lineMatches(const re2::RE2 &regex, QByteArrayView utf8);
 // All of GET /api/apps/{id}/logs's query, in the order the errors are
 // checked: since, until (also: before since), q, stream, limit, order,
 // cursor. A parameter given twice is invalid.

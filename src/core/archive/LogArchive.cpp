@@ -245,8 +245,7 @@ std::shared_ptr<Scanned> scanChunk(const ChunkRef &ref, const std::shared_ptr<Sc
                                  [](quint32 v, const RecordView &r) { return v < r.textOffset; });
             const quint32 i = quint32((it - records.begin()) - 1);
             const QByteArrayView text = s->chunk.text(records[i]);
-            if (wanted[i] && re2::RE2::PartialMatch(
-                                 re2::StringPiece(text.data(), size_t(text.size())), *f->regex))
+            if (wanted[i] && lineMatches(*f->regex, text))
                 s->matches.push_back(i);
             pos = size_t(records[i].textOffset - base) + records[i].textBytes + 1;
         }
