@@ -75,7 +75,10 @@ kill)
   # A crash: the daemon and its containerd and shims die at once.
   [ -f "$W/dockerd.pid" ] && kill -9 "$(cat "$W/dockerd.pid")" 2>/dev/null || true
   pkill -9 -f -- "$W/exec" 2>/dev/null || true
-  rm -f "$W/dockerd.pid" "$S"
+  # containerd's pid file would outlive it; where nothing reaps orphans (this
+  # machine's init does not), its pid stays "alive" as a zombie and the next
+  # dockerd waits for that containerd for ever instead of starting one.
+  rm -f "$W/dockerd.pid" "$S" "$W/exec/containerd/containerd.pid"
   unmount_all
   ;;
 *) echo "usage: $0 start|swarm|stop|kill DIR" >&2; exit 2 ;;

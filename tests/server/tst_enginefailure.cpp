@@ -5,6 +5,12 @@
 // This test runs its own private engine (it kills it), never the shared one.
 #include "TestSupport.h"
 
+#include "archive/LogArchive.h"
+#include "server/ArchiveService.h"
+#include "server/LogArchiver.h"
+
+#include <QJsonArray>
+
 #include <QProcess>
 #include <QTest>
 
@@ -112,6 +118,68 @@ private Q_SLOTS:
         QVERIFY(
             metrics.waitFor([&] { return metrics.messages.last()["docker"].isObject(); }, 15000));
         QVERIFY(!metrics.closed);
+    }
+
+    // The log archive follows a container through an engine crash: what the
+    // engine's own log holds afterwards is archived, each line once, in
+    // order, with "engine lost" and "engine back" among the lines.
+    void archiveFollowsThroughEngineCrash() {
+        server::LogArchiver *archiver = f->server().archiver();
+        QVERIFY(archiver);
+        QTRY_VERIFY_WITH_TIMEOUT(archiver->engineUp(), 30000);
+        const QString name = QStringLiteral("mist-fault-ingest");
+        store::App app;
+        app.name = QStringLiteral("ingest");
+        app.containerName = name;
+        QString error;
+        const auto created = f->store().addApp(app, &error);
+        QVERIFY2(created, qPrintable(error));
+        // Numbered across restarts: the counter lives in the container's files.
+        QVERIFY(!runContainer(name,
+                              QStringLiteral("n=$(cat /tmp/n 2>/dev/null || echo 0); while true; "
+                                             "do n=$((n+1)); echo \"tick $n\"; echo $n >/tmp/n; "
+                                             "sleep 0.02; done"),
+                              {QStringLiteral("--restart"), QStringLiteral("always")})
+                     .isEmpty());
+        const auto archived = [&] {
+            f->server().archive().archive()->flush();
+            const HttpResult r = f->http(
+                "GET", QStringLiteral("/api/apps/%1/logs?order=asc&limit=10000").arg(created->id),
+                {}, cookie);
+            return r.json()["data"].toObject()["entries"].toArray();
+        };
+        const auto linesOf = [](const QJsonArray &entries) {
+            QStringList out;
+            for (const QJsonValue &v : entries)
+                if (v.toObject()["kind"].toString() == u"log")
+                    out << v.toObject()["line"].toString();
+            return out;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(linesOf(archived()).size() >= 50, 30000);
+
+        QVERIFY(engine(QStringLiteral("kill")));
+        QTRY_VERIFY_WITH_TIMEOUT(!archiver->engineUp(), 20000);
+        QVERIFY(engine(QStringLiteral("start")));
+        QTRY_VERIFY_WITH_TIMEOUT(archiver->engineUp(), 60000);
+        // The restart policy brings the container back with the engine.
+        const auto engineLines = [&] {
+            return docker({QStringLiteral("logs"), name}).split(u'\n', Qt::SkipEmptyParts);
+        };
+        const int beforeMore = engineLines().size();
+        QTRY_VERIFY_WITH_TIMEOUT(engineLines().size() >= beforeMore + 50, 60000);
+        docker({QStringLiteral("stop"), QStringLiteral("-t"), QStringLiteral("1"), name});
+        const QStringList expected = engineLines();
+        QTRY_COMPARE_WITH_TIMEOUT(linesOf(archived()).size(), expected.size(), 30000);
+        const QJsonArray entries = archived();
+        QCOMPARE(linesOf(entries), expected);
+        bool lost = false, back = false;
+        for (const QJsonValue &v : entries) {
+            lost = lost || v.toObject()["event"].toString() == u"engine_lost";
+            back = back || v.toObject()["event"].toString() == u"engine_back";
+        }
+        QVERIFY(lost);
+        QVERIFY(back);
+        removeContainer(name);
     }
 };
 
