@@ -3,6 +3,7 @@
 // The server keeps app containers' output without any viewer: a crash loop
 // under a restart policy, a container that ran before its app was added, and
 // lines printed while the server was down (real engine, real server).
+#include "DeployTestSupport.h"
 #include "TestSupport.h"
 
 #include "archive/LogArchive.h"
@@ -35,6 +36,7 @@ class TestLogArchiver : public QObject {
     std::unique_ptr<ServerFixture> f;
     QByteArray cookie;
     QStringList containers;
+    QList<qint64> gitApps;
 
     QString containerName(const QString &what) {
         const QString name =
@@ -93,7 +95,9 @@ class TestLogArchiver : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         MIST_REQUIRE_DOCKER();
-        f = std::make_unique<ServerFixture>();
+        server::ServerConfig config;
+        config.deployNetwork = QStringLiteral("none"); // the private engine has no bridge
+        f = std::make_unique<ServerFixture>(config);
         QVERIFY2(f->ok(), qPrintable(f->error()));
         QVERIFY(f->server().archiver());
         f->addUser(QStringLiteral("owner@example.com"), store::Role::Owner);
@@ -105,6 +109,84 @@ private Q_SLOTS:
     void cleanupTestCase() {
         for (const QString &c : std::as_const(containers))
             removeContainer(c);
+        for (qint64 id : std::as_const(gitApps)) {
+            const QString all =
+                docker({QStringLiteral("ps"), QStringLiteral("-aq"), QStringLiteral("--filter"),
+                        QStringLiteral("label=mist.app.id=%1").arg(id)});
+            for (const QString &c : all.split(u'\n', Qt::SkipEmptyParts))
+                removeContainer(c);
+        }
+    }
+
+    // Deploy twice: the first container is gone, its lines are not, tagged
+    // with its deployment; the archive says which deployment replaced it.
+    void linesOutliveTheirContainer() {
+        GitRepo repo;
+        const auto dockerfile = [](const QByteArray &version) {
+            return "FROM mist-test-base:latest\nRUN echo " + uniqueMarker() +
+                   " >/dev/null\nCMD [\"sh\", \"-c\", \"echo " + version +
+                   " says hi; while true; do sleep 1; done\"]\n";
+        };
+        repo.commit({{"Dockerfile", dockerfile("version-1")}}, QStringLiteral("one"));
+        store::App app;
+        app.name = QStringLiteral("twice");
+        app.gitUrl = QStringLiteral("file://") + repo.path();
+        QString error;
+        const auto created = f->store().addApp(app, &error);
+        QVERIFY2(created, qPrintable(error));
+        gitApps << created->id;
+        const auto deploy = [&]() -> qint64 {
+            const HttpResult r =
+                f->http("POST", QStringLiteral("/api/deployments"),
+                        QStringLiteral("{\"appId\":%1}").arg(created->id).toUtf8(), cookie);
+            const qint64 id = r.json()["data"].toObject()["id"].toInteger();
+            if (!QTest::qWaitFor(
+                    [&] {
+                        return f->http("GET", QStringLiteral("/api/deployments/%1").arg(id), {},
+                                       cookie)
+                                   .json()["data"]
+                                   .toObject()["status"]
+                                   .toString() == u"success";
+                    },
+                    180000))
+                return 0;
+            return id;
+        };
+        const auto lineEntry = [&](const QString &line) {
+            for (const QJsonValue &v : archived(*f, cookie, created->id))
+                if (v.toObject()["line"].toString() == line)
+                    return v.toObject();
+            return QJsonObject();
+        };
+        const qint64 first = deploy();
+        QVERIFY(first > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!lineEntry(QStringLiteral("version-1 says hi")).isEmpty(), 30000);
+        const QString firstContainer =
+            lineEntry(QStringLiteral("version-1 says hi"))["containerId"].toString();
+
+        repo.commit({{"Dockerfile", dockerfile("version-2")}}, QStringLiteral("two"));
+        const qint64 second = deploy();
+        QVERIFY(second > first);
+        QTRY_VERIFY_WITH_TIMEOUT(!lineEntry(QStringLiteral("version-2 says hi")).isEmpty(), 30000);
+
+        const QJsonArray entries = archived(*f, cookie, created->id);
+        QCOMPARE(lineEntry(QStringLiteral("version-1 says hi"))["deploymentId"].toInteger(), first);
+        QCOMPARE(lineEntry(QStringLiteral("version-2 says hi"))["deploymentId"].toInteger(),
+                 second);
+        QCOMPARE(lines(entries).count(QStringLiteral("version-1 says hi")), 1);
+        // The first container is gone from the engine ...
+        bool ok = true;
+        docker({QStringLiteral("inspect"), firstContainer}, &ok);
+        QVERIFY(!ok);
+        // ... and the archive tells what became of it.
+        const auto replaced = events(entries, QStringLiteral("replaced"));
+        QCOMPARE(replaced.size(), 1);
+        QCOMPARE(replaced[0]["deploymentId"].toInteger(), first);
+        QCOMPARE(replaced[0]["newDeploymentId"].toInteger(), second);
+        QCOMPARE(replaced[0]["containerId"].toString(), firstContainer);
+        QCOMPARE(replaced[0]["line"].toString(),
+                 QStringLiteral("replaced by deployment #%1").arg(second));
+        QVERIFY(!events(entries, QStringLiteral("removed")).isEmpty());
     }
 
     // A worker that prints numbered lines and fails, restarted by its policy
