@@ -264,6 +264,44 @@ private Q_SLOTS:
         QCOMPARE(f->server().archive().searchesInFlight(), 0);
     }
 
+    // Past ArchiveService::MaxQueuedSearches, a search fails at once with
+    // "Archive busy" instead of queueing; the slots come back as answers do.
+    void searchBoundHeldInTotal() {
+        QTemporaryDir dir;
+        server::ArchiveService service(dir.path(), 1LL << 30, 30);
+        QCOMPARE(service.state(), server::ArchiveService::State::Open);
+        QVERIFY(service.archive()->append(
+            1, {QStringLiteral("c1"), QStringLiteral("n1")}, 0,
+            archive::Record::line(BaseNs, archive::Stream::Stdout, QStringLiteral("x"))));
+        service.archive()->flush();
+        archive::SearchQuery q;
+        q.appId = 1;
+        int answered = 0, busyAtOnce = 0;
+        const int asked = server::ArchiveService::MaxQueuedSearches + 8;
+        bool synchronous = true;
+        for (int i = 0; i < asked; ++i) {
+            synchronous = true;
+            service.search(q, [&](archive::Result<archive::SearchResult> r) {
+                if (synchronous) {
+                    QCOMPARE(r.error, QStringLiteral("Archive busy"));
+                    ++busyAtOnce;
+                } else {
+                    QVERIFY2(r.value.has_value(), qPrintable(r.error));
+                    ++answered;
+                }
+            });
+            synchronous = false;
+        }
+        // Answers come through the event loop, which has not turned yet.
+        QCOMPARE(busyAtOnce, 8);
+        QCOMPARE(service.searchesInFlight(), server::ArchiveService::MaxQueuedSearches);
+        QTRY_COMPARE_WITH_TIMEOUT(answered, server::ArchiveService::MaxQueuedSearches, 30000);
+        QCOMPARE(service.searchesInFlight(), 0);
+        bool again = false;
+        service.search(q, [&](archive::Result<archive::SearchResult> r) { again = bool(r); });
+        QTRY_VERIFY_WITH_TIMEOUT(again, 30000);
+    }
+
     void archiveOff() {
         server::ServerConfig config;
         config.logRetentionBytes = 0;
