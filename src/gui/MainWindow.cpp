@@ -522,18 +522,79 @@ void MainWindow::openApp(QTreeWidgetItem *item) {
     m_logService.clear();
     delete m_logStream;
     m_ui->logs->model()->clear();
-    m_logStream = new client::StreamConnection(
-        m_session, QStringLiteral("/ws/container/logs?appId=%1").arg(id), this);
+    loadHistoryThenFollow(id);
+    m_ui->deployments->setApp(id, item->data(0, AppNameRole).toString(),
+                              item->data(0, AppGitRole).toBool());
+}
+
+void MainWindow::loadHistoryThenFollow(qint64 appId) {
+    if (m_session->dialect() == client::ServerSession::Dialect::Upstream) {
+        LogEntry note;
+        note.kind = LogEntry::Kind::Status;
+        note.text = tr("Upstream Mist server: no log history, live lines only");
+        m_ui->logs->model()->append(note);
+        return followLive(appId, std::nullopt);
+    }
+    m_session->get(
+        QStringLiteral("/api/apps/%1/logs?order=desc&limit=%2").arg(appId).arg(HistoryLines), this,
+        [this, appId](const client::ServerSession::Reply &reply) {
+            if (appId != m_selectedApp)
+                return; // another app was opened meanwhile
+            if (!reply.ok()) {
+                LogEntry note;
+                note.kind = LogEntry::Kind::Status;
+                note.text = tr("No log history: %1").arg(reply.error);
+                m_ui->logs->model()->append(note);
+                return followLive(appId, std::nullopt);
+            }
+            const QJsonArray entries =
+                reply.data.toObject().value(QStringLiteral("entries")).toArray();
+            QList<LogEntry> rows;
+            std::optional<qint64> newestLine;
+            // Newest first in the answer; the view reads downwards.
+            for (qsizetype i = entries.size() - 1; i >= 0; --i) {
+                const QJsonObject e = entries.at(i).toObject();
+                const qint64 ns =
+                    protocol::parseEngineTimestampNs(e.value(QStringLiteral("ts")).toString())
+                        .value_or(0);
+                LogEntry row;
+                row.tsMs = ns / 1000000;
+                if (e.value(QStringLiteral("kind")).toString() == u"event") {
+                    row.kind = LogEntry::Kind::Status;
+                    row.text =
+                        QStringLiteral("— %1 —").arg(e.value(QStringLiteral("line")).toString());
+                } else {
+                    row.text = e.value(QStringLiteral("line")).toString();
+                    row.stderrStream = e.value(QStringLiteral("stream")).toString() == u"stderr";
+                    row.truncated = e.value(QStringLiteral("truncated")).toBool();
+                    newestLine = ns;
+                }
+                rows << row;
+            }
+            m_ui->logs->model()->append(rows);
+            followLive(appId, newestLine);
+        });
+}
+
+void MainWindow::followLive(qint64 appId, std::optional<qint64> sinceNs) {
+    QString path = QStringLiteral("/ws/container/logs?appId=%1").arg(appId);
+    if (sinceNs)
+        path += QStringLiteral("&since=") + protocol::formatEngineTimestampNs(*sinceNs);
+    m_logStream = new client::StreamConnection(m_session, path, this);
     connect(m_logStream, &client::StreamConnection::message, this, &MainWindow::onLogMessage);
     connect(m_logStream, &client::StreamConnection::failed, this, [this](const QString &reason) {
+        // The server's `error` message and its close reason are one and
+        // the same ("Container not running"): say it once.
+        LogModel *model = m_ui->logs->model();
+        model->flushPending();
+        if (model->visibleLines() > 0 && model->entryAt(model->visibleLines() - 1).text == reason)
+            return;
         LogEntry e;
         e.kind = LogEntry::Kind::Error;
         e.text = reason;
-        m_ui->logs->model()->append(e);
+        model->append(e);
     });
     m_logStream->open();
-    m_ui->deployments->setApp(id, item->data(0, AppNameRole).toString(),
-                              item->data(0, AppGitRole).toBool());
 }
 
 void MainWindow::onLogMessage(const QJsonObject &message) {

@@ -8,8 +8,10 @@
 #include <QJsonObject>
 #include <QMainWindow>
 #include <QPointer>
+
 #include <QTimer>
 #include <QUrl>
+#include <optional>
 
 #include <memory>
 
@@ -99,6 +101,11 @@ private:
                       const QString &error);
     void onSidebarSelection();
     void openApp(QTreeWidgetItem *item);
+    // The app's archived lines (newest page) first, then the live socket
+    // from right after the last of them (docs/ARCHIVE.md, "Desktop").
+    void loadHistoryThenFollow(qint64 appId);
+    static constexpr int HistoryLines = 1000; // archived entries shown when an app opens
+    void followLive(qint64 appId, std::optional<qint64> sinceNs);
     void refreshAppsOf(int host);
     void showApps(int host, const QJsonArray &apps);
     static QString appToolTip(const QJsonObject &app);

@@ -10,7 +10,9 @@
 #include "MainWindow.h"
 #include "MetricsView.h"
 #include "TestSupport.h"
+#include "archive/LogArchive.h"
 #include "client/ServerSession.h"
+#include "server/ArchiveService.h"
 
 #include <QLineSeries>
 #include <QListWidget>
@@ -78,6 +80,56 @@ private Q_SLOTS:
         removeContainer(QStringLiteral("app-%1").arg(gitAppId));
     }
 
+    // A container that stopped: the view shows its last output from the
+    // server's archive and why it stopped, not only "not running".
+    void stoppedContainerShowsItsLastWords() {
+        const QString name =
+            QStringLiteral("mist-gui-stopped-%1").arg(QCoreApplication::applicationPid());
+        QVERIFY(!runContainer(name, QStringLiteral("echo last words; echo KeyError >&2; exit 4"))
+                     .isEmpty());
+        store::App app;
+        app.name = QStringLiteral("stopped");
+        app.containerName = name;
+        QString error;
+        const qint64 id = f->store().addApp(app, &error)->id;
+        // The server's archiver finds it (its sweep) and reads what it left.
+        QVERIFY(waitFor(
+            [&] {
+                return f->server().archive().archive()->newestTs(
+                           id, docker({QStringLiteral("inspect"), QStringLiteral("-f"),
+                                       QStringLiteral("{{.Id}}"), name})) >= 0;
+            },
+            30000));
+        // Searches see what the archive has written (within a second).
+        f->server().archive().archive()->flush();
+        gui::MainWindow window;
+        auto *session = new client::ServerSession(
+            QUrl(QStringLiteral("http://127.0.0.1:%1").arg(f->port())), &window);
+        session->setToken(f->store().createSession(
+            f->store().userByEmail(QStringLiteral("owner@example.com"))->id, &error));
+        window.connectTo(session, QStringLiteral("Local server"));
+        window.show();
+        QVERIFY(waitFor([&] { return window.appCount(0) >= 3; }));
+        window.selectApp(id);
+        gui::LogModel *logs = window.logView()->model();
+        QStringList rows;
+        QVERIFY(waitFor([&] {
+            logs->flushPending();
+            rows.clear();
+            for (int i = 0; i < logs->visibleLines(); ++i)
+                rows << logs->entryAt(i).text;
+            return rows.contains(QStringLiteral("Container not running"));
+        }));
+        const int last = rows.indexOf(QStringLiteral("last words"));
+        const int err = rows.indexOf(QStringLiteral("KeyError"));
+        const int died = rows.indexOf(QStringLiteral("— died (exit 4) —"));
+        QVERIFY2(last >= 0 && err >= 0 && died > std::max(last, err), qPrintable(rows.join(u'|')));
+        QVERIFY(rows.indexOf(QStringLiteral("Container not running")) > died);
+        // Said once (the error message and the close reason are one).
+        QCOMPARE(rows.count(QStringLiteral("Container not running")), 1);
+        removeContainer(name);
+    }
+
     void wholeWindow() {
         gui::MainWindow window;
         auto *session = new client::ServerSession(
@@ -93,7 +145,8 @@ private Q_SLOTS:
         // Apps with their container state, under their host in the sidebar.
         QCOMPARE(window.hostCount(), 1);
         QVERIFY(window.hostText(0).startsWith(QStringLiteral("Local server")));
-        QVERIFY(waitFor([&] { return window.appCount(0) == 2; }));
+        const int apps = int(f->store().allApps().size()); // web, site (and earlier tests')
+        QVERIFY(waitFor([&] { return window.appCount(0) == apps; }));
         QString webText;
         for (int i = 0; i < window.appCount(0); ++i) {
             if (window.appText(0, i).startsWith(QStringLiteral("web")))
@@ -112,16 +165,28 @@ private Q_SLOTS:
             logs->flushPending();
             return logs->totalLines() >= 32;
         }));
-        QCOMPARE(logs->entryAt(0).kind, gui::LogEntry::Kind::Status);
-        bool sawStderr = false;
-        for (int i = 0; i < logs->visibleLines(); ++i)
-            sawStderr =
-                sawStderr || (logs->entryAt(i).text == u"oops" && logs->entryAt(i).stderrStream);
+        // The archived lines (when the server's archive has them by now)
+        // and then the live ones, each line once; the socket's status row.
+        bool sawStderr = false, sawStatus = false;
+        QStringList lines;
+        for (int i = 0; i < logs->visibleLines(); ++i) {
+            const gui::LogEntry e = logs->entryAt(i);
+            sawStderr = sawStderr || (e.text == u"oops" && e.stderrStream);
+            sawStatus = sawStatus || e.kind == gui::LogEntry::Kind::Status;
+            if (e.kind == gui::LogEntry::Kind::Line)
+                lines << e.text;
+        }
         QVERIFY(sawStderr);
+        QVERIFY(sawStatus);
+        QCOMPARE(lines.size(), 31);
+        QCOMPARE(lines.first(), QStringLiteral("gui-line1"));
         window.logView()->setFilterText(QStringLiteral("gui-line1"), false);
         logs->flushPending();
-        // gui-line1, gui-line10..19, and the status row (always shown).
-        QCOMPARE(logs->visibleLines(), 12);
+        // gui-line1, gui-line10..19, and the status rows (always shown).
+        int shownLines = 0;
+        for (int i = 0; i < logs->visibleLines(); ++i)
+            shownLines += logs->entryAt(i).kind == gui::LogEntry::Kind::Line;
+        QCOMPARE(shownLines, 11);
         window.logView()->setFilterText(QString(), false);
 
         // Deployments: Deploy drives the progress bar and the stepper to the end.

@@ -207,15 +207,7 @@ Result<SearchQuery> parseSearchQuery(qint64 appId, const QUrlQuery &query) {
 }
 
 QString formatTimestampNs(qint64 ns) {
-    qint64 secs = ns / 1000000000LL;
-    qint64 frac = ns % 1000000000LL;
-    if (frac < 0) {
-        frac += 1000000000LL;
-        --secs;
-    }
-    const QString base = QDateTime::fromSecsSinceEpoch(secs, Qt::UTC)
-                             .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"));
-    return base + u'.' + QStringLiteral("%1").arg(frac, 9, 10, QLatin1Char('0')) + u'Z';
+    return protocol::formatEngineTimestampNs(ns);
 }
 
 QJsonObject entryJson(const ArchiveEntry &e) {

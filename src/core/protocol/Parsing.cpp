@@ -3,6 +3,7 @@
 #include "Parsing.h"
 
 #include <QDate>
+#include <QDateTime>
 #include <QTime>
 
 namespace mist::protocol {
@@ -119,6 +120,18 @@ std::optional<qint64> parseEngineTimestampNs(QStringView s) {
         return std::nullopt;
     const qint64 secs = QDateTime(date, time, Qt::UTC).toSecsSinceEpoch() - offsetSeconds;
     return secs * 1000000000LL + nanos;
+}
+
+QString formatEngineTimestampNs(qint64 ns) {
+    qint64 secs = ns / 1000000000LL;
+    qint64 frac = ns % 1000000000LL;
+    if (frac < 0) {
+        frac += 1000000000LL;
+        --secs;
+    }
+    const QString base = QDateTime::fromSecsSinceEpoch(secs, Qt::UTC)
+                             .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"));
+    return base + u'.' + QStringLiteral("%1").arg(frac, 9, 10, QLatin1Char('0')) + u'Z';
 }
 
 QString engineSinceParameter(qint64 nanoseconds) {

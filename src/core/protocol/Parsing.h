@@ -34,6 +34,9 @@ std::optional<QByteArray> bearerToken(QByteArrayView authorization);
 // Engine timestamps (RFC 3339 with 0..9 fractional digits, 'Z' or an offset)
 // as nanoseconds since the Unix epoch; nullopt when malformed.
 std::optional<qint64> parseEngineTimestampNs(QStringView text);
+// The inverse: RFC 3339 UTC with nine fraction digits, as the engine writes
+// it ("2025-01-15T10:30:01.123456789Z").
+QString formatEngineTimestampNs(qint64 ns);
 
 // Nanoseconds since the epoch as the engine's `since=` wants it: "secs.nnnnnnnnn".
 QString engineSinceParameter(qint64 nanoseconds);

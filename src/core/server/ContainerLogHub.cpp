@@ -24,14 +24,6 @@ constexpr qsizetype MaxProbeBytes = 32 * 1024 * 1024;
 constexpr int MaxStreamRestarts = 5;
 constexpr int RestartGraceMs = 1500;
 
-// An engine timestamp as the engine writes it (RFC 3339, nanoseconds, UTC).
-QString engineTimestamp(qint64 ns) {
-    const qint64 seconds = ns >= 0 ? ns / 1000000000 : (ns - 999999999) / 1000000000;
-    return QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC)
-               .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.")) +
-           QStringLiteral("%1Z").arg(ns - seconds * 1000000000, 9, 10, QLatin1Char('0'));
-}
-
 QString logMessageFor(const engine::LogLine &line) {
     return protocol::logMessage(line.line, line.stream, line.ts, line.truncated);
 }
@@ -243,7 +235,8 @@ void ContainerLogHub::pump(ClientConnection *client) {
         if (!client->sendReplay(protocol::errorMessage(
                 QStringLiteral("Log lines between %1 and %2 are no longer in the engine's log: "
                                "skipped")
-                    .arg(engineTimestamp(from), m_buffer.entries().front().line.ts)))) {
+                    .arg(protocol::formatEngineTimestampNs(from),
+                         m_buffer.entries().front().line.ts)))) {
             dropCatchUp(client);
             return;
         }
