@@ -232,7 +232,8 @@ ServerProcess::~ServerProcess() {
     stop();
 }
 
-bool ServerProcess::start(const QStringList &extraEnv, QString *error) {
+bool ServerProcess::start(const QStringList &extraEnv, QString *error,
+                          const QStringList &extraArgs) {
     auto fail = [&](const QString &why) {
         if (error)
             *error = why;
@@ -260,9 +261,11 @@ bool ServerProcess::start(const QStringList &extraEnv, QString *error) {
     m_process.setProcessEnvironment(env);
     // Every bench client comes from 127.0.0.1: the limit per address would
     // turn most of a thousand away (the total limit still applies).
-    m_process.start(binary, {QStringLiteral("--server"), QStringLiteral("--listen"),
-                             QStringLiteral("127.0.0.1:0"), QStringLiteral("--data-dir"), dataDir,
-                             QStringLiteral("--max-connections-per-address"), QStringLiteral("0")});
+    m_process.start(binary, QStringList{QStringLiteral("--server"), QStringLiteral("--listen"),
+                                        QStringLiteral("127.0.0.1:0"), QStringLiteral("--data-dir"),
+                                        dataDir, QStringLiteral("--max-connections-per-address"),
+                                        QStringLiteral("0")} +
+                                extraArgs);
     if (!m_process.waitForStarted(10000))
         return fail(QStringLiteral("the server did not start: ") + m_process.errorString());
     const QString serverFile = dataDir + QStringLiteral("/server.json");
@@ -674,6 +677,23 @@ bool Report::writeJson(const QString &path, const QJsonObject &machine) const {
                                           QJsonArray::fromStringList(m_failures)}})
                    .toJson());
     return true;
+}
+
+void heading(const char *scenario, const QString &what) {
+    std::printf("\n== %s: %s\n", scenario, qPrintable(what));
+    std::fflush(stdout);
+}
+
+int metIf(bool condition) {
+    return condition ? 1 : 0;
+}
+
+QString containerName(const char *what) {
+    static int serial = 0;
+    return QStringLiteral("mist-bench-%1-%2-%3")
+        .arg(QLatin1String(what))
+        .arg(QCoreApplication::applicationPid())
+        .arg(++serial);
 }
 
 } // namespace mist::bench

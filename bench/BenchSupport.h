@@ -29,6 +29,12 @@ qint64 realtimeNs();
 qint64 monotonicNs();
 // Runs the event loop until `done` holds or `timeoutMs` passes; returns done().
 bool waitUntil(const std::function<bool()> &done, int timeoutMs);
+// "== scenario: what" on stdout, before a scenario's figures.
+void heading(const char *scenario, const QString &what);
+// A figure's `met`: 1 or 0.
+int metIf(bool condition);
+// A container name of this run: mist-bench-<what>-<pid>-<serial>.
+QString containerName(const char *what);
 void pumpFor(int ms);
 
 // CPU time (user + system, all threads, including finished ones) and memory
@@ -83,8 +89,10 @@ public:
     explicit ServerProcess(QObject *parent = nullptr);
     ~ServerProcess() override;
 
-    // extraEnv: NAME=VALUE entries added to the server's environment.
-    bool start(const QStringList &extraEnv = {}, QString *error = nullptr);
+    // extraEnv: NAME=VALUE entries added to the server's environment;
+    // extraArgs: more options for `mist-monitor --server`.
+    bool start(const QStringList &extraEnv = {}, QString *error = nullptr,
+               const QStringList &extraArgs = {});
     void stop();
     qint64 pid() const { return m_process.processId(); }
     quint16 port() const { return m_port; }

@@ -27,26 +27,9 @@ namespace mist::bench {
 
 namespace {
 
-void heading(const char *scenario, const QString &what) {
-    std::printf("\n== %s: %s\n", scenario, qPrintable(what));
-    std::fflush(stdout);
-}
-
 Figure figure(const char *scenario, const QString &name, double value, const QString &unit,
               const QString &target = {}, int met = -1, const QString &note = {}) {
     return Figure{QString::fromLatin1(scenario), name, value, unit, target, met, note};
-}
-
-int metIf(bool condition) {
-    return condition ? 1 : 0;
-}
-
-QString containerName(const char *what) {
-    static int serial = 0;
-    return QStringLiteral("mist-bench-%1-%2-%3")
-        .arg(QLatin1String(what))
-        .arg(QCoreApplication::applicationPid())
-        .arg(++serial);
 }
 
 // Reads a container's follow stream straight from the engine, as the
@@ -306,9 +289,12 @@ void relay(const Options &o, Report &r) {
     heading("relay", QStringLiteral("lines/s to one viewer vs the engine's own stream"));
     serialiseCost(o, r);
     auto docker = engineClient();
-    ServerProcess server;
+    // The server as it runs (log archive on), and without the archive for
+    // the archive's own cost at 1 KiB lines.
+    ServerProcess server, noArchive;
     QString error;
-    if (!docker || !server.start({}, &error)) {
+    if (!docker || !server.start({}, &error) ||
+        !noArchive.start({}, &error, {QStringLiteral("--log-retention"), QStringLiteral("0")})) {
         r.fail(QStringLiteral("relay"), error);
         return;
     }
@@ -316,7 +302,7 @@ void relay(const Options &o, Report &r) {
     const qint64 bytesPerRun = o.smoke ? 2 << 20 : 96 << 20;
     for (const int size : {80, 1024, 16384}) {
         const quint64 count = quint64(bytesPerRun / size);
-        std::vector<double> engineRates, serverRates, ratios;
+        std::vector<double> engineRates, serverRates, ratios, archiveRatios;
         for (int i = 0; i < o.runs; ++i) {
             EngineReader reader;
             const double e = engineRate(*docker, count, size, &reader);
@@ -333,6 +319,23 @@ void relay(const Options &o, Report &r) {
             // Each run against the baseline measured just before it: the
             // machine's mood that second cancels out.
             ratios.push_back(serverRates.back() / e);
+            if (size == 1024) {
+                const ServerRun off = runThroughServer(noArchive, 1, count, size, 0, false);
+                if (!checkRun(r, "relay", off, QStringLiteral("%1 B lines, no archive").arg(size)))
+                    return;
+                archiveRatios.push_back(serverRates.back() / (double(count - 1) / off.firstToLast));
+            }
+        }
+        if (!archiveRatios.empty()) {
+            QStringList each;
+            for (const double x : archiveRatios)
+                each << QString::number(x, 'f', 3);
+            const double ratio = median(archiveRatios);
+            r.add(figure("relay", QStringLiteral("ratio archive on/off, %1 B").arg(size), ratio,
+                         QStringLiteral("x"), QStringLiteral("≥ 0.9"), metIf(ratio >= 0.9),
+                         QStringLiteral("through the server with its log archive vs with "
+                                        "--log-retention 0; median of: %1")
+                             .arg(each.join(u' '))));
         }
         const double e = median(engineRates), s = median(serverRates), ratio = median(ratios);
         const double target = size == 80 ? 0.8 : 0.9;

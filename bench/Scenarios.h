@@ -27,6 +27,7 @@ void soak(const Options &o, Report &r);
 void startup(const Options &o, Report &r);
 // In-process, no engine needed (bench/ArchiveScenario.cpp).
 void archive(const Options &o, Report &r);
+void archiveFollow(const Options &o, Report &r);
 #ifdef MIST_BENCH_GUI
 void desktop(const Options &o, Report &r);
 #endif

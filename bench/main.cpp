@@ -126,16 +126,16 @@ int main(int argc, char **argv) {
         {QStringLiteral("latency"), latency},    {QStringLiteral("metrics"), metrics},
         {QStringLiteral("load-logs"), loadLogs}, {QStringLiteral("memory"), memory},
         {QStringLiteral("startup"), startup},    {QStringLiteral("soak"), soak},
-        {QStringLiteral("archive"), archive},
+        {QStringLiteral("archive"), archive},    {QStringLiteral("archive-follow"), archiveFollow},
 #ifdef MIST_BENCH_GUI
         {QStringLiteral("desktop"), desktop},
 #endif
     };
-    const QStringList order{QStringLiteral("relay"),     QStringLiteral("fanout"),
-                            QStringLiteral("latency"),   QStringLiteral("metrics"),
-                            QStringLiteral("load-logs"), QStringLiteral("memory"),
-                            QStringLiteral("desktop"),   QStringLiteral("startup"),
-                            QStringLiteral("soak"),      QStringLiteral("archive")};
+    const QStringList order{
+        QStringLiteral("relay"),   QStringLiteral("fanout"),        QStringLiteral("latency"),
+        QStringLiteral("metrics"), QStringLiteral("load-logs"),     QStringLiteral("memory"),
+        QStringLiteral("desktop"), QStringLiteral("startup"),       QStringLiteral("soak"),
+        QStringLiteral("archive"), QStringLiteral("archive-follow")};
     // Scenarios that run in this process alone, without the engine.
     const QStringList engineFree{QStringLiteral("archive")};
 
