@@ -152,6 +152,90 @@ private Q_SLOTS:
         QCOMPARE(again.exitCode(), 0);
         removeContainer(QStringLiteral("app-%1").arg(appId));
     }
+
+    // Issue #17: kill -9 the server while 5 apps log at 2 000 lines/s, start
+    // it again: the archive opens, and with the engine's backfill it holds
+    // every line of every app's engine log, each once, in order.
+    void sigkillWhileAppsLog() {
+        MIST_REQUIRE_DOCKER();
+        QTemporaryDir here;
+        data = here.filePath(QStringLiteral("data"));
+        port = freePort();
+        QProcess add;
+        add.start(Binary, {"user", "add", "--email", "ops@example.com", "--role", "owner",
+                           "--password-stdin", "--data-dir", data});
+        add.write("a long passphrase\n");
+        add.closeWriteChannel();
+        QVERIFY(add.waitForFinished(30000) && add.exitCode() == 0);
+        QString error;
+        QVERIFY2(spreadIds(data, &error), qPrintable(error));
+        QStringList names;
+        QStringList appIds;
+        for (int i = 0; i < 5; ++i) {
+            const QString name = QStringLiteral("mist-crash-log-%1-%2")
+                                     .arg(QCoreApplication::applicationPid())
+                                     .arg(i);
+            names << name;
+            add.start(Binary,
+                      {"app", "add", "--name", name, "--container", name, "--data-dir", data});
+            QVERIFY(add.waitForFinished(30000) && add.exitCode() == 0);
+            appIds << QString::fromUtf8(add.readAllStandardOutput()).trimmed();
+            // 500 lines every quarter second for 12 s, then quiet.
+            QVERIFY(!runContainer(
+                         name, QStringLiteral("awk 'BEGIN { for (b = 0; b < 48; b++) { for (i = 1; "
+                                              "i <= 500; i++) print \"line \" b * 500 + i; "
+                                              "fflush(); system(\"sleep 0.25\") } }'; "
+                                              "while true; do sleep 1; done"))
+                         .isEmpty());
+        }
+        QProcess server;
+        QVERIFY(startServer(server));
+        QTest::qWait(4000); // the archive follows them (its sweep at start)
+        ::kill(pid_t(server.processId()), SIGKILL);
+        QVERIFY(server.waitForFinished(10000));
+        QTest::qWait(2000); // lines the server is not there for
+        QProcess again;
+        QVERIFY(startServer(again));
+        const QByteArray token = login();
+        QVERIFY(!token.isEmpty());
+        // Everything the containers print, once they are done.
+        const auto engineLines = [&](const QString &name) {
+            return docker({QStringLiteral("logs"), name}).split(u'\n', Qt::SkipEmptyParts);
+        };
+        WsRecorder w;
+        QVERIFY(w.waitFor([&] { return engineLines(names.last()).size() == 24000; }, 60000));
+        const auto archived = [&](const QString &appId) {
+            QStringList lines;
+            QString cursor;
+            do {
+                const QJsonObject data =
+                    call("GET",
+                         QStringLiteral("/api/apps/%1/logs?order=asc&limit=10000%2")
+                             .arg(appId, cursor.isEmpty() ? QString()
+                                                          : QStringLiteral("&cursor=") + cursor),
+                         token)["data"]
+                        .toObject();
+                for (const QJsonValue &v : data["entries"].toArray())
+                    if (v.toObject()["kind"].toString() == u"log")
+                        lines << v.toObject()["line"].toString();
+                cursor = data["next"].toString();
+            } while (!cursor.isEmpty());
+            return lines;
+        };
+        for (int i = 0; i < names.size(); ++i) {
+            const QStringList expected = engineLines(names[i]);
+            QCOMPARE(expected.size(), 24000);
+            QVERIFY2(w.waitFor([&] { return archived(appIds[i]).size() >= 24000; }, 60000),
+                     qPrintable(QStringLiteral("%1: %2 archived")
+                                    .arg(names[i])
+                                    .arg(archived(appIds[i]).size())));
+            QCOMPARE(archived(appIds[i]), expected);
+        }
+        ::kill(pid_t(again.processId()), SIGTERM);
+        QVERIFY(again.waitForFinished(10000));
+        for (const QString &name : std::as_const(names))
+            removeContainer(name);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCrash)
