@@ -591,6 +591,14 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <source>%1 on %2 (%3)</source>
         <translation>%1 auf %2 (%3)</translation>
     </message>
+    <message>
+        <source>Upstream Mist server: no log history, live lines only</source>
+        <translation>Upstream-Mist-Server: kein Protokollverlauf, nur laufende Zeilen</translation>
+    </message>
+    <message>
+        <source>No log history: %1</source>
+        <translation>Kein Protokollverlauf: %1</translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>

@@ -589,6 +589,14 @@ You can still connect to a remote server.</source>
         <source>%1 on %2 (%3)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Upstream Mist server: no log history, live lines only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No log history: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>
