@@ -85,6 +85,37 @@ qint64 newestSeq(ServerProcess &server, int appId) {
     return line.startsWith(QStringLiteral("~L")) ? line.mid(2, 10).toLongLong() : -1;
 }
 
+// 20 loggen containers, each an app of the server, followed by it (its
+// sweep finds them within 10 s; one engine stream each, and the events').
+bool setUpApps(ServerProcess &server, quint64 perApp, int size, int rate,
+               std::vector<std::unique_ptr<LogContainer>> &containers, std::vector<int> &apps,
+               QString *error) {
+    for (int i = 0; i < Apps; ++i) {
+        containers.push_back(
+            std::make_unique<LogContainer>(containerName("follow"), perApp, size, rate));
+        if (!containers.back()->ok()) {
+            *error = QStringLiteral("a container did not start");
+            return false;
+        }
+        apps.push_back(
+            server.addContainerApp(containers.back()->name(), containers.back()->name()));
+        if (apps.back() < 0) {
+            *error = QStringLiteral("could not add an app");
+            return false;
+        }
+    }
+    if (!waitUntil(
+            [&] {
+                return server.stats().value(QStringLiteral("engineStreamsActive")).toInt() >=
+                       Apps + 1;
+            },
+            30000)) {
+        *error = QStringLiteral("the server did not follow the 20 containers");
+        return false;
+    }
+    return true;
+}
+
 } // namespace
 
 void archiveFollow(const Options &o, Report &r) {
@@ -100,30 +131,8 @@ void archiveFollow(const Options &o, Report &r) {
     const int size = 200;
     std::vector<std::unique_ptr<LogContainer>> containers;
     std::vector<int> apps;
-    for (int i = 0; i < Apps; ++i) {
-        containers.push_back(
-            std::make_unique<LogContainer>(containerName("follow"), perApp, size, rate));
-        if (!containers.back()->ok()) {
-            r.fail(QStringLiteral("archive-follow"), QStringLiteral("a container did not start"));
-            return;
-        }
-        apps.push_back(
-            server.addContainerApp(containers.back()->name(), containers.back()->name()));
-        if (apps.back() < 0) {
-            r.fail(QStringLiteral("archive-follow"), QStringLiteral("could not add an app"));
-            return;
-        }
-    }
-    // The follower finds the new apps by its sweep (every 10 s) and opens one
-    // engine stream each; the events stream is one more.
-    const bool following = waitUntil(
-        [&] {
-            return server.stats().value(QStringLiteral("engineStreamsActive")).toInt() >= Apps + 1;
-        },
-        30000);
-    if (!following) {
-        r.fail(QStringLiteral("archive-follow"),
-               QStringLiteral("the server did not follow the 20 containers"));
+    if (!setUpApps(server, perApp, size, rate, containers, apps, &error)) {
+        r.fail(QStringLiteral("archive-follow"), error);
         return;
     }
     const ProcSample before = server.sample();

@@ -227,20 +227,24 @@ void ContainerLogHub::pump(ClientConnection *client) {
             readFromEngine(client, c); // a line relayed just after the read began
             continue;
         }
-        // The engine's log no longer has what lies between the cursor and the
-        // buffer (rotated away): say so rather than skip it silently.
-        const qint64 from = c.cursorNs;
-        c.cursorNs = m_buffer.entries().front().tsNs - 1;
-        readFromBuffer(c);
-        if (!client->sendReplay(protocol::errorMessage(
-                QStringLiteral("Log lines between %1 and %2 are no longer in the engine's log: "
-                               "skipped")
-                    .arg(protocol::formatEngineTimestampNs(from),
-                         m_buffer.entries().front().line.ts)))) {
-            dropCatchUp(client);
+        if (!skipRotatedGap(client, c))
             return;
-        }
     }
+}
+
+bool ContainerLogHub::skipRotatedGap(ClientConnection *client, CatchUp &c) {
+    // The engine's log no longer has what lies between the cursor and the
+    // buffer (rotated away): say so rather than skip it silently.
+    const qint64 from = c.cursorNs;
+    c.cursorNs = m_buffer.entries().front().tsNs - 1;
+    readFromBuffer(c);
+    if (client->sendReplay(protocol::errorMessage(
+            QStringLiteral("Log lines between %1 and %2 are no longer in the engine's log: "
+                           "skipped")
+                .arg(protocol::formatEngineTimestampNs(from), m_buffer.entries().front().line.ts))))
+        return true;
+    dropCatchUp(client);
+    return false;
 }
 
 void ContainerLogHub::dropCatchUp(ClientConnection *client) {

@@ -93,6 +93,9 @@ private:
     void readFromBuffer(CatchUp &c);
     void readFromEngine(ClientConnection *client, CatchUp &c);
     void pump(ClientConnection *client);
+    // Tells the viewer that the lines up to the buffer are gone from the
+    // engine's log and goes on from the buffer; false when the viewer was dropped.
+    bool skipRotatedGap(ClientConnection *client, CatchUp &c);
     void dropCatchUp(ClientConnection *client);
     void onCatchUpData(ClientConnection *client, const QByteArray &bytes);
     void onCatchUpFinished(ClientConnection *client, const engine::DockerReply &reply);

@@ -14,6 +14,7 @@
 #include <QDateTime>
 
 #include <limits>
+#include <utility>
 
 namespace mist::server {
 
@@ -91,11 +92,12 @@ void LogArchiver::attach(ContainerLogHub *hub, const HubInfo &info) {
         backfill(info, floor == NoFloor ? std::nullopt : std::optional<qint64>(floor), ns);
     });
     if (!m_known.contains(info.containerId))
-        m_known.insert(info.containerId, Known{info, std::nullopt, false});
+        m_known.insert(info.containerId, Known{info, std::nullopt, 0, false, std::nullopt});
     // A hub ends when its container stops (or the engine fails it); a
     // container that ran again in between, too briefly for the hub's
     // second look, would be missed: look once more, a moment later.
     connect(hub, &LogHub::finished, this, [this, info] {
+        settleDeath(info.containerId);
         QTimer::singleShot(RelookMs, this, [this, info] {
             if (!m_known.contains(info.containerId) || m_endpoint->hasHub(info.containerId))
                 return;
@@ -209,7 +211,7 @@ void LogArchiver::onEvent(const engine::EngineEvent &event) {
         info.deploymentId =
             protocol::parseId(event.attributes.value(QStringLiteral("mist.deployment.id")))
                 .value_or(0);
-        it = m_known.insert(event.actorId, Known{info, std::nullopt, false});
+        it = m_known.insert(event.actorId, Known{info, std::nullopt, 0, false, std::nullopt});
     }
     Known &k = it.value();
     if (event.action == u"start") {
@@ -222,14 +224,14 @@ void LogArchiver::onEvent(const engine::EngineEvent &event) {
         const int exitCode =
             event.attributes.value(QStringLiteral("exitCode")).toInt(); // 0 when absent
         k.lastExit = exitCode;
-        record(k.info, archive::Record::makeEvent(event.timeNs, archive::EventKind::Died,
-                                                  exitText(QStringLiteral("died"), exitCode, k.oom),
-                                                  exitCode));
+        k.pendingDeath = PendingDeath{exitCode, event.timeNs, k.oom};
         // Whatever the container printed last is read by its hub (the
         // engine ends a follow stream after the last line) or, without one,
-        // by the next look.
+        // by the next look; the death is written after it.
         m_caughtUp.remove(event.actorId);
+        QTimer::singleShot(DeathSettleMs, this, [this, id = event.actorId] { settleDeath(id); });
     } else if (event.action == u"destroy") {
+        settleDeath(event.actorId);
         record(k.info, archive::Record::makeEvent(event.timeNs, archive::EventKind::Removed,
                                                   QStringLiteral("removed")));
         if (m_current.value(k.info.appId) == event.actorId)
@@ -273,14 +275,19 @@ void LogArchiver::onListed(const engine::DockerReply &reply) {
 void LogArchiver::onStarted(const engine::EngineEvent &event, Known &known) {
     // Decided here, in the events' order: a container that dies at once is
     // inspected only after its next start.
+    settleDeath(known.info.containerId);
     const HubInfo info = known.info;
+    const qint64 after = known.lastExit
+                             ? known.lastDeathNs
+                             : m_archive->newestTs(info.appId, info.containerId).value_or(0);
+    const qint64 at = std::max(after + 1, event.timeNs - StartSlackNs);
     if (known.lastExit)
         record(info, archive::Record::makeEvent(
-                         event.timeNs, archive::EventKind::Restarted,
+                         at, archive::EventKind::Restarted,
                          exitText(QStringLiteral("restarted"), known.lastExit, known.oom),
                          known.lastExit));
     else
-        record(info, archive::Record::makeEvent(event.timeNs, archive::EventKind::Started,
+        record(info, archive::Record::makeEvent(at, archive::EventKind::Started,
                                                 QStringLiteral("started")));
     known.lastExit.reset();
     known.oom = false;
@@ -314,7 +321,7 @@ void LogArchiver::lookedAt(const engine::DockerReply &reply, qint64 appId, bool 
     const HubInfo info = ContainerLogsEndpoint::hubInfo(appId, *state);
     auto it = m_known.find(info.containerId);
     if (it == m_known.end())
-        it = m_known.insert(info.containerId, Known{info, std::nullopt, false});
+        it = m_known.insert(info.containerId, Known{info, std::nullopt, 0, false, std::nullopt});
     else
         it->info = info;
     if (state->running)
@@ -327,13 +334,15 @@ void LogArchiver::follow(Known &known, bool fromSweep, const QString &startedAt)
     const HubInfo &info = known.info;
     if (fromSweep) {
         // It started while no one was looking (before the server did, or
-        // while the engine was away); the engine's start event comes after
-        // its StartedAt, so one already archived is newer.
+        // while the engine was away); a start already archived (from the
+        // event, which comes after StartedAt) is newer than the threshold.
+        // Dated as the start event would be (StartSlackNs before it).
         const qint64 ns = protocol::parseEngineTimestampNs(startedAt).value_or(0);
         const auto newest = m_archive->newestTs(info.appId, info.containerId);
-        if (ns > 0 && (!newest || *newest < ns))
-            record(info, archive::Record::makeEvent(ns, archive::EventKind::Started,
-                                                    QStringLiteral("started")));
+        if (ns > 0 && (!newest || *newest < ns - StartSlackNs))
+            record(info, archive::Record::makeEvent(
+                             std::max(newest.value_or(0) + 1, ns - StartSlackNs),
+                             archive::EventKind::Started, QStringLiteral("started")));
         if (!m_current.contains(info.appId))
             m_current.insert(info.appId, info.containerId);
     }
@@ -357,12 +366,10 @@ void LogArchiver::catchUpStopped(Known &known, const QString &finishedAt, int ex
     // started): recorded once, at the engine's own time.
     if (fromSweep && !known.lastExit && finished > 0 && (!newest || *newest < finished)) {
         known.lastExit = exitCode;
-        record(info, archive::Record::makeEvent(finished, archive::EventKind::Died,
-                                                exitText(QStringLiteral("died"), exitCode, false),
-                                                exitCode));
+        known.pendingDeath = PendingDeath{exitCode, finished, false};
     }
     if (m_endpoint && m_endpoint->hasHub(info.containerId))
-        return; // its hub reads to the end
+        return; // its hub reads to the end (and then settles the death)
     backfill(info, newestLine, nowNs());
 }
 
@@ -386,6 +393,20 @@ void LogArchiver::record(const HubInfo &info, archive::Record record) {
     if (m_archive->append(info.appId, archive::ContainerRef{info.containerId, info.name},
                           info.deploymentId, std::move(record)))
         ++m_eventsRecorded;
+}
+
+void LogArchiver::settleDeath(const QString &containerId) {
+    const auto it = m_known.find(containerId);
+    if (it == m_known.end() || !it->pendingDeath)
+        return;
+    const PendingDeath death = *std::exchange(it->pendingDeath, std::nullopt);
+    const qint64 at =
+        std::max(death.ns, m_archive->newestLineTs(it->info.appId, containerId).value_or(0) + 1);
+    it->lastDeathNs = at;
+    record(it->info,
+           archive::Record::makeEvent(at, archive::EventKind::Died,
+                                      exitText(QStringLiteral("died"), death.exitCode, death.oom),
+                                      death.exitCode));
 }
 
 void LogArchiver::backfill(const HubInfo &info, std::optional<qint64> afterNs, qint64 beforeNs) {
@@ -420,6 +441,7 @@ void LogArchiver::startQueuedBackfills() {
                 m_caughtUp.remove(b->target().container.id); // the next sweep tries again
             }
             m_running.removeAll(b);
+            settleDeath(b->target().container.id);
             // After the backfill has deleted itself.
             QMetaObject::invokeMethod(this, &LogArchiver::startQueuedBackfills,
                                       Qt::QueuedConnection);

@@ -82,11 +82,27 @@ Q_SIGNALS:
 
 private:
     using HubInfo = ContainerLogsEndpoint::HubInfo;
+    // A death is written once the container's last lines are in (its hub or
+    // backfill done, its next start, or DeathSettleMs), dated after them: the
+    // engine stamps a line when it reads it, which may be after the exit.
+    struct PendingDeath {
+        int exitCode = 0;
+        qint64 ns = 0;
+        bool oom = false;
+    };
     struct Known {
         HubInfo info;
         std::optional<int> lastExit; // its last death, until it starts again
+        qint64 lastDeathNs = 0;      // when that death was dated
         bool oom = false;
+        std::optional<PendingDeath> pendingDeath;
     };
+    static constexpr int DeathSettleMs = 2000;
+    // The engine emits `start` just after the process began, so a run's first
+    // lines may carry earlier times than the event: a started/restarted entry
+    // is dated this much before the event (never before the death it
+    // follows), so that it sorts before the run's lines.
+    static constexpr qint64 StartSlackNs = 1000000000LL;
 
     void attach(ContainerLogHub *hub, const HubInfo &info);
     void openEvents();
@@ -108,6 +124,7 @@ private:
     static std::optional<qint64> appFor(const QList<store::App> &apps, const QString &name,
                                         const QMap<QString, QString> &labels);
     void record(const HubInfo &info, archive::Record record);
+    void settleDeath(const QString &containerId);
     void backfill(const HubInfo &info, std::optional<qint64> afterNs, qint64 beforeNs);
     void startQueuedBackfills();
     void engineLost(const QString &why);
