@@ -4,30 +4,21 @@
 
 #include "BuildContext.h"
 #include "BuildOutputParser.h"
+#include "ContainerSwapStrategy.h"
 #include "DeploymentManager.h"
 #include "GitCheckout.h"
+#include "SwarmUpdateStrategy.h"
 #include "engine/DockerClient.h"
 #include "engine/EngineApi.h"
 
 #include <QDir>
 #include <QFutureWatcher>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QRegularExpression>
 #include <QtConcurrent>
 
 namespace mist::deploy {
 
 namespace {
-// Progress of the flow in docs/DEPLOYMENTS.md, "Status, stage, progress".
-constexpr int ProgressCloning = 25;
-constexpr int ProgressBuildStart = 30;
-constexpr int ProgressBuildEnd = 75;
-constexpr int ProgressStopping = 80;
-constexpr int ProgressStarting = 85;
-constexpr int ProgressStarted = 90;
-
 qint64 utf8Size(QStringView text) {
     qint64 bytes = 0;
     for (const QChar c : text)
@@ -57,11 +48,6 @@ QString durationText(int seconds) {
     return QStringLiteral("%1 s").arg(seconds);
 }
 
-QString engineFailure(const QString &what, const engine::DockerReply &reply) {
-    return reply.httpStatus == 0
-               ? QStringLiteral("Docker engine unavailable while %1: %2").arg(what, reply.error)
-               : QStringLiteral("Docker engine error while %1: %2").arg(what, reply.error);
-}
 } // namespace
 
 DeploymentRunner::DeploymentRunner(DeploymentManager &manager, engine::DockerClient &docker,
@@ -313,479 +299,20 @@ void DeploymentRunner::onBuildFinished(const engine::DockerReply &reply) {
     m_d.imageId = m_parser->imageId();
     setState(QStringLiteral("building"), QStringLiteral("building_image"), ProgressBuildEnd,
              QStringLiteral("Image built"));
+    DeployTarget target{m_app, m_d.id, m_d.imageId, m_imageTag, m_containerName};
     if (m_app.replicas > 0)
-        return rollOutService();
-    stopOld();
-}
-
-void DeploymentRunner::stopOld() {
-    if (stopping())
-        return fail(m_stopReason);
-    setState(QStringLiteral("deploying"), QStringLiteral("stopping_old"), ProgressStopping,
-             QStringLiteral("Stopping previous container..."));
-    engine::Engine(m_docker).inspectContainer(
-        m_containerName, this, [this](const engine::DockerReply &inspect) {
-            if (!alive())
-                return;
-            if (inspect.httpStatus == 404) {
-                log(QStringLiteral("No previous container"));
-                return startNew();
-            }
-            if (!inspect.ok())
-                return fail(
-                    engineFailure(QStringLiteral("looking for the previous container"), inspect));
-            // Stopped before it is renamed: renaming a running container
-            // renames its network sandbox too, which an engine without a
-            // bridge network may have lost after a restart of the container
-            // ("sandbox ... not found"), and then no deployment could ever
-            // replace it.
-            log(QStringLiteral("Stopping previous container"));
-            engine::Engine(m_docker).stopContainer(
-                m_containerName, m_config.stopTimeoutSeconds, this,
-                [this](const engine::DockerReply &stopped) {
-                    if (!alive())
-                        return;
-                    // 304: it was not running; fine.
-                    if (!stopped.ok() && stopped.httpStatus != 304)
-                        return fail(engineFailure(QStringLiteral("stopping the previous container"),
-                                                  stopped));
-                    m_oldStopped = true;
-                    setOldAside();
-                });
-        });
-}
-
-// Renamed rather than removed: if the new one does not come up, it comes back.
-void DeploymentRunner::setOldAside() {
-    if (stopping())
-        return fail(m_stopReason);
-    const QString aside = QStringLiteral("%1-previous-%2").arg(m_containerName).arg(m_d.id);
-    engine::Engine(m_docker).renameContainer(
-        m_containerName, aside, this, [this, aside](const engine::DockerReply &renamed) {
-            if (!alive())
-                return;
-            if (renamed.httpStatus == 0)
-                return fail(
-                    engineFailure(QStringLiteral("renaming the previous container"), renamed));
-            if (!renamed.ok())
-                return removeOld(renamed.error);
-            m_previousName = aside;
-            m_oldStopped = false;
-            startNew();
-        });
-}
-
-// The engine refuses to rename the old container. Failing here would fail
-// every later deployment of the app the same way; instead the old container
-// goes, and this deployment alone has nothing to roll back to.
-void DeploymentRunner::removeOld(const QString &renameError) {
-    log(QStringLiteral("Warning: the engine cannot rename the previous container (%1); removing it "
-                       "instead, so a failure of this deployment cannot bring it back")
-            .arg(renameError));
-    engine::Engine(m_docker).removeContainer(
-        m_containerName, this, [this](const engine::DockerReply &removed) {
-            if (!alive())
-                return;
-            if (!removed.ok() && removed.httpStatus != 404)
-                return fail(
-                    engineFailure(QStringLiteral("removing the previous container"), removed));
-            m_oldStopped = false;
-            startNew();
-        });
-}
-
-void DeploymentRunner::startNew() {
-    if (stopping())
-        return fail(m_stopReason);
-    setState(QStringLiteral("deploying"), QStringLiteral("starting_new"), ProgressStarting,
-             QStringLiteral("Starting new container..."));
-    createContainer();
-}
-
-void DeploymentRunner::createContainer() {
-    QJsonObject hostConfig{
-        {QStringLiteral("Init"), true},
-        // No restarts while we check that it stays up (a restart would hide
-        // the exit code); unless-stopped is set once it passed.
-        {QStringLiteral("RestartPolicy"),
-         QJsonObject{{QStringLiteral("Name"), QStringLiteral("no")}}},
-    };
-    QJsonObject body{
-        {QStringLiteral("Image"), m_d.imageId},
-        {QStringLiteral("Labels"),
-         QJsonObject{{QStringLiteral("mist.app.id"), QString::number(m_app.id)},
-                     {QStringLiteral("mist.deployment.id"), QString::number(m_d.id)},
-                     {QStringLiteral("mist.managed"), QStringLiteral("true")}}},
-    };
-    if (!m_config.network.isEmpty())
-        hostConfig.insert(QStringLiteral("NetworkMode"), m_config.network);
-    if (m_app.port > 0) {
-        const QString port = QStringLiteral("%1/tcp").arg(m_app.port);
-        body.insert(QStringLiteral("ExposedPorts"), QJsonObject{{port, QJsonObject()}});
-        // Published on a free host port (docker ps shows which); not possible
-        // without a network.
-        if (m_config.network != u"none")
-            hostConfig.insert(QStringLiteral("PortBindings"),
-                              QJsonObject{{port, QJsonArray{QJsonObject{
-                                                     {QStringLiteral("HostPort"), QString()}}}}});
-    }
-    body.insert(QStringLiteral("HostConfig"), hostConfig);
-    log(QStringLiteral("Creating container %1").arg(m_containerName));
-    engine::Engine(m_docker).createContainer(
-        m_containerName, this,
-        [this](const engine::DockerReply &created) {
-            if (!alive())
-                return;
-            if (!created.ok())
-                return fail(engineFailure(QStringLiteral("creating the container"), created));
-            m_newContainerId = created.json().object().value(QStringLiteral("Id")).toString();
-            engine::Engine(m_docker).startContainer(
-                m_newContainerId, this, [this](const engine::DockerReply &started) {
-                    if (!alive())
-                        return;
-                    if (!started.ok())
-                        return fail(
-                            QStringLiteral("Container failed to start: %1").arg(started.error));
-                    setState(QStringLiteral("deploying"), QStringLiteral("starting_new"),
-                             ProgressStarted, QStringLiteral("Container started, checking..."));
-                    QTimer::singleShot(m_config.startupCheckMs, this,
-                                       [this] { checkStarted(m_newContainerId); });
-                });
-        },
-        QJsonDocument(body).toJson(QJsonDocument::Compact));
-}
-
-void DeploymentRunner::checkStarted(const QString &containerId) {
-    if (stopping())
-        return fail(m_stopReason);
-    engine::Engine(m_docker).inspectContainer(
-        containerId, this, [this](const engine::DockerReply &inspect) {
-            if (!alive())
-                return;
-            if (!inspect.ok())
-                return fail(engineFailure(QStringLiteral("checking the new container"), inspect));
-            const QJsonObject container = inspect.json().object();
-            const QJsonObject state = container.value(QStringLiteral("State")).toObject();
-            // RestartCount sits beside State, not in it. A container that died
-            // and was restarted by its policy in the meantime counts as dead.
-            const bool running = state.value(QStringLiteral("Running")).toBool() &&
-                                 !state.value(QStringLiteral("Restarting")).toBool() &&
-                                 container.value(QStringLiteral("RestartCount")).toInt() == 0;
-            if (!running)
-                return fail(QStringLiteral("Container exited immediately (exit code %1)")
-                                .arg(state.value(QStringLiteral("ExitCode")).toInt()));
-            const QByteArray policy =
-                QJsonDocument(QJsonObject{{QStringLiteral("RestartPolicy"),
-                                           QJsonObject{{QStringLiteral("Name"),
-                                                        QStringLiteral("unless-stopped")}}}})
-                    .toJson(QJsonDocument::Compact);
-            engine::Engine(m_docker).updateContainer(
-                m_newContainerId, this,
-                [this](const engine::DockerReply &updated) {
-                    if (!alive())
-                        return;
-                    if (!updated.ok())
-                        return fail(
-                            engineFailure(QStringLiteral("setting the restart policy"), updated));
-                    complete();
-                },
-                policy);
-        });
-}
-
-// --- Swarm service apps ---------------------------------------------------
-
-namespace {
-constexpr int ProgressRolledOut = 99;
-constexpr int RolloutPollMs = 500;
-constexpr int MaxFailedTasks = 3; // a first rollout whose tasks keep failing
-constexpr int MaxPollErrors = 5;  // engine calls in a row that may fail while following
-
-qint64 nanoseconds(int ms) {
-    return qint64(ms) * 1000000;
-}
-} // namespace
-
-QJsonObject DeploymentRunner::serviceSpec(const QJsonObject &previous) const {
-    const QJsonObject labels{{QStringLiteral("mist.app.id"), QString::number(m_app.id)},
-                             {QStringLiteral("mist.deployment.id"), QString::number(m_d.id)},
-                             {QStringLiteral("mist.managed"), QStringLiteral("true")}};
-    const int force = previous.value(QStringLiteral("TaskTemplate"))
-                          .toObject()
-                          .value(QStringLiteral("ForceUpdate"))
-                          .toInt();
-    QJsonObject spec{
-        {QStringLiteral("Name"), m_containerName},
-        {QStringLiteral("Labels"), labels},
-        {QStringLiteral("TaskTemplate"),
-         QJsonObject{
-             {QStringLiteral("ContainerSpec"), QJsonObject{{QStringLiteral("Image"), m_imageTag},
-                                                           {QStringLiteral("Init"), true},
-                                                           {QStringLiteral("Labels"), labels}}},
-             {QStringLiteral("RestartPolicy"),
-              QJsonObject{{QStringLiteral("Condition"), QStringLiteral("any")},
-                          {QStringLiteral("Delay"), double(nanoseconds(1000))}}},
-             {QStringLiteral("ForceUpdate"), force + 1},
-             {QStringLiteral("Placement"),
-              m_nodeId.isEmpty()
-                  ? QJsonObject()
-                  : QJsonObject{{QStringLiteral("Constraints"),
-                                 QJsonArray{QStringLiteral("node.id==") + m_nodeId}}}},
-         }},
-        {QStringLiteral("Mode"),
-         QJsonObject{{QStringLiteral("Replicated"),
-                      QJsonObject{{QStringLiteral("Replicas"), m_app.replicas}}}}},
-        // One task at a time, each watched for a moment; a task that fails
-        // makes the engine roll the whole service back.
-        {QStringLiteral("UpdateConfig"),
-         QJsonObject{{QStringLiteral("Parallelism"), 1},
-                     {QStringLiteral("FailureAction"), QStringLiteral("rollback")},
-                     {QStringLiteral("Monitor"), double(nanoseconds(m_config.rolloutMonitorMs))},
-                     {QStringLiteral("MaxFailureRatio"), 0},
-                     {QStringLiteral("Order"), QStringLiteral("stop-first")}}},
-        {QStringLiteral("RollbackConfig"),
-         QJsonObject{{QStringLiteral("Parallelism"), 0},
-                     {QStringLiteral("FailureAction"), QStringLiteral("pause")},
-                     {QStringLiteral("Monitor"), double(nanoseconds(m_config.rolloutMonitorMs))},
-                     {QStringLiteral("Order"), QStringLiteral("stop-first")}}},
-    };
-    // Published through the swarm's routing mesh (not possible without a network).
-    if (m_app.port > 0 && m_config.network != u"none")
-        spec.insert(
-            QStringLiteral("EndpointSpec"),
-            QJsonObject{{QStringLiteral("Ports"),
-                         QJsonArray{QJsonObject{{QStringLiteral("Protocol"), QStringLiteral("tcp")},
-                                                {QStringLiteral("TargetPort"), m_app.port}}}}});
-    return spec;
-}
-
-void DeploymentRunner::rollOutService() {
-    if (stopping())
-        return fail(m_stopReason);
-    setState(QStringLiteral("deploying"), QStringLiteral("stopping_old"), ProgressStopping,
-             QStringLiteral("Updating service %1...").arg(m_containerName));
-    // The image exists on this engine only (no registry): its tasks are
-    // placed on this node (docs/SCALING.md).
-    engine::Engine(m_docker).info(this, [this](const engine::DockerReply &info) {
-        if (!alive())
-            return;
-        if (!info.ok())
-            return fail(engineFailure(QStringLiteral("asking the engine for its node"), info));
-        m_nodeId = info.json()
-                       .object()
-                       .value(QStringLiteral("Swarm"))
-                       .toObject()
-                       .value(QStringLiteral("NodeID"))
-                       .toString();
-        engine::Engine(m_docker).inspectService(
-            m_containerName, this, [this](const engine::DockerReply &inspect) {
-                if (!alive())
-                    return;
-                if (stopping())
-                    return fail(m_stopReason);
-                if (inspect.httpStatus == 404)
-                    return submitService({});
-                if (!inspect.ok())
-                    return fail(engineFailure(QStringLiteral("looking for the service"), inspect));
-                submitService(inspect.json().object());
-            });
-    });
-}
-
-void DeploymentRunner::submitService(const QJsonObject &existing) {
-    const bool create = existing.isEmpty();
-    const QJsonObject spec = serviceSpec(existing.value(QStringLiteral("Spec")).toObject());
-    const QString id = existing.value(QStringLiteral("ID")).toString();
-    const qint64 version = qint64(existing.value(QStringLiteral("Version"))
-                                      .toObject()
-                                      .value(QStringLiteral("Index"))
-                                      .toDouble());
-    auto submit = [this, create, id, version](engine::Engine::Callback cb, const QByteArray &body) {
-        if (create)
-            engine::Engine(m_docker).createService(this, std::move(cb), body);
-        else
-            engine::Engine(m_docker).updateService(id, version, this, std::move(cb), body);
-    };
-    log(create ? QStringLiteral("Creating service %1: %2 replicas of %3")
-                     .arg(m_containerName)
-                     .arg(m_app.replicas)
-                     .arg(m_imageTag)
-               : QStringLiteral("Rolling update of service %1 to %2, one task at a time")
-                     .arg(m_containerName, m_imageTag));
-    submit(
-        [this, create, existing](const engine::DockerReply &r) {
-            if (!alive())
-                return;
-            if (!r.ok())
-                return fail(engineFailure(create ? QStringLiteral("creating the service")
-                                                 : QStringLiteral("updating the service"),
-                                          r));
-            m_serviceId = create ? r.json().object().value(QStringLiteral("ID")).toString()
-                                 : existing.value(QStringLiteral("ID")).toString();
-            m_serviceCreated = create;
-            for (const QJsonValue &w :
-                 r.json().object().value(QStringLiteral("Warnings")).toArray())
-                log(QStringLiteral("Engine: %1").arg(w.toString().simplified()));
-            setState(QStringLiteral("deploying"), QStringLiteral("starting_new"), ProgressStarting,
-                     QStringLiteral("Rolling out: 0/%1 tasks updated").arg(m_app.replicas));
-            m_rollout.start();
-            pollRollout();
-        },
-        QJsonDocument(spec).toJson(QJsonDocument::Compact));
-}
-
-void DeploymentRunner::pollRollout() {
-    if (!alive())
-        return;
-    if (stopping())
-        return fail(m_stopReason);
-    if (m_rollout.elapsed() > m_config.rolloutTimeoutMs)
-        return fail(QStringLiteral("Rollout did not finish within %1 s")
-                        .arg(m_config.rolloutTimeoutMs / 1000));
-    engine::Engine(m_docker).inspectService(
-        m_serviceId, this, [this](const engine::DockerReply &service) {
-            if (!alive())
-                return;
-            if (!service.ok())
-                return pollFailed(service);
-            engine::Engine(m_docker).tasks(
-                {{QStringLiteral("service"), {m_serviceId}}}, this,
-                [this, svc = service.json().object()](const engine::DockerReply &t) {
-                    if (!alive())
-                        return;
-                    if (!t.ok())
-                        return fail(engineFailure(QStringLiteral("following the rollout"), t));
-                    onRolloutTasks(svc, t.json().array());
-                });
-        });
-}
-
-void DeploymentRunner::pollFailed(const engine::DockerReply &reply) {
-    // A manager may not answer for a moment (a leader election): a few
-    // misses in a row are waited out.
-    if (++m_pollErrors < MaxPollErrors) {
-        QTimer::singleShot(RolloutPollMs * 2, this, &DeploymentRunner::pollRollout);
-        return;
-    }
-    fail(engineFailure(QStringLiteral("following the rollout"), reply));
-}
-
-namespace {
-struct TaskCount {
-    int updated = 0; // running, as desired
-    int failed = 0;  // failed or rejected
-    QString lastError;
-};
-
-// The service's tasks that run `image` (the new one), as the engine lists them.
-TaskCount countTasksOf(const QString &image, const QJsonArray &tasks) {
-    TaskCount count;
-    for (const QJsonValue &v : tasks) {
-        const QJsonObject task = v.toObject();
-        const QString taskImage = task.value(QStringLiteral("Spec"))
-                                      .toObject()
-                                      .value(QStringLiteral("ContainerSpec"))
-                                      .toObject()
-                                      .value(QStringLiteral("Image"))
-                                      .toString()
-                                      .section(u'@', 0, 0);
-        if (taskImage != image)
-            continue;
-        const QJsonObject status = task.value(QStringLiteral("Status")).toObject();
-        const QString taskState = status.value(QStringLiteral("State")).toString();
-        if (task.value(QStringLiteral("DesiredState")).toString() == u"running" &&
-            taskState == u"running")
-            ++count.updated;
-        if (taskState == u"failed" || taskState == u"rejected") {
-            ++count.failed;
-            count.lastError = status.value(QStringLiteral("Err")).toString();
-        }
-    }
-    return count;
-}
-} // namespace
-
-void DeploymentRunner::onRolloutTasks(const QJsonObject &service, const QJsonArray &tasks) {
-    const QJsonObject update = service.value(QStringLiteral("UpdateStatus")).toObject();
-    const QString state = update.value(QStringLiteral("State")).toString();
-    const QString engineMessage = update.value(QStringLiteral("Message")).toString();
-    const auto [updated, failed, lastError] = countTasksOf(m_imageTag, tasks);
-    const int total = std::max(1, m_app.replicas);
-    const QString text =
-        QStringLiteral("Rolling out: %1/%2 tasks updated").arg(std::min(updated, total)).arg(total);
-    const QString line = state.isEmpty() ? text : QStringLiteral("%1 (%2)").arg(text, state);
-    if (line != m_rolloutLast) {
-        m_rolloutLast = line;
-        log(line);
-        setState(QStringLiteral("deploying"), QStringLiteral("starting_new"),
-                 ProgressStarting +
-                     (ProgressRolledOut - ProgressStarting) * std::min(updated, total) / total,
-                 text);
-    }
-    // The engine's own verdicts on an update. Its message at the end of a
-    // rollback is just "rollback completed": the reason came with its start.
-    if (state == u"rollback_started" && m_rollbackReason.isEmpty())
-        m_rollbackReason = engineMessage;
-    if (state == u"rollback_paused" || state == u"rollback_completed")
-        m_engineRolledBack = true; // its verdict, its rollback: nothing more to undo
-    if (state == u"paused" || state == u"rollback_paused" || state == u"rollback_completed") {
-        QString why = m_rollbackReason.isEmpty() ? engineMessage : m_rollbackReason;
-        // The engine's task errors read "task: non-zero exit (3)": say "task:" once.
-        QString taskError = lastError;
-        if (taskError.startsWith(QLatin1String("task: ")))
-            taskError.remove(0, 6);
-        if (!taskError.isEmpty() && !why.contains(taskError))
-            why += QStringLiteral(" (task: %1)").arg(taskError);
-        return fail(QStringLiteral("Rollout failed, %1: %2").arg(state, why));
-    }
-    if (state == u"rollback_started") {
-        const QString rolling = QStringLiteral("Rolling back: %1").arg(engineMessage);
-        if (m_rolloutLast != rolling) {
-            m_rolloutLast = rolling;
-            log(rolling);
-        }
-        QTimer::singleShot(RolloutPollMs, this, &DeploymentRunner::pollRollout);
-        return;
-    }
-    if (state == u"completed" && updated >= total)
-        return complete();
-    // A new service has no update status: all its tasks must keep running
-    // for the monitor period, as each task of an update must.
-    if (m_serviceCreated && state.isEmpty()) {
-        if (updated < total || failed > m_failedWhenAllRan)
-            m_allRunning.invalidate();
-        else if (!m_allRunning.isValid()) {
-            m_allRunning.start();
-            m_failedWhenAllRan = failed;
-        } else if (m_allRunning.elapsed() >= m_config.rolloutMonitorMs) {
-            return complete();
-        }
-    }
-    // A first rollout has no update status: tasks that keep failing end it.
-    if (m_serviceCreated && failed >= MaxFailedTasks)
-        return fail(QStringLiteral("Tasks of the new service keep failing: %1").arg(lastError));
-    QTimer::singleShot(RolloutPollMs, this, &DeploymentRunner::pollRollout);
+        m_strategy = new SwarmUpdateStrategy(*this, m_docker, m_config, std::move(target), this);
+    else
+        m_strategy = new ContainerSwapStrategy(*this, m_docker, m_config, std::move(target), this);
+    m_strategy->run();
 }
 
 void DeploymentRunner::complete() {
-    auto finish = [this] {
-        log(QStringLiteral("Deployment complete: %1 runs %2").arg(m_containerName, m_imageTag));
-        m_d.finishedAt = QDateTime::currentDateTimeUtc();
-        setState(QStringLiteral("success"), QStringLiteral("completed"), 100,
-                 QStringLiteral("Deployment complete"));
-        done();
-    };
-    if (m_previousName.isEmpty())
-        return finish();
-    log(QStringLiteral("Removing previous container"));
-    engine::Engine(m_docker).removeContainer(
-        m_previousName, this, [this, finish](const engine::DockerReply &removed) {
-            if (!removed.ok() && removed.httpStatus != 404)
-                log(QStringLiteral("Warning: could not remove %1: %2")
-                        .arg(m_previousName, removed.error),
-                    true);
-            finish();
-        });
+    log(QStringLiteral("Deployment complete: %1 runs %2").arg(m_containerName, m_imageTag));
+    m_d.finishedAt = QDateTime::currentDateTimeUtc();
+    setState(QStringLiteral("success"), QStringLiteral("completed"), 100,
+             QStringLiteral("Deployment complete"));
+    done();
 }
 
 void DeploymentRunner::fail(const QString &errorMessage) {
@@ -815,63 +342,10 @@ void DeploymentRunner::fail(const QString &errorMessage) {
 
 void DeploymentRunner::rollback(std::function<void()> then) {
     m_done = true; // no further step runs; only the rollback below
-    auto restoreOld = [this, then] {
-        if (m_oldStopped) {
-            // Stopped, but its name was never changed.
-            log(QStringLiteral("Starting previous container again"));
-            engine::Engine(m_docker).startContainer(
-                m_containerName, this, [then](const engine::DockerReply &) { then(); });
-            return;
-        }
-        if (m_previousName.isEmpty())
-            return then();
-        log(QStringLiteral("Restoring previous container"));
-        engine::Engine(m_docker).renameContainer(
-            m_previousName, m_containerName, this, [this, then](const engine::DockerReply &) {
-                engine::Engine(m_docker).startContainer(
-                    m_containerName, this, [then](const engine::DockerReply &) { then(); });
-            });
-    };
-    if (!m_serviceCreated && !m_serviceId.isEmpty() && !m_engineRolledBack) {
-        // Our own failure (cancel, timeout, the engine not answering): the
-        // engine would go on with the update; ask it to roll back instead.
-        log(QStringLiteral("Rolling the service back"));
-        engine::Engine(m_docker).inspectService(
-            m_serviceId, this, [this, then](const engine::DockerReply &svc) {
-                if (!svc.ok())
-                    return then();
-                const QJsonObject service = svc.json().object();
-                engine::Engine(m_docker).rollbackService(
-                    m_serviceId,
-                    qint64(service.value(QStringLiteral("Version"))
-                               .toObject()
-                               .value(QStringLiteral("Index"))
-                               .toDouble()),
-                    this,
-                    [this, then](const engine::DockerReply &r) {
-                        if (!r.ok())
-                            log(QStringLiteral("Warning: the engine refused the rollback: %1")
-                                    .arg(r.error),
-                                true);
-                        then();
-                    },
-                    QJsonDocument(service.value(QStringLiteral("Spec")).toObject())
-                        .toJson(QJsonDocument::Compact));
-            });
-        return;
-    }
-    if (m_serviceCreated && !m_serviceId.isEmpty()) {
-        // A service this deployment created goes again; an update that
-        // failed was rolled back (or paused) by the engine itself.
-        log(QStringLiteral("Removing the new service"));
-        engine::Engine(m_docker).removeService(m_serviceId, this,
-                                               [then](const engine::DockerReply &) { then(); });
-        return;
-    }
-    if (m_newContainerId.isEmpty())
-        return restoreOld();
-    engine::Engine(m_docker).removeContainer(
-        m_newContainerId, this, [restoreOld](const engine::DockerReply &) { restoreOld(); });
+    // Before the build ended nothing was deployed: nothing to undo.
+    if (!m_strategy)
+        return then();
+    m_strategy->rollback(std::move(then));
 }
 
 void DeploymentRunner::done() {

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "ContainerSwapStrategy.h"
+
+#include "DeploymentManager.h"
+#include "engine/DockerClient.h"
+#include "engine/EngineApi.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTimer>
+
+namespace mist::deploy {
+
+void ContainerSwapStrategy::run() {
+    if (failIfStopping())
+        return;
+    m_pipeline.setState(QStringLiteral("deploying"), QStringLiteral("stopping_old"),
+                        ProgressStopping, QStringLiteral("Stopping previous container..."));
+    engine::Engine(m_docker).inspectContainer(
+        m_target.name, this, [this](const engine::DockerReply &inspect) {
+            if (!alive())
+                return;
+            if (inspect.httpStatus == 404) {
+                log(QStringLiteral("No previous container"));
+                return startNew();
+            }
+            if (!inspect.ok())
+                return fail(
+                    engineFailure(QStringLiteral("looking for the previous container"), inspect));
+            // Stopped before it is renamed: renaming a running container
+            // renames its network sandbox too, which an engine without a
+            // bridge network may have lost after a restart of the container
+            // ("sandbox ... not found"), and then no deployment could ever
+            // replace it.
+            log(QStringLiteral("Stopping previous container"));
+            engine::Engine(m_docker).stopContainer(
+                m_target.name, m_config.stopTimeoutSeconds, this,
+                [this](const engine::DockerReply &stopped) {
+                    if (!alive())
+                        return;
+                    // 304: it was not running; fine.
+                    if (!stopped.ok() && stopped.httpStatus != 304)
+                        return fail(engineFailure(QStringLiteral("stopping the previous container"),
+                                                  stopped));
+                    m_oldStopped = true;
+                    setOldAside();
+                });
+        });
+}
+
+// Renamed rather than removed: if the new one does not come up, it comes back.
+void ContainerSwapStrategy::setOldAside() {
+    if (failIfStopping())
+        return;
+    const QString aside =
+        QStringLiteral("%1-previous-%2").arg(m_target.name).arg(m_target.deploymentId);
+    engine::Engine(m_docker).renameContainer(
+        m_target.name, aside, this, [this, aside](const engine::DockerReply &renamed) {
+            if (!alive())
+                return;
+            if (renamed.httpStatus == 0)
+                return fail(
+                    engineFailure(QStringLiteral("renaming the previous container"), renamed));
+            if (!renamed.ok())
+                return removeOld(renamed.error);
+            m_previousName = aside;
+            m_oldStopped = false;
+            startNew();
+        });
+}
+
+// The engine refuses to rename the old container. Failing here would fail
+// every later deployment of the app the same way; instead the old container
+// goes, and this deployment alone has nothing to roll back to.
+void ContainerSwapStrategy::removeOld(const QString &renameError) {
+    log(QStringLiteral("Warning: the engine cannot rename the previous container (%1); removing it "
+                       "instead, so a failure of this deployment cannot bring it back")
+            .arg(renameError));
+    engine::Engine(m_docker).removeContainer(
+        m_target.name, this, [this](const engine::DockerReply &removed) {
+            if (!alive())
+                return;
+            if (!removed.ok() && removed.httpStatus != 404)
+                return fail(
+                    engineFailure(QStringLiteral("removing the previous container"), removed));
+            m_oldStopped = false;
+            startNew();
+        });
+}
+
+void ContainerSwapStrategy::startNew() {
+    if (failIfStopping())
+        return;
+    m_pipeline.setState(QStringLiteral("deploying"), QStringLiteral("starting_new"),
+                        ProgressStarting, QStringLiteral("Starting new container..."));
+    createContainer();
+}
+
+void ContainerSwapStrategy::createContainer() {
+    QJsonObject hostConfig{
+        {QStringLiteral("Init"), true},
+        // No restarts while we check that it stays up (a restart would hide
+        // the exit code); unless-stopped is set once it passed.
+        {QStringLiteral("RestartPolicy"),
+         QJsonObject{{QStringLiteral("Name"), QStringLiteral("no")}}},
+    };
+    QJsonObject body{
+        {QStringLiteral("Image"), m_target.imageId},
+        {QStringLiteral("Labels"),
+         QJsonObject{{QStringLiteral("mist.app.id"), QString::number(m_target.app.id)},
+                     {QStringLiteral("mist.deployment.id"), QString::number(m_target.deploymentId)},
+                     {QStringLiteral("mist.managed"), QStringLiteral("true")}}},
+    };
+    if (!m_config.network.isEmpty())
+        hostConfig.insert(QStringLiteral("NetworkMode"), m_config.network);
+    if (m_target.app.port > 0) {
+        const QString port = QStringLiteral("%1/tcp").arg(m_target.app.port);
+        body.insert(QStringLiteral("ExposedPorts"), QJsonObject{{port, QJsonObject()}});
+        // Published on a free host port (docker ps shows which); not possible
+        // without a network.
+        if (m_config.network != u"none")
+            hostConfig.insert(QStringLiteral("PortBindings"),
+                              QJsonObject{{port, QJsonArray{QJsonObject{
+                                                     {QStringLiteral("HostPort"), QString()}}}}});
+    }
+    body.insert(QStringLiteral("HostConfig"), hostConfig);
+    log(QStringLiteral("Creating container %1").arg(m_target.name));
+    engine::Engine(m_docker).createContainer(
+        m_target.name, this,
+        [this](const engine::DockerReply &created) {
+            if (!alive())
+                return;
+            if (!created.ok())
+                return fail(engineFailure(QStringLiteral("creating the container"), created));
+            m_newContainerId = created.json().object().value(QStringLiteral("Id")).toString();
+            engine::Engine(m_docker).startContainer(
+                m_newContainerId, this, [this](const engine::DockerReply &started) {
+                    if (!alive())
+                        return;
+                    if (!started.ok())
+                        return fail(
+                            QStringLiteral("Container failed to start: %1").arg(started.error));
+                    m_pipeline.setState(QStringLiteral("deploying"), QStringLiteral("starting_new"),
+                                        ProgressStarted,
+                                        QStringLiteral("Container started, checking..."));
+                    QTimer::singleShot(m_config.startupCheckMs, this, [this] { checkStarted(); });
+                });
+        },
+        QJsonDocument(body).toJson(QJsonDocument::Compact));
+}
+
+void ContainerSwapStrategy::checkStarted() {
+    if (failIfStopping())
+        return;
+    engine::Engine(m_docker).inspectContainer(
+        m_newContainerId, this, [this](const engine::DockerReply &inspect) {
+            if (!alive())
+                return;
+            if (!inspect.ok())
+                return fail(engineFailure(QStringLiteral("checking the new container"), inspect));
+            const QJsonObject container = inspect.json().object();
+            const QJsonObject state = container.value(QStringLiteral("State")).toObject();
+            // RestartCount sits beside State, not in it. A container that died
+            // and was restarted by its policy in the meantime counts as dead.
+            const bool running = state.value(QStringLiteral("Running")).toBool() &&
+                                 !state.value(QStringLiteral("Restarting")).toBool() &&
+                                 container.value(QStringLiteral("RestartCount")).toInt() == 0;
+            if (!running)
+                return fail(QStringLiteral("Container exited immediately (exit code %1)")
+                                .arg(state.value(QStringLiteral("ExitCode")).toInt()));
+            setRestartPolicy();
+        });
+}
+
+void ContainerSwapStrategy::setRestartPolicy() {
+    const QByteArray policy =
+        QJsonDocument(
+            QJsonObject{{QStringLiteral("RestartPolicy"),
+                         QJsonObject{{QStringLiteral("Name"), QStringLiteral("unless-stopped")}}}})
+            .toJson(QJsonDocument::Compact);
+    engine::Engine(m_docker).updateContainer(
+        m_newContainerId, this,
+        [this](const engine::DockerReply &updated) {
+            if (!alive())
+                return;
+            if (!updated.ok())
+                return fail(engineFailure(QStringLiteral("setting the restart policy"), updated));
+            removePrevious();
+        },
+        policy);
+}
+
+// Only now, with the new container up, does the old one go.
+void ContainerSwapStrategy::removePrevious() {
+    if (m_previousName.isEmpty())
+        return m_pipeline.complete();
+    log(QStringLiteral("Removing previous container"));
+    engine::Engine(m_docker).removeContainer(
+        m_previousName, this, [this](const engine::DockerReply &removed) {
+            if (!removed.ok() && removed.httpStatus != 404)
+                log(QStringLiteral("Warning: could not remove %1: %2")
+                        .arg(m_previousName, removed.error),
+                    true);
+            m_pipeline.complete();
+        });
+}
+
+void ContainerSwapStrategy::rollback(std::function<void()> then) {
+    if (m_newContainerId.isEmpty())
+        return restoreOld(std::move(then));
+    engine::Engine(m_docker).removeContainer(
+        m_newContainerId, this, [this, then](const engine::DockerReply &) { restoreOld(then); });
+}
+
+void ContainerSwapStrategy::restoreOld(std::function<void()> then) {
+    if (m_oldStopped) {
+        // Stopped, but its name was never changed.
+        log(QStringLiteral("Starting previous container again"));
+        engine::Engine(m_docker).startContainer(m_target.name, this,
+                                                [then](const engine::DockerReply &) { then(); });
+        return;
+    }
+    if (m_previousName.isEmpty())
+        return then();
+    log(QStringLiteral("Restoring previous container"));
+    engine::Engine(m_docker).renameContainer(
+        m_previousName, m_target.name, this, [this, then](const engine::DockerReply &) {
+            engine::Engine(m_docker).startContainer(
+                m_target.name, this, [then](const engine::DockerReply &) { then(); });
+        });
+}
+
+} // namespace mist::deploy

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "SwarmUpdateStrategy.h"
+
+#include "DeploymentManager.h"
+#include "engine/DockerClient.h"
+#include "engine/EngineApi.h"
+
+#include <QJsonDocument>
+#include <QTimer>
+
+namespace mist::deploy {
+
+namespace {
+constexpr int RolloutPollMs = 500;
+constexpr int MaxFailedTasks = 3; // a first rollout whose tasks keep failing
+constexpr int MaxPollErrors = 5;  // engine calls in a row that may fail while following
+
+qint64 nanoseconds(int ms) {
+    return qint64(ms) * 1000000;
+}
+
+qint64 versionOf(const QJsonObject &service) {
+    return qint64(service.value(QStringLiteral("Version"))
+                      .toObject()
+                      .value(QStringLiteral("Index"))
+                      .toDouble());
+}
+
+struct TaskCount {
+    int updated = 0; // running, as desired
+    int failed = 0;  // failed or rejected
+    QString lastError;
+};
+
+// The service's tasks that run `image` (the new one), as the engine lists them.
+TaskCount countTasksOf(const QString &image, const QJsonArray &tasks) {
+    TaskCount count;
+    for (const QJsonValue &v : tasks) {
+        const QJsonObject task = v.toObject();
+        const QString taskImage = task.value(QStringLiteral("Spec"))
+                                      .toObject()
+                                      .value(QStringLiteral("ContainerSpec"))
+                                      .toObject()
+                                      .value(QStringLiteral("Image"))
+                                      .toString()
+                                      .section(u'@', 0, 0);
+        if (taskImage != image)
+            continue;
+        const QJsonObject status = task.value(QStringLiteral("Status")).toObject();
+        const QString taskState = status.value(QStringLiteral("State")).toString();
+        if (task.value(QStringLiteral("DesiredState")).toString() == u"running" &&
+            taskState == u"running")
+            ++count.updated;
+        if (taskState == u"failed" || taskState == u"rejected") {
+            ++count.failed;
+            count.lastError = status.value(QStringLiteral("Err")).toString();
+        }
+    }
+    return count;
+}
+} // namespace
+
+QJsonObject SwarmUpdateStrategy::serviceSpec(const QJsonObject &previous) const {
+    const QJsonObject labels{
+        {QStringLiteral("mist.app.id"), QString::number(m_target.app.id)},
+        {QStringLiteral("mist.deployment.id"), QString::number(m_target.deploymentId)},
+        {QStringLiteral("mist.managed"), QStringLiteral("true")}};
+    const int force = previous.value(QStringLiteral("TaskTemplate"))
+                          .toObject()
+                          .value(QStringLiteral("ForceUpdate"))
+                          .toInt();
+    QJsonObject spec{
+        {QStringLiteral("Name"), m_target.name},
+        {QStringLiteral("Labels"), labels},
+        {QStringLiteral("TaskTemplate"),
+         QJsonObject{
+             {QStringLiteral("ContainerSpec"),
+              QJsonObject{{QStringLiteral("Image"), m_target.imageTag},
+                          {QStringLiteral("Init"), true},
+                          {QStringLiteral("Labels"), labels}}},
+             {QStringLiteral("RestartPolicy"),
+              QJsonObject{{QStringLiteral("Condition"), QStringLiteral("any")},
+                          {QStringLiteral("Delay"), double(nanoseconds(1000))}}},
+             {QStringLiteral("ForceUpdate"), force + 1},
+             {QStringLiteral("Placement"),
+              m_nodeId.isEmpty()
+                  ? QJsonObject()
+                  : QJsonObject{{QStringLiteral("Constraints"),
+                                 QJsonArray{QStringLiteral("node.id==") + m_nodeId}}}},
+         }},
+        {QStringLiteral("Mode"),
+         QJsonObject{{QStringLiteral("Replicated"),
+                      QJsonObject{{QStringLiteral("Replicas"), m_target.app.replicas}}}}},
+        // One task at a time, each watched for a moment; a task that fails
+        // makes the engine roll the whole service back.
+        {QStringLiteral("UpdateConfig"),
+         QJsonObject{{QStringLiteral("Parallelism"), 1},
+                     {QStringLiteral("FailureAction"), QStringLiteral("rollback")},
+                     {QStringLiteral("Monitor"), double(nanoseconds(m_config.rolloutMonitorMs))},
+                     {QStringLiteral("MaxFailureRatio"), 0},
+                     {QStringLiteral("Order"), QStringLiteral("stop-first")}}},
+        {QStringLiteral("RollbackConfig"),
+         QJsonObject{{QStringLiteral("Parallelism"), 0},
+                     {QStringLiteral("FailureAction"), QStringLiteral("pause")},
+                     {QStringLiteral("Monitor"), double(nanoseconds(m_config.rolloutMonitorMs))},
+                     {QStringLiteral("Order"), QStringLiteral("stop-first")}}},
+    };
+    // Published through the swarm's routing mesh (not possible without a network).
+    if (m_target.app.port > 0 && m_config.network != u"none")
+        spec.insert(QStringLiteral("EndpointSpec"),
+                    QJsonObject{{QStringLiteral("Ports"),
+                                 QJsonArray{QJsonObject{
+                                     {QStringLiteral("Protocol"), QStringLiteral("tcp")},
+                                     {QStringLiteral("TargetPort"), m_target.app.port}}}}});
+    return spec;
+}
+
+void SwarmUpdateStrategy::run() {
+    if (failIfStopping())
+        return;
+    m_pipeline.setState(QStringLiteral("deploying"), QStringLiteral("stopping_old"),
+                        ProgressStopping,
+                        QStringLiteral("Updating service %1...").arg(m_target.name));
+    // The image exists on this engine only (no registry): its tasks are
+    // placed on this node (docs/SCALING.md).
+    engine::Engine(m_docker).info(this, [this](const engine::DockerReply &info) {
+        if (!alive())
+            return;
+        if (!info.ok())
+            return fail(engineFailure(QStringLiteral("asking the engine for its node"), info));
+        m_nodeId = info.json()
+                       .object()
+                       .value(QStringLiteral("Swarm"))
+                       .toObject()
+                       .value(QStringLiteral("NodeID"))
+                       .toString();
+        engine::Engine(m_docker).inspectService(
+            m_target.name, this, [this](const engine::DockerReply &inspect) {
+                if (!alive() || failIfStopping())
+                    return;
+                if (inspect.httpStatus == 404)
+                    return submitService({});
+                if (!inspect.ok())
+                    return fail(engineFailure(QStringLiteral("looking for the service"), inspect));
+                submitService(inspect.json().object());
+            });
+    });
+}
+
+void SwarmUpdateStrategy::submitService(const QJsonObject &existing) {
+    const bool create = existing.isEmpty();
+    const QByteArray spec =
+        QJsonDocument(serviceSpec(existing.value(QStringLiteral("Spec")).toObject()))
+            .toJson(QJsonDocument::Compact);
+    log(create ? QStringLiteral("Creating service %1: %2 replicas of %3")
+                     .arg(m_target.name)
+                     .arg(m_target.app.replicas)
+                     .arg(m_target.imageTag)
+               : QStringLiteral("Rolling update of service %1 to %2, one task at a time")
+                     .arg(m_target.name, m_target.imageTag));
+    auto submitted = [this, create, existing](const engine::DockerReply &r) {
+        onSubmitted(create, existing, r);
+    };
+    if (create)
+        engine::Engine(m_docker).createService(this, std::move(submitted), spec);
+    else
+        engine::Engine(m_docker).updateService(existing.value(QStringLiteral("ID")).toString(),
+                                               versionOf(existing), this, std::move(submitted),
+                                               spec);
+}
+
+void SwarmUpdateStrategy::onSubmitted(bool create, const QJsonObject &existing,
+                                      const engine::DockerReply &r) {
+    if (!alive())
+        return;
+    if (!r.ok())
+        return fail(engineFailure(create ? QStringLiteral("creating the service")
+                                         : QStringLiteral("updating the service"),
+                                  r));
+    m_serviceId = create ? r.json().object().value(QStringLiteral("ID")).toString()
+                         : existing.value(QStringLiteral("ID")).toString();
+    m_serviceCreated = create;
+    for (const QJsonValue &w : r.json().object().value(QStringLiteral("Warnings")).toArray())
+        log(QStringLiteral("Engine: %1").arg(w.toString().simplified()));
+    m_pipeline.setState(
+        QStringLiteral("deploying"), QStringLiteral("starting_new"), ProgressStarting,
+        QStringLiteral("Rolling out: 0/%1 tasks updated").arg(m_target.app.replicas));
+    m_rollout.start();
+    pollRollout();
+}
+
+void SwarmUpdateStrategy::pollRollout() {
+    if (!alive() || failIfStopping())
+        return;
+    if (m_rollout.elapsed() > m_config.rolloutTimeoutMs)
+        return fail(QStringLiteral("Rollout did not finish within %1 s")
+                        .arg(m_config.rolloutTimeoutMs / 1000));
+    engine::Engine(m_docker).inspectService(
+        m_serviceId, this, [this](const engine::DockerReply &service) {
+            if (!alive())
+                return;
+            if (!service.ok())
+                return pollFailed(service);
+            engine::Engine(m_docker).tasks(
+                {{QStringLiteral("service"), {m_serviceId}}}, this,
+                [this, svc = service.json().object()](const engine::DockerReply &t) {
+                    if (!alive())
+                        return;
+                    if (!t.ok())
+                        return fail(engineFailure(QStringLiteral("following the rollout"), t));
+                    onRolloutTasks(svc, t.json().array());
+                });
+        });
+}
+
+void SwarmUpdateStrategy::pollFailed(const engine::DockerReply &reply) {
+    // A manager may not answer for a moment (a leader election): a few
+    // misses in a row are waited out.
+    if (++m_pollErrors < MaxPollErrors) {
+        QTimer::singleShot(RolloutPollMs * 2, this, &SwarmUpdateStrategy::pollRollout);
+        return;
+    }
+    fail(engineFailure(QStringLiteral("following the rollout"), reply));
+}
+
+void SwarmUpdateStrategy::onRolloutTasks(const QJsonObject &service, const QJsonArray &tasks) {
+    const QJsonObject update = service.value(QStringLiteral("UpdateStatus")).toObject();
+    const QString state = update.value(QStringLiteral("State")).toString();
+    const QString engineMessage = update.value(QStringLiteral("Message")).toString();
+    const auto [updated, failed, lastError] = countTasksOf(m_target.imageTag, tasks);
+    const int total = std::max(1, m_target.app.replicas);
+    const QString text =
+        QStringLiteral("Rolling out: %1/%2 tasks updated").arg(std::min(updated, total)).arg(total);
+    const QString line = state.isEmpty() ? text : QStringLiteral("%1 (%2)").arg(text, state);
+    if (line != m_rolloutLast) {
+        m_rolloutLast = line;
+        log(line);
+        m_pipeline.setState(QStringLiteral("deploying"), QStringLiteral("starting_new"),
+                            ProgressStarting + (ProgressRolledOut - ProgressStarting) *
+                                                   std::min(updated, total) / total,
+                            text);
+    }
+    if (engineVerdict(state, engineMessage, lastError))
+        return;
+    if (state == u"rollback_started") {
+        const QString rolling = QStringLiteral("Rolling back: %1").arg(engineMessage);
+        if (m_rolloutLast != rolling) {
+            m_rolloutLast = rolling;
+            log(rolling);
+        }
+        QTimer::singleShot(RolloutPollMs, this, &SwarmUpdateStrategy::pollRollout);
+        return;
+    }
+    if (state == u"completed" && updated >= total)
+        return m_pipeline.complete();
+    if (m_serviceCreated && state.isEmpty() && firstRolloutDone(updated, failed, total))
+        return m_pipeline.complete();
+    // A first rollout has no update status: tasks that keep failing end it.
+    if (m_serviceCreated && failed >= MaxFailedTasks)
+        return fail(QStringLiteral("Tasks of the new service keep failing: %1").arg(lastError));
+    QTimer::singleShot(RolloutPollMs, this, &SwarmUpdateStrategy::pollRollout);
+}
+
+// The engine's own verdicts on an update. Its message at the end of a
+// rollback is just "rollback completed": the reason came with its start.
+bool SwarmUpdateStrategy::engineVerdict(const QString &state, const QString &engineMessage,
+                                        const QString &lastError) {
+    if (state == u"rollback_started" && m_rollbackReason.isEmpty())
+        m_rollbackReason = engineMessage;
+    if (state == u"rollback_paused" || state == u"rollback_completed")
+        m_engineRolledBack = true; // its verdict, its rollback: nothing more to undo
+    if (state != u"paused" && state != u"rollback_paused" && state != u"rollback_completed")
+        return false;
+    QString why = m_rollbackReason.isEmpty() ? engineMessage : m_rollbackReason;
+    // The engine's task errors read "task: non-zero exit (3)": say "task:" once.
+    QString taskError = lastError;
+    if (taskError.startsWith(QLatin1String("task: ")))
+        taskError.remove(0, 6);
+    if (!taskError.isEmpty() && !why.contains(taskError))
+        why += QStringLiteral(" (task: %1)").arg(taskError);
+    fail(QStringLiteral("Rollout failed, %1: %2").arg(state, why));
+    return true;
+}
+
+// All tasks of a new service must keep running for the monitor period, as
+// each task of an update must.
+bool SwarmUpdateStrategy::firstRolloutDone(int updated, int failed, int total) {
+    if (updated < total || failed > m_failedWhenAllRan) {
+        m_allRunning.invalidate();
+    } else if (!m_allRunning.isValid()) {
+        m_allRunning.start();
+        m_failedWhenAllRan = failed;
+    } else if (m_allRunning.elapsed() >= m_config.rolloutMonitorMs) {
+        return true;
+    }
+    return false;
+}
+
+void SwarmUpdateStrategy::rollback(std::function<void()> then) {
+    if (m_serviceId.isEmpty())
+        return then();
+    if (m_serviceCreated) {
+        // A service this deployment created goes again.
+        log(QStringLiteral("Removing the new service"));
+        engine::Engine(m_docker).removeService(m_serviceId, this,
+                                               [then](const engine::DockerReply &) { then(); });
+        return;
+    }
+    // An update that failed was rolled back (or paused) by the engine itself.
+    if (m_engineRolledBack)
+        return then();
+    askEngineToRollBack(std::move(then));
+}
+
+// Our own failure (cancel, timeout, the engine not answering): the engine
+// would go on with the update; ask it to roll back instead.
+void SwarmUpdateStrategy::askEngineToRollBack(std::function<void()> then) {
+    log(QStringLiteral("Rolling the service back"));
+    engine::Engine(m_docker).inspectService(
+        m_serviceId, this, [this, then](const engine::DockerReply &svc) {
+            if (!svc.ok())
+                return then();
+            const QJsonObject service = svc.json().object();
+            engine::Engine(m_docker).rollbackService(
+                m_serviceId, versionOf(service), this,
+                [this, then](const engine::DockerReply &r) {
+                    if (!r.ok())
+                        log(QStringLiteral("Warning: the engine refused the rollback: %1")
+                                .arg(r.error),
+                            true);
+                    then();
+                },
+                QJsonDocument(service.value(QStringLiteral("Spec")).toObject())
+                    .toJson(QJsonDocument::Compact));
+        });
+}
+
+} // namespace mist::deploy
