@@ -77,7 +77,7 @@ Result<std::unique_ptr<store::Store>> StoreCommand::openStore(const QCommandLine
     auto store = std::make_unique<store::Store>();
     QString error;
     if (!store->open(dataDir, &error))
-        return Failure{ExitFailure, error};
+        return failure(ExitFailure, error);
     return {std::move(store)};
 }
 
@@ -89,7 +89,7 @@ Result<store::User> StoreCommand::userNamedByEmail(store::Store &store,
         return usageFailure(error);
     auto user = store.userByEmail(*email);
     if (!user)
-        return Failure{ExitFailure, QStringLiteral("no user %1").arg(*email)};
+        return failure(ExitFailure, QStringLiteral("no user %1").arg(*email));
     return {std::move(*user)};
 }
 

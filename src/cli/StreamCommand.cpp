@@ -41,7 +41,7 @@ int StreamCommand::execute(const QCommandLineParser &parser, Connection &connect
                            const CommandIo &io) const {
     const Result<Stream> stream = start(parser, connection, io);
     if (!stream)
-        return report(io, stream.failure());
+        return report(io, stream.error());
     FollowOptions options;
     options.json = parser.isSet(kJson);
     if (parser.isSet(kCount))

@@ -117,11 +117,11 @@ protected:
             return usageError(io, *error);
         const Result<store::App> app = appFrom(parser);
         if (!app)
-            return report(io, app.failure());
+            return report(io, app.error());
 
         auto store = openStore(parser, io);
         if (!store)
-            return report(io, store.failure());
+            return report(io, store.error());
         QString error;
         const auto added = (*store)->addApp(*app, &error);
         if (!added)

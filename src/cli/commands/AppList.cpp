@@ -19,7 +19,7 @@ protected:
     int execute(const QCommandLineParser &parser, const CommandIo &io) const override {
         auto store = openStore(parser, io);
         if (!store)
-            return report(io, store.failure());
+            return report(io, store.error());
         QString error;
         const QList<store::App> apps = (*store)->allApps(&error);
         if (!error.isEmpty())

@@ -36,7 +36,7 @@ protected:
 
         auto store = openStore(parser, io);
         if (!store)
-            return report(io, store.failure());
+            return report(io, store.error());
         if (!(*store)->addMember(project, *email, &error))
             return failed(io, error);
         return confirm(io, QStringLiteral("%1 is a member of project %2").arg(*email, project));

@@ -24,10 +24,10 @@ protected:
             return usageError(io, QStringLiteral("token revoke needs --email and --name"));
         auto store = openStore(parser, io);
         if (!store)
-            return report(io, store.failure());
+            return report(io, store.error());
         const auto user = userNamedByEmail(**store, parser);
         if (!user)
-            return report(io, user.failure());
+            return report(io, user.error());
         const QString name = parser.value(QStringLiteral("name"));
         QString error;
         if (!(*store)->revokeApiToken(user->id, name, &error))

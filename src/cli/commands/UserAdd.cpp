@@ -70,7 +70,7 @@ protected:
 
         auto store = openStore(parser, io);
         if (!store)
-            return report(io, store.failure());
+            return report(io, store.error());
         const auto user = (*store)->addUser(*email, *role, password, &error);
         if (!user)
             return failed(io, error);

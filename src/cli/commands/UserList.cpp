@@ -18,7 +18,7 @@ protected:
     int execute(const QCommandLineParser &parser, const CommandIo &io) const override {
         auto store = openStore(parser, io);
         if (!store)
-            return report(io, store.failure());
+            return report(io, store.error());
         QString error;
         const QList<store::User> users = (*store)->users(&error);
         if (!error.isEmpty())

@@ -67,7 +67,7 @@ class LogArchive {
 public:
     // Scans the segment headers, cuts torn tails, applies retention and
     // starts the writer. Fails only when the directory cannot be used.
-    static Result<std::unique_ptr<LogArchive>> open(ArchiveOptions options);
+    static Expected<std::unique_ptr<LogArchive>> open(ArchiveOptions options);
     // Writes everything appended so far, then stops the writer.
     ~LogArchive();
     LogArchive(const LogArchive &) = delete;
@@ -84,7 +84,7 @@ public:
     // restart catches up with the engine's `since` = this + 1 ns.
     std::optional<qint64> newestLineTs(qint64 appId, const QString &containerId) const;
     // One page of entries. Errors: "Archive busy" (too many searches at once).
-    Result<SearchResult> search(const SearchQuery &query) const;
+    Expected<SearchResult> search(const SearchQuery &query) const;
 
     ArchiveStats stats() const;
     qint64 segmentBytes() const;
