@@ -126,12 +126,12 @@ void signOut(ServerSession &session) {
 // The account the local command acts as: --email, else the first owner.
 Result<store::User> localUser(store::Store &store, const QString &email) {
     if (!email.isEmpty()) {
-        auto user = store.userByEmail(email);
+        auto user = store.users().byEmail(email);
         if (!user)
             return failure(ExitFailure, QStringLiteral("no user %1").arg(email));
         return {std::move(*user)};
     }
-    for (const store::User &u : store.users()) {
+    for (const store::User &u : store.users().all()) {
         if (u.role == store::Role::Owner)
             return u;
     }
@@ -200,13 +200,13 @@ std::optional<QString> Connection::startLocalSession(const QString &dataDir, con
             .arg(dataDir);
     const QJsonObject info = QJsonDocument::fromJson(serverFile.readAll()).object();
     auto store = std::make_unique<store::Store>();
+    if (const Expected<void> opened = store->open(dataDir); !opened)
+        return opened.error();
     QString error;
-    if (!store->open(dataDir, &error))
-        return error;
     const Result<store::User> user = localUser(*store, email);
     if (!user)
         return user.error().message;
-    const QByteArray token = store->createSession(user->id, &error);
+    const QByteArray token = store->sessions().create(user->id, &error);
     if (token.isEmpty())
         return error;
     m_store = std::move(store);
@@ -262,7 +262,7 @@ void Connection::signInTo(const QList<QUrl> &urls, const QList<QByteArray> &pass
 
 Connection::~Connection() {
     if (m_store) {
-        m_store->revokeSession(m_localToken);
+        m_store->sessions().revoke(m_localToken);
         return;
     }
     for (const auto &session : m_sessions)

@@ -61,7 +61,7 @@ private Q_SLOTS:
         app.name = QStringLiteral("web");
         app.containerName = container;
         QString error;
-        containerApp = f->store().addApp(app, &error)->id;
+        containerApp = f->store().apps().add(app, &error)->id;
         repo.commit(
             {{"Dockerfile", "FROM mist-test-base:latest\nRUN echo gui-build " +
                                 QUuid::createUuid().toByteArray() +
@@ -70,7 +70,7 @@ private Q_SLOTS:
         store::App git;
         git.name = QStringLiteral("site");
         git.gitUrl = QStringLiteral("file://") + repo.path();
-        gitAppId = f->store().addApp(git, &error)->id;
+        gitAppId = f->store().apps().add(git, &error)->id;
     }
 
     void cleanupTestCase() {
@@ -83,8 +83,8 @@ private Q_SLOTS:
         auto *session = new client::ServerSession(
             QUrl(QStringLiteral("http://127.0.0.1:%1").arg(f->port())), &window);
         QString error;
-        session->setToken(f->store().createSession(
-            f->store().userByEmail(QStringLiteral("owner@example.com"))->id, &error));
+        session->setToken(f->store().sessions().create(
+            f->store().users().byEmail(QStringLiteral("owner@example.com"))->id, &error));
         window.setLocalSession(session, QStringLiteral("Local server"));
         window.connectTo(session, QStringLiteral("Local server"));
         window.show();

@@ -54,7 +54,7 @@ class TestAppLogs : public QObject {
         a.projectName = QStringLiteral("p");
         a.containerName = QStringLiteral("c-x");
         QString error;
-        const auto app = g.store().addApp(a, &error);
+        const auto app = g.store().apps().add(a, &error);
         if (!app)
             return {};
         return g.http("GET", QStringLiteral("/api/apps/%1/logs").arg(app->id), {},

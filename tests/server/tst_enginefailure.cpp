@@ -66,7 +66,7 @@ private Q_SLOTS:
         app.name = QStringLiteral("ticker");
         app.containerName = name;
         QString error;
-        const auto created = f->store().addApp(app, &error);
+        const auto created = f->store().apps().add(app, &error);
         QVERIFY2(created, qPrintable(error));
 
         WsRecorder logs, metrics;

@@ -73,7 +73,7 @@ Result<store::App> appFrom(const QCommandLineParser &parser) {
     if (const auto error = readNumbers(parser, app))
         return usageFailure(*error);
     QString error;
-    if (!Store::normalizeApp(app, &error))
+    if (!store::normalizeApp(app, &error))
         return usageFailure(error);
     return app;
 }
@@ -123,7 +123,7 @@ protected:
         if (!store)
             return report(io, store.error());
         QString error;
-        const auto added = (*store)->addApp(*app, &error);
+        const auto added = (*store)->apps().add(*app, &error);
         if (!added)
             return failed(io, error);
         // The id alone on stdout, so that scripts can capture it: id=$(mist-monitor app add ...)

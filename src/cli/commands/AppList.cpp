@@ -21,7 +21,7 @@ protected:
         if (!store)
             return report(io, store.error());
         QString error;
-        const QList<store::App> apps = (*store)->allApps(&error);
+        const QList<store::App> apps = (*store)->apps().all(&error);
         if (!error.isEmpty())
             return failed(io, error);
         for (const store::App &app : apps) {

@@ -42,7 +42,7 @@ protected:
             return report(io, user.error());
         const QString name = parser.value(QStringLiteral("name"));
         QString error;
-        const QByteArray token = (*store)->createApiToken(user->id, name, days, &error);
+        const QByteArray token = (*store)->apiTokens().create(user->id, name, days, &error);
         if (token.isEmpty())
             return failed(io, error);
         // Shown once, on stdout only; the database keeps just its hash.

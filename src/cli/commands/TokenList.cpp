@@ -21,7 +21,7 @@ protected:
         if (!store)
             return report(io, store.error());
         QString error;
-        const QList<store::ApiToken> tokens = (*store)->apiTokens(&error);
+        const QList<store::ApiToken> tokens = (*store)->apiTokens().all(&error);
         if (!error.isEmpty())
             return failed(io, error);
         for (const store::ApiToken &t : tokens)

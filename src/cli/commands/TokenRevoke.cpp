@@ -30,7 +30,7 @@ protected:
             return report(io, user.error());
         const QString name = parser.value(QStringLiteral("name"));
         QString error;
-        if (!(*store)->revokeApiToken(user->id, name, &error))
+        if (!(*store)->apiTokens().revoke(user->id, name, &error))
             return failed(io, error);
         return confirm(io, QStringLiteral("token %1 of %2 revoked").arg(name, user->email));
     }

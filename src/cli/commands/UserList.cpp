@@ -20,7 +20,7 @@ protected:
         if (!store)
             return report(io, store.error());
         QString error;
-        const QList<store::User> users = (*store)->users(&error);
+        const QList<store::User> users = (*store)->users().all(&error);
         if (!error.isEmpty())
             return failed(io, error);
         for (const store::User &user : users)
