@@ -150,7 +150,7 @@ std::pair<quint64, quint64> readBackNumbered(const LogArchive &a, int apps) {
 std::unique_ptr<LogArchive> openArchive(const QString &dir, Report &r) {
     auto opened = LogArchive::open(benchOptions(dir));
     if (!opened) {
-        r.fail(QStringLiteral("archive"), opened.error);
+        r.fail(QStringLiteral("archive"), opened.error());
         return nullptr;
     }
     return std::move(*opened);

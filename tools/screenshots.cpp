@@ -71,7 +71,7 @@ std::optional<store::App> addChattyApp(server::MistServer &server, QString *erro
     web.name = QStringLiteral("web");
     web.projectName = QStringLiteral("shop");
     web.containerName = QStringLiteral("shop-web");
-    return server.store().addApp(web, error);
+    return server.store().apps().add(web, error);
 }
 
 // A git repository with a Dockerfile, as app "storefront" of project "shop".
@@ -96,7 +96,7 @@ std::optional<store::App> addGitApp(server::MistServer &server, const QTemporary
     site.name = QStringLiteral("storefront");
     site.projectName = QStringLiteral("shop");
     site.gitUrl = repo;
-    return server.store().addApp(site, error);
+    return server.store().apps().add(site, error);
 }
 
 // The git app deployed for real: one picture while it builds, one when done.
@@ -132,7 +132,7 @@ void shootServiceLogs(gui::MainWindow &window, server::MistServer &server, const
     api.name = QStringLiteral("api");
     api.projectName = QStringLiteral("shop");
     api.serviceName = QStringLiteral("api");
-    const auto apiApp = server.store().addApp(api, error);
+    const auto apiApp = server.store().apps().add(api, error);
     pause(4000); // the three tasks start and print
     window.refreshApps();
     waitUntil([&] { return window.appCount(window.currentHost()) == 3; }, 10000);
@@ -151,12 +151,12 @@ bool shootFleet(gui::MainWindow &window, client::ServerSession *session,
     server::ServerConfig edgeConfig = config;
     edgeConfig.dataDir = work.filePath(QStringLiteral("edge"));
     server::MistServer edge(edgeConfig);
-    if (!edge.start(error)) {
-        qCritical("second server: %s", qPrintable(*error));
+    if (const Expected<void> started = edge.start(); !started) {
+        qCritical("second server: %s", qPrintable(started.error()));
         return false;
     }
-    const auto edgeOwner = edge.store().addUser(QStringLiteral("operator@example.com"),
-                                                store::Role::Owner, "screenshot passphrase", error);
+    const auto edgeOwner = edge.store().users().add(
+        QStringLiteral("operator@example.com"), store::Role::Owner, "screenshot passphrase", error);
     // The edge host runs its own app (a worker on this machine's engine).
     run(QStringLiteral("docker"), {"rm", "-f", "edge-worker"});
     run(QStringLiteral("docker"),
@@ -167,9 +167,9 @@ bool shootFleet(gui::MainWindow &window, client::ServerSession *session,
     worker.name = QStringLiteral("worker");
     worker.projectName = QStringLiteral("edge");
     worker.containerName = QStringLiteral("edge-worker");
-    edge.store().addApp(worker, error);
+    edge.store().apps().add(worker, error);
     auto *edgeSession = new client::ServerSession(edge.httpUrl(), &window);
-    edgeSession->setToken(edge.store().createSession(edgeOwner->id, error));
+    edgeSession->setToken(edge.store().sessions().create(edgeOwner->id, error));
     window.connectTo(edgeSession, QStringLiteral("edge-1 (%1)").arg(edge.httpUrl().authority()));
     test::UpstreamStandIn upstream;
     upstream.statsIntervalMs = 1000;
@@ -210,12 +210,12 @@ int main(int argc, char *argv[]) {
     config.deployNetwork = QStringLiteral("none");
     server::MistServer server(config);
     QString error;
-    if (!server.start(&error)) {
-        qCritical("server: %s", qPrintable(error));
+    if (const Expected<void> started = server.start(); !started) {
+        qCritical("server: %s", qPrintable(started.error()));
         return 1;
     }
-    auto owner = server.store().addUser(QStringLiteral("operator@example.com"), store::Role::Owner,
-                                        "screenshot passphrase", &error);
+    auto owner = server.store().users().add(QStringLiteral("operator@example.com"),
+                                            store::Role::Owner, "screenshot passphrase", &error);
 
     const auto webApp = addChattyApp(server, &error);
     // A git app, deployed for real.
@@ -223,7 +223,7 @@ int main(int argc, char *argv[]) {
 
     gui::MainWindow window;
     auto *session = new client::ServerSession(server.httpUrl(), &window);
-    session->setToken(server.store().createSession(owner->id, &error));
+    session->setToken(server.store().sessions().create(owner->id, &error));
     window.setLocalSession(session, QObject::tr("Local server"));
     window.connectTo(session, QObject::tr("Local server"));
     window.resize(1200, 760);

@@ -2,6 +2,8 @@
 
 #pragma once
 
+#include "base/Expected.h"
+
 #include <QCommandLineOption>
 #include <QIODevice>
 #include <QList>
@@ -11,7 +13,6 @@
 
 #include <optional>
 #include <utility>
-#include <variant>
 
 namespace mist::cli {
 
@@ -39,28 +40,15 @@ struct Failure {
     QString message;
 };
 
-inline Failure usageFailure(QString message) {
-    return {ExitUsage, std::move(message)};
+inline Unexpected<Failure> failure(int code, QString message) {
+    return fail(Failure{code, std::move(message)});
+}
+inline Unexpected<Failure> usageFailure(QString message) {
+    return failure(ExitUsage, std::move(message));
 }
 
-// A value, or the Failure that prevented it (C++17 has no std::expected).
-template <typename T> class Result {
-public:
-    Result(T value)
-        : m_value(std::move(value)) {}
-    Result(Failure failure)
-        : m_value(std::move(failure)) {}
-
-    explicit operator bool() const { return std::holds_alternative<T>(m_value); }
-    T &operator*() { return std::get<T>(m_value); }
-    const T &operator*() const { return std::get<T>(m_value); }
-    T *operator->() { return &std::get<T>(m_value); }
-    const T *operator->() const { return &std::get<T>(m_value); }
-    const Failure &failure() const { return std::get<Failure>(m_value); }
-
-private:
-    std::variant<T, Failure> m_value;
-};
+// A value, or the Failure that prevented it.
+template <typename T> using Result = Expected<T, Failure>;
 
 // Prints `message` as one "mist-monitor: " line on stderr (nothing when it is
 // empty) and returns `code`, so that commands can `return report(...)`.

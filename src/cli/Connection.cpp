@@ -126,17 +126,17 @@ void signOut(ServerSession &session) {
 // The account the local command acts as: --email, else the first owner.
 Result<store::User> localUser(store::Store &store, const QString &email) {
     if (!email.isEmpty()) {
-        auto user = store.userByEmail(email);
+        auto user = store.users().byEmail(email);
         if (!user)
-            return Failure{ExitFailure, QStringLiteral("no user %1").arg(email)};
+            return failure(ExitFailure, QStringLiteral("no user %1").arg(email));
         return {std::move(*user)};
     }
-    for (const store::User &u : store.users()) {
+    for (const store::User &u : store.users().all()) {
         if (u.role == store::Role::Owner)
             return u;
     }
-    return Failure{ExitFailure,
-                   QStringLiteral("no owner account yet: mist-monitor user add --role owner ...")};
+    return failure(ExitFailure,
+                   QStringLiteral("no owner account yet: mist-monitor user add --role owner ..."));
 }
 
 } // namespace
@@ -172,7 +172,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const QCommandLineParser &p
         return usageFailure(*error);
     const Result<QList<QUrl>> urls = remoteUrls(parser);
     if (!urls)
-        return urls.failure();
+        return fail(urls.error());
     if (urls->isEmpty())
         return openLocal(parser, io);
     return openRemote(parser, io, *urls);
@@ -183,12 +183,12 @@ Result<std::unique_ptr<Connection>> Connection::openLocal(const QCommandLinePars
     const QString dataDir = parser.isSet(kDataDir) ? parser.value(kDataDir) : io.defaultDataDir;
     std::unique_ptr<Connection> connection(new Connection);
     if (const auto error = connection->startLocalSession(dataDir, parser.value(kEmail)))
-        return Failure{ExitFailure, *error};
+        return failure(ExitFailure, *error);
     // server.json outlives a server that crashed: make sure one answers.
     const ServerSession::Reply me =
         call(connection->firstSession(), "GET", QStringLiteral("/api/auth/me"));
     if (!me.ok())
-        return Failure{ExitFailure, me.error};
+        return failure(ExitFailure, me.error);
     return {std::move(connection)};
 }
 
@@ -200,13 +200,13 @@ std::optional<QString> Connection::startLocalSession(const QString &dataDir, con
             .arg(dataDir);
     const QJsonObject info = QJsonDocument::fromJson(serverFile.readAll()).object();
     auto store = std::make_unique<store::Store>();
+    if (const Expected<void> opened = store->open(dataDir); !opened)
+        return opened.error();
     QString error;
-    if (!store->open(dataDir, &error))
-        return error;
     const Result<store::User> user = localUser(*store, email);
     if (!user)
-        return user.failure().message;
-    const QByteArray token = store->createSession(user->id, &error);
+        return user.error().message;
+    const QByteArray token = store->sessions().create(user->id, &error);
     if (token.isEmpty())
         return error;
     m_store = std::move(store);
@@ -224,7 +224,7 @@ Result<std::unique_ptr<Connection>> Connection::openRemote(const QCommandLinePar
                                                            const QList<QUrl> &urls) {
     const Result<QList<QByteArray>> passwords = readPasswords(io.in, urls.size());
     if (!passwords)
-        return passwords.failure();
+        return fail(passwords.error());
     std::optional<QSslConfiguration> ssl;
     if (parser.isSet(kCaCert)) {
         // Pinned: this CA and no other.
@@ -236,7 +236,7 @@ Result<std::unique_ptr<Connection>> Connection::openRemote(const QCommandLinePar
     std::unique_ptr<Connection> connection(new Connection);
     connection->signInTo(urls, *passwords, ssl, parser.value(kEmail), io);
     if (connection->m_hosts.isEmpty())
-        return Failure{ExitFailure, QString()}; // each refusal has been told
+        return failure(ExitFailure, QString()); // each refusal has been told
     return {std::move(connection)};
 }
 
@@ -262,7 +262,7 @@ void Connection::signInTo(const QList<QUrl> &urls, const QList<QByteArray> &pass
 
 Connection::~Connection() {
     if (m_store) {
-        m_store->revokeSession(m_localToken);
+        m_store->sessions().revoke(m_localToken);
         return;
     }
     for (const auto &session : m_sessions)

@@ -23,7 +23,7 @@ int ServerCommand::run(const QStringList &args, const CommandIo &io) const {
 
     auto connection = Connection::open(parser, io, name(), servers());
     if (!connection)
-        return report(io, connection.failure());
+        return report(io, connection.error());
     int code = execute(parser, **connection, io);
     if ((*connection)->someRefused() && code == ExitOk)
         code = ExitFailure;

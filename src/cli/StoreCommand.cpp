@@ -75,21 +75,20 @@ Result<std::unique_ptr<store::Store>> StoreCommand::openStore(const QCommandLine
     if (dataDir.isEmpty())
         return usageFailure(QStringLiteral("no data directory: give --data-dir DIR"));
     auto store = std::make_unique<store::Store>();
-    QString error;
-    if (!store->open(dataDir, &error))
-        return Failure{ExitFailure, error};
+    if (const Expected<void> opened = store->open(dataDir); !opened)
+        return failure(ExitFailure, opened.error());
     return {std::move(store)};
 }
 
 Result<store::User> StoreCommand::userNamedByEmail(store::Store &store,
                                                    const QCommandLineParser &parser) {
     QString error;
-    const auto email = store::Store::normalizeEmail(parser.value(QStringLiteral("email")), &error);
+    const auto email = store::normalizeEmail(parser.value(QStringLiteral("email")), &error);
     if (!email)
         return usageFailure(error);
-    auto user = store.userByEmail(*email);
+    auto user = store.users().byEmail(*email);
     if (!user)
-        return Failure{ExitFailure, QStringLiteral("no user %1").arg(*email)};
+        return failure(ExitFailure, QStringLiteral("no user %1").arg(*email));
     return {std::move(*user)};
 }
 

@@ -41,7 +41,7 @@ int StreamCommand::execute(const QCommandLineParser &parser, Connection &connect
                            const CommandIo &io) const {
     const Result<Stream> stream = start(parser, connection, io);
     if (!stream)
-        return report(io, stream.failure());
+        return report(io, stream.error());
     if (stream->pathAndQuery.isEmpty())
         return ExitOk; // the command did all it had to before following
     FollowOptions options;

@@ -27,16 +27,16 @@ namespace {
 const QString LocalOperatorEmail = QStringLiteral("operator@localhost.localdomain");
 
 QByteArray localOperatorSession(store::Store &store, QString *error) {
-    auto user = store.userByEmail(LocalOperatorEmail);
+    auto user = store.users().byEmail(LocalOperatorEmail);
     if (!user) {
         QByteArray password(32, '\0');
         for (char &c : password)
             c = char('a' + QRandomGenerator::system()->bounded(26));
-        user = store.addUser(LocalOperatorEmail, store::Role::Owner, password, error);
+        user = store.users().add(LocalOperatorEmail, store::Role::Owner, password, error);
         if (!user)
             return {};
     }
-    return store.createSession(user->id, error);
+    return store.sessions().create(user->id, error);
 }
 
 void installTranslations(QApplication &app) {
@@ -94,11 +94,11 @@ int runDesktopApp(int argc, char *argv[]) {
     MainWindow window;
     window.setCaCertFile(caCertFile);
     server::MistServer server(*config);
-    if (!server.start(&error)) {
+    if (const Expected<void> started = server.start(); !started) {
         QMessageBox::warning(&window, QObject::tr("Mist Monitor"),
                              QObject::tr("The embedded server could not start: %1\n\nYou can "
                                          "still connect to a remote server.")
-                                 .arg(error));
+                                 .arg(started.error()));
     } else {
         const QByteArray token = localOperatorSession(server.store(), &error);
         auto *session = new client::ServerSession(server.httpUrl(), &window);

@@ -137,7 +137,7 @@ void TestArchiveFormat::roundTrip() {
     QVERIFY(!chunk.isEmpty());
     ChunkHeader h;
     const auto decoded = decodeChunk(chunk, &h);
-    QVERIFY2(decoded, qPrintable(decoded.error));
+    QVERIFY2(decoded, qPrintable(decoded.error()));
     QCOMPARE(decoded->records.size(), records.size());
     for (size_t i = 0; i < records.size(); ++i)
         QVERIFY2(decoded->record(i) == records[i], qPrintable(QString::number(i)));
@@ -148,7 +148,7 @@ void TestArchiveFormat::header() {
     const auto records = sample();
     const QByteArray chunk = encodeChunk(meta(), records);
     const auto h = parseChunkHeader(chunk);
-    QVERIFY2(h, qPrintable(h.error));
+    QVERIFY2(h, qPrintable(h.error()));
     QCOMPARE(h->meta.appId, 7);
     QCOMPARE(h->meta.containerId, meta().containerId);
     QCOMPARE(h->meta.containerName, QStringLiteral("app-7"));
@@ -171,7 +171,7 @@ void TestArchiveFormat::longTextIsCut() {
     QString text(MaxTextBytes - 1, u'a');
     text += QChar(0x4e2d);
     const auto d = decodeChunk(encodeChunk(meta(), {Record::line(1, Stream::Stdout, text)}));
-    QVERIFY2(d, qPrintable(d.error));
+    QVERIFY2(d, qPrintable(d.error()));
     const Record r = d->record(0);
     QVERIFY(r.truncated);
     QCOMPARE(r.text.size(), MaxTextBytes - 1);
@@ -182,7 +182,7 @@ void TestArchiveFormat::containerFieldsAreBounded() {
     m.containerName = QString(1000, u'n');
     m.containerId = QString(300, QChar(0x00e9)); // 2 bytes each
     const auto h = parseChunkHeader(encodeChunk(m, sample()));
-    QVERIFY2(h, qPrintable(h.error));
+    QVERIFY2(h, qPrintable(h.error()));
     QCOMPARE(h->meta.containerName.size(), 255);
     QCOMPARE(h->meta.containerId.size(), 127);
 }
@@ -267,7 +267,7 @@ void TestArchiveFormat::hostileHeader() {
     QFETCH(QString, error);
     const auto d = decodeChunk(chunk);
     QVERIFY(!d);
-    QCOMPARE(d.error, error);
+    QCOMPARE(d.error(), error);
 }
 
 void TestArchiveFormat::hostilePayload_data() {
@@ -322,11 +322,11 @@ void TestArchiveFormat::hostilePayload() {
     const QByteArray chunk = withRawPayload(valid, raw, count);
     const auto d = decodeChunk(chunk);
     if (error.isEmpty()) {
-        QVERIFY2(d, qPrintable(d.error));
+        QVERIFY2(d, qPrintable(d.error()));
         QCOMPARE(d->record(0).text, QStringLiteral("hi"));
     } else {
         QVERIFY(!d);
-        QCOMPARE(d.error, error);
+        QCOMPARE(d.error(), error);
     }
 }
 

@@ -135,11 +135,11 @@ void TestArchiveQuery::query() {
     QFETCH(QString, error);
     const auto q = parseSearchQuery(3, QUrlQuery(query));
     if (error.isEmpty()) {
-        QVERIFY2(q, qPrintable(q.error));
+        QVERIFY2(q, qPrintable(q.error()));
         QCOMPARE(q->appId, 3);
     } else {
         QVERIFY(!q);
-        QCOMPARE(q.error, error);
+        QCOMPARE(q.error(), error);
     }
 }
 
@@ -153,7 +153,7 @@ void TestArchiveQuery::defaults() {
         parseSearchQuery(1, QUrlQuery(QStringLiteral(
                                 "since=2025-01-15T10:30:01.5Z&until=2025-01-15T10:30:01.500000001Z&"
                                 "q=ERR.R&stream=stderr&limit=7&order=asc")));
-    QVERIFY2(all, qPrintable(all.error));
+    QVERIFY2(all, qPrintable(all.error()));
     QCOMPARE(*all->since, 1736937001500000000LL);
     QCOMPARE(*all->until, 1736937001500000001LL);
     QCOMPARE(all->pattern, QStringLiteral("ERR.R"));
@@ -243,7 +243,7 @@ void TestArchiveQuery::pattern() {
     QFETCH(QString, line);
     QFETCH(bool, matches);
     const auto re = compilePattern(pattern);
-    QVERIFY2(re, qPrintable(re.error));
+    QVERIFY2(re, qPrintable(re.error()));
     const QByteArray utf8 = line.toUtf8();
     QCOMPARE(re2::RE2::PartialMatch(re2::StringPiece(utf8.constData(), size_t(utf8.size())), **re),
              matches);
@@ -263,7 +263,7 @@ void TestArchiveQuery::timestamps() {
     QFETCH(QString, text);
     QCOMPARE(formatTimestampNs(ns), text);
     if (ns >= 0)
-        QCOMPARE(parseSince(text).value.value(), std::optional<qint64>(ns));
+        QCOMPARE(parseSince(text).value(), std::optional<qint64>(ns));
 }
 
 void TestArchiveQuery::entries() {

@@ -50,7 +50,7 @@ std::unique_ptr<LogArchive> openArchive(const QString &dir, ArchiveOptions o = {
         };
     auto a = LogArchive::open(o);
     if (!a) {
-        qWarning() << "open failed:" << a.error;
+        qWarning() << "open failed:" << a.error();
         return nullptr;
     }
     return std::move(*a);
@@ -71,7 +71,7 @@ std::vector<ArchiveEntry> collect(const LogArchive &a, SearchQuery q, int *pages
     for (;;) {
         const auto r = a.search(q);
         if (!r) {
-            qWarning() << "search failed:" << r.error;
+            qWarning() << "search failed:" << r.error();
             return {};
         }
         ++n;
@@ -797,7 +797,7 @@ void TestLogArchive::hostileCursorPositions() {
     // A cursor of the other order is refused.
     SearchQuery q = queryFor(1, Order::Asc);
     q.cursor = Cursor{Order::Desc, OrderKey{}};
-    QCOMPARE(a->search(q).error, QStringLiteral("Invalid cursor"));
+    QCOMPARE(a->search(q).error(), QStringLiteral("Invalid cursor"));
 }
 
 void TestLogArchive::unusableDirectory() {

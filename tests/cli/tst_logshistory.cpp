@@ -76,7 +76,7 @@ class TestLogsHistory : public QObject {
         a.name = containerName;
         a.containerName = containerName;
         QString error;
-        const auto created = f->store().addApp(a, &error);
+        const auto created = f->store().apps().add(a, &error);
         if (!created)
             qFatal("%s", qPrintable(error));
         return created->id;

@@ -87,12 +87,12 @@ private Q_SLOTS:
         QVERIFY(!out.contains(QString::fromUtf8(token)));
 
         // No idle timeout: a browser session made now expires, the token does not.
-        f->store().setSessionIdleTimeout(1);
+        f->store().sessions().setIdleTimeout(1);
         const QByteArray session = f->login(QStringLiteral("bot@example.com"));
         QTest::qWait(2500);
         QCOMPARE(f->http("GET", QStringLiteral("/api/auth/me"), {}, session).status, 401);
         QCOMPARE(me(token), 200);
-        f->store().setSessionIdleTimeout(store::Store::DefaultIdleTimeout);
+        f->store().sessions().setIdleTimeout(store::Sessions::DefaultIdleTimeout);
 
         QCOMPARE(
             cli({QStringLiteral("token"), QStringLiteral("revoke"), QStringLiteral("--email"),

@@ -188,7 +188,7 @@ class TestStreamConnection : public QObject {
         app.name = QStringLiteral("c-") + QString::fromLatin1(unique().left(8));
         app.containerName = container;
         QString error;
-        const auto created = f->store().addApp(app, &error);
+        const auto created = f->store().apps().add(app, &error);
         if (!created)
             qFatal("%s", qPrintable(error));
         return created->id;
@@ -200,7 +200,7 @@ class TestStreamConnection : public QObject {
         app.gitUrl = url;
         app.gitBranch = QStringLiteral("main");
         QString error;
-        const auto created = f->store().addApp(app, &error);
+        const auto created = f->store().apps().add(app, &error);
         if (!created)
             qFatal("%s", qPrintable(error));
         gitApps << created->id;
@@ -388,7 +388,7 @@ private Q_SLOTS:
             token = "not-a-session-token-at-all-xxxxxxxxxxxxxxx";
         if (who == u"revoked") {
             token = f->login(QStringLiteral("owner@example.com"));
-            f->store().revokeSession(token);
+            f->store().sessions().revoke(token);
         }
         path.replace(QStringLiteral("{app}"),
                      QString::number(containerApp(QStringLiteral("whatever"))));

@@ -50,7 +50,7 @@ class TestDeployments : public QObject {
         app.gitUrl = url;
         app.gitBranch = branch;
         QString error;
-        const auto created = f->store().addApp(app, &error);
+        const auto created = f->store().apps().add(app, &error);
         if (!created)
             qFatal("%s", qPrintable(error));
         apps << created->id;
@@ -425,7 +425,7 @@ private Q_SLOTS:
         adopted.name = QStringLiteral("adopted");
         adopted.containerName = QStringLiteral("something");
         QString error;
-        const auto created = f->store().addApp(adopted, &error);
+        const auto created = f->store().apps().add(adopted, &error);
         QVERIFY(created);
         const HttpResult r =
             f->http("POST", QStringLiteral("/api/deployments"),

@@ -97,7 +97,7 @@ class TestHostileDeployments : public QObject {
         app.gitBranch = QStringLiteral("main");
         app.dockerfile = dockerfile;
         QString error;
-        const auto created = f->store().addApp(app, &error);
+        const auto created = f->store().apps().add(app, &error);
         if (!created)
             qFatal("%s", qPrintable(error));
         apps << created->id;

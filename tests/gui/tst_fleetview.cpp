@@ -74,7 +74,7 @@ private Q_SLOTS:
         auto b = signedIn(revoked.port(), QStringLiteral("owner@example.com"), Password);
         QVERIFY(a && b);
         QString error;
-        QVERIFY2(revoked.store().revokeSessionsOf(owner.id, &error), qPrintable(error));
+        QVERIFY2(revoked.store().sessions().revokeAllOf(owner.id, &error), qPrintable(error));
 
         gui::MainWindow window;
         window.connectTo(a.release(), QStringLiteral("good"));
@@ -193,8 +193,8 @@ private Q_SLOTS:
         appA.containerName = containerA;
         appB.name = QStringLiteral("beta-web");
         appB.containerName = containerB;
-        const qint64 idA = a.store().addApp(appA, &error)->id;
-        const qint64 idB = b->store().addApp(appB, &error)->id;
+        const qint64 idA = a.store().apps().add(appA, &error)->id;
+        const qint64 idB = b->store().apps().add(appB, &error)->id;
         UpstreamStandIn upstream;
         upstream.statsIntervalMs = 300;
         upstream.containerLines = QStringList{QStringLiteral("upstream-line")};

@@ -28,7 +28,7 @@ private Q_SLOTS:
         app.name = QStringLiteral("js");
         app.containerName = name;
         QString error;
-        const auto created = f.store().addApp(app, &error);
+        const auto created = f.store().apps().add(app, &error);
         QVERIFY2(created, qPrintable(error));
         QTest::qWait(300);
 

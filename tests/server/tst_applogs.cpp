@@ -54,7 +54,7 @@ class TestAppLogs : public QObject {
         a.projectName = QStringLiteral("p");
         a.containerName = QStringLiteral("c-x");
         QString error;
-        const auto app = g.store().addApp(a, &error);
+        const auto app = g.store().apps().add(a, &error);
         if (!app)
             return {};
         return g.http("GET", QStringLiteral("/api/apps/%1/logs").arg(app->id), {},
@@ -281,12 +281,12 @@ private Q_SLOTS:
         bool synchronous = true;
         for (int i = 0; i < asked; ++i) {
             synchronous = true;
-            service.search(q, [&](archive::Result<archive::SearchResult> r) {
+            service.search(q, [&](Expected<archive::SearchResult> r) {
                 if (synchronous) {
-                    QCOMPARE(r.error, QStringLiteral("Archive busy"));
+                    QCOMPARE(r.error(), QStringLiteral("Archive busy"));
                     ++busyAtOnce;
                 } else {
-                    QVERIFY2(r.value.has_value(), qPrintable(r.error));
+                    QVERIFY2(r.has_value(), qPrintable(r.error()));
                     ++answered;
                 }
             });
@@ -298,7 +298,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(answered, server::ArchiveService::MaxQueuedSearches, 30000);
         QCOMPARE(service.searchesInFlight(), 0);
         bool again = false;
-        service.search(q, [&](archive::Result<archive::SearchResult> r) { again = bool(r); });
+        service.search(q, [&](Expected<archive::SearchResult> r) { again = bool(r); });
         QTRY_VERIFY_WITH_TIMEOUT(again, 30000);
     }
 

@@ -46,7 +46,7 @@ class TestContainerLogs : public QObject {
         app.name = container;
         app.containerName = container;
         QString error;
-        const auto created = f->store().addApp(app, &error);
+        const auto created = f->store().apps().add(app, &error);
         if (!created)
             qFatal("%s", qPrintable(error));
         return created->id;

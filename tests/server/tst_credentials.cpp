@@ -203,8 +203,9 @@ private Q_SLOTS:
 
     void logoutWithAnApiTokenRevokesNothing() {
         QString error;
-        const store::User bob = *f->store().userByEmail(QStringLiteral("bob@example.com"));
-        const QByteArray api = f->store().createApiToken(bob.id, QStringLiteral("ci"), 30, &error);
+        const store::User bob = *f->store().users().byEmail(QStringLiteral("bob@example.com"));
+        const QByteArray api =
+            f->store().apiTokens().create(bob.id, QStringLiteral("ci"), 30, &error);
         QVERIFY2(!api.isEmpty(), qPrintable(error));
         const QByteArray alice = f->login(QStringLiteral("alice@example.com"));
         const HttpResult out = logout(alice, bearer(api));

@@ -72,7 +72,7 @@ private Q_SLOTS:
         app.name = QStringLiteral("ticker");
         app.containerName = name;
         QString error;
-        const auto created = f->store().addApp(app, &error);
+        const auto created = f->store().apps().add(app, &error);
         QVERIFY2(created, qPrintable(error));
 
         WsRecorder logs, metrics;
@@ -132,7 +132,7 @@ private Q_SLOTS:
         app.name = QStringLiteral("ingest");
         app.containerName = name;
         QString error;
-        const auto created = f->store().addApp(app, &error);
+        const auto created = f->store().apps().add(app, &error);
         QVERIFY2(created, qPrintable(error));
         // Numbered across restarts: the counter lives in the container's files.
         QVERIFY(!runContainer(name,

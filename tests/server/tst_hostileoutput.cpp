@@ -56,7 +56,7 @@ qint64 addContainerApp(store::Store &store, const QString &container) {
     app.name = container;
     app.containerName = container;
     QString error;
-    const auto created = store.addApp(app, &error);
+    const auto created = store.apps().add(app, &error);
     if (!created)
         qFatal("addApp: %s", qPrintable(error));
     return created->id;
@@ -70,7 +70,7 @@ qint64 addDeploymentLog(store::Store &store, int lines, int width) {
         QStringLiteral("big-log-%1-%2").arg(QCoreApplication::applicationPid()).arg(++serial);
     app.gitUrl = QStringLiteral("https://example.com/big.git");
     QString error;
-    const auto created = store.addApp(app, &error);
+    const auto created = store.apps().add(app, &error);
     if (!created)
         qFatal("addApp: %s", qPrintable(error));
     store::DeploymentStore deployments(store);

@@ -50,7 +50,7 @@ class TestLogArchiver : public QObject {
         app.name = container;
         app.containerName = container;
         QString error;
-        const auto created = server.store().addApp(app, &error);
+        const auto created = server.store().apps().add(app, &error);
         if (!created)
             qWarning("addApp: %s", qPrintable(error));
         return created ? created->id : 0;
@@ -132,7 +132,7 @@ private Q_SLOTS:
         app.name = QStringLiteral("twice");
         app.gitUrl = QStringLiteral("file://") + repo.path();
         QString error;
-        const auto created = f->store().addApp(app, &error);
+        const auto created = f->store().apps().add(app, &error);
         QVERIFY2(created, qPrintable(error));
         gitApps << created->id;
         const auto deploy = [&]() -> qint64 {

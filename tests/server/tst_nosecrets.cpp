@@ -46,9 +46,9 @@ private Q_SLOTS:
         f.http("POST", QStringLiteral("/api/auth/login"),
                "{\"email\":\"owner@example.com\",\"password\":\"" + typoPassword + "\"}");
         QString error;
-        const QByteArray apiToken =
-            f.store().createApiToken(f.store().userByEmail(QStringLiteral("owner@example.com"))->id,
-                                     QStringLiteral("ci"), 1, &error);
+        const QByteArray apiToken = f.store().apiTokens().create(
+            f.store().users().byEmail(QStringLiteral("owner@example.com"))->id,
+            QStringLiteral("ci"), 1, &error);
         QVERIFY2(!apiToken.isEmpty(), qPrintable(error));
         f.http("GET", QStringLiteral("/metrics"), {}, {},
                {{"Authorization", "Bearer " + apiToken}});

@@ -109,7 +109,7 @@ private Q_SLOTS:
         store::App app;
         app.name = QStringLiteral("prom");
         app.containerName = name;
-        const auto created = f->store().addApp(app, &error);
+        const auto created = f->store().apps().add(app, &error);
         QTest::qWait(300);
         WsRecorder logs, metrics;
         QVERIFY(logs.open(f->port(), QStringLiteral("/ws/container/logs?appId=%1").arg(created->id),

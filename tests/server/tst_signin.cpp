@@ -112,7 +112,7 @@ class TestSignIn : public QObject {
     static std::unique_ptr<ServerFixture> realHashingServer() {
         auto f = std::make_unique<ServerFixture>();
         if (f->ok()) {
-            f->store().setPasswordHasher(auth::PasswordHasher());
+            f->store().users().setPasswordHasher(auth::PasswordHasher());
             f->addUser(QStringLiteral("owner@example.com"), store::Role::Owner);
         }
         return f;
@@ -382,8 +382,8 @@ private Q_SLOTS:
         // The check's result can only be taken in by this thread, after this:
         // an operator changes the password meanwhile (`mist-monitor user passwd`).
         QString error;
-        const store::User owner = *f->store().userByEmail(QStringLiteral("owner@example.com"));
-        QVERIFY2(f->store().setPassword(owner.id, "a brand new password", &error),
+        const store::User owner = *f->store().users().byEmail(QStringLiteral("owner@example.com"));
+        QVERIFY2(f->store().users().setPassword(owner.id, "a brand new password", &error),
                  qPrintable(error));
         QVERIFY(clients.join());
         QCOMPARE(answer.status, 401);

@@ -69,7 +69,7 @@ class TestUpstreamRoutes : public QObject {
         app.name = name;
         app.gitUrl = QStringLiteral("file://") + repo.path();
         QString error;
-        const auto created = f->store().addApp(app, &error);
+        const auto created = f->store().apps().add(app, &error);
         if (!created)
             qFatal("%s", qPrintable(error));
         gitApps << created->id;
@@ -81,7 +81,7 @@ class TestUpstreamRoutes : public QObject {
         app.name = containerName;
         app.containerName = containerName;
         QString error;
-        const auto created = f->store().addApp(app, &error);
+        const auto created = f->store().apps().add(app, &error);
         if (!created)
             qFatal("%s", qPrintable(error));
         return created->id;
@@ -132,7 +132,7 @@ private Q_SLOTS:
         app.name = container;
         app.containerName = container;
         QString error;
-        const auto created = f->store().addApp(app, &error);
+        const auto created = f->store().apps().add(app, &error);
         QVERIFY2(created, qPrintable(error));
         appId = created->id;
     }

@@ -30,10 +30,9 @@ class TestDeploymentLogs : public QObject {
 
     std::unique_ptr<Store> open() {
         auto s = std::make_unique<Store>();
-        s->setPasswordHasher(mist::auth::PasswordHasher::minimal());
-        QString error;
-        if (!s->open(dir.path(), &error))
-            qFatal("%s", qPrintable(error));
+        s->users().setPasswordHasher(mist::auth::PasswordHasher::minimal());
+        if (const auto opened = s->open(dir.path()); !opened)
+            qFatal("%s", qPrintable(opened.error()));
         return s;
     }
 
@@ -55,7 +54,7 @@ private Q_SLOTS:
         app.name = QStringLiteral("logs");
         app.gitUrl = QStringLiteral("https://git.example/logs.git");
         QString error;
-        const auto created = store->addApp(app, &error);
+        const auto created = store->apps().add(app, &error);
         QVERIFY2(created, qPrintable(error));
         appId = created->id;
     }
@@ -143,14 +142,15 @@ private Q_SLOTS:
         qint64 deploymentId = 0;
         {
             auto s = std::make_unique<Store>();
-            s->setPasswordHasher(mist::auth::PasswordHasher::minimal());
+            s->users().setPasswordHasher(mist::auth::PasswordHasher::minimal());
             QString error;
-            QVERIFY2(s->open(old.path(), &error), qPrintable(error));
+            const auto opened = s->open(old.path());
+            QVERIFY2(opened, qPrintable(opened.error()));
             QCOMPARE(Store::latestSchemaVersion(), 6);
             App app;
             app.name = QStringLiteral("old");
             app.gitUrl = QStringLiteral("https://git.example/old.git");
-            const auto created = s->addApp(app, &error);
+            const auto created = s->apps().add(app, &error);
             QVERIFY2(created, qPrintable(error));
             DeploymentStore deployments(*s);
             const auto d = deployments.create(created->id, 0, &error);
@@ -176,9 +176,10 @@ private Q_SLOTS:
             QSqlDatabase::removeDatabase(QStringLiteral("downgrade"));
         }
         Store reopened;
-        reopened.setPasswordHasher(mist::auth::PasswordHasher::minimal());
+        reopened.users().setPasswordHasher(mist::auth::PasswordHasher::minimal());
         QString error;
-        QVERIFY2(reopened.open(old.path(), &error), qPrintable(error));
+        const auto reopenedOk = reopened.open(old.path());
+        QVERIFY2(reopenedOk, qPrintable(reopenedOk.error()));
         QCOMPARE(reopened.schemaVersion(), 6);
         DeploymentStore deployments(reopened);
         const QList<DeploymentLogLine> lines =

@@ -169,10 +169,9 @@ void TestStore::cleanup() {
 
 std::unique_ptr<Store> TestStore::openStore(const QString &dir) {
     auto store = std::make_unique<Store>();
-    store->setPasswordHasher(mist::auth::PasswordHasher::minimal());
-    QString error;
-    if (!store->open(dir.isEmpty() ? dataDir() : dir, &error)) {
-        qWarning("open failed: %s", qPrintable(error));
+    store->users().setPasswordHasher(mist::auth::PasswordHasher::minimal());
+    if (const auto opened = store->open(dir.isEmpty() ? dataDir() : dir); !opened) {
+        qWarning("open failed: %s", qPrintable(opened.error()));
         return nullptr;
     }
     return store;
@@ -180,7 +179,7 @@ std::unique_ptr<Store> TestStore::openStore(const QString &dir) {
 
 User TestStore::makeUser(Store &store, const QString &email, Role role) {
     QString error;
-    const auto user = store.addUser(email, role, kPassword, &error);
+    const auto user = store.users().add(email, role, kPassword, &error);
     if (!user)
         qFatal("addUser(%s) failed: %s", qPrintable(email), qPrintable(error));
     return *user;
@@ -217,10 +216,10 @@ void TestStore::reopeningKeepsDataAndSchema() {
     auto store = openStore();
     QVERIFY(store);
     QCOMPARE(store->schemaVersion(), Store::latestSchemaVersion());
-    const auto user = store->userByEmail("keep@example.com");
+    const auto user = store->users().byEmail("keep@example.com");
     QVERIFY(user);
     QCOMPARE(user->role, Role::Admin);
-    QVERIFY(store->authenticate("keep@example.com", kPassword));
+    QVERIFY(store->users().authenticate("keep@example.com", kPassword));
 }
 
 void TestStore::newerSchemaIsRefused() {
@@ -232,7 +231,9 @@ void TestStore::newerSchemaIsRefused() {
     }
     Store store;
     QString error;
-    QVERIFY(!store.open(dataDir(), &error));
+    const auto opened = store.open(dataDir());
+    QVERIFY(!opened);
+    error = opened.error();
     QVERIFY2(error.contains("newer mist-monitor"), qPrintable(error));
     QVERIFY(!store.isOpen());
     QCOMPARE(store.schemaVersion(), 0);
@@ -277,7 +278,9 @@ void TestStore::dataDirThatIsAFileIsRefused() {
     file.close();
     Store store;
     QString error;
-    QVERIFY(!store.open(dataDir(), &error));
+    const auto opened = store.open(dataDir());
+    QVERIFY(!opened);
+    error = opened.error();
     QVERIFY2(error.contains("is not a directory"), qPrintable(error));
     QVERIFY(!store.isOpen());
 }
@@ -290,10 +293,12 @@ void TestStore::garbageDatabaseFileIsRefused() {
     file.close();
     Store store;
     QString error;
-    QVERIFY(!store.open(dataDir(), &error));
+    const auto opened = store.open(dataDir());
+    QVERIFY(!opened);
+    error = opened.error();
     QVERIFY2(error.startsWith("database error:"), qPrintable(error));
     QVERIFY(!store.isOpen());
-    QVERIFY(!store.addUser("a@example.com", Role::User, kPassword, &error));
+    QVERIFY(!store.users().add("a@example.com", Role::User, kPassword, &error));
 }
 
 void TestStore::twoStoresShareOneDatabase() {
@@ -302,11 +307,11 @@ void TestStore::twoStoresShareOneDatabase() {
     QVERIFY(first && second);
     QVERIFY(first->connectionName() != second->connectionName());
     const User user = makeUser(*first, "shared@example.com", Role::User);
-    const auto seen = second->userById(user.id);
+    const auto seen = second->users().byId(user.id);
     QVERIFY(seen);
     QCOMPARE(seen->email, QStringLiteral("shared@example.com"));
     first.reset(); // removing one connection must leave the other working
-    QVERIFY(second->userById(user.id));
+    QVERIFY(second->users().byId(user.id));
 }
 
 // --- users
@@ -315,18 +320,18 @@ void TestStore::addUser() {
     auto store = openStore();
     QVERIFY(store);
     QString error;
-    const auto user = store->addUser("owner@example.com", Role::Owner, kPassword, &error);
+    const auto user = store->users().add("owner@example.com", Role::Owner, kPassword, &error);
     QVERIFY2(user, qPrintable(error));
     QVERIFY(user->id > 0);
     QCOMPARE(user->email, QStringLiteral("owner@example.com"));
     QCOMPARE(user->role, Role::Owner);
 
-    const auto byId = store->userById(user->id);
+    const auto byId = store->users().byId(user->id);
     QVERIFY(byId);
     QCOMPARE(byId->email, user->email);
     QCOMPARE(byId->role, Role::Owner);
-    QVERIFY(!store->userById(user->id + 1000));
-    QCOMPARE(store->users().size(), 1);
+    QVERIFY(!store->users().byId(user->id + 1000));
+    QCOMPARE(store->users().all().size(), 1);
 
     RawDb raw(dbPath());
     const QString stored = raw.scalar("SELECT password_hash FROM users").toString();
@@ -356,10 +361,10 @@ void TestStore::emailIsNormalised() {
     QVERIFY(store);
     const User user = makeUser(*store, given, Role::User);
     QCOMPARE(user.email, given.trimmed().toLower());
-    const auto found = store->userByEmail(lookup);
+    const auto found = store->users().byEmail(lookup);
     QVERIFY(found);
     QCOMPARE(found->id, user.id);
-    QVERIFY(store->authenticate(lookup, kPassword));
+    QVERIFY(store->users().authenticate(lookup, kPassword));
 }
 
 void TestStore::duplicateUserIsRefused() {
@@ -367,10 +372,10 @@ void TestStore::duplicateUserIsRefused() {
     QVERIFY(store);
     makeUser(*store, "dup@example.com", Role::User);
     QString error;
-    QVERIFY(!store->addUser(" DUP@example.com", Role::Admin, "another password", &error));
+    QVERIFY(!store->users().add(" DUP@example.com", Role::Admin, "another password", &error));
     QCOMPARE(error, QStringLiteral("a user with this email already exists"));
-    QCOMPARE(store->users().size(), 1);
-    QCOMPARE(store->userByEmail("dup@example.com")->role, Role::User);
+    QCOMPARE(store->users().all().size(), 1);
+    QCOMPARE(store->users().byEmail("dup@example.com")->role, Role::User);
 }
 
 void TestStore::badEmails_data() {
@@ -410,12 +415,12 @@ void TestStore::badEmails() {
     auto store = openStore();
     QVERIFY(store);
     QString error;
-    QVERIFY(!store->addUser(email, Role::User, kPassword, &error));
+    QVERIFY(!store->users().add(email, Role::User, kPassword, &error));
     QVERIFY2(error.contains(message), qPrintable(error));
     QVERIFY2(error.size() < 200, "the error must not echo the input");
-    QVERIFY(store->users().isEmpty());
-    QVERIFY(!store->userByEmail(email));
-    QVERIFY(!store->authenticate(email, kPassword));
+    QVERIFY(store->users().all().isEmpty());
+    QVERIFY(!store->users().byEmail(email));
+    QVERIFY(!store->users().authenticate(email, kPassword));
 }
 
 void TestStore::passwordLength_data() {
@@ -438,10 +443,10 @@ void TestStore::passwordLength() {
     QVERIFY(store);
     const QByteArray password(length, 'p');
     QString error;
-    const auto user = store->addUser("len@example.com", Role::User, password, &error);
+    const auto user = store->users().add("len@example.com", Role::User, password, &error);
     QCOMPARE(bool(user), accepted);
     if (accepted) {
-        QVERIFY(store->authenticate("len@example.com", password));
+        QVERIFY(store->users().authenticate("len@example.com", password));
     } else {
         QVERIFY2(error.contains("password must be 8 to 1024 bytes"), qPrintable(error));
     }
@@ -472,10 +477,10 @@ void TestStore::authenticate() {
     QVERIFY(store);
     const User auth = makeUser(*store, "auth@example.com", Role::Admin);
     QString error;
-    QVERIFY(store->addUser("nul@example.com", Role::User, QByteArray("nul\0inside-password", 19),
-                           &error));
+    QVERIFY(store->users().add("nul@example.com", Role::User,
+                               QByteArray("nul\0inside-password", 19), &error));
 
-    const auto user = store->authenticate(email, password, &error);
+    const auto user = store->users().authenticate(email, password, &error);
     QCOMPARE(bool(user), accepted);
     if (accepted && email.startsWith("auth", Qt::CaseInsensitive)) {
         QCOMPARE(user->id, auth.id);
@@ -488,8 +493,9 @@ void TestStore::unknownAccountsTakeAsLongAsWrongPasswords() {
     // microseconds instead of tens of milliseconds.
     Store store;
     QString error;
-    QVERIFY(store.open(dataDir(), &error));
-    QVERIFY(store.addUser("timing@example.com", Role::User, kPassword, &error));
+    const auto opened = store.open(dataDir());
+    QVERIFY2(opened, qPrintable(opened.error()));
+    QVERIFY(store.users().add("timing@example.com", Role::User, kPassword, &error));
 
     bool accepted = false;
     const auto median = [&](const QString &email) {
@@ -497,7 +503,7 @@ void TestStore::unknownAccountsTakeAsLongAsWrongPasswords() {
         for (int i = 0; i < 3; ++i) {
             QElapsedTimer timer;
             timer.start();
-            accepted = accepted || store.authenticate(email, "wrong password");
+            accepted = accepted || store.users().authenticate(email, "wrong password");
             samples.append(timer.nsecsElapsed());
         }
         std::sort(samples.begin(), samples.end());
@@ -516,21 +522,22 @@ void TestStore::setPassword() {
     QVERIFY(store);
     const User user = makeUser(*store, "pw@example.com", Role::User);
     const User other = makeUser(*store, "other@example.com", Role::User);
-    const QByteArray token = store->createSession(user.id);
-    const QByteArray otherToken = store->createSession(other.id);
-    QVERIFY(store->userForSession(token));
+    const QByteArray token = store->sessions().create(user.id);
+    const QByteArray otherToken = store->sessions().create(other.id);
+    QVERIFY(store->sessions().userFor(token));
 
     QString error;
-    QVERIFY2(store->setPassword(user.id, "a brand new password", &error), qPrintable(error));
-    QVERIFY(!store->authenticate("pw@example.com", kPassword));
-    QVERIFY(store->authenticate("pw@example.com", "a brand new password"));
-    QVERIFY(!store->userForSession(token));
-    QVERIFY(store->userForSession(otherToken));
+    QVERIFY2(store->users().setPassword(user.id, "a brand new password", &error),
+             qPrintable(error));
+    QVERIFY(!store->users().authenticate("pw@example.com", kPassword));
+    QVERIFY(store->users().authenticate("pw@example.com", "a brand new password"));
+    QVERIFY(!store->sessions().userFor(token));
+    QVERIFY(store->sessions().userFor(otherToken));
 
-    QVERIFY(!store->setPassword(user.id, "short", &error));
+    QVERIFY(!store->users().setPassword(user.id, "short", &error));
     QVERIFY(error.contains("8 to 1024"));
-    QVERIFY(store->authenticate("pw@example.com", "a brand new password"));
-    QVERIFY(!store->setPassword(9999, "long enough password", &error));
+    QVERIFY(store->users().authenticate("pw@example.com", "a brand new password"));
+    QVERIFY(!store->users().setPassword(9999, "long enough password", &error));
     QCOMPARE(error, QStringLiteral("no such user"));
 }
 
@@ -540,15 +547,15 @@ void TestStore::ensureProject() {
     auto store = openStore();
     QVERIFY(store);
     QString error;
-    const auto created = store->ensureProject("Web Team_1.0-x", &error);
+    const auto created = store->projects().ensure("Web Team_1.0-x", &error);
     QVERIFY2(created, qPrintable(error));
     QVERIFY(created->id > 0);
     QCOMPARE(created->name, QStringLiteral("Web Team_1.0-x"));
-    const auto again = store->ensureProject("Web Team_1.0-x", &error);
+    const auto again = store->projects().ensure("Web Team_1.0-x", &error);
     QVERIFY(again);
     QCOMPARE(again->id, created->id);
-    QCOMPARE(store->projectByName("Web Team_1.0-x")->id, created->id);
-    QVERIFY(!store->projectByName("missing"));
+    QCOMPARE(store->projects().byName("Web Team_1.0-x")->id, created->id);
+    QVERIFY(!store->projects().byName("missing"));
 }
 
 void TestStore::badProjectNames_data() {
@@ -571,16 +578,16 @@ void TestStore::badProjectNames() {
     auto store = openStore();
     QVERIFY(store);
     QString error;
-    QVERIFY(!store->ensureProject(name, &error));
+    QVERIFY(!store->projects().ensure(name, &error));
     QVERIFY(error.contains("project name"));
     QVERIFY(error.size() < 200);
-    QVERIFY(!store->projectByName(name));
+    QVERIFY(!store->projects().byName(name));
     if (!name.isEmpty()) { // an app without a project goes to "default"
         App app;
         app.name = "web";
         app.projectName = name;
         app.containerName = "web-1";
-        QVERIFY(!store->addApp(app, &error));
+        QVERIFY(!store->apps().add(app, &error));
     }
     RawDb raw(dbPath());
     QCOMPARE(raw.scalar("SELECT count(*) FROM projects").toInt(), 0);
@@ -592,19 +599,20 @@ void TestStore::addMember() {
     QVERIFY(store);
     const User user = makeUser(*store, "member@example.com", Role::User);
     QString error;
-    QVERIFY(store->ensureProject("alpha", &error));
+    QVERIFY(store->projects().ensure("alpha", &error));
 
-    QVERIFY2(store->addMember("alpha", "Member@Example.com", &error), qPrintable(error));
-    QVERIFY2(store->addMember("alpha", "member@example.com", &error), "must be idempotent");
+    QVERIFY2(store->projects().addMember("alpha", "Member@Example.com", &error), qPrintable(error));
+    QVERIFY2(store->projects().addMember("alpha", "member@example.com", &error),
+             "must be idempotent");
     RawDb raw(dbPath());
     QCOMPARE(raw.scalar("SELECT count(*) FROM project_members").toInt(), 1);
     QCOMPARE(raw.scalar("SELECT user_id FROM project_members").toLongLong(), user.id);
 
-    QVERIFY(!store->addMember("beta", "member@example.com", &error));
+    QVERIFY(!store->projects().addMember("beta", "member@example.com", &error));
     QCOMPARE(error, QStringLiteral("no such project \"beta\""));
-    QVERIFY(!store->addMember("alpha", "nobody@example.com", &error));
+    QVERIFY(!store->projects().addMember("alpha", "nobody@example.com", &error));
     QCOMPARE(error, QStringLiteral("no such user \"nobody@example.com\""));
-    QVERIFY(!store->addMember("alpha", "not an email", &error));
+    QVERIFY(!store->projects().addMember("alpha", "not an email", &error));
     QVERIFY(error.contains("email"));
 }
 
@@ -618,15 +626,15 @@ void TestStore::containerApp() {
     app.containerName = "mist-app-1";
     QString error;
     const qint64 before = QDateTime::currentSecsSinceEpoch();
-    const auto added = store->addApp(app, &error);
+    const auto added = store->apps().add(app, &error);
     QVERIFY2(added, qPrintable(error));
     QVERIFY(added->id > 0);
     QCOMPARE(added->projectName, QStringLiteral("default"));
-    QVERIFY(store->projectByName("default"));
-    QCOMPARE(added->projectId, store->projectByName("default")->id);
+    QVERIFY(store->projects().byName("default"));
+    QCOMPARE(added->projectId, store->projects().byName("default")->id);
     QVERIFY(!added->isGit());
 
-    const auto loaded = store->app(added->id);
+    const auto loaded = store->apps().byId(added->id);
     QVERIFY(loaded);
     QCOMPARE(loaded->name, QStringLiteral("web"));
     QCOMPARE(loaded->containerName, QStringLiteral("mist-app-1"));
@@ -635,7 +643,7 @@ void TestStore::containerApp() {
     QCOMPARE(loaded->createdAt, added->createdAt);
     QVERIFY(loaded->createdAt.toSecsSinceEpoch() >= before);
     QVERIFY(loaded->createdAt.toSecsSinceEpoch() <= QDateTime::currentSecsSinceEpoch());
-    QVERIFY(!store->app(added->id + 1));
+    QVERIFY(!store->apps().byId(added->id + 1));
 
     const QJsonObject json = loaded->toJson();
     QCOMPARE(json.value("id").toInteger(), added->id);
@@ -654,13 +662,13 @@ void TestStore::gitApp() {
     app.gitUrl = "https://github.com/example/api.git";
     app.port = 8080;
     QString error;
-    const auto added = store->addApp(app, &error);
+    const auto added = store->apps().add(app, &error);
     QVERIFY2(added, qPrintable(error));
     QVERIFY(added->isGit());
     QCOMPARE(added->gitBranch, QStringLiteral("main"));
     QCOMPARE(added->dockerfile, QStringLiteral("Dockerfile"));
 
-    const auto loaded = store->app(added->id);
+    const auto loaded = store->apps().byId(added->id);
     QVERIFY(loaded);
     QCOMPARE(loaded->gitUrl, app.gitUrl);
     QCOMPARE(loaded->gitBranch, QStringLiteral("main"));
@@ -687,10 +695,10 @@ void TestStore::gitApp() {
     custom.gitBranch = "feature/new-ui";
     custom.dockerfile = "docker/Dockerfile.prod";
     custom.gitUrl = "git@github.com:example/api.git";
-    const auto second = store->addApp(custom, &error);
+    const auto second = store->apps().add(custom, &error);
     QVERIFY2(second, qPrintable(error));
-    QCOMPARE(store->app(second->id)->gitBranch, QStringLiteral("feature/new-ui"));
-    QCOMPARE(store->app(second->id)->dockerfile, QStringLiteral("docker/Dockerfile.prod"));
+    QCOMPARE(store->apps().byId(second->id)->gitBranch, QStringLiteral("feature/new-ui"));
+    QCOMPARE(store->apps().byId(second->id)->dockerfile, QStringLiteral("docker/Dockerfile.prod"));
 }
 
 void TestStore::invalidApps_data() {
@@ -836,11 +844,11 @@ void TestStore::invalidApps() {
     app.dockerfile = dockerfile;
     app.port = port;
     QString error;
-    QVERIFY(!store->addApp(app, &error));
+    QVERIFY(!store->apps().add(app, &error));
     QVERIFY2(error.contains(message), qPrintable(error));
-    QVERIFY(store->allApps().isEmpty());
+    QVERIFY(store->apps().all().isEmpty());
     // A refused app must not leave its new project behind.
-    QVERIFY(!store->projectByName(project));
+    QVERIFY(!store->projects().byName(project));
 }
 
 // Apps that adopt a Swarm service: stored, read back and listed as such,
@@ -906,15 +914,15 @@ void TestStore::serviceApps() {
     app.gitUrl = git;
     app.gitBranch = branch;
     QString error;
-    const auto added = store->addApp(app, &error);
+    const auto added = store->apps().add(app, &error);
     if (!message.isEmpty()) {
         QVERIFY(!added);
         QVERIFY2(error.contains(message), qPrintable(error));
-        QVERIFY(store->allApps().isEmpty());
+        QVERIFY(store->apps().all().isEmpty());
         return;
     }
     QVERIFY2(added, qPrintable(error));
-    const auto back = store->app(added->id);
+    const auto back = store->apps().byId(added->id);
     QVERIFY(back);
     QVERIFY(back->isService());
     QCOMPARE(back->serviceName, service);
@@ -934,9 +942,9 @@ void TestStore::replicas() {
     app.gitUrl = QStringLiteral("https://example.com/r.git");
     app.replicas = 3;
     QString error;
-    const auto added = store->addApp(app, &error);
+    const auto added = store->apps().add(app, &error);
     QVERIFY2(added, qPrintable(error));
-    const auto back = store->app(added->id);
+    const auto back = store->apps().byId(added->id);
     QCOMPARE(back->replicas, 3);
     QCOMPARE(back->swarmServiceName(), QStringLiteral("app-%1").arg(added->id));
     QCOMPARE(back->toJson().value(QStringLiteral("replicas")).toInt(), 3);
@@ -947,7 +955,7 @@ void TestStore::replicas() {
         App b = app;
         b.name = QStringLiteral("b%1").arg(bad < 0 ? 0 : 1);
         b.replicas = bad;
-        QVERIFY(!store->addApp(b, &error));
+        QVERIFY(!store->apps().add(b, &error));
         QVERIFY2(error.contains(QStringLiteral("replicas must be between 0 and 1000")),
                  qPrintable(error));
     }
@@ -955,16 +963,16 @@ void TestStore::replicas() {
     container.name = QStringLiteral("c");
     container.containerName = QStringLiteral("c-1");
     container.replicas = 2;
-    QVERIFY(!store->addApp(container, &error));
+    QVERIFY(!store->apps().add(container, &error));
     QVERIFY2(error.contains(QStringLiteral("replicas apply only to apps built from git")),
              qPrintable(error));
     App plain = app;
     plain.name = QStringLiteral("plain");
     plain.replicas = 0;
-    const auto one = store->addApp(plain, &error);
+    const auto one = store->apps().add(plain, &error);
     QVERIFY(one);
     QVERIFY(one->swarmServiceName().isEmpty());
-    QCOMPARE(store->allApps().size(), 2);
+    QCOMPARE(store->apps().all().size(), 2);
 }
 
 void TestStore::duplicateAppIsRefused() {
@@ -974,15 +982,15 @@ void TestStore::duplicateAppIsRefused() {
     app.name = "web";
     app.containerName = "web-1";
     QString error;
-    QVERIFY(store->addApp(app, &error));
+    QVERIFY(store->apps().add(app, &error));
 
     app.containerName = "web-2";
-    QVERIFY(!store->addApp(app, &error));
+    QVERIFY(!store->apps().add(app, &error));
     QCOMPARE(error, QStringLiteral("an app named web already exists in project default"));
 
     app.projectName = "other";
-    QVERIFY2(store->addApp(app, &error), qPrintable(error));
-    QCOMPARE(store->allApps().size(), 2);
+    QVERIFY2(store->apps().add(app, &error), qPrintable(error));
+    QCOMPARE(store->apps().all().size(), 2);
 }
 
 void TestStore::appInUnknownProjectId() {
@@ -993,13 +1001,13 @@ void TestStore::appInUnknownProjectId() {
     app.projectId = 42;
     app.containerName = "web-1";
     QString error;
-    QVERIFY(!store->addApp(app, &error));
+    QVERIFY(!store->apps().add(app, &error));
     QCOMPARE(error, QStringLiteral("no such project (id 42)"));
 
-    const auto project = store->ensureProject("real", &error);
+    const auto project = store->projects().ensure("real", &error);
     app.projectId = project->id;
     app.projectName = "ignored when projectId is set";
-    const auto added = store->addApp(app, &error);
+    const auto added = store->apps().add(app, &error);
     QVERIFY2(added, qPrintable(error));
     QCOMPARE(added->projectName, QStringLiteral("real"));
 }
@@ -1012,17 +1020,18 @@ void TestStore::seedVisibility(Store &store) {
         app.name = name;
         app.projectName = project;
         app.containerName = name + "-container";
-        QVERIFY2(store.addApp(app, &error), qPrintable(error));
+        QVERIFY2(store.apps().add(app, &error), qPrintable(error));
     }
     makeUser(store, "owner@example.com", Role::Owner);
     makeUser(store, "admin@example.com", Role::Admin);
     makeUser(store, "alice@example.com", Role::User);
     makeUser(store, "bob@example.com", Role::User);
     makeUser(store, "carol@example.com", Role::User);
-    QVERIFY(store.addMember("alpha", "alice@example.com", &error));
-    QVERIFY(store.addMember("alpha", "bob@example.com", &error));
-    QVERIFY(store.addMember("beta", "bob@example.com", &error));
-    QVERIFY(store.addMember("beta", "owner@example.com", &error)); // changes nothing for owners
+    QVERIFY(store.projects().addMember("alpha", "alice@example.com", &error));
+    QVERIFY(store.projects().addMember("alpha", "bob@example.com", &error));
+    QVERIFY(store.projects().addMember("beta", "bob@example.com", &error));
+    QVERIFY(store.projects().addMember("beta", "owner@example.com",
+                                       &error)); // changes nothing for owners
 }
 
 void TestStore::visibility_data() {
@@ -1043,19 +1052,19 @@ void TestStore::visibility() {
     auto store = openStore();
     QVERIFY(store);
     seedVisibility(*store);
-    const auto user = store->userByEmail(email);
+    const auto user = store->users().byEmail(email);
     QVERIFY(user);
 
     QString error;
     QStringList names;
-    for (const App &app : store->appsVisibleTo(*user, &error))
+    for (const App &app : store->apps().visibleTo(*user, &error))
         names.append(app.name);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(names, visible);
 
-    for (const App &app : store->allApps())
-        QCOMPARE(store->canAccessApp(*user, app.id), visible.contains(app.name));
-    QVERIFY(!store->canAccessApp(*user, 9999));
+    for (const App &app : store->apps().all())
+        QCOMPARE(store->apps().canAccess(*user, app.id), visible.contains(app.name));
+    QVERIFY(!store->apps().canAccess(*user, 9999));
 }
 
 // --- sessions
@@ -1064,13 +1073,13 @@ void TestStore::sessionToken() {
     auto store = openStore();
     QVERIFY(store);
     const User user = makeUser(*store, "s@example.com", Role::User);
-    const QByteArray token = store->createSession(user.id);
+    const QByteArray token = store->sessions().create(user.id);
     QCOMPARE(token.size(), 43);
     QVERIFY(QRegularExpression("^[A-Za-z0-9_-]{43}$").match(QString::fromLatin1(token)).hasMatch());
     QCOMPARE(QByteArray::fromBase64(token, QByteArray::Base64UrlEncoding).size(), 32);
-    QVERIFY(store->createSession(user.id) != token);
+    QVERIFY(store->sessions().create(user.id) != token);
 
-    const auto signedIn = store->userForSession(token);
+    const auto signedIn = store->sessions().userFor(token);
     QVERIFY(signedIn);
     QCOMPARE(signedIn->id, user.id);
     QCOMPARE(signedIn->email, user.email);
@@ -1083,7 +1092,7 @@ void TestStore::sessionTokenIsNotStoredInClear() {
         auto store = openStore();
         QVERIFY(store);
         const User user = makeUser(*store, "s@example.com", Role::User);
-        token = store->createSession(user.id);
+        token = store->sessions().create(user.id);
         QVERIFY(!token.isEmpty());
 
         RawDb raw(dbPath());
@@ -1114,18 +1123,18 @@ void TestStore::revokeSessions() {
     auto store = openStore();
     QVERIFY(store);
     const User user = makeUser(*store, "s@example.com", Role::User);
-    const QByteArray first = store->createSession(user.id);
-    const QByteArray second = store->createSession(user.id);
-    const QByteArray third = store->createSession(user.id);
+    const QByteArray first = store->sessions().create(user.id);
+    const QByteArray second = store->sessions().create(user.id);
+    const QByteArray third = store->sessions().create(user.id);
 
-    QVERIFY(store->revokeSession(first));
-    QVERIFY(!store->userForSession(first));
-    QVERIFY(store->userForSession(second));
-    QVERIFY(store->revokeSession(first)); // revoking twice is harmless
+    QVERIFY(store->sessions().revoke(first));
+    QVERIFY(!store->sessions().userFor(first));
+    QVERIFY(store->sessions().userFor(second));
+    QVERIFY(store->sessions().revoke(first)); // revoking twice is harmless
 
-    QVERIFY(store->revokeSessionsOf(user.id));
-    QVERIFY(!store->userForSession(second));
-    QVERIFY(!store->userForSession(third));
+    QVERIFY(store->sessions().revokeAllOf(user.id));
+    QVERIFY(!store->sessions().userFor(second));
+    QVERIFY(!store->sessions().userFor(third));
     RawDb raw(dbPath());
     QCOMPARE(raw.scalar("SELECT count(*) FROM sessions").toInt(), 0);
 }
@@ -1147,24 +1156,24 @@ void TestStore::foreignTokens() {
     auto store = openStore();
     QVERIFY(store);
     const User user = makeUser(*store, "s@example.com", Role::User);
-    const QByteArray real = store->createSession(user.id);
+    const QByteArray real = store->sessions().create(user.id);
     QString error;
-    QVERIFY(!store->userForSession(token, &error));
+    QVERIFY(!store->sessions().userFor(token, &error));
     QVERIFY(error.isEmpty());
-    QVERIFY(store->revokeSession(token));
-    QVERIFY(store->userForSession(real));
+    QVERIFY(store->sessions().revoke(token));
+    QVERIFY(store->sessions().userFor(real));
 }
 
 void TestStore::idleExpiry() {
     auto store = openStore();
     QVERIFY(store);
-    store->setSessionIdleTimeout(1);
+    store->sessions().setIdleTimeout(1);
     const User user = makeUser(*store, "s@example.com", Role::User);
-    const QByteArray token = store->createSession(user.id);
-    QVERIFY(store->userForSession(token));
+    const QByteArray token = store->sessions().create(user.id);
+    QVERIFY(store->sessions().userFor(token));
 
     QTest::qSleep(2100); // timestamps are whole seconds
-    QVERIFY(!store->userForSession(token));
+    QVERIFY(!store->sessions().userFor(token));
     RawDb raw(dbPath());
     QCOMPARE(raw.scalar("SELECT count(*) FROM sessions").toInt(), 0); // expired ones are deleted
 }
@@ -1172,14 +1181,14 @@ void TestStore::idleExpiry() {
 void TestStore::useIsRecorded() {
     auto store = openStore();
     QVERIFY(store);
-    store->setSessionIdleTimeout(2);
+    store->sessions().setIdleTimeout(2);
     const User user = makeUser(*store, "s@example.com", Role::User);
-    const QByteArray token = store->createSession(user.id);
+    const QByteArray token = store->sessions().create(user.id);
     RawDb raw(dbPath());
     const qint64 created = raw.scalar("SELECT created_at FROM sessions").toLongLong();
 
     QTest::qSleep(1100);
-    QVERIFY(store->userForSession(token));
+    QVERIFY(store->sessions().userFor(token));
     const qint64 lastSeen = raw.scalar("SELECT last_seen_at FROM sessions").toLongLong();
     QVERIFY(lastSeen > created);
     QCOMPARE(raw.scalar("SELECT expires_at FROM sessions").toLongLong(), lastSeen + 2);
@@ -1188,25 +1197,25 @@ void TestStore::useIsRecorded() {
 void TestStore::absoluteExpiry() {
     auto store = openStore();
     QVERIFY(store);
-    store->setSessionIdleTimeout(2);
-    store->setSessionAbsoluteTimeout(2);
+    store->sessions().setIdleTimeout(2);
+    store->sessions().setAbsoluteTimeout(2);
     const User user = makeUser(*store, "s@example.com", Role::User);
-    const QByteArray token = store->createSession(user.id);
+    const QByteArray token = store->sessions().create(user.id);
     RawDb raw(dbPath());
     const qint64 created = raw.scalar("SELECT created_at FROM sessions").toLongLong();
 
     QTest::qSleep(1100);
-    QVERIFY(store->userForSession(token)); // recorded use would allow last_seen + 2...
+    QVERIFY(store->sessions().userFor(token)); // recorded use would allow last_seen + 2...
     QCOMPARE(raw.scalar("SELECT expires_at FROM sessions").toLongLong(), created + 2);
     QTest::qSleep(2100);
-    QVERIFY(!store->userForSession(token)); // ...but the absolute limit wins
+    QVERIFY(!store->sessions().userFor(token)); // ...but the absolute limit wins
 }
 
 void TestStore::sessionForUnknownUser() {
     auto store = openStore();
     QVERIFY(store);
     QString error;
-    QVERIFY(store->createSession(4242, &error).isEmpty());
+    QVERIFY(store->sessions().create(4242, &error).isEmpty());
     QCOMPARE(error, QStringLiteral("no such user"));
 }
 
@@ -1218,35 +1227,35 @@ void TestStore::readOnlyConnectionGivesErrors() {
     auto store = openStore();
     QVERIFY(store);
     const User user = makeUser(*store, "ro@example.com", Role::User);
-    const QByteArray token = store->createSession(user.id);
+    const QByteArray token = store->sessions().create(user.id);
     QVERIFY(
         QSqlQuery(QSqlDatabase::database(store->connectionName())).exec("PRAGMA query_only = ON"));
 
     QString error;
-    QVERIFY(!store->addUser("new@example.com", Role::User, kPassword, &error));
+    QVERIFY(!store->users().add("new@example.com", Role::User, kPassword, &error));
     QVERIFY2(error.contains("readonly"), qPrintable(error));
     error.clear();
-    QVERIFY(!store->ensureProject("alpha", &error));
+    QVERIFY(!store->projects().ensure("alpha", &error));
     QVERIFY(error.startsWith("database error:"));
     App app;
     app.name = "web";
     app.containerName = "web-1";
     error.clear();
-    QVERIFY(!store->addApp(app, &error));
+    QVERIFY(!store->apps().add(app, &error));
     QVERIFY(error.startsWith("database error:"));
     error.clear();
-    QVERIFY(store->createSession(user.id, &error).isEmpty());
+    QVERIFY(store->sessions().create(user.id, &error).isEmpty());
     QVERIFY(error.startsWith("database error:"));
     error.clear();
-    QVERIFY(!store->setPassword(user.id, "another password", &error));
+    QVERIFY(!store->users().setPassword(user.id, "another password", &error));
     QVERIFY(error.startsWith("database error:"));
-    QVERIFY(!store->revokeSessionsOf(user.id, &error));
-    QVERIFY(!store->addMember("alpha", "ro@example.com", &error));
+    QVERIFY(!store->sessions().revokeAllOf(user.id, &error));
+    QVERIFY(!store->projects().addMember("alpha", "ro@example.com", &error));
 
     // Reading still works; a session stays valid even if its use cannot be recorded.
-    QVERIFY(store->userByEmail("ro@example.com"));
-    QVERIFY(store->authenticate("ro@example.com", kPassword));
-    QVERIFY(store->userForSession(token));
+    QVERIFY(store->users().byEmail("ro@example.com"));
+    QVERIFY(store->users().authenticate("ro@example.com", kPassword));
+    QVERIFY(store->sessions().userFor(token));
 }
 
 void TestStore::readOnlyDatabaseFileGivesErrors() {
@@ -1261,15 +1270,16 @@ void TestStore::readOnlyDatabaseFileGivesErrors() {
         ::chmod(QFile::encodeName(path).constData(), 0400);
 
     Store store;
-    store.setPasswordHasher(mist::auth::PasswordHasher::minimal());
+    store.users().setPasswordHasher(mist::auth::PasswordHasher::minimal());
     QString error;
     // Refusing to open and refusing to write are both fine; crashing is not.
-    if (!store.open(dataDir(), &error)) {
+    if (const auto opened = store.open(dataDir()); !opened) {
+        error = opened.error();
         qInfo("open refused: %s", qPrintable(error));
         QVERIFY(!error.isEmpty());
         return;
     }
-    QVERIFY(!store.addUser("new@example.com", Role::User, kPassword, &error));
+    QVERIFY(!store.users().add("new@example.com", Role::User, kPassword, &error));
     qInfo("write refused: %s", qPrintable(error));
     QVERIFY(error.startsWith("database error:"));
 }
@@ -1287,17 +1297,17 @@ void TestStore::damagedSchemaGivesErrors() {
     App app;
     app.name = "web";
     app.containerName = "web-1";
-    QVERIFY(!store->addApp(app, &error));
+    QVERIFY(!store->apps().add(app, &error));
     QVERIFY2(error.contains("no such table"), qPrintable(error));
     error.clear();
-    QVERIFY(store->allApps(&error).isEmpty());
+    QVERIFY(store->apps().all(&error).isEmpty());
     QVERIFY(!error.isEmpty());
     error.clear();
-    QVERIFY(store->appsVisibleTo(user, &error).isEmpty());
+    QVERIFY(store->apps().visibleTo(user, &error).isEmpty());
     QVERIFY(!error.isEmpty());
-    QVERIFY(store->createSession(user.id, &error).isEmpty());
+    QVERIFY(store->sessions().create(user.id, &error).isEmpty());
     error.clear();
-    QVERIFY(!store->userForSession(QByteArray(43, 'A'), &error));
+    QVERIFY(!store->sessions().userFor(QByteArray(43, 'A'), &error));
     QVERIFY(!error.isEmpty());
 }
 
@@ -1305,21 +1315,22 @@ void TestStore::closedStoreGivesErrors() {
     Store store;
     QString error;
     QVERIFY(!store.isOpen());
-    QVERIFY(!store.addUser("a@example.com", Role::User, kPassword, &error));
+    QVERIFY(!store.users().add("a@example.com", Role::User, kPassword, &error));
     QCOMPARE(error, QStringLiteral("the database is not open"));
-    QVERIFY(!store.userById(1, &error));
-    QVERIFY(store.createSession(1, &error).isEmpty());
-    QVERIFY(!store.userForSession(QByteArray(43, 'A'), &error));
+    QVERIFY(!store.users().byId(1, &error));
+    QVERIFY(store.sessions().create(1, &error).isEmpty());
+    QVERIFY(!store.sessions().userFor(QByteArray(43, 'A'), &error));
     App app;
     app.name = "web";
     app.containerName = "web-1";
-    QVERIFY(!store.addApp(app, &error));
+    QVERIFY(!store.apps().add(app, &error));
     QCOMPARE(error, QStringLiteral("the database is not open"));
 
-    QVERIFY(store.open(dataDir(), &error));
+    const auto opened = store.open(dataDir());
+    QVERIFY2(opened, qPrintable(opened.error()));
     store.close();
     QVERIFY(!store.isOpen());
-    QVERIFY(!store.userById(1, &error));
+    QVERIFY(!store.users().byId(1, &error));
     QCOMPARE(error, QStringLiteral("the database is not open"));
 }
 
@@ -1332,26 +1343,26 @@ void TestStore::hostileInput() {
     // literally, not interpreted.
     const QString sqlEmail = "x';drop_table_users;--@example.com";
     const User sqlUser = makeUser(*store, sqlEmail, Role::User);
-    QCOMPARE(store->userByEmail(sqlEmail)->id, sqlUser.id);
-    QVERIFY(!store->userByEmail("x' or '1'='1@example.com"));
-    QVERIFY(!store->authenticate("' OR 1=1 --@x", kPassword));
+    QCOMPARE(store->users().byEmail(sqlEmail)->id, sqlUser.id);
+    QVERIFY(!store->users().byEmail("x' or '1'='1@example.com"));
+    QVERIFY(!store->users().authenticate("' OR 1=1 --@x", kPassword));
 
     const QString megabyte(1024 * 1024, 'm');
-    QVERIFY(!store->addUser(megabyte + "@example.com", Role::User, kPassword, &error));
-    QVERIFY(!store->addMember(megabyte, sqlEmail, &error));
+    QVERIFY(!store->users().add(megabyte + "@example.com", Role::User, kPassword, &error));
+    QVERIFY(!store->projects().addMember(megabyte, sqlEmail, &error));
     QVERIFY(error.size() < 200);
-    QVERIFY(!store->ensureProject("x'; DROP TABLE users;--", &error));
+    QVERIFY(!store->projects().ensure("x'; DROP TABLE users;--", &error));
     App app;
     app.name = "x'; DROP TABLE users;--";
     app.containerName = "x'; DROP TABLE users;--";
-    QVERIFY(!store->addApp(app, &error));
+    QVERIFY(!store->apps().add(app, &error));
     app.name = megabyte;
-    QVERIFY(!store->addApp(app, &error));
+    QVERIFY(!store->apps().add(app, &error));
     QVERIFY(error.size() < 200);
 
-    QVERIFY(!store->addUser(QString::fromLatin1("nul\0@example.com", 16), Role::User, kPassword,
-                            &error));
-    QVERIFY(!store->ensureProject(QString::fromLatin1("p\0", 2), &error));
+    QVERIFY(!store->users().add(QString::fromLatin1("nul\0@example.com", 16), Role::User, kPassword,
+                                &error));
+    QVERIFY(!store->projects().ensure(QString::fromLatin1("p\0", 2), &error));
 
     RawDb raw(dbPath());
     QCOMPARE(raw.scalar("SELECT count(*) FROM users").toInt(), 1);

@@ -47,12 +47,12 @@ qint64 statusField(qint64 pid, const QByteArray &field) {
 ServerProcess::ServerProcess() {
     m_process.setProcessChannelMode(QProcess::MergedChannels);
     m_process.setStandardOutputFile(m_dir.filePath(QStringLiteral("server.log")));
+    if (const auto opened = m_store.open(dataDir()); !opened)
+        qFatal("cannot open the store: %s", qPrintable(opened.error()));
     QString error;
-    if (!m_store.open(dataDir(), &error))
-        qFatal("cannot open the store: %s", qPrintable(error));
-    m_store.setPasswordHasher(auth::PasswordHasher::minimal());
-    if (!m_store.addUser(QStringLiteral("owner@example.com"), store::Role::Owner,
-                         "correct horse battery", &error))
+    m_store.users().setPasswordHasher(auth::PasswordHasher::minimal());
+    if (!m_store.users().add(QStringLiteral("owner@example.com"), store::Role::Owner,
+                             "correct horse battery", &error))
         qFatal("addUser failed: %s", qPrintable(error));
     if (!spreadIds(dataDir(), &error))
         qFatal("spreadIds failed: %s", qPrintable(error));

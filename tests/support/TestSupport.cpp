@@ -176,10 +176,14 @@ ServerFixture::ServerFixture(server::ServerConfig config) {
     if (config.dataDir.isEmpty())
         config.dataDir = m_dir.path() + QStringLiteral("/data");
     m_server = std::make_unique<server::MistServer>(config);
-    m_ok = m_server->start(&m_error);
+    {
+        const Expected<void> started = m_server->start();
+        m_ok = bool(started);
+        m_error = started.error();
+    }
     if (m_ok) {
         // Tests would take minutes with interactive-strength hashing.
-        m_server->store().setPasswordHasher(auth::PasswordHasher::minimal());
+        m_server->store().users().setPasswordHasher(auth::PasswordHasher::minimal());
         m_ok = spreadIds(config.dataDir, &m_error);
     }
 }
@@ -190,9 +194,13 @@ ServerFixture::ServerFixture(server::ServerConfig config, KeepPort) {
     if (config.dataDir.isEmpty())
         config.dataDir = m_dir.path() + QStringLiteral("/data");
     m_server = std::make_unique<server::MistServer>(config);
-    m_ok = m_server->start(&m_error);
+    {
+        const Expected<void> started = m_server->start();
+        m_ok = bool(started);
+        m_error = started.error();
+    }
     if (m_ok) {
-        m_server->store().setPasswordHasher(auth::PasswordHasher::minimal());
+        m_server->store().users().setPasswordHasher(auth::PasswordHasher::minimal());
         m_ok = spreadIds(config.dataDir, &m_error);
     }
 }
@@ -202,7 +210,7 @@ ServerFixture::~ServerFixture() = default;
 store::User ServerFixture::addUser(const QString &email, store::Role role,
                                    const QByteArray &password) {
     QString error;
-    const auto user = store().addUser(email, role, password, &error);
+    const auto user = store().users().add(email, role, password, &error);
     if (!user)
         qFatal("addUser failed: %s", qPrintable(error));
     return *user;
@@ -213,19 +221,20 @@ ServerFixture::TwoProjects ServerFixture::addTwoProjects() {
     addUser(QStringLiteral("owner@example.com"), store::Role::Owner);
     addUser(QStringLiteral("user@example.com"), store::Role::User);
     QString error;
-    if (!store().ensureProject(QStringLiteral("alpha"), &error) ||
-        !store().addMember(QStringLiteral("alpha"), QStringLiteral("user@example.com"), &error))
+    if (!store().projects().ensure(QStringLiteral("alpha"), &error) ||
+        !store().projects().addMember(QStringLiteral("alpha"), QStringLiteral("user@example.com"),
+                                      &error))
         return out;
     store::App a;
     a.name = QStringLiteral("a1");
     a.projectName = QStringLiteral("alpha");
     a.containerName = QStringLiteral("c-a1");
-    if (const auto alpha = store().addApp(a, &error))
+    if (const auto alpha = store().apps().add(a, &error))
         out.alphaApp = alpha->id;
     a.name = QStringLiteral("b1");
     a.projectName = QStringLiteral("beta");
     a.containerName = QStringLiteral("c-b1");
-    if (const auto beta = store().addApp(a, &error))
+    if (const auto beta = store().apps().add(a, &error))
         out.betaApp = beta->id;
     out.owner = login(QStringLiteral("owner@example.com"));
     out.user = login(QStringLiteral("user@example.com"));

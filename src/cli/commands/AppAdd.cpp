@@ -73,7 +73,7 @@ Result<store::App> appFrom(const QCommandLineParser &parser) {
     if (const auto error = readNumbers(parser, app))
         return usageFailure(*error);
     QString error;
-    if (!Store::normalizeApp(app, &error))
+    if (!store::normalizeApp(app, &error))
         return usageFailure(error);
     return app;
 }
@@ -117,13 +117,13 @@ protected:
             return usageError(io, *error);
         const Result<store::App> app = appFrom(parser);
         if (!app)
-            return report(io, app.failure());
+            return report(io, app.error());
 
         auto store = openStore(parser, io);
         if (!store)
-            return report(io, store.failure());
+            return report(io, store.error());
         QString error;
-        const auto added = (*store)->addApp(*app, &error);
+        const auto added = (*store)->apps().add(*app, &error);
         if (!added)
             return failed(io, error);
         // The id alone on stdout, so that scripts can capture it: id=$(mist-monitor app add ...)

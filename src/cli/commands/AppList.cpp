@@ -19,9 +19,9 @@ protected:
     int execute(const QCommandLineParser &parser, const CommandIo &io) const override {
         auto store = openStore(parser, io);
         if (!store)
-            return report(io, store.failure());
+            return report(io, store.error());
         QString error;
-        const QList<store::App> apps = (*store)->allApps(&error);
+        const QList<store::App> apps = (*store)->apps().all(&error);
         if (!error.isEmpty())
             return failed(io, error);
         for (const store::App &app : apps) {

@@ -33,8 +33,8 @@ protected:
             Connection::call(connection.firstSession(), "POST", QStringLiteral("/api/deployments"),
                              QJsonObject{{QStringLiteral("appId"), double(app)}});
         if (!r.ok())
-            return Failure{ExitFailure,
-                           QStringLiteral("cannot deploy app %1: %2").arg(app).arg(r.error)};
+            return failure(ExitFailure,
+                           QStringLiteral("cannot deploy app %1: %2").arg(app).arg(r.error));
         const qint64 id = qint64(r.data[u"id"].toDouble());
         io.err << "mist-monitor: deployment " << id << " queued\n";
         io.err.flush();

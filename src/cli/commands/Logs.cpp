@@ -159,14 +159,14 @@ protected:
             return error;
         const Result<HistoryQuery> q = historyQuery(parser);
         if (!q)
-            return q.failure().message;
+            return q.error().message;
         return std::nullopt;
     }
     Result<Stream> start(const QCommandLineParser &parser, Connection &connection,
                          const CommandIo &io) const override {
         const Result<HistoryQuery> q = historyQuery(parser);
         if (!q)
-            return q.failure();
+            return fail(q.error());
         const qint64 app = idValue(parser, kApp);
         QString live = QStringLiteral("/ws/container/logs?appId=%1").arg(app);
         qint64 counted = 0;
@@ -177,7 +177,7 @@ protected:
             const Result<Printed> printed =
                 printArchived(connection.firstSession(), app, *q, parser, io);
             if (!printed)
-                return printed.failure();
+                return fail(printed.error());
             if (!q->follow)
                 return Stream{}; // done
             // Live right after the last line printed (the socket's since
@@ -228,9 +228,9 @@ private:
                                                 QStringLiteral("/api/apps/%1/logs?").arg(app) +
                                                     query.toString(QUrl::FullyEncoded));
             if (!reply.ok())
-                return Failure{ExitFailure, reply.error.isEmpty()
+                return failure(ExitFailure, reply.error.isEmpty()
                                                 ? QStringLiteral("HTTP %1").arg(reply.status)
-                                                : reply.error};
+                                                : reply.error);
             const QJsonObject data = reply.data.toObject();
             for (const QJsonValue &v : data.value(QStringLiteral("entries")).toArray()) {
                 const QJsonObject e = v.toObject();
@@ -251,7 +251,7 @@ private:
                         protocol::parseEngineTimestampNs(e.value(QStringLiteral("ts")).toString());
                     if (count > 0 && ++printed.lines >= count) {
                         io.out.flush();
-                        return Failure{ExitOk, QString()}; // --count reached: no live part
+                        return failure(ExitOk, QString()); // --count reached: no live part
                     }
                 }
             }

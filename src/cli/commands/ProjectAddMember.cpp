@@ -28,16 +28,16 @@ protected:
             return usageError(io, QStringLiteral("missing --email"));
         const QString project = parser.value(QStringLiteral("project"));
         QString error;
-        if (!Store::validateProjectName(project, &error))
+        if (!store::validateProjectName(project, &error))
             return usageError(io, error);
-        const auto email = Store::normalizeEmail(parser.value(QStringLiteral("email")), &error);
+        const auto email = store::normalizeEmail(parser.value(QStringLiteral("email")), &error);
         if (!email)
             return usageError(io, error);
 
         auto store = openStore(parser, io);
         if (!store)
-            return report(io, store.failure());
-        if (!(*store)->addMember(project, *email, &error))
+            return report(io, store.error());
+        if (!(*store)->projects().addMember(project, *email, &error))
             return failed(io, error);
         return confirm(io, QStringLiteral("%1 is a member of project %2").arg(*email, project));
     }

@@ -36,13 +36,13 @@ protected:
         }
         auto store = openStore(parser, io);
         if (!store)
-            return report(io, store.failure());
+            return report(io, store.error());
         const auto user = userNamedByEmail(**store, parser);
         if (!user)
-            return report(io, user.failure());
+            return report(io, user.error());
         const QString name = parser.value(QStringLiteral("name"));
         QString error;
-        const QByteArray token = (*store)->createApiToken(user->id, name, days, &error);
+        const QByteArray token = (*store)->apiTokens().create(user->id, name, days, &error);
         if (token.isEmpty())
             return failed(io, error);
         // Shown once, on stdout only; the database keeps just its hash.

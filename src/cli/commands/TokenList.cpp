@@ -19,9 +19,9 @@ protected:
     int execute(const QCommandLineParser &parser, const CommandIo &io) const override {
         auto store = openStore(parser, io);
         if (!store)
-            return report(io, store.failure());
+            return report(io, store.error());
         QString error;
-        const QList<store::ApiToken> tokens = (*store)->apiTokens(&error);
+        const QList<store::ApiToken> tokens = (*store)->apiTokens().all(&error);
         if (!error.isEmpty())
             return failed(io, error);
         for (const store::ApiToken &t : tokens)

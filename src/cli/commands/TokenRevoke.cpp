@@ -24,13 +24,13 @@ protected:
             return usageError(io, QStringLiteral("token revoke needs --email and --name"));
         auto store = openStore(parser, io);
         if (!store)
-            return report(io, store.failure());
+            return report(io, store.error());
         const auto user = userNamedByEmail(**store, parser);
         if (!user)
-            return report(io, user.failure());
+            return report(io, user.error());
         const QString name = parser.value(QStringLiteral("name"));
         QString error;
-        if (!(*store)->revokeApiToken(user->id, name, &error))
+        if (!(*store)->apiTokens().revoke(user->id, name, &error))
             return failed(io, error);
         return confirm(io, QStringLiteral("token %1 of %2 revoked").arg(name, user->email));
     }

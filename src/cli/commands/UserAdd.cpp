@@ -58,20 +58,20 @@ protected:
                               QStringLiteral("invalid role \"%1\" (expected owner, admin or user)")
                                   .arg(roleText));
         QString error;
-        const auto email = Store::normalizeEmail(parser.value(QStringLiteral("email")), &error);
+        const auto email = store::normalizeEmail(parser.value(QStringLiteral("email")), &error);
         if (!email)
             return usageError(io, error);
         const QByteArray password = readPassword(io.in);
         if (password.isEmpty())
             return usageError(io, QStringLiteral("no password on standard input "
                                                  "(--password-stdin reads its first line)"));
-        if (!Store::validatePassword(password, &error))
+        if (!store::validatePassword(password, &error))
             return usageError(io, error);
 
         auto store = openStore(parser, io);
         if (!store)
-            return report(io, store.failure());
-        const auto user = (*store)->addUser(*email, *role, password, &error);
+            return report(io, store.error());
+        const auto user = (*store)->users().add(*email, *role, password, &error);
         if (!user)
             return failed(io, error);
         return confirm(io, QStringLiteral("added %1 %2 (id %3)")

@@ -18,9 +18,9 @@ protected:
     int execute(const QCommandLineParser &parser, const CommandIo &io) const override {
         auto store = openStore(parser, io);
         if (!store)
-            return report(io, store.failure());
+            return report(io, store.error());
         QString error;
-        const QList<store::User> users = (*store)->users(&error);
+        const QList<store::User> users = (*store)->users().all(&error);
         if (!error.isEmpty())
             return failed(io, error);
         for (const store::User &user : users)

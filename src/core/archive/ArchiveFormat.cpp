@@ -322,25 +322,25 @@ QByteArray encodeChunk(const ChunkMeta &meta, const std::vector<Record> &records
     return out;
 }
 
-Result<ChunkHeader> parseChunkHeader(QByteArrayView bytes) {
-    using R = Result<ChunkHeader>;
+Expected<ChunkHeader> parseChunkHeader(QByteArrayView bytes) {
+    using R = Expected<ChunkHeader>;
     if (bytes.size() < MinHeaderBytes)
-        return R::fail(QStringLiteral("short header"));
+        return fail(QStringLiteral("short header"));
     const uchar *p = reinterpret_cast<const uchar *>(bytes.data());
     if (std::memcmp(p, Magic, 4) != 0)
-        return R::fail(QStringLiteral("bad magic"));
+        return fail(QStringLiteral("bad magic"));
     if (p[4] != FormatVersion)
-        return R::fail(QStringLiteral("unknown format version %1").arg(p[4]));
+        return fail(QStringLiteral("unknown format version %1").arg(p[4]));
     if (p[5] != CodecZstd)
-        return R::fail(QStringLiteral("unknown codec %1").arg(p[5]));
+        return fail(QStringLiteral("unknown codec %1").arg(p[5]));
     ChunkHeader h;
     h.headerBytes = getU16(p + 6);
     if (h.headerBytes < MinHeaderBytes || h.headerBytes > MaxHeaderBytes)
-        return R::fail(QStringLiteral("bad header length"));
+        return fail(QStringLiteral("bad header length"));
     if (bytes.size() < h.headerBytes)
-        return R::fail(QStringLiteral("short header"));
+        return fail(QStringLiteral("short header"));
     if (getU32(p + h.headerBytes - 4) != crc32Of(QByteArrayView(bytes.data(), h.headerBytes - 4)))
-        return R::fail(QStringLiteral("header checksum mismatch"));
+        return fail(QStringLiteral("header checksum mismatch"));
     h.recordCount = getU32(p + 8);
     h.rawBytes = getU32(p + 12);
     h.storedBytes = getU32(p + 16);
@@ -353,10 +353,10 @@ Result<ChunkHeader> parseChunkHeader(QByteArrayView bytes) {
     h.newestLineTs = qint64(getU64(p + 64));
     const int idLen = p[FixedHeaderBytes];
     if (FixedHeaderBytes + 1 + idLen + 1 + 4 > h.headerBytes)
-        return R::fail(QStringLiteral("bad container id length"));
+        return fail(QStringLiteral("bad container id length"));
     const int nameLen = p[FixedHeaderBytes + 1 + idLen];
     if (FixedHeaderBytes + 2 + idLen + nameLen + 4 != h.headerBytes)
-        return R::fail(QStringLiteral("bad container name length"));
+        return fail(QStringLiteral("bad container name length"));
     h.meta.containerId =
         QString::fromUtf8(reinterpret_cast<const char *>(p + FixedHeaderBytes + 1), idLen);
     h.meta.containerName = QString::fromUtf8(
@@ -365,30 +365,30 @@ Result<ChunkHeader> parseChunkHeader(QByteArrayView bytes) {
     // newline): a count the sizes cannot hold is refused before anything
     // is allocated for it.
     if (h.rawBytes < 8 || h.rawBytes > MaxRawBytes)
-        return R::fail(QStringLiteral("bad raw length"));
+        return fail(QStringLiteral("bad raw length"));
     if (h.recordCount == 0 || h.recordCount > (h.rawBytes - 4) / 4)
-        return R::fail(QStringLiteral("bad record count"));
+        return fail(QStringLiteral("bad record count"));
     if (h.storedBytes == 0 || h.storedBytes > ZSTD_compressBound(h.rawBytes))
-        return R::fail(QStringLiteral("bad stored length"));
+        return fail(QStringLiteral("bad stored length"));
     if (h.meta.appId <= 0 || h.meta.deploymentId < 0)
-        return R::fail(QStringLiteral("bad id"));
+        return fail(QStringLiteral("bad id"));
     if (h.firstTs > h.lastTs ||
         (h.newestLineTs != NoLineTs && (h.newestLineTs < h.firstTs || h.newestLineTs > h.lastTs)))
-        return R::fail(QStringLiteral("bad time range"));
-    return R::ok(std::move(h));
+        return fail(QStringLiteral("bad time range"));
+    return R(std::move(h));
 }
 
-Result<DecodedChunk> decodeChunkPayload(const ChunkHeader &h, QByteArrayView payload,
-                                        ZSTD_DCtx *ctx) {
-    using R = Result<DecodedChunk>;
+Expected<DecodedChunk> decodeChunkPayload(const ChunkHeader &h, QByteArrayView payload,
+                                          ZSTD_DCtx *ctx) {
+    using R = Expected<DecodedChunk>;
     if (payload.size() != qsizetype(h.storedBytes))
-        return R::fail(QStringLiteral("payload length mismatch"));
+        return fail(QStringLiteral("payload length mismatch"));
     if (crc32Of(payload) != h.payloadCrc)
-        return R::fail(QStringLiteral("payload checksum mismatch"));
+        return fail(QStringLiteral("payload checksum mismatch"));
     const unsigned long long contentSize =
         ZSTD_getFrameContentSize(payload.data(), size_t(payload.size()));
     if (contentSize != h.rawBytes)
-        return R::fail(QStringLiteral("frame size mismatch"));
+        return fail(QStringLiteral("frame size mismatch"));
     DecodedChunk d;
     d.raw = QByteArray(qsizetype(h.rawBytes), Qt::Uninitialized);
     std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx *)> own(nullptr, ZSTD_freeDCtx);
@@ -399,12 +399,12 @@ Result<DecodedChunk> decodeChunkPayload(const ChunkHeader &h, QByteArrayView pay
     const size_t n = ZSTD_decompressDCtx(ctx, d.raw.data(), size_t(d.raw.size()), payload.data(),
                                          size_t(payload.size()));
     if (ZSTD_isError(n) || n != h.rawBytes)
-        return R::fail(QStringLiteral("corrupt compressed payload"));
+        return fail(QStringLiteral("corrupt compressed payload"));
 
     const uchar *base = reinterpret_cast<const uchar *>(d.raw.constData());
     const quint32 metaBytes = getU32(base);
     if (metaBytes > h.rawBytes - 4)
-        return R::fail(QStringLiteral("bad metadata length"));
+        return fail(QStringLiteral("bad metadata length"));
     d.textBegin = 4 + metaBytes;
     Reader in{base + 4, base + 4 + metaBytes};
     d.records.reserve(h.recordCount);
@@ -414,55 +414,55 @@ Result<DecodedChunk> decodeChunkPayload(const ChunkHeader &h, QByteArrayView pay
         RecordView v;
         v.flags = in.byte();
         if (!in.ok || (v.flags & ~KnownFlags) || (v.flags & TypeMask) > TypeEvent)
-            return R::fail(QStringLiteral("bad record flags"));
+            return fail(QStringLiteral("bad record flags"));
         if (v.isEvent()) {
             v.event = in.byte();
             if (v.event >= EventKindCount)
-                return R::fail(QStringLiteral("bad event kind"));
+                return fail(QStringLiteral("bad event kind"));
         } else if (v.flags & (FlagExitCode | FlagDeployment)) {
-            return R::fail(QStringLiteral("bad record flags"));
+            return fail(QStringLiteral("bad record flags"));
         }
         const qint64 delta = unzigzag(in.varint());
         if (!in.ok || __builtin_add_overflow(prev, delta, &v.ts) || v.ts < h.firstTs ||
             v.ts > h.lastTs)
-            return R::fail(QStringLiteral("record time outside the chunk's range"));
+            return fail(QStringLiteral("record time outside the chunk's range"));
         prev = v.ts;
         const quint64 len = in.varint();
         if (!in.ok || len > MaxTextBytes || textPos + len + 1 > h.rawBytes)
-            return R::fail(QStringLiteral("bad text length"));
+            return fail(QStringLiteral("bad text length"));
         v.textOffset = quint32(textPos);
         v.textBytes = quint32(len);
         textPos += len + 1;
         if (base[textPos - 1] != '\n')
-            return R::fail(QStringLiteral("bad text separator"));
+            return fail(QStringLiteral("bad text separator"));
         if (v.hasExitCode()) {
             const qint64 code = unzigzag(in.varint());
             if (!in.ok || code < std::numeric_limits<int>::min() ||
                 code > std::numeric_limits<int>::max())
-                return R::fail(QStringLiteral("bad exit code"));
+                return fail(QStringLiteral("bad exit code"));
             v.exitCode = int(code);
         }
         if (v.hasDeploymentId()) {
             const quint64 dep = in.varint();
             if (!in.ok || dep == 0 || dep > quint64(std::numeric_limits<qint64>::max()))
-                return R::fail(QStringLiteral("bad deployment id"));
+                return fail(QStringLiteral("bad deployment id"));
             v.deploymentId = qint64(dep);
         }
         d.records.push_back(v);
     }
     if (in.p != in.end)
-        return R::fail(QStringLiteral("metadata longer than its records"));
+        return fail(QStringLiteral("metadata longer than its records"));
     if (textPos != h.rawBytes)
-        return R::fail(QStringLiteral("texts shorter than the payload"));
-    return R::ok(std::move(d));
+        return fail(QStringLiteral("texts shorter than the payload"));
+    return R(std::move(d));
 }
 
-Result<DecodedChunk> decodeChunk(QByteArrayView chunk, ChunkHeader *headerOut) {
-    Result<ChunkHeader> h = parseChunkHeader(chunk);
+Expected<DecodedChunk> decodeChunk(QByteArrayView chunk, ChunkHeader *headerOut) {
+    Expected<ChunkHeader> h = parseChunkHeader(chunk);
     if (!h)
-        return Result<DecodedChunk>::fail(h.error);
+        return fail(h.error());
     if (chunk.size() != h->totalBytes())
-        return Result<DecodedChunk>::fail(QStringLiteral("chunk length mismatch"));
+        return fail(QStringLiteral("chunk length mismatch"));
     if (headerOut)
         *headerOut = *h;
     return decodeChunkPayload(*h, chunk.sliced(h->headerBytes));

@@ -10,6 +10,8 @@
 // bounds before it allocates, so hostile bytes cost at most MaxRawBytes.
 // The byte layout is described in docs/ARCHIVE.md.
 
+#include "base/Expected.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QString>
@@ -22,19 +24,6 @@ typedef struct ZSTD_CCtx_s ZSTD_CCtx;
 typedef struct ZSTD_DCtx_s ZSTD_DCtx;
 
 namespace mist::archive {
-
-// A value or the reason there is none.
-template <typename T> struct Result {
-    std::optional<T> value;
-    QString error;
-    static Result ok(T v) { return Result{std::move(v), {}}; }
-    static Result fail(QString why) { return Result{std::nullopt, std::move(why)}; }
-    explicit operator bool() const { return value.has_value(); }
-    const T &operator*() const { return *value; }
-    T &operator*() { return *value; }
-    const T *operator->() const { return &*value; }
-    T *operator->() { return &*value; }
-};
 
 enum class Stream : quint8 { Stdout = 0, Stderr = 1 };
 enum class EventKind : quint8 {
@@ -120,7 +109,7 @@ QByteArray encodeChunk(const ChunkMeta &meta, const std::vector<Record> &records
 
 // Parses and checks a header at the start of `bytes` (which may hold more).
 // Too few bytes for the header is an error too ("short header").
-Result<ChunkHeader> parseChunkHeader(QByteArrayView bytes);
+Expected<ChunkHeader> parseChunkHeader(QByteArrayView bytes);
 
 // A decoded record without copying its text: text lies in DecodedChunk::raw
 // at [textOffset, textOffset + textBytes).
@@ -152,11 +141,11 @@ struct DecodedChunk {
 // Checks the payload's checksum, decompresses it and decodes every record,
 // checking each against the header (count, sizes, ts range). `payload` is
 // the stored payload (the header.storedBytes bytes after the header).
-Result<DecodedChunk> decodeChunkPayload(const ChunkHeader &header, QByteArrayView payload,
-                                        ZSTD_DCtx *ctx = nullptr);
+Expected<DecodedChunk> decodeChunkPayload(const ChunkHeader &header, QByteArrayView payload,
+                                          ZSTD_DCtx *ctx = nullptr);
 
 // Header and payload from one buffer holding a whole chunk.
-Result<DecodedChunk> decodeChunk(QByteArrayView chunk, ChunkHeader *headerOut = nullptr);
+Expected<DecodedChunk> decodeChunk(QByteArrayView chunk, ChunkHeader *headerOut = nullptr);
 
 // zlib's CRC-32.
 quint32 crc32Of(QByteArrayView bytes);

@@ -18,8 +18,8 @@ namespace {
 constexpr quint8 CursorVersion = 1;
 constexpr qsizetype CursorBytes = 1 + 1 + 8 + 8 + 8 + 4;
 
-template <typename T> Result<T> invalid(const char *what) {
-    return Result<T>::fail(QStringLiteral("Invalid %1").arg(QLatin1String(what)));
+template <typename T> Expected<T> invalid(const char *what) {
+    return fail(QStringLiteral("Invalid %1").arg(QLatin1String(what)));
 }
 
 void putU64(QByteArray &out, quint64 v) {
@@ -33,14 +33,14 @@ quint64 getU64(const uchar *p) {
     return v;
 }
 
-Result<std::optional<qint64>> parseTime(const std::optional<QString> &value, const char *what) {
-    using R = Result<std::optional<qint64>>;
+Expected<std::optional<qint64>> parseTime(const std::optional<QString> &value, const char *what) {
+    using R = Expected<std::optional<qint64>>;
     if (!value)
-        return R::ok(std::nullopt);
+        return R(std::nullopt);
     const auto ns = protocol::parseEngineTimestampNs(*value);
     if (!ns)
         return invalid<std::optional<qint64>>(what);
-    return R::ok(*ns);
+    return R(*ns);
 }
 
 // The single value of `key`, or nullopt when absent; `duplicate` is set when
@@ -98,17 +98,17 @@ std::optional<Cursor> decodeCursor(QStringView text, Order order) {
     return c;
 }
 
-Result<std::optional<qint64>> parseSince(const std::optional<QString> &value) {
+Expected<std::optional<qint64>> parseSince(const std::optional<QString> &value) {
     return parseTime(value, "since");
 }
 
-Result<std::optional<qint64>> parseUntil(const std::optional<QString> &value) {
+Expected<std::optional<qint64>> parseUntil(const std::optional<QString> &value) {
     return parseTime(value, "until");
 }
 
-Result<int> parseLimit(const std::optional<QString> &value) {
+Expected<int> parseLimit(const std::optional<QString> &value) {
     if (!value)
-        return Result<int>::ok(DefaultLimit);
+        return Expected<int>(DefaultLimit);
     const QString &v = *value;
     if (v.isEmpty() || v.size() > 5 || v.front() == u'0')
         return invalid<int>("limit");
@@ -120,31 +120,31 @@ Result<int> parseLimit(const std::optional<QString> &value) {
     }
     if (n < 1 || n > MaxLimit)
         return invalid<int>("limit");
-    return Result<int>::ok(n);
+    return Expected<int>(n);
 }
 
-Result<Order> parseOrder(const std::optional<QString> &value) {
+Expected<Order> parseOrder(const std::optional<QString> &value) {
     if (!value || *value == u"desc")
-        return Result<Order>::ok(Order::Desc);
+        return Expected<Order>(Order::Desc);
     if (*value == u"asc")
-        return Result<Order>::ok(Order::Asc);
+        return Expected<Order>(Order::Asc);
     return invalid<Order>("order");
 }
 
-Result<std::optional<Stream>> parseStream(const std::optional<QString> &value) {
-    using R = Result<std::optional<Stream>>;
+Expected<std::optional<Stream>> parseStream(const std::optional<QString> &value) {
+    using R = Expected<std::optional<Stream>>;
     if (!value)
-        return R::ok(std::nullopt);
+        return R(std::nullopt);
     const auto s = streamFromName(*value);
     if (!s)
         return invalid<std::optional<Stream>>("stream");
-    return R::ok(*s);
+    return R(*s);
 }
 
-Result<std::shared_ptr<const re2::RE2>> compilePattern(const QString &pattern) {
-    using R = Result<std::shared_ptr<const re2::RE2>>;
+Expected<std::shared_ptr<const re2::RE2>> compilePattern(const QString &pattern) {
+    using R = Expected<std::shared_ptr<const re2::RE2>>;
     if (pattern.isEmpty())
-        return R::ok(nullptr);
+        return R(nullptr);
     const QByteArray utf8 = pattern.toUtf8();
     if (utf8.size() > MaxPatternBytes)
         return invalid<std::shared_ptr<const re2::RE2>>("q");
@@ -155,55 +155,55 @@ Result<std::shared_ptr<const re2::RE2>> compilePattern(const QString &pattern) {
         re2::StringPiece(utf8.constData(), size_t(utf8.size())), options);
     if (!re->ok())
         return invalid<std::shared_ptr<const re2::RE2>>("q");
-    return R::ok(std::move(re));
+    return R(std::move(re));
 }
 
 bool lineMatches(const re2::RE2 &regex, QByteArrayView utf8) {
     return re2::RE2::PartialMatch(re2::StringPiece(utf8.data(), size_t(utf8.size())), regex);
 }
 
-Result<SearchQuery> parseSearchQuery(qint64 appId, const QUrlQuery &query) {
-    using R = Result<SearchQuery>;
+Expected<SearchQuery> parseSearchQuery(qint64 appId, const QUrlQuery &query) {
+    using R = Expected<SearchQuery>;
     SearchQuery q;
     q.appId = appId;
     bool dup = false;
     const auto since = parseSince(single(query, QStringLiteral("since"), &dup));
     if (!since || dup)
-        return R::fail(QStringLiteral("Invalid since"));
+        return fail(QStringLiteral("Invalid since"));
     q.since = *since;
     const auto until = parseUntil(single(query, QStringLiteral("until"), &dup));
     if (!until || dup || (*until && q.since && **until < *q.since))
-        return R::fail(QStringLiteral("Invalid until"));
+        return fail(QStringLiteral("Invalid until"));
     q.until = *until;
     const auto pattern = single(query, QStringLiteral("q"), &dup);
     if (dup)
-        return R::fail(QStringLiteral("Invalid q"));
+        return fail(QStringLiteral("Invalid q"));
     q.pattern = pattern.value_or(QString());
     const auto regex = compilePattern(q.pattern);
     if (!regex)
-        return R::fail(regex.error);
+        return fail(regex.error());
     q.regex = *regex;
     const auto stream = parseStream(single(query, QStringLiteral("stream"), &dup));
     if (!stream || dup)
-        return R::fail(QStringLiteral("Invalid stream"));
+        return fail(QStringLiteral("Invalid stream"));
     q.stream = *stream;
     const auto limit = parseLimit(single(query, QStringLiteral("limit"), &dup));
     if (!limit || dup)
-        return R::fail(QStringLiteral("Invalid limit"));
+        return fail(QStringLiteral("Invalid limit"));
     q.limit = *limit;
     const auto order = parseOrder(single(query, QStringLiteral("order"), &dup));
     if (!order || dup)
-        return R::fail(QStringLiteral("Invalid order"));
+        return fail(QStringLiteral("Invalid order"));
     q.order = *order;
     const auto cursor = single(query, QStringLiteral("cursor"), &dup);
     if (dup)
-        return R::fail(QStringLiteral("Invalid cursor"));
+        return fail(QStringLiteral("Invalid cursor"));
     if (cursor) {
         q.cursor = decodeCursor(*cursor, q.order);
         if (!q.cursor)
-            return R::fail(QStringLiteral("Invalid cursor"));
+            return fail(QStringLiteral("Invalid cursor"));
     }
-    return R::ok(std::move(q));
+    return R(std::move(q));
 }
 
 QString formatTimestampNs(qint64 ns) {

@@ -76,20 +76,20 @@ struct SearchQuery {
 };
 
 // Each nullopt-or-value parser returns the exact error text of the API.
-Result<std::optional<qint64>> parseSince(const std::optional<QString> &value);
-Result<std::optional<qint64>> parseUntil(const std::optional<QString> &value);
-Result<int> parseLimit(const std::optional<QString> &value);
-Result<Order> parseOrder(const std::optional<QString> &value);
-Result<std::optional<Stream>> parseStream(const std::optional<QString> &value);
+Expected<std::optional<qint64>> parseSince(const std::optional<QString> &value);
+Expected<std::optional<qint64>> parseUntil(const std::optional<QString> &value);
+Expected<int> parseLimit(const std::optional<QString> &value);
+Expected<Order> parseOrder(const std::optional<QString> &value);
+Expected<std::optional<Stream>> parseStream(const std::optional<QString> &value);
 // Compiles with RE2 (linear time; max_mem RegexMaxMem; at most MaxPatternBytes).
-Result<std::shared_ptr<const re2::RE2>> compilePattern(const QString &pattern);
+Expected<std::shared_ptr<const re2::RE2>> compilePattern(const QString &pattern);
 // Whether a line (UTF-8) matches: anywhere in it, as a search does; the
 // CLI filters live lines with the same rule.
 bool lineMatches(const re2::RE2 &regex, QByteArrayView utf8);
 // All of GET /api/apps/{id}/logs's query, in the order the errors are
 // checked: since, until (also: before since), q, stream, limit, order,
 // cursor. A parameter given twice is invalid.
-Result<SearchQuery> parseSearchQuery(qint64 appId, const QUrlQuery &query);
+Expected<SearchQuery> parseSearchQuery(qint64 appId, const QUrlQuery &query);
 
 // RFC 3339 UTC with nine fraction digits: "2025-01-15T10:30:01.123456789Z".
 QString formatTimestampNs(qint64 ns);

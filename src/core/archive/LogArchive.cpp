@@ -122,11 +122,11 @@ bool pwriteAll(int fd, const char *data, qint64 size, qint64 offset) {
     return true;
 }
 
-Result<ChunkHeader> readHeader(int fd, qint64 offset, qint64 fileSize) {
+Expected<ChunkHeader> readHeader(int fd, qint64 offset, qint64 fileSize) {
     const qint64 n = std::min<qint64>(MaxHeaderBytes, fileSize - offset);
     QByteArray bytes(n, Qt::Uninitialized);
     if (n <= 0 || !preadAll(fd, bytes.data(), n, offset))
-        return Result<ChunkHeader>::fail(QStringLiteral("short header"));
+        return fail(QStringLiteral("short header"));
     return parseChunkHeader(bytes);
 }
 
@@ -197,7 +197,7 @@ std::shared_ptr<Scanned> scanChunk(const ChunkRef &ref, const std::shared_ptr<Sc
     }
     auto decoded = decodeChunkPayload(h, stored, threadDecompressor());
     if (!decoded) {
-        s->error = decoded.error;
+        s->error = decoded.error();
         return s;
     }
     s->chunk = std::move(*decoded);
@@ -349,13 +349,13 @@ void LogArchive::Private::recover(const QString &path, quint64 seq) {
         if (next < 0) {
             qCWarning(lcArchive).nospace()
                 << "cut a torn tail of " << (size - offset) << " bytes at " << offset << " of "
-                << path << " (" << (h ? QStringLiteral("chunk longer than the file") : h.error)
+                << path << " (" << (h ? QStringLiteral("chunk longer than the file") : h.error())
                 << ")";
             st.truncatedBytes += size - offset;
             break;
         }
         qCWarning(lcArchive).nospace() << "skipped " << (next - offset) << " unreadable bytes at "
-                                       << offset << " of " << path << " (" << h.error << ")";
+                                       << offset << " of " << path << " (" << h.error() << ")";
         st.skippedCorruptBytes += next - offset;
         offset = next;
     }
@@ -396,19 +396,19 @@ void LogArchive::Private::recover(const QString &path, quint64 seq) {
     segments.emplace(seq, seg);
 }
 
-Result<std::unique_ptr<LogArchive>> LogArchive::open(ArchiveOptions options) {
-    using R = Result<std::unique_ptr<LogArchive>>;
+Expected<std::unique_ptr<LogArchive>> LogArchive::open(ArchiveOptions options) {
+    using R = Expected<std::unique_ptr<LogArchive>>;
     if (options.directory.isEmpty())
-        return R::fail(QStringLiteral("no archive directory"));
+        return fail(QStringLiteral("no archive directory"));
     if (options.retentionBytes < 1)
-        return R::fail(QStringLiteral("the archive needs a retention size above 0"));
+        return fail(QStringLiteral("the archive needs a retention size above 0"));
     options.chunkRawBytes = std::clamp<qint64>(options.chunkRawBytes, 1024, 4 * 1024 * 1024);
     options.flushIntervalMs = std::max(1, options.flushIntervalMs);
     options.compressionLevel = std::clamp(options.compressionLevel, 1, 19);
     if (!QDir().mkpath(options.directory))
-        return R::fail(QStringLiteral("cannot create %1").arg(options.directory));
+        return fail(QStringLiteral("cannot create %1").arg(options.directory));
     if (::access(QFile::encodeName(options.directory).constData(), W_OK | X_OK) != 0)
-        return R::fail(QStringLiteral("cannot write to %1").arg(options.directory));
+        return fail(QStringLiteral("cannot write to %1").arg(options.directory));
 
     auto p = std::make_unique<Private>();
     p->opt = options;
@@ -438,7 +438,7 @@ Result<std::unique_ptr<LogArchive>> LogArchive::open(ArchiveOptions options) {
     }
     Private *raw = p.get();
     p->writer = std::thread([raw] { raw->run(); });
-    return R::ok(std::unique_ptr<LogArchive>(new LogArchive(std::move(p))));
+    return R(std::unique_ptr<LogArchive>(new LogArchive(std::move(p))));
 }
 
 LogArchive::~LogArchive() {
@@ -778,24 +778,24 @@ namespace {
 
 // The per-chunk scan's filter; the regex is also compiled as a multi-line
 // block pattern so that a chunk without a match is skipped whole.
-Result<std::shared_ptr<ScanFilter>> makeFilter(const SearchQuery &q) {
-    using R = Result<std::shared_ptr<ScanFilter>>;
+Expected<std::shared_ptr<ScanFilter>> makeFilter(const SearchQuery &q) {
+    using R = Expected<std::shared_ptr<ScanFilter>>;
     auto filter = std::make_shared<ScanFilter>();
     filter->since = q.since;
     filter->until = q.until;
     filter->stream = q.stream;
     filter->cursor = q.cursor;
     if (q.cursor && q.cursor->order != q.order)
-        return R::fail(QStringLiteral("Invalid cursor"));
+        return fail(QStringLiteral("Invalid cursor"));
     if (q.regex) {
         filter->regex = q.regex;
         re2::RE2::Options options = q.regex->options();
         const std::string blockPattern = "(?m)(?:" + q.regex->pattern() + ")";
         filter->block = std::make_unique<re2::RE2>(blockPattern, options);
         if (!filter->block->ok())
-            return R::fail(QStringLiteral("Invalid q"));
+            return fail(QStringLiteral("Invalid q"));
     }
-    return R::ok(std::move(filter));
+    return R(std::move(filter));
 }
 
 // Merges the chunks' matches into one ordered page. Chunks are scanned ahead
@@ -953,19 +953,19 @@ std::vector<ChunkRef> LogArchive::Private::candidatesFor(const SearchQuery &q) c
     return candidates;
 }
 
-Result<SearchResult> LogArchive::search(const SearchQuery &q) const {
-    using R = Result<SearchResult>;
+Expected<SearchResult> LogArchive::search(const SearchQuery &q) const {
+    using R = Expected<SearchResult>;
     if (!d->searchSlots.tryAcquire(1, d->opt.searchWaitMs))
-        return R::fail(QStringLiteral("Archive busy"));
+        return fail(QStringLiteral("Archive busy"));
     struct Slot {
         QSemaphore &s;
         ~Slot() { s.release(); }
     } slot{d->searchSlots};
 
-    Result<std::shared_ptr<ScanFilter>> filter = makeFilter(q);
+    Expected<std::shared_ptr<ScanFilter>> filter = makeFilter(q);
     if (!filter)
-        return R::fail(filter.error);
-    return R::ok(SearchMerge(q, d->candidatesFor(q), std::move(*filter), d->pool).run());
+        return fail(filter.error());
+    return R(SearchMerge(q, d->candidatesFor(q), std::move(*filter), d->pool).run());
 }
 
 } // namespace mist::archive

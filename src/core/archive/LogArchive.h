@@ -67,7 +67,7 @@ class LogArchive {
 public:
     // Scans the segment headers, cuts torn tails, applies retention and
     // starts the writer. Fails only when the directory cannot be used.
-    static Result<std::unique_ptr<LogArchive>> open(ArchiveOptions options);
+    static Expected<std::unique_ptr<LogArchive>> open(ArchiveOptions options);
     // Writes everything appended so far, then stops the writer.
     ~LogArchive();
     LogArchive(const LogArchive &) = delete;
@@ -86,7 +86,7 @@ public:
     // Largest ts of any record (line or event) of this container.
     std::optional<qint64> newestTs(qint64 appId, const QString &containerId) const;
     // One page of entries. Errors: "Archive busy" (too many searches at once).
-    Result<SearchResult> search(const SearchQuery &query) const;
+    Expected<SearchResult> search(const SearchQuery &query) const;
 
     ArchiveStats stats() const;
     qint64 segmentBytes() const;

@@ -117,7 +117,7 @@ void DeploymentManager::recoverSetAsideContainers() {
                 const QRegularExpressionMatch m = name.match(previous);
                 // Only our apps: another server sharing the engine may be in
                 // the middle of replacing one of its own.
-                if (m.hasMatch() && m_store.app(m.captured(2).toLongLong()))
+                if (m.hasMatch() && m_store.apps().byId(m.captured(2).toLongLong()))
                     restoreSetAside(m.captured(1), previous.mid(1));
             }
         });
@@ -252,7 +252,7 @@ void DeploymentManager::schedule() {
             for (store::Deployment d : m_deployments.unclaimedPending(&error)) {
                 if (m_running.contains(d.appId))
                     continue; // one at a time per app; this one waits its turn
-                auto app = m_store.app(d.appId);
+                auto app = m_store.apps().byId(d.appId);
                 if (!app) {
                     d.status = QStringLiteral("failed");
                     d.errorMessage = QStringLiteral("Application not found");

@@ -25,9 +25,9 @@ ArchiveService::ArchiveService(const QString &dataDir, qint64 retentionBytes, in
     if (!opened) {
         // Live logs, deployments and the rest of the server do not need the
         // archive: losing history is better than not serving at all.
-        m_unavailableReason = opened.error;
+        m_unavailableReason = opened.error();
         qCWarning(lcServer).noquote()
-            << "log archive unavailable, running without it:" << opened.error;
+            << "log archive unavailable, running without it:" << opened.error();
         return;
     }
     m_archive = std::move(*opened);
@@ -48,14 +48,14 @@ ArchiveService::State ArchiveService::state() const {
 }
 
 void ArchiveService::search(archive::SearchQuery query,
-                            std::function<void(archive::Result<archive::SearchResult>)> done) {
-    using R = archive::Result<archive::SearchResult>;
+                            std::function<void(Expected<archive::SearchResult>)> done) {
+    using R = Expected<archive::SearchResult>;
     if (!m_archive) {
-        done(R::fail(QStringLiteral("Log archive unavailable")));
+        done(fail(QStringLiteral("Log archive unavailable")));
         return;
     }
     if (m_inFlight >= MaxQueuedSearches) {
-        done(R::fail(QStringLiteral("Archive busy")));
+        done(fail(QStringLiteral("Archive busy")));
         return;
     }
     ++m_inFlight;

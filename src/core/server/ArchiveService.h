@@ -37,7 +37,7 @@ public:
     // Runs the query on a worker thread; `done` is called once on the owner's
     // thread, unless the service is destroyed first. Needs state() Open.
     void search(archive::SearchQuery query,
-                std::function<void(archive::Result<archive::SearchResult>)> done);
+                std::function<void(Expected<archive::SearchResult>)> done);
 
     // Searches running or waiting for a thread, at most.
     static constexpr int MaxQueuedSearches = 32;

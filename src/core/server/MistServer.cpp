@@ -84,15 +84,13 @@ MistServer::~MistServer() {
     qDeleteAll(QSet<ClientConnection *>(m_clients));
 }
 
-bool MistServer::start(QString *error) {
-    if (!m_store->open(m_config.dataDir, error))
-        return false;
-    QString hostError;
-    const auto host = engine::DockerHost::fromEnvironment(m_config.dockerHost, &hostError);
-    if (!host) {
-        *error = hostError;
-        return false;
-    }
+Expected<void> MistServer::start() {
+    if (Expected<void> opened = m_store->open(m_config.dataDir); !opened)
+        return opened;
+    QString error;
+    const auto host = engine::DockerHost::fromEnvironment(m_config.dockerHost, &error);
+    if (!host)
+        return fail(error);
     m_docker = std::make_unique<engine::DockerClient>(*host);
     m_sampler = std::make_unique<metrics::MetricsSampler>(m_docker.get(), m_config.dataDir);
 
@@ -123,16 +121,14 @@ bool MistServer::start(QString *error) {
 
     m_http = std::make_unique<http::HttpServer>();
     setUpHttp();
-    if (tls && !m_http->enableTls(m_config.tlsCert, m_config.tlsKey, error))
-        return false;
+    if (tls && !m_http->enableTls(m_config.tlsCert, m_config.tlsKey, &error))
+        return fail(error);
     m_http->setHostPolicy(allowedHosts(tls));
-    if (!m_http->listen(m_config.listenAddress, m_config.port, error)) {
-        *error = QStringLiteral("cannot listen on %1:%2: %3")
-                     .arg(m_config.listenAddress.toString())
-                     .arg(m_config.port)
-                     .arg(*error);
-        return false;
-    }
+    if (!m_http->listen(m_config.listenAddress, m_config.port, &error))
+        return fail(QStringLiteral("cannot listen on %1:%2: %3")
+                        .arg(m_config.listenAddress.toString())
+                        .arg(m_config.port)
+                        .arg(error));
     qCInfo(lcServer).noquote() << "serving on" << httpUrl().toString() << "data" << m_config.dataDir
                                << "engine" << m_docker->host().toString();
     m_sampler->start(1000);
@@ -141,7 +137,7 @@ bool MistServer::start(QString *error) {
         m_archiver->start();
     writeServerFile();
     m_pingTimer.start(m_config.pingIntervalSeconds * 1000);
-    return true;
+    return {};
 }
 
 // The REST routes; the router asks signedIn() for the caller.
@@ -305,7 +301,7 @@ std::optional<SignedIn> MistServer::signedIn(const QByteArray &authorization,
     const std::optional<Credential> credential = presentedCredential(authorization, cookie);
     if (!credential)
         return std::nullopt;
-    const std::optional<store::Session> session = m_store->session(credential->token);
+    const std::optional<store::Session> session = m_store->sessions().find(credential->token);
     if (!session)
         return std::nullopt;
     return SignedIn{session->user, *credential, session->apiToken};
@@ -368,7 +364,7 @@ void MistServer::pingAll() {
         }
         // Logout, a password change or expiry ends the session: its sockets
         // end with it, at the latest one ping interval later.
-        const auto user = m_store->userForSession(client->sessionToken());
+        const auto user = m_store->sessions().userFor(client->sessionToken());
         if (!user) {
             client->close(QWebSocketProtocol::CloseCodePolicyViolated,
                           QStringLiteral("Session ended"));

@@ -4,6 +4,8 @@
 
 #include "ServerConfig.h"
 
+#include "base/Expected.h"
+
 #include <QJsonObject>
 #include <QObject>
 #include <QSet>
@@ -60,7 +62,7 @@ public:
     ~MistServer() override;
 
     // Opens the store, connects the engine client, starts sampling and listens.
-    bool start(QString *error);
+    Expected<void> start();
     void stop();
 
     quint16 port() const;

@@ -78,8 +78,8 @@ int runHeadlessServer(const QStringList &arguments) {
     }
 
     MistServer server(*config);
-    if (!server.start(&error)) {
-        err << "mist-monitor: " << error << "\n";
+    if (const Expected<void> started = server.start(); !started) {
+        err << "mist-monitor: " << started.error() << "\n";
         return 1;
     }
     err << "mist-monitor: serving on " << server.httpUrl().toString() << " (data in "

@@ -2,11 +2,11 @@
 
 #include "DeploymentStore.h"
 
+#include "Database.h"
 #include "Store.h"
 #include "StoreLogging.h"
 
 #include <QLoggingCategory>
-#include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
@@ -35,10 +35,6 @@ QString utf8Prefix(const QString &text, qint64 bytes) {
     return QString::fromUtf8(utf8);
 }
 
-qint64 now() {
-    return QDateTime::currentSecsSinceEpoch();
-}
-
 QVariant timeOrNull(const QDateTime &t) {
     return t.isValid() ? QVariant(t.toSecsSinceEpoch()) : QVariant(QMetaType(QMetaType::LongLong));
 }
@@ -49,12 +45,6 @@ QDateTime timeFrom(const QVariant &v) {
 
 QString rfc3339(const QDateTime &t) {
     return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();
-}
-
-bool failWith(const QSqlQuery &q, QString *error) {
-    if (error)
-        *error = QStringLiteral("database error: %1").arg(q.lastError().text().trimmed());
-    return false;
 }
 
 const char *const Columns =
@@ -109,104 +99,72 @@ QJsonObject Deployment::toJson() const {
 }
 
 DeploymentStore::DeploymentStore(Store &store)
-    : m_connection(store.connectionName()) {}
+    : m_db(store.database()) {}
 
 std::optional<Deployment> DeploymentStore::create(qint64 appId, qint64 userId, QString *error) {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("INSERT INTO deployments (app_id, status, created_by, created_at)"
-                             " VALUES (?, 'pending', ?, ?)"));
-    q.addBindValue(appId);
-    q.addBindValue(userId > 0 ? QVariant(userId) : QVariant(QMetaType(QMetaType::LongLong)));
-    q.addBindValue(now());
-    if (!q.exec()) {
-        failWith(q, error);
+    const auto q = m_db.exec(
+        QStringLiteral("INSERT INTO deployments (app_id, status, created_by, created_at)"
+                       " VALUES (?, 'pending', ?, ?)"),
+        {appId, userId > 0 ? QVariant(userId) : QVariant(QMetaType(QMetaType::LongLong)), now()},
+        error);
+    if (!q)
         return std::nullopt;
-    }
-    return get(q.lastInsertId().toLongLong(), error);
+    return get(q->lastInsertId().toLongLong(), error);
 }
 
 std::optional<Deployment> DeploymentStore::get(qint64 id, QString *error) {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(
-        QStringLiteral("SELECT %1 FROM deployments WHERE id = ?").arg(QLatin1String(Columns)));
-    q.addBindValue(id);
-    if (!q.exec()) {
-        failWith(q, error);
+    auto q = m_db.exec(
+        QStringLiteral("SELECT %1 FROM deployments WHERE id = ?").arg(QLatin1String(Columns)), {id},
+        error);
+    if (!q || !q->next())
         return std::nullopt;
-    }
-    if (!q.next())
-        return std::nullopt;
-    return fromRow(q);
+    return fromRow(*q);
 }
 
 QList<Deployment> DeploymentStore::forApp(qint64 appId, int limit, QString *error) {
     QList<Deployment> out;
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("SELECT %1 FROM deployments WHERE app_id = ? ORDER BY id DESC LIMIT ?")
-                  .arg(QLatin1String(Columns)));
-    q.addBindValue(appId);
-    q.addBindValue(limit);
-    if (!q.exec()) {
-        failWith(q, error);
-        return out;
-    }
-    while (q.next())
-        out.append(fromRow(q));
+    auto q = m_db.exec(
+        QStringLiteral("SELECT %1 FROM deployments WHERE app_id = ? ORDER BY id DESC LIMIT ?")
+            .arg(QLatin1String(Columns)),
+        {appId, limit}, error);
+    while (q && q->next())
+        out.append(fromRow(*q));
     return out;
 }
 
 QList<Deployment> DeploymentStore::unclaimedPending(QString *error, qint64 appId) {
     QList<Deployment> out;
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("SELECT %1 FROM deployments WHERE status = 'pending' AND claimed = 0"
-                             " AND (? = 0 OR app_id = ?) ORDER BY id")
-                  .arg(QLatin1String(Columns)));
-    q.addBindValue(appId);
-    q.addBindValue(appId);
-    if (!q.exec()) {
-        failWith(q, error);
-        return out;
-    }
-    while (q.next())
-        out.append(fromRow(q));
+    auto q = m_db.exec(
+        QStringLiteral("SELECT %1 FROM deployments WHERE status = 'pending' AND claimed = 0"
+                       " AND (? = 0 OR app_id = ?) ORDER BY id")
+            .arg(QLatin1String(Columns)),
+        {appId, appId}, error);
+    while (q && q->next())
+        out.append(fromRow(*q));
     return out;
 }
 
 bool DeploymentStore::save(const Deployment &d, QString *error) {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral(
-        "UPDATE deployments SET status = ?, stage = ?, progress = ?, message = ?,"
-        " error_message = ?, claimed = ?, commit_hash = ?, commit_message = ?, commit_author = ?,"
-        " image_id = ?, started_at = ?, finished_at = ? WHERE id = ?"));
-    q.addBindValue(d.status);
-    q.addBindValue(d.stage);
-    q.addBindValue(d.progress);
-    q.addBindValue(d.message);
-    q.addBindValue(d.errorMessage);
-    q.addBindValue(d.claimed ? 1 : 0);
-    q.addBindValue(d.commitHash);
-    q.addBindValue(d.commitMessage);
-    q.addBindValue(d.commitAuthor);
-    q.addBindValue(d.imageId);
-    q.addBindValue(timeOrNull(d.startedAt));
-    q.addBindValue(timeOrNull(d.finishedAt));
-    q.addBindValue(d.id);
-    if (!q.exec())
-        return failWith(q, error);
-    if (q.numRowsAffected() != 1) {
-        if (error)
-            *error = QStringLiteral("deployment %1 no longer exists").arg(d.id);
+    const auto q = m_db.exec(
+        QStringLiteral(
+            "UPDATE deployments SET status = ?, stage = ?, progress = ?, message = ?,"
+            " error_message = ?, claimed = ?, commit_hash = ?, commit_message = ?,"
+            " commit_author = ?, image_id = ?, started_at = ?, finished_at = ? WHERE id = ?"),
+        {d.status, d.stage, d.progress, d.message, d.errorMessage, d.claimed ? 1 : 0, d.commitHash,
+         d.commitMessage, d.commitAuthor, d.imageId, timeOrNull(d.startedAt),
+         timeOrNull(d.finishedAt), d.id},
+        error);
+    if (!q)
         return false;
-    }
+    if (q->numRowsAffected() != 1)
+        return fail(error, QStringLiteral("deployment %1 no longer exists").arg(d.id));
     return true;
 }
 
 qint64 DeploymentStore::storedLineBytes(qint64 textBytes) const {
     if (m_pageSize == 0) {
-        QSqlQuery q(QSqlDatabase::database(m_connection, false));
-        m_pageSize = q.exec(QStringLiteral("PRAGMA page_size")) && q.next()
-                         ? std::max<qint64>(q.value(0).toLongLong(), 512)
-                         : 4096;
+        auto q = m_db.exec(QStringLiteral("PRAGMA page_size"), {}, nullptr);
+        m_pageSize = q && q->next() ? std::max<qint64>(q->value(0).toLongLong(), 512) : 4096;
     }
     // deployment_logs is a WITHOUT ROWID table: its rows are cells of an index
     // b-tree, whose rules (sqlite.org/fileformat2.html, "Cell Payload
@@ -231,71 +189,54 @@ qint64 DeploymentStore::appendLogs(qint64 deploymentId, const QList<DeploymentLo
                                    QString *error) {
     if (lines.isEmpty())
         return 0;
-    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-    if (!db.transaction()) {
-        if (error)
-            *error = QStringLiteral("database error: %1").arg(db.lastError().text());
+    Transaction tx(m_db);
+    if (!tx.begin(error))
         return 0;
-    }
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral(
-        "SELECT COALESCE(MAX(seq), 0) FROM deployment_logs WHERE deployment_id = ?"));
-    q.addBindValue(deploymentId);
-    if (!q.exec() || !q.next()) {
-        failWith(q, error);
-        db.rollback();
+    auto last = m_db.exec(
+        QStringLiteral("SELECT COALESCE(MAX(seq), 0) FROM deployment_logs WHERE deployment_id = ?"),
+        {deploymentId}, error);
+    if (!last || !expectRow(*last, error))
         return 0;
-    }
-    const qint64 first = q.value(0).toLongLong() + 1;
-    q.finish();
-    QSqlQuery insert(db);
-    insert.prepare(QStringLiteral(
-        "INSERT INTO deployment_logs (deployment_id, seq, line, created_at, is_error)"
-        " VALUES (?, ?, ?, ?, ?)"));
+    const qint64 first = last->value(0).toLongLong() + 1;
+    last.reset();
+    // One statement prepared once for the whole batch.
+    auto insert = m_db.prepare(
+        QStringLiteral(
+            "INSERT INTO deployment_logs (deployment_id, seq, line, created_at, is_error)"
+            " VALUES (?, ?, ?, ?, ?)"),
+        error);
+    if (!insert)
+        return 0;
     const qint64 t = now();
     qint64 seq = first;
     for (const DeploymentLogLine &line : lines) {
-        insert.bindValue(0, deploymentId);
-        insert.bindValue(1, seq++);
-        insert.bindValue(2, line.line);
-        insert.bindValue(3, t);
-        insert.bindValue(4, line.error ? 1 : 0);
-        if (!insert.exec()) {
-            failWith(insert, error);
-            db.rollback();
+        insert->bindValue(0, deploymentId);
+        insert->bindValue(1, seq++);
+        insert->bindValue(2, line.line);
+        insert->bindValue(3, t);
+        insert->bindValue(4, line.error ? 1 : 0);
+        if (!insert->exec()) {
+            dbFail(insert->lastError(), error);
             return 0;
         }
     }
-    if (!db.commit()) {
-        if (error)
-            *error = QStringLiteral("database error: %1").arg(db.lastError().text());
-        db.rollback();
-        return 0;
-    }
-    return first;
+    insert.reset();
+    return tx.commit(error) ? first : 0;
 }
 
 QList<DeploymentLogLine> DeploymentStore::logPage(qint64 deploymentId, qint64 afterSeq,
                                                   int maxLines, qint64 maxChars, QString *error) {
     QList<DeploymentLogLine> out;
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT seq, line, is_error FROM deployment_logs"
-                             " WHERE deployment_id = ? AND seq > ? ORDER BY seq LIMIT ?"));
-    q.addBindValue(deploymentId);
-    q.addBindValue(afterSeq);
-    q.addBindValue(std::max(1, maxLines));
-    if (!q.exec()) {
-        failWith(q, error);
-        return out;
-    }
+    auto q = m_db.exec(QStringLiteral("SELECT seq, line, is_error FROM deployment_logs"
+                                      " WHERE deployment_id = ? AND seq > ? ORDER BY seq LIMIT ?"),
+                       {deploymentId, afterSeq, std::max(1, maxLines)}, error);
     qint64 chars = 0;
-    while (q.next()) {
-        const QString line = q.value(1).toString();
+    while (q && q->next()) {
+        const QString line = q->value(1).toString();
         if (!out.isEmpty() && chars + line.size() > maxChars)
             break;
         chars += line.size();
-        out.append({q.value(0).toLongLong(), line, q.value(2).toBool()});
+        out.append({q->value(0).toLongLong(), line, q->value(2).toBool()});
     }
     return out;
 }
@@ -303,8 +244,7 @@ QList<DeploymentLogLine> DeploymentStore::logPage(qint64 deploymentId, qint64 af
 std::optional<DeploymentLogTail>
 DeploymentStore::logTail(qint64 deploymentId, qint64 maxBytes,
                          const std::function<qint64(const DeploymentLogLine &)> &bytesOf) {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.setForwardOnly(true);
+    QSqlQuery q = m_db.query();
     q.prepare(QStringLiteral("SELECT seq, line, is_error FROM deployment_logs"
                              " WHERE deployment_id = ? ORDER BY seq DESC"));
     q.addBindValue(deploymentId);
@@ -342,7 +282,7 @@ DeploymentStore::logTail(qint64 deploymentId, qint64 maxBytes,
 }
 
 std::optional<qint64> DeploymentStore::ordinalInApp(const Deployment &deployment) {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    QSqlQuery q = m_db.query();
     q.prepare(QStringLiteral("SELECT COUNT(*) FROM deployments WHERE app_id = ? AND id <= ?"));
     q.addBindValue(deployment.appId);
     q.addBindValue(deployment.id);
@@ -355,7 +295,7 @@ std::optional<qint64> DeploymentStore::ordinalInApp(const Deployment &deployment
 }
 
 std::optional<qint64> DeploymentStore::latestSuccessful(qint64 appId) {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    QSqlQuery q = m_db.query();
     q.prepare(
         QStringLiteral("SELECT MAX(id) FROM deployments WHERE app_id = ? AND status = 'success'"));
     q.addBindValue(appId);
@@ -370,42 +310,30 @@ std::optional<qint64> DeploymentStore::latestSuccessful(qint64 appId) {
 }
 
 qint64 DeploymentStore::logCount(qint64 deploymentId, QString *error) {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("SELECT COUNT(*) FROM deployment_logs WHERE deployment_id = ?"));
-    q.addBindValue(deploymentId);
-    if (!q.exec() || !q.next()) {
-        failWith(q, error);
+    auto q =
+        m_db.exec(QStringLiteral("SELECT COUNT(*) FROM deployment_logs WHERE deployment_id = ?"),
+                  {deploymentId}, error);
+    if (!q || !expectRow(*q, error))
         return -1;
-    }
-    return q.value(0).toLongLong();
+    return q->value(0).toLongLong();
 }
 
 QHash<QString, qint64> DeploymentStore::countByStatus(QString *error) {
     QHash<QString, qint64> out;
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    if (!q.exec(QStringLiteral("SELECT status, COUNT(*) FROM deployments GROUP BY status"))) {
-        failWith(q, error);
-        return out;
-    }
-    while (q.next())
-        out.insert(q.value(0).toString(), q.value(1).toLongLong());
+    auto q = m_db.exec(QStringLiteral("SELECT status, COUNT(*) FROM deployments GROUP BY status"),
+                       {}, error);
+    while (q && q->next())
+        out.insert(q->value(0).toString(), q->value(1).toLongLong());
     return out;
 }
 
 int DeploymentStore::failInterrupted(const QString &message, QString *error) {
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(
+    const auto q = m_db.exec(
         QStringLiteral("UPDATE deployments SET status = 'failed', error_message = ?, message = ?,"
                        " finished_at = ? WHERE status IN ('building', 'deploying')"
-                       " OR (status = 'pending' AND claimed = 1)"));
-    q.addBindValue(message);
-    q.addBindValue(QStringLiteral("Deployment failed"));
-    q.addBindValue(now());
-    if (!q.exec()) {
-        failWith(q, error);
-        return -1;
-    }
-    return q.numRowsAffected();
+                       " OR (status = 'pending' AND claimed = 1)"),
+        {message, QStringLiteral("Deployment failed"), now()}, error);
+    return q ? q->numRowsAffected() : -1;
 }
 
 } // namespace mist::store

@@ -13,6 +13,7 @@
 
 namespace mist::store {
 
+class Database;
 class Store;
 
 // One deployment of a git app. Status, stage and progress follow the flow of
@@ -106,7 +107,7 @@ public:
     int failInterrupted(const QString &message, QString *error = nullptr);
 
 private:
-    QString m_connection;
+    Database &m_db;
     mutable qint64 m_pageSize = 0; // the database's, read once
 };
 

@@ -86,7 +86,7 @@ void DeploymentLogsEndpoint::accept(ClientConnection *client) {
     const auto deployment = m_manager->deployments().get(*id);
     if (!deployment)
         return refuse(client, QStringLiteral("Deployment not found"));
-    if (!m_store->canAccessApp(client->user(), deployment->appId))
+    if (!m_store->apps().canAccess(client->user(), deployment->appId))
         return refuse(client, QStringLiteral("Permission denied"));
 
     client->send(statusFor(client, *deployment));

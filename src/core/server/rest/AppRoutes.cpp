@@ -25,12 +25,12 @@ std::optional<store::App> appFor(RestContext &ctx, store::Store &store) {
         ctx.respond(http::HttpResponse::fail(400, QStringLiteral("Invalid appId")));
         return std::nullopt;
     }
-    const auto app = store.app(*id);
+    const auto app = store.apps().byId(*id);
     if (!app) {
         ctx.respond(http::HttpResponse::fail(404, QStringLiteral("Application not found")));
         return std::nullopt;
     }
-    if (!store.canAccessApp(*ctx.user, *id)) {
+    if (!store.apps().canAccess(*ctx.user, *id)) {
         ctx.respond(http::HttpResponse::fail(403, QStringLiteral("Permission denied")));
         return std::nullopt;
     }
@@ -83,7 +83,7 @@ QJsonArray appList(const QList<store::App> &apps, const QHash<QString, QJsonObje
 // null.
 void listApps(RestContext &ctx, store::Store &store, engine::DockerClient &docker) {
     QString error;
-    const QList<store::App> apps = store.appsVisibleTo(*ctx.user, &error);
+    const QList<store::App> apps = store.apps().visibleTo(*ctx.user, &error);
     if (!error.isEmpty()) {
         ctx.respond(http::HttpResponse::fail(500, error));
         return;
@@ -169,7 +169,7 @@ void createApp(RestContext &ctx, store::Store &store) {
         app.replicas = int(r);
     }
     QString error;
-    const auto created = store.addApp(app, &error);
+    const auto created = store.apps().add(app, &error);
     if (!created) {
         const int status = error.contains(QStringLiteral("already exists")) ? 409 : 400;
         ctx.respond(http::HttpResponse::fail(status, error));

@@ -65,7 +65,7 @@ void finishSignIn(store::Store &store, auth::LoginThrottle &throttle, const QStr
     if (ok) {
         // An operator may have changed the password (or removed the
         // account) while the old one was being checked.
-        const store::SignInRecord now = store.signInRecord(account);
+        const store::SignInRecord now = store.users().signInRecord(account);
         ok = now.user && now.user->id == record.user->id && now.passwordHash == record.passwordHash;
     }
     if (!ok) {
@@ -78,15 +78,15 @@ void finishSignIn(store::Store &store, auth::LoginThrottle &throttle, const QStr
     throttle.recordSuccess(account, address);
     qCInfo(lcAuth).noquote() << "sign-in of user" << record.user->id << "from" << address;
     QString error;
-    const QByteArray token = store.createSession(record.user->id, &error);
+    const QByteArray token = store.sessions().create(record.user->id, &error);
     if (token.isEmpty()) {
         respond(http::HttpResponse::fail(500, error));
         return;
     }
     http::HttpResponse response = http::HttpResponse::ok(
         QJsonObject{{QStringLiteral("user"), userJson(*record.user)}}, QStringLiteral("Signed in"));
-    response.setHeader("Set-Cookie",
-                       sessionCookie(token, store::Store::DefaultAbsoluteTimeout, secureCookies));
+    response.setHeader(
+        "Set-Cookie", sessionCookie(token, store::Sessions::DefaultAbsoluteTimeout, secureCookies));
     respond(response);
 }
 
@@ -108,7 +108,7 @@ void login(RestContext &ctx, store::Store &store, auth::LoginThrottle &throttle,
     const http::HttpServer::Responder respond = ctx.respond;
     if (answerIfThrottled(throttle, account, address, respond))
         return;
-    if (password.size() > store::Store::MaxPasswordBytes) {
+    if (password.size() > store::MaxPasswordBytes) {
         // No stored password is this long: refuse without taking a check's
         // slot (or holding a megabyte in the queue). The answer tells nothing
         // about the account.
@@ -121,14 +121,14 @@ void login(RestContext &ctx, store::Store &store, auth::LoginThrottle &throttle,
     // One answer for an unknown email and a wrong password, so the endpoint
     // does not tell which accounts exist: an unknown one is checked against
     // a dummy hash of the same cost.
-    const store::SignInRecord record = store.signInRecord(account);
+    const store::SignInRecord record = store.users().signInRecord(account);
     auth::SignInQueue::Job job;
     job.address = address;
     job.admit = [&throttle, account, address, respond] {
         // The address may have been blocked while this one waited.
         return !answerIfThrottled(throttle, account, address, respond);
     };
-    job.check = [hasher = store.passwordHasher(), hash = record.passwordHash, password] {
+    job.check = [hasher = store.users().passwordHasher(), hash = record.passwordHash, password] {
         // Made first, so even the very first check costs the same for known
         // and unknown accounts.
         const QByteArray dummy = hasher.dummyHash();
@@ -158,7 +158,7 @@ void logout(RestContext &ctx, store::Store &store, bool secureCookies) {
         return;
     }
     QString error;
-    if (!store.revokeSession(who.credential.token, &error)) {
+    if (!store.sessions().revoke(who.credential.token, &error)) {
         ctx.respond(http::HttpResponse::fail(500, error));
         return;
     }

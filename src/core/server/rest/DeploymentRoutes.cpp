@@ -28,7 +28,7 @@ std::optional<store::Deployment> deploymentFor(RestContext &ctx, store::Store &s
         ctx.respond(http::HttpResponse::fail(404, QStringLiteral("Deployment not found")));
         return std::nullopt;
     }
-    if (!store.canAccessApp(*ctx.user, d->appId)) {
+    if (!store.apps().canAccess(*ctx.user, d->appId)) {
         ctx.respond(http::HttpResponse::fail(403, QStringLiteral("Permission denied")));
         return std::nullopt;
     }
@@ -46,12 +46,12 @@ void queueDeployment(RestContext &ctx, store::Store &store, deploy::DeploymentMa
         ctx.respond(http::HttpResponse::fail(400, QStringLiteral("Invalid appId")));
         return;
     }
-    const auto app = store.app(qint64(raw));
+    const auto app = store.apps().byId(qint64(raw));
     if (!app) {
         ctx.respond(http::HttpResponse::fail(404, QStringLiteral("Application not found")));
         return;
     }
-    if (!store.canAccessApp(*ctx.user, app->id)) {
+    if (!store.apps().canAccess(*ctx.user, app->id)) {
         ctx.respond(http::HttpResponse::fail(403, QStringLiteral("Permission denied")));
         return;
     }

@@ -71,7 +71,7 @@ void completedDeploymentLogs(RestContext &ctx, RestRouter &router, store::Store 
                                    QStringLiteral("record not found")));
         return;
     }
-    if (!store.canAccessApp(*user, d->appId)) {
+    if (!store.apps().canAccess(*user, d->appId)) {
         ctx.respond(upstreamAnswer(403, QStringLiteral("Access denied"),
                                    QStringLiteral("You don't have access to this "
                                                   "deployment")));

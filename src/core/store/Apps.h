@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#pragma once
+
+#include "Types.h"
+
+#include <QList>
+#include <QString>
+#include <QVariantList>
+
+#include <optional>
+
+namespace mist::store {
+
+class Database;
+class Projects;
+
+// Apps, each in one project.
+class Apps {
+public:
+    Apps(Database &db, Projects &projects)
+        : m_db(db)
+        , m_projects(projects) {}
+
+    // The project is app.projectId when non-zero (it must exist); otherwise
+    // app.projectName (default "default"), created when missing, in the same
+    // transaction as the app so a refused app leaves no empty project behind.
+    // Empty gitBranch / dockerfile of git apps default to "main" / "Dockerfile".
+    std::optional<App> add(App app, QString *error);
+    std::optional<App> byId(qint64 id, QString *error = nullptr);
+    QList<App> all(QString *error = nullptr);
+    // Owner and admin: every app; user: the apps of their projects.
+    QList<App> visibleTo(const User &user, QString *error = nullptr);
+    // False also when the app does not exist.
+    bool canAccess(const User &user, qint64 appId, QString *error = nullptr);
+
+private:
+    // `tail` follows "FROM apps a JOIN projects p ...": more joins, a WHERE.
+    QList<App> where(const QString &tail, const QVariantList &args, QString *error);
+
+    Database &m_db;
+    Projects &m_projects;
+};
+
+} // namespace mist::store

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "Database.h"
+
+#include "FileModes.h"
+#include "StoreLogging.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QLoggingCategory>
+#include <QSqlDatabase>
+#include <QSqlError>
+
+#include <atomic>
+
+namespace mist::store {
+
+namespace {
+
+// Migration N (1-based) brings the schema from version N-1 to N. Append only:
+// a released step never changes, because databases in the field already ran it.
+// long-function: the schema's history is one table of SQL, read top to bottom.
+const QList<QStringList> &migrations() {
+    static const QList<QStringList> steps = {
+        {
+            QStringLiteral("CREATE TABLE users ("
+                           " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                           " email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+                           " role TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'user')),"
+                           " password_hash TEXT NOT NULL,"
+                           " created_at INTEGER NOT NULL)"),
+            QStringLiteral("CREATE TABLE projects ("
+                           " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                           " name TEXT NOT NULL UNIQUE)"),
+            QStringLiteral("CREATE TABLE project_members ("
+                           " project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,"
+                           " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+                           " PRIMARY KEY (project_id, user_id))"),
+            QStringLiteral("CREATE INDEX project_members_by_user ON project_members(user_id)"),
+            // AUTOINCREMENT: app ids end up in URLs and container names
+            // (app-{id}), so a deleted app's id must never come back.
+            QStringLiteral("CREATE TABLE apps ("
+                           " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                           " name TEXT NOT NULL,"
+                           " project_id INTEGER NOT NULL REFERENCES projects(id),"
+                           " container_name TEXT,"
+                           " git_url TEXT,"
+                           " git_branch TEXT,"
+                           " dockerfile TEXT,"
+                           " port INTEGER NOT NULL DEFAULT 0 CHECK (port BETWEEN 0 AND 65535),"
+                           " created_at INTEGER NOT NULL,"
+                           " UNIQUE (project_id, name),"
+                           " CHECK ((container_name IS NULL) <> (git_url IS NULL)))"),
+            QStringLiteral(
+                "CREATE TABLE sessions ("
+                " token_hash BLOB PRIMARY KEY," // SHA-256 of the token; the token itself never
+                " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+                " created_at INTEGER NOT NULL,"
+                " last_seen_at INTEGER NOT NULL,"
+                " expires_at INTEGER NOT NULL)"),
+            QStringLiteral("CREATE INDEX sessions_by_user ON sessions(user_id)"),
+        },
+        {
+            // Deployments of git apps. `claimed` marks a pending deployment a
+            // runner has taken: after a crash such a row is failed, not re-run.
+            QStringLiteral(
+                "CREATE TABLE deployments ("
+                " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                " app_id INTEGER NOT NULL REFERENCES apps(id) ON DELETE CASCADE,"
+                " status TEXT NOT NULL CHECK (status IN"
+                "  ('pending', 'building', 'deploying', 'success', 'failed')),"
+                " stage TEXT NOT NULL DEFAULT '',"
+                " progress INTEGER NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 100),"
+                " message TEXT NOT NULL DEFAULT '',"
+                " error_message TEXT NOT NULL DEFAULT '',"
+                " claimed INTEGER NOT NULL DEFAULT 0,"
+                " commit_hash TEXT NOT NULL DEFAULT '',"
+                " commit_message TEXT NOT NULL DEFAULT '',"
+                " commit_author TEXT NOT NULL DEFAULT '',"
+                " image_id TEXT NOT NULL DEFAULT '',"
+                " created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+                " created_at INTEGER NOT NULL,"
+                " started_at INTEGER,"
+                " finished_at INTEGER)"),
+            QStringLiteral("CREATE INDEX deployments_by_app ON deployments(app_id, id)"),
+            QStringLiteral("CREATE INDEX deployments_by_status ON deployments(status)"),
+            QStringLiteral("CREATE TABLE deployment_logs ("
+                           " deployment_id INTEGER NOT NULL REFERENCES deployments(id)"
+                           "  ON DELETE CASCADE,"
+                           " seq INTEGER NOT NULL," // 1-based line index within the deployment
+                           " line TEXT NOT NULL,"
+                           " created_at INTEGER NOT NULL,"
+                           " PRIMARY KEY (deployment_id, seq)) WITHOUT ROWID"),
+        },
+        {
+            // API tokens for scripts: sessions with a name, a fixed lifetime
+            // and no idle timeout. Browser sessions keep api_name NULL.
+            QStringLiteral("ALTER TABLE sessions ADD COLUMN api_name TEXT"),
+            QStringLiteral("CREATE UNIQUE INDEX sessions_api_name ON sessions(user_id, api_name)"
+                           " WHERE api_name IS NOT NULL"),
+        },
+        {
+            // Apps that are Swarm services: container_name then holds the
+            // service's name (so the one-of CHECK above still holds).
+            QStringLiteral("ALTER TABLE apps ADD COLUMN is_service INTEGER NOT NULL DEFAULT 0"
+                           " CHECK (is_service IN (0, 1))"),
+        },
+        {
+            // Git apps deployed as a Swarm service of N replicas (0: one container).
+            QStringLiteral("ALTER TABLE apps ADD COLUMN replicas INTEGER NOT NULL DEFAULT 0"
+                           " CHECK (replicas BETWEEN 0 AND 1000)"),
+        },
+        {
+            // Build-log lines that report an error of the build, the engine
+            // or the pipeline (upstream's routes send them as stderr).
+            QStringLiteral("ALTER TABLE deployment_logs ADD COLUMN is_error INTEGER NOT NULL"
+                           " DEFAULT 0 CHECK (is_error IN (0, 1))"),
+        },
+    };
+    return steps;
+}
+
+} // namespace
+
+bool fail(QString *error, const QString &message) {
+    if (error)
+        *error = message;
+    return false;
+}
+
+bool dbFail(const QSqlError &sqlError, QString *error) {
+    const QString message = QStringLiteral("database error: %1").arg(sqlError.text().trimmed());
+    // A caller that takes the error reports it; otherwise it would vanish.
+    if (!error)
+        qCWarning(lcStore).noquote() << message;
+    return fail(error, message);
+}
+
+qint64 now() {
+    return QDateTime::currentSecsSinceEpoch();
+}
+
+QVariant nullIfEmpty(const QString &value) {
+    return value.isEmpty() ? QVariant() : QVariant(value);
+}
+
+bool nextRow(QSqlQuery &query, QString *error) {
+    if (query.next())
+        return true;
+    if (query.lastError().isValid())
+        dbFail(query.lastError(), error);
+    return false;
+}
+
+bool expectRow(QSqlQuery &query, QString *error) {
+    if (query.next())
+        return true;
+    if (query.lastError().isValid())
+        return dbFail(query.lastError(), error);
+    return fail(error, QStringLiteral("database error: %1 returned no row").arg(query.lastQuery()));
+}
+
+Transaction::Transaction(const Database &db)
+    : m_db(db) {}
+
+Transaction::~Transaction() {
+    if (m_active)
+        m_db.exec(QStringLiteral("ROLLBACK"), {}, nullptr);
+}
+
+bool Transaction::begin(QString *error) {
+    if (!m_db.exec(QStringLiteral("BEGIN IMMEDIATE"), {}, error))
+        return false;
+    m_active = true;
+    return true;
+}
+
+bool Transaction::commit(QString *error) {
+    if (!m_db.exec(QStringLiteral("COMMIT"), {}, error))
+        return false;
+    m_active = false;
+    return true;
+}
+
+Database::Database() {
+    static std::atomic<quint64> counter{0};
+    m_connectionName = QStringLiteral("mist-store-%1").arg(++counter);
+}
+
+Database::~Database() {
+    close();
+}
+
+Expected<void> Database::open(const QString &dataDir) {
+    close();
+    QString error;
+    if (openFile(dataDir, &error) && migrate(&error))
+        return {};
+    close();
+    return mist::fail(error);
+}
+
+void Database::close() {
+    if (QSqlDatabase::contains(m_connectionName)) {
+        // Every handle on the connection must be gone before removeDatabase().
+        {
+            QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+    m_schemaVersion = 0;
+    m_path.clear();
+}
+
+bool Database::isOpen() const {
+    return QSqlDatabase::database(m_connectionName, false).isOpen();
+}
+
+int Database::latestSchemaVersion() {
+    return static_cast<int>(migrations().size());
+}
+
+bool Database::openFile(const QString &dataDir, QString *error) {
+    if (dataDir.isEmpty())
+        return fail(error, QStringLiteral("no data directory given"));
+    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE")))
+        return fail(error, QStringLiteral("the Qt SQLite driver (QSQLITE) is not installed"));
+
+    const QString dir = QDir::cleanPath(QDir(dataDir).absolutePath());
+    const QString path = dir + QStringLiteral("/mist.db");
+    if (!ensurePrivateDirectory(dir, error) || !ensurePrivateDatabaseFile(path, error))
+        return false;
+
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    db.setDatabaseName(path);
+    if (!db.open())
+        return dbFail(db.lastError(), error);
+    m_path = path;
+
+    // The server and an operator command may write at the same time; waiting
+    // a little beats failing with "database is locked".
+    if (!exec(QStringLiteral("PRAGMA busy_timeout = 5000"), {}, error) ||
+        !exec(QStringLiteral("PRAGMA foreign_keys = ON"), {}, error))
+        return false;
+    // WAL lets readers (WebSocket handshakes) proceed while someone writes.
+    auto mode = exec(QStringLiteral("PRAGMA journal_mode = WAL"), {}, error);
+    if (!mode || !expectRow(*mode, error))
+        return false;
+    if (mode->value(0).toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
+        return fail(error, QStringLiteral("cannot switch %1 to WAL journal mode (it stays in %2)")
+                               .arg(path, mode->value(0).toString()));
+    // In WAL mode NORMAL loses nothing when the process dies (only on power
+    // loss can the last commits go), and spares an fsync per deployment log line.
+    return exec(QStringLiteral("PRAGMA synchronous = NORMAL"), {}, error).has_value();
+}
+
+bool Database::migrate(QString *error) {
+    const int latest = latestSchemaVersion();
+    for (;;) {
+        Transaction tx(*this);
+        if (!tx.begin(error))
+            return false;
+        // Read inside the transaction: another process may have just migrated.
+        auto versionQuery = exec(QStringLiteral("PRAGMA user_version"), {}, error);
+        if (!versionQuery || !expectRow(*versionQuery, error))
+            return false;
+        const int version = versionQuery->value(0).toInt();
+        versionQuery.reset();
+        if (version > latest)
+            return fail(error, QStringLiteral("%1 has schema version %2, but this program knows "
+                                              "only up to %3; use a newer mist-monitor")
+                                   .arg(m_path)
+                                   .arg(version)
+                                   .arg(latest));
+        if (version == latest) {
+            m_schemaVersion = version;
+            return tx.commit(error);
+        }
+        for (const QString &statement : migrations().at(version)) {
+            QString stepError;
+            if (!exec(statement, {}, &stepError))
+                return fail(error, QStringLiteral("migration to schema version %1 failed: %2")
+                                       .arg(version + 1)
+                                       .arg(stepError));
+        }
+        // PRAGMA takes no bound parameters; the value is our own integer.
+        if (!exec(QStringLiteral("PRAGMA user_version = %1").arg(version + 1), {}, error) ||
+            !tx.commit(error))
+            return false;
+    }
+}
+
+QSqlQuery Database::query() const {
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    return query;
+}
+
+std::optional<QSqlQuery> Database::prepare(const QString &sql, QString *error) const {
+    if (!isOpen()) {
+        fail(error, QStringLiteral("the database is not open"));
+        return std::nullopt;
+    }
+    QSqlQuery statement = query();
+    if (!statement.prepare(sql)) {
+        dbFail(statement.lastError(), error);
+        return std::nullopt;
+    }
+    return statement;
+}
+
+std::optional<QSqlQuery> Database::exec(const QString &sql, const QVariantList &args,
+                                        QString *error) const {
+    auto query = prepare(sql, error);
+    if (!query)
+        return std::nullopt;
+    for (const QVariant &arg : args)
+        query->addBindValue(arg);
+    if (!query->exec()) {
+        dbFail(query->lastError(), error);
+        return std::nullopt;
+    }
+    return query;
+}
+
+} // namespace mist::store

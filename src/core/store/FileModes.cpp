@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "FileModes.h"
+
+#include "Database.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace mist::store {
+
+namespace {
+
+QString systemError(int errnum) {
+    return QString::fromLocal8Bit(std::strerror(errnum));
+}
+
+// Removes group and other permission bits; an owner-only mode stays as it is.
+bool restrictToOwner(const QString &path, mode_t allowed, QString *error) {
+    const QByteArray native = QFile::encodeName(path);
+    struct stat st;
+    if (::stat(native.constData(), &st) != 0)
+        return fail(error, QStringLiteral("cannot inspect %1: %2").arg(path, systemError(errno)));
+    if ((st.st_mode & ~allowed & 0777) == 0)
+        return true;
+    if (::chmod(native.constData(), st.st_mode & allowed) != 0)
+        return fail(error, QStringLiteral("cannot restrict the permissions of %1: %2")
+                               .arg(path, systemError(errno)));
+    return true;
+}
+
+} // namespace
+
+bool ensurePrivateDirectory(const QString &dir, QString *error) {
+    const QFileInfo info(dir);
+    if (info.exists() && !info.isDir())
+        return fail(error,
+                    QStringLiteral("data directory %1 exists and is not a directory").arg(dir));
+    if (!info.exists()) {
+        // Parents get ordinary permissions (they may be shared, like
+        // ~/.local/share); only the data directory itself is private. A failure
+        // here shows up, with its reason, in the mkdir below.
+        QDir().mkpath(info.absolutePath());
+        if (::mkdir(QFile::encodeName(dir).constData(), 0700) != 0 && errno != EEXIST)
+            return fail(
+                error,
+                QStringLiteral("cannot create data directory %1: %2").arg(dir, systemError(errno)));
+    }
+    return restrictToOwner(dir, 0700, error);
+}
+
+// Creating the file ourselves, rather than letting SQLite do it under the
+// process umask, means the password hashes are never readable by others, not
+// even for a moment. SQLite gives its -wal and -shm files the same mode.
+bool ensurePrivateDatabaseFile(const QString &path, QString *error) {
+    const int fd =
+        ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return fail(
+            error,
+            QStringLiteral("cannot create database file %1: %2").arg(path, systemError(errno)));
+    ::close(fd);
+    for (const QString &file :
+         {path, path + QStringLiteral("-wal"), path + QStringLiteral("-shm")}) {
+        if ((file == path || QFileInfo::exists(file)) && !restrictToOwner(file, 0600, error))
+            return false;
+    }
+    return true;
+}
+
+} // namespace mist::store

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#pragma once
+
+#include <QString>
+
+namespace mist::store {
+
+// The data directory holds password hashes and session hashes: it is the
+// owner's alone (0700, an existing one tightened), and so is the database
+// file with its -wal and -shm companions (0600).
+bool ensurePrivateDirectory(const QString &dir, QString *error);
+bool ensurePrivateDatabaseFile(const QString &path, QString *error);
+
+} // namespace mist::store

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#pragma once
+
+#include "Types.h"
+
+#include <QString>
+
+#include <optional>
+
+namespace mist::store {
+
+class Database;
+class Users;
+
+// Projects and who is a member of which.
+class Projects {
+public:
+    Projects(Database &db, Users &users)
+        : m_db(db)
+        , m_users(users) {}
+
+    // Returns the project, creating it first when it does not exist.
+    std::optional<Project> ensure(const QString &name, QString *error);
+    std::optional<Project> byName(const QString &name, QString *error = nullptr);
+    // Idempotent.
+    bool addMember(const QString &project, const QString &email, QString *error);
+
+private:
+    Database &m_db;
+    Users &m_users;
+};
+
+} // namespace mist::store
