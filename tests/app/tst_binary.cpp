@@ -2,6 +2,7 @@
 
 // The mist-monitor executable as operators use it: --server with no display,
 // SIGTERM, --help/--version, the operator subcommands, and bad arguments.
+#include "TestPaths.h"
 #include "TestSupport.h"
 
 #include <QNetworkReply>
@@ -15,7 +16,7 @@ using namespace mist;
 using namespace mist::test;
 
 namespace {
-const QString Binary = QStringLiteral(MIST_BINARY_DIR "/mist-monitor");
+const QString Binary = mist::test::binaryPath(QStringLiteral("mist-monitor"));
 
 QProcessEnvironment headlessEnvironment() {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();

@@ -4,6 +4,7 @@
 // again on the same data: the deployment ends as failed ("interrupted by
 // server restart") with its log so far, its clone is removed, and the server
 // deploys again.
+#include "TestPaths.h"
 #include "TestSupport.h"
 
 #include <QDir>
@@ -20,7 +21,7 @@ using namespace mist;
 using namespace mist::test;
 
 namespace {
-const QString Binary = QStringLiteral(MIST_BINARY_DIR "/mist-monitor");
+const QString Binary = mist::test::binaryPath(QStringLiteral("mist-monitor"));
 
 quint16 freePort() {
     QTcpServer probe;

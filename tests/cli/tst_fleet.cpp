@@ -4,6 +4,7 @@
 // this project and the upstream stand-in at once, each line prefixed with its
 // server; a server that goes away reconnects on its own while the others go
 // on; passwords one per --url or one for all.
+#include "TestPaths.h"
 #include "TestSupport.h"
 #include "UpstreamStandIn.h"
 
@@ -44,7 +45,7 @@ struct Cli {
         });
         QObject::connect(&p, &QProcess::readyReadStandardError, &p,
                          [this] { err += QString::fromUtf8(p.readAllStandardError()); });
-        p.start(QStringLiteral(MIST_BINARY_DIR "/mist-monitor"), args);
+        p.start(mist::test::binaryPath(QStringLiteral("mist-monitor")), args);
         p.waitForStarted(10000);
         p.write(input);
         p.closeWriteChannel();

@@ -3,6 +3,7 @@
 // mist-monitor logs --since/--until/--grep/--stream [--follow]: the built
 // binary against a real in-process server whose log archive holds known
 // entries (and, for --follow, a real container going on live).
+#include "TestPaths.h"
 #include "TestSupport.h"
 
 #include "TimeArgument.h"
@@ -51,7 +52,7 @@ class TestLogsHistory : public QObject {
     QProcess *start(QStringList args) {
         args << QStringLiteral("--data-dir") << config().dataDir;
         auto *p = new QProcess(this);
-        p->start(QStringLiteral(MIST_BINARY_DIR "/mist-monitor"), args);
+        p->start(mist::test::binaryPath(QStringLiteral("mist-monitor")), args);
         return p;
     }
 

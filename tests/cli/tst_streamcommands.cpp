@@ -3,6 +3,7 @@
 // The stream commands (logs, metrics, deployment, deploy) as a user runs
 // them: the built binary, against a real in-process server and engine.
 #include "StreamCommands.h"
+#include "TestPaths.h"
 #include "TestSupport.h"
 
 #include <QProcess>
@@ -69,7 +70,7 @@ class TestStreamCommands : public QObject {
     Run run(QStringList args, const QByteArray &input = {}, int timeoutMs = 60000) {
         args.replaceInStrings(QStringLiteral("{data}"), config().dataDir);
         QProcess p;
-        p.start(QStringLiteral(MIST_BINARY_DIR "/mist-monitor"), args);
+        p.start(mist::test::binaryPath(QStringLiteral("mist-monitor")), args);
         if (!p.waitForStarted(10000))
             return {};
         p.write(input);
@@ -439,7 +440,7 @@ private Q_SLOTS:
         const quint16 port = server->port();
 
         QProcess p;
-        p.start(QStringLiteral(MIST_BINARY_DIR "/mist-monitor"),
+        p.start(mist::test::binaryPath(QStringLiteral("mist-monitor")),
                 {"metrics", "--count", "4", "--data-dir", cfg.dataDir});
         QByteArray out;
         QVERIFY(QTest::qWaitFor(
@@ -479,7 +480,7 @@ private Q_SLOTS:
     void interruptRevokesSession() {
         const int sessionsBefore = sessionCount();
         QProcess p;
-        p.start(QStringLiteral(MIST_BINARY_DIR "/mist-monitor"),
+        p.start(mist::test::binaryPath(QStringLiteral("mist-monitor")),
                 {"metrics", "--data-dir", config().dataDir});
         QByteArray out;
         QVERIFY(QTest::qWaitFor(

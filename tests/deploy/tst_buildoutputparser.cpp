@@ -4,6 +4,7 @@
 // The fixtures under tests/deploy/fixtures/ are real answers of Engine 20.10 (API 1.41, classic
 // builder), captured with curl; fixtures/README.md says how.
 
+#include "TestPaths.h"
 #include "deploy/BuildOutputParser.h"
 
 #include <QFile>
@@ -20,7 +21,7 @@ constexpr qsizetype MaxLine = BuildOutputParser::MaxLineBytes;
 const QString Malformed = QStringLiteral("E|malformed build output");
 
 QByteArray fixture(const QString &name) {
-    QFile f(QStringLiteral(MIST_SOURCE_DIR "/tests/deploy/fixtures/") + name);
+    QFile f(mist::test::sourcePath(QStringLiteral("tests/deploy/fixtures/")) + name);
     if (!f.open(QIODevice::ReadOnly))
         qFatal("cannot open fixture %s", qPrintable(f.fileName()));
     return f.readAll();
@@ -28,7 +29,7 @@ QByteArray fixture(const QString &name) {
 
 // An input of the fuzz target's seed corpus (docs/FUZZING.md).
 QByteArray fuzzSeed(const char *name) {
-    QFile f(QStringLiteral(MIST_SOURCE_DIR "/tests/fuzz/fuzz_build_output/") +
+    QFile f(mist::test::sourcePath(QStringLiteral("tests/fuzz/fuzz_build_output/")) +
             QString::fromLatin1(name));
     if (!f.open(QIODevice::ReadOnly))
         qFatal("cannot open fuzz seed %s", qPrintable(f.fileName()));

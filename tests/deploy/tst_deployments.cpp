@@ -3,6 +3,7 @@
 // Deployments end to end: real git repositories, the real engine's build
 // API, real containers, watched over /ws/deployment/logs.
 #include "DeployTestSupport.h"
+#include "TestPaths.h"
 #include "TestSupport.h"
 #include "protocol/Parsing.h"
 
@@ -499,7 +500,7 @@ private Q_SLOTS:
 
         for (const auto &[app, expected] : {std::pair{good, 0}, std::pair{bad, 1}}) {
             QProcess cli;
-            cli.start(QStringLiteral(MIST_BINARY_DIR "/mist-monitor"),
+            cli.start(mist::test::binaryPath(QStringLiteral("mist-monitor")),
                       {QStringLiteral("deploy"), QStringLiteral("--app"), QString::number(app),
                        QStringLiteral("--data-dir"), config().dataDir});
             // The server runs in this process: keep its event loop turning.

@@ -3,6 +3,7 @@
 // Tests for mist::engine::LogStreamDecoder: incremental decoding of the Docker Engine API
 // (v1.41) container log stream (follow=1&stdout=1&stderr=1&timestamps=1) into whole lines.
 
+#include "TestPaths.h"
 #include "engine/LogStreamDecoder.h"
 
 #include <QFile>
@@ -906,7 +907,7 @@ void TestLogStreamDecoder::realEngineCapture() {
     QFETCH(QStringList, lines);
     QFETCH(int, entries);
 
-    const QString path = QFINDTESTDATA(QStringLiteral("fixtures/") + file);
+    const QString path = mist::test::sourcePath(QStringLiteral("tests/engine/fixtures/") + file);
     QVERIFY2(!path.isEmpty(), qPrintable(file));
     QFile f(path);
     QVERIFY(f.open(QIODevice::ReadOnly));

@@ -10,6 +10,7 @@
 #include "CredentialStore.h"
 #include "MainWindow.h"
 #include "MetricsView.h"
+#include "TestPaths.h"
 #include "TestSupport.h"
 
 #include <QAction>
@@ -33,7 +34,7 @@ using namespace mist;
 using namespace mist::test;
 
 namespace {
-const QString Binary = QStringLiteral(MIST_BINARY_DIR "/mist-monitor");
+const QString Binary = mist::test::binaryPath(QStringLiteral("mist-monitor"));
 const QString Email = QStringLiteral("owner@example.com");
 const QString Password = QStringLiteral("correct horse battery");
 

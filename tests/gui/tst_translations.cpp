@@ -3,6 +3,7 @@
 // The German translation is built into the app and complete: every message of
 // the English source has a German text, and the window speaks German with it.
 #include "MainWindow.h"
+#include "TestPaths.h"
 
 #include <QDomDocument>
 #include <QFile>
@@ -24,7 +25,7 @@ private Q_SLOTS:
     }
 
     void germanIsComplete() {
-        QFile ts(QStringLiteral(MIST_SOURCE_DIR "/translations/mist-monitor_de.ts"));
+        QFile ts(mist::test::sourcePath(QStringLiteral("translations/mist-monitor_de.ts")));
         QVERIFY(ts.open(QIODevice::ReadOnly));
         QDomDocument doc;
         QVERIFY(doc.setContent(&ts));

@@ -2,6 +2,7 @@
 
 // A client written by someone else from the published page alone -- the
 // page's own JavaScript on a standard WebSocket -- against the real server.
+#include "TestPaths.h"
 #include "TestSupport.h"
 
 #include <QJsonArray>
@@ -41,7 +42,7 @@ private Q_SLOTS:
         if (probe.waitForFinished(30000) && probe.exitStatus() == QProcess::NormalExit &&
             probe.exitCode() == 0)
             args << QStringLiteral("--experimental-websocket");
-        args << QStringLiteral(MIST_SOURCE_DIR "/tests/js/published_page_client.mjs")
+        args << mist::test::sourcePath(QStringLiteral("tests/js/published_page_client.mjs"))
              << QStringLiteral("http://127.0.0.1:%1").arg(f.port())
              << QStringLiteral("web@example.com") << QStringLiteral("correct horse battery")
              << QString::number(created->id);

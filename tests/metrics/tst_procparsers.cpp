@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+#include "TestPaths.h"
 #include "metrics/ProcParsers.h"
 
 #include <QFile>
@@ -23,7 +24,7 @@ constexpr quint64 KiB = 1024;
 // A missing fixture is a broken checkout, not a parser result: stop loudly
 // instead of feeding the parser an empty buffer that some rows expect to reject.
 QByteArray readFixture(const QString &name) {
-    const QString path = QFINDTESTDATA(QStringLiteral("fixtures/") + name);
+    const QString path = mist::test::sourcePath(QStringLiteral("tests/metrics/fixtures/") + name);
     QFile file(path);
     if (path.isEmpty() || !file.open(QIODevice::ReadOnly))
         qFatal("fixture %s not found", qPrintable(name));
@@ -133,7 +134,9 @@ private slots:
 
 void TestProcParsers::fixturesArePresent() {
     for (const QString &name : kAllFixtures)
-        QVERIFY2(!QFINDTESTDATA(QStringLiteral("fixtures/") + name).isEmpty(), qPrintable(name));
+        QVERIFY2(QFileInfo::exists(
+                     mist::test::sourcePath(QStringLiteral("tests/metrics/fixtures/") + name)),
+                 qPrintable(name));
 }
 
 void TestProcParsers::parsesProcStatCpu_data() {

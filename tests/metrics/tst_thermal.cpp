@@ -4,6 +4,7 @@
 // machines the tests never run on (tests/metrics/fixtures/thermal/: copies
 // of /sys/class/hwmon and /sys/class/thermal, values included), and from
 // trees made here to be huge or hostile.
+#include "TestPaths.h"
 #include "metrics/MetricsSampler.h"
 #include "metrics/Thermal.h"
 
@@ -26,10 +27,11 @@ template <> inline char *toString(const std::optional<double> &value) {
 
 namespace {
 
-// By the source tree's absolute path: QFINDTESTDATA goes by __FILE__, which a
+// By the source tree's path (TestPaths.h): QFINDTESTDATA goes by __FILE__, which a
 // ccache with base_dir makes relative to a directory it cannot know.
 QString fixture(const QString &name) {
-    const QString path = QStringLiteral(MIST_SOURCE_DIR "/tests/metrics/fixtures/thermal/") + name;
+    const QString path =
+        mist::test::sourcePath(QStringLiteral("tests/metrics/fixtures/thermal/")) + name;
     if (!QFileInfo(path).isDir())
         qFatal("fixture %s not found", qPrintable(name));
     return path;

@@ -2,6 +2,7 @@
 
 // --tls-cert/--tls-key: https and wss on the one port, Secure cookie, and a
 // clear refusal of plain http on that port.
+#include "TestPaths.h"
 #include "TestSupport.h"
 
 #include <QEventLoop>
@@ -116,7 +117,7 @@ private Q_SLOTS:
         // The CLI trusts the system's CAs, or only the one given with --ca-cert.
         auto runCli = [&](const QStringList &extra, QByteArray *err) {
             QProcess cli;
-            cli.start(QStringLiteral(MIST_BINARY_DIR "/mist-monitor"),
+            cli.start(mist::test::binaryPath(QStringLiteral("mist-monitor")),
                       QStringList{QStringLiteral("metrics"), QStringLiteral("--count"),
                                   QStringLiteral("1"), QStringLiteral("--url"),
                                   QStringLiteral("https://127.0.0.1:%1").arg(f->port()),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 #include "HostileClients.h"
+#include "TestPaths.h"
 
 #include "auth/PasswordHasher.h"
 
@@ -28,7 +29,7 @@
 namespace mist::test {
 
 namespace {
-const QString Binary = QStringLiteral(MIST_BINARY_DIR "/mist-monitor");
+const QString Binary = mist::test::binaryPath(QStringLiteral("mist-monitor"));
 
 QByteArray procFile(qint64 pid, const char *name) {
     QFile f(QStringLiteral("/proc/%1/%2").arg(pid).arg(QLatin1String(name)));
