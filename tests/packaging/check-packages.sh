@@ -63,8 +63,12 @@ while IFS='=' read -r key dir; do
 done < <(grep -E '^[A-Za-z0-9_]+_DIR:PATH=/' "$BUILD/CMakeCache.txt")
 while IFS='=' read -r key file; do
   [ -f "$file" ] && use "$file" "CMake: ${key%%:*}"
-done < <(grep -E '^(CMAKE_(C|CXX)_COMPILER|CMAKE_MAKE_PROGRAM|PKG_CONFIG_EXECUTABLE|pkgcfg_lib_[A-Za-z0-9_]+|HTTP_PARSER_LIBRARY):FILEPATH=/' \
+done < <(grep -E '^(CMAKE_(C|CXX)_COMPILER|CMAKE_MAKE_PROGRAM|PKG_CONFIG_EXECUTABLE|pkgcfg_lib_[A-Za-z0-9_]+|HTTP_PARSER_LIBRARY|MIST_LLD):FILEPATH=/' \
   "$BUILD/CMakeCache.txt")
+# A compiler launcher (ccache, scripts/setup.sh) is named, not a path.
+while IFS='=' read -r key launcher; do
+  file=$(command -v "$launcher") && use "$(readlink -f "$file")" "CMake: ${key%%:*}"
+done < <(grep -E '^CMAKE_(C|CXX)_COMPILER_LAUNCHER:[A-Z]+=.' "$BUILD/CMakeCache.txt")
 
 # Headers from ninja's dependency log (system headers are absolute paths).
 if command -v ninja >/dev/null 2>&1 && [ -f "$BUILD/build.ninja" ]; then
