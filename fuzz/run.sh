@@ -5,7 +5,8 @@
 #   fuzz/run.sh BUILD_DIR SECONDS [TARGET...]
 #
 # BUILD_DIR is a build with -DMIST_FUZZ=ON (executables in BUILD_DIR/bin); without TARGETs all
-# eight run, one after the other. Each works on a copy of its seed corpus (tests/fuzz/TARGET/)
+# eight run, MIST_FUZZ_JOBS (default: the number of cores) at a time. Each works on a copy of
+# its seed corpus (tests/fuzz/TARGET/)
 # in a temporary directory: nothing is written into the source tree. Prints, per target, the
 # runs executed, runs per second, coverage (cov = code edges, ft = features) and corpus size;
 # for a failure the crash report and the saved input. The last line is
@@ -15,12 +16,13 @@
 #
 # Environment: MIST_FUZZ_ARTIFACTS=DIR keeps crash inputs there (default: inside the temporary
 # directory, which is then kept and printed); MIST_FUZZ_KEEP_CORPUS=DIR copies each target's
-# grown corpus to DIR/TARGET at the end; MIST_FUZZ_STRICT=1 makes known issues fail too.
+# grown corpus to DIR/TARGET at the end; MIST_FUZZ_STRICT=1 makes known issues fail too;
+# MIST_FUZZ_JOBS=N runs N targets at a time.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 if [ $# -lt 2 ]; then
-  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 BIN=$(cd "$1" && pwd)/bin
@@ -36,13 +38,16 @@ ARTIFACTS=${MIST_FUZZ_ARTIFACTS:-$WORK/artifacts}
 mkdir -p "$ARTIFACTS"
 ARTIFACTS=$(cd "$ARTIFACTS" && pwd)
 
-passed=0
-failed=0
-for t in "${TARGETS[@]}"; do
+# run_one TARGET: fuzzes one target; its report goes to $WORK/TARGET.report, and
+# $WORK/TARGET.failed marks a failure. Targets run side by side, MIST_FUZZ_JOBS at a time
+# (default: the number of cores): each still gets its full SECONDS, the reports print in order.
+run_one() {
+  local t=$1 corpus dict log status runs speed rss last cov ft units summary
+  exec >"$WORK/$t.report" 2>&1
   if [ ! -x "$BIN/$t" ]; then
     echo "fuzz: $t: no executable $BIN/$t"
-    failed=$((failed + 1))
-    continue
+    : >"$WORK/$t.failed"
+    return
   fi
   corpus=$WORK/corpus/$t
   mkdir -p "$corpus"
@@ -70,7 +75,6 @@ for t in "${TARGETS[@]}"; do
   grep -h '^==== known issue' "$log" | sort -u | sed "s/^==== /fuzz: $t: /"
   if [ $status -eq 0 ]; then
     echo "fuzz: $t: ok, $summary"
-    passed=$((passed + 1))
   else
     echo "fuzz: $t: FAILED (exit $status), $summary"
     # The report: from the broken invariant or sanitizer line, at most 60 lines of it.
@@ -78,12 +82,25 @@ for t in "${TARGETS[@]}"; do
       head -60 | sed "s/^/  $t| /"
     ls "$ARTIFACTS"/"$t"-* 2>/dev/null | sed "s/^/  $t| saved input: /"
     echo "  $t| full log: $log"
-    failed=$((failed + 1))
+    : >"$WORK/$t.failed"
   fi
   if [ -n "${MIST_FUZZ_KEEP_CORPUS:-}" ]; then
     mkdir -p "$MIST_FUZZ_KEEP_CORPUS/$t"
     cp -R "$corpus/." "$MIST_FUZZ_KEEP_CORPUS/$t/"
   fi
+}
+
+JOBS=${MIST_FUZZ_JOBS:-$(nproc)}
+for t in "${TARGETS[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
+  run_one "$t" &
+done
+wait
+passed=0
+failed=0
+for t in "${TARGETS[@]}"; do
+  cat "$WORK/$t.report"
+  if [ -e "$WORK/$t.failed" ]; then failed=$((failed + 1)); else passed=$((passed + 1)); fi
 done
 
 if [ $failed -eq 0 ]; then
