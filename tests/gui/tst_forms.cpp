@@ -108,7 +108,7 @@ private Q_SLOTS:
                 order << a->objectName();
         }
         QCOMPARE(order, (QStringList{"searchEdit", "previousMatchAction", "nextMatchAction",
-                                     "matchLabel", "|", "filterEdit", "regexToggle", "streamCombo",
+                                     "matchLabel", "historyAction", "|", "filterEdit", "regexToggle", "streamCombo",
                                      "|", "timestampsAction", "wrapAction", "|", "copyAction",
                                      "saveAction", "clearAction"}));
     }
