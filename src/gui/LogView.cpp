@@ -601,7 +601,9 @@ namespace mist::gui {
 LogView::Position LogView::position() const {
     Position p;
     p.following = m_following;
-    p.topSequence = m_model->sequenceAt(m_ui->logList->indexAt(QPoint(1, 1)).row());
+    const QModelIndex top = m_ui->logList->indexAt(QPoint(1, 1));
+    p.topSequence = m_model->sequenceAt(top.row());
+    p.topOffset = top.isValid() ? -m_ui->logList->visualRect(top).top() : 0;
     return p;
 }
 
@@ -616,6 +618,8 @@ void LogView::restorePosition(const Position &p) {
     ScrollGuard guard(m_programmaticScroll);
     m_ui->logList->doItemsLayout();
     m_ui->logList->scrollTo(m_model->index(row), QAbstractItemView::PositionAtTop);
+    QScrollBar *bar = m_ui->logList->verticalScrollBar();
+    bar->setValue(bar->value() + p.topOffset);
 }
 
 void LogView::setLiveTail(bool on) {

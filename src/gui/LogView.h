@@ -45,6 +45,7 @@ public:
     struct Position {
         bool following = true;
         qint64 topSequence = -1; // the line at the top of the viewport
+        int topOffset = 0;       // how far (pixels) that line is scrolled out above it
     };
     Position position() const;
     void restorePosition(const Position &p);
