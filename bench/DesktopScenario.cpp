@@ -14,16 +14,16 @@
 #include "client/ServerSession.h"
 
 #include <QApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QListView>
 #include <QProcess>
 #include <QScrollBar>
-#include <QTemporaryDir>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
-#include <QFile>
-#include <QDateTime>
 
 #include <cstdio>
 #include <malloc.h>
@@ -229,7 +229,8 @@ void scrollBack(const Options &o, Report &r) {
         return;
     }
     // The app needs no container: its history is all in the archive.
-    const QString name = QStringLiteral("mist-bench-scroll-%1").arg(QCoreApplication::applicationPid());
+    const QString name =
+        QStringLiteral("mist-bench-scroll-%1").arg(QCoreApplication::applicationPid());
     const int appId = server.addContainerApp(name, name);
     server.stop(); // one writer at a time: the archive is filled while the server is down
     if (appId < 0) {
@@ -247,8 +248,8 @@ void scrollBack(const Options &o, Report &r) {
         archive::LogArchive &a = **opened;
         const archive::ContainerRef c{QStringLiteral("bench"), name};
         // Within the retention's days: one line every 50 µs, ending an hour ago.
-        const qint64 t0 = (QDateTime::currentMSecsSinceEpoch() - 3600 * 1000) * 1000000LL -
-                          qint64(lines) * 50000;
+        const qint64 t0 =
+            (QDateTime::currentMSecsSinceEpoch() - 3600 * 1000) * 1000000LL - qint64(lines) * 50000;
         for (int i = 0; i < lines; ++i) {
             if ((i & 1023) == 0)
                 while (a.stats().pendingBytes > 32 * 1024 * 1024)
@@ -333,7 +334,8 @@ void scrollBack(const Options &o, Report &r) {
                  QStringLiteral("ms"), QStringLiteral("≤ 50 ms"), stalls.longestMs() <= 50 ? 1 : 0,
                  what));
     r.add(figure(QStringLiteral("scroll back: pages loaded"), pages, QStringLiteral("pages"), {},
-                 -1, QStringLiteral("%1 s from the newest line to the oldest").arg(secs, 0, 'f', 1)));
+                 -1,
+                 QStringLiteral("%1 s from the newest line to the oldest").arg(secs, 0, 'f', 1)));
     r.add(figure(QStringLiteral("scroll back: RSS at start"), double(rssStart) / 1048576.0,
                  QStringLiteral("MiB")));
     // Bounded: the window holds at most the model's cap, whatever the archive's length.

@@ -128,15 +128,16 @@ int main(int argc, char **argv) {
         {QStringLiteral("startup"), startup},    {QStringLiteral("soak"), soak},
         {QStringLiteral("archive"), archive},    {QStringLiteral("archive-follow"), archiveFollow},
 #ifdef MIST_BENCH_GUI
-        {QStringLiteral("desktop"), desktop},
-        {QStringLiteral("desktop-scroll"), desktopScroll},
+        {QStringLiteral("desktop"), desktop},    {QStringLiteral("desktop-scroll"), desktopScroll},
 #endif
     };
     const QStringList order{
-        QStringLiteral("relay"),   QStringLiteral("fanout"),        QStringLiteral("latency"),
-        QStringLiteral("metrics"), QStringLiteral("load-logs"),     QStringLiteral("memory"),
-        QStringLiteral("desktop"), QStringLiteral("startup"),       QStringLiteral("soak"),
-        QStringLiteral("archive"), QStringLiteral("archive-follow"),
+        QStringLiteral("relay"),          QStringLiteral("fanout"),
+        QStringLiteral("latency"),        QStringLiteral("metrics"),
+        QStringLiteral("load-logs"),      QStringLiteral("memory"),
+        QStringLiteral("desktop"),        QStringLiteral("startup"),
+        QStringLiteral("soak"),           QStringLiteral("archive"),
+        QStringLiteral("archive-follow"),
 #ifdef MIST_BENCH_GUI
         QStringLiteral("desktop-scroll"),
 #endif

@@ -233,8 +233,7 @@ void AppLog::loadNewer() {
     } else {
         edge = newestStamp();
         if (edge)
-            q.addQueryItem(QStringLiteral("since"),
-                           protocol::formatEngineTimestampNs(edge->first));
+            q.addQueryItem(QStringLiteral("since"), protocol::formatEngineTimestampNs(edge->first));
         q.addQueryItem(QStringLiteral("limit"),
                        QString::number(PageLines + (edge ? edge->second : 0)));
     }
@@ -345,23 +344,22 @@ void AppLog::search(const QString &pattern, std::optional<qint64> sinceNs,
         q.addQueryItem(QStringLiteral("since"), protocol::formatEngineTimestampNs(*sinceNs));
     if (untilNs)
         q.addQueryItem(QStringLiteral("until"), protocol::formatEngineTimestampNs(*untilNs));
-    m_session->get(
-        QStringLiteral("/api/apps/%1/logs?").arg(m_appId) + q.query(QUrl::FullyEncoded), this,
-        [this, generation](const client::ServerSession::Reply &reply) {
-            if (generation != m_searchGeneration)
-                return; // a newer search replaced it
-            if (!reply.ok()) {
-                Q_EMIT searchFinished({}, reply.error.isEmpty()
-                                              ? tr("HTTP status %1").arg(reply.status)
-                                              : reply.error);
-                return;
-            }
-            QList<LogEntry> results;
-            for (const QJsonValue &v :
-                 reply.data.toObject().value(QStringLiteral("entries")).toArray())
-                results.append(entryFromJson(v.toObject()));
-            Q_EMIT searchFinished(results, QString());
-        });
+    m_session->get(QStringLiteral("/api/apps/%1/logs?").arg(m_appId) + q.query(QUrl::FullyEncoded),
+                   this, [this, generation](const client::ServerSession::Reply &reply) {
+                       if (generation != m_searchGeneration)
+                           return; // a newer search replaced it
+                       if (!reply.ok()) {
+                           Q_EMIT searchFinished({}, reply.error.isEmpty()
+                                                         ? tr("HTTP status %1").arg(reply.status)
+                                                         : reply.error);
+                           return;
+                       }
+                       QList<LogEntry> results;
+                       for (const QJsonValue &v :
+                            reply.data.toObject().value(QStringLiteral("entries")).toArray())
+                           results.append(entryFromJson(v.toObject()));
+                       Q_EMIT searchFinished(results, QString());
+                   });
 }
 
 void AppLog::followLive(std::optional<qint64> sinceNs) {
@@ -413,14 +411,14 @@ void AppLog::onLogMessage(const QJsonObject &message) {
             stopLive();
             return;
         }
-        e.text = MainWindow::taskLabel(m_service, data) +
-                 data.value(QStringLiteral("line")).toString();
+        e.text =
+            MainWindow::taskLabel(m_service, data) + data.value(QStringLiteral("line")).toString();
         e.stderrStream = data.value(QStringLiteral("stream")).toString() == u"stderr";
         e.truncated = data.value(QStringLiteral("truncated")).toBool();
         // Per line at tens of thousands of lines/s: the protocol's own
         // parser, several times cheaper than QDateTime::fromString.
-        e.tsNs =
-            protocol::parseEngineTimestampNs(data.value(QStringLiteral("ts")).toString()).value_or(0);
+        e.tsNs = protocol::parseEngineTimestampNs(data.value(QStringLiteral("ts")).toString())
+                     .value_or(0);
         e.tsMs = e.tsNs / 1000000;
     } else if (type == u"status") {
         m_service = data.value(QStringLiteral("service")).toString();

@@ -52,7 +52,7 @@ public:
     // ("Upstream Mist server: …", the server's "Log archive is off …").
     bool historyAvailable() const { return m_historyReason.isEmpty(); }
     QString historyReason() const { return m_historyReason; }
-    bool isLive() const { return m_live; }     // the window's newest lines are the live ones
+    bool isLive() const { return m_live; }      // the window's newest lines are the live ones
     bool isLoading() const { return m_paging; } // a page request is in flight
     bool olderExhausted() const;                // the oldest archived entry is loaded
     int pagesLoaded() const { return m_pagesLoaded; }
@@ -77,7 +77,7 @@ public:
 
 Q_SIGNALS:
     void historyStatusChanged(const QString &text); // empty: nothing to say
-    void availabilityChanged(); // historyAvailable() / historyReason() changed
+    void availabilityChanged();                     // historyAvailable() / historyReason() changed
     void liveChanged(bool live);
     void searchFinished(const QList<mist::gui::LogEntry> &results, const QString &error);
     void revealRequested(qint64 tsNs);

@@ -121,7 +121,7 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
 Q_SIGNALS:
-    void linesInserted(int count); // visible rows added by one batch (for "N new lines")
+    void linesInserted(int count);  // visible rows added by one batch (for "N new lines")
     void linesPrepended(int count); // visible rows added above the others by prepend()
     void matchesChanged(); // the search's match set changed (search, filter, trim, new rows)
 

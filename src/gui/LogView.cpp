@@ -8,15 +8,14 @@
 #include <QAction>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDateTime>
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
-#include <QListWidget>
-#include <QWheelEvent>
-#include <QDateTime>
 #include <QListView>
+#include <QListWidget>
 #include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
@@ -25,6 +24,7 @@
 #include <QShortcut>
 #include <QToolBar>
 #include <QToolButton>
+#include <QWheelEvent>
 
 #include <algorithm>
 
@@ -192,8 +192,9 @@ void LogView::connectControls() {
         }
     });
     connect(m_ui->historySearchButton, &QPushButton::clicked, this, &LogView::searchHistory);
-    connect(m_ui->historyResults, &QListWidget::itemActivated, this,
-            [this](QListWidgetItem *item) { activateHistoryResult(m_ui->historyResults->row(item)); });
+    connect(m_ui->historyResults, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
+        activateHistoryResult(m_ui->historyResults->row(item));
+    });
     connect(m_ui->previousMatchAction, &QAction::triggered, this, &LogView::findPrevious);
     connect(m_ui->nextMatchAction, &QAction::triggered, this, &LogView::findNext);
     connect(m_ui->copyAction, &QAction::triggered, this, &LogView::copySelection);
@@ -657,8 +658,7 @@ void LogView::searchHistory() {
         return;
     m_ui->historyAction->setChecked(true);
     // The presets of the range box, in its order; the last is "all time".
-    static constexpr qint64 RangeMs[] = {3600LL * 1000, 24 * 3600LL * 1000,
-                                         7 * 24 * 3600LL * 1000};
+    static constexpr qint64 RangeMs[] = {3600LL * 1000, 24 * 3600LL * 1000, 7 * 24 * 3600LL * 1000};
     const int range = m_ui->historyRangeCombo->currentIndex();
     std::optional<qint64> since;
     if (range >= 0 && range < int(std::size(RangeMs)))
@@ -679,10 +679,10 @@ void LogView::showHistoryResults(const QList<LogEntry> &results, const QString &
                                 : count == 1 ? tr("1 match")
                                              : tr("%1 matches").arg(QLocale().toString(count)));
     for (const LogEntry &e : results) {
-        auto *item = new QListWidgetItem(
-            QDateTime::fromMSecsSinceEpoch(e.tsMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")) +
-                QStringLiteral("  ") + e.text,
-            m_ui->historyResults);
+        auto *item = new QListWidgetItem(QDateTime::fromMSecsSinceEpoch(e.tsMs).toString(
+                                             QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")) +
+                                             QStringLiteral("  ") + e.text,
+                                         m_ui->historyResults);
         item->setData(Qt::UserRole, e.tsNs);
     }
 }

@@ -243,8 +243,9 @@ private Q_SLOTS:
         const int lines = int(numbers(log->model(), QStringLiteral("gone")).size());
         g.reset();
         const QString top = scrollTo(window->logView(), log, 0);
-        QVERIFY2(log->historyStatus().startsWith(QStringLiteral("Older lines could not be loaded: ")),
-                 qPrintable(log->historyStatus()));
+        QVERIFY2(
+            log->historyStatus().startsWith(QStringLiteral("Older lines could not be loaded: ")),
+            qPrintable(log->historyStatus()));
         QCOMPARE(window->logView()->historyStatus(), log->historyStatus());
         QCOMPARE(int(numbers(log->model(), QStringLiteral("gone")).size()), lines);
         QCOMPARE(topLine(window->logView()), top);
@@ -384,10 +385,13 @@ private Q_SLOTS:
         const QModelIndex current = view->listView()->currentIndex();
         QCOMPARE(current.data(gui::LogModel::TextRole).toString(),
                  QStringLiteral("needle-01234 ERROR boom 42"));
-        QVERIFY(view->listView()->viewport()->rect().intersects(
-            view->listView()->visualRect(current)));
+        QVERIFY(
+            view->listView()->viewport()->rect().intersects(view->listView()->visualRect(current)));
         const QList<int> n = numbers(log->model(), QStringLiteral("needle"));
-        QVERIFY2(consecutive(n), qPrintable(QStringLiteral("%1 lines, %2..%3").arg(n.size()).arg(n.value(0)).arg(n.value(n.size() - 1))));
+        QVERIFY2(consecutive(n), qPrintable(QStringLiteral("%1 lines, %2..%3")
+                                                .arg(n.size())
+                                                .arg(n.value(0))
+                                                .arg(n.value(n.size() - 1))));
         QCOMPARE(n.first(), 1234 - gui::AppLog::PageLines / 2 + 1);
         QCOMPARE(n.last(), 1234 + gui::AppLog::PageLines / 2);
         QVERIFY(!log->isLive());
@@ -418,8 +422,9 @@ private Q_SLOTS:
         gui::LogView *view = window->logView();
         QVERIFY(!view->historySearchAvailable());
         QAction *history = view->findChild<QAction *>(QStringLiteral("historyAction"));
-        QVERIFY2(history->toolTip().contains(QStringLiteral("Log archive is off (--log-retention 0)")),
-                 qPrintable(history->toolTip()));
+        QVERIFY2(
+            history->toolTip().contains(QStringLiteral("Log archive is off (--log-retention 0)")),
+            qPrintable(history->toolTip()));
         scrollTo(view, log, 0);
         QVERIFY(!log->isLoading());
         QVERIFY(log->isLive());

@@ -213,8 +213,9 @@ void TestLogView::olderLinesAboveKeepTheReadingPosition() {
     const int topY = list->visualRect(list->indexAt(QPoint(10, 1))).top();
     QList<LogEntry> page;
     for (int i = 0; i < 1000; ++i)
-        page << line(QStringLiteral("line %1%2").arg(i).arg(
-                    wrap && i % 7 == 0 ? QString(300, u'x') : QString()));
+        page << line(QStringLiteral("line %1%2")
+                         .arg(i)
+                         .arg(wrap && i % 7 == 0 ? QString(300, u'x') : QString()));
     view.model()->prepend(page);
     QCOMPARE(list->indexAt(QPoint(10, 1)).data().toString(), topText);
     QCOMPARE(list->visualRect(list->indexAt(QPoint(10, 1))).top(), topY);
