@@ -99,6 +99,7 @@ void LogView::assembleToolbar() {
     for (const Stream f : {Stream::All, Stream::StdoutOnly, Stream::StderrOnly})
         m_ui->streamCombo->setItemData(int(f), int(f));
     m_ui->searchEdit->installEventFilter(this);
+    m_ui->historyAction->setVisible(false); // until a view with an archive behind it says so
 }
 
 void LogView::setUpList() {
@@ -642,6 +643,7 @@ QString LogView::historyStatus() const {
 }
 
 void LogView::setHistorySearchAvailable(bool on, const QString &reason) {
+    m_ui->historyAction->setVisible(true);
     m_ui->historyAction->setEnabled(on);
     m_ui->historyAction->setToolTip(on ? tr("Search all of this app's history on the server")
                                        : tr("No history to search: %1").arg(reason));
@@ -685,6 +687,11 @@ void LogView::showHistoryResults(const QList<LogEntry> &results, const QString &
                                          m_ui->historyResults);
         item->setData(Qt::UserRole, e.tsNs);
     }
+}
+
+void LogView::clearHistoryResults() {
+    m_ui->historyResults->clear();
+    m_ui->historyError->clear();
 }
 
 QStringList LogView::historyResultTexts() const {

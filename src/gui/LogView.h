@@ -59,8 +59,10 @@ public:
     // there is no history); empty hides it.
     void setHistoryStatus(const QString &text);
     QString historyStatus() const;
-    // "Search all history": off with the reason as its tooltip when the server keeps none.
+    // "Search all history": hidden until this is called (a deployment's build log has no
+    // archive); off with the reason as its tooltip when the server keeps none.
     void setHistorySearchAvailable(bool on, const QString &reason = {});
+    void clearHistoryResults();
     bool historySearchAvailable() const;
     void showHistoryResults(const QList<LogEntry> &results, const QString &error);
     QStringList historyResultTexts() const;

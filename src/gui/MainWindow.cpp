@@ -12,13 +12,11 @@
 #include "Settings.h"
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
-#include "protocol/Parsing.h"
 #include "ui_MainWindow.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLabel>
@@ -615,7 +613,7 @@ void MainWindow::showAppLog(qint64 appId) {
     view->setLiveTail(kept.log->isLive());
     view->setHistoryStatus(kept.log->historyStatus());
     view->setHistorySearchAvailable(kept.log->historyAvailable(), kept.log->historyReason());
-    view->showHistoryResults({}, QString());
+    view->clearHistoryResults();
     kept.log->model()->flushPending();
     view->restorePosition(kept.position);
     kept.log->setReaderFollowing(view->isFollowing());

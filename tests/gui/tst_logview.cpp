@@ -226,6 +226,8 @@ void TestLogView::olderLinesAboveKeepTheReadingPosition() {
 
 void TestLogView::aWindowWithoutLiveTailAsksForMore() {
     LogView &view = *m_view;
+    // A log without an archive behind it (a deployment's build log) offers no history search.
+    QVERIFY(!child<QAction>(view, "historyAction")->isVisible());
     feed(view, 300);
     QTRY_VERIFY(rowVisible(view, 299));
     view.setLiveTail(false);
