@@ -4,6 +4,7 @@
 // expression, stream) of stored and arriving lines, search navigation, level guessing, the
 // timestamp prefix, and the memory and time it takes at 100k and 1M lines.
 
+#include "AppLog.h"
 #include "LogModel.h"
 
 #include <QAbstractItemModelTester>
@@ -11,6 +12,8 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFont>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -77,6 +80,8 @@ private Q_SLOTS:
     void prepend_data();
     void prepend();
     void prependKeepsSearchAndFilter();
+    void archiveEntryAsRow_data();
+    void archiveEntryAsRow();
     void capAppliesToOneHugeBurst();
     void filterText_data();
     void filterText();
@@ -651,6 +656,54 @@ void TestLogModel::prependKeepsSearchAndFilter() {
     QCOMPARE(model.matchCount(), 1);
     model.setFilter(QString(), false);
     QCOMPARE(model.visibleLines(), 3); // keep 1, drop 2, keep 3b
+}
+
+void TestLogModel::archiveEntryAsRow_data() {
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<qint64>("tsNs");
+    QTest::addColumn<bool>("stderrStream");
+    const int line = int(LogEntry::Kind::Line), status = int(LogEntry::Kind::Status);
+    QTest::newRow("stdout line")
+        << QByteArray(
+               R"({"kind":"log","ts":"2025-01-15T10:30:01.123456789Z","line":"hi","stream":"stdout"})")
+        << line << "hi" << qint64(1736937001123456789) << false;
+    QTest::newRow("stderr line")
+        << QByteArray(
+               R"({"kind":"log","ts":"2025-01-15T10:30:01Z","line":"oops","stream":"stderr"})")
+        << line << "oops" << qint64(1736937001000000000) << true;
+    QTest::newRow("event as a separator")
+        << QByteArray(
+               R"j({"kind":"event","ts":"2025-01-15T10:30:01Z","line":"died (exit 4)","event":"died","exitCode":4})j")
+        << status << QStringLiteral("— died (exit 4) —") << qint64(1736937001000000000) << false;
+    // Malformed: the row still shows, without a time the archive could page from.
+    QTest::newRow("no ts") << QByteArray(R"({"kind":"log","line":"x"})") << line << "x" << qint64(0)
+                           << false;
+    QTest::newRow("ts not a time") << QByteArray(R"({"kind":"log","ts":"yesterday","line":"x"})")
+                                   << line << "x" << qint64(0) << false;
+    QTest::newRow("ts a number") << QByteArray(R"({"kind":"log","ts":17,"line":"x"})") << line
+                                 << "x" << qint64(0) << false;
+    QTest::newRow("line not a string")
+        << QByteArray(R"({"kind":"log","ts":"2025-01-15T10:30:01Z","line":{"a":1}})") << line << ""
+        << qint64(1736937001000000000) << false;
+    QTest::newRow("unknown kind is a line")
+        << QByteArray(R"({"kind":"??","line":"x","stream":"stderr"})") << line << "x" << qint64(0)
+        << true;
+    QTest::newRow("empty object") << QByteArray("{}") << line << "" << qint64(0) << false;
+    QTest::newRow("huge line") << QByteArray(R"({"kind":"log","line":")" +
+                                             QByteArray(1 << 20, 'a') + R"("})")
+                               << line << QString(1 << 20, u'a') << qint64(0) << false;
+}
+
+void TestLogModel::archiveEntryAsRow() {
+    QFETCH(QByteArray, json);
+    const LogEntry e = mist::gui::AppLog::entryFromJson(QJsonDocument::fromJson(json).object());
+    QTEST(int(e.kind), "kind");
+    QTEST(e.text, "text");
+    QTEST(e.tsNs, "tsNs");
+    QCOMPARE(e.tsMs, e.tsNs / 1000000);
+    QTEST(e.stderrStream, "stderrStream");
 }
 
 QTEST_MAIN(TestLogModel)
