@@ -241,7 +241,7 @@ bool ServerProcess::start(const QStringList &extraEnv, QString *error,
     };
     const QString binary = binDir() + QStringLiteral("/mist-monitor");
     const QString dataDir = m_dir.path();
-    {
+    if (!m_userAdded) {
         QProcess add;
         add.start(binary, {QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--email"),
                            QString::fromLatin1(BenchEmail), QStringLiteral("--role"),
@@ -252,6 +252,7 @@ bool ServerProcess::start(const QStringList &extraEnv, QString *error,
         if (!add.waitForFinished(60000) || add.exitCode() != 0)
             return fail(QStringLiteral("user add failed: ") +
                         QString::fromUtf8(add.readAllStandardError()));
+        m_userAdded = true;
     }
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("QT_LOGGING_RULES"),

@@ -93,7 +93,8 @@ public:
     // extraArgs: more options for `mist-monitor --server`.
     bool start(const QStringList &extraEnv = {}, QString *error = nullptr,
                const QStringList &extraArgs = {});
-    void stop();
+    void stop(); // start() again runs it on the same data directory
+    QString dataDir() const { return m_dir.path(); }
     qint64 pid() const { return m_process.processId(); }
     quint16 port() const { return m_port; }
     QByteArray cookie() const { return m_cookie; }
@@ -113,6 +114,7 @@ private:
     void onStderr();
 
     QTemporaryDir m_dir;
+    bool m_userAdded = false;
     QProcess m_process;
     quint16 m_port = 0;
     QByteArray m_cookie;

@@ -6,16 +6,23 @@
 
 #include "Scenarios.h"
 
+#include "AppLog.h"
 #include "LogModel.h"
 #include "LogView.h"
 #include "MainWindow.h"
+#include "archive/LogArchive.h"
 #include "client/ServerSession.h"
 
 #include <QApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QListView>
 #include <QProcess>
+#include <QScrollBar>
+#include <QTabWidget>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTimer>
 
 #include <cstdio>
@@ -204,6 +211,143 @@ void retainedLines(const Options &o, Report &r) {
                  QStringLiteral("slowest of %1 expressions").arg(patterns.size())));
 }
 
+qint64 residentBytes() {
+    QFile statm(QStringLiteral("/proc/self/statm"));
+    if (!statm.open(QIODevice::ReadOnly))
+        return 0;
+    return statm.readAll().split(' ').value(1).toLongLong() * 4096;
+}
+
+// Scrolling back through a long archive: the real view, the real server, page by page from
+// the newest line to the oldest, as a reader dragging the scroll bar up a screen at a time.
+void scrollBack(const Options &o, Report &r) {
+    const int lines = o.smoke ? 20000 : 1000000;
+    ServerProcess server;
+    QString error;
+    if (!server.start({}, &error)) {
+        r.fail(QStringLiteral("desktop"), error);
+        return;
+    }
+    // The app needs no container: its history is all in the archive.
+    const QString name =
+        QStringLiteral("mist-bench-scroll-%1").arg(QCoreApplication::applicationPid());
+    const int appId = server.addContainerApp(name, name);
+    server.stop(); // one writer at a time: the archive is filled while the server is down
+    if (appId < 0) {
+        r.fail(QStringLiteral("desktop"), QStringLiteral("could not add the app"));
+        return;
+    }
+    {
+        archive::ArchiveOptions options;
+        options.directory = server.dataDir() + QStringLiteral("/archive");
+        auto opened = archive::LogArchive::open(options);
+        if (!opened) {
+            r.fail(QStringLiteral("desktop"), QStringLiteral("archive: %1").arg(opened.error()));
+            return;
+        }
+        archive::LogArchive &a = **opened;
+        const archive::ContainerRef c{QStringLiteral("bench"), name};
+        // Within the retention's days: one line every 50 µs, ending an hour ago.
+        const qint64 t0 =
+            (QDateTime::currentMSecsSinceEpoch() - 3600 * 1000) * 1000000LL - qint64(lines) * 50000;
+        for (int i = 0; i < lines; ++i) {
+            if ((i & 1023) == 0)
+                while (a.stats().pendingBytes > 32 * 1024 * 1024)
+                    QThread::usleep(200);
+            a.append(appId, c, 0,
+                     archive::Record::line(t0 + qint64(i) * 50000, archive::Stream::Stdout,
+                                           QStringLiteral("~L%1 INFO request served in %2 ms "
+                                                          "path=/api/apps/%3")
+                                               .arg(i, 10, 10, QLatin1Char('0'))
+                                               .arg(i % 1000)
+                                               .arg(i % 97)));
+        }
+        a.flush();
+    }
+    if (!server.start({}, &error)) {
+        r.fail(QStringLiteral("desktop"), error);
+        return;
+    }
+    gui::MainWindow window;
+    auto *session = new client::ServerSession(
+        QUrl(QStringLiteral("http://127.0.0.1:%1").arg(server.port())), &window);
+    session->setToken(server.cookie().mid(int(qstrlen("mist_token="))));
+    window.connectTo(session, QStringLiteral("bench"));
+    window.resize(1280, 800);
+    window.show();
+    window.tabs()->setCurrentWidget(window.logView());
+    gui::AppLog *log = nullptr;
+    waitUntil(
+        [&] {
+            window.selectApp(appId);
+            log = window.currentAppLog();
+            return log && !log->isLoading() && log->model()->totalLines() >= 1000;
+        },
+        30000);
+    if (!log || log->model()->totalLines() < 1000) {
+        r.fail(QStringLiteral("desktop"), QStringLiteral("the view never showed the archive"));
+        return;
+    }
+    // The smoke run's window is small enough for its 20 000 lines to reach the cap, so the
+    // newest lines are dropped there too.
+    if (o.smoke)
+        log->model()->setMaxLines(5000);
+    pumpFor(200);
+    QScrollBar *bar = window.logView()->listView()->verticalScrollBar();
+    const qint64 rssStart = residentBytes();
+    qint64 rssPeak = rssStart;
+    const int pagesBefore = log->pagesLoaded();
+    int maxRows = 0;
+    StallMeter stalls;
+    stalls.start();
+    const qint64 t0 = monotonicNs();
+    const qint64 deadline = t0 + qint64(o.smoke ? 120 : 1800) * 1000000000LL;
+    while (monotonicNs() < deadline) {
+        if (bar->value() == 0 && log->olderExhausted())
+            break;
+        bar->setValue(std::max(0, bar->value() - bar->pageStep()));
+        QCoreApplication::processEvents(); // lays out and paints the new screen
+        while (log->isLoading() && monotonicNs() < deadline)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
+        maxRows = std::max(maxRows, log->model()->totalLines());
+        if ((log->pagesLoaded() & 63) == 0)
+            rssPeak = std::max(rssPeak, residentBytes());
+    }
+    stalls.stop();
+    const qint64 t1 = monotonicNs();
+    const qint64 rssEnd = residentBytes();
+    rssPeak = std::max(rssPeak, rssEnd);
+    const int pages = log->pagesLoaded() - pagesBefore;
+    const QString first = log->model()->storedAt(0).text;
+    if (!first.startsWith(QStringLiteral("~L0000000000"))) {
+        r.fail(QStringLiteral("desktop"),
+               QStringLiteral("scrolled back to %1, not to the first line").arg(first.left(14)));
+        return;
+    }
+    const double secs = double(t1 - t0) / 1e9;
+    std::printf("    scroll back: %d lines, %d pages in %.1f s, at most %d rows held, "
+                "RSS %.1f MiB at start, %.1f MiB at the end (peak %.1f MiB)\n",
+                lines, pages, secs, maxRows, double(rssStart) / 1048576.0,
+                double(rssEnd) / 1048576.0, double(rssPeak) / 1048576.0);
+    const QString what = QStringLiteral("%1 archived lines, %2 pages").arg(lines).arg(pages);
+    r.add(figure(QStringLiteral("scroll back: longest stall"), stalls.longestMs(),
+                 QStringLiteral("ms"), QStringLiteral("≤ 50 ms"), stalls.longestMs() <= 50 ? 1 : 0,
+                 what));
+    r.add(figure(QStringLiteral("scroll back: pages loaded"), pages, QStringLiteral("pages"), {},
+                 -1,
+                 QStringLiteral("%1 s from the newest line to the oldest").arg(secs, 0, 'f', 1)));
+    r.add(figure(QStringLiteral("scroll back: RSS at start"), double(rssStart) / 1048576.0,
+                 QStringLiteral("MiB")));
+    // Bounded: the window holds at most the model's cap, whatever the archive's length.
+    r.add(figure(QStringLiteral("scroll back: RSS at the end"), double(rssEnd) / 1048576.0,
+                 QStringLiteral("MiB"), QStringLiteral("bounded"),
+                 maxRows <= log->model()->maxLines() ? 1 : 0,
+                 QStringLiteral("peak %1 MiB; at most %2 rows held (cap %3)")
+                     .arg(double(rssPeak) / 1048576.0, 0, 'f', 1)
+                     .arg(maxRows)
+                     .arg(log->model()->maxLines())));
+}
+
 void startupToPaint(const Options &o, Report &r) {
     std::vector<double> ms;
     const QString binary = QCoreApplication::applicationDirPath() + QStringLiteral("/mist-monitor");
@@ -259,6 +403,11 @@ void desktop(const Options &o, Report &r) {
     liveFeed(o, r);
     retainedLines(o, r);
     startupToPaint(o, r);
+}
+
+void desktopScroll(const Options &o, Report &r) {
+    std::printf("\n== desktop-scroll: the log view scrolled back through the archive\n");
+    scrollBack(o, r);
 }
 
 } // namespace mist::bench

@@ -30,6 +30,8 @@ void archive(const Options &o, Report &r);
 void archiveFollow(const Options &o, Report &r);
 #ifdef MIST_BENCH_GUI
 void desktop(const Options &o, Report &r);
+// Scrolling the desktop's log view back through a long archive (bench/DesktopScenario.cpp).
+void desktopScroll(const Options &o, Report &r);
 #endif
 
 } // namespace mist::bench

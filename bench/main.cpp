@@ -128,14 +128,20 @@ int main(int argc, char **argv) {
         {QStringLiteral("startup"), startup},    {QStringLiteral("soak"), soak},
         {QStringLiteral("archive"), archive},    {QStringLiteral("archive-follow"), archiveFollow},
 #ifdef MIST_BENCH_GUI
-        {QStringLiteral("desktop"), desktop},
+        {QStringLiteral("desktop"), desktop},    {QStringLiteral("desktop-scroll"), desktopScroll},
 #endif
     };
     const QStringList order{
-        QStringLiteral("relay"),   QStringLiteral("fanout"),        QStringLiteral("latency"),
-        QStringLiteral("metrics"), QStringLiteral("load-logs"),     QStringLiteral("memory"),
-        QStringLiteral("desktop"), QStringLiteral("startup"),       QStringLiteral("soak"),
-        QStringLiteral("archive"), QStringLiteral("archive-follow")};
+        QStringLiteral("relay"),          QStringLiteral("fanout"),
+        QStringLiteral("latency"),        QStringLiteral("metrics"),
+        QStringLiteral("load-logs"),      QStringLiteral("memory"),
+        QStringLiteral("desktop"),        QStringLiteral("startup"),
+        QStringLiteral("soak"),           QStringLiteral("archive"),
+        QStringLiteral("archive-follow"),
+#ifdef MIST_BENCH_GUI
+        QStringLiteral("desktop-scroll"),
+#endif
+    };
     // Scenarios that run in this process alone, without the engine.
     const QStringList engineFree{QStringLiteral("archive")};
 

@@ -164,6 +164,46 @@
         <source>Clear</source>
         <translation>Leeren</translation>
     </message>
+    <message>
+        <source>&amp;Time range:</source>
+        <translation>&amp;Zeitraum:</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Letzte Stunde</translation>
+    </message>
+    <message>
+        <source>Last day</source>
+        <translation>Letzter Tag</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation>Gesamter Zeitraum</translation>
+    </message>
+    <message>
+        <source>Search history</source>
+        <translation>Verlauf durchsuchen</translation>
+    </message>
+    <message>
+        <source>Search the search field&apos;s regular expression (RE2) in everything the server kept of this app</source>
+        <translation>Den regulären Ausdruck des Suchfelds (RE2) in allem suchen, was der Server von dieser App aufbewahrt hat</translation>
+    </message>
+    <message>
+        <source>Enter or double-click: show the line in its context</source>
+        <translation>Eingabe oder Doppelklick: die Zeile in ihrem Zusammenhang zeigen</translation>
+    </message>
+    <message>
+        <source>All history</source>
+        <translation>Gesamter Verlauf</translation>
+    </message>
+    <message>
+        <source>Search all of this app&apos;s history on the server</source>
+        <translation>Den gesamten Verlauf dieser App auf dem Server durchsuchen</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -280,6 +320,41 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>No Docker engine at %1: %2</source>
         <translation>Keine Docker-Engine unter %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::AppLog</name>
+    <message>
+        <source>HTTP status %1</source>
+        <translation>HTTP-Status %1</translation>
+    </message>
+    <message>
+        <source>Loading older lines…</source>
+        <translation>Ältere Zeilen werden geladen…</translation>
+    </message>
+    <message>
+        <source>Older lines could not be loaded: %1</source>
+        <translation>Ältere Zeilen konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>The beginning of this app&apos;s history</source>
+        <translation>Der Anfang des Verlaufs dieser App</translation>
+    </message>
+    <message>
+        <source>Loading newer lines…</source>
+        <translation>Neuere Zeilen werden geladen…</translation>
+    </message>
+    <message>
+        <source>Newer lines could not be loaded: %1</source>
+        <translation>Neuere Zeilen konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Loading the lines around the match…</source>
+        <translation>Die Zeilen um den Treffer werden geladen…</translation>
+    </message>
+    <message>
+        <source>The lines around the match could not be loaded: %1</source>
+        <translation>Die Zeilen um den Treffer konnten nicht geladen werden: %1</translation>
     </message>
 </context>
 <context>
@@ -478,6 +553,22 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>The log could not be saved to %1: %2</source>
         <translation>Das Protokoll konnte nicht unter %1 gespeichert werden: %2</translation>
+    </message>
+    <message>
+        <source>Jump to live</source>
+        <translation>Zu den laufenden Zeilen</translation>
+    </message>
+    <message>
+        <source>Search all of this app&apos;s history on the server</source>
+        <translation>Den gesamten Verlauf dieser App auf dem Server durchsuchen</translation>
+    </message>
+    <message>
+        <source>No history to search: %1</source>
+        <translation>Kein Verlauf zum Durchsuchen: %1</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Suche läuft…</translation>
     </message>
 </context>
 <context>

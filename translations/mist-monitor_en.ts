@@ -164,6 +164,46 @@
         <source>Clear</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&amp;Time range:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search the search field&apos;s regular expression (RE2) in everything the server kept of this app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter or double-click: show the line in its context</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search all of this app&apos;s history on the server</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -277,6 +317,41 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>No Docker engine at %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::AppLog</name>
+    <message>
+        <source>HTTP status %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading older lines…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Older lines could not be loaded: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The beginning of this app&apos;s history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading newer lines…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Newer lines could not be loaded: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the lines around the match…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The lines around the match could not be loaded: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -475,6 +550,22 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>The log could not be saved to %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jump to live</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search all of this app&apos;s history on the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No history to search: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Searching…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -58,6 +58,18 @@ LogLineDelegate::LogLineDelegate(LogModel *model, QListView *view)
     , m_model(model)
     , m_view(view) {}
 
+void LogLineDelegate::setModel(LogModel *model) {
+    m_model = model;
+    m_heights.clear();
+}
+
+void LogLineDelegate::forget(qint64 firstSequence, qint64 lastSequence) {
+    const qint64 from = qMax(firstSequence, m_heightsBase);
+    const qint64 to = qMin(lastSequence, m_heightsBase + qint64(m_heights.size()) - 1);
+    for (qint64 seq = from; seq <= to; ++seq)
+        m_heights[size_t(seq - m_heightsBase)] = 0;
+}
+
 void LogLineDelegate::setWrap(bool on) {
     m_wrap = on;
     m_heights.clear();

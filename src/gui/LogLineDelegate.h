@@ -26,6 +26,11 @@ public:
     LogLineDelegate(LogModel *model, QListView *view);
 
     void setWrap(bool on);
+    // Another model in the same view (the log of another app): cached heights go.
+    void setModel(LogModel *model);
+    // Lines [first, last] left the model: their sequences may come back with other lines
+    // (older pages above, newer below after the window moved), so their heights go.
+    void forget(qint64 firstSequence, qint64 lastSequence);
 
     void paint(QPainter *painter, const QStyleOptionViewItem &option,
                const QModelIndex &index) const override;

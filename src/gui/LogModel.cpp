@@ -85,6 +85,9 @@ bool isAllUpper(QStringView token) {
 
 LogModel::LogModel(QObject *parent)
     : QAbstractListModel(parent) {
+    // Older lines loaded from the archive take the sequences below the first one: start high
+    // enough that they never reach the -1 that means "no line".
+    m_firstSequence = qint64(1) << 48;
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(FlushIntervalMs);
     connect(&m_flushTimer, &QTimer::timeout, this, &LogModel::flushPending);
@@ -211,6 +214,79 @@ void LogModel::clear() {
     m_matches.clear();
     endResetModel();
     Q_EMIT matchesChanged();
+}
+
+int LogModel::prepend(const QList<LogEntry> &olderFirst) {
+    flushPending();
+    if (olderFirst.isEmpty())
+        return 0;
+    // More than the cap in one page: the newest of the page are what fits above the others.
+    const qsizetype take = qMin<qsizetype>(olderFirst.size(), m_maxLines);
+    const qsizetype skip = olderFirst.size() - take;
+    const qsizetype overflow = qsizetype(m_entries.size()) + take - m_maxLines;
+    const int dropped = overflow > 0 ? dropNewest(overflow) : 0;
+
+    const qint64 newFirst = m_firstSequence - take;
+    QList<LogEntry> rows;
+    rows.reserve(take);
+    QList<qint64> accepted;
+    for (qsizetype i = skip; i < olderFirst.size(); ++i) {
+        LogEntry e = olderFirst.at(i);
+        e.text = text::stripAnsiEscapes(e.text);
+        if (!m_filtered || accepts(e))
+            accepted.append(newFirst + (i - skip));
+        rows.append(std::move(e));
+    }
+    if (!accepted.isEmpty())
+        beginInsertRows(QModelIndex(), 0, int(accepted.size()) - 1);
+    for (qsizetype i = rows.size() - 1; i >= 0; --i)
+        m_entries.push_front(std::move(rows[i]));
+    m_firstSequence = newFirst;
+    bool matchesMoved = false;
+    if (m_filtered)
+        m_visible.insert(m_visible.begin(), accepted.begin(), accepted.end());
+    if (!m_search.isEmpty()) {
+        QList<qint64> found;
+        for (qint64 seq : std::as_const(accepted))
+            if (matchesSearch(entryBySequence(seq)))
+                found.append(seq);
+        m_matches.insert(m_matches.begin(), found.begin(), found.end());
+        matchesMoved = !found.isEmpty();
+    }
+    if (!accepted.isEmpty())
+        endInsertRows();
+    if (matchesMoved)
+        Q_EMIT matchesChanged();
+    if (!accepted.isEmpty())
+        Q_EMIT linesPrepended(int(accepted.size()));
+    return dropped;
+}
+
+int LogModel::dropNewest(qsizetype count) {
+    const qsizetype queued = qMin<qsizetype>(count, m_pending.size());
+    m_pending.remove(m_pending.size() - queued, queued);
+    count = qMin<qsizetype>(count - queued, m_entries.size());
+    if (count <= 0)
+        return int(queued);
+    const qint64 firstGone = m_firstSequence + qint64(m_entries.size()) - count;
+    const qsizetype firstRow =
+        m_filtered
+            ? std::lower_bound(m_visible.begin(), m_visible.end(), firstGone) - m_visible.begin()
+            : qsizetype(m_entries.size()) - count;
+    const qsizetype rows = qsizetype(rowCount()) - firstRow;
+    if (rows > 0)
+        beginRemoveRows(QModelIndex(), int(firstRow), int(firstRow + rows) - 1);
+    m_entries.erase(m_entries.end() - count, m_entries.end());
+    if (m_filtered)
+        m_visible.erase(m_visible.begin() + firstRow, m_visible.end());
+    const auto firstGoneMatch = std::lower_bound(m_matches.begin(), m_matches.end(), firstGone);
+    const bool matchesDropped = firstGoneMatch != m_matches.end();
+    m_matches.erase(firstGoneMatch, m_matches.end());
+    if (rows > 0)
+        endRemoveRows();
+    if (matchesDropped)
+        Q_EMIT matchesChanged();
+    return int(queued + count);
 }
 
 void LogModel::setFilter(const QString &text, bool regex) {

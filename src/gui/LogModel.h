@@ -23,6 +23,10 @@ struct LogEntry {
     bool stderrStream = false;
     bool truncated = false;
     qint64 tsMs = 0; // engine timestamp (ms since epoch) or receipt time; 0 = none
+    // The engine's timestamp in ns (the archive's order key) for lines and archive entries;
+    // 0 for rows the archive does not hold (stream status, errors). Paging the archive from
+    // the edges of what is loaded needs it exactly, not rounded to ms.
+    qint64 tsNs = 0;
     QString text;
 };
 
@@ -65,6 +69,16 @@ public:
     int pendingLines() const { return int(m_pending.size()); }
     void clear(); // drops the stored and the queued lines; filter and search stay
 
+    // Older lines (oldest first) above the stored ones, at once (queued arrivals are inserted
+    // first). Beyond maxLines the newest lines go, not the ones just loaded: the reader is
+    // looking at the top. Returns how many of the newest were dropped.
+    int prepend(const QList<LogEntry> &olderFirst);
+    // Removes the newest `count` stored lines (queued ones first); returns how many went.
+    int dropNewest(qsizetype count);
+    // The stored line at `index` (0 = oldest), whether or not the filter shows it.
+    const LogEntry &storedAt(int index) const { return m_entries[size_t(index)]; }
+    qint64 firstSequence() const { return m_firstSequence; }
+
     // Text filters are case-insensitive: a substring, or a regular expression (`(?-i)` turns
     // case sensitivity back on). An invalid expression filters nothing until corrected;
     // filterValid()/filterError() say why. Status, Error and End rows are never filtered
@@ -72,6 +86,7 @@ public:
     void setFilter(const QString &text, bool regex);
     void setStreamFilter(StreamFilter f);
     QString filterText() const { return m_filterText; }
+    bool filterIsRegex() const { return m_filterRegex; }
     StreamFilter streamFilter() const { return m_streamFilter; }
     bool filterValid() const { return m_filterError.isEmpty(); }
     QString filterError() const { return m_filterError; }
@@ -106,7 +121,8 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
 Q_SIGNALS:
-    void linesInserted(int count); // visible rows added by one batch (for "N new lines")
+    void linesInserted(int count);  // visible rows added by one batch (for "N new lines")
+    void linesPrepended(int count); // visible rows added above the others by prepend()
     void matchesChanged(); // the search's match set changed (search, filter, trim, new rows)
 
 private:

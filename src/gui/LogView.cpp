@@ -8,12 +8,14 @@
 #include <QAction>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDateTime>
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QListWidget>
 #include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
@@ -22,6 +24,7 @@
 #include <QShortcut>
 #include <QToolBar>
 #include <QToolButton>
+#include <QWheelEvent>
 
 #include <algorithm>
 
@@ -48,11 +51,11 @@ private:
 LogView::LogView(QWidget *parent)
     : QWidget(parent)
     , m_ui(std::make_unique<Ui::LogView>())
-    , m_model(new LogModel(this)) {
+    , m_ownModel(new LogModel(this))
+    , m_model(m_ownModel) {
     m_ui->setupUi(this);
     assembleToolbar();
     setUpList();
-    connectModel();
     connectControls();
     addShortcuts();
     updateStatus();
@@ -74,6 +77,7 @@ void LogView::assembleToolbar() {
     toolbar->addAction(m_ui->nextMatchAction);
     m_ui->matchLabel->setContentsMargins(4, 0, 4, 0);
     toolbar->addWidget(m_ui->matchLabel);
+    toolbar->addAction(m_ui->historyAction);
     toolbar->addSeparator();
     toolbar->addWidget(m_ui->filterEdit);
     toolbar->addWidget(m_ui->regexToggle);
@@ -95,6 +99,7 @@ void LogView::assembleToolbar() {
     for (const Stream f : {Stream::All, Stream::StdoutOnly, Stream::StderrOnly})
         m_ui->streamCombo->setItemData(int(f), int(f));
     m_ui->searchEdit->installEventFilter(this);
+    m_ui->historyAction->setVisible(false); // until a view with an archive behind it says so
 }
 
 void LogView::setUpList() {
@@ -102,19 +107,54 @@ void LogView::setUpList() {
     list->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     list->addAction(m_ui->copyAction);
     list->installEventFilter(this);
+    list->viewport()->installEventFilter(this); // wheel at the top or bottom edge
     m_delegate = new LogLineDelegate(m_model, list);
     list->setItemDelegate(m_delegate);
-    // Connected before setModel() so this runs before QListView discards its layout.
-    connect(m_model, &QAbstractItemModel::rowsAboutToBeRemoved, this,
-            &LogView::onRowsAboutToBeRemoved);
-    list->setModel(m_model);
-    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &LogView::onRowsRemoved);
+    bindModel();
     QScrollBar *bar = list->verticalScrollBar();
     connect(bar, &QScrollBar::valueChanged, this, &LogView::onScrollValueChanged);
     connect(bar, &QScrollBar::rangeChanged, this, &LogView::onScrollRangeChanged);
 }
 
-void LogView::connectModel() {
+void LogView::setModel(LogModel *model) {
+    if (!model)
+        model = m_ownModel;
+    if (model == m_model)
+        return;
+    disconnect(m_model, nullptr, this, nullptr);
+    QItemSelectionModel *oldSelection = m_ui->logList->selectionModel();
+    m_model = model;
+    m_delegate->setModel(model);
+    bindModel();
+    delete oldSelection; // QAbstractItemView::setModel leaves it to its owner
+    syncControlsFromModel();
+    m_newLines = 0;
+    updateJumpButton();
+    updateStatus();
+    updateMatchLabel();
+}
+
+void LogView::syncControlsFromModel() {
+    const QSignalBlocker blockSearch(m_ui->searchEdit);
+    const QSignalBlocker blockFilter(m_ui->filterEdit);
+    const QSignalBlocker blockRegex(m_ui->regexToggle);
+    const QSignalBlocker blockStream(m_ui->streamCombo);
+    const QSignalBlocker blockStamps(m_ui->timestampsAction);
+    m_ui->searchEdit->setText(m_model->search());
+    m_ui->filterEdit->setText(m_model->filterText());
+    m_ui->regexToggle->setChecked(m_model->filterIsRegex());
+    m_ui->streamCombo->setCurrentIndex(m_ui->streamCombo->findData(int(m_model->streamFilter())));
+    m_ui->timestampsAction->setChecked(m_model->showTimestamps());
+}
+
+void LogView::bindModel() {
+    QListView *list = m_ui->logList;
+    // Connected before setModel() so this runs before QListView discards its layout.
+    connect(m_model, &QAbstractItemModel::rowsAboutToBeRemoved, this,
+            &LogView::onRowsAboutToBeRemoved);
+    list->setModel(m_model);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &LogView::onRowsRemoved);
+    connect(m_model, &LogModel::linesPrepended, this, &LogView::onLinesPrepended);
     connect(m_model, &LogModel::linesInserted, this, [this](int count) {
         if (!m_following) {
             m_newLines += count;
@@ -126,8 +166,11 @@ void LogView::connectModel() {
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         // An emptied log (model()->clear() when another container is picked) starts over at
         // the tail, wherever the previous one had been scrolled to.
-        if (m_model->totalLines() == 0)
+        if (m_model->totalLines() == 0) {
             setFollowing(true);
+            // Pages loaded into it next may reuse the sequences of the lines gone.
+            m_delegate->setModel(m_model);
+        }
         updateStatus();
     });
     connect(m_model, &LogModel::matchesChanged, this, &LogView::updateMatchLabel);
@@ -136,7 +179,23 @@ void LogView::connectModel() {
 }
 
 void LogView::connectControls() {
-    connect(m_ui->jumpButton, &QPushButton::clicked, this, &LogView::jumpToEnd);
+    connect(m_ui->jumpButton, &QPushButton::clicked, this, [this] {
+        if (m_liveTail)
+            jumpToEnd();
+        else
+            Q_EMIT liveWanted();
+    });
+    connect(m_ui->historyAction, &QAction::toggled, this, [this](bool on) {
+        m_ui->historyPanel->setVisible(on);
+        if (on) {
+            m_ui->searchEdit->setFocus(Qt::OtherFocusReason);
+            m_ui->searchEdit->selectAll();
+        }
+    });
+    connect(m_ui->historySearchButton, &QPushButton::clicked, this, &LogView::searchHistory);
+    connect(m_ui->historyResults, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
+        activateHistoryResult(m_ui->historyResults->row(item));
+    });
     connect(m_ui->previousMatchAction, &QAction::triggered, this, &LogView::findPrevious);
     connect(m_ui->nextMatchAction, &QAction::triggered, this, &LogView::findNext);
     connect(m_ui->copyAction, &QAction::triggered, this, &LogView::copySelection);
@@ -165,16 +224,34 @@ void LogView::addShortcuts() {
     shortcut(QKeySequence(Qt::Key_F3), [this] { findNext(); });
     shortcut(QKeySequence(Qt::SHIFT | Qt::Key_F3), [this] { findPrevious(); });
     // Line edits claim End for the cursor (ShortcutOverride), so this only fires elsewhere.
-    shortcut(QKeySequence(Qt::Key_End), [this] { jumpToEnd(); });
+    shortcut(QKeySequence(Qt::Key_End), [this] {
+        if (m_liveTail)
+            jumpToEnd();
+        else
+            Q_EMIT liveWanted();
+    });
 }
 
 bool LogView::eventFilter(QObject *watched, QEvent *event) {
+    if (event->type() == QEvent::Wheel && watched == m_ui->logList->viewport()) {
+        // At an edge the scroll bar does not move, so only the wheel says "more".
+        const QScrollBar *bar = m_ui->logList->verticalScrollBar();
+        const int dy = static_cast<QWheelEvent *>(event)->angleDelta().y();
+        if (dy > 0 && bar->value() == bar->minimum())
+            Q_EMIT olderWanted();
+        else if (dy < 0 && bar->value() == bar->maximum() && !m_liveTail)
+            Q_EMIT newerWanted();
+        return QWidget::eventFilter(watched, event);
+    }
     if (event->type() != QEvent::KeyPress)
         return QWidget::eventFilter(watched, event);
     auto *key = static_cast<QKeyEvent *>(event);
     if (watched == m_ui->searchEdit) {
         if (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) {
-            find(key->modifiers() & Qt::ShiftModifier);
+            if (m_ui->historyPanel->isVisible() && !(key->modifiers() & Qt::ShiftModifier))
+                searchHistory();
+            else
+                find(key->modifiers() & Qt::ShiftModifier);
             return true;
         }
         if (key->key() == Qt::Key_Escape) {
@@ -214,7 +291,41 @@ void LogView::setFollowing(bool on) {
 void LogView::onScrollValueChanged(int value) {
     if (m_programmaticScroll > 0)
         return;
-    setFollowing(value >= m_ui->logList->verticalScrollBar()->maximum());
+    setFollowing(m_liveTail && value >= m_ui->logList->verticalScrollBar()->maximum());
+    checkEdges();
+}
+
+void LogView::checkEdges() {
+    // Within a screen of the top: the next older page comes before the reader gets there.
+    const QScrollBar *bar = m_ui->logList->verticalScrollBar();
+    if (bar->value() - bar->minimum() <= bar->pageStep())
+        Q_EMIT olderWanted();
+    if (!m_liveTail && bar->value() >= bar->maximum())
+        Q_EMIT newerWanted();
+}
+
+int LogView::distanceFromTop() const {
+    return m_ui->logList->verticalScrollBar()->value();
+}
+
+void LogView::onLinesPrepended(int count) {
+    if (m_following)
+        return; // the range change keeps the tail in view
+    // The rows went in above the viewport: move it down by their height, so the line being
+    // read stays where it is on the screen.
+    QListView *list = m_ui->logList;
+    int height = 0;
+    if (!m_wrap) {
+        height = count * list->sizeHintForIndex(m_model->index(0)).height();
+    } else {
+        for (int row = 0; row < count; ++row)
+            height += list->sizeHintForIndex(m_model->index(row)).height();
+    }
+    ScrollGuard guard(m_programmaticScroll);
+    QScrollBar *bar = list->verticalScrollBar();
+    const int value = bar->value();
+    list->doItemsLayout(); // the scroll range must hold the new rows before the value moves
+    bar->setValue(value + height);
 }
 
 void LogView::onScrollRangeChanged(int, int max) {
@@ -227,6 +338,7 @@ void LogView::onScrollRangeChanged(int, int max) {
 
 void LogView::onRowsAboutToBeRemoved(const QModelIndex &, int first, int last) {
     m_trimmedHeight = 0;
+    m_delegate->forget(m_model->sequenceAt(first), m_model->sequenceAt(last));
     if (m_following || first != 0 || last + 1 >= m_model->rowCount())
         return;
     // Trimming removes rows above what the user is reading; remember their height so the
@@ -259,6 +371,11 @@ void LogView::jumpToEnd() {
 }
 
 void LogView::updateJumpButton() {
+    if (!m_liveTail) {
+        m_ui->jumpButton->setText(tr("Jump to live"));
+        m_ui->jumpButton->setVisible(true);
+        return;
+    }
     if (m_following) {
         m_ui->jumpButton->setVisible(false);
         return;
@@ -477,6 +594,144 @@ void LogView::clear() {
     m_model->clear();
     setFollowing(true);
     scrollToBottomNow();
+}
+
+} // namespace mist::gui
+
+namespace mist::gui {
+
+LogView::Position LogView::position() const {
+    Position p;
+    p.following = m_following;
+    const QModelIndex top = m_ui->logList->indexAt(QPoint(1, 1));
+    p.topSequence = m_model->sequenceAt(top.row());
+    p.topOffset = top.isValid() ? -m_ui->logList->visualRect(top).top() : 0;
+    return p;
+}
+
+void LogView::restorePosition(const Position &p) {
+    const int row = p.topSequence >= 0 ? m_model->rowForSequence(p.topSequence) : -1;
+    if (p.following || row < 0) {
+        setFollowing(m_liveTail);
+        scrollToBottomNow();
+        return;
+    }
+    setFollowing(false);
+    ScrollGuard guard(m_programmaticScroll);
+    m_ui->logList->doItemsLayout();
+    m_ui->logList->scrollTo(m_model->index(row), QAbstractItemView::PositionAtTop);
+    QScrollBar *bar = m_ui->logList->verticalScrollBar();
+    bar->setValue(bar->value() + p.topOffset);
+}
+
+void LogView::setLiveTail(bool on) {
+    if (on == m_liveTail)
+        return;
+    m_liveTail = on;
+    if (!on)
+        setFollowing(false);
+    updateJumpButton();
+}
+
+void LogView::setHistoryStatus(const QString &text) {
+    m_ui->historyStatus->setText(text);
+    m_ui->historyStatus->setVisible(!text.isEmpty());
+}
+
+QString LogView::historyStatus() const {
+    return m_ui->historyStatus->text();
+}
+
+void LogView::setHistorySearchAvailable(bool on, const QString &reason) {
+    m_ui->historyAction->setVisible(true);
+    m_ui->historyAction->setEnabled(on);
+    m_ui->historyAction->setToolTip(on ? tr("Search all of this app's history on the server")
+                                       : tr("No history to search: %1").arg(reason));
+    if (!on)
+        m_ui->historyAction->setChecked(false);
+}
+
+bool LogView::historySearchAvailable() const {
+    return m_ui->historyAction->isEnabled();
+}
+
+void LogView::searchHistory() {
+    if (!m_ui->historyAction->isEnabled())
+        return;
+    m_ui->historyAction->setChecked(true);
+    // The presets of the range box, in its order; the last is "all time".
+    static constexpr qint64 RangeMs[] = {3600LL * 1000, 24 * 3600LL * 1000, 7 * 24 * 3600LL * 1000};
+    const int range = m_ui->historyRangeCombo->currentIndex();
+    std::optional<qint64> since;
+    if (range >= 0 && range < int(std::size(RangeMs)))
+        since = (QDateTime::currentMSecsSinceEpoch() - RangeMs[range]) * 1000000;
+    m_ui->historyResults->clear();
+    m_ui->historyError->setText(tr("Searching…"));
+    Q_EMIT historySearchRequested(m_ui->searchEdit->text(), since);
+}
+
+void LogView::showHistoryResults(const QList<LogEntry> &results, const QString &error) {
+    m_ui->historyResults->clear();
+    if (!error.isEmpty()) {
+        m_ui->historyError->setText(error);
+        return;
+    }
+    const int count = int(results.size());
+    m_ui->historyError->setText(count == 0   ? tr("No matches")
+                                : count == 1 ? tr("1 match")
+                                             : tr("%1 matches").arg(QLocale().toString(count)));
+    for (const LogEntry &e : results) {
+        auto *item = new QListWidgetItem(QDateTime::fromMSecsSinceEpoch(e.tsMs).toString(
+                                             QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")) +
+                                             QStringLiteral("  ") + e.text,
+                                         m_ui->historyResults);
+        item->setData(Qt::UserRole, e.tsNs);
+    }
+}
+
+void LogView::clearHistoryResults() {
+    m_ui->historyResults->clear();
+    m_ui->historyError->clear();
+}
+
+QStringList LogView::historyResultTexts() const {
+    QStringList texts;
+    for (int i = 0; i < m_ui->historyResults->count(); ++i)
+        texts << m_ui->historyResults->item(i)->text();
+    return texts;
+}
+
+QString LogView::historyError() const {
+    return m_ui->historyError->text();
+}
+
+void LogView::activateHistoryResult(int row) {
+    const QListWidgetItem *item = m_ui->historyResults->item(row);
+    if (item)
+        Q_EMIT historyResultActivated(item->data(Qt::UserRole).toLongLong());
+}
+
+bool LogView::revealLine(qint64 tsNs) {
+    const int rows = m_model->visibleLines();
+    int found = -1;
+    for (int row = 0; row < rows; ++row) {
+        const qint64 ts = m_model->entryAt(row).tsNs;
+        if (ts == tsNs) {
+            found = row;
+            break;
+        }
+        if (found < 0 && ts > tsNs)
+            found = row; // not shown (filtered): the line after it
+    }
+    if (found < 0)
+        return false;
+    setFollowing(false);
+    const QModelIndex index = m_model->index(found);
+    ScrollGuard guard(m_programmaticScroll);
+    m_ui->logList->doItemsLayout();
+    m_ui->logList->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect);
+    m_ui->logList->scrollTo(index, QAbstractItemView::PositionAtCenter);
+    return m_model->entryAt(found).tsNs == tsNs;
 }
 
 } // namespace mist::gui

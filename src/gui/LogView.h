@@ -7,6 +7,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 
 class QListView;
 
@@ -35,7 +36,44 @@ public:
     ~LogView() override;
 
     LogModel *model() const { return m_model; }
+    // Shows another model (another app's log; nullptr: the view's own, empty one). The
+    // view's controls take the model's filter, stream and search.
+    void setModel(LogModel *model);
     QListView *listView() const;
+
+    // Where the reader is, to come back to it after showing another model.
+    struct Position {
+        bool following = true;
+        qint64 topSequence = -1; // the line at the top of the viewport
+        int topOffset = 0;       // how far (pixels) that line is scrolled out above it
+    };
+    Position position() const;
+    void restorePosition(const Position &p);
+
+    // Whether the model's newest lines are the live ones. When not (an archive window far
+    // back), reaching the bottom asks for newer lines (newerWanted) instead of following, and
+    // the jump button says "Jump to live" (liveWanted).
+    void setLiveTail(bool on);
+    bool liveTail() const { return m_liveTail; }
+    // A line above the list about loading history ("Loading older lines…", a failure, why
+    // there is no history); empty hides it.
+    void setHistoryStatus(const QString &text);
+    QString historyStatus() const;
+    // "Search all history": hidden until this is called (a deployment's build log has no
+    // archive); off with the reason as its tooltip when the server keeps none.
+    void setHistorySearchAvailable(bool on, const QString &reason = {});
+    void clearHistoryResults();
+    bool historySearchAvailable() const;
+    void showHistoryResults(const QList<LogEntry> &results, const QString &error);
+    QStringList historyResultTexts() const;
+    QString historyError() const;
+    // Starts a history search of the search field's text (as Enter does with the panel open).
+    void searchHistory();
+    void activateHistoryResult(int row);
+    // Makes the first line stamped `tsNs` current, in the middle of the viewport.
+    bool revealLine(qint64 tsNs);
+    // Rows from the viewport's top to the top of the content, in pixels.
+    int distanceFromTop() const;
 
     bool isFollowing() const { return m_following; }
     int newLinesSinceFollowStopped() const { return m_newLines; }
@@ -62,6 +100,12 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void followingChanged(bool following);
+    void olderWanted(); // the reader is near the top of what is loaded
+    void newerWanted(); // at the bottom of a window whose tail is not live
+    void liveWanted();  // "Jump to live" / End while the tail is not live
+    // With the range's start (nullopt: all time).
+    void historySearchRequested(const QString &pattern, std::optional<qint64> sinceNs);
+    void historyResultActivated(qint64 tsNs);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -69,7 +113,10 @@ protected:
 private:
     void assembleToolbar();
     void setUpList();
-    void connectModel();
+    void bindModel();
+    void syncControlsFromModel();
+    void onLinesPrepended(int count);
+    void checkEdges();
     void connectControls();
     void addShortcuts();
     void setFollowing(bool on);
@@ -87,7 +134,9 @@ private:
     template <typename F> void keepingCurrentLine(F &&change);
 
     std::unique_ptr<Ui::LogView> m_ui;
+    LogModel *m_ownModel = nullptr;
     LogModel *m_model = nullptr;
+    bool m_liveTail = true;
     LogLineDelegate *m_delegate = nullptr;
 
     bool m_following = true;

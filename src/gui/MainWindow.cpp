@@ -2,6 +2,7 @@
 
 #include "MainWindow.h"
 
+#include "AppLog.h"
 #include "ConnectDialog.h"
 #include "CredentialStore.h"
 #include "DeploymentsView.h"
@@ -11,13 +12,11 @@
 #include "Settings.h"
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
-#include "protocol/Parsing.h"
 #include "ui_MainWindow.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLabel>
@@ -65,6 +64,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_ui->hostSidebar, &QTreeWidget::currentItemChanged, this,
             &MainWindow::onSidebarSelection);
     connectViews();
+    connectLogView();
     setUpStatusBar();
     m_appsTimer.setInterval(15000);
     connect(&m_appsTimer, &QTimer::timeout, this, &MainWindow::refreshApps);
@@ -329,9 +329,15 @@ void MainWindow::showHost(int index) {
     m_session = session;
     m_label = m_hosts[index].label;
     delete m_metricsStream;
-    delete m_logStream;
     m_ui->metrics->clear();
+    // The host's apps' logs stay kept; the view shows none until an app is picked.
+    parkAppLog();
+    m_appLog = nullptr;
+    m_ui->logs->setModel(nullptr);
     m_ui->logs->model()->clear();
+    m_ui->logs->setLiveTail(true);
+    m_ui->logs->setHistoryStatus(QString());
+    m_ui->logs->setHistorySearchAvailable(true);
     m_selectedApp = 0;
     m_engine->clear();
     m_ui->deployments->setSession(session);
@@ -519,116 +525,100 @@ void MainWindow::openApp(QTreeWidgetItem *item) {
     if (id == m_selectedApp)
         return;
     m_selectedApp = id;
-    m_logService.clear();
-    delete m_logStream;
-    m_ui->logs->model()->clear();
-    loadHistoryThenFollow(id);
+    showAppLog(id);
     m_ui->deployments->setApp(id, item->data(0, AppNameRole).toString(),
                               item->data(0, AppGitRole).toBool());
 }
 
-void MainWindow::loadHistoryThenFollow(qint64 appId) {
-    if (m_session->dialect() == client::ServerSession::Dialect::Upstream) {
-        LogEntry note;
-        note.kind = LogEntry::Kind::Status;
-        note.text = tr("Upstream Mist server: no log history, live lines only");
-        m_ui->logs->model()->append(note);
-        return followLive(appId, std::nullopt);
-    }
-    m_session->get(
-        QStringLiteral("/api/apps/%1/logs?order=desc&limit=%2").arg(appId).arg(HistoryLines), this,
-        [this, appId](const client::ServerSession::Reply &reply) {
-            if (appId != m_selectedApp)
-                return; // another app was opened meanwhile
-            if (!reply.ok()) {
-                LogEntry note;
-                note.kind = LogEntry::Kind::Status;
-                note.text = tr("No log history: %1").arg(reply.error);
-                m_ui->logs->model()->append(note);
-                return followLive(appId, std::nullopt);
-            }
-            const QJsonArray entries =
-                reply.data.toObject().value(QStringLiteral("entries")).toArray();
-            QList<LogEntry> rows;
-            std::optional<qint64> newestLine;
-            // Newest first in the answer; the view reads downwards.
-            for (qsizetype i = entries.size() - 1; i >= 0; --i) {
-                const QJsonObject e = entries.at(i).toObject();
-                const qint64 ns =
-                    protocol::parseEngineTimestampNs(e.value(QStringLiteral("ts")).toString())
-                        .value_or(0);
-                LogEntry row;
-                row.tsMs = ns / 1000000;
-                if (e.value(QStringLiteral("kind")).toString() == u"event") {
-                    row.kind = LogEntry::Kind::Status;
-                    row.text =
-                        QStringLiteral("— %1 —").arg(e.value(QStringLiteral("line")).toString());
-                } else {
-                    row.text = e.value(QStringLiteral("line")).toString();
-                    row.stderrStream = e.value(QStringLiteral("stream")).toString() == u"stderr";
-                    row.truncated = e.value(QStringLiteral("truncated")).toBool();
-                    newestLine = ns;
-                }
-                rows << row;
-            }
-            m_ui->logs->model()->append(rows);
-            followLive(appId, newestLine);
-        });
-}
-
-void MainWindow::followLive(qint64 appId, std::optional<qint64> sinceNs) {
-    QString path = QStringLiteral("/ws/container/logs?appId=%1").arg(appId);
-    if (sinceNs)
-        path += QStringLiteral("&since=") + protocol::formatEngineTimestampNs(*sinceNs);
-    m_logStream = new client::StreamConnection(m_session, path, this);
-    connect(m_logStream, &client::StreamConnection::message, this, &MainWindow::onLogMessage);
-    connect(m_logStream, &client::StreamConnection::failed, this, [this](const QString &reason) {
-        // The server's `error` message and its close reason are one and
-        // the same ("Container not running"): say it once.
-        LogModel *model = m_ui->logs->model();
-        model->flushPending();
-        if (model->visibleLines() > 0 && model->entryAt(model->visibleLines() - 1).text == reason)
-            return;
-        LogEntry e;
-        e.kind = LogEntry::Kind::Error;
-        e.text = reason;
-        model->append(e);
+void MainWindow::connectLogView() {
+    LogView *view = m_ui->logs;
+    connect(view, &LogView::olderWanted, this, [this] {
+        if (m_appLog)
+            m_appLog->loadOlder();
     });
-    m_logStream->open();
+    connect(view, &LogView::newerWanted, this, [this] {
+        if (m_appLog)
+            m_appLog->loadNewer();
+    });
+    connect(view, &LogView::liveWanted, this, [this] {
+        if (m_appLog)
+            m_appLog->goLive();
+    });
+    connect(view, &LogView::followingChanged, this, [this](bool following) {
+        if (m_appLog)
+            m_appLog->setReaderFollowing(following);
+    });
+    connect(view, &LogView::historySearchRequested, this,
+            [this](const QString &pattern, std::optional<qint64> sinceNs) {
+                if (m_appLog)
+                    m_appLog->search(pattern, sinceNs);
+            });
+    connect(view, &LogView::historyResultActivated, this, [this](qint64 tsNs) {
+        if (m_appLog)
+            m_appLog->jumpTo(tsNs);
+    });
 }
 
-void MainWindow::onLogMessage(const QJsonObject &message) {
-    const QString type = message.value(QStringLiteral("type")).toString();
-    const QJsonObject data = message.value(QStringLiteral("data")).toObject();
-    LogEntry e;
-    if (type == u"log") {
-        e.text = taskLabel(m_logService, data) + data.value(QStringLiteral("line")).toString();
-        e.stderrStream = data.value(QStringLiteral("stream")).toString() == u"stderr";
-        e.truncated = data.value(QStringLiteral("truncated")).toBool();
-        // Per line at tens of thousands of lines/s: the protocol's own
-        // parser, several times cheaper than QDateTime::fromString.
-        e.tsMs = protocol::parseEngineTimestampNs(data.value(QStringLiteral("ts")).toString())
-                     .value_or(0) /
-                 1000000;
-    } else if (type == u"status") {
-        m_logService = data.value(QStringLiteral("service")).toString();
-        e.kind = LogEntry::Kind::Status;
-        e.text = (m_logService.isEmpty() ? tr("Container %1: %2 (%3)") : tr("Service %1: %2 (%3)"))
-                     .arg(data.value(QStringLiteral("container")).toString(),
-                          data.value(QStringLiteral("state")).toString(),
-                          data.value(QStringLiteral("status")).toString());
-        if (!m_logService.isEmpty())
-            e.text += serviceTasksText(m_logService, data);
-    } else if (type == u"error") {
-        e.kind = LogEntry::Kind::Error;
-        e.text = data.value(QStringLiteral("message")).toString();
-    } else if (type == u"end") {
-        e.kind = LogEntry::Kind::End;
-        e.text = data.value(QStringLiteral("message")).toString();
+void MainWindow::parkAppLog() {
+    for (KeptLog &kept : m_appLogs)
+        if (kept.log == m_appLog)
+            kept.position = m_ui->logs->position();
+}
+
+void MainWindow::showAppLog(qint64 appId) {
+    LogView *view = m_ui->logs;
+    parkAppLog();
+    auto it = std::find_if(m_appLogs.begin(), m_appLogs.end(), [&](const KeptLog &k) {
+        return k.log->session() == m_session && k.log->appId() == appId;
+    });
+    KeptLog kept;
+    const bool isNew = it == m_appLogs.end();
+    if (!isNew) {
+        kept = *it;
+        m_appLogs.erase(it);
     } else {
-        return;
+        kept.log = new AppLog(m_session, appId, this);
+        AppLog *log = kept.log;
+        // Only the shown log speaks to the view; a kept one is read again when shown.
+        connect(log, &AppLog::historyStatusChanged, this, [this, log](const QString &text) {
+            if (log == m_appLog)
+                m_ui->logs->setHistoryStatus(text);
+        });
+        connect(log, &AppLog::liveChanged, this, [this, log](bool live) {
+            if (log == m_appLog)
+                m_ui->logs->setLiveTail(live);
+        });
+        connect(log, &AppLog::availabilityChanged, this, [this, log] {
+            if (log == m_appLog)
+                m_ui->logs->setHistorySearchAvailable(log->historyAvailable(),
+                                                      log->historyReason());
+        });
+        connect(log, &AppLog::searchFinished, this,
+                [this, log](const QList<LogEntry> &results, const QString &error) {
+                    if (log == m_appLog)
+                        m_ui->logs->showHistoryResults(results, error);
+                });
+        connect(log, &AppLog::revealRequested, this, [this, log](qint64 tsNs) {
+            if (log == m_appLog)
+                m_ui->logs->revealLine(tsNs);
+        });
     }
-    m_ui->logs->model()->append(e);
+    m_appLogs.push_front(kept);
+    while (int(m_appLogs.size()) > KeptAppLogs) {
+        delete m_appLogs.back().log; // closes its socket
+        m_appLogs.pop_back();
+    }
+    m_appLog = kept.log;
+    view->setModel(kept.log->model());
+    view->setLiveTail(kept.log->isLive());
+    view->setHistoryStatus(kept.log->historyStatus());
+    view->setHistorySearchAvailable(kept.log->historyAvailable(), kept.log->historyReason());
+    view->clearHistoryResults();
+    kept.log->model()->flushPending();
+    view->restorePosition(kept.position);
+    kept.log->setReaderFollowing(view->isFollowing());
+    if (isNew)
+        kept.log->start();
 }
 
 QString MainWindow::serviceTasksText(const QString &service, const QJsonObject &status) {

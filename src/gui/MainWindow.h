@@ -2,6 +2,7 @@
 
 #pragma once
 
+#include "LogView.h"
 #include "Settings.h"
 
 #include <QJsonArray>
@@ -13,6 +14,7 @@
 #include <QUrl>
 #include <optional>
 
+#include <deque>
 #include <memory>
 
 class QAction;
@@ -33,9 +35,9 @@ class StreamConnection;
 
 namespace mist::gui {
 
+class AppLog;
 class DeploymentsView;
 class FleetView;
-class LogView;
 class MetricsView;
 
 // The desktop app's window. On the left, a sidebar of every host the window
@@ -82,6 +84,12 @@ public:
     void selectApp(int host, qint64 appId);
     FleetView *fleet() const;
     void refreshApps();
+    // The shown app's log (nullptr when none is shown) and how many apps' logs are kept.
+    AppLog *currentAppLog() const { return m_appLog; }
+    int keptAppLogs() const { return int(m_appLogs.size()); }
+    // Recently viewed apps whose log (lines, filter, place, live socket) is kept, so
+    // switching to another app and back finds it as it was (docs/ARCHIVE.md, "Desktop").
+    static constexpr int KeptAppLogs = 5;
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -101,17 +109,15 @@ private:
                       const QString &error);
     void onSidebarSelection();
     void openApp(QTreeWidgetItem *item);
-    // The app's archived lines (newest page) first, then the live socket
-    // from right after the last of them (docs/ARCHIVE.md, "Desktop").
-    void loadHistoryThenFollow(qint64 appId);
-    static constexpr int HistoryLines = 1000; // archived entries shown when an app opens
-    void followLive(qint64 appId, std::optional<qint64> sinceNs);
+    // The app's log, kept or new (docs/ARCHIVE.md, "Desktop"), in the log view.
+    void showAppLog(qint64 appId);
+    void parkAppLog(); // remembers where the reader is in the shown app's log
+    void connectLogView();
     void refreshAppsOf(int host);
     void showApps(int host, const QJsonArray &apps);
     static QString appToolTip(const QJsonObject &app);
     void updateHostItem(int host);
     int hostOfUrl(const QUrl &url) const;
-    void onLogMessage(const QJsonObject &message);
 
 public:
     // The label a line of a Swarm service's merged log starts with, as
@@ -140,9 +146,13 @@ private:
     QString m_localLabel;
     QString m_label;
     QString m_caCertFile;
-    QString m_logService; // the shown app's Swarm service (from its `status`), if it is one
     QPointer<client::StreamConnection> m_metricsStream;
-    QPointer<client::StreamConnection> m_logStream;
+    struct KeptLog {
+        AppLog *log = nullptr;
+        LogView::Position position;
+    };
+    std::deque<KeptLog> m_appLogs; // most recently shown first, at most KeptAppLogs
+    AppLog *m_appLog = nullptr;    // the shown one
     std::unique_ptr<Ui::MainWindow> m_ui;
     QList<QAction *> m_savedConnectionActions; // in the Connection menu, after the form's
     QLabel *m_connection = nullptr;            // in the status bar

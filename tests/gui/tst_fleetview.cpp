@@ -17,6 +17,7 @@
 #include "MetricsView.h"
 #include "client/ServerSession.h"
 
+#include <QAction>
 #include <QLineSeries>
 #include <QTableWidget>
 #include <QTest>
@@ -256,6 +257,12 @@ private Q_SLOTS:
         QVERIFY(
             QTest::qWaitFor([&] { return logLines(window).contains(u"upstream-line"); }, 15000));
         QVERIFY(!logLines(window).contains(u"beta-line"));
+        // Upstream keeps no archive: "All history" is off and says why.
+        QVERIFY(!window.logView()->historySearchAvailable());
+        QVERIFY(window.logView()
+                    ->findChild<QAction *>(QStringLiteral("historyAction"))
+                    ->toolTip()
+                    .contains(QStringLiteral("Upstream Mist server: no log history")));
         QTableWidget *deployments = window.deploymentsView()->table();
         QVERIFY(QTest::qWaitFor([&] { return deployments->rowCount() == 1; }, 15000));
         QCOMPARE(deployments->item(0, 0)->text(), QStringLiteral("#512877"));

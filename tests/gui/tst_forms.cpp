@@ -107,10 +107,11 @@ private Q_SLOTS:
             else
                 order << a->objectName();
         }
-        QCOMPARE(order, (QStringList{"searchEdit", "previousMatchAction", "nextMatchAction",
-                                     "matchLabel", "|", "filterEdit", "regexToggle", "streamCombo",
-                                     "|", "timestampsAction", "wrapAction", "|", "copyAction",
-                                     "saveAction", "clearAction"}));
+        QCOMPARE(order,
+                 (QStringList{"searchEdit", "previousMatchAction", "nextMatchAction", "matchLabel",
+                              "historyAction", "|", "filterEdit", "regexToggle", "streamCombo", "|",
+                              "timestampsAction", "wrapAction", "|", "copyAction", "saveAction",
+                              "clearAction"}));
     }
 };
 

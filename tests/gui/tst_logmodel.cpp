@@ -4,6 +4,7 @@
 // expression, stream) of stored and arriving lines, search navigation, level guessing, the
 // timestamp prefix, and the memory and time it takes at 100k and 1M lines.
 
+#include "AppLog.h"
 #include "LogModel.h"
 
 #include <QAbstractItemModelTester>
@@ -11,6 +12,8 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFont>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -74,6 +77,11 @@ private Q_SLOTS:
     void batchesAppendsIntoOneInsert();
     void flushesOnTheFrameTimer();
     void capDropsOldestPerBatch();
+    void prepend_data();
+    void prepend();
+    void prependKeepsSearchAndFilter();
+    void archiveEntryAsRow_data();
+    void archiveEntryAsRow();
     void capAppliesToOneHugeBurst();
     void filterText_data();
     void filterText();
@@ -577,6 +585,125 @@ void TestLogModel::regexFilterOverAMillionRows() {
     qInfo("1,000,000 rows: regex filter %lld ms, substring filter %lld ms, search %lld ms", regexMs,
           substringMs, searchMs);
     QVERIFY2(regexMs < 5000, qPrintable(QStringLiteral("regex filter took %1 ms").arg(regexMs)));
+}
+
+void TestLogModel::prepend_data() {
+    QTest::addColumn<int>("held");
+    QTest::addColumn<int>("page");
+    QTest::addColumn<int>("cap");
+    QTest::addColumn<int>("expectedDropped");
+    QTest::addColumn<int>("expectedFirst"); // number of the first stored line
+    QTest::addColumn<int>("expectedLast");
+    // Held lines are 1000.., the page is 1000-page..999.
+    QTest::newRow("room for all") << 10 << 5 << 100 << 0 << 995 << 1009;
+    QTest::newRow("newest go") << 10 << 5 << 12 << 3 << 995 << 1006;
+    QTest::newRow("page alone fills it") << 10 << 20 << 20 << 10 << 980 << 999;
+    QTest::newRow("page above the cap") << 10 << 50 << 20 << 10 << 980 << 999;
+    QTest::newRow("empty page") << 10 << 0 << 20 << 0 << 1000 << 1009;
+    QTest::newRow("empty model") << 0 << 5 << 20 << 0 << 995 << 999;
+}
+
+void TestLogModel::prepend() {
+    QFETCH(int, held);
+    QFETCH(int, page);
+    QFETCH(int, cap);
+    LogModel model;
+    model.setMaxLines(cap);
+    for (int i = 0; i < held; ++i)
+        model.append(line(QString::number(1000 + i)));
+    model.flushPending();
+    const qint64 firstSeq = model.sequenceAt(0);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy prepended(&model, &LogModel::linesPrepended);
+    QList<LogEntry> older;
+    for (int i = 1000 - page; i < 1000; ++i)
+        older << line(QString::number(i));
+    QTEST(model.prepend(older), "expectedDropped");
+    QTEST(model.storedAt(0).text.toInt(), "expectedFirst");
+    QTEST(model.storedAt(model.totalLines() - 1).text.toInt(), "expectedLast");
+    QVERIFY(model.totalLines() <= cap);
+    if (page > 0) {
+        QCOMPARE(inserted.size(), 1);
+        QCOMPARE(inserted.first().at(1).toInt(), 0); // above the others, in one insert
+        QCOMPARE(prepended.size(), 1);
+    }
+    // Sequences stay in row order, the held lines keep theirs.
+    for (int row = 1; row < model.visibleLines(); ++row)
+        QCOMPARE(model.sequenceAt(row), model.sequenceAt(row - 1) + 1);
+    if (held > 0 && model.storedAt(model.totalLines() - 1).text.toInt() >= 1000)
+        QCOMPARE(model.rowForSequence(firstSeq), qMin(page, cap));
+}
+
+void TestLogModel::prependKeepsSearchAndFilter() {
+    LogModel model;
+    model.append({line(QStringLiteral("keep 3")), line(QStringLiteral("drop 4"))});
+    model.flushPending();
+    model.setFilter(QStringLiteral("keep"), false);
+    model.setSearch(QStringLiteral("3"));
+    model.append(line(QStringLiteral("keep 5")));
+    model.prepend({line(QStringLiteral("keep 1")), line(QStringLiteral("drop 2")),
+                   line(QStringLiteral("keep 3b"))});
+    QCOMPARE(model.visibleLines(), 4);
+    QCOMPARE(model.entryAt(0).text, QStringLiteral("keep 1"));
+    QCOMPARE(model.entryAt(3).text, QStringLiteral("keep 5")); // the queued line went in first
+    QCOMPARE(model.matchCount(), 2);
+    QCOMPARE(model.nextMatch(-1, false), 1);
+    QCOMPARE(model.dropNewest(2), 2); // keep 5, drop 4
+    QCOMPARE(model.visibleLines(), 3);
+    QCOMPARE(model.matchCount(), 2);
+    QCOMPARE(model.dropNewest(1), 1); // keep 3
+    QCOMPARE(model.visibleLines(), 2);
+    QCOMPARE(model.matchCount(), 1);
+    model.setFilter(QString(), false);
+    QCOMPARE(model.visibleLines(), 3); // keep 1, drop 2, keep 3b
+}
+
+void TestLogModel::archiveEntryAsRow_data() {
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<qint64>("tsNs");
+    QTest::addColumn<bool>("stderrStream");
+    const int line = int(LogEntry::Kind::Line), status = int(LogEntry::Kind::Status);
+    QTest::newRow("stdout line")
+        << QByteArray(
+               R"({"kind":"log","ts":"2025-01-15T10:30:01.123456789Z","line":"hi","stream":"stdout"})")
+        << line << "hi" << qint64(1736937001123456789) << false;
+    QTest::newRow("stderr line")
+        << QByteArray(
+               R"({"kind":"log","ts":"2025-01-15T10:30:01Z","line":"oops","stream":"stderr"})")
+        << line << "oops" << qint64(1736937001000000000) << true;
+    QTest::newRow("event as a separator")
+        << QByteArray(
+               R"j({"kind":"event","ts":"2025-01-15T10:30:01Z","line":"died (exit 4)","event":"died","exitCode":4})j")
+        << status << QStringLiteral("— died (exit 4) —") << qint64(1736937001000000000) << false;
+    // Malformed: the row still shows, without a time the archive could page from.
+    QTest::newRow("no ts") << QByteArray(R"({"kind":"log","line":"x"})") << line << "x" << qint64(0)
+                           << false;
+    QTest::newRow("ts not a time") << QByteArray(R"({"kind":"log","ts":"yesterday","line":"x"})")
+                                   << line << "x" << qint64(0) << false;
+    QTest::newRow("ts a number") << QByteArray(R"({"kind":"log","ts":17,"line":"x"})") << line
+                                 << "x" << qint64(0) << false;
+    QTest::newRow("line not a string")
+        << QByteArray(R"({"kind":"log","ts":"2025-01-15T10:30:01Z","line":{"a":1}})") << line << ""
+        << qint64(1736937001000000000) << false;
+    QTest::newRow("unknown kind is a line")
+        << QByteArray(R"({"kind":"??","line":"x","stream":"stderr"})") << line << "x" << qint64(0)
+        << true;
+    QTest::newRow("empty object") << QByteArray("{}") << line << "" << qint64(0) << false;
+    QTest::newRow("huge line") << QByteArray(R"({"kind":"log","line":")" +
+                                             QByteArray(1 << 20, 'a') + R"("})")
+                               << line << QString(1 << 20, u'a') << qint64(0) << false;
+}
+
+void TestLogModel::archiveEntryAsRow() {
+    QFETCH(QByteArray, json);
+    const LogEntry e = mist::gui::AppLog::entryFromJson(QJsonDocument::fromJson(json).object());
+    QTEST(int(e.kind), "kind");
+    QTEST(e.text, "text");
+    QTEST(e.tsNs, "tsNs");
+    QCOMPARE(e.tsMs, e.tsNs / 1000000);
+    QTEST(e.stderrStream, "stderrStream");
 }
 
 QTEST_MAIN(TestLogModel)

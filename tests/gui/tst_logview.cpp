@@ -76,6 +76,9 @@ private Q_SLOTS:
     void scrollingUpStopsFollowingAndCountsNewLines();
     void endKeyResumesFollowing();
     void trimmingKeepsTheReadingPosition();
+    void olderLinesAboveKeepTheReadingPosition_data();
+    void olderLinesAboveKeepTheReadingPosition();
+    void aWindowWithoutLiveTailAsksForMore();
     void searchFromTheKeyboard();
     void filterReducesRows();
     void filterKeepsTheLineBeingRead();
@@ -186,6 +189,66 @@ void TestLogView::trimmingKeepsTheReadingPosition() {
     QTest::qWait(50);
     QCOMPARE(list->indexAt(QPoint(10, 2)).data().toString(), topText);
     QCOMPARE(list->indexAt(QPoint(10, 2)).row(), 400);
+}
+
+void TestLogView::olderLinesAboveKeepTheReadingPosition_data() {
+    QTest::addColumn<bool>("wrap");
+    QTest::newRow("one line a row") << false;
+    QTest::newRow("wrapped") << true;
+}
+
+void TestLogView::olderLinesAboveKeepTheReadingPosition() {
+    QFETCH(bool, wrap);
+    LogView &view = *m_view;
+    view.setWordWrap(wrap);
+    feed(view, 300, 1000);
+    QListView *list = view.listView();
+    QTRY_VERIFY(rowVisible(view, 299));
+    QSignalSpy older(&view, &LogView::olderWanted);
+    list->verticalScrollBar()->setValue(0); // the reader scrolls to the top
+    QCOMPARE(older.size(), 1);
+    QVERIFY(!view.isFollowing());
+    list->verticalScrollBar()->setValue(5);
+    const QString topText = list->indexAt(QPoint(10, 1)).data().toString();
+    const int topY = list->visualRect(list->indexAt(QPoint(10, 1))).top();
+    QList<LogEntry> page;
+    for (int i = 0; i < 1000; ++i)
+        page << line(QStringLiteral("line %1%2")
+                         .arg(i)
+                         .arg(wrap && i % 7 == 0 ? QString(300, u'x') : QString()));
+    view.model()->prepend(page);
+    QCOMPARE(list->indexAt(QPoint(10, 1)).data().toString(), topText);
+    QCOMPARE(list->visualRect(list->indexAt(QPoint(10, 1))).top(), topY);
+    QTest::qWait(50); // and after the next layout and paint
+    QCOMPARE(list->indexAt(QPoint(10, 1)).data().toString(), topText);
+    QCOMPARE(list->indexAt(QPoint(10, 1)).row(), 1000);
+}
+
+void TestLogView::aWindowWithoutLiveTailAsksForMore() {
+    LogView &view = *m_view;
+    // A log without an archive behind it (a deployment's build log) offers no history search.
+    QVERIFY(!child<QAction>(view, "historyAction")->isVisible());
+    feed(view, 300);
+    QTRY_VERIFY(rowVisible(view, 299));
+    view.setLiveTail(false);
+    QVERIFY(!view.isFollowing());
+    QPushButton *jump = child<QPushButton>(view, "jumpButton");
+    QVERIFY(jump->isVisible());
+    QCOMPARE(jump->text(), QStringLiteral("Jump to live"));
+    QSignalSpy newer(&view, &LogView::newerWanted);
+    QSignalSpy live(&view, &LogView::liveWanted);
+    QScrollBar *bar = view.listView()->verticalScrollBar();
+    bar->setValue(bar->maximum() / 2);
+    bar->setValue(bar->maximum());
+    QCOMPARE(newer.size(), 1);
+    QVERIFY(!view.isFollowing()); // the bottom of an archive window is not the live tail
+    feed(view, 10, 300);
+    QTRY_VERIFY(!atBottom(view)); // below the viewport, which stays
+    QTest::mouseClick(jump, Qt::LeftButton);
+    QCOMPARE(live.size(), 1);
+    view.setLiveTail(true);
+    view.jumpToEnd();
+    QVERIFY(view.isFollowing());
 }
 
 void TestLogView::searchFromTheKeyboard() {
