@@ -186,9 +186,29 @@ void ContainerSwapStrategy::checkStarted() {
                                  !state.value(QStringLiteral("Restarting")).toBool() &&
                                  container.value(QStringLiteral("RestartCount")).toInt() == 0;
             if (!running)
-                return fail(QStringLiteral("Container exited immediately (exit code %1)")
-                                .arg(state.value(QStringLiteral("ExitCode")).toInt()));
+                return failWithOutput(QStringLiteral("Container exited immediately (exit code %1)")
+                                          .arg(state.value(QStringLiteral("ExitCode")).toInt()));
             setRestartPolicy();
+        });
+}
+
+// Why it died is usually in what it printed ("FATAL: missing env ..."): its
+// last lines go into the deployment's log before the failure, so every
+// viewer of the deployment sees them. The rollback removes the container.
+void ContainerSwapStrategy::failWithOutput(const QString &errorMessage) {
+    engine::LogsQuery query;
+    query.tail = LastOutput::MaxLines;
+    engine::Engine(m_docker).containerLogs(
+        m_newContainerId, query, this, [this, errorMessage](const engine::DockerReply &logs) {
+            if (!alive())
+                return;
+            const QStringList lines = logs.ok() ? lastContainerOutput(logs.body) : QStringList();
+            if (!lines.isEmpty()) {
+                log(QStringLiteral("Last output of the container:"));
+                for (const QString &line : lines)
+                    log(line);
+            }
+            fail(errorMessage);
         });
 }
 

@@ -33,6 +33,7 @@ private:
     void startNew();
     void createContainer();
     void checkStarted();
+    void failWithOutput(const QString &errorMessage);
     void setRestartPolicy();
     void removePrevious();
     void restoreOld(std::function<void()> then);
