@@ -301,6 +301,44 @@ private Q_SLOTS:
         QCOMPARE(f->server().archiver()->drainsPending(), 0);
     }
 
+    // No one ever opens the container's log socket while it prints numbered
+    // lines for a minute: the archive has every one of them, once, in order.
+    void minuteWithoutViewerKeptWhole() {
+        const QString name = containerName(QStringLiteral("minute"));
+        const qint64 appId = addApp(*f, name);
+        QVERIFY(appId > 0);
+        QVERIFY(!runContainer(name,
+                              QStringLiteral(
+                                  "i=0; end=$(( $(date +%s) + 60 )); "
+                                  "while [ $(date +%s) -lt $end ]; do "
+                                  "for j in $(seq 1 50); do i=$((i+1)); echo \"minute $i\"; done; "
+                                  "usleep 50000; done; echo \"total $i\"; "
+                                  "while true; do sleep 1 & wait $!; done"))
+                     .isEmpty());
+        QList<QJsonObject> total;
+        const bool ended = QTest::qWaitFor(
+            [&] {
+                QTest::qWait(1000);
+                // Nobody watches: only the archiver's own hub reads it.
+                if (f->server().containerLogs().clientCount() != 0)
+                    return true;
+                total = allEntries(*f, cookie, appId, QStringLiteral("%5Etotal"));
+                return !total.isEmpty();
+            },
+            180000);
+        QVERIFY(ended);
+        QCOMPARE(f->server().containerLogs().clientCount(), 0);
+        QCOMPARE(total.size(), 1);
+        bool ok = false;
+        const int n = total[0]["line"].toString().section(u' ', 1).toInt(&ok);
+        QVERIFY2(ok && n > 1000, qPrintable(total[0]["line"].toString()));
+        const QList<QJsonObject> numbered =
+            allEntries(*f, cookie, appId, QStringLiteral("%5Eminute"));
+        QCOMPARE(numbered.size(), n);
+        for (int i = 0; i < n; ++i)
+            QCOMPARE(numbered[i]["line"].toString(), QStringLiteral("minute %1").arg(i + 1));
+    }
+
     // A worker that prints numbered lines and fails, restarted by its policy
     // five times; no one watches.
     void crashLoopKeptWithoutViewer() {
