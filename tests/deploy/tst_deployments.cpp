@@ -7,6 +7,7 @@
 #include "TestSupport.h"
 #include "protocol/Parsing.h"
 
+#include "deploy/DeployStrategy.h"
 #include "deploy/DeploymentManager.h"
 
 #include <QJsonArray>
@@ -291,6 +292,66 @@ private Q_SLOTS:
         QCOMPARE(messages[messages.size() - 2]["data"].toObject()["message"].toString(),
                  last["error_message"].toString());
         // No half state: no container for the app.
+        QVERIFY(inspect(QStringLiteral("app-%1").arg(app)).isEmpty());
+    }
+
+    // A new container that dies at start: its last output is in the
+    // deployment's log, before the failure, bounded and clean whatever it
+    // printed.
+    void deadContainerOutputShown_data() {
+        QTest::addColumn<QByteArray>("command");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("expected"); // a line that must be shown as it is
+        QTest::newRow("missing env") << QByteArray("echo starting; echo 'FATAL: missing env "
+                                                   "DATABASE_URL' >&2; exit 1")
+                                     << 1 << QStringLiteral("FATAL: missing env DATABASE_URL");
+        QTest::newRow("huge line") << QByteArray("yes xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx | head -c "
+                                                 "3000000 | tr -d '\\n'; echo; echo died >&2; "
+                                                 "exit 2")
+                                   << 2 << QStringLiteral("died");
+        QTest::newRow("many lines")
+            << QByteArray("seq 1 100000; exit 5") << 5 << QStringLiteral("100000");
+        QTest::newRow("binary") << QByteArray("head -c 20000 /dev/urandom; printf '\\n'; printf "
+                                              "'\\033[31mred\\033[0m\\a\\001\\n'; "
+                                              "printf 'bad \\377\\376 utf8\\n'; exit 4")
+                                << 4 << QStringLiteral("red");
+    }
+
+    void deadContainerOutputShown() {
+        QFETCH(QByteArray, command);
+        QFETCH(int, exitCode);
+        QFETCH(QString, expected);
+        GitRepo repo;
+        repo.commit({{"Dockerfile", "FROM mist-test-base:latest\nCMD " + command + "\n"}},
+                    QStringLiteral("dies at start"));
+        const qint64 app = gitApp(QStringLiteral("file://") + repo.path());
+        const QList<QJsonObject> messages = watch(startDeployment(app));
+        // The protocol as before: only lines were added.
+        QCOMPARE(typesOf(messages.mid(messages.size() - 3)),
+                 (QStringList{"status", "error", "end"}));
+        const QString failure =
+            QStringLiteral("Container exited immediately (exit code %1)").arg(exitCode);
+        QCOMPARE(statusesOf(messages).last()["error_message"].toString(), failure);
+        const QStringList lines = logLinesOf(messages);
+        const qsizetype header = lines.indexOf(QStringLiteral("Last output of the container:"));
+        const qsizetype error = lines.indexOf(QStringLiteral("Error: ") + failure);
+        QVERIFY2(header >= 0 && error > header, qPrintable(lines.join(u'\n')));
+        const QStringList output = lines.mid(header + 1, error - header - 1);
+        QVERIFY2(output.contains(expected), qPrintable(output.join(u'\n')));
+        QVERIFY(output.size() <= deploy::LastOutput::MaxLines);
+        for (const QString &line : output) {
+            // Bounded (the mark of a cut line is one more character), and
+            // text: no control characters or escape sequences.
+            QVERIFY(line.toUtf8().size() <= deploy::LastOutput::MaxLineBytes + 3);
+            for (const QChar c : line)
+                QVERIFY2(c == u'\t' || (c.unicode() >= 0x20 && c.unicode() != 0x7f),
+                         qPrintable(QString::number(c.unicode(), 16)));
+            QVERIFY(!line.contains(u'\x1b'));
+        }
+        if (QTest::currentDataTag() == QByteArrayLiteral("many lines"))
+            QCOMPARE(output.last(), QStringLiteral("100000"));
+        if (QTest::currentDataTag() == QByteArrayLiteral("binary"))
+            QVERIFY(output.contains(QStringLiteral("bad \uFFFD\uFFFD utf8")));
         QVERIFY(inspect(QStringLiteral("app-%1").arg(app)).isEmpty());
     }
 

@@ -6,12 +6,16 @@
 #include "DeployTestSupport.h"
 #include "TestSupport.h"
 
+#include "deploy/ContainerDrain.h"
+#include "deploy/ContainerSwapStrategy.h"
 #include "deploy/DeploymentManager.h"
+#include "server/LogArchiver.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
+#include <QScopeGuard>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTest>
@@ -61,6 +65,17 @@ qint64 databaseBytes(const QString &dataDir) {
     QSqlDatabase::removeDatabase(name);
     return QFileInfo(dataDir + QStringLiteral("/mist.db")).size();
 }
+} // namespace
+
+namespace {
+// A log archive that never answers (a hub that never reaches its end).
+class HungDrain final : public deploy::ContainerDrain {
+public:
+    void drain(qint64, const QString &containerId, QObject *, std::function<void()>) override {
+        asked << containerId;
+    }
+    QStringList asked;
+};
 } // namespace
 
 class TestHostileDeployments : public QObject {
@@ -492,6 +507,38 @@ private Q_SLOTS:
 
     // Item 14: when the engine refuses the rename anyway, the old container
     // is removed instead and the deployment goes on.
+    // The removal of the old container waits for the archive at most
+    // DrainBoundMs, then goes on and says so.
+    void hungDrainDoesNotBlockTheDeployment() {
+        HungDrain hung;
+        f->server().deployments().setContainerDrain(&hung);
+        const auto restore = qScopeGuard(
+            [this] { f->server().deployments().setContainerDrain(f->server().archiver()); });
+        GitRepo repo;
+        repo.commit({{"Dockerfile", runningAppDockerfile()}}, QStringLiteral("v1"));
+        const qint64 app = gitApp(QStringLiteral("file://") + repo.path());
+        QCOMPARE(finalStatus(startDeployment(app))["status"].toString(), QStringLiteral("success"));
+        const QString oldId = inspect(QStringLiteral("app-%1").arg(app))["Id"].toString();
+        QVERIFY(!oldId.isEmpty());
+        repo.commit({{"Dockerfile", runningAppDockerfile()}}, QStringLiteral("v2"));
+        QElapsedTimer t;
+        t.start();
+        const QList<QJsonObject> messages = watch(startDeployment(app));
+        QCOMPARE(statusesOf(messages).last()["status"].toString(), QStringLiteral("success"));
+        QVERIFY2(t.elapsed() < 120000, "the deployment waited far past the drain's bound");
+        QCOMPARE(hung.asked, QStringList{oldId});
+        const QStringList lines = logLinesOf(messages);
+        const qsizetype warning = lines.indexOf(
+            QStringLiteral("Warning: the log archive did not take the previous container's last "
+                           "output within %1 s; removing it anyway")
+                .arg(deploy::ContainerSwapStrategy::DrainBoundMs / 1000));
+        QVERIFY2(warning >= 0, qPrintable(lines.join(u'\n')));
+        QVERIFY(warning < lines.indexOf(QStringLiteral("Removing previous container")));
+        bool gone = false;
+        docker({QStringLiteral("inspect"), oldId}, &gone);
+        QVERIFY(!gone); // removed all the same
+    }
+
     void refusedRenameDoesNotBlockDeployments() {
         GitRepo repo;
         repo.commit({{"Dockerfile", runningAppDockerfile()}}, QStringLiteral("v1"));

@@ -67,6 +67,32 @@ class TestLogArchiver : public QObject {
         return r.json()["data"].toObject()["entries"].toArray();
     }
 
+    // Every entry whose text matches `q` (URL-encoded), oldest first, page by page.
+    QList<QJsonObject> allEntries(ServerFixture &server, const QByteArray &session, qint64 appId,
+                                  const QString &q) {
+        server.server().archive().archive()->flush();
+        QList<QJsonObject> out;
+        QString cursor;
+        for (;;) {
+            QString path =
+                QStringLiteral("/api/apps/%1/logs?order=asc&limit=10000&q=%2").arg(appId).arg(q);
+            if (!cursor.isEmpty())
+                path +=
+                    QStringLiteral("&cursor=") + QString::fromUtf8(QUrl::toPercentEncoding(cursor));
+            const HttpResult r = server.http("GET", path, {}, session);
+            if (r.status != 200) {
+                qWarning("GET logs: %d %s", r.status, r.body.constData());
+                return out;
+            }
+            const QJsonObject data = r.json()["data"].toObject();
+            for (const QJsonValue &v : data["entries"].toArray())
+                out << v.toObject();
+            if (!data["next"].isString())
+                return out;
+            cursor = data["next"].toString();
+        }
+    }
+
     static QStringList lines(const QJsonArray &entries) {
         QStringList out;
         for (const QJsonValue &v : entries)
@@ -82,6 +108,37 @@ class TestLogArchiver : public QObject {
                 v.toObject()["event"].toString() == kind)
                 out << v.toObject();
         return out;
+    }
+
+    // POST /api/deployments and wait for its success; 0 when it did not succeed.
+    qint64 deployAndWait(qint64 appId) {
+        const HttpResult r = f->http("POST", QStringLiteral("/api/deployments"),
+                                     QStringLiteral("{\"appId\":%1}").arg(appId).toUtf8(), cookie);
+        const qint64 id = r.json()["data"].toObject()["id"].toInteger();
+        if (!QTest::qWaitFor(
+                [&] {
+                    return f->http("GET", QStringLiteral("/api/deployments/%1").arg(id), {}, cookie)
+                               .json()["data"]
+                               .toObject()["status"]
+                               .toString() == u"success";
+                },
+                180000))
+            return 0;
+        return id;
+    }
+
+    qint64 addGitApp(const QString &name, const GitRepo &repo) {
+        store::App app;
+        app.name = name;
+        app.gitUrl = QStringLiteral("file://") + repo.path();
+        QString error;
+        const auto created = f->store().apps().add(app, &error);
+        if (!created) {
+            qWarning("addGitApp: %s", qPrintable(error));
+            return 0;
+        }
+        gitApps << created->id;
+        return created->id;
     }
 
     static QStringList expectedRuns(int runs, int lines) {
@@ -187,6 +244,99 @@ private Q_SLOTS:
         QCOMPARE(replaced[0]["line"].toString(),
                  QStringLiteral("replaced by deployment #%1").arg(second));
         QVERIFY(!events(entries, QStringLiteral("removed")).isEmpty());
+    }
+
+    // The old container's last words, printed while a deployment stops it,
+    // are in the archive by the time the deployment has removed it
+    // (docs/ARCHIVE.md, "Deployments"): its SIGTERM trap dumps numbered
+    // lines, more than the engine hands over in the second the new
+    // container needs to start, and exits.
+    void stoppingOutputDrainedBeforeRemoval() {
+        constexpr int Byes = 100000;
+        GitRepo repo;
+        const auto dockerfile = [](const QByteArray &version) {
+            return "FROM mist-test-base:latest\nRUN echo " + uniqueMarker() +
+                   " >/dev/null\nCMD trap 'seq 1 " + QByteArray::number(Byes) +
+                   " | sed \"s/^/bye /\"; exit 0' TERM; echo " + version +
+                   " up; while true; do sleep 1 & wait $!; done\n";
+        };
+        repo.commit({{"Dockerfile", dockerfile("version-1")}}, QStringLiteral("one"));
+        const qint64 appId = addGitApp(QStringLiteral("byes"), repo);
+        QVERIFY(appId > 0);
+        const qint64 first = deployAndWait(appId);
+        QVERIFY(first > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            lines(archived(*f, cookie, appId)).contains(QStringLiteral("version-1 up")), 30000);
+
+        repo.commit({{"Dockerfile", dockerfile("version-2")}}, QStringLiteral("two"));
+        const qint64 second = deployAndWait(appId);
+        QVERIFY(second > first);
+        // Read as soon as the deployment is over.
+        const QList<QJsonObject> byes = allEntries(*f, cookie, appId, QStringLiteral("%5Ebye"));
+        QCOMPARE(byes.size(), Byes);
+        for (int i = 0; i < Byes; ++i) {
+            QCOMPARE(byes[i]["line"].toString(), QStringLiteral("bye %1").arg(i + 1));
+            QCOMPARE(byes[i]["deploymentId"].toInteger(), first);
+        }
+    }
+
+    // A drain answers only once the archive holds everything a stopped
+    // container printed, here one no hub ever read (its app was added after
+    // it stopped, and no sweep has looked yet).
+    void drainReadsWhatNoHubRead() {
+        const QString name = containerName(QStringLiteral("drain"));
+        const QString id = runContainer(name, numberedRun(500, 0)).trimmed();
+        QVERIFY(!id.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(inspect(name, QStringLiteral("{{.State.Status}}")),
+                                  QStringLiteral("exited"), 60000);
+        const QString fullId = inspect(name, QStringLiteral("{{.Id}}")).trimmed();
+        const qint64 appId = addApp(*f, name);
+        QVERIFY(appId > 0);
+        bool drained = false;
+        QObject context;
+        f->server().archiver()->drain(appId, fullId, &context, [&] { drained = true; });
+        QVERIFY(!drained); // never from inside the call
+        QTRY_VERIFY_WITH_TIMEOUT(drained, 30000);
+        QCOMPARE(lines(archived(*f, cookie, appId)), expectedRuns(1, 500));
+        QCOMPARE(f->server().archiver()->drainsPending(), 0);
+    }
+
+    // No one ever opens the container's log socket while it prints numbered
+    // lines for a minute: the archive has every one of them, once, in order.
+    void minuteWithoutViewerKeptWhole() {
+        const QString name = containerName(QStringLiteral("minute"));
+        const qint64 appId = addApp(*f, name);
+        QVERIFY(appId > 0);
+        QVERIFY(!runContainer(name,
+                              QStringLiteral(
+                                  "i=0; end=$(( $(date +%s) + 60 )); "
+                                  "while [ $(date +%s) -lt $end ]; do "
+                                  "for j in $(seq 1 50); do i=$((i+1)); echo \"minute $i\"; done; "
+                                  "usleep 50000; done; echo \"total $i\"; "
+                                  "while true; do sleep 1 & wait $!; done"))
+                     .isEmpty());
+        QList<QJsonObject> total;
+        const bool ended = QTest::qWaitFor(
+            [&] {
+                QTest::qWait(1000);
+                // Nobody watches: only the archiver's own hub reads it.
+                if (f->server().containerLogs().clientCount() != 0)
+                    return true;
+                total = allEntries(*f, cookie, appId, QStringLiteral("%5Etotal"));
+                return !total.isEmpty();
+            },
+            180000);
+        QVERIFY(ended);
+        QCOMPARE(f->server().containerLogs().clientCount(), 0);
+        QCOMPARE(total.size(), 1);
+        bool ok = false;
+        const int n = total[0]["line"].toString().section(u' ', 1).toInt(&ok);
+        QVERIFY2(ok && n > 1000, qPrintable(total[0]["line"].toString()));
+        const QList<QJsonObject> numbered =
+            allEntries(*f, cookie, appId, QStringLiteral("%5Eminute"));
+        QCOMPARE(numbered.size(), n);
+        for (int i = 0; i < n; ++i)
+            QCOMPARE(numbered[i]["line"].toString(), QStringLiteral("minute %1").arg(i + 1));
     }
 
     // A worker that prints numbered lines and fails, restarted by its policy

@@ -2,6 +2,8 @@
 
 #include "ContainerSwapStrategy.h"
 
+#include "ContainerDrain.h"
+#include "DeployLogging.h"
 #include "DeploymentManager.h"
 #include "engine/DockerClient.h"
 #include "engine/EngineApi.h"
@@ -11,7 +13,17 @@
 #include <QJsonObject>
 #include <QTimer>
 
+#include <utility>
+
 namespace mist::deploy {
+
+ContainerSwapStrategy::ContainerSwapStrategy(DeployPipeline &pipeline, engine::DockerClient &docker,
+                                             const DeployConfig &config, DeployTarget target,
+                                             QObject *parent)
+    : DeployStrategy(pipeline, docker, config, std::move(target), parent) {
+    m_drainBound.setSingleShot(true);
+    connect(&m_drainBound, &QTimer::timeout, this, [this] { drained(false); });
+}
 
 void ContainerSwapStrategy::run() {
     if (failIfStopping())
@@ -29,6 +41,7 @@ void ContainerSwapStrategy::run() {
             if (!inspect.ok())
                 return fail(
                     engineFailure(QStringLiteral("looking for the previous container"), inspect));
+            m_oldContainerId = inspect.json().object().value(QStringLiteral("Id")).toString();
             // Stopped before it is renamed: renaming a running container
             // renames its network sandbox too, which an engine without a
             // bridge network may have lost after a restart of the container
@@ -45,6 +58,7 @@ void ContainerSwapStrategy::run() {
                         return fail(engineFailure(QStringLiteral("stopping the previous container"),
                                                   stopped));
                     m_oldStopped = true;
+                    startDrain();
                     setOldAside();
                 });
         });
@@ -78,16 +92,20 @@ void ContainerSwapStrategy::removeOld(const QString &renameError) {
     log(QStringLiteral("Warning: the engine cannot rename the previous container (%1); removing it "
                        "instead, so a failure of this deployment cannot bring it back")
             .arg(renameError));
-    engine::Engine(m_docker).removeContainer(
-        m_target.name, this, [this](const engine::DockerReply &removed) {
-            if (!alive())
-                return;
-            if (!removed.ok() && removed.httpStatus != 404)
-                return fail(
-                    engineFailure(QStringLiteral("removing the previous container"), removed));
-            m_oldStopped = false;
-            startNew();
-        });
+    whenDrained([this] {
+        if (failIfStopping())
+            return;
+        engine::Engine(m_docker).removeContainer(
+            m_target.name, this, [this](const engine::DockerReply &removed) {
+                if (!alive())
+                    return;
+                if (!removed.ok() && removed.httpStatus != 404)
+                    return fail(
+                        engineFailure(QStringLiteral("removing the previous container"), removed));
+                m_oldStopped = false;
+                startNew();
+            });
+    });
 }
 
 void ContainerSwapStrategy::startNew() {
@@ -168,9 +186,29 @@ void ContainerSwapStrategy::checkStarted() {
                                  !state.value(QStringLiteral("Restarting")).toBool() &&
                                  container.value(QStringLiteral("RestartCount")).toInt() == 0;
             if (!running)
-                return fail(QStringLiteral("Container exited immediately (exit code %1)")
-                                .arg(state.value(QStringLiteral("ExitCode")).toInt()));
+                return failWithOutput(QStringLiteral("Container exited immediately (exit code %1)")
+                                          .arg(state.value(QStringLiteral("ExitCode")).toInt()));
             setRestartPolicy();
+        });
+}
+
+// Why it died is usually in what it printed ("FATAL: missing env ..."): its
+// last lines go into the deployment's log before the failure, so every
+// viewer of the deployment sees them. The rollback removes the container.
+void ContainerSwapStrategy::failWithOutput(const QString &errorMessage) {
+    engine::LogsQuery query;
+    query.tail = LastOutput::MaxLines;
+    engine::Engine(m_docker).containerLogs(
+        m_newContainerId, query, this, [this, errorMessage](const engine::DockerReply &logs) {
+            if (!alive())
+                return;
+            const QStringList lines = logs.ok() ? lastContainerOutput(logs.body) : QStringList();
+            if (!lines.isEmpty()) {
+                log(QStringLiteral("Last output of the container:"));
+                for (const QString &line : lines)
+                    log(line);
+            }
+            fail(errorMessage);
         });
 }
 
@@ -196,18 +234,61 @@ void ContainerSwapStrategy::setRestartPolicy() {
 void ContainerSwapStrategy::removePrevious() {
     if (m_previousName.isEmpty())
         return m_pipeline.complete();
-    log(QStringLiteral("Removing previous container"));
-    engine::Engine(m_docker).removeContainer(
-        m_previousName, this, [this](const engine::DockerReply &removed) {
-            if (!removed.ok() && removed.httpStatus != 404)
-                log(QStringLiteral("Warning: could not remove %1: %2")
-                        .arg(m_previousName, removed.error),
-                    true);
-            m_pipeline.complete();
-        });
+    whenDrained([this] {
+        if (!alive())
+            return;
+        log(QStringLiteral("Removing previous container"));
+        engine::Engine(m_docker).removeContainer(
+            m_previousName, this, [this](const engine::DockerReply &removed) {
+                if (!removed.ok() && removed.httpStatus != 404)
+                    log(QStringLiteral("Warning: could not remove %1: %2")
+                            .arg(m_previousName, removed.error),
+                        true);
+                m_pipeline.complete();
+            });
+    });
+}
+
+// Started as soon as the old container has stopped, so that the archive reads
+// its last output while the new one starts; only its removal waits.
+void ContainerSwapStrategy::startDrain() {
+    if (!m_config.containerDrain || m_oldContainerId.isEmpty())
+        return;
+    m_draining = true;
+    m_drainBound.start(DrainBoundMs);
+    m_config.containerDrain->drain(m_target.app.id, m_oldContainerId, this,
+                                   [this] { drained(true); });
+}
+
+void ContainerSwapStrategy::drained(bool inTime) {
+    if (!m_draining)
+        return;
+    m_draining = false;
+    m_drainBound.stop();
+    if (!inTime && alive()) {
+        qCWarning(lcDeploy) << "deployment" << m_target.deploymentId
+                            << ": the log archive did not take the previous container's output in"
+                            << DrainBoundMs << "ms";
+        log(QStringLiteral("Warning: the log archive did not take the previous container's last "
+                           "output within %1 s; removing it anyway")
+                .arg(DrainBoundMs / 1000),
+            true);
+    }
+    if (m_afterDrain)
+        std::exchange(m_afterDrain, nullptr)();
+}
+
+void ContainerSwapStrategy::whenDrained(std::function<void()> then) {
+    if (!m_draining)
+        return then();
+    m_afterDrain = std::move(then);
 }
 
 void ContainerSwapStrategy::rollback(std::function<void()> then) {
+    // The old container comes back: nothing waits for its drain any more.
+    m_draining = false;
+    m_drainBound.stop();
+    m_afterDrain = nullptr;
     if (m_newContainerId.isEmpty())
         return restoreOld(std::move(then));
     engine::Engine(m_docker).removeContainer(

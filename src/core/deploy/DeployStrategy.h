@@ -4,8 +4,10 @@
 
 #include "store/Store.h"
 
+#include <QByteArrayView>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 
@@ -29,6 +31,19 @@ inline constexpr int ProgressRolledOut = 99;
 
 // "Docker engine unavailable while ...: ..." or "Docker engine error while ...: ...".
 QString engineFailure(const QString &what, const engine::DockerReply &reply);
+
+// What a container that died at start said last, for the deployment's log: the
+// body of the engine's logs endpoint (multiplexed frames with timestamps, as
+// asked with tail=MaxLines) as at most MaxLines lines of text, oldest first,
+// each cut at MaxLineBytes of UTF-8 on a character boundary (marked with
+// "…"), without escape sequences or control characters (tabs kept); bytes that
+// are not UTF-8 become U+FFFD. The engine's tail counts entries, and a long
+// line is several: the first line may then be the end of a longer one. Pure.
+struct LastOutput {
+    static constexpr int MaxLines = 50;
+    static constexpr qsizetype MaxLineBytes = 2048;
+};
+QStringList lastContainerOutput(QByteArrayView logsBody);
 
 // What a strategy may ask of the pipeline that runs it: the pipeline keeps
 // the deployment's record, its log and the reason it has to stop.

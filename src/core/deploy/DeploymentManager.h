@@ -21,6 +21,7 @@ struct App;
 
 namespace mist::deploy {
 
+class ContainerDrain;
 class DeploymentRunner;
 
 struct DeployConfig {
@@ -33,6 +34,8 @@ struct DeployConfig {
     int rolloutMonitorMs = 3000;   // each updated task must run this long (the engine's Monitor)
     int buildTimeoutSeconds = 30 * 60; // packing the context and building the image
     qint64 logLimitBytes = 64LL << 20; // what a deployment's log may take in the database
+    // The log archive, when the server keeps one (ContainerDrain.h).
+    ContainerDrain *containerDrain = nullptr;
 };
 
 // Queues deployments, runs them (one per app at a time, at most `workers` at
@@ -63,6 +66,8 @@ public:
 
     store::DeploymentStore &deployments() { return m_deployments; }
     const DeployConfig &config() const { return m_config; }
+    // Asked before an old container is removed (nullptr: no one keeps logs).
+    void setContainerDrain(ContainerDrain *drain) { m_config.containerDrain = drain; }
 
     // Used by runners: persist, then announce.
     bool update(const store::Deployment &deployment);

@@ -13,6 +13,7 @@
 
 #include <QDateTime>
 
+#include <algorithm>
 #include <limits>
 #include <utility>
 
@@ -98,6 +99,8 @@ void LogArchiver::attach(ContainerLogHub *hub, const HubInfo &info) {
     // second look, would be missed: look once more, a moment later.
     connect(hub, &LogHub::finished, this, [this, info] {
         settleDeath(info.containerId);
+        // After the endpoint has let go of the hub (its slot runs after this one).
+        drainStepLater(info.containerId);
         QTimer::singleShot(RelookMs, this, [this, info] {
             if (!m_known.contains(info.containerId) || m_endpoint->hasHub(info.containerId))
                 return;
@@ -239,6 +242,7 @@ void LogArchiver::onEvent(const engine::EngineEvent &event) {
         m_caughtUp.remove(event.actorId);
         m_backfilledUntil.remove(event.actorId);
         m_known.erase(it);
+        finishDrain(event.actorId); // nothing more can be read
     }
 }
 
@@ -304,20 +308,24 @@ void LogArchiver::onStarted(const engine::EngineEvent &event, Known &known) {
     look(info.appId, info.containerId, false);
 }
 
-void LogArchiver::look(qint64 appId, const QString &containerId, bool fromSweep) {
+void LogArchiver::look(qint64 appId, const QString &containerId, bool fromSweep,
+                       std::function<void(bool running)> then) {
     ++m_looksPending;
     engine::Engine(*m_docker).inspectContainer(
-        containerId, this, [this, appId, fromSweep](const engine::DockerReply &reply) {
-            lookedAt(reply, appId, fromSweep);
+        containerId, this,
+        [this, appId, fromSweep, then = std::move(then)](const engine::DockerReply &reply) {
+            const bool running = lookedAt(reply, appId, fromSweep);
+            if (then)
+                then(running);
             if (--m_looksPending == 0 && !m_sweeping)
                 Q_EMIT swept();
         });
 }
 
-void LogArchiver::lookedAt(const engine::DockerReply &reply, qint64 appId, bool fromSweep) {
+bool LogArchiver::lookedAt(const engine::DockerReply &reply, qint64 appId, bool fromSweep) {
     const auto state = reply.ok() ? engine::parseContainerState(reply.json()) : std::nullopt;
     if (!state)
-        return; // gone meanwhile (its destroy event says so), or the engine failed
+        return false; // gone meanwhile (its destroy event says so), or the engine failed
     const HubInfo info = ContainerLogsEndpoint::hubInfo(appId, *state);
     auto it = m_known.find(info.containerId);
     if (it == m_known.end())
@@ -328,6 +336,7 @@ void LogArchiver::lookedAt(const engine::DockerReply &reply, qint64 appId, bool 
         follow(*it, fromSweep, state->startedAt);
     else
         catchUpStopped(*it, state->finishedAt, state->exitCode, fromSweep);
+    return state->running;
 }
 
 void LogArchiver::follow(Known &known, bool fromSweep, const QString &startedAt) {
@@ -442,12 +451,87 @@ void LogArchiver::startQueuedBackfills() {
             }
             m_running.removeAll(b);
             settleDeath(b->target().container.id);
+            drainStepLater(b->target().container.id);
             // After the backfill has deleted itself.
             QMetaObject::invokeMethod(this, &LogArchiver::startQueuedBackfills,
                                       Qt::QueuedConnection);
         });
         b->start();
     }
+}
+
+// --- draining before a removal ----------------------------------------------
+
+void LogArchiver::drain(qint64 appId, const QString &containerId, QObject *context,
+                        std::function<void()> done) {
+    auto it = m_drains.find(containerId);
+    if (it == m_drains.end()) {
+        if (m_drains.size() >= MaxDrains) {
+            // Those nobody waits for any more (their deployment went on).
+            m_drains.removeIf([](const QHash<QString, Drain>::iterator d) {
+                return std::none_of(d->waiters.cbegin(), d->waiters.cend(),
+                                    [](const auto &w) { return !w.first.isNull(); });
+            });
+        }
+        if (m_drains.size() >= MaxDrains) {
+            qCWarning(lcServer) << "archive: too many containers being drained; not waiting for"
+                                << containerId;
+            QMetaObject::invokeMethod(context, std::move(done), Qt::QueuedConnection);
+            return;
+        }
+        it = m_drains.insert(containerId, Drain{appId, false, {}});
+    }
+    it->waiters.append({QPointer<QObject>(context), std::move(done)});
+    drainStepLater(containerId);
+}
+
+void LogArchiver::drainStepLater(const QString &containerId) {
+    if (m_drains.contains(containerId))
+        QMetaObject::invokeMethod(
+            this, [this, containerId] { drainStep(containerId); }, Qt::QueuedConnection);
+}
+
+void LogArchiver::drainStep(const QString &containerId) {
+    const auto it = m_drains.find(containerId);
+    if (it == m_drains.end())
+        return;
+    // The hub reads the stream to its end (the engine ends it after the
+    // stopped container's last line) and then ends: its finished() comes back here.
+    if (m_endpoint && m_endpoint->hasHub(containerId))
+        return;
+    if (backfillPending(containerId))
+        return; // its end comes back here
+    if (it->looked)
+        return finishDrain(containerId);
+    it->looked = true;
+    // What no reader has yet (no hub was there, or it failed before the
+    // end): a backfill since the newest archived line, to the log's end.
+    m_caughtUp.remove(containerId);
+    look(it->appId, containerId, false, [this, containerId](bool running) {
+        if (running)
+            finishDrain(containerId); // started again: there is no end to wait for
+        else
+            drainStep(containerId);
+    });
+}
+
+bool LogArchiver::backfillPending(const QString &containerId) const {
+    for (const QPointer<ArchiveBackfill> &b : m_running)
+        if (b && b->target().container.id == containerId)
+            return true;
+    return std::any_of(m_queue.cbegin(), m_queue.cend(),
+                       [&](const PendingBackfill &p) { return p.info.containerId == containerId; });
+}
+
+void LogArchiver::finishDrain(const QString &containerId) {
+    const auto it = m_drains.find(containerId);
+    if (it == m_drains.end())
+        return;
+    const auto waiters = std::move(it->waiters);
+    m_drains.erase(it);
+    for (const auto &[context, done] : waiters)
+        if (context)
+            QMetaObject::invokeMethod(context, done, Qt::QueuedConnection);
 }
 
 } // namespace mist::server

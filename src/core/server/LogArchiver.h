@@ -4,6 +4,7 @@
 
 #include "archive/ArchiveFormat.h"
 #include "archive/ArchiveQuery.h"
+#include "deploy/ContainerDrain.h"
 #include "server/endpoints/ContainerLogsEndpoint.h"
 
 #include <QHash>
@@ -50,8 +51,11 @@ class ContainerLogHub;
 // - a sweep (at start, when the engine comes back, and every SweepMs) finds
 //   app containers the events did not announce (an app added for a
 //   container already running).
+// - a deployment that stopped an old container asks for a drain() before it
+//   removes it: the container's hub reads to the end of its stream, then a
+//   backfill reads whatever the hub did not, and only then is it answered.
 // Swarm services are not archived (docs/ARCHIVE.md says why).
-class LogArchiver : public QObject {
+class LogArchiver : public QObject, public deploy::ContainerDrain {
     Q_OBJECT
 public:
     LogArchiver(store::Store *store, engine::DockerClient *docker, archive::LogArchive *archive,
@@ -75,6 +79,14 @@ public:
     static constexpr int MaxQueuedBackfills = 1024;
     int backfillsQueued() const { return int(m_queue.size()); }
     quint64 eventsRecorded() const { return m_eventsRecorded; }
+
+    // deploy::ContainerDrain: for a stopped container.
+    void drain(qint64 appId, const QString &containerId, QObject *context,
+               std::function<void()> done) override;
+    // Containers being drained at once, at most (one per deployment running;
+    // beyond: answered at once, unread).
+    static constexpr int MaxDrains = 256;
+    int drainsPending() const { return int(m_drains.size()); }
 
 Q_SIGNALS:
     // A sweep has looked at every app container (tests wait for it).
@@ -115,8 +127,10 @@ private:
     void onListed(const engine::DockerReply &reply);
     // Inspects the container, then follows it (running) or reads what it
     // left (stopped). fromSweep: nothing announced it (no start event).
-    void look(qint64 appId, const QString &containerId, bool fromSweep);
-    void lookedAt(const engine::DockerReply &reply, qint64 appId, bool fromSweep);
+    // `then` gets whether it runs (false also when it is gone).
+    void look(qint64 appId, const QString &containerId, bool fromSweep,
+              std::function<void(bool running)> then = {});
+    bool lookedAt(const engine::DockerReply &reply, qint64 appId, bool fromSweep);
     void follow(Known &known, bool fromSweep, const QString &startedAt);
     void catchUpStopped(Known &known, const QString &finishedAt, int exitCode, bool fromSweep);
     // The app whose container this is (by its mist.app.id label or its name);
@@ -127,6 +141,13 @@ private:
     void settleDeath(const QString &containerId);
     void backfill(const HubInfo &info, std::optional<qint64> afterNs, qint64 beforeNs);
     void startQueuedBackfills();
+    // One step of a drain: waits for the container's hub to end, then for
+    // its backfills, looks once more (a backfill of what is left) and
+    // answers when nothing more is to be read.
+    void drainStep(const QString &containerId);
+    void drainStepLater(const QString &containerId);
+    bool backfillPending(const QString &containerId) const;
+    void finishDrain(const QString &containerId);
     void engineLost(const QString &why);
     void retryLater();
 
@@ -159,6 +180,13 @@ private:
     QHash<QString, qint64> m_backfilledUntil; // container id -> end of its last backfill
     int m_looksPending = 0;
     quint64 m_eventsRecorded = 0;
+
+    struct Drain {
+        qint64 appId = 0;
+        bool looked = false;
+        QList<QPair<QPointer<QObject>, std::function<void()>>> waiters;
+    };
+    QHash<QString, Drain> m_drains; // by container id
 };
 
 } // namespace mist::server

@@ -74,6 +74,8 @@ MistServer::MistServer(const ServerConfig &config, QObject *parent)
 
 MistServer::~MistServer() {
     stop();
+    if (m_deployments)
+        m_deployments->setContainerDrain(nullptr);
     // It follows containers through the endpoint's hubs into the archive.
     m_archiver.reset();
     // Endpoints and their hubs hold connections and engine streams: end them
@@ -105,9 +107,12 @@ Expected<void> MistServer::start() {
                                                  m_config.logRetentionDays);
 
     m_containerLogs = new ContainerLogsEndpoint(m_store.get(), m_docker.get());
-    if (m_archive->state() == ArchiveService::State::Open)
+    if (m_archive->state() == ArchiveService::State::Open) {
         m_archiver = std::make_unique<LogArchiver>(m_store.get(), m_docker.get(),
                                                    m_archive->archive(), m_containerLogs);
+        // An old container's last output is archived before a deployment removes it.
+        m_deployments->setContainerDrain(m_archiver.get());
+    }
     m_metrics = new MetricsEndpoint(m_sampler.get());
     m_metrics->setDiskName(QString::fromUtf8(QStorageInfo(m_config.dataDir).device()));
     m_endpoints = {m_containerLogs, m_metrics,
