@@ -26,17 +26,18 @@ namespace {
 // its session directly in the database it owns.
 const QString LocalOperatorEmail = QStringLiteral("operator@localhost.localdomain");
 
-QByteArray localOperatorSession(store::Store &store, QString *error) {
-    auto user = store.users().byEmail(LocalOperatorEmail);
+Expected<QByteArray> localOperatorSession(store::Store &store) {
+    auto user = store::orLogged(store.users().byEmail(LocalOperatorEmail));
     if (!user) {
         QByteArray password(32, '\0');
         for (char &c : password)
             c = char('a' + QRandomGenerator::system()->bounded(26));
-        user = store.users().add(LocalOperatorEmail, store::Role::Owner, password, error);
-        if (!user)
-            return {};
+        const auto added = store.users().add(LocalOperatorEmail, store::Role::Owner, password);
+        if (!added)
+            return fail(added.error());
+        user = *added;
     }
-    return store.sessions().create(user->id, error);
+    return store.sessions().create(user->id);
 }
 
 void installTranslations(QApplication &app) {
@@ -100,9 +101,12 @@ int runDesktopApp(int argc, char *argv[]) {
                                          "still connect to a remote server.")
                                  .arg(started.error()));
     } else {
-        const QByteArray token = localOperatorSession(server.store(), &error);
+        const auto token = localOperatorSession(server.store());
+        // Without a session the window still opens, signed out.
+        if (!token)
+            qWarning().noquote() << "cannot sign in to the embedded server:" << token.error();
         auto *session = new client::ServerSession(server.httpUrl(), &window);
-        session->setToken(token);
+        session->setToken(token.value_or(QByteArray()));
         const QString label = QObject::tr("Local server");
         window.setLocalSession(session, label);
         window.connectTo(session, label);

@@ -161,7 +161,7 @@ void MistServer::registerRoutes(bool tls) {
         s.linesRelayed = m_containerLogs->linesRelayed();
         s.engineStreamsOpen = m_docker->activeStreams();
         s.engineStreamsOpened = m_docker->streamsOpened();
-        s.deployments = m_deployments->deployments().countByStatus();
+        s.deployments = store::orLogged(m_deployments->deployments().countByStatus());
         s.httpAnswers = m_http->answersByStatus();
         return s;
     });
@@ -301,7 +301,8 @@ std::optional<SignedIn> MistServer::signedIn(const QByteArray &authorization,
     const std::optional<Credential> credential = presentedCredential(authorization, cookie);
     if (!credential)
         return std::nullopt;
-    const std::optional<store::Session> session = m_store->sessions().find(credential->token);
+    const std::optional<store::Session> session =
+        store::orLogged(m_store->sessions().find(credential->token));
     if (!session)
         return std::nullopt;
     return SignedIn{session->user, *credential, session->apiToken};
@@ -364,7 +365,7 @@ void MistServer::pingAll() {
         }
         // Logout, a password change or expiry ends the session: its sockets
         // end with it, at the latest one ping interval later.
-        const auto user = m_store->sessions().userFor(client->sessionToken());
+        const auto user = store::orLogged(m_store->sessions().userFor(client->sessionToken()));
         if (!user) {
             client->close(QWebSocketProtocol::CloseCodePolicyViolated,
                           QStringLiteral("Session ended"));
