@@ -87,10 +87,9 @@ MistServer::~MistServer() {
 Expected<void> MistServer::start() {
     if (Expected<void> opened = m_store->open(m_config.dataDir); !opened)
         return opened;
-    QString error;
-    const auto host = engine::DockerHost::fromEnvironment(m_config.dockerHost, &error);
+    const auto host = engine::DockerHost::fromEnvironment(m_config.dockerHost);
     if (!host)
-        return fail(error);
+        return fail(host.error());
     m_docker = std::make_unique<engine::DockerClient>(*host);
     m_sampler = std::make_unique<metrics::MetricsSampler>(m_docker.get(), m_config.dataDir);
 
@@ -121,14 +120,16 @@ Expected<void> MistServer::start() {
 
     m_http = std::make_unique<http::HttpServer>();
     setUpHttp();
-    if (tls && !m_http->enableTls(m_config.tlsCert, m_config.tlsKey, &error))
-        return fail(error);
+    if (tls) {
+        if (auto enabled = m_http->enableTls(m_config.tlsCert, m_config.tlsKey); !enabled)
+            return enabled;
+    }
     m_http->setHostPolicy(allowedHosts(tls));
-    if (!m_http->listen(m_config.listenAddress, m_config.port, &error))
+    if (const auto listening = m_http->listen(m_config.listenAddress, m_config.port); !listening)
         return fail(QStringLiteral("cannot listen on %1:%2: %3")
                         .arg(m_config.listenAddress.toString())
                         .arg(m_config.port)
-                        .arg(error));
+                        .arg(listening.error()));
     qCInfo(lcServer).noquote() << "serving on" << httpUrl().toString() << "data" << m_config.dataDir
                                << "engine" << m_docker->host().toString();
     m_sampler->start(1000);
