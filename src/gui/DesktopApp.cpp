@@ -69,10 +69,9 @@ int runDesktopApp(int argc, char *argv[]) {
                       QStringLiteral("Trust only this PEM CA for remote servers' certificates."),
                       QStringLiteral("FILE")});
     parser.process(app);
-    QString error;
-    auto config = server::ServerConfig::fromParser(parser, &error);
+    auto config = server::ServerConfig::fromParser(parser);
     if (!config) {
-        QMessageBox::critical(nullptr, QObject::tr("Mist Monitor"), error);
+        QMessageBox::critical(nullptr, QObject::tr("Mist Monitor"), config.error());
         return 2;
     }
     // A bad --ca-cert is a usage error like an unknown option (which the
@@ -80,6 +79,7 @@ int runDesktopApp(int argc, char *argv[]) {
     QString caCertFile;
     if (parser.isSet(QStringLiteral("ca-cert"))) {
         caCertFile = parser.value(QStringLiteral("ca-cert"));
+        QString error;
         if (!client::ServerSession::pinnedCaConfiguration(caCertFile, &error)) {
             QTextStream(stderr) << "mist-monitor: --ca-cert: " << error << '\n';
             return 2;
