@@ -577,11 +577,13 @@ private Q_SLOTS:
                 time);
         const QString logs = body["data"].toObject()["logs"].toString();
         QStringList expected;
-        for (const store::DeploymentLogLine &l : f->server()
-                                                     .deployments()
-                                                     .deployments()
-                                                     .logPage(first, 0, 1 << 30, qint64(1) << 40)
-                                                     .value())
+        const QList<store::DeploymentLogLine> stored =
+            f->server()
+                .deployments()
+                .deployments()
+                .logPage(first, 0, 1 << 30, qint64(1) << 40)
+                .value();
+        for (const store::DeploymentLogLine &l : stored)
             expected << l.line;
         QCOMPARE(logs, expected.join(u'\n'));
         QVERIFY(logs.split(u'\n').contains(QString::fromLatin1(marker)));
