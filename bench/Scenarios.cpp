@@ -70,10 +70,9 @@ struct EngineReader {
 };
 
 std::unique_ptr<engine::DockerClient> engineClient() {
-    QString error;
-    const auto host = engine::DockerHost::fromEnvironment({}, &error);
+    const auto host = engine::DockerHost::fromEnvironment({});
     if (!host) {
-        std::fprintf(stderr, "bench: %s\n", qPrintable(error));
+        std::fprintf(stderr, "bench: %s\n", qPrintable(host.error()));
         return {};
     }
     return std::make_unique<engine::DockerClient>(*host);

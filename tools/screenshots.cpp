@@ -44,6 +44,13 @@ void pause(int ms) {
     waitUntil([] { return false; }, ms);
 }
 
+// A staging step that fails leaves nothing worth a picture: stop there.
+template <typename T> T orDie(Expected<T> result, const char *what) {
+    if (!result)
+        qFatal("%s: %s", what, qPrintable(result.error()));
+    return std::move(result).value();
+}
+
 bool run(const QString &program, const QStringList &args, const QString &dir = {}) {
     QProcess p;
     if (!dir.isEmpty())
@@ -56,7 +63,7 @@ bool run(const QString &program, const QStringList &args, const QString &dir = {
 namespace {
 
 // A chatty container with a mix of levels and streams, as app "web" of project "shop".
-std::optional<store::App> addChattyApp(server::MistServer &server, QString *error) {
+store::App addChattyApp(server::MistServer &server) {
     run(QStringLiteral("docker"), {"rm", "-f", "shop-web"});
     run(QStringLiteral("docker"),
         {"run", "-d", "--init", "--network", "none", "--name", "shop-web", "mist-test-base:latest",
@@ -71,12 +78,11 @@ std::optional<store::App> addChattyApp(server::MistServer &server, QString *erro
     web.name = QStringLiteral("web");
     web.projectName = QStringLiteral("shop");
     web.containerName = QStringLiteral("shop-web");
-    return server.store().apps().add(web, error);
+    return orDie(server.store().apps().add(web), "add app web");
 }
 
 // A git repository with a Dockerfile, as app "storefront" of project "shop".
-std::optional<store::App> addGitApp(server::MistServer &server, const QTemporaryDir &work,
-                                    QString *error) {
+store::App addGitApp(server::MistServer &server, const QTemporaryDir &work) {
     const QString repo = work.filePath(QStringLiteral("repo"));
     QDir().mkpath(repo);
     QFile dockerfile(repo + QStringLiteral("/Dockerfile"));
@@ -96,7 +102,7 @@ std::optional<store::App> addGitApp(server::MistServer &server, const QTemporary
     site.name = QStringLiteral("storefront");
     site.projectName = QStringLiteral("shop");
     site.gitUrl = repo;
-    return server.store().apps().add(site, error);
+    return orDie(server.store().apps().add(site), "add app storefront");
 }
 
 // The git app deployed for real: one picture while it builds, one when done.
@@ -119,8 +125,7 @@ void shootDeployment(gui::MainWindow &window, const store::App &siteApp, const Q
 
 // A 3-replica Swarm service's merged log (scripts/screenshots.sh makes the
 // engine a single-node swarm).
-void shootServiceLogs(gui::MainWindow &window, server::MistServer &server, const QString &out,
-                      QString *error) {
+void shootServiceLogs(gui::MainWindow &window, server::MistServer &server, const QString &out) {
     run(QStringLiteral("docker"), {"service", "rm", "api"});
     run(QStringLiteral("docker"),
         {"service", "create", "--quiet", "--detach", "--name", "api", "--replicas", "3", "--init",
@@ -132,11 +137,11 @@ void shootServiceLogs(gui::MainWindow &window, server::MistServer &server, const
     api.name = QStringLiteral("api");
     api.projectName = QStringLiteral("shop");
     api.serviceName = QStringLiteral("api");
-    const auto apiApp = server.store().apps().add(api, error);
+    const store::App apiApp = orDie(server.store().apps().add(api), "add app api");
     pause(4000); // the three tasks start and print
     window.refreshApps();
     waitUntil([&] { return window.appCount(window.currentHost()) == 3; }, 10000);
-    window.selectApp(apiApp->id);
+    window.selectApp(apiApp.id);
     window.tabs()->setCurrentWidget(window.logView());
     pause(8000);
     window.grab().save(out + QStringLiteral("/service-logs.png"));
@@ -146,8 +151,7 @@ void shootServiceLogs(gui::MainWindow &window, server::MistServer &server, const
 // project, and an upstream Mist server (the tests' stand-in: upstream
 // cannot run here).
 bool shootFleet(gui::MainWindow &window, client::ServerSession *session,
-                const server::ServerConfig &config, const QTemporaryDir &work, const QString &out,
-                QString *error) {
+                const server::ServerConfig &config, const QTemporaryDir &work, const QString &out) {
     server::ServerConfig edgeConfig = config;
     edgeConfig.dataDir = work.filePath(QStringLiteral("edge"));
     server::MistServer edge(edgeConfig);
@@ -155,8 +159,10 @@ bool shootFleet(gui::MainWindow &window, client::ServerSession *session,
         qCritical("second server: %s", qPrintable(started.error()));
         return false;
     }
-    const auto edgeOwner = edge.store().users().add(
-        QStringLiteral("operator@example.com"), store::Role::Owner, "screenshot passphrase", error);
+    const store::User edgeOwner =
+        orDie(edge.store().users().add(QStringLiteral("operator@example.com"), store::Role::Owner,
+                                       "screenshot passphrase"),
+              "add the edge owner");
     // The edge host runs its own app (a worker on this machine's engine).
     run(QStringLiteral("docker"), {"rm", "-f", "edge-worker"});
     run(QStringLiteral("docker"),
@@ -167,9 +173,9 @@ bool shootFleet(gui::MainWindow &window, client::ServerSession *session,
     worker.name = QStringLiteral("worker");
     worker.projectName = QStringLiteral("edge");
     worker.containerName = QStringLiteral("edge-worker");
-    edge.store().apps().add(worker, error);
+    orDie(edge.store().apps().add(worker), "add app worker");
     auto *edgeSession = new client::ServerSession(edge.httpUrl(), &window);
-    edgeSession->setToken(edge.store().sessions().create(edgeOwner->id, error));
+    edgeSession->setToken(orDie(edge.store().sessions().create(edgeOwner.id), "edge session"));
     window.connectTo(edgeSession, QStringLiteral("edge-1 (%1)").arg(edge.httpUrl().authority()));
     test::UpstreamStandIn upstream;
     upstream.statsIntervalMs = 1000;
@@ -209,21 +215,22 @@ int main(int argc, char *argv[]) {
     config.port = 0;
     config.deployNetwork = QStringLiteral("none");
     server::MistServer server(config);
-    QString error;
     if (const Expected<void> started = server.start(); !started) {
         qCritical("server: %s", qPrintable(started.error()));
         return 1;
     }
-    auto owner = server.store().users().add(QStringLiteral("operator@example.com"),
-                                            store::Role::Owner, "screenshot passphrase", &error);
+    const store::User owner =
+        orDie(server.store().users().add(QStringLiteral("operator@example.com"), store::Role::Owner,
+                                         "screenshot passphrase"),
+              "add the owner");
 
-    const auto webApp = addChattyApp(server, &error);
+    const store::App webApp = addChattyApp(server);
     // A git app, deployed for real.
-    const auto siteApp = addGitApp(server, work, &error);
+    const store::App siteApp = addGitApp(server, work);
 
     gui::MainWindow window;
     auto *session = new client::ServerSession(server.httpUrl(), &window);
-    session->setToken(server.store().sessions().create(owner->id, &error));
+    session->setToken(orDie(server.store().sessions().create(owner.id), "session"));
     window.setLocalSession(session, QObject::tr("Local server"));
     window.connectTo(session, QObject::tr("Local server"));
     window.resize(1200, 760);
@@ -236,20 +243,20 @@ int main(int argc, char *argv[]) {
     window.grab().save(out + QStringLiteral("/metrics.png"));
 
     waitUntil([&] { return window.appCount(window.currentHost()) == 2; }, 10000);
-    window.selectApp(webApp->id);
+    window.selectApp(webApp.id);
     window.tabs()->setCurrentWidget(window.logView());
     pause(6000);
     window.grab().save(out + QStringLiteral("/logs.png"));
 
-    shootDeployment(window, *siteApp, out);
+    shootDeployment(window, siteApp, out);
 
-    shootServiceLogs(window, server, out, &error);
+    shootServiceLogs(window, server, out);
 
-    if (!shootFleet(window, session, config, work, out, &error))
+    if (!shootFleet(window, session, config, work, out))
         return 1;
 
     run(QStringLiteral("docker"),
-        {"rm", "-f", "shop-web", "edge-worker", QStringLiteral("app-%1").arg(siteApp->id)});
+        {"rm", "-f", "shop-web", "edge-worker", QStringLiteral("app-%1").arg(siteApp.id)});
     run(QStringLiteral("docker"), {"service", "rm", "api"});
     qInfo("screenshots in %s", qPrintable(out));
     return 0;

@@ -126,12 +126,12 @@ void signOut(ServerSession &session) {
 // The account the local command acts as: --email, else the first owner.
 Result<store::User> localUser(store::Store &store, const QString &email) {
     if (!email.isEmpty()) {
-        auto user = store.users().byEmail(email);
+        auto user = store::orLogged(store.users().byEmail(email));
         if (!user)
             return failure(ExitFailure, QStringLiteral("no user %1").arg(email));
         return {std::move(*user)};
     }
-    for (const store::User &u : store.users().all()) {
+    for (const store::User &u : store::orLogged(store.users().all())) {
         if (u.role == store::Role::Owner)
             return u;
     }
@@ -202,13 +202,13 @@ std::optional<QString> Connection::startLocalSession(const QString &dataDir, con
     auto store = std::make_unique<store::Store>();
     if (const Expected<void> opened = store->open(dataDir); !opened)
         return opened.error();
-    QString error;
     const Result<store::User> user = localUser(*store, email);
     if (!user)
         return user.error().message;
-    const QByteArray token = store->sessions().create(user->id, &error);
-    if (token.isEmpty())
-        return error;
+    const auto created = store->sessions().create(user->id);
+    if (!created)
+        return created.error();
+    const QByteArray token = *created;
     m_store = std::move(store);
     m_localToken = token;
     auto session =
@@ -262,7 +262,8 @@ void Connection::signInTo(const QList<QUrl> &urls, const QList<QByteArray> &pass
 
 Connection::~Connection() {
     if (m_store) {
-        m_store->sessions().revoke(m_localToken);
+        if (const auto revoked = m_store->sessions().revoke(m_localToken); !revoked)
+            store::logFailure(revoked.error());
         return;
     }
     for (const auto &session : m_sessions)

@@ -82,11 +82,10 @@ Result<std::unique_ptr<store::Store>> StoreCommand::openStore(const QCommandLine
 
 Result<store::User> StoreCommand::userNamedByEmail(store::Store &store,
                                                    const QCommandLineParser &parser) {
-    QString error;
-    const auto email = store::normalizeEmail(parser.value(QStringLiteral("email")), &error);
+    const auto email = store::normalizeEmail(parser.value(QStringLiteral("email")));
     if (!email)
-        return usageFailure(error);
-    auto user = store.users().byEmail(*email);
+        return usageFailure(email.error());
+    auto user = store::orLogged(store.users().byEmail(*email));
     if (!user)
         return failure(ExitFailure, QStringLiteral("no user %1").arg(*email));
     return {std::move(*user)};

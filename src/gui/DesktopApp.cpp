@@ -26,17 +26,18 @@ namespace {
 // its session directly in the database it owns.
 const QString LocalOperatorEmail = QStringLiteral("operator@localhost.localdomain");
 
-QByteArray localOperatorSession(store::Store &store, QString *error) {
-    auto user = store.users().byEmail(LocalOperatorEmail);
+Expected<QByteArray> localOperatorSession(store::Store &store) {
+    auto user = store::orLogged(store.users().byEmail(LocalOperatorEmail));
     if (!user) {
         QByteArray password(32, '\0');
         for (char &c : password)
             c = char('a' + QRandomGenerator::system()->bounded(26));
-        user = store.users().add(LocalOperatorEmail, store::Role::Owner, password, error);
-        if (!user)
-            return {};
+        const auto added = store.users().add(LocalOperatorEmail, store::Role::Owner, password);
+        if (!added)
+            return fail(added.error());
+        user = *added;
     }
-    return store.sessions().create(user->id, error);
+    return store.sessions().create(user->id);
 }
 
 void installTranslations(QApplication &app) {
@@ -68,10 +69,9 @@ int runDesktopApp(int argc, char *argv[]) {
                       QStringLiteral("Trust only this PEM CA for remote servers' certificates."),
                       QStringLiteral("FILE")});
     parser.process(app);
-    QString error;
-    auto config = server::ServerConfig::fromParser(parser, &error);
+    auto config = server::ServerConfig::fromParser(parser);
     if (!config) {
-        QMessageBox::critical(nullptr, QObject::tr("Mist Monitor"), error);
+        QMessageBox::critical(nullptr, QObject::tr("Mist Monitor"), config.error());
         return 2;
     }
     // A bad --ca-cert is a usage error like an unknown option (which the
@@ -79,6 +79,7 @@ int runDesktopApp(int argc, char *argv[]) {
     QString caCertFile;
     if (parser.isSet(QStringLiteral("ca-cert"))) {
         caCertFile = parser.value(QStringLiteral("ca-cert"));
+        QString error;
         if (!client::ServerSession::pinnedCaConfiguration(caCertFile, &error)) {
             QTextStream(stderr) << "mist-monitor: --ca-cert: " << error << '\n';
             return 2;
@@ -100,9 +101,12 @@ int runDesktopApp(int argc, char *argv[]) {
                                          "still connect to a remote server.")
                                  .arg(started.error()));
     } else {
-        const QByteArray token = localOperatorSession(server.store(), &error);
+        const auto token = localOperatorSession(server.store());
+        // Without a session the window still opens, signed out.
+        if (!token)
+            qWarning().noquote() << "cannot sign in to the embedded server:" << token.error();
         auto *session = new client::ServerSession(server.httpUrl(), &window);
-        session->setToken(token);
+        session->setToken(token.value_or(QByteArray()));
         const QString label = QObject::tr("Local server");
         window.setLocalSession(session, label);
         window.connectTo(session, label);

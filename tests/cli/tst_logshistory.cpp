@@ -77,7 +77,8 @@ class TestLogsHistory : public QObject {
         a.name = containerName;
         a.containerName = containerName;
         QString error;
-        const auto created = f->store().apps().add(a, &error);
+        const auto created = f->store().apps().add(a);
+        error = created.error();
         if (!created)
             qFatal("%s", qPrintable(error));
         return created->id;

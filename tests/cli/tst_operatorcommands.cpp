@@ -126,7 +126,7 @@ void TestOperatorCommands::userAdd() {
 
     auto store = openStore();
     const auto user =
-        store->users().authenticate("owner@example.com", "correct horse battery staple");
+        store->users().authenticate("owner@example.com", "correct horse battery staple").value();
     QVERIFY(user);
     QCOMPARE(user->role, Role::Owner);
 }
@@ -147,7 +147,7 @@ void TestOperatorCommands::userAddStripsLineEnding() {
         {"user", "add", "--email", "u@example.com", "--role", "user", "--password-stdin"}, input);
     QCOMPARE(result.code, 0);
     auto store = openStore();
-    QVERIFY(store->users().authenticate("u@example.com", "pass word 1"));
+    QVERIFY(store->users().authenticate("u@example.com", "pass word 1").value());
 }
 
 void TestOperatorCommands::appAddContainer() {
@@ -162,7 +162,7 @@ void TestOperatorCommands::appAddContainer() {
     QVERIFY(second.out.trimmed().toLongLong() > first.out.trimmed().toLongLong());
 
     auto store = openStore();
-    const auto app = store->apps().byId(first.out.trimmed().toLongLong());
+    const auto app = store->apps().byId(first.out.trimmed().toLongLong()).value();
     QVERIFY(app);
     QCOMPARE(app->name, QStringLiteral("web"));
     QCOMPARE(app->containerName, QStringLiteral("mist-app-1"));
@@ -178,7 +178,7 @@ void TestOperatorCommands::appAddGit() {
              qPrintable(result.out));
 
     auto store = openStore();
-    const auto app = store->apps().byId(result.out.trimmed().toLongLong());
+    const auto app = store->apps().byId(result.out.trimmed().toLongLong()).value();
     QVERIFY(app);
     QCOMPARE(app->projectName, QStringLiteral("backend"));
     QCOMPARE(app->gitUrl, QStringLiteral("https://github.com/example/api.git"));
@@ -188,7 +188,7 @@ void TestOperatorCommands::appAddGit() {
 
     const Result defaults = run({"app", "add", "--name", "worker", "--git", "/srv/git/worker.git"});
     QCOMPARE(defaults.code, 0);
-    const auto worker = store->apps().byId(defaults.out.trimmed().toLongLong());
+    const auto worker = store->apps().byId(defaults.out.trimmed().toLongLong()).value();
     QVERIFY(worker);
     QCOMPARE(worker->gitBranch, QStringLiteral("main"));
     QCOMPARE(worker->dockerfile, QStringLiteral("Dockerfile"));
@@ -218,9 +218,9 @@ void TestOperatorCommands::projectAddMember() {
         0); // idempotent
 
     auto store = openStore();
-    const auto user = store->users().byEmail("dev@example.com");
+    const auto user = store->users().byEmail("dev@example.com").value();
     QVERIFY(user);
-    const QList<App> visible = store->apps().visibleTo(*user);
+    const QList<App> visible = store->apps().visibleTo(*user).value();
     QCOMPARE(visible.size(), 1);
     QCOMPARE(visible.first().name, QStringLiteral("web"));
 }
@@ -407,11 +407,12 @@ void TestOperatorCommands::errors() {
     if (setup == "user" || setup == "app") {
         auto store = openStore();
         QString error;
-        QVERIFY(store->users().add("a@example.com", Role::User, "a good password", &error));
+        error = store->users().add("a@example.com", Role::User, "a good password").error();
+        QVERIFY2(error.isEmpty(), qPrintable(error));
         App app;
         app.name = "web";
         app.containerName = "c1";
-        QVERIFY(setup != "app" || store->apps().add(app, &error));
+        QVERIFY(setup != "app" || store->apps().add(app));
     } else if (setup == "file") {
         QFile file(dataDir());
         QVERIFY(file.open(QIODevice::WriteOnly));

@@ -92,7 +92,8 @@ class TestStreamCommands : public QObject {
         app.name = QStringLiteral("c-") + QString::fromLatin1(unique().left(8));
         app.containerName = container;
         QString error;
-        const auto created = f->store().apps().add(app, &error);
+        const auto created = f->store().apps().add(app);
+        error = created.error();
         if (!created)
             qFatal("%s", qPrintable(error));
         return created->id;
@@ -508,7 +509,8 @@ private Q_SLOTS:
         app.gitUrl = QStringLiteral("file://") + repo.path();
         app.gitBranch = QStringLiteral("main");
         QString error;
-        const auto created = f->store().apps().add(app, &error);
+        const auto created = f->store().apps().add(app);
+        error = created.error();
         QVERIFY2(created, qPrintable(error));
         gitApps << created->id;
 

@@ -117,7 +117,7 @@ private Q_SLOTS:
         QVERIFY2(r.ok, qPrintable(r.error));
         QCOMPARE(r.error, QString());
         QCOMPARE(session.token().size(), 43); // 32 random bytes, base64url
-        QVERIFY(f->store().sessions().userFor(session.token()).has_value());
+        QVERIFY(f->store().sessions().userFor(session.token()).value().has_value());
     }
 
     void loginRefused_data() {
@@ -243,7 +243,7 @@ private Q_SLOTS:
         QVERIFY(session.token().isEmpty());
         QVERIFY(QTest::qWaitFor([&] { return loggedOut; }, 10000));
         // Revoked on the server, not only forgotten here.
-        QVERIFY(!f->store().sessions().userFor(token).has_value());
+        QVERIFY(!f->store().sessions().userFor(token).value().has_value());
         QCOMPARE(f->http("GET", QStringLiteral("/api/auth/me"), {}, token).status, 401);
     }
 

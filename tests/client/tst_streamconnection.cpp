@@ -188,7 +188,8 @@ class TestStreamConnection : public QObject {
         app.name = QStringLiteral("c-") + QString::fromLatin1(unique().left(8));
         app.containerName = container;
         QString error;
-        const auto created = f->store().apps().add(app, &error);
+        const auto created = f->store().apps().add(app);
+        error = created.error();
         if (!created)
             qFatal("%s", qPrintable(error));
         return created->id;
@@ -200,7 +201,8 @@ class TestStreamConnection : public QObject {
         app.gitUrl = url;
         app.gitBranch = QStringLiteral("main");
         QString error;
-        const auto created = f->store().apps().add(app, &error);
+        const auto created = f->store().apps().add(app);
+        error = created.error();
         if (!created)
             qFatal("%s", qPrintable(error));
         gitApps << created->id;

@@ -52,7 +52,8 @@ class TestDeployments : public QObject {
         app.gitUrl = url;
         app.gitBranch = branch;
         QString error;
-        const auto created = f->store().apps().add(app, &error);
+        const auto created = f->store().apps().add(app);
+        error = created.error();
         if (!created)
             qFatal("%s", qPrintable(error));
         apps << created->id;
@@ -487,7 +488,8 @@ private Q_SLOTS:
         adopted.name = QStringLiteral("adopted");
         adopted.containerName = QStringLiteral("something");
         QString error;
-        const auto created = f->store().apps().add(adopted, &error);
+        const auto created = f->store().apps().add(adopted);
+        error = created.error();
         QVERIFY(created);
         const HttpResult r =
             f->http("POST", QStringLiteral("/api/deployments"),

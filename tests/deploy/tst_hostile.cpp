@@ -112,7 +112,8 @@ class TestHostileDeployments : public QObject {
         app.gitBranch = QStringLiteral("main");
         app.dockerfile = dockerfile;
         QString error;
-        const auto created = f->store().apps().add(app, &error);
+        const auto created = f->store().apps().add(app);
+        error = created.error();
         if (!created)
             qFatal("%s", qPrintable(error));
         apps << created->id;
@@ -335,7 +336,7 @@ private Q_SLOTS:
         QVERIFY(!flood.contains(0));
 
         const qint64 pending =
-            manager.deployments().countByStatus().value(QStringLiteral("pending"));
+            manager.deployments().countByStatus().value().value(QStringLiteral("pending"));
         const QJsonObject superseded = deployment(flood.first());
 
         // The victim: another project, queued behind all of that.

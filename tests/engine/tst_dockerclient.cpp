@@ -136,9 +136,8 @@ void TestDockerClient::initTestCase() {
     // reason to skip.
     if (qEnvironmentVariableIsEmpty("DOCKER_HOST"))
         QFAIL("DOCKER_HOST is not set; start a private engine (scripts/test-dockerd.sh start DIR)");
-    QString error;
-    const auto host = DockerHost::fromEnvironment({}, &error);
-    QVERIFY2(host, qPrintable(error));
+    const auto host = DockerHost::fromEnvironment({});
+    QVERIFY2(host, qPrintable(host.error()));
     m_host = *host;
     QVERIFY2(!docker({QStringLiteral("version"), QStringLiteral("--format"),
                       QStringLiteral("{{.Server.APIVersion}}")})

@@ -33,9 +33,8 @@ class TestEngineCalls : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         MIST_REQUIRE_DOCKER();
-        QString error;
-        const auto host = DockerHost::fromEnvironment({}, &error);
-        QVERIFY2(host, qPrintable(error));
+        const auto host = DockerHost::fromEnvironment({});
+        QVERIFY2(host, qPrintable(host.error()));
         m_client = std::make_unique<DockerClient>(*host);
     }
     void cleanup() {

@@ -75,7 +75,8 @@ private Q_SLOTS:
         auto b = signedIn(revoked.port(), QStringLiteral("owner@example.com"), Password);
         QVERIFY(a && b);
         QString error;
-        QVERIFY2(revoked.store().sessions().revokeAllOf(owner.id, &error), qPrintable(error));
+        error = revoked.store().sessions().revokeAllOf(owner.id).error();
+        QVERIFY2(error.isEmpty(), qPrintable(error));
 
         gui::MainWindow window;
         window.connectTo(a.release(), QStringLiteral("good"));
@@ -194,8 +195,8 @@ private Q_SLOTS:
         appA.containerName = containerA;
         appB.name = QStringLiteral("beta-web");
         appB.containerName = containerB;
-        const qint64 idA = a.store().apps().add(appA, &error)->id;
-        const qint64 idB = b->store().apps().add(appB, &error)->id;
+        const qint64 idA = a.store().apps().add(appA)->id;
+        const qint64 idB = b->store().apps().add(appB)->id;
         UpstreamStandIn upstream;
         upstream.statsIntervalMs = 300;
         upstream.containerLines = QStringList{QStringLiteral("upstream-line")};

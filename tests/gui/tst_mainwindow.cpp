@@ -63,7 +63,7 @@ private Q_SLOTS:
         app.name = QStringLiteral("web");
         app.containerName = container;
         QString error;
-        containerApp = f->store().apps().add(app, &error)->id;
+        containerApp = f->store().apps().add(app)->id;
         repo.commit(
             {{"Dockerfile", "FROM mist-test-base:latest\nRUN echo gui-build " +
                                 QUuid::createUuid().toByteArray() +
@@ -72,7 +72,7 @@ private Q_SLOTS:
         store::App git;
         git.name = QStringLiteral("site");
         git.gitUrl = QStringLiteral("file://") + repo.path();
-        gitAppId = f->store().apps().add(git, &error)->id;
+        gitAppId = f->store().apps().add(git)->id;
     }
 
     void cleanupTestCase() {
@@ -91,7 +91,7 @@ private Q_SLOTS:
         app.name = QStringLiteral("stopped");
         app.containerName = name;
         QString error;
-        const qint64 id = f->store().apps().add(app, &error)->id;
+        const qint64 id = f->store().apps().add(app)->id;
         // The server's archiver finds it (its sweep) and reads what it left
         // (its death is recorded at once, the lines by a backfill).
         QVERIFY(waitFor(
@@ -106,8 +106,11 @@ private Q_SLOTS:
         gui::MainWindow window;
         auto *session = new client::ServerSession(
             QUrl(QStringLiteral("http://127.0.0.1:%1").arg(f->port())), &window);
-        session->setToken(f->store().sessions().create(
-            f->store().users().byEmail(QStringLiteral("owner@example.com"))->id, &error));
+        session->setToken(
+            f->store()
+                .sessions()
+                .create(f->store().users().byEmail(QStringLiteral("owner@example.com")).value()->id)
+                .value());
         window.connectTo(session, QStringLiteral("Local server"));
         window.show();
         QVERIFY(waitFor([&] { return window.appCount(0) >= 3; }));
@@ -136,8 +139,11 @@ private Q_SLOTS:
         auto *session = new client::ServerSession(
             QUrl(QStringLiteral("http://127.0.0.1:%1").arg(f->port())), &window);
         QString error;
-        session->setToken(f->store().sessions().create(
-            f->store().users().byEmail(QStringLiteral("owner@example.com"))->id, &error));
+        session->setToken(
+            f->store()
+                .sessions()
+                .create(f->store().users().byEmail(QStringLiteral("owner@example.com")).value()->id)
+                .value());
         window.setLocalSession(session, QStringLiteral("Local server"));
         window.connectTo(session, QStringLiteral("Local server"));
         window.show();
@@ -146,7 +152,8 @@ private Q_SLOTS:
         // Apps with their container state, under their host in the sidebar.
         QCOMPARE(window.hostCount(), 1);
         QVERIFY(window.hostText(0).startsWith(QStringLiteral("Local server")));
-        const int apps = int(f->store().apps().all().size()); // web, site (and earlier tests')
+        const int apps =
+            int(f->store().apps().all().value().size()); // web, site (and earlier tests')
         QVERIFY(waitFor([&] { return window.appCount(0) == apps; }));
         QString webText;
         for (int i = 0; i < window.appCount(0); ++i) {

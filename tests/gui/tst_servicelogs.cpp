@@ -124,12 +124,12 @@ private Q_SLOTS:
         app.name = QStringLiteral("web");
         app.serviceName = name;
         QString error;
-        const qint64 appId = f.store().apps().add(app, &error)->id;
+        const qint64 appId = f.store().apps().add(app)->id;
 
         gui::MainWindow window;
         auto *session = new client::ServerSession(
             QUrl(QStringLiteral("http://127.0.0.1:%1").arg(f.port())), &window);
-        session->setToken(f.store().sessions().create(owner.id, &error));
+        session->setToken(f.store().sessions().create(owner.id).value());
         window.connectTo(session, QStringLiteral("swarm"));
         window.show();
         QVERIFY(QTest::qWaitFor([&] { return window.appCount(0) == 1; }, 15000));

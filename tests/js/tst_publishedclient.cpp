@@ -29,7 +29,8 @@ private Q_SLOTS:
         app.name = QStringLiteral("js");
         app.containerName = name;
         QString error;
-        const auto created = f.store().apps().add(app, &error);
+        const auto created = f.store().apps().add(app);
+        error = created.error();
         QVERIFY2(created, qPrintable(error));
         QTest::qWait(300);
 

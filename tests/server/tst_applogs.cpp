@@ -54,7 +54,8 @@ class TestAppLogs : public QObject {
         a.projectName = QStringLiteral("p");
         a.containerName = QStringLiteral("c-x");
         QString error;
-        const auto app = g.store().apps().add(a, &error);
+        const auto app = g.store().apps().add(a);
+        error = app.error();
         if (!app)
             return {};
         return g.http("GET", QStringLiteral("/api/apps/%1/logs").arg(app->id), {},

@@ -42,7 +42,8 @@ private Q_SLOTS:
         app.name = container;
         app.containerName = container;
         QString error;
-        const auto created = f->store().apps().add(app, &error);
+        const auto created = f->store().apps().add(app);
+        error = created.error();
         QVERIFY2(created, qPrintable(error));
         const qint64 appId = created->id;
 

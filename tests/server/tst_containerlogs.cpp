@@ -46,7 +46,8 @@ class TestContainerLogs : public QObject {
         app.name = container;
         app.containerName = container;
         QString error;
-        const auto created = f->store().apps().add(app, &error);
+        const auto created = f->store().apps().add(app);
+        error = created.error();
         if (!created)
             qFatal("%s", qPrintable(error));
         return created->id;

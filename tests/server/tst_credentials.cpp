@@ -202,11 +202,11 @@ private Q_SLOTS:
     }
 
     void logoutWithAnApiTokenRevokesNothing() {
-        QString error;
-        const store::User bob = *f->store().users().byEmail(QStringLiteral("bob@example.com"));
-        const QByteArray api =
-            f->store().apiTokens().create(bob.id, QStringLiteral("ci"), 30, &error);
-        QVERIFY2(!api.isEmpty(), qPrintable(error));
+        const store::User bob =
+            *f->store().users().byEmail(QStringLiteral("bob@example.com")).value();
+        const auto created = f->store().apiTokens().create(bob.id, QStringLiteral("ci"), 30);
+        QVERIFY2(created, qPrintable(created.error()));
+        const QByteArray api = *created;
         const QByteArray alice = f->login(QStringLiteral("alice@example.com"));
         const HttpResult out = logout(alice, bearer(api));
         QCOMPARE(out.status, 400);

@@ -72,7 +72,8 @@ private Q_SLOTS:
         app.name = QStringLiteral("ticker");
         app.containerName = name;
         QString error;
-        const auto created = f->store().apps().add(app, &error);
+        const auto created = f->store().apps().add(app);
+        error = created.error();
         QVERIFY2(created, qPrintable(error));
 
         WsRecorder logs, metrics;
@@ -132,7 +133,8 @@ private Q_SLOTS:
         app.name = QStringLiteral("ingest");
         app.containerName = name;
         QString error;
-        const auto created = f->store().apps().add(app, &error);
+        const auto created = f->store().apps().add(app);
+        error = created.error();
         QVERIFY2(created, qPrintable(error));
         // Numbered across restarts: the counter lives in the container's files.
         QVERIFY(!runContainer(name,

@@ -31,7 +31,8 @@ private Q_SLOTS:
         app.projectName = QStringLiteral("alpha");
         app.containerName = QStringLiteral("mist-test-nonexistent");
         QString error;
-        const auto created = f->store().apps().add(app, &error);
+        const auto created = f->store().apps().add(app);
+        error = created.error();
         QVERIFY2(created, qPrintable(error));
         appId = created->id;
         ownerCookie = f->login(QStringLiteral("owner@example.com"));

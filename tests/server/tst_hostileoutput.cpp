@@ -56,7 +56,8 @@ qint64 addContainerApp(store::Store &store, const QString &container) {
     app.name = container;
     app.containerName = container;
     QString error;
-    const auto created = store.apps().add(app, &error);
+    const auto created = store.apps().add(app);
+    error = created.error();
     if (!created)
         qFatal("addApp: %s", qPrintable(error));
     return created->id;
@@ -70,25 +71,26 @@ qint64 addDeploymentLog(store::Store &store, int lines, int width) {
         QStringLiteral("big-log-%1-%2").arg(QCoreApplication::applicationPid()).arg(++serial);
     app.gitUrl = QStringLiteral("https://example.com/big.git");
     QString error;
-    const auto created = store.apps().add(app, &error);
+    const auto created = store.apps().add(app);
+    error = created.error();
     if (!created)
         qFatal("addApp: %s", qPrintable(error));
     store::DeploymentStore deployments(store);
-    auto d = deployments.create(created->id, 1, &error);
+    auto d = deployments.create(created->id, 1);
     if (!d)
-        qFatal("create: %s", qPrintable(error));
+        qFatal("create: %s", qPrintable(d.error()));
     d->status = QStringLiteral("success");
     d->stage = QStringLiteral("completed");
     d->progress = 100;
-    if (!deployments.save(*d, &error))
-        qFatal("save: %s", qPrintable(error));
+    if (const auto saved = deployments.save(*d); !saved)
+        qFatal("save: %s", qPrintable(saved.error()));
     const QString pad(width - 8, u'b');
     for (int first = 1; first <= lines; first += 10000) {
         QList<mist::store::DeploymentLogLine> batch;
         for (int i = first; i < first + 10000 && i <= lines; ++i)
             batch.append({0, QStringLiteral("%1 ").arg(i, 7, 10, QLatin1Char('0')) + pad, false});
-        if (deployments.appendLogs(d->id, batch, &error) == 0)
-            qFatal("appendLogs: %s", qPrintable(error));
+        if (const auto appended = deployments.appendLogs(d->id, batch); !appended)
+            qFatal("appendLogs: %s", qPrintable(appended.error()));
     }
     return d->id;
 }

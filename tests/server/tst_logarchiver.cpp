@@ -50,7 +50,8 @@ class TestLogArchiver : public QObject {
         app.name = container;
         app.containerName = container;
         QString error;
-        const auto created = server.store().apps().add(app, &error);
+        const auto created = server.store().apps().add(app);
+        error = created.error();
         if (!created)
             qWarning("addApp: %s", qPrintable(error));
         return created ? created->id : 0;
@@ -189,7 +190,8 @@ private Q_SLOTS:
         app.name = QStringLiteral("twice");
         app.gitUrl = QStringLiteral("file://") + repo.path();
         QString error;
-        const auto created = f->store().apps().add(app, &error);
+        const auto created = f->store().apps().add(app);
+        error = created.error();
         QVERIFY2(created, qPrintable(error));
         gitApps << created->id;
         const auto deploy = [&]() -> qint64 {

@@ -45,11 +45,11 @@ private Q_SLOTS:
                "{\"email\":\"" + typoPassword + "\",\"password\":\"" + password + "\"}");
         f.http("POST", QStringLiteral("/api/auth/login"),
                "{\"email\":\"owner@example.com\",\"password\":\"" + typoPassword + "\"}");
-        QString error;
-        const QByteArray apiToken = f.store().apiTokens().create(
-            f.store().users().byEmail(QStringLiteral("owner@example.com"))->id,
-            QStringLiteral("ci"), 1, &error);
-        QVERIFY2(!apiToken.isEmpty(), qPrintable(error));
+        const auto created = f.store().apiTokens().create(
+            f.store().users().byEmail(QStringLiteral("owner@example.com")).value()->id,
+            QStringLiteral("ci"), 1);
+        QVERIFY2(created, qPrintable(created.error()));
+        const QByteArray apiToken = *created;
         f.http("GET", QStringLiteral("/metrics"), {}, {},
                {{"Authorization", "Bearer " + apiToken}});
         f.http("GET", QStringLiteral("/api/apps"), {}, {},

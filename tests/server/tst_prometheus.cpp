@@ -109,7 +109,8 @@ private Q_SLOTS:
         store::App app;
         app.name = QStringLiteral("prom");
         app.containerName = name;
-        const auto created = f->store().apps().add(app, &error);
+        const auto created = f->store().apps().add(app);
+        error = created.error();
         QTest::qWait(300);
         WsRecorder logs, metrics;
         QVERIFY(logs.open(f->port(), QStringLiteral("/ws/container/logs?appId=%1").arg(created->id),

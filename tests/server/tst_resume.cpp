@@ -31,7 +31,7 @@ private Q_SLOTS:
         a.name = QStringLiteral("resume");
         a.containerName = container;
         QString error;
-        app = f->store().apps().add(a, &error)->id;
+        app = f->store().apps().add(a)->id;
     }
 
     void cleanupTestCase() { removeContainer(container); }

@@ -29,7 +29,12 @@ class TestServerConfig : public QObject {
             *error = parser.errorText();
             return std::nullopt;
         }
-        return ServerConfig::fromParser(parser, error);
+        auto config = ServerConfig::fromParser(parser);
+        if (!config) {
+            *error = config.error();
+            return std::nullopt;
+        }
+        return *config;
     }
 
     int m_files = 0;
@@ -59,8 +64,8 @@ private Q_SLOTS:
         QFETCH(bool, ok);
         QFETCH(QString, address);
         QFETCH(int, port);
-        QString error;
-        const auto parsed = parseListenAddress(text, &error);
+        const auto parsed = parseListenAddress(text);
+        const QString error = parsed.error();
         QCOMPARE(parsed.has_value(), ok);
         if (ok) {
             QCOMPARE(parsed->first.toString(), address);

@@ -381,10 +381,10 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return signInStats(*f)["running"].toInt() == 1; }, 10000));
         // The check's result can only be taken in by this thread, after this:
         // an operator changes the password meanwhile (`mist-monitor user passwd`).
-        QString error;
-        const store::User owner = *f->store().users().byEmail(QStringLiteral("owner@example.com"));
-        QVERIFY2(f->store().users().setPassword(owner.id, "a brand new password", &error),
-                 qPrintable(error));
+        const store::User owner =
+            *f->store().users().byEmail(QStringLiteral("owner@example.com")).value();
+        const auto changed = f->store().users().setPassword(owner.id, "a brand new password");
+        QVERIFY2(changed, qPrintable(changed.error()));
         QVERIFY(clients.join());
         QCOMPARE(answer.status, 401);
         QVERIFY(answer.header("Set-Cookie").isEmpty());

@@ -79,7 +79,8 @@ class TestSwarm : public QObject {
         app.name = service;
         app.serviceName = service;
         QString error;
-        const auto added = f->store().apps().add(app, &error);
+        const auto added = f->store().apps().add(app);
+        error = added.error();
         return added ? added->id : -1;
     }
 
@@ -289,7 +290,8 @@ private Q_SLOTS:
         app.gitUrl = QStringLiteral("file://") + repo.path();
         app.replicas = 2;
         QString error;
-        const auto added = f->store().apps().add(app, &error);
+        const auto added = f->store().apps().add(app);
+        error = added.error();
         QVERIFY2(added, qPrintable(error));
         const QString service = QStringLiteral("app-%1").arg(added->id);
         const auto cleanup = qScopeGuard([&] { removeService(service); });

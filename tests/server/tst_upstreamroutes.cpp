@@ -69,7 +69,8 @@ class TestUpstreamRoutes : public QObject {
         app.name = name;
         app.gitUrl = QStringLiteral("file://") + repo.path();
         QString error;
-        const auto created = f->store().apps().add(app, &error);
+        const auto created = f->store().apps().add(app);
+        error = created.error();
         if (!created)
             qFatal("%s", qPrintable(error));
         gitApps << created->id;
@@ -81,7 +82,8 @@ class TestUpstreamRoutes : public QObject {
         app.name = containerName;
         app.containerName = containerName;
         QString error;
-        const auto created = f->store().apps().add(app, &error);
+        const auto created = f->store().apps().add(app);
+        error = created.error();
         if (!created)
             qFatal("%s", qPrintable(error));
         return created->id;
@@ -100,7 +102,7 @@ class TestUpstreamRoutes : public QObject {
         return QTest::qWaitFor(
             [&] {
                 const auto d = f->server().deployments().deployments().get(deployment);
-                return d && d->isTerminal();
+                return d && *d && (*d)->isTerminal();
             },
             timeoutMs);
     }
@@ -132,7 +134,8 @@ private Q_SLOTS:
         app.name = container;
         app.containerName = container;
         QString error;
-        const auto created = f->store().apps().add(app, &error);
+        const auto created = f->store().apps().add(app);
+        error = created.error();
         QVERIFY2(created, qPrintable(error));
         appId = created->id;
     }
@@ -548,7 +551,7 @@ private Q_SLOTS:
                  QStringLiteral("Deployment logs retrieved successfully"));
         QCOMPARE(body["data"].toObject().keys(), (QStringList{"deployment", "logs"}));
         const QJsonObject d = body["data"].toObject()["deployment"].toObject();
-        const auto ours = f->server().deployments().deployments().get(first);
+        const auto ours = f->server().deployments().deployments().get(first).value();
         QVERIFY(ours);
         QCOMPARE(qint64(d["id"].toDouble()), first);
         QCOMPARE(qint64(d["app_id"].toDouble()), app);
@@ -574,8 +577,13 @@ private Q_SLOTS:
                 time);
         const QString logs = body["data"].toObject()["logs"].toString();
         QStringList expected;
-        for (const store::DeploymentLogLine &l :
-             f->server().deployments().deployments().logPage(first, 0, 1 << 30, qint64(1) << 40))
+        const QList<store::DeploymentLogLine> stored =
+            f->server()
+                .deployments()
+                .deployments()
+                .logPage(first, 0, 1 << 30, qint64(1) << 40)
+                .value();
+        for (const store::DeploymentLogLine &l : stored)
             expected << l.line;
         QCOMPARE(logs, expected.join(u'\n'));
         QVERIFY(logs.split(u'\n').contains(QString::fromLatin1(marker)));
@@ -694,7 +702,7 @@ private Q_SLOTS:
         const qint64 app = gitApp(QStringLiteral("upstream-huge"), repo);
         const qint64 id = deploy(app);
         QVERIFY(waitUntilFinished(id, 240000));
-        const qint64 total = f->server().deployments().deployments().logCount(id);
+        const qint64 total = f->server().deployments().deployments().logCount(id).value();
         QVERIFY2(total > 120000, qPrintable(QString::number(total)));
 
         const HttpResult r = completedLogs(QStringLiteral("?id=%1").arg(id), ownerCookie);

@@ -38,12 +38,14 @@ class TestDeploymentLogs : public QObject {
 
     qint64 deploymentWith(const QList<DeploymentLogLine> &lines) {
         DeploymentStore deployments(*store);
-        QString error;
-        const auto d = deployments.create(appId, 0, &error);
+        const auto d = deployments.create(appId, 0);
         if (!d)
-            qFatal("%s", qPrintable(error));
-        if (!lines.isEmpty() && deployments.appendLogs(d->id, lines, &error) != 1)
-            qFatal("%s", qPrintable(error));
+            qFatal("%s", qPrintable(d.error()));
+        if (lines.isEmpty())
+            return d->id;
+        const auto first = deployments.appendLogs(d->id, lines);
+        if (!first || *first != 1)
+            qFatal("%s", qPrintable(first.error()));
         return d->id;
     }
 
@@ -53,9 +55,8 @@ private Q_SLOTS:
         App app;
         app.name = QStringLiteral("logs");
         app.gitUrl = QStringLiteral("https://git.example/logs.git");
-        QString error;
-        const auto created = store->apps().add(app, &error);
-        QVERIFY2(created, qPrintable(error));
+        const auto created = store->apps().add(app);
+        QVERIFY2(created, qPrintable(created.error()));
         appId = created->id;
     }
 
@@ -64,13 +65,15 @@ private Q_SLOTS:
                                           {0, QStringLiteral("returned a non-zero code: 3"), true},
                                           {0, QStringLiteral("Error: Docker build failed"), true}});
         DeploymentStore deployments(*store);
-        const QList<DeploymentLogLine> lines = deployments.logPage(id, 0, 1 << 30, qint64(1) << 40);
+        const auto page = deployments.logPage(id, 0, 1 << 30, qint64(1) << 40);
+        QVERIFY2(page, qPrintable(page.error()));
+        const QList<DeploymentLogLine> &lines = *page;
         QCOMPARE(lines.size(), 3);
         QCOMPARE(lines.at(0).seq, qint64(1));
         QCOMPARE(lines.at(0).error, false);
         QCOMPARE(lines.at(1).error, true);
         QCOMPARE(lines.at(2).error, true);
-        QCOMPARE(deployments.logPage(id, 2, 1 << 30, qint64(1) << 40).value(0).line,
+        QCOMPARE(deployments.logPage(id, 2, 1 << 30, qint64(1) << 40)->value(0).line,
                  QStringLiteral("Error: Docker build failed"));
     }
 
@@ -143,18 +146,17 @@ private Q_SLOTS:
         {
             auto s = std::make_unique<Store>();
             s->users().setPasswordHasher(mist::auth::PasswordHasher::minimal());
-            QString error;
             const auto opened = s->open(old.path());
             QVERIFY2(opened, qPrintable(opened.error()));
             QCOMPARE(Store::latestSchemaVersion(), 6);
             App app;
             app.name = QStringLiteral("old");
             app.gitUrl = QStringLiteral("https://git.example/old.git");
-            const auto created = s->apps().add(app, &error);
-            QVERIFY2(created, qPrintable(error));
+            const auto created = s->apps().add(app);
+            QVERIFY2(created, qPrintable(created.error()));
             DeploymentStore deployments(*s);
-            const auto d = deployments.create(created->id, 0, &error);
-            QVERIFY2(d, qPrintable(error));
+            const auto d = deployments.create(created->id, 0);
+            QVERIFY2(d, qPrintable(d.error()));
             deploymentId = d->id;
             const QString path = s->databasePath();
             s.reset();
@@ -177,13 +179,13 @@ private Q_SLOTS:
         }
         Store reopened;
         reopened.users().setPasswordHasher(mist::auth::PasswordHasher::minimal());
-        QString error;
         const auto reopenedOk = reopened.open(old.path());
         QVERIFY2(reopenedOk, qPrintable(reopenedOk.error()));
         QCOMPARE(reopened.schemaVersion(), 6);
         DeploymentStore deployments(reopened);
-        const QList<DeploymentLogLine> lines =
-            deployments.logPage(deploymentId, 0, 1 << 30, qint64(1) << 40);
+        const auto page = deployments.logPage(deploymentId, 0, 1 << 30, qint64(1) << 40);
+        QVERIFY2(page, qPrintable(page.error()));
+        const QList<DeploymentLogLine> &lines = *page;
         QVERIFY(!lines.isEmpty());
         QCOMPARE(lines.first().line, QStringLiteral("from an older version"));
         QCOMPARE(lines.first().error, false);

@@ -52,9 +52,10 @@ ServerProcess::ServerProcess() {
         qFatal("cannot open the store: %s", qPrintable(opened.error()));
     QString error;
     m_store.users().setPasswordHasher(auth::PasswordHasher::minimal());
-    if (!m_store.users().add(QStringLiteral("owner@example.com"), store::Role::Owner,
-                             "correct horse battery", &error))
-        qFatal("addUser failed: %s", qPrintable(error));
+    if (const auto added = m_store.users().add(QStringLiteral("owner@example.com"),
+                                               store::Role::Owner, "correct horse battery");
+        !added)
+        qFatal("addUser failed: %s", qPrintable(added.error()));
     if (!spreadIds(dataDir(), &error))
         qFatal("spreadIds failed: %s", qPrintable(error));
 }

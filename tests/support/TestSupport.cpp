@@ -209,10 +209,9 @@ ServerFixture::~ServerFixture() = default;
 
 store::User ServerFixture::addUser(const QString &email, store::Role role,
                                    const QByteArray &password) {
-    QString error;
-    const auto user = store().users().add(email, role, password, &error);
+    const auto user = store().users().add(email, role, password);
     if (!user)
-        qFatal("addUser failed: %s", qPrintable(error));
+        qFatal("addUser failed: %s", qPrintable(user.error()));
     return *user;
 }
 
@@ -220,21 +219,19 @@ ServerFixture::TwoProjects ServerFixture::addTwoProjects() {
     TwoProjects out;
     addUser(QStringLiteral("owner@example.com"), store::Role::Owner);
     addUser(QStringLiteral("user@example.com"), store::Role::User);
-    QString error;
-    if (!store().projects().ensure(QStringLiteral("alpha"), &error) ||
-        !store().projects().addMember(QStringLiteral("alpha"), QStringLiteral("user@example.com"),
-                                      &error))
+    if (!store().projects().ensure(QStringLiteral("alpha")) ||
+        !store().projects().addMember(QStringLiteral("alpha"), QStringLiteral("user@example.com")))
         return out;
     store::App a;
     a.name = QStringLiteral("a1");
     a.projectName = QStringLiteral("alpha");
     a.containerName = QStringLiteral("c-a1");
-    if (const auto alpha = store().apps().add(a, &error))
+    if (const auto alpha = store().apps().add(a))
         out.alphaApp = alpha->id;
     a.name = QStringLiteral("b1");
     a.projectName = QStringLiteral("beta");
     a.containerName = QStringLiteral("c-b1");
-    if (const auto beta = store().apps().add(a, &error))
+    if (const auto beta = store().apps().add(a))
         out.betaApp = beta->id;
     out.owner = login(QStringLiteral("owner@example.com"));
     out.user = login(QStringLiteral("user@example.com"));

@@ -72,9 +72,8 @@ Result<store::App> appFrom(const QCommandLineParser &parser) {
     app.dockerfile = parser.value(QStringLiteral("dockerfile"));
     if (const auto error = readNumbers(parser, app))
         return usageFailure(*error);
-    QString error;
-    if (!store::normalizeApp(app, &error))
-        return usageFailure(error);
+    if (const auto valid = store::normalizeApp(app); !valid)
+        return usageFailure(valid.error());
     return app;
 }
 
@@ -122,10 +121,9 @@ protected:
         auto store = openStore(parser, io);
         if (!store)
             return report(io, store.error());
-        QString error;
-        const auto added = (*store)->apps().add(*app, &error);
+        const auto added = (*store)->apps().add(*app);
         if (!added)
-            return failed(io, error);
+            return failed(io, added.error());
         // The id alone on stdout, so that scripts can capture it: id=$(mist-monitor app add ...)
         io.out << added->id << '\n';
         return confirm(

@@ -20,11 +20,10 @@ protected:
         auto store = openStore(parser, io);
         if (!store)
             return report(io, store.error());
-        QString error;
-        const QList<store::App> apps = (*store)->apps().all(&error);
-        if (!error.isEmpty())
-            return failed(io, error);
-        for (const store::App &app : apps) {
+        const auto apps = (*store)->apps().all();
+        if (!apps)
+            return failed(io, apps.error());
+        for (const store::App &app : *apps) {
             io.out << app.id << '\t' << app.projectName << '\t' << app.name << '\t'
                    << app.containerName << '\t' << app.gitUrl << '\t' << app.gitBranch << '\t'
                    << app.dockerfile << '\t'

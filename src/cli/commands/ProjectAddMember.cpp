@@ -27,18 +27,17 @@ protected:
         if (!parser.isSet(QStringLiteral("email")))
             return usageError(io, QStringLiteral("missing --email"));
         const QString project = parser.value(QStringLiteral("project"));
-        QString error;
-        if (!store::validateProjectName(project, &error))
-            return usageError(io, error);
-        const auto email = store::normalizeEmail(parser.value(QStringLiteral("email")), &error);
+        if (const auto valid = store::validateProjectName(project); !valid)
+            return usageError(io, valid.error());
+        const auto email = store::normalizeEmail(parser.value(QStringLiteral("email")));
         if (!email)
-            return usageError(io, error);
+            return usageError(io, email.error());
 
         auto store = openStore(parser, io);
         if (!store)
             return report(io, store.error());
-        if (!(*store)->projects().addMember(project, *email, &error))
-            return failed(io, error);
+        if (const auto added = (*store)->projects().addMember(project, *email); !added)
+            return failed(io, added.error());
         return confirm(io, QStringLiteral("%1 is a member of project %2").arg(*email, project));
     }
 };

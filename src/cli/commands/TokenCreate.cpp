@@ -41,12 +41,11 @@ protected:
         if (!user)
             return report(io, user.error());
         const QString name = parser.value(QStringLiteral("name"));
-        QString error;
-        const QByteArray token = (*store)->apiTokens().create(user->id, name, days, &error);
-        if (token.isEmpty())
-            return failed(io, error);
+        const auto token = (*store)->apiTokens().create(user->id, name, days);
+        if (!token)
+            return failed(io, token.error());
         // Shown once, on stdout only; the database keeps just its hash.
-        io.out << token << '\n';
+        io.out << *token << '\n';
         return confirm(io, QStringLiteral("token %1 for %2 valid for %3 days; send it as "
                                           "'Authorization: Bearer TOKEN'")
                                .arg(name, user->email)

@@ -20,11 +20,10 @@ protected:
         auto store = openStore(parser, io);
         if (!store)
             return report(io, store.error());
-        QString error;
-        const QList<store::ApiToken> tokens = (*store)->apiTokens().all(&error);
-        if (!error.isEmpty())
-            return failed(io, error);
-        for (const store::ApiToken &t : tokens)
+        const auto tokens = (*store)->apiTokens().all();
+        if (!tokens)
+            return failed(io, tokens.error());
+        for (const store::ApiToken &t : *tokens)
             io.out << t.email << '\t' << t.name << '\t' << t.createdAt.toString(Qt::ISODate) << '\t'
                    << t.expiresAt.toString(Qt::ISODate) << '\t'
                    << t.lastUsedAt.toString(Qt::ISODate) << '\n';

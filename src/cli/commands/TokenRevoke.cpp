@@ -29,9 +29,8 @@ protected:
         if (!user)
             return report(io, user.error());
         const QString name = parser.value(QStringLiteral("name"));
-        QString error;
-        if (!(*store)->apiTokens().revoke(user->id, name, &error))
-            return failed(io, error);
+        if (const auto revoked = (*store)->apiTokens().revoke(user->id, name); !revoked)
+            return failed(io, revoked.error());
         return confirm(io, QStringLiteral("token %1 of %2 revoked").arg(name, user->email));
     }
 };

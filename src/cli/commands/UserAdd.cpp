@@ -57,23 +57,22 @@ protected:
             return usageError(io,
                               QStringLiteral("invalid role \"%1\" (expected owner, admin or user)")
                                   .arg(roleText));
-        QString error;
-        const auto email = store::normalizeEmail(parser.value(QStringLiteral("email")), &error);
+        const auto email = store::normalizeEmail(parser.value(QStringLiteral("email")));
         if (!email)
-            return usageError(io, error);
+            return usageError(io, email.error());
         const QByteArray password = readPassword(io.in);
         if (password.isEmpty())
             return usageError(io, QStringLiteral("no password on standard input "
                                                  "(--password-stdin reads its first line)"));
-        if (!store::validatePassword(password, &error))
-            return usageError(io, error);
+        if (const auto valid = store::validatePassword(password); !valid)
+            return usageError(io, valid.error());
 
         auto store = openStore(parser, io);
         if (!store)
             return report(io, store.error());
-        const auto user = (*store)->users().add(*email, *role, password, &error);
+        const auto user = (*store)->users().add(*email, *role, password);
         if (!user)
-            return failed(io, error);
+            return failed(io, user.error());
         return confirm(io, QStringLiteral("added %1 %2 (id %3)")
                                .arg(store::roleName(user->role), user->email)
                                .arg(user->id));

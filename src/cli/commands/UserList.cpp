@@ -19,11 +19,10 @@ protected:
         auto store = openStore(parser, io);
         if (!store)
             return report(io, store.error());
-        QString error;
-        const QList<store::User> users = (*store)->users().all(&error);
-        if (!error.isEmpty())
-            return failed(io, error);
-        for (const store::User &user : users)
+        const auto users = (*store)->users().all();
+        if (!users)
+            return failed(io, users.error());
+        for (const store::User &user : *users)
             io.out << user.id << '\t' << user.email << '\t' << store::roleName(user.role) << '\n';
         return ExitOk;
     }

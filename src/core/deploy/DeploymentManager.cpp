@@ -41,18 +41,18 @@ DeploymentManager::~DeploymentManager() {
 }
 
 void DeploymentManager::start() {
-    QString error;
-    const int interrupted =
-        m_deployments.failInterrupted(QStringLiteral("interrupted by server restart"), &error);
-    if (interrupted < 0)
-        qCWarning(lcDeploy).noquote() << "cannot mark interrupted deployments:" << error;
-    else if (interrupted > 0)
-        qCInfo(lcDeploy) << interrupted
+    const auto interrupted =
+        m_deployments.failInterrupted(QStringLiteral("interrupted by server restart"));
+    if (!interrupted)
+        qCWarning(lcDeploy).noquote()
+            << "cannot mark interrupted deployments:" << interrupted.error();
+    else if (*interrupted > 0)
+        qCInfo(lcDeploy) << *interrupted
                          << "deployment(s) interrupted by the last stop marked failed";
     removeLeftoverClones();
     recoverSetAsideContainers();
     // A queue from before pending deployments were capped.
-    supersedeOlder(m_deployments.unclaimedPending());
+    supersedeOlder(store::orLogged(m_deployments.unclaimedPending()));
     schedule();
 }
 
@@ -117,7 +117,8 @@ void DeploymentManager::recoverSetAsideContainers() {
                 const QRegularExpressionMatch m = name.match(previous);
                 // Only our apps: another server sharing the engine may be in
                 // the middle of replacing one of its own.
-                if (m.hasMatch() && m_store.apps().byId(m.captured(2).toLongLong()))
+                if (m.hasMatch() &&
+                    store::orLogged(m_store.apps().byId(m.captured(2).toLongLong())))
                     restoreSetAside(m.captured(1), previous.mid(1));
             }
         });
@@ -155,19 +156,16 @@ void DeploymentManager::restoreSetAside(const QString &app, const QString &aside
         });
 }
 
-std::optional<store::Deployment> DeploymentManager::enqueue(const store::App &app, qint64 userId,
-                                                            QString *error) {
-    if (!app.isGit()) {
-        *error = QStringLiteral("App %1 adopts an existing container; only apps created from git "
-                                "can be deployed")
-                     .arg(app.name);
-        return std::nullopt;
-    }
-    auto deployment = m_deployments.create(app.id, userId, error);
+Expected<store::Deployment> DeploymentManager::enqueue(const store::App &app, qint64 userId) {
+    if (!app.isGit())
+        return fail(QStringLiteral("App %1 adopts an existing container; only apps created from "
+                                   "git can be deployed")
+                        .arg(app.name));
+    auto deployment = m_deployments.create(app.id, userId);
     if (!deployment)
-        return std::nullopt;
+        return deployment;
     Q_EMIT statusChanged(*deployment);
-    supersedeOlder(m_deployments.unclaimedPending(nullptr, app.id));
+    supersedeOlder(store::orLogged(m_deployments.unclaimedPending(app.id)));
     schedule();
     return deployment;
 }
@@ -188,21 +186,19 @@ void DeploymentManager::supersedeOlder(const QList<store::Deployment> &pending) 
     }
 }
 
-bool DeploymentManager::cancel(qint64 deploymentId, QString *error) {
-    auto d = m_deployments.get(deploymentId, error);
-    if (!d) {
-        if (error && error->isEmpty())
-            *error = QStringLiteral("Deployment not found");
-        return false;
-    }
-    if (d->isTerminal()) {
-        *error = QStringLiteral("Deployment already finished (%1)").arg(d->status);
-        return false;
-    }
+Expected<void> DeploymentManager::cancel(qint64 deploymentId) {
+    auto found = m_deployments.get(deploymentId);
+    if (!found)
+        return fail(found.error());
+    if (!*found)
+        return fail("Deployment not found");
+    std::optional<store::Deployment> &d = *found;
+    if (d->isTerminal())
+        return fail(QStringLiteral("Deployment already finished (%1)").arg(d->status));
     for (DeploymentRunner *runner : std::as_const(m_running)) {
         if (runner->deploymentId() == deploymentId) {
             runner->cancel();
-            return true;
+            return {};
         }
     }
     d->status = QStringLiteral("failed");
@@ -212,25 +208,25 @@ bool DeploymentManager::cancel(qint64 deploymentId, QString *error) {
     return update(*d);
 }
 
-bool DeploymentManager::update(const store::Deployment &deployment) {
-    QString error;
-    if (!m_deployments.save(deployment, &error)) {
-        qCWarning(lcDeploy).noquote() << "cannot save deployment" << deployment.id << error;
-        return false;
+Expected<void> DeploymentManager::update(const store::Deployment &deployment) {
+    const auto saved = m_deployments.save(deployment);
+    if (!saved) {
+        qCWarning(lcDeploy).noquote() << "cannot save deployment" << deployment.id << saved.error();
+        return saved;
     }
     Q_EMIT statusChanged(deployment);
-    return true;
+    return {};
 }
 
 void DeploymentManager::appendLog(qint64 deploymentId, QList<store::DeploymentLogLine> lines) {
-    QString error;
-    const qint64 first = m_deployments.appendLogs(deploymentId, lines, &error);
-    if (first <= 0) {
-        qCWarning(lcDeploy).noquote() << "cannot save log of deployment" << deploymentId << error;
+    const auto first = m_deployments.appendLogs(deploymentId, lines);
+    if (!first || *first <= 0) {
+        qCWarning(lcDeploy).noquote()
+            << "cannot save log of deployment" << deploymentId << first.error();
         return; // not saved, so not announced either
     }
     for (qsizetype i = 0; i < lines.size(); ++i)
-        lines[i].seq = first + i;
+        lines[i].seq = *first + i;
     Q_EMIT logAppended(deploymentId, lines);
 }
 
@@ -248,11 +244,10 @@ void DeploymentManager::schedule() {
                 store::App app;
             };
             QList<Candidate> waiting;
-            QString error;
-            for (store::Deployment d : m_deployments.unclaimedPending(&error)) {
+            for (store::Deployment d : store::orLogged(m_deployments.unclaimedPending())) {
                 if (m_running.contains(d.appId))
                     continue; // one at a time per app; this one waits its turn
-                auto app = m_store.apps().byId(d.appId);
+                auto app = store::orLogged(m_store.apps().byId(d.appId));
                 if (!app) {
                     d.status = QStringLiteral("failed");
                     d.errorMessage = QStringLiteral("Application not found");
@@ -277,9 +272,11 @@ void DeploymentManager::schedule() {
                 if (m_running.contains(c.d.appId))
                     continue;
                 c.d.claimed = true; // bookkeeping only: nothing a watcher needs to see
-                QString saveError;
-                if (!m_deployments.save(c.d, &saveError))
+                if (const auto saved = m_deployments.save(c.d); !saved) {
+                    qCWarning(lcDeploy).noquote()
+                        << "cannot claim deployment" << c.d.id << saved.error();
                     continue;
+                }
                 m_lastServed.insert(c.app.projectId, ++m_turn);
                 auto *runner = new DeploymentRunner(*this, m_docker, m_config, c.d, c.app, this);
                 m_running.insert(c.d.appId, runner);

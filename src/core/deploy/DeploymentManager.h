@@ -2,6 +2,7 @@
 
 #pragma once
 
+#include "base/Expected.h"
 #include "store/DeploymentStore.h"
 
 #include <QHash>
@@ -60,17 +61,17 @@ public:
     // it left behind and schedules the pending deployments nobody had claimed.
     void start();
 
-    std::optional<store::Deployment> enqueue(const store::App &app, qint64 userId, QString *error);
+    Expected<store::Deployment> enqueue(const store::App &app, qint64 userId);
     // Pending: fails at once; running: stops the pipeline, rolls back, fails.
-    bool cancel(qint64 deploymentId, QString *error);
+    Expected<void> cancel(qint64 deploymentId);
 
     store::DeploymentStore &deployments() { return m_deployments; }
     const DeployConfig &config() const { return m_config; }
     // Asked before an old container is removed (nullptr: no one keeps logs).
     void setContainerDrain(ContainerDrain *drain) { m_config.containerDrain = drain; }
 
-    // Used by runners: persist, then announce.
-    bool update(const store::Deployment &deployment);
+    // Used by runners: persist (a failure is logged), then announce.
+    Expected<void> update(const store::Deployment &deployment);
     // Lines as the store takes them (their `seq` is set here).
     void appendLog(qint64 deploymentId, QList<store::DeploymentLogLine> lines);
 

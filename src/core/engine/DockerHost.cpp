@@ -12,12 +12,6 @@ namespace {
 
 const QString kDefaultHost = QStringLiteral("unix:///var/run/docker.sock");
 
-std::optional<DockerHost> fail(QString *error, const QString &message) {
-    if (error)
-        *error = message;
-    return std::nullopt;
-}
-
 // Host names as RFC 1123 allows them (plus '_', which some internal DNS setups use), or IPv4
 // literals. Anything else after "tcp://" is far more likely a typo than a real host.
 bool isValidHostName(const QString &host) {
@@ -35,17 +29,16 @@ bool envFlag(const char *name) {
 }
 
 // unix:///absolute/path/to/docker.sock; rest is what follows "unix://".
-std::optional<DockerHost> parseUnix(const QString &uri, const QString &rest, QString *error) {
+Expected<DockerHost> parseUnix(const QString &uri, const QString &rest) {
     // "unix://relative" would silently resolve against whatever directory we were started
     // in; the docker CLI refuses it too.
     if (!rest.startsWith(QLatin1Char('/')) || rest.size() < 2)
-        return fail(error, QStringLiteral("Docker host \"%1\": the socket path must be absolute "
-                                          "(unix:///path/to/docker.sock)")
-                               .arg(uri));
+        return fail(QStringLiteral("Docker host \"%1\": the socket path must be absolute "
+                                   "(unix:///path/to/docker.sock)")
+                        .arg(uri));
     if (rest.contains(QLatin1Char('?')) || rest.contains(QLatin1Char('#')) ||
         rest.contains(QChar(0)))
         return fail(
-            error,
             QStringLiteral("Docker host \"%1\": unexpected characters in socket path").arg(uri));
     DockerHost h;
     h.kind = DockerHost::Kind::Unix;
@@ -54,59 +47,56 @@ std::optional<DockerHost> parseUnix(const QString &uri, const QString &rest, QSt
 }
 
 // tcp://host:port, tcp://[v6]:port; rest is what follows "tcp://".
-std::optional<DockerHost> parseTcp(const QString &uri, const QString &rest, QString *error) {
+Expected<DockerHost> parseTcp(const QString &uri, const QString &rest) {
     // A lone trailing slash is harmless ("tcp://host:2376/"); any other path, query or user
     // info is not something the engine API understands.
     QString authority = rest;
     if (authority.endsWith(QLatin1Char('/')))
         authority.chop(1);
     if (authority.isEmpty())
-        return fail(error, QStringLiteral("Docker host \"%1\": missing host").arg(uri));
+        return fail(QStringLiteral("Docker host \"%1\": missing host").arg(uri));
     if (authority.contains(QLatin1Char('/')) || authority.contains(QLatin1Char('?')) ||
         authority.contains(QLatin1Char('#')) || authority.contains(QLatin1Char('@')))
         return fail(
-            error,
             QStringLiteral("Docker host \"%1\": expected only host:port after tcp://").arg(uri));
 
     QString hostPart, portPart;
     if (authority.startsWith(QLatin1Char('['))) {
         const int close = authority.indexOf(QLatin1Char(']'));
         if (close < 0)
-            return fail(error,
-                        QStringLiteral("Docker host \"%1\": unterminated IPv6 address").arg(uri));
+            return fail(QStringLiteral("Docker host \"%1\": unterminated IPv6 address").arg(uri));
         hostPart = authority.mid(1, close - 1);
         const QString after = authority.mid(close + 1);
         if (!after.startsWith(QLatin1Char(':')))
-            return fail(error, QStringLiteral("Docker host \"%1\": missing port").arg(uri));
+            return fail(QStringLiteral("Docker host \"%1\": missing port").arg(uri));
         portPart = after.mid(1);
         const QHostAddress addr(hostPart);
         if (addr.isNull() || addr.protocol() != QAbstractSocket::IPv6Protocol)
-            return fail(error, QStringLiteral("Docker host \"%1\": \"%2\" is not an IPv6 address")
-                                   .arg(uri, hostPart));
+            return fail(QStringLiteral("Docker host \"%1\": \"%2\" is not an IPv6 address")
+                            .arg(uri, hostPart));
     } else {
         const int colon = authority.lastIndexOf(QLatin1Char(':'));
         if (colon < 0)
-            return fail(error, QStringLiteral("Docker host \"%1\": missing port").arg(uri));
+            return fail(QStringLiteral("Docker host \"%1\": missing port").arg(uri));
         hostPart = authority.left(colon);
         portPart = authority.mid(colon + 1);
         if (hostPart.contains(QLatin1Char(':')))
-            return fail(error, QStringLiteral("Docker host \"%1\": IPv6 addresses must be "
-                                              "bracketed (tcp://[::1]:2376)")
-                                   .arg(uri));
+            return fail(QStringLiteral("Docker host \"%1\": IPv6 addresses must be "
+                                       "bracketed (tcp://[::1]:2376)")
+                            .arg(uri));
         if (hostPart.isEmpty() || !isValidHostName(hostPart))
             return fail(
-                error,
                 QStringLiteral("Docker host \"%1\": invalid host name \"%2\"").arg(uri, hostPart));
     }
 
     if (portPart.isEmpty())
-        return fail(error, QStringLiteral("Docker host \"%1\": missing port").arg(uri));
+        return fail(QStringLiteral("Docker host \"%1\": missing port").arg(uri));
     // toInt() would accept "+80" or " 80"; insist on plain digits.
     static const QRegularExpression digits(QStringLiteral("^[0-9]{1,5}$"));
     const int port = digits.match(portPart).hasMatch() ? portPart.toInt() : -1;
     if (port < 1 || port > 65535)
-        return fail(error, QStringLiteral("Docker host \"%1\": port \"%2\" is not in 1..65535")
-                               .arg(uri, portPart));
+        return fail(QStringLiteral("Docker host \"%1\": port \"%2\" is not in 1..65535")
+                        .arg(uri, portPart));
 
     DockerHost h;
     h.kind = DockerHost::Kind::Tcp;
@@ -117,28 +107,28 @@ std::optional<DockerHost> parseTcp(const QString &uri, const QString &rest, QStr
 
 } // namespace
 
-std::optional<DockerHost> DockerHost::parse(const QString &uriIn, const QString &certDir,
-                                            bool tlsVerify, QString *error) {
+Expected<DockerHost> DockerHost::parse(const QString &uriIn, const QString &certDir,
+                                       bool tlsVerify) {
     const QString uri = uriIn.trimmed();
     if (uri.isEmpty())
-        return fail(error, QStringLiteral("Docker host is empty"));
+        return fail(QStringLiteral("Docker host is empty"));
 
     const int schemeEnd = uri.indexOf(QLatin1String("://"));
     if (schemeEnd <= 0)
-        return fail(error, QStringLiteral("Docker host \"%1\" is not of the form unix:///path or "
-                                          "tcp://host:port")
-                               .arg(uri));
+        return fail(QStringLiteral("Docker host \"%1\" is not of the form unix:///path or "
+                                   "tcp://host:port")
+                        .arg(uri));
     const QString scheme = uri.left(schemeEnd).toLower();
     const QString rest = uri.mid(schemeEnd + 3);
 
     if (scheme == QLatin1String("unix"))
-        return parseUnix(uri, rest, error);
+        return parseUnix(uri, rest);
     if (scheme != QLatin1String("tcp"))
-        return fail(error, QStringLiteral("Docker host \"%1\": unsupported scheme \"%2\" (use "
-                                          "unix:// or tcp://)")
-                               .arg(uri, scheme));
+        return fail(QStringLiteral("Docker host \"%1\": unsupported scheme \"%2\" (use "
+                                   "unix:// or tcp://)")
+                        .arg(uri, scheme));
 
-    std::optional<DockerHost> h = parseTcp(uri, rest, error);
+    Expected<DockerHost> h = parseTcp(uri, rest);
     if (!h)
         return h;
     if (tlsVerify || !certDir.isEmpty()) {
@@ -152,14 +142,13 @@ std::optional<DockerHost> DockerHost::parse(const QString &uriIn, const QString 
     return h;
 }
 
-std::optional<DockerHost> DockerHost::fromEnvironment(const QString &override, QString *error) {
+Expected<DockerHost> DockerHost::fromEnvironment(const QString &override) {
     QString uri = override.trimmed();
     if (uri.isEmpty())
         uri = qEnvironmentVariable("DOCKER_HOST").trimmed();
     if (uri.isEmpty())
         uri = kDefaultHost;
-    return parse(uri, qEnvironmentVariable("DOCKER_CERT_PATH"), envFlag("DOCKER_TLS_VERIFY"),
-                 error);
+    return parse(uri, qEnvironmentVariable("DOCKER_CERT_PATH"), envFlag("DOCKER_TLS_VERIFY"));
 }
 
 QString DockerHost::toString() const {

@@ -2,9 +2,9 @@
 
 #pragma once
 
-#include <QString>
+#include "base/Expected.h"
 
-#include <optional>
+#include <QString>
 
 namespace mist::engine {
 
@@ -22,14 +22,13 @@ struct DockerHost {
     // Parses "unix:///path" or "tcp://host:port" (IPv6 as "tcp://[::1]:2376"). For tcp, TLS is used
     // when tlsVerify is true or certDir is non-empty; the files are certDir/{cert,key,ca}.pem
     // (certDir defaults to ~/.docker when only tlsVerify is given, as with the docker CLI).
-    // Returns nullopt and sets *error (if non-null) for anything else: empty, other schemes,
-    // missing or out-of-range port, relative unix path, paths or credentials in a tcp URI.
-    static std::optional<DockerHost> parse(const QString &uri, const QString &certDir,
-                                           bool tlsVerify, QString *error);
+    // Fails for anything else: empty, other schemes, missing or out-of-range port, relative
+    // unix path, paths or credentials in a tcp URI.
+    static Expected<DockerHost> parse(const QString &uri, const QString &certDir, bool tlsVerify);
 
     // The --docker-host value if non-empty, else $DOCKER_HOST, else unix:///var/run/docker.sock.
     // $DOCKER_CERT_PATH and $DOCKER_TLS_VERIFY apply in every case, as they do for `docker -H`.
-    static std::optional<DockerHost> fromEnvironment(const QString &override, QString *error);
+    static Expected<DockerHost> fromEnvironment(const QString &override);
 
     // The URI form ("unix:///path", "tcp://host:port", "tcp://[::1]:port"); parse() accepts it.
     QString toString() const;

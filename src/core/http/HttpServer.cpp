@@ -155,23 +155,18 @@ HttpServer::~HttpServer() {
     m_alive.clear();
 }
 
-bool HttpServer::enableTls(const QString &certFile, const QString &keyFile, QString *error) {
+Expected<void> HttpServer::enableTls(const QString &certFile, const QString &keyFile) {
     QFile certIn(certFile);
-    if (!certIn.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read TLS certificate %1: %2")
-                     .arg(certFile, certIn.errorString());
-        return false;
-    }
+    if (!certIn.open(QIODevice::ReadOnly))
+        return mist::fail(QStringLiteral("cannot read TLS certificate %1: %2")
+                              .arg(certFile, certIn.errorString()));
     const QList<QSslCertificate> chain = QSslCertificate::fromData(certIn.readAll(), QSsl::Pem);
-    if (chain.isEmpty()) {
-        *error = QStringLiteral("no PEM certificate in %1").arg(certFile);
-        return false;
-    }
+    if (chain.isEmpty())
+        return mist::fail(QStringLiteral("no PEM certificate in %1").arg(certFile));
     QFile keyIn(keyFile);
-    if (!keyIn.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read TLS key %1: %2").arg(keyFile, keyIn.errorString());
-        return false;
-    }
+    if (!keyIn.open(QIODevice::ReadOnly))
+        return mist::fail(
+            QStringLiteral("cannot read TLS key %1: %2").arg(keyFile, keyIn.errorString()));
     const QByteArray keyPem = keyIn.readAll();
     QSslKey key;
     for (QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec}) {
@@ -179,11 +174,9 @@ bool HttpServer::enableTls(const QString &certFile, const QString &keyFile, QStr
         if (!key.isNull())
             break;
     }
-    if (key.isNull()) {
-        *error =
-            QStringLiteral("no usable PEM private key in %1 (RSA or EC, unencrypted)").arg(keyFile);
-        return false;
-    }
+    if (key.isNull())
+        return mist::fail(QStringLiteral("no usable PEM private key in %1 (RSA or EC, unencrypted)")
+                              .arg(keyFile));
     QSslConfiguration config = QSslConfiguration::defaultConfiguration();
     config.setLocalCertificateChain(chain);
     config.setPrivateKey(key);
@@ -191,7 +184,7 @@ bool HttpServer::enableTls(const QString &certFile, const QString &keyFile, QStr
     config.setPeerVerifyMode(QSslSocket::VerifyNone);
     m_sslConfig = config;
     m_tls = true;
-    return true;
+    return {};
 }
 
 QSslCertificate HttpServer::certificate() const {
@@ -199,13 +192,10 @@ QSslCertificate HttpServer::certificate() const {
     return chain.isEmpty() ? QSslCertificate() : chain.first();
 }
 
-bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *error) {
-    if (!m_tcp->listen(address, port)) {
-        if (error)
-            *error = m_tcp->errorString();
-        return false;
-    }
-    return true;
+Expected<void> HttpServer::listen(const QHostAddress &address, quint16 port) {
+    if (!m_tcp->listen(address, port))
+        return mist::fail(m_tcp->errorString());
+    return {};
 }
 
 quint16 HttpServer::serverPort() const {

@@ -5,6 +5,7 @@
 #include "HostPolicy.h"
 #include "HttpRequest.h"
 #include "HttpResponse.h"
+#include "base/Expected.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -83,11 +84,12 @@ public:
     void setRequestTimeoutMs(int ms) { m_requestTimeoutMs = ms; }
 
     // Serve https and wss: loads a PEM certificate (chain) and key. Call before listen().
-    bool enableTls(const QString &certFile, const QString &keyFile, QString *error);
+    Expected<void> enableTls(const QString &certFile, const QString &keyFile);
     // The leaf of the chain given to enableTls.
     QSslCertificate certificate() const;
 
-    bool listen(const QHostAddress &address, quint16 port, QString *error);
+    // Fails with the socket's reason.
+    Expected<void> listen(const QHostAddress &address, quint16 port);
     quint16 serverPort() const;
     QHostAddress serverAddress() const;
     void close();

@@ -200,8 +200,8 @@ void LogArchiver::onEvent(const engine::EngineEvent &event) {
     m_lastEventNs = std::max(m_lastEventNs, event.timeNs);
     if (event.type != u"container")
         return;
-    const auto appId = appFor(m_store->apps().all(), event.attributes.value(QStringLiteral("name")),
-                              event.attributes);
+    const auto appId = appFor(store::orLogged(m_store->apps().all()),
+                              event.attributes.value(QStringLiteral("name")), event.attributes);
     if (!appId)
         return;
     auto it = m_known.find(event.actorId);
@@ -262,7 +262,7 @@ void LogArchiver::onListed(const engine::DockerReply &reply) {
         qCWarning(lcServer) << "archive: cannot list containers:" << reply.error;
         return;
     }
-    const QList<store::App> apps = m_store->apps().all();
+    const QList<store::App> apps = store::orLogged(m_store->apps().all());
     for (const engine::ContainerSummary &c : engine::parseContainerList(reply.json())) {
         const auto appId = appFor(apps, c.names.value(0), c.labels);
         if (!appId)

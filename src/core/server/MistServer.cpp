@@ -89,10 +89,9 @@ MistServer::~MistServer() {
 Expected<void> MistServer::start() {
     if (Expected<void> opened = m_store->open(m_config.dataDir); !opened)
         return opened;
-    QString error;
-    const auto host = engine::DockerHost::fromEnvironment(m_config.dockerHost, &error);
+    const auto host = engine::DockerHost::fromEnvironment(m_config.dockerHost);
     if (!host)
-        return fail(error);
+        return fail(host.error());
     m_docker = std::make_unique<engine::DockerClient>(*host);
     m_sampler = std::make_unique<metrics::MetricsSampler>(m_docker.get(), m_config.dataDir);
 
@@ -126,14 +125,16 @@ Expected<void> MistServer::start() {
 
     m_http = std::make_unique<http::HttpServer>();
     setUpHttp();
-    if (tls && !m_http->enableTls(m_config.tlsCert, m_config.tlsKey, &error))
-        return fail(error);
+    if (tls) {
+        if (auto enabled = m_http->enableTls(m_config.tlsCert, m_config.tlsKey); !enabled)
+            return enabled;
+    }
     m_http->setHostPolicy(allowedHosts(tls));
-    if (!m_http->listen(m_config.listenAddress, m_config.port, &error))
+    if (const auto listening = m_http->listen(m_config.listenAddress, m_config.port); !listening)
         return fail(QStringLiteral("cannot listen on %1:%2: %3")
                         .arg(m_config.listenAddress.toString())
                         .arg(m_config.port)
-                        .arg(error));
+                        .arg(listening.error()));
     qCInfo(lcServer).noquote() << "serving on" << httpUrl().toString() << "data" << m_config.dataDir
                                << "engine" << m_docker->host().toString();
     m_sampler->start(1000);
@@ -166,7 +167,7 @@ void MistServer::registerRoutes(bool tls) {
         s.linesRelayed = m_containerLogs->linesRelayed();
         s.engineStreamsOpen = m_docker->activeStreams();
         s.engineStreamsOpened = m_docker->streamsOpened();
-        s.deployments = m_deployments->deployments().countByStatus();
+        s.deployments = store::orLogged(m_deployments->deployments().countByStatus());
         s.httpAnswers = m_http->answersByStatus();
         return s;
     });
@@ -306,7 +307,8 @@ std::optional<SignedIn> MistServer::signedIn(const QByteArray &authorization,
     const std::optional<Credential> credential = presentedCredential(authorization, cookie);
     if (!credential)
         return std::nullopt;
-    const std::optional<store::Session> session = m_store->sessions().find(credential->token);
+    const std::optional<store::Session> session =
+        store::orLogged(m_store->sessions().find(credential->token));
     if (!session)
         return std::nullopt;
     return SignedIn{session->user, *credential, session->apiToken};
@@ -369,7 +371,7 @@ void MistServer::pingAll() {
         }
         // Logout, a password change or expiry ends the session: its sockets
         // end with it, at the latest one ping interval later.
-        const auto user = m_store->sessions().userFor(client->sessionToken());
+        const auto user = store::orLogged(m_store->sessions().userFor(client->sessionToken()));
         if (!user) {
             client->close(QWebSocketProtocol::CloseCodePolicyViolated,
                           QStringLiteral("Session ended"));

@@ -97,7 +97,7 @@ void ServerConfig::addOptions(QCommandLineParser &parser) {
                       QStringLiteral("N")});
 }
 
-std::optional<QHash<QString, QStringList>> loadConfigFile(const QString &path, QString *error) {
+Expected<QHash<QString, QStringList>> loadConfigFile(const QString &path) {
     static const QStringList keys{QStringLiteral("listen"),
                                   QStringLiteral("data-dir"),
                                   QStringLiteral("docker-host"),
@@ -118,14 +118,10 @@ std::optional<QHash<QString, QStringList>> loadConfigFile(const QString &path, Q
     static const QStringList repeatable{QStringLiteral("allowed-origin"),
                                         QStringLiteral("allowed-host")};
     QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read config file %1: %2").arg(path, f.errorString());
-        return std::nullopt;
-    }
-    if (f.size() > 1024 * 1024) {
-        *error = QStringLiteral("config file %1 is larger than 1 MiB").arg(path);
-        return std::nullopt;
-    }
+    if (!f.open(QIODevice::ReadOnly))
+        return fail(QStringLiteral("cannot read config file %1: %2").arg(path, f.errorString()));
+    if (f.size() > 1024 * 1024)
+        return fail(QStringLiteral("config file %1 is larger than 1 MiB").arg(path));
     QHash<QString, QStringList> out;
     int lineNumber = 0;
     for (const QByteArray &raw : f.readAll().split('\n')) {
@@ -135,21 +131,17 @@ std::optional<QHash<QString, QStringList>> loadConfigFile(const QString &path, Q
             continue;
         const qsizetype eq = line.indexOf(u'=');
         const QString key = line.left(eq).trimmed();
-        if (eq <= 0 || !keys.contains(key)) {
-            *error = QStringLiteral("%1 line %2: expected one of %3 = VALUE, not '%4'")
-                         .arg(path)
-                         .arg(lineNumber)
-                         .arg(keys.join(QStringLiteral(", ")), line.left(80));
-            return std::nullopt;
-        }
+        if (eq <= 0 || !keys.contains(key))
+            return fail(QStringLiteral("%1 line %2: expected one of %3 = VALUE, not '%4'")
+                            .arg(path)
+                            .arg(lineNumber)
+                            .arg(keys.join(QStringLiteral(", ")), line.left(80)));
         QString v = line.mid(eq + 1).trimmed();
         if (v.size() >= 2 && v.startsWith(u'"') && v.endsWith(u'"'))
             v = v.mid(1, v.size() - 2);
-        if (!repeatable.contains(key) && out.contains(key)) {
-            *error =
-                QStringLiteral("%1 line %2: %3 is set twice").arg(path).arg(lineNumber).arg(key);
-            return std::nullopt;
-        }
+        if (!repeatable.contains(key) && out.contains(key))
+            return fail(
+                QStringLiteral("%1 line %2: %3 is set twice").arg(path).arg(lineNumber).arg(key));
         out[key].append(v);
     }
     return out;
@@ -170,178 +162,153 @@ struct OptionValues {
 };
 
 // Where to listen, where the data lives, the engine, TLS, and whom to answer.
-bool readPlaceOptions(const OptionValues &o, ServerConfig &c, QString *error) {
+Expected<void> readPlaceOptions(const OptionValues &o, ServerConfig &c) {
     if (o.isSet(QStringLiteral("listen"))) {
-        const auto listen = parseListenAddress(o.value(QStringLiteral("listen")), error);
+        const auto listen = parseListenAddress(o.value(QStringLiteral("listen")));
         if (!listen)
-            return false;
+            return fail(listen.error());
         c.listenAddress = listen->first;
         c.port = listen->second;
     }
     c.dataDir = o.isSet(QStringLiteral("data-dir")) ? o.value(QStringLiteral("data-dir"))
                                                     : defaultDataDir();
-    if (c.dataDir.isEmpty()) {
-        *error = QStringLiteral("--data-dir must not be empty");
-        return false;
-    }
+    if (c.dataDir.isEmpty())
+        return fail(QStringLiteral("--data-dir must not be empty"));
     c.dockerHost = o.value(QStringLiteral("docker-host"));
     c.tlsCert = o.value(QStringLiteral("tls-cert"));
     c.tlsKey = o.value(QStringLiteral("tls-key"));
-    if (c.tlsCert.isEmpty() != c.tlsKey.isEmpty()) {
-        *error = QStringLiteral("--tls-cert and --tls-key go together");
-        return false;
-    }
+    if (c.tlsCert.isEmpty() != c.tlsKey.isEmpty())
+        return fail(QStringLiteral("--tls-cert and --tls-key go together"));
     for (const QString &origin : o.values(QStringLiteral("allowed-origin"))) {
         const QUrl url(origin, QUrl::StrictMode);
         if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") ||
-            url.host().isEmpty() || !url.path().isEmpty()) {
-            *error = QStringLiteral("--allowed-origin wants an origin like https://example.com, "
-                                    "not '%1'")
-                         .arg(origin);
-            return false;
-        }
+            url.host().isEmpty() || !url.path().isEmpty())
+            return fail(QStringLiteral("--allowed-origin wants an origin like https://example.com, "
+                                       "not '%1'")
+                            .arg(origin));
         c.allowedOrigins.append(url.toString(QUrl::FullyEncoded).toLower());
     }
     for (const QString &name : o.values(QStringLiteral("allowed-host"))) {
         const auto normalized = http::normalizeAllowedHost(name);
-        if (!normalized) {
-            *error = QStringLiteral("--allowed-host wants a host name like mist.example.com or "
-                                    "*.example.com, not '%1'")
-                         .arg(name.left(200));
-            return false;
-        }
+        if (!normalized)
+            return fail(QStringLiteral("--allowed-host wants a host name like mist.example.com or "
+                                       "*.example.com, not '%1'")
+                            .arg(name.left(200)));
         c.allowedHosts.append(*normalized);
     }
-    return true;
+    return {};
 }
 
 // Limits on what clients may hold.
-bool readLimitOptions(const OptionValues &o, ServerConfig &c, QString *error) {
+Expected<void> readLimitOptions(const OptionValues &o, ServerConfig &c) {
     if (o.isSet(QStringLiteral("max-connections"))) {
         bool ok = false;
         const int n = o.value(QStringLiteral("max-connections")).toInt(&ok);
-        if (!ok || n < 16 || n > 1000000) {
-            *error = QStringLiteral("--max-connections wants a whole number from 16 to 1000000");
-            return false;
-        }
+        if (!ok || n < 16 || n > 1000000)
+            return fail(
+                QStringLiteral("--max-connections wants a whole number from 16 to 1000000"));
         c.maxConnections = n;
     }
     if (o.isSet(QStringLiteral("max-connections-per-address"))) {
         bool ok = false;
         const int n = o.value(QStringLiteral("max-connections-per-address")).toInt(&ok);
-        if (!ok || n < 0 || n > 1000000) {
-            *error = QStringLiteral("--max-connections-per-address wants a whole number from 0 "
-                                    "(no limit) to 1000000");
-            return false;
-        }
+        if (!ok || n < 0 || n > 1000000)
+            return fail(QStringLiteral("--max-connections-per-address wants a whole number from 0 "
+                                       "(no limit) to 1000000"));
         c.maxConnectionsPerAddress = n;
     }
     if (o.isSet(QStringLiteral("ping-interval"))) {
         bool ok = false;
         const int seconds = o.value(QStringLiteral("ping-interval")).toInt(&ok);
-        if (!ok || seconds < 1 || seconds > 3600) {
-            *error = QStringLiteral("--ping-interval wants whole seconds from 1 to 3600");
-            return false;
-        }
+        if (!ok || seconds < 1 || seconds > 3600)
+            return fail(QStringLiteral("--ping-interval wants whole seconds from 1 to 3600"));
         c.pingIntervalSeconds = seconds;
     }
     if (o.isSet(QStringLiteral("max-queued-total"))) {
         const auto bytes = parseByteSize(o.value(QStringLiteral("max-queued-total")));
         constexpr qint64 Min = qint64(1) << 20, Max = qint64(1) << 40;
-        if (!bytes || *bytes < Min || *bytes > Max) {
-            *error = QStringLiteral("--max-queued-total wants a size from 1M to 1T (e.g. 256M), "
-                                    "not '%1'")
-                         .arg(o.value(QStringLiteral("max-queued-total")).left(40));
-            return false;
-        }
+        if (!bytes || *bytes < Min || *bytes > Max)
+            return fail(QStringLiteral("--max-queued-total wants a size from 1M to 1T (e.g. 256M), "
+                                       "not '%1'")
+                            .arg(o.value(QStringLiteral("max-queued-total")).left(40)));
         c.maxQueuedTotal = *bytes;
     }
     if (o.isSet(QStringLiteral("log-retention"))) {
         const QString text = o.value(QStringLiteral("log-retention"));
         const auto bytes = archive::parseRetentionSize(text);
-        if (!bytes) {
-            *error = QStringLiteral("--log-retention wants 0 (no archive) or a size from 1M to "
-                                    "1024T, in bytes or with a suffix K, M, G (e.g. 1G), not '%1'")
-                         .arg(text.left(40));
-            return false;
-        }
+        if (!bytes)
+            return fail(
+                QStringLiteral("--log-retention wants 0 (no archive) or a size from 1M to "
+                               "1024T, in bytes or with a suffix K, M, G (e.g. 1G), not '%1'")
+                    .arg(text.left(40)));
         c.logRetentionBytes = *bytes;
     }
     if (o.isSet(QStringLiteral("log-retention-days"))) {
         const QString text = o.value(QStringLiteral("log-retention-days"));
         const auto days = archive::parseRetentionDays(text);
-        if (!days) {
-            *error = QStringLiteral("--log-retention-days wants a whole number of days from 0 "
-                                    "(no age limit) to 36500, not '%1'")
-                         .arg(text.left(40));
-            return false;
-        }
+        if (!days)
+            return fail(QStringLiteral("--log-retention-days wants a whole number of days from 0 "
+                                       "(no age limit) to 36500, not '%1'")
+                            .arg(text.left(40)));
         c.logRetentionDays = *days;
     }
-    return true;
+    return {};
 }
 
 // Deployments: network, workers, build timeout, log limit.
-bool readDeployOptions(const OptionValues &o, ServerConfig &c, QString *error) {
+Expected<void> readDeployOptions(const OptionValues &o, ServerConfig &c) {
     c.deployNetwork = o.value(QStringLiteral("deploy-network"));
     if (o.isSet(QStringLiteral("deploy-workers"))) {
         bool ok = false;
         const int workers = o.value(QStringLiteral("deploy-workers")).toInt(&ok);
-        if (!ok || workers < 1 || workers > 64) {
-            *error = QStringLiteral("--deploy-workers wants a whole number from 1 to 64");
-            return false;
-        }
+        if (!ok || workers < 1 || workers > 64)
+            return fail(QStringLiteral("--deploy-workers wants a whole number from 1 to 64"));
         c.deployWorkers = workers;
     }
     if (o.isSet(QStringLiteral("build-timeout"))) {
         const auto seconds = parseDuration(o.value(QStringLiteral("build-timeout")));
-        if (!seconds || *seconds < 1 || *seconds > MaxBuildTimeoutSeconds) {
-            *error = QStringLiteral("--build-timeout wants a duration from 1s to 7d, in seconds "
-                                    "or with a unit s, m, h, d (e.g. 30m), not '%1'")
-                         .arg(o.value(QStringLiteral("build-timeout")).left(80));
-            return false;
-        }
+        if (!seconds || *seconds < 1 || *seconds > MaxBuildTimeoutSeconds)
+            return fail(QStringLiteral("--build-timeout wants a duration from 1s to 7d, in seconds "
+                                       "or with a unit s, m, h, d (e.g. 30m), not '%1'")
+                            .arg(o.value(QStringLiteral("build-timeout")).left(80)));
         c.buildTimeoutSeconds = int(*seconds);
     }
     if (o.isSet(QStringLiteral("deploy-log-limit"))) {
         const auto bytes = parseByteSize(o.value(QStringLiteral("deploy-log-limit")));
-        if (!bytes || *bytes < MinDeployLogLimit || *bytes > MaxDeployLogLimit) {
-            *error = QStringLiteral("--deploy-log-limit wants a size from 64K to 1T, in bytes or "
-                                    "with a suffix K, M, G, T (e.g. 64M), not '%1'")
-                         .arg(o.value(QStringLiteral("deploy-log-limit")).left(80));
-            return false;
-        }
+        if (!bytes || *bytes < MinDeployLogLimit || *bytes > MaxDeployLogLimit)
+            return fail(
+                QStringLiteral("--deploy-log-limit wants a size from 64K to 1T, in bytes or "
+                               "with a suffix K, M, G, T (e.g. 64M), not '%1'")
+                    .arg(o.value(QStringLiteral("deploy-log-limit")).left(80)));
         c.deployLogLimitBytes = *bytes;
     }
-    return true;
+    return {};
 }
 
 } // namespace
 
-std::optional<ServerConfig> ServerConfig::fromParser(const QCommandLineParser &parser,
-                                                     QString *error) {
+Expected<ServerConfig> ServerConfig::fromParser(const QCommandLineParser &parser) {
     OptionValues options{parser, {}};
     if (parser.isSet(QStringLiteral("config"))) {
-        auto loaded = loadConfigFile(parser.value(QStringLiteral("config")), error);
+        auto loaded = loadConfigFile(parser.value(QStringLiteral("config")));
         if (!loaded)
-            return std::nullopt;
+            return fail(loaded.error());
         options.file = *loaded;
     }
     ServerConfig config;
-    if (!readPlaceOptions(options, config, error) || !readLimitOptions(options, config, error) ||
-        !readDeployOptions(options, config, error))
-        return std::nullopt;
+    for (auto read : {readPlaceOptions, readLimitOptions, readDeployOptions}) {
+        if (const auto done = read(options, config); !done)
+            return fail(done.error());
+    }
     return config;
 }
 
-std::optional<std::pair<QHostAddress, quint16>> parseListenAddress(const QString &text,
-                                                                   QString *error) {
+Expected<std::pair<QHostAddress, quint16>> parseListenAddress(const QString &text) {
     const qsizetype colon = text.lastIndexOf(u':');
-    auto fail = [&] {
-        *error = QStringLiteral("--listen wants HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080), "
-                                "not '%1'")
-                     .arg(text);
-        return std::nullopt;
+    const auto fail = [&] {
+        return mist::fail(QStringLiteral("--listen wants HOST:PORT (e.g. 127.0.0.1:8080 or "
+                                         "[::1]:8080), not '%1'")
+                              .arg(text));
     };
     if (colon <= 0)
         return fail();

@@ -2,6 +2,8 @@
 
 #pragma once
 
+#include "base/Expected.h"
+
 #include <QHash>
 #include <QHostAddress>
 #include <QString>
@@ -45,17 +47,16 @@ struct ServerConfig {
     int logRetentionDays = 30;
 
     static void addOptions(QCommandLineParser &parser);
-    static std::optional<ServerConfig> fromParser(const QCommandLineParser &parser, QString *error);
+    static Expected<ServerConfig> fromParser(const QCommandLineParser &parser);
 };
 
 // --config FILE: `key = value` lines (keys are the long options without the
 // dashes, e.g. `listen = 0.0.0.0:8080`; `allowed-origin` may repeat; `#`
 // starts a comment). Unknown keys and repeated single keys are errors.
-std::optional<QHash<QString, QStringList>> loadConfigFile(const QString &path, QString *error);
+Expected<QHash<QString, QStringList>> loadConfigFile(const QString &path);
 
 // "HOST:PORT", "[v6]:PORT" or "localhost:PORT"; port 0 picks a free one.
-std::optional<std::pair<QHostAddress, quint16>> parseListenAddress(const QString &text,
-                                                                   QString *error);
+Expected<std::pair<QHostAddress, quint16>> parseListenAddress(const QString &text);
 
 // A duration: whole seconds ("1800"), or with a unit: "90s", "30m", "2h", "1d".
 // Nothing but digits and one unit letter; nullopt for anything else.

@@ -70,10 +70,9 @@ int runHeadlessServer(const QStringList &arguments) {
             << "'\n";
         return 2;
     }
-    QString error;
-    const auto config = ServerConfig::fromParser(parser, &error);
+    const auto config = ServerConfig::fromParser(parser);
     if (!config) {
-        err << "mist-monitor: " << error << "\n";
+        err << "mist-monitor: " << config.error() << "\n";
         return 2;
     }
 

@@ -9,43 +9,39 @@
 
 namespace mist::store {
 
-QByteArray ApiTokens::create(qint64 userId, const QString &name, int days, QString *error) {
+Expected<QByteArray> ApiTokens::create(qint64 userId, const QString &name, int days) {
     static const QRegularExpression valid(QStringLiteral("^[A-Za-z0-9._-]{1,64}$"));
-    if (!valid.match(name).hasMatch()) {
-        fail(error, QStringLiteral("a token name is 1 to 64 letters, digits, '.', '_' or '-'"));
-        return {};
-    }
-    if (days < 1 || days > 3650) {
-        fail(error, QStringLiteral("a token lives 1 to 3650 days"));
-        return {};
-    }
+    if (!valid.match(name).hasMatch())
+        return fail("a token name is 1 to 64 letters, digits, '.', '_' or '-'");
+    if (days < 1 || days > 3650)
+        return fail("a token lives 1 to 3650 days");
     // A session row like any other, so every check that accepts a session
     // accepts the token; only its lifetime differs.
-    const QByteArray token = m_sessions.create(userId, error);
-    if (token.isEmpty())
-        return {};
-    QString dbError;
-    if (!m_db.exec(QStringLiteral("UPDATE sessions SET api_name = ?, expires_at = created_at + ?"
-                                  " WHERE token_hash = ?"),
-                   {name, qint64(days) * 86400, tokenHash(token)}, &dbError)) {
-        m_sessions.revoke(token);
-        fail(error, dbError.contains(QLatin1String("UNIQUE"))
+    const auto token = m_sessions.create(userId);
+    if (!token)
+        return token;
+    if (auto named =
+            m_db.exec(QStringLiteral("UPDATE sessions SET api_name = ?, expires_at = created_at + ?"
+                                     " WHERE token_hash = ?"),
+                      {name, qint64(days) * 86400, tokenHash(*token)});
+        !named) {
+        if (auto revoked = m_sessions.revoke(*token); !revoked)
+            logFailure(revoked.error());
+        return fail(named.error().contains(QLatin1String("UNIQUE"))
                         ? QStringLiteral("this user already has a token named %1").arg(name)
-                        : dbError);
-        return {};
+                        : named.error());
     }
     return token;
 }
 
-QList<ApiToken> ApiTokens::all(QString *error) {
+Expected<QList<ApiToken>> ApiTokens::all() {
     QList<ApiToken> out;
     auto query = m_db.exec(QStringLiteral("SELECT u.email, s.api_name, s.created_at, s.expires_at,"
                                           " s.last_seen_at FROM sessions s JOIN users u"
                                           " ON u.id = s.user_id WHERE s.api_name IS NOT NULL"
-                                          " ORDER BY u.email, s.api_name"),
-                           {}, error);
+                                          " ORDER BY u.email, s.api_name"));
     if (!query)
-        return out;
+        return fail(query.error());
     while (query->next()) {
         out.append({query->value(0).toString(), query->value(1).toString(),
                     QDateTime::fromSecsSinceEpoch(query->value(2).toLongLong(), Qt::UTC),
@@ -55,15 +51,14 @@ QList<ApiToken> ApiTokens::all(QString *error) {
     return out;
 }
 
-bool ApiTokens::revoke(qint64 userId, const QString &name, QString *error) {
-    auto query =
-        m_db.exec(QStringLiteral("DELETE FROM sessions WHERE user_id = ? AND api_name = ?"),
-                  {userId, name}, error);
+Expected<void> ApiTokens::revoke(qint64 userId, const QString &name) {
+    auto query = m_db.exec(
+        QStringLiteral("DELETE FROM sessions WHERE user_id = ? AND api_name = ?"), {userId, name});
     if (!query)
-        return false;
+        return fail(query.error());
     if (query->numRowsAffected() < 1)
-        return fail(error, QStringLiteral("no token named %1").arg(name));
-    return true;
+        return fail(QStringLiteral("no token named %1").arg(name));
+    return {};
 }
 
 } // namespace mist::store

@@ -4,6 +4,8 @@
 
 #include "Types.h"
 
+#include "base/Expected.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QString>
@@ -21,9 +23,9 @@ public:
         : m_db(db)
         , m_sessions(sessions) {}
 
-    QByteArray create(qint64 userId, const QString &name, int days, QString *error);
-    QList<ApiToken> all(QString *error = nullptr);
-    bool revoke(qint64 userId, const QString &name, QString *error = nullptr);
+    Expected<QByteArray> create(qint64 userId, const QString &name, int days);
+    Expected<QList<ApiToken>> all();
+    Expected<void> revoke(qint64 userId, const QString &name);
 
 private:
     Database &m_db;

@@ -37,101 +37,109 @@ App appFromRow(const QSqlQuery &query) {
 
 } // namespace
 
-std::optional<App> Apps::add(App app, QString *error) {
-    if (!normalizeApp(app, error))
-        return std::nullopt;
+Expected<App> Apps::add(App app) {
+    if (auto valid = normalizeApp(app); !valid)
+        return fail(valid.error());
     Transaction tx(m_db);
-    if (!tx.begin(error))
-        return std::nullopt;
+    if (auto begun = tx.begin(); !begun)
+        return fail(begun.error());
 
     if (app.projectId != 0) {
-        auto query = m_db.exec(QStringLiteral("SELECT name FROM projects WHERE id = ?"),
-                               {app.projectId}, error);
+        auto query =
+            m_db.exec(QStringLiteral("SELECT name FROM projects WHERE id = ?"), {app.projectId});
         if (!query)
-            return std::nullopt;
-        QString dbError;
-        if (!nextRow(*query, &dbError)) {
-            fail(error, dbError.isEmpty()
-                            ? QStringLiteral("no such project (id %1)").arg(app.projectId)
-                            : dbError);
-            return std::nullopt;
-        }
+            return fail(query.error());
+        const auto row = nextRow(*query);
+        if (!row)
+            return fail(row.error());
+        if (!*row)
+            return fail(QStringLiteral("no such project (id %1)").arg(app.projectId));
         app.projectName = query->value(0).toString();
     } else {
-        const auto project = m_projects.ensure(app.projectName, error);
+        const auto project = m_projects.ensure(app.projectName);
         if (!project)
-            return std::nullopt;
+            return fail(project.error());
         app.projectId = project->id;
     }
 
-    auto existing =
-        m_db.exec(QStringLiteral("SELECT 1 FROM apps WHERE project_id = ? AND name = ?"),
-                  {app.projectId, app.name}, error);
-    if (!existing)
-        return std::nullopt;
-    if (existing->next()) {
-        fail(error, QStringLiteral("an app named %1 already exists in project %2")
-                        .arg(app.name, app.projectName));
-        return std::nullopt;
+    {
+        auto existing =
+            m_db.exec(QStringLiteral("SELECT 1 FROM apps WHERE project_id = ? AND name = ?"),
+                      {app.projectId, app.name});
+        if (!existing)
+            return fail(existing.error());
+        if (existing->next())
+            return fail(QStringLiteral("an app named %1 already exists in project %2")
+                            .arg(app.name, app.projectName));
     }
-    existing.reset();
 
     const qint64 createdAt = now();
-    auto insert = m_db.exec(
-        QStringLiteral("INSERT INTO apps (name, project_id, container_name, git_url, git_branch,"
-                       " dockerfile, port, created_at, is_service, replicas)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        {app.name, app.projectId,
-         nullIfEmpty(app.isService() ? app.serviceName : app.containerName),
-         nullIfEmpty(app.gitUrl), nullIfEmpty(app.gitBranch), nullIfEmpty(app.dockerfile), app.port,
-         createdAt, app.isService() ? 1 : 0, app.replicas},
-        error);
-    if (!insert)
-        return std::nullopt;
-    app.id = insert->lastInsertId().toLongLong();
+    {
+        auto insert = m_db.exec(
+            QStringLiteral("INSERT INTO apps (name, project_id, container_name, git_url,"
+                           " git_branch, dockerfile, port, created_at, is_service, replicas)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            {app.name, app.projectId,
+             nullIfEmpty(app.isService() ? app.serviceName : app.containerName),
+             nullIfEmpty(app.gitUrl), nullIfEmpty(app.gitBranch), nullIfEmpty(app.dockerfile),
+             app.port, createdAt, app.isService() ? 1 : 0, app.replicas});
+        if (!insert)
+            return fail(insert.error());
+        app.id = insert->lastInsertId().toLongLong();
+    }
     app.createdAt = QDateTime::fromSecsSinceEpoch(createdAt, Qt::UTC);
-    insert.reset();
-    if (!tx.commit(error))
-        return std::nullopt;
+    if (auto committed = tx.commit(); !committed)
+        return fail(committed.error());
     return app;
 }
 
-QList<App> Apps::where(const QString &tail, const QVariantList &args, QString *error) {
+Expected<QList<App>> Apps::where(const QString &tail, const QVariantList &args) {
     QList<App> result;
-    auto query = m_db.exec(kAppSelect + tail + QStringLiteral(" ORDER BY a.id"), args, error);
-    while (query && nextRow(*query, error))
+    auto query = m_db.exec(kAppSelect + tail + QStringLiteral(" ORDER BY a.id"), args);
+    if (!query)
+        return fail(query.error());
+    for (;;) {
+        const auto row = nextRow(*query);
+        if (!row)
+            return fail(row.error());
+        if (!*row)
+            return result;
         result.append(appFromRow(*query));
-    return result;
+    }
 }
 
-std::optional<App> Apps::byId(qint64 id, QString *error) {
-    const QList<App> found = where(QStringLiteral("WHERE a.id = ?"), {id}, error);
-    if (found.isEmpty())
-        return std::nullopt;
-    return found.first();
+Expected<std::optional<App>> Apps::byId(qint64 id) {
+    const auto found = where(QStringLiteral("WHERE a.id = ?"), {id});
+    if (!found)
+        return fail(found.error());
+    if (found->isEmpty())
+        return std::optional<App>();
+    return std::optional<App>(found->first());
 }
 
-QList<App> Apps::all(QString *error) {
-    return where(QString(), {}, error);
+Expected<QList<App>> Apps::all() {
+    return where(QString(), {});
 }
 
-QList<App> Apps::visibleTo(const User &user, QString *error) {
+Expected<QList<App>> Apps::visibleTo(const User &user) {
     if (user.role != Role::User)
-        return all(error);
+        return all();
     return where(QStringLiteral("JOIN project_members m ON m.project_id = a.project_id "
                                 "WHERE m.user_id = ?"),
-                 {user.id}, error);
+                 {user.id});
 }
 
-bool Apps::canAccess(const User &user, qint64 appId, QString *error) {
+Expected<bool> Apps::canAccess(const User &user, qint64 appId) {
     auto query =
         user.role != Role::User
-            ? m_db.exec(QStringLiteral("SELECT 1 FROM apps WHERE id = ?"), {appId}, error)
+            ? m_db.exec(QStringLiteral("SELECT 1 FROM apps WHERE id = ?"), {appId})
             : m_db.exec(QStringLiteral(
                             "SELECT 1 FROM apps a JOIN project_members m"
                             " ON m.project_id = a.project_id WHERE a.id = ? AND m.user_id = ?"),
-                        {appId, user.id}, error);
-    return query && nextRow(*query, error);
+                        {appId, user.id});
+    if (!query)
+        return fail(query.error());
+    return nextRow(*query);
 }
 
 } // namespace mist::store

@@ -4,6 +4,8 @@
 
 #include "Types.h"
 
+#include "base/Expected.h"
+
 #include <QList>
 #include <QString>
 #include <QVariantList>
@@ -26,17 +28,18 @@ public:
     // app.projectName (default "default"), created when missing, in the same
     // transaction as the app so a refused app leaves no empty project behind.
     // Empty gitBranch / dockerfile of git apps default to "main" / "Dockerfile".
-    std::optional<App> add(App app, QString *error);
-    std::optional<App> byId(qint64 id, QString *error = nullptr);
-    QList<App> all(QString *error = nullptr);
+    Expected<App> add(App app);
+    // std::nullopt when there is no such app.
+    Expected<std::optional<App>> byId(qint64 id);
+    Expected<QList<App>> all();
     // Owner and admin: every app; user: the apps of their projects.
-    QList<App> visibleTo(const User &user, QString *error = nullptr);
+    Expected<QList<App>> visibleTo(const User &user);
     // False also when the app does not exist.
-    bool canAccess(const User &user, qint64 appId, QString *error = nullptr);
+    Expected<bool> canAccess(const User &user, qint64 appId);
 
 private:
     // `tail` follows "FROM apps a JOIN projects p ...": more joins, a WHERE.
-    QList<App> where(const QString &tail, const QVariantList &args, QString *error);
+    Expected<QList<App>> where(const QString &tail, const QVariantList &args);
 
     Database &m_db;
     Projects &m_projects;

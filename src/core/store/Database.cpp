@@ -122,18 +122,12 @@ const QList<QStringList> &migrations() {
 
 } // namespace
 
-bool fail(QString *error, const QString &message) {
-    if (error)
-        *error = message;
-    return false;
+Unexpected<QString> dbFail(const QSqlError &sqlError) {
+    return fail(QStringLiteral("database error: %1").arg(sqlError.text().trimmed()));
 }
 
-bool dbFail(const QSqlError &sqlError, QString *error) {
-    const QString message = QStringLiteral("database error: %1").arg(sqlError.text().trimmed());
-    // A caller that takes the error reports it; otherwise it would vanish.
-    if (!error)
-        qCWarning(lcStore).noquote() << message;
-    return fail(error, message);
+void logFailure(const QString &message) {
+    qCWarning(lcStore).noquote() << message;
 }
 
 qint64 now() {
@@ -144,42 +138,44 @@ QVariant nullIfEmpty(const QString &value) {
     return value.isEmpty() ? QVariant() : QVariant(value);
 }
 
-bool nextRow(QSqlQuery &query, QString *error) {
+Expected<bool> nextRow(QSqlQuery &query) {
     if (query.next())
         return true;
     if (query.lastError().isValid())
-        dbFail(query.lastError(), error);
+        return dbFail(query.lastError());
     return false;
 }
 
-bool expectRow(QSqlQuery &query, QString *error) {
+Expected<void> expectRow(QSqlQuery &query) {
     if (query.next())
-        return true;
+        return {};
     if (query.lastError().isValid())
-        return dbFail(query.lastError(), error);
-    return fail(error, QStringLiteral("database error: %1 returned no row").arg(query.lastQuery()));
+        return dbFail(query.lastError());
+    return fail(QStringLiteral("database error: %1 returned no row").arg(query.lastQuery()));
 }
 
 Transaction::Transaction(const Database &db)
     : m_db(db) {}
 
 Transaction::~Transaction() {
-    if (m_active)
-        m_db.exec(QStringLiteral("ROLLBACK"), {}, nullptr);
+    if (m_active) {
+        if (auto rolledBack = m_db.exec(QStringLiteral("ROLLBACK")); !rolledBack)
+            logFailure(rolledBack.error());
+    }
 }
 
-bool Transaction::begin(QString *error) {
-    if (!m_db.exec(QStringLiteral("BEGIN IMMEDIATE"), {}, error))
-        return false;
+Expected<void> Transaction::begin() {
+    if (auto begun = m_db.exec(QStringLiteral("BEGIN IMMEDIATE")); !begun)
+        return fail(begun.error());
     m_active = true;
-    return true;
+    return {};
 }
 
-bool Transaction::commit(QString *error) {
-    if (!m_db.exec(QStringLiteral("COMMIT"), {}, error))
-        return false;
+Expected<void> Transaction::commit() {
+    if (auto committed = m_db.exec(QStringLiteral("COMMIT")); !committed)
+        return fail(committed.error());
     m_active = false;
-    return true;
+    return {};
 }
 
 Database::Database() {
@@ -193,11 +189,12 @@ Database::~Database() {
 
 Expected<void> Database::open(const QString &dataDir) {
     close();
-    QString error;
-    if (openFile(dataDir, &error) && migrate(&error))
-        return {};
-    close();
-    return mist::fail(error);
+    Expected<void> opened = openFile(dataDir);
+    if (opened)
+        opened = migrate();
+    if (!opened)
+        close();
+    return opened;
 }
 
 void Database::close() {
@@ -221,73 +218,84 @@ int Database::latestSchemaVersion() {
     return static_cast<int>(migrations().size());
 }
 
-bool Database::openFile(const QString &dataDir, QString *error) {
+Expected<void> Database::openFile(const QString &dataDir) {
     if (dataDir.isEmpty())
-        return fail(error, QStringLiteral("no data directory given"));
+        return fail("no data directory given");
     if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE")))
-        return fail(error, QStringLiteral("the Qt SQLite driver (QSQLITE) is not installed"));
+        return fail("the Qt SQLite driver (QSQLITE) is not installed");
 
     const QString dir = QDir::cleanPath(QDir(dataDir).absolutePath());
     const QString path = dir + QStringLiteral("/mist.db");
-    if (!ensurePrivateDirectory(dir, error) || !ensurePrivateDatabaseFile(path, error))
-        return false;
+    if (auto made = ensurePrivateDirectory(dir); !made)
+        return made;
+    if (auto made = ensurePrivateDatabaseFile(path); !made)
+        return made;
 
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     db.setDatabaseName(path);
     if (!db.open())
-        return dbFail(db.lastError(), error);
+        return dbFail(db.lastError());
     m_path = path;
 
     // The server and an operator command may write at the same time; waiting
     // a little beats failing with "database is locked".
-    if (!exec(QStringLiteral("PRAGMA busy_timeout = 5000"), {}, error) ||
-        !exec(QStringLiteral("PRAGMA foreign_keys = ON"), {}, error))
-        return false;
+    for (const char *pragma : {"PRAGMA busy_timeout = 5000", "PRAGMA foreign_keys = ON"}) {
+        if (auto set = exec(QString::fromLatin1(pragma)); !set)
+            return fail(set.error());
+    }
     // WAL lets readers (WebSocket handshakes) proceed while someone writes.
-    auto mode = exec(QStringLiteral("PRAGMA journal_mode = WAL"), {}, error);
-    if (!mode || !expectRow(*mode, error))
-        return false;
+    auto mode = exec(QStringLiteral("PRAGMA journal_mode = WAL"));
+    if (!mode)
+        return fail(mode.error());
+    if (auto row = expectRow(*mode); !row)
+        return row;
     if (mode->value(0).toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
-        return fail(error, QStringLiteral("cannot switch %1 to WAL journal mode (it stays in %2)")
-                               .arg(path, mode->value(0).toString()));
+        return fail(QStringLiteral("cannot switch %1 to WAL journal mode (it stays in %2)")
+                        .arg(path, mode->value(0).toString()));
     // In WAL mode NORMAL loses nothing when the process dies (only on power
     // loss can the last commits go), and spares an fsync per deployment log line.
-    return exec(QStringLiteral("PRAGMA synchronous = NORMAL"), {}, error).has_value();
+    if (auto set = exec(QStringLiteral("PRAGMA synchronous = NORMAL")); !set)
+        return fail(set.error());
+    return {};
 }
 
-bool Database::migrate(QString *error) {
+Expected<void> Database::migrate() {
     const int latest = latestSchemaVersion();
     for (;;) {
         Transaction tx(*this);
-        if (!tx.begin(error))
-            return false;
-        // Read inside the transaction: another process may have just migrated.
-        auto versionQuery = exec(QStringLiteral("PRAGMA user_version"), {}, error);
-        if (!versionQuery || !expectRow(*versionQuery, error))
-            return false;
-        const int version = versionQuery->value(0).toInt();
-        versionQuery.reset();
+        if (auto begun = tx.begin(); !begun)
+            return begun;
+        int version = 0;
+        {
+            // Read inside the transaction: another process may have just migrated.
+            auto versionQuery = exec(QStringLiteral("PRAGMA user_version"));
+            if (!versionQuery)
+                return fail(versionQuery.error());
+            if (auto row = expectRow(*versionQuery); !row)
+                return row;
+            version = versionQuery->value(0).toInt();
+        }
         if (version > latest)
-            return fail(error, QStringLiteral("%1 has schema version %2, but this program knows "
-                                              "only up to %3; use a newer mist-monitor")
-                                   .arg(m_path)
-                                   .arg(version)
-                                   .arg(latest));
+            return fail(QStringLiteral("%1 has schema version %2, but this program knows "
+                                       "only up to %3; use a newer mist-monitor")
+                            .arg(m_path)
+                            .arg(version)
+                            .arg(latest));
         if (version == latest) {
             m_schemaVersion = version;
-            return tx.commit(error);
+            return tx.commit();
         }
         for (const QString &statement : migrations().at(version)) {
-            QString stepError;
-            if (!exec(statement, {}, &stepError))
-                return fail(error, QStringLiteral("migration to schema version %1 failed: %2")
-                                       .arg(version + 1)
-                                       .arg(stepError));
+            if (auto step = exec(statement); !step)
+                return fail(QStringLiteral("migration to schema version %1 failed: %2")
+                                .arg(version + 1)
+                                .arg(step.error()));
         }
         // PRAGMA takes no bound parameters; the value is our own integer.
-        if (!exec(QStringLiteral("PRAGMA user_version = %1").arg(version + 1), {}, error) ||
-            !tx.commit(error))
-            return false;
+        if (auto set = exec(QStringLiteral("PRAGMA user_version = %1").arg(version + 1)); !set)
+            return fail(set.error());
+        if (auto committed = tx.commit(); !committed)
+            return committed;
     }
 }
 
@@ -297,30 +305,23 @@ QSqlQuery Database::query() const {
     return query;
 }
 
-std::optional<QSqlQuery> Database::prepare(const QString &sql, QString *error) const {
-    if (!isOpen()) {
-        fail(error, QStringLiteral("the database is not open"));
-        return std::nullopt;
-    }
+Expected<QSqlQuery> Database::prepare(const QString &sql) const {
+    if (!isOpen())
+        return fail("the database is not open");
     QSqlQuery statement = query();
-    if (!statement.prepare(sql)) {
-        dbFail(statement.lastError(), error);
-        return std::nullopt;
-    }
+    if (!statement.prepare(sql))
+        return dbFail(statement.lastError());
     return statement;
 }
 
-std::optional<QSqlQuery> Database::exec(const QString &sql, const QVariantList &args,
-                                        QString *error) const {
-    auto query = prepare(sql, error);
+Expected<QSqlQuery> Database::exec(const QString &sql, const QVariantList &args) const {
+    auto query = prepare(sql);
     if (!query)
-        return std::nullopt;
+        return query;
     for (const QVariant &arg : args)
         query->addBindValue(arg);
-    if (!query->exec()) {
-        dbFail(query->lastError(), error);
-        return std::nullopt;
-    }
+    if (!query->exec())
+        return dbFail(query->lastError());
     return query;
 }
 

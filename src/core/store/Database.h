@@ -8,8 +8,6 @@
 #include <QString>
 #include <QVariantList>
 
-#include <optional>
-
 class QSqlError;
 
 namespace mist::store {
@@ -40,18 +38,17 @@ public:
     int schemaVersion() const { return m_schemaVersion; }
     static int latestSchemaVersion();
 
-    // Prepares and runs one statement with positional (?) parameters. Errors
-    // go to `error`; when a caller passes none, they are logged instead.
-    std::optional<QSqlQuery> exec(const QString &sql, const QVariantList &args,
-                                  QString *error) const;
+    // Prepares and runs one statement with positional (?) parameters; fails
+    // with "database error: ...".
+    Expected<QSqlQuery> exec(const QString &sql, const QVariantList &args = {}) const;
     // A statement to bind and run many times (a batch of inserts).
-    std::optional<QSqlQuery> prepare(const QString &sql, QString *error) const;
+    Expected<QSqlQuery> prepare(const QString &sql) const;
     // A forward-only query on the connection, for callers that word their own errors.
     QSqlQuery query() const;
 
 private:
-    bool openFile(const QString &dataDir, QString *error);
-    bool migrate(QString *error);
+    Expected<void> openFile(const QString &dataDir);
+    Expected<void> migrate();
 
     QString m_connectionName;
     QString m_path;
@@ -67,22 +64,32 @@ public:
     Transaction(const Transaction &) = delete;
     Transaction &operator=(const Transaction &) = delete;
 
-    bool begin(QString *error);
-    bool commit(QString *error);
+    Expected<void> begin();
+    Expected<void> commit();
 
 private:
     const Database &m_db;
     bool m_active = false;
 };
 
-// Sets *error (when given) and returns false.
-bool fail(QString *error, const QString &message);
-// "database error: ..."; logged when the caller takes no error, else it would vanish.
-bool dbFail(const QSqlError &sqlError, QString *error);
-// Moves to the next row; false at the end and on error (then with `error` set).
-bool nextRow(QSqlQuery &query, QString *error);
+// "database error: ...".
+Unexpected<QString> dbFail(const QSqlError &sqlError);
+// For a caller that carries on after a failure nobody else will see: the
+// store's log has it, rather than it vanishing.
+void logFailure(const QString &message);
+// For a caller that treats a failure as "nothing": logs it and gives an empty
+// T (std::nullopt, an empty list).
+template <typename T> T orLogged(Expected<T> result) {
+    if (!result) {
+        logFailure(result.error());
+        return T{};
+    }
+    return std::move(result).value();
+}
+// Moves to the next row: true on a row, false at the end, a failure on error.
+Expected<bool> nextRow(QSqlQuery &query);
 // For statements that always yield a row, such as PRAGMA reads.
-bool expectRow(QSqlQuery &query, QString *error);
+Expected<void> expectRow(QSqlQuery &query);
 // Seconds since the epoch: how the tables store time.
 qint64 now();
 QVariant nullIfEmpty(const QString &value);

@@ -101,50 +101,65 @@ QJsonObject Deployment::toJson() const {
 DeploymentStore::DeploymentStore(Store &store)
     : m_db(store.database()) {}
 
-std::optional<Deployment> DeploymentStore::create(qint64 appId, qint64 userId, QString *error) {
-    const auto q = m_db.exec(
-        QStringLiteral("INSERT INTO deployments (app_id, status, created_by, created_at)"
-                       " VALUES (?, 'pending', ?, ?)"),
-        {appId, userId > 0 ? QVariant(userId) : QVariant(QMetaType(QMetaType::LongLong)), now()},
-        error);
-    if (!q)
-        return std::nullopt;
-    return get(q->lastInsertId().toLongLong(), error);
+Expected<Deployment> DeploymentStore::create(qint64 appId, qint64 userId) {
+    qint64 id = 0;
+    {
+        const auto q = m_db.exec(
+            QStringLiteral("INSERT INTO deployments (app_id, status, created_by, created_at)"
+                           " VALUES (?, 'pending', ?, ?)"),
+            {appId, userId > 0 ? QVariant(userId) : QVariant(QMetaType(QMetaType::LongLong)),
+             now()});
+        if (!q)
+            return fail(q.error());
+        id = q->lastInsertId().toLongLong();
+    }
+    const auto created = get(id);
+    if (!created)
+        return fail(created.error());
+    if (!*created)
+        return fail(QStringLiteral("database error: deployment %1 vanished").arg(id));
+    return **created;
 }
 
-std::optional<Deployment> DeploymentStore::get(qint64 id, QString *error) {
+Expected<std::optional<Deployment>> DeploymentStore::get(qint64 id) {
     auto q = m_db.exec(
-        QStringLiteral("SELECT %1 FROM deployments WHERE id = ?").arg(QLatin1String(Columns)), {id},
-        error);
-    if (!q || !q->next())
-        return std::nullopt;
-    return fromRow(*q);
+        QStringLiteral("SELECT %1 FROM deployments WHERE id = ?").arg(QLatin1String(Columns)),
+        {id});
+    if (!q)
+        return fail(q.error());
+    if (!q->next())
+        return std::optional<Deployment>();
+    return std::optional<Deployment>(fromRow(*q));
 }
 
-QList<Deployment> DeploymentStore::forApp(qint64 appId, int limit, QString *error) {
+Expected<QList<Deployment>> DeploymentStore::forApp(qint64 appId, int limit) {
     QList<Deployment> out;
     auto q = m_db.exec(
         QStringLiteral("SELECT %1 FROM deployments WHERE app_id = ? ORDER BY id DESC LIMIT ?")
             .arg(QLatin1String(Columns)),
-        {appId, limit}, error);
-    while (q && q->next())
+        {appId, limit});
+    if (!q)
+        return fail(q.error());
+    while (q->next())
         out.append(fromRow(*q));
     return out;
 }
 
-QList<Deployment> DeploymentStore::unclaimedPending(QString *error, qint64 appId) {
+Expected<QList<Deployment>> DeploymentStore::unclaimedPending(qint64 appId) {
     QList<Deployment> out;
     auto q = m_db.exec(
         QStringLiteral("SELECT %1 FROM deployments WHERE status = 'pending' AND claimed = 0"
                        " AND (? = 0 OR app_id = ?) ORDER BY id")
             .arg(QLatin1String(Columns)),
-        {appId, appId}, error);
-    while (q && q->next())
+        {appId, appId});
+    if (!q)
+        return fail(q.error());
+    while (q->next())
         out.append(fromRow(*q));
     return out;
 }
 
-bool DeploymentStore::save(const Deployment &d, QString *error) {
+Expected<void> DeploymentStore::save(const Deployment &d) {
     const auto q = m_db.exec(
         QStringLiteral(
             "UPDATE deployments SET status = ?, stage = ?, progress = ?, message = ?,"
@@ -152,18 +167,19 @@ bool DeploymentStore::save(const Deployment &d, QString *error) {
             " commit_author = ?, image_id = ?, started_at = ?, finished_at = ? WHERE id = ?"),
         {d.status, d.stage, d.progress, d.message, d.errorMessage, d.claimed ? 1 : 0, d.commitHash,
          d.commitMessage, d.commitAuthor, d.imageId, timeOrNull(d.startedAt),
-         timeOrNull(d.finishedAt), d.id},
-        error);
+         timeOrNull(d.finishedAt), d.id});
     if (!q)
-        return false;
+        return fail(q.error());
     if (q->numRowsAffected() != 1)
-        return fail(error, QStringLiteral("deployment %1 no longer exists").arg(d.id));
-    return true;
+        return fail(QStringLiteral("deployment %1 no longer exists").arg(d.id));
+    return {};
 }
 
 qint64 DeploymentStore::storedLineBytes(qint64 textBytes) const {
     if (m_pageSize == 0) {
-        auto q = m_db.exec(QStringLiteral("PRAGMA page_size"), {}, nullptr);
+        auto q = m_db.exec(QStringLiteral("PRAGMA page_size"));
+        if (!q)
+            logFailure(q.error());
         m_pageSize = q && q->next() ? std::max<qint64>(q->value(0).toLongLong(), 512) : 4096;
     }
     // deployment_logs is a WITHOUT ROWID table: its rows are cells of an index
@@ -185,53 +201,58 @@ qint64 DeploymentStore::storedLineBytes(qint64 textBytes) const {
     return local + cellOverhead + 4 + overflowPages * u;
 }
 
-qint64 DeploymentStore::appendLogs(qint64 deploymentId, const QList<DeploymentLogLine> &lines,
-                                   QString *error) {
+Expected<qint64> DeploymentStore::appendLogs(qint64 deploymentId,
+                                             const QList<DeploymentLogLine> &lines) {
     if (lines.isEmpty())
         return 0;
     Transaction tx(m_db);
-    if (!tx.begin(error))
-        return 0;
-    auto last = m_db.exec(
-        QStringLiteral("SELECT COALESCE(MAX(seq), 0) FROM deployment_logs WHERE deployment_id = ?"),
-        {deploymentId}, error);
-    if (!last || !expectRow(*last, error))
-        return 0;
-    const qint64 first = last->value(0).toLongLong() + 1;
-    last.reset();
-    // One statement prepared once for the whole batch.
-    auto insert = m_db.prepare(
-        QStringLiteral(
+    if (auto begun = tx.begin(); !begun)
+        return fail(begun.error());
+    qint64 first = 0;
+    {
+        auto last = m_db.exec(QStringLiteral("SELECT COALESCE(MAX(seq), 0) FROM deployment_logs"
+                                             " WHERE deployment_id = ?"),
+                              {deploymentId});
+        if (!last)
+            return fail(last.error());
+        if (auto row = expectRow(*last); !row)
+            return fail(row.error());
+        first = last->value(0).toLongLong() + 1;
+    }
+    {
+        // One statement prepared once for the whole batch.
+        auto insert = m_db.prepare(QStringLiteral(
             "INSERT INTO deployment_logs (deployment_id, seq, line, created_at, is_error)"
-            " VALUES (?, ?, ?, ?, ?)"),
-        error);
-    if (!insert)
-        return 0;
-    const qint64 t = now();
-    qint64 seq = first;
-    for (const DeploymentLogLine &line : lines) {
-        insert->bindValue(0, deploymentId);
-        insert->bindValue(1, seq++);
-        insert->bindValue(2, line.line);
-        insert->bindValue(3, t);
-        insert->bindValue(4, line.error ? 1 : 0);
-        if (!insert->exec()) {
-            dbFail(insert->lastError(), error);
-            return 0;
+            " VALUES (?, ?, ?, ?, ?)"));
+        if (!insert)
+            return fail(insert.error());
+        const qint64 t = now();
+        qint64 seq = first;
+        for (const DeploymentLogLine &line : lines) {
+            insert->bindValue(0, deploymentId);
+            insert->bindValue(1, seq++);
+            insert->bindValue(2, line.line);
+            insert->bindValue(3, t);
+            insert->bindValue(4, line.error ? 1 : 0);
+            if (!insert->exec())
+                return dbFail(insert->lastError());
         }
     }
-    insert.reset();
-    return tx.commit(error) ? first : 0;
+    if (auto committed = tx.commit(); !committed)
+        return fail(committed.error());
+    return first;
 }
 
-QList<DeploymentLogLine> DeploymentStore::logPage(qint64 deploymentId, qint64 afterSeq,
-                                                  int maxLines, qint64 maxChars, QString *error) {
+Expected<QList<DeploymentLogLine>> DeploymentStore::logPage(qint64 deploymentId, qint64 afterSeq,
+                                                            int maxLines, qint64 maxChars) {
     QList<DeploymentLogLine> out;
     auto q = m_db.exec(QStringLiteral("SELECT seq, line, is_error FROM deployment_logs"
                                       " WHERE deployment_id = ? AND seq > ? ORDER BY seq LIMIT ?"),
-                       {deploymentId, afterSeq, std::max(1, maxLines)}, error);
+                       {deploymentId, afterSeq, std::max(1, maxLines)});
+    if (!q)
+        return fail(q.error());
     qint64 chars = 0;
-    while (q && q->next()) {
+    while (q->next()) {
         const QString line = q->value(1).toString();
         if (!out.isEmpty() && chars + line.size() > maxChars)
             break;
@@ -309,31 +330,36 @@ std::optional<qint64> DeploymentStore::latestSuccessful(qint64 appId) {
     return q.value(0).toLongLong();
 }
 
-qint64 DeploymentStore::logCount(qint64 deploymentId, QString *error) {
+Expected<qint64> DeploymentStore::logCount(qint64 deploymentId) {
     auto q =
         m_db.exec(QStringLiteral("SELECT COUNT(*) FROM deployment_logs WHERE deployment_id = ?"),
-                  {deploymentId}, error);
-    if (!q || !expectRow(*q, error))
-        return -1;
+                  {deploymentId});
+    if (!q)
+        return fail(q.error());
+    if (auto row = expectRow(*q); !row)
+        return fail(row.error());
     return q->value(0).toLongLong();
 }
 
-QHash<QString, qint64> DeploymentStore::countByStatus(QString *error) {
+Expected<QHash<QString, qint64>> DeploymentStore::countByStatus() {
     QHash<QString, qint64> out;
-    auto q = m_db.exec(QStringLiteral("SELECT status, COUNT(*) FROM deployments GROUP BY status"),
-                       {}, error);
-    while (q && q->next())
+    auto q = m_db.exec(QStringLiteral("SELECT status, COUNT(*) FROM deployments GROUP BY status"));
+    if (!q)
+        return fail(q.error());
+    while (q->next())
         out.insert(q->value(0).toString(), q->value(1).toLongLong());
     return out;
 }
 
-int DeploymentStore::failInterrupted(const QString &message, QString *error) {
+Expected<int> DeploymentStore::failInterrupted(const QString &message) {
     const auto q = m_db.exec(
         QStringLiteral("UPDATE deployments SET status = 'failed', error_message = ?, message = ?,"
                        " finished_at = ? WHERE status IN ('building', 'deploying')"
                        " OR (status = 'pending' AND claimed = 1)"),
-        {message, QStringLiteral("Deployment failed"), now()}, error);
-    return q ? q->numRowsAffected() : -1;
+        {message, QStringLiteral("Deployment failed"), now()});
+    if (!q)
+        return fail(q.error());
+    return q->numRowsAffected();
 }
 
 } // namespace mist::store

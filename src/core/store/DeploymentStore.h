@@ -2,6 +2,8 @@
 
 #pragma once
 
+#include "base/Expected.h"
+
 #include <QDateTime>
 #include <QHash>
 #include <QJsonObject>
@@ -67,19 +69,20 @@ class DeploymentStore {
 public:
     explicit DeploymentStore(Store &store);
 
-    std::optional<Deployment> create(qint64 appId, qint64 userId, QString *error);
-    std::optional<Deployment> get(qint64 id, QString *error = nullptr);
-    QList<Deployment> forApp(qint64 appId, int limit = 100, QString *error = nullptr);
+    Expected<Deployment> create(qint64 appId, qint64 userId);
+    // std::nullopt when there is no such deployment.
+    Expected<std::optional<Deployment>> get(qint64 id);
+    Expected<QList<Deployment>> forApp(qint64 appId, int limit = 100);
     // Pending deployments nobody has claimed, oldest first (of one app when appId > 0).
-    QList<Deployment> unclaimedPending(QString *error = nullptr, qint64 appId = 0);
+    Expected<QList<Deployment>> unclaimedPending(qint64 appId = 0);
     // Writes status, stage, progress, messages, claim, commit, image and times.
-    bool save(const Deployment &deployment, QString *error);
+    Expected<void> save(const Deployment &deployment);
     // About what one log line of `textBytes` bytes of UTF-8 takes in the
     // database: its row and, for a long line, the overflow pages it fills.
     qint64 storedLineBytes(qint64 textBytes) const;
     // Appends lines (their `seq` is ignored) in one transaction; returns the
-    // seq of the first (0 on error).
-    qint64 appendLogs(qint64 deploymentId, const QList<DeploymentLogLine> &lines, QString *error);
+    // seq of the first (0 for no lines).
+    Expected<qint64> appendLogs(qint64 deploymentId, const QList<DeploymentLogLine> &lines);
     // The last lines whose sizes add up to at most `maxBytes`, read from the
     // end so that a huge log is never held whole. A line's size is
     // `bytesOf(line)`, by default its UTF-8 bytes plus a newline. A last line
@@ -97,14 +100,14 @@ public:
     // of them and no more than `maxChars` characters of text in all (but
     // always the first line). Logs are read only a page at a time: one may
     // be hundreds of megabytes.
-    QList<DeploymentLogLine> logPage(qint64 deploymentId, qint64 afterSeq, int maxLines,
-                                     qint64 maxChars, QString *error = nullptr);
-    qint64 logCount(qint64 deploymentId, QString *error = nullptr);
+    Expected<QList<DeploymentLogLine>> logPage(qint64 deploymentId, qint64 afterSeq, int maxLines,
+                                               qint64 maxChars);
+    Expected<qint64> logCount(qint64 deploymentId);
     // At start-up: every deployment that was running (or claimed) when the
     // server stopped ends as failed with `message`. Returns how many.
     // status -> number of deployments (for /metrics).
-    QHash<QString, qint64> countByStatus(QString *error = nullptr);
-    int failInterrupted(const QString &message, QString *error = nullptr);
+    Expected<QHash<QString, qint64>> countByStatus();
+    Expected<int> failInterrupted(const QString &message);
 
 private:
     Database &m_db;

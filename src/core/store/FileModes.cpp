@@ -2,8 +2,6 @@
 
 #include "FileModes.h"
 
-#include "Database.h"
-
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -24,26 +22,25 @@ QString systemError(int errnum) {
 }
 
 // Removes group and other permission bits; an owner-only mode stays as it is.
-bool restrictToOwner(const QString &path, mode_t allowed, QString *error) {
+Expected<void> restrictToOwner(const QString &path, mode_t allowed) {
     const QByteArray native = QFile::encodeName(path);
     struct stat st;
     if (::stat(native.constData(), &st) != 0)
-        return fail(error, QStringLiteral("cannot inspect %1: %2").arg(path, systemError(errno)));
+        return fail(QStringLiteral("cannot inspect %1: %2").arg(path, systemError(errno)));
     if ((st.st_mode & ~allowed & 0777) == 0)
-        return true;
+        return {};
     if (::chmod(native.constData(), st.st_mode & allowed) != 0)
-        return fail(error, QStringLiteral("cannot restrict the permissions of %1: %2")
-                               .arg(path, systemError(errno)));
-    return true;
+        return fail(QStringLiteral("cannot restrict the permissions of %1: %2")
+                        .arg(path, systemError(errno)));
+    return {};
 }
 
 } // namespace
 
-bool ensurePrivateDirectory(const QString &dir, QString *error) {
+Expected<void> ensurePrivateDirectory(const QString &dir) {
     const QFileInfo info(dir);
     if (info.exists() && !info.isDir())
-        return fail(error,
-                    QStringLiteral("data directory %1 exists and is not a directory").arg(dir));
+        return fail(QStringLiteral("data directory %1 exists and is not a directory").arg(dir));
     if (!info.exists()) {
         // Parents get ordinary permissions (they may be shared, like
         // ~/.local/share); only the data directory itself is private. A failure
@@ -51,29 +48,29 @@ bool ensurePrivateDirectory(const QString &dir, QString *error) {
         QDir().mkpath(info.absolutePath());
         if (::mkdir(QFile::encodeName(dir).constData(), 0700) != 0 && errno != EEXIST)
             return fail(
-                error,
                 QStringLiteral("cannot create data directory %1: %2").arg(dir, systemError(errno)));
     }
-    return restrictToOwner(dir, 0700, error);
+    return restrictToOwner(dir, 0700);
 }
 
 // Creating the file ourselves, rather than letting SQLite do it under the
 // process umask, means the password hashes are never readable by others, not
 // even for a moment. SQLite gives its -wal and -shm files the same mode.
-bool ensurePrivateDatabaseFile(const QString &path, QString *error) {
+Expected<void> ensurePrivateDatabaseFile(const QString &path) {
     const int fd =
         ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
         return fail(
-            error,
             QStringLiteral("cannot create database file %1: %2").arg(path, systemError(errno)));
     ::close(fd);
     for (const QString &file :
          {path, path + QStringLiteral("-wal"), path + QStringLiteral("-shm")}) {
-        if ((file == path || QFileInfo::exists(file)) && !restrictToOwner(file, 0600, error))
-            return false;
+        if (file != path && !QFileInfo::exists(file))
+            continue;
+        if (auto restricted = restrictToOwner(file, 0600); !restricted)
+            return restricted;
     }
-    return true;
+    return {};
 }
 
 } // namespace mist::store

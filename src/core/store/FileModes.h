@@ -2,6 +2,8 @@
 
 #pragma once
 
+#include "base/Expected.h"
+
 #include <QString>
 
 namespace mist::store {
@@ -9,7 +11,7 @@ namespace mist::store {
 // The data directory holds password hashes and session hashes: it is the
 // owner's alone (0700, an existing one tightened), and so is the database
 // file with its -wal and -shm companions (0600).
-bool ensurePrivateDirectory(const QString &dir, QString *error);
-bool ensurePrivateDatabaseFile(const QString &path, QString *error);
+Expected<void> ensurePrivateDirectory(const QString &dir);
+Expected<void> ensurePrivateDatabaseFile(const QString &path);
 
 } // namespace mist::store

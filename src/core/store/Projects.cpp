@@ -8,52 +8,60 @@
 
 namespace mist::store {
 
-std::optional<Project> Projects::ensure(const QString &name, QString *error) {
-    if (!validateProjectName(name, error))
-        return std::nullopt;
-    if (!m_db.exec(
+Expected<Project> Projects::ensure(const QString &name) {
+    if (auto valid = validateProjectName(name); !valid)
+        return fail(valid.error());
+    if (auto inserted = m_db.exec(
             QStringLiteral("INSERT INTO projects (name) VALUES (?) ON CONFLICT (name) DO NOTHING"),
-            {name}, error))
-        return std::nullopt;
-    QString dbError;
-    auto project = byName(name, &dbError);
+            {name});
+        !inserted)
+        return fail(inserted.error());
+    const auto project = byName(name);
     if (!project)
-        fail(error,
-             dbError.isEmpty() ? QStringLiteral("database error: project vanished") : dbError);
-    return project;
+        return fail(project.error());
+    if (!*project)
+        return fail("database error: project vanished");
+    return **project;
 }
 
-std::optional<Project> Projects::byName(const QString &name, QString *error) {
-    if (!validateProjectName(name, nullptr))
-        return std::nullopt;
-    auto query =
-        m_db.exec(QStringLiteral("SELECT id, name FROM projects WHERE name = ?"), {name}, error);
-    if (!query || !nextRow(*query, error))
-        return std::nullopt;
-    return Project{query->value(0).toLongLong(), query->value(1).toString()};
+Expected<std::optional<Project>> Projects::byName(const QString &name) {
+    if (!validateProjectName(name))
+        return std::optional<Project>();
+    auto query = m_db.exec(QStringLiteral("SELECT id, name FROM projects WHERE name = ?"), {name});
+    if (!query)
+        return fail(query.error());
+    const auto row = nextRow(*query);
+    if (!row)
+        return fail(row.error());
+    if (!*row)
+        return std::optional<Project>();
+    return std::optional<Project>(
+        Project{query->value(0).toLongLong(), query->value(1).toString()});
 }
 
-bool Projects::addMember(const QString &project, const QString &email, QString *error) {
-    if (!validateProjectName(project, error))
-        return false;
-    const auto normalized = normalizeEmail(email, error);
+Expected<void> Projects::addMember(const QString &project, const QString &email) {
+    if (auto valid = validateProjectName(project); !valid)
+        return valid;
+    const auto normalized = normalizeEmail(email);
     if (!normalized)
-        return false;
-    QString dbError;
-    const auto found = byName(project, &dbError);
+        return fail(normalized.error());
+    const auto found = byName(project);
     if (!found)
-        return fail(error, dbError.isEmpty() ? QStringLiteral("no such project \"%1\"").arg(project)
-                                             : dbError);
-    const auto user = m_users.byEmail(*normalized, &dbError);
+        return fail(found.error());
+    if (!*found)
+        return fail(QStringLiteral("no such project \"%1\"").arg(project));
+    const auto user = m_users.byEmail(*normalized);
     if (!user)
-        return fail(error, dbError.isEmpty()
-                               ? QStringLiteral("no such user \"%1\"").arg(*normalized)
-                               : dbError);
-    return m_db
-        .exec(QStringLiteral("INSERT INTO project_members (project_id, user_id) VALUES (?, ?) "
-                             "ON CONFLICT DO NOTHING"),
-              {found->id, user->id}, error)
-        .has_value();
+        return fail(user.error());
+    if (!*user)
+        return fail(QStringLiteral("no such user \"%1\"").arg(*normalized));
+    if (auto inserted =
+            m_db.exec(QStringLiteral("INSERT INTO project_members (project_id, user_id) "
+                                     "VALUES (?, ?) ON CONFLICT DO NOTHING"),
+                      {(*found)->id, (*user)->id});
+        !inserted)
+        return fail(inserted.error());
+    return {};
 }
 
 } // namespace mist::store

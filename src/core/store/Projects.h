@@ -4,6 +4,8 @@
 
 #include "Types.h"
 
+#include "base/Expected.h"
+
 #include <QString>
 
 #include <optional>
@@ -21,10 +23,11 @@ public:
         , m_users(users) {}
 
     // Returns the project, creating it first when it does not exist.
-    std::optional<Project> ensure(const QString &name, QString *error);
-    std::optional<Project> byName(const QString &name, QString *error = nullptr);
+    Expected<Project> ensure(const QString &name);
+    // std::nullopt when there is no such project.
+    Expected<std::optional<Project>> byName(const QString &name);
     // Idempotent.
-    bool addMember(const QString &project, const QString &email, QString *error);
+    Expected<void> addMember(const QString &project, const QString &email);
 
 private:
     Database &m_db;

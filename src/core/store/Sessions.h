@@ -4,6 +4,8 @@
 
 #include "Types.h"
 
+#include "base/Expected.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -33,13 +35,14 @@ public:
     void setAbsoluteTimeout(qint64 seconds);
 
     // A fresh 256-bit token, base64url without padding (43 characters); only
-    // its SHA-256 is stored. Empty on failure.
-    QByteArray create(qint64 userId, QString *error = nullptr);
-    // Deletes the session when it has expired.
-    std::optional<Session> find(const QByteArray &token, QString *error = nullptr);
-    std::optional<User> userFor(const QByteArray &token, QString *error = nullptr);
-    bool revoke(const QByteArray &token, QString *error = nullptr);
-    bool revokeAllOf(qint64 userId, QString *error = nullptr);
+    // its SHA-256 is stored.
+    Expected<QByteArray> create(qint64 userId);
+    // Deletes the session when it has expired; std::nullopt for an unknown
+    // or expired token.
+    Expected<std::optional<Session>> find(const QByteArray &token);
+    Expected<std::optional<User>> userFor(const QByteArray &token);
+    Expected<void> revoke(const QByteArray &token);
+    Expected<void> revokeAllOf(qint64 userId);
 
 private:
     Database &m_db;

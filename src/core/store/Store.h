@@ -28,8 +28,10 @@ namespace mist::store {
 // Stores, also in several processes (server plus an operator command), may
 // share one data directory: WAL mode and a busy timeout let them take turns.
 //
-// Methods that can fail report why through `error`; when a caller passes
-// none, database failures are logged instead.
+// Methods that can fail return mist::Expected with the reason; lookups
+// return Expected<std::optional<T>>, so "not found" and "the database
+// failed" stay apart. A caller that treats a failure as "nothing" says so
+// with orLogged() (Database.h), which logs it.
 class Store {
 public:
     Store();

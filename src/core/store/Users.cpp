@@ -7,129 +7,161 @@
 
 namespace mist::store {
 
-std::optional<User> userFromRow(const QSqlQuery &query, int first, QString *error) {
+Expected<User> userFromRow(const QSqlQuery &query, int first) {
     const auto role = parseRole(query.value(first + 2).toString());
-    if (!role) {
-        fail(error, QStringLiteral("database error: user %1 has an unknown role")
+    if (!role)
+        return fail(QStringLiteral("database error: user %1 has an unknown role")
                         .arg(query.value(first).toLongLong()));
-        return std::nullopt;
-    }
     return User{query.value(first).toLongLong(), query.value(first + 1).toString(), *role};
 }
+
+namespace {
+
+// The one user a query yields, if any.
+Expected<std::optional<User>> singleUser(Expected<QSqlQuery> query) {
+    if (!query)
+        return fail(query.error());
+    const auto row = nextRow(*query);
+    if (!row)
+        return fail(row.error());
+    if (!*row)
+        return std::optional<User>();
+    auto user = userFromRow(*query, 0);
+    if (!user)
+        return fail(user.error());
+    return std::optional<User>(*user);
+}
+
+} // namespace
 
 void Users::setPasswordHasher(const auth::PasswordHasher &hasher) {
     m_hasher = hasher; // its dummyHash() has the new limits, so it costs what a real hash costs
 }
 
-std::optional<User> Users::add(const QString &email, Role role, const QByteArray &password,
-                               QString *error) {
-    const auto normalized = normalizeEmail(email, error);
-    if (!normalized || !validatePassword(password, error))
-        return std::nullopt;
+Expected<User> Users::add(const QString &email, Role role, const QByteArray &password) {
+    const auto normalized = normalizeEmail(email);
+    if (!normalized)
+        return fail(normalized.error());
+    if (auto valid = validatePassword(password); !valid)
+        return fail(valid.error());
     const QString duplicate = QStringLiteral("a user with this email already exists");
 
     // Checked before hashing, so a duplicate fails fast.
-    QString dbError;
-    if (byEmail(*normalized, &dbError) || !dbError.isEmpty()) {
-        fail(error, dbError.isEmpty() ? duplicate : dbError);
-        return std::nullopt;
-    }
+    const auto existing = byEmail(*normalized);
+    if (!existing)
+        return fail(existing.error());
+    if (*existing)
+        return fail(duplicate);
     const QByteArray hash = m_hasher.hash(password);
-    if (hash.isEmpty()) {
-        fail(error, QStringLiteral("cannot hash the password (out of memory?)"));
-        return std::nullopt;
-    }
+    if (hash.isEmpty())
+        return fail("cannot hash the password (out of memory?)");
     auto query =
         m_db.exec(QStringLiteral("INSERT INTO users (email, role, password_hash, created_at) "
                                  "VALUES (?, ?, ?, ?)"),
-                  {*normalized, roleName(role), QString::fromLatin1(hash), now()}, &dbError);
+                  {*normalized, roleName(role), QString::fromLatin1(hash), now()});
     if (!query) {
         // Someone may have added the address while we were hashing.
-        fail(error, byEmail(*normalized) ? duplicate : dbError);
-        return std::nullopt;
+        const auto raced = byEmail(*normalized);
+        return fail(raced && *raced ? duplicate : query.error());
     }
     return User{query->lastInsertId().toLongLong(), *normalized, role};
 }
 
-std::optional<User> Users::byId(qint64 id, QString *error) {
-    auto query =
-        m_db.exec(QStringLiteral("SELECT id, email, role FROM users WHERE id = ?"), {id}, error);
-    if (!query || !nextRow(*query, error))
-        return std::nullopt;
-    return userFromRow(*query, 0, error);
+Expected<std::optional<User>> Users::byId(qint64 id) {
+    return singleUser(
+        m_db.exec(QStringLiteral("SELECT id, email, role FROM users WHERE id = ?"), {id}));
 }
 
-std::optional<User> Users::byEmail(const QString &email, QString *error) {
-    const auto normalized = normalizeEmail(email, nullptr);
+Expected<std::optional<User>> Users::byEmail(const QString &email) {
+    const auto normalized = normalizeEmail(email);
     if (!normalized)
-        return std::nullopt; // no such address can have been stored
-    auto query = m_db.exec(QStringLiteral("SELECT id, email, role FROM users WHERE email = ?"),
-                           {*normalized}, error);
-    if (!query || !nextRow(*query, error))
-        return std::nullopt;
-    return userFromRow(*query, 0, error);
+        return std::optional<User>(); // no such address can have been stored
+    return singleUser(m_db.exec(QStringLiteral("SELECT id, email, role FROM users WHERE email = ?"),
+                                {*normalized}));
 }
 
-QList<User> Users::all(QString *error) {
+Expected<QList<User>> Users::all() {
     QList<User> result;
-    auto query =
-        m_db.exec(QStringLiteral("SELECT id, email, role FROM users ORDER BY id"), {}, error);
-    while (query && nextRow(*query, error)) {
-        if (auto user = userFromRow(*query, 0, error))
-            result.append(*user);
+    auto query = m_db.exec(QStringLiteral("SELECT id, email, role FROM users ORDER BY id"));
+    if (!query)
+        return fail(query.error());
+    for (;;) {
+        const auto row = nextRow(*query);
+        if (!row)
+            return fail(row.error());
+        if (!*row)
+            return result;
+        auto user = userFromRow(*query, 0);
+        if (!user)
+            return fail(user.error());
+        result.append(*user);
     }
-    return result;
 }
 
-SignInRecord Users::signInRecord(const QString &email, QString *error) {
+Expected<SignInRecord> Users::signInRecord(const QString &email) {
     SignInRecord record;
-    const auto normalized = normalizeEmail(email, nullptr);
+    const auto normalized = normalizeEmail(email);
     if (!normalized)
         return record;
     auto query = m_db.exec(QStringLiteral("SELECT id, email, role, password_hash FROM users "
                                           "WHERE email = ?"),
-                           {*normalized}, error);
-    if (query && nextRow(*query, error)) {
-        record.user = userFromRow(*query, 0, error);
-        if (record.user)
-            record.passwordHash = query->value(3).toString().toLatin1();
+                           {*normalized});
+    if (!query)
+        return fail(query.error());
+    const auto row = nextRow(*query);
+    if (!row)
+        return fail(row.error());
+    if (*row) {
+        auto user = userFromRow(*query, 0);
+        if (!user)
+            return fail(user.error());
+        record.user = *user;
+        record.passwordHash = query->value(3).toString().toLatin1();
     }
     return record;
 }
 
-std::optional<User> Users::authenticate(const QString &email, const QByteArray &password,
-                                        QString *error) {
+Expected<std::optional<User>> Users::authenticate(const QString &email,
+                                                  const QByteArray &password) {
     // Made before the lookup, so even the first call costs the same for known
     // and unknown addresses.
     const QByteArray dummy = m_hasher.dummyHash();
-    const SignInRecord record = signInRecord(email, error);
+    const auto found = signInRecord(email);
+    const SignInRecord record = found ? *found : SignInRecord();
     // Unknown accounts are verified against the dummy hash so that the answer
     // takes as long as for a known account with a wrong password.
     const bool verified = m_hasher.verify(record.user ? record.passwordHash : dummy, password);
+    if (!found)
+        return fail(found.error());
     if (record.user && verified)
         return record.user;
-    return std::nullopt;
+    return std::optional<User>();
 }
 
-bool Users::setPassword(qint64 userId, const QByteArray &password, QString *error) {
-    if (!validatePassword(password, error))
-        return false;
+Expected<void> Users::setPassword(qint64 userId, const QByteArray &password) {
+    if (auto valid = validatePassword(password); !valid)
+        return valid;
     const QByteArray hash = m_hasher.hash(password);
     if (hash.isEmpty())
-        return fail(error, QStringLiteral("cannot hash the password (out of memory?)"));
+        return fail("cannot hash the password (out of memory?)");
 
     Transaction tx(m_db);
-    if (!tx.begin(error))
-        return false;
-    auto update = m_db.exec(QStringLiteral("UPDATE users SET password_hash = ? WHERE id = ?"),
-                            {QString::fromLatin1(hash), userId}, error);
-    if (!update)
-        return false;
-    if (update->numRowsAffected() == 0)
-        return fail(error, QStringLiteral("no such user"));
+    if (auto begun = tx.begin(); !begun)
+        return begun;
+    {
+        auto update = m_db.exec(QStringLiteral("UPDATE users SET password_hash = ? WHERE id = ?"),
+                                {QString::fromLatin1(hash), userId});
+        if (!update)
+            return fail(update.error());
+        if (update->numRowsAffected() == 0)
+            return fail("no such user");
+    }
     // A new password is often the answer to a leaked one: sign out everywhere.
-    return m_db.exec(QStringLiteral("DELETE FROM sessions WHERE user_id = ?"), {userId}, error) &&
-           tx.commit(error);
+    if (auto deleted =
+            m_db.exec(QStringLiteral("DELETE FROM sessions WHERE user_id = ?"), {userId});
+        !deleted)
+        return fail(deleted.error());
+    return tx.commit();
 }
 
 } // namespace mist::store

@@ -5,6 +5,7 @@
 #include "Types.h"
 
 #include "auth/PasswordHasher.h"
+#include "base/Expected.h"
 
 #include <QByteArray>
 #include <QList>
@@ -28,18 +29,18 @@ public:
     void setPasswordHasher(const auth::PasswordHasher &hasher);
     const auth::PasswordHasher &passwordHasher() const { return m_hasher; }
 
-    std::optional<User> add(const QString &email, Role role, const QByteArray &password,
-                            QString *error);
-    std::optional<User> byId(qint64 id, QString *error = nullptr);
-    std::optional<User> byEmail(const QString &email, QString *error = nullptr);
-    QList<User> all(QString *error = nullptr);
-    // Takes the same time whether or not the account exists.
-    std::optional<User> authenticate(const QString &email, const QByteArray &password,
-                                     QString *error = nullptr);
+    Expected<User> add(const QString &email, Role role, const QByteArray &password);
+    // std::nullopt when there is no such user.
+    Expected<std::optional<User>> byId(qint64 id);
+    Expected<std::optional<User>> byEmail(const QString &email);
+    Expected<QList<User>> all();
+    // Takes the same time whether or not the account exists; std::nullopt
+    // when the address or the password does not match.
+    Expected<std::optional<User>> authenticate(const QString &email, const QByteArray &password);
     // The first half of authenticate(): the account and its hash, no hashing.
-    SignInRecord signInRecord(const QString &email, QString *error = nullptr);
+    Expected<SignInRecord> signInRecord(const QString &email);
     // Also signs the user out everywhere.
-    bool setPassword(qint64 userId, const QByteArray &password, QString *error);
+    Expected<void> setPassword(qint64 userId, const QByteArray &password);
 
 private:
     Database &m_db;
@@ -47,6 +48,6 @@ private:
 };
 
 // The user in columns first (id), first + 1 (email), first + 2 (role).
-std::optional<User> userFromRow(const QSqlQuery &query, int first, QString *error);
+Expected<User> userFromRow(const QSqlQuery &query, int first);
 
 } // namespace mist::store

@@ -2,8 +2,6 @@
 
 #include "Validation.h"
 
-#include "Database.h"
-
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -34,146 +32,142 @@ bool matches(const QString &pattern, const QString &value) {
 
 } // namespace
 
-std::optional<QString> normalizeEmail(const QString &email, QString *error) {
+Expected<QString> normalizeEmail(const QString &email) {
     const QString normalized = email.trimmed().toLower();
     if (normalized.isEmpty()) {
-        fail(error, QStringLiteral("an email address is required"));
-        return std::nullopt;
+        return fail(QStringLiteral("an email address is required"));
     }
     if (normalized.size() > kEmailMax) {
-        fail(error, QStringLiteral("email address is longer than %1 characters").arg(kEmailMax));
-        return std::nullopt;
+        return fail(QStringLiteral("email address is longer than %1 characters").arg(kEmailMax));
     }
     const qsizetype at = normalized.indexOf(QLatin1Char('@'));
     if (at < 0 || normalized.indexOf(QLatin1Char('@'), at + 1) >= 0) {
-        fail(error, QStringLiteral("email address must contain exactly one '@'"));
-        return std::nullopt;
+        return fail(QStringLiteral("email address must contain exactly one '@'"));
     }
     if (at == 0 || at == normalized.size() - 1) {
-        fail(error, QStringLiteral("email address needs a name before and a domain after the '@'"));
-        return std::nullopt;
+        return fail(QStringLiteral("email address needs a name before and a domain after the '@'"));
     }
     if (hasSpaceOrControl(normalized)) {
-        fail(error, QStringLiteral("email address must not contain spaces or control characters"));
-        return std::nullopt;
+        return fail(QStringLiteral("email address must not contain spaces or control characters"));
     }
     return normalized;
 }
 
-bool validatePassword(const QByteArray &password, QString *error) {
+Expected<void> validatePassword(const QByteArray &password) {
     if (password.size() < kPasswordMin || password.size() > MaxPasswordBytes)
-        return fail(error, QStringLiteral("password must be %1 to %2 bytes long")
-                               .arg(kPasswordMin)
-                               .arg(MaxPasswordBytes));
-    return true;
+        return fail(QStringLiteral("password must be %1 to %2 bytes long")
+                        .arg(kPasswordMin)
+                        .arg(MaxPasswordBytes));
+    return {};
 }
 
-bool validateProjectName(const QString &name, QString *error) {
+Expected<void> validateProjectName(const QString &name) {
     if (name.isEmpty() || name.size() > kNameMax)
-        return fail(error,
-                    QStringLiteral("project name must be 1 to %1 characters long").arg(kNameMax));
+        return fail(QStringLiteral("project name must be 1 to %1 characters long").arg(kNameMax));
     if (!matches(QStringLiteral("[A-Za-z0-9 ._-]+"), name))
-        return fail(error, QStringLiteral("project name may contain only letters, digits, "
-                                          "spaces, '-', '_' and '.'"));
+        return fail(QStringLiteral("project name may contain only letters, digits, "
+                                   "spaces, '-', '_' and '.'"));
     // "web" and "web " would look like one project in every listing.
     if (name.startsWith(QLatin1Char(' ')) || name.endsWith(QLatin1Char(' ')))
-        return fail(error, QStringLiteral("project name must not start or end with a space"));
-    return true;
+        return fail(QStringLiteral("project name must not start or end with a space"));
+    return {};
 }
 
 namespace {
 
-bool validateGitUrl(const QString &url, QString *error) {
+Expected<void> validateGitUrl(const QString &url) {
     if (url.size() > 2048)
-        return fail(error, QStringLiteral("git URL is longer than 2048 characters"));
+        return fail(QStringLiteral("git URL is longer than 2048 characters"));
     // git would read a leading '-' as an option (--upload-pack=...).
     if (url.startsWith(QLatin1Char('-')))
-        return fail(error, QStringLiteral("git URL must not start with '-'"));
+        return fail(QStringLiteral("git URL must not start with '-'"));
     if (hasSpaceOrControl(url))
-        return fail(error, QStringLiteral("git URL must not contain spaces or control characters"));
+        return fail(QStringLiteral("git URL must not contain spaces or control characters"));
     // An allow-list of transports keeps out ext:: and friends, which run commands.
     if (!matches(QStringLiteral("(https?|ssh|git)://[^/].*|file:///.+|/.+|"
                                 "[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:.+"),
                  url))
-        return fail(error, QStringLiteral("git URL must be https://, http://, ssh://, git://, "
-                                          "file://, an absolute path or user@host:path"));
-    return true;
+        return fail(QStringLiteral("git URL must be https://, http://, ssh://, git://, "
+                                   "file://, an absolute path or user@host:path"));
+    return {};
 }
 
-bool validateGitBranch(const QString &branch, QString *error) {
+Expected<void> validateGitBranch(const QString &branch) {
     // A conservative subset of git-check-ref-format that also cannot be
     // mistaken for a command-line option.
     if (branch.size() > 255 || !matches(QStringLiteral("[A-Za-z0-9_][A-Za-z0-9._/+-]*"), branch) ||
         branch.contains(QLatin1String("..")) || branch.contains(QLatin1String("//")) ||
         branch.endsWith(QLatin1Char('/')) || branch.endsWith(QLatin1Char('.')) ||
         branch.endsWith(QLatin1String(".lock")))
-        return fail(error, QStringLiteral("invalid git branch name"));
-    return true;
+        return fail(QStringLiteral("invalid git branch name"));
+    return {};
 }
 
-bool validateDockerfile(const QString &path, QString *error) {
+Expected<void> validateDockerfile(const QString &path) {
     const QStringList parts = path.split(QLatin1Char('/'));
     if (path.size() > 1024 || path.startsWith(QLatin1Char('/')) ||
         path.startsWith(QLatin1Char('-')) || hasControlOrFormat(path) ||
         parts.contains(QLatin1String("..")))
-        return fail(error, QStringLiteral("Dockerfile path must be relative and stay inside the "
-                                          "repository"));
-    return true;
+        return fail(QStringLiteral("Dockerfile path must be relative and stay inside the "
+                                   "repository"));
+    return {};
 }
 
 } // namespace
 
-bool normalizeApp(App &app, QString *error) {
+Expected<void> normalizeApp(App &app) {
     if (app.name.isEmpty() || app.name.size() > kNameMax ||
         !matches(QStringLiteral("[A-Za-z0-9._-]+"), app.name))
-        return fail(error, QStringLiteral("app name must be 1 to %1 characters of letters, digits, "
-                                          "'.', '_' and '-'")
-                               .arg(kNameMax));
+        return fail(QStringLiteral("app name must be 1 to %1 characters of letters, digits, "
+                                   "'.', '_' and '-'")
+                        .arg(kNameMax));
     if (app.projectId == 0) {
         if (app.projectName.isEmpty())
             app.projectName = QStringLiteral("default");
-        if (!validateProjectName(app.projectName, error))
-            return false;
+        if (auto valid = validateProjectName(app.projectName); !valid)
+            return valid;
     }
     if (int(!app.containerName.isEmpty()) + int(!app.gitUrl.isEmpty()) +
             int(!app.serviceName.isEmpty()) !=
         1)
-        return fail(error, QStringLiteral("an app needs exactly one of a container name, a "
-                                          "service name or a git URL"));
+        return fail(QStringLiteral("an app needs exactly one of a container name, a "
+                                   "service name or a git URL"));
     if (app.replicas < 0 || app.replicas > App::MaxReplicas)
-        return fail(error,
-                    QStringLiteral("replicas must be between 0 and %1").arg(App::MaxReplicas));
+        return fail(QStringLiteral("replicas must be between 0 and %1").arg(App::MaxReplicas));
     if (app.replicas > 0 && !app.isGit())
-        return fail(error, QStringLiteral("replicas apply only to apps built from git (an adopted "
-                                          "service has its own)"));
+        return fail(QStringLiteral("replicas apply only to apps built from git (an adopted "
+                                   "service has its own)"));
     if (app.isService()) {
         // Docker's own rule for service names: up to 63 letters, digits and
         // '-', '_', '.', starting with a letter or digit.
         if (app.serviceName.size() > 63 ||
             !matches(QStringLiteral("[A-Za-z0-9][A-Za-z0-9_.-]*"), app.serviceName))
-            return fail(error, QStringLiteral("invalid service name"));
+            return fail(QStringLiteral("invalid service name"));
         if (!app.gitBranch.isEmpty() || !app.dockerfile.isEmpty() || app.port != 0)
-            return fail(error, QStringLiteral("git branch, Dockerfile and port apply only to apps "
-                                              "built from git"));
-        return true;
+            return fail(QStringLiteral("git branch, Dockerfile and port apply only to apps "
+                                       "built from git"));
+        return {};
     }
     if (!app.isGit()) {
         if (app.containerName.size() > 255 ||
             !matches(QStringLiteral("[A-Za-z0-9][A-Za-z0-9_.-]*"), app.containerName))
-            return fail(error, QStringLiteral("invalid container name"));
+            return fail(QStringLiteral("invalid container name"));
         if (!app.gitBranch.isEmpty() || !app.dockerfile.isEmpty() || app.port != 0)
-            return fail(error, QStringLiteral("git branch, Dockerfile and port apply only to apps "
-                                              "built from git"));
-        return true;
+            return fail(QStringLiteral("git branch, Dockerfile and port apply only to apps "
+                                       "built from git"));
+        return {};
     }
     if (app.gitBranch.isEmpty())
         app.gitBranch = QStringLiteral("main");
     if (app.dockerfile.isEmpty())
         app.dockerfile = QStringLiteral("Dockerfile");
     if (app.port < 0 || app.port > 65535)
-        return fail(error, QStringLiteral("port must be between 0 and 65535"));
-    return validateGitUrl(app.gitUrl, error) && validateGitBranch(app.gitBranch, error) &&
-           validateDockerfile(app.dockerfile, error);
+        return fail(QStringLiteral("port must be between 0 and 65535"));
+    if (auto valid = validateGitUrl(app.gitUrl); !valid)
+        return valid;
+    if (auto valid = validateGitBranch(app.gitBranch); !valid)
+        return valid;
+    return validateDockerfile(app.dockerfile);
 }
 
 } // namespace mist::store

@@ -4,10 +4,10 @@
 
 #include "Types.h"
 
+#include "base/Expected.h"
+
 #include <QByteArray>
 #include <QString>
-
-#include <optional>
 
 namespace mist::store {
 
@@ -19,12 +19,12 @@ namespace mist::store {
 // Longest password accepted; a longer one cannot match.
 constexpr int MaxPasswordBytes = 1024;
 
-// Trimmed and lower-cased; std::nullopt when not a plausible address.
-std::optional<QString> normalizeEmail(const QString &email, QString *error);
-bool validatePassword(const QByteArray &password, QString *error);
-bool validateProjectName(const QString &name, QString *error);
+// Trimmed and lower-cased; a failure when not a plausible address.
+Expected<QString> normalizeEmail(const QString &email);
+Expected<void> validatePassword(const QByteArray &password);
+Expected<void> validateProjectName(const QString &name);
 // Fills in an app's defaults (git branch "main", Dockerfile "Dockerfile",
 // project "default") and checks its fields.
-bool normalizeApp(App &app, QString *error);
+Expected<void> normalizeApp(App &app);
 
 } // namespace mist::store

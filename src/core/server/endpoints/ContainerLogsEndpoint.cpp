@@ -72,10 +72,10 @@ void ContainerLogsEndpoint::accept(ClientConnection *client) {
         if (!sinceNs)
             return refuse(client, QStringLiteral("Invalid since"));
     }
-    const auto app = m_store->apps().byId(*appId);
+    const auto app = store::orLogged(m_store->apps().byId(*appId));
     if (!app)
         return refuse(client, QStringLiteral("Application not found"));
-    if (!m_store->apps().canAccess(client->user(), *appId))
+    if (!store::orLogged(m_store->apps().canAccess(client->user(), *appId)))
         return refuse(client, QStringLiteral("Permission denied"));
 
     if (!app->swarmServiceName().isEmpty())

@@ -83,10 +83,10 @@ void DeploymentLogsEndpoint::accept(ClientConnection *client) {
         else
             return refuse(client, QStringLiteral("Invalid after"));
     }
-    const auto deployment = m_manager->deployments().get(*id);
+    const auto deployment = store::orLogged(m_manager->deployments().get(*id));
     if (!deployment)
         return refuse(client, QStringLiteral("Deployment not found"));
-    if (!m_store->apps().canAccess(client->user(), deployment->appId))
+    if (!store::orLogged(m_store->apps().canAccess(client->user(), deployment->appId)))
         return refuse(client, QStringLiteral("Permission denied"));
 
     client->send(statusFor(client, *deployment));
@@ -105,8 +105,8 @@ void DeploymentLogsEndpoint::pump(ClientConnection *client) {
     const bool upstream = isUpstream(client);
     for (;;) {
         if (r.next >= r.page.size()) {
-            r.page =
-                m_manager->deployments().logPage(r.deploymentId, r.after, PageLines, PageChars);
+            r.page = store::orLogged(
+                m_manager->deployments().logPage(r.deploymentId, r.after, PageLines, PageChars));
             r.next = 0;
             if (r.page.isEmpty()) {
                 const Replay done = std::move(r);
@@ -132,7 +132,7 @@ void DeploymentLogsEndpoint::caughtUp(ClientConnection *client, const Replay &re
     // In the same turn as the read that found no more lines: every line the
     // manager announces from now on is new to this client.
     const qint64 id = replay.deploymentId;
-    const auto deployment = m_manager->deployments().get(id);
+    const auto deployment = store::orLogged(m_manager->deployments().get(id));
     if (!deployment)
         return refuse(client, QStringLiteral("Deployment not found"));
     if (deployment->isTerminal())

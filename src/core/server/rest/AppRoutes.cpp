@@ -25,12 +25,12 @@ std::optional<store::App> appFor(RestContext &ctx, store::Store &store) {
         ctx.respond(http::HttpResponse::fail(400, QStringLiteral("Invalid appId")));
         return std::nullopt;
     }
-    const auto app = store.apps().byId(*id);
+    const auto app = store::orLogged(store.apps().byId(*id));
     if (!app) {
         ctx.respond(http::HttpResponse::fail(404, QStringLiteral("Application not found")));
         return std::nullopt;
     }
-    if (!store.apps().canAccess(*ctx.user, *id)) {
+    if (!store::orLogged(store.apps().canAccess(*ctx.user, *id))) {
         ctx.respond(http::HttpResponse::fail(403, QStringLiteral("Permission denied")));
         return std::nullopt;
     }
@@ -82,12 +82,12 @@ QJsonArray appList(const QList<store::App> &apps, const QHash<QString, QJsonObje
 // client shows them without a stream per app. Without an engine they are
 // null.
 void listApps(RestContext &ctx, store::Store &store, engine::DockerClient &docker) {
-    QString error;
-    const QList<store::App> apps = store.apps().visibleTo(*ctx.user, &error);
-    if (!error.isEmpty()) {
-        ctx.respond(http::HttpResponse::fail(500, error));
+    const auto visible = store.apps().visibleTo(*ctx.user);
+    if (!visible) {
+        ctx.respond(http::HttpResponse::fail(500, visible.error()));
         return;
     }
+    const QList<store::App> apps = *visible;
     auto respond = ctx.respond;
     const bool anyService = std::any_of(apps.cbegin(), apps.cend(), [](const store::App &a) {
         return !a.swarmServiceName().isEmpty();
@@ -168,11 +168,10 @@ void createApp(RestContext &ctx, store::Store &store) {
         }
         app.replicas = int(r);
     }
-    QString error;
-    const auto created = store.apps().add(app, &error);
+    const auto created = store.apps().add(app);
     if (!created) {
-        const int status = error.contains(QStringLiteral("already exists")) ? 409 : 400;
-        ctx.respond(http::HttpResponse::fail(status, error));
+        const int status = created.error().contains(QStringLiteral("already exists")) ? 409 : 400;
+        ctx.respond(http::HttpResponse::fail(status, created.error()));
         return;
     }
     ctx.respond(http::HttpResponse::ok(created->toJson(), QStringLiteral("App created"), 201));

@@ -65,7 +65,7 @@ void finishSignIn(store::Store &store, auth::LoginThrottle &throttle, const QStr
     if (ok) {
         // An operator may have changed the password (or removed the
         // account) while the old one was being checked.
-        const store::SignInRecord now = store.users().signInRecord(account);
+        const store::SignInRecord now = store::orLogged(store.users().signInRecord(account));
         ok = now.user && now.user->id == record.user->id && now.passwordHash == record.passwordHash;
     }
     if (!ok) {
@@ -77,12 +77,12 @@ void finishSignIn(store::Store &store, auth::LoginThrottle &throttle, const QStr
     }
     throttle.recordSuccess(account, address);
     qCInfo(lcAuth).noquote() << "sign-in of user" << record.user->id << "from" << address;
-    QString error;
-    const QByteArray token = store.sessions().create(record.user->id, &error);
-    if (token.isEmpty()) {
-        respond(http::HttpResponse::fail(500, error));
+    const auto created = store.sessions().create(record.user->id);
+    if (!created) {
+        respond(http::HttpResponse::fail(500, created.error()));
         return;
     }
+    const QByteArray &token = *created;
     http::HttpResponse response = http::HttpResponse::ok(
         QJsonObject{{QStringLiteral("user"), userJson(*record.user)}}, QStringLiteral("Signed in"));
     response.setHeader(
@@ -121,7 +121,7 @@ void login(RestContext &ctx, store::Store &store, auth::LoginThrottle &throttle,
     // One answer for an unknown email and a wrong password, so the endpoint
     // does not tell which accounts exist: an unknown one is checked against
     // a dummy hash of the same cost.
-    const store::SignInRecord record = store.users().signInRecord(account);
+    const store::SignInRecord record = store::orLogged(store.users().signInRecord(account));
     auth::SignInQueue::Job job;
     job.address = address;
     job.admit = [&throttle, account, address, respond] {
@@ -157,9 +157,8 @@ void logout(RestContext &ctx, store::Store &store, bool secureCookies) {
             400, QStringLiteral("API tokens are revoked with 'mist-monitor token revoke'")));
         return;
     }
-    QString error;
-    if (!store.sessions().revoke(who.credential.token, &error)) {
-        ctx.respond(http::HttpResponse::fail(500, error));
+    if (const auto revoked = store.sessions().revoke(who.credential.token); !revoked) {
+        ctx.respond(http::HttpResponse::fail(500, revoked.error()));
         return;
     }
     qCInfo(lcAuth).noquote() << "sign-out of user" << who.user.id << "from"

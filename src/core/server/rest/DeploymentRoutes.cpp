@@ -23,12 +23,12 @@ std::optional<store::Deployment> deploymentFor(RestContext &ctx, store::Store &s
         ctx.respond(http::HttpResponse::fail(400, QStringLiteral("Invalid deploymentId")));
         return std::nullopt;
     }
-    const auto d = manager.deployments().get(*id);
+    const auto d = store::orLogged(manager.deployments().get(*id));
     if (!d) {
         ctx.respond(http::HttpResponse::fail(404, QStringLiteral("Deployment not found")));
         return std::nullopt;
     }
-    if (!store.apps().canAccess(*ctx.user, d->appId)) {
+    if (!store::orLogged(store.apps().canAccess(*ctx.user, d->appId))) {
         ctx.respond(http::HttpResponse::fail(403, QStringLiteral("Permission denied")));
         return std::nullopt;
     }
@@ -46,19 +46,18 @@ void queueDeployment(RestContext &ctx, store::Store &store, deploy::DeploymentMa
         ctx.respond(http::HttpResponse::fail(400, QStringLiteral("Invalid appId")));
         return;
     }
-    const auto app = store.apps().byId(qint64(raw));
+    const auto app = store::orLogged(store.apps().byId(qint64(raw)));
     if (!app) {
         ctx.respond(http::HttpResponse::fail(404, QStringLiteral("Application not found")));
         return;
     }
-    if (!store.apps().canAccess(*ctx.user, app->id)) {
+    if (!store::orLogged(store.apps().canAccess(*ctx.user, app->id))) {
         ctx.respond(http::HttpResponse::fail(403, QStringLiteral("Permission denied")));
         return;
     }
-    QString error;
-    const auto d = manager.enqueue(*app, ctx.user->id, &error);
+    const auto d = manager.enqueue(*app, ctx.user->id);
     if (!d) {
-        ctx.respond(http::HttpResponse::fail(app->isGit() ? 500 : 400, error));
+        ctx.respond(http::HttpResponse::fail(app->isGit() ? 500 : 400, d.error()));
         return;
     }
     ctx.respond(http::HttpResponse::ok(d->toJson(), QStringLiteral("Deployment queued"), 201));
@@ -96,11 +95,12 @@ void deploymentLogPage(RestContext &ctx, store::Store &store, deploy::Deployment
     if (!d)
         return;
     // One line more than asked tells whether another page follows.
-    QList<store::DeploymentLogLine> page =
-        manager.deployments().logPage(d->id, after, int(limit) + 1, MaxLogPageChars);
+    QList<store::DeploymentLogLine> page = store::orLogged(
+        manager.deployments().logPage(d->id, after, int(limit) + 1, MaxLogPageChars));
     const bool more =
         page.size() > limit || (!page.isEmpty() && [&] {
-            return !manager.deployments().logPage(d->id, page.last().seq, 1, 1).isEmpty();
+            return !store::orLogged(manager.deployments().logPage(d->id, page.last().seq, 1, 1))
+                        .isEmpty();
         }());
     if (page.size() > limit)
         page.removeLast();
@@ -123,9 +123,8 @@ void cancelDeployment(RestContext &ctx, store::Store &store, deploy::DeploymentM
     const auto d = deploymentFor(ctx, store, manager);
     if (!d)
         return;
-    QString error;
-    if (!manager.cancel(d->id, &error)) {
-        ctx.respond(http::HttpResponse::fail(409, error));
+    if (const auto cancelled = manager.cancel(d->id); !cancelled) {
+        ctx.respond(http::HttpResponse::fail(409, cancelled.error()));
         return;
     }
     ctx.respond(http::HttpResponse::ok(QJsonValue::Null, QStringLiteral("Cancellation requested")));
@@ -136,7 +135,7 @@ void appDeployments(RestContext &ctx, store::Store &store, deploy::DeploymentMan
     if (!app)
         return;
     QJsonArray list;
-    for (const store::Deployment &d : manager.deployments().forApp(app->id))
+    for (const store::Deployment &d : store::orLogged(manager.deployments().forApp(app->id)))
         list.append(d.toJson());
     ctx.respond(http::HttpResponse::ok(list));
 }

@@ -64,14 +64,14 @@ void completedDeploymentLogs(RestContext &ctx, RestRouter &router, store::Store 
         ctx.respond(upstreamAnswer(400, QStringLiteral("invalid deployment id"), id.error));
         return;
     }
-    const auto d = manager.deployments().get(*id.value);
+    const auto d = store::orLogged(manager.deployments().get(*id.value));
     if (!d) {
         // gorm's ErrRecordNotFound, as upstream passes it on.
         ctx.respond(upstreamAnswer(404, QStringLiteral("deployment not found"),
                                    QStringLiteral("record not found")));
         return;
     }
-    if (!store.apps().canAccess(*user, d->appId)) {
+    if (!store::orLogged(store.apps().canAccess(*user, d->appId))) {
         ctx.respond(upstreamAnswer(403, QStringLiteral("Access denied"),
                                    QStringLiteral("You don't have access to this "
                                                   "deployment")));
