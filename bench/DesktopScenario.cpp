@@ -218,6 +218,98 @@ qint64 residentBytes() {
     return statm.readAll().split(' ').value(1).toLongLong() * 4096;
 }
 
+// Writes `lines` numbered lines of app `appId` into the archive of `dataDir` (the server is
+// down: one writer at a time), one every 50 µs ending an hour ago, within the retention's days.
+// Returns what failed, or an empty string.
+QString fillArchive(const QString &dataDir, int appId, const QString &name, int lines) {
+    archive::ArchiveOptions options;
+    options.directory = dataDir + QStringLiteral("/archive");
+    auto opened = archive::LogArchive::open(options);
+    if (!opened)
+        return QStringLiteral("archive: %1").arg(opened.error());
+    archive::LogArchive &a = **opened;
+    const archive::ContainerRef c{QStringLiteral("bench"), name};
+    const qint64 t0 =
+        (QDateTime::currentMSecsSinceEpoch() - 3600 * 1000) * 1000000LL - qint64(lines) * 50000;
+    for (int i = 0; i < lines; ++i) {
+        if ((i & 1023) == 0)
+            while (a.stats().pendingBytes > 32 * 1024 * 1024)
+                QThread::usleep(200);
+        a.append(appId, c, 0,
+                 archive::Record::line(t0 + qint64(i) * 50000, archive::Stream::Stdout,
+                                       QStringLiteral("~L%1 INFO request served in %2 ms "
+                                                      "path=/api/apps/%3")
+                                           .arg(i, 10, 10, QLatin1Char('0'))
+                                           .arg(i % 1000)
+                                           .arg(i % 97)));
+    }
+    a.flush();
+    return {};
+}
+
+struct ScrollRun {
+    qint64 rssStart = 0, rssEnd = 0, rssPeak = 0;
+    int pages = 0, maxRows = 0;
+    double seconds = 0;
+    double longestStallMs = 0;
+};
+
+// Drags the scroll bar up a screen at a time until the view shows the archive's oldest line
+// (or the time is up), waiting for each page the view asks for, and measures the event loop.
+ScrollRun scrollToTheTop(QScrollBar *bar, gui::AppLog *log, int maxSeconds) {
+    ScrollRun run;
+    run.rssStart = run.rssPeak = residentBytes();
+    const int pagesBefore = log->pagesLoaded();
+    StallMeter stalls;
+    stalls.start();
+    const qint64 t0 = monotonicNs();
+    const qint64 deadline = t0 + qint64(maxSeconds) * 1000000000LL;
+    while (monotonicNs() < deadline) {
+        if (bar->value() == 0 && log->olderExhausted())
+            break;
+        bar->setValue(std::max(0, bar->value() - bar->pageStep()));
+        QCoreApplication::processEvents(); // lays out and paints the new screen
+        while (log->isLoading() && monotonicNs() < deadline)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
+        run.maxRows = std::max(run.maxRows, log->model()->totalLines());
+        if ((log->pagesLoaded() & 63) == 0)
+            run.rssPeak = std::max(run.rssPeak, residentBytes());
+    }
+    stalls.stop();
+    run.longestStallMs = stalls.longestMs();
+    run.seconds = double(monotonicNs() - t0) / 1e9;
+    run.rssEnd = residentBytes();
+    run.rssPeak = std::max(run.rssPeak, run.rssEnd);
+    run.pages = log->pagesLoaded() - pagesBefore;
+    return run;
+}
+
+void reportScroll(Report &r, const ScrollRun &run, int lines, int cap) {
+    const qint64 rssStart = run.rssStart, rssEnd = run.rssEnd, rssPeak = run.rssPeak;
+    const int pages = run.pages, maxRows = run.maxRows;
+    const double secs = run.seconds;
+    std::printf("    scroll back: %d lines, %d pages in %.1f s, at most %d rows held, "
+                "RSS %.1f MiB at start, %.1f MiB at the end (peak %.1f MiB)\n",
+                lines, pages, secs, maxRows, double(rssStart) / 1048576.0,
+                double(rssEnd) / 1048576.0, double(rssPeak) / 1048576.0);
+    const QString what = QStringLiteral("%1 archived lines, %2 pages").arg(lines).arg(pages);
+    r.add(figure(QStringLiteral("scroll back: longest stall"), run.longestStallMs,
+                 QStringLiteral("ms"), QStringLiteral("≤ 50 ms"), run.longestStallMs <= 50 ? 1 : 0,
+                 what));
+    r.add(figure(QStringLiteral("scroll back: pages loaded"), pages, QStringLiteral("pages"), {},
+                 -1,
+                 QStringLiteral("%1 s from the newest line to the oldest").arg(secs, 0, 'f', 1)));
+    r.add(figure(QStringLiteral("scroll back: RSS at start"), double(rssStart) / 1048576.0,
+                 QStringLiteral("MiB")));
+    // Bounded: the window holds at most the model's cap, whatever the archive's length.
+    r.add(figure(QStringLiteral("scroll back: RSS at the end"), double(rssEnd) / 1048576.0,
+                 QStringLiteral("MiB"), QStringLiteral("bounded"), maxRows <= cap ? 1 : 0,
+                 QStringLiteral("peak %1 MiB; at most %2 rows held (cap %3)")
+                     .arg(double(rssPeak) / 1048576.0, 0, 'f', 1)
+                     .arg(maxRows)
+                     .arg(cap)));
+}
+
 // Scrolling back through a long archive: the real view, the real server, page by page from
 // the newest line to the oldest, as a reader dragging the scroll bar up a screen at a time.
 void scrollBack(const Options &o, Report &r) {
@@ -237,32 +329,10 @@ void scrollBack(const Options &o, Report &r) {
         r.fail(QStringLiteral("desktop"), QStringLiteral("could not add the app"));
         return;
     }
-    {
-        archive::ArchiveOptions options;
-        options.directory = server.dataDir() + QStringLiteral("/archive");
-        auto opened = archive::LogArchive::open(options);
-        if (!opened) {
-            r.fail(QStringLiteral("desktop"), QStringLiteral("archive: %1").arg(opened.error()));
-            return;
-        }
-        archive::LogArchive &a = **opened;
-        const archive::ContainerRef c{QStringLiteral("bench"), name};
-        // Within the retention's days: one line every 50 µs, ending an hour ago.
-        const qint64 t0 =
-            (QDateTime::currentMSecsSinceEpoch() - 3600 * 1000) * 1000000LL - qint64(lines) * 50000;
-        for (int i = 0; i < lines; ++i) {
-            if ((i & 1023) == 0)
-                while (a.stats().pendingBytes > 32 * 1024 * 1024)
-                    QThread::usleep(200);
-            a.append(appId, c, 0,
-                     archive::Record::line(t0 + qint64(i) * 50000, archive::Stream::Stdout,
-                                           QStringLiteral("~L%1 INFO request served in %2 ms "
-                                                          "path=/api/apps/%3")
-                                               .arg(i, 10, 10, QLatin1Char('0'))
-                                               .arg(i % 1000)
-                                               .arg(i % 97)));
-        }
-        a.flush();
+    if (const QString failed = fillArchive(server.dataDir(), appId, name, lines);
+        !failed.isEmpty()) {
+        r.fail(QStringLiteral("desktop"), failed);
+        return;
     }
     if (!server.start({}, &error)) {
         r.fail(QStringLiteral("desktop"), error);
@@ -293,59 +363,15 @@ void scrollBack(const Options &o, Report &r) {
     if (o.smoke)
         log->model()->setMaxLines(5000);
     pumpFor(200);
-    QScrollBar *bar = window.logView()->listView()->verticalScrollBar();
-    const qint64 rssStart = residentBytes();
-    qint64 rssPeak = rssStart;
-    const int pagesBefore = log->pagesLoaded();
-    int maxRows = 0;
-    StallMeter stalls;
-    stalls.start();
-    const qint64 t0 = monotonicNs();
-    const qint64 deadline = t0 + qint64(o.smoke ? 120 : 1800) * 1000000000LL;
-    while (monotonicNs() < deadline) {
-        if (bar->value() == 0 && log->olderExhausted())
-            break;
-        bar->setValue(std::max(0, bar->value() - bar->pageStep()));
-        QCoreApplication::processEvents(); // lays out and paints the new screen
-        while (log->isLoading() && monotonicNs() < deadline)
-            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
-        maxRows = std::max(maxRows, log->model()->totalLines());
-        if ((log->pagesLoaded() & 63) == 0)
-            rssPeak = std::max(rssPeak, residentBytes());
-    }
-    stalls.stop();
-    const qint64 t1 = monotonicNs();
-    const qint64 rssEnd = residentBytes();
-    rssPeak = std::max(rssPeak, rssEnd);
-    const int pages = log->pagesLoaded() - pagesBefore;
+    const ScrollRun run = scrollToTheTop(window.logView()->listView()->verticalScrollBar(), log,
+                                         o.smoke ? 120 : 1800);
     const QString first = log->model()->storedAt(0).text;
     if (!first.startsWith(QStringLiteral("~L0000000000"))) {
         r.fail(QStringLiteral("desktop"),
                QStringLiteral("scrolled back to %1, not to the first line").arg(first.left(14)));
         return;
     }
-    const double secs = double(t1 - t0) / 1e9;
-    std::printf("    scroll back: %d lines, %d pages in %.1f s, at most %d rows held, "
-                "RSS %.1f MiB at start, %.1f MiB at the end (peak %.1f MiB)\n",
-                lines, pages, secs, maxRows, double(rssStart) / 1048576.0,
-                double(rssEnd) / 1048576.0, double(rssPeak) / 1048576.0);
-    const QString what = QStringLiteral("%1 archived lines, %2 pages").arg(lines).arg(pages);
-    r.add(figure(QStringLiteral("scroll back: longest stall"), stalls.longestMs(),
-                 QStringLiteral("ms"), QStringLiteral("≤ 50 ms"), stalls.longestMs() <= 50 ? 1 : 0,
-                 what));
-    r.add(figure(QStringLiteral("scroll back: pages loaded"), pages, QStringLiteral("pages"), {},
-                 -1,
-                 QStringLiteral("%1 s from the newest line to the oldest").arg(secs, 0, 'f', 1)));
-    r.add(figure(QStringLiteral("scroll back: RSS at start"), double(rssStart) / 1048576.0,
-                 QStringLiteral("MiB")));
-    // Bounded: the window holds at most the model's cap, whatever the archive's length.
-    r.add(figure(QStringLiteral("scroll back: RSS at the end"), double(rssEnd) / 1048576.0,
-                 QStringLiteral("MiB"), QStringLiteral("bounded"),
-                 maxRows <= log->model()->maxLines() ? 1 : 0,
-                 QStringLiteral("peak %1 MiB; at most %2 rows held (cap %3)")
-                     .arg(double(rssPeak) / 1048576.0, 0, 'f', 1)
-                     .arg(maxRows)
-                     .arg(log->model()->maxLines())));
+    reportScroll(r, run, lines, log->model()->maxLines());
 }
 
 void startupToPaint(const Options &o, Report &r) {

@@ -49,8 +49,7 @@ class TestLogScroll : public QObject {
                                                       .arg(name)
                                                       .arg(QCoreApplication::applicationPid())
                                                 : container;
-        QString error;
-        const auto added = server.store().apps().add(app, &error);
+        const auto added = server.store().apps().add(app);
         return added ? added->id : 0;
     }
 
@@ -72,9 +71,10 @@ class TestLogScroll : public QObject {
         auto window = std::make_unique<gui::MainWindow>();
         auto *session = new client::ServerSession(
             QUrl(QStringLiteral("http://127.0.0.1:%1").arg(server.port())), window.get());
-        QString error;
-        session->setToken(server.store().sessions().create(
-            server.store().users().byEmail(QStringLiteral("owner@example.com"))->id, &error));
+        const auto owner = server.store().users().byEmail(QStringLiteral("owner@example.com"));
+        if (!owner || !*owner)
+            qFatal("no owner: %s", qPrintable(owner.error()));
+        session->setToken(server.store().sessions().create((*owner)->id).value_or(QByteArray()));
         window->connectTo(session, QStringLiteral("Local server"));
         window->resize(1000, 700);
         window->show();

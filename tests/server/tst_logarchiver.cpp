@@ -132,10 +132,9 @@ class TestLogArchiver : public QObject {
         store::App app;
         app.name = name;
         app.gitUrl = QStringLiteral("file://") + repo.path();
-        QString error;
-        const auto created = f->store().apps().add(app, &error);
+        const auto created = f->store().apps().add(app);
         if (!created) {
-            qWarning("addGitApp: %s", qPrintable(error));
+            qWarning("addGitApp: %s", qPrintable(created.error()));
             return 0;
         }
         gitApps << created->id;
