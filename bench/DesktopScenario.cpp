@@ -93,27 +93,25 @@ void liveFeed(const Options &o, Report &r) {
     window.connectTo(session, QStringLiteral("bench"));
     window.resize(1280, 800);
     window.show();
-    gui::LogView *view = window.findChild<gui::LogView *>();
-    if (!view) {
-        r.fail(QStringLiteral("desktop"), QStringLiteral("no log view in the main window"));
+    // The app list arrives, the app is chosen, its status row arrives. Each app has a model of
+    // its own (gui::AppLog): the one to watch is the chosen app's.
+    gui::LogModel *model = nullptr;
+    waitUntil(
+        [&] {
+            window.selectApp(appId);
+            gui::AppLog *log = window.currentAppLog();
+            model = log ? log->model() : nullptr;
+            return model && model->totalLines() > 0;
+        },
+        20000);
+    if (!model || model->totalLines() == 0) {
+        r.fail(QStringLiteral("desktop"), QStringLiteral("the log view never showed the app"));
         return;
     }
-    gui::LogModel *model = view->model();
     quint64 inserted = 0;
     QObject::connect(
         model, &QAbstractItemModel::rowsInserted, model,
         [&](const QModelIndex &, int first, int last) { inserted += quint64(last - first + 1); });
-    // The app list arrives, the app is chosen, its status row arrives.
-    waitUntil(
-        [&] {
-            window.selectApp(appId);
-            return model->totalLines() > 0;
-        },
-        20000);
-    if (model->totalLines() == 0) {
-        r.fail(QStringLiteral("desktop"), QStringLiteral("the log view never showed the app"));
-        return;
-    }
     // The last line shown, to know when all arrived.
     auto lastSeq = [&]() -> quint64 {
         const int rows = model->rowCount();
