@@ -8,6 +8,10 @@
 // and the swarm's figures in /ws/metrics.
 #include "TestSupport.h"
 
+#include "archive/LogArchive.h"
+#include "server/ArchiveService.h"
+#include "server/LogArchiver.h"
+
 #include <QJsonArray>
 #include <QRegularExpression>
 #include <QTest>
@@ -190,6 +194,71 @@ private Q_SLOTS:
                      QStringLiteral("3/3 tasks running"));
         }
         QVERIFY(seen);
+    }
+
+    // No viewer: the archive keeps every task's lines, tagged with the task's
+    // container, and a task the engine replaces after a kill is followed too.
+    void serviceTasksArchivedWithoutViewer() {
+        const QString name = prefix + QStringLiteral("archived");
+        const auto cleanup = qScopeGuard([&] { removeService(name); });
+        QVERIFY(!createService(name, 2,
+                               QStringLiteral("i=0; while [ $i -lt 40 ]; do i=$((i+1)); "
+                                              "echo \"$(hostname) n=$i\"; done; "
+                                              "while true; do sleep 1; done"))
+                     .isEmpty());
+        const qint64 appId = addServiceApp(name);
+        QVERIFY(appId > 0);
+        auto archived = [&] {
+            f->server().archive().archive()->flush();
+            const HttpResult r =
+                f->http("GET", QStringLiteral("/api/apps/%1/logs?order=asc&limit=10000").arg(appId),
+                        {}, cookie);
+            return r.json()["data"].toObject()["entries"].toArray();
+        };
+        auto logsOf = [](const QJsonArray &entries) {
+            QList<QJsonObject> out;
+            for (const QJsonValue &v : entries)
+                if (v.toObject()["kind"].toString() == u"log")
+                    out << v.toObject();
+            return out;
+        };
+        WsRecorder wait;
+        QVERIFY(wait.waitFor([&] { return logsOf(archived()).size() >= 80; },
+                             3 * server::LogArchiver::SweepMs));
+        QTest::qWait(2000); // nothing twice from a late reader
+        QList<QJsonObject> logs = logsOf(archived());
+        QCOMPARE(logs.size(), 80);
+        QSet<QString> lines, containers;
+        for (const QJsonObject &e : logs) {
+            lines.insert(e["line"].toString());
+            containers.insert(e["container"].toString());
+            QVERIFY2(e["container"].toString().startsWith(name + u'.'),
+                     qPrintable(e["container"].toString()));
+        }
+        QCOMPARE(lines.size(), 80);
+        QCOMPARE(containers.size(), 2);
+
+        // Kill one task: its death is recorded, and the engine's new task is followed.
+        const QString killed = *containers.cbegin();
+        docker({QStringLiteral("kill"), killed});
+        QVERIFY(wait.waitFor([&] { return logsOf(archived()).size() >= 120; }, 60000));
+        QTest::qWait(2000);
+        const QJsonArray entries = archived();
+        logs = logsOf(entries);
+        QCOMPARE(logs.size(), 120);
+        containers.clear();
+        for (const QJsonObject &e : logs)
+            containers.insert(e["container"].toString());
+        QCOMPARE(containers.size(), 3);
+        bool died = false;
+        for (const QJsonValue &v : entries) {
+            const QJsonObject e = v.toObject();
+            if (e["kind"].toString() == u"event" && e["event"].toString() == u"died" &&
+                e["container"].toString() == killed)
+                died = true;
+            QVERIFY2(e["event"].toString() != u"replaced", "a replaced task is no deployment");
+        }
+        QVERIFY(died);
     }
 
     void replacedTaskFollowsOnTheSameSocket() {

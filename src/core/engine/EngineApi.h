@@ -27,6 +27,11 @@ inline QString appContainerName(qint64 appId, const QString &containerName = {})
     return containerName.isEmpty() ? QStringLiteral("app-%1").arg(appId) : containerName;
 }
 
+// The label the engine gives a Swarm task's container: the name of its service.
+inline QString swarmServiceOf(const QMap<QString, QString> &labels) {
+    return labels.value(QStringLiteral("com.docker.swarm.service.name"));
+}
+
 // An engine list filter ({"key":["value",...]}), sent compact and percent-encoded.
 using Filters = QMap<QString, QStringList>;
 

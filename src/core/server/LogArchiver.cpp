@@ -296,8 +296,10 @@ void LogArchiver::onStarted(const engine::EngineEvent &event, Known &known) {
     known.lastExit.reset();
     known.oom = false;
     const QString previous = m_current.value(info.appId);
+    // (Not a service's other replica, nor a task the engine replaced: the same deployment.)
     if (!previous.isEmpty() && previous != info.containerId && info.deploymentId > 0 &&
-        m_known.contains(previous))
+        m_known.contains(previous) &&
+        m_known.value(previous).info.deploymentId != info.deploymentId)
         record(m_known.value(previous).info,
                archive::Record::makeEvent(
                    event.timeNs, archive::EventKind::Replaced,
@@ -385,8 +387,15 @@ void LogArchiver::catchUpStopped(Known &known, const QString &finishedAt, int ex
 std::optional<qint64> LogArchiver::appFor(const QList<store::App> &apps, const QString &name,
                                           const QMap<QString, QString> &labels) {
     const auto labelled = protocol::parseId(labels.value(QStringLiteral("mist.app.id")));
+    const QString service = engine::swarmServiceOf(labels);
     for (const store::App &app : apps) {
-        if (!app.swarmServiceName().isEmpty())
+        // A service app's containers are its tasks' (on this engine's node).
+        if (const QString appService = app.swarmServiceName(); !appService.isEmpty()) {
+            if (service == appService || (labelled && *labelled == app.id))
+                return app.id;
+            continue;
+        }
+        if (!service.isEmpty())
             continue;
         if (labelled
                 ? app.id == *labelled

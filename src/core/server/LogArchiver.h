@@ -54,7 +54,8 @@ class ContainerLogHub;
 // - a deployment that stopped an old container asks for a drain() before it
 //   removes it: the container's hub reads to the end of its stream, then a
 //   backfill reads whatever the hub did not, and only then is it answered.
-// Swarm services are not archived (docs/ARCHIVE.md says why).
+// - a Swarm service app's task containers on this engine's node are followed
+//   like any app container (tasks on other nodes are not: docs/ARCHIVE.md).
 class LogArchiver : public QObject, public deploy::ContainerDrain {
     Q_OBJECT
 public:
@@ -134,7 +135,7 @@ private:
     void follow(Known &known, bool fromSweep, const QString &startedAt);
     void catchUpStopped(Known &known, const QString &finishedAt, int exitCode, bool fromSweep);
     // The app whose container this is (by its mist.app.id label or its name);
-    // Swarm apps' task containers are not.
+    // A Swarm app's are its tasks' containers (com.docker.swarm.service.name).
     static std::optional<qint64> appFor(const QList<store::App> &apps, const QString &name,
                                         const QMap<QString, QString> &labels);
     void record(const HubInfo &info, archive::Record record);
