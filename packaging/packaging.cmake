@@ -149,10 +149,11 @@ endif()
 list(JOIN MIST_DEB_DEPENDS ", " CPACK_DEBIAN_PACKAGE_DEPENDS)
 # docker.io: the engine on the same host (a remote one works too);
 # ca-certificates: https for git clones, --url and tcp:// engines.
+# qt6-translations-l10n (desktop): Qt's own words in dialogs ("Cancel") in the user's language.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "docker.io, ca-certificates")
 if(MIST_BUILD_GUI)
-  set(CPACK_DEBIAN_PACKAGE_SUGGESTS
-      "qt6-wayland, qt6-translations-l10n, gnome-keyring | kwalletmanager")
+  set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "${CPACK_DEBIAN_PACKAGE_RECOMMENDS}, qt6-translations-l10n")
+  set(CPACK_DEBIAN_PACKAGE_SUGGESTS "qt6-wayland, gnome-keyring | kwalletmanager")
 endif()
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${MIST_PACKAGING_DIR}/debian/conffiles

@@ -189,6 +189,14 @@
         <translation>Verlauf durchsuchen</translation>
     </message>
     <message>
+        <source>Older matches</source>
+        <translation>Ältere Treffer</translation>
+    </message>
+    <message>
+        <source>Load the next older matches of this search</source>
+        <translation>Die nächsten älteren Treffer dieser Suche laden</translation>
+    </message>
+    <message>
         <source>Search the search field&apos;s regular expression (RE2) in everything the server kept of this app</source>
         <translation>Den regulären Ausdruck des Suchfelds (RE2) in allem suchen, was der Server von dieser App aufbewahrt hat</translation>
     </message>
@@ -224,7 +232,7 @@
         <translation>&amp;Bereitstellungen</translation>
     </message>
     <message>
-        <source>&amp;Fleet</source>
+        <source>Flee&amp;t</source>
         <translation>&amp;Flotte</translation>
     </message>
     <message>
@@ -411,6 +419,38 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <translation>%1 min %2 s</translation>
     </message>
     <message>
+        <source>&lt; 1 s</source>
+        <translation>&lt; 1 s</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>wartend</translation>
+    </message>
+    <message>
+        <source>building</source>
+        <translation>wird gebaut</translation>
+    </message>
+    <message>
+        <source>deploying</source>
+        <translation>wird bereitgestellt</translation>
+    </message>
+    <message>
+        <source>success</source>
+        <translation>erfolgreich</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Failed at %1</source>
+        <translation>Fehlgeschlagen bei %1</translation>
+    </message>
+    <message>
         <source>Deployments of %1</source>
         <translation>Bereitstellungen von %1</translation>
     </message>
@@ -537,6 +577,14 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>%1 matches</source>
         <translation>%1 Treffer</translation>
+    </message>
+    <message>
+        <source>%1 (the newest; narrow the range for older ones)</source>
+        <translation>%1 (die neuesten; für ältere den Zeitraum eingrenzen)</translation>
+    </message>
+    <message>
+        <source>%1 (the newest; older ones remain)</source>
+        <translation>%1 (die neuesten; es gibt ältere)</translation>
     </message>
     <message>
         <source>Save log</source>
@@ -726,6 +774,77 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>Load average: %1, %2, %3</source>
         <translation>Durchschnittslast: %1, %2, %3</translation>
+    </message>
+</context>
+<context>
+    <name>ServerText</name>
+    <message>
+        <source>Container not running</source>
+        <translation>Container läuft nicht</translation>
+    </message>
+    <message>
+        <source>Container not found</source>
+        <translation>Container nicht gefunden</translation>
+    </message>
+    <message>
+        <source>Service not found</source>
+        <translation>Dienst nicht gefunden</translation>
+    </message>
+    <message>
+        <source>Service removed</source>
+        <translation>Dienst entfernt</translation>
+    </message>
+    <message>
+        <source>Application not found</source>
+        <translation>Anwendung nicht gefunden</translation>
+    </message>
+    <message>
+        <source>Deployment not found</source>
+        <translation>Bereitstellung nicht gefunden</translation>
+    </message>
+    <message>
+        <source>Deployment queued</source>
+        <translation>Bereitstellung eingereiht</translation>
+    </message>
+    <message>
+        <source>Cloning repository...</source>
+        <translation>Repository wird geklont …</translation>
+    </message>
+    <message>
+        <source>Building Docker image...</source>
+        <translation>Docker-Image wird gebaut …</translation>
+    </message>
+    <message>
+        <source>Image built</source>
+        <translation>Image gebaut</translation>
+    </message>
+    <message>
+        <source>Stopping previous container...</source>
+        <translation>Vorheriger Container wird gestoppt …</translation>
+    </message>
+    <message>
+        <source>Starting new container...</source>
+        <translation>Neuer Container wird gestartet …</translation>
+    </message>
+    <message>
+        <source>Container started, checking...</source>
+        <translation>Container gestartet, wird geprüft …</translation>
+    </message>
+    <message>
+        <source>Deployment complete</source>
+        <translation>Bereitstellung abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Deployment failed</source>
+        <translation>Bereitstellung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Deployment cancelled</source>
+        <translation>Bereitstellung abgebrochen</translation>
+    </message>
+    <message>
+        <source>Deployment superseded</source>
+        <translation>Bereitstellung ersetzt</translation>
     </message>
 </context>
 </TS>

@@ -189,6 +189,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Older matches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load the next older matches of this search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Search the search field&apos;s regular expression (RE2) in everything the server kept of this app</source>
         <translation type="unfinished"></translation>
     </message>
@@ -224,7 +232,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Fleet</source>
+        <source>Flee&amp;t</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -409,6 +417,38 @@ You can still connect to a remote server.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&lt; 1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>building</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>deploying</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>success</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Deployments of %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -534,6 +574,14 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>%1 matches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (the newest; narrow the range for older ones)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (the newest; older ones remain)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -723,6 +771,77 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>Load average: %1, %2, %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServerText</name>
+    <message>
+        <source>Container not running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Container not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Application not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deployment not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deployment queued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cloning repository...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Building Docker image...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Image built</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopping previous container...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting new container...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Container started, checking...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deployment complete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deployment failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deployment cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deployment superseded</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -40,17 +40,20 @@ Expected<QByteArray> localOperatorSession(store::Store &store) {
     return store.sessions().create(user->id);
 }
 
-void installTranslations(QApplication &app) {
+} // namespace
+
+bool installTranslations(QCoreApplication &app) {
     auto *qt = new QTranslator(&app);
-    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QApplication::installTranslator(qt);
+    const bool qtFound = qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                                  QLibraryInfo::path(QLibraryInfo::TranslationsPath));
+    if (qtFound)
+        QCoreApplication::installTranslator(qt);
     auto *own = new QTranslator(&app);
     if (own->load(QLocale(), QStringLiteral("mist-monitor"), QStringLiteral("_"),
                   QStringLiteral(":/i18n")))
-        QApplication::installTranslator(own);
+        QCoreApplication::installTranslator(own);
+    return qtFound;
 }
-} // namespace
 
 int runDesktopApp(int argc, char *argv[]) {
     QApplication app(argc, argv);

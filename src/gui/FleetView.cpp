@@ -14,6 +14,7 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QLineSeries>
+#include <QLocale>
 #include <QPushButton>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -154,9 +155,9 @@ void FleetView::onSample(Host &host, const QJsonObject &sample) {
     host.axisX->setRange(std::max(0, host.x - ChartPoints), std::max(ChartPoints, host.x));
     ++host.x;
     host.figures->setText(tr("CPU %1%  ·  memory %2%  ·  disk %3%")
-                              .arg(values[0], 0, 'f', 1)
-                              .arg(values[1], 0, 'f', 1)
-                              .arg(values[2], 0, 'f', 1));
+                              .arg(QLocale().toString(values[0], 'f', 1))
+                              .arg(QLocale().toString(values[1], 'f', 1))
+                              .arg(QLocale().toString(values[2], 'f', 1)));
     updateTotals();
 }
 
@@ -211,11 +212,11 @@ void FleetView::updateTotals() {
            "disk %6 of %7 GiB")
             .arg(live)
             .arg(m_hosts.size())
-            .arg(live ? cpu / live : 0.0, 0, 'f', 1)
-            .arg(memUsed / gib, 0, 'f', 1)
-            .arg(memTotal / gib, 0, 'f', 1)
-            .arg(diskUsed / gib, 0, 'f', 1)
-            .arg(diskTotal / gib, 0, 'f', 1));
+            .arg(QLocale().toString(live ? cpu / live : 0.0, 'f', 1))
+            .arg(QLocale().toString(memUsed / gib, 'f', 1))
+            .arg(QLocale().toString(memTotal / gib, 'f', 1))
+            .arg(QLocale().toString(diskUsed / gib, 'f', 1))
+            .arg(QLocale().toString(diskTotal / gib, 'f', 1)));
 }
 
 QString FleetView::hostState(int i) const {

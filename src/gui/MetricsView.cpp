@@ -11,6 +11,7 @@
 #include <QDateTimeAxis>
 #include <QLabel>
 #include <QLineSeries>
+#include <QLocale>
 #include <QLoggingCategory>
 #include <QTimer>
 #include <QValueAxis>
@@ -27,9 +28,9 @@ QString formatBytes(double bytes) {
         bytes /= 1024.0;
         ++unit;
     }
-    return unit == 0
-               ? QStringLiteral("%1 B").arg(qint64(bytes))
-               : QStringLiteral("%1 %2").arg(bytes, 0, 'f', 1).arg(QLatin1String(units[unit]));
+    return unit == 0 ? QStringLiteral("%1 B").arg(qint64(bytes))
+                     : QStringLiteral("%1 %2").arg(QLocale().toString(bytes, 'f', 1),
+                                                   QLatin1String(units[unit]));
 }
 
 MetricsView::MetricsView(QWidget *parent)
@@ -112,7 +113,7 @@ void MetricsView::addSample(const QJsonObject &metrics) {
                               disk.value(QStringLiteral("percent")).toDouble()};
     for (int i = 0; i < 3; ++i) {
         m_points[i].append(QPointF(x, values[i]));
-        m_value[i]->setText(QStringLiteral("%1 %").arg(values[i], 0, 'f', 1));
+        m_value[i]->setText(QStringLiteral("%1 %").arg(QLocale().toString(values[i], 'f', 1)));
     }
     const QJsonValue cores = cpu.value(QStringLiteral("cores"));
     m_details[0]->setText(cores.isDouble() ? tr("%n core(s)", nullptr, cores.toInt())
@@ -129,9 +130,9 @@ void MetricsView::addSample(const QJsonObject &metrics) {
                      fifteen = load.value(QStringLiteral("fifteen"));
     if (one.isDouble() && five.isDouble() && fifteen.isDouble()) {
         m_ui->loadAverage->setText(tr("Load average: %1, %2, %3")
-                                       .arg(one.toDouble(), 0, 'f', 2)
-                                       .arg(five.toDouble(), 0, 'f', 2)
-                                       .arg(fifteen.toDouble(), 0, 'f', 2));
+                                       .arg(QLocale().toString(one.toDouble(), 'f', 2),
+                                            QLocale().toString(five.toDouble(), 'f', 2),
+                                            QLocale().toString(fifteen.toDouble(), 'f', 2)));
         m_ui->loadAverage->show();
     } else {
         m_ui->loadAverage->hide();

@@ -29,6 +29,20 @@ QJsonObject sample(const QDateTime &at, double cpu, double mem, double disk, boo
 class TestMetricsView : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // Figures in the user's locale: "24,7 %" in German, "24.7 %" in English.
+    void decimalsInTheLocale() {
+        const QLocale before;
+        QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+        const auto restore = qScopeGuard([&] { QLocale::setDefault(before); });
+        MetricsView view;
+        QJsonObject s = sample(QDateTime::currentDateTimeUtc(), 24.7, 25.0, 10.0);
+        s.insert(QStringLiteral("load"),
+                 QJsonObject{{"one", 0.5}, {"five", 1.25}, {"fifteen", 2.0}});
+        view.addSample(s);
+        QCOMPARE(view.findChild<QLabel *>("cpuValue")->text(), QStringLiteral("24,7 %"));
+        QCOMPARE(view.loadText(), QStringLiteral("Load average: 0,50, 1,25, 2,00"));
+    }
+
     void pointsArriveAndLabelsShowValues() {
         MetricsView view;
         view.show();

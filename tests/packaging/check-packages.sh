@@ -88,6 +88,8 @@ for p in sqldrivers/libqsqlite.so tls/libqopensslbackend.so platforms/libqoffscr
   if [ -f "$qt_plugins/$p" ]; then use "$qt_plugins/$p" "Qt plugin"; else use "/nonexistent/$p" "Qt plugin"; fi
 done
 shared_libraries "${ELVES[@]}" "${PLUGINS[@]}" | sed 's/$/\tshared library/' >>"$WORK/used"
+# Qt's own translation, loaded at start by the desktop (tst_gui_translations).
+use "$(realpath -m "$qt_plugins/../../../../share/qt6/translations/qtbase_de.qm")" "Qt's German translation"
 libraries=$(grep -c $'\tshared library$' "$WORK/used")
 
 # Programs: those the scripts of the test command run, the ones the engine
