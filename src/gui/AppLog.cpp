@@ -3,6 +3,7 @@
 #include "AppLog.h"
 
 #include "MainWindow.h"
+#include "ServerTexts.h"
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
 #include "protocol/Parsing.h"
@@ -332,10 +333,9 @@ void AppLog::search(const QString &pattern, std::optional<qint64> sinceNs,
     if (!m_session)
         return;
     if (!historyAvailable()) {
-        Q_EMIT searchFinished({}, m_historyReason);
+        Q_EMIT searchFinished({}, m_historyReason, false, false);
         return;
     }
-    const quint64 generation = ++m_searchGeneration;
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("q"), QString::fromLatin1(QUrl::toPercentEncoding(pattern)));
     q.addQueryItem(QStringLiteral("order"), QStringLiteral("desc"));
@@ -344,21 +344,44 @@ void AppLog::search(const QString &pattern, std::optional<qint64> sinceNs,
         q.addQueryItem(QStringLiteral("since"), protocol::formatEngineTimestampNs(*sinceNs));
     if (untilNs)
         q.addQueryItem(QStringLiteral("until"), protocol::formatEngineTimestampNs(*untilNs));
+    m_searchQuery = q;
+    m_searchNext.clear();
+    fetchSearchPage(false);
+}
+
+void AppLog::searchMore() {
+    if (!m_session || m_searchNext.isEmpty() || m_searchPaging)
+        return;
+    fetchSearchPage(true);
+}
+
+void AppLog::fetchSearchPage(bool append) {
+    const quint64 generation = append ? m_searchGeneration : ++m_searchGeneration;
+    QUrlQuery q = m_searchQuery;
+    if (append)
+        q.addQueryItem(QStringLiteral("cursor"),
+                       QString::fromLatin1(QUrl::toPercentEncoding(m_searchNext)));
+    m_searchPaging = true;
     m_session->get(QStringLiteral("/api/apps/%1/logs?").arg(m_appId) + q.query(QUrl::FullyEncoded),
-                   this, [this, generation](const client::ServerSession::Reply &reply) {
+                   this, [this, generation, append](const client::ServerSession::Reply &reply) {
                        if (generation != m_searchGeneration)
                            return; // a newer search replaced it
+                       m_searchPaging = false;
                        if (!reply.ok()) {
-                           Q_EMIT searchFinished({}, reply.error.isEmpty()
-                                                         ? tr("HTTP status %1").arg(reply.status)
-                                                         : reply.error);
+                           // The cursor stays: a failed further page may be asked again.
+                           Q_EMIT searchFinished({},
+                                                 reply.error.isEmpty()
+                                                     ? tr("HTTP status %1").arg(reply.status)
+                                                     : reply.error,
+                                                 !m_searchNext.isEmpty(), append);
                            return;
                        }
+                       const QJsonObject data = reply.data.toObject();
                        QList<LogEntry> results;
-                       for (const QJsonValue &v :
-                            reply.data.toObject().value(QStringLiteral("entries")).toArray())
+                       for (const QJsonValue &v : data.value(QStringLiteral("entries")).toArray())
                            results.append(entryFromJson(v.toObject()));
-                       Q_EMIT searchFinished(results, QString());
+                       m_searchNext = data.value(QStringLiteral("next")).toString();
+                       Q_EMIT searchFinished(results, QString(), !m_searchNext.isEmpty(), append);
                    });
 }
 
@@ -375,12 +398,13 @@ void AppLog::followLive(std::optional<qint64> sinceNs) {
         // The server's `error` message and its close reason are one and
         // the same ("Container not running"): say it once.
         m_model->flushPending();
+        const QString text = serverText(reason);
         if (m_model->visibleLines() > 0 &&
-            m_model->entryAt(m_model->visibleLines() - 1).text == reason)
+            m_model->entryAt(m_model->visibleLines() - 1).text == text)
             return;
         LogEntry e;
         e.kind = LogEntry::Kind::Error;
-        e.text = reason;
+        e.text = text;
         m_model->append(e);
     });
     m_stream->open();
@@ -432,10 +456,10 @@ void AppLog::onLogMessage(const QJsonObject &message) {
             e.text += MainWindow::serviceTasksText(m_service, data);
     } else if (type == u"error") {
         e.kind = LogEntry::Kind::Error;
-        e.text = data.value(QStringLiteral("message")).toString();
+        e.text = serverText(data.value(QStringLiteral("message")).toString());
     } else if (type == u"end") {
         e.kind = LogEntry::Kind::End;
-        e.text = data.value(QStringLiteral("message")).toString();
+        e.text = serverText(data.value(QStringLiteral("message")).toString());
     } else {
         return;
     }

@@ -71,6 +71,9 @@ public:
     // "Search all history": the newest matches of `pattern` (RE2, on the server).
     void search(const QString &pattern, std::optional<qint64> sinceNs,
                 std::optional<qint64> untilNs = std::nullopt);
+    // The next older page of the last search (searchFinished with append); a no-op without one.
+    void searchMore();
+    bool searchHasMore() const { return !m_searchNext.isEmpty(); }
 
     // The archive's JSON entry as a row (events as "— died (exit 4) —" separators).
     static LogEntry entryFromJson(const QJsonObject &entry);
@@ -79,7 +82,9 @@ Q_SIGNALS:
     void historyStatusChanged(const QString &text); // empty: nothing to say
     void availabilityChanged();                     // historyAvailable() / historyReason() changed
     void liveChanged(bool live);
-    void searchFinished(const QList<mist::gui::LogEntry> &results, const QString &error);
+    // more: older matches remain (searchMore); append: a further page of the same search.
+    void searchFinished(const QList<mist::gui::LogEntry> &results, const QString &error, bool more,
+                        bool append);
     void revealRequested(qint64 tsNs);
 
 private:
@@ -91,6 +96,7 @@ private:
     void fetchPage(QUrlQuery query, PageDone done);
     void loadNewest();
     void followLive(std::optional<qint64> sinceNs);
+    void fetchSearchPage(bool append);
     void stopLive();
     void onLogMessage(const QJsonObject &message);
     void setStatus(const QString &text);
@@ -118,6 +124,9 @@ private:
     int m_pagesLoaded = 0;
     quint64 m_generation = 0; // answers of an earlier window (before a jump) are dropped
     quint64 m_searchGeneration = 0;
+    QUrlQuery m_searchQuery; // the last search's, without its cursor
+    QString m_searchNext;    // its answer's cursor to older matches; empty: none
+    bool m_searchPaging = false;
 
     // Cursors of the archive just beyond the loaded window, valid while that edge of the
     // model has not moved since (a trimmed edge pages from its stored ts instead).

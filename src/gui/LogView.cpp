@@ -193,6 +193,10 @@ void LogView::connectControls() {
         }
     });
     connect(m_ui->historySearchButton, &QPushButton::clicked, this, &LogView::searchHistory);
+    connect(m_ui->historyMoreButton, &QPushButton::clicked, this, [this] {
+        m_ui->historyMoreButton->setEnabled(false); // until the page is in
+        Q_EMIT historyMoreRequested();
+    });
     connect(m_ui->historyResults, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
         activateHistoryResult(m_ui->historyResults->row(item));
     });
@@ -666,31 +670,51 @@ void LogView::searchHistory() {
     if (range >= 0 && range < int(std::size(RangeMs)))
         since = (QDateTime::currentMSecsSinceEpoch() - RangeMs[range]) * 1000000;
     m_ui->historyResults->clear();
+    m_ui->historyMoreButton->setVisible(false);
     m_ui->historyError->setText(tr("Searching…"));
     Q_EMIT historySearchRequested(m_ui->searchEdit->text(), since);
 }
 
-void LogView::showHistoryResults(const QList<LogEntry> &results, const QString &error) {
-    m_ui->historyResults->clear();
+void LogView::showHistoryResults(const QList<LogEntry> &results, const QString &error, bool more,
+                                 bool append) {
+    if (!append)
+        m_ui->historyResults->clear();
+    m_ui->historyMoreButton->setEnabled(true);
     if (!error.isEmpty()) {
         m_ui->historyError->setText(error);
+        m_ui->historyMoreButton->setVisible(append); // a failed further page may be asked again
         return;
     }
-    const int count = int(results.size());
-    m_ui->historyError->setText(count == 0   ? tr("No matches")
-                                : count == 1 ? tr("1 match")
-                                             : tr("%1 matches").arg(QLocale().toString(count)));
     for (const LogEntry &e : results) {
+        if (m_ui->historyResults->count() >= MaxHistoryResults) {
+            more = true;
+            break;
+        }
         auto *item = new QListWidgetItem(QDateTime::fromMSecsSinceEpoch(e.tsMs).toString(
                                              QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")) +
                                              QStringLiteral("  ") + e.text,
                                          m_ui->historyResults);
         item->setData(Qt::UserRole, e.tsNs);
     }
+    const int count = m_ui->historyResults->count();
+    const bool full = count >= MaxHistoryResults;
+    m_ui->historyMoreButton->setVisible(more && !full);
+    const QString shown = count == 0   ? tr("No matches")
+                          : count == 1 ? tr("1 match")
+                                       : tr("%1 matches").arg(QLocale().toString(count));
+    m_ui->historyError->setText(
+        !more  ? shown
+        : full ? tr("%1 (the newest; narrow the range for older ones)").arg(shown)
+               : tr("%1 (the newest; older ones remain)").arg(shown));
+}
+
+bool LogView::historyMoreOffered() const {
+    return !m_ui->historyMoreButton->isHidden() && m_ui->historyMoreButton->isEnabled();
 }
 
 void LogView::clearHistoryResults() {
     m_ui->historyResults->clear();
+    m_ui->historyMoreButton->setVisible(false);
     m_ui->historyError->clear();
 }
 

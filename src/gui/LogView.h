@@ -64,7 +64,13 @@ public:
     void setHistorySearchAvailable(bool on, const QString &reason = {});
     void clearHistoryResults();
     bool historySearchAvailable() const;
-    void showHistoryResults(const QList<LogEntry> &results, const QString &error);
+    // A history search's answer: the first page replaces the list, a further page (`append`,
+    // after historyMoreRequested) goes below it; `more`: older matches remain. The list keeps at
+    // most MaxHistoryResults (then: narrow the range).
+    void showHistoryResults(const QList<LogEntry> &results, const QString &error, bool more = false,
+                            bool append = false);
+    static constexpr int MaxHistoryResults = 10000;
+    bool historyMoreOffered() const;
     QStringList historyResultTexts() const;
     QString historyError() const;
     // Starts a history search of the search field's text (as Enter does with the panel open).
@@ -106,6 +112,7 @@ Q_SIGNALS:
     // With the range's start (nullopt: all time).
     void historySearchRequested(const QString &pattern, std::optional<qint64> sinceNs);
     void historyResultActivated(qint64 tsNs);
+    void historyMoreRequested();
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;

@@ -405,6 +405,53 @@ private Q_SLOTS:
         QVERIFY(view->historyResultTexts().isEmpty());
     }
 
+    // More matches than a page: the newest come first, "Older matches" adds the next page
+    // below them (each match once, newest first throughout) until none remain.
+    void historySearchPagesToOlderMatches() {
+        const qint64 id = addApp(*f, QStringLiteral("pages"));
+        const int matches = 2 * gui::AppLog::SearchResults + 50;
+        fill(*f, id, QStringLiteral("pages"), matches * 3, [](int i) {
+            return i % 3 == 0 ? QStringLiteral("pages-%1 tick").arg(i, 5, 10, QLatin1Char('0'))
+                              : QStringLiteral("pages-%1").arg(i, 5, 10, QLatin1Char('0'));
+        });
+        auto window = openWindow(*f);
+        gui::AppLog *log = open(*window, id, 1000);
+        QVERIFY(log);
+        gui::LogView *view = window->logView();
+        view->findChild<QComboBox *>(QStringLiteral("historyRangeCombo"))->setCurrentIndex(3);
+        view->setSearchText(QStringLiteral("tick$"));
+        view->searchHistory();
+        const QString firstPage = QStringLiteral("%1 matches (the newest; older ones remain)")
+                                      .arg(QLocale().toString(gui::AppLog::SearchResults));
+        QVERIFY2(waitFor([&] { return view->historyError() == firstPage; }),
+                 qPrintable(view->historyError()));
+        QVERIFY(view->historyMoreOffered());
+        auto *more = view->findChild<QPushButton *>(QStringLiteral("historyMoreButton"));
+        QVERIFY(more);
+        more->click();
+        QVERIFY(!view->historyMoreOffered()); // one page at a time
+        QVERIFY(waitFor(
+            [&] { return view->historyResultTexts().size() == 2 * gui::AppLog::SearchResults; }));
+        QVERIFY(waitFor([&] { return view->historyMoreOffered(); }));
+        more->click();
+        const QString all = QStringLiteral("%1 matches").arg(QLocale().toString(matches));
+        QVERIFY2(waitFor([&] { return view->historyError() == all; }),
+                 qPrintable(view->historyError()));
+        QVERIFY(!view->historyMoreOffered());
+        // Every match once, newest first across the pages.
+        const QStringList texts = view->historyResultTexts();
+        QCOMPARE(texts.size(), matches);
+        for (int k = 0; k < matches; ++k)
+            QVERIFY2(texts[k].endsWith(QStringLiteral("pages-%1 tick")
+                                           .arg((matches - 1 - k) * 3, 5, 10, QLatin1Char('0'))),
+                     qPrintable(texts[k]));
+        // A new search starts over.
+        view->setSearchText(QStringLiteral("pages-00003 tick"));
+        view->searchHistory();
+        QVERIFY(waitFor([&] { return view->historyError() == QStringLiteral("1 match"); }));
+        QVERIFY(!view->historyMoreOffered());
+    }
+
     // A server without an archive: no history, the option off with the reason.
     void noArchiveNoHistorySearch() {
         server::ServerConfig c;
