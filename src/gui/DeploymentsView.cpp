@@ -3,6 +3,7 @@
 #include "DeploymentsView.h"
 
 #include "LogView.h"
+#include "ServerTexts.h"
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
 #include "ui_DeploymentsView.h"
@@ -30,20 +31,48 @@ QString stageTitle(const QString &stage) {
     return DeploymentsView::tr("Completed");
 }
 
-QString duration(const QJsonObject &d) {
-    const QDateTime start =
-        QDateTime::fromString(d.value(QStringLiteral("started_at")).toString(), Qt::ISODate);
-    QDateTime end =
-        QDateTime::fromString(d.value(QStringLiteral("finished_at")).toString(), Qt::ISODate);
-    if (!start.isValid())
+const QColor FailedColor(0xd3, 0x2f, 0x2f);
+
+// The duration column's data: when the deployment started and ended (ms since the epoch;
+// 0: not yet), so that a running one can count up without asking the server.
+constexpr int StartedRole = Qt::UserRole;
+constexpr int FinishedRole = Qt::UserRole + 1;
+
+qint64 msOf(const QJsonValue &v) {
+    const QDateTime t = QDateTime::fromString(v.toString(), Qt::ISODate);
+    return t.isValid() ? t.toMSecsSinceEpoch() : 0;
+}
+
+QString durationOf(const QTableWidgetItem *item) {
+    const qint64 started = item->data(StartedRole).toLongLong();
+    if (started == 0)
         return QString();
-    if (!end.isValid())
-        end = QDateTime::currentDateTimeUtc();
-    const qint64 s = start.secsTo(end);
-    return s < 60 ? DeploymentsView::tr("%1 s").arg(s)
-                  : DeploymentsView::tr("%1 min %2 s").arg(s / 60).arg(s % 60);
+    const qint64 finished = item->data(FinishedRole).toLongLong();
+    return DeploymentsView::durationText(
+        (finished != 0 ? finished : QDateTime::currentMSecsSinceEpoch()) - started);
 }
 } // namespace
+
+QString DeploymentsView::durationText(qint64 ms) {
+    const qint64 s = std::max<qint64>(0, ms) / 1000;
+    if (s == 0)
+        return tr("< 1 s");
+    return s < 60 ? tr("%1 s").arg(s) : tr("%1 min %2 s").arg(s / 60).arg(s % 60);
+}
+
+QString DeploymentsView::statusText(const QString &status) {
+    if (status == u"pending")
+        return tr("pending");
+    if (status == u"building")
+        return tr("building");
+    if (status == u"deploying")
+        return tr("deploying");
+    if (status == u"success")
+        return tr("success");
+    if (status == u"failed")
+        return tr("failed");
+    return status;
+}
 
 const QStringList &DeploymentsView::stages() {
     static const QStringList s{QStringLiteral("cloning_repo"), QStringLiteral("building_image"),
@@ -81,8 +110,10 @@ DeploymentsView::DeploymentsView(QWidget *parent)
         m_steps.append(step);
         m_ui->stepper->addWidget(step, 1);
     }
+    m_tick.setInterval(1000);
+    connect(&m_tick, &QTimer::timeout, this, &DeploymentsView::tickDurations);
     QPalette errorPalette = m_ui->deploymentError->palette();
-    errorPalette.setColor(QPalette::WindowText, QColor(0xd3, 0x2f, 0x2f));
+    errorPalette.setColor(QPalette::WindowText, FailedColor);
     m_ui->deploymentError->setPalette(errorPalette);
     updateStepper();
 }
@@ -119,12 +150,18 @@ void DeploymentsView::setApp(qint64 appId, const QString &name, bool deployable)
                              ? tr("Deployments of %1").arg(name)
                              : tr("%1 adopts an existing container: nothing to deploy").arg(name));
     m_ui->deployButton->setEnabled(deployable && m_session);
+    // Nothing to deploy: no bar at "0 %" and no stages to follow.
+    m_ui->progress->setVisible(deployable);
+    for (QLabel *step : std::as_const(m_steps))
+        step->setVisible(deployable);
     m_watched = 0;
     delete m_stream;
     m_ui->log->model()->clear();
     m_status.clear();
     m_stage.clear();
     m_ui->progress->setValue(0);
+    m_message.clear();
+    showBar();
     m_ui->deploymentError->hide();
     updateStepper();
     refresh();
@@ -146,20 +183,43 @@ void DeploymentsView::refresh() {
                 auto *idItem = new QTableWidgetItem(QStringLiteral("#%1").arg(id));
                 idItem->setData(Qt::UserRole, id);
                 m_ui->deploymentsTable->setItem(row, 0, idItem);
-                m_ui->deploymentsTable->setItem(
-                    row, 1, new QTableWidgetItem(d.value(QStringLiteral("status")).toString()));
+                const QString status = d.value(QStringLiteral("status")).toString();
+                auto *statusItem = new QTableWidgetItem(statusText(status));
+                statusItem->setData(Qt::UserRole, status);
+                m_ui->deploymentsTable->setItem(row, 1, statusItem);
                 m_ui->deploymentsTable->setItem(
                     row, 2,
                     new QTableWidgetItem(QStringLiteral("%1 %2").arg(
                         d.value(QStringLiteral("commit_hash")).toString().left(8),
                         d.value(QStringLiteral("commit_message")).toString())));
-                m_ui->deploymentsTable->setItem(row, 3, new QTableWidgetItem(duration(d)));
+                auto *durationItem = new QTableWidgetItem;
+                durationItem->setData(StartedRole, msOf(d.value(QStringLiteral("started_at"))));
+                durationItem->setData(FinishedRole, msOf(d.value(QStringLiteral("finished_at"))));
+                durationItem->setText(durationOf(durationItem));
+                m_ui->deploymentsTable->setItem(row, 3, durationItem);
                 if (id == m_watched)
                     m_ui->deploymentsTable->selectRow(row);
             }
+            tickDurations();
             if (m_watched == 0 && !list.isEmpty())
                 watch(qint64(list[0].toObject().value(QStringLiteral("id")).toDouble()));
         });
+}
+
+void DeploymentsView::tickDurations() {
+    bool running = false;
+    for (int row = 0; row < m_ui->deploymentsTable->rowCount(); ++row) {
+        QTableWidgetItem *item = m_ui->deploymentsTable->item(row, 3);
+        if (!item || item->data(StartedRole).toLongLong() == 0 ||
+            item->data(FinishedRole).toLongLong() != 0)
+            continue;
+        running = true;
+        item->setText(durationOf(item));
+    }
+    if (running && !m_tick.isActive())
+        m_tick.start();
+    else if (!running)
+        m_tick.stop();
 }
 
 void DeploymentsView::deploy() {
@@ -187,6 +247,8 @@ void DeploymentsView::watch(qint64 deploymentId) {
     m_status.clear();
     m_stage.clear();
     m_ui->progress->setValue(0);
+    m_message.clear();
+    showBar();
     m_ui->deploymentError->hide();
     updateStepper();
     m_stream = new client::StreamConnection(
@@ -199,33 +261,40 @@ void DeploymentsView::onMessage(const QJsonObject &message) {
     const QString type = message.value(QStringLiteral("type")).toString();
     const QJsonObject data = message.value(QStringLiteral("data")).toObject();
     LogEntry entry;
+    // The envelope's time, shown when Timestamps is on (the build log has no other).
+    const QDateTime at =
+        QDateTime::fromString(message.value(QStringLiteral("timestamp")).toString(), Qt::ISODate);
+    if (at.isValid())
+        entry.tsMs = at.toMSecsSinceEpoch();
     if (type == u"log") {
         entry.text = data.value(QStringLiteral("line")).toString();
         m_ui->log->model()->append(entry);
     } else if (type == u"status") {
         showStatus(data);
     } else if (type == u"error") {
-        m_ui->deploymentError->setText(data.value(QStringLiteral("message")).toString());
+        const QString text = serverText(data.value(QStringLiteral("message")).toString());
+        m_ui->deploymentError->setText(text);
         m_ui->deploymentError->show();
         entry.kind = LogEntry::Kind::Error;
-        entry.text = data.value(QStringLiteral("message")).toString();
+        entry.text = text;
         m_ui->log->model()->append(entry);
     } else if (type == u"end") {
         entry.kind = LogEntry::Kind::End;
-        entry.text = data.value(QStringLiteral("message")).toString();
+        entry.text = serverText(data.value(QStringLiteral("message")).toString());
         m_ui->log->model()->append(entry);
     }
 }
 
 void DeploymentsView::showStatus(const QJsonObject &data) {
     const QString previous = m_status;
+    const QString previousStage = m_stage;
     m_status = data.value(QStringLiteral("status")).toString();
     const QString stage = data.value(QStringLiteral("stage")).toString();
     if (!stage.isEmpty())
         m_stage = stage;
     m_ui->progress->setValue(data.value(QStringLiteral("progress")).toInt());
-    m_ui->progress->setFormat(QStringLiteral("%p% — ") +
-                              data.value(QStringLiteral("message")).toString());
+    m_message = serverText(data.value(QStringLiteral("message")).toString());
+    showBar();
     const QString error = data.value(QStringLiteral("error_message")).toString();
     if (!error.isEmpty()) {
         m_ui->deploymentError->setText(error);
@@ -240,7 +309,27 @@ void DeploymentsView::showStatus(const QJsonObject &data) {
                                       ? tr("Deployment #%1 succeeded").arg(m_watched)
                                       : tr("Deployment #%1 failed: %2").arg(m_watched).arg(error));
         refresh();
+    } else if (m_stage != previousStage && !previousStage.isEmpty()) {
+        refresh(); // the list learns the commit once the clone is done, the start time, ...
     }
+}
+
+void DeploymentsView::showBar() {
+    // A failed deployment's bar is red and says where it stopped; otherwise the palette's.
+    const bool failed = m_status == u"failed";
+    QPalette pal = palette();
+    if (failed) {
+        pal.setColor(QPalette::Highlight, FailedColor);
+        pal.setColor(QPalette::HighlightedText, Qt::white);
+    }
+    m_ui->progress->setPalette(pal);
+    if (failed)
+        m_ui->progress->setFormat(m_stage.isEmpty() ? tr("Failed")
+                                                    : tr("Failed at %1").arg(stageTitle(m_stage)));
+    else if (m_message.isEmpty())
+        m_ui->progress->setFormat(QStringLiteral("%p%"));
+    else
+        m_ui->progress->setFormat(QStringLiteral("%p% — ") + m_message);
 }
 
 QStringList DeploymentsView::stepStates() const {
@@ -281,8 +370,7 @@ void DeploymentsView::updateStepper() {
                         .arg(pal.color(QPalette::Highlight).name());
             prefix = QStringLiteral("● ");
         } else if (states[i] == u"failed") {
-            style = QStringLiteral("font-weight: bold; color: %1;")
-                        .arg(QColor(0xd3, 0x2f, 0x2f).name());
+            style = QStringLiteral("font-weight: bold; color: %1;").arg(FailedColor.name());
             prefix = QStringLiteral("✗ ");
         } else {
             style = QStringLiteral("color: %1;").arg(pal.color(QPalette::PlaceholderText).name());

@@ -4,6 +4,7 @@
 
 #include <QJsonObject>
 #include <QPointer>
+#include <QTimer>
 #include <QWidget>
 
 #include <memory>
@@ -55,6 +56,11 @@ public:
     // One word per stage: "done", "current", "failed" or "todo".
     QStringList stepStates() const;
     QString errorText() const;
+    // A deployment's duration as the list shows it: "< 1 s", "42 s", "3 min 5 s" (the server
+    // keeps whole seconds).
+    static QString durationText(qint64 ms);
+    // The status word as shown (translated): "success", "failed", "building", ...
+    static QString statusText(const QString &status);
 
 Q_SIGNALS:
     void deploymentFinished(qint64 deploymentId, bool success, const QString &message);
@@ -63,6 +69,8 @@ private:
     void onMessage(const QJsonObject &message);
     void showStatus(const QJsonObject &data);
     void updateStepper();
+    void showBar();
+    void tickDurations(); // rows of running deployments count up
 
     QPointer<client::ServerSession> m_session;
     QPointer<client::StreamConnection> m_stream;
@@ -70,8 +78,10 @@ private:
     qint64 m_watched = 0;
     QString m_stage;
     QString m_status;
+    QString m_message; // the last status message, on the bar
     std::unique_ptr<Ui::DeploymentsView> m_ui;
     QList<QLabel *> m_steps; // one per stage, made from stages()
+    QTimer m_tick;           // once a second while a listed deployment runs
 };
 
 } // namespace mist::gui

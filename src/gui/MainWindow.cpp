@@ -10,6 +10,7 @@
 #include "LogView.h"
 #include "MetricsView.h"
 #include "Settings.h"
+#include "StateBadge.h"
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
 #include "ui_MainWindow.h"
@@ -35,7 +36,7 @@ static void initGuiResources() {
 namespace mist::gui {
 
 namespace {
-enum AppRoles { AppIdRole = Qt::UserRole, AppNameRole, AppGitRole };
+enum AppRoles { AppIdRole = Qt::UserRole, AppNameRole, AppGitRole, AppStateRole };
 
 QString stateText(client::StreamConnection::State state, int retry) {
     switch (state) {
@@ -404,6 +405,12 @@ int MainWindow::appCount(int host) const {
     return host >= 0 && host < m_hosts.size() ? m_hosts[host].item->childCount() : 0;
 }
 
+QString MainWindow::appState(int host, int row) const {
+    if (host < 0 || host >= m_hosts.size() || row < 0 || row >= m_hosts[host].item->childCount())
+        return QString();
+    return m_hosts[host].item->child(row)->data(0, AppStateRole).toString();
+}
+
 QString MainWindow::appText(int host, int row) const {
     if (row < 0 || row >= appCount(host))
         return QString();
@@ -456,10 +463,15 @@ void MainWindow::showApps(int index, const QJsonArray &apps) {
                                   state.isEmpty()    ? tr("no container")
                                   : status.isEmpty() ? state
                                                      : status));
+        item->setIcon(0, stateIcon(state));
+        item->setData(0, AppStateRole, state);
         item->setData(0, AppIdRole, id);
         item->setData(0, AppNameRole, app.value(QStringLiteral("name")).toString());
         item->setData(0, AppGitRole, app.value(QStringLiteral("gitUrl")).isString());
-        item->setToolTip(0, appToolTip(app));
+        // The sidebar elides the middle of a long status; the tooltip has it whole.
+        QStringList tip{status, appToolTip(app)};
+        tip.removeAll(QString());
+        item->setToolTip(0, tip.join(u'\n'));
         if (shown && id == m_selectedApp)
             m_ui->hostSidebar->setCurrentItem(item);
     }
@@ -553,6 +565,10 @@ void MainWindow::connectLogView() {
                 if (m_appLog)
                     m_appLog->search(pattern, sinceNs);
             });
+    connect(view, &LogView::historyMoreRequested, this, [this] {
+        if (m_appLog)
+            m_appLog->searchMore();
+    });
     connect(view, &LogView::historyResultActivated, this, [this](qint64 tsNs) {
         if (m_appLog)
             m_appLog->jumpTo(tsNs);
@@ -594,9 +610,10 @@ void MainWindow::showAppLog(qint64 appId) {
                                                       log->historyReason());
         });
         connect(log, &AppLog::searchFinished, this,
-                [this, log](const QList<LogEntry> &results, const QString &error) {
+                [this, log](const QList<LogEntry> &results, const QString &error, bool more,
+                            bool append) {
                     if (log == m_appLog)
-                        m_ui->logs->showHistoryResults(results, error);
+                        m_ui->logs->showHistoryResults(results, error, more, append);
                 });
         connect(log, &AppLog::revealRequested, this, [this, log](qint64 tsNs) {
             if (log == m_appLog)

@@ -77,8 +77,10 @@ public:
     QString connectionText() const;
     int hostCount() const { return int(m_hosts.size()); }
     int currentHost() const { return m_current; }
-    QString hostText(int host) const;         // label and live state
-    int appCount(int host) const;             // apps listed under the host
+    QString hostText(int host) const; // label and live state
+    int appCount(int host) const;     // apps listed under the host
+    // The engine state of an app in the sidebar (its badge: StateBadge.h); empty: none.
+    QString appState(int host, int row) const;
     QString appText(int host, int row) const; // "name\nproject · state"
     void selectApp(qint64 appId);             // an app of the shown host
     void selectApp(int host, qint64 appId);

@@ -161,6 +161,9 @@ private Q_SLOTS:
                 webText = window.appText(0, i);
         }
         QVERIFY2(webText.contains(QStringLiteral("Up ")), qPrintable(webText));
+        for (int i = 0; i < window.appCount(0); ++i)
+            if (window.appText(0, i).startsWith(QStringLiteral("web")))
+                QCOMPARE(window.appState(0, i), QStringLiteral("running")); // its green disc
 
         // Metrics: the charts receive points.
         QVERIFY(waitFor([&] { return window.metricsView()->cpuSeries()->count() >= 2; }));
@@ -203,17 +206,37 @@ private Q_SLOTS:
         QCOMPARE(shownLines, 11);
         window.logView()->setFilterText(QString(), false);
 
-        // Deployments: Deploy drives the progress bar and the stepper to the end.
-        window.selectApp(gitAppId);
+        // An app that adopts a container has nothing to deploy: no bar, no stages.
         gui::DeploymentsView *deployments = window.deploymentsView();
         window.tabs()->setCurrentWidget(deployments);
+        QVERIFY(deployments->progressBar()->isHidden());
+        QVERIFY(!deployments->deployButton()->isEnabled());
+
+        // Deployments: Deploy drives the progress bar and the stepper to the end; the list
+        // shows the commit once the clone is done and the running one's duration counts up.
+        window.selectApp(gitAppId);
+        QVERIFY(!deployments->progressBar()->isHidden());
         QVERIFY(waitFor([&] { return deployments->deployButton()->isEnabled(); }));
+        const auto watchedRow = [&](int column) {
+            QTableWidget *t = deployments->table();
+            for (int row = 0; row < t->rowCount(); ++row)
+                if (t->item(row, 0) && t->item(row, 0)->isSelected() && t->item(row, column))
+                    return t->item(row, column)->text();
+            return QString();
+        };
+        QSet<QString> runningDurations;
+        bool commitWhileRunning = false;
         QList<int> progressSeen;
         connect(deployments->progressBar(), &QProgressBar::valueChanged, this,
                 [&](int v) { progressSeen << v; });
         QStringList stagesSeen;
         QTimer sampler;
         connect(&sampler, &QTimer::timeout, this, [&] {
+            const QString status = deployments->currentStatus();
+            if (status == u"building" || status == u"deploying") {
+                runningDurations.insert(watchedRow(3));
+                commitWhileRunning = commitWhileRunning || watchedRow(2).trimmed().size() >= 7;
+            }
             if (!deployments->currentStage().isEmpty() &&
                 (stagesSeen.isEmpty() || stagesSeen.last() != deployments->currentStage()))
                 stagesSeen << deployments->currentStage();
@@ -233,8 +256,16 @@ private Q_SLOTS:
         deployments->logView()->model()->flushPending();
         QVERIFY(deployments->logView()->model()->totalLines() > 5);
         QVERIFY(deployments->errorText().isEmpty());
+        QVERIFY(commitWhileRunning);
+        runningDurations.remove(QString());
+        QVERIFY2(
+            runningDurations.size() >= 2,
+            qPrintable(QStringList(runningDurations.cbegin(), runningDurations.cend()).join(u'|')));
+        // Build-log lines carry the envelope's time (shown with Timestamps on).
+        QVERIFY(deployments->logView()->model()->entryAt(0).tsMs > 0);
 
-        // A failing build: the stepper stops at Build, marked failed, with the error shown.
+        // A failing build: the stepper stops at Build, marked failed, with the error shown;
+        // the bar turns red and says where it failed.
         repo.commit({{"Dockerfile", "FROM mist-test-base:latest\nRUN exit 1\n"}},
                     QStringLiteral("broken"));
         QTest::mouseClick(deployments->deployButton(), Qt::LeftButton);
@@ -242,7 +273,12 @@ private Q_SLOTS:
         QCOMPARE(deployments->stepStates(),
                  (QStringList{"done", "failed", "todo", "todo", "todo"}));
         QCOMPARE(deployments->errorText(), QStringLiteral("Docker build failed: exit code 1"));
+        QCOMPARE(deployments->progressBar()->text(), QStringLiteral("Failed at Build"));
+        QCOMPARE(deployments->progressBar()->palette().color(QPalette::Highlight),
+                 QColor(0xd3, 0x2f, 0x2f));
         QVERIFY(deployments->table()->rowCount() >= 2);
+        QVERIFY(waitFor([&] { return watchedRow(1) == u"failed"; }));
+        QVERIFY(!watchedRow(3).isEmpty());
 
         // The server goes away: the status bar says so and counts down; it
         // comes back on the same port and the window reconnects by itself.
