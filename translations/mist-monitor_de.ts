@@ -189,6 +189,14 @@
         <translation>Verlauf durchsuchen</translation>
     </message>
     <message>
+        <source>More: timestamps, wrapping, copy, save, clear</source>
+        <translation>Mehr: Zeitstempel, Umbruch, Kopieren, Speichern, Leeren</translation>
+    </message>
+    <message>
+        <source>⋯</source>
+        <translation>⋯</translation>
+    </message>
+    <message>
         <source>Older matches</source>
         <translation>Ältere Treffer</translation>
     </message>

@@ -189,6 +189,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>More: timestamps, wrapping, copy, save, clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>⋯</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Older matches</source>
         <translation type="unfinished"></translation>
     </message>

@@ -17,6 +17,7 @@
 #include <QListView>
 #include <QListWidget>
 #include <QLocale>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
@@ -83,12 +84,21 @@ void LogView::assembleToolbar() {
     toolbar->addWidget(m_ui->regexToggle);
     toolbar->addWidget(m_ui->streamCombo);
     toolbar->addSeparator();
-    toolbar->addAction(m_ui->timestampsAction);
-    toolbar->addAction(m_ui->wrapAction);
-    toolbar->addSeparator();
-    toolbar->addAction(m_ui->copyAction);
-    toolbar->addAction(m_ui->saveAction);
-    toolbar->addAction(m_ui->clearAction);
+    // What is toggled or used now and then goes in one menu, so that the toolbar fits a
+    // 1024-pixel screen in English and German without squeezing the search and filter fields.
+    auto *more = new QMenu(m_ui->moreButton);
+    more->addAction(m_ui->timestampsAction);
+    more->addAction(m_ui->wrapAction);
+    more->addSeparator();
+    more->addAction(m_ui->copyAction);
+    more->addAction(m_ui->saveAction);
+    more->addAction(m_ui->clearAction);
+    m_ui->moreButton->setMenu(more);
+    toolbar->addWidget(m_ui->moreButton);
+    // Room for a word or two of search or filter, whatever the window's width.
+    const int minField = fontMetrics().horizontalAdvance(QLatin1Char('x')) * 18;
+    m_ui->searchEdit->setMinimumWidth(minField);
+    m_ui->filterEdit->setMinimumWidth(minField);
     // Standard keys differ between platforms, which a form cannot say.
     m_ui->copyAction->setShortcut(QKeySequence::Copy);
     m_ui->saveAction->setShortcut(QKeySequence::Save);
