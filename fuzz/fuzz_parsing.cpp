@@ -13,11 +13,15 @@
 //   realistic header is found again;
 // - parseEngineTimestampNs: accepts exactly the RFC 3339 shape of the header with a valid date
 //   in 1970..2261 and a valid time and offset, and gives the same nanoseconds as QDateTime with
-//   that offset; engineSinceParameter of a result at or after the epoch reads back to it.
+//   that offset; engineSinceParameter of a result at or after the epoch reads back to it;
+// - parseAnsiStyles (text/AnsiStyle.h): the plain text is exactly stripAnsiEscapes' text, the
+//   runs are in order, inside it, not empty, never default-styled, at most MaxAnsiRuns.
 
 #include "FuzzSupport.h"
 
 #include "protocol/Parsing.h"
+#include "text/AnsiEscapes.h"
+#include "text/AnsiStyle.h"
 
 #include <QDateTime>
 #include <QRegularExpression>
@@ -187,6 +191,22 @@ void checkTimestamp(const QString &text) {
 
 } // namespace
 
+void checkAnsiStyles(const QString &text) {
+    const text::StyledText out = text::parseAnsiStyles(text);
+    FUZZ_CHECK(out.plain == text::stripAnsiEscapes(text),
+               "parseAnsiStyles(%s): plain text differs from stripAnsiEscapes",
+               show(text).constData());
+    FUZZ_CHECK(out.runs.size() <= text::MaxAnsiRuns, "parseAnsiStyles(%s): %lld runs",
+               show(text).constData(), qlonglong(out.runs.size()));
+    int end = 0;
+    for (const text::AnsiRun &r : out.runs) {
+        FUZZ_CHECK(r.start >= end && r.length > 0 && r.start + r.length <= out.plain.size() &&
+                       !r.style.isDefault(),
+                   "parseAnsiStyles(%s): bad run %d+%d", show(text).constData(), r.start, r.length);
+        end = r.start + r.length;
+    }
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size > 4096)
         return 0; // ids, queries, cookies and timestamps are short; keep the runs fast
@@ -196,5 +216,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     checkQuery(text);
     checkCookie(bytes);
     checkTimestamp(text);
+    checkAnsiStyles(text);
     return 0;
 }

@@ -108,6 +108,9 @@ def parsing_seeds():
         "ts-nanos": "2025-01-15T10:30:01.123456789Z", "ts-offset": "2025-01-15T10:30:01+01:00",
         "ts-before-epoch": "1970-01-01T00:00:00.5+01:00", "ts-last": "2261-12-31T23:59:59.999999999Z",
         "ts-feb-30": "2025-02-30T00:00:00Z", "ts-long-fraction": "2025-01-15t10:30:01.1234567891234z",
+        "ansi-red": "\x1b[31mERROR\x1b[0m rest", "ansi-bold-256": "\x1b[1;38;5;196mX\x1b[22mY",
+        "ansi-truecolor-colon": "\x1b[38:2::10:20:30;4:3mX\x1b[mZ",
+        "ansi-osc-then-sgr": "\x1b]0;title\x07\x1b[32mok\x1b]8;;x\x1b\\\x1b[7mi",
     }
     for name, text in seeds.items():
         write(t, name, text.encode())
@@ -149,7 +152,8 @@ def proc_seeds():
     t = "fuzz_proc"
     d = os.path.join(ROOT, "tests", "metrics", "fixtures")
     for name in sorted(os.listdir(d)):
-        if os.path.getsize(os.path.join(d, name)) > 0:
+        # (the cgroup/ fixture trees are CgroupReader's, not /proc files)
+        if os.path.isfile(os.path.join(d, name)) and os.path.getsize(os.path.join(d, name)) > 0:
             write(t, name, fixture("metrics", "fixtures", name))
     stat = fixture("metrics", "fixtures", "stat-4cpu.txt")
     later = stat.replace(b"cpu  ", b"cpu  9", 1)
@@ -259,7 +263,7 @@ def main():
             if entry.startswith("fuzz_"):
                 d = os.path.join(OUT, entry)
                 for name in os.listdir(d):
-                    if name.startswith("regression-"):
+                    if name.startswith(("regression-", "regress-")):
                         continue
                     path = os.path.join(d, name)
                     if os.path.isdir(path):

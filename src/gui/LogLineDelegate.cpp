@@ -153,6 +153,7 @@ QList<QTextLayout::FormatRange> LogLineDelegate::highlights(const ShownText &sho
         stamp.setForeground(opt.palette.color(QPalette::PlaceholderText));
         ranges.append({int(shown.stampStart), int(stampShown), stamp});
     }
+    appendStyles(ranges, shown, opt, m_model->entryAt(index.row()).styles);
     const QString search = m_model->search();
     if (search.isEmpty() || !index.data(LogModel::MatchRole).toBool())
         return ranges;
@@ -167,6 +168,46 @@ QList<QTextLayout::FormatRange> LogLineDelegate::highlights(const ShownText &sho
         ranges.append({int(at), int(search.size()), format});
     }
     return ranges;
+}
+
+void LogLineDelegate::appendStyles(QList<QTextLayout::FormatRange> &ranges, const ShownText &shown,
+                                   const QStyleOptionViewItem &opt,
+                                   const QList<text::AnsiRun> &styles) {
+    // The line's own colours (SGR): on a selected row only the emphasis, so that the selection
+    // stays readable. Drawn before search matches, which go on top.
+    const bool selected = opt.state & QStyle::State_Selected;
+    const QColor text = opt.palette.color(QPalette::Text);
+    const QColor base = opt.palette.color(QPalette::Base);
+    for (const text::AnsiRun &run : styles) {
+        const qsizetype start = shown.textStart + run.start;
+        const qsizetype length = qMin<qsizetype>(run.length, shown.highlightEnd - start);
+        if (length <= 0)
+            break;
+        const text::AnsiStyle &style = run.style;
+        QTextCharFormat f;
+        if (!selected) {
+            QColor fg = style.fg ? QColor::fromRgba(style.fg) : text;
+            QColor bg = style.bg ? QColor::fromRgba(style.bg) : QColor();
+            if (style.has(text::AnsiStyle::Inverse)) {
+                const QColor was = fg;
+                fg = bg.isValid() ? bg : base;
+                bg = was;
+            }
+            if (style.has(text::AnsiStyle::Dim))
+                fg.setAlpha(150);
+            if (style.fg || style.has(text::AnsiStyle::Inverse) || style.has(text::AnsiStyle::Dim))
+                f.setForeground(fg);
+            if (bg.isValid())
+                f.setBackground(bg);
+        }
+        if (style.has(text::AnsiStyle::Bold))
+            f.setFontWeight(QFont::Bold);
+        if (style.has(text::AnsiStyle::Italic))
+            f.setFontItalic(true);
+        if (style.has(text::AnsiStyle::Underline))
+            f.setFontUnderline(true);
+        ranges.append({int(start), int(length), f});
+    }
 }
 
 void LogLineDelegate::paintText(QPainter *painter, const QString &text, const QFont &font,

@@ -49,6 +49,8 @@ private:
     QList<QTextLayout::FormatRange> highlights(const ShownText &shown,
                                                const QStyleOptionViewItem &opt,
                                                const QModelIndex &index) const;
+    static void appendStyles(QList<QTextLayout::FormatRange> &ranges, const ShownText &shown,
+                             const QStyleOptionViewItem &opt, const QList<text::AnsiRun> &styles);
     void paintPanel(QPainter *painter, const QStyleOptionViewItem &opt,
                     const QModelIndex &index) const;
     void paintText(QPainter *painter, const QString &text, const QFont &font, const QRect &rect,

@@ -2,7 +2,7 @@
 
 #include "LogModel.h"
 
-#include "text/AnsiEscapes.h"
+#include "text/AnsiStyle.h"
 
 #include <QDateTime>
 #include <QFont>
@@ -81,6 +81,15 @@ bool isAllUpper(QStringView token) {
     return std::all_of(token.begin(), token.end(), [](QChar c) { return c.isUpper(); });
 }
 
+// The line's escape sequences read into style runs; its text without them.
+void takeStyles(LogEntry &e) {
+    if (!e.text.contains(QChar(0x1b)))
+        return;
+    text::StyledText styled = text::parseAnsiStyles(e.text);
+    e.text = std::move(styled.plain);
+    e.styles = std::move(styled.runs);
+}
+
 } // namespace
 
 LogModel::LogModel(QObject *parent)
@@ -104,8 +113,8 @@ void LogModel::setMaxLines(int n) {
 void LogModel::append(const LogEntry &e) {
     LogEntry copy = e;
     // Colour codes make the raw text unreadable in a list and hide level words
-    // ("\x1b[31mERROR"): they go once, on arrival, rather than on every paint.
-    copy.text = text::stripAnsiEscapes(e.text);
+    // ("\x1b[31mERROR"): they are read once, on arrival, into runs the delegate draws.
+    takeStyles(copy);
     m_pending.append(std::move(copy));
     // A burst far above the cap between two frames must not grow the queue without bound:
     // the oldest queued lines would be trimmed at insertion anyway.
@@ -232,7 +241,7 @@ int LogModel::prepend(const QList<LogEntry> &olderFirst) {
     QList<qint64> accepted;
     for (qsizetype i = skip; i < olderFirst.size(); ++i) {
         LogEntry e = olderFirst.at(i);
-        e.text = text::stripAnsiEscapes(e.text);
+        takeStyles(e);
         if (!m_filtered || accepts(e))
             accepted.append(newFirst + (i - skip));
         rows.append(std::move(e));

@@ -2,6 +2,8 @@
 
 #pragma once
 
+#include "text/AnsiStyle.h"
+
 #include <QAbstractListModel>
 #include <QList>
 #include <QRegularExpression>
@@ -27,7 +29,10 @@ struct LogEntry {
     // 0 for rows the archive does not hold (stream status, errors). Paging the archive from
     // the edges of what is loaded needs it exactly, not rounded to ms.
     qint64 tsNs = 0;
-    QString text;
+    QString text; // without escape sequences
+    // Its colours and emphasis from the line's SGR sequences (runs over `text`); empty for
+    // most lines, which have none (docs: README "Logs").
+    QList<text::AnsiRun> styles;
 };
 
 // The rows of a live log, built to take thousands of lines per second without stalling the

@@ -499,6 +499,16 @@ void TestLogModel::ansiEscapesStripped() {
     model.flushPending();
     QCOMPARE(model.entryAt(0).text, QStringLiteral("ERROR boom done ok"));
     QCOMPARE(model.index(0).data(LogModel::LevelRole).toInt(), int(LogModel::Level::Error));
+    // The colours stay as runs over the plain text (tests/text/tst_ansistyle has every form).
+    const QList<mist::text::AnsiRun> styles = model.entryAt(0).styles;
+    QCOMPARE(styles.size(), 2);
+    QCOMPARE(styles[0].start, 0);
+    QCOMPARE(styles[0].length, 5);
+    QCOMPARE(styles[0].style.fg, mist::text::ansiColor(1));
+    QCOMPARE(styles[1].start, 16);
+    QCOMPARE(styles[1].length, 2);
+    QCOMPARE(styles[1].style.fg, mist::text::ansiColor(2));
+    QVERIFY(styles[1].style.has(mist::text::AnsiStyle::Bold));
     // What `tput bold; tput sgr0` prints: the character-set selection ESC ( B goes whole (it
     // used to leave its "B" behind). The full set of rows is in tests/text/tst_ansiescapes.
     model.append(

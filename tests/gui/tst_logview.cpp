@@ -89,6 +89,7 @@ private Q_SLOTS:
     void saveReportsErrors();
     void clearEmptiesTheView();
     void wrapToggle();
+    void ansiColoursDrawn();
     void staysResponsiveUnderLoad_data();
     void staysResponsiveUnderLoad();
 };
@@ -100,6 +101,34 @@ void TestLogView::init() {
     QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
     m_view->activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(m_view.get()));
+}
+
+// A line's SGR colours are drawn: red words show red pixels, the same words without them
+// none (the colours are not just parsed and dropped).
+void TestLogView::ansiColoursDrawn() {
+    LogView &view = *m_view;
+    const auto redPixels = [&] {
+        QCoreApplication::processEvents();
+        const QImage image = view.listView()->viewport()->grab().toImage();
+        int red = 0;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x) {
+                const QColor c = image.pixelColor(x, y);
+                red += c.red() > 150 && c.green() < 60 && c.blue() < 60;
+            }
+        return red;
+    };
+    LogEntry plain;
+    plain.text = QStringLiteral("alpha beta gamma delta epsilon");
+    view.model()->append(plain);
+    view.model()->flushPending();
+    QCOMPARE(redPixels(), 0);
+    LogEntry coloured;
+    coloured.text = QStringLiteral("\x1b[31malpha beta gamma delta epsilon\x1b[0m");
+    view.model()->append(coloured);
+    view.model()->flushPending();
+    QCOMPARE(view.model()->entryAt(1).text, plain.text);
+    QVERIFY(redPixels() > 20);
 }
 
 void TestLogView::cleanup() {
