@@ -15,13 +15,16 @@
 //   in 1970..2261 and a valid time and offset, and gives the same nanoseconds as QDateTime with
 //   that offset; engineSinceParameter of a result at or after the epoch reads back to it;
 // - parseAnsiStyles (text/AnsiStyle.h): the plain text is exactly stripAnsiEscapes' text, the
-//   runs are in order, inside it, not empty, never default-styled, at most MaxAnsiRuns.
+//   runs are in order, inside it, not empty, never default-styled, at most MaxAnsiRuns;
+// - parseJsonLogLine (text/JsonLogLine.h): only text in braces is read, at most
+//   MaxJsonLogFields fields, and a read line shows something unless it is an empty object.
 
 #include "FuzzSupport.h"
 
 #include "protocol/Parsing.h"
 #include "text/AnsiEscapes.h"
 #include "text/AnsiStyle.h"
+#include "text/JsonLogLine.h"
 
 #include <QDateTime>
 #include <QRegularExpression>
@@ -207,6 +210,20 @@ void checkAnsiStyles(const QString &text) {
     }
 }
 
+void checkJsonLogLine(const QString &text) {
+    const auto line = text::parseJsonLogLine(text);
+    if (!line)
+        return;
+    const QString t = text.trimmed();
+    FUZZ_CHECK(t.startsWith(u'{') && t.endsWith(u'}'), "parseJsonLogLine(%s) read a non-object",
+               show(text).constData());
+    FUZZ_CHECK(line->fields.size() <= text::MaxJsonLogFields, "parseJsonLogLine(%s): %lld fields",
+               show(text).constData(), qlonglong(line->fields.size()));
+    FUZZ_CHECK(!line->shown().isEmpty() ||
+                   (line->level.isEmpty() && line->message.isEmpty() && line->fields.isEmpty()),
+               "parseJsonLogLine(%s) shows nothing", show(text).constData());
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size > 4096)
         return 0; // ids, queries, cookies and timestamps are short; keep the runs fast
@@ -217,5 +234,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     checkCookie(bytes);
     checkTimestamp(text);
     checkAnsiStyles(text);
+    checkJsonLogLine(text);
     return 0;
 }

@@ -110,6 +110,8 @@ def parsing_seeds():
         "ts-feb-30": "2025-02-30T00:00:00Z", "ts-long-fraction": "2025-01-15t10:30:01.1234567891234z",
         "ansi-red": "\x1b[31mERROR\x1b[0m rest", "ansi-bold-256": "\x1b[1;38;5;196mX\x1b[22mY",
         "ansi-truecolor-colon": "\x1b[38:2::10:20:30;4:3mX\x1b[mZ",
+        "json-zap": '{"level":"error","ts":1.5,"msg":"refused","req":{"id":3},"tags":[1,"a"]}',
+        "json-pino": '{"level":30,"msg":"ok","a\\"b":null}',
         "ansi-osc-then-sgr": "\x1b]0;title\x07\x1b[32mok\x1b]8;;x\x1b\\\x1b[7mi",
     }
     for name, text in seeds.items():

@@ -121,7 +121,7 @@ LogLineDelegate::ShownText LogLineDelegate::shownText(const QStyleOptionViewItem
                                                       const QString &display,
                                                       const QRect &textRect) const {
     const auto kind = LogEntry::Kind(index.data(LogModel::KindRole).toInt());
-    const qsizetype rawLength = index.data(LogModel::TextRole).toString().size();
+    const qsizetype rawLength = index.data(LogModel::LineDisplayRole).toString().size();
     const QString prefix = kindPrefix(kind);
     ShownText shown;
     shown.text = prefix + display;
@@ -153,7 +153,9 @@ QList<QTextLayout::FormatRange> LogLineDelegate::highlights(const ShownText &sho
         stamp.setForeground(opt.palette.color(QPalette::PlaceholderText));
         ranges.append({int(shown.stampStart), int(stampShown), stamp});
     }
-    appendStyles(ranges, shown, opt, m_model->entryAt(index.row()).styles);
+    const LogEntry &entry = m_model->entryAt(index.row());
+    if (!LogModel::isJsonLine(entry)) // a JSON line is shown rearranged; its runs do not fit
+        appendStyles(ranges, shown, opt, entry.styles);
     const QString search = m_model->search();
     if (search.isEmpty() || !index.data(LogModel::MatchRole).toBool())
         return ranges;

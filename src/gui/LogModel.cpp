@@ -3,6 +3,7 @@
 #include "LogModel.h"
 
 #include "text/AnsiStyle.h"
+#include "text/JsonLogLine.h"
 
 #include <QDateTime>
 #include <QFont>
@@ -487,6 +488,13 @@ QString LogModel::displayText(int visibleRow) const {
     return e.text;
 }
 
+QString LogModel::lineDisplay(const LogEntry &e) {
+    if (isJsonLine(e))
+        if (const auto json = text::parseJsonLogLine(e.text))
+            return json->shown();
+    return e.text;
+}
+
 LogModel::Level LogModel::levelOf(QStringView text) {
     // Level words sit near the start (after a timestamp or a logger name); looking further
     // mostly finds the message's own words.
@@ -532,7 +540,10 @@ QVariant LogModel::data(const QModelIndex &index, int role) const {
     const LogEntry &e = entryAt(index.row());
     switch (role) {
     case Qt::DisplayRole:
-        return displayText(index.row());
+        return m_showTimestamps && e.tsMs != 0 ? timestampPrefix(e.tsMs) + lineDisplay(e)
+                                               : lineDisplay(e);
+    case LineDisplayRole:
+        return lineDisplay(e);
     case TextRole:
         return e.text;
     case KindRole:
@@ -583,6 +594,10 @@ QVariant LogModel::data(const QModelIndex &index, int role) const {
     case Qt::ToolTipRole:
         if (e.truncated)
             return tr("This line was longer than the limit; the rest of it was dropped.");
+        // A JSON line whole, pretty-printed: its fields are shown in one row.
+        if (isJsonLine(e))
+            if (const auto json = text::parseJsonLogLine(e.text))
+                return json->pretty;
         return QVariant();
     default:
         return QVariant();

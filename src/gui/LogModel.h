@@ -53,6 +53,9 @@ public:
         StderrRole,                  // bool
         MatchRole,                   // bool: the row matches the current search
         TextRole,                    // the line's text without the timestamp prefix
+        // The line as the view shows it, without the timestamp: a JSON object's level,
+        // message and fields (lineDisplay); otherwise TextRole.
+        LineDisplayRole,
     };
     enum class Level { None, Debug, Info, Warn, Error };
     Q_ENUM(Level)
@@ -103,7 +106,14 @@ public:
     qint64 sequenceAt(int visibleRow) const; // the stored line's sequence number
     // First visible row whose sequence is >= seq; -1 when there is none.
     int rowForSequence(qint64 seq) const;
-    QString displayText(int visibleRow) const; // what DisplayRole shows, for copy and save
+    // The row as copied and saved: timestamp (when shown) and the line as it came.
+    QString displayText(int visibleRow) const;
+    // A JSON log line as its level, message and fields ("ERROR  refused  host=db"); any other
+    // line as it is (text/JsonLogLine.h). DisplayRole shows this; copy and save keep the JSON.
+    static QString lineDisplay(const LogEntry &e);
+    static bool isJsonLine(const LogEntry &e) {
+        return e.kind == LogEntry::Kind::Line && e.text.startsWith(u'{') && e.text.endsWith(u'}');
+    }
 
     // Guesses a line's level from level words near its start (ERROR, [warn], level=info,
     // "panic:", Warning: ...): pure and cheap enough to run in data() for visible rows.

@@ -99,6 +99,7 @@ private Q_SLOTS:
     void timestampsToggleDisplayRole();
     void rolesForColourAndKind();
     void ansiEscapesStripped();
+    void jsonLinesShownAsFields();
     void memoryPerRetainedLine();
     void regexFilterOverAMillionRows();
 };
@@ -515,6 +516,28 @@ void TestLogModel::ansiEscapesStripped() {
         line(QStringLiteral("\x1b[1mbold\x1b(B\x1b[m \x1b[?25lcursor\x1b]8;;u\x1b\\link")));
     model.flushPending();
     QCOMPARE(model.entryAt(1).text, QStringLiteral("bold cursorlink"));
+}
+
+// A JSON log line shows its level, message and fields; copy and save keep the JSON; the
+// tooltip has it pretty-printed; its level colours the row as before.
+void TestLogModel::jsonLinesShownAsFields() {
+    LogModel model;
+    const QString json =
+        QStringLiteral("{\"level\":\"error\",\"msg\":\"connection refused\",\"host\":\"db\"}");
+    model.append(line(json));
+    model.append(line(QStringLiteral("{not json}")));
+    model.flushPending();
+    const QModelIndex row = model.index(0);
+    QCOMPARE(row.data(Qt::DisplayRole).toString(),
+             QStringLiteral("ERROR  connection refused  host=db"));
+    QCOMPARE(row.data(LogModel::LineDisplayRole).toString(),
+             QStringLiteral("ERROR  connection refused  host=db"));
+    QCOMPARE(row.data(LogModel::TextRole).toString(), json);
+    QCOMPARE(model.displayText(0), json); // what copy and save write
+    QVERIFY(row.data(Qt::ToolTipRole).toString().contains(QStringLiteral("\"host\": \"db\"")));
+    QCOMPARE(row.data(LogModel::LevelRole).toInt(), int(LogModel::Level::Error));
+    QCOMPARE(model.index(1).data(Qt::DisplayRole).toString(), QStringLiteral("{not json}"));
+    QVERIFY(!model.index(1).data(Qt::ToolTipRole).isValid());
 }
 
 void TestLogModel::memoryPerRetainedLine() {
