@@ -94,18 +94,7 @@ Expected<App> Apps::add(App app) {
 }
 
 Expected<QList<App>> Apps::where(const QString &tail, const QVariantList &args) {
-    QList<App> result;
-    auto query = m_db.exec(kAppSelect + tail + QStringLiteral(" ORDER BY a.id"), args);
-    if (!query)
-        return fail(query.error());
-    for (;;) {
-        const auto row = nextRow(*query);
-        if (!row)
-            return fail(row.error());
-        if (!*row)
-            return result;
-        result.append(appFromRow(*query));
-    }
+    return m_db.mapRows(kAppSelect + tail + QStringLiteral(" ORDER BY a.id"), args, appFromRow);
 }
 
 Expected<std::optional<App>> Apps::byId(qint64 id) {
