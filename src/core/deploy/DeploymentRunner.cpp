@@ -213,27 +213,20 @@ void DeploymentRunner::build() {
         return fail(QStringLiteral("Dockerfile not found: %1").arg(m_app.dockerfile));
     m_dockerfile = *dockerfile;
     // Packing a large tree takes a while: off the event loop.
-    struct Packed {
-        std::optional<QByteArray> archive;
-        QString error;
-    };
+    using Packed = Expected<QByteArray>;
     auto *watcher = new QFutureWatcher<Packed>(this);
     connect(watcher, &QFutureWatcher<Packed>::finished, this, [this, watcher] {
         watcher->deleteLater();
-        Packed packed = watcher->result();
+        const Packed packed = watcher->result();
         if (!alive())
             return;
         if (stopping())
             return fail(m_stopReason);
-        if (!packed.archive)
-            return fail(QStringLiteral("Cannot pack the build context: %1").arg(packed.error));
-        sendBuild(*packed.archive);
+        if (!packed)
+            return fail(QStringLiteral("Cannot pack the build context: %1").arg(packed.error()));
+        sendBuild(*packed);
     });
-    watcher->setFuture(QtConcurrent::run([source] {
-        Packed p;
-        p.archive = packBuildContext(source, &p.error);
-        return p;
-    }));
+    watcher->setFuture(QtConcurrent::run([source] { return packBuildContext(source); }));
 }
 
 void DeploymentRunner::sendBuild(const QByteArray &context) {
