@@ -45,16 +45,14 @@ Expected<App> Apps::add(App app) {
         return fail(begun.error());
 
     if (app.projectId != 0) {
-        auto query =
-            m_db.exec(QStringLiteral("SELECT name FROM projects WHERE id = ?"), {app.projectId});
-        if (!query)
-            return fail(query.error());
-        const auto row = nextRow(*query);
-        if (!row)
-            return fail(row.error());
-        if (!*row)
+        const auto name =
+            m_db.firstRow(QStringLiteral("SELECT name FROM projects WHERE id = ?"), {app.projectId},
+                          [](const QSqlQuery &row) { return row.value(0).toString(); });
+        if (!name)
+            return fail(name.error());
+        if (!*name)
             return fail(QStringLiteral("no such project (id %1)").arg(app.projectId));
-        app.projectName = query->value(0).toString();
+        app.projectName = **name;
     } else {
         const auto project = m_projects.ensure(app.projectName);
         if (!project)
