@@ -516,8 +516,7 @@ void metricsSampleCost(const Options &o, Report &r) {
         int pending = 3;
         timespec a{}, b{};
         clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
-        const auto listed = [&](const engine::DockerReply &reply) {
-            (void)reply.json();
+        const auto listed = [&](const engine::EngineResult<QJsonArray> &) {
             --pending;
         };
         engine::Engine e(*docker);

@@ -228,10 +228,10 @@ Result<std::unique_ptr<Connection>> Connection::openRemote(const QCommandLinePar
     std::optional<QSslConfiguration> ssl;
     if (parser.isSet(kCaCert)) {
         // Pinned: this CA and no other.
-        QString error;
-        ssl = ServerSession::pinnedCaConfiguration(parser.value(kCaCert), &error);
-        if (!ssl)
-            return usageFailure(QStringLiteral("--ca-cert: ") + error);
+        const auto pinned = ServerSession::pinnedCaConfiguration(parser.value(kCaCert));
+        if (!pinned)
+            return usageFailure(QStringLiteral("--ca-cert: ") + pinned.error());
+        ssl = *pinned;
     }
     std::unique_ptr<Connection> connection(new Connection);
     connection->signInTo(urls, *passwords, ssl, parser.value(kEmail), io);

@@ -24,11 +24,12 @@ ConnectDialog::ConnectDialog(QWidget *parent)
             setMessage(tr("Enter your email and password."));
             return;
         }
-        QString error;
-        if (!caCertFile().isEmpty() &&
-            !client::ServerSession::pinnedCaConfiguration(caCertFile(), &error)) {
-            setMessage(tr("CA certificate: %1").arg(error));
-            return;
+        if (!caCertFile().isEmpty()) {
+            const auto pinned = client::ServerSession::pinnedCaConfiguration(caCertFile());
+            if (!pinned) {
+                setMessage(tr("CA certificate: %1").arg(pinned.error()));
+                return;
+            }
         }
         accept();
     });

@@ -82,9 +82,8 @@ int runDesktopApp(int argc, char *argv[]) {
     QString caCertFile;
     if (parser.isSet(QStringLiteral("ca-cert"))) {
         caCertFile = parser.value(QStringLiteral("ca-cert"));
-        QString error;
-        if (!client::ServerSession::pinnedCaConfiguration(caCertFile, &error)) {
-            QTextStream(stderr) << "mist-monitor: --ca-cert: " << error << '\n';
+        if (const auto pinned = client::ServerSession::pinnedCaConfiguration(caCertFile); !pinned) {
+            QTextStream(stderr) << "mist-monitor: --ca-cert: " << pinned.error() << '\n';
             return 2;
         }
         caCertFile = QFileInfo(caCertFile).absoluteFilePath(); // it may be saved

@@ -567,13 +567,10 @@ void LogView::copySelection() {
         QGuiApplication::clipboard()->setText(text);
 }
 
-bool LogView::saveTo(const QString &path, QString *error) const {
+Expected<void> LogView::saveTo(const QString &path) const {
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        if (error)
-            *error = file.errorString();
-        return false;
-    }
+    if (!file.open(QIODevice::WriteOnly))
+        return fail(file.errorString());
     const int rows = m_model->visibleLines();
     QByteArray chunk;
     for (int row = 0; row < rows; ++row) {
@@ -585,12 +582,9 @@ bool LogView::saveTo(const QString &path, QString *error) const {
             chunk.clear();
         }
     }
-    if (!file.commit()) {
-        if (error)
-            *error = file.errorString();
-        return false;
-    }
-    return true;
+    if (!file.commit())
+        return fail(file.errorString());
+    return {};
 }
 
 void LogView::saveWithDialog() {
@@ -598,10 +592,9 @@ void LogView::saveWithDialog() {
         this, tr("Save log"), tr("log.txt"), tr("Text files (*.txt *.log);;All files (*)"));
     if (path.isEmpty())
         return;
-    QString error;
-    if (!saveTo(path, &error))
+    if (const auto saved = saveTo(path); !saved)
         QMessageBox::warning(this, tr("Save log"),
-                             tr("The log could not be saved to %1: %2").arg(path, error));
+                             tr("The log could not be saved to %1: %2").arg(path, saved.error()));
 }
 
 void LogView::clear() {

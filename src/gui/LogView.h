@@ -4,6 +4,8 @@
 
 #include "LogModel.h"
 
+#include "base/Expected.h"
+
 #include <QWidget>
 
 #include <memory>
@@ -91,8 +93,9 @@ public:
     bool wordWrap() const { return m_wrap; }
     void setWordWrap(bool on);
 
-    // Writes the visible rows as shown (timestamps included when shown), one per line, UTF-8.
-    bool saveTo(const QString &path, QString *error = nullptr) const;
+    // Writes the visible rows as shown (timestamps included when shown), one per line, UTF-8;
+    // a failure says why (the file's error string).
+    Expected<void> saveTo(const QString &path) const;
     // The selected rows as shown, in row order, joined with '\n'.
     QString selectedText() const;
 

@@ -216,15 +216,15 @@ void MainWindow::connectRemote(const SavedConnection &connection, const QByteArr
     std::optional<QSslConfiguration> ssl;
     if (!connection.caCertFile.isEmpty()) {
         // Pinned: this CA and no other (a saved file may have gone since).
-        QString error;
-        ssl = client::ServerSession::pinnedCaConfiguration(connection.caCertFile, &error);
-        if (!ssl) {
-            const QString text =
-                tr("Could not connect to %1: CA certificate: %2").arg(url.toString(), error);
+        const auto pinned = client::ServerSession::pinnedCaConfiguration(connection.caCertFile);
+        if (!pinned) {
+            const QString text = tr("Could not connect to %1: CA certificate: %2")
+                                     .arg(url.toString(), pinned.error());
             setConnectionText(text);
             openConnectDialog(connection, text);
             return;
         }
+        ssl = *pinned;
     }
     auto *session = new client::ServerSession(url, this);
     if (ssl)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 // engine::Engine's typed calls against the private engine: the container list and inspect
-// decoded into ContainerSummary / ContainerState, one stats sample, and the event stream
+// decoded into ContainerSummary / ContainerState, one stats sample, the event stream
 // reporting a container's death with its exit code (what the log archive's lifecycle
-// entries and the per-app statistics are built on).
+// entries and the per-app statistics are built on), the container life-cycle and the Swarm
+// lists answering with an EngineResult.
 
 #include "TestSupport.h"
 #include "engine/DockerHost.h"
@@ -26,6 +27,16 @@ std::optional<DockerReply> call(const std::function<void(Engine::Callback)> &sta
         qWarning("no engine reply within %d ms", kWaitMs);
     return out;
 }
+
+template <typename T>
+std::optional<EngineResult<T>> result(const std::function<void(ResultCallback<T>)> &start) {
+    std::optional<EngineResult<T>> out;
+    start([&out](const EngineResult<T> &r) { out = r; });
+    if (!QTest::qWaitFor([&] { return out.has_value(); }, kWaitMs))
+        qWarning("no engine reply within %d ms", kWaitMs);
+    return out;
+}
+using Done = ResultCallback<void>;
 } // namespace
 
 class TestEngineCalls : public QObject {
@@ -83,6 +94,85 @@ private Q_SLOTS:
         QVERIFY(missing);
         QCOMPARE(missing->httpStatus, 404);
         QVERIFY(!parseContainerState(missing->json()));
+    }
+
+    // create, start, stop (twice: a stopped one counts as stopped), rename, remove (twice: a
+    // missing one fails with notFound()), and what a refusal carries.
+    void lifeCycleAnswersWithResults() {
+        const QString name =
+            QStringLiteral("mist-enginecalls-life-%1").arg(QCoreApplication::applicationPid());
+        const QString renamed = name + QStringLiteral("-renamed");
+        m_names << name << renamed;
+        Engine engine(*m_client);
+        const QByteArray config = R"({"Image":"mist-test-base:latest","Cmd":["sleep","60"]})";
+        const auto created = result<QString>([&](ResultCallback<QString> cb) {
+            engine.createContainer(name, config, &m_context, std::move(cb));
+        });
+        QVERIFY(created);
+        QVERIFY2(*created, qPrintable(created->error().message));
+        QCOMPARE((*created)->size(), 64); // the engine's full id
+        const auto again = result<QString>([&](ResultCallback<QString> cb) {
+            engine.createContainer(name, config, &m_context, std::move(cb));
+        });
+        QVERIFY(again && !*again);
+        QCOMPARE(again->error().httpStatus, 409); // the name is taken
+        QVERIFY(!again->error().message.isEmpty());
+
+        const auto started = result<void>(
+            [&](Done cb) { engine.startContainer(**created, &m_context, std::move(cb)); });
+        QVERIFY(started && *started);
+        for (int i = 0; i < 2; ++i) {
+            const auto stopped = result<void>(
+                [&](Done cb) { engine.stopContainer(name, 1, &m_context, std::move(cb)); });
+            QVERIFY2(stopped && *stopped, stopped ? qPrintable(stopped->error().message) : "");
+        }
+        const auto moved = result<void>(
+            [&](Done cb) { engine.renameContainer(name, renamed, &m_context, std::move(cb)); });
+        QVERIFY(moved && *moved);
+        const auto removed = result<void>(
+            [&](Done cb) { engine.removeContainer(renamed, &m_context, std::move(cb)); });
+        QVERIFY(removed && *removed);
+        const auto gone = result<void>(
+            [&](Done cb) { engine.removeContainer(renamed, &m_context, std::move(cb)); });
+        QVERIFY(gone && !*gone);
+        QVERIFY(gone->error().notFound());
+        const auto startGone = result<void>(
+            [&](Done cb) { engine.startContainer(renamed, &m_context, std::move(cb)); });
+        QVERIFY(startGone && !*startGone);
+        QVERIFY(startGone->error().notFound());
+    }
+
+    // The private engine is a one-node swarm manager (scripts/test-dockerd.sh swarm); on a
+    // plain engine the lists fail with the engine's 503.
+    void swarmListsAreArrays() {
+        Engine engine(*m_client);
+        using List = ResultCallback<QJsonArray>;
+        const auto nodes =
+            result<QJsonArray>([&](List cb) { engine.nodes(&m_context, std::move(cb)); });
+        QVERIFY(nodes);
+        if (!*nodes) {
+            QCOMPARE(nodes->error().httpStatus, 503);
+            QSKIP("the test engine is not a swarm manager");
+        }
+        QCOMPARE((*nodes)->size(), 1);
+        QVERIFY((*nodes)->first().toObject().value(QStringLiteral("ID")).isString());
+        const auto services =
+            result<QJsonArray>([&](List cb) { engine.services(&m_context, std::move(cb)); });
+        QVERIFY(services && *services);
+        const auto tasks = result<QJsonArray>([&](List cb) {
+            engine.tasks({{QStringLiteral("desired-state"), {QStringLiteral("running")}}},
+                         &m_context, std::move(cb));
+        });
+        QVERIFY2(tasks && *tasks, tasks ? qPrintable((*tasks).error().message) : "");
+        // A filter on a service the engine does not know: its 404 and message.
+        const auto unknown = result<QJsonArray>([&](List cb) {
+            engine.tasks({{QStringLiteral("service"), {QStringLiteral("mist-no-such-service")}}},
+                         &m_context, std::move(cb));
+        });
+        QVERIFY(unknown && !*unknown);
+        QVERIFY(unknown->error().notFound());
+        QVERIFY2(unknown->error().message.contains(QStringLiteral("mist-no-such-service")),
+                 qPrintable(unknown->error().message));
     }
 
     void eventsReportADeathWithItsExitCode() {

@@ -441,8 +441,8 @@ void TestLogView::saveWritesVisibleLines() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("log.txt"));
-    QString error;
-    QVERIFY2(view.saveTo(path, &error), qPrintable(error));
+    const auto saved = view.saveTo(path);
+    QVERIFY2(saved, qPrintable(saved.error()));
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), QByteArray("line 7\nline 17\nline 27\n"));
@@ -451,9 +451,9 @@ void TestLogView::saveWritesVisibleLines() {
 void TestLogView::saveReportsErrors() {
     LogView &view = *m_view;
     feed(view, 3);
-    QString error;
-    QVERIFY(!view.saveTo(QStringLiteral("/nonexistent-dir/x/log.txt"), &error));
-    QVERIFY(!error.isEmpty());
+    const auto saved = view.saveTo(QStringLiteral("/nonexistent-dir/x/log.txt"));
+    QVERIFY(!saved);
+    QVERIFY(!saved.error().isEmpty());
 }
 
 void TestLogView::clearEmptiesTheView() {

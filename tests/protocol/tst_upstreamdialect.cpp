@@ -114,14 +114,13 @@ private Q_SLOTS:
     void metrics() {
         QFETCH(QJsonObject, upstream);
         QFETCH(QJsonObject, expected);
-        QString error;
-        const auto mapped = metricsFromUpstream(upstream, &error);
+        const auto mapped = metricsFromUpstream(upstream);
         if (expected.isEmpty()) {
             QVERIFY(!mapped);
-            QVERIFY(error.startsWith(QStringLiteral("not an upstream metrics sample")));
+            QVERIFY(mapped.error().startsWith(QStringLiteral("not an upstream metrics sample")));
             return;
         }
-        QVERIFY2(mapped, qPrintable(error));
+        QVERIFY2(mapped, qPrintable(mapped.error()));
         QCOMPARE(QJsonDocument(*mapped).toJson(QJsonDocument::Compact),
                  QJsonDocument(expected).toJson(QJsonDocument::Compact));
     }
@@ -143,9 +142,8 @@ private Q_SLOTS:
                        "\"loadAverage\":{\"fifteenMinutes\":0.125,\"fiveMinutes\":0.25,"
                        "\"oneMinute\":0.5},\"memory\":{\"total\":17179869184,\"used\":4294967296},"
                        "\"timestamp\":1736937000,\"uptime\":3600}"));
-        QString error;
-        const auto back = metricsFromUpstream(up, &error);
-        QVERIFY2(back, qPrintable(error));
+        const auto back = metricsFromUpstream(up);
+        QVERIFY2(back, qPrintable(back.error()));
         QCOMPARE(back->value(QStringLiteral("timestamp")),
                  published.value(QStringLiteral("timestamp")));
         QCOMPARE(
@@ -626,13 +624,12 @@ private Q_SLOTS:
         QFETCH(QJsonObject, project);
         QFETCH(QJsonObject, expected);
         QFETCH(QString, error);
-        QString why;
-        const auto got = appFromUpstream(app, project, &why);
+        const auto got = appFromUpstream(app, project);
         if (expected.isEmpty()) {
             QVERIFY(!got);
-            QCOMPARE(why, error);
+            QCOMPARE(got.error(), error);
         } else {
-            QVERIFY2(got, qPrintable(why));
+            QVERIFY2(got, qPrintable(got.error()));
             QCOMPARE(*got, expected);
         }
     }
@@ -675,13 +672,12 @@ private Q_SLOTS:
     void deployments() {
         QFETCH(QJsonObject, deployment);
         QFETCH(QJsonObject, expected);
-        QString why;
-        const auto got = deploymentFromUpstream(deployment, &why);
+        const auto got = deploymentFromUpstream(deployment);
         if (expected.isEmpty()) {
             QVERIFY(!got);
-            QCOMPARE(why, QStringLiteral("deployment without a valid id"));
+            QCOMPARE(got.error(), QStringLiteral("deployment without a valid id"));
         } else {
-            QVERIFY2(got, qPrintable(why));
+            QVERIFY2(got, qPrintable(got.error()));
             QCOMPARE(*got, expected);
         }
     }

@@ -199,8 +199,8 @@ private Q_SLOTS:
         else
             QCOMPARE(temperature.toDouble(), 0.0);
         // This project's own client understands it.
-        QString error;
-        QVERIFY2(protocol::upstream::metricsFromUpstream(sample, &error), qPrintable(error));
+        const auto understood = protocol::upstream::metricsFromUpstream(sample);
+        QVERIFY2(understood, qPrintable(understood.error()));
         // The published route is unchanged beside it.
         WsRecorder published;
         QVERIFY(published.open(f->port(), QStringLiteral("/ws/metrics"), ownerCookie));

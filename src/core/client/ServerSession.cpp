@@ -70,20 +70,15 @@ QUrl ServerSession::normalizeUrl(const QUrl &url) {
     return out;
 }
 
-std::optional<QSslConfiguration> ServerSession::pinnedCaConfiguration(const QString &path,
-                                                                      QString *error) {
+Expected<QSslConfiguration> ServerSession::pinnedCaConfiguration(const QString &path) {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read '%1': %2").arg(path, file.errorString());
-        return std::nullopt;
-    }
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(QStringLiteral("cannot read '%1': %2").arg(path, file.errorString()));
     // A CA bundle is a few hundred KiB at most; anything far larger is not one.
     const QList<QSslCertificate> cas =
         QSslCertificate::fromData(file.read(16 * 1024 * 1024), QSsl::Pem);
-    if (cas.isEmpty()) {
-        *error = QStringLiteral("no PEM certificate in '%1'").arg(path);
-        return std::nullopt;
-    }
+    if (cas.isEmpty())
+        return fail(QStringLiteral("no PEM certificate in '%1'").arg(path));
     QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
     ssl.setCaCertificates(cas); // pinned: these and no other, not the system's
     return ssl;
@@ -239,12 +234,11 @@ template <typename Map> ServerSession::Reply mapArray(ServerSession::Reply r, Ma
     QJsonArray out;
     // Go encodes an empty slice as null: that is an empty list too.
     for (const QJsonValue &v : r.data.toArray()) {
-        QString why;
-        if (const auto mapped = map(v.toObject(), &why)) {
+        if (const Expected<QJsonObject> mapped = map(v.toObject())) {
             out.append(*mapped);
         } else {
             if (r.skipped++ == 0)
-                r.skipReason = why;
+                r.skipReason = mapped.error();
         }
     }
     r.data = out;
@@ -259,14 +253,11 @@ void ServerSession::listApps(QObject *context, std::function<void(const Reply &)
     get(QStringLiteral("/api/projects/getAll"), receiver,
         [this, receiver, done](const Reply &projectsReply) {
             const Reply projects =
-                mapArray(projectsReply,
-                         [](const QJsonObject &p, QString *why) -> std::optional<QJsonObject> {
-                             if (!p.value(QStringLiteral("id")).isDouble()) {
-                                 *why = QStringLiteral("project without a valid id");
-                                 return std::nullopt;
-                             }
-                             return p;
-                         });
+                mapArray(projectsReply, [](const QJsonObject &p) -> Expected<QJsonObject> {
+                    if (!p.value(QStringLiteral("id")).isDouble())
+                        return fail("project without a valid id");
+                    return p;
+                });
             const QJsonArray list = projects.data.toArray();
             if (!projects.ok() || list.isEmpty())
                 return done(projects);
@@ -285,10 +276,9 @@ void ServerSession::listApps(QObject *context, std::function<void(const Reply &)
                     QStringLiteral("/api/apps/getByProjectId"),
                     QJsonObject{{QStringLiteral("projectId"), project.value(QStringLiteral("id"))}},
                     receiver, [pending, i, project, projects, done](const Reply &r) {
-                        pending->replies[i] =
-                            mapArray(r, [&project](const QJsonObject &app, QString *why) {
-                                return protocol::upstream::appFromUpstream(app, project, why);
-                            });
+                        pending->replies[i] = mapArray(r, [&project](const QJsonObject &app) {
+                            return protocol::upstream::appFromUpstream(app, project);
+                        });
                         if (--pending->remaining > 0)
                             return;
                         Reply all;
@@ -328,12 +318,11 @@ void ServerSession::startDeployment(qint64 appId, QObject *context,
         return post(QStringLiteral("/api/deployments"), body, context, std::move(done));
     post(QStringLiteral("/api/deployments"), body, context, [done](Reply r) {
         if (r.ok()) {
-            QString why;
-            const auto d = protocol::upstream::deploymentFromUpstream(r.data.toObject(), &why);
+            const auto d = protocol::upstream::deploymentFromUpstream(r.data.toObject());
             if (d)
                 r.data = *d;
             else
-                r.error = QStringLiteral("unexpected answer: %1").arg(why);
+                r.error = QStringLiteral("unexpected answer: %1").arg(d.error());
         }
         done(r);
     });

@@ -2,6 +2,8 @@
 
 #pragma once
 
+#include "base/Expected.h"
+
 #include <QByteArray>
 #include <QJsonObject>
 #include <QJsonValue>
@@ -49,10 +51,9 @@ public:
     std::optional<QSslConfiguration> sslConfiguration() const { return m_ssl; }
     // A TLS configuration that trusts the CA certificates in the PEM file
     // `path` and no other (the desktop's and the CLI's --ca-cert). Without a
-    // certificate in it, nullopt and *error is one line: "cannot read '/x.pem':
-    // No such file or directory", "no PEM certificate in '/etc/hostname'".
-    static std::optional<QSslConfiguration> pinnedCaConfiguration(const QString &path,
-                                                                  QString *error);
+    // certificate in it, a failure of one line: "cannot read '/x.pem': No
+    // such file or directory", "no PEM certificate in '/etc/hostname'".
+    static Expected<QSslConfiguration> pinnedCaConfiguration(const QString &path);
 
     // Signs in; on success the session holds the new token. Errors are one
     // readable line: "Invalid email or password", "Cannot reach

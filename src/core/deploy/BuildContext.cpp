@@ -53,7 +53,7 @@ private:
 // pkg/fileutils, engine 20.10), as described in BuildContext.h.
 class DockerIgnore {
 public:
-    bool parse(const QByteArray &content, QString *error) {
+    Expected<void> parse(const QByteArray &content) {
         QList<QByteArray> lines = content.split('\n');
         if (!lines.isEmpty() && lines.first().startsWith("\xEF\xBB\xBF"))
             lines.first().remove(0, 3); // a UTF-8 byte order mark, as some editors write
@@ -64,24 +64,20 @@ public:
             const bool exception = line.startsWith(u'!');
             if (exception) {
                 line = line.mid(1).trimmed();
-                if (line.isEmpty()) {
-                    *error = QStringLiteral(".dockerignore: illegal exclusion pattern: \"!\"");
-                    return false;
-                }
+                if (line.isEmpty())
+                    return fail(".dockerignore: illegal exclusion pattern: \"!\"");
             }
             const QString cleaned = cleanPattern(line);
             if (cleaned.isEmpty() || cleaned == u".." || cleaned.startsWith(u"../"))
                 continue; // names the root or something above it: matches no file
             QRegularExpression re(globToRegex(cleaned), QRegularExpression::DontCaptureOption);
-            if (!re.isValid()) {
-                *error = QStringLiteral(".dockerignore: invalid pattern: %1").arg(line);
-                return false;
-            }
+            if (!re.isValid())
+                return fail(QStringLiteral(".dockerignore: invalid pattern: %1").arg(line));
             re.optimize();
             m_patterns.append({re, exception});
             m_hasExceptions = m_hasExceptions || exception;
         }
-        return true;
+        return {};
     }
 
     bool hasExceptions() const { return m_hasExceptions; }
@@ -234,12 +230,9 @@ public:
     Packer(const Packer &) = delete;
     Packer &operator=(const Packer &) = delete;
 
-    std::optional<QByteArray> run(const QString &root, QString *error) {
-        if (!pack(root)) {
-            if (error)
-                *error = m_error;
-            return std::nullopt;
-        }
+    Expected<QByteArray> run(const QString &root) {
+        if (!pack(root))
+            return mist::fail(m_error);
         return std::move(m_sink.data);
     }
 
@@ -327,7 +320,8 @@ private:
                 return fail(QStringLiteral(".dockerignore is larger than %1 bytes")
                                 .arg(MaxDockerignoreBytes));
         }
-        return m_ignore.parse(content, &m_error);
+        const auto parsed = m_ignore.parse(content);
+        return parsed || fail(parsed.error());
     }
 
     // Names in `dirFd`, sorted by bytes, "." and ".." left out.
@@ -505,10 +499,9 @@ private:
 
 } // namespace
 
-std::optional<QByteArray> packBuildContext(const QString &root, QString *error,
-                                           const BuildContextLimits &limits) {
+Expected<QByteArray> packBuildContext(const QString &root, const BuildContextLimits &limits) {
     Packer packer(limits);
-    return packer.run(root, error);
+    return packer.run(root);
 }
 
 std::optional<QString> resolveDockerfile(const QString &root, const QString &path) {

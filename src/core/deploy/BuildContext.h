@@ -39,11 +39,13 @@
 //   sent even when excluded, because the engine needs them; like docker, it then leaves them
 //   out of what COPY sees.
 //
-// Refusals (nullopt, and *error says why): root missing or not a directory; an unreadable
+// Refusals (a failure that says why): root missing or not a directory; an unreadable
 // file, directory or .dockerignore (over 1 MiB is refused too); more entries than
 // limits.maxFiles; an archive larger than limits.maxBytes (checked before a file is read, so a
 // huge file is not read in vain); directories nested deeper than 256 levels; a file that
 // changes size while it is read.
+
+#include "base/Expected.h"
 
 #include <QByteArray>
 #include <QString>
@@ -60,8 +62,7 @@ struct BuildContextLimits {
 
 // Packs directory `root` (recursively) into an uncompressed tar (ustar/pax) in memory, as the
 // engine's POST /build wants. See above for what is included and when it refuses.
-std::optional<QByteArray> packBuildContext(const QString &root, QString *error,
-                                           const BuildContextLimits &limits = {});
+Expected<QByteArray> packBuildContext(const QString &root, const BuildContextLimits &limits = {});
 
 // The Dockerfile `path` ('/'-separated) of the checkout at `root`, resolved the way the engine
 // resolves it inside a build context: symbolic links are followed, but only inside root. An

@@ -50,13 +50,12 @@ void ContainerSwapStrategy::run() {
             log(QStringLiteral("Stopping previous container"));
             engine::Engine(m_docker).stopContainer(
                 m_target.name, m_config.stopTimeoutSeconds, this,
-                [this](const engine::DockerReply &stopped) {
+                [this](const engine::EngineResult<void> &stopped) {
                     if (!alive())
                         return;
-                    // 304: it was not running; fine.
-                    if (!stopped.ok() && stopped.httpStatus != 304)
+                    if (!stopped)
                         return fail(engineFailure(QStringLiteral("stopping the previous container"),
-                                                  stopped));
+                                                  stopped.error()));
                     m_oldStopped = true;
                     startDrain();
                     setOldAside();
@@ -71,14 +70,14 @@ void ContainerSwapStrategy::setOldAside() {
     const QString aside =
         QStringLiteral("%1-previous-%2").arg(m_target.name).arg(m_target.deploymentId);
     engine::Engine(m_docker).renameContainer(
-        m_target.name, aside, this, [this, aside](const engine::DockerReply &renamed) {
+        m_target.name, aside, this, [this, aside](const engine::EngineResult<void> &renamed) {
             if (!alive())
                 return;
-            if (renamed.httpStatus == 0)
-                return fail(
-                    engineFailure(QStringLiteral("renaming the previous container"), renamed));
-            if (!renamed.ok())
-                return removeOld(renamed.error);
+            if (!renamed && renamed.error().unreachable())
+                return fail(engineFailure(QStringLiteral("renaming the previous container"),
+                                          renamed.error()));
+            if (!renamed)
+                return removeOld(renamed.error().message);
             m_previousName = aside;
             m_oldStopped = false;
             startNew();
@@ -96,12 +95,12 @@ void ContainerSwapStrategy::removeOld(const QString &renameError) {
         if (failIfStopping())
             return;
         engine::Engine(m_docker).removeContainer(
-            m_target.name, this, [this](const engine::DockerReply &removed) {
+            m_target.name, this, [this](const engine::EngineResult<void> &removed) {
                 if (!alive())
                     return;
-                if (!removed.ok() && removed.httpStatus != 404)
-                    return fail(
-                        engineFailure(QStringLiteral("removing the previous container"), removed));
+                if (!removed && !removed.error().notFound())
+                    return fail(engineFailure(QStringLiteral("removing the previous container"),
+                                              removed.error()));
                 m_oldStopped = false;
                 startNew();
             });
@@ -146,27 +145,27 @@ void ContainerSwapStrategy::createContainer() {
     body.insert(QStringLiteral("HostConfig"), hostConfig);
     log(QStringLiteral("Creating container %1").arg(m_target.name));
     engine::Engine(m_docker).createContainer(
-        m_target.name, this,
-        [this](const engine::DockerReply &created) {
+        m_target.name, QJsonDocument(body).toJson(QJsonDocument::Compact), this,
+        [this](const engine::EngineResult<QString> &created) {
             if (!alive())
                 return;
-            if (!created.ok())
-                return fail(engineFailure(QStringLiteral("creating the container"), created));
-            m_newContainerId = created.json().object().value(QStringLiteral("Id")).toString();
+            if (!created)
+                return fail(
+                    engineFailure(QStringLiteral("creating the container"), created.error()));
+            m_newContainerId = *created;
             engine::Engine(m_docker).startContainer(
-                m_newContainerId, this, [this](const engine::DockerReply &started) {
+                m_newContainerId, this, [this](const engine::EngineResult<void> &started) {
                     if (!alive())
                         return;
-                    if (!started.ok())
-                        return fail(
-                            QStringLiteral("Container failed to start: %1").arg(started.error));
+                    if (!started)
+                        return fail(QStringLiteral("Container failed to start: %1")
+                                        .arg(started.error().message));
                     m_pipeline.setState(QStringLiteral("deploying"), QStringLiteral("starting_new"),
                                         ProgressStarted,
                                         QStringLiteral("Container started, checking..."));
                     QTimer::singleShot(m_config.startupCheckMs, this, [this] { checkStarted(); });
                 });
-        },
-        QJsonDocument(body).toJson(QJsonDocument::Compact));
+        });
 }
 
 void ContainerSwapStrategy::checkStarted() {
@@ -239,10 +238,10 @@ void ContainerSwapStrategy::removePrevious() {
             return;
         log(QStringLiteral("Removing previous container"));
         engine::Engine(m_docker).removeContainer(
-            m_previousName, this, [this](const engine::DockerReply &removed) {
-                if (!removed.ok() && removed.httpStatus != 404)
+            m_previousName, this, [this](const engine::EngineResult<void> &removed) {
+                if (!removed && !removed.error().notFound())
                     log(QStringLiteral("Warning: could not remove %1: %2")
-                            .arg(m_previousName, removed.error),
+                            .arg(m_previousName, removed.error().message),
                         true);
                 m_pipeline.complete();
             });
@@ -292,24 +291,25 @@ void ContainerSwapStrategy::rollback(std::function<void()> then) {
     if (m_newContainerId.isEmpty())
         return restoreOld(std::move(then));
     engine::Engine(m_docker).removeContainer(
-        m_newContainerId, this, [this, then](const engine::DockerReply &) { restoreOld(then); });
+        m_newContainerId, this,
+        [this, then](const engine::EngineResult<void> &) { restoreOld(then); });
 }
 
 void ContainerSwapStrategy::restoreOld(std::function<void()> then) {
     if (m_oldStopped) {
         // Stopped, but its name was never changed.
         log(QStringLiteral("Starting previous container again"));
-        engine::Engine(m_docker).startContainer(m_target.name, this,
-                                                [then](const engine::DockerReply &) { then(); });
+        engine::Engine(m_docker).startContainer(
+            m_target.name, this, [then](const engine::EngineResult<void> &) { then(); });
         return;
     }
     if (m_previousName.isEmpty())
         return then();
     log(QStringLiteral("Restoring previous container"));
     engine::Engine(m_docker).renameContainer(
-        m_previousName, m_target.name, this, [this, then](const engine::DockerReply &) {
+        m_previousName, m_target.name, this, [this, then](const engine::EngineResult<void> &) {
             engine::Engine(m_docker).startContainer(
-                m_target.name, this, [then](const engine::DockerReply &) { then(); });
+                m_target.name, this, [then](const engine::EngineResult<void> &) { then(); });
         });
 }
 

@@ -3,6 +3,7 @@
 #include "DeployStrategy.h"
 
 #include "engine/DockerClient.h"
+#include "engine/EngineApi.h"
 #include "engine/LogStreamDecoder.h"
 #include "text/AnsiEscapes.h"
 
@@ -11,9 +12,13 @@
 namespace mist::deploy {
 
 QString engineFailure(const QString &what, const engine::DockerReply &reply) {
-    return reply.httpStatus == 0
-               ? QStringLiteral("Docker engine unavailable while %1: %2").arg(what, reply.error)
-               : QStringLiteral("Docker engine error while %1: %2").arg(what, reply.error);
+    return engineFailure(what, engine::engineError(reply));
+}
+
+QString engineFailure(const QString &what, const engine::EngineError &error) {
+    return error.unreachable()
+               ? QStringLiteral("Docker engine unavailable while %1: %2").arg(what, error.message)
+               : QStringLiteral("Docker engine error while %1: %2").arg(what, error.message);
 }
 
 QStringList lastContainerOutput(QByteArrayView logsBody) {

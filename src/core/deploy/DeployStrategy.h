@@ -14,6 +14,7 @@
 namespace mist::engine {
 class DockerClient;
 struct DockerReply;
+struct EngineError;
 } // namespace mist::engine
 
 namespace mist::deploy {
@@ -31,6 +32,7 @@ inline constexpr int ProgressRolledOut = 99;
 
 // "Docker engine unavailable while ...: ..." or "Docker engine error while ...: ...".
 QString engineFailure(const QString &what, const engine::DockerReply &reply);
+QString engineFailure(const QString &what, const engine::EngineError &error);
 
 // What a container that died at start said last, for the deployment's log: the
 // body of the engine's logs endpoint (multiplexed frames with timestamps, as

@@ -137,22 +137,22 @@ void DeploymentManager::restoreSetAside(const QString &app, const QString &aside
                 qCInfo(lcDeploy).noquote()
                     << "removing" << aside << "left by an interrupted deployment";
                 engine::Engine(m_docker).removeContainer(aside, this,
-                                                         [](const engine::DockerReply &) {});
+                                                         [](const engine::EngineResult<void> &) {});
                 return;
             }
             qCInfo(lcDeploy).noquote()
                 << "restoring" << aside << "as" << app << "after an interrupted deployment";
             auto restore = [this, app, aside] {
                 engine::Engine(m_docker).renameContainer(
-                    aside, app, this, [this, app](const engine::DockerReply &) {
-                        engine::Engine(m_docker).startContainer(app, this,
-                                                                [](const engine::DockerReply &) {});
+                    aside, app, this, [this, app](const engine::EngineResult<void> &) {
+                        engine::Engine(m_docker).startContainer(
+                            app, this, [](const engine::EngineResult<void> &) {});
                     });
             };
             if (inspect.httpStatus == 404)
                 return restore();
             engine::Engine(m_docker).removeContainer(
-                app, this, [restore](const engine::DockerReply &) { restore(); });
+                app, this, [restore](const engine::EngineResult<void> &) { restore(); });
         });
 }
 

@@ -213,27 +213,20 @@ void DeploymentRunner::build() {
         return fail(QStringLiteral("Dockerfile not found: %1").arg(m_app.dockerfile));
     m_dockerfile = *dockerfile;
     // Packing a large tree takes a while: off the event loop.
-    struct Packed {
-        std::optional<QByteArray> archive;
-        QString error;
-    };
+    using Packed = Expected<QByteArray>;
     auto *watcher = new QFutureWatcher<Packed>(this);
     connect(watcher, &QFutureWatcher<Packed>::finished, this, [this, watcher] {
         watcher->deleteLater();
-        Packed packed = watcher->result();
+        const Packed packed = watcher->result();
         if (!alive())
             return;
         if (stopping())
             return fail(m_stopReason);
-        if (!packed.archive)
-            return fail(QStringLiteral("Cannot pack the build context: %1").arg(packed.error));
-        sendBuild(*packed.archive);
+        if (!packed)
+            return fail(QStringLiteral("Cannot pack the build context: %1").arg(packed.error()));
+        sendBuild(*packed);
     });
-    watcher->setFuture(QtConcurrent::run([source] {
-        Packed p;
-        p.archive = packBuildContext(source, &p.error);
-        return p;
-    }));
+    watcher->setFuture(QtConcurrent::run([source] { return packBuildContext(source); }));
 }
 
 void DeploymentRunner::sendBuild(const QByteArray &context) {
@@ -246,10 +239,10 @@ void DeploymentRunner::sendBuild(const QByteArray &context) {
     query.labels = {{QStringLiteral("mist.app.id"), QString::number(m_app.id)},
                     {QStringLiteral("mist.deployment.id"), QString::number(m_d.id)}};
     m_parser = std::make_unique<BuildOutputParser>();
-    m_build = engine::Engine(m_docker).build(query, context);
+    m_build = engine::Engine(m_docker).build(
+        query, context, [this](const QByteArray &bytes) { onBuildData(bytes); },
+        [this](const engine::EngineResult<void> &built) { onBuildFinished(built); });
     m_build->setParent(this);
-    connect(m_build, &engine::DockerStream::data, this, &DeploymentRunner::onBuildData);
-    connect(m_build, &engine::DockerStream::finished, this, &DeploymentRunner::onBuildFinished);
 }
 
 void DeploymentRunner::onBuildData(const QByteArray &bytes) {
@@ -273,7 +266,7 @@ void DeploymentRunner::onBuildData(const QByteArray &bytes) {
         setState(m_d.status, m_d.stage, progress, m_d.message);
 }
 
-void DeploymentRunner::onBuildFinished(const engine::DockerReply &reply) {
+void DeploymentRunner::onBuildFinished(const engine::EngineResult<void> &built) {
     if (m_build)
         m_build->deleteLater();
     m_build = nullptr;
@@ -288,10 +281,10 @@ void DeploymentRunner::onBuildFinished(const engine::DockerReply &reply) {
     if (stopping())
         return fail(m_stopReason);
     m_buildTimer.stop();
-    if (!reply.ok())
-        return fail(reply.httpStatus == 0
-                        ? engineFailure(QStringLiteral("building"), reply)
-                        : QStringLiteral("Docker build failed: %1").arg(reply.error));
+    if (!built)
+        return fail(built.error().unreachable()
+                        ? engineFailure(QStringLiteral("building"), built.error())
+                        : QStringLiteral("Docker build failed: %1").arg(built.error().message));
     if (m_parser->failed())
         return fail(buildFailureMessage(*m_parser));
     if (m_parser->imageId().isEmpty())

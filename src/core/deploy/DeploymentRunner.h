@@ -14,6 +14,7 @@ namespace mist::engine {
 class DockerClient;
 class DockerStream;
 struct DockerReply;
+struct EngineError;
 } // namespace mist::engine
 
 namespace mist::deploy {
@@ -70,7 +71,7 @@ private:
     void build();
     void sendBuild(const QByteArray &context);
     void onBuildData(const QByteArray &bytes);
-    void onBuildFinished(const engine::DockerReply &reply);
+    void onBuildFinished(const Expected<void, engine::EngineError> &built);
     void complete() override;
     void fail(const QString &errorMessage) override;
     void rollback(std::function<void()> then);

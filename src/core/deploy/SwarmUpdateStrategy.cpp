@@ -204,12 +204,14 @@ void SwarmUpdateStrategy::pollRollout() {
                 return pollFailed(service);
             engine::Engine(m_docker).tasks(
                 {{QStringLiteral("service"), {m_serviceId}}}, this,
-                [this, svc = service.json().object()](const engine::DockerReply &t) {
+                [this,
+                 svc = service.json().object()](const engine::EngineResult<QJsonArray> &tasks) {
                     if (!alive())
                         return;
-                    if (!t.ok())
-                        return fail(engineFailure(QStringLiteral("following the rollout"), t));
-                    onRolloutTasks(svc, t.json().array());
+                    if (!tasks)
+                        return fail(
+                            engineFailure(QStringLiteral("following the rollout"), tasks.error()));
+                    onRolloutTasks(svc, *tasks);
                 });
         });
 }

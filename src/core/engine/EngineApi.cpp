@@ -203,6 +203,29 @@ std::optional<EngineEvent> parseEngineEvent(QByteArrayView line) {
     return e;
 }
 
+EngineError engineError(const DockerReply &reply) {
+    return EngineError{reply.httpStatus, reply.error};
+}
+
+namespace {
+// A reply that carries nothing but success; `alsoFine` is a status that counts as success too.
+DockerClient::Callback noValue(ResultCallback<void> done, int alsoFine = 0) {
+    return [done = std::move(done), alsoFine](const DockerReply &reply) {
+        if (reply.ok() || (alsoFine != 0 && reply.httpStatus == alsoFine))
+            return done(EngineResult<void>());
+        done(fail(engineError(reply)));
+    };
+}
+// A reply whose body is a JSON array.
+DockerClient::Callback list(ResultCallback<QJsonArray> done) {
+    return [done = std::move(done)](const DockerReply &reply) {
+        if (!reply.ok())
+            return done(fail(engineError(reply)));
+        done(reply.json().array());
+    };
+}
+} // namespace
+
 void Engine::containers(const Filters &filters, QObject *context, Callback cb) {
     m_client.request("GET", paths::containers(filters), context, std::move(cb));
 }
@@ -216,40 +239,54 @@ void Engine::containerLogs(const QString &nameOrId, const LogsQuery &query, QObj
 DockerStream *Engine::streamContainerLogs(const QString &nameOrId, const LogsQuery &query) {
     return m_client.stream("GET", paths::containerLogs(nameOrId, query));
 }
-void Engine::createContainer(const QString &name, QObject *context, Callback cb,
-                             const QByteArray &config) {
-    m_client.request("POST", paths::createContainer(name), context, std::move(cb), config);
+void Engine::createContainer(const QString &name, const QByteArray &config, QObject *context,
+                             ResultCallback<QString> done) {
+    m_client.request(
+        "POST", paths::createContainer(name), context,
+        [done = std::move(done)](const DockerReply &reply) {
+            if (!reply.ok())
+                return done(fail(engineError(reply)));
+            done(reply.json().object().value(QStringLiteral("Id")).toString());
+        },
+        config);
 }
-void Engine::startContainer(const QString &nameOrId, QObject *context, Callback cb) {
-    m_client.request("POST", paths::startContainer(nameOrId), context, std::move(cb));
+void Engine::startContainer(const QString &nameOrId, QObject *context, ResultCallback<void> done) {
+    m_client.request("POST", paths::startContainer(nameOrId), context, noValue(std::move(done)));
 }
 void Engine::stopContainer(const QString &nameOrId, int timeoutSeconds, QObject *context,
-                           Callback cb) {
+                           ResultCallback<void> done) {
     m_client.request("POST", paths::stopContainer(nameOrId, timeoutSeconds), context,
-                     std::move(cb));
+                     noValue(std::move(done), 304));
 }
 void Engine::renameContainer(const QString &nameOrId, const QString &newName, QObject *context,
-                             Callback cb) {
-    m_client.request("POST", paths::renameContainer(nameOrId, newName), context, std::move(cb));
+                             ResultCallback<void> done) {
+    m_client.request("POST", paths::renameContainer(nameOrId, newName), context,
+                     noValue(std::move(done)));
 }
-void Engine::removeContainer(const QString &nameOrId, QObject *context, Callback cb) {
-    m_client.request("DELETE", paths::removeContainer(nameOrId), context, std::move(cb));
+void Engine::removeContainer(const QString &nameOrId, QObject *context, ResultCallback<void> done) {
+    m_client.request("DELETE", paths::removeContainer(nameOrId), context, noValue(std::move(done)));
 }
 void Engine::updateContainer(const QString &nameOrId, QObject *context, Callback cb,
                              const QByteArray &update) {
     m_client.request("POST", paths::updateContainer(nameOrId), context, std::move(cb), update);
 }
-DockerStream *Engine::build(const BuildQuery &query, const QByteArray &tarContext) {
-    return m_client.stream("POST", paths::build(query), tarContext, "application/x-tar");
+DockerStream *Engine::build(const BuildQuery &query, const QByteArray &tarContext,
+                            std::function<void(const QByteArray &)> output,
+                            ResultCallback<void> done) {
+    DockerStream *stream =
+        m_client.stream("POST", paths::build(query), tarContext, "application/x-tar");
+    QObject::connect(stream, &DockerStream::data, stream, std::move(output));
+    QObject::connect(stream, &DockerStream::finished, stream, noValue(std::move(done)));
+    return stream;
 }
 void Engine::info(QObject *context, Callback cb) {
     m_client.request("GET", paths::info(), context, std::move(cb));
 }
-void Engine::nodes(QObject *context, Callback cb) {
-    m_client.request("GET", paths::nodes(), context, std::move(cb));
+void Engine::nodes(QObject *context, ResultCallback<QJsonArray> done) {
+    m_client.request("GET", paths::nodes(), context, list(std::move(done)));
 }
-void Engine::services(QObject *context, Callback cb) {
-    m_client.request("GET", paths::services(), context, std::move(cb));
+void Engine::services(QObject *context, ResultCallback<QJsonArray> done) {
+    m_client.request("GET", paths::services(), context, list(std::move(done)));
 }
 void Engine::inspectService(const QString &nameOrId, QObject *context, Callback cb) {
     m_client.request("GET", paths::service(nameOrId), context, std::move(cb));
@@ -275,8 +312,8 @@ void Engine::rollbackService(const QString &id, qint64 version, QObject *context
 void Engine::removeService(const QString &nameOrId, QObject *context, Callback cb) {
     m_client.request("DELETE", paths::service(nameOrId), context, std::move(cb));
 }
-void Engine::tasks(const Filters &filters, QObject *context, Callback cb) {
-    m_client.request("GET", paths::tasks(filters), context, std::move(cb));
+void Engine::tasks(const Filters &filters, QObject *context, ResultCallback<QJsonArray> done) {
+    m_client.request("GET", paths::tasks(filters), context, list(std::move(done)));
 }
 
 DockerStream *Engine::streamEvents(const EventsQuery &query) {

@@ -4,10 +4,15 @@
 
 // The one door to the Docker Engine API: every engine path the program uses is written here and
 // nowhere else (scripts/check-engine-paths.sh keeps it so). Calls take small typed arguments and
-// answer through DockerClient's non-blocking callbacks or streams; a failure is in the reply
-// (DockerReply::ok(), httpStatus 0 for transport errors), never an out-parameter.
+// answer through DockerClient's non-blocking callbacks or streams. The container life-cycle,
+// image build and Swarm list calls answer with an EngineResult (a value or an EngineError);
+// the others still hand over the DockerReply (DockerReply::ok(), httpStatus 0 for transport
+// errors). Never an out-parameter.
 
+#include "base/Expected.h"
 #include "engine/DockerClient.h"
+
+#include <QJsonArray>
 
 #include <QJsonDocument>
 #include <QList>
@@ -100,6 +105,18 @@ std::optional<EngineEvent> parseEngineEvent(QByteArrayView line);
 // nullopt when the answer is not an inspect object with an Id.
 std::optional<ContainerState> parseContainerState(const QJsonDocument &json);
 
+// Why an engine call failed.
+struct EngineError {
+    int httpStatus = 0; // 0: the engine was not reached (unreachable, timeout, body too big)
+    QString message;    // curl's error or the engine's {"message": ...}
+    bool unreachable() const { return httpStatus == 0; }
+    bool notFound() const { return httpStatus == 404; }
+};
+EngineError engineError(const DockerReply &reply);
+
+template <typename T> using EngineResult = Expected<T, EngineError>;
+template <typename T> using ResultCallback = std::function<void(const EngineResult<T> &)>;
+
 struct BuildQuery {
     QString tag;
     QString dockerfile;
@@ -146,23 +163,32 @@ public:
                        Callback cb);
     // A follow=1 (or long) log transfer; owned by the caller like DockerClient::stream.
     DockerStream *streamContainerLogs(const QString &nameOrId, const LogsQuery &query);
-    void createContainer(const QString &name, QObject *context, Callback cb,
-                         const QByteArray &config);
-    void startContainer(const QString &nameOrId, QObject *context, Callback cb);
-    void stopContainer(const QString &nameOrId, int timeoutSeconds, QObject *context, Callback cb);
+    // `config` is the engine's create body (JSON); the result is the new container's id.
+    void createContainer(const QString &name, const QByteArray &config, QObject *context,
+                         ResultCallback<QString> done);
+    void startContainer(const QString &nameOrId, QObject *context, ResultCallback<void> done);
+    // A container that was not running (the engine's 304) counts as stopped.
+    void stopContainer(const QString &nameOrId, int timeoutSeconds, QObject *context,
+                       ResultCallback<void> done);
     void renameContainer(const QString &nameOrId, const QString &newName, QObject *context,
-                         Callback cb);
-    // Forced: a running container is killed first.
-    void removeContainer(const QString &nameOrId, QObject *context, Callback cb);
+                         ResultCallback<void> done);
+    // Forced: a running container is killed first. A missing one fails with notFound().
+    void removeContainer(const QString &nameOrId, QObject *context, ResultCallback<void> done);
     void updateContainer(const QString &nameOrId, QObject *context, Callback cb,
                          const QByteArray &update);
 
-    // Build output (JSON lines) streams while the tar context uploads.
-    DockerStream *build(const BuildQuery &query, const QByteArray &tarContext);
+    // Build output (the engine's JSON lines, in pieces as they arrive) goes to `output` while
+    // the tar context uploads; `done` says whether the engine took the build (what the lines
+    // say of its steps is the caller's to read). The stream is the handle: owned by the
+    // caller, deleting or aborting it stops the build and calls neither.
+    DockerStream *build(const BuildQuery &query, const QByteArray &tarContext,
+                        std::function<void(const QByteArray &)> output, ResultCallback<void> done);
 
     void info(QObject *context, Callback cb);
-    void nodes(QObject *context, Callback cb);
-    void services(QObject *context, Callback cb);
+    // The Swarm lists (GET /nodes, /services, /tasks): the engine's array (an answer that is
+    // not one gives an empty list); a node that is not a manager fails (503).
+    void nodes(QObject *context, ResultCallback<QJsonArray> done);
+    void services(QObject *context, ResultCallback<QJsonArray> done);
     void inspectService(const QString &nameOrId, QObject *context, Callback cb);
     void serviceLogs(const QString &nameOrId, const LogsQuery &query, QObject *context,
                      Callback cb);
@@ -174,7 +200,7 @@ public:
     void rollbackService(const QString &id, qint64 version, QObject *context, Callback cb,
                          const QByteArray &spec);
     void removeService(const QString &nameOrId, QObject *context, Callback cb);
-    void tasks(const Filters &filters, QObject *context, Callback cb);
+    void tasks(const Filters &filters, QObject *context, ResultCallback<QJsonArray> done);
 
     // Engine events (JSON lines) until the caller deletes the stream; owned by the caller.
     DockerStream *streamEvents(const EventsQuery &query);

@@ -150,9 +150,9 @@ void MetricsSampler::refreshSwarm() {
         QJsonObject{{QStringLiteral("Swarm"),
                      QJsonObject{{QStringLiteral("LocalNodeState"), QStringLiteral("active")},
                                  {QStringLiteral("ControlAvailable"), true}}}};
-    auto done = [this, lists](QJsonArray *into, const engine::DockerReply &r) {
-        if (r.ok())
-            *into = r.json().array();
+    auto done = [this, lists](QJsonArray *into, const engine::EngineResult<QJsonArray> &r) {
+        if (r)
+            *into = *r;
         else
             lists->ok = false;
         if (--lists->pending > 0)
@@ -162,13 +162,13 @@ void MetricsSampler::refreshSwarm() {
             m_swarm =
                 engine::swarmFigures(lists->info, lists->nodes, lists->services, lists->tasks);
     };
-    engine::Engine(*m_docker).nodes(
-        this, [done, lists](const engine::DockerReply &r) { done(&lists->nodes, r); });
-    engine::Engine(*m_docker).services(
-        this, [done, lists](const engine::DockerReply &r) { done(&lists->services, r); });
+    using List = engine::EngineResult<QJsonArray>;
+    engine::Engine(*m_docker).nodes(this, [done, lists](const List &r) { done(&lists->nodes, r); });
+    engine::Engine(*m_docker).services(this,
+                                       [done, lists](const List &r) { done(&lists->services, r); });
     engine::Engine(*m_docker).tasks(
         {{QStringLiteral("desired-state"), {QStringLiteral("running")}}}, this,
-        [done, lists](const engine::DockerReply &r) { done(&lists->tasks, r); });
+        [done, lists](const List &r) { done(&lists->tasks, r); });
 }
 
 void MetricsSampler::sampleNow() {

@@ -49,12 +49,7 @@ QString webSocketPath(Stream stream, qint64 id) {
     return {};
 }
 
-std::optional<QJsonObject> metricsFromUpstream(const QJsonObject &sample, QString *error) {
-    const auto fail = [error](const QString &why) -> std::optional<QJsonObject> {
-        if (error)
-            *error = why;
-        return std::nullopt;
-    };
+Expected<QJsonObject> metricsFromUpstream(const QJsonObject &sample) {
     const std::optional<double> cpu = amount(sample.value(QStringLiteral("cpuUsage")));
     if (!cpu)
         return fail(QStringLiteral("not an upstream metrics sample: no cpuUsage"));
@@ -447,16 +442,13 @@ QJsonValue nonEmptyString(const QJsonValue &value) {
 }
 } // namespace
 
-std::optional<QJsonObject> appFromUpstream(const QJsonObject &app, const QJsonObject &project,
-                                           QString *error) {
+Expected<QJsonObject> appFromUpstream(const QJsonObject &app, const QJsonObject &project) {
     const auto id = idOf(app.value(QStringLiteral("id")));
     const QString name = app.value(QStringLiteral("name")).toString();
-    if (!id || name.isEmpty()) {
-        if (error)
-            *error = !id ? QStringLiteral("app without a valid id")
-                         : QStringLiteral("app %1 without a name").arg(*id);
-        return std::nullopt;
-    }
+    if (!id)
+        return fail("app without a valid id");
+    if (name.isEmpty())
+        return fail(QStringLiteral("app %1 without a name").arg(*id));
     QJsonValue git = nonEmptyString(app.value(QStringLiteral("gitRepository")));
     if (git.isNull())
         git = nonEmptyString(app.value(QStringLiteral("gitCloneUrl")));
@@ -474,13 +466,10 @@ std::optional<QJsonObject> appFromUpstream(const QJsonObject &app, const QJsonOb
         {QStringLiteral("containerStatus"), QJsonValue(QJsonValue::Null)}};
 }
 
-std::optional<QJsonObject> deploymentFromUpstream(const QJsonObject &d, QString *error) {
+Expected<QJsonObject> deploymentFromUpstream(const QJsonObject &d) {
     const auto id = idOf(d.value(QStringLiteral("id")));
-    if (!id) {
-        if (error)
-            *error = QStringLiteral("deployment without a valid id");
-        return std::nullopt;
-    }
+    if (!id)
+        return fail("deployment without a valid id");
     const Progress p = progressFromUpstream(d.value(QStringLiteral("status")).toString(),
                                             d.value(QStringLiteral("stage")).toString(),
                                             d.value(QStringLiteral("progress")).toDouble());
@@ -594,8 +583,7 @@ QJsonObject message(const QString &type, const QJsonValue &timestamp, const QJso
 
 QList<QJsonObject> MessageTranslator::translate(const QJsonObject &upstream) {
     if (m_stream == Stream::Metrics) {
-        QString error;
-        if (auto sample = metricsFromUpstream(upstream, &error))
+        if (auto sample = metricsFromUpstream(upstream))
             return {*sample};
         return {};
     }

@@ -9,6 +9,8 @@
 // sends into the published shapes the clients of this project understand;
 // tests/protocol/tst_upstreamdialect.cpp checks them row by row.
 
+#include "base/Expected.h"
+
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -27,9 +29,9 @@ QString webSocketPath(Stream stream, qint64 id = 0);
 // An upstream `/api/ws/stats` sample as a published `/ws/metrics` object:
 // percentages computed from used/total, the disks summed (each one kept in
 // an extra `disks` array), the load average kept as an extra `load` object,
-// `cpu.cores` and `docker` null (upstream has neither). nullopt, with *error,
-// when the sample is not upstream's schema (no numeric cpuUsage or timestamp).
-std::optional<QJsonObject> metricsFromUpstream(const QJsonObject &sample, QString *error);
+// `cpu.cores` and `docker` null (upstream has neither). Fails when the sample
+// is not upstream's schema (no numeric cpuUsage or timestamp).
+Expected<QJsonObject> metricsFromUpstream(const QJsonObject &sample);
 
 // The other direction, for upstream's clients of this server's
 // /api/ws/stats: a published metrics object in upstream's schema
@@ -151,17 +153,15 @@ GoInt parseGoInt64(QStringView text);
 // `GET /api/apps`: {id, name, projectId, projectName, gitUrl (null when the
 // app has no repository), gitBranch, containerName "app-{id}" (upstream's
 // fixed name), containerState (upstream's app status: running, stopped,
-// building, error; null when absent), containerStatus null}. nullopt, with
-// *error, without a valid id (an integer 0..2^53) or a name.
-std::optional<QJsonObject> appFromUpstream(const QJsonObject &app, const QJsonObject &project,
-                                           QString *error);
+// building, error; null when absent), containerStatus null}. Fails without a
+// valid id (an integer 0..2^53) or a name.
+Expected<QJsonObject> appFromUpstream(const QJsonObject &app, const QJsonObject &project);
 // A deployment of `POST /api/deployments/getByAppId` or the bare object of
 // `POST /api/deployments` (snake_case) as this project's deployment object:
 // status, stage and progress through progressFromUpstream; commit_hash,
 // commit_message, created_at, finished_at, error_message kept; started_at
-// from upstream's own, else created_at. nullopt, with *error, without a
-// valid id.
-std::optional<QJsonObject> deploymentFromUpstream(const QJsonObject &deployment, QString *error);
+// from upstream's own, else created_at. Fails without a valid id.
+Expected<QJsonObject> deploymentFromUpstream(const QJsonObject &deployment);
 
 // Upstream sends each piece of a line the engine split (at 16 KiB) as its own
 // `log` message. A piece of exactly the engine's piece size continues in the

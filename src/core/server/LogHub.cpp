@@ -4,6 +4,7 @@
 
 #include "ClientConnection.h"
 #include "engine/DockerClient.h"
+#include "engine/EngineApi.h"
 
 #include <algorithm>
 #include <utility>
@@ -98,8 +99,12 @@ void LogHub::removeSubscriber(ClientConnection *client) {
 }
 
 QString engineFailureMessage(const engine::DockerReply &reply) {
-    return reply.httpStatus == 0 ? QStringLiteral("Docker engine unavailable: %1").arg(reply.error)
-                                 : QStringLiteral("Docker engine error: %1").arg(reply.error);
+    return engineFailureMessage(engine::engineError(reply));
+}
+
+QString engineFailureMessage(const engine::EngineError &error) {
+    return error.unreachable() ? QStringLiteral("Docker engine unavailable: %1").arg(error.message)
+                               : QStringLiteral("Docker engine error: %1").arg(error.message);
 }
 
 } // namespace mist::server

@@ -14,7 +14,8 @@
 
 namespace mist::engine {
 struct DockerReply;
-}
+struct EngineError;
+} // namespace mist::engine
 
 namespace mist::server {
 
@@ -96,6 +97,7 @@ private:
 // "Docker engine unavailable: ..." (no answer) or "Docker engine error: ..."
 // (an error answer): the words a viewer gets when the engine fails a hub.
 QString engineFailureMessage(const engine::DockerReply &reply);
+QString engineFailureMessage(const engine::EngineError &error);
 
 // The lines a hub holds, oldest first: at least the last TailLines, at most
 // BufferLines or BufferBytes of text beyond them. `Line` has a QString `line`.

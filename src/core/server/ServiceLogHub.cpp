@@ -51,10 +51,10 @@ ServiceLogHub::~ServiceLogHub() {
 }
 
 void ServiceLogHub::readNodes() {
-    engine::Engine(*m_docker).nodes(this, [this](const engine::DockerReply &r) {
-        if (!r.ok())
+    engine::Engine(*m_docker).nodes(this, [this](const engine::EngineResult<QJsonArray> &nodes) {
+        if (!nodes)
             return; // names are a nicety; ids are always there
-        for (const QJsonValue &v : r.json().array()) {
+        for (const QJsonValue &v : *nodes) {
             const QJsonObject node = v.toObject();
             m_nodeNames.insert(node.value(QStringLiteral("ID")).toString(),
                                node.value(QStringLiteral("Description"))
@@ -83,19 +83,21 @@ void ServiceLogHub::readTasks(bool thenProbe) {
     }
     engine::Engine(*m_docker).tasks(
         {{QStringLiteral("service"), {m_serviceId}}}, this,
-        [this, thenProbe](const engine::DockerReply &r) { onTasks(r, thenProbe); });
+        [this, thenProbe](const engine::EngineResult<QJsonArray> &tasks) {
+            onTasks(tasks, thenProbe);
+        });
 }
 
-void ServiceLogHub::onTasks(const engine::DockerReply &reply, bool thenProbe) {
+void ServiceLogHub::onTasks(const engine::EngineResult<QJsonArray> &answer, bool thenProbe) {
     m_tasksInFlight = false;
     if (isDone())
         return;
-    if (!reply.ok()) {
+    if (!answer) {
         if (thenProbe)
-            finish(engineFailureMessage(reply), true);
+            finish(engineFailureMessage(answer.error()), true);
         return; // a poll that failed: the next one tries again
     }
-    const QJsonArray tasks = reply.json().array();
+    const QJsonArray &tasks = *answer;
     m_places = engine::taskPlaces(tasks);
     for (const auto &place : std::as_const(m_places)) {
         if (!place.node.isEmpty() && !m_nodeNames.contains(place.node)) {

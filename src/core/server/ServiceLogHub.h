@@ -3,6 +3,7 @@
 #pragma once
 
 #include "LogHub.h"
+#include "engine/EngineApi.h"
 #include "engine/ServiceLogDecoder.h"
 #include "engine/SwarmState.h"
 
@@ -63,7 +64,7 @@ protected:
 
 private:
     void readTasks(bool thenProbe);
-    void onTasks(const engine::DockerReply &reply, bool thenProbe);
+    void onTasks(const engine::EngineResult<QJsonArray> &answer, bool thenProbe);
     void readNodes();
     void probe();
     void onProbe(const engine::DockerReply &reply);

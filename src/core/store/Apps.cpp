@@ -45,16 +45,14 @@ Expected<App> Apps::add(App app) {
         return fail(begun.error());
 
     if (app.projectId != 0) {
-        auto query =
-            m_db.exec(QStringLiteral("SELECT name FROM projects WHERE id = ?"), {app.projectId});
-        if (!query)
-            return fail(query.error());
-        const auto row = nextRow(*query);
-        if (!row)
-            return fail(row.error());
-        if (!*row)
+        const auto name =
+            m_db.firstRow(QStringLiteral("SELECT name FROM projects WHERE id = ?"), {app.projectId},
+                          [](const QSqlQuery &row) { return row.value(0).toString(); });
+        if (!name)
+            return fail(name.error());
+        if (!*name)
             return fail(QStringLiteral("no such project (id %1)").arg(app.projectId));
-        app.projectName = query->value(0).toString();
+        app.projectName = **name;
     } else {
         const auto project = m_projects.ensure(app.projectName);
         if (!project)
@@ -94,18 +92,7 @@ Expected<App> Apps::add(App app) {
 }
 
 Expected<QList<App>> Apps::where(const QString &tail, const QVariantList &args) {
-    QList<App> result;
-    auto query = m_db.exec(kAppSelect + tail + QStringLiteral(" ORDER BY a.id"), args);
-    if (!query)
-        return fail(query.error());
-    for (;;) {
-        const auto row = nextRow(*query);
-        if (!row)
-            return fail(row.error());
-        if (!*row)
-            return result;
-        result.append(appFromRow(*query));
-    }
+    return m_db.mapRows(kAppSelect + tail + QStringLiteral(" ORDER BY a.id"), args, appFromRow);
 }
 
 Expected<std::optional<App>> Apps::byId(qint64 id) {

@@ -8,9 +8,30 @@
 #include <QString>
 #include <QVariantList>
 
+#include <optional>
+#include <type_traits>
+#include <utility>
+
 class QSqlError;
 
 namespace mist::store {
+
+// Moves to the next row: true on a row, false at the end, a failure on error.
+Expected<bool> nextRow(QSqlQuery &query);
+
+namespace detail {
+// What a row mapper gives: a T, or an Expected<T> when a row can be bad.
+template <typename R> struct Mapped {
+    using type = R;
+    static Expected<R> wrap(R value) { return value; }
+};
+template <typename R> struct Mapped<Expected<R>> {
+    using type = R;
+    static Expected<R> wrap(Expected<R> value) { return value; }
+};
+template <typename Fn>
+using MappedRow = Mapped<std::decay_t<std::invoke_result_t<Fn &, const QSqlQuery &>>>;
+} // namespace detail
 
 // The one SQLite connection of a Store, <dataDir>/mist.db, and the one way to
 // run SQL on it: every table class (users, projects, apps, sessions, API
@@ -45,6 +66,47 @@ public:
     Expected<QSqlQuery> prepare(const QString &sql) const;
     // A forward-only query on the connection, for callers that word their own errors.
     QSqlQuery query() const;
+
+    // Runs a statement and maps every row through mapRow (a T or an
+    // Expected<T> from a const QSqlQuery &): the rows in order, or the first
+    // failure of the statement, a row or the mapping.
+    template <typename Fn>
+    Expected<QList<typename detail::MappedRow<Fn>::type>>
+    mapRows(const QString &sql, const QVariantList &args, Fn mapRow) const {
+        auto query = exec(sql, args);
+        if (!query)
+            return fail(query.error());
+        QList<typename detail::MappedRow<Fn>::type> result;
+        for (;;) {
+            const auto row = nextRow(*query);
+            if (!row)
+                return fail(row.error());
+            if (!*row)
+                return result;
+            auto value = detail::MappedRow<Fn>::wrap(mapRow(std::as_const(*query)));
+            if (!value)
+                return fail(value.error());
+            result.append(std::move(value).value());
+        }
+    }
+    // The same for the first row only: std::nullopt when there is none.
+    template <typename Fn>
+    Expected<std::optional<typename detail::MappedRow<Fn>::type>>
+    firstRow(const QString &sql, const QVariantList &args, Fn mapRow) const {
+        using T = typename detail::MappedRow<Fn>::type;
+        auto query = exec(sql, args);
+        if (!query)
+            return fail(query.error());
+        const auto row = nextRow(*query);
+        if (!row)
+            return fail(row.error());
+        if (!*row)
+            return std::optional<T>();
+        auto value = detail::MappedRow<Fn>::wrap(mapRow(std::as_const(*query)));
+        if (!value)
+            return fail(value.error());
+        return std::optional<T>(std::move(value).value());
+    }
 
 private:
     Expected<void> openFile(const QString &dataDir);
@@ -86,8 +148,6 @@ template <typename T> T orLogged(Expected<T> result) {
     }
     return std::move(result).value();
 }
-// Moves to the next row: true on a row, false at the end, a failure on error.
-Expected<bool> nextRow(QSqlQuery &query);
 // For statements that always yield a row, such as PRAGMA reads.
 Expected<void> expectRow(QSqlQuery &query);
 // Seconds since the epoch: how the tables store time.

@@ -27,16 +27,10 @@ Expected<Project> Projects::ensure(const QString &name) {
 Expected<std::optional<Project>> Projects::byName(const QString &name) {
     if (!validateProjectName(name))
         return std::optional<Project>();
-    auto query = m_db.exec(QStringLiteral("SELECT id, name FROM projects WHERE name = ?"), {name});
-    if (!query)
-        return fail(query.error());
-    const auto row = nextRow(*query);
-    if (!row)
-        return fail(row.error());
-    if (!*row)
-        return std::optional<Project>();
-    return std::optional<Project>(
-        Project{query->value(0).toLongLong(), query->value(1).toString()});
+    return m_db.firstRow(QStringLiteral("SELECT id, name FROM projects WHERE name = ?"), {name},
+                         [](const QSqlQuery &query) {
+                             return Project{query.value(0).toLongLong(), query.value(1).toString()};
+                         });
 }
 
 Expected<void> Projects::addMember(const QString &project, const QString &email) {

@@ -18,6 +18,19 @@ namespace {
 constexpr int kTokenBytes = 32;
 constexpr int kTokenLength = 43; // base64url of 32 bytes, unpadded
 
+// A sessions row joined with its user; a bad user row is kept as its failure.
+struct SessionRow {
+    Expected<User> user;
+    qint64 lastSeen = 0;
+    qint64 expiresAt = 0;
+    bool apiToken = false;
+};
+
+SessionRow sessionRowFrom(const QSqlQuery &query) {
+    return SessionRow{userFromRow(query, 0), query.value(3).toLongLong(),
+                      query.value(4).toLongLong(), query.value(5).toBool()};
+}
+
 } // namespace
 
 QByteArray tokenHash(const QByteArray &token) {
@@ -71,29 +84,21 @@ Expected<std::optional<Session>> Sessions::find(const QByteArray &token) {
     if (token.size() != kTokenLength)
         return std::optional<Session>(); // not one of ours; spare the lookup
     const QByteArray hash = tokenHash(token);
-    Expected<User> user = fail(QString());
-    qint64 lastSeen = 0;
-    qint64 expiresAt = 0;
-    bool apiToken = false;
-    {
-        auto query =
-            m_db.exec(QStringLiteral("SELECT u.id, u.email, u.role, s.last_seen_at, s.expires_at,"
+    const auto found =
+        m_db.firstRow(QStringLiteral("SELECT u.id, u.email, u.role, s.last_seen_at, s.expires_at,"
                                      " s.api_name IS NOT NULL"
                                      " FROM sessions s JOIN users u ON u.id = s.user_id"
                                      " WHERE s.token_hash = ?"),
-                      {hash});
-        if (!query)
-            return fail(query.error());
-        const auto row = nextRow(*query);
-        if (!row)
-            return fail(row.error());
-        if (!*row)
-            return std::optional<Session>();
-        user = userFromRow(*query, 0);
-        lastSeen = query->value(3).toLongLong();
-        expiresAt = query->value(4).toLongLong();
-        apiToken = query->value(5).toBool();
-    }
+                      {hash}, sessionRowFrom);
+    if (!found)
+        return fail(found.error());
+    if (!*found)
+        return std::optional<Session>();
+    // A bad user row fails only after an expired session is gone.
+    const Expected<User> &user = (*found)->user;
+    const qint64 lastSeen = (*found)->lastSeen;
+    const qint64 expiresAt = (*found)->expiresAt;
+    const bool apiToken = (*found)->apiToken;
 
     const qint64 t = now();
     if (t > expiresAt) {

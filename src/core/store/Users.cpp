@@ -17,19 +17,8 @@ Expected<User> userFromRow(const QSqlQuery &query, int first) {
 
 namespace {
 
-// The one user a query yields, if any.
-Expected<std::optional<User>> singleUser(Expected<QSqlQuery> query) {
-    if (!query)
-        return fail(query.error());
-    const auto row = nextRow(*query);
-    if (!row)
-        return fail(row.error());
-    if (!*row)
-        return std::optional<User>();
-    auto user = userFromRow(*query, 0);
-    if (!user)
-        return fail(user.error());
-    return std::optional<User>(*user);
+Expected<User> userFromFirstColumns(const QSqlQuery &query) {
+    return userFromRow(query, 0);
 }
 
 } // namespace
@@ -68,57 +57,38 @@ Expected<User> Users::add(const QString &email, Role role, const QByteArray &pas
 }
 
 Expected<std::optional<User>> Users::byId(qint64 id) {
-    return singleUser(
-        m_db.exec(QStringLiteral("SELECT id, email, role FROM users WHERE id = ?"), {id}));
+    return m_db.firstRow(QStringLiteral("SELECT id, email, role FROM users WHERE id = ?"), {id},
+                         userFromFirstColumns);
 }
 
 Expected<std::optional<User>> Users::byEmail(const QString &email) {
     const auto normalized = normalizeEmail(email);
     if (!normalized)
         return std::optional<User>(); // no such address can have been stored
-    return singleUser(m_db.exec(QStringLiteral("SELECT id, email, role FROM users WHERE email = ?"),
-                                {*normalized}));
+    return m_db.firstRow(QStringLiteral("SELECT id, email, role FROM users WHERE email = ?"),
+                         {*normalized}, userFromFirstColumns);
 }
 
 Expected<QList<User>> Users::all() {
-    QList<User> result;
-    auto query = m_db.exec(QStringLiteral("SELECT id, email, role FROM users ORDER BY id"));
-    if (!query)
-        return fail(query.error());
-    for (;;) {
-        const auto row = nextRow(*query);
-        if (!row)
-            return fail(row.error());
-        if (!*row)
-            return result;
-        auto user = userFromRow(*query, 0);
-        if (!user)
-            return fail(user.error());
-        result.append(*user);
-    }
+    return m_db.mapRows(QStringLiteral("SELECT id, email, role FROM users ORDER BY id"), {},
+                        userFromFirstColumns);
 }
 
 Expected<SignInRecord> Users::signInRecord(const QString &email) {
-    SignInRecord record;
     const auto normalized = normalizeEmail(email);
     if (!normalized)
-        return record;
-    auto query = m_db.exec(QStringLiteral("SELECT id, email, role, password_hash FROM users "
-                                          "WHERE email = ?"),
-                           {*normalized});
-    if (!query)
-        return fail(query.error());
-    const auto row = nextRow(*query);
-    if (!row)
-        return fail(row.error());
-    if (*row) {
-        auto user = userFromRow(*query, 0);
-        if (!user)
-            return fail(user.error());
-        record.user = *user;
-        record.passwordHash = query->value(3).toString().toLatin1();
-    }
-    return record;
+        return SignInRecord();
+    const auto found = m_db.firstRow(
+        QStringLiteral("SELECT id, email, role, password_hash FROM users WHERE email = ?"),
+        {*normalized}, [](const QSqlQuery &query) -> Expected<SignInRecord> {
+            auto user = userFromRow(query, 0);
+            if (!user)
+                return fail(user.error());
+            return SignInRecord{*user, query.value(3).toString().toLatin1()};
+        });
+    if (!found)
+        return fail(found.error());
+    return found->value_or(SignInRecord());
 }
 
 Expected<std::optional<User>> Users::authenticate(const QString &email,

@@ -103,16 +103,19 @@ void listApps(RestContext &ctx, store::Store &store, engine::DockerClient &docke
     };
     if (!anyService)
         return listContainers();
-    engine::Engine(docker).services(nullptr, [swarm, listContainers,
-                                              &docker](const engine::DockerReply &services) {
-        if (!services.ok())
+    engine::Engine(docker).services(nullptr, [swarm, listContainers, &docker](
+                                                 const engine::EngineResult<QJsonArray> &services) {
+        if (!services)
             return listContainers(); // not a manager: states stay null
         engine::Engine(docker).tasks(
-            {}, nullptr, [swarm, listContainers, services](const engine::DockerReply &tasks) {
+            {}, nullptr,
+            [swarm, listContainers,
+             serviceList = *services](const engine::EngineResult<QJsonArray> &tasks) {
                 QHash<QString, QJsonArray> byService;
-                for (const QJsonValue &t : tasks.json().array())
+                // A failed task list: the services' states as with no tasks.
+                for (const QJsonValue &t : tasks.value_or(QJsonArray()))
                     byService[t.toObject().value(QStringLiteral("ServiceID")).toString()].append(t);
-                for (const QJsonValue &v : services.json().array()) {
+                for (const QJsonValue &v : serviceList) {
                     const QJsonObject svc = v.toObject();
                     swarm->insert(
                         svc.value(QStringLiteral("Spec"))
