@@ -8,6 +8,7 @@
 // figures, a bounded number of requests at a time.
 #include "TestSupport.h"
 
+#include "engine/DockerClient.h"
 #include "server/AppStatsService.h"
 
 #include <QCoreApplication>
@@ -385,6 +386,14 @@ private Q_SLOTS:
     // most MaxStatsInFlight requests at a time, MaxLooksInFlight inspections.
     void engineApiSourceIsBounded() {
         QVERIFY(!f->server().appStats().readsEngineApi()); // unix socket: cgroups
+        {
+            // An engine elsewhere (tcp://) is read through its API (nothing is asked here).
+            const auto remoteHost =
+                engine::DockerHost::parse(QStringLiteral("tcp://192.0.2.1:2375"), {}, false);
+            QVERIFY(remoteHost);
+            engine::DockerClient remote(*remoteHost);
+            QVERIFY(server::AppStatsService(&f->store(), &remote).readsEngineApi());
+        }
         const int extra = server::AppStatsService::MaxStatsInFlight + 4;
         for (int i = 0; i < extra; ++i) {
             const QString name = run(QStringLiteral("idle%1").arg(i), QStringLiteral("sleep 600"));

@@ -25,12 +25,12 @@ void AppStatsEndpoint::accept(ClientConnection *client) {
             [this](ClientConnection *c) { m_clients.removeOne(c); });
     if (m_service->latest().timestampMs == 0)
         return;
-    QHash<QString, QString> made;
+    Made made;
     client->send(messageFor(client->user(), m_service->latest(), made));
 }
 
 void AppStatsEndpoint::broadcast(const AppStatsSample &sample) {
-    QHash<QString, QString> made;
+    Made made;
     // send() may close a client that cannot keep up, which edits the list.
     const auto clients = m_clients;
     for (ClientConnection *c : clients)
@@ -38,25 +38,29 @@ void AppStatsEndpoint::broadcast(const AppStatsSample &sample) {
 }
 
 QString AppStatsEndpoint::messageFor(const store::User &user, const AppStatsSample &sample,
-                                     QHash<QString, QString> &made) {
-    // The apps of GET /api/apps: the same rule, asked once per client and second.
-    const auto visible = m_store->apps().visibleTo(user);
-    if (!visible)
-        qCWarning(lcServer) << "app stats: cannot read the apps of user" << user.id << ":"
-                            << visible.error();
-    QSet<qint64> ids;
-    for (const store::App &app : visible ? *visible : QList<store::App>())
-        ids.insert(app.id);
+                                     Made &made) {
+    // The apps of GET /api/apps: the same rule, asked once per user and second.
+    auto ids = made.visible.find(user.id);
+    if (ids == made.visible.end()) {
+        const auto visible = m_store->apps().visibleTo(user);
+        if (!visible)
+            qCWarning(lcServer) << "app stats: cannot read the apps of user" << user.id << ":"
+                                << visible.error();
+        QSet<qint64> set;
+        for (const store::App &app : visible ? *visible : QList<store::App>())
+            set.insert(app.id);
+        ids = made.visible.insert(user.id, set);
+    }
     QString key;
     for (const AppStats &a : sample.apps)
-        if (ids.contains(a.appId))
+        if (ids->contains(a.appId))
             key += QString::number(a.appId) + u',';
     // Users who see the same apps (every owner and admin) share one message.
-    if (const auto it = made.constFind(key); it != made.constEnd())
+    if (const auto it = made.messages.constFind(key); it != made.messages.constEnd())
         return *it;
     QJsonArray apps;
     for (const AppStats &a : sample.apps)
-        if (ids.contains(a.appId))
+        if (ids->contains(a.appId))
             apps.append(appStatsJson(a));
     const QDateTime at = QDateTime::fromMSecsSinceEpoch(sample.timestampMs, Qt::UTC);
     const QString message =
@@ -64,7 +68,7 @@ QString AppStatsEndpoint::messageFor(const store::User &user, const AppStatsSamp
                            QJsonObject{{QStringLiteral("timestamp"), protocol::rfc3339Seconds(at)},
                                        {QStringLiteral("apps"), apps}},
                            at);
-    made.insert(key, message);
+    made.messages.insert(key, message);
     return message;
 }
 
