@@ -147,6 +147,28 @@ private Q_SLOTS:
         QCOMPARE(f->http("GET", QStringLiteral("/ws/apps/stats"), {}, two.owner).status, 426);
     }
 
+    // The socket takes no parameters and reads nothing: a query and whatever a client sends are
+    // ignored, and the stream goes on.
+    void hostileInputIsIgnored() {
+        WsRecorder ws;
+        QVERIFY(ws.open(f->port(), QStringLiteral("/ws/apps/stats?appId=%00&appId=-1&x=%FF"),
+                        two.user));
+        QVERIFY(ws.waitForMessages(1));
+        ws.socket().sendTextMessage(QStringLiteral("{\"type\":\"subscribe\",\"appId\":1}"));
+        ws.socket().sendTextMessage(QString(60000, u'{'));
+        ws.socket().sendBinaryMessage(QByteArray(1000, '\xff'));
+        for (int i = 0; i < 200; ++i)
+            ws.socket().sendTextMessage(QStringLiteral("junk %1").arg(i));
+        const qsizetype before = ws.messages.size();
+        QVERIFY(ws.waitFor([&] { return ws.messages.size() >= before + 2; }, 10000));
+        QVERIFY(!ws.closed);
+        // Still the user's apps only.
+        const QJsonArray apps =
+            ws.ofType(QStringLiteral("stats")).last()["data"].toObject()["apps"].toArray();
+        QCOMPARE(apps.size(), 1);
+        QCOMPARE(apps.first()["appId"].toDouble(), double(two.alphaApp));
+    }
+
     // About one core, as far as the box lets it have one: the figures over five seconds agree
     // with the CPU time the container's processes were given meanwhile (their own
     // /proc/<pid>/stat), and on a box with a core to spare that is 60-130 %.

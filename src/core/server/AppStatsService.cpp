@@ -185,7 +185,7 @@ AppStatsSample AppStatsService::makeSample(qint64 nowMs) const {
     std::sort(ids.begin(), ids.end());
     sample.apps.reserve(ids.size());
     for (qint64 id : ids) {
-        const Tracked &t = m_apps[id];
+        const Tracked &t = *m_apps.constFind(id);
         AppStats a;
         a.appId = id;
         a.name = t.app.name;
