@@ -15,7 +15,9 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
+#include <QLocalSocket>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTest>
 
 #include <algorithm>
@@ -73,6 +75,35 @@ double processCpuSeconds(const QStringList &pids) {
     }
     return ticks / double(sysconf(_SC_CLK_TCK));
 }
+
+// A plain TCP front of the private engine's unix socket (bytes copied both ways, nothing
+// read or changed): an engine "elsewhere", at tcp://127.0.0.1:port.
+class TcpToUnix : public QObject {
+public:
+    explicit TcpToUnix(QString socketPath)
+        : m_socketPath(std::move(socketPath)) {
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *tcp = m_server.nextPendingConnection()) {
+                auto *unix = new QLocalSocket(tcp);
+                connect(tcp, &QTcpSocket::readyRead, unix,
+                        [tcp, unix] { unix->write(tcp->readAll()); });
+                connect(unix, &QLocalSocket::readyRead, tcp,
+                        [tcp, unix] { tcp->write(unix->readAll()); });
+                connect(unix, &QLocalSocket::connected, tcp,
+                        [tcp, unix] { unix->write(tcp->readAll()); });
+                connect(unix, &QLocalSocket::disconnected, tcp, &QTcpSocket::disconnectFromHost);
+                connect(tcp, &QTcpSocket::disconnected, tcp, &QObject::deleteLater);
+                unix->connectToServer(m_socketPath);
+            }
+        });
+        m_server.listen(QHostAddress::LocalHost, 0);
+    }
+    quint16 port() const { return m_server.serverPort(); }
+
+private:
+    QString m_socketPath;
+    QTcpServer m_server;
+};
 
 QJsonArray samplesJson(const QList<server::AppStatsSample> &samples) {
     QJsonArray out;
@@ -402,6 +433,48 @@ private Q_SLOTS:
         QVERIFY(!text.contains(QStringLiteral("mist_app_cpu_percent{app=\"stopped\"")));
         // Users get no /metrics (unchanged).
         QCOMPARE(f->http("GET", QStringLiteral("/metrics"), {}, two.user).status, 403);
+    }
+
+    // A server whose engine is at a tcp:// address reads the engine's stats API by itself
+    // (Auto), and shows the same figures.
+    void tcpEngineIsReadThroughItsApi() {
+        const QString dockerHost = qEnvironmentVariable("DOCKER_HOST");
+        QVERIFY(dockerHost.startsWith(QStringLiteral("unix://")));
+        TcpToUnix front(dockerHost.mid(7));
+        QVERIFY(front.port() != 0);
+        server::ServerConfig config;
+        config.dockerHost = QStringLiteral("tcp://127.0.0.1:%1").arg(front.port());
+        ServerFixture remote(config);
+        QVERIFY2(remote.ok(), qPrintable(remote.error()));
+        QVERIFY(remote.server().appStats().readsEngineApi());
+        remote.addUser(QStringLiteral("owner@example.com"), store::Role::Owner);
+        const QByteArray owner = remote.login(QStringLiteral("owner@example.com"));
+        QVERIFY(!owner.isEmpty());
+        store::App app;
+        app.name = QStringLiteral("mem");
+        app.projectName = QStringLiteral("remote");
+        app.containerName = uniqueName(QStringLiteral("mem"));
+        const auto added = remote.store().apps().add(app);
+        QVERIFY(added);
+        WsRecorder ws;
+        QVERIFY(ws.open(remote.port(), QStringLiteral("/ws/apps/stats"), owner));
+        QVERIFY(ws.waitFor(
+            [&] {
+                const QJsonObject o = appIn(ws, added->id);
+                return figure(o, "memory", "used") >= 0 && figure(o, "cpu", "percent") >= 0;
+            },
+            20000));
+        const QJsonObject o = appIn(ws, added->id);
+        QVERIFY2(figure(o, "memory", "used") >= 60.0 * 1024 * 1024,
+                 qPrintable(QJsonDocument(o).toJson()));
+        QCOMPARE(figure(o, "memory", "limit"), 256.0 * 1024 * 1024);
+        QCOMPARE(o["state"].toString(), QStringLiteral("running"));
+        QCOMPARE(remote.http("GET", QStringLiteral("/api/server/stats"), {}, owner)
+                     .json()["data"]
+                     .toObject()["appStats"]
+                     .toObject()["source"]
+                     .toString(),
+                 QStringLiteral("engine"));
     }
 
     // The engine's stats API (what a tcp:// engine is read through) gives the same figures; at
