@@ -210,6 +210,31 @@ private Q_SLOTS:
         QVERIFY(!state->labels.contains(QStringLiteral("n"))); // not a string: not a label
     }
 
+    // State.Pid: the init process the per-app figures are read through (docs/APP-STATS.md).
+    void containerStatePid_data() {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<qint64>("pid");
+        QTest::newRow("running") << QByteArray(R"({"Id":"a","State":{"Pid":4321}})")
+                                 << qint64(4321);
+        QTest::newRow("stopped") << QByteArray(R"({"Id":"a","State":{"Pid":0}})") << qint64(0);
+        QTest::newRow("missing") << QByteArray(R"({"Id":"a","State":{}})") << qint64(0);
+        QTest::newRow("negative") << QByteArray(R"({"Id":"a","State":{"Pid":-1}})") << qint64(0);
+        QTest::newRow("fraction") << QByteArray(R"({"Id":"a","State":{"Pid":12.5}})") << qint64(0);
+        QTest::newRow("beyond pid_max")
+            << QByteArray(R"({"Id":"a","State":{"Pid":4194305}})") << qint64(0);
+        QTest::newRow("pid_max") << QByteArray(R"({"Id":"a","State":{"Pid":4194304}})")
+                                 << qint64(4194304);
+        QTest::newRow("huge") << QByteArray(R"({"Id":"a","State":{"Pid":1e300}})") << qint64(0);
+        QTest::newRow("string") << QByteArray(R"({"Id":"a","State":{"Pid":"77"}})") << qint64(0);
+    }
+    void containerStatePid() {
+        QFETCH(QByteArray, json);
+        QFETCH(qint64, pid);
+        const auto state = parseContainerState(QJsonDocument::fromJson(json));
+        QVERIFY(state);
+        QCOMPARE(state->pid, pid);
+    }
+
     void engineEvent_data() {
         QTest::addColumn<QByteArray>("line");
         QTest::addColumn<bool>("valid");

@@ -122,6 +122,9 @@ QString containerStats(const QString &nameOrId, bool stream) {
     return QStringLiteral("/containers/%1/stats?stream=%2")
         .arg(enc(nameOrId), stream ? QStringLiteral("1") : QStringLiteral("0"));
 }
+QString containerStatsOnce(const QString &nameOrId) {
+    return QStringLiteral("/containers/%1/stats?stream=0&one-shot=1").arg(enc(nameOrId));
+}
 } // namespace paths
 
 QList<ContainerSummary> parseContainerList(const QJsonDocument &json) {
@@ -167,6 +170,9 @@ std::optional<ContainerState> parseContainerState(const QJsonDocument &json) {
     c.startedAt = state.value(QStringLiteral("StartedAt")).toString();
     c.finishedAt = state.value(QStringLiteral("FinishedAt")).toString();
     c.restartCount = o.value(QStringLiteral("RestartCount")).toInt();
+    const double pid = state.value(QStringLiteral("Pid")).toDouble();
+    // Linux pids are at most 2^22 (pid_max's ceiling); anything else is not one.
+    c.pid = pid > 0 && pid <= 4194304 && pid == double(qint64(pid)) ? qint64(pid) : 0;
     const QJsonObject config = o.value(QStringLiteral("Config")).toObject();
     c.tty = config.value(QStringLiteral("Tty")).toBool();
     const QJsonObject labels = config.value(QStringLiteral("Labels")).toObject();
@@ -321,6 +327,9 @@ DockerStream *Engine::streamEvents(const EventsQuery &query) {
 }
 void Engine::containerStats(const QString &nameOrId, QObject *context, Callback cb) {
     m_client.request("GET", paths::containerStats(nameOrId, false), context, std::move(cb));
+}
+void Engine::containerStatsOnce(const QString &nameOrId, QObject *context, Callback cb) {
+    m_client.request("GET", paths::containerStatsOnce(nameOrId), context, std::move(cb));
 }
 DockerStream *Engine::streamContainerStats(const QString &nameOrId) {
     return m_client.stream("GET", paths::containerStats(nameOrId, true));

@@ -83,6 +83,7 @@ struct ContainerState {
     bool oomKilled = false;
     int exitCode = 0;
     int restartCount = 0;
+    qint64 pid = 0; // State.Pid: its init process on the engine's host; 0 while not running
     bool tty = false;
     QString startedAt; // RFC 3339 as the engine writes it
     QString finishedAt;
@@ -146,6 +147,8 @@ QString updateService(const QString &id, qint64 version, bool rollbackToPrevious
 QString tasks(const Filters &filters = {});
 QString events(const EventsQuery &query);
 QString containerStats(const QString &nameOrId, bool stream);
+// One sample at once (one-shot=1, API 1.41): no precpu_stats, no wait for a second reading.
+QString containerStatsOnce(const QString &nameOrId);
 } // namespace paths
 
 // A handle over a DockerClient (which it does not own); cheap to make where needed. Callbacks
@@ -206,6 +209,8 @@ public:
     DockerStream *streamEvents(const EventsQuery &query);
     // One stats sample (the engine waits for a second reading to give CPU percentages).
     void containerStats(const QString &nameOrId, QObject *context, Callback cb);
+    // One sample of the counters as they are now (the caller keeps the previous one for rates).
+    void containerStatsOnce(const QString &nameOrId, QObject *context, Callback cb);
     // A sample a second, as JSON lines, while the container runs; owned by the caller.
     DockerStream *streamContainerStats(const QString &nameOrId);
 

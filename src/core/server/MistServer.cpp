@@ -2,6 +2,7 @@
 
 #include "MistServer.h"
 
+#include "AppStatsService.h"
 #include "ArchiveService.h"
 #include "ClientConnection.h"
 #include "Credential.h"
@@ -11,6 +12,7 @@
 #include "auth/LoginThrottle.h"
 #include "auth/SignInQueue.h"
 #include "deploy/DeploymentManager.h"
+#include "endpoints/AppStatsEndpoint.h"
 #include "endpoints/ContainerLogsEndpoint.h"
 #include "endpoints/DeploymentLogsEndpoint.h"
 #include "endpoints/MetricsEndpoint.h"
@@ -82,6 +84,7 @@ MistServer::~MistServer() {
     // before the engine client goes.
     qDeleteAll(m_endpoints);
     m_endpoints.clear();
+    m_appStats.reset();
     m_deployments.reset();
     qDeleteAll(QSet<ClientConnection *>(m_clients));
 }
@@ -94,6 +97,7 @@ Expected<void> MistServer::start() {
         return fail(host.error());
     m_docker = std::make_unique<engine::DockerClient>(*host);
     m_sampler = std::make_unique<metrics::MetricsSampler>(m_docker.get(), m_config.dataDir);
+    m_appStats = std::make_unique<AppStatsService>(m_store.get(), m_docker.get());
 
     deploy::DeployConfig deployConfig;
     deployConfig.workers = m_config.deployWorkers;
@@ -115,7 +119,8 @@ Expected<void> MistServer::start() {
     m_metrics = new MetricsEndpoint(m_sampler.get());
     m_metrics->setDiskName(QString::fromUtf8(QStorageInfo(m_config.dataDir).device()));
     m_endpoints = {m_containerLogs, m_metrics,
-                   new DeploymentLogsEndpoint(m_store.get(), m_deployments.get())};
+                   new DeploymentLogsEndpoint(m_store.get(), m_deployments.get()),
+                   new AppStatsEndpoint(m_store.get(), m_appStats.get())};
 
     m_outputBudget = std::make_unique<OutputBudget>(m_config.maxQueuedTotal);
     m_loginThrottle = std::make_unique<auth::LoginThrottle>();
@@ -138,6 +143,7 @@ Expected<void> MistServer::start() {
     qCInfo(lcServer).noquote() << "serving on" << httpUrl().toString() << "data" << m_config.dataDir
                                << "engine" << m_docker->host().toString();
     m_sampler->start(1000);
+    m_appStats->start();
     m_deployments->start();
     if (m_archiver)
         m_archiver->start();
@@ -169,6 +175,8 @@ void MistServer::registerRoutes(bool tls) {
         s.engineStreamsOpened = m_docker->streamsOpened();
         s.deployments = store::orLogged(m_deployments->deployments().countByStatus());
         s.httpAnswers = m_http->answersByStatus();
+        for (const AppStats &app : m_appStats->latest().apps)
+            s.apps.append(appStatsJson(app));
         return s;
     });
 }
@@ -276,6 +284,8 @@ void MistServer::stop() {
         m_http->close();
     if (m_sampler)
         m_sampler->stop();
+    if (m_appStats)
+        m_appStats->stop();
     // Clients learn that we are going away (1001) rather than seeing a drop;
     // they reconnect and resume once the server is back.
     const QSet<ClientConnection *> clients = m_clients;
@@ -432,6 +442,7 @@ QJsonObject MistServer::stats() const {
         {QStringLiteral("outputQueuedPeak"), double(m_outputBudget ? m_outputBudget->peak() : 0)},
         {QStringLiteral("outputBudgetCuts"), double(m_outputBudget ? m_outputBudget->cuts() : 0)},
         {QStringLiteral("http"), httpStats()},
+        {QStringLiteral("appStats"), m_appStats ? m_appStats->stats() : QJsonObject()},
     };
 }
 

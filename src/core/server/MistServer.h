@@ -42,6 +42,7 @@ struct User;
 
 namespace mist::server {
 
+class AppStatsService;
 class ArchiveService;
 class LogArchiver;
 class ClientConnection;
@@ -77,6 +78,8 @@ public:
     deploy::DeploymentManager &deployments() { return *m_deployments; }
     ArchiveService &archive() { return *m_archive; }
     LogArchiver *archiver() { return m_archiver.get(); }
+    // Every app's container figures, once a second (docs/APP-STATS.md).
+    AppStatsService &appStats() { return *m_appStats; }
     // Counters for operators and tests (GET /api/server/stats).
     QJsonObject stats() const;
     // The connection layer's limits and what they did (part of stats()).
@@ -97,6 +100,7 @@ private:
     std::unique_ptr<store::Store> m_store;
     std::unique_ptr<engine::DockerClient> m_docker;
     std::unique_ptr<metrics::MetricsSampler> m_sampler;
+    std::unique_ptr<AppStatsService> m_appStats;
     std::unique_ptr<deploy::DeploymentManager> m_deployments;
     // Before the router and m_http: searches' answers go to their responders.
     std::unique_ptr<ArchiveService> m_archive;

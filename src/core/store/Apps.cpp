@@ -129,4 +129,11 @@ Expected<bool> Apps::canAccess(const User &user, qint64 appId) {
     return nextRow(*query);
 }
 
+Expected<bool> Apps::remove(qint64 appId) {
+    auto query = m_db.exec(QStringLiteral("DELETE FROM apps WHERE id = ?"), {appId});
+    if (!query)
+        return fail(query.error());
+    return query->numRowsAffected() > 0;
+}
+
 } // namespace mist::store

@@ -36,6 +36,10 @@ public:
     Expected<QList<App>> visibleTo(const User &user);
     // False also when the app does not exist.
     Expected<bool> canAccess(const User &user, qint64 appId);
+    // Removes the app and its deployments (not its container, nor its archived logs); false
+    // when there was no such app. No REST route calls it yet: the per-app figures (#18) drop
+    // a removed app from /ws/apps/stats, and their test removes one this way.
+    Expected<bool> remove(qint64 appId);
 
 private:
     // `tail` follows "FROM apps a JOIN projects p ...": more joins, a WHERE.

@@ -32,6 +32,55 @@ QString label(const char *name, const QString &value) {
         .replace(u'\n', QStringLiteral("\\n"));
     return QStringLiteral("%1=\"%2\"").arg(QLatin1String(name), escaped);
 }
+
+// A figure of every app that has it (a path into its /ws/apps/stats object); apps without it
+// (no running container) have no sample.
+void appSeries(Exposition &e, const QList<QJsonObject> &apps, const char *name, const char *type,
+               const char *help, const char *group, const char *field) {
+    e.metric(name, type, help);
+    for (const QJsonObject &app : apps) {
+        const QJsonValue v =
+            group ? app.value(QLatin1String(group)).toObject().value(QLatin1String(field))
+                  : app.value(QLatin1String(field));
+        if (!v.isDouble())
+            continue;
+        e.sample(name, v.toDouble(),
+                 label("app", app.value(QStringLiteral("name")).toString()) + u',' +
+                     label("project", app.value(QStringLiteral("project")).toString()));
+    }
+}
+
+// Per-app series, labelled app and project (docs/APP-STATS.md, "Prometheus").
+void appsExposition(Exposition &e, const QList<QJsonObject> &apps) {
+    e.metric("mist_app_running", "gauge", "1 when the app's container runs, else 0.");
+    for (const QJsonObject &app : apps)
+        e.sample("mist_app_running",
+                 app.value(QStringLiteral("state")).toString() == u"running" ? 1 : 0,
+                 label("app", app.value(QStringLiteral("name")).toString()) + u',' +
+                     label("project", app.value(QStringLiteral("project")).toString()));
+    appSeries(e, apps, "mist_app_cpu_percent", "gauge",
+              "CPU use of the app's container over the last second, percent of one core.", "cpu",
+              "percent");
+    appSeries(e, apps, "mist_app_memory_used_bytes", "gauge",
+              "Memory in use (usage minus inactive file cache), as docker stats.", "memory",
+              "used");
+    appSeries(e, apps, "mist_app_memory_limit_bytes", "gauge",
+              "The container's memory limit, or the host's memory without one.", "memory", "limit");
+    appSeries(e, apps, "mist_app_network_receive_bytes_total", "counter",
+              "Bytes received by the container's interfaces (loopback left out).", "network",
+              "rxBytes");
+    appSeries(e, apps, "mist_app_network_transmit_bytes_total", "counter",
+              "Bytes sent by the container's interfaces (loopback left out).", "network",
+              "txBytes");
+    appSeries(e, apps, "mist_app_blockio_read_bytes_total", "counter",
+              "Bytes read from block devices by the container.", "blockio", "readBytes");
+    appSeries(e, apps, "mist_app_blockio_write_bytes_total", "counter",
+              "Bytes written to block devices by the container.", "blockio", "writeBytes");
+    appSeries(e, apps, "mist_app_pids", "gauge", "Processes and threads in the container.", nullptr,
+              "pids");
+    appSeries(e, apps, "mist_app_restarts", "gauge",
+              "The container's restart count (the engine's RestartCount).", nullptr, "restarts");
+}
 } // namespace
 
 void registerPrometheusRoute(RestRouter &router, std::function<PrometheusSnapshot()> snapshot) {
@@ -104,6 +153,7 @@ void registerPrometheusRoute(RestRouter &router, std::function<PrometheusSnapsho
             for (int code : codes)
                 e.sample("mist_http_responses_total", double(s.httpAnswers.value(code)),
                          label("code", QString::number(code)));
+            appsExposition(e, s.apps);
             http::HttpResponse response;
             response.status = 200;
             response.setHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");

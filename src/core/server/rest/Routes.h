@@ -63,6 +63,7 @@ struct PrometheusSnapshot {
     quint64 engineStreamsOpened = 0;
     QHash<QString, qint64> deployments; // status -> count
     QHash<int, quint64> httpAnswers;    // status code -> count
+    QList<QJsonObject> apps;            // every app's latest /ws/apps/stats object
 };
 // GET /metrics in the Prometheus text format (owner/admin; cookie or Bearer).
 void registerPrometheusRoute(RestRouter &router, std::function<PrometheusSnapshot()> snapshot);
