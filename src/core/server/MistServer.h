@@ -42,6 +42,7 @@ struct User;
 
 namespace mist::server {
 
+class AlertDelivery;
 class ArchiveService;
 class LogArchiver;
 class ClientConnection;
@@ -77,6 +78,7 @@ public:
     deploy::DeploymentManager &deployments() { return *m_deployments; }
     ArchiveService &archive() { return *m_archive; }
     LogArchiver *archiver() { return m_archiver.get(); }
+    AlertDelivery &alertDelivery() { return *m_alertDelivery; }
     // Counters for operators and tests (GET /api/server/stats).
     QJsonObject stats() const;
     // The connection layer's limits and what they did (part of stats()).
@@ -111,6 +113,7 @@ private:
     ContainerLogsEndpoint *m_containerLogs = nullptr;
     // Null when the archive is off or unavailable.
     std::unique_ptr<LogArchiver> m_archiver;
+    std::unique_ptr<AlertDelivery> m_alertDelivery;
     MetricsEndpoint *m_metrics = nullptr;
     QList<WebSocketEndpoint *> m_endpoints;
     QSet<ClientConnection *> m_clients;
