@@ -3,10 +3,12 @@
 // Alert rules, channels, fired alerts and the delivery queue in the store:
 // caps, references, secrets kept apart, queue order, claims and retries.
 
+#include "TestPaths.h"
 #include "auth/PasswordHasher.h"
 #include "store/Store.h"
 
 #include <QJsonDocument>
+#include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -172,6 +174,27 @@ private slots:
         user.role = Role::User;
         user.id = 99;
         QVERIFY(ok(a.alertsVisibleTo(user, 10)).isEmpty());
+    }
+
+    // The server opens a second connection for its alert sender. Opening it
+    // must not strip the first of its locks: then another process closing
+    // its connection (a CLI command) took itself for the last one and deleted
+    // the WAL, and the server's later commits went to a deleted file, never
+    // seen by anyone and lost in a crash.
+    void secondConnectionKeepsCommitsVisible() {
+        Store second;
+        QVERIFY(second.open(m_dir->path()));
+        QProcess other;
+        other.start(mist::test::binaryPath(QStringLiteral("mist-monitor")),
+                    {QStringLiteral("user"), QStringLiteral("list"), QStringLiteral("--data-dir"),
+                     m_dir->path()});
+        QVERIFY(other.waitForFinished(30000));
+        QCOMPARE(other.exitCode(), 0);
+        const qint64 channel = ok(m_store->alerts().addChannel(hook({}))).id;
+        Store third;
+        QVERIFY(third.open(m_dir->path()));
+        const auto seen = ok(third.alerts().channel(channel));
+        QVERIFY2(seen.has_value(), "a commit of the first connection is not in the database");
     }
 
 private:
