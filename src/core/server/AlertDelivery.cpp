@@ -137,7 +137,7 @@ void AlertDelivery::Worker::startDue(store::Store &store) {
         return;
     }
     for (const store::AlertDelivery &d : *due) {
-        if ((options.only && d.id != options.only) || busyChannels.contains(d.channelId))
+        if (busyChannels.contains(d.channelId))
             continue;
         const auto sent = store.alerts().deliveredSince(d.channelId, now - 59);
         if (!sent || *sent >= options.perChannelPerMinute)

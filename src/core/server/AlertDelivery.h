@@ -31,11 +31,12 @@ public:
         int connectTimeoutSeconds = 5;
         // At most this many messages per channel per minute; the rest wait.
         int perChannelPerMinute = 20;
-        qint64 retryForSeconds = 3600;
         qint64 retryCapSeconds = 300;
-        // Send only this message (the CLI's local `channel test`); 0: all.
-        qint64 only = 0;
     };
+
+    // How long whoever queues a message gives it (its give-up time is this
+    // far from now); a test message gets one attempt.
+    static constexpr qint64 RetryForSeconds = 3600;
 
     explicit AlertDelivery(Options options, QObject *parent = nullptr);
     ~AlertDelivery() override;
