@@ -20,6 +20,13 @@ std::unique_ptr<Command> makeLogs();
 std::unique_ptr<Command> makeMetrics();
 std::unique_ptr<Command> makeDeployment();
 std::unique_ptr<Command> makeDeploy();
+std::unique_ptr<Command> makeAlertRuleAdd();
+std::unique_ptr<Command> makeAlertRuleList();
+std::unique_ptr<Command> makeAlertRuleRemove();
+std::unique_ptr<Command> makeAlertChannelAdd();
+std::unique_ptr<Command> makeAlertChannelList();
+std::unique_ptr<Command> makeAlertChannelRemove();
+std::unique_ptr<Command> makeAlertChannelTest();
 
 const std::vector<std::unique_ptr<Command>> &commandTable() {
     static const std::vector<std::unique_ptr<Command>> table = [] {
@@ -39,6 +46,13 @@ const std::vector<std::unique_ptr<Command>> &commandTable() {
                  makeMetrics,
                  makeDeployment,
                  makeDeploy,
+                 makeAlertRuleAdd,
+                 makeAlertRuleList,
+                 makeAlertRuleRemove,
+                 makeAlertChannelAdd,
+                 makeAlertChannelList,
+                 makeAlertChannelRemove,
+                 makeAlertChannelTest,
              })
             rows.push_back(make());
         return rows;

@@ -282,6 +282,8 @@ ServerSession::Reply Connection::call(ServerSession &session, const QByteArray &
     };
     if (method == "GET")
         session.get(path, &loop, finished);
+    else if (method == "DELETE")
+        session.deleteResource(path, &loop, finished);
     else
         session.post(path, body, &loop, finished);
     if (!done)

@@ -60,7 +60,7 @@ public:
     // A --url server refused the sign-in and was left out.
     bool someRefused() const { return m_someRefused; }
 
-    // One REST call, waited for in a local event loop.
+    // One REST call (GET, POST or DELETE), waited for in a local event loop.
     static client::ServerSession::Reply call(client::ServerSession &session,
                                              const QByteArray &method, const QString &path,
                                              const QJsonObject &body = {});

@@ -138,7 +138,7 @@ private Q_SLOTS:
         QCOMPARE(tail->omitted, qint64(2));
     }
 
-    // A database of schema version 5, with a log, comes up to 6: its lines
+    // A database of schema version 5, with a log, comes up to date: its lines
     // are plain output.
     void olderDatabaseIsMigrated() {
         QTemporaryDir old;
@@ -148,7 +148,7 @@ private Q_SLOTS:
             s->users().setPasswordHasher(mist::auth::PasswordHasher::minimal());
             const auto opened = s->open(old.path());
             QVERIFY2(opened, qPrintable(opened.error()));
-            QCOMPARE(Store::latestSchemaVersion(), 6);
+            QVERIFY(Store::latestSchemaVersion() >= 6);
             App app;
             app.name = QStringLiteral("old");
             app.gitUrl = QStringLiteral("https://git.example/old.git");
@@ -181,7 +181,7 @@ private Q_SLOTS:
         reopened.users().setPasswordHasher(mist::auth::PasswordHasher::minimal());
         const auto reopenedOk = reopened.open(old.path());
         QVERIFY2(reopenedOk, qPrintable(reopenedOk.error()));
-        QCOMPARE(reopened.schemaVersion(), 6);
+        QCOMPARE(reopened.schemaVersion(), Store::latestSchemaVersion());
         DeploymentStore deployments(reopened);
         const auto page = deployments.logPage(deploymentId, 0, 1 << 30, qint64(1) << 40);
         QVERIFY2(page, qPrintable(page.error()));

@@ -202,6 +202,11 @@ void ServerSession::post(const QString &path, const QJsonObject &body, QObject *
             std::move(done));
 }
 
+void ServerSession::deleteResource(const QString &path, QObject *context,
+                                   std::function<void(const Reply &)> done) {
+    request("DELETE", path, {}, context, std::move(done));
+}
+
 void ServerSession::request(const QByteArray &method, const QString &path, const QByteArray &body,
                             QObject *context, std::function<void(const Reply &)> done) {
     QObject *receiver = context ? context : this;

@@ -88,6 +88,8 @@ public:
     void get(const QString &path, QObject *context, std::function<void(const Reply &)> done);
     void post(const QString &path, const QJsonObject &body, QObject *context,
               std::function<void(const Reply &)> done);
+    void deleteResource(const QString &path, QObject *context,
+                        std::function<void(const Reply &)> done);
 
     // The same answers whichever dialect the server speaks (dialect()), in
     // this project's shapes (docs/PROTOCOL.md, "Upstream dialect"):

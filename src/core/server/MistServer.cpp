@@ -3,6 +3,7 @@
 #include "MistServer.h"
 
 #include "AppStatsService.h"
+#include "AlertDelivery.h"
 #include "ArchiveService.h"
 #include "ClientConnection.h"
 #include "Credential.h"
@@ -30,6 +31,7 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <QStorageInfo>
+#include <QSysInfo>
 #include <QUrl>
 #include <QWebSocket>
 
@@ -122,6 +124,11 @@ Expected<void> MistServer::start() {
                    new DeploymentLogsEndpoint(m_store.get(), m_deployments.get()),
                    new AppStatsEndpoint(m_store.get(), m_appStats.get())};
 
+    AlertDelivery::Options alertOptions;
+    alertOptions.dataDir = m_config.dataDir;
+    alertOptions.host = QSysInfo::machineHostName();
+    m_alertDelivery = std::make_unique<AlertDelivery>(alertOptions);
+
     m_outputBudget = std::make_unique<OutputBudget>(m_config.maxQueuedTotal);
     m_loginThrottle = std::make_unique<auth::LoginThrottle>();
     m_signIns = std::make_unique<auth::SignInQueue>();
@@ -145,6 +152,7 @@ Expected<void> MistServer::start() {
     m_sampler->start(1000);
     m_appStats->start();
     m_deployments->start();
+    m_alertDelivery->start();
     if (m_archiver)
         m_archiver->start();
     writeServerFile();
@@ -161,6 +169,7 @@ void MistServer::registerRoutes(bool tls) {
     registerAuthRoutes(*m_router, *m_store, *m_loginThrottle, *m_signIns, tls);
     registerAppRoutes(*m_router, *m_store, *m_docker);
     registerAppLogsRoute(*m_router, *m_store, *m_archive);
+    registerAlertRoutes(*m_router, *m_store, *m_alertDelivery);
     // Before registerDeploymentRoutes: its /api/deployments/{id} would take
     // upstream's /api/deployments/logs.
     registerUpstreamRoutes(*m_router, *m_store, *m_deployments);
@@ -286,6 +295,8 @@ void MistServer::stop() {
         m_sampler->stop();
     if (m_appStats)
         m_appStats->stop();
+    if (m_alertDelivery)
+        m_alertDelivery->stop();
     // Clients learn that we are going away (1001) rather than seeing a drop;
     // they reconnect and resume once the server is back.
     const QSet<ClientConnection *> clients = m_clients;

@@ -43,6 +43,7 @@ struct User;
 namespace mist::server {
 
 class AppStatsService;
+class AlertDelivery;
 class ArchiveService;
 class LogArchiver;
 class ClientConnection;
@@ -80,6 +81,7 @@ public:
     LogArchiver *archiver() { return m_archiver.get(); }
     // Every app's container figures, once a second (docs/APP-STATS.md).
     AppStatsService &appStats() { return *m_appStats; }
+    AlertDelivery &alertDelivery() { return *m_alertDelivery; }
     // Counters for operators and tests (GET /api/server/stats).
     QJsonObject stats() const;
     // The connection layer's limits and what they did (part of stats()).
@@ -115,6 +117,7 @@ private:
     ContainerLogsEndpoint *m_containerLogs = nullptr;
     // Null when the archive is off or unavailable.
     std::unique_ptr<LogArchiver> m_archiver;
+    std::unique_ptr<AlertDelivery> m_alertDelivery;
     MetricsEndpoint *m_metrics = nullptr;
     QList<WebSocketEndpoint *> m_endpoints;
     QSet<ClientConnection *> m_clients;

@@ -116,6 +116,70 @@ const QList<QStringList> &migrations() {
             QStringLiteral("ALTER TABLE deployment_logs ADD COLUMN is_error INTEGER NOT NULL"
                            " DEFAULT 0 CHECK (is_error IN (0, 1))"),
         },
+        {
+            // Alerts (docs/ALERTS.md). A rule or channel is kept as its
+            // checked JSON (alerts::parseRule/parseChannel read it back); the
+            // channel's secret (webhook secret or SMTP password) apart, so
+            // that no answer built from `spec` can carry it.
+            QStringLiteral("CREATE TABLE IF NOT EXISTS alert_channels ("
+                           " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                           " name TEXT NOT NULL,"
+                           " kind TEXT NOT NULL,"
+                           " spec TEXT NOT NULL,"
+                           " secret TEXT NOT NULL DEFAULT '',"
+                           " created_at INTEGER NOT NULL)"),
+            QStringLiteral("CREATE TABLE IF NOT EXISTS alert_rules ("
+                           " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                           " name TEXT NOT NULL,"
+                           " kind TEXT NOT NULL,"
+                           " app_id INTEGER REFERENCES apps(id) ON DELETE CASCADE,"
+                           " spec TEXT NOT NULL,"
+                           " created_at INTEGER NOT NULL)"),
+            QStringLiteral("CREATE TABLE IF NOT EXISTS alert_rule_channels ("
+                           " rule_id INTEGER NOT NULL REFERENCES alert_rules(id) ON DELETE CASCADE,"
+                           " channel_id INTEGER NOT NULL REFERENCES alert_channels(id)"
+                           "  ON DELETE CASCADE,"
+                           " position INTEGER NOT NULL,"
+                           " PRIMARY KEY (rule_id, channel_id)) WITHOUT ROWID"),
+            QStringLiteral("CREATE INDEX IF NOT EXISTS alert_rule_channels_by_channel"
+                           " ON alert_rule_channels(channel_id)"),
+            // Fired and resolved alerts, the /ws/alerts `data` objects.
+            QStringLiteral("CREATE TABLE IF NOT EXISTS alerts ("
+                           " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                           " rule_id INTEGER REFERENCES alert_rules(id) ON DELETE SET NULL,"
+                           " app_id INTEGER REFERENCES apps(id) ON DELETE SET NULL,"
+                           " state TEXT NOT NULL CHECK (state IN ('firing', 'resolved')),"
+                           " severity TEXT NOT NULL,"
+                           " title TEXT NOT NULL,"
+                           " message TEXT NOT NULL,"
+                           " since INTEGER NOT NULL,"
+                           " created_at INTEGER NOT NULL)"),
+            QStringLiteral("CREATE INDEX IF NOT EXISTS alerts_by_app ON alerts(app_id, id)"),
+            // The delivery queue: one row per message and channel, delivered
+            // in id order per channel. `payload` is the webhook body
+            // (the alert's data plus "host"), formatted per kind when sent.
+            QStringLiteral("CREATE TABLE IF NOT EXISTS alert_deliveries ("
+                           " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                           " channel_id INTEGER NOT NULL REFERENCES alert_channels(id)"
+                           "  ON DELETE CASCADE,"
+                           " alert_id INTEGER REFERENCES alerts(id) ON DELETE SET NULL,"
+                           " payload BLOB NOT NULL,"
+                           " state TEXT NOT NULL DEFAULT 'pending'"
+                           "  CHECK (state IN ('pending', 'delivered', 'failed')),"
+                           " attempts INTEGER NOT NULL DEFAULT 0,"
+                           " last_error TEXT NOT NULL DEFAULT '',"
+                           " created_at INTEGER NOT NULL,"
+                           " next_attempt_at INTEGER NOT NULL,"
+                           " give_up_at INTEGER NOT NULL,"
+                           // A sender's claim, so that two processes on one
+                           // data directory never send the same message.
+                           " lease_until INTEGER NOT NULL DEFAULT 0,"
+                           " finished_at INTEGER)"),
+            QStringLiteral("CREATE INDEX IF NOT EXISTS alert_deliveries_pending"
+                           " ON alert_deliveries(channel_id, id) WHERE state = 'pending'"),
+            QStringLiteral("CREATE INDEX IF NOT EXISTS alert_deliveries_finished"
+                           " ON alert_deliveries(channel_id, finished_at)"),
+        },
     };
     return steps;
 }

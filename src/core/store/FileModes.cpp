@@ -56,13 +56,21 @@ Expected<void> ensurePrivateDirectory(const QString &dir) {
 // Creating the file ourselves, rather than letting SQLite do it under the
 // process umask, means the password hashes are never readable by others, not
 // even for a moment. SQLite gives its -wal and -shm files the same mode.
+//
+// An existing file is never opened here: closing any descriptor of a file
+// drops every POSIX lock this process holds on it, so a second connection
+// opened in a process that has one already (the server's alert sender) would
+// strip the first of its locks; another process closing its own connection
+// would then take itself for the last one and delete the WAL under the
+// first, whose commits would go to a deleted file.
 Expected<void> ensurePrivateDatabaseFile(const QString &path) {
     const int fd =
-        ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0)
+        ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST)
         return fail(
             QStringLiteral("cannot create database file %1: %2").arg(path, systemError(errno)));
-    ::close(fd);
+    if (fd >= 0)
+        ::close(fd);
     for (const QString &file :
          {path, path + QStringLiteral("-wal"), path + QStringLiteral("-shm")}) {
         if (file != path && !QFileInfo::exists(file))

@@ -9,6 +9,7 @@ Store::Store()
     , m_projects(m_db, m_users)
     , m_apps(m_db, m_projects)
     , m_sessions(m_db, m_users)
-    , m_apiTokens(m_db, m_sessions) {}
+    , m_apiTokens(m_db, m_sessions)
+    , m_alerts(m_db) {}
 
 } // namespace mist::store

@@ -2,6 +2,7 @@
 
 #pragma once
 
+#include "Alerts.h"
 #include "ApiTokens.h"
 #include "Apps.h"
 #include "Database.h"
@@ -56,6 +57,7 @@ public:
     Apps &apps() { return m_apps; }
     Sessions &sessions() { return m_sessions; }
     ApiTokens &apiTokens() { return m_apiTokens; }
+    Alerts &alerts() { return m_alerts; }
 
 private:
     Database m_db;
@@ -64,6 +66,7 @@ private:
     Apps m_apps;
     Sessions m_sessions;
     ApiTokens m_apiTokens;
+    Alerts m_alerts;
 };
 
 } // namespace mist::store

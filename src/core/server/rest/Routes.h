@@ -22,6 +22,7 @@ class DockerClient;
 
 namespace mist::server {
 
+class AlertDelivery;
 class ArchiveService;
 
 constexpr auto SessionCookieName = "mist_token";
@@ -39,6 +40,10 @@ void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerCl
 // or 403 "Permission denied" itself (the app socket's texts) and returns nullopt when the caller
 // may not go on. Every route under an app uses it.
 std::optional<store::App> appFor(RestContext &ctx, store::Store &store);
+// GET|POST /api/alerts/rules, PUT|DELETE /api/alerts/rules/{id}, the same
+// for /api/alerts/channels, POST /api/alerts/channels/{id}/test and
+// GET /api/alerts (docs/ALERTS.md).
+void registerAlertRoutes(RestRouter &router, store::Store &store, AlertDelivery &delivery);
 // GET /api/apps/{id}/logs: the app's archived output (docs/ARCHIVE.md).
 void registerAppLogsRoute(RestRouter &router, store::Store &store, ArchiveService &archive);
 // POST /api/deployments, GET /api/deployments/{id}[/logs], POST .../cancel,

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "AlertDelivery.h"
+
+#include "Logging.h"
+#include "alerts/AlertFormats.h"
+#include "store/Store.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QSet>
+
+#include <curl/curl.h>
+
+#include <atomic>
+#include <thread>
+
+namespace mist::server {
+
+namespace {
+
+size_t discard(char *, size_t size, size_t count, void *) {
+    return size * count;
+}
+
+struct Transfer {
+    qint64 id = 0;
+    qint64 channelId = 0;
+    int attempts = 0;
+    curl_slist *headers = nullptr;
+};
+
+qint64 nowSeconds() {
+    return QDateTime::currentSecsSinceEpoch();
+}
+
+} // namespace
+
+struct AlertDelivery::Worker {
+    Options options;
+    AlertDelivery *owner = nullptr;
+    CURLM *multi = nullptr;
+    std::thread thread;
+    std::atomic<bool> stopping{false};
+    QHash<CURL *, Transfer> inFlight;
+    QSet<qint64> busyChannels;
+
+    void run();
+    void startDue(store::Store &store);
+    bool startOne(store::Store &store, const store::AlertDelivery &d);
+    int finishDone(store::Store &store);
+    void report(qint64 id, bool delivered, const QString &error) {
+        QMetaObject::invokeMethod(
+            owner, [o = owner, id, delivered, error] { emit o->attempted(id, delivered, error); },
+            Qt::QueuedConnection);
+    }
+    qint64 backoff(int attempts) const {
+        const qint64 delay = qint64(1) << std::min(attempts, 30);
+        return std::min(delay, options.retryCapSeconds);
+    }
+};
+
+AlertDelivery::AlertDelivery(Options options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options)) {}
+
+AlertDelivery::~AlertDelivery() {
+    stop();
+}
+
+void AlertDelivery::start() {
+    if (m_worker)
+        return;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    m_worker = std::make_unique<Worker>();
+    m_worker->options = m_options;
+    m_worker->owner = this;
+    m_worker->multi = curl_multi_init();
+    m_worker->thread = std::thread([w = m_worker.get()] { w->run(); });
+}
+
+void AlertDelivery::stop() {
+    if (!m_worker)
+        return;
+    m_worker->stopping = true;
+    curl_multi_wakeup(m_worker->multi);
+    m_worker->thread.join();
+    curl_multi_cleanup(m_worker->multi);
+    m_worker.reset();
+}
+
+void AlertDelivery::wake() {
+    if (m_worker)
+        curl_multi_wakeup(m_worker->multi);
+}
+
+QJsonObject AlertDelivery::testData(const QString &name) {
+    return {{QStringLiteral("id"), 0},
+            {QStringLiteral("ruleId"), QJsonValue()},
+            {QStringLiteral("state"), QStringLiteral("firing")},
+            {QStringLiteral("severity"), QStringLiteral("info")},
+            {QStringLiteral("title"), QStringLiteral("Test message")},
+            {QStringLiteral("message"),
+             QStringLiteral("Mist Monitor can reach the channel \"%1\".").arg(name)},
+            {QStringLiteral("appId"), QJsonValue()},
+            {QStringLiteral("since"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}};
+}
+
+void AlertDelivery::Worker::run() {
+    store::Store store;
+    if (auto opened = store.open(options.dataDir); !opened) {
+        qCWarning(lcServer).noquote() << "alerts: cannot open the store:" << opened.error();
+        return;
+    }
+    while (!stopping) {
+        startDue(store);
+        int running = 0;
+        curl_multi_perform(multi, &running);
+        // A channel's next message goes out as soon as the one before it is
+        // done; rows queued by another process (the CLI) are seen within a second.
+        const int waitMs = finishDone(store) > 0 ? 0 : inFlight.isEmpty() ? 1000 : 100;
+        curl_multi_poll(multi, nullptr, 0, waitMs, nullptr);
+    }
+    for (auto it = inFlight.begin(); it != inFlight.end(); ++it) {
+        curl_multi_remove_handle(multi, it.key());
+        curl_easy_cleanup(it.key());
+        curl_slist_free_all(it->headers);
+    }
+    inFlight.clear();
+}
+
+void AlertDelivery::Worker::startDue(store::Store &store) {
+    const qint64 now = nowSeconds();
+    const auto due = store.alerts().due(now);
+    if (!due) {
+        qCWarning(lcServer).noquote() << "alerts:" << due.error();
+        return;
+    }
+    for (const store::AlertDelivery &d : *due) {
+        if (busyChannels.contains(d.channelId))
+            continue;
+        const auto sent = store.alerts().deliveredSince(d.channelId, now - 59);
+        if (!sent || *sent >= options.perChannelPerMinute)
+            continue; // the rate cap: it waits for the minute to pass
+        const auto claimed = store.alerts().claim(d.id, now + options.timeoutSeconds +
+                                                            options.connectTimeoutSeconds);
+        if (claimed && *claimed && startOne(store, d))
+            busyChannels.insert(d.channelId);
+    }
+}
+
+bool AlertDelivery::Worker::startOne(store::Store &store, const store::AlertDelivery &d) {
+    const auto channel = store.alerts().channel(d.channelId);
+    if (!channel || !*channel)
+        return false; // deleted meanwhile: its rows went with it
+    const alerts::Channel &c = **channel;
+    if (c.kind == u"email") {
+        const QString why = QStringLiteral("e-mail delivery is not available yet");
+        if (auto marked = store.alerts().markAttemptFailed(d.id, why, d.giveUpAt + 1); !marked)
+            qCWarning(lcServer).noquote() << "alerts:" << marked.error();
+        report(d.id, false, why);
+        return false;
+    }
+    const alerts::OutgoingRequest r = alerts::requestFor(c.kind, c.url, c.secret, d.payload);
+    CURL *easy = curl_easy_init();
+    Transfer t{d.id, d.channelId, d.attempts, nullptr};
+    t.headers = curl_slist_append(t.headers, "Content-Type: application/json");
+    t.headers = curl_slist_append(t.headers, "Expect:");
+    for (const auto &[name, value] : r.headers)
+        t.headers = curl_slist_append(t.headers, (name + ": " + value).constData());
+    curl_easy_setopt(easy, CURLOPT_URL, r.url.toUtf8().constData());
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t.headers);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, long(r.body.size()));
+    curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, r.body.constData());
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT, long(options.timeoutSeconds));
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, long(options.connectTimeoutSeconds));
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, "mist-monitor");
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &discard);
+    curl_multi_add_handle(multi, easy);
+    inFlight.insert(easy, t);
+    return true;
+}
+
+int AlertDelivery::Worker::finishDone(store::Store &store) {
+    int finished = 0;
+    int left = 0;
+    while (CURLMsg *msg = curl_multi_info_read(multi, &left)) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        CURL *easy = msg->easy_handle;
+        const CURLcode code = msg->data.result;
+        long status = 0;
+        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+        const Transfer t = inFlight.take(easy);
+        curl_multi_remove_handle(multi, easy);
+        curl_easy_cleanup(easy);
+        curl_slist_free_all(t.headers);
+        busyChannels.remove(t.channelId);
+        const bool delivered = code == CURLE_OK && status >= 200 && status < 300;
+        const QString error = delivered          ? QString()
+                              : code != CURLE_OK ? QString::fromUtf8(curl_easy_strerror(code))
+                                                 : QStringLiteral("HTTP %1").arg(status);
+        const qint64 now = nowSeconds();
+        const Expected<void> marked =
+            delivered ? store.alerts().markDelivered(t.id, now)
+                      : store.alerts().markAttemptFailed(t.id, error, now + backoff(t.attempts));
+        if (!marked)
+            qCWarning(lcServer).noquote() << "alerts:" << marked.error();
+        if (!delivered)
+            qCInfo(lcServer).noquote() << "alerts: message" << t.id << "to channel" << t.channelId
+                                       << "not delivered:" << error;
+        report(t.id, delivered, error);
+        ++finished;
+    }
+    return finished;
+}
+
+} // namespace mist::server
