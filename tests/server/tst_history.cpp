@@ -63,7 +63,13 @@ private Q_SLOTS:
         QVERIFY2(before >= 3, qPrintable(QString::fromUtf8(r.body.left(400))));
         QVERIFY(after >= 1);
         // Default step for a recent `from`: the seconds.
-        QCOMPARE(f.http("GET", hostPath(start), {}, cookie).json()["data"]["step"].toInt(), 1);
+        QCOMPARE(f.http("GET", hostPath(start), {}, cookie)
+                     .json()
+                     .value("data")
+                     .toObject()
+                     .value("step")
+                     .toInt(),
+                 1);
     }
 
     void appHistoryAndPermissions() {
@@ -86,7 +92,7 @@ private Q_SLOTS:
 
         HttpResult r = f.http("GET", alpha, {}, two.user);
         QCOMPARE(r.status, 200);
-        const QJsonArray points = r.json()["data"]["points"].toArray();
+        const QJsonArray points = r.json().value("data").toObject().value("points").toArray();
         QCOMPARE(points.size(), 2);
         QCOMPARE(points[0]["cpu"]["percent"].toDouble(), 12.5);
         QCOMPARE(points[1]["memory"]["used"].toDouble(), 1048576.0);
@@ -95,14 +101,21 @@ private Q_SLOTS:
         // A minute step: averages and a "max" of the same shape.
         r = f.http("GET", alpha.chopped(1) + "60", {}, two.user);
         QCOMPARE(r.status, 200);
-        QCOMPARE(r.json()["data"]["step"].toInt(), 60);
+        QCOMPARE(r.json().value("data").toObject().value("step").toInt(), 60);
 
         // Someone else's app: as the app routes answer.
         r = f.http("GET", beta, {}, two.user);
         QCOMPARE(r.status, 403);
         QCOMPARE(r.json()["error"].toString(), QStringLiteral("Permission denied"));
         QCOMPARE(f.http("GET", beta, {}, two.owner).status, 200);
-        QCOMPARE(f.http("GET", beta, {}, two.owner).json()["data"]["points"].toArray().size(), 0);
+        QCOMPARE(f.http("GET", beta, {}, two.owner)
+                     .json()
+                     .value("data")
+                     .toObject()
+                     .value("points")
+                     .toArray()
+                     .size(),
+                 0);
         // Strangers, unknown apps, bad ids.
         QCOMPARE(f.http("GET", alpha).status, 401);
         QCOMPARE(f.http("GET", hostPath(now - 60000)).status, 401);

@@ -390,7 +390,7 @@ Expected<QByteArray> encodeBlock(const Block &block, int zstdLevel) {
     return stored;
 }
 
-// long-function: one block format read top to bottom, each step checked.
+// One block format read top to bottom, each step checked.
 Expected<Block> decodeBlock(const QByteArray &stored) {
     const unsigned long long size =
         ZSTD_getFrameContentSize(stored.constData(), size_t(stored.size()));

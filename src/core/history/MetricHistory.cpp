@@ -199,7 +199,7 @@ Expected<QJsonObject> HistoryWorker::query(const QString &series, const HistoryR
                        {QStringLiteral("points"), points}};
 }
 
-// long-function: one parameter after another, each with its own 400.
+// One parameter after another, each with its own 400.
 Expected<HistoryRange> parseHistoryRange(const QUrlQuery &query, qint64 nowMs) {
     const qint64 now = floorTo(nowMs, 1000) / 1000;
     const auto time = [&](const char *name) -> std::optional<qint64> {
