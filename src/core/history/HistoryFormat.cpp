@@ -443,15 +443,26 @@ Block mergeBlocks(const QList<Block> &blocks) {
             source.insert(blocks[b].times[i], {b, i});
     Block out;
     out.times = source.keys();
+    // Each source column's column in `out`, looked up once.
+    QList<QList<qsizetype>> into(blocks.size());
+    for (qsizetype b = 0; b < blocks.size(); ++b) {
+        for (const Column &c : blocks[b].columns) {
+            out.column(c.path, c.kind);
+            qsizetype k = 0;
+            while (out.columns[k].kind != c.kind || out.columns[k].path != c.path)
+                ++k;
+            into[b].append(k);
+        }
+    }
     qsizetype row = 0;
     for (auto it = source.cbegin(); it != source.cend(); ++it, ++row) {
         const Block &from = blocks[it.value().first];
         const qsizetype i = it.value().second;
-        for (const Column &c : from.columns) {
-            if (!c.present[i])
+        for (qsizetype c = 0; c < from.columns.size(); ++c) {
+            if (!from.columns[c].present[i])
                 continue;
-            Column &to = out.column(c.path, c.kind);
-            to.values[row] = c.values[i];
+            Column &to = out.columns[into[it.value().first][c]];
+            to.values[row] = from.columns[c].values[i];
             to.present[row] = true;
         }
     }
@@ -474,52 +485,47 @@ Block sliceBlock(const Block &block, qint64 from, qint64 to) {
 }
 
 Block downsample(const Block &block, qint64 step) {
-    struct Bucket {
-        double sum = 0;
-        qint64 count = 0;
-        double max = -std::numeric_limits<double>::infinity();
-        bool hasMax = false;
-    };
-    QMap<qint64, QHash<QString, Bucket>> buckets;
+    // Times ascend, so each bucket is a run of rows: firstRow[k] .. firstRow[k + 1].
+    Block out;
+    QList<qsizetype> firstRow;
+    for (qsizetype i = 0; i < block.size(); ++i) {
+        const qint64 t = block.times[i];
+        const qint64 start = (t >= 0 ? t / step : -((-t + step - 1) / step)) * step;
+        if (out.times.isEmpty() || out.times.last() != start) {
+            out.times.append(start);
+            firstRow.append(i);
+        }
+    }
+    firstRow.append(block.size());
     QSet<QString> hasMaxColumn;
     for (const Column &c : block.columns)
         if (c.kind == ColumnKind::Max)
             hasMaxColumn.insert(c.path);
-    for (const Column &c : block.columns) {
-        for (qsizetype i = 0; i < block.size(); ++i) {
-            if (!c.present[i])
+    for (const bool maxima : {false, true}) {
+        for (const Column &c : block.columns) {
+            const bool isMax = c.kind == ColumnKind::Max;
+            if (maxima ? !(isMax || !hasMaxColumn.contains(c.path)) : isMax)
                 continue;
-            const qint64 t = block.times[i];
-            const qint64 start = (t >= 0 ? t / step : -((-t + step - 1) / step)) * step;
-            Bucket &b = buckets[start][c.path];
-            const double v = c.values[i];
-            if (c.kind != ColumnKind::Max) {
-                b.sum += v;
-                ++b.count;
-            }
-            if (c.kind == ColumnKind::Max || !hasMaxColumn.contains(c.path)) {
-                b.max = std::max(b.max, v);
-                b.hasMax = true;
+            Column &to = out.column(c.path, maxima ? ColumnKind::Max : ColumnKind::Avg);
+            for (qsizetype k = 0; k + 1 < firstRow.size(); ++k) {
+                double sum = 0, max = -std::numeric_limits<double>::infinity();
+                qint64 count = 0;
+                for (qsizetype i = firstRow[k]; i < firstRow[k + 1]; ++i) {
+                    if (!c.present[i])
+                        continue;
+                    sum += c.values[i];
+                    max = std::max(max, c.values[i]);
+                    ++count;
+                }
+                if (count == 0)
+                    continue;
+                to.values[k] = maxima ? max : sum / double(count);
+                to.present[k] = true;
             }
         }
     }
-    Block out;
-    for (auto it = buckets.cbegin(); it != buckets.cend(); ++it) {
-        QHash<QString, double> avg, max;
-        for (auto f = it->cbegin(); f != it->cend(); ++f) {
-            if (f->count > 0)
-                avg.insert(f.key(), f->sum / double(f->count));
-            if (f->hasMax)
-                max.insert(f.key(), f->max);
-        }
-        (void)out.append(it.key(), avg, ColumnKind::Avg);
-        const qsizetype row = out.size() - 1;
-        for (auto f = max.cbegin(); f != max.cend(); ++f) {
-            Column &c = out.column(f.key(), ColumnKind::Max);
-            c.values[row] = f.value();
-            c.present[row] = true;
-        }
-    }
+    // Columns with nothing in any bucket are left out.
+    out.columns.removeIf([](const Column &c) { return !c.present.contains(true); });
     return out;
 }
 

@@ -28,15 +28,57 @@ QString timestamp(qint64 seconds) {
     return QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC).toString(Qt::ISODate);
 }
 
+// A column as the answer nests it: its path's parts.
+struct Leaf {
+    QStringList parts;
+    qsizetype column;
+};
+
+// The object of leaves[begin, end) (sorted by parts, sharing parts[0, depth)) at `row`.
+QJsonObject nest(const QList<Leaf> &leaves, qsizetype begin, qsizetype end, int depth,
+                 const Block &block, qsizetype row) {
+    QJsonObject object;
+    qsizetype i = begin;
+    while (i < end) {
+        const QString &key = leaves[i].parts[depth];
+        if (leaves[i].parts.size() == depth + 1) {
+            const Column &c = block.columns[leaves[i].column];
+            if (c.present[row])
+                object.insert(key, c.values[row]);
+            ++i;
+            continue;
+        }
+        qsizetype j = i + 1;
+        while (j < end && leaves[j].parts.size() > depth + 1 && leaves[j].parts[depth] == key)
+            ++j;
+        const QJsonObject inner = nest(leaves, i, j, depth + 1, block, row);
+        if (!inner.isEmpty())
+            object.insert(key, inner);
+        i = j;
+    }
+    return object;
+}
+
+QList<Leaf> leavesOf(const Block &block, ColumnKind kind) {
+    QList<Leaf> leaves;
+    for (qsizetype c = 0; c < block.columns.size(); ++c)
+        if (block.columns[c].kind == kind)
+            leaves.append(Leaf{block.columns[c].path.split(u'.'), c});
+    std::sort(leaves.begin(), leaves.end(),
+              [](const Leaf &a, const Leaf &b) { return a.parts < b.parts; });
+    return leaves;
+}
+
 // The points of `block` as the answer shows them: the sample's shape, and at
 // steps over a second a parallel "max" object.
 QJsonArray pointsJson(const Block &block, bool aggregated) {
+    const QList<Leaf> values = leavesOf(block, aggregated ? ColumnKind::Avg : ColumnKind::Value);
+    const QList<Leaf> maxima = leavesOf(block, ColumnKind::Max);
     QJsonArray points;
     for (qsizetype i = 0; i < block.size(); ++i) {
-        QJsonObject point =
-            nestFields(block.fieldsAt(i, aggregated ? ColumnKind::Avg : ColumnKind::Value));
+        QJsonObject point = nest(values, 0, values.size(), 0, block, i);
         if (aggregated)
-            point.insert(QStringLiteral("max"), nestFields(block.fieldsAt(i, ColumnKind::Max)));
+            point.insert(QStringLiteral("max"), nest(maxima, 0, maxima.size(), 0, block, i));
         point.insert(QStringLiteral("timestamp"), timestamp(block.times[i]));
         points.append(point);
     }
