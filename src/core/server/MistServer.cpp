@@ -161,6 +161,10 @@ void MistServer::startHistory() {
     });
 }
 
+history::MetricHistory *MistServer::history() {
+    return m_history && m_history->isOpen() ? m_history.get() : nullptr;
+}
+
 // The REST routes; the router asks signedIn() for the caller.
 void MistServer::registerRoutes(bool tls) {
     m_router = std::make_unique<RestRouter>([this](const http::HttpRequest &request) {

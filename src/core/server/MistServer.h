@@ -80,7 +80,7 @@ public:
     // app's sample with history().record(history::appSeries(appId),
     // QDateTime::currentMSecsSinceEpoch(), sample). Null when history.db
     // could not be opened (the history routes then answer 503).
-    history::MetricHistory *history() { return m_history.get(); }
+    history::MetricHistory *history();
     ContainerLogsEndpoint &containerLogs() { return *m_containerLogs; }
     deploy::DeploymentManager &deployments() { return *m_deployments; }
     ArchiveService &archive() { return *m_archive; }
