@@ -127,6 +127,7 @@ int main(int argc, char **argv) {
         {QStringLiteral("load-logs"), loadLogs}, {QStringLiteral("memory"), memory},
         {QStringLiteral("startup"), startup},    {QStringLiteral("soak"), soak},
         {QStringLiteral("archive"), archive},    {QStringLiteral("archive-follow"), archiveFollow},
+        {QStringLiteral("history"), history},
 #ifdef MIST_BENCH_GUI
         {QStringLiteral("desktop"), desktop},    {QStringLiteral("desktop-scroll"), desktopScroll},
 #endif
@@ -137,13 +138,13 @@ int main(int argc, char **argv) {
         QStringLiteral("load-logs"),      QStringLiteral("memory"),
         QStringLiteral("desktop"),        QStringLiteral("startup"),
         QStringLiteral("soak"),           QStringLiteral("archive"),
-        QStringLiteral("archive-follow"),
+        QStringLiteral("archive-follow"), QStringLiteral("history"),
 #ifdef MIST_BENCH_GUI
         QStringLiteral("desktop-scroll"),
 #endif
     };
     // Scenarios that run in this process alone, without the engine.
-    const QStringList engineFree{QStringLiteral("archive")};
+    const QStringList engineFree{QStringLiteral("archive"), QStringLiteral("history")};
 
     QCommandLineParser parser;
     addOptions(parser, order);

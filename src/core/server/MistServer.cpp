@@ -19,6 +19,7 @@
 #include "endpoints/MetricsEndpoint.h"
 #include "engine/DockerClient.h"
 #include "engine/DockerHost.h"
+#include "history/MetricHistory.h"
 #include "http/HttpLogging.h"
 #include "http/HttpServer.h"
 #include "metrics/MetricsSampler.h"
@@ -100,6 +101,7 @@ Expected<void> MistServer::start() {
     m_docker = std::make_unique<engine::DockerClient>(*host);
     m_sampler = std::make_unique<metrics::MetricsSampler>(m_docker.get(), m_config.dataDir);
     m_appStats = std::make_unique<AppStatsService>(m_store.get(), m_docker.get());
+    startHistory();
 
     deploy::DeployConfig deployConfig;
     deployConfig.workers = m_config.deployWorkers;
@@ -160,6 +162,31 @@ Expected<void> MistServer::start() {
     return {};
 }
 
+// The metric history in <dataDir>/history.db, fed the host's sample every
+// second. One that cannot open does not stop the server: its routes answer 503.
+void MistServer::startHistory() {
+    m_history = std::make_unique<history::MetricHistory>(m_config.dataDir);
+    if (const auto opened = m_history->open(); !opened) {
+        qCWarning(lcServer).noquote() << "metric history unavailable:" << opened.error();
+        return;
+    }
+    connect(m_sampler.get(), &metrics::MetricsSampler::sampled, m_history.get(), [this] {
+        m_history->record(history::HostSeries, m_history->nowMs(), m_sampler->latestObject());
+    });
+    // Every app's figures as /ws/apps/stats sends them (an app without a running container
+    // has only nulls, which history skips).
+    connect(m_appStats.get(), &AppStatsService::sampled, m_history.get(),
+            [this](const AppStatsSample &sample) {
+                for (const AppStats &app : sample.apps)
+                    m_history->record(history::appSeries(app.appId), sample.timestampMs,
+                                      appStatsJson(app));
+            });
+}
+
+history::MetricHistory *MistServer::history() {
+    return m_history && m_history->isOpen() ? m_history.get() : nullptr;
+}
+
 // The REST routes; the router asks signedIn() for the caller.
 void MistServer::registerRoutes(bool tls) {
     m_router = std::make_unique<RestRouter>([this](const http::HttpRequest &request) {
@@ -170,6 +197,7 @@ void MistServer::registerRoutes(bool tls) {
     registerAppRoutes(*m_router, *m_store, *m_docker);
     registerAppLogsRoute(*m_router, *m_store, *m_archive);
     registerAlertRoutes(*m_router, *m_store, *m_alertDelivery);
+    registerHistoryRoutes(*m_router, *m_store, *m_history);
     // Before registerDeploymentRoutes: its /api/deployments/{id} would take
     // upstream's /api/deployments/logs.
     registerUpstreamRoutes(*m_router, *m_store, *m_deployments);
@@ -297,6 +325,8 @@ void MistServer::stop() {
         m_appStats->stop();
     if (m_alertDelivery)
         m_alertDelivery->stop();
+    if (m_history)
+        m_history->flush();
     // Clients learn that we are going away (1001) rather than seeing a drop;
     // they reconnect and resume once the server is back.
     const QSet<ClientConnection *> clients = m_clients;

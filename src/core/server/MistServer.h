@@ -27,6 +27,9 @@ class DeploymentManager;
 namespace mist::engine {
 class DockerClient;
 }
+namespace mist::history {
+class MetricHistory;
+}
 namespace mist::http {
 class HttpServer;
 struct HostPolicy;
@@ -75,6 +78,11 @@ public:
     store::Store &store() { return *m_store; }
     engine::DockerClient &docker() { return *m_docker; }
     metrics::MetricsSampler &sampler() { return *m_sampler; }
+    // The metric history (docs/HISTORY.md). A per-app sampler records each
+    // app's sample with history().record(history::appSeries(appId),
+    // QDateTime::currentMSecsSinceEpoch(), sample). Null when history.db
+    // could not be opened (the history routes then answer 503).
+    history::MetricHistory *history();
     ContainerLogsEndpoint &containerLogs() { return *m_containerLogs; }
     deploy::DeploymentManager &deployments() { return *m_deployments; }
     ArchiveService &archive() { return *m_archive; }
@@ -95,6 +103,7 @@ private:
     void pingAll();
     void writeServerFile();
     void registerRoutes(bool tls);
+    void startHistory();
     void setUpHttp();
     http::HostPolicy allowedHosts(bool tls) const;
 
@@ -103,6 +112,8 @@ private:
     std::unique_ptr<engine::DockerClient> m_docker;
     std::unique_ptr<metrics::MetricsSampler> m_sampler;
     std::unique_ptr<AppStatsService> m_appStats;
+    // Before the router, whose history routes use it.
+    std::unique_ptr<history::MetricHistory> m_history;
     std::unique_ptr<deploy::DeploymentManager> m_deployments;
     // Before the router and m_http: searches' answers go to their responders.
     std::unique_ptr<ArchiveService> m_archive;

@@ -19,6 +19,9 @@ class DeploymentManager;
 namespace mist::engine {
 class DockerClient;
 }
+namespace mist::history {
+class MetricHistory;
+}
 
 namespace mist::server {
 
@@ -72,6 +75,11 @@ struct PrometheusSnapshot {
 };
 // GET /metrics in the Prometheus text format (owner/admin; cookie or Bearer).
 void registerPrometheusRoute(RestRouter &router, std::function<PrometheusSnapshot()> snapshot);
+
+// GET /api/metrics/history (any signed-in user) and GET /api/apps/{id}/stats/history (the
+// app's permission, as appFor): docs/HISTORY.md.
+void registerHistoryRoutes(RestRouter &router, store::Store &store,
+                           history::MetricHistory &history);
 
 // GET /api/health (public), GET /api/server/stats (owner/admin).
 void registerServerRoutes(RestRouter &router, std::function<QJsonObject()> stats);

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// 10. Metric history (src/core/history) on its own, in this process, with its
+// clock moved forward: bytes on disk per stored 1 s point for a host series
+// and two app series, and the time to answer 24 h at 1 s for one series and
+// 30 days for the host. No engine and no server: the figures are the
+// history's (docs/HISTORY.md).
+
+#include "Scenarios.h"
+
+#include "history/MetricHistory.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+
+#include <cmath>
+
+namespace mist::bench {
+
+namespace {
+
+using namespace mist::history;
+
+Figure historyFigure(const QString &name, double value, const QString &unit,
+                     const QString &target = {}, int met = -1, const QString &note = {}) {
+    return Figure{QStringLiteral("history"), name, value, unit, target, met, note};
+}
+
+double round1(double v) {
+    return std::round(v * 10) / 10;
+}
+
+// Samples shaped and moving like real ones: CPU a noisy walk with one
+// decimal, memory used a walk in KiB (as /proc/meminfo counts it), disk
+// growing by pages, counters rising at a varying rate.
+class SampleMaker {
+public:
+    explicit SampleMaker(quint32 seed)
+        : m_rng(seed) {}
+    QJsonObject host() {
+        m_cpu = std::clamp(m_cpu + (m_rng.bounded(6.0) - 3.0), 0.0, 100.0);
+        m_mem = std::max(1e9, m_mem + 1024.0 * double(m_rng.bounded(-200, 201)));
+        m_disk += 4096.0 * double(m_rng.bounded(0, 8));
+        const double memTotal = 16.0 * 1024 * 1024 * 1024, diskTotal = 500e9;
+        return QJsonObject{
+            {"timestamp", "2026-12-06T00:00:00Z"},
+            {"cpu", QJsonObject{{"usage", round1(m_cpu)}, {"cores", 8}}},
+            {"memory", QJsonObject{{"used", m_mem},
+                                   {"total", memTotal},
+                                   {"percent", round1(m_mem / memTotal * 100)}}},
+            {"disk", QJsonObject{{"used", m_disk},
+                                 {"total", diskTotal},
+                                 {"percent", round1(m_disk / diskTotal * 100)}}},
+            {"docker", QJsonObject{{"containers", 14}, {"running", 12}, {"images", 31}}},
+        };
+    }
+    // A busy app (rates vary every second) or an idle one (flat, counters still).
+    QJsonObject app(bool busy) {
+        const double rate = busy ? double(m_rng.bounded(0, 200000)) : 0;
+        m_rx += rate;
+        m_tx += rate / 3;
+        m_read += busy ? 4096.0 * double(m_rng.bounded(0, 4)) : 0;
+        m_appCpu = busy ? std::clamp(m_appCpu + (m_rng.bounded(4.0) - 2.0), 0.0, 400.0) : 0.02;
+        const double used = busy ? 300e6 + 4096.0 * double(m_rng.bounded(0, 2000)) : 52428800;
+        return QJsonObject{
+            {"cpu", QJsonObject{{"percent", std::round(m_appCpu * 100) / 100}}},
+            {"memory", QJsonObject{{"used", used},
+                                   {"limit", 2147483648.0},
+                                   {"percent", std::round(used / 2147483648.0 * 10000) / 100}}},
+            {"network", QJsonObject{{"rxBytes", m_rx},
+                                    {"txBytes", std::round(m_tx)},
+                                    {"rxRate", rate},
+                                    {"txRate", std::round(rate / 3)}}},
+            {"blockio",
+             QJsonObject{
+                 {"readBytes", m_read}, {"writeBytes", 0}, {"readRate", 0}, {"writeRate", 0}}},
+            {"pids", busy ? 12 + m_rng.bounded(0, 3) : 1},
+            {"restarts", 0},
+        };
+    }
+
+private:
+    QRandomGenerator m_rng;
+    double m_cpu = 20, m_mem = 6e9, m_disk = 200e9;
+    double m_rx = 0, m_tx = 0, m_read = 0, m_appCpu = 50;
+};
+
+struct Clock {
+    qint64 ms = 0;
+};
+
+// `seconds` of samples a `every` seconds for the series, flushing as the
+// timer would and maintaining every `maintainEvery` seconds.
+void feed(MetricHistory &h, Clock &clock, SampleMaker &make, const QStringList &series,
+          qint64 seconds, qint64 every, qint64 maintainEvery) {
+    for (qint64 s = 0; s < seconds; s += every) {
+        for (const QString &name : series) {
+            const QJsonObject sample =
+                name == HostSeries ? make.host() : make.app(name.endsWith(u'1'));
+            h.record(name, clock.ms, sample);
+        }
+        clock.ms += every * 1000;
+        if ((clock.ms / 1000) % 5 < every) {
+            h.flush();
+            h.sync();
+        }
+        if ((clock.ms / 1000) % maintainEvery < every)
+            h.maintain();
+    }
+    h.flush();
+    h.sync();
+}
+
+// Bytes of sealed 1 s blocks per stored 1 s point, after the windows end.
+double bytesPerPoint(MetricHistory &h, Clock &clock) {
+    clock.ms += 2 * 3600 * 1000;
+    h.maintain();
+    h.sync();
+    const QJsonObject stats = h.stats();
+    const double points = stats.value("storedPoints").toArray()[0].toDouble();
+    return points > 0 ? stats.value("dataBytes").toArray()[0].toDouble() / points : 0;
+}
+
+// ms to answer, the answer serialised as the route does.
+double answerMs(MetricHistory &h, const QString &series, const HistoryRange &range,
+                qsizetype *points, qsizetype *bytes) {
+    const qint64 t0 = monotonicNs();
+    const auto answer = h.queryNow(series, range);
+    const QByteArray json =
+        answer ? QJsonDocument(*answer).toJson(QJsonDocument::Compact) : QByteArray();
+    const qint64 t1 = monotonicNs();
+    *points = answer ? answer->value("points").toArray().size() : -1;
+    *bytes = json.size();
+    return double(t1 - t0) / 1e6;
+}
+
+void measureApps(const Options &o, Report &r, qint64 seconds) {
+    QTemporaryDir dir;
+    Clock clock{qint64(1796515200) * 1000};
+    MetricHistory h(dir.path(), [&clock] { return clock.ms; });
+    if (auto opened = h.open(); !opened)
+        return r.fail(QStringLiteral("history"), opened.error());
+    SampleMaker make(7);
+    feed(h, clock, make, {appSeries(1), appSeries(2)}, seconds, 1, 600);
+    const double perPoint = bytesPerPoint(h, clock);
+    r.add(historyFigure(
+        QStringLiteral("bytes per 1 s point, app series"), perPoint, QStringLiteral("B"),
+        QStringLiteral("≤ 1"), metIf(perPoint <= 1),
+        QStringLiteral("a busy and an idle app (14 fields each), %1 h").arg(seconds / 3600)));
+    (void)o;
+}
+
+} // namespace
+
+void history(const Options &o, Report &r) {
+    heading("history", QStringLiteral("metric history: bytes per point, answer times"));
+    const qint64 day = o.smoke ? 3600 : 24 * 3600;
+    const qint64 month = o.smoke ? 24 * 3600 : 30 * 24 * 3600;
+    QTemporaryDir dir;
+    const qint64 end = qint64(1796515200) * 1000; // 2026-12-06T00:00:00Z
+    Clock clock{end - (month + day) * 1000};
+    MetricHistory h(dir.path(), [&clock] { return clock.ms; });
+    if (auto opened = h.open(); !opened)
+        return r.fail(QStringLiteral("history"), opened.error());
+    SampleMaker make(1);
+    // The month before at one sample a minute (its minute points are what
+    // a 30-day answer reads), then the last day at one a second.
+    feed(h, clock, make, {HostSeries}, month, 60, 3600);
+    feed(h, clock, make, {HostSeries}, day, 1, 600);
+    const qint64 now = clock.ms / 1000;
+    h.maintain();
+    h.sync();
+    qsizetype points = 0, bytes = 0;
+    double ms = answerMs(h, HostSeries, HistoryRange{now - day, now - 1, 1, 0}, &points, &bytes);
+    if (points < day - 2)
+        r.fail(QStringLiteral("history"), QStringLiteral("24 h at 1 s gave %1 points").arg(points));
+    r.add(historyFigure(QStringLiteral("answer 24 h at 1 s, one series"), ms, QStringLiteral("ms"),
+                        {}, -1,
+                        QStringLiteral("%1 points, %2 MB of JSON (host, 13 fields)")
+                            .arg(points)
+                            .arg(double(bytes) / 1e6, 0, 'f', 1)));
+    const QUrlQuery month30(QStringLiteral("from=%1").arg(
+        QDateTime::fromSecsSinceEpoch(now - month, Qt::UTC).toString(Qt::ISODate)));
+    const auto range = parseHistoryRange(month30, clock.ms);
+    if (!range)
+        return r.fail(QStringLiteral("history"), range.error());
+    ms = answerMs(h, HostSeries, *range, &points, &bytes);
+    r.add(historyFigure(QStringLiteral("answer 30 d, host (default step)"), ms,
+                        QStringLiteral("ms"), {}, -1,
+                        QStringLiteral("step %1 s, %2 points (avg and max), %3 MB of JSON")
+                            .arg(range->step)
+                            .arg(points)
+                            .arg(double(bytes) / 1e6, 0, 'f', 1)));
+    const double perPoint = bytesPerPoint(h, clock);
+    r.add(historyFigure(QStringLiteral("bytes per 1 s point, host series"), perPoint,
+                        QStringLiteral("B"), QStringLiteral("≤ 1"), metIf(perPoint <= 1),
+                        QStringLiteral("sealed hour blocks, 13 fields, %1 h of random-walk "
+                                       "CPU and memory (a pessimistic case)")
+                            .arg(day / 3600)));
+    const QJsonObject stats = h.stats();
+    r.add(historyFigure(
+        QStringLiteral("history.db per 1 s point, host"),
+        stats.value("fileBytes").toDouble() /
+            std::max(1.0, stats.value("storedPoints").toArray()[0].toDouble()),
+        QStringLiteral("B"), {}, -1,
+        QStringLiteral("the whole file (all tiers, SQLite pages, WAL) / 1 s points")));
+    measureApps(o, r, o.smoke ? 3600 : 6 * 3600);
+}
+
+} // namespace mist::bench
