@@ -12,6 +12,7 @@
 #include "server/AppStatsService.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -274,6 +275,27 @@ private Q_SLOTS:
         QCOMPARE(figure(o, "memory", "limit"), 256.0 * 1024 * 1024);
         const double percent = figure(o, "memory", "percent");
         QVERIFY2(percent >= 23 && percent <= 30, qPrintable(QString::number(percent)));
+
+        // The same figures go into the app's history, second by second.
+        const QString from = QDateTime::currentDateTimeUtc().addSecs(-120).toString(Qt::ISODate);
+        const QString path =
+            QStringLiteral("/api/apps/%1/stats/history?from=%2&step=1").arg(app).arg(from);
+        QJsonArray points;
+        QTRY_VERIFY_WITH_TIMEOUT((points = f->http("GET", path, {}, two.owner)
+                                               .json()
+                                               .value(QStringLiteral("data"))
+                                               .toObject()
+                                               .value(QStringLiteral("points"))
+                                               .toArray(),
+                                  points.size() >= 2),
+                                 15000);
+        const double used = points.last()
+                                .toObject()
+                                .value(QStringLiteral("memory"))
+                                .toObject()
+                                .value(QStringLiteral("used"))
+                                .toDouble();
+        QVERIFY2(used >= 60.0 * 1024 * 1024, qPrintable(QString::number(used)));
     }
 
     void networkOfAContainerIsCounted() {
