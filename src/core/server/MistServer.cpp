@@ -2,8 +2,8 @@
 
 #include "MistServer.h"
 
-#include "AppStatsService.h"
 #include "AlertDelivery.h"
+#include "AppStatsService.h"
 #include "ArchiveService.h"
 #include "ClientConnection.h"
 #include "Credential.h"
