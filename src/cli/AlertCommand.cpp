@@ -70,4 +70,13 @@ Result<QString> AlertCommand::stdinLine(const CommandIo &io, const QString &opti
     return text;
 }
 
+int AlertIdCommand::execute(const QCommandLineParser &parser, Connection &connection,
+                            const CommandIo &io) const {
+    const qint64 n = id(parser);
+    const auto done = call(connection, m_call.method, m_call.path.arg(n), m_call.what.arg(n));
+    if (!done)
+        return report(io, done.error());
+    return confirm(io, m_call.confirmed.arg(n));
+}
+
 } // namespace mist::cli

@@ -40,4 +40,28 @@ private:
     QList<QCommandLineOption> m_own;
 };
 
+// An alert command that is one REST call on `--id N` (rule rm, channel rm, channel test):
+// the request and the words it reports with are all a subclass gives.
+class AlertIdCommand : public AlertCommand {
+protected:
+    struct Call {
+        QByteArray method; // "DELETE", "POST"
+        QString path;      // with %1 for the id: "/api/alerts/rules/%1"
+        QString what;      // "delete rule %1": the failure says "cannot delete rule 3: ..."
+        QString confirmed; // "deleted rule %1"
+    };
+    AlertIdCommand(QStringList words, const QString &idHelp, Call call)
+        : AlertCommand(std::move(words), {{QStringLiteral("id"), idHelp, QStringLiteral("N")}})
+        , m_call(std::move(call)) {}
+
+    std::optional<QString> optionsError(const QCommandLineParser &parser) const override {
+        return idError(parser);
+    }
+    int execute(const QCommandLineParser &parser, Connection &connection,
+                const CommandIo &io) const override;
+
+private:
+    Call m_call;
+};
+
 } // namespace mist::cli

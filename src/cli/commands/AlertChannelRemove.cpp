@@ -7,28 +7,14 @@ namespace mist::cli {
 
 namespace {
 
-class AlertChannelRemove : public AlertCommand {
+class AlertChannelRemove : public AlertIdCommand {
 public:
     AlertChannelRemove()
-        : AlertCommand(
-              {QStringLiteral("alert"), QStringLiteral("channel"), QStringLiteral("rm")},
-              {{QStringLiteral("id"), QStringLiteral("Channel to delete."), QStringLiteral("N")}}) {
-    }
-
-protected:
-    std::optional<QString> optionsError(const QCommandLineParser &parser) const override {
-        return idError(parser);
-    }
-    int execute(const QCommandLineParser &parser, Connection &connection,
-                const CommandIo &io) const override {
-        const qint64 n = id(parser);
-        const auto removed =
-            call(connection, "DELETE", QStringLiteral("/api/alerts/channels/%1").arg(n),
-                 QStringLiteral("delete channel %1").arg(n));
-        if (!removed)
-            return report(io, removed.error());
-        return confirm(io, QStringLiteral("deleted channel %1").arg(n));
-    }
+        : AlertIdCommand({QStringLiteral("alert"), QStringLiteral("channel"), QStringLiteral("rm")},
+                         QStringLiteral("Channel to delete."),
+                         {"DELETE", QStringLiteral("/api/alerts/channels/%1"),
+                          QStringLiteral("delete channel %1"),
+                          QStringLiteral("deleted channel %1")}) {}
 };
 
 } // namespace

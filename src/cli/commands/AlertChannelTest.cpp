@@ -8,27 +8,15 @@ namespace mist::cli {
 
 namespace {
 
-class AlertChannelTest : public AlertCommand {
+class AlertChannelTest : public AlertIdCommand {
 public:
     AlertChannelTest()
-        : AlertCommand({QStringLiteral("alert"), QStringLiteral("channel"), QStringLiteral("test")},
-                       {{QStringLiteral("id"), QStringLiteral("Channel to send a test message to."),
-                         QStringLiteral("N")}}) {}
-
-protected:
-    std::optional<QString> optionsError(const QCommandLineParser &parser) const override {
-        return idError(parser);
-    }
-    int execute(const QCommandLineParser &parser, Connection &connection,
-                const CommandIo &io) const override {
-        const qint64 n = id(parser);
-        const auto sent =
-            call(connection, "POST", QStringLiteral("/api/alerts/channels/%1/test").arg(n),
-                 QStringLiteral("test channel %1").arg(n));
-        if (!sent)
-            return report(io, sent.error());
-        return confirm(io, QStringLiteral("test message delivered to channel %1").arg(n));
-    }
+        : AlertIdCommand(
+              {QStringLiteral("alert"), QStringLiteral("channel"), QStringLiteral("test")},
+              QStringLiteral("Channel to send a test message to."),
+              {"POST", QStringLiteral("/api/alerts/channels/%1/test"),
+               QStringLiteral("test channel %1"),
+               QStringLiteral("test message delivered to channel %1")}) {}
 };
 
 } // namespace

@@ -7,27 +7,13 @@ namespace mist::cli {
 
 namespace {
 
-class AlertRuleRemove : public AlertCommand {
+class AlertRuleRemove : public AlertIdCommand {
 public:
     AlertRuleRemove()
-        : AlertCommand(
-              {QStringLiteral("alert"), QStringLiteral("rule"), QStringLiteral("rm")},
-              {{QStringLiteral("id"), QStringLiteral("Rule to delete."), QStringLiteral("N")}}) {}
-
-protected:
-    std::optional<QString> optionsError(const QCommandLineParser &parser) const override {
-        return idError(parser);
-    }
-    int execute(const QCommandLineParser &parser, Connection &connection,
-                const CommandIo &io) const override {
-        const qint64 n = id(parser);
-        const auto removed =
-            call(connection, "DELETE", QStringLiteral("/api/alerts/rules/%1").arg(n),
-                 QStringLiteral("delete rule %1").arg(n));
-        if (!removed)
-            return report(io, removed.error());
-        return confirm(io, QStringLiteral("deleted rule %1").arg(n));
-    }
+        : AlertIdCommand({QStringLiteral("alert"), QStringLiteral("rule"), QStringLiteral("rm")},
+                         QStringLiteral("Rule to delete."),
+                         {"DELETE", QStringLiteral("/api/alerts/rules/%1"),
+                          QStringLiteral("delete rule %1"), QStringLiteral("deleted rule %1")}) {}
 };
 
 } // namespace
