@@ -381,6 +381,13 @@ void LogArchiver::catchUpStopped(Known &known, const QString &finishedAt, int ex
     }
     if (m_endpoint && m_endpoint->hasHub(info.containerId))
         return; // its hub reads to the end (and then settles the death)
+    if (backfillPending(info.containerId)) {
+        // A sweep's look and a drain's can meet here: a second backfill from the same newest
+        // line would archive the log twice. The one under way reads on; the next sweep looks
+        // again for anything it was not meant to read (a catch-up from then is a no-op).
+        m_caughtUp.remove(info.containerId);
+        return;
+    }
     backfill(info, newestLine, nowNs());
 }
 
