@@ -173,13 +173,18 @@ void MistServer::startHistory() {
     connect(m_sampler.get(), &metrics::MetricsSampler::sampled, m_history.get(), [this] {
         m_history->record(history::HostSeries, m_history->nowMs(), m_sampler->latestObject());
     });
-    // Every app's figures as /ws/apps/stats sends them (an app without a running container
-    // has only nulls, which history skips).
+    // Every running app's figures as /ws/apps/stats sends them; an app without a running
+    // container adds no point (its figures are null), and its id is the series' name, not a
+    // figure.
     connect(m_appStats.get(), &AppStatsService::sampled, m_history.get(),
             [this](const AppStatsSample &sample) {
-                for (const AppStats &app : sample.apps)
-                    m_history->record(history::appSeries(app.appId), sample.timestampMs,
-                                      appStatsJson(app));
+                for (const AppStats &app : sample.apps) {
+                    if (!app.figures)
+                        continue;
+                    QJsonObject figures = appStatsJson(app);
+                    figures.remove(QStringLiteral("appId"));
+                    m_history->record(history::appSeries(app.appId), sample.timestampMs, figures);
+                }
             });
 }
 

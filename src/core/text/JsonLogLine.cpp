@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 
 namespace mist::text {
 
@@ -53,9 +54,11 @@ QString shownValue(const QJsonValue &v) {
     return QString();
 }
 
-// The object's keys in the line's order (QJsonObject sorts them): read from the text.
-QStringList keysInOrder(QStringView line, const QJsonObject &object) {
+// The object's first `limit` keys in the line's order (QJsonObject sorts them): read from the
+// text. Bounded: a line of thousands of keys costs `limit` of them, not their square.
+QStringList keysInOrder(QStringView line, const QJsonObject &object, qsizetype limit) {
     QStringList keys;
+    QSet<QString> seen;
     // Top-level keys are the strings right after '{' or ',' at depth 1.
     int depth = 0;
     bool inString = false, expectKey = false;
@@ -72,8 +75,12 @@ QStringList keysInOrder(QStringView line, const QJsonObject &object) {
                         u'"' + line.sliced(keyStart, i - keyStart).toUtf8() + '"';
                     const QJsonDocument doc = QJsonDocument::fromJson('[' + quoted + ']');
                     const QString key = doc.array().at(0).toString();
-                    if (object.contains(key) && !keys.contains(key))
+                    if (object.contains(key) && !seen.contains(key)) {
+                        seen.insert(key);
                         keys << key;
+                        if (keys.size() >= limit)
+                            return keys;
+                    }
                     keyStart = -1;
                 }
             }
@@ -93,9 +100,9 @@ QStringList keysInOrder(QStringView line, const QJsonObject &object) {
             expectKey = true;
         }
     }
-    for (const QString &k : object.keys()) // anything the scan missed
-        if (!keys.contains(k))
-            keys << k;
+    for (auto it = object.constBegin(); it != object.constEnd() && keys.size() < limit; ++it)
+        if (!seen.contains(it.key())) // anything the scan missed
+            keys << it.key();
     return keys;
 }
 } // namespace
@@ -144,7 +151,11 @@ std::optional<JsonLogLine> parseJsonLogLine(QStringView line) {
             break;
         }
     }
-    for (const QString &key : keysInOrder(trimmed, object)) {
+    // Enough keys for the level, the message and MaxJsonLogFields others, and one more to know
+    // whether any were left out.
+    const qsizetype wanted = MaxJsonLogFields + 3;
+    const QStringList keys = keysInOrder(trimmed, object, wanted);
+    for (const QString &key : keys) {
         if (key == levelKey || key == messageKey)
             continue;
         if (out.fields.size() >= MaxJsonLogFields) {
