@@ -203,6 +203,30 @@ private Q_SLOTS:
                  2.0 * MetricHistory::MaxPendingPoints);
     }
 
+    // Queries waiting for the worker are bounded over all callers: past the bound one fails at
+    // once with "History busy", and the slots come back as answers go out.
+    void queriesBounded() {
+        QTemporaryDir dir;
+        auto h = open(dir.path());
+        run(*h, "host", 120);
+        int answered = 0, busy = 0;
+        const auto ask = [&] {
+            h->query("host", range(Day0, Day0 + 120, 1, 0), [&](mist::Expected<QJsonObject> r) {
+                if (r)
+                    ++answered;
+                else if (r.error() == u"History busy")
+                    ++busy;
+            });
+        };
+        for (int i = 0; i < 3 * MetricHistory::MaxQueriesQueued; ++i)
+            ask();
+        QCOMPARE(busy, 2 * MetricHistory::MaxQueriesQueued); // at once, not later
+        QTRY_COMPARE(answered, MetricHistory::MaxQueriesQueued);
+        ask();
+        QTRY_COMPARE(answered, MetricHistory::MaxQueriesQueued + 1);
+        QCOMPARE(busy, 2 * MetricHistory::MaxQueriesQueued);
+    }
+
     void unopenedRefuses() {
         QTemporaryDir dir;
         QFile blocker(dir.filePath("file"));

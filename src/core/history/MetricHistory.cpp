@@ -431,13 +431,23 @@ void MetricHistory::query(const QString &series, const HistoryRange &range, Answ
         done(fail(QStringLiteral("Metric history unavailable")));
         return;
     }
+    if (m_queriesQueued >= MaxQueriesQueued) {
+        done(fail(QStringLiteral("History busy")));
+        return;
+    }
+    ++m_queriesQueued;
     flush(); // the answer includes the last seconds
     QMetaObject::invokeMethod(
         m_worker,
         [this, w = m_worker, series, range, done = std::move(done)] {
             auto answer = w->query(series, range);
             QMetaObject::invokeMethod(
-                this, [done, answer = std::move(answer)] { done(answer); }, Qt::QueuedConnection);
+                this,
+                [this, done, answer = std::move(answer)] {
+                    --m_queriesQueued;
+                    done(answer);
+                },
+                Qt::QueuedConnection);
         },
         Qt::QueuedConnection);
 }

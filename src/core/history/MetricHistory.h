@@ -80,6 +80,10 @@ public:
     // Jobs (flushes, maintenance) handed to the worker and not done yet, at
     // most; past it the points wait in memory.
     static constexpr int MaxJobsInFlight = 4;
+    // Queries handed to the worker and not answered yet, at most, over all clients: past it a
+    // query fails at once with "History busy" (503), so that clients who ask and hang up
+    // cannot pile up work and memory on the server.
+    static constexpr int MaxQueriesQueued = 4;
 
     explicit MetricHistory(const QString &dataDir, Clock clock = {}, QObject *parent = nullptr);
     // Writes what is in memory, then stops the worker.
@@ -96,7 +100,8 @@ public:
     bool record(const QString &series, qint64 timestampMs, const QJsonObject &sample);
 
     // Points of `series` in the range: {"step", "points": [{"timestamp", ...}]}.
-    // `done` is called on this object's thread (never if it is destroyed first).
+    // `done` is called on this object's thread (never if it is destroyed first); at once with
+    // "History busy" when MaxQueriesQueued are waiting.
     void query(const QString &series, const HistoryRange &range, Answer done);
     // The same, waiting for it (tests, the bench).
     Expected<QJsonObject> queryNow(const QString &series, const HistoryRange &range);
@@ -129,6 +134,7 @@ private:
     QHash<QString, Series> m_series;
     quint64 m_seriesRefused = 0;
     quint64 m_fieldsRefused = 0;
+    int m_queriesQueued = 0; // on this object's thread
     quint64 m_pointsDropped = 0;
     QThread m_thread;
     HistoryWorker *m_worker = nullptr;
