@@ -253,9 +253,17 @@ Database::~Database() {
 
 Expected<void> Database::open(const QString &dataDir) {
     close();
-    Expected<void> opened = openFile(dataDir);
+    Expected<void> opened = setUp(dataDir, QStringLiteral("mist.db"));
     if (opened)
         opened = migrate();
+    if (!opened)
+        close();
+    return opened;
+}
+
+Expected<void> Database::openFile(const QString &dataDir, const QString &fileName) {
+    close();
+    Expected<void> opened = setUp(dataDir, fileName);
     if (!opened)
         close();
     return opened;
@@ -282,14 +290,14 @@ int Database::latestSchemaVersion() {
     return static_cast<int>(migrations().size());
 }
 
-Expected<void> Database::openFile(const QString &dataDir) {
+Expected<void> Database::setUp(const QString &dataDir, const QString &fileName) {
     if (dataDir.isEmpty())
         return fail("no data directory given");
     if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE")))
         return fail("the Qt SQLite driver (QSQLITE) is not installed");
 
     const QString dir = QDir::cleanPath(QDir(dataDir).absolutePath());
-    const QString path = dir + QStringLiteral("/mist.db");
+    const QString path = dir + u'/' + fileName;
     if (auto made = ensurePrivateDirectory(dir); !made)
         return made;
     if (auto made = ensurePrivateDatabaseFile(path); !made)

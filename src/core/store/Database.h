@@ -51,6 +51,9 @@ public:
     // Creates dataDir (mode 0700; an existing one is tightened to 0700) and
     // mist.db (mode 0600), then brings the schema up to date.
     Expected<void> open(const QString &dataDir);
+    // Another database file of the data directory (history.db), set up as mist.db is (modes,
+    // WAL, busy timeout) but without mist.db's schema: its owner creates its own tables.
+    Expected<void> openFile(const QString &dataDir, const QString &fileName);
     void close();
     bool isOpen() const;
     QString path() const { return m_path; }
@@ -109,7 +112,7 @@ public:
     }
 
 private:
-    Expected<void> openFile(const QString &dataDir);
+    Expected<void> setUp(const QString &dataDir, const QString &fileName);
     Expected<void> migrate();
 
     QString m_connectionName;

@@ -2,33 +2,12 @@
 
 #include "HistoryStore.h"
 
-#include "Database.h"
-#include "FileModes.h"
-
-#include <QDir>
 #include <QFileInfo>
-#include <QSqlDatabase>
-#include <QSqlError>
 #include <QSqlQuery>
-
-#include <atomic>
 
 namespace mist::store {
 
 namespace {
-Expected<QSqlQuery> run(const QString &connection, const QString &sql,
-                        const QVariantList &args = {}) {
-    QSqlQuery q(QSqlDatabase::database(connection, false));
-    q.setForwardOnly(true);
-    if (!q.prepare(sql))
-        return dbFail(q.lastError());
-    for (const QVariant &a : args)
-        q.addBindValue(a);
-    if (!q.exec())
-        return dbFail(q.lastError());
-    return q;
-}
-
 HistoryStore::StoredBlock blockFrom(const QSqlQuery &q, bool withData) {
     HistoryStore::StoredBlock b;
     b.id = q.value(0).toLongLong();
@@ -58,33 +37,16 @@ Expected<QList<HistoryStore::StoredBlock>> collect(Expected<QSqlQuery> q, bool w
 }
 } // namespace
 
-HistoryStore::HistoryStore() {
-    static std::atomic<quint64> counter{0};
-    m_connectionName = QStringLiteral("mist-history-%1").arg(++counter);
-}
+HistoryStore::HistoryStore() = default;
 
-HistoryStore::~HistoryStore() {
-    close();
-}
+HistoryStore::~HistoryStore() = default;
 
 Expected<void> HistoryStore::open(const QString &dataDir) {
-    close();
-    const QString dir = QDir::cleanPath(QDir(dataDir).absolutePath());
-    const QString path = dir + QStringLiteral("/history.db");
-    if (auto made = ensurePrivateDirectory(dir); !made)
-        return made;
-    if (auto made = ensurePrivateDatabaseFile(path); !made)
-        return made;
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
-    db.setDatabaseName(path);
-    if (!db.open())
-        return dbFail(db.lastError());
-    m_path = path;
-    // WAL and NORMAL: a killed process loses nothing committed (docs/HISTORY.md).
+    if (auto opened = m_db.openFile(dataDir, QStringLiteral("history.db")); !opened)
+        return opened;
+    // Database set up WAL and NORMAL: a killed process loses nothing committed
+    // (docs/HISTORY.md).
     const char *setup[] = {
-        "PRAGMA busy_timeout = 5000",
-        "PRAGMA journal_mode = WAL",
-        "PRAGMA synchronous = NORMAL",
         "CREATE TABLE IF NOT EXISTS blocks ("
         " id INTEGER PRIMARY KEY,"
         " series TEXT NOT NULL,"
@@ -103,7 +65,8 @@ Expected<void> HistoryStore::open(const QString &dataDir) {
         " PRIMARY KEY (series, tier)) WITHOUT ROWID",
     };
     for (const char *sql : setup) {
-        if (auto done = run(m_connectionName, QString::fromLatin1(sql)); !done) {
+        if (auto done = m_db.exec(QString::fromLatin1(sql)); !done) {
+            const QString path = m_db.path();
             close();
             return fail(QStringLiteral("%1: %2").arg(path, done.error()));
         }
@@ -112,21 +75,14 @@ Expected<void> HistoryStore::open(const QString &dataDir) {
 }
 
 void HistoryStore::close() {
-    if (QSqlDatabase::contains(m_connectionName)) {
-        {
-            QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-            db.close();
-        }
-        QSqlDatabase::removeDatabase(m_connectionName);
-    }
-    m_path.clear();
+    m_db.close();
 }
 
 Expected<void> HistoryStore::add(const StoredBlock &b) {
-    const auto done = run(m_connectionName,
-                          QStringLiteral("INSERT INTO blocks (series, tier, start, end, sealed, "
-                                         "points, data) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-                          {b.series, b.tier, b.start, b.end, int(b.sealed), b.points, b.data});
+    const auto done =
+        m_db.exec(QStringLiteral("INSERT INTO blocks (series, tier, start, end, sealed, "
+                                 "points, data) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                  {b.series, b.tier, b.start, b.end, int(b.sealed), b.points, b.data});
     if (!done)
         return fail(done.error());
     return {};
@@ -135,56 +91,47 @@ Expected<void> HistoryStore::add(const StoredBlock &b) {
 Expected<QList<HistoryStore::StoredBlock>> HistoryStore::blocks(const QString &series, int tier,
                                                                 qint64 from, qint64 to,
                                                                 qint64 minStart) const {
-    return collect(run(m_connectionName,
-                       QStringLiteral("SELECT id, series, tier, start, end, sealed, points, data "
-                                      "FROM blocks WHERE series = ? AND tier = ? AND start >= ? "
-                                      "AND start <= ? AND end >= ? ORDER BY start, id"),
-                       {series, tier, minStart, to, from}),
-                   true);
+    return collect(
+        m_db.exec(QStringLiteral("SELECT id, series, tier, start, end, sealed, points, data "
+                                 "FROM blocks WHERE series = ? AND tier = ? AND start >= ? "
+                                 "AND start <= ? AND end >= ? ORDER BY start, id"),
+                  {series, tier, minStart, to, from}),
+        true);
 }
 
 Expected<QList<HistoryStore::StoredBlock>> HistoryStore::unsealedBefore(int tier,
                                                                         qint64 before) const {
-    return collect(run(m_connectionName,
-                       QStringLiteral("SELECT id, series, tier, start, end, sealed, points FROM "
-                                      "blocks WHERE tier = ? AND sealed = 0 AND start < ? "
-                                      "ORDER BY series, start"),
-                       {tier, before}),
-                   false);
+    return collect(
+        m_db.exec(QStringLiteral("SELECT id, series, tier, start, end, sealed, points FROM "
+                                 "blocks WHERE tier = ? AND sealed = 0 AND start < ? "
+                                 "ORDER BY series, start"),
+                  {tier, before}),
+        false);
 }
 
 Expected<void> HistoryStore::replace(const QList<qint64> &ids, const StoredBlock &block) {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    if (!db.transaction())
-        return dbFail(db.lastError());
+    Transaction tx(m_db); // rolled back unless committed
+    if (auto begun = tx.begin(); !begun)
+        return begun;
     for (qint64 id : ids) {
-        if (auto done =
-                run(m_connectionName, QStringLiteral("DELETE FROM blocks WHERE id = ?"), {id});
-            !done) {
-            db.rollback();
+        if (auto done = m_db.exec(QStringLiteral("DELETE FROM blocks WHERE id = ?"), {id}); !done)
             return fail(done.error());
-        }
     }
-    if (auto added = add(block); !added) {
-        db.rollback();
+    if (auto added = add(block); !added)
         return added;
-    }
-    if (!db.commit())
-        return dbFail(db.lastError());
-    return {};
+    return tx.commit();
 }
 
 Expected<qint64> HistoryStore::expire(int tier, qint64 before) {
     auto done =
-        run(m_connectionName, QStringLiteral("DELETE FROM blocks WHERE tier = ? AND end < ?"),
-            {tier, before});
+        m_db.exec(QStringLiteral("DELETE FROM blocks WHERE tier = ? AND end < ?"), {tier, before});
     if (!done)
         return fail(done.error());
     return qint64(done->numRowsAffected());
 }
 
 Expected<QStringList> HistoryStore::series() const {
-    auto q = run(m_connectionName, QStringLiteral("SELECT DISTINCT series FROM blocks"));
+    auto q = m_db.exec(QStringLiteral("SELECT DISTINCT series FROM blocks"));
     if (!q)
         return fail(q.error());
     QStringList out;
@@ -194,9 +141,8 @@ Expected<QStringList> HistoryStore::series() const {
 }
 
 Expected<qint64> HistoryStore::mark(const QString &series, int tier) const {
-    auto q =
-        run(m_connectionName,
-            QStringLiteral("SELECT upto FROM marks WHERE series = ? AND tier = ?"), {series, tier});
+    auto q = m_db.exec(QStringLiteral("SELECT upto FROM marks WHERE series = ? AND tier = ?"),
+                       {series, tier});
     if (!q)
         return fail(q.error());
     const auto row = nextRow(*q);
@@ -207,10 +153,9 @@ Expected<qint64> HistoryStore::mark(const QString &series, int tier) const {
 
 Expected<void> HistoryStore::setMark(const QString &series, int tier, qint64 upto) {
     const auto done =
-        run(m_connectionName,
-            QStringLiteral("INSERT INTO marks (series, tier, upto) VALUES (?, ?, ?) "
-                           "ON CONFLICT (series, tier) DO UPDATE SET upto = excluded.upto"),
-            {series, tier, upto});
+        m_db.exec(QStringLiteral("INSERT INTO marks (series, tier, upto) VALUES (?, ?, ?) "
+                                 "ON CONFLICT (series, tier) DO UPDATE SET upto = excluded.upto"),
+                  {series, tier, upto});
     if (!done)
         return fail(done.error());
     return {};
@@ -221,9 +166,9 @@ Expected<HistoryStore::Usage> HistoryStore::usage(int tiers) const {
     u.dataBytes.fill(0, tiers);
     u.blocks.fill(0, tiers);
     u.points.fill(0, tiers);
-    auto q = run(m_connectionName,
-                 QStringLiteral("SELECT tier, SUM(LENGTH(data)), COUNT(*), SUM(points) FROM blocks "
-                                "GROUP BY tier"));
+    auto q = m_db.exec(
+        QStringLiteral("SELECT tier, SUM(LENGTH(data)), COUNT(*), SUM(points) FROM blocks "
+                       "GROUP BY tier"));
     if (!q)
         return fail(q.error());
     while (q->next()) {
@@ -235,7 +180,7 @@ Expected<HistoryStore::Usage> HistoryStore::usage(int tiers) const {
         u.points[tier] = q->value(3).toLongLong();
     }
     for (const QString &suffix : {QString(), QStringLiteral("-wal")})
-        u.fileBytes += QFileInfo(m_path + suffix).size();
+        u.fileBytes += QFileInfo(m_db.path() + suffix).size();
     return u;
 }
 

@@ -2,6 +2,7 @@
 
 #pragma once
 
+#include "Database.h"
 #include "base/Expected.h"
 
 #include <QByteArray>
@@ -37,7 +38,7 @@ public:
     // Creates <dataDir>/history.db (mode 0600) and its tables.
     Expected<void> open(const QString &dataDir);
     void close();
-    QString path() const { return m_path; }
+    QString path() const { return m_db.path(); }
 
     Expected<void> add(const StoredBlock &block);
     // Blocks of (series, tier) with a point in [from, to] whose start is not
@@ -65,8 +66,7 @@ public:
     Expected<Usage> usage(int tiers) const;
 
 private:
-    QString m_connectionName;
-    QString m_path;
+    Database m_db; // history.db, opened as mist.db is
 };
 
 } // namespace mist::store
