@@ -176,6 +176,21 @@ void testChannel(RestContext &ctx, store::Store &store, AlertDelivery &delivery,
     delivery.wake();
 }
 
+// DELETE of one rule or channel (owner and admin): `remove` with the id from the path.
+void addDelete(RestRouter &router, const QString &path, const QString &what, const QString &deleted,
+               std::function<Expected<void>(qint64)> remove) {
+    router.add("DELETE", path, RestRouter::Access::SignedIn,
+               [what, deleted, remove = std::move(remove)](RestContext &ctx) {
+                   if (!adminOnly(ctx, what))
+                       return;
+                   if (const auto id = idFrom(ctx)) {
+                       if (auto removed = remove(*id); !removed)
+                           return answerFailure(ctx, removed.error());
+                       ctx.respond(http::HttpResponse::ok(QJsonValue(), deleted));
+                   }
+               });
+}
+
 void registerChannelRoutes(RestRouter &router, store::Store &store, AlertDelivery &delivery) {
     const QString one = QStringLiteral("/api/alerts/channels/([^/]+)");
     router.add("GET", QStringLiteral("/api/alerts/channels"), RestRouter::Access::SignedIn,
@@ -191,15 +206,9 @@ void registerChannelRoutes(RestRouter &router, store::Store &store, AlertDeliver
                [&store](RestContext &ctx) { writeChannel(ctx, store, false); });
     router.add("PUT", one, RestRouter::Access::SignedIn,
                [&store](RestContext &ctx) { writeChannel(ctx, store, true); });
-    router.add("DELETE", one, RestRouter::Access::SignedIn, [&store](RestContext &ctx) {
-        if (!adminOnly(ctx, QStringLiteral("read or write alert channels")))
-            return;
-        if (const auto id = idFrom(ctx)) {
-            if (auto removed = store.alerts().removeChannel(*id); !removed)
-                return answerFailure(ctx, removed.error());
-            ctx.respond(http::HttpResponse::ok(QJsonValue(), QStringLiteral("Channel deleted")));
-        }
-    });
+    addDelete(router, one, QStringLiteral("read or write alert channels"),
+              QStringLiteral("Channel deleted"),
+              [&store](qint64 id) { return store.alerts().removeChannel(id); });
     auto *pending = new PendingTests(delivery);
     router.add("POST", one + QStringLiteral("/test"), RestRouter::Access::SignedIn,
                [&store, &delivery, pending](RestContext &ctx) {
@@ -222,15 +231,8 @@ void registerAlertRoutes(RestRouter &router, store::Store &store, AlertDelivery 
                [&store](RestContext &ctx) { writeRule(ctx, store, false); });
     router.add("PUT", one, RestRouter::Access::SignedIn,
                [&store](RestContext &ctx) { writeRule(ctx, store, true); });
-    router.add("DELETE", one, RestRouter::Access::SignedIn, [&store](RestContext &ctx) {
-        if (!adminOnly(ctx, QStringLiteral("write alert rules")))
-            return;
-        if (const auto id = idFrom(ctx)) {
-            if (auto removed = store.alerts().removeRule(*id); !removed)
-                return answerFailure(ctx, removed.error());
-            ctx.respond(http::HttpResponse::ok(QJsonValue(), QStringLiteral("Rule deleted")));
-        }
-    });
+    addDelete(router, one, QStringLiteral("write alert rules"), QStringLiteral("Rule deleted"),
+              [&store](qint64 id) { return store.alerts().removeRule(id); });
     registerChannelRoutes(router, store, delivery);
     router.add("GET", QStringLiteral("/api/alerts"), RestRouter::Access::SignedIn,
                [&store](RestContext &ctx) { listAlerts(ctx, store); });
