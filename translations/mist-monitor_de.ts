@@ -2,6 +2,53 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>AlertsView</name>
+    <message>
+        <source>No alerts</source>
+        <translation>Keine Alarme</translation>
+    </message>
+    <message>
+        <source>Mark the selected firing alerts as seen on this desktop: they stay listed but no longer count in the tab and the sidebar</source>
+        <translation>Die ausgewählten aktiven Alarme auf diesem Desktop als gesehen markieren: Sie bleiben aufgeführt, zählen aber nicht mehr im Reiter und in der Seitenleiste</translation>
+    </message>
+    <message>
+        <source>A&amp;cknowledge</source>
+        <translation>&amp;Bestätigen</translation>
+    </message>
+    <message>
+        <source>Acknowledge &amp;all</source>
+        <translation>A&amp;lle bestätigen</translation>
+    </message>
+    <message>
+        <source>Firing now</source>
+        <translation>Jetzt aktiv</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Schweregrad</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>Seit</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>Alarm</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+</context>
+<context>
     <name>ConnectDialog</name>
     <message>
         <source>Connect to a Mist server</source>
@@ -287,6 +334,10 @@
         <source>Apps list</source>
         <translation>App-Liste</translation>
     </message>
+    <message>
+        <source>&amp;Alerts</source>
+        <translation>Ala&amp;rme</translation>
+    </message>
 </context>
 <context>
     <name>MetricsView</name>
@@ -336,6 +387,55 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>No Docker engine at %1: %2</source>
         <translation>Keine Docker-Engine unter %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::AlertsView</name>
+    <message>
+        <source>critical</source>
+        <translation>kritisch</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <source>Nothing is firing.</source>
+        <translation>Kein Alarm ist aktiv.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n firing</source>
+        <translation>
+            <numerusform>%n aktiv</numerusform>
+            <numerusform>%n aktiv</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> (%n acknowledged)</source>
+        <translation>
+            <numerusform> (%n bestätigt)</numerusform>
+            <numerusform> (%n bestätigt)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>firing</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>behoben</translation>
+    </message>
+    <message>
+        <source>Upstream Mist servers have no alerts.</source>
+        <translation>Upstream-Mist-Server haben keine Alarme.</translation>
+    </message>
+    <message>
+        <source>Alerts unavailable: %1</source>
+        <translation>Alarme nicht verfügbar: %1</translation>
     </message>
 </context>
 <context>
@@ -745,6 +845,25 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>No log history: %1</source>
         <translation>Kein Protokollverlauf: %1</translation>
+    </message>
+    <message>
+        <source>Alert: %1</source>
+        <translation>Alarm: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Alerts (%1)</source>
+        <translation>Ala&amp;rme (%1)</translation>
+    </message>
+    <message>
+        <source>&amp;Alerts</source>
+        <translation>Ala&amp;rme</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s) firing</source>
+        <translation>
+            <numerusform>%n Alarm aktiv</numerusform>
+            <numerusform>%n Alarme aktiv</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,53 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>AlertsView</name>
+    <message>
+        <source>No alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark the selected firing alerts as seen on this desktop: they stay listed but no longer count in the tab and the sidebar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A&amp;cknowledge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknowledge &amp;all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Firing now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ConnectDialog</name>
     <message>
         <source>Connect to a Mist server</source>
@@ -287,6 +334,10 @@
         <source>Apps list</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&amp;Alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MetricsView</name>
@@ -333,6 +384,55 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>No Docker engine at %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::AlertsView</name>
+    <message>
+        <source>critical</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing is firing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n firing</source>
+        <translation>
+            <numerusform>%n firing</numerusform>
+            <numerusform>%n firing</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> (%n acknowledged)</source>
+        <translation>
+            <numerusform> (%n acknowledged)</numerusform>
+            <numerusform> (%n acknowledged)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>firing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upstream Mist servers have no alerts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alerts unavailable: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -743,6 +843,25 @@ You can still connect to a remote server.</source>
     <message>
         <source>No log history: %1</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alert: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Alerts (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s) firing</source>
+        <translation>
+            <numerusform>%n alert firing</numerusform>
+            <numerusform>%n alerts firing</numerusform>
+        </translation>
     </message>
 </context>
 <context>

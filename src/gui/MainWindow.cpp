@@ -2,6 +2,7 @@
 
 #include "MainWindow.h"
 
+#include "AlertsView.h"
 #include "AppLog.h"
 #include "ConnectDialog.h"
 #include "CredentialStore.h"
@@ -11,6 +12,7 @@
 #include "MetricsView.h"
 #include "Settings.h"
 #include "StateBadge.h"
+#include "client/AlertFeed.h"
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
 #include "ui_MainWindow.h"
@@ -95,6 +97,10 @@ FleetView *MainWindow::fleet() const {
     return m_ui->fleet;
 }
 
+AlertsView *MainWindow::alerts() const {
+    return m_ui->alerts;
+}
+
 void MainWindow::connectViews() {
     connect(m_ui->fleet, &FleetView::openRequested, this,
             [this](client::ServerSession *session, const QString &label) {
@@ -114,6 +120,7 @@ void MainWindow::connectViews() {
             if (m_hosts[i].fleetIndex == fleetIndex)
                 updateHostItem(i);
     });
+    connectAlerts();
     connect(m_ui->deployments, &DeploymentsView::deploymentFinished, this,
             [this](qint64, bool success, const QString &message) {
                 if (m_tray)
@@ -123,6 +130,29 @@ void MainWindow::connectViews() {
                 statusBar()->showMessage(message, 10000);
                 refreshApps();
             });
+}
+
+// A firing alert from any connected host: a system notification (and the
+// status bar); the Alerts tab's title counts what is firing and not
+// acknowledged, and each host's sidebar entry says how many of its own.
+void MainWindow::connectAlerts() {
+    connect(m_ui->alerts, &AlertsView::alertFired, this,
+            [this](const QString &host, const client::AlertEntry &alert) {
+                const QString text =
+                    QStringLiteral("%1: %2 \u2014 %3").arg(host, alert.title, alert.message);
+                if (m_tray)
+                    m_tray->showMessage(tr("Alert: %1").arg(alert.title), text,
+                                        alert.severity == u"info" ? QSystemTrayIcon::Information
+                                        : alert.severity == u"warning" ? QSystemTrayIcon::Warning
+                                                                       : QSystemTrayIcon::Critical);
+                statusBar()->showMessage(text, 15000);
+            });
+    connect(m_ui->alerts, &AlertsView::unacknowledgedChanged, this, [this](int count) {
+        const int index = m_ui->tabs->indexOf(m_ui->alerts);
+        m_ui->tabs->setTabText(index, count > 0 ? tr("&Alerts (%1)").arg(count) : tr("&Alerts"));
+        for (int i = 0; i < m_hosts.size(); ++i)
+            updateHostItem(i);
+    });
 }
 
 void MainWindow::setUpStatusBar() {
@@ -309,6 +339,7 @@ void MainWindow::connectTo(client::ServerSession *session, const QString &label)
     host.label = label;
     // Every host stays live in the fleet view (and its state in the sidebar).
     host.fleetIndex = m_ui->fleet->addHost(*session, label);
+    m_ui->alerts->addHost(session, label);
     updateHostItem(index);
     m_current = -1; // a new session: show it afresh even if it was shown
     showHost(index);
@@ -384,7 +415,13 @@ void MainWindow::showEngineProblem(const QString &text) {
 
 void MainWindow::updateHostItem(int index) {
     Host &host = m_hosts[index];
-    const QString state = m_ui->fleet->hostState(host.fleetIndex);
+    QString state = m_ui->fleet->hostState(host.fleetIndex);
+    // The host's alerts that fire and are not acknowledged (the Alerts tab).
+    const int firing =
+        host.session ? m_ui->alerts->unacknowledgedCount(host.session->baseUrl()) : 0;
+    if (firing > 0)
+        state += (state.isEmpty() ? QString() : QStringLiteral(" \u00b7 ")) +
+                 tr("%n alert(s) firing", nullptr, firing);
     host.item->setText(0, state.isEmpty() ? host.label
                                           : QStringLiteral("%1\n%2").arg(host.label, state));
     QFont font = host.item->font(0);

@@ -35,6 +35,7 @@ class StreamConnection;
 
 namespace mist::gui {
 
+class AlertsView;
 class AppLog;
 class DeploymentsView;
 class FleetView;
@@ -85,6 +86,7 @@ public:
     void selectApp(qint64 appId);             // an app of the shown host
     void selectApp(int host, qint64 appId);
     FleetView *fleet() const;
+    AlertsView *alerts() const;
     void refreshApps();
     // The shown app's log (nullptr when none is shown) and how many apps' logs are kept.
     AppLog *currentAppLog() const { return m_appLog; }
@@ -98,6 +100,7 @@ protected:
 
 private:
     void connectViews();
+    void connectAlerts();
     void setUpStatusBar();
     void connectMenus();
     void rebuildConnectionMenu();
