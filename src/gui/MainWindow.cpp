@@ -2,8 +2,10 @@
 
 #include "MainWindow.h"
 
+#include "AppListWatcher.h"
 #include "AppLog.h"
 #include "ConnectDialog.h"
+#include "ContainerDiscovery.h"
 #include "CredentialStore.h"
 #include "DeploymentsView.h"
 #include "FleetView.h"
@@ -66,6 +68,7 @@ MainWindow::MainWindow(QWidget *parent)
             &MainWindow::onSidebarSelection);
     connectViews();
     connectLogView();
+    connectDiscovery();
     setUpStatusBar();
     m_appsTimer.setInterval(15000);
     connect(&m_appsTimer, &QTimer::timeout, this, &MainWindow::refreshApps);
@@ -75,6 +78,34 @@ MainWindow::MainWindow(QWidget *parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+QTreeWidgetItem *MainWindow::hostItem(int host) const {
+    return host >= 0 && host < m_hosts.size() ? m_hosts[host].item : nullptr;
+}
+
+// Apps made from the window (an adopted container, a git app) are listed and shown at once;
+// a new app's deployment shows in the Deployments tab.
+void MainWindow::connectDiscovery() {
+    m_discovery = new ContainerDiscovery(m_ui->hostSidebar, m_ui->addContainerAction,
+                                         m_ui->newAppAction, this);
+    connect(m_discovery, &ContainerDiscovery::status, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+    connect(m_discovery, &ContainerDiscovery::appCreated, this,
+            [this](client::ServerSession *session, qint64 appId) {
+                const int host = hostOfUrl(session->baseUrl());
+                session->listApps(this, [this, host, appId](const client::ServerSession::Reply &r) {
+                    if (host < 0 || host >= m_hosts.size() || !r.ok())
+                        return;
+                    showApps(host, r.data.toArray());
+                    selectApp(host, appId);
+                });
+            });
+    connect(m_discovery, &ContainerDiscovery::deploymentStarted, this,
+            [this](client::ServerSession *, qint64, qint64 deploymentId) {
+                m_ui->tabs->setCurrentWidget(m_ui->deployments);
+                m_ui->deployments->watch(deploymentId);
+            });
+}
 
 MetricsView *MainWindow::metricsView() const {
     return m_ui->metrics;
@@ -309,6 +340,15 @@ void MainWindow::connectTo(client::ServerSession *session, const QString &label)
     host.label = label;
     // Every host stays live in the fleet view (and its state in the sidebar).
     host.fleetIndex = m_ui->fleet->addHost(*session, label);
+    // The app list follows /ws/apps/stats: an app added or removed elsewhere shows at once.
+    if (session->dialect() == client::ServerSession::Dialect::Published) {
+        auto *watcher = new AppListWatcher(session, session);
+        connect(watcher, &AppListWatcher::appsChanged, this, [this, session] {
+            const int i = hostOfUrl(session->baseUrl());
+            if (i >= 0 && m_hosts[i].session == session)
+                refreshAppsOf(i);
+        });
+    }
     updateHostItem(index);
     m_current = -1; // a new session: show it afresh even if it was shown
     showHost(index);
@@ -402,7 +442,10 @@ QString MainWindow::hostText(int host) const {
 }
 
 int MainWindow::appCount(int host) const {
-    return host >= 0 && host < m_hosts.size() ? m_hosts[host].item->childCount() : 0;
+    if (host < 0 || host >= m_hosts.size())
+        return 0;
+    QTreeWidgetItem *item = m_hosts[host].item;
+    return item->childCount() - (ContainerDiscovery::node(item) ? 1 : 0);
 }
 
 QString MainWindow::appState(int host, int row) const {
@@ -450,6 +493,7 @@ void MainWindow::showApps(int index, const QJsonArray &apps) {
     const bool shown = index == m_current;
     QTreeWidgetItem *current = m_ui->hostSidebar->currentItem();
     const bool appWasCurrent = shown && current && current->parent() == host.item;
+    QTreeWidgetItem *containers = ContainerDiscovery::takeNode(host.item); // after the apps
     qDeleteAll(host.item->takeChildren());
     for (const QJsonValue &v : apps) {
         const QJsonObject app = v.toObject();
@@ -475,9 +519,12 @@ void MainWindow::showApps(int index, const QJsonArray &apps) {
         if (shown && id == m_selectedApp)
             m_ui->hostSidebar->setCurrentItem(item);
     }
+    if (containers)
+        host.item->addChild(containers);
     host.item->setExpanded(true);
     if (appWasCurrent && m_ui->hostSidebar->currentItem() == nullptr)
         m_ui->hostSidebar->setCurrentItem(host.item);
+    m_discovery->update(host.item, host.session, apps);
 }
 
 QString MainWindow::appToolTip(const QJsonObject &app) {
@@ -531,7 +578,7 @@ void MainWindow::onSidebarSelection() {
 }
 
 void MainWindow::openApp(QTreeWidgetItem *item) {
-    if (!m_session)
+    if (!m_session || ContainerDiscovery::kind(item) != ContainerDiscovery::NotOurs)
         return;
     const qint64 id = item->data(0, AppIdRole).toLongLong();
     if (id == m_selectedApp)
