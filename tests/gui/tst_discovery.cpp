@@ -21,6 +21,7 @@
 #include <QPushButton>
 #include <QTabWidget>
 #include <QTest>
+#include <QTranslator>
 #include <QTreeWidget>
 #include <QUuid>
 
@@ -240,6 +241,26 @@ private Q_SLOTS:
         pump(2000);
         QVERIFY(!gui::ContainerDiscovery::node(w->hostItem(0)));
         QVERIFY(!w->findChild<QMessageBox *>(QStringLiteral("firstRunPrompt")));
+    }
+
+    // The new words in German: the menu, the dialogs, the node.
+    void german() {
+        QTranslator german;
+        QVERIFY(german.load(QStringLiteral(":/i18n/mist-monitor_de.qm")));
+        QCoreApplication::installTranslator(&german);
+        {
+            gui::MainWindow w;
+            auto *action = w.findChild<QAction *>(QStringLiteral("addContainerAction"));
+            QVERIFY(action);
+            QCOMPARE(action->text(), QStringLiteral("Als App &hinzufügen…"));
+            gui::AddAppDialog add(QStringLiteral("c"), QString(), {});
+            QCOMPARE(add.windowTitle(), QStringLiteral("Container als App hinzufügen"));
+            gui::NewAppDialog created({});
+            QCOMPARE(created.windowTitle(), QStringLiteral("Neue App aus Git"));
+            QCOMPARE(gui::ContainerDiscovery::tr("Containers (%n)", nullptr, 3),
+                     QStringLiteral("Container (3)"));
+        }
+        QCoreApplication::removeTranslator(&german);
     }
 
     // Empty store again: the first-run prompt's Yes adds every container, each in its compose

@@ -5,6 +5,9 @@
 // 503 when the engine is not reached. POST /api/apps adopts a container or creates a git app.
 #include "TestSupport.h"
 
+#include "engine/EngineApi.h"
+#include "server/rest/Routes.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QTest>
@@ -73,6 +76,84 @@ private Q_SLOTS:
     void cleanupTestCase() {
         for (const QString &name : {plain, composed, adopted})
             removeContainer(name);
+    }
+
+    // The rows' pure part: which app adopts a container (by name, or by the Swarm service label
+    // for service apps) and the compose project.
+    void containerRows_data() {
+        QTest::addColumn<QStringList>("names");
+        QTest::addColumn<QStringList>("labels"); // key=value
+        QTest::addColumn<qint64>("appId");       // 0: null
+        QTest::addColumn<QString>("project");    // empty: null
+        const QString compose = QStringLiteral("com.docker.compose.project=");
+        const QString swarm = QStringLiteral("com.docker.swarm.service.name=");
+        QTest::newRow("plain") << QStringList{"other"} << QStringList{} << qint64(0) << QString();
+        QTest::newRow("compose") << QStringList{"db"} << QStringList{compose + "shop"} << qint64(0)
+                                 << QStringLiteral("shop");
+        QTest::newRow("empty compose label")
+            << QStringList{"x"} << QStringList{compose} << qint64(0) << QString();
+        QTest::newRow("adopted by name")
+            << QStringList{"web"} << QStringList{} << qint64(1) << QString();
+        QTest::newRow("adopted, second name")
+            << QStringList{"alias", "web"} << QStringList{compose + "p"} << qint64(1)
+            << QStringLiteral("p");
+        QTest::newRow("git app's app-N")
+            << QStringList{"app-2"} << QStringList{} << qint64(2) << QString();
+        QTest::newRow("service app's task")
+            << QStringList{"api.1.abc"} << QStringList{swarm + "api"} << qint64(3) << QString();
+        QTest::newRow("replicated git app's task")
+            << QStringList{"app-4.2.xyz"} << QStringList{swarm + "app-4"} << qint64(4) << QString();
+        QTest::newRow("task of another service")
+            << QStringList{"zzz.1.q"} << QStringList{swarm + "zzz"} << qint64(0) << QString();
+        QTest::newRow("service app's name, no label")
+            << QStringList{"api"} << QStringList{} << qint64(0) << QString();
+        QTest::newRow("replicated app's name, no label")
+            << QStringList{"app-4"} << QStringList{} << qint64(0) << QString();
+        QTest::newRow("prefix is not a match")
+            << QStringList{"web2"} << QStringList{} << qint64(0) << QString();
+        QTest::newRow("no names") << QStringList{} << QStringList{} << qint64(0) << QString();
+    }
+    void containerRows() {
+        QFETCH(QStringList, names);
+        QFETCH(QStringList, labels);
+        QFETCH(qint64, appId);
+        QFETCH(QString, project);
+        QList<store::App> apps(4);
+        apps[0].id = 1;
+        apps[0].containerName = QStringLiteral("web");
+        apps[1].id = 2;
+        apps[1].gitUrl = QStringLiteral("https://example.com/r.git");
+        apps[2].id = 3;
+        apps[2].serviceName = QStringLiteral("api");
+        apps[3].id = 4;
+        apps[3].gitUrl = QStringLiteral("https://example.com/s.git");
+        apps[3].replicas = 2;
+        engine::ContainerSummary c;
+        c.id = QStringLiteral("abc123");
+        c.names = names;
+        c.image = QStringLiteral("nginx:1");
+        c.state = QStringLiteral("exited");
+        c.status = QStringLiteral("Exited (0) 2 minutes ago");
+        for (const QString &l : labels)
+            c.labels.insert(l.section(u'=', 0, 0), l.section(u'=', 1));
+        const QJsonArray rows = server::containerList({c}, apps);
+        QCOMPARE(rows.size(), 1);
+        const QJsonObject row = rows.at(0).toObject();
+        QCOMPARE(row.keys(),
+                 (QStringList{"appId", "id", "image", "name", "project", "state", "status"}));
+        QCOMPARE(row.value(QStringLiteral("id")).toString(), c.id);
+        QCOMPARE(row.value(QStringLiteral("name")).toString(), names.value(0));
+        QCOMPARE(row.value(QStringLiteral("image")).toString(), c.image);
+        QCOMPARE(row.value(QStringLiteral("state")).toString(), c.state);
+        QCOMPARE(row.value(QStringLiteral("status")).toString(), c.status);
+        if (appId)
+            QCOMPARE(row.value(QStringLiteral("appId")).toDouble(), double(appId));
+        else
+            QVERIFY(row.value(QStringLiteral("appId")).isNull());
+        if (project.isEmpty())
+            QVERIFY(row.value(QStringLiteral("project")).isNull());
+        else
+            QCOMPARE(row.value(QStringLiteral("project")).toString(), project);
     }
 
     void listsRunningAndStoppedWithProject() {
