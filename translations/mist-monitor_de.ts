@@ -540,10 +540,6 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <translation>Die App konnte nicht angelegt werden: %1</translation>
     </message>
     <message>
-        <source>Could not start the deployment: %1</source>
-        <translation>Die Bereitstellung konnte nicht gestartet werden: %1</translation>
-    </message>
-    <message>
         <source>Add all as apps…</source>
         <translation>Alle als Apps hinzufügen…</translation>
     </message>

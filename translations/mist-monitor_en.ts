@@ -538,10 +538,6 @@ You can still connect to a remote server.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Could not start the deployment: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Add all as apps…</source>
         <translation type="unfinished"></translation>
     </message>

@@ -280,30 +280,16 @@ void ContainerDiscovery::newApp(QTreeWidgetItem *item) {
         if (!session)
             return;
         const bool deploy = dialog->deployNow();
-        session->post(
-            QStringLiteral("/api/apps"), dialog->body(), this,
-            [this, session, deploy](const client::ServerSession::Reply &reply) {
-                if (!reply.ok()) {
-                    emit status(tr("Could not create the app: %1").arg(reply.error));
-                    return;
-                }
-                const qint64 id =
-                    qint64(reply.data.toObject().value(QStringLiteral("id")).toDouble());
-                emit appCreated(session, id);
-                if (!deploy || !session)
-                    return;
-                session->startDeployment(
-                    id, this, [this, session, id](const client::ServerSession::Reply &d) {
-                        if (!d.ok()) {
-                            emit status(tr("Could not start the deployment: %1").arg(d.error));
-                            return;
-                        }
-                        if (session)
-                            emit deploymentStarted(
-                                session, id,
-                                qint64(d.data.toObject().value(QStringLiteral("id")).toDouble()));
-                    });
-            });
+        session->post(QStringLiteral("/api/apps"), dialog->body(), this,
+                      [this, session, deploy](const client::ServerSession::Reply &reply) {
+                          if (!reply.ok()) {
+                              emit status(tr("Could not create the app: %1").arg(reply.error));
+                              return;
+                          }
+                          const qint64 id =
+                              qint64(reply.data.toObject().value(QStringLiteral("id")).toDouble());
+                          emit appCreated(session, id, deploy);
+                      });
     });
     dialog->open();
 }

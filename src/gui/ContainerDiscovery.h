@@ -52,9 +52,9 @@ public:
     void newApp(QTreeWidgetItem *item);
 
 Q_SIGNALS:
-    // An app was made on `session`'s server: the window lists the host's apps and shows it.
-    void appCreated(mist::client::ServerSession *session, qint64 appId);
-    void deploymentStarted(mist::client::ServerSession *session, qint64 appId, qint64 deploymentId);
+    // An app was made on `session`'s server: the window lists the host's apps and shows it,
+    // and with `deploy` starts its first deployment (the Deployments tab's Deploy).
+    void appCreated(mist::client::ServerSession *session, qint64 appId, bool deploy = false);
     void status(const QString &text);
 
 private:

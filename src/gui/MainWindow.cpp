@@ -84,26 +84,27 @@ QTreeWidgetItem *MainWindow::hostItem(int host) const {
 }
 
 // Apps made from the window (an adopted container, a git app) are listed and shown at once;
-// a new app's deployment shows in the Deployments tab.
+// a new git app is deployed from the Deployments tab once it is shown there (so that showing
+// it cannot drop the deployment being followed).
 void MainWindow::connectDiscovery() {
     m_discovery = new ContainerDiscovery(m_ui->hostSidebar, m_ui->addContainerAction,
                                          m_ui->newAppAction, this);
     connect(m_discovery, &ContainerDiscovery::status, this,
             [this](const QString &text) { statusBar()->showMessage(text, 10000); });
     connect(m_discovery, &ContainerDiscovery::appCreated, this,
-            [this](client::ServerSession *session, qint64 appId) {
+            [this](client::ServerSession *session, qint64 appId, bool deploy) {
                 const int host = hostOfUrl(session->baseUrl());
-                session->listApps(this, [this, host, appId](const client::ServerSession::Reply &r) {
-                    if (host < 0 || host >= m_hosts.size() || !r.ok())
-                        return;
-                    showApps(host, r.data.toArray());
-                    selectApp(host, appId);
-                });
-            });
-    connect(m_discovery, &ContainerDiscovery::deploymentStarted, this,
-            [this](client::ServerSession *, qint64, qint64 deploymentId) {
-                m_ui->tabs->setCurrentWidget(m_ui->deployments);
-                m_ui->deployments->watch(deploymentId);
+                session->listApps(
+                    this, [this, host, appId, deploy](const client::ServerSession::Reply &r) {
+                        if (host < 0 || host >= m_hosts.size() || !r.ok())
+                            return;
+                        showApps(host, r.data.toArray());
+                        selectApp(host, appId); // shows its log and its deployments
+                        if (deploy && m_selectedApp == appId) {
+                            m_ui->tabs->setCurrentWidget(m_ui->deployments);
+                            m_ui->deployments->deploy();
+                        }
+                    });
             });
 }
 
@@ -341,7 +342,8 @@ void MainWindow::connectTo(client::ServerSession *session, const QString &label)
     // Every host stays live in the fleet view (and its state in the sidebar).
     host.fleetIndex = m_ui->fleet->addHost(*session, label);
     // The app list follows /ws/apps/stats: an app added or removed elsewhere shows at once.
-    if (session->dialect() == client::ServerSession::Dialect::Published) {
+    if (session->dialect() == client::ServerSession::Dialect::Published &&
+        !session->findChild<AppListWatcher *>(QString(), Qt::FindDirectChildrenOnly)) {
         auto *watcher = new AppListWatcher(session, session);
         connect(watcher, &AppListWatcher::appsChanged, this, [this, session] {
             const int i = hostOfUrl(session->baseUrl());
