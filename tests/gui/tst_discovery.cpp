@@ -11,6 +11,7 @@
 #include "LogModel.h"
 #include "LogView.h"
 #include "MainWindow.h"
+#include "TestPaths.h"
 #include "TestSupport.h"
 #include "client/ServerSession.h"
 
@@ -18,6 +19,7 @@
 #include <QDialogButtonBox>
 #include <QJsonArray>
 #include <QMessageBox>
+#include <QProcess>
 #include <QPushButton>
 #include <QTabWidget>
 #include <QTest>
@@ -175,8 +177,8 @@ private Q_SLOTS:
         }));
     }
 
-    // An app added by REST from outside appears within seconds (the list used to wait for
-    // F5 or its 15 s timer), and goes when it is removed.
+    // An app added from outside (REST, the CLI) appears within seconds (the list used to wait
+    // for F5 or its 15 s timer), and goes when it is removed.
     void appAddedElsewhereAppearsWithoutRefresh() {
         QVERIFY(window);
         gui::MainWindow &w = *window;
@@ -198,6 +200,19 @@ private Q_SLOTS:
             6000));
         QVERIFY(f->store().apps().remove(id).value());
         QVERIFY(waitFor([&] { return !appNames(w).contains(QStringLiteral("outside")); }, 6000));
+        // `mist-monitor app add` (another process, writing the database) too.
+        QProcess cli;
+        cli.start(binaryPath(QStringLiteral("mist-monitor")),
+                  {QStringLiteral("app"), QStringLiteral("add"), QStringLiteral("--data-dir"),
+                   dataDir.filePath(QStringLiteral("data")), QStringLiteral("--name"),
+                   QStringLiteral("from-cli"), QStringLiteral("--container"), shop});
+        QVERIFY(cli.waitForFinished(30000));
+        QCOMPARE(cli.exitCode(), 0);
+        const qint64 cliApp = cli.readAllStandardOutput().trimmed().toLongLong();
+        QVERIFY(cliApp > 0);
+        QVERIFY(waitFor([&] { return appNames(w).contains(QStringLiteral("from-cli")); }, 6000));
+        QVERIFY(f->store().apps().remove(cliApp).value());
+        QVERIFY(waitFor([&] { return !appNames(w).contains(QStringLiteral("from-cli")); }, 6000));
         QVERIFY(waitFor([&] { return listed(w).contains(shop); }, 6000));
     }
 
