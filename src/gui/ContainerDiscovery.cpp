@@ -13,6 +13,7 @@
 #include <QSet>
 #include <QTreeWidget>
 
+#include <functional>
 #include <memory>
 
 namespace mist::gui {
