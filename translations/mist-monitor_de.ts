@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>AddAppDialog</name>
+    <message>
+        <source>Add container as app</source>
+        <translation>Container als App hinzufügen</translation>
+    </message>
+    <message>
+        <source>Container:</source>
+        <translation>Container:</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>&amp;Project:</source>
+        <translation>&amp;Projekt:</translation>
+    </message>
+</context>
+<context>
     <name>AlertsView</name>
     <message>
         <source>No alerts</source>
@@ -335,6 +354,26 @@
         <translation>App-Liste</translation>
     </message>
     <message>
+        <source>&amp;Apps</source>
+        <translation>A&amp;nwendungen</translation>
+    </message>
+    <message>
+        <source>&amp;New app…</source>
+        <translation>&amp;Neue App…</translation>
+    </message>
+    <message>
+        <source>Create an app built from a git repository, and deploy it</source>
+        <translation>Eine App aus einem Git-Repository anlegen und bereitstellen</translation>
+    </message>
+    <message>
+        <source>&amp;Add as app…</source>
+        <translation>Als App &amp;hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Add the selected container as an app</source>
+        <translation>Den gewählten Container als App hinzufügen</translation>
+    </message>
+    <message>
         <source>&amp;Alerts</source>
         <translation>Ala&amp;rme</translation>
     </message>
@@ -363,6 +402,45 @@
     </message>
 </context>
 <context>
+    <name>NewAppDialog</name>
+    <message>
+        <source>New app from git</source>
+        <translation>Neue App aus Git</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>&amp;Project:</source>
+        <translation>&amp;Projekt:</translation>
+    </message>
+    <message>
+        <source>&amp;Git URL:</source>
+        <translation>&amp;Git-URL:</translation>
+    </message>
+    <message>
+        <source>&amp;Branch:</source>
+        <translation>&amp;Branch:</translation>
+    </message>
+    <message>
+        <source>&amp;Dockerfile:</source>
+        <translation>&amp;Dockerfile:</translation>
+    </message>
+    <message>
+        <source>P&amp;ort:</source>
+        <translation>P&amp;ort:</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <source>Deploy it &amp;now</source>
+        <translation>&amp;Jetzt bereitstellen</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>Mist Monitor desktop app</source>
@@ -387,6 +465,13 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>No Docker engine at %1: %2</source>
         <translation>Keine Docker-Engine unter %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::AddAppDialog</name>
+    <message>
+        <source>Enter a name.</source>
+        <translation>Geben Sie einen Namen ein.</translation>
     </message>
 </context>
 <context>
@@ -494,6 +579,69 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>PEM certificates (*.pem *.crt);;All files (*)</source>
         <translation>PEM-Zertifikate (*.pem *.crt);;Alle Dateien (*)</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::ContainerDiscovery</name>
+    <message numerus="yes">
+        <source>Containers (%n)</source>
+        <translation>
+            <numerusform>Container (%n)</numerusform>
+            <numerusform>Container (%n)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Containers of this host that no app adopts: right-click one to add it as an app.</source>
+        <translation>Container dieses Hosts, die keine App übernimmt: Rechtsklick auf einen, um ihn als App hinzuzufügen.</translation>
+    </message>
+    <message>
+        <source>Compose project %1</source>
+        <translation>Compose-Projekt %1</translation>
+    </message>
+    <message>
+        <source>%1 (image %2)</source>
+        <translation>%1 (Image %2)</translation>
+    </message>
+    <message>
+        <source>Add containers</source>
+        <translation>Container hinzufügen</translation>
+    </message>
+    <message numerus="yes">
+        <source>This host runs %n container(s) and has no apps yet. Add them all as apps (each in its compose project, else in &quot;default&quot;)?</source>
+        <translation>
+            <numerusform>Auf diesem Host läuft %n Container, und er hat noch keine Apps. Als App hinzufügen (im eigenen Compose-Projekt, sonst in „default“)?</numerusform>
+            <numerusform>Auf diesem Host laufen %n Container, und er hat noch keine Apps. Alle als Apps hinzufügen (jeden in seinem Compose-Projekt, sonst in „default“)?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not add the app: %1</source>
+        <translation>Die App konnte nicht hinzugefügt werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n app(s)</source>
+        <translation>
+            <numerusform>%n App hinzugefügt</numerusform>
+            <numerusform>%n Apps hinzugefügt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n app(s); not added: %1</source>
+        <translation>
+            <numerusform>%n App hinzugefügt; nicht hinzugefügt: %1</numerusform>
+            <numerusform>%n Apps hinzugefügt; nicht hinzugefügt: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Connect to a server first.</source>
+        <translation>Verbinden Sie sich zuerst mit einem Server.</translation>
+    </message>
+    <message>
+        <source>Could not create the app: %1</source>
+        <translation>Die App konnte nicht angelegt werden: %1</translation>
+    </message>
+    <message>
+        <source>Add all as apps…</source>
+        <translation>Alle als Apps hinzufügen…</translation>
     </message>
 </context>
 <context>
@@ -901,6 +1049,13 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>Load average: %1, %2, %3</source>
         <translation>Durchschnittslast: %1, %2, %3</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::NewAppDialog</name>
+    <message>
+        <source>Enter a name and a git URL.</source>
+        <translation>Geben Sie einen Namen und eine Git-URL ein.</translation>
     </message>
 </context>
 <context>

@@ -3,8 +3,10 @@
 #include "MainWindow.h"
 
 #include "AlertsView.h"
+#include "AppListWatcher.h"
 #include "AppLog.h"
 #include "ConnectDialog.h"
+#include "ContainerDiscovery.h"
 #include "CredentialStore.h"
 #include "DeploymentsView.h"
 #include "FleetView.h"
@@ -68,6 +70,7 @@ MainWindow::MainWindow(QWidget *parent)
             &MainWindow::onSidebarSelection);
     connectViews();
     connectLogView();
+    connectDiscovery();
     setUpStatusBar();
     m_appsTimer.setInterval(15000);
     connect(&m_appsTimer, &QTimer::timeout, this, &MainWindow::refreshApps);
@@ -77,6 +80,35 @@ MainWindow::MainWindow(QWidget *parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+QTreeWidgetItem *MainWindow::hostItem(int host) const {
+    return host >= 0 && host < m_hosts.size() ? m_hosts[host].item : nullptr;
+}
+
+// Apps made from the window (an adopted container, a git app) are listed and shown at once;
+// a new git app is deployed from the Deployments tab once it is shown there (so that showing
+// it cannot drop the deployment being followed).
+void MainWindow::connectDiscovery() {
+    m_discovery = new ContainerDiscovery(m_ui->hostSidebar, m_ui->addContainerAction,
+                                         m_ui->newAppAction, this);
+    connect(m_discovery, &ContainerDiscovery::status, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+    connect(m_discovery, &ContainerDiscovery::appCreated, this,
+            [this](client::ServerSession *session, qint64 appId, bool deploy) {
+                const int host = hostOfUrl(session->baseUrl());
+                session->listApps(
+                    this, [this, host, appId, deploy](const client::ServerSession::Reply &r) {
+                        if (host < 0 || host >= m_hosts.size() || !r.ok())
+                            return;
+                        showApps(host, r.data.toArray());
+                        selectApp(host, appId); // shows its log and its deployments
+                        if (deploy && m_selectedApp == appId) {
+                            m_ui->tabs->setCurrentWidget(m_ui->deployments);
+                            m_ui->deployments->deploy();
+                        }
+                    });
+            });
+}
 
 MetricsView *MainWindow::metricsView() const {
     return m_ui->metrics;
@@ -340,6 +372,16 @@ void MainWindow::connectTo(client::ServerSession *session, const QString &label)
     // Every host stays live in the fleet view (and its state in the sidebar).
     host.fleetIndex = m_ui->fleet->addHost(*session, label);
     m_ui->alerts->addHost(session, label);
+    // The app list follows /ws/apps/stats: an app added or removed elsewhere shows at once.
+    if (session->dialect() == client::ServerSession::Dialect::Published &&
+        !session->findChild<AppListWatcher *>(QString(), Qt::FindDirectChildrenOnly)) {
+        auto *watcher = new AppListWatcher(session, session);
+        connect(watcher, &AppListWatcher::appsChanged, this, [this, session] {
+            const int i = hostOfUrl(session->baseUrl());
+            if (i >= 0 && m_hosts[i].session == session)
+                refreshAppsOf(i);
+        });
+    }
     updateHostItem(index);
     m_current = -1; // a new session: show it afresh even if it was shown
     showHost(index);
@@ -439,7 +481,10 @@ QString MainWindow::hostText(int host) const {
 }
 
 int MainWindow::appCount(int host) const {
-    return host >= 0 && host < m_hosts.size() ? m_hosts[host].item->childCount() : 0;
+    if (host < 0 || host >= m_hosts.size())
+        return 0;
+    QTreeWidgetItem *item = m_hosts[host].item;
+    return item->childCount() - (ContainerDiscovery::node(item) ? 1 : 0);
 }
 
 QString MainWindow::appState(int host, int row) const {
@@ -487,6 +532,7 @@ void MainWindow::showApps(int index, const QJsonArray &apps) {
     const bool shown = index == m_current;
     QTreeWidgetItem *current = m_ui->hostSidebar->currentItem();
     const bool appWasCurrent = shown && current && current->parent() == host.item;
+    QTreeWidgetItem *containers = ContainerDiscovery::takeNode(host.item); // after the apps
     qDeleteAll(host.item->takeChildren());
     for (const QJsonValue &v : apps) {
         const QJsonObject app = v.toObject();
@@ -512,9 +558,12 @@ void MainWindow::showApps(int index, const QJsonArray &apps) {
         if (shown && id == m_selectedApp)
             m_ui->hostSidebar->setCurrentItem(item);
     }
+    if (containers)
+        host.item->addChild(containers);
     host.item->setExpanded(true);
     if (appWasCurrent && m_ui->hostSidebar->currentItem() == nullptr)
         m_ui->hostSidebar->setCurrentItem(host.item);
+    m_discovery->update(host.item, host.session, apps);
 }
 
 QString MainWindow::appToolTip(const QJsonObject &app) {
@@ -568,7 +617,7 @@ void MainWindow::onSidebarSelection() {
 }
 
 void MainWindow::openApp(QTreeWidgetItem *item) {
-    if (!m_session)
+    if (!m_session || ContainerDiscovery::kind(item) != ContainerDiscovery::NotOurs)
         return;
     const qint64 id = item->data(0, AppIdRole).toLongLong();
     if (id == m_selectedApp)
