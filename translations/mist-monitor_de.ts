@@ -374,7 +374,7 @@
         <translation>Den gewählten Container als App hinzufügen</translation>
     </message>
     <message>
-        <source>&amp;Alerts</source>
+        <source>Ale&amp;rts</source>
         <translation>Ala&amp;rme</translation>
     </message>
 </context>
@@ -999,11 +999,11 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <translation>Alarm: %1</translation>
     </message>
     <message>
-        <source>&amp;Alerts (%1)</source>
+        <source>Ale&amp;rts (%1)</source>
         <translation>Ala&amp;rme (%1)</translation>
     </message>
     <message>
-        <source>&amp;Alerts</source>
+        <source>Ale&amp;rts</source>
         <translation>Ala&amp;rme</translation>
     </message>
     <message numerus="yes">

@@ -374,7 +374,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Alerts</source>
+        <source>Ale&amp;rts</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -997,11 +997,11 @@ You can still connect to a remote server.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Alerts (%1)</source>
+        <source>Ale&amp;rts (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Alerts</source>
+        <source>Ale&amp;rts</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">

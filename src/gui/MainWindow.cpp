@@ -181,7 +181,7 @@ void MainWindow::connectAlerts() {
             });
     connect(m_ui->alerts, &AlertsView::unacknowledgedChanged, this, [this](int count) {
         const int index = m_ui->tabs->indexOf(m_ui->alerts);
-        m_ui->tabs->setTabText(index, count > 0 ? tr("&Alerts (%1)").arg(count) : tr("&Alerts"));
+        m_ui->tabs->setTabText(index, count > 0 ? tr("Ale&rts (%1)").arg(count) : tr("Ale&rts"));
         for (int i = 0; i < m_hosts.size(); ++i)
             updateHostItem(i);
     });
