@@ -61,6 +61,20 @@ LogLineDelegate::LogLineDelegate(LogModel *model, QListView *view)
 void LogLineDelegate::setModel(LogModel *model) {
     m_model = model;
     m_heights.clear();
+    m_widestCells = 0;
+}
+
+bool LogLineDelegate::noteRows(int first, int count) {
+    const int before = m_widestCells;
+    const int stamp = m_model->showTimestamps() ? 13 : 0;
+    for (int row = qMax(0, first); row < first + count && row < m_model->rowCount(); ++row) {
+        const LogEntry &e = m_model->entryAt(row);
+        const qsizetype chars = qMin<qsizetype>(e.text.size(), NoWrapChars);
+        const qsizetype cells = isPrintableAscii(e.text) ? chars : 2 * chars;
+        m_widestCells =
+            qMax<int>(m_widestCells, int(cells) + stamp + (e.kind != LogEntry::Kind::Line ? 3 : 0));
+    }
+    return m_widestCells > before;
 }
 
 void LogLineDelegate::forget(qint64 firstSequence, qint64 lastSequence) {
@@ -130,11 +144,13 @@ LogLineDelegate::ShownText LogLineDelegate::shownText(const QStyleOptionViewItem
     if (m_wrap) {
         if (shown.text.size() > WrapChars)
             shown.text = shown.text.left(WrapChars) + Ellipsis;
-    } else {
-        if (shown.text.size() > NoWrapChars)
-            shown.text.truncate(NoWrapChars);
-        shown.text = opt.fontMetrics.elidedText(shown.text, Qt::ElideRight, textRect.width());
+    } else if (shown.text.size() > NoWrapChars) {
+        // The row is as wide as the widest line (the view scrolls sideways): only a line
+        // past NoWrapChars is cut; the whole of it is in copy and save.
+        shown.text = shown.text.left(NoWrapChars) + Ellipsis;
     }
+    Q_UNUSED(opt)
+    Q_UNUSED(textRect)
     // An elided text ends in '…': highlights stop before it.
     shown.highlightEnd =
         !m_wrap && shown.text.endsWith(Ellipsis) ? shown.text.size() - 1 : shown.text.size();
@@ -247,10 +263,14 @@ QSize LogLineDelegate::sizeHint(const QStyleOptionViewItem &option,
         m_metricsFont = option.font;
         m_lineHeight = fm.height();
         m_charWidth = qMax(1, fm.horizontalAdvance(QLatin1Char('M')));
+        m_charWidthF =
+            qMax(qreal(1), QFontMetricsF(option.font).horizontalAdvance(QLatin1Char('M')));
         m_heights.clear();
     }
     if (!m_wrap || !index.isValid())
-        return QSize(1, m_lineHeight + 2 * VMargin); // the view makes rows as wide as itself
+        // As wide as the widest line (at least the viewport: the view stretches rows to it).
+        return QSize(GutterWidth + HMargin + int(std::ceil((m_widestCells + 1) * m_charWidthF)),
+                     m_lineHeight + 2 * VMargin);
     return QSize(1, wrappedHeight(option, index) + 2 * VMargin);
 }
 

@@ -31,6 +31,13 @@ public:
     // Lines [first, last] left the model: their sequences may come back with other lines
     // (older pages above, newer below after the window moved), so their heights go.
     void forget(qint64 firstSequence, qint64 lastSequence);
+    // Without wrapping rows are as wide as the widest line held (so the view scrolls
+    // sideways instead of cutting lines off with "…"): rows [first, first + count) arrived.
+    // True when the widest grew (the view must lay its rows out again).
+    bool noteRows(int first, int count);
+    // The widest line seen since the model was set, in character cells (a character outside
+    // printable ASCII counts as two: wide glyphs must not be cut).
+    int widestCells() const { return m_widestCells; }
 
     void paint(QPainter *painter, const QStyleOptionViewItem &option,
                const QModelIndex &index) const override;
@@ -73,6 +80,8 @@ private:
     mutable QFont m_metricsFont;
     mutable int m_lineHeight = 0;
     mutable int m_charWidth = 1;
+    mutable qreal m_charWidthF = 1; // fixed-pitch advances are fractional: 1000 cells add up
+    int m_widestCells = 0;
 };
 
 } // namespace mist::gui

@@ -124,6 +124,22 @@ void LogView::setUpList() {
     QScrollBar *bar = list->verticalScrollBar();
     connect(bar, &QScrollBar::valueChanged, this, &LogView::onScrollValueChanged);
     connect(bar, &QScrollBar::rangeChanged, this, &LogView::onScrollRangeChanged);
+    // Rows without wrapping are as wide as the widest line: when a wider one arrives, all rows
+    // (one size for all: uniform item sizes) take the new width, at most every 100 ms.
+    m_widthLayout.setSingleShot(true);
+    m_widthLayout.setInterval(100);
+    connect(&m_widthLayout, &QTimer::timeout, this, [this] {
+        if (m_wrap)
+            return;
+        const int value = m_ui->logList->verticalScrollBar()->value();
+        {
+            ScrollGuard guard(m_programmaticScroll);
+            m_ui->logList->doItemsLayout();
+            m_ui->logList->verticalScrollBar()->setValue(value);
+        }
+        if (m_following)
+            scrollToBottomNow();
+    });
 }
 
 void LogView::setModel(LogModel *model) {
@@ -166,6 +182,8 @@ void LogView::bindModel() {
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &LogView::onRowsRemoved);
     connect(m_model, &LogModel::linesPrepended, this, &LogView::onLinesPrepended);
     connect(m_model, &LogModel::linesInserted, this, [this](int count) {
+        if (m_delegate->noteRows(m_model->rowCount() - count, count))
+            m_widthLayout.start();
         if (!m_following) {
             m_newLines += count;
             updateJumpButton();
@@ -323,6 +341,8 @@ int LogView::distanceFromTop() const {
 }
 
 void LogView::onLinesPrepended(int count) {
+    if (m_delegate->noteRows(0, count))
+        m_widthLayout.start();
     if (m_following)
         return; // the range change keeps the tail in view
     // The rows went in above the viewport: move it down by their height, so the line being
@@ -530,6 +550,8 @@ void LogView::setShowTimestamps(bool on) {
         return;
     }
     m_model->setShowTimestamps(on);
+    m_delegate->noteRows(0, m_model->rowCount()); // the prefix widens every row
+    m_widthLayout.start();
 }
 
 void LogView::setWordWrap(bool on) {
@@ -541,6 +563,9 @@ void LogView::setWordWrap(bool on) {
         return;
     m_wrap = on;
     m_delegate->setWrap(on);
+    // Wrapped rows fit the width; unwrapped ones are as wide as the widest line and scroll.
+    m_ui->logList->setHorizontalScrollBarPolicy(on ? Qt::ScrollBarAlwaysOff
+                                                   : Qt::ScrollBarAsNeeded);
     // Uniform sizes let QListView size one row and multiply; wrapped rows differ in height.
     m_ui->logList->setUniformItemSizes(!on);
     m_ui->logList->setWordWrap(on); // also makes QListView lay out again when its width changes

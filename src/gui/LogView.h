@@ -6,6 +6,7 @@
 
 #include "base/Expected.h"
 
+#include <QTimer>
 #include <QWidget>
 
 #include <memory>
@@ -157,6 +158,8 @@ private:
     int m_programmaticScroll = 0;
     // Pixels of content that a front trim removes above the viewport while not following.
     int m_trimmedHeight = 0;
+    // A wider line arrived without wrapping: rows are laid out again once the burst is in.
+    QTimer m_widthLayout;
 };
 
 } // namespace mist::gui

@@ -89,6 +89,7 @@ private Q_SLOTS:
     void saveReportsErrors();
     void clearEmptiesTheView();
     void wrapToggle();
+    void longLinesScrollSideways();
     void ansiColoursDrawn();
     void staysResponsiveUnderLoad_data();
     void staysResponsiveUnderLoad();
@@ -513,6 +514,49 @@ void TestLogView::wrapToggle() {
     QCOMPARE(timestamps->isChecked(), view.model()->showTimestamps());
     timestamps->trigger();
     QCOMPARE(timestamps->isChecked(), view.model()->showTimestamps());
+}
+
+// Without wrapping a long line is not cut off with "…": the rows get as wide as the widest
+// line and the view scrolls sideways to its end, whose last word is drawn there.
+void TestLogView::longLinesScrollSideways() {
+    LogView &view = *m_view;
+    QListView *list = view.listView();
+    view.model()->append(line(QStringLiteral("short")));
+    view.model()->flushPending();
+    QTRY_VERIFY(rowVisible(view, 0));
+    QCOMPARE(list->horizontalScrollBar()->maximum(), 0);
+    view.model()->append(line(QStringLiteral("word ").repeated(300) + QStringLiteral("END")));
+    view.model()->append(line(QStringLiteral("short again")));
+    view.model()->flushPending();
+    QTRY_VERIFY(list->horizontalScrollBar()->maximum() > 0);
+    const QFontMetrics fm(list->font());
+    QVERIFY2(list->visualRect(list->model()->index(1, 0)).width() >=
+                 fm.horizontalAdvance(QStringLiteral("word ").repeated(300)),
+             qPrintable(QStringLiteral("%1 %2 %3 %4")
+                            .arg(list->visualRect(list->model()->index(1, 0)).width())
+                            .arg(fm.horizontalAdvance(QStringLiteral("word ").repeated(300)))
+                            .arg(list->horizontalScrollBar()->maximum())
+                            .arg(list->viewport()->width())));
+    // At the far right, the line's end is on screen: dark pixels in the right third of row 1.
+    list->horizontalScrollBar()->setValue(list->horizontalScrollBar()->maximum());
+    QCoreApplication::processEvents();
+    const QRect row = list->visualRect(list->model()->index(1, 0));
+    const QImage image = list->viewport()->grab().toImage();
+    const int right = qMin(image.width(), row.right());
+    int ink = 0;
+    for (int y = row.top(); y <= row.bottom() && y < image.height(); ++y)
+        for (int x = qMax(0, right - image.width() / 3); x < right; ++x)
+            ink += image.pixelColor(x, y).lightness() < 128;
+    QVERIFY2(ink > 20, qPrintable(QString::number(ink)));
+    // Rows stay one height (no wrapping).
+    QCOMPARE(list->visualRect(list->model()->index(1, 0)).height(),
+             list->visualRect(list->model()->index(0, 0)).height());
+    // Wrapping: no sideways scrolling, the line wraps.
+    view.setWordWrap(true);
+    QCOMPARE(list->horizontalScrollBarPolicy(), Qt::ScrollBarAlwaysOff);
+    view.setWordWrap(false);
+    QCOMPARE(list->horizontalScrollBarPolicy(), Qt::ScrollBarAsNeeded);
+    QTRY_VERIFY(list->horizontalScrollBar()->maximum() > 0);
 }
 
 void TestLogView::staysResponsiveUnderLoad_data() {
