@@ -84,6 +84,20 @@ class TestAlertEvaluation : public QObject {
             qWarning() << "rule refused:" << r.body;
         return r.status == 201 ? r.json()["data"].toObject()["id"].toInteger() : 0;
     }
+    // An event rule of one app (cooldown 0), its id.
+    qint64 eventRule(qint64 app, const QString &event, QJsonObject extra = {}) {
+        extra.insert(QStringLiteral("name"), event);
+        extra.insert(QStringLiteral("kind"), QStringLiteral("event"));
+        extra.insert(QStringLiteral("appId"), app);
+        extra.insert(QStringLiteral("event"), event);
+        extra.insert(QStringLiteral("cooldownSeconds"), 0);
+        return addRule(extra);
+    }
+    // Until the receiver has `count` bodies of the rule.
+    bool received(qint64 ruleId, int count, int timeoutMs = 30000) {
+        return QTest::qWaitFor([&] { return bodiesOf(receiver, ruleId).size() >= count; },
+                               timeoutMs);
+    }
     // Until the app statistics know the app's container as running.
     bool tracked(qint64 appId) {
         return QTest::qWaitFor(
@@ -122,6 +136,10 @@ private Q_SLOTS:
     void containerDiedWithCooldown();
     void hostMetricFiresAndResolves();
     void logRule();
+    void restartLoop();
+    void unhealthyThenHealthy();
+    void oomKilled();
+    void deploymentFailed();
 };
 
 void TestAlertEvaluation::strangersGet401BeforeUpgrade() {
@@ -269,6 +287,105 @@ void TestAlertEvaluation::logRule() {
     QCOMPARE(f->server().alertEvaluator().evaluator().timestampsKept(), qint64(20));
     QCOMPARE(bodiesOf(receiver, id).size(), 1);
     removeContainer(name);
+}
+
+// A container that exits at once under --restart always: the engine starts
+// it again and again; 3 starts within 60 s fire the rule.
+void TestAlertEvaluation::restartLoop() {
+    const QString name = run(QStringLiteral("loop"), QStringLiteral("sleep 0.5; exit 1"),
+                             {QStringLiteral("--restart"), QStringLiteral("always")});
+    QVERIFY(!name.isEmpty());
+    const qint64 app = addApp(QStringLiteral("loop"), name, QStringLiteral("beta"));
+    QVERIFY(app > 0);
+    const qint64 id =
+        eventRule(app, QStringLiteral("restart_loop"),
+                  {{QStringLiteral("restarts"), 3}, {QStringLiteral("withinSeconds"), 60}});
+    QVERIFY(id > 0);
+    QVERIFY(received(id, 1, 60000));
+    const QJsonObject fired = bodiesOf(receiver, id)[0];
+    QCOMPARE(fired.value(QStringLiteral("state")).toString(), QStringLiteral("firing"));
+    QCOMPARE(fired.value(QStringLiteral("message")).toString(),
+             QStringLiteral("App loop: 3 restarts within 60 s"));
+    removeContainer(name);
+}
+
+// A failing health check fires `unhealthy`; passing again resolves it.
+void TestAlertEvaluation::unhealthyThenHealthy() {
+    const QString name = run(QStringLiteral("health"), QStringLiteral("touch /tmp/ok; sleep 600"),
+                             {QStringLiteral("--health-cmd"), QStringLiteral("test -f /tmp/ok"),
+                              QStringLiteral("--health-interval"), QStringLiteral("1s"),
+                              QStringLiteral("--health-retries"), QStringLiteral("1"),
+                              QStringLiteral("--health-timeout"), QStringLiteral("2s")});
+    QVERIFY(!name.isEmpty());
+    const qint64 app = addApp(QStringLiteral("health"), name, QStringLiteral("beta"));
+    QVERIFY(app > 0);
+    const qint64 id = eventRule(app, QStringLiteral("unhealthy"));
+    QVERIFY(id > 0);
+    QVERIFY(tracked(app));
+    QTRY_COMPARE_WITH_TIMEOUT(docker({QStringLiteral("inspect"), QStringLiteral("-f"),
+                                      QStringLiteral("{{.State.Health.Status}}"), name}),
+                              QStringLiteral("healthy"), 20000);
+    docker({QStringLiteral("exec"), name, QStringLiteral("rm"), QStringLiteral("/tmp/ok")});
+    QVERIFY(received(id, 1));
+    QCOMPARE(bodiesOf(receiver, id)[0].value(QStringLiteral("message")).toString(),
+             QStringLiteral("App health is unhealthy"));
+    docker({QStringLiteral("exec"), name, QStringLiteral("touch"), QStringLiteral("/tmp/ok")});
+    QVERIFY(received(id, 2));
+    const QJsonObject resolved = bodiesOf(receiver, id)[1];
+    QCOMPARE(resolved.value(QStringLiteral("state")).toString(), QStringLiteral("resolved"));
+    QCOMPARE(resolved.value(QStringLiteral("message")).toString(),
+             QStringLiteral("App health is healthy again"));
+    removeContainer(name);
+}
+
+// A process over the container's memory limit is killed by the kernel: `oom`.
+void TestAlertEvaluation::oomKilled() {
+    const QString name =
+        run(QStringLiteral("oom"),
+            QStringLiteral("while [ ! -f /tmp/go ]; do sleep 0.1; done; "
+                           "head -c 200000000 /dev/zero | sort > /dev/null; sleep 600"),
+            {QStringLiteral("-m"), QStringLiteral("16m"), QStringLiteral("--memory-swap"),
+             QStringLiteral("16m")});
+    QVERIFY(!name.isEmpty());
+    const qint64 app = addApp(QStringLiteral("oom"), name, QStringLiteral("beta"));
+    QVERIFY(app > 0);
+    const qint64 id = eventRule(app, QStringLiteral("oom"));
+    QVERIFY(id > 0);
+    QVERIFY(tracked(app));
+    docker({QStringLiteral("exec"), name, QStringLiteral("touch"), QStringLiteral("/tmp/go")});
+    QVERIFY(received(id, 1, 60000));
+    QCOMPARE(bodiesOf(receiver, id)[0].value(QStringLiteral("message")).toString(),
+             QStringLiteral("App oom: out of memory, the kernel killed a process"));
+    removeContainer(name);
+}
+
+// A deployment that fails (its branch does not exist) fires
+// `deployment_failed` with the deployment's error.
+void TestAlertEvaluation::deploymentFailed() {
+    GitRepo repo;
+    repo.commit({{QStringLiteral("README"), "nothing"}}, QStringLiteral("content"));
+    store::App spec;
+    spec.name = QStringLiteral("gitapp");
+    spec.projectName = QStringLiteral("beta");
+    spec.gitUrl = QStringLiteral("file://") + repo.path();
+    spec.gitBranch = QStringLiteral("nope");
+    const auto app = f->store().apps().add(spec);
+    QVERIFY2(app, qPrintable(app.error()));
+    const qint64 failed = eventRule(app->id, QStringLiteral("deployment_failed"));
+    const qint64 succeeded = eventRule(app->id, QStringLiteral("deployment_succeeded"));
+    QVERIFY(failed > 0 && succeeded > 0);
+    const HttpResult r = f->http("POST", QStringLiteral("/api/deployments"),
+                                 QStringLiteral("{\"appId\":%1}").arg(app->id).toUtf8(), two.owner);
+    QCOMPARE(r.status, 201);
+    const qint64 deployment = r.json()["data"].toObject()["id"].toInteger();
+    QVERIFY(received(failed, 1, 60000));
+    const QString message =
+        bodiesOf(receiver, failed)[0].value(QStringLiteral("message")).toString();
+    QVERIFY2(message.startsWith(
+                 QStringLiteral("App gitapp: deployment failed (deployment %1: ").arg(deployment)),
+             qPrintable(message));
+    QTest::qWait(500);
+    QVERIFY(bodiesOf(receiver, succeeded).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestAlertEvaluation)

@@ -170,7 +170,13 @@ QString AlertEvaluator::topApps(const QString &field) const {
 }
 
 QString AlertEvaluator::messageFor(const alerts::Rule &rule, const alerts::Transition &t) const {
-    QString message = alerts::describe(rule, t, t.appId ? m_appNames.value(*t.appId) : QString());
+    QString name = t.appId ? m_appNames.value(*t.appId) : QString();
+    if (t.appId && name.isEmpty()) { // an app newer than the last sample
+        const auto app = m_store->apps().byId(*t.appId);
+        if (app && *app)
+            name = (*app)->name;
+    }
+    QString message = alerts::describe(rule, t, name);
     if (rule.kind == u"metric" && !rule.appId && t.state == u"firing")
         message += topApps(rule.field);
     return message;
