@@ -13,6 +13,7 @@
 #include "server/AppStatsService.h"
 
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QSysInfo>
 #include <QTest>
 
@@ -146,6 +147,17 @@ void TestAlertEvaluation::strangersGet401BeforeUpgrade() {
     QCOMPARE(f->rawUpgradeStatus(QStringLiteral("/ws/alerts"), {}), 401);
     QCOMPARE(f->rawUpgradeStatus(QStringLiteral("/ws/alerts"), "mist_token=forged"), 401);
     QCOMPARE(f->http("GET", QStringLiteral("/ws/alerts"), {}, two.owner).status, 426);
+    // A pattern RE2 would need more than 8 MiB for is refused when the rule is written.
+    const HttpResult hostile =
+        f->http("POST", QStringLiteral("/api/alerts/rules"),
+                json({{QStringLiteral("name"), QStringLiteral("x")},
+                      {QStringLiteral("kind"), QStringLiteral("log")},
+                      {QStringLiteral("appId"), two.alphaApp},
+                      {QStringLiteral("pattern"), QStringLiteral("((a{100}){100}){100}")}}),
+                two.owner);
+    QCOMPARE(hostile.status, 400);
+    QCOMPARE(hostile.json().value(QStringLiteral("error")).toString(),
+             QStringLiteral("Invalid pattern"));
 }
 
 // An app of project beta (the user is no member) whose container exits with
@@ -217,20 +229,36 @@ void TestAlertEvaluation::containerDiedWithCooldown() {
 // top apps named; a new threshold clears it at the next sample. A host alert
 // goes to every signed-in user.
 void TestAlertEvaluation::hostMetricFiresAndResolves() {
+    const QString name = run(QStringLiteral("idle"), QStringLiteral("sleep 600"));
+    QVERIFY(!name.isEmpty());
+    const qint64 app = addApp(QStringLiteral("idle"), name, QStringLiteral("alpha"));
+    QVERIFY(app > 0);
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            for (const server::AppStats &a : f->server().appStats().latest().apps)
+                if (a.appId == app && a.figures && a.figures->cpuPercent)
+                    return true;
+            return false;
+        },
+        20000));
     WsRecorder user;
     QVERIFY(user.open(f->port(), QStringLiteral("/ws/alerts"), two.user));
-    QJsonObject rule{{QStringLiteral("name"), QStringLiteral("disk used")},
+    QJsonObject rule{{QStringLiteral("name"), QStringLiteral("cpu used")},
                      {QStringLiteral("kind"), QStringLiteral("metric")},
-                     {QStringLiteral("field"), QStringLiteral("disk.percent")},
+                     {QStringLiteral("field"), QStringLiteral("cpu.usage")},
                      {QStringLiteral("op"), QStringLiteral(">")},
                      {QStringLiteral("threshold"), -1},
-                     {QStringLiteral("forSeconds"), 1},
+                     {QStringLiteral("forSeconds"), 2},
                      {QStringLiteral("cooldownSeconds"), 0}};
     const qint64 id = addRule(rule);
     QVERIFY(id > 0);
     QVERIFY(QTest::qWaitFor([&] { return bodiesOf(receiver, id).size() == 1; }, 10000));
+    // The apps using the most CPU: the idle one is the only one running.
     const QString message = bodiesOf(receiver, id)[0].value(QStringLiteral("message")).toString();
-    QVERIFY2(message.startsWith(u"Host disk ") && message.endsWith(u"(> -1 % for 1 s)"),
+    QVERIFY2(QRegularExpression(QStringLiteral("^Host CPU [0-9.]+ % \\(> -1 % for 2 s\\) \u2014 "
+                                               "app idle [0-9.]+ %$"))
+                 .match(message)
+                 .hasMatch(),
              qPrintable(message));
     QVERIFY(user.waitFor([&] { return alertsOf(user, id).size() == 1; }, 5000));
     rule.insert(QStringLiteral("threshold"), 1e9);
