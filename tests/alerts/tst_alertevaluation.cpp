@@ -75,6 +75,7 @@ private slots:
     void ruleChangeKeepsState();
     void windowsBounded();
     void hugeLineMatchedOnPrefix();
+    void deletedAppsForgotten();
     void badPatternSkipped();
     void describe_data();
     void describe();
@@ -225,6 +226,25 @@ void TestAlertEvaluation::windowsBounded() {
     QCOMPARE(ev.subjectCount(), 200 + 5000);
     ev.tick(80000);
     QCOMPARE(ev.subjectCount(), 200);
+}
+
+// An app deleted while its alert fires: its state goes, nothing is sent; the
+// host's stays.
+void TestAlertEvaluation::deletedAppsForgotten() {
+    Evaluator ev;
+    ev.setRules(
+        {rule(R"j({"name":"h","kind":"event","event":"unhealthy","cooldownSeconds":0})j", 1),
+         rule(R"j({"name":"e","kind":"event","event":"engine_down"})j", 2)});
+    QCOMPARE(ev.event(QStringLiteral("unhealthy"), 7, {}, 0).size(), 1);
+    QCOMPARE(ev.event(QStringLiteral("unhealthy"), 8, {}, 0).size(), 1);
+    QCOMPARE(ev.event(QStringLiteral("engine_down"), std::nullopt, {}, 0).size(), 1);
+    QCOMPARE(ev.subjectCount(), 3);
+    ev.retainApps({8});
+    QCOMPARE(ev.subjectCount(), 2);
+    QVERIFY(ev.event(QStringLiteral("healthy"), 7, {}, 1).isEmpty());
+    QCOMPARE(ev.event(QStringLiteral("healthy"), 8, {}, 1).size(), 1);
+    ev.retainApps({});
+    QCOMPARE(ev.event(QStringLiteral("engine_up"), std::nullopt, {}, 2).size(), 1);
 }
 
 void TestAlertEvaluation::hugeLineMatchedOnPrefix() {

@@ -12,6 +12,7 @@
 #include "server/AlertEvaluator.h"
 #include "server/AppStatsService.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QRegularExpression>
 #include <QSysInfo>
@@ -141,6 +142,7 @@ private Q_SLOTS:
     void unhealthyThenHealthy();
     void oomKilled();
     void deploymentFailed();
+    void manyLogRulesBounded();
 };
 
 void TestAlertEvaluation::strangersGet401BeforeUpgrade() {
@@ -414,6 +416,56 @@ void TestAlertEvaluation::deploymentFailed() {
              qPrintable(message));
     QTest::qWait(500);
     QVERIFY(bodiesOf(receiver, succeeded).isEmpty());
+}
+
+// As many log rules as the server takes, on one app printing 20000 matching
+// lines: every rule fires once, each window keeps at most its count, and the
+// server answers meanwhile.
+void TestAlertEvaluation::manyLogRulesBounded() {
+    const QString name =
+        run(QStringLiteral("flood"), QStringLiteral("while [ ! -f /tmp/go ]; do sleep 0.1; done; "
+                                                    "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); "
+                                                    "echo x$i; done; sleep 600"));
+    QVERIFY(!name.isEmpty());
+    const qint64 app = addApp(QStringLiteral("flood"), name, QStringLiteral("beta"));
+    QVERIFY(app > 0);
+    const QByteArray rule = json({{QStringLiteral("name"), QStringLiteral("flood")},
+                                  {QStringLiteral("kind"), QStringLiteral("log")},
+                                  {QStringLiteral("appId"), app},
+                                  {QStringLiteral("pattern"), QStringLiteral("^x[0-9]+$")},
+                                  {QStringLiteral("count"), 5},
+                                  {QStringLiteral("withinSeconds"), 604800}});
+    int added = 0;
+    for (;;) {
+        const HttpResult r = f->http("POST", QStringLiteral("/api/alerts/rules"), rule, two.owner);
+        if (r.status == 409)
+            break;
+        QCOMPARE(r.status, 201);
+        ++added;
+    }
+    QVERIFY(added > 100);
+    QVERIFY(tracked(app));
+    const server::AlertEvaluator &alerts = f->server().alertEvaluator();
+    // What earlier rules keep (their containers are gone: it only shrinks).
+    const qint64 before = alerts.evaluator().timestampsKept();
+    docker({QStringLiteral("exec"), name, QStringLiteral("touch"), QStringLiteral("/tmp/go")});
+    QVERIFY(
+        QTest::qWaitFor([&] { return alerts.evaluator().timestampsKept() >= 5 * added; }, 60000));
+    QElapsedTimer answered;
+    answered.start();
+    QCOMPARE(f->http("GET", QStringLiteral("/api/health")).status, 200);
+    QVERIFY(answered.elapsed() < 2000);
+    QTest::qWait(1000);
+    const qint64 kept = alerts.evaluator().timestampsKept();
+    QVERIFY2(kept >= 5 * added && kept <= before + 5 * added, qPrintable(QString::number(kept)));
+    int fired = 0;
+    for (const QJsonValue &a :
+         f->http("GET", QStringLiteral("/api/alerts?limit=1000"), {}, two.owner)
+             .json()["data"]
+             .toArray())
+        fired += a.toObject().value(QStringLiteral("title")).toString() == u"flood" ? 1 : 0;
+    QCOMPARE(fired, added);
+    removeContainer(name);
 }
 
 QTEST_GUILESS_MAIN(TestAlertEvaluation)

@@ -342,6 +342,17 @@ QList<Transition> Evaluator::tick(qint64 atMs) {
     return out;
 }
 
+void Evaluator::retainApps(const QSet<qint64> &appIds) {
+    for (auto &[id, e] : m_rules) {
+        for (auto s = e.subjects.begin(); s != e.subjects.end();) {
+            if (s->first != HostKey && !appIds.contains(s->first))
+                s = e.subjects.erase(s);
+            else
+                ++s;
+        }
+    }
+}
+
 bool Evaluator::wantsLines(qint64 appId) const {
     return std::any_of(m_rules.begin(), m_rules.end(), [appId](const auto &r) {
         return r.second.rule.kind == u"log" && r.second.rule.appId == appId;

@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QList>
 #include <QPair>
+#include <QSet>
 #include <QString>
 
 #include <deque>
@@ -84,6 +85,10 @@ public:
     // Time passes: windows empty (restart_loop and log rules resolve) and a
     // firing held back by the cooldown is sent once the cooldown is over.
     QList<Transition> tick(qint64 atMs);
+
+    // The apps that exist: what is kept for any other app goes, silently
+    // (an app deleted while its alert was firing).
+    void retainApps(const QSet<qint64> &appIds);
 
     // Whether some log rule reads this app's lines.
     bool wantsLines(qint64 appId) const;

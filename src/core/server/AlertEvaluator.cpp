@@ -93,6 +93,11 @@ void AlertEvaluator::onAppSample(const AppStatsSample &sample) {
     m_appNames.clear();
     m_cpu.clear();
     m_mem.clear();
+    QSet<qint64> apps;
+    for (const AppStats &app : sample.apps)
+        apps.insert(app.appId);
+    m_evaluator.retainApps(apps);
+    m_lastDeployment.removeIf([&](auto it) { return !apps.contains(it.key()); });
     for (const AppStats &app : sample.apps) {
         m_appNames.insert(app.appId, app.name);
         if (!app.figures) {
