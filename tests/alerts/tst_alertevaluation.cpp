@@ -290,6 +290,7 @@ void TestAlertEvaluation::describe_data() {
     QTest::newRow("host cpu firing") << m << "firing" << 94.23 << "" << "Host CPU 94.2 % (> 90 % for 60 s)";
     QTest::newRow("host cpu resolved") << m << "resolved" << 40.0 << "" << "Host CPU 40 %, no longer > 90 %";
     QTest::newRow("app memory") << a << "firing" << 1.0 << "" << "App web memory 1 % (< 2.5 % for 0 s)";
+    QTest::newRow("app memory gone") << a << "resolved" << 1.0 << "its container is not running" << "App web memory no longer measured: its container is not running";
     QTest::newRow("died") << QByteArray(R"j({"name":"d","kind":"event","event":"container_died"})j") << "firing" << 0.0 << "exit code 3" << "App web: its container died (exit code 3)";
     QTest::newRow("loop") << QByteArray(R"j({"name":"d","kind":"event","event":"restart_loop","restarts":3,"withinSeconds":60})j") << "firing" << 3.0 << "" << "App web: 3 restarts within 60 s";
     QTest::newRow("engine") << QByteArray(R"j({"name":"d","kind":"event","event":"engine_down"})j") << "resolved" << 0.0 << "" << "The container engine is back";

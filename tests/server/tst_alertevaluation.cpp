@@ -142,6 +142,7 @@ private Q_SLOTS:
     void unhealthyThenHealthy();
     void oomKilled();
     void deploymentFailed();
+    void appMetricResolvesWhenStopped();
     void manyLogRulesBounded();
 };
 
@@ -436,11 +437,13 @@ void TestAlertEvaluation::manyLogRulesBounded() {
                                   {QStringLiteral("count"), 5},
                                   {QStringLiteral("withinSeconds"), 604800}});
     int added = 0;
+    QList<qint64> ids;
     for (;;) {
         const HttpResult r = f->http("POST", QStringLiteral("/api/alerts/rules"), rule, two.owner);
         if (r.status == 409)
             break;
         QCOMPARE(r.status, 201);
+        ids.append(r.json()["data"].toObject()["id"].toInteger());
         ++added;
     }
     QVERIFY(added > 100);
@@ -466,6 +469,41 @@ void TestAlertEvaluation::manyLogRulesBounded() {
         fired += a.toObject().value(QStringLiteral("title")).toString() == u"flood" ? 1 : 0;
     QCOMPARE(fired, added);
     removeContainer(name);
+    for (const qint64 id : std::as_const(ids))
+        QCOMPARE(
+            f->http("DELETE", QStringLiteral("/api/alerts/rules/%1").arg(id), {}, two.owner).status,
+            200);
+}
+
+// An app rule fires on the app's figures and resolves when its container
+// stops (no figures any more).
+void TestAlertEvaluation::appMetricResolvesWhenStopped() {
+    const QString name = run(QStringLiteral("mem"), QStringLiteral("sleep 600"));
+    QVERIFY(!name.isEmpty());
+    const qint64 app = addApp(QStringLiteral("mem"), name, QStringLiteral("alpha"));
+    QVERIFY(app > 0);
+    const qint64 id = addRule({{QStringLiteral("name"), QStringLiteral("app memory")},
+                               {QStringLiteral("kind"), QStringLiteral("metric")},
+                               {QStringLiteral("appId"), app},
+                               {QStringLiteral("field"), QStringLiteral("memory.percent")},
+                               {QStringLiteral("op"), QStringLiteral(">")},
+                               {QStringLiteral("threshold"), -1},
+                               {QStringLiteral("cooldownSeconds"), 0}});
+    QVERIFY(id > 0);
+    QVERIFY(received(id, 1, 20000));
+    const QString fired = bodiesOf(receiver, id)[0].value(QStringLiteral("message")).toString();
+    QVERIFY2(QRegularExpression(QStringLiteral("^App mem memory [0-9.]+ % \\(> -1 % for 0 s\\)$"))
+                 .match(fired)
+                 .hasMatch(),
+             qPrintable(fired));
+    bool ok = false;
+    docker({QStringLiteral("stop"), QStringLiteral("-t"), QStringLiteral("0"), name}, &ok);
+    QVERIFY(ok);
+    QVERIFY(received(id, 2, 20000));
+    const QJsonObject resolved = bodiesOf(receiver, id)[1];
+    QCOMPARE(resolved.value(QStringLiteral("state")).toString(), QStringLiteral("resolved"));
+    QCOMPARE(resolved.value(QStringLiteral("message")).toString(),
+             QStringLiteral("App mem memory no longer measured: its container is not running"));
 }
 
 QTEST_GUILESS_MAIN(TestAlertEvaluation)

@@ -55,6 +55,9 @@ QString describeMetric(const Rule &rule, const Transition &t, const QString &who
     const QString value =
         QStringLiteral("%1 %2 %3%4").arg(who, fieldLabel(rule.field), number(t.value), unit);
     const QString limit = QStringLiteral("%1 %2%3").arg(rule.op, number(rule.threshold), unit);
+    if (t.state == u"resolved" && !t.detail.isEmpty())
+        return QStringLiteral("%1 %2 no longer measured: %3")
+            .arg(who, fieldLabel(rule.field), t.detail);
     if (t.state == u"resolved")
         return QStringLiteral("%1, no longer %2").arg(value, limit);
     return QStringLiteral("%1 (%2 for %3 s)").arg(value, limit).arg(rule.forSeconds);
@@ -230,7 +233,7 @@ QList<Transition> Evaluator::metricGone(qint64 appId, qint64 atMs) {
         const auto s = e.subjects.find(appId);
         if (s == e.subjects.end())
             continue;
-        resolve(e, s->second, appId, out, QStringLiteral("no figures"));
+        resolve(e, s->second, appId, out, QStringLiteral("its container is not running"));
         e.subjects.erase(s);
     }
     return out;
