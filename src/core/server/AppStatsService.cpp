@@ -333,11 +333,11 @@ void AppStatsService::openEvents() {
     }
     m_eventBytes.clear();
     engine::EventsQuery query;
-    query.filters = {
-        {QStringLiteral("type"), {QStringLiteral("container")}},
-        {QStringLiteral("event"),
-         {QStringLiteral("start"), QStringLiteral("die"), QStringLiteral("destroy"),
-          QStringLiteral("rename"), QStringLiteral("pause"), QStringLiteral("unpause")}}};
+    query.filters = {{QStringLiteral("type"), {QStringLiteral("container")}},
+                     {QStringLiteral("event"),
+                      {QStringLiteral("start"), QStringLiteral("die"), QStringLiteral("destroy"),
+                       QStringLiteral("rename"), QStringLiteral("pause"), QStringLiteral("unpause"),
+                       QStringLiteral("oom"), QStringLiteral("health_status")}}};
     m_events = engine::Engine(*m_docker).streamEvents(query);
     m_events->setParent(this);
     connect(m_events, &engine::DockerStream::started, this, &AppStatsService::onEventsStarted);
@@ -349,6 +349,8 @@ void AppStatsService::onEventsStarted(int httpStatus) {
     if (httpStatus < 200 || httpStatus >= 300)
         return; // finished() follows
     m_retryMs = RetryMinMs;
+    if (m_engineReachable != true)
+        Q_EMIT engineReachable(*(m_engineReachable = true));
     sweep(); // whatever happened while the events were away
 }
 
@@ -370,7 +372,9 @@ void AppStatsService::onEventsData(const QByteArray &bytes) {
     }
 }
 
-void AppStatsService::onEventsFinished() {
+void AppStatsService::onEventsFinished(const engine::DockerReply &reply) {
+    if (reply.httpStatus == 0 && m_engineReachable != false)
+        Q_EMIT engineReachable(*(m_engineReachable = false));
     if (m_events)
         m_events->deleteLater();
     m_events = nullptr;
@@ -382,12 +386,17 @@ void AppStatsService::onEventsFinished() {
 void AppStatsService::onEvent(const engine::EngineEvent &event) {
     const auto labelled = protocol::parseId(event.attributes.value(QStringLiteral("mist.app.id")));
     const QString name = event.attributes.value(QStringLiteral("name"));
+    std::optional<qint64> app;
     for (auto it = m_apps.cbegin(); it != m_apps.cend(); ++it) {
         if ((labelled && *labelled == it.key()) || it->containerId == event.actorId ||
-            (!name.isEmpty() && containerNameOf(it->app) == name))
+            (!name.isEmpty() && containerNameOf(it->app) == name)) {
             queueLook(it.key());
+            app = app.value_or(it.key());
+        }
     }
     startLooks();
+    if (app)
+        Q_EMIT appEvent(*app, event.action, event.attributes);
 }
 
 void AppStatsService::sweep() {

@@ -9,6 +9,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
 #include <QObject>
 #include <QPointer>
 #include <QSet>
@@ -105,6 +106,12 @@ public:
 
 Q_SIGNALS:
     void sampled(const mist::server::AppStatsSample &sample);
+    // An engine event of an app's container (start, die, oom, "health_status: unhealthy", ...)
+    // with the actor's attributes (exitCode ...), for the alert rules.
+    void appEvent(qint64 appId, const QString &action, const QMap<QString, QString> &attributes);
+    // The engine's event stream was refused a connection (false) or is flowing again (true):
+    // emitted on a change only.
+    void engineReachable(bool reachable);
 
 private:
     struct Tracked {
@@ -137,7 +144,7 @@ private:
     void openEvents();
     void onEventsStarted(int httpStatus);
     void onEventsData(const QByteArray &bytes);
-    void onEventsFinished();
+    void onEventsFinished(const engine::DockerReply &reply);
     void onEvent(const engine::EngineEvent &event);
     void sweep();
     void onListed(const engine::DockerReply &reply);
@@ -152,6 +159,7 @@ private:
     int m_retryMs = RetryMinMs;
     QPointer<engine::DockerStream> m_events;
     QByteArray m_eventBytes;
+    std::optional<bool> m_engineReachable;
     bool m_sweeping = false;
 
     QHash<qint64, Tracked> m_apps; // by app id: every app of the store

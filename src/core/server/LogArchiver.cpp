@@ -76,9 +76,12 @@ void LogArchiver::attach(ContainerLogHub *hub, const HubInfo &info) {
         m_archive->newestLineTs(info.appId, info.containerId).value_or(NoFloor),
         m_backfilledUntil.contains(info.containerId) ? m_backfilledUntil.value(info.containerId) - 1
                                                      : NoFloor);
-    hub->setLineSink([archive = m_archive, info, floor](const engine::LogLine &line, qint64 ts) {
+    hub->setLineSink([archive = m_archive, observer = m_lineObserver, info,
+                      floor](const engine::LogLine &line, qint64 ts) {
         if (ts <= floor)
             return;
+        if (*observer)
+            (*observer)(info.appId, line.line, ts);
         const auto stream =
             line.stream == u"stderr" ? archive::Stream::Stderr : archive::Stream::Stdout;
         archive->append(info.appId, archive::ContainerRef{info.containerId, info.name},

@@ -14,6 +14,8 @@
 #include <QTimer>
 
 #include <deque>
+#include <functional>
+#include <memory>
 #include <optional>
 
 namespace mist::engine {
@@ -89,6 +91,12 @@ public:
     static constexpr int MaxDrains = 256;
     int drainsPending() const { return int(m_drains.size()); }
 
+    // Told every live line as it is archived (not the backfilled ones), on
+    // this thread, with the engine's time stamp (ns since the epoch): the
+    // alert rules' log feed. Empty: none.
+    using LineObserver = std::function<void(qint64 appId, const QString &line, qint64 tsNs)>;
+    void setLineObserver(LineObserver observer) { *m_lineObserver = std::move(observer); }
+
 Q_SIGNALS:
     // A sweep has looked at every app container (tests wait for it).
     void swept();
@@ -155,6 +163,8 @@ private:
     store::Store *m_store;
     engine::DockerClient *m_docker;
     archive::LogArchive *m_archive;
+    // Shared with the hubs' sinks, which may outlive a change of observer.
+    std::shared_ptr<LineObserver> m_lineObserver = std::make_shared<LineObserver>();
     QPointer<ContainerLogsEndpoint> m_endpoint;
 
     QPointer<engine::DockerStream> m_events;

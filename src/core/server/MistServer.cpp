@@ -3,6 +3,7 @@
 #include "MistServer.h"
 
 #include "AlertDelivery.h"
+#include "AlertEvaluator.h"
 #include "AppStatsService.h"
 #include "ArchiveService.h"
 #include "ClientConnection.h"
@@ -13,6 +14,7 @@
 #include "auth/LoginThrottle.h"
 #include "auth/SignInQueue.h"
 #include "deploy/DeploymentManager.h"
+#include "endpoints/AlertsEndpoint.h"
 #include "endpoints/AppStatsEndpoint.h"
 #include "endpoints/ContainerLogsEndpoint.h"
 #include "endpoints/ContainerStatsEndpoint.h"
@@ -83,6 +85,8 @@ MistServer::~MistServer() {
     if (m_deployments)
         m_deployments->setContainerDrain(nullptr);
     // It follows containers through the endpoint's hubs into the archive.
+    if (m_archiver)
+        m_archiver->setLineObserver({});
     m_archiver.reset();
     // Endpoints and their hubs hold connections and engine streams: end them
     // before the engine client goes.
@@ -132,6 +136,7 @@ Expected<void> MistServer::start() {
     alertOptions.dataDir = m_config.dataDir;
     alertOptions.host = QSysInfo::machineHostName();
     m_alertDelivery = std::make_unique<AlertDelivery>(alertOptions);
+    startAlerts();
 
     m_outputBudget = std::make_unique<OutputBudget>(m_config.maxQueuedTotal);
     m_loginThrottle = std::make_unique<auth::LoginThrottle>();
@@ -157,6 +162,7 @@ Expected<void> MistServer::start() {
     m_appStats->start();
     m_deployments->start();
     m_alertDelivery->start();
+    m_alertEvaluator->start();
     if (m_archiver)
         m_archiver->start();
     writeServerFile();
@@ -190,6 +196,27 @@ void MistServer::startHistory() {
             });
 }
 
+// The alert rules fed by the host sampler, the app statistics (their samples
+// and their engine events), the deployments and the log archive's live
+// lines; their alerts go out on /ws/alerts.
+void MistServer::startAlerts() {
+    m_alertEvaluator = std::make_unique<AlertEvaluator>(m_store.get(), m_alertDelivery.get());
+    AlertEvaluator *alerts = m_alertEvaluator.get();
+    connect(m_sampler.get(), &metrics::MetricsSampler::sampled, alerts,
+            [this, alerts] { alerts->onHostSample(m_sampler->latestObject()); });
+    connect(m_appStats.get(), &AppStatsService::sampled, alerts, &AlertEvaluator::onAppSample);
+    connect(m_appStats.get(), &AppStatsService::appEvent, alerts, &AlertEvaluator::onAppEvent);
+    connect(m_appStats.get(), &AppStatsService::engineReachable, alerts,
+            &AlertEvaluator::onEngineReachable);
+    connect(m_deployments.get(), &deploy::DeploymentManager::statusChanged, alerts,
+            &AlertEvaluator::onDeployment);
+    if (m_archiver)
+        m_archiver->setLineObserver([alerts](qint64 appId, const QString &line, qint64 tsNs) {
+            alerts->onLine(appId, line, tsNs);
+        });
+    m_endpoints.append(new AlertsEndpoint(m_store.get(), alerts));
+}
+
 history::MetricHistory *MistServer::history() {
     return m_history && m_history->isOpen() ? m_history.get() : nullptr;
 }
@@ -204,7 +231,8 @@ void MistServer::registerRoutes(bool tls) {
     registerAppRoutes(*m_router, *m_store, *m_docker);
     registerContainerRoutes(*m_router, *m_store, *m_docker);
     registerAppLogsRoute(*m_router, *m_store, *m_archive);
-    registerAlertRoutes(*m_router, *m_store, *m_alertDelivery);
+    registerAlertRoutes(*m_router, *m_store, *m_alertDelivery,
+                        [this] { m_alertEvaluator->rulesChanged(); });
     registerHistoryRoutes(*m_router, *m_store, *m_history);
     // Before registerDeploymentRoutes: its /api/deployments/{id} would take
     // upstream's /api/deployments/logs.
@@ -331,6 +359,8 @@ void MistServer::stop() {
         m_sampler->stop();
     if (m_appStats)
         m_appStats->stop();
+    if (m_alertEvaluator)
+        m_alertEvaluator->stop();
     if (m_alertDelivery)
         m_alertDelivery->stop();
     if (m_history)

@@ -47,6 +47,7 @@ namespace mist::server {
 
 class AppStatsService;
 class AlertDelivery;
+class AlertEvaluator;
 class ArchiveService;
 class LogArchiver;
 class ClientConnection;
@@ -90,6 +91,8 @@ public:
     // Every app's container figures, once a second (docs/APP-STATS.md).
     AppStatsService &appStats() { return *m_appStats; }
     AlertDelivery &alertDelivery() { return *m_alertDelivery; }
+    // The rules' evaluation (docs/ALERTS.md, "Evaluation").
+    AlertEvaluator &alertEvaluator() { return *m_alertEvaluator; }
     // Counters for operators and tests (GET /api/server/stats).
     QJsonObject stats() const;
     // The connection layer's limits and what they did (part of stats()).
@@ -104,6 +107,7 @@ private:
     void writeServerFile();
     void registerRoutes(bool tls);
     void startHistory();
+    void startAlerts();
     void setUpHttp();
     http::HostPolicy allowedHosts(bool tls) const;
 
@@ -129,6 +133,8 @@ private:
     // Null when the archive is off or unavailable.
     std::unique_ptr<LogArchiver> m_archiver;
     std::unique_ptr<AlertDelivery> m_alertDelivery;
+    // After m_alertDelivery, which it queues to.
+    std::unique_ptr<AlertEvaluator> m_alertEvaluator;
     MetricsEndpoint *m_metrics = nullptr;
     QList<WebSocketEndpoint *> m_endpoints;
     QSet<ClientConnection *> m_clients;

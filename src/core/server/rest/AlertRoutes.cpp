@@ -61,7 +61,8 @@ template <typename T> QJsonArray listJson(const QList<T> &items) {
     return list;
 }
 
-void writeRule(RestContext &ctx, store::Store &store, bool update) {
+void writeRule(RestContext &ctx, store::Store &store, bool update,
+               const std::function<void()> &changed) {
     if (!adminOnly(ctx, QStringLiteral("write alert rules")))
         return;
     std::optional<qint64> id;
@@ -77,6 +78,7 @@ void writeRule(RestContext &ctx, store::Store &store, bool update) {
     const auto saved = update ? store.alerts().updateRule(*rule) : store.alerts().addRule(*rule);
     if (!saved)
         return answerFailure(ctx, saved.error());
+    changed();
     ctx.respond(http::HttpResponse::ok(saved->toJson(), {}, update ? 200 : 201));
 }
 
@@ -218,7 +220,8 @@ void registerChannelRoutes(RestRouter &router, store::Store &store, AlertDeliver
 
 } // namespace
 
-void registerAlertRoutes(RestRouter &router, store::Store &store, AlertDelivery &delivery) {
+void registerAlertRoutes(RestRouter &router, store::Store &store, AlertDelivery &delivery,
+                         std::function<void()> rulesChanged) {
     const QString one = QStringLiteral("/api/alerts/rules/([^/]+)");
     router.add("GET", QStringLiteral("/api/alerts/rules"), RestRouter::Access::SignedIn,
                [&store](RestContext &ctx) {
@@ -227,12 +230,19 @@ void registerAlertRoutes(RestRouter &router, store::Store &store, AlertDelivery 
                        return answerFailure(ctx, rules.error());
                    ctx.respond(http::HttpResponse::ok(listJson(*rules)));
                });
-    router.add("POST", QStringLiteral("/api/alerts/rules"), RestRouter::Access::SignedIn,
-               [&store](RestContext &ctx) { writeRule(ctx, store, false); });
-    router.add("PUT", one, RestRouter::Access::SignedIn,
-               [&store](RestContext &ctx) { writeRule(ctx, store, true); });
+    router.add(
+        "POST", QStringLiteral("/api/alerts/rules"), RestRouter::Access::SignedIn,
+        [&store, rulesChanged](RestContext &ctx) { writeRule(ctx, store, false, rulesChanged); });
+    router.add("PUT", one, RestRouter::Access::SignedIn, [&store, rulesChanged](RestContext &ctx) {
+        writeRule(ctx, store, true, rulesChanged);
+    });
     addDelete(router, one, QStringLiteral("write alert rules"), QStringLiteral("Rule deleted"),
-              [&store](qint64 id) { return store.alerts().removeRule(id); });
+              [&store, rulesChanged](qint64 id) {
+                  auto removed = store.alerts().removeRule(id);
+                  if (removed)
+                      rulesChanged();
+                  return removed;
+              });
     registerChannelRoutes(router, store, delivery);
     router.add("GET", QStringLiteral("/api/alerts"), RestRouter::Access::SignedIn,
                [&store](RestContext &ctx) { listAlerts(ctx, store); });

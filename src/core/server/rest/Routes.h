@@ -56,7 +56,9 @@ std::optional<store::App> appFor(RestContext &ctx, store::Store &store);
 // GET|POST /api/alerts/rules, PUT|DELETE /api/alerts/rules/{id}, the same
 // for /api/alerts/channels, POST /api/alerts/channels/{id}/test and
 // GET /api/alerts (docs/ALERTS.md).
-void registerAlertRoutes(RestRouter &router, store::Store &store, AlertDelivery &delivery);
+// rulesChanged: after a rule was written or deleted.
+void registerAlertRoutes(RestRouter &router, store::Store &store, AlertDelivery &delivery,
+                         std::function<void()> rulesChanged);
 // GET /api/apps/{id}/logs: the app's archived output (docs/ARCHIVE.md).
 void registerAppLogsRoute(RestRouter &router, store::Store &store, ArchiveService &archive);
 // POST /api/deployments, GET /api/deployments/{id}[/logs], POST .../cancel,

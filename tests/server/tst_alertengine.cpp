@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// An `engine_down` rule against a real engine killed and started again: the
+// webhook receiver and /ws/alerts get "firing" when the engine goes, then
+// "resolved" when it is back. This test runs its own private engine (it
+// kills it), never the shared one.
+
+#include "AlertReceiver.h"
+#include "TestSupport.h"
+
+#include <QJsonArray>
+#include <QProcess>
+#include <QTest>
+
+using namespace mist;
+using namespace mist::test;
+
+class TestAlertEngine : public QObject {
+    Q_OBJECT
+    QTemporaryDir engineDir{QStringLiteral("/tmp/mist-alert-engine.XXXXXX")};
+    QString script;
+    QString dockerHost;
+    std::unique_ptr<ServerFixture> f;
+    QByteArray cookie;
+
+    bool engine(const QString &command) {
+        QProcess p;
+        p.start(script, {command, engineDir.path()});
+        if (!p.waitForFinished(120000) || p.exitCode() != 0) {
+            qWarning().noquote() << p.readAllStandardError();
+            return false;
+        }
+        const QString out = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+        if (command == u"start")
+            dockerHost = out.section(u'=', 1);
+        return true;
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        script = qEnvironmentVariable("MIST_TEST_ENGINE_SCRIPT");
+        if (script.isEmpty())
+            QFAIL(
+                "MIST_TEST_ENGINE_SCRIPT is not set: run the suite through scripts/setup.sh test");
+        QVERIFY(engine(QStringLiteral("start")));
+        QVERIFY(dockerHost.startsWith(QStringLiteral("unix://")));
+        server::ServerConfig config;
+        config.dockerHost = dockerHost;
+        f = std::make_unique<ServerFixture>(config);
+        QVERIFY2(f->ok(), qPrintable(f->error()));
+        f->addUser(QStringLiteral("owner@example.com"), store::Role::Owner);
+        f->addUser(QStringLiteral("user@example.com"), store::Role::User);
+        cookie = f->login(QStringLiteral("owner@example.com"));
+        QVERIFY(!cookie.isEmpty());
+    }
+
+    void cleanupTestCase() {
+        f.reset();
+        engine(QStringLiteral("stop"));
+    }
+
+    void engineDownThenBack() {
+        AlertReceiver receiver;
+        QVERIFY(receiver.listen());
+        const auto channel =
+            f->http("POST", QStringLiteral("/api/alerts/channels"),
+                    QStringLiteral(R"j({"name":"hook","kind":"webhook","url":"%1"})j")
+                        .arg(receiver.url(QStringLiteral("/hook")))
+                        .toUtf8(),
+                    cookie);
+        QCOMPARE(channel.status, 201);
+        const auto rule = f->http(
+            "POST", QStringLiteral("/api/alerts/rules"),
+            QStringLiteral(R"j({"name":"engine","kind":"event","event":"engine_down",)j"
+                           R"j("severity":"critical","cooldownSeconds":0,"channels":[%1]})j")
+                .arg(channel.json()["data"].toObject()["id"].toInteger())
+                .toUtf8(),
+            cookie);
+        QCOMPARE(rule.status, 201);
+        // A user sees host alerts, the engine's among them.
+        const QByteArray user = f->login(QStringLiteral("user@example.com"));
+        WsRecorder ws;
+        QVERIFY(ws.open(f->port(), QStringLiteral("/ws/alerts"), user));
+        // Up and flowing: nothing to say.
+        QTest::qWait(2000);
+        QVERIFY(receiver.requests.isEmpty());
+
+        QVERIFY(engine(QStringLiteral("kill")));
+        QVERIFY(receiver.waitFor(1, 30000));
+        const QJsonObject down = QJsonDocument::fromJson(receiver.requests[0].body).object();
+        QCOMPARE(down.value(QStringLiteral("state")).toString(), QStringLiteral("firing"));
+        QCOMPARE(down.value(QStringLiteral("severity")).toString(), QStringLiteral("critical"));
+        QVERIFY(down.value(QStringLiteral("appId")).isNull());
+        QCOMPARE(down.value(QStringLiteral("message")).toString(),
+                 QStringLiteral("The container engine cannot be reached"));
+        // Still down: the retries say nothing more.
+        QTest::qWait(3000);
+        QCOMPARE(receiver.requests.size(), 1);
+
+        QVERIFY(engine(QStringLiteral("start")));
+        QVERIFY(receiver.waitFor(2, 60000));
+        const QJsonObject back = QJsonDocument::fromJson(receiver.requests[1].body).object();
+        QCOMPARE(back.value(QStringLiteral("state")).toString(), QStringLiteral("resolved"));
+        QCOMPARE(back.value(QStringLiteral("message")).toString(),
+                 QStringLiteral("The container engine is back"));
+        QVERIFY(ws.waitFor([&] { return ws.ofType(QStringLiteral("alert")).size() == 2; }, 5000));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAlertEngine)
+#include "tst_alertengine.moc"
