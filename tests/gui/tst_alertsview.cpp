@@ -13,6 +13,7 @@
 
 #include <QPushButton>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -166,6 +167,31 @@ private Q_SLOTS:
         QVERIFY(window.alerts()->summaryText().startsWith(QStringLiteral("2 aktiv")));
         QCOMPARE(window.alerts()->firingTable()->item(1, 1)->text(), QStringLiteral("kritisch"));
         QCoreApplication::removeTranslator(&german);
+    }
+
+    // Runs last: it adds a firing alert. A rule every host sample crosses fires
+    // within seconds: the view gets it over /ws/alerts, lists it and says so.
+    void liveAlertArrivesAndNotifies() {
+        gui::AlertsView view;
+        view.addHost(session(&view), QStringLiteral("Local server"));
+        QVERIFY(waitFor([&] { return view.historyTable()->rowCount() == 5; }));
+        QSignalSpy fired(&view, &gui::AlertsView::alertFired);
+        const QByteArray cookie = f->login(QStringLiteral("o@example.com"));
+        const auto created =
+            f->http("POST", QStringLiteral("/api/alerts/rules"),
+                    "{\"name\":\"live\",\"kind\":\"metric\",\"field\":\"cpu.usage\",\"op\":\">\","
+                    "\"threshold\":-1,\"forSeconds\":0,\"cooldownSeconds\":0}",
+                    cookie);
+        QCOMPARE(created.status, 201);
+        QVERIFY(waitFor([&] { return fired.count() >= 1; }, 20000));
+        QCOMPARE(fired.first().at(0).toString(), QStringLiteral("Local server"));
+        QCOMPARE(view.firingTable()->rowCount(), 3);
+        QCOMPARE(view.unacknowledgedCount(), 3);
+        QVERIFY(view.summaryText().startsWith(QStringLiteral("3 firing")));
+        const qint64 id = qint64(created.json()["data"].toObject()["id"].toDouble());
+        QCOMPARE(
+            f->http("DELETE", QStringLiteral("/api/alerts/rules/%1").arg(id), {}, cookie).status,
+            200);
     }
 
     void upstreamHasNoAlerts() {

@@ -29,8 +29,12 @@ void AlertsEndpoint::broadcast(const store::FiredAlert &alert) {
     // Whether each user may see the alert's app, asked once per user.
     QHash<qint64, bool> allowed;
     const auto maysee = [&](const store::User &user) {
-        if (!alert.appId || user.role != store::Role::User)
+        if (user.role != store::Role::User)
             return true;
+        // Users read the alerts that concern their apps (decided); a host alert names the
+        // apps of every project that use the most, so it is not theirs.
+        if (!alert.appId)
+            return false;
         const auto known = allowed.constFind(user.id);
         if (known != allowed.constEnd())
             return *known;
