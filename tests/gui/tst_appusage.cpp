@@ -158,6 +158,42 @@ private Q_SLOTS:
         QCOMPARE(int(gui::parseAppStatsMessage(m)->size()), gui::MaxApps);
     }
 
+    // Every column sorts by its value, not its text: 9.5 % below 10.2 %, 900 KiB below
+    // 2 MiB, 2 restarts below 10; an app without a running container below every running one.
+    void usageTableSortsByNumber() {
+        gui::AppUsageView view;
+        auto app = [](qint64 id, double cpu, double memory, qint64 restarts, bool live = true) {
+            gui::AppStats s;
+            s.appId = id;
+            s.name = QStringLiteral("app%1").arg(id);
+            s.state = live ? QStringLiteral("running") : QStringLiteral("exited");
+            s.live = live;
+            s.cpuPercent = cpu;
+            s.memoryUsed = memory;
+            s.restarts = restarts;
+            return s;
+        };
+        view.setStats({app(1, 9.5, 900 * 1024.0, 2), app(2, 10.2, 2 * 1048576.0, 10),
+                       app(3, 0, 0, 0, false), app(4, 0.0, 100.0, 3)});
+        const auto order = [&](int column, Qt::SortOrder sortOrder) {
+            view.table()->sortByColumn(column, sortOrder);
+            QList<qint64> ids;
+            for (int row = 0; row < view.table()->model()->rowCount(); ++row)
+                ids << view.appIdAt(row);
+            return ids;
+        };
+        using M = gui::AppUsageModel;
+        QCOMPARE(order(M::Cpu, Qt::DescendingOrder), (QList<qint64>{2, 1, 4, 3}));
+        QCOMPARE(order(M::Cpu, Qt::AscendingOrder), (QList<qint64>{3, 4, 1, 2}));
+        QCOMPARE(order(M::Memory, Qt::DescendingOrder), (QList<qint64>{2, 1, 4, 3}));
+        QCOMPARE(order(M::Restarts, Qt::DescendingOrder), (QList<qint64>{2, 4, 1, 3}));
+        // The figures change (the same apps): the rows move with them.
+        view.setStats({app(1, 50, 900 * 1024.0, 2), app(2, 10.2, 2 * 1048576.0, 10),
+                       app(3, 0, 0, 0, false), app(4, 0.0, 100.0, 3)});
+        QCOMPARE(order(M::Cpu, Qt::DescendingOrder), (QList<qint64>{1, 2, 4, 3}));
+        QCOMPARE(view.table()->model()->index(3, M::Cpu).data().toString(), QStringLiteral("—"));
+    }
+
     void initTestCase() {
         MIST_REQUIRE_DOCKER();
         server::ServerConfig c;
