@@ -68,6 +68,13 @@
     </message>
 </context>
 <context>
+    <name>AppUsageView</name>
+    <message>
+        <source>Every app of the shown host, live each second; click a column&apos;s header to sort by it</source>
+        <translation>Jede App des gezeigten Hosts, jede Sekunde aktuell; ein Klick auf einen Spaltenkopf sortiert danach</translation>
+    </message>
+</context>
+<context>
     <name>ConnectDialog</name>
     <message>
         <source>Connect to a Mist server</source>
@@ -377,6 +384,10 @@
         <source>Ale&amp;rts</source>
         <translation>Ala&amp;rme</translation>
     </message>
+    <message>
+        <source>App &amp;usage</source>
+        <translation>App-A&amp;uslastung</translation>
+    </message>
 </context>
 <context>
     <name>MetricsView</name>
@@ -556,6 +567,94 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>The lines around the match could not be loaded: %1</source>
         <translation>Die Zeilen um den Treffer konnten nicht geladen werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::AppStats</name>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/s</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::AppUsageModel</name>
+    <message>
+        <source>no container</source>
+        <translation>kein Container</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>%1 % of the limit</source>
+        <translation>%1 % des Limits</translation>
+    </message>
+    <message>
+        <source>App</source>
+        <translation>App</translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation>Projekt</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>Memory (used / limit)</source>
+        <translation>Speicher (belegt / Limit)</translation>
+    </message>
+    <message>
+        <source>Net in</source>
+        <translation>Netz ein</translation>
+    </message>
+    <message>
+        <source>Net out</source>
+        <translation>Netz aus</translation>
+    </message>
+    <message>
+        <source>Disk read</source>
+        <translation>Platte lesen</translation>
+    </message>
+    <message>
+        <source>Disk write</source>
+        <translation>Platte schreiben</translation>
+    </message>
+    <message>
+        <source>PIDs</source>
+        <translation>PIDs</translation>
+    </message>
+    <message>
+        <source>Restarts</source>
+        <translation>Neustarts</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::AppUsageView</name>
+    <message numerus="yes">
+        <source>%n app(s) — double-click one to open its logs</source>
+        <translation>
+            <numerusform>%n App — Doppelklick öffnet ihr Protokoll</numerusform>
+            <numerusform>%n Apps — Doppelklick auf eine öffnet ihr Protokoll</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Waiting for the apps&apos; figures…</source>
+        <translation>Warte auf die Messwerte der Apps …</translation>
+    </message>
+    <message>
+        <source>This server sends no per-app figures.</source>
+        <translation>Dieser Server sendet keine Messwerte je App.</translation>
     </message>
 </context>
 <context>
@@ -1127,6 +1226,28 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>Deployment superseded</source>
         <translation>Bereitstellung ersetzt</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::SidebarApps</name>
+    <message>
+        <source>no container</source>
+        <translation>kein Container</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n restart(s)</source>
+        <translation>
+            <numerusform>%n Neustart</numerusform>
+            <numerusform>%n Neustarts</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>CPU %1 · %2</source>
+        <translation>CPU %1 · %2</translation>
+    </message>
+    <message>
+        <source>No project</source>
+        <translation>Kein Projekt</translation>
     </message>
 </context>
 </TS>

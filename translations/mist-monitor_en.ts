@@ -68,6 +68,13 @@
     </message>
 </context>
 <context>
+    <name>AppUsageView</name>
+    <message>
+        <source>Every app of the shown host, live each second; click a column&apos;s header to sort by it</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ConnectDialog</name>
     <message>
         <source>Connect to a Mist server</source>
@@ -377,6 +384,10 @@
         <source>Ale&amp;rts</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>App &amp;usage</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MetricsView</name>
@@ -553,6 +564,94 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>The lines around the match could not be loaded: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::AppStats</name>
+    <message>
+        <source>%1/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::AppUsageModel</name>
+    <message>
+        <source>no container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 % of the limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>App</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory (used / limit)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Net in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Net out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disk read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disk write</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PIDs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restarts</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::AppUsageView</name>
+    <message numerus="yes">
+        <source>%n app(s) — double-click one to open its logs</source>
+        <translation>
+            <numerusform>%n app — double-click it to open its logs</numerusform>
+            <numerusform>%n apps — double-click one to open its logs</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Waiting for the apps&apos; figures…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This server sends no per-app figures.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1124,6 +1223,28 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>Deployment superseded</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::SidebarApps</name>
+    <message>
+        <source>no container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n restart(s)</source>
+        <translation>
+            <numerusform>%n restart</numerusform>
+            <numerusform>%n restarts</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>CPU %1 · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No project</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -5,6 +5,7 @@
 #include "AlertsView.h"
 #include "AppListWatcher.h"
 #include "AppLog.h"
+#include "AppUsageView.h"
 #include "ConnectDialog.h"
 #include "ContainerDiscovery.h"
 #include "CredentialStore.h"
@@ -13,6 +14,7 @@
 #include "LogView.h"
 #include "MetricsView.h"
 #include "Settings.h"
+#include "SidebarApps.h"
 #include "StateBadge.h"
 #include "client/AlertFeed.h"
 #include "client/ServerSession.h"
@@ -40,7 +42,12 @@ static void initGuiResources() {
 namespace mist::gui {
 
 namespace {
-enum AppRoles { AppIdRole = Qt::UserRole, AppNameRole, AppGitRole, AppStateRole };
+enum AppRoles {
+    AppIdRole = SidebarApps::IdRole,
+    AppNameRole = SidebarApps::NameRole,
+    AppGitRole = SidebarApps::GitRole,
+    AppStateRole = SidebarApps::StateRole
+};
 
 QString stateText(client::StreamConnection::State state, int retry) {
     switch (state) {
@@ -133,6 +140,10 @@ AlertsView *MainWindow::alerts() const {
     return m_ui->alerts;
 }
 
+AppUsageView *MainWindow::appUsage() const {
+    return m_ui->appUsage;
+}
+
 void MainWindow::connectViews() {
     connect(m_ui->fleet, &FleetView::openRequested, this,
             [this](client::ServerSession *session, const QString &label) {
@@ -153,6 +164,10 @@ void MainWindow::connectViews() {
                 updateHostItem(i);
     });
     connectAlerts();
+    connect(m_ui->appUsage, &AppUsageView::appActivated, this, [this](qint64 appId) {
+        selectApp(appId);
+        m_ui->tabs->setCurrentWidget(m_ui->logs);
+    });
     connect(m_ui->deployments, &DeploymentsView::deploymentFinished, this,
             [this](qint64, bool success, const QString &message) {
                 if (m_tray)
@@ -381,6 +396,15 @@ void MainWindow::connectTo(client::ServerSession *session, const QString &label)
             if (i >= 0 && m_hosts[i].session == session)
                 refreshAppsOf(i);
         });
+        connect(watcher, &AppListWatcher::statsUpdated, this, [this, session, watcher] {
+            const int i = hostOfUrl(session->baseUrl());
+            if (i < 0 || m_hosts[i].session != session)
+                return;
+            const QSignalBlocker block(m_ui->hostSidebar);
+            SidebarApps::applyStats(m_hosts[i].item, watcher);
+            if (i == m_current)
+                m_ui->appUsage->setStats(watcher->stats());
+        });
     }
     updateHostItem(index);
     m_current = -1; // a new session: show it afresh even if it was shown
@@ -394,7 +418,7 @@ void MainWindow::showHost(int index) {
         const QSignalBlocker block(m_ui->hostSidebar);
         if (!m_ui->hostSidebar->currentItem() ||
             (m_ui->hostSidebar->currentItem() != m_hosts[index].item &&
-             m_ui->hostSidebar->currentItem()->parent() != m_hosts[index].item))
+             SidebarApps::hostOf(m_ui->hostSidebar->currentItem()) != m_hosts[index].item))
             m_ui->hostSidebar->setCurrentItem(m_hosts[index].item);
         return;
     }
@@ -415,11 +439,15 @@ void MainWindow::showHost(int index) {
     m_selectedApp = 0;
     m_engine->clear();
     m_ui->deployments->setSession(session);
+    AppListWatcher *watcher = watcherOf(index);
+    m_ui->appUsage->setAvailable(watcher != nullptr);
+    if (watcher)
+        m_ui->appUsage->setStats(watcher->stats());
     {
         const QSignalBlocker block(m_ui->hostSidebar);
         if (!m_ui->hostSidebar->currentItem() ||
             (m_ui->hostSidebar->currentItem() != m_hosts[index].item &&
-             m_ui->hostSidebar->currentItem()->parent() != m_hosts[index].item))
+             SidebarApps::hostOf(m_ui->hostSidebar->currentItem()) != m_hosts[index].item))
             m_ui->hostSidebar->setCurrentItem(m_hosts[index].item);
     }
 
@@ -481,22 +509,25 @@ QString MainWindow::hostText(int host) const {
 }
 
 int MainWindow::appCount(int host) const {
+    return host >= 0 && host < m_hosts.size() ? int(SidebarApps::apps(m_hosts[host].item).size())
+                                              : 0;
+}
+
+QTreeWidgetItem *MainWindow::appItem(int host, int row) const {
     if (host < 0 || host >= m_hosts.size())
-        return 0;
-    QTreeWidgetItem *item = m_hosts[host].item;
-    return item->childCount() - (ContainerDiscovery::node(item) ? 1 : 0);
+        return nullptr;
+    const QList<QTreeWidgetItem *> apps = SidebarApps::apps(m_hosts[host].item);
+    return row >= 0 && row < apps.size() ? apps[row] : nullptr;
 }
 
 QString MainWindow::appState(int host, int row) const {
-    if (host < 0 || host >= m_hosts.size() || row < 0 || row >= m_hosts[host].item->childCount())
-        return QString();
-    return m_hosts[host].item->child(row)->data(0, AppStateRole).toString();
+    QTreeWidgetItem *item = appItem(host, row);
+    return item ? item->data(0, AppStateRole).toString() : QString();
 }
 
 QString MainWindow::appText(int host, int row) const {
-    if (row < 0 || row >= appCount(host))
-        return QString();
-    return m_hosts[host].item->child(row)->text(0);
+    QTreeWidgetItem *item = appItem(host, row);
+    return item ? item->text(0) : QString();
 }
 
 void MainWindow::refreshApps() {
@@ -531,39 +562,31 @@ void MainWindow::showApps(int index, const QJsonArray &apps) {
     Host &host = m_hosts[index];
     const bool shown = index == m_current;
     QTreeWidgetItem *current = m_ui->hostSidebar->currentItem();
-    const bool appWasCurrent = shown && current && current->parent() == host.item;
-    QTreeWidgetItem *containers = ContainerDiscovery::takeNode(host.item); // after the apps
-    qDeleteAll(host.item->takeChildren());
+    const bool appWasCurrent =
+        shown && SidebarApps::isApp(current) && SidebarApps::hostOf(current) == host.item;
+    // Grouped by project, before the Containers node (SidebarApps.h).
+    const QSet<QString> collapsed = SidebarApps::clear(host.item);
     for (const QJsonValue &v : apps) {
         const QJsonObject app = v.toObject();
-        const qint64 id = qint64(app.value(QStringLiteral("id")).toDouble());
-        const QString state = app.value(QStringLiteral("containerState")).toString();
-        const QString status = app.value(QStringLiteral("containerStatus")).toString();
-        auto *item = new QTreeWidgetItem(host.item);
-        item->setText(0, QStringLiteral("%1\n%2 · %3")
-                             .arg(app.value(QStringLiteral("name")).toString(),
-                                  app.value(QStringLiteral("projectName")).toString(),
-                                  state.isEmpty()    ? tr("no container")
-                                  : status.isEmpty() ? state
-                                                     : status));
-        item->setIcon(0, stateIcon(state));
-        item->setData(0, AppStateRole, state);
-        item->setData(0, AppIdRole, id);
-        item->setData(0, AppNameRole, app.value(QStringLiteral("name")).toString());
-        item->setData(0, AppGitRole, app.value(QStringLiteral("gitUrl")).isString());
         // The sidebar elides the middle of a long status; the tooltip has it whole.
-        QStringList tip{status, appToolTip(app)};
+        QStringList tip{app.value(QStringLiteral("containerStatus")).toString(), appToolTip(app)};
         tip.removeAll(QString());
-        item->setToolTip(0, tip.join(u'\n'));
-        if (shown && id == m_selectedApp)
+        QTreeWidgetItem *item = SidebarApps::add(host.item, app, collapsed, tip.join(u'\n'));
+        if (shown && item->data(0, AppIdRole).toLongLong() == m_selectedApp)
             m_ui->hostSidebar->setCurrentItem(item);
     }
-    if (containers)
-        host.item->addChild(containers);
+    SidebarApps::applyStats(host.item, watcherOf(index));
     host.item->setExpanded(true);
     if (appWasCurrent && m_ui->hostSidebar->currentItem() == nullptr)
         m_ui->hostSidebar->setCurrentItem(host.item);
     m_discovery->update(host.item, host.session, apps);
+}
+
+AppListWatcher *MainWindow::watcherOf(int host) const {
+    client::ServerSession *session =
+        host >= 0 && host < m_hosts.size() ? m_hosts[host].session.data() : nullptr;
+    return session ? session->findChild<AppListWatcher *>(QString(), Qt::FindDirectChildrenOnly)
+                   : nullptr;
 }
 
 QString MainWindow::appToolTip(const QJsonObject &app) {
@@ -593,26 +616,20 @@ void MainWindow::selectApp(qint64 appId) {
 void MainWindow::selectApp(int hostIndex, qint64 appId) {
     if (hostIndex < 0 || hostIndex >= m_hosts.size())
         return;
-    QTreeWidgetItem *host = m_hosts[hostIndex].item;
-    for (int i = 0; i < host->childCount(); ++i) {
-        if (host->child(i)->data(0, AppIdRole).toLongLong() == appId) {
-            m_ui->hostSidebar->setCurrentItem(host->child(i));
-            return;
-        }
-    }
+    if (QTreeWidgetItem *item = SidebarApps::find(m_hosts[hostIndex].item, appId))
+        m_ui->hostSidebar->setCurrentItem(item);
 }
 
 void MainWindow::onSidebarSelection() {
     QTreeWidgetItem *item = m_ui->hostSidebar->currentItem();
     if (!item)
         return;
-    QTreeWidgetItem *hostItem = item->parent() ? item->parent() : item;
-    const int host = m_ui->hostSidebar->indexOfTopLevelItem(hostItem);
+    const int host = m_ui->hostSidebar->indexOfTopLevelItem(SidebarApps::hostOf(item));
     if (host < 0)
         return;
     if (host != m_current)
         showHost(host);
-    if (item->parent())
+    if (SidebarApps::isApp(item))
         openApp(item);
 }
 

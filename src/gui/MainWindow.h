@@ -36,6 +36,8 @@ class StreamConnection;
 namespace mist::gui {
 
 class AlertsView;
+class AppListWatcher;
+class AppUsageView;
 class AppLog;
 class ContainerDiscovery;
 class DeploymentsView;
@@ -83,11 +85,12 @@ public:
     int appCount(int host) const;     // apps listed under the host
     // The engine state of an app in the sidebar (its badge: StateBadge.h); empty: none.
     QString appState(int host, int row) const;
-    QString appText(int host, int row) const; // "name\nproject · state"
+    QString appText(int host, int row) const; // "name\nstate" (SidebarApps.h)
     void selectApp(qint64 appId);             // an app of the shown host
     void selectApp(int host, qint64 appId);
     FleetView *fleet() const;
     AlertsView *alerts() const;
+    AppUsageView *appUsage() const; // the App usage tab: the shown host's apps' figures
     // The host's containers no app adopts, "Add as app…", "New app…" (ContainerDiscovery.h).
     ContainerDiscovery *discovery() const { return m_discovery; }
     QTreeWidgetItem *hostItem(int host) const;
@@ -126,6 +129,8 @@ private:
     void refreshAppsOf(int host);
     void showApps(int host, const QJsonArray &apps);
     static QString appToolTip(const QJsonObject &app);
+    QTreeWidgetItem *appItem(int host, int row) const;
+    AppListWatcher *watcherOf(int host) const; // nullptr: the host's server has no stats socket
     void updateHostItem(int host);
     int hostOfUrl(const QUrl &url) const;
 

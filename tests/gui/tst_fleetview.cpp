@@ -11,6 +11,7 @@
 #include "TestSupport.h"
 #include "UpstreamStandIn.h"
 
+#include "AppUsageView.h"
 #include "DeploymentsView.h"
 #include "LogModel.h"
 #include "LogView.h"
@@ -18,7 +19,9 @@
 #include "client/ServerSession.h"
 
 #include <QAction>
+#include <QLabel>
 #include <QLineSeries>
+#include <QTableView>
 #include <QTableWidget>
 #include <QTest>
 
@@ -229,7 +232,12 @@ private Q_SLOTS:
                                 .arg(window.appCount(2))));
         QVERIFY(window.appText(0, 0).startsWith(QStringLiteral("alpha-web\n")));
         QVERIFY(window.appText(1, 0).startsWith(QStringLiteral("beta-web\n")));
-        QCOMPARE(window.appText(2, 0), QStringLiteral("storefront\nshop · running"));
+        // (under its project's node: SidebarApps.h)
+        QCOMPARE(window.appText(2, 0), QStringLiteral("storefront\nrunning"));
+        // An upstream Mist server sends no per-app figures: the App usage tab says so.
+        QCOMPARE(window.appUsage()->table()->model()->rowCount(), 0);
+        QCOMPARE(window.appUsage()->findChild<QLabel *>(QStringLiteral("summary"))->text(),
+                 QStringLiteral("This server sends no per-app figures."));
         QVERIFY(QTest::qWaitFor(
             [&] {
                 for (int i = 0; i < 3; ++i)

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#pragma once
+
+#include <QCoreApplication>
+#include <QJsonObject>
+#include <QList>
+#include <QSet>
+#include <QString>
+#include <Qt>
+
+class QTreeWidgetItem;
+
+namespace mist::gui {
+
+struct AppStats;
+class AppListWatcher;
+
+// A host's apps in the sidebar, grouped by project: host → project node → app (then the
+// host's "Containers" node of ContainerDiscovery, last). An app's item carries its id, name,
+// git flag and engine state in the roles below; its text is "name\nstatus", with
+// " · N restarts" when the container restarted, and a third line with its live CPU and memory
+// while it runs (from the host's AppListWatcher). README, "The desktop app".
+class SidebarApps {
+    Q_DECLARE_TR_FUNCTIONS(mist::gui::SidebarApps)
+public:
+    enum Role {
+        IdRole = Qt::UserRole,
+        NameRole,
+        GitRole,
+        StateRole, // the engine state (its badge: StateBadge.h); empty: no container
+        StatusRole = Qt::UserRole + 30, // the app list's containerStatus ("Up 2 minutes")
+        ProjectRole,                    // the app's project
+        ListStateRole,                  // the state the app list said
+        ProjectNodeRole,                // true on a project node
+        RestartsRole,                   // the container's restart count (last stats)
+        CpuRole,                        // CPU % (last stats; invalid while not running)
+    };
+
+    static bool isProject(const QTreeWidgetItem *item);
+    // An app's item (not a host, project node or anything of ContainerDiscovery).
+    static bool isApp(const QTreeWidgetItem *item);
+    static QTreeWidgetItem *hostOf(QTreeWidgetItem *item);
+    // The host's apps in sidebar order.
+    static QList<QTreeWidgetItem *> apps(const QTreeWidgetItem *host);
+    static QTreeWidgetItem *find(const QTreeWidgetItem *host, qint64 appId);
+    // The host's project nodes, by name.
+    static QList<QTreeWidgetItem *> projects(const QTreeWidgetItem *host);
+
+    // Takes the host's project nodes (and their apps) out and deletes them; answers the
+    // projects the reader had collapsed, for fill().
+    static QSet<QString> clear(QTreeWidgetItem *host);
+    // An item for `app` (a GET /api/apps entry) under its project's node, made when missing
+    // (expanded unless in `collapsed`); `tip` is its tooltip.
+    static QTreeWidgetItem *add(QTreeWidgetItem *host, const QJsonObject &app,
+                                const QSet<QString> &collapsed, const QString &tip);
+    // The live figures on every app of the host (nullptr: none known).
+    static void applyStats(QTreeWidgetItem *host, const AppListWatcher *watcher);
+    static void applyStats(QTreeWidgetItem *app, const AppStats *stats);
+};
+
+} // namespace mist::gui
