@@ -310,6 +310,10 @@
         <source>Disk</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The charts show only what arrived since they opened: this server gives no earlier figures</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -747,12 +751,37 @@ You can still connect to a remote server.</source>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>
-    <message numerus="yes">
-        <source>%n minute(s)</source>
-        <translation>
-            <numerusform>%n minute</numerusform>
-            <numerusform>%n minutes</numerusform>
-        </translation>
+    <message>
+        <source>1 hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>6 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>24 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>30 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 year</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Live only: upstream Mist keeps no metric history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Live only: no history from this server (%1)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
         <source>%n core(s)</source>

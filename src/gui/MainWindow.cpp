@@ -331,6 +331,7 @@ void MainWindow::showHost(int index) {
     m_label = m_hosts[index].label;
     delete m_metricsStream;
     m_ui->metrics->clear();
+    m_ui->metrics->setSession(session); // the charts open filled with its history
     // The host's apps' logs stay kept; the view shows none until an app is picked.
     parkAppLog();
     m_appLog = nullptr;

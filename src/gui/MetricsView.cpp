@@ -4,6 +4,9 @@
 
 #include "ui_MetricsView.h"
 
+#include "client/ServerSession.h"
+#include "protocol/Envelope.h"
+
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
@@ -14,7 +17,11 @@
 #include <QLocale>
 #include <QLoggingCategory>
 #include <QTimer>
+#include <QToolTip>
+#include <QUrlQuery>
 #include <QValueAxis>
+
+#include <cmath>
 
 // mist-monitor-bench turns this on to time start-up to the first painted sample.
 Q_LOGGING_CATEGORY(lcStartup, "mist.gui.startup", QtWarningMsg)
@@ -37,9 +44,14 @@ MetricsView::MetricsView(QWidget *parent)
     : QWidget(parent)
     , m_ui(std::make_unique<Ui::MetricsView>()) {
     m_ui->setupUi(this);
-    for (int minutes : {1, 5, 15, 60})
-        m_ui->windowCombo->addItem(tr("%n minute(s)", nullptr, minutes), minutes * 60);
-    m_ui->windowCombo->setCurrentIndex(1);
+    m_ui->windowCombo->addItem(tr("1 hour"), 3600);
+    m_ui->windowCombo->addItem(tr("6 hours"), 6 * 3600);
+    m_ui->windowCombo->addItem(tr("24 hours"), 24 * 3600);
+    m_ui->windowCombo->addItem(tr("7 days"), 7 * 24 * 3600);
+    m_ui->windowCombo->addItem(tr("30 days"), 30 * 24 * 3600);
+    m_ui->windowCombo->addItem(tr("1 year"), 365 * 24 * 3600);
+    m_ui->windowCombo->setCurrentIndex(0);
+    m_ui->historyNote->hide();
     connect(m_ui->windowCombo, &QComboBox::currentIndexChanged, this,
             [this] { setWindowSeconds(m_ui->windowCombo->currentData().toInt()); });
 
@@ -74,7 +86,7 @@ void MetricsView::setUpChart(QChartView *view, const QString &title, int i) {
     m_series[i] = new QLineSeries(chart);
     chart->addSeries(m_series[i]);
     m_axisX[i] = new QDateTimeAxis(chart);
-    m_axisX[i]->setFormat(QStringLiteral("HH:mm:ss"));
+    m_axisX[i]->setFormat(m_axisFormat);
     m_axisX[i]->setTickCount(4);
     auto *axisY = new QValueAxis(chart);
     axisY->setRange(0, 100);
@@ -83,6 +95,12 @@ void MetricsView::setUpChart(QChartView *view, const QString &title, int i) {
     chart->addAxis(axisY, Qt::AlignLeft);
     m_series[i]->attachAxis(m_axisX[i]);
     m_series[i]->attachAxis(axisY);
+    connect(m_series[i], &QLineSeries::hovered, view, [view](const QPointF &point, bool state) {
+        if (state)
+            QToolTip::showText(QCursor::pos(), pointText(point), view);
+        else
+            QToolTip::hideText();
+    });
     view->setRenderHint(QPainter::Antialiasing);
 }
 
@@ -111,8 +129,16 @@ void MetricsView::addSample(const QJsonObject &metrics) {
     const double values[3] = {cpu.value(QStringLiteral("usage")).toDouble(),
                               memory.value(QStringLiteral("percent")).toDouble(),
                               disk.value(QStringLiteral("percent")).toDouble()};
+    // One point per step of the window: a sample in the newest point's step replaces it.
+    const double step = 1000.0 * historyStep(m_windowSeconds);
     for (int i = 0; i < 3; ++i) {
-        m_points[i].append(QPointF(x, values[i]));
+        QList<QPointF> &points = m_points[i];
+        const bool newer = points.isEmpty() || points.last().x() < x; // else history has it
+        if (newer && !points.isEmpty() && step > 1000 &&
+            std::floor(points.last().x() / step) == std::floor(x / step))
+            points.last() = QPointF(x, values[i]);
+        else if (newer)
+            points.append(QPointF(x, values[i]));
         m_value[i]->setText(QStringLiteral("%1 %").arg(QLocale().toString(values[i], 'f', 1)));
     }
     const QJsonValue cores = cpu.value(QStringLiteral("cores"));
@@ -152,17 +178,129 @@ void MetricsView::addSample(const QJsonObject &metrics) {
 }
 
 void MetricsView::clear() {
+    ++m_generation; // an answer on its way is for what was cleared
     for (auto &points : m_points)
         points.clear();
     trimAndShow(QDateTime::currentMSecsSinceEpoch());
 }
 
+void MetricsView::setSession(client::ServerSession *session) {
+    m_session = session;
+    loadHistory();
+}
+
 void MetricsView::setWindowSeconds(int seconds) {
     m_windowSeconds = std::max(10, seconds);
+    {
+        const QSignalBlocker block(m_ui->windowCombo);
+        const int index = m_ui->windowCombo->findData(m_windowSeconds);
+        if (index >= 0)
+            m_ui->windowCombo->setCurrentIndex(index);
+    }
+    m_axisFormat = m_windowSeconds <= 24 * 3600        ? QStringLiteral("HH:mm")
+                   : m_windowSeconds <= 30 * 24 * 3600 ? QStringLiteral("dd.MM. HH:mm")
+                                                       : QStringLiteral("yyyy-MM-dd");
+    for (QDateTimeAxis *axis : m_axisX)
+        axis->setFormat(m_axisFormat);
     qint64 last = QDateTime::currentMSecsSinceEpoch();
     if (!m_points[0].isEmpty())
-        last = qint64(m_points[0].last().x());
+        last = std::max(last, qint64(m_points[0].last().x()));
     trimAndShow(last);
+    loadHistory();
+}
+
+int MetricsView::historyStep(int windowSeconds) {
+    if (windowSeconds <= 3600)
+        return 1;
+    if (windowSeconds <= 6 * 3600)
+        return 10;
+    if (windowSeconds <= 24 * 3600)
+        return 60;
+    if (windowSeconds <= 7 * 24 * 3600)
+        return 300;
+    if (windowSeconds <= 30 * 24 * 3600)
+        return 1800;
+    return 6 * 3600;
+}
+
+QString MetricsView::pointText(const QPointF &point) {
+    return QStringLiteral("%1 · %2 %")
+        .arg(QDateTime::fromMSecsSinceEpoch(qint64(point.x()))
+                 .toLocalTime()
+                 .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+             QLocale().toString(point.y(), 'f', 1));
+}
+
+QString MetricsView::historyNote() const {
+    return m_ui->historyNote->isHidden() ? QString() : m_ui->historyNote->text();
+}
+
+void MetricsView::showNote(const QString &text) {
+    m_ui->historyNote->setText(text);
+    m_ui->historyNote->setVisible(!text.isEmpty());
+}
+
+// Asks the server for the window's history; the answer replaces the points
+// before the first live one.
+void MetricsView::loadHistory() {
+    const int generation = ++m_generation;
+    showNote(QString());
+    if (!m_session)
+        return;
+    if (m_session->dialect() == client::ServerSession::Dialect::Upstream) {
+        showNote(tr("Live only: upstream Mist keeps no metric history"));
+        return;
+    }
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const auto rfc = [](qint64 seconds) {
+        return protocol::rfc3339Seconds(QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC));
+    };
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("from"), rfc(now - m_windowSeconds));
+    query.addQueryItem(QStringLiteral("to"), rfc(now + 1));
+    query.addQueryItem(QStringLiteral("step"), QString::number(historyStep(m_windowSeconds)));
+    m_session->get(QStringLiteral("/api/metrics/history?") + query.toString(QUrl::FullyEncoded),
+                   this, [this, generation](const client::ServerSession::Reply &reply) {
+                       if (generation != m_generation)
+                           return; // the window, the session or the points changed since
+                       if (!reply.ok()) {
+                           showNote(tr("Live only: no history from this server (%1)")
+                                        .arg(reply.error.isEmpty()
+                                                 ? QStringLiteral("HTTP %1").arg(reply.status)
+                                                 : reply.error));
+                           return;
+                       }
+                       applyHistory(reply.data[u"points"].toArray());
+                   });
+}
+
+void MetricsView::applyHistory(const QJsonArray &points) {
+    static const char *const paths[3][2] = {
+        {"cpu", "usage"}, {"memory", "percent"}, {"disk", "percent"}};
+    QList<QPointF> history[3];
+    for (const QJsonValue &v : points) {
+        const QDateTime at = QDateTime::fromString(v[u"timestamp"].toString(), Qt::ISODate);
+        if (!at.isValid())
+            continue;
+        for (int i = 0; i < 3; ++i) {
+            const QJsonValue value = v[QLatin1String(paths[i][0])][QLatin1String(paths[i][1])];
+            if (value.isDouble() && std::isfinite(value.toDouble()))
+                history[i].append(QPointF(double(at.toMSecsSinceEpoch()), value.toDouble()));
+        }
+    }
+    for (int i = 0; i < 3; ++i) {
+        // Live points newer than the history's newest stay after it.
+        const double last = history[i].isEmpty() ? -1 : history[i].last().x();
+        for (const QPointF &p : std::as_const(m_points[i]))
+            if (p.x() > last)
+                history[i].append(p);
+        m_points[i] = history[i];
+    }
+    ++m_historyLoads;
+    qint64 newest = QDateTime::currentMSecsSinceEpoch();
+    if (!m_points[0].isEmpty())
+        newest = std::max(newest, qint64(m_points[0].last().x()));
+    trimAndShow(newest);
 }
 
 void MetricsView::trimAndShow(qint64 nowMs) {
