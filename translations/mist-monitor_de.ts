@@ -314,6 +314,14 @@
         <source>The charts show only what arrived since they opened: this server gives no earlier figures</source>
         <translation>Die Diagramme zeigen nur, was seit dem Öffnen ankam: dieser Server liefert keine früheren Werte</translation>
     </message>
+    <message>
+        <source>App CPU</source>
+        <translation>App-CPU</translation>
+    </message>
+    <message>
+        <source>App memory</source>
+        <translation>App-Speicher</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -753,6 +761,29 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>
+    <message>
+        <source>CPU of %1</source>
+        <translation>CPU von %1</translation>
+    </message>
+    <message>
+        <source>Memory of %1</source>
+        <translation>Speicher von %1</translation>
+    </message>
+    <message>
+        <source>Upstream Mist gives no figures per app</source>
+        <translation>Upstream-Mist liefert keine Werte pro App</translation>
+    </message>
+    <message>
+        <source>no running container</source>
+        <translation>kein laufender Container</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n process(es)</source>
+        <translation>
+            <numerusform>%n Prozess</numerusform>
+            <numerusform>%n Prozesse</numerusform>
+        </translation>
+    </message>
     <message>
         <source>1 hour</source>
         <translation>1 Stunde</translation>

@@ -314,6 +314,14 @@
         <source>The charts show only what arrived since they opened: this server gives no earlier figures</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>App CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>App memory</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -751,6 +759,29 @@ You can still connect to a remote server.</source>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>
+    <message>
+        <source>CPU of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upstream Mist gives no figures per app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no running container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n process(es)</source>
+        <translation>
+            <numerusform>%n process</numerusform>
+            <numerusform>%n processes</numerusform>
+        </translation>
+    </message>
     <message>
         <source>1 hour</source>
         <translation type="unfinished"></translation>

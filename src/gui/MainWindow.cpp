@@ -539,6 +539,7 @@ void MainWindow::openApp(QTreeWidgetItem *item) {
         return;
     m_selectedApp = id;
     showAppLog(id);
+    m_ui->metrics->setApp(id, item->data(0, AppNameRole).toString());
     m_ui->deployments->setApp(id, item->data(0, AppNameRole).toString(),
                               item->data(0, AppGitRole).toBool());
 }

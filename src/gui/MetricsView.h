@@ -15,6 +15,7 @@ class QChartView;
 class QDateTimeAxis;
 class QLabel;
 class QLineSeries;
+class QValueAxis;
 
 namespace Ui {
 class MetricsView;
@@ -22,7 +23,8 @@ class MetricsView;
 
 namespace mist::client {
 class ServerSession;
-}
+class StreamConnection;
+} // namespace mist::client
 
 namespace mist::gui {
 
@@ -35,7 +37,8 @@ namespace mist::gui {
 // live-only, with a short note. Points are bounded: at most one per
 // historyStep() of the window (a live sample within the newest point's step
 // replaces it). Series are updated with one replace() per sample, so the
-// charts stay smooth (docs/HISTORY.md, "Desktop").
+// charts stay smooth (docs/HISTORY.md, "Desktop"). Below them, the selected
+// app's CPU and memory (setApp): its history, then /ws/apps/stats.
 class MetricsView : public QWidget {
     Q_OBJECT
 public:
@@ -57,6 +60,20 @@ public:
     // 1500 to 3600 points a chart).
     static int historyStep(int windowSeconds);
 
+    // The app whose CPU and memory show beside the host's (0: none, the
+    // section hides): its history for the window (GET
+    // /api/apps/{id}/stats/history), then live from /ws/apps/stats, which the
+    // view follows while an app is selected. Not against upstream Mist.
+    void setApp(qint64 appId, const QString &name);
+    qint64 appId() const { return m_appId; }
+    // One /ws/apps/stats message; the selected app's figures are taken from it.
+    void addAppStats(const QJsonObject &message);
+    QLineSeries *appCpuSeries() const { return m_series[3]; }
+    QLineSeries *appMemorySeries() const { return m_series[4]; }
+    // "CPU of web | 2.5 % | 1 process | Memory of web | 3.1 % | 64.0 MiB of 1.9 GiB".
+    QString appSummaryText() const;
+    int appHistoryLoads() const { return m_appHistoryLoads; }
+
     // The note beside the window ("Live only: ..."); empty while hidden.
     QString historyNote() const;
     // History answers applied since the view was made (tests).
@@ -76,10 +93,15 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
-    void setUpChart(QChartView *view, const QString &title, int i);
+    void setUpChart(QChartView *view, int i);
     void trimAndShow(qint64 nowMs);
     void loadHistory();
-    void applyHistory(const QJsonArray &points);
+    void loadAppHistory();
+    QString historyQuery() const;
+    // Puts history points before the live ones of charts [first, first + paths.size()).
+    void applyHistory(const QJsonArray &points, int first, const QList<QStringList> &paths);
+    // A live point: appended, or replacing the newest in the same step of the window.
+    void addPoint(int chart, double x, double y);
     void showNote(const QString &text);
 
     std::unique_ptr<Ui::MetricsView> m_ui;
@@ -91,11 +113,20 @@ private:
     int m_historyLoads = 0;
     bool m_hasSample = false;
     bool m_paintedSample = false; // reported once, for start-up timing
-    QList<QPointF> m_points[3];
-    QLineSeries *m_series[3] = {};
-    QDateTimeAxis *m_axisX[3] = {};
-    QLabel *m_value[3] = {}; // in the form; CPU, memory, disk as the series
-    QLabel *m_details[3] = {};
+    // Charts: the host's CPU, memory, disk, then the app's CPU and memory.
+    static constexpr int Charts = 5;
+    QList<QPointF> m_points[Charts];
+    QLineSeries *m_series[Charts] = {};
+    QDateTimeAxis *m_axisX[Charts] = {};
+    QValueAxis *m_axisY[Charts] = {};
+    QLabel *m_value[Charts] = {}; // in the form, as the series
+    QLabel *m_details[Charts] = {};
+    QLabel *m_titles[Charts] = {};
+    qint64 m_appId = 0;
+    QString m_appName;
+    int m_appGeneration = 0;
+    int m_appHistoryLoads = 0;
+    QPointer<client::StreamConnection> m_appStream;
 };
 
 // "4.0 GiB" from bytes (binary units, one decimal).

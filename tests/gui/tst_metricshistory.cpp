@@ -10,6 +10,7 @@
 #include "MetricsView.h"
 #include "client/ServerSession.h"
 #include "history/MetricHistory.h"
+#include "server/AppStatsService.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -56,6 +57,8 @@ class TestMetricsHistory : public QObject {
     Q_OBJECT
     std::unique_ptr<ServerFixture> f;
     std::unique_ptr<client::ServerSession> session;
+    QString containerName;
+    qint64 app = 0; // its container runs
 
 private Q_SLOTS:
     void initTestCase() {
@@ -68,7 +71,26 @@ private Q_SLOTS:
         session = signedIn(f->port(), QStringLiteral("owner@example.com"), Password);
         QVERIFY(session);
         QCOMPARE(session->dialect(), client::ServerSession::Dialect::Published);
-        // A few seconds of the host's samples, on disk.
+        // An app with a running container, measured by the server.
+        containerName =
+            QStringLiteral("mist-metricshistory-%1").arg(QCoreApplication::applicationPid());
+        QVERIFY(
+            !runContainer(containerName, QStringLiteral("while true; do sleep 1; done")).isEmpty());
+        store::App a;
+        a.name = containerName;
+        a.containerName = containerName;
+        const auto created = f->store().apps().add(a);
+        QVERIFY(created);
+        app = created->id;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                for (const auto &s : f->server().appStats().latest().apps)
+                    if (s.appId == app && s.figures && s.figures->cpuPercent)
+                        return true;
+                return false;
+            },
+            30000));
+        // A few seconds of the host's and the app's samples, on disk.
         history::MetricHistory *h = f->server().history();
         QVERIFY(h);
         pump(4000);
@@ -104,6 +126,55 @@ private Q_SLOTS:
         view.addSample(sample(newest + 1000, 42.0));
         QCOMPARE(view.cpuSeries()->count(), before + 1);
         QCOMPARE(view.cpuSeries()->at(before).y(), 42.0);
+    }
+
+    void cleanupTestCase() {
+        if (!containerName.isEmpty())
+            removeContainer(containerName);
+    }
+
+    // The selected app's CPU and memory beside the host's: its history, then live.
+    void appBesideHost() {
+        const qint64 opened = QDateTime::currentMSecsSinceEpoch();
+        gui::MetricsView view;
+        view.show();
+        view.setSession(session.get());
+        auto *section = view.findChild<QWidget *>(QStringLiteral("appSection"));
+        QVERIFY(section && !section->isVisible());
+        view.setApp(app, containerName);
+        QVERIFY(section->isVisible());
+        QVERIFY(QTest::qWaitFor([&] { return view.appHistoryLoads() == 1; }, 15000));
+        QVERIFY(view.appMemorySeries()->count() >= 2);
+        QVERIFY(view.appMemorySeries()->at(0).x() < double(opened - 1000));
+        QVERIFY(view.appCpuSeries()->count() >= 1);
+        QVERIFY(view.appCpuSeries()->at(0).x() < double(opened - 1000));
+        // Live figures arrive from /ws/apps/stats.
+        const int before = view.appMemorySeries()->count();
+        QVERIFY(QTest::qWaitFor([&] { return view.appMemorySeries()->count() > before; }, 15000));
+        const QString summary = view.appSummaryText();
+        QVERIFY2(summary.startsWith(QStringLiteral("CPU of ") + containerName),
+                 qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral(" of ")) && summary.contains(QStringLiteral("iB")),
+                 qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("process")), qPrintable(summary));
+        QVERIFY(view.appMemorySeries()->at(view.appMemorySeries()->count() - 1).y() > 0);
+        // No app: the section goes, its points with it.
+        view.setApp(0, QString());
+        QVERIFY(!section->isVisible());
+        QCOMPARE(view.appCpuSeries()->count(), 0);
+        const int hostPoints = view.cpuSeries()->count();
+        QVERIFY(hostPoints >= 2); // the host's stay
+    }
+
+    // An app that is not there (or not the user's): no history, no live figures, no crash.
+    void unknownApp() {
+        gui::MetricsView view;
+        view.setSession(session.get());
+        view.setApp(987654, QStringLiteral("ghost"));
+        pump(2500);
+        QCOMPARE(view.appHistoryLoads(), 0);
+        QCOMPARE(view.appCpuSeries()->count(), 0);
+        QCOMPARE(view.appMemorySeries()->count(), 0);
     }
 
     void windowChangeFetchesAgain() {
@@ -175,6 +246,11 @@ private Q_SLOTS:
         pump(300);
         QCOMPARE(upstream.restCalls, calls); // not asked
         QCOMPARE(view.historyLoads(), 0);
+        view.setApp(1, QStringLiteral("web"));
+        QVERIFY(view.appSummaryText().contains(
+            QStringLiteral("Upstream Mist gives no figures per app")));
+        pump(300);
+        QCOMPARE(upstream.restCalls, calls);
     }
 };
 
