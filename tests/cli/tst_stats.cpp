@@ -5,6 +5,7 @@
 // points written through the server's own history for --since/--until.
 #include "TestPaths.h"
 #include "TestSupport.h"
+#include "UpstreamStandIn.h"
 
 #include "AppStatsTable.h"
 #include "history/MetricHistory.h"
@@ -60,8 +61,16 @@ class TestStats : public QObject {
 
     Run run(QStringList args, int timeoutMs = 60000) {
         args << QStringLiteral("--data-dir") << dataDir();
+        return runWith(args, {}, timeoutMs);
+    }
+
+    // Without --data-dir: --url servers, the passwords on standard input.
+    Run runWith(const QStringList &args, const QByteArray &input, int timeoutMs = 60000) {
         QProcess p;
         p.start(mist::test::binaryPath(QStringLiteral("mist-monitor")), args);
+        p.waitForStarted(10000);
+        p.write(input);
+        p.closeWriteChannel();
         if (!QTest::qWaitFor([&] { return p.state() == QProcess::NotRunning; }, timeoutMs)) {
             p.kill();
             p.waitForFinished();
@@ -275,6 +284,57 @@ private Q_SLOTS:
             const QDateTime at = QDateTime::fromString(line.section(u' ', 0, 0), Qt::ISODate);
             QVERIFY2(at.isValid() && at >= start, qPrintable(line));
         }
+    }
+
+    // Several --url live: each server's rows under its own header, prefixed with it.
+    void twoServersLive() {
+        server::ServerConfig config;
+        config.port = 0;
+        ServerFixture b(config);
+        QVERIFY2(b.ok(), qPrintable(b.error()));
+        b.addUser(QStringLiteral("owner@example.com"), store::Role::Owner);
+        const QString a = QStringLiteral("127.0.0.1:%1").arg(f->port());
+        const QString other = QStringLiteral("127.0.0.1:%1").arg(b.port());
+        const QStringList args{QStringLiteral("stats"),
+                               QStringLiteral("--count"),
+                               QStringLiteral("2"),
+                               QStringLiteral("--url"),
+                               QStringLiteral("http://") + a,
+                               QStringLiteral("--url"),
+                               QStringLiteral("http://") + other,
+                               QStringLiteral("--email"),
+                               QStringLiteral("owner@example.com"),
+                               QStringLiteral("--password-stdin")};
+        const Run r = runWith(args, "correct horse battery\n");
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QStringList fromA = r.out.filter(QStringLiteral("[%1] ").arg(a));
+        const QStringList fromB = r.out.filter(QStringLiteral("[%1] ").arg(other));
+        QCOMPARE(fromA.size() + fromB.size(), r.out.size());
+        QVERIFY2(fromA.size() >= 5, qPrintable(fromA.join(u'\n'))); // a header, 2 apps x 2
+        QCOMPARE(fromA.filter(runningName).size(), 2);
+        QCOMPARE(fromB.size(), 1); // no apps there: the header alone
+        QVERIFY(fromB[0].contains(QStringLiteral("TIME")));
+
+        // History takes one server.
+        const Run history =
+            runWith(args + QStringList{QStringLiteral("--since"), QStringLiteral("1h")},
+                    "correct horse battery\n");
+        QCOMPARE(history.code, 2);
+        QVERIFY2(history.err.contains(QStringLiteral("stats with --since takes one --url")),
+                 qPrintable(history.err));
+    }
+
+    void upstreamRefused() {
+        UpstreamStandIn upstream;
+        const Run r =
+            runWith({QStringLiteral("stats"), QStringLiteral("--url"),
+                     QStringLiteral("http://127.0.0.1:%1").arg(upstream.port()),
+                     QStringLiteral("--email"), upstream.email, QStringLiteral("--password-stdin")},
+                    upstream.password + '\n');
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("stats needs a Mist Monitor server")),
+                 qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
     }
 
     void failures_data() {
