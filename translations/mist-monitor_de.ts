@@ -2,6 +2,72 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>AddAppDialog</name>
+    <message>
+        <source>Add container as app</source>
+        <translation>Container als App hinzufügen</translation>
+    </message>
+    <message>
+        <source>Container:</source>
+        <translation>Container:</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>&amp;Project:</source>
+        <translation>&amp;Projekt:</translation>
+    </message>
+</context>
+<context>
+    <name>AlertsView</name>
+    <message>
+        <source>No alerts</source>
+        <translation>Keine Alarme</translation>
+    </message>
+    <message>
+        <source>Mark the selected firing alerts as seen on this desktop: they stay listed but no longer count in the tab and the sidebar</source>
+        <translation>Die ausgewählten aktiven Alarme auf diesem Desktop als gesehen markieren: Sie bleiben aufgeführt, zählen aber nicht mehr im Reiter und in der Seitenleiste</translation>
+    </message>
+    <message>
+        <source>A&amp;cknowledge</source>
+        <translation>&amp;Bestätigen</translation>
+    </message>
+    <message>
+        <source>Acknowledge &amp;all</source>
+        <translation>A&amp;lle bestätigen</translation>
+    </message>
+    <message>
+        <source>Firing now</source>
+        <translation>Jetzt aktiv</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Schweregrad</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>Seit</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>Alarm</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+</context>
+<context>
     <name>ConnectDialog</name>
     <message>
         <source>Connect to a Mist server</source>
@@ -287,6 +353,30 @@
         <source>Apps list</source>
         <translation>App-Liste</translation>
     </message>
+    <message>
+        <source>&amp;Apps</source>
+        <translation>A&amp;nwendungen</translation>
+    </message>
+    <message>
+        <source>&amp;New app…</source>
+        <translation>&amp;Neue App…</translation>
+    </message>
+    <message>
+        <source>Create an app built from a git repository, and deploy it</source>
+        <translation>Eine App aus einem Git-Repository anlegen und bereitstellen</translation>
+    </message>
+    <message>
+        <source>&amp;Add as app…</source>
+        <translation>Als App &amp;hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Add the selected container as an app</source>
+        <translation>Den gewählten Container als App hinzufügen</translation>
+    </message>
+    <message>
+        <source>Ale&amp;rts</source>
+        <translation>Ala&amp;rme</translation>
+    </message>
 </context>
 <context>
     <name>MetricsView</name>
@@ -324,6 +414,45 @@
     </message>
 </context>
 <context>
+    <name>NewAppDialog</name>
+    <message>
+        <source>New app from git</source>
+        <translation>Neue App aus Git</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>&amp;Project:</source>
+        <translation>&amp;Projekt:</translation>
+    </message>
+    <message>
+        <source>&amp;Git URL:</source>
+        <translation>&amp;Git-URL:</translation>
+    </message>
+    <message>
+        <source>&amp;Branch:</source>
+        <translation>&amp;Branch:</translation>
+    </message>
+    <message>
+        <source>&amp;Dockerfile:</source>
+        <translation>&amp;Dockerfile:</translation>
+    </message>
+    <message>
+        <source>P&amp;ort:</source>
+        <translation>P&amp;ort:</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <source>Deploy it &amp;now</source>
+        <translation>&amp;Jetzt bereitstellen</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>Mist Monitor desktop app</source>
@@ -348,6 +477,62 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>No Docker engine at %1: %2</source>
         <translation>Keine Docker-Engine unter %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::AddAppDialog</name>
+    <message>
+        <source>Enter a name.</source>
+        <translation>Geben Sie einen Namen ein.</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::AlertsView</name>
+    <message>
+        <source>critical</source>
+        <translation>kritisch</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <source>Nothing is firing.</source>
+        <translation>Kein Alarm ist aktiv.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n firing</source>
+        <translation>
+            <numerusform>%n aktiv</numerusform>
+            <numerusform>%n aktiv</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> (%n acknowledged)</source>
+        <translation>
+            <numerusform> (%n bestätigt)</numerusform>
+            <numerusform> (%n bestätigt)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>firing</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>behoben</translation>
+    </message>
+    <message>
+        <source>Upstream Mist servers have no alerts.</source>
+        <translation>Upstream-Mist-Server haben keine Alarme.</translation>
+    </message>
+    <message>
+        <source>Alerts unavailable: %1</source>
+        <translation>Alarme nicht verfügbar: %1</translation>
     </message>
 </context>
 <context>
@@ -406,6 +591,69 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>PEM certificates (*.pem *.crt);;All files (*)</source>
         <translation>PEM-Zertifikate (*.pem *.crt);;Alle Dateien (*)</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::ContainerDiscovery</name>
+    <message numerus="yes">
+        <source>Containers (%n)</source>
+        <translation>
+            <numerusform>Container (%n)</numerusform>
+            <numerusform>Container (%n)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Containers of this host that no app adopts: right-click one to add it as an app.</source>
+        <translation>Container dieses Hosts, die keine App übernimmt: Rechtsklick auf einen, um ihn als App hinzuzufügen.</translation>
+    </message>
+    <message>
+        <source>Compose project %1</source>
+        <translation>Compose-Projekt %1</translation>
+    </message>
+    <message>
+        <source>%1 (image %2)</source>
+        <translation>%1 (Image %2)</translation>
+    </message>
+    <message>
+        <source>Add containers</source>
+        <translation>Container hinzufügen</translation>
+    </message>
+    <message numerus="yes">
+        <source>This host runs %n container(s) and has no apps yet. Add them all as apps (each in its compose project, else in &quot;default&quot;)?</source>
+        <translation>
+            <numerusform>Auf diesem Host läuft %n Container, und er hat noch keine Apps. Als App hinzufügen (im eigenen Compose-Projekt, sonst in „default“)?</numerusform>
+            <numerusform>Auf diesem Host laufen %n Container, und er hat noch keine Apps. Alle als Apps hinzufügen (jeden in seinem Compose-Projekt, sonst in „default“)?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not add the app: %1</source>
+        <translation>Die App konnte nicht hinzugefügt werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n app(s)</source>
+        <translation>
+            <numerusform>%n App hinzugefügt</numerusform>
+            <numerusform>%n Apps hinzugefügt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n app(s); not added: %1</source>
+        <translation>
+            <numerusform>%n App hinzugefügt; nicht hinzugefügt: %1</numerusform>
+            <numerusform>%n Apps hinzugefügt; nicht hinzugefügt: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Connect to a server first.</source>
+        <translation>Verbinden Sie sich zuerst mit einem Server.</translation>
+    </message>
+    <message>
+        <source>Could not create the app: %1</source>
+        <translation>Die App konnte nicht angelegt werden: %1</translation>
+    </message>
+    <message>
+        <source>Add all as apps…</source>
+        <translation>Alle als Apps hinzufügen…</translation>
     </message>
 </context>
 <context>
@@ -758,6 +1006,25 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <source>No log history: %1</source>
         <translation>Kein Protokollverlauf: %1</translation>
     </message>
+    <message>
+        <source>Alert: %1</source>
+        <translation>Alarm: %1</translation>
+    </message>
+    <message>
+        <source>Ale&amp;rts (%1)</source>
+        <translation>Ala&amp;rme (%1)</translation>
+    </message>
+    <message>
+        <source>Ale&amp;rts</source>
+        <translation>Ala&amp;rme</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s) firing</source>
+        <translation>
+            <numerusform>%n Alarm aktiv</numerusform>
+            <numerusform>%n Alarme aktiv</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>
@@ -842,6 +1109,13 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>Load average: %1, %2, %3</source>
         <translation>Durchschnittslast: %1, %2, %3</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::NewAppDialog</name>
+    <message>
+        <source>Enter a name and a git URL.</source>
+        <translation>Geben Sie einen Namen und eine Git-URL ein.</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,72 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>AddAppDialog</name>
+    <message>
+        <source>Add container as app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Container:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Project:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AlertsView</name>
+    <message>
+        <source>No alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark the selected firing alerts as seen on this desktop: they stay listed but no longer count in the tab and the sidebar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A&amp;cknowledge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknowledge &amp;all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Firing now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ConnectDialog</name>
     <message>
         <source>Connect to a Mist server</source>
@@ -287,6 +353,30 @@
         <source>Apps list</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&amp;Apps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;New app…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create an app built from a git repository, and deploy it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Add as app…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add the selected container as an app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ale&amp;rts</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MetricsView</name>
@@ -324,6 +414,45 @@
     </message>
 </context>
 <context>
+    <name>NewAppDialog</name>
+    <message>
+        <source>New app from git</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Project:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Git URL:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Branch:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Dockerfile:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>P&amp;ort:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deploy it &amp;now</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>Mist Monitor desktop app</source>
@@ -345,6 +474,62 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>No Docker engine at %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::AddAppDialog</name>
+    <message>
+        <source>Enter a name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::AlertsView</name>
+    <message>
+        <source>critical</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing is firing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n firing</source>
+        <translation>
+            <numerusform>%n firing</numerusform>
+            <numerusform>%n firing</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> (%n acknowledged)</source>
+        <translation>
+            <numerusform> (%n acknowledged)</numerusform>
+            <numerusform> (%n acknowledged)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>firing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upstream Mist servers have no alerts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alerts unavailable: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -403,6 +588,69 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>PEM certificates (*.pem *.crt);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::ContainerDiscovery</name>
+    <message numerus="yes">
+        <source>Containers (%n)</source>
+        <translation>
+            <numerusform>Containers (%n)</numerusform>
+            <numerusform>Containers (%n)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Containers of this host that no app adopts: right-click one to add it as an app.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compose project %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (image %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add containers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>This host runs %n container(s) and has no apps yet. Add them all as apps (each in its compose project, else in &quot;default&quot;)?</source>
+        <translation>
+            <numerusform>This host runs %n container(s) and has no apps yet. Add them all as apps (each in its compose project, else in &quot;default&quot;)?</numerusform>
+            <numerusform>This host runs %n container(s) and has no apps yet. Add them all as apps (each in its compose project, else in &quot;default&quot;)?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not add the app: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n app(s)</source>
+        <translation>
+            <numerusform>Added %n app(s)</numerusform>
+            <numerusform>Added %n app(s)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n app(s); not added: %1</source>
+        <translation>
+            <numerusform>Added %n app(s); not added: %1</numerusform>
+            <numerusform>Added %n app(s); not added: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Connect to a server first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not create the app: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add all as apps…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -756,6 +1004,25 @@ You can still connect to a remote server.</source>
         <source>No log history: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Alert: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ale&amp;rts (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ale&amp;rts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s) firing</source>
+        <translation>
+            <numerusform>%n alert firing</numerusform>
+            <numerusform>%n alerts firing</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>
@@ -839,6 +1106,13 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>Load average: %1, %2, %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::NewAppDialog</name>
+    <message>
+        <source>Enter a name and a git URL.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,8 +2,11 @@
 
 #include "MainWindow.h"
 
+#include "AlertsView.h"
+#include "AppListWatcher.h"
 #include "AppLog.h"
 #include "ConnectDialog.h"
+#include "ContainerDiscovery.h"
 #include "CredentialStore.h"
 #include "DeploymentsView.h"
 #include "FleetView.h"
@@ -11,6 +14,7 @@
 #include "MetricsView.h"
 #include "Settings.h"
 #include "StateBadge.h"
+#include "client/AlertFeed.h"
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
 #include "ui_MainWindow.h"
@@ -66,6 +70,7 @@ MainWindow::MainWindow(QWidget *parent)
             &MainWindow::onSidebarSelection);
     connectViews();
     connectLogView();
+    connectDiscovery();
     setUpStatusBar();
     m_appsTimer.setInterval(15000);
     connect(&m_appsTimer, &QTimer::timeout, this, &MainWindow::refreshApps);
@@ -75,6 +80,35 @@ MainWindow::MainWindow(QWidget *parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+QTreeWidgetItem *MainWindow::hostItem(int host) const {
+    return host >= 0 && host < m_hosts.size() ? m_hosts[host].item : nullptr;
+}
+
+// Apps made from the window (an adopted container, a git app) are listed and shown at once;
+// a new git app is deployed from the Deployments tab once it is shown there (so that showing
+// it cannot drop the deployment being followed).
+void MainWindow::connectDiscovery() {
+    m_discovery = new ContainerDiscovery(m_ui->hostSidebar, m_ui->addContainerAction,
+                                         m_ui->newAppAction, this);
+    connect(m_discovery, &ContainerDiscovery::status, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+    connect(m_discovery, &ContainerDiscovery::appCreated, this,
+            [this](client::ServerSession *session, qint64 appId, bool deploy) {
+                const int host = hostOfUrl(session->baseUrl());
+                session->listApps(
+                    this, [this, host, appId, deploy](const client::ServerSession::Reply &r) {
+                        if (host < 0 || host >= m_hosts.size() || !r.ok())
+                            return;
+                        showApps(host, r.data.toArray());
+                        selectApp(host, appId); // shows its log and its deployments
+                        if (deploy && m_selectedApp == appId) {
+                            m_ui->tabs->setCurrentWidget(m_ui->deployments);
+                            m_ui->deployments->deploy();
+                        }
+                    });
+            });
+}
 
 MetricsView *MainWindow::metricsView() const {
     return m_ui->metrics;
@@ -93,6 +127,10 @@ QTabWidget *MainWindow::tabs() const {
 }
 FleetView *MainWindow::fleet() const {
     return m_ui->fleet;
+}
+
+AlertsView *MainWindow::alerts() const {
+    return m_ui->alerts;
 }
 
 void MainWindow::connectViews() {
@@ -114,6 +152,7 @@ void MainWindow::connectViews() {
             if (m_hosts[i].fleetIndex == fleetIndex)
                 updateHostItem(i);
     });
+    connectAlerts();
     connect(m_ui->deployments, &DeploymentsView::deploymentFinished, this,
             [this](qint64, bool success, const QString &message) {
                 if (m_tray)
@@ -123,6 +162,29 @@ void MainWindow::connectViews() {
                 statusBar()->showMessage(message, 10000);
                 refreshApps();
             });
+}
+
+// A firing alert from any connected host: a system notification (and the
+// status bar); the Alerts tab's title counts what is firing and not
+// acknowledged, and each host's sidebar entry says how many of its own.
+void MainWindow::connectAlerts() {
+    connect(m_ui->alerts, &AlertsView::alertFired, this,
+            [this](const QString &host, const client::AlertEntry &alert) {
+                const QString text =
+                    QStringLiteral("%1: %2 \u2014 %3").arg(host, alert.title, alert.message);
+                if (m_tray)
+                    m_tray->showMessage(tr("Alert: %1").arg(alert.title), text,
+                                        alert.severity == u"info" ? QSystemTrayIcon::Information
+                                        : alert.severity == u"warning" ? QSystemTrayIcon::Warning
+                                                                       : QSystemTrayIcon::Critical);
+                statusBar()->showMessage(text, 15000);
+            });
+    connect(m_ui->alerts, &AlertsView::unacknowledgedChanged, this, [this](int count) {
+        const int index = m_ui->tabs->indexOf(m_ui->alerts);
+        m_ui->tabs->setTabText(index, count > 0 ? tr("Ale&rts (%1)").arg(count) : tr("Ale&rts"));
+        for (int i = 0; i < m_hosts.size(); ++i)
+            updateHostItem(i);
+    });
 }
 
 void MainWindow::setUpStatusBar() {
@@ -309,6 +371,17 @@ void MainWindow::connectTo(client::ServerSession *session, const QString &label)
     host.label = label;
     // Every host stays live in the fleet view (and its state in the sidebar).
     host.fleetIndex = m_ui->fleet->addHost(*session, label);
+    m_ui->alerts->addHost(session, label);
+    // The app list follows /ws/apps/stats: an app added or removed elsewhere shows at once.
+    if (session->dialect() == client::ServerSession::Dialect::Published &&
+        !session->findChild<AppListWatcher *>(QString(), Qt::FindDirectChildrenOnly)) {
+        auto *watcher = new AppListWatcher(session, session);
+        connect(watcher, &AppListWatcher::appsChanged, this, [this, session] {
+            const int i = hostOfUrl(session->baseUrl());
+            if (i >= 0 && m_hosts[i].session == session)
+                refreshAppsOf(i);
+        });
+    }
     updateHostItem(index);
     m_current = -1; // a new session: show it afresh even if it was shown
     showHost(index);
@@ -385,7 +458,13 @@ void MainWindow::showEngineProblem(const QString &text) {
 
 void MainWindow::updateHostItem(int index) {
     Host &host = m_hosts[index];
-    const QString state = m_ui->fleet->hostState(host.fleetIndex);
+    QString state = m_ui->fleet->hostState(host.fleetIndex);
+    // The host's alerts that fire and are not acknowledged (the Alerts tab).
+    const int firing =
+        host.session ? m_ui->alerts->unacknowledgedCount(host.session->baseUrl()) : 0;
+    if (firing > 0)
+        state += (state.isEmpty() ? QString() : QStringLiteral(" \u00b7 ")) +
+                 tr("%n alert(s) firing", nullptr, firing);
     host.item->setText(0, state.isEmpty() ? host.label
                                           : QStringLiteral("%1\n%2").arg(host.label, state));
     QFont font = host.item->font(0);
@@ -403,7 +482,10 @@ QString MainWindow::hostText(int host) const {
 }
 
 int MainWindow::appCount(int host) const {
-    return host >= 0 && host < m_hosts.size() ? m_hosts[host].item->childCount() : 0;
+    if (host < 0 || host >= m_hosts.size())
+        return 0;
+    QTreeWidgetItem *item = m_hosts[host].item;
+    return item->childCount() - (ContainerDiscovery::node(item) ? 1 : 0);
 }
 
 QString MainWindow::appState(int host, int row) const {
@@ -451,6 +533,7 @@ void MainWindow::showApps(int index, const QJsonArray &apps) {
     const bool shown = index == m_current;
     QTreeWidgetItem *current = m_ui->hostSidebar->currentItem();
     const bool appWasCurrent = shown && current && current->parent() == host.item;
+    QTreeWidgetItem *containers = ContainerDiscovery::takeNode(host.item); // after the apps
     qDeleteAll(host.item->takeChildren());
     for (const QJsonValue &v : apps) {
         const QJsonObject app = v.toObject();
@@ -476,9 +559,12 @@ void MainWindow::showApps(int index, const QJsonArray &apps) {
         if (shown && id == m_selectedApp)
             m_ui->hostSidebar->setCurrentItem(item);
     }
+    if (containers)
+        host.item->addChild(containers);
     host.item->setExpanded(true);
     if (appWasCurrent && m_ui->hostSidebar->currentItem() == nullptr)
         m_ui->hostSidebar->setCurrentItem(host.item);
+    m_discovery->update(host.item, host.session, apps);
 }
 
 QString MainWindow::appToolTip(const QJsonObject &app) {
@@ -532,7 +618,7 @@ void MainWindow::onSidebarSelection() {
 }
 
 void MainWindow::openApp(QTreeWidgetItem *item) {
-    if (!m_session)
+    if (!m_session || ContainerDiscovery::kind(item) != ContainerDiscovery::NotOurs)
         return;
     const qint64 id = item->data(0, AppIdRole).toLongLong();
     if (id == m_selectedApp)

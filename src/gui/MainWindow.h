@@ -35,7 +35,9 @@ class StreamConnection;
 
 namespace mist::gui {
 
+class AlertsView;
 class AppLog;
+class ContainerDiscovery;
 class DeploymentsView;
 class FleetView;
 class MetricsView;
@@ -85,6 +87,10 @@ public:
     void selectApp(qint64 appId);             // an app of the shown host
     void selectApp(int host, qint64 appId);
     FleetView *fleet() const;
+    AlertsView *alerts() const;
+    // The host's containers no app adopts, "Add as app…", "New app…" (ContainerDiscovery.h).
+    ContainerDiscovery *discovery() const { return m_discovery; }
+    QTreeWidgetItem *hostItem(int host) const;
     void refreshApps();
     // The shown app's log (nullptr when none is shown) and how many apps' logs are kept.
     AppLog *currentAppLog() const { return m_appLog; }
@@ -98,6 +104,7 @@ protected:
 
 private:
     void connectViews();
+    void connectAlerts();
     void setUpStatusBar();
     void connectMenus();
     void rebuildConnectionMenu();
@@ -115,6 +122,7 @@ private:
     void showAppLog(qint64 appId);
     void parkAppLog(); // remembers where the reader is in the shown app's log
     void connectLogView();
+    void connectDiscovery();
     void refreshAppsOf(int host);
     void showApps(int host, const QJsonArray &apps);
     static QString appToolTip(const QJsonObject &app);
@@ -162,6 +170,7 @@ private:
     QSystemTrayIcon *m_tray = nullptr;
     QTimer m_appsTimer;
     qint64 m_selectedApp = 0;
+    ContainerDiscovery *m_discovery = nullptr;
 };
 
 } // namespace mist::gui

@@ -51,6 +51,9 @@ inline const SettingValue<QByteArray> windowState("window/state");
 // The URL of the last server signed in to (as QUrl::toString() spells it).
 inline const SettingValue<QString> lastConnection("lastConnection");
 
+// Alerts acknowledged on this desktop, as "<server URL>#<alert id>" (the newest 1000).
+inline const SettingValue<QStringList> acknowledgedAlerts("alerts/acknowledged");
+
 // The Connection menu's servers, in the order they were first saved (at most the first 1000).
 QList<SavedConnection> savedConnections();
 // Adds `connection`, or updates the CA file of the one with the same URL and email.

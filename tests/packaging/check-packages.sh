@@ -91,6 +91,10 @@ shared_libraries "${ELVES[@]}" "${PLUGINS[@]}" | sed 's/$/\tshared library/' >>"
 # Qt's own translation, loaded at start by the desktop (tst_gui_translations).
 use "$(realpath -m "$qt_plugins/../../../../share/qt6/translations/qtbase_de.qm")" "Qt's German translation"
 libraries=$(grep -c $'\tshared library$' "$WORK/used")
+# Debian's Python and its aiosmtpd, which tst_server_alertemail runs as
+# /usr/bin/python3 tests/support/smtp_receiver.py.
+use /usr/bin/python3 "program python3 (SMTP test server)"
+use "$(realpath -m /usr/lib/python3/dist-packages/aiosmtpd/__init__.py)" "python module aiosmtpd"
 
 # Programs: those the scripts of the test command run, the ones the engine
 # runs for them, and every program the tests, the benchmark and the tools

@@ -38,6 +38,104 @@ private Q_SLOTS:
         QCOMPARE(webSocketPath(Stream::DeploymentLogs, 999998),
                  QStringLiteral("/api/deployments/logs/stream?id=999998"));
         QCOMPARE(webSocketPath(Stream::Metrics), QStringLiteral("/api/ws/stats"));
+        QCOMPARE(webSocketPath(Stream::ContainerStats, 7),
+                 QStringLiteral("/api/ws/container/stats?appId=7"));
+    }
+
+    // This server's /ws/apps/stats app object in upstream's stats data.
+    void containerStatsToUpstream_data() {
+        QTest::addColumn<QJsonObject>("app");
+        QTest::addColumn<QJsonObject>("expected");
+        QTest::newRow("figures")
+            << sq("{'appId':3,'name':'web','state':'running','cpu':{'percent':61.5},"
+                  "'memory':{'used':104857600,'limit':1073741824,'percent':9.8},"
+                  "'network':{'rxBytes':2097152,'txBytes':1048576,'rxRate':10,'txRate':5},"
+                  "'blockio':{'readBytes':0,'writeBytes':524288,'readRate':0,'writeRate':0},"
+                  "'pids':4,'restarts':2}")
+            << sq("{'cpu_percent':61.5,'memory_used_mb':100,'memory_limit_mb':1024,"
+                  "'memory_percent':9.8,'network_rx_mb':2,'network_tx_mb':1,"
+                  "'block_read_mb':0,'block_write_mb':0.5,'pids':4}");
+        QTest::newRow("nulls are Go's zeros")
+            << sq("{'appId':3,'cpu':null,'memory':null,'network':null,'blockio':null,"
+                  "'pids':null}")
+            << sq("{'cpu_percent':0,'memory_used_mb':0,'memory_limit_mb':0,'memory_percent':0,"
+                  "'network_rx_mb':0,'network_tx_mb':0,'block_read_mb':0,'block_write_mb':0,"
+                  "'pids':0}");
+    }
+    void containerStatsToUpstream() {
+        QFETCH(QJsonObject, app);
+        QFETCH(QJsonObject, expected);
+        QCOMPARE(mist::protocol::upstream::containerStatsToUpstream(app), expected);
+    }
+
+    // Upstream's stats data as the figures of a /ws/apps/stats object;
+    // rates from the previous message. An empty `expected` is a refusal
+    // whose error names `error`.
+    void containerStatsFromUpstream_data() {
+        QTest::addColumn<QJsonObject>("data");
+        QTest::addColumn<QJsonObject>("previous");
+        QTest::addColumn<double>("seconds");
+        QTest::addColumn<QJsonObject>("expected");
+        QTest::addColumn<QString>("error");
+        const QJsonObject upstreamData =
+            sq("{'cpu_percent':61.5,'memory_used_mb':100,'memory_limit_mb':1024,"
+               "'memory_percent':9.8,'network_rx_mb':2,'network_tx_mb':1,"
+               "'block_read_mb':0,'block_write_mb':0.5,'pids':4}");
+        const QJsonObject first =
+            sq("{'cpu':{'percent':61.5},'memory':{'used':104857600,'limit':1073741824,"
+               "'percent':9.8},'network':{'rxBytes':2097152,'txBytes':1048576,'rxRate':null,"
+               "'txRate':null},'blockio':{'readBytes':0,'writeBytes':524288,'readRate':null,"
+               "'writeRate':null},'pids':4}");
+        QTest::newRow("first message: no rates")
+            << upstreamData << QJsonObject() << 1.0 << first << QString();
+        QJsonObject later = upstreamData;
+        later.insert(QStringLiteral("network_rx_mb"), 4);
+        later.insert(QStringLiteral("block_write_mb"), 0.25); // went down: a restart
+        QTest::newRow("rates over two seconds")
+            << later << first << 2.0
+            << sq("{'cpu':{'percent':61.5},'memory':{'used':104857600,'limit':1073741824,"
+                  "'percent':9.8},'network':{'rxBytes':4194304,'txBytes':1048576,"
+                  "'rxRate':1048576,'txRate':0},'blockio':{'readBytes':0,'writeBytes':262144,"
+                  "'readRate':0,'writeRate':null},'pids':4}")
+            << QString();
+        QTest::newRow("no interval: no rates")
+            << upstreamData << first << 0.0 << first << QString();
+        const auto refused = [&](const char *name, const char *field, const QJsonValue &v) {
+            QJsonObject bad = upstreamData;
+            if (v.isUndefined())
+                bad.remove(QLatin1String(field));
+            else
+                bad.insert(QLatin1String(field), v);
+            QTest::newRow(name)
+                << bad << QJsonObject() << 1.0 << QJsonObject()
+                << QStringLiteral("Invalid upstream container stats: %1").arg(QLatin1String(field));
+        };
+        refused("missing", "memory_used_mb", QJsonValue(QJsonValue::Undefined));
+        refused("string", "cpu_percent", QStringLiteral("61"));
+        refused("negative", "pids", -1);
+        refused("null", "network_rx_mb", QJsonValue::Null);
+        refused("huge", "block_read_mb", 1e300);
+        refused("object", "memory_limit_mb", QJsonObject{});
+        QTest::newRow("not upstream's at all")
+            << sq("{'cpuUsage':12}") << QJsonObject() << 1.0 << QJsonObject()
+            << QStringLiteral("Invalid upstream container "
+                              "stats: cpu_percent");
+    }
+    void containerStatsFromUpstream() {
+        QFETCH(QJsonObject, data);
+        QFETCH(QJsonObject, previous);
+        QFETCH(double, seconds);
+        QFETCH(QJsonObject, expected);
+        QFETCH(QString, error);
+        const auto got =
+            mist::protocol::upstream::containerStatsFromUpstream(data, previous, seconds);
+        if (!error.isEmpty()) {
+            QVERIFY(!got);
+            QCOMPARE(got.error(), error);
+            return;
+        }
+        QVERIFY2(got, got ? "" : qPrintable(got.error()));
+        QCOMPARE(*got, expected);
     }
 
     void metrics_data() {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QJsonObject>
 #include <QList>
 #include <QPair>
@@ -29,6 +30,15 @@ OutgoingRequest requestFor(const QString &kind, const QString &url, const QStrin
                            const QByteArray &webhookBody);
 // The one line that chat formats show: "[FIRING] title — message (host)".
 QString summaryLine(const QJsonObject &payload);
+
+// The e-mail for a queued webhook body (RFC 5322, CRLF line ends): From,
+// To, Subject (the summary's "[FIRING] title", as an RFC 2047 encoded word
+// when it is not plain printable ASCII), Date, Message-ID, MIME-Version and
+// a UTF-8 text/plain body in base64 (76-character lines, so no line is too
+// long for SMTP and no line starts with a dot). `from` and `to` are the
+// channel's checked addresses (no CR/LF: AlertChannels refuses them).
+QByteArray emailMessage(const QString &from, const QStringList &to, const QByteArray &webhookBody,
+                        const QDateTime &now);
 
 // Discord refuses content over 2000 characters; Slack's text and ntfy's
 // message are cut at the same length.

@@ -45,6 +45,8 @@ QString webSocketPath(Stream stream, qint64 id) {
         return QStringLiteral("/api/deployments/logs/stream?id=%1").arg(id);
     case Stream::Metrics:
         return QStringLiteral("/api/ws/stats");
+    case Stream::ContainerStats:
+        return QStringLiteral("/api/ws/container/stats?appId=%1").arg(id);
     }
     return {};
 }

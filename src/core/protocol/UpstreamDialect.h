@@ -20,10 +20,11 @@
 
 namespace mist::protocol::upstream {
 
-enum class Stream { ContainerLogs, DeploymentLogs, Metrics };
+enum class Stream { ContainerLogs, DeploymentLogs, Metrics, ContainerStats };
 
 // The upstream route of a stream: "/api/ws/container/logs?appId=N",
-// "/api/deployments/logs/stream?id=N", "/api/ws/stats".
+// "/api/deployments/logs/stream?id=N", "/api/ws/stats",
+// "/api/ws/container/stats?appId=N".
 QString webSocketPath(Stream stream, qint64 id = 0);
 
 // An upstream `/api/ws/stats` sample as a published `/ws/metrics` object:
@@ -50,6 +51,24 @@ QJsonObject metricsToUpstream(const QJsonObject &published, const QString &diskN
 // ("123.45 678.90"); nullopt when malformed.
 std::optional<LoadAverage> parseLoadAverage(const QByteArray &text);
 std::optional<double> parseUptimeSeconds(const QByteArray &text);
+
+// Upstream's /api/ws/container/stats?appId= `stats` data, from one app's
+// object of this server's /ws/apps/stats (docs/APP-STATS.md): cpu_percent,
+// memory_used_mb, memory_limit_mb, memory_percent, network_rx_mb,
+// network_tx_mb, block_read_mb, block_write_mb (totals in MiB, as upstream's
+// bytesToMB divides by 1024 twice) and pids; a null figure becomes 0 (Go's
+// zero value, which upstream sends in its place).
+QJsonObject containerStatsToUpstream(const QJsonObject &app);
+// The other way, for a client of an upstream server: that `stats` data as
+// the figures of a /ws/apps/stats app object (cpu, memory, network, blockio,
+// pids; bytes from MiB, rounded). Upstream sends totals only: the rates are
+// the change since `previous` (the object this function gave for the last
+// message, or empty) over `seconds`, null for the first message, a counter
+// that went down (a restarted container) or a non-positive interval. Fails
+// naming the field when one is missing, not a number, negative or not
+// finite ("Invalid upstream container stats: memory_used_mb").
+Expected<QJsonObject> containerStatsFromUpstream(const QJsonObject &data,
+                                                 const QJsonObject &previous, double seconds);
 
 // Upstream's deployment status, stage and progress on the published flow:
 // status pending/building/deploying/success/failed, stage cloning_repo,

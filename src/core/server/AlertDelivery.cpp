@@ -13,6 +13,8 @@
 #include <curl/curl.h>
 
 #include <atomic>
+#include <cstring>
+#include <memory>
 #include <thread>
 
 namespace mist::server {
@@ -23,11 +25,27 @@ size_t discard(char *, size_t size, size_t count, void *) {
     return size * count;
 }
 
+// An e-mail's bytes, read by libcurl while it sends DATA.
+struct Upload {
+    QByteArray data;
+    qsizetype at = 0;
+    char error[CURL_ERROR_SIZE] = {}; // the server's own refusal ("RCPT failed: 550")
+};
+
+size_t readUpload(char *buffer, size_t size, size_t count, void *userdata) {
+    auto *u = static_cast<Upload *>(userdata);
+    const qsizetype n = std::min<qsizetype>(qsizetype(size * count), u->data.size() - u->at);
+    memcpy(buffer, u->data.constData() + u->at, size_t(n));
+    u->at += n;
+    return size_t(n);
+}
+
 struct Transfer {
     qint64 id = 0;
     qint64 channelId = 0;
     int attempts = 0;
-    curl_slist *headers = nullptr;
+    curl_slist *headers = nullptr; // HTTP headers, or an e-mail's recipients
+    std::shared_ptr<Upload> upload;
 };
 
 qint64 nowSeconds() {
@@ -48,6 +66,9 @@ struct AlertDelivery::Worker {
     void run();
     void startDue(store::Store &store);
     bool startOne(store::Store &store, const store::AlertDelivery &d);
+    CURL *httpTransfer(const alerts::Channel &c, const QByteArray &payload, Transfer &t);
+    CURL *mailTransfer(const alerts::Channel &c, const QByteArray &payload, Transfer &t);
+    void commonOptions(CURL *easy) const;
     int finishDone(store::Store &store);
     void report(qint64 id, bool delivered, const QString &error) {
         QMetaObject::invokeMethod(
@@ -154,16 +175,25 @@ bool AlertDelivery::Worker::startOne(store::Store &store, const store::AlertDeli
     if (!channel || !*channel)
         return false; // deleted meanwhile: its rows went with it
     const alerts::Channel &c = **channel;
-    if (c.kind == u"email") {
-        const QString why = QStringLiteral("e-mail delivery is not available yet");
-        if (auto marked = store.alerts().markAttemptFailed(d.id, why, d.giveUpAt + 1); !marked)
-            qCWarning(lcServer).noquote() << "alerts:" << marked.error();
-        report(d.id, false, why);
-        return false;
-    }
-    const alerts::OutgoingRequest r = alerts::requestFor(c.kind, c.url, c.secret, d.payload);
+    Transfer t{d.id, d.channelId, d.attempts, nullptr, nullptr};
+    CURL *easy = c.kind == u"email" ? mailTransfer(c, d.payload, t) : httpTransfer(c, d.payload, t);
+    commonOptions(easy);
+    curl_multi_add_handle(multi, easy);
+    inFlight.insert(easy, t);
+    return true;
+}
+
+void AlertDelivery::Worker::commonOptions(CURL *easy) const {
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT, long(options.timeoutSeconds));
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, long(options.connectTimeoutSeconds));
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &discard);
+}
+
+CURL *AlertDelivery::Worker::httpTransfer(const alerts::Channel &c, const QByteArray &payload,
+                                          Transfer &t) {
+    const alerts::OutgoingRequest r = alerts::requestFor(c.kind, c.url, c.secret, payload);
     CURL *easy = curl_easy_init();
-    Transfer t{d.id, d.channelId, d.attempts, nullptr};
     t.headers = curl_slist_append(t.headers, "Content-Type: application/json");
     t.headers = curl_slist_append(t.headers, "Expect:");
     for (const auto &[name, value] : r.headers)
@@ -173,14 +203,38 @@ bool AlertDelivery::Worker::startOne(store::Store &store, const store::AlertDeli
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t.headers);
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, long(r.body.size()));
     curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, r.body.constData());
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT, long(options.timeoutSeconds));
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, long(options.connectTimeoutSeconds));
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_USERAGENT, "mist-monitor");
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &discard);
-    curl_multi_add_handle(multi, easy);
-    inFlight.insert(easy, t);
-    return true;
+    return easy;
+}
+
+// SMTP through libcurl: smtps:// is TLS from the first byte; with starttls
+// the connection must upgrade (CURLUSESSL_ALL: a server without STARTTLS
+// fails the delivery instead of receiving the password in clear). The
+// server's certificate is verified against the system's CAs.
+CURL *AlertDelivery::Worker::mailTransfer(const alerts::Channel &c, const QByteArray &payload,
+                                          Transfer &t) {
+    CURL *easy = curl_easy_init();
+    t.upload = std::make_shared<Upload>();
+    t.upload->data =
+        alerts::emailMessage(c.smtp.from, c.smtp.to, payload, QDateTime::currentDateTimeUtc());
+    for (const QString &to : c.smtp.to)
+        t.headers = curl_slist_append(t.headers, ('<' + to.toUtf8() + '>').constData());
+    curl_easy_setopt(easy, CURLOPT_URL, c.smtp.url.toUtf8().constData());
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    curl_easy_setopt(easy, CURLOPT_MAIL_FROM, ('<' + c.smtp.from.toUtf8() + '>').constData());
+    curl_easy_setopt(easy, CURLOPT_MAIL_RCPT, t.headers);
+    if (c.smtp.starttls)
+        curl_easy_setopt(easy, CURLOPT_USE_SSL, long(CURLUSESSL_ALL));
+    if (!c.smtp.username.isEmpty()) {
+        curl_easy_setopt(easy, CURLOPT_USERNAME, c.smtp.username.toUtf8().constData());
+        curl_easy_setopt(easy, CURLOPT_PASSWORD, c.smtp.password.toUtf8().constData());
+    }
+    curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(easy, CURLOPT_READFUNCTION, &readUpload);
+    curl_easy_setopt(easy, CURLOPT_READDATA, t.upload.get());
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t.upload->error);
+    curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(t.upload->data.size()));
+    return easy;
 }
 
 int AlertDelivery::Worker::finishDone(store::Store &store) {
@@ -198,8 +252,11 @@ int AlertDelivery::Worker::finishDone(store::Store &store) {
         curl_easy_cleanup(easy);
         curl_slist_free_all(t.headers);
         busyChannels.remove(t.channelId);
-        const bool delivered = code == CURLE_OK && status >= 200 && status < 300;
-        const QString error = delivered          ? QString()
+        // SMTP's last reply is 250 after DATA; libcurl reports a refusal as
+        // an error code of its own.
+        const bool delivered = code == CURLE_OK && ((status >= 200 && status < 300) || t.upload);
+        const QString error = delivered                        ? QString()
+                              : t.upload && t.upload->error[0] ? QString::fromUtf8(t.upload->error)
                               : code != CURLE_OK ? QString::fromUtf8(curl_easy_strerror(code))
                                                  : QStringLiteral("HTTP %1").arg(status);
         const qint64 now = nowSeconds();

@@ -193,6 +193,7 @@ AppStatsSample AppStatsService::makeSample(qint64 nowMs) const {
         a.container = t.containerId.isEmpty() ? QString() : containerNameOf(t.app);
         a.state = t.state;
         a.restarts = t.restarts;
+        a.looked = t.looked;
         a.figures = figuresOf(t, nowMs);
         sample.apps.append(a);
     }
@@ -313,6 +314,7 @@ void AppStatsService::onLooked(qint64 appId, const engine::DockerReply &reply) {
         it->pid = state && state->running ? state->pid : 0;
         it->state = state ? std::optional(state->status) : std::nullopt;
         it->restarts = state ? std::optional(state->restartCount) : std::nullopt;
+        it->looked = true;
         feedSampler();
     } else if (it != m_apps.end()) {
         qCDebug(lcServer) << "app stats: cannot inspect app" << appId << reply.error;

@@ -42,6 +42,9 @@ struct AppStats {
     std::optional<int> restarts; // the container's RestartCount; none: no container
     // None while the app has no running container (or it has not been measured yet).
     std::optional<metrics::ContainerFigures> figures;
+    // Whether the engine has answered about the app's container yet: until then a missing
+    // state means "not known yet", not "no container".
+    bool looked = false;
 };
 
 struct AppStatsSample {
@@ -110,6 +113,7 @@ private:
         qint64 pid = 0;
         std::optional<QString> state;
         std::optional<int> restarts;
+        bool looked = false; // the engine answered an inspection once
         // Engine-API source: the last reading and the figures it gave.
         std::optional<metrics::ContainerReading> previous;
         std::optional<metrics::ContainerFigures> figures;

@@ -15,6 +15,7 @@
 #include "deploy/DeploymentManager.h"
 #include "endpoints/AppStatsEndpoint.h"
 #include "endpoints/ContainerLogsEndpoint.h"
+#include "endpoints/ContainerStatsEndpoint.h"
 #include "endpoints/DeploymentLogsEndpoint.h"
 #include "endpoints/MetricsEndpoint.h"
 #include "engine/DockerClient.h"
@@ -124,7 +125,8 @@ Expected<void> MistServer::start() {
     m_metrics->setDiskName(QString::fromUtf8(QStorageInfo(m_config.dataDir).device()));
     m_endpoints = {m_containerLogs, m_metrics,
                    new DeploymentLogsEndpoint(m_store.get(), m_deployments.get()),
-                   new AppStatsEndpoint(m_store.get(), m_appStats.get())};
+                   new AppStatsEndpoint(m_store.get(), m_appStats.get()),
+                   new ContainerStatsEndpoint(m_store.get(), m_appStats.get())};
 
     AlertDelivery::Options alertOptions;
     alertOptions.dataDir = m_config.dataDir;
@@ -200,6 +202,7 @@ void MistServer::registerRoutes(bool tls) {
     registerServerRoutes(*m_router, [this] { return stats(); });
     registerAuthRoutes(*m_router, *m_store, *m_loginThrottle, *m_signIns, tls);
     registerAppRoutes(*m_router, *m_store, *m_docker);
+    registerContainerRoutes(*m_router, *m_store, *m_docker);
     registerAppLogsRoute(*m_router, *m_store, *m_archive);
     registerAlertRoutes(*m_router, *m_store, *m_alertDelivery);
     registerHistoryRoutes(*m_router, *m_store, *m_history);

@@ -5,6 +5,7 @@
 #include "RestRouter.h"
 
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonObject>
 
 #include <functional>
@@ -18,7 +19,8 @@ class DeploymentManager;
 }
 namespace mist::engine {
 class DockerClient;
-}
+struct ContainerSummary;
+} // namespace mist::engine
 namespace mist::history {
 class MetricHistory;
 }
@@ -39,6 +41,14 @@ void registerAuthRoutes(RestRouter &router, store::Store &store, auth::LoginThro
                         auth::SignInQueue &signIns, bool secureCookies);
 // GET/POST /api/apps, GET /api/apps/{id}.
 void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerClient &docker);
+// GET /api/containers (owner, admin): every container of the engine, running or not, with its
+// compose project and the app that adopts it (docs/PROTOCOL.md). 503 when the engine is not
+// reached, 502 when it fails.
+void registerContainerRoutes(RestRouter &router, store::Store &store, engine::DockerClient &docker);
+// The rows of GET /api/containers: {id, name, image, state, status, project, appId}; project is
+// the com.docker.compose.project label and appId the adopting app's id (null without either).
+QJsonArray containerList(const QList<engine::ContainerSummary> &containers,
+                         const QList<store::App> &apps);
 // Resolves {id} of /api/apps/{id}/...: answers 400 "Invalid appId", 404 "Application not found"
 // or 403 "Permission denied" itself (the app socket's texts) and returns nullopt when the caller
 // may not go on. Every route under an app uses it.

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// The Alerts tab against a real server: what fires now and the history from
+// GET /api/alerts, acknowledging (remembered across windows), the tab's and
+// the host's counts in the main window, and an upstream server, which has
+// no alerts.
+
+#include "TestSupport.h"
+
+#include "AlertsView.h"
+#include "MainWindow.h"
+#include "client/ServerSession.h"
+
+#include <QPushButton>
+#include <QSettings>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTranslator>
+
+using namespace mist;
+using namespace mist::test;
+
+namespace {
+
+store::FiredAlert alert(std::optional<qint64> rule, std::optional<qint64> app, const char *state,
+                        const char *severity, const char *title, qint64 since) {
+    store::FiredAlert a;
+    a.ruleId = rule;
+    a.appId = app;
+    a.state = QString::fromLatin1(state);
+    a.severity = QString::fromLatin1(severity);
+    a.title = QString::fromLatin1(title);
+    a.message = QStringLiteral("message of ") + a.title;
+    a.since = since;
+    return a;
+}
+
+bool waitFor(const std::function<bool()> &predicate, int timeoutMs = 15000) {
+    WsRecorder w;
+    return w.waitFor(predicate, timeoutMs);
+}
+
+} // namespace
+
+class TestAlertsView : public QObject {
+    Q_OBJECT
+    QTemporaryDir settingsDir;
+    std::unique_ptr<ServerFixture> f;
+    QByteArray token;
+
+    client::ServerSession *session(QObject *parent) {
+        auto *s = new client::ServerSession(
+            QUrl(QStringLiteral("http://127.0.0.1:%1").arg(f->port())), parent);
+        s->setToken(token);
+        return s;
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir.path());
+        f = std::make_unique<ServerFixture>();
+        QVERIFY2(f->ok(), qPrintable(f->error()));
+        const auto owner = f->addUser(QStringLiteral("o@example.com"), store::Role::Owner);
+        token = f->store().sessions().create(owner.id).value();
+        const QByteArray cookie = f->login(QStringLiteral("o@example.com"));
+        const auto two = f->addTwoProjects();
+        const qint64 webId = two.alphaApp;
+        const qint64 apiId = two.betaApp;
+        const auto rule = [&](const QString &json) {
+            const auto r =
+                f->http("POST", QStringLiteral("/api/alerts/rules"), json.toUtf8(), cookie);
+            return qint64(r.json()["data"].toObject()["id"].toDouble());
+        };
+        const QString metric = QStringLiteral("{\"name\":\"%1\",\"kind\":\"metric\",\"appId\":%2,"
+                                              "\"field\":\"%3\",\"op\":\">\",\"threshold\":90}");
+        const qint64 host = rule(
+            metric.arg(QStringLiteral("cpu"), QStringLiteral("null"), QStringLiteral("cpu.usage")));
+        const qint64 webRule = rule(
+            metric.arg(QStringLiteral("web")).arg(webId).arg(QStringLiteral("memory.percent")));
+        const qint64 apiRule = rule(
+            metric.arg(QStringLiteral("api")).arg(apiId).arg(QStringLiteral("memory.percent")));
+        QVERIFY(host > 0 && webRule > 0 && apiRule > 0);
+        const qint64 t = QDateTime::currentSecsSinceEpoch() - 600;
+        auto &alerts = f->store().alerts();
+        // The host's rule fires; web's fired and resolved; api's fires; a
+        // test message without a rule.
+        QVERIFY(alerts.recordAlert(alert(host, {}, "firing", "critical", "cpu high", t)));
+        QVERIFY(alerts.recordAlert(alert(webRule, webId, "firing", "warning", "web down", t + 10)));
+        QVERIFY(
+            alerts.recordAlert(alert(webRule, webId, "resolved", "warning", "web down", t + 20)));
+        QVERIFY(alerts.recordAlert(alert(apiRule, apiId, "firing", "warning", "api down", t + 30)));
+        QVERIFY(alerts.recordAlert(alert({}, {}, "firing", "info", "Test message", t + 40)));
+    }
+
+    void firingNowAndHistory() {
+        gui::AlertsView view;
+        view.addHost(session(&view), QStringLiteral("Local server"));
+        QVERIFY(waitFor([&] { return view.historyTable()->rowCount() == 5; }));
+        QCOMPARE(view.firingTable()->rowCount(), 2);
+        // Newest first: api down (rule 2, app 6), then cpu high.
+        QVERIFY(view.firingTable()->item(0, 3)->text().startsWith(QStringLiteral("api down")));
+        QVERIFY(view.firingTable()->item(1, 3)->text().startsWith(QStringLiteral("cpu high")));
+        QCOMPARE(view.firingTable()->item(1, 1)->text(), QStringLiteral("critical"));
+        QCOMPARE(view.firingTable()->item(0, 0)->text(), QStringLiteral("Local server"));
+        QCOMPARE(view.historyTable()->item(0, 1)->text(), QStringLiteral("firing"));
+        QCOMPARE(view.unacknowledgedCount(), 2);
+        QVERIFY(view.summaryText().startsWith(QStringLiteral("2 firing")));
+    }
+
+    // Acknowledged on this desktop: it stays listed, stops counting, and a
+    // new window remembers it.
+    void acknowledgeIsRemembered() {
+        {
+            gui::AlertsView view;
+            view.addHost(session(&view), QStringLiteral("Local server"));
+            QVERIFY(waitFor([&] { return view.firingTable()->rowCount() == 2; }));
+            QVERIFY(!view.acknowledgeButton()->isEnabled());
+            view.firingTable()->selectRow(1); // cpu high
+            QVERIFY(view.acknowledgeButton()->isEnabled());
+            QTest::mouseClick(view.acknowledgeButton(), Qt::LeftButton);
+            QCOMPARE(view.unacknowledgedCount(), 1);
+            QCOMPARE(view.firingTable()->rowCount(), 2);
+            QVERIFY(view.summaryText().startsWith(QStringLiteral("2 firing (1 acknowledged)")));
+        }
+        gui::AlertsView again;
+        again.addHost(session(&again), QStringLiteral("Local server"));
+        QVERIFY(waitFor([&] { return again.firingTable()->rowCount() == 2; }));
+        QCOMPARE(again.unacknowledgedCount(), 1);
+        QSettings().remove(QStringLiteral("alerts/acknowledged"));
+    }
+
+    // The window: the tab's title and the host's sidebar entry count what
+    // fires and is not acknowledged.
+    void windowCounts() {
+        QTranslator english; // the plural forms ("2 alerts") come from the English file
+        QVERIFY(english.load(QStringLiteral(":/i18n/mist-monitor_en.qm")));
+        QCoreApplication::installTranslator(&english);
+        gui::MainWindow window;
+        window.connectTo(session(&window), QStringLiteral("Local server"));
+        const int tab = window.tabs()->indexOf(window.alerts());
+        QVERIFY(tab >= 0);
+        QVERIFY(
+            waitFor([&] { return window.tabs()->tabText(tab) == QStringLiteral("Ale&rts (2)"); }));
+        QVERIFY2(window.hostText(0).contains(QStringLiteral("2 alerts firing")),
+                 qPrintable(window.hostText(0)));
+        window.alerts()->acknowledgeAll();
+        QCOMPARE(window.tabs()->tabText(tab), QStringLiteral("Ale&rts"));
+        QVERIFY(!window.hostText(0).contains(QStringLiteral("firing")));
+        QSettings().remove(QStringLiteral("alerts/acknowledged"));
+        QCoreApplication::removeTranslator(&english);
+    }
+
+    void windowCountsInGerman() {
+        QTranslator german;
+        QVERIFY(german.load(QStringLiteral(":/i18n/mist-monitor_de.qm")));
+        QCoreApplication::installTranslator(&german);
+        gui::MainWindow window;
+        window.connectTo(session(&window), QStringLiteral("Lokal"));
+        const int tab = window.tabs()->indexOf(window.alerts());
+        QVERIFY(
+            waitFor([&] { return window.tabs()->tabText(tab) == QStringLiteral("Ala&rme (2)"); }));
+        QVERIFY2(window.hostText(0).contains(QStringLiteral("2 Alarme aktiv")),
+                 qPrintable(window.hostText(0)));
+        QVERIFY(window.alerts()->summaryText().startsWith(QStringLiteral("2 aktiv")));
+        QCOMPARE(window.alerts()->firingTable()->item(1, 1)->text(), QStringLiteral("kritisch"));
+        QCoreApplication::removeTranslator(&german);
+    }
+
+    void upstreamHasNoAlerts() {
+        gui::AlertsView view;
+        auto *s = session(&view);
+        s->setDialect(client::ServerSession::Dialect::Upstream);
+        view.addHost(s, QStringLiteral("upstream"));
+        QVERIFY(
+            view.summaryText().contains(QStringLiteral("Upstream Mist servers have no alerts.")));
+        QCOMPARE(view.historyTable()->rowCount(), 0);
+    }
+};
+
+QTEST_MAIN(TestAlertsView)
+#include "tst_alertsview.moc"
