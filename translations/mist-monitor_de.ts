@@ -411,6 +411,18 @@
         <source>Disk</source>
         <translation>Datenträger</translation>
     </message>
+    <message>
+        <source>The charts show only what arrived since they opened: this server gives no earlier figures</source>
+        <translation>Die Diagramme zeigen nur, was seit dem Öffnen ankam: dieser Server liefert keine früheren Werte</translation>
+    </message>
+    <message>
+        <source>App CPU</source>
+        <translation>App-CPU</translation>
+    </message>
+    <message>
+        <source>App memory</source>
+        <translation>App-Speicher</translation>
+    </message>
 </context>
 <context>
     <name>NewAppDialog</name>
@@ -1115,12 +1127,60 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>
+    <message>
+        <source>CPU of %1</source>
+        <translation>CPU von %1</translation>
+    </message>
+    <message>
+        <source>Memory of %1</source>
+        <translation>Speicher von %1</translation>
+    </message>
+    <message>
+        <source>Upstream Mist gives no figures per app</source>
+        <translation>Upstream-Mist liefert keine Werte pro App</translation>
+    </message>
+    <message>
+        <source>no running container</source>
+        <translation>kein laufender Container</translation>
+    </message>
     <message numerus="yes">
-        <source>%n minute(s)</source>
+        <source>%n process(es)</source>
         <translation>
-            <numerusform>%n Minute</numerusform>
-            <numerusform>%n Minuten</numerusform>
+            <numerusform>%n Prozess</numerusform>
+            <numerusform>%n Prozesse</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 Stunde</translation>
+    </message>
+    <message>
+        <source>6 hours</source>
+        <translation>6 Stunden</translation>
+    </message>
+    <message>
+        <source>24 hours</source>
+        <translation>24 Stunden</translation>
+    </message>
+    <message>
+        <source>7 days</source>
+        <translation>7 Tage</translation>
+    </message>
+    <message>
+        <source>30 days</source>
+        <translation>30 Tage</translation>
+    </message>
+    <message>
+        <source>1 year</source>
+        <translation>1 Jahr</translation>
+    </message>
+    <message>
+        <source>Live only: upstream Mist keeps no metric history</source>
+        <translation>Nur live: Upstream-Mist speichert keinen Messwertverlauf</translation>
+    </message>
+    <message>
+        <source>Live only: no history from this server (%1)</source>
+        <translation>Nur live: kein Verlauf von diesem Server (%1)</translation>
     </message>
     <message numerus="yes">
         <source>%n core(s)</source>

@@ -411,6 +411,18 @@
         <source>Disk</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The charts show only what arrived since they opened: this server gives no earlier figures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>App CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>App memory</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>NewAppDialog</name>
@@ -1113,12 +1125,60 @@ You can still connect to a remote server.</source>
 </context>
 <context>
     <name>mist::gui::MetricsView</name>
+    <message>
+        <source>CPU of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upstream Mist gives no figures per app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no running container</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
-        <source>%n minute(s)</source>
+        <source>%n process(es)</source>
         <translation>
-            <numerusform>%n minute</numerusform>
-            <numerusform>%n minutes</numerusform>
+            <numerusform>%n process</numerusform>
+            <numerusform>%n processes</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>6 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>24 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>30 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 year</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Live only: upstream Mist keeps no metric history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Live only: no history from this server (%1)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
         <source>%n core(s)</source>

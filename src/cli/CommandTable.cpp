@@ -18,6 +18,7 @@ std::unique_ptr<Command> makeTokenRevoke();
 std::unique_ptr<Command> makeProjectAddMember();
 std::unique_ptr<Command> makeLogs();
 std::unique_ptr<Command> makeMetrics();
+std::unique_ptr<Command> makeStats();
 std::unique_ptr<Command> makeDeployment();
 std::unique_ptr<Command> makeDeploy();
 std::unique_ptr<Command> makeAlertRuleAdd();
@@ -44,6 +45,7 @@ const std::vector<std::unique_ptr<Command>> &commandTable() {
                  // Against a running server (ServerCommand).
                  makeLogs,
                  makeMetrics,
+                 makeStats,
                  makeDeployment,
                  makeDeploy,
                  makeAlertRuleAdd,

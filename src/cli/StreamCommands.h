@@ -13,6 +13,7 @@ namespace mist::cli {
 // (StreamCommand):
 //   logs --app N          follow the app's container log
 //   metrics               follow the host metrics, one line per sample
+//   stats [--app N]       follow the apps' resource use (or print history with --since)
 //   deployment --id N     follow an existing deployment
 //   deploy --app N        queue a deployment of app N and follow it
 // Common options: --json (every received message as one JSON line on

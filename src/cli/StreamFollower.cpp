@@ -146,9 +146,10 @@ void Follower::onMessage(Host &h, QJsonObject message) {
     if (m_done || h.finished || !h.view->wanted(message))
         return;
     if (m_options.json) {
+        QJsonObject printed = h.view->asJson(message);
         if (!h.label.isEmpty())
-            message.insert(QStringLiteral("host"), h.label);
-        m_out << QJsonDocument(message).toJson(QJsonDocument::Compact) << '\n';
+            printed.insert(QStringLiteral("host"), h.label);
+        m_out << QJsonDocument(printed).toJson(QJsonDocument::Compact) << '\n';
     }
     if (h.view->show(message))
         ++h.counted;

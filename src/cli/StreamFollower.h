@@ -32,6 +32,9 @@ public:
     // Whether a message is shown (printed as JSON, passed to show()) at all:
     // a filter (logs --grep) leaves some out.
     virtual bool wanted(const QJsonObject &) const { return true; }
+    // What --json prints for a message: the message itself unless the
+    // command prints less of it (stats: the envelope's data).
+    virtual QJsonObject asJson(const QJsonObject &message) const { return message; }
     // The error that show() printed already, which a failure does not repeat.
     virtual QString toldError() const { return {}; }
     // The server ended the stream: this server's exit code.

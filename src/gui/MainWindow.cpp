@@ -428,6 +428,7 @@ void MainWindow::showHost(int index) {
     m_label = m_hosts[index].label;
     delete m_metricsStream;
     m_ui->metrics->clear();
+    m_ui->metrics->setSession(session); // the charts open filled with its history
     // The host's apps' logs stay kept; the view shows none until an app is picked.
     parkAppLog();
     m_appLog = nullptr;
@@ -641,6 +642,7 @@ void MainWindow::openApp(QTreeWidgetItem *item) {
         return;
     m_selectedApp = id;
     showAppLog(id);
+    m_ui->metrics->setApp(id, item->data(0, AppNameRole).toString());
     m_ui->deployments->setApp(id, item->data(0, AppNameRole).toString(),
                               item->data(0, AppGitRole).toBool());
 }

@@ -4,6 +4,10 @@
 
 #include "ui_MetricsView.h"
 
+#include "client/ServerSession.h"
+#include "client/StreamConnection.h"
+#include "protocol/Envelope.h"
+
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
@@ -14,7 +18,11 @@
 #include <QLocale>
 #include <QLoggingCategory>
 #include <QTimer>
+#include <QToolTip>
+#include <QUrlQuery>
 #include <QValueAxis>
+
+#include <cmath>
 
 // mist-monitor-bench turns this on to time start-up to the first painted sample.
 Q_LOGGING_CATEGORY(lcStartup, "mist.gui.startup", QtWarningMsg)
@@ -37,52 +45,67 @@ MetricsView::MetricsView(QWidget *parent)
     : QWidget(parent)
     , m_ui(std::make_unique<Ui::MetricsView>()) {
     m_ui->setupUi(this);
-    for (int minutes : {1, 5, 15, 60})
-        m_ui->windowCombo->addItem(tr("%n minute(s)", nullptr, minutes), minutes * 60);
-    m_ui->windowCombo->setCurrentIndex(1);
+    m_ui->windowCombo->addItem(tr("1 hour"), 3600);
+    m_ui->windowCombo->addItem(tr("6 hours"), 6 * 3600);
+    m_ui->windowCombo->addItem(tr("24 hours"), 24 * 3600);
+    m_ui->windowCombo->addItem(tr("7 days"), 7 * 24 * 3600);
+    m_ui->windowCombo->addItem(tr("30 days"), 30 * 24 * 3600);
+    m_ui->windowCombo->addItem(tr("1 year"), 365 * 24 * 3600);
+    m_ui->windowCombo->setCurrentIndex(0);
+    m_ui->historyNote->hide();
     connect(m_ui->windowCombo, &QComboBox::currentIndexChanged, this,
             [this] { setWindowSeconds(m_ui->windowCombo->currentData().toInt()); });
 
-    const QLabel *titles[3] = {m_ui->cpuTitle, m_ui->memoryTitle, m_ui->diskTitle};
-    QChartView *views[3] = {m_ui->cpuChart, m_ui->memoryChart, m_ui->diskChart};
-    m_value[0] = m_ui->cpuValue;
-    m_value[1] = m_ui->memoryValue;
-    m_value[2] = m_ui->diskValue;
-    m_details[0] = m_ui->cpuDetails;
-    m_details[1] = m_ui->memoryDetails;
-    m_details[2] = m_ui->diskDetails;
-    for (int i = 0; i < 3; ++i) {
-        setUpChart(views[i], titles[i]->text(), i);
+    QLabel *titles[Charts] = {m_ui->cpuTitle, m_ui->memoryTitle, m_ui->diskTitle, m_ui->appCpuTitle,
+                              m_ui->appMemoryTitle};
+    QChartView *views[Charts] = {m_ui->cpuChart, m_ui->memoryChart, m_ui->diskChart,
+                                 m_ui->appCpuChart, m_ui->appMemoryChart};
+    QLabel *values[Charts] = {m_ui->cpuValue, m_ui->memoryValue, m_ui->diskValue, m_ui->appCpuValue,
+                              m_ui->appMemoryValue};
+    QLabel *details[Charts] = {m_ui->cpuDetails, m_ui->memoryDetails, m_ui->diskDetails,
+                               m_ui->appCpuDetails, m_ui->appMemoryDetails};
+    for (int i = 0; i < Charts; ++i) {
+        m_titles[i] = titles[i];
+        m_value[i] = values[i];
+        m_details[i] = details[i];
+        setUpChart(views[i], i);
         QFont big = m_value[i]->font();
         big.setPointSizeF(big.pointSizeF() * 1.8);
         big.setBold(true);
         m_value[i]->setFont(big);
     }
     views[0]->viewport()->installEventFilter(this); // for the start-up timing
+    m_ui->appSection->hide();
     trimAndShow(QDateTime::currentMSecsSinceEpoch());
 }
 
 MetricsView::~MetricsView() = default;
 
-void MetricsView::setUpChart(QChartView *view, const QString &title, int i) {
+void MetricsView::setUpChart(QChartView *view, int i) {
     QChart *chart = view->chart();
     chart->legend()->hide();
-    chart->setTitle(title);
+    chart->setTitle(m_titles[i]->text());
     chart->setMargins(QMargins(4, 4, 4, 4));
     chart->setTheme(palette().color(QPalette::Window).lightness() < 128 ? QChart::ChartThemeDark
                                                                         : QChart::ChartThemeLight);
     m_series[i] = new QLineSeries(chart);
     chart->addSeries(m_series[i]);
     m_axisX[i] = new QDateTimeAxis(chart);
-    m_axisX[i]->setFormat(QStringLiteral("HH:mm:ss"));
+    m_axisX[i]->setFormat(m_axisFormat);
     m_axisX[i]->setTickCount(4);
-    auto *axisY = new QValueAxis(chart);
-    axisY->setRange(0, 100);
-    axisY->setLabelFormat(QStringLiteral("%d%%"));
+    m_axisY[i] = new QValueAxis(chart);
+    m_axisY[i]->setRange(0, 100);
+    m_axisY[i]->setLabelFormat(QStringLiteral("%d%%"));
     chart->addAxis(m_axisX[i], Qt::AlignBottom);
-    chart->addAxis(axisY, Qt::AlignLeft);
+    chart->addAxis(m_axisY[i], Qt::AlignLeft);
     m_series[i]->attachAxis(m_axisX[i]);
-    m_series[i]->attachAxis(axisY);
+    m_series[i]->attachAxis(m_axisY[i]);
+    connect(m_series[i], &QLineSeries::hovered, view, [view](const QPointF &point, bool state) {
+        if (state)
+            QToolTip::showText(QCursor::pos(), pointText(point), view);
+        else
+            QToolTip::hideText();
+    });
     view->setRenderHint(QPainter::Antialiasing);
 }
 
@@ -112,7 +135,7 @@ void MetricsView::addSample(const QJsonObject &metrics) {
                               memory.value(QStringLiteral("percent")).toDouble(),
                               disk.value(QStringLiteral("percent")).toDouble()};
     for (int i = 0; i < 3; ++i) {
-        m_points[i].append(QPointF(x, values[i]));
+        addPoint(i, x, values[i]);
         m_value[i]->setText(QStringLiteral("%1 %").arg(QLocale().toString(values[i], 'f', 1)));
     }
     const QJsonValue cores = cpu.value(QStringLiteral("cores"));
@@ -151,23 +174,255 @@ void MetricsView::addSample(const QJsonObject &metrics) {
     trimAndShow(qint64(x));
 }
 
+// One point per step of the window: a sample in the newest point's step replaces it.
+void MetricsView::addPoint(int chart, double x, double y) {
+    QList<QPointF> &points = m_points[chart];
+    if (!points.isEmpty() && points.last().x() >= x)
+        return; // the history has it already
+    const double step = 1000.0 * historyStep(m_windowSeconds);
+    if (!points.isEmpty() && step > 1000 &&
+        std::floor(points.last().x() / step) == std::floor(x / step))
+        points.last() = QPointF(x, y);
+    else
+        points.append(QPointF(x, y));
+}
+
 void MetricsView::clear() {
+    ++m_generation; // an answer on its way is for what was cleared
+    ++m_appGeneration;
     for (auto &points : m_points)
         points.clear();
     trimAndShow(QDateTime::currentMSecsSinceEpoch());
 }
 
+void MetricsView::setSession(client::ServerSession *session) {
+    setApp(0, QString()); // the app was the other host's
+    m_session = session;
+    loadHistory();
+}
+
+void MetricsView::setApp(qint64 appId, const QString &name) {
+    if (appId == m_appId && name == m_appName)
+        return;
+    m_appId = appId;
+    m_appName = name;
+    ++m_appGeneration;
+    delete m_appStream;
+    for (int i = 3; i < Charts; ++i) {
+        m_points[i].clear();
+        m_value[i]->setText(QStringLiteral("–"));
+        m_details[i]->clear();
+    }
+    trimAndShow(QDateTime::currentMSecsSinceEpoch());
+    m_ui->appSection->setVisible(appId != 0);
+    if (appId == 0)
+        return;
+    m_titles[3]->setText(tr("CPU of %1").arg(name));
+    m_titles[4]->setText(tr("Memory of %1").arg(name));
+    for (int i = 3; i < Charts; ++i)
+        m_series[i]->chart()->setTitle(m_titles[i]->text());
+    if (!m_session)
+        return;
+    if (m_session->dialect() == client::ServerSession::Dialect::Upstream) {
+        m_details[3]->setText(tr("Upstream Mist gives no figures per app"));
+        return;
+    }
+    m_appStream = new client::StreamConnection(m_session, QStringLiteral("/ws/apps/stats"), this);
+    connect(m_appStream, &client::StreamConnection::message, this, &MetricsView::addAppStats);
+    m_appStream->open();
+    loadAppHistory();
+}
+
+void MetricsView::addAppStats(const QJsonObject &message) {
+    if (m_appId == 0 || message.value(QStringLiteral("type")).toString() != u"stats")
+        return;
+    const QJsonObject data = message.value(QStringLiteral("data")).toObject();
+    QJsonObject app;
+    for (const QJsonValue &a : data.value(QStringLiteral("apps")).toArray())
+        if (a[u"appId"].toInteger() == m_appId)
+            app = a.toObject();
+    if (app.isEmpty())
+        return;
+    const QDateTime at =
+        QDateTime::fromString(data.value(QStringLiteral("timestamp")).toString(), Qt::ISODate);
+    const double x =
+        double(at.isValid() ? at.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch());
+    const QJsonValue cpu = app.value(QStringLiteral("cpu"))[u"percent"];
+    const QJsonObject memory = app.value(QStringLiteral("memory")).toObject();
+    const QJsonValue memoryPercent = memory.value(QStringLiteral("percent"));
+    if (cpu.isDouble()) {
+        addPoint(3, x, cpu.toDouble());
+        m_value[3]->setText(QStringLiteral("%1 %").arg(QLocale().toString(cpu.toDouble(), 'f', 1)));
+    } else {
+        m_value[3]->setText(QStringLiteral("–"));
+    }
+    const QJsonValue pids = app.value(QStringLiteral("pids"));
+    m_details[3]->setText(pids.isDouble() ? tr("%n process(es)", nullptr, pids.toInt())
+                                          : tr("no running container"));
+    if (memoryPercent.isDouble()) {
+        addPoint(4, x, memoryPercent.toDouble());
+        m_value[4]->setText(
+            QStringLiteral("%1 %").arg(QLocale().toString(memoryPercent.toDouble(), 'f', 1)));
+        m_details[4]->setText(
+            tr("%1 of %2")
+                .arg(formatBytes(memory.value(QStringLiteral("used")).toDouble()),
+                     formatBytes(memory.value(QStringLiteral("limit")).toDouble())));
+    } else {
+        m_value[4]->setText(QStringLiteral("–"));
+        m_details[4]->clear();
+    }
+    trimAndShow(qint64(x));
+}
+
+QString MetricsView::appSummaryText() const {
+    QStringList parts;
+    for (int i = 3; i < Charts; ++i)
+        parts << m_titles[i]->text() << m_value[i]->text() << m_details[i]->text();
+    return parts.join(QStringLiteral(" | "));
+}
+
 void MetricsView::setWindowSeconds(int seconds) {
     m_windowSeconds = std::max(10, seconds);
+    {
+        const QSignalBlocker block(m_ui->windowCombo);
+        const int index = m_ui->windowCombo->findData(m_windowSeconds);
+        if (index >= 0)
+            m_ui->windowCombo->setCurrentIndex(index);
+    }
+    m_axisFormat = m_windowSeconds <= 24 * 3600        ? QStringLiteral("HH:mm")
+                   : m_windowSeconds <= 30 * 24 * 3600 ? QStringLiteral("dd.MM. HH:mm")
+                                                       : QStringLiteral("yyyy-MM-dd");
+    for (QDateTimeAxis *axis : m_axisX)
+        axis->setFormat(m_axisFormat);
     qint64 last = QDateTime::currentMSecsSinceEpoch();
     if (!m_points[0].isEmpty())
-        last = qint64(m_points[0].last().x());
+        last = std::max(last, qint64(m_points[0].last().x()));
     trimAndShow(last);
+    loadHistory();
+    loadAppHistory();
+}
+
+int MetricsView::historyStep(int windowSeconds) {
+    if (windowSeconds <= 3600)
+        return 1;
+    if (windowSeconds <= 6 * 3600)
+        return 10;
+    if (windowSeconds <= 24 * 3600)
+        return 60;
+    if (windowSeconds <= 7 * 24 * 3600)
+        return 300;
+    if (windowSeconds <= 30 * 24 * 3600)
+        return 1800;
+    return 6 * 3600;
+}
+
+QString MetricsView::pointText(const QPointF &point) {
+    return QStringLiteral("%1 · %2 %")
+        .arg(QDateTime::fromMSecsSinceEpoch(qint64(point.x()))
+                 .toLocalTime()
+                 .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+             QLocale().toString(point.y(), 'f', 1));
+}
+
+QString MetricsView::historyNote() const {
+    return m_ui->historyNote->isHidden() ? QString() : m_ui->historyNote->text();
+}
+
+void MetricsView::showNote(const QString &text) {
+    m_ui->historyNote->setText(text);
+    m_ui->historyNote->setVisible(!text.isEmpty());
+}
+
+// Asks the server for the window's history; the answer replaces the points
+// before the first live one.
+void MetricsView::loadHistory() {
+    const int generation = ++m_generation;
+    showNote(QString());
+    if (!m_session)
+        return;
+    if (m_session->dialect() == client::ServerSession::Dialect::Upstream) {
+        showNote(tr("Live only: upstream Mist keeps no metric history"));
+        return;
+    }
+    m_session->get(QStringLiteral("/api/metrics/history?") + historyQuery(), this,
+                   [this, generation](const client::ServerSession::Reply &reply) {
+                       if (generation != m_generation)
+                           return; // the window, the session or the points changed since
+                       if (!reply.ok()) {
+                           showNote(tr("Live only: no history from this server (%1)")
+                                        .arg(reply.error.isEmpty()
+                                                 ? QStringLiteral("HTTP %1").arg(reply.status)
+                                                 : reply.error));
+                           return;
+                       }
+                       applyHistory(reply.data[u"points"].toArray(), 0,
+                                    {{QStringLiteral("cpu"), QStringLiteral("usage")},
+                                     {QStringLiteral("memory"), QStringLiteral("percent")},
+                                     {QStringLiteral("disk"), QStringLiteral("percent")}});
+                       ++m_historyLoads;
+                   });
+}
+
+// The selected app's history; without it (a failure) its charts are live-only.
+void MetricsView::loadAppHistory() {
+    const int generation = ++m_appGeneration;
+    if (!m_session || m_appId == 0 ||
+        m_session->dialect() == client::ServerSession::Dialect::Upstream)
+        return;
+    m_session->get(QStringLiteral("/api/apps/%1/stats/history?").arg(m_appId) + historyQuery(),
+                   this, [this, generation](const client::ServerSession::Reply &reply) {
+                       if (generation != m_appGeneration || !reply.ok())
+                           return;
+                       applyHistory(reply.data[u"points"].toArray(), 3,
+                                    {{QStringLiteral("cpu"), QStringLiteral("percent")},
+                                     {QStringLiteral("memory"), QStringLiteral("percent")}});
+                       ++m_appHistoryLoads;
+                   });
+}
+
+// from = now - the window, to = now (the second included), the window's step.
+QString MetricsView::historyQuery() const {
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const auto rfc = [](qint64 seconds) {
+        return protocol::rfc3339Seconds(QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC));
+    };
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("from"), rfc(now - m_windowSeconds));
+    query.addQueryItem(QStringLiteral("to"), rfc(now + 1));
+    query.addQueryItem(QStringLiteral("step"), QString::number(historyStep(m_windowSeconds)));
+    return query.toString(QUrl::FullyEncoded);
+}
+
+void MetricsView::applyHistory(const QJsonArray &points, int first,
+                               const QList<QStringList> &paths) {
+    QList<QPointF> history[Charts];
+    for (const QJsonValue &v : points) {
+        const QDateTime at = QDateTime::fromString(v[u"timestamp"].toString(), Qt::ISODate);
+        if (!at.isValid())
+            continue;
+        for (int k = 0; k < paths.size(); ++k) {
+            const QJsonValue value = v[paths[k][0]][paths[k][1]];
+            if (value.isDouble() && std::isfinite(value.toDouble()))
+                history[k].append(QPointF(double(at.toMSecsSinceEpoch()), value.toDouble()));
+        }
+    }
+    for (int k = 0; k < paths.size(); ++k) {
+        // Live points newer than the history's newest stay after it.
+        const double last = history[k].isEmpty() ? -1 : history[k].last().x();
+        for (const QPointF &p : std::as_const(m_points[first + k]))
+            if (p.x() > last)
+                history[k].append(p);
+        m_points[first + k] = history[k];
+    }
+    qint64 newest = QDateTime::currentMSecsSinceEpoch();
+    if (!m_points[first].isEmpty())
+        newest = std::max(newest, qint64(m_points[first].last().x()));
+    trimAndShow(newest);
 }
 
 void MetricsView::trimAndShow(qint64 nowMs) {
     const double from = double(nowMs - qint64(m_windowSeconds) * 1000);
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < Charts; ++i) {
         QList<QPointF> &points = m_points[i];
         qsizetype drop = 0;
         while (drop < points.size() && points[drop].x() < from)
@@ -177,6 +432,11 @@ void MetricsView::trimAndShow(qint64 nowMs) {
         m_axisX[i]->setRange(QDateTime::fromMSecsSinceEpoch(qint64(from)),
                              QDateTime::fromMSecsSinceEpoch(nowMs));
     }
+    // An app's CPU is a percent of one core (200 % is two busy cores): whole hundreds.
+    double top = 100;
+    for (const QPointF &p : std::as_const(m_points[3]))
+        top = std::max(top, std::ceil(p.y() / 100) * 100);
+    m_axisY[3]->setRange(0, top);
 }
 
 QString MetricsView::loadText() const {

@@ -2,9 +2,11 @@
 
 #pragma once
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
 #include <QPointF>
+#include <QPointer>
 #include <QWidget>
 
 #include <memory>
@@ -13,17 +15,30 @@ class QChartView;
 class QDateTimeAxis;
 class QLabel;
 class QLineSeries;
+class QValueAxis;
 
 namespace Ui {
 class MetricsView;
 }
 
+namespace mist::client {
+class ServerSession;
+class StreamConnection;
+} // namespace mist::client
+
 namespace mist::gui {
 
-// Live host metrics: CPU, memory and disk percent as line charts over a
-// sliding window (default 5 minutes), with the current values, cores and
-// Docker counts beside them. Series hold only the window's points and are
-// updated with one replace() per sample, so the charts stay smooth for hours.
+// Host metrics: CPU, memory and disk percent as line charts over a window of
+// 1 h, 6 h, 24 h, 7 d, 30 d or 1 y, with the current values, cores and Docker
+// counts beside them. With a session the charts open filled with the
+// server's history (GET /api/metrics/history, at historyStep() for the
+// window), fetched again when the window changes; live samples are added
+// after it. Against upstream Mist or a server without history they stay
+// live-only, with a short note. Points are bounded: at most one per
+// historyStep() of the window (a live sample within the newest point's step
+// replaces it). Series are updated with one replace() per sample, so the
+// charts stay smooth (docs/HISTORY.md, "Desktop"). Below them, the selected
+// app's CPU and memory (setApp): its history, then /ws/apps/stats.
 class MetricsView : public QWidget {
     Q_OBJECT
 public:
@@ -34,8 +49,37 @@ public:
     void addSample(const QJsonObject &metrics);
     void clear();
 
+    // The server whose history fills the charts (nullptr: live only);
+    // fetches it for the window at once. clear() forgets nothing of it.
+    void setSession(client::ServerSession *session);
+
     void setWindowSeconds(int seconds);
     int windowSeconds() const { return m_windowSeconds; }
+    // The seconds between points of a window: 1 s up to 1 h, 10 s up to 6 h,
+    // 1 min up to 24 h, 5 min up to 7 d, 30 min up to 30 d, else 6 h (about
+    // 1500 to 3600 points a chart).
+    static int historyStep(int windowSeconds);
+
+    // The app whose CPU and memory show beside the host's (0: none, the
+    // section hides): its history for the window (GET
+    // /api/apps/{id}/stats/history), then live from /ws/apps/stats, which the
+    // view follows while an app is selected. Not against upstream Mist.
+    void setApp(qint64 appId, const QString &name);
+    qint64 appId() const { return m_appId; }
+    // One /ws/apps/stats message; the selected app's figures are taken from it.
+    void addAppStats(const QJsonObject &message);
+    QLineSeries *appCpuSeries() const { return m_series[3]; }
+    QLineSeries *appMemorySeries() const { return m_series[4]; }
+    // "CPU of web | 2.5 % | 1 process | Memory of web | 3.1 % | 64.0 MiB of 1.9 GiB".
+    QString appSummaryText() const;
+    int appHistoryLoads() const { return m_appHistoryLoads; }
+
+    // The note beside the window ("Live only: ..."); empty while hidden.
+    QString historyNote() const;
+    // History answers applied since the view was made (tests).
+    int historyLoads() const { return m_historyLoads; }
+    // The tooltip of a point: "2026-12-06 10:00:00 · 12.3 %" (local time).
+    static QString pointText(const QPointF &point);
 
     // For tests and screenshots.
     QLineSeries *cpuSeries() const { return m_series[0]; }
@@ -49,19 +93,40 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
-    void setUpChart(QChartView *view, const QString &title, int i);
+    void setUpChart(QChartView *view, int i);
     void trimAndShow(qint64 nowMs);
+    void loadHistory();
+    void loadAppHistory();
+    QString historyQuery() const;
+    // Puts history points before the live ones of charts [first, first + paths.size()).
+    void applyHistory(const QJsonArray &points, int first, const QList<QStringList> &paths);
+    // A live point: appended, or replacing the newest in the same step of the window.
+    void addPoint(int chart, double x, double y);
+    void showNote(const QString &text);
 
     std::unique_ptr<Ui::MetricsView> m_ui;
 
-    int m_windowSeconds = 300;
+    int m_windowSeconds = 3600;
+    QString m_axisFormat = QStringLiteral("HH:mm");
+    QPointer<client::ServerSession> m_session;
+    int m_generation = 0; // a history answer for an older window or session is dropped
+    int m_historyLoads = 0;
     bool m_hasSample = false;
     bool m_paintedSample = false; // reported once, for start-up timing
-    QList<QPointF> m_points[3];
-    QLineSeries *m_series[3] = {};
-    QDateTimeAxis *m_axisX[3] = {};
-    QLabel *m_value[3] = {}; // in the form; CPU, memory, disk as the series
-    QLabel *m_details[3] = {};
+    // Charts: the host's CPU, memory, disk, then the app's CPU and memory.
+    static constexpr int Charts = 5;
+    QList<QPointF> m_points[Charts];
+    QLineSeries *m_series[Charts] = {};
+    QDateTimeAxis *m_axisX[Charts] = {};
+    QValueAxis *m_axisY[Charts] = {};
+    QLabel *m_value[Charts] = {}; // in the form, as the series
+    QLabel *m_details[Charts] = {};
+    QLabel *m_titles[Charts] = {};
+    qint64 m_appId = 0;
+    QString m_appName;
+    int m_appGeneration = 0;
+    int m_appHistoryLoads = 0;
+    QPointer<client::StreamConnection> m_appStream;
 };
 
 // "4.0 GiB" from bytes (binary units, one decimal).

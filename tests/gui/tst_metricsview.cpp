@@ -64,14 +64,58 @@ private Q_SLOTS:
 
     void windowStaysBounded() {
         MetricsView view;
+        QCOMPARE(view.windowSeconds(), 3600); // the first of the combo's windows
         const QDateTime t0 = QDateTime::currentDateTimeUtc();
-        for (int i = 0; i < 2000; ++i) // over half an hour of samples
+        for (int i = 0; i < 5000; ++i) // over an hour of samples
             view.addSample(sample(t0.addSecs(i), i % 100, 50, 10));
-        QVERIFY(view.cpuSeries()->count() <= 301);
-        QVERIFY(view.cpuSeries()->count() >= 299);
+        QVERIFY(view.cpuSeries()->count() <= 3601);
+        QVERIFY(view.cpuSeries()->count() >= 3599);
         view.setWindowSeconds(60);
         QVERIFY(view.cpuSeries()->count() <= 61);
-        QCOMPARE(view.cpuSeries()->at(view.cpuSeries()->count() - 1).y(), double(1999 % 100));
+        QCOMPARE(view.cpuSeries()->at(view.cpuSeries()->count() - 1).y(), double(4999 % 100));
+    }
+
+    // A long window keeps one live point per step of its history (30 d: 30
+    // min), the newest sample replacing the point of its step.
+    void longWindowKeepsOnePointPerStep() {
+        MetricsView view;
+        view.setWindowSeconds(30 * 24 * 3600);
+        QCOMPARE(MetricsView::historyStep(view.windowSeconds()), 1800);
+        const QDateTime t0 = QDateTime::fromSecsSinceEpoch(
+            QDateTime::currentSecsSinceEpoch() / 1800 * 1800, Qt::UTC);
+        for (int i = 0; i < 7200; ++i) // two hours of samples
+            view.addSample(sample(t0.addSecs(i), i % 100, 50, 10));
+        QCOMPARE(view.cpuSeries()->count(), 4);
+        QCOMPARE(view.cpuSeries()->at(3).y(), double(7199 % 100));
+        QCOMPARE(qint64(view.cpuSeries()->at(3).x()), t0.addSecs(7199).toMSecsSinceEpoch());
+    }
+
+    void historyStep_data() {
+        QTest::addColumn<int>("window");
+        QTest::addColumn<int>("step");
+        QTest::newRow("1 h") << 3600 << 1;
+        QTest::newRow("6 h") << 6 * 3600 << 10;
+        QTest::newRow("24 h") << 24 * 3600 << 60;
+        QTest::newRow("7 d") << 7 * 24 * 3600 << 300;
+        QTest::newRow("30 d") << 30 * 24 * 3600 << 1800;
+        QTest::newRow("1 y") << 365 * 24 * 3600 << 6 * 3600;
+        QTest::newRow("below the least") << 10 << 1;
+        QTest::newRow("past a year") << 2 * 365 * 24 * 3600 << 6 * 3600;
+    }
+    void historyStep() {
+        QFETCH(int, window);
+        QFETCH(int, step);
+        QCOMPARE(MetricsView::historyStep(window), step);
+        // At most 3601 points a chart (the history answer's bound is 100000).
+        QVERIFY(std::min(window, 365 * 24 * 3600) / step <= 3600);
+    }
+
+    void pointTooltip() {
+        const QDateTime at =
+            QDateTime::fromString(QStringLiteral("2026-12-06T10:00:05Z"), Qt::ISODate);
+        QCOMPARE(MetricsView::pointText(QPointF(double(at.toMSecsSinceEpoch()), 12.34)),
+                 at.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) +
+                     QStringLiteral(" · 12.3 %"));
     }
 
     void engineUnreachable() {

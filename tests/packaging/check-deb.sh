@@ -338,10 +338,10 @@ for group in "alert rule" "alert channel"; do
     [ -n "$sub" ] && CMD_OPTS["$group $sub"]=$(opts_of $group "$sub")
   done < <(run_bin $group --help | sed -n "s/^Usage: mist-monitor $group \([a-z-]*\).*/\1/p")
 done
-for cmd in deploy deployment logs metrics; do
+for cmd in deploy deployment logs metrics stats; do
   CMD_OPTS[$cmd]=$(opts_of "$cmd")
 done
-for cmd in "user add" "user list" "app add" "app list" "project add-member" deploy deployment logs metrics \
+for cmd in "user add" "user list" "app add" "app list" "project add-member" deploy deployment logs metrics stats \
   "alert rule add" "alert rule list" "alert rule rm" "alert channel add" "alert channel list" \
   "alert channel rm" "alert channel test"; do
   [ -n "${CMD_OPTS[$cmd]:-}" ] && pass "binary knows '$cmd' (its --help lists options)" ||
@@ -371,7 +371,7 @@ complete_words() {
 }
 missing=()
 offered=$(complete_words '')
-for cmd in user app project deploy deployment logs metrics alert; do
+for cmd in user app project deploy deployment logs metrics stats alert; do
   grep -qx "$cmd" <<<"$offered" || missing+=("subcommand $cmd")
 done
 offered=$(complete_words '--')
