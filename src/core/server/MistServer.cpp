@@ -200,6 +200,7 @@ void MistServer::registerRoutes(bool tls) {
     registerServerRoutes(*m_router, [this] { return stats(); });
     registerAuthRoutes(*m_router, *m_store, *m_loginThrottle, *m_signIns, tls);
     registerAppRoutes(*m_router, *m_store, *m_docker);
+    registerAppActionRoutes(*m_router, *m_store, *m_docker, m_config.actionStopSeconds);
     registerAppLogsRoute(*m_router, *m_store, *m_archive);
     registerAlertRoutes(*m_router, *m_store, *m_alertDelivery);
     registerHistoryRoutes(*m_router, *m_store, *m_history);

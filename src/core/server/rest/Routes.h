@@ -39,6 +39,11 @@ void registerAuthRoutes(RestRouter &router, store::Store &store, auth::LoginThro
                         auth::SignInQueue &signIns, bool secureCookies);
 // GET/POST /api/apps, GET /api/apps/{id}.
 void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerClient &docker);
+// POST /api/apps/{id}/start|stop|restart (owner and admin): the app's container, or its Swarm
+// service scaled / forced to new tasks; one action per app at a time (docs/ACTIONS.md).
+// `stopSeconds`: the grace a stop or restart gives the container before the engine kills it.
+void registerAppActionRoutes(RestRouter &router, store::Store &store, engine::DockerClient &docker,
+                             int stopSeconds);
 // Resolves {id} of /api/apps/{id}/...: answers 400 "Invalid appId", 404 "Application not found"
 // or 403 "Permission denied" itself (the app socket's texts) and returns nullopt when the caller
 // may not go on. Every route under an app uses it.
