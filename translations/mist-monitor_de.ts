@@ -220,6 +220,30 @@
         <source>Search all of this app&apos;s history on the server</source>
         <translation>Den gesamten Verlauf dieser App auf dem Server durchsuchen</translation>
     </message>
+    <message>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>Start the app&apos;s container</source>
+        <translation>Den Container der App starten</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stoppen</translation>
+    </message>
+    <message>
+        <source>Stop the app&apos;s container</source>
+        <translation>Den Container der App stoppen</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>Neu starten</translation>
+    </message>
+    <message>
+        <source>Restart the app&apos;s container</source>
+        <translation>Den Container der App neu starten</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -336,6 +360,65 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>No Docker engine at %1: %2</source>
         <translation>Keine Docker-Engine unter %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::AppActions</name>
+    <message>
+        <source>Start, stop and restart are not available on an upstream Mist server</source>
+        <translation>Starten, Stoppen und Neustarten gibt es auf einem Upstream-Mist-Server nicht</translation>
+    </message>
+    <message>
+        <source>Cannot tell who you are on this server: %1</source>
+        <translation>Unklar, wer Sie auf diesem Server sind: %1</translation>
+    </message>
+    <message>
+        <source>No app shown</source>
+        <translation>Keine App angezeigt</translation>
+    </message>
+    <message>
+        <source>Asking the server who you are…</source>
+        <translation>Der Server wird gefragt, wer Sie sind …</translation>
+    </message>
+    <message>
+        <source>Only owners and admins can start, stop or restart apps</source>
+        <translation>Nur Eigentümer und Admins können Apps starten, stoppen oder neu starten</translation>
+    </message>
+    <message>
+        <source>An action on %1 is under way</source>
+        <translation>Eine Aktion an %1 läuft</translation>
+    </message>
+    <message>
+        <source>Start %1&apos;s container</source>
+        <translation>Container von %1 starten</translation>
+    </message>
+    <message>
+        <source>Stop %1&apos;s container</source>
+        <translation>Container von %1 stoppen</translation>
+    </message>
+    <message>
+        <source>Restart %1&apos;s container</source>
+        <translation>Container von %1 neu starten</translation>
+    </message>
+    <message>
+        <source>Stop %1?</source>
+        <translation>%1 stoppen?</translation>
+    </message>
+    <message>
+        <source>Stop the container of %1? It stays stopped until someone starts it again.</source>
+        <translation>Den Container von %1 stoppen? Er bleibt gestoppt, bis ihn jemand wieder startet.</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stoppen</translation>
+    </message>
+    <message>
+        <source>The server answered %1</source>
+        <translation>Der Server antwortete %1</translation>
+    </message>
+    <message>
+        <source>%1 not changed</source>
+        <translation>%1 nicht geändert</translation>
     </message>
 </context>
 <context>
@@ -853,6 +936,14 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>Deployment superseded</source>
         <translation>Bereitstellung ersetzt</translation>
+    </message>
+    <message>
+        <source>Only owners and admins may start, stop or restart apps</source>
+        <translation>Nur Eigentümer und Admins dürfen Apps starten, stoppen oder neu starten</translation>
+    </message>
+    <message>
+        <source>Action in progress</source>
+        <translation>Eine Aktion läuft bereits</translation>
     </message>
 </context>
 </TS>

@@ -220,6 +220,30 @@
         <source>Search all of this app&apos;s history on the server</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start the app&apos;s container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop the app&apos;s container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restart the app&apos;s container</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -333,6 +357,65 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>No Docker engine at %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::AppActions</name>
+    <message>
+        <source>Start, stop and restart are not available on an upstream Mist server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot tell who you are on this server: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No app shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asking the server who you are…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only owners and admins can start, stop or restart apps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An action on %1 is under way</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start %1&apos;s container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop %1&apos;s container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restart %1&apos;s container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop %1?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop the container of %1? It stays stopped until someone starts it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server answered %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 not changed</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -850,6 +933,14 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>Deployment superseded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only owners and admins may start, stop or restart apps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Action in progress</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

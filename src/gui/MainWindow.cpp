@@ -2,6 +2,7 @@
 
 #include "MainWindow.h"
 
+#include "AppActions.h"
 #include "AppLog.h"
 #include "ConnectDialog.h"
 #include "CredentialStore.h"
@@ -21,6 +22,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLabel>
+#include <QMenu>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
 #include <QTabWidget>
@@ -66,6 +68,7 @@ MainWindow::MainWindow(QWidget *parent)
             &MainWindow::onSidebarSelection);
     connectViews();
     connectLogView();
+    setUpAppActions();
     setUpStatusBar();
     m_appsTimer.setInterval(15000);
     connect(&m_appsTimer, &QTimer::timeout, this, &MainWindow::refreshApps);
@@ -340,6 +343,8 @@ void MainWindow::showHost(int index) {
     m_ui->logs->setHistoryStatus(QString());
     m_ui->logs->setHistorySearchAvailable(true);
     m_selectedApp = 0;
+    m_appActions->setApp(nullptr, 0, QString());
+    m_ui->logs->setAppActionsVisible(false);
     m_engine->clear();
     m_ui->deployments->setSession(session);
     {
@@ -537,9 +542,30 @@ void MainWindow::openApp(QTreeWidgetItem *item) {
     if (id == m_selectedApp)
         return;
     m_selectedApp = id;
+    m_appActions->setApp(m_session, id, item->data(0, AppNameRole).toString());
+    m_ui->logs->setAppActionsVisible(true);
     showAppLog(id);
     m_ui->deployments->setApp(id, item->data(0, AppNameRole).toString(),
                               item->data(0, AppGitRole).toBool());
+}
+
+// Start, Stop, Restart (AppActions): in the log view's toolbar, and on an app's context menu in
+// the sidebar (a right click shows that app first). After an action the list is read again.
+void MainWindow::setUpAppActions() {
+    const QList<QAction *> actions = m_ui->logs->appActions();
+    m_appActions = new AppActions(this, actions.value(0), actions.value(1), actions.value(2));
+    connect(m_appActions, &AppActions::finished, this, &MainWindow::refreshApps);
+    m_appMenu = new QMenu(this);
+    m_appMenu->addActions(actions);
+    QTreeWidget *sidebar = m_ui->hostSidebar;
+    sidebar->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(sidebar, &QTreeWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        QTreeWidgetItem *item = m_ui->hostSidebar->itemAt(pos);
+        if (!item || !item->parent())
+            return;
+        m_ui->hostSidebar->setCurrentItem(item);
+        m_appMenu->popup(m_ui->hostSidebar->viewport()->mapToGlobal(pos));
+    });
 }
 
 void MainWindow::connectLogView() {

@@ -19,6 +19,7 @@
 
 class QAction;
 class QLabel;
+class QMenu;
 class QSystemTrayIcon;
 class QTabWidget;
 class QTreeWidget;
@@ -35,6 +36,7 @@ class StreamConnection;
 
 namespace mist::gui {
 
+class AppActions;
 class AppLog;
 class DeploymentsView;
 class FleetView;
@@ -85,6 +87,9 @@ public:
     void selectApp(qint64 appId);             // an app of the shown host
     void selectApp(int host, qint64 appId);
     FleetView *fleet() const;
+    // Start, Stop, Restart of the shown app, and the sidebar's context menu on an app.
+    AppActions *appActions() const { return m_appActions; }
+    QMenu *appContextMenu() const { return m_appMenu; }
     void refreshApps();
     // The shown app's log (nullptr when none is shown) and how many apps' logs are kept.
     AppLog *currentAppLog() const { return m_appLog; }
@@ -115,6 +120,7 @@ private:
     void showAppLog(qint64 appId);
     void parkAppLog(); // remembers where the reader is in the shown app's log
     void connectLogView();
+    void setUpAppActions();
     void refreshAppsOf(int host);
     void showApps(int host, const QJsonArray &apps);
     static QString appToolTip(const QJsonObject &app);
@@ -161,6 +167,8 @@ private:
     QLabel *m_engine = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
     QTimer m_appsTimer;
+    AppActions *m_appActions = nullptr;
+    QMenu *m_appMenu = nullptr;
     qint64 m_selectedApp = 0;
 };
 
