@@ -946,4 +946,79 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <translation>Eine Aktion läuft bereits</translation>
     </message>
 </context>
+<context>
+    <name>mist::gui::StatusWords</name>
+    <message>
+        <source>Less than a second</source>
+        <translation>weniger als einer Sekunde</translation>
+    </message>
+    <message>
+        <source>1 second</source>
+        <translation>1 Sekunde</translation>
+    </message>
+    <message>
+        <source>%1 seconds</source>
+        <translation>%1 Sekunden</translation>
+    </message>
+    <message>
+        <source>About a minute</source>
+        <translation>etwa einer Minute</translation>
+    </message>
+    <message>
+        <source>%1 minutes</source>
+        <translation>%1 Minuten</translation>
+    </message>
+    <message>
+        <source>About an hour</source>
+        <translation>etwa einer Stunde</translation>
+    </message>
+    <message>
+        <source>%1 hours</source>
+        <translation>%1 Stunden</translation>
+    </message>
+    <message>
+        <source>%1 days</source>
+        <translation>%1 Tagen</translation>
+    </message>
+    <message>
+        <source>%1 weeks</source>
+        <translation>%1 Wochen</translation>
+    </message>
+    <message>
+        <source>%1 months</source>
+        <translation>%1 Monaten</translation>
+    </message>
+    <message>
+        <source>%1 years</source>
+        <translation>%1 Jahren</translation>
+    </message>
+    <message>
+        <source>Up %1</source>
+        <translation>Aktiv seit %1</translation>
+    </message>
+    <message>
+        <source>Up %1 (Paused)</source>
+        <translation>Aktiv seit %1 (pausiert)</translation>
+    </message>
+    <message>
+        <source>Restarting (%1) %2 ago</source>
+        <translation>Neustart (%1) vor %2</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>Exited (%1) %2 ago</source>
+        <translation>Beendet (%1) vor %2</translation>
+    </message>
+    <message>
+        <source>Removal In Progress</source>
+        <translation>Wird entfernt</translation>
+    </message>
+    <message>
+        <source>Dead</source>
+        <translation>Tot</translation>
+    </message>
+</context>
 </TS>
