@@ -104,6 +104,36 @@ private Q_SLOTS:
         QCOMPARE(data(r).value(QStringLiteral("startedAt")).toString(), restartedAt);
     }
 
+    // GET /api/apps carries the times a client words the status from (issue #20 item 8).
+    void appListCarriesTheTimes() {
+        const QString name = prefix + QStringLiteral("timed");
+        const auto cleanup = qScopeGuard([&] { removeContainer(name); });
+        QVERIFY(!runContainer(name, QStringLiteral("sleep 0.2; exit 3")).isEmpty());
+        QVERIFY(waitFor([&] { return stateOf(name) == u"exited"; }));
+        const qint64 app = addApp(name);
+        const qint64 none = addApp(prefix + QStringLiteral("timeless"));
+        QVERIFY(app > 0 && none > 0);
+        const HttpResult r = f->http("GET", QStringLiteral("/api/apps"), {}, two.owner);
+        QCOMPARE(r.status, 200);
+        QJsonObject timed, timeless;
+        for (const QJsonValue &v : r.json().value(QStringLiteral("data")).toArray()) {
+            const qint64 id = v.toObject().value(QStringLiteral("id")).toInteger();
+            if (id == app)
+                timed = v.toObject();
+            if (id == none)
+                timeless = v.toObject();
+        }
+        QCOMPARE(timed.value(QStringLiteral("containerState")).toString(),
+                 QStringLiteral("exited"));
+        QCOMPARE(timed.value(QStringLiteral("containerStartedAt")).toString(),
+                 inspect(name, QStringLiteral("{{.State.StartedAt}}")));
+        QCOMPARE(timed.value(QStringLiteral("containerFinishedAt")).toString(),
+                 inspect(name, QStringLiteral("{{.State.FinishedAt}}")));
+        QCOMPARE(timed.value(QStringLiteral("containerExitCode")).toInt(-1), 3);
+        for (const char *key : {"containerStartedAt", "containerFinishedAt", "containerExitCode"})
+            QVERIFY2(timeless.value(QLatin1String(key)).isNull(), key);
+    }
+
     void onlyOwnersAndAdmins() {
         const QString name = prefix + QStringLiteral("guarded");
         const auto cleanup = qScopeGuard([&] { removeContainer(name); });
