@@ -153,6 +153,16 @@ void LogView::setAppActionsVisible(bool on) {
     placeAppActions();
 }
 
+void LogView::setAppStatus(const QString &text) {
+    if (m_ui->appStatus->text() != text)
+        m_ui->appStatus->setText(text);
+    m_ui->appStatus->setVisible(!text.isEmpty());
+}
+
+QString LogView::appStatus() const {
+    return m_ui->appStatus->text();
+}
+
 bool LogView::appActionsInToolbar() const {
     return m_appButtons.value(0) && m_appButtons.value(0)->isVisible();
 }

@@ -48,6 +48,10 @@ public:
     QList<QAction *> appActions() const;
     void setAppActionsVisible(bool on);
     bool appActionsInToolbar() const;
+    // A line above the list with the shown app's live state ("web · Up 48 seconds"); empty
+    // hides it.
+    void setAppStatus(const QString &text);
+    QString appStatus() const;
 
     // Where the reader is, to come back to it after showing another model.
     struct Position {

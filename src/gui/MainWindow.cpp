@@ -12,6 +12,7 @@
 #include "MetricsView.h"
 #include "Settings.h"
 #include "StateBadge.h"
+#include "StatusWords.h"
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
 #include "ui_MainWindow.h"
@@ -19,6 +20,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLabel>
@@ -38,7 +40,7 @@ static void initGuiResources() {
 namespace mist::gui {
 
 namespace {
-enum AppRoles { AppIdRole = Qt::UserRole, AppNameRole, AppGitRole, AppStateRole };
+enum AppRoles { AppIdRole = Qt::UserRole, AppNameRole, AppGitRole, AppStateRole, AppJsonRole };
 
 QString stateText(client::StreamConnection::State state, int retry) {
     switch (state) {
@@ -72,6 +74,9 @@ MainWindow::MainWindow(QWidget *parent)
     setUpStatusBar();
     m_appsTimer.setInterval(15000);
     connect(&m_appsTimer, &QTimer::timeout, this, &MainWindow::refreshApps);
+    m_statusTimer.setInterval(1000);
+    connect(&m_statusTimer, &QTimer::timeout, this, &MainWindow::tickStatuses);
+    m_statusTimer.start();
     connectMenus();
     restoreGeometry(settings::windowGeometry.value());
     restoreState(settings::windowState.value());
@@ -345,6 +350,7 @@ void MainWindow::showHost(int index) {
     m_selectedApp = 0;
     m_appActions->setApp(nullptr, 0, QString());
     m_ui->logs->setAppActionsVisible(false);
+    m_ui->logs->setAppStatus(QString());
     m_engine->clear();
     m_ui->deployments->setSession(session);
     {
@@ -460,14 +466,10 @@ void MainWindow::showApps(int index, const QJsonArray &apps) {
         const QJsonObject app = v.toObject();
         const qint64 id = qint64(app.value(QStringLiteral("id")).toDouble());
         const QString state = app.value(QStringLiteral("containerState")).toString();
-        const QString status = app.value(QStringLiteral("containerStatus")).toString();
+        const QString status = liveStatus(app, QDateTime::currentMSecsSinceEpoch());
         auto *item = new QTreeWidgetItem(host.item);
-        item->setText(0, QStringLiteral("%1\n%2 · %3")
-                             .arg(app.value(QStringLiteral("name")).toString(),
-                                  app.value(QStringLiteral("projectName")).toString(),
-                                  state.isEmpty()    ? tr("no container")
-                                  : status.isEmpty() ? state
-                                                     : status));
+        item->setData(0, AppJsonRole, app);
+        item->setText(0, appLine(app, status));
         item->setIcon(0, stateIcon(state));
         item->setData(0, AppStateRole, state);
         item->setData(0, AppIdRole, id);
@@ -481,8 +483,66 @@ void MainWindow::showApps(int index, const QJsonArray &apps) {
             m_ui->hostSidebar->setCurrentItem(item);
     }
     host.item->setExpanded(true);
+    if (shown)
+        showAppStatus(QDateTime::currentMSecsSinceEpoch());
     if (appWasCurrent && m_ui->hostSidebar->currentItem() == nullptr)
         m_ui->hostSidebar->setCurrentItem(host.item);
+}
+
+QString MainWindow::liveStatus(const QJsonObject &app, qint64 nowMs) {
+    auto text = [&](const char *key) {
+        return app.value(QLatin1String(key)).toString();
+    };
+    const QString words =
+        StatusWords::of(ContainerTimes{text("containerState"), text("containerStartedAt"),
+                                       text("containerFinishedAt"),
+                                       app.value(QStringLiteral("containerExitCode")).toInt()},
+                        nowMs);
+    return words.isEmpty() ? text("containerStatus") : words;
+}
+
+QString MainWindow::appLine(const QJsonObject &app, const QString &status) {
+    const QString state = app.value(QStringLiteral("containerState")).toString();
+    return QStringLiteral("%1\n%2 · %3")
+        .arg(app.value(QStringLiteral("name")).toString(),
+             app.value(QStringLiteral("projectName")).toString(),
+             state.isEmpty()    ? tr("no container")
+             : status.isEmpty() ? state
+                                : status);
+}
+
+// Once a second the sidebar's status words move on ("Up 48 seconds", "Up 49 seconds").
+void MainWindow::tickStatuses() {
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const Host &host : std::as_const(m_hosts)) {
+        for (int i = 0; i < host.item->childCount(); ++i) {
+            QTreeWidgetItem *item = host.item->child(i);
+            const QJsonObject app = item->data(0, AppJsonRole).toJsonObject();
+            const QString line = appLine(app, liveStatus(app, now));
+            if (item->text(0) != line)
+                item->setText(0, line);
+        }
+    }
+    showAppStatus(now);
+}
+
+// The log view's line above the list: the shown app's status, worded as in the sidebar.
+void MainWindow::showAppStatus(qint64 nowMs) {
+    QString text;
+    if (m_current >= 0 && m_current < m_hosts.size() && m_selectedApp != 0) {
+        QTreeWidgetItem *host = m_hosts[m_current].item;
+        for (int i = 0; i < host->childCount(); ++i) {
+            const QJsonObject app = host->child(i)->data(0, AppJsonRole).toJsonObject();
+            if (host->child(i)->data(0, AppIdRole).toLongLong() != m_selectedApp)
+                continue;
+            const QString status = app.value(QStringLiteral("containerState")).isString()
+                                       ? liveStatus(app, nowMs)
+                                       : tr("no container");
+            text =
+                QStringLiteral("%1 · %2").arg(app.value(QStringLiteral("name")).toString(), status);
+        }
+    }
+    m_ui->logs->setAppStatus(text);
 }
 
 QString MainWindow::appToolTip(const QJsonObject &app) {
@@ -545,6 +605,7 @@ void MainWindow::openApp(QTreeWidgetItem *item) {
     m_appActions->setApp(m_session, id, item->data(0, AppNameRole).toString());
     m_ui->logs->setAppActionsVisible(true);
     showAppLog(id);
+    showAppStatus(QDateTime::currentMSecsSinceEpoch());
     m_ui->deployments->setApp(id, item->data(0, AppNameRole).toString(),
                               item->data(0, AppGitRole).toBool());
 }

@@ -124,6 +124,12 @@ private:
     void refreshAppsOf(int host);
     void showApps(int host, const QJsonArray &apps);
     static QString appToolTip(const QJsonObject &app);
+    // An app's status as of `nowMs`: worked out from its container's times (StatusWords), or
+    // the engine's own words when the times do not tell.
+    static QString liveStatus(const QJsonObject &app, qint64 nowMs);
+    static QString appLine(const QJsonObject &app, const QString &status);
+    void tickStatuses();
+    void showAppStatus(qint64 nowMs);
     void updateHostItem(int host);
     int hostOfUrl(const QUrl &url) const;
 
@@ -167,6 +173,7 @@ private:
     QLabel *m_engine = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
     QTimer m_appsTimer;
+    QTimer m_statusTimer; // the sidebar's status words tick
     AppActions *m_appActions = nullptr;
     QMenu *m_appMenu = nullptr;
     qint64 m_selectedApp = 0;

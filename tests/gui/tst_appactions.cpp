@@ -16,6 +16,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QTest>
+#include <QTranslator>
 
 using namespace mist;
 using namespace mist::test;
@@ -148,6 +149,39 @@ private Q_SLOTS:
             return inspect(container, QStringLiteral("{{.State.StartedAt}}")) != startedAt;
         }));
         QCOMPARE(stateOf(container), QStringLiteral("running"));
+    }
+
+    // Issue #20 item 8: the sidebar words the status itself from the container's times, in the
+    // window's language, and the words move on by themselves (no new listing in between).
+    void sidebarStatusTicksInGerman() {
+        QTranslator german;
+        QVERIFY(german.load(QStringLiteral(":/i18n/mist-monitor_de.qm")));
+        QCoreApplication::installTranslator(&german);
+        const auto remove = qScopeGuard([&] { QCoreApplication::removeTranslator(&german); });
+        docker({QStringLiteral("restart"), QStringLiteral("-t"), QStringLiteral("1"), container});
+        auto w = window(QStringLiteral("owner@example.com"));
+        QString first;
+        QVERIFY(waitFor([&] {
+            first = w->appText(0, rowOf(*w, QStringLiteral("web")));
+            return first.contains(QStringLiteral("Aktiv seit"));
+        }));
+        QVERIFY(waitFor(
+            [&] {
+                const QString now = w->appText(0, rowOf(*w, QStringLiteral("web")));
+                return now != first && now.contains(QStringLiteral("Aktiv seit"));
+            },
+            5000));
+        // The log view's line above the list says the same, from the same function, and ticks.
+        w->selectApp(app);
+        const QString header = w->logView()->appStatus();
+        QVERIFY2(header.startsWith(QStringLiteral("web · Aktiv seit")), qPrintable(header));
+        QVERIFY(waitFor(
+            [&] {
+                const QString sidebar = w->appText(0, rowOf(*w, QStringLiteral("web")));
+                return w->logView()->appStatus() != header &&
+                       sidebar.endsWith(w->logView()->appStatus().section(u'·', 1).trimmed());
+            },
+            5000));
     }
 
     void userSeesThemDisabled() {
