@@ -6,9 +6,12 @@
 // action while one runs are refused clearly; a Swarm service app scales to 0 and back and gets
 // new tasks on restart.
 #include "TestSupport.h"
+#include "server/rest/Routes.h"
 
 #include <QJsonArray>
 #include <QNetworkReply>
+#include <QProcess>
+#include <QSet>
 #include <QTest>
 
 #include <memory>
@@ -132,6 +135,49 @@ private Q_SLOTS:
         QCOMPARE(timed.value(QStringLiteral("containerExitCode")).toInt(-1), 3);
         for (const char *key : {"containerStartedAt", "containerFinishedAt", "containerExitCode"})
             QVERIFY2(timeless.value(QLatin1String(key)).isNull(), key);
+    }
+
+    // One listing inspects at most AppListMaxInspected containers: past that, nulls.
+    void appListInspectsABoundedNumber() {
+        const int count = server::AppListMaxInspected + 2;
+        const QString base = prefix + QStringLiteral("many-");
+        const auto cleanup = qScopeGuard([&] {
+            QProcess rm;
+            rm.start(QStringLiteral("sh"),
+                     {QStringLiteral("-c"),
+                      QStringLiteral("docker ps -aq --filter name=%1 | xargs -r docker rm -f")
+                          .arg(base)});
+            rm.waitForFinished(120000);
+        });
+        QProcess create;
+        create.start(QStringLiteral("sh"),
+                     {QStringLiteral("-c"),
+                      QStringLiteral("seq 1 %1 | xargs -P 8 -I N docker create --name %2N "
+                                     "--network none mist-test-base:latest true >/dev/null")
+                          .arg(count)
+                          .arg(base)});
+        QVERIFY(create.waitForFinished(180000));
+        QCOMPARE(create.exitCode(), 0);
+        QSet<qint64> ids;
+        for (int i = 1; i <= count; ++i)
+            ids.insert(addApp(base + QString::number(i), QStringLiteral("beta")));
+        QVERIFY(!ids.contains(-1));
+        const HttpResult r = f->http("GET", QStringLiteral("/api/apps"), {}, two.owner);
+        QCOMPARE(r.status, 200);
+        int inspected = 0, listed = 0;
+        for (const QJsonValue &v : r.json().value(QStringLiteral("data")).toArray()) {
+            const QJsonObject o = v.toObject();
+            if (!ids.contains(o.value(QStringLiteral("id")).toInteger()))
+                continue;
+            ++listed;
+            QCOMPARE(o.value(QStringLiteral("containerState")).toString(),
+                     QStringLiteral("created"));
+            if (!o.value(QStringLiteral("containerStartedAt")).isNull())
+                ++inspected;
+        }
+        QCOMPARE(listed, count);
+        // Earlier tests removed their containers: these are the only ones to inspect.
+        QCOMPARE(inspected, server::AppListMaxInspected);
     }
 
     void onlyOwnersAndAdmins() {

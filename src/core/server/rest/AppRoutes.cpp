@@ -93,9 +93,8 @@ QJsonArray appList(const QList<store::App> &apps, const QHash<QString, QJsonObje
 }
 
 // Each listed app container's inspect (its StartedAt, FinishedAt, exit code), at most
-// MaxInspectedContainers of them at once; `done` gets them by container name when every answer
+// AppListMaxInspected of them at once; `done` gets them by container name when every answer
 // is in (a failed inspect leaves its container out).
-constexpr int MaxInspectedContainers = 100;
 void inspectAppContainers(
     engine::DockerClient &docker, const QList<store::App> &apps, const engine::DockerReply &reply,
     std::function<void(const QHash<QString, engine::ContainerState> &)> done) {
@@ -108,7 +107,7 @@ void inspectAppContainers(
     for (const store::App &app : apps) {
         const QString name = engine::appContainerName(app.id, app.containerName);
         if (app.swarmServiceName().isEmpty() && listed.contains(name) && !names.contains(name) &&
-            names.size() < MaxInspectedContainers)
+            names.size() < AppListMaxInspected)
             names << name;
     }
     auto inspected = std::make_shared<QHash<QString, engine::ContainerState>>();

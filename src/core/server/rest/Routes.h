@@ -37,7 +37,10 @@ QJsonObject userJson(const store::User &user);
 // are checked on `signIns`' threads; the login answer comes when it is done.
 void registerAuthRoutes(RestRouter &router, store::Store &store, auth::LoginThrottle &throttle,
                         auth::SignInQueue &signIns, bool secureCookies);
-// GET/POST /api/apps, GET /api/apps/{id}.
+// GET/POST /api/apps, GET /api/apps/{id}. The list inspects at most this many app containers
+// (for their times); the others' containerStartedAt, containerFinishedAt, containerExitCode are
+// null.
+constexpr int AppListMaxInspected = 100;
 void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerClient &docker);
 // POST /api/apps/{id}/start|stop|restart (owner and admin): the app's container, or its Swarm
 // service scaled / forced to new tasks; one action per app at a time (docs/ACTIONS.md).
