@@ -293,6 +293,30 @@
         <source>Search all of this app&apos;s history on the server</source>
         <translation>Den gesamten Verlauf dieser App auf dem Server durchsuchen</translation>
     </message>
+    <message>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>Start the app&apos;s container</source>
+        <translation>Den Container der App starten</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stoppen</translation>
+    </message>
+    <message>
+        <source>Stop the app&apos;s container</source>
+        <translation>Den Container der App stoppen</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>Neu starten</translation>
+    </message>
+    <message>
+        <source>Restart the app&apos;s container</source>
+        <translation>Den Container der App neu starten</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -544,6 +568,65 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>Alerts unavailable: %1</source>
         <translation>Alarme nicht verfügbar: %1</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::AppActions</name>
+    <message>
+        <source>Start, stop and restart are not available on an upstream Mist server</source>
+        <translation>Starten, Stoppen und Neustarten gibt es auf einem Upstream-Mist-Server nicht</translation>
+    </message>
+    <message>
+        <source>Cannot tell who you are on this server: %1</source>
+        <translation>Unklar, wer Sie auf diesem Server sind: %1</translation>
+    </message>
+    <message>
+        <source>No app shown</source>
+        <translation>Keine App angezeigt</translation>
+    </message>
+    <message>
+        <source>Asking the server who you are…</source>
+        <translation>Der Server wird gefragt, wer Sie sind …</translation>
+    </message>
+    <message>
+        <source>Only owners and admins can start, stop or restart apps</source>
+        <translation>Nur Eigentümer und Admins können Apps starten, stoppen oder neu starten</translation>
+    </message>
+    <message>
+        <source>An action on %1 is under way</source>
+        <translation>Eine Aktion an %1 läuft</translation>
+    </message>
+    <message>
+        <source>Start %1&apos;s container</source>
+        <translation>Container von %1 starten</translation>
+    </message>
+    <message>
+        <source>Stop %1&apos;s container</source>
+        <translation>Container von %1 stoppen</translation>
+    </message>
+    <message>
+        <source>Restart %1&apos;s container</source>
+        <translation>Container von %1 neu starten</translation>
+    </message>
+    <message>
+        <source>Stop %1?</source>
+        <translation>%1 stoppen?</translation>
+    </message>
+    <message>
+        <source>Stop the container of %1? It stays stopped until someone starts it again.</source>
+        <translation>Den Container von %1 stoppen? Er bleibt gestoppt, bis ihn jemand wieder startet.</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stoppen</translation>
+    </message>
+    <message>
+        <source>The server answered %1</source>
+        <translation>Der Server antwortete %1</translation>
+    </message>
+    <message>
+        <source>%1 not changed</source>
+        <translation>%1 nicht geändert</translation>
     </message>
 </context>
 <context>
@@ -1209,6 +1292,13 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <source>Load average: %1, %2, %3</source>
         <translation>Durchschnittslast: %1, %2, %3</translation>
     </message>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n Minute</numerusform>
+            <numerusform>%n Minuten</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::NewAppDialog</name>
@@ -1287,6 +1377,14 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <source>Deployment superseded</source>
         <translation>Bereitstellung ersetzt</translation>
     </message>
+    <message>
+        <source>Only owners and admins may start, stop or restart apps</source>
+        <translation>Nur Eigentümer und Admins dürfen Apps starten, stoppen oder neu starten</translation>
+    </message>
+    <message>
+        <source>Action in progress</source>
+        <translation>Eine Aktion läuft bereits</translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::SidebarApps</name>
@@ -1308,6 +1406,81 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>No project</source>
         <translation>Kein Projekt</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::StatusWords</name>
+    <message>
+        <source>Less than a second</source>
+        <translation>weniger als einer Sekunde</translation>
+    </message>
+    <message>
+        <source>1 second</source>
+        <translation>1 Sekunde</translation>
+    </message>
+    <message>
+        <source>%1 seconds</source>
+        <translation>%1 Sekunden</translation>
+    </message>
+    <message>
+        <source>About a minute</source>
+        <translation>etwa einer Minute</translation>
+    </message>
+    <message>
+        <source>%1 minutes</source>
+        <translation>%1 Minuten</translation>
+    </message>
+    <message>
+        <source>About an hour</source>
+        <translation>etwa einer Stunde</translation>
+    </message>
+    <message>
+        <source>%1 hours</source>
+        <translation>%1 Stunden</translation>
+    </message>
+    <message>
+        <source>%1 days</source>
+        <translation>%1 Tagen</translation>
+    </message>
+    <message>
+        <source>%1 weeks</source>
+        <translation>%1 Wochen</translation>
+    </message>
+    <message>
+        <source>%1 months</source>
+        <translation>%1 Monaten</translation>
+    </message>
+    <message>
+        <source>%1 years</source>
+        <translation>%1 Jahren</translation>
+    </message>
+    <message>
+        <source>Up %1</source>
+        <translation>Aktiv seit %1</translation>
+    </message>
+    <message>
+        <source>Up %1 (Paused)</source>
+        <translation>Aktiv seit %1 (pausiert)</translation>
+    </message>
+    <message>
+        <source>Restarting (%1) %2 ago</source>
+        <translation>Neustart (%1) vor %2</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>Exited (%1) %2 ago</source>
+        <translation>Beendet (%1) vor %2</translation>
+    </message>
+    <message>
+        <source>Removal In Progress</source>
+        <translation>Wird entfernt</translation>
+    </message>
+    <message>
+        <source>Dead</source>
+        <translation>Tot</translation>
     </message>
 </context>
 </TS>

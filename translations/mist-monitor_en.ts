@@ -293,6 +293,30 @@
         <source>Search all of this app&apos;s history on the server</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start the app&apos;s container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop the app&apos;s container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restart the app&apos;s container</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -541,6 +565,65 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>Alerts unavailable: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::AppActions</name>
+    <message>
+        <source>Start, stop and restart are not available on an upstream Mist server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot tell who you are on this server: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No app shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asking the server who you are…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only owners and admins can start, stop or restart apps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An action on %1 is under way</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start %1&apos;s container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop %1&apos;s container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restart %1&apos;s container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop %1?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop the container of %1? It stays stopped until someone starts it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server answered %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 not changed</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1207,6 +1290,13 @@ You can still connect to a remote server.</source>
         <source>Load average: %1, %2, %3</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n minute</numerusform>
+            <numerusform>%n minutes</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::NewAppDialog</name>
@@ -1285,6 +1375,14 @@ You can still connect to a remote server.</source>
         <source>Deployment superseded</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Only owners and admins may start, stop or restart apps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Action in progress</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::SidebarApps</name>
@@ -1305,6 +1403,81 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>No project</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::StatusWords</name>
+    <message>
+        <source>Less than a second</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 second</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About a minute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 minutes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About an hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 weeks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 months</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 years</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Up %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Up %1 (Paused)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restarting (%1) %2 ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exited (%1) %2 ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removal In Progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dead</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

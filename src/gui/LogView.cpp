@@ -23,6 +23,7 @@
 #include <QSaveFile>
 #include <QScrollBar>
 #include <QShortcut>
+#include <QStyle>
 #include <QToolBar>
 #include <QToolButton>
 #include <QWheelEvent>
@@ -84,9 +85,37 @@ void LogView::assembleToolbar() {
     toolbar->addWidget(m_ui->regexToggle);
     toolbar->addWidget(m_ui->streamCombo);
     toolbar->addSeparator();
+    // The app's Start, Stop and Restart (AppActions): icons only, their words in the tooltip,
+    // hidden until an app is shown. They stay in the toolbar while it has room, and are always
+    // at the top of the "⋯" menu (German at 1024 pixels has no room for them).
+    const struct {
+        QAction *action;
+        QStyle::StandardPixmap icon;
+    } appActions[] = {{m_ui->startAppAction, QStyle::SP_MediaPlay},
+                      {m_ui->stopAppAction, QStyle::SP_MediaStop},
+                      {m_ui->restartAppAction, QStyle::SP_BrowserReload}};
+    for (const auto &a : appActions) {
+        a.action->setIcon(style()->standardIcon(a.icon));
+        a.action->setVisible(false);
+        auto *button = new QToolButton(toolbar);
+        button->setObjectName(a.action->objectName() + QStringLiteral("Button"));
+        button->setDefaultAction(a.action);
+        button->setToolButtonStyle(Qt::ToolButtonIconOnly);
+        button->setAutoRaise(true);
+        m_appButtons << toolbar->addWidget(button);
+    }
+    m_appButtons << toolbar->addSeparator();
+    for (QAction *a : std::as_const(m_appButtons))
+        a->setVisible(false);
+    toolbar->installEventFilter(this); // a resize decides whether they fit
     // What is toggled or used now and then goes in one menu, so that the toolbar fits a
     // 1024-pixel screen in English and German without squeezing the search and filter fields.
     auto *more = new QMenu(m_ui->moreButton);
+    more->addAction(m_ui->startAppAction);
+    more->addAction(m_ui->stopAppAction);
+    more->addAction(m_ui->restartAppAction);
+    m_appMenuSeparator = more->addSeparator();
+    m_appMenuSeparator->setVisible(false);
     more->addAction(m_ui->timestampsAction);
     more->addAction(m_ui->wrapAction);
     more->addSeparator();
@@ -110,6 +139,41 @@ void LogView::assembleToolbar() {
         m_ui->streamCombo->setItemData(int(f), int(f));
     m_ui->searchEdit->installEventFilter(this);
     m_ui->historyAction->setVisible(false); // until a view with an archive behind it says so
+}
+
+QList<QAction *> LogView::appActions() const {
+    return {m_ui->startAppAction, m_ui->stopAppAction, m_ui->restartAppAction};
+}
+
+void LogView::setAppActionsVisible(bool on) {
+    m_appActionsShown = on;
+    for (QAction *a : appActions())
+        a->setVisible(on);
+    m_appMenuSeparator->setVisible(on);
+    placeAppActions();
+}
+
+void LogView::setAppStatus(const QString &text) {
+    if (m_ui->appStatus->text() != text)
+        m_ui->appStatus->setText(text);
+    m_ui->appStatus->setVisible(!text.isEmpty());
+}
+
+QString LogView::appStatus() const {
+    return m_ui->appStatus->text();
+}
+
+bool LogView::appActionsInToolbar() const {
+    return m_appButtons.value(0) && m_appButtons.value(0)->isVisible();
+}
+
+void LogView::placeAppActions() {
+    QToolBar *toolbar = m_ui->logToolbar;
+    for (QAction *a : std::as_const(m_appButtons))
+        a->setVisible(m_appActionsShown);
+    if (m_appActionsShown && toolbar->sizeHint().width() > toolbar->width())
+        for (QAction *a : std::as_const(m_appButtons))
+            a->setVisible(false);
 }
 
 void LogView::setUpList() {
@@ -265,6 +329,10 @@ void LogView::addShortcuts() {
 }
 
 bool LogView::eventFilter(QObject *watched, QEvent *event) {
+    if (event->type() == QEvent::Resize && watched == m_ui->logToolbar) {
+        placeAppActions();
+        return QWidget::eventFilter(watched, event);
+    }
     if (event->type() == QEvent::Wheel && watched == m_ui->logList->viewport()) {
         // At an edge the scroll bar does not move, so only the wheel says "more".
         const QScrollBar *bar = m_ui->logList->verticalScrollBar();

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 
+class QAction;
 class QListView;
 
 namespace Ui {
@@ -43,6 +44,15 @@ public:
     // view's controls take the model's filter, stream and search.
     void setModel(LogModel *model);
     QListView *listView() const;
+    // Start, Stop and Restart of the shown app (driven by AppActions), hidden until shown: in
+    // the toolbar (icons) while it has room for them, and always in its "⋯" menu.
+    QList<QAction *> appActions() const;
+    void setAppActionsVisible(bool on);
+    bool appActionsInToolbar() const;
+    // A line above the list with the shown app's live state ("web · Up 48 seconds"); empty
+    // hides it.
+    void setAppStatus(const QString &text);
+    QString appStatus() const;
 
     // Where the reader is, to come back to it after showing another model.
     struct Position {
@@ -123,6 +133,7 @@ protected:
 
 private:
     void assembleToolbar();
+    void placeAppActions();
     void setUpList();
     void bindModel();
     void syncControlsFromModel();
@@ -149,6 +160,9 @@ private:
     LogModel *m_model = nullptr;
     bool m_liveTail = true;
     LogLineDelegate *m_delegate = nullptr;
+    QList<QAction *> m_appButtons; // the toolbar's buttons of appActions(), and a separator
+    QAction *m_appMenuSeparator = nullptr;
+    bool m_appActionsShown = false;
 
     bool m_following = true;
     bool m_wrap = false;

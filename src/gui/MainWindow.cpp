@@ -3,6 +3,7 @@
 #include "MainWindow.h"
 
 #include "AlertsView.h"
+#include "AppActions.h"
 #include "AppListWatcher.h"
 #include "AppLog.h"
 #include "AppUsageView.h"
@@ -16,6 +17,7 @@
 #include "Settings.h"
 #include "SidebarApps.h"
 #include "StateBadge.h"
+#include "StatusWords.h"
 #include "client/AlertFeed.h"
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
@@ -24,9 +26,11 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLabel>
+#include <QMenu>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
 #include <QTabWidget>
@@ -46,7 +50,8 @@ enum AppRoles {
     AppIdRole = SidebarApps::IdRole,
     AppNameRole = SidebarApps::NameRole,
     AppGitRole = SidebarApps::GitRole,
-    AppStateRole = SidebarApps::StateRole
+    AppStateRole = SidebarApps::StateRole,
+    AppJsonRole = SidebarApps::JsonRole
 };
 
 QString stateText(client::StreamConnection::State state, int retry) {
@@ -78,9 +83,13 @@ MainWindow::MainWindow(QWidget *parent)
     connectViews();
     connectLogView();
     connectDiscovery();
+    setUpAppActions();
     setUpStatusBar();
     m_appsTimer.setInterval(15000);
     connect(&m_appsTimer, &QTimer::timeout, this, &MainWindow::refreshApps);
+    m_statusTimer.setInterval(1000);
+    connect(&m_statusTimer, &QTimer::timeout, this, &MainWindow::tickStatuses);
+    m_statusTimer.start();
     connectMenus();
     restoreGeometry(settings::windowGeometry.value());
     restoreState(settings::windowState.value());
@@ -438,6 +447,9 @@ void MainWindow::showHost(int index) {
     m_ui->logs->setHistoryStatus(QString());
     m_ui->logs->setHistorySearchAvailable(true);
     m_selectedApp = 0;
+    m_appActions->setApp(nullptr, 0, QString());
+    m_ui->logs->setAppActionsVisible(false);
+    m_ui->logs->setAppStatus(QString());
     m_engine->clear();
     m_ui->deployments->setSession(session);
     AppListWatcher *watcher = watcherOf(index);
@@ -578,6 +590,8 @@ void MainWindow::showApps(int index, const QJsonArray &apps) {
     }
     SidebarApps::applyStats(host.item, watcherOf(index));
     host.item->setExpanded(true);
+    if (shown)
+        showAppStatus(QDateTime::currentMSecsSinceEpoch());
     if (appWasCurrent && m_ui->hostSidebar->currentItem() == nullptr)
         m_ui->hostSidebar->setCurrentItem(host.item);
     m_discovery->update(host.item, host.session, apps);
@@ -588,6 +602,34 @@ AppListWatcher *MainWindow::watcherOf(int host) const {
         host >= 0 && host < m_hosts.size() ? m_hosts[host].session.data() : nullptr;
     return session ? session->findChild<AppListWatcher *>(QString(), Qt::FindDirectChildrenOnly)
                    : nullptr;
+}
+
+QString MainWindow::liveStatus(const QJsonObject &app, qint64 nowMs) {
+    return SidebarApps::liveStatus(app, nowMs);
+}
+
+// Once a second the sidebar's status words move on ("Up 48 seconds", "Up 49 seconds").
+void MainWindow::tickStatuses() {
+    for (int i = 0; i < m_hosts.size(); ++i)
+        SidebarApps::applyStats(m_hosts[i].item, watcherOf(i));
+    showAppStatus(QDateTime::currentMSecsSinceEpoch());
+}
+
+// The log view's line above the list: the shown app's status, worded as in the sidebar.
+void MainWindow::showAppStatus(qint64 nowMs) {
+    QString text;
+    if (m_current >= 0 && m_current < m_hosts.size() && m_selectedApp != 0) {
+        if (const QTreeWidgetItem *item =
+                SidebarApps::find(m_hosts[m_current].item, m_selectedApp)) {
+            const QJsonObject app = item->data(0, AppJsonRole).toJsonObject();
+            const QString status = app.value(QStringLiteral("containerState")).isString()
+                                       ? liveStatus(app, nowMs)
+                                       : tr("no container");
+            text =
+                QStringLiteral("%1 · %2").arg(app.value(QStringLiteral("name")).toString(), status);
+        }
+    }
+    m_ui->logs->setAppStatus(text);
 }
 
 QString MainWindow::appToolTip(const QJsonObject &app) {
@@ -641,10 +683,33 @@ void MainWindow::openApp(QTreeWidgetItem *item) {
     if (id == m_selectedApp)
         return;
     m_selectedApp = id;
+    m_appActions->setApp(m_session, id, item->data(0, AppNameRole).toString());
+    m_ui->logs->setAppActionsVisible(true);
     showAppLog(id);
     m_ui->metrics->setApp(id, item->data(0, AppNameRole).toString());
+    showAppStatus(QDateTime::currentMSecsSinceEpoch());
     m_ui->deployments->setApp(id, item->data(0, AppNameRole).toString(),
                               item->data(0, AppGitRole).toBool());
+}
+
+// Start, Stop, Restart (AppActions): in the log view's toolbar, and on an app's context menu in
+// the sidebar (a right click shows that app first). After an action the list is read again.
+void MainWindow::setUpAppActions() {
+    const QList<QAction *> actions = m_ui->logs->appActions();
+    m_appActions = new AppActions(this, actions.value(0), actions.value(1), actions.value(2));
+    connect(m_appActions, &AppActions::finished, this, &MainWindow::refreshApps);
+    m_appMenu = new QMenu(this);
+    m_appMenu->addActions(actions);
+    QTreeWidget *sidebar = m_ui->hostSidebar;
+    sidebar->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(sidebar, &QTreeWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        // Apps only: hosts, project nodes and containers have ContainerDiscovery's menu.
+        QTreeWidgetItem *item = m_ui->hostSidebar->itemAt(pos);
+        if (!SidebarApps::isApp(item))
+            return;
+        m_ui->hostSidebar->setCurrentItem(item);
+        m_appMenu->popup(m_ui->hostSidebar->viewport()->mapToGlobal(pos));
+    });
 }
 
 void MainWindow::connectLogView() {

@@ -19,6 +19,7 @@
 
 class QAction;
 class QLabel;
+class QMenu;
 class QSystemTrayIcon;
 class QTabWidget;
 class QTreeWidget;
@@ -38,6 +39,7 @@ namespace mist::gui {
 class AlertsView;
 class AppListWatcher;
 class AppUsageView;
+class AppActions;
 class AppLog;
 class ContainerDiscovery;
 class DeploymentsView;
@@ -94,6 +96,9 @@ public:
     // The host's containers no app adopts, "Add as app…", "New app…" (ContainerDiscovery.h).
     ContainerDiscovery *discovery() const { return m_discovery; }
     QTreeWidgetItem *hostItem(int host) const;
+    // Start, Stop, Restart of the shown app, and the sidebar's context menu on an app.
+    AppActions *appActions() const { return m_appActions; }
+    QMenu *appContextMenu() const { return m_appMenu; }
     void refreshApps();
     // The shown app's log (nullptr when none is shown) and how many apps' logs are kept.
     AppLog *currentAppLog() const { return m_appLog; }
@@ -131,6 +136,12 @@ private:
     static QString appToolTip(const QJsonObject &app);
     QTreeWidgetItem *appItem(int host, int row) const;
     AppListWatcher *watcherOf(int host) const; // nullptr: the host's server has no stats socket
+    void setUpAppActions();
+    // An app's status as of `nowMs`: worked out from its container's times (StatusWords), or
+    // the engine's own words when the times do not tell.
+    static QString liveStatus(const QJsonObject &app, qint64 nowMs);
+    void tickStatuses();
+    void showAppStatus(qint64 nowMs);
     void updateHostItem(int host);
     int hostOfUrl(const QUrl &url) const;
 
@@ -174,6 +185,9 @@ private:
     QLabel *m_engine = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
     QTimer m_appsTimer;
+    QTimer m_statusTimer; // the sidebar's status words tick
+    AppActions *m_appActions = nullptr;
+    QMenu *m_appMenu = nullptr;
     qint64 m_selectedApp = 0;
     ContainerDiscovery *m_discovery = nullptr;
 };

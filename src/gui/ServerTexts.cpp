@@ -26,6 +26,8 @@ constexpr const char *Texts[] = {
     QT_TRANSLATE_NOOP("ServerText", "Deployment failed"),
     QT_TRANSLATE_NOOP("ServerText", "Deployment cancelled"),
     QT_TRANSLATE_NOOP("ServerText", "Deployment superseded"),
+    QT_TRANSLATE_NOOP("ServerText", "Only owners and admins may start, stop or restart apps"),
+    QT_TRANSLATE_NOOP("ServerText", "Action in progress"),
 };
 } // namespace
 

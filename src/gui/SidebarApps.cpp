@@ -7,8 +7,10 @@
 #include "ContainerDiscovery.h"
 #include "MetricsView.h"
 #include "StateBadge.h"
+#include "StatusWords.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QTreeWidgetItem>
 
 namespace mist::gui {
@@ -16,7 +18,8 @@ namespace mist::gui {
 namespace {
 void setAppText(QTreeWidgetItem *item, const AppStats *stats) {
     const QString listState = item->data(0, SidebarApps::ListStateRole).toString();
-    const QString status = item->data(0, SidebarApps::StatusRole).toString();
+    const QString status = SidebarApps::liveStatus(
+        item->data(0, SidebarApps::JsonRole).toJsonObject(), QDateTime::currentMSecsSinceEpoch());
     // The stream's state is a second old at most; the list's status text may be older.
     const QString state = stats && !stats->state.isEmpty() ? stats->state : listState;
     QString line = state.isEmpty()                          ? SidebarApps::tr("no container")
@@ -117,10 +120,23 @@ QTreeWidgetItem *SidebarApps::add(QTreeWidgetItem *host, const QJsonObject &app,
     item->setData(0, ProjectRole, project);
     item->setData(0, ListStateRole, app.value(QStringLiteral("containerState")).toString());
     item->setData(0, StatusRole, app.value(QStringLiteral("containerStatus")).toString());
+    item->setData(0, JsonRole, app);
     item->setData(0, StateRole, QStringLiteral("\x01")); // set by setAppText() with its icon
     item->setToolTip(0, tip);
     setAppText(item, nullptr);
     return item;
+}
+
+QString SidebarApps::liveStatus(const QJsonObject &app, qint64 nowMs) {
+    auto text = [&](const char *key) {
+        return app.value(QLatin1String(key)).toString();
+    };
+    const QString words =
+        StatusWords::of(ContainerTimes{text("containerState"), text("containerStartedAt"),
+                                       text("containerFinishedAt"),
+                                       app.value(QStringLiteral("containerExitCode")).toInt()},
+                        nowMs);
+    return words.isEmpty() ? text("containerStatus") : words;
 }
 
 void SidebarApps::applyStats(QTreeWidgetItem *host, const AppListWatcher *watcher) {

@@ -35,6 +35,7 @@ public:
         ProjectNodeRole,                // true on a project node
         RestartsRole,                   // the container's restart count (last stats)
         CpuRole,                        // CPU % (last stats; invalid while not running)
+        JsonRole,                       // the app's GET /api/apps entry
     };
 
     static bool isProject(const QTreeWidgetItem *item);
@@ -54,7 +55,12 @@ public:
     // (expanded unless in `collapsed`); `tip` is its tooltip.
     static QTreeWidgetItem *add(QTreeWidgetItem *host, const QJsonObject &app,
                                 const QSet<QString> &collapsed, const QString &tip);
-    // The live figures on every app of the host (nullptr: none known).
+    // An app's status as of `nowMs`: worked out from its container's times (StatusWords: "Up
+    // 48 seconds", "Exited (0) 3 minutes ago", localised), or the engine's own words when the
+    // times do not tell.
+    static QString liveStatus(const QJsonObject &app, qint64 nowMs);
+    // The live figures on every app of the host (nullptr: none known); the status words are
+    // worked out afresh (once a second they move on).
     static void applyStats(QTreeWidgetItem *host, const AppListWatcher *watcher);
     static void applyStats(QTreeWidgetItem *app, const AppStats *stats);
 };

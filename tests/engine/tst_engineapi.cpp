@@ -67,6 +67,13 @@ private Q_SLOTS:
             << QStringLiteral("/services/s/logs?stdout=1&stderr=1&timestamps=1&details=1&tail=200");
         QTest::newRow("stop") << paths::stopContainer(QStringLiteral("app-1"), 10)
                               << QStringLiteral("/containers/app-1/stop?t=10");
+        QTest::newRow("restart") << paths::restartContainer(QStringLiteral("a b/c"), 3)
+                                 << QStringLiteral("/containers/a%20b%2Fc/restart?t=3");
+        // A name's encoded "%2F" is not taken for a placeholder of the timeout or version.
+        QTest::newRow("stop encoded") << paths::stopContainer(QStringLiteral("a/b"), 7)
+                                      << QStringLiteral("/containers/a%2Fb/stop?t=7");
+        QTest::newRow("update encoded") << paths::updateService(QStringLiteral("s/1"), 42)
+                                        << QStringLiteral("/services/s%2F1/update?version=42");
         QTest::newRow("rename") << paths::renameContainer(QStringLiteral("a"),
                                                           QStringLiteral("b&c"))
                                 << QStringLiteral("/containers/a/rename?name=b%26c");

@@ -121,6 +121,9 @@ private Q_SLOTS:
         const auto started = result<void>(
             [&](Done cb) { engine.startContainer(**created, &m_context, std::move(cb)); });
         QVERIFY(started && *started);
+        const auto restarted = result<void>(
+            [&](Done cb) { engine.restartContainer(name, 1, &m_context, std::move(cb)); });
+        QVERIFY2(restarted && *restarted, restarted ? qPrintable(restarted->error().message) : "");
         for (int i = 0; i < 2; ++i) {
             const auto stopped = result<void>(
                 [&](Done cb) { engine.stopContainer(name, 1, &m_context, std::move(cb)); });

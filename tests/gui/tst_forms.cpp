@@ -109,16 +109,19 @@ private Q_SLOTS:
             else
                 order << a->objectName();
         }
-        QCOMPARE(order, (QStringList{"searchEdit", "previousMatchAction", "nextMatchAction",
-                                     "matchLabel", "historyAction", "|", "filterEdit",
-                                     "regexToggle", "streamCombo", "|", "moreButton"}));
+        QCOMPARE(order,
+                 (QStringList{"searchEdit", "previousMatchAction", "nextMatchAction", "matchLabel",
+                              "historyAction", "|", "filterEdit", "regexToggle", "streamCombo", "|",
+                              "startAppActionButton", "stopAppActionButton",
+                              "restartAppActionButton", "|", "moreButton"}));
         // The rest in the "⋯" menu, still reachable by their shortcuts from the view.
         auto *more = view.findChild<QToolButton *>(QStringLiteral("moreButton"));
         QVERIFY(more && more->menu());
         QStringList menu;
         for (QAction *a : more->menu()->actions())
             menu << (a->isSeparator() ? QStringLiteral("|") : a->objectName());
-        QCOMPARE(menu, (QStringList{"timestampsAction", "wrapAction", "|", "copyAction",
+        QCOMPARE(menu, (QStringList{"startAppAction", "stopAppAction", "restartAppAction", "|",
+                                    "timestampsAction", "wrapAction", "|", "copyAction",
                                     "saveAction", "clearAction"}));
     }
 };

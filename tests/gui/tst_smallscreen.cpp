@@ -44,6 +44,7 @@ private Q_SLOTS:
         mist::gui::LogView *logs = window.logView();
         window.tabs()->setCurrentWidget(logs);
         logs->setHistorySearchAvailable(true); // its action takes room too
+        logs->setAppActionsVisible(true);      // Start, Stop, Restart of a shown app too
         QTest::qWait(50);
         QCOMPARE(window.size(), screen);
 
@@ -65,7 +66,13 @@ private Q_SLOTS:
         }
         auto *more = logs->findChild<QToolButton *>(QStringLiteral("moreButton"));
         QVERIFY(more && more->isVisible() && more->menu());
-        QCOMPARE(more->menu()->actions().size(), 6); // timestamps, wrap, |, copy, save, clear
+        // Start, Stop, Restart, |, timestamps, wrap, |, copy, save, clear
+        QCOMPARE(more->menu()->actions().size(), 10);
+        for (QAction *a : logs->appActions())
+            QVERIFY(a->isVisible() && more->menu()->actions().contains(a));
+        // In the toolbar too where there is room (not German at 1024 pixels).
+        if (screen.width() >= 1600 || !german)
+            QVERIFY(logs->appActionsInToolbar());
     }
 };
 

@@ -60,7 +60,12 @@ QString startContainer(const QString &nameOrId) {
     return QStringLiteral("/containers/%1/start").arg(enc(nameOrId));
 }
 QString stopContainer(const QString &nameOrId, int timeoutSeconds) {
-    return QStringLiteral("/containers/%1/stop?t=%2").arg(enc(nameOrId)).arg(timeoutSeconds);
+    return QStringLiteral("/containers/%1/stop?t=%2")
+        .arg(enc(nameOrId), QString::number(timeoutSeconds));
+}
+QString restartContainer(const QString &nameOrId, int timeoutSeconds) {
+    return QStringLiteral("/containers/%1/restart?t=%2")
+        .arg(enc(nameOrId), QString::number(timeoutSeconds));
 }
 QString renameContainer(const QString &nameOrId, const QString &newName) {
     return QStringLiteral("/containers/%1/rename?name=%2").arg(enc(nameOrId), enc(newName));
@@ -98,7 +103,8 @@ QString createService() {
     return QStringLiteral("/services/create");
 }
 QString updateService(const QString &id, qint64 version, bool rollbackToPrevious) {
-    QString p = QStringLiteral("/services/%1/update?version=%2").arg(enc(id)).arg(version);
+    QString p =
+        QStringLiteral("/services/%1/update?version=%2").arg(enc(id), QString::number(version));
     if (rollbackToPrevious)
         p += QStringLiteral("&rollback=previous");
     return p;
@@ -230,6 +236,59 @@ DockerClient::Callback list(ResultCallback<QJsonArray> done) {
         done(reply.json().array());
     };
 }
+// A change of a service's spec: the new spec, or why it cannot be made.
+using SpecChange = std::function<Expected<QJsonObject, EngineError>(const QJsonObject &spec)>;
+
+// Inspects the service, applies `change` to its spec and sends the update at the version read.
+void changeService(DockerClient &client, const QString &nameOrId, QObject *context,
+                   SpecChange change, ResultCallback<void> done) {
+    client.request("GET", paths::service(nameOrId), context,
+                   [&client, context, change = std::move(change),
+                    done = std::move(done)](const DockerReply &reply) {
+                       if (!reply.ok())
+                           return done(fail(engineError(reply)));
+                       const QJsonObject service = reply.json().object();
+                       const QString id = service.value(QStringLiteral("ID")).toString();
+                       const auto spec = change(service.value(QStringLiteral("Spec")).toObject());
+                       if (!spec)
+                           return done(fail(spec.error()));
+                       const qint64 version = service.value(QStringLiteral("Version"))
+                                                  .toObject()
+                                                  .value(QStringLiteral("Index"))
+                                                  .toInteger();
+                       client.request("POST", paths::updateService(id, version), context,
+                                      noValue(done),
+                                      QJsonDocument(*spec).toJson(QJsonDocument::Compact));
+                   });
+}
+
+// The spec with Mode.Replicated.Replicas at `wanted` (Engine::scaleService's rules); *asked is
+// the count set.
+Expected<QJsonObject, EngineError> scaledSpec(QJsonObject spec, int wanted, int *asked) {
+    QJsonObject mode = spec.value(QStringLiteral("Mode")).toObject();
+    if (!mode.contains(QStringLiteral("Replicated")))
+        return fail(EngineError{400, QStringLiteral("The service is not replicated: it cannot be "
+                                                    "scaled")});
+    QJsonObject replicated = mode.value(QStringLiteral("Replicated")).toObject();
+    const int current = replicated.value(QStringLiteral("Replicas")).toInt();
+    QJsonObject labels = spec.value(QStringLiteral("Labels")).toObject();
+    const QString key = QLatin1String(Engine::ReplicasBeforeStopLabel);
+    if (wanted == Engine::RestoreReplicas) {
+        const int before = labels.value(key).toString().toInt();
+        wanted = current > 0 ? current : before > 0 ? before : 1;
+        labels.remove(key);
+    } else if (wanted == 0 && current > 0) {
+        labels.insert(key, QString::number(current));
+    } else if (wanted > 0) {
+        labels.remove(key);
+    }
+    *asked = wanted;
+    replicated.insert(QStringLiteral("Replicas"), wanted);
+    mode.insert(QStringLiteral("Replicated"), replicated);
+    spec.insert(QStringLiteral("Mode"), mode);
+    spec.insert(QStringLiteral("Labels"), labels);
+    return spec;
+}
 } // namespace
 
 void Engine::containers(const Filters &filters, QObject *context, Callback cb) {
@@ -263,6 +322,11 @@ void Engine::stopContainer(const QString &nameOrId, int timeoutSeconds, QObject 
                            ResultCallback<void> done) {
     m_client.request("POST", paths::stopContainer(nameOrId, timeoutSeconds), context,
                      noValue(std::move(done), 304));
+}
+void Engine::restartContainer(const QString &nameOrId, int timeoutSeconds, QObject *context,
+                              ResultCallback<void> done) {
+    m_client.request("POST", paths::restartContainer(nameOrId, timeoutSeconds), context,
+                     noValue(std::move(done)));
 }
 void Engine::renameContainer(const QString &nameOrId, const QString &newName, QObject *context,
                              ResultCallback<void> done) {
@@ -317,6 +381,33 @@ void Engine::rollbackService(const QString &id, qint64 version, QObject *context
 }
 void Engine::removeService(const QString &nameOrId, QObject *context, Callback cb) {
     m_client.request("DELETE", paths::service(nameOrId), context, std::move(cb));
+}
+void Engine::scaleService(const QString &nameOrId, int replicas, QObject *context,
+                          ResultCallback<int> done) {
+    auto asked = std::make_shared<int>(0);
+    changeService(
+        m_client, nameOrId, context,
+        [replicas, asked](const QJsonObject &spec) {
+            return scaledSpec(spec, replicas, asked.get());
+        },
+        [asked, done = std::move(done)](const EngineResult<void> &r) {
+            if (!r)
+                return done(fail(r.error()));
+            done(*asked);
+        });
+}
+void Engine::forceUpdateService(const QString &nameOrId, QObject *context,
+                                ResultCallback<void> done) {
+    changeService(
+        m_client, nameOrId, context,
+        [](QJsonObject spec) -> Expected<QJsonObject, EngineError> {
+            QJsonObject task = spec.value(QStringLiteral("TaskTemplate")).toObject();
+            task.insert(QStringLiteral("ForceUpdate"),
+                        task.value(QStringLiteral("ForceUpdate")).toInt() + 1);
+            spec.insert(QStringLiteral("TaskTemplate"), task);
+            return spec;
+        },
+        std::move(done));
 }
 void Engine::tasks(const Filters &filters, QObject *context, ResultCallback<QJsonArray> done) {
     m_client.request("GET", paths::tasks(filters), context, list(std::move(done)));

@@ -133,6 +133,7 @@ QString containerLogs(const QString &nameOrId, const LogsQuery &query);
 QString createContainer(const QString &name);
 QString startContainer(const QString &nameOrId);
 QString stopContainer(const QString &nameOrId, int timeoutSeconds);
+QString restartContainer(const QString &nameOrId, int timeoutSeconds);
 QString renameContainer(const QString &nameOrId, const QString &newName);
 QString removeContainer(const QString &nameOrId);
 QString updateContainer(const QString &nameOrId);
@@ -173,6 +174,9 @@ public:
     // A container that was not running (the engine's 304) counts as stopped.
     void stopContainer(const QString &nameOrId, int timeoutSeconds, QObject *context,
                        ResultCallback<void> done);
+    // Stop (waiting at most timeoutSeconds before the engine kills it), then start again.
+    void restartContainer(const QString &nameOrId, int timeoutSeconds, QObject *context,
+                          ResultCallback<void> done);
     void renameContainer(const QString &nameOrId, const QString &newName, QObject *context,
                          ResultCallback<void> done);
     // Forced: a running container is killed first. A missing one fails with notFound().
@@ -203,6 +207,16 @@ public:
     void rollbackService(const QString &id, qint64 version, QObject *context, Callback cb,
                          const QByteArray &spec);
     void removeService(const QString &nameOrId, QObject *context, Callback cb);
+    // A replicated service to `replicas` tasks (inspect, then update at the version read). To 0,
+    // the count it had is kept in the service's label ReplicasBeforeStopLabel; RestoreReplicas
+    // scales back to that count (1 without the label, or the current count when not at 0). The
+    // result is the replica count now asked for; a global service fails (400).
+    static constexpr int RestoreReplicas = -1;
+    static constexpr const char *ReplicasBeforeStopLabel = "mist.replicas-before-stop";
+    void scaleService(const QString &nameOrId, int replicas, QObject *context,
+                      ResultCallback<int> done);
+    // New tasks for every replica (TaskTemplate.ForceUpdate + 1), even with an unchanged spec.
+    void forceUpdateService(const QString &nameOrId, QObject *context, ResultCallback<void> done);
     void tasks(const Filters &filters, QObject *context, ResultCallback<QJsonArray> done);
 
     // Engine events (JSON lines) until the caller deletes the stream; owned by the caller.

@@ -230,6 +230,7 @@ void MistServer::registerRoutes(bool tls) {
     registerAuthRoutes(*m_router, *m_store, *m_loginThrottle, *m_signIns, tls);
     registerAppRoutes(*m_router, *m_store, *m_docker);
     registerContainerRoutes(*m_router, *m_store, *m_docker);
+    registerAppActionRoutes(*m_router, *m_store, *m_docker, m_config.actionStopSeconds);
     registerAppLogsRoute(*m_router, *m_store, *m_archive);
     registerAlertRoutes(*m_router, *m_store, *m_alertDelivery,
                         [this] { m_alertEvaluator->rulesChanged(); });

@@ -37,7 +37,10 @@ struct ServerConfig {
     int pingIntervalSeconds = 30;
     QString deployNetwork; // network of deployed app containers; empty: the engine's default
     int deployWorkers = 2; // deployments of different apps that may run at once
-    int buildTimeoutSeconds = 30 * 60;       // packing and building one image
+    int buildTimeoutSeconds = 30 * 60; // packing and building one image
+    // POST /api/apps/{id}/stop|restart: how long the container may take to exit on SIGTERM
+    // before the engine kills it (docs/ACTIONS.md).
+    int actionStopSeconds = 10;
     qint64 deployLogLimitBytes = 64LL << 20; // stored build log of one deployment
     // Output queued for all WebSocket clients together (OutputBudget).
     qint64 maxQueuedTotal = qint64(256) * 1024 * 1024;

@@ -9,6 +9,7 @@
 
 #include <QHash>
 #include <QJsonArray>
+#include <QSet>
 
 namespace mist::server {
 
@@ -43,7 +44,8 @@ namespace {
 // from the swarm's lists, a container's from one container listing (null
 // without an engine).
 QJsonArray appList(const QList<store::App> &apps, const QHash<QString, QJsonObject> &swarm,
-                   const engine::DockerReply &reply) {
+                   const engine::DockerReply &reply,
+                   const QHash<QString, engine::ContainerState> &inspected) {
     QHash<QString, engine::ContainerSummary> byName;
     if (reply.ok()) {
         for (const engine::ContainerSummary &c : engine::parseContainerList(reply.json()))
@@ -53,7 +55,7 @@ QJsonArray appList(const QList<store::App> &apps, const QHash<QString, QJsonObje
     QJsonArray list;
     for (const store::App &app : apps) {
         QJsonObject o = app.toJson();
-        QJsonValue state, status;
+        QJsonValue state, status, startedAt, finishedAt, exitCode;
         if (!app.swarmServiceName().isEmpty()) {
             const auto it = swarm.constFind(app.swarmServiceName());
             if (it != swarm.constEnd()) {
@@ -67,14 +69,61 @@ QJsonArray appList(const QList<store::App> &apps, const QHash<QString, QJsonObje
                 state = it->state;
                 status = it->status;
             }
+            const auto times = inspected.constFind(name);
+            if (times != inspected.constEnd()) {
+                startedAt = times->startedAt;
+                finishedAt = times->finishedAt;
+                exitCode = times->exitCode;
+            }
         }
         o.insert(QStringLiteral("containerState"),
                  state.isString() ? state : QJsonValue(QJsonValue::Null));
         o.insert(QStringLiteral("containerStatus"),
                  status.isString() ? status : QJsonValue(QJsonValue::Null));
+        // The times the client words the status from (docs/PROTOCOL.md); null for services.
+        o.insert(QStringLiteral("containerStartedAt"),
+                 startedAt.isString() ? startedAt : QJsonValue(QJsonValue::Null));
+        o.insert(QStringLiteral("containerFinishedAt"),
+                 finishedAt.isString() ? finishedAt : QJsonValue(QJsonValue::Null));
+        o.insert(QStringLiteral("containerExitCode"),
+                 exitCode.isDouble() ? exitCode : QJsonValue(QJsonValue::Null));
         list.append(o);
     }
     return list;
+}
+
+// Each listed app container's inspect (its StartedAt, FinishedAt, exit code), at most
+// AppListMaxInspected of them at once; `done` gets them by container name when every answer
+// is in (a failed inspect leaves its container out).
+void inspectAppContainers(
+    engine::DockerClient &docker, const QList<store::App> &apps, const engine::DockerReply &reply,
+    std::function<void(const QHash<QString, engine::ContainerState> &)> done) {
+    QSet<QString> listed;
+    if (reply.ok())
+        for (const engine::ContainerSummary &c : engine::parseContainerList(reply.json()))
+            for (const QString &name : c.names)
+                listed.insert(name);
+    QStringList names;
+    for (const store::App &app : apps) {
+        const QString name = engine::appContainerName(app.id, app.containerName);
+        if (app.swarmServiceName().isEmpty() && listed.contains(name) && !names.contains(name) &&
+            names.size() < AppListMaxInspected)
+            names << name;
+    }
+    auto inspected = std::make_shared<QHash<QString, engine::ContainerState>>();
+    auto waiting = std::make_shared<int>(int(names.size()));
+    if (names.isEmpty())
+        return done(*inspected);
+    for (const QString &name : std::as_const(names)) {
+        engine::Engine(docker).inspectContainer(
+            name, nullptr, [name, inspected, waiting, done](const engine::DockerReply &r) {
+                if (const auto state =
+                        r.ok() ? engine::parseContainerState(r.json()) : std::nullopt)
+                    inspected->insert(name, *state);
+                if (--*waiting == 0)
+                    done(*inspected);
+            });
+    }
 }
 
 // The list carries each app's container state ("running", "exited", ...)
@@ -97,8 +146,11 @@ void listApps(RestContext &ctx, store::Store &store, engine::DockerClient &docke
     auto swarm = std::make_shared<QHash<QString, QJsonObject>>();
     auto listContainers = [apps, respond, swarm, &docker] {
         engine::Engine(docker).containers(
-            {}, nullptr, [apps, respond, swarm](const engine::DockerReply &reply) {
-                respond(http::HttpResponse::ok(appList(apps, *swarm, reply)));
+            {}, nullptr, [apps, respond, swarm, &docker](const engine::DockerReply &reply) {
+                inspectAppContainers(
+                    docker, apps, reply, [apps, respond, swarm, reply](const auto &inspected) {
+                        respond(http::HttpResponse::ok(appList(apps, *swarm, reply, inspected)));
+                    });
             });
     };
     if (!anyService)

@@ -39,7 +39,10 @@ QJsonObject userJson(const store::User &user);
 // are checked on `signIns`' threads; the login answer comes when it is done.
 void registerAuthRoutes(RestRouter &router, store::Store &store, auth::LoginThrottle &throttle,
                         auth::SignInQueue &signIns, bool secureCookies);
-// GET/POST /api/apps, GET /api/apps/{id}.
+// GET/POST /api/apps, GET /api/apps/{id}. The list inspects at most this many app containers
+// (for their times); the others' containerStartedAt, containerFinishedAt, containerExitCode are
+// null.
+constexpr int AppListMaxInspected = 100;
 void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerClient &docker);
 // GET /api/containers (owner, admin): every container of the engine, running or not, with its
 // compose project and the app that adopts it (docs/PROTOCOL.md). 503 when the engine is not
@@ -49,6 +52,11 @@ void registerContainerRoutes(RestRouter &router, store::Store &store, engine::Do
 // the com.docker.compose.project label and appId the adopting app's id (null without either).
 QJsonArray containerList(const QList<engine::ContainerSummary> &containers,
                          const QList<store::App> &apps);
+// POST /api/apps/{id}/start|stop|restart (owner and admin): the app's container, or its Swarm
+// service scaled / forced to new tasks; one action per app at a time (docs/ACTIONS.md).
+// `stopSeconds`: the grace a stop or restart gives the container before the engine kills it.
+void registerAppActionRoutes(RestRouter &router, store::Store &store, engine::DockerClient &docker,
+                             int stopSeconds);
 // Resolves {id} of /api/apps/{id}/...: answers 400 "Invalid appId", 404 "Application not found"
 // or 403 "Permission denied" itself (the app socket's texts) and returns nullopt when the caller
 // may not go on. Every route under an app uses it.

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// The engine's status words worked out in the client (StatusWords), row by row, in English
+// and in German: every range of the engine's durations at and around its edges, each state,
+// and times that are missing, zero, malformed or in the future.
+#include "StatusWords.h"
+
+#include <QDateTime>
+#include <QTest>
+#include <QTranslator>
+
+using mist::gui::ContainerTimes;
+using mist::gui::StatusWords;
+
+namespace {
+const QString Base = QStringLiteral("2026-12-06T02:00:00.123456789Z");
+qint64 baseMs() {
+    return QDateTime::fromString(QStringLiteral("2026-12-06T02:00:00.123Z"), Qt::ISODateWithMs)
+        .toMSecsSinceEpoch();
+}
+constexpr qint64 S = 1000, M = 60 * S, H = 60 * M, D = 24 * H;
+} // namespace
+
+class TestStatusWords : public QObject {
+    Q_OBJECT
+    void rows() {
+        QTest::addColumn<QString>("state");
+        QTest::addColumn<QString>("startedAt");
+        QTest::addColumn<QString>("finishedAt");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<qint64>("elapsed"); // now - Base
+        QTest::addColumn<QString>("english");
+        QTest::addColumn<QString>("german");
+        const QString zero = QStringLiteral("0001-01-01T00:00:00Z");
+        const QString run = QStringLiteral("running");
+        auto up = [&](const char *name, qint64 ms, const char *en, const char *de) {
+            QTest::newRow(name) << run << Base << zero << 0 << ms << QString::fromUtf8(en)
+                                << QString::fromUtf8(de);
+        };
+        up("up 0", 0, "Up Less than a second", "Aktiv seit weniger als einer Sekunde");
+        up("up 999ms", 999, "Up Less than a second", "Aktiv seit weniger als einer Sekunde");
+        up("up 1s", S, "Up 1 second", "Aktiv seit 1 Sekunde");
+        up("up 48s", 48 * S, "Up 48 seconds", "Aktiv seit 48 Sekunden");
+        up("up 59.9s", 59 * S + 900, "Up 59 seconds", "Aktiv seit 59 Sekunden");
+        up("up 60s", M, "Up About a minute", "Aktiv seit etwa einer Minute");
+        up("up 119s", 2 * M - S, "Up About a minute", "Aktiv seit etwa einer Minute");
+        up("up 2m", 2 * M, "Up 2 minutes", "Aktiv seit 2 Minuten");
+        up("up 59m", 59 * M + 59 * S, "Up 59 minutes", "Aktiv seit 59 Minuten");
+        up("up 60m", H, "Up About an hour", "Aktiv seit etwa einer Stunde");
+        up("up 89m", 89 * M, "Up About an hour", "Aktiv seit etwa einer Stunde");
+        up("up 90m rounds up", 90 * M, "Up 2 hours", "Aktiv seit 2 Stunden");
+        up("up 47h", 47 * H, "Up 47 hours", "Aktiv seit 47 Stunden");
+        up("up 48h", 48 * H, "Up 2 days", "Aktiv seit 2 Tagen");
+        up("up 13d", 13 * D + 23 * H, "Up 13 days", "Aktiv seit 13 Tagen");
+        up("up 14d", 14 * D, "Up 2 weeks", "Aktiv seit 2 Wochen");
+        up("up 59d", 59 * D, "Up 8 weeks", "Aktiv seit 8 Wochen");
+        up("up 60d", 60 * D, "Up 2 months", "Aktiv seit 2 Monaten");
+        up("up 729d", 729 * D, "Up 24 months", "Aktiv seit 24 Monaten");
+        up("up 730d", 730 * D, "Up 2 years", "Aktiv seit 2 Jahren");
+        up("up clock skew", -5 * S, "Up Less than a second",
+           "Aktiv seit weniger als einer Sekunde");
+        up("up 1500 days", 1500 * D, "Up 4 years", "Aktiv seit 4 Jahren");
+
+        const QString earlier = QStringLiteral("2026-12-05T02:00:00Z");
+        QTest::newRow("exited 0") << QStringLiteral("exited") << earlier << Base << 0 << 3 * M
+                                  << QStringLiteral("Exited (0) 3 minutes ago")
+                                  << QStringLiteral("Beendet (0) vor 3 Minuten");
+        QTest::newRow("exited 137") << QStringLiteral("exited") << earlier << Base << 137 << S
+                                    << QStringLiteral("Exited (137) 1 second ago")
+                                    << QStringLiteral("Beendet (137) vor 1 Sekunde");
+        QTest::newRow("exited never started")
+            << QStringLiteral("exited") << zero << zero << 0 << M << QStringLiteral("Created")
+            << QStringLiteral("Erstellt");
+        QTest::newRow("exited no finish")
+            << QStringLiteral("exited") << earlier << zero << 1 << M << QString() << QString();
+        QTest::newRow("restarting") << QStringLiteral("restarting") << earlier << Base << 1 << 5 * S
+                                    << QStringLiteral("Restarting (1) 5 seconds ago")
+                                    << QStringLiteral("Neustart (1) vor 5 Sekunden");
+        QTest::newRow("paused") << QStringLiteral("paused") << Base << zero << 0 << 3 * H
+                                << QStringLiteral("Up 3 hours (Paused)")
+                                << QStringLiteral("Aktiv seit 3 Stunden (pausiert)");
+        QTest::newRow("created") << QStringLiteral("created") << zero << zero << 0 << 0LL
+                                 << QStringLiteral("Created") << QStringLiteral("Erstellt");
+        QTest::newRow("dead") << QStringLiteral("dead") << earlier << Base << 0 << 0LL
+                              << QStringLiteral("Dead") << QStringLiteral("Tot");
+        QTest::newRow("removing") << QStringLiteral("removing") << earlier << zero << 0 << 0LL
+                                  << QStringLiteral("Removal In Progress")
+                                  << QStringLiteral("Wird entfernt");
+        // What the times cannot tell: the caller keeps the engine's words.
+        QTest::newRow("no state") << QString() << Base << Base << 0 << 0LL << QString()
+                                  << QString();
+        QTest::newRow("unknown state")
+            << QStringLiteral("bogus") << Base << Base << 0 << 0LL << QString() << QString();
+        QTest::newRow("running no start")
+            << run << QString() << zero << 0 << 0LL << QString() << QString();
+        QTest::newRow("running zero start")
+            << run << zero << zero << 0 << 0LL << QString() << QString();
+        QTest::newRow("running malformed")
+            << run << QStringLiteral("yesterday") << zero << 0 << 0LL << QString() << QString();
+        QTest::newRow("running huge")
+            << run << QString(100000, u'9') << zero << 0 << 0LL << QString() << QString();
+    }
+
+    void check(bool inGerman) {
+        QFETCH(QString, state);
+        QFETCH(QString, startedAt);
+        QFETCH(QString, finishedAt);
+        QFETCH(int, exitCode);
+        QFETCH(qint64, elapsed);
+        QFETCH(QString, english);
+        QFETCH(QString, german);
+        QTranslator translator;
+        const QLocale before;
+        if (inGerman) {
+            QVERIFY(translator.load(QStringLiteral(":/i18n/mist-monitor_de.qm")));
+            QCoreApplication::installTranslator(&translator);
+            QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+        }
+        const auto restore = qScopeGuard([&] {
+            QCoreApplication::removeTranslator(&translator);
+            QLocale::setDefault(before);
+        });
+        const ContainerTimes c{state, startedAt, finishedAt, exitCode};
+        QCOMPARE(StatusWords::of(c, baseMs() + elapsed), inGerman ? german : english);
+    }
+
+private Q_SLOTS:
+    void english_data() { rows(); }
+    void english() { check(false); }
+    void german_data() { rows(); }
+    void german() { check(true); }
+};
+
+QTEST_MAIN(TestStatusWords)
+#include "tst_statuswords.moc"
