@@ -226,15 +226,10 @@ void TestAlertEmail::failuresInTheServersWords() {
 // delivery fails on verification; nothing is sent, no password in clear.
 void TestAlertEmail::untrustedCertificateRefused() {
     QTemporaryDir certs;
-    const QString cert = certs.filePath(QStringLiteral("cert.pem"));
-    const QString key = certs.filePath(QStringLiteral("key.pem"));
-    QProcess openssl;
-    openssl.start(QStringLiteral("openssl"),
-                  {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                   "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
-                   "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert});
-    QVERIFY(openssl.waitForFinished(30000));
-    QCOMPARE(openssl.exitCode(), 0);
+    const auto certificate = makeLoopbackCertificate(certs.path());
+    QVERIFY(certificate);
+    const QString cert = certificate->cert;
+    const QString key = certificate->key;
     SmtpServer smtp;
     QVERIFY(smtp.start({QStringLiteral("--cert"), cert, QStringLiteral("--key"), key,
                         QStringLiteral("--user"), QStringLiteral("mist"),

@@ -39,15 +39,10 @@ class TestTls : public QObject {
 
 private Q_SLOTS:
     void initTestCase() {
-        const QString cert = certDir.filePath(QStringLiteral("cert.pem"));
-        const QString key = certDir.filePath(QStringLiteral("key.pem"));
-        QProcess openssl;
-        openssl.start(QStringLiteral("openssl"),
-                      {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                       "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
-                       "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert});
-        QVERIFY(openssl.waitForFinished(30000));
-        QCOMPARE(openssl.exitCode(), 0);
+        const auto certificate = makeLoopbackCertificate(certDir.path());
+        QVERIFY(certificate);
+        const QString cert = certificate->cert;
+        const QString key = certificate->key;
         trusting = QSslConfiguration::defaultConfiguration();
         trusting.setCaCertificates(QSslCertificate::fromPath(cert));
 

@@ -468,4 +468,19 @@ QByteArray RawWsClient::pingFrame(const QByteArray &payload) {
     return frame;
 }
 
+std::optional<LoopbackCertificate> makeLoopbackCertificate(const QString &dir) {
+    const QDir d(dir);
+    LoopbackCertificate c{d.filePath(QStringLiteral("cert.pem")),
+                          d.filePath(QStringLiteral("key.pem"))};
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"),
+                  {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                   "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
+                   "subjectAltName=IP:127.0.0.1", "-keyout", c.key, "-out", c.cert});
+    if (!openssl.waitForFinished(30000) || openssl.exitStatus() != QProcess::NormalExit ||
+        openssl.exitCode() != 0)
+        return std::nullopt;
+    return c;
+}
+
 } // namespace mist::test

@@ -2,6 +2,8 @@
 
 #pragma once
 
+#include <optional>
+
 // Shared helpers for the integration tests: a real MistServer on loopback, a
 // real Docker engine (the private one the test command starts, found through
 // DOCKER_HOST), and real clients (QNetworkAccessManager, QWebSocket, raw TCP).
@@ -191,6 +193,15 @@ public:
 private:
     QSslSocket m_socket;
 };
+
+// A self-signed certificate for 127.0.0.1 (EC P-256, valid 2 days, subjectAltName
+// IP:127.0.0.1) written by openssl into `dir` as cert.pem and key.pem; nullopt when openssl
+// failed.
+struct LoopbackCertificate {
+    QString cert;
+    QString key;
+};
+std::optional<LoopbackCertificate> makeLoopbackCertificate(const QString &dir);
 
 // Runs the event loop for `ms` milliseconds.
 void pump(int ms);

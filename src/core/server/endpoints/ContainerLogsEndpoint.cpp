@@ -23,17 +23,12 @@
 namespace mist::server {
 
 namespace {
-void refuse(ClientConnection *client, const QString &message,
-            QWebSocketProtocol::CloseCode code = QWebSocketProtocol::CloseCodePolicyViolated) {
-    client->send(protocol::errorMessage(message));
-    client->close(code, message);
-}
-
 void refuseForEngine(ClientConnection *client, const engine::DockerReply &reply) {
-    refuse(client,
-           reply.httpStatus == 0 ? QStringLiteral("Docker engine unavailable: %1").arg(reply.error)
-                                 : QStringLiteral("Docker engine error: %1").arg(reply.error),
-           QWebSocketProtocol::CloseCodeBadOperation);
+    WebSocketEndpoint::refuse(client,
+                              reply.httpStatus == 0
+                                  ? QStringLiteral("Docker engine unavailable: %1").arg(reply.error)
+                                  : QStringLiteral("Docker engine error: %1").arg(reply.error),
+                              QWebSocketProtocol::CloseCodeBadOperation);
 }
 } // namespace
 

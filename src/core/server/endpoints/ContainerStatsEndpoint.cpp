@@ -15,12 +15,6 @@ namespace mist::server {
 
 namespace {
 
-void refuse(ClientConnection *client, const QString &message,
-            QWebSocketProtocol::CloseCode code = QWebSocketProtocol::CloseCodePolicyViolated) {
-    client->send(protocol::errorMessage(message));
-    client->close(code, message);
-}
-
 const AppStats *find(const AppStatsSample &sample, qint64 appId) {
     for (const AppStats &a : sample.apps)
         if (a.appId == appId)

@@ -13,13 +13,6 @@
 
 namespace mist::server {
 
-namespace {
-void refuse(ClientConnection *client, const QString &message) {
-    client->send(protocol::errorMessage(message));
-    client->close(QWebSocketProtocol::CloseCodePolicyViolated, message);
-}
-} // namespace
-
 QString deploymentLogMessage(const QString &line, qint64 index) {
     return protocol::envelope(u"log", QJsonObject{{QStringLiteral("line"), line},
                                                   {QStringLiteral("index"), double(index)}});

@@ -4,6 +4,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QWebSocketProtocol>
 
 namespace mist::server {
 
@@ -27,6 +28,11 @@ public:
     // Whether `client` came in under upstreamPath() (and so wants upstream's shapes).
     bool isUpstream(const ClientConnection *client) const;
     virtual void accept(ClientConnection *client) = 0;
+    // The one way a socket is refused after its upgrade: an `error` message with `message`,
+    // then a close with `code` and the same text as its reason (docs/PROTOCOL.md).
+    static void
+    refuse(ClientConnection *client, const QString &message,
+           QWebSocketProtocol::CloseCode code = QWebSocketProtocol::CloseCodePolicyViolated);
     virtual int clientCount() const = 0;
 };
 
