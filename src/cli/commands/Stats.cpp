@@ -186,7 +186,8 @@ protected:
 private:
     // Why `host` cannot answer: an upstream server, or no app N there.
     static std::optional<Failure> refusal(const Connection::Host &host, qint64 app) {
-        const QString prefix = host.label.isEmpty() ? QString() : u'[' + host.label + QStringLiteral("] ");
+        const QString prefix =
+            host.label.isEmpty() ? QString() : u'[' + host.label + QStringLiteral("] ");
         if (host.session->dialect() == client::ServerSession::Dialect::Upstream)
             return Failure{ExitFailure,
                            prefix + QStringLiteral("stats needs a Mist Monitor server (upstream "
