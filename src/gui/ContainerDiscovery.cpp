@@ -306,8 +306,11 @@ void ContainerDiscovery::contextMenu(const QPoint &pos) {
         m_sidebar->setCurrentItem(item);
         menu.addAction(m_addAction);
     }
-    if (k == Node)
-        menu.addAction(tr("Add all as apps…"), this, [this, item] { addAll(hostOf(item)); });
+    if (k == Node) {
+        // The node may be rebuilt while the menu is open; its host item stays.
+        QTreeWidgetItem *host = hostOf(item);
+        menu.addAction(tr("Add all as apps…"), this, [this, host] { addAll(host); });
+    }
     menu.addAction(m_newAppAction);
     menu.exec(m_sidebar->viewport()->mapToGlobal(pos));
 }

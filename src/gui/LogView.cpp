@@ -217,6 +217,9 @@ void LogView::setModel(LogModel *model) {
     m_delegate->setModel(model);
     bindModel();
     delete oldSelection; // QAbstractItemView::setModel leaves it to its owner
+    // A kept log comes back with its lines: the rows are as wide as its widest.
+    m_delegate->noteRows(0, m_model->rowCount());
+    m_widthLayout.start();
     syncControlsFromModel();
     m_newLines = 0;
     updateJumpButton();
@@ -262,6 +265,8 @@ void LogView::bindModel() {
             setFollowing(true);
             // Pages loaded into it next may reuse the sequences of the lines gone.
             m_delegate->setModel(m_model);
+        } else if (m_delegate->noteRows(0, m_model->rowCount())) {
+            m_widthLayout.start(); // a filter cleared: lines it hid may be wider
         }
         updateStatus();
     });

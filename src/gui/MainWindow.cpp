@@ -703,7 +703,7 @@ void MainWindow::setUpAppActions() {
     QTreeWidget *sidebar = m_ui->hostSidebar;
     sidebar->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(sidebar, &QTreeWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
-        // Apps only: hosts, project nodes and containers have ContainerDiscovery's menu.
+        // Apps only: hosts and containers have ContainerDiscovery's menu, project nodes none.
         QTreeWidgetItem *item = m_ui->hostSidebar->itemAt(pos);
         if (!SidebarApps::isApp(item))
             return;

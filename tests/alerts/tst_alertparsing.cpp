@@ -182,6 +182,10 @@ void TestAlertParsing::channel_data() {
     QTest::newRow("slack") << QByteArray(R"j({"name":"n","kind":"slack","url":"https://hooks.slack.com/services/T/B/X"})j") << "";
     QTest::newRow("discord") << QByteArray(R"j({"name":"n","kind":"discord","url":"https://discord.com/api/webhooks/1/x"})j") << "";
     QTest::newRow("email") << s + R"j({"url":"smtp://mail.example.com:587","username":"u","password":"p","from":"mist@example.com","to":["a@example.com","b@example.com"],"starttls":true}})j" << "";
+    QTest::newRow("email local relay") << s + R"j({"url":"smtp://127.0.0.1:25","username":"u","password":"p","from":"m@x","to":["a@x"]}})j" << "";
+    QTest::newRow("email localhost relay") << s + R"j({"url":"smtp://localhost","username":"u","from":"m@x","to":["a@x"]}})j" << "";
+    QTest::newRow("email smtps sign-in") << s + R"j({"url":"smtps://mail.example.com","username":"u","password":"p","from":"m@x","to":["a@x"]}})j" << "";
+    QTest::newRow("email no sign-in in clear") << s + R"j({"url":"smtp://mail.example.com","from":"m@x","to":["a@x"]}})j" << "";
     QTest::newRow("email smtps") << s + R"j({"url":"smtps://mail.example.com","from":"m@x","to":["a@x"]}})j" << "";
     QTest::newRow("empty") << QByteArray("{}") << "Invalid name";
     QTest::newRow("unknown field") << w + R"j("url":"http://h/","token":"x"})j" << "Invalid token";
@@ -212,6 +216,9 @@ void TestAlertParsing::channel_data() {
     QTest::newRow("smtp url missing") << s + R"j({"from":"m@x","to":["a@x"]}})j" << "Invalid smtp.url";
     QTest::newRow("smtp username newline") << s + R"j({"url":"smtp://h","username":"a\nb","from":"m@x","to":["a@x"]}})j" << "Invalid smtp.username";
     QTest::newRow("smtp password newline") << s + R"j({"url":"smtp://h","password":"a\r\n","from":"m@x","to":["a@x"]}})j" << "Invalid smtp.password";
+    QTest::newRow("smtp sign-in in clear") << s + R"j({"url":"smtp://mail.example.com:587","username":"u","password":"p","from":"m@x","to":["a@x"]}})j" << "Invalid smtp.starttls";
+    QTest::newRow("smtp sign-in in clear starttls off") << s + R"j({"url":"smtp://10.0.0.1","username":"u","from":"m@x","to":["a@x"],"starttls":false}})j" << "Invalid smtp.starttls";
+    QTest::newRow("smtp sign-in 127.1.2.300") << s + R"j({"url":"smtp://127.1.2.300","username":"u","from":"m@x","to":["a@x"]}})j" << "Invalid smtp.starttls";
     QTest::newRow("smtp from missing") << s + R"j({"url":"smtp://h","to":["a@x"]}})j" << "Invalid smtp.from";
     QTest::newRow("smtp from newline") << s + R"j({"url":"smtp://h","from":"m@x\r\nBcc: z@y","to":["a@x"]}})j" << "Invalid smtp.from";
     QTest::newRow("smtp to empty") << s + R"j({"url":"smtp://h","from":"m@x","to":[]}})j" << "Invalid smtp.to";
@@ -244,7 +251,7 @@ void TestAlertParsing::channelSecretsNeverShown() {
     QVERIFY(!shown.contains("\"secret\""));
     QCOMPARE(hook->toJson().value(QStringLiteral("secretSet")).toBool(), true);
     const auto mail = parseChannel(object(
-        R"j({"name":"m","kind":"email","smtp":{"url":"smtp://h","username":"u","password":"smtp-pass-2","from":"m@x","to":["a@x"]}})j"));
+        R"j({"name":"m","kind":"email","smtp":{"url":"smtp://h","username":"u","password":"smtp-pass-2","from":"m@x","to":["a@x"],"starttls":true}})j"));
     QVERIFY(mail);
     const QByteArray mailShown = QJsonDocument(mail->toJson()).toJson();
     QVERIFY(!mailShown.contains("smtp-pass-2"));

@@ -263,6 +263,16 @@ void TestAlertEmail::newServerNeverGetsOldPassword() {
     same.replace("\"name\":\"mail\"", "\"name\":\"mail 2\"");
     QCOMPARE(f->http("PUT", path, same, owner).status, 200);
     QCOMPARE((*f->store().alerts().channel(id))->smtp.password, password);
+    // STARTTLS turned off keeps no password either (127.0.0.1 may be signed in to in clear).
+    const auto tlsOn = f->http(
+        "PUT", path, mailChannel(4025, QStringLiteral(",\"username\":\"mist\",\"starttls\":true")),
+        owner);
+    QCOMPARE(tlsOn.status, 200);
+    const auto tlsOff = f->http(
+        "PUT", path, mailChannel(4025, QStringLiteral(",\"username\":\"mist\",\"starttls\":false")),
+        owner);
+    QCOMPARE(tlsOff.status, 400);
+    QCOMPARE(tlsOff.json().value("error").toString(), QStringLiteral("Invalid smtp.password"));
     // A new server with the password given again is fine.
     const auto given = f->http(
         "PUT", path,

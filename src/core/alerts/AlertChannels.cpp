@@ -116,6 +116,9 @@ Expected<void> parseSmtp(const QJsonValue &v, Channel &c) {
             return invalid(QStringLiteral("smtp.starttls"));
         c.smtp.starttls = starttls.toBool();
     }
+    if (!c.smtp.username.isEmpty() && c.smtp.url.startsWith(u"smtp:") && !c.smtp.starttls &&
+        !smtpServerIsLocal(c.smtp))
+        return invalid(QStringLiteral("smtp.starttls"));
     return {};
 }
 
@@ -143,6 +146,21 @@ Expected<void> parseTarget(const QJsonObject &o, Channel &c) {
 }
 
 } // namespace
+
+bool smtpServerIsLocal(const SmtpSettings &smtp) {
+    const QString host = QUrl(smtp.url).host().toLower();
+    if (host == u"localhost" || host == u"::1")
+        return true;
+    const QStringList parts = host.split(u'.');
+    if (parts.size() != 4 || parts.first() != u"127")
+        return false;
+    for (const QString &p : parts) {
+        bool ok = false;
+        if (p.toInt(&ok) > 255 || !ok)
+            return false;
+    }
+    return true;
+}
 
 Expected<Channel> parseChannel(const QJsonObject &o) {
     const QStringList known = {QStringLiteral("name"), QStringLiteral("kind"),

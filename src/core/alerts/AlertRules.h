@@ -62,6 +62,11 @@ struct SmtpSettings {
     bool starttls = false;
 };
 
+// Whether the server's address is this host (localhost, 127.0.0.0/8, ::1): a relay there may
+// be signed in to without TLS; anywhere else a sign-in needs smtps:// or STARTTLS, so the
+// password never crosses a network in clear (parseChannel refuses it: "Invalid smtp.starttls").
+bool smtpServerIsLocal(const SmtpSettings &smtp);
+
 struct Channel {
     qint64 id = 0;
     QString name;

@@ -119,12 +119,13 @@ void AlertFeed::reload() {
                        for (const QJsonValue &v : reply.data.toArray())
                            if (auto e = parseAlert(v.toObject()))
                                list.append(*e);
-                       // Live ones newer than the list's newest stay.
+                       // Live ones newer than the list's newest stay, in order (newest first).
                        const qint64 newest = list.isEmpty() ? 0 : list.first().id;
-                       for (const AlertEntry &live : std::as_const(m_alerts))
-                           if (live.id > newest)
-                               list.prepend(live);
+                       const QList<AlertEntry> live = m_alerts;
                        m_alerts = list.mid(0, MaxKept);
+                       for (const AlertEntry &e : live)
+                           if (e.id > newest)
+                               insert(e);
                        m_problem = Problem::None;
                        m_problemDetail.clear();
                        emit changed();

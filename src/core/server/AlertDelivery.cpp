@@ -4,6 +4,7 @@
 
 #include "Logging.h"
 #include "alerts/AlertFormats.h"
+#include "alerts/AlertRules.h"
 #include "store/Store.h"
 
 #include <QDateTime>
@@ -223,7 +224,9 @@ CURL *AlertDelivery::Worker::mailTransfer(const alerts::Channel &c, const QByteA
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
     curl_easy_setopt(easy, CURLOPT_MAIL_FROM, ('<' + c.smtp.from.toUtf8() + '>').constData());
     curl_easy_setopt(easy, CURLOPT_MAIL_RCPT, t.headers);
-    if (c.smtp.starttls)
+    // A sign-in to a server elsewhere always upgrades (parseChannel refuses one that would not).
+    const bool signIn = !c.smtp.username.isEmpty() && !alerts::smtpServerIsLocal(c.smtp);
+    if (c.smtp.starttls || (signIn && c.smtp.url.startsWith(u"smtp:")))
         curl_easy_setopt(easy, CURLOPT_USE_SSL, long(CURLUSESSL_ALL));
     if (!c.smtp.username.isEmpty()) {
         curl_easy_setopt(easy, CURLOPT_USERNAME, c.smtp.username.toUtf8().constData());

@@ -82,11 +82,12 @@ Expected<alerts::Channel> Alerts::updateChannel(alerts::Channel channel) {
         return fail("Channel not found");
     // A kind change keeps nothing: a webhook secret is no SMTP password. An
     // SMTP password is sent to the server it signs in to: a new server or
-    // user name must come with the password again, never get the old one.
+    // user name, or STARTTLS turned off, must come with the password again.
     const alerts::SmtpSettings &was = (*old)->smtp;
     if (channel.keepSecret && channel.kind == u"email" && (*old)->kind == channel.kind &&
         !was.password.isEmpty() &&
-        (was.url != channel.smtp.url || was.username != channel.smtp.username))
+        (was.url != channel.smtp.url || was.username != channel.smtp.username ||
+         (was.starttls && !channel.smtp.starttls)))
         return fail("Invalid smtp.password");
     if (channel.keepSecret && (*old)->kind == channel.kind) {
         channel.secret = (*old)->secret;

@@ -69,7 +69,9 @@ void ContainerStatsEndpoint::start(ClientConnection *client, Watch &watch,
     if (state != u"running")
         return refuse(client, protocol::upstream::containerNotRunningMessage(state),
                       QWebSocketProtocol::CloseCodeNormal);
-    watch.streaming = true;
+    // send() may have closed a client that cannot keep up, which removes its watch: look again.
+    if (const auto it = m_clients.find(client); it != m_clients.end() && !client->isClosing())
+        it->streaming = true;
 }
 
 void ContainerStatsEndpoint::onSample(const AppStatsSample &sample) {

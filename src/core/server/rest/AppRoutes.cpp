@@ -7,6 +7,7 @@
 #include "engine/SwarmState.h"
 #include "protocol/Parsing.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QJsonArray>
 #include <QSet>
@@ -92,9 +93,28 @@ QJsonArray appList(const QList<store::App> &apps, const QHash<QString, QJsonObje
     return list;
 }
 
-// Each listed app container's inspect (its StartedAt, FinishedAt, exit code), at most
-// AppListMaxInspected of them at once; `done` gets them by container name when every answer
-// is in (a failed inspect leaves its container out).
+// What the app list learnt of a container by inspecting it, shared by every request of the
+// process for CacheMs: clients that list the apps every few seconds (every desktop does) cost
+// the engine one inspect per container and CacheMs, not one per request.
+struct InspectCache {
+    static constexpr qint64 CacheMs = 2000;
+    static constexpr int MaxEntries = 4096;
+    struct Entry {
+        engine::ContainerState state;
+        qint64 atMs = 0;
+    };
+    QHash<QString, Entry> entries; // by engine address + container name
+    int inFlight = 0;              // inspects of app lists, over all requests
+};
+InspectCache &inspectCache() {
+    static InspectCache cache;
+    return cache;
+}
+
+// Each listed app container's inspect (its StartedAt, FinishedAt, exit code): at most
+// AppListMaxInspected for one request and AppListInspectsInFlight over all requests at once
+// (past them the times are null), answered from InspectCache when fresh; `done` gets them by
+// container name when every answer is in (a failed inspect leaves its container out).
 void inspectAppContainers(
     engine::DockerClient &docker, const QList<store::App> &apps, const engine::DockerReply &reply,
     std::function<void(const QHash<QString, engine::ContainerState> &)> done) {
@@ -103,23 +123,40 @@ void inspectAppContainers(
         for (const engine::ContainerSummary &c : engine::parseContainerList(reply.json()))
             for (const QString &name : c.names)
                 listed.insert(name);
+    InspectCache &cache = inspectCache();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QString engineKey = docker.host().toString() + u'\n';
+    auto inspected = std::make_shared<QHash<QString, engine::ContainerState>>();
     QStringList names;
     for (const store::App &app : apps) {
         const QString name = engine::appContainerName(app.id, app.containerName);
-        if (app.swarmServiceName().isEmpty() && listed.contains(name) && !names.contains(name) &&
-            names.size() < AppListMaxInspected)
+        if (!app.swarmServiceName().isEmpty() || !listed.contains(name) || names.contains(name) ||
+            inspected->contains(name))
+            continue;
+        const auto hit = cache.entries.constFind(engineKey + name);
+        if (hit != cache.entries.constEnd() && now - hit->atMs < InspectCache::CacheMs)
+            inspected->insert(name, hit->state);
+        else if (names.size() < AppListMaxInspected &&
+                 cache.inFlight + names.size() < AppListInspectsInFlight)
             names << name;
     }
-    auto inspected = std::make_shared<QHash<QString, engine::ContainerState>>();
     auto waiting = std::make_shared<int>(int(names.size()));
     if (names.isEmpty())
         return done(*inspected);
+    cache.inFlight += int(names.size());
+    if (cache.entries.size() > InspectCache::MaxEntries)
+        cache.entries.clear();
     for (const QString &name : std::as_const(names)) {
         engine::Engine(docker).inspectContainer(
-            name, nullptr, [name, inspected, waiting, done](const engine::DockerReply &r) {
+            name, nullptr,
+            [name, key = engineKey + name, inspected, waiting, done](const engine::DockerReply &r) {
+                InspectCache &cache = inspectCache();
+                --cache.inFlight;
                 if (const auto state =
-                        r.ok() ? engine::parseContainerState(r.json()) : std::nullopt)
+                        r.ok() ? engine::parseContainerState(r.json()) : std::nullopt) {
                     inspected->insert(name, *state);
+                    cache.entries.insert(key, {*state, QDateTime::currentMSecsSinceEpoch()});
+                }
                 if (--*waiting == 0)
                     done(*inspected);
             });

@@ -43,6 +43,9 @@ void registerAuthRoutes(RestRouter &router, store::Store &store, auth::LoginThro
 // (for their times); the others' containerStartedAt, containerFinishedAt, containerExitCode are
 // null.
 constexpr int AppListMaxInspected = 100;
+// ... and all app lists being answered at once inspect at most this many containers together
+// (the rest answer with null times); an inspect's answer serves every list for 2 s.
+constexpr int AppListInspectsInFlight = 128;
 void registerAppRoutes(RestRouter &router, store::Store &store, engine::DockerClient &docker);
 // GET /api/containers (owner, admin): every container of the engine, running or not, with its
 // compose project and the app that adopts it (docs/PROTOCOL.md). 503 when the engine is not
