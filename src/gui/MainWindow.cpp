@@ -291,8 +291,12 @@ void MainWindow::openConnectDialog(const SavedConnection &connection, const QStr
     ConnectDialog dialog(this);
     dialog.setConnection(connection);
     dialog.setMessage(message);
-    if (dialog.exec() != QDialog::Accepted)
+    if (dialog.exec() != QDialog::Accepted) {
+        // Cancelled after a failure: its message goes, the shown host's state comes back.
+        if (!message.isEmpty())
+            showConnectionState();
         return;
+    }
     connectRemote(dialog.connection(), dialog.password(), dialog.remember());
 }
 
@@ -856,6 +860,14 @@ QString MainWindow::taskLabel(const QString &service, const QJsonObject &data) {
     if (slot > 0)
         label += u'.' + QString::number(slot);
     return label + u'.' + task.left(12) + u'@' + node + QStringLiteral(" | ");
+}
+
+void MainWindow::showConnectionState() {
+    setConnectionText(m_metricsStream
+                          ? QStringLiteral("%1 — %2").arg(
+                                m_label, stateText(m_metricsStream->state(),
+                                                   m_metricsStream->secondsUntilRetry()))
+                          : tr("Not connected"));
 }
 
 QString MainWindow::connectionText() const {

@@ -161,6 +161,7 @@ public:
 
 private:
     void setConnectionText(const QString &text);
+    void showConnectionState(); // the shown host's stream state, or "Not connected"
 
     struct Host {
         QPointer<client::ServerSession> session;
