@@ -974,6 +974,10 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <source>%1 of %2 hosts live  ·  CPU %3% on average  ·  memory %4 of %5 GiB  ·  disk %6 of %7 GiB</source>
         <translation>%1 von %2 Hosts erreichbar  ·  CPU im Mittel %3%  ·  Speicher %4 von %5 GiB  ·  Datenträger %6 von %7 GiB</translation>
     </message>
+    <message>
+        <source>Docker engine unreachable</source>
+        <translation>Docker-Engine nicht erreichbar</translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::LogModel</name>
@@ -1117,10 +1121,6 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
-    </message>
-    <message>
-        <source>Docker engine unreachable</source>
-        <translation>Docker-Engine nicht erreichbar</translation>
     </message>
     <message>
         <source>no container</source>
@@ -1406,6 +1406,14 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>No project</source>
         <translation>Kein Projekt</translation>
+    </message>
+    <message>
+        <source>Docker engine unreachable on %1</source>
+        <translation>Docker-Engine auf %1 nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>Docker engine unreachable at %1 — is dockerd running?</source>
+        <translation>Docker-Engine unter %1 nicht erreichbar — läuft dockerd?</translation>
     </message>
 </context>
 <context>

@@ -972,6 +972,10 @@ You can still connect to a remote server.</source>
         <source>%1 of %2 hosts live  ·  CPU %3% on average  ·  memory %4 of %5 GiB  ·  disk %6 of %7 GiB</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Docker engine unreachable</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::LogModel</name>
@@ -1114,10 +1118,6 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>%1 — %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Docker engine unreachable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1403,6 +1403,14 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>No project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Docker engine unreachable on %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Docker engine unreachable at %1 — is dockerd running?</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -111,6 +111,7 @@ int runDesktopApp(int argc, char *argv[]) {
         session->setToken(token.value_or(QByteArray()));
         const QString label = QObject::tr("Local server");
         window.setLocalSession(session, label);
+        window.setLocalEngineAddress(server.docker().host().toString());
         window.connectTo(session, label);
         // Say plainly when there is no engine; the app still opens.
         server.docker().request(

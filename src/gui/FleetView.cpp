@@ -45,6 +45,7 @@ struct FleetView::Host {
     QString failure;
     QJsonObject last;
     int samples = 0;
+    bool engineDown = false; // the last sample said "docker": null
     int x = 0;
     QElapsedTimer sinceSample;
     QLabel *state = nullptr;
@@ -142,6 +143,12 @@ int FleetView::addHost(const client::ServerSession &session, const QString &labe
 void FleetView::onSample(Host &host, const QJsonObject &sample) {
     host.last = sample;
     ++host.samples;
+    const bool engineDown = !sample.value(QStringLiteral("docker")).isObject() &&
+                            host.session->dialect() != client::ServerSession::Dialect::Upstream;
+    if (engineDown != host.engineDown) {
+        host.engineDown = engineDown;
+        updateState(host);
+    }
     host.sinceSample.restart();
     const double values[3] = {
         sample.value(QStringLiteral("cpu")).toObject().value(QStringLiteral("usage")).toDouble(),
@@ -164,9 +171,11 @@ void FleetView::onSample(Host &host, const QJsonObject &sample) {
 void FleetView::updateState(Host &host) {
     using State = client::StreamConnection::State;
     QString text;
+    if (host.stream->state() != client::StreamConnection::State::Connected)
+        host.engineDown = false; // unknown until the next sample
     switch (host.stream->state()) {
     case State::Connected:
-        text = tr("connected");
+        text = host.engineDown ? tr("Docker engine unreachable") : tr("connected");
         break;
     case State::Connecting:
         text = tr("connecting…");
@@ -221,6 +230,10 @@ void FleetView::updateTotals() {
 
 QString FleetView::hostState(int i) const {
     return m_hosts.value(i) ? m_hosts[i]->state->text() : QString();
+}
+
+bool FleetView::engineDown(int i) const {
+    return m_hosts.value(i) && m_hosts[i]->engineDown;
 }
 
 int FleetView::samplesReceived(int i) const {

@@ -47,6 +47,9 @@ public:
     QString hostState(int i) const; // "connected", "reconnecting…", "sign-in refused: …"
     int samplesReceived(int i) const;
     bool hostLive(int i) const; // connected and a sample within the last 5 s
+    // Connected, and the host's last sample said "docker": null (not for upstream Mist, which
+    // reports no engine figures): its card says "Docker engine unreachable".
+    bool engineDown(int i) const;
     QString totalsText() const;
 
 Q_SIGNALS:

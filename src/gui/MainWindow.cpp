@@ -291,8 +291,12 @@ void MainWindow::openConnectDialog(const SavedConnection &connection, const QStr
     ConnectDialog dialog(this);
     dialog.setConnection(connection);
     dialog.setMessage(message);
-    if (dialog.exec() != QDialog::Accepted)
+    if (dialog.exec() != QDialog::Accepted) {
+        // Cancelled after a failure: its message goes, the shown host's state comes back.
+        if (!message.isEmpty())
+            showConnectionState();
         return;
+    }
     connectRemote(dialog.connection(), dialog.password(), dialog.remember());
 }
 
@@ -485,7 +489,7 @@ void MainWindow::showHost(int index) {
                     m_session && m_session->dialect() == client::ServerSession::Dialect::Upstream;
                 m_engine->setText(m.value(QStringLiteral("docker")).isObject() || upstream
                                       ? QString()
-                                      : tr("Docker engine unreachable"));
+                                      : engineDownText(m_current));
             });
     m_metricsStream->open();
     refreshApps();
@@ -498,7 +502,14 @@ void MainWindow::showEngineProblem(const QString &text) {
 
 void MainWindow::updateHostItem(int index) {
     Host &host = m_hosts[index];
-    QString state = m_ui->fleet->hostState(host.fleetIndex);
+    // The engine down: said on the host (its apps keep their last known state, greyed).
+    const bool engineDown = m_ui->fleet->engineDown(host.fleetIndex);
+    if (SidebarApps::setEngineDown(host.item, engineDown, watcherOf(index)))
+        QTimer::singleShot(0, this, [this, index] { // the engine's word on the apps, at once
+            if (index < m_hosts.size())
+                refreshAppsOf(index);
+        });
+    QString state = engineDown ? engineDownText(index) : m_ui->fleet->hostState(host.fleetIndex);
     // The host's alerts that fire and are not acknowledged (the Alerts tab).
     const int firing =
         host.session ? m_ui->alerts->unacknowledgedCount(host.session->baseUrl()) : 0;
@@ -514,7 +525,17 @@ void MainWindow::updateHostItem(int index) {
     QString tip = host.session ? host.session->baseUrl().toString() : QString();
     if (!host.appsError.isEmpty())
         tip += u'\n' + tr("Apps could not be listed: %1").arg(host.appsError);
+    if (engineDown)
+        tip += u'\n' + engineDownText(index);
     host.item->setToolTip(0, tip);
+}
+
+QString MainWindow::engineDownText(int index) const {
+    if (index < 0 || index >= m_hosts.size())
+        return QString();
+    const bool local = m_hosts[index].session && m_hosts[index].session == m_localSession;
+    return SidebarApps::engineUnreachableText(local ? m_localEngine : QString(),
+                                              m_hosts[index].label);
 }
 
 QString MainWindow::hostText(int host) const {
@@ -579,7 +600,8 @@ void MainWindow::showApps(int index, const QJsonArray &apps) {
         shown && SidebarApps::isApp(current) && SidebarApps::hostOf(current) == host.item;
     // Grouped by project, before the Containers node (SidebarApps.h).
     const QSet<QString> collapsed = SidebarApps::clear(host.item);
-    for (const QJsonValue &v : apps) {
+    // While the engine is down, the apps keep their last known state (SidebarApps.h).
+    for (const QJsonValue &v : SidebarApps::keepKnownStates(host.item, apps)) {
         const QJsonObject app = v.toObject();
         // The sidebar elides the middle of a long status; the tooltip has it whole.
         QStringList tip{app.value(QStringLiteral("containerStatus")).toString(), appToolTip(app)};
@@ -838,6 +860,14 @@ QString MainWindow::taskLabel(const QString &service, const QJsonObject &data) {
     if (slot > 0)
         label += u'.' + QString::number(slot);
     return label + u'.' + task.left(12) + u'@' + node + QStringLiteral(" | ");
+}
+
+void MainWindow::showConnectionState() {
+    setConnectionText(m_metricsStream
+                          ? QStringLiteral("%1 — %2").arg(
+                                m_label, stateText(m_metricsStream->state(),
+                                                   m_metricsStream->secondsUntilRetry()))
+                          : tr("Not connected"));
 }
 
 QString MainWindow::connectionText() const {

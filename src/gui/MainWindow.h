@@ -62,6 +62,9 @@ public:
     // The embedded server's session (already signed in); used at start and
     // from Connection > Local server.
     void setLocalSession(client::ServerSession *session, const QString &label);
+    // The embedded server's engine address (unix:///var/run/docker.sock), named when that
+    // engine is unreachable.
+    void setLocalEngineAddress(const QString &address) { m_localEngine = address; }
     // Adds the host of `session` to the sidebar (or, for a server already
     // there, takes the new session in place of the old one) and shows it.
     // The window takes ownership unless it is the local session.
@@ -143,6 +146,7 @@ private:
     void tickStatuses();
     void showAppStatus(qint64 nowMs);
     void updateHostItem(int host);
+    QString engineDownText(int host) const; // SidebarApps::engineUnreachableText()
     int hostOfUrl(const QUrl &url) const;
 
 public:
@@ -157,6 +161,7 @@ public:
 
 private:
     void setConnectionText(const QString &text);
+    void showConnectionState(); // the shown host's stream state, or "Not connected"
 
     struct Host {
         QPointer<client::ServerSession> session;
@@ -170,6 +175,7 @@ private:
     QPointer<client::ServerSession> m_session; // the shown host's
     QPointer<client::ServerSession> m_localSession;
     QString m_localLabel;
+    QString m_localEngine;
     QString m_label;
     QString m_caCertFile;
     QPointer<client::StreamConnection> m_metricsStream;

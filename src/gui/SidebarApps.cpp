@@ -9,14 +9,27 @@
 #include "StateBadge.h"
 #include "StatusWords.h"
 
+#include <QBrush>
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QGuiApplication>
+#include <QPalette>
 #include <QTreeWidgetItem>
 
 namespace mist::gui {
 
 namespace {
 void setAppText(QTreeWidgetItem *item, const AppStats *stats) {
+    // The engine is down: the last known state stays, greyed (SidebarApps::setEngineDown()).
+    const bool down = SidebarApps::engineDown(SidebarApps::hostOf(item));
+    if (down)
+        stats = nullptr;
+    const QVariant foreground =
+        down
+            ? QVariant(QBrush(QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text)))
+            : QVariant();
+    if (item->data(0, Qt::ForegroundRole) != foreground)
+        item->setData(0, Qt::ForegroundRole, foreground);
     const QString listState = item->data(0, SidebarApps::ListStateRole).toString();
     const QString status = SidebarApps::liveStatus(
         item->data(0, SidebarApps::JsonRole).toJsonObject(), QDateTime::currentMSecsSinceEpoch());
@@ -25,7 +38,9 @@ void setAppText(QTreeWidgetItem *item, const AppStats *stats) {
     QString line = state.isEmpty()                          ? SidebarApps::tr("no container")
                    : state != listState || status.isEmpty() ? state
                                                             : status;
-    const qint64 restarts = stats ? stats->restarts : 0;
+    const qint64 restarts = stats  ? stats->restarts
+                            : down ? item->data(0, SidebarApps::RestartsRole).toLongLong()
+                                   : 0;
     if (restarts > 0)
         line += QStringLiteral(" · ") + SidebarApps::tr("%n restart(s)", nullptr, int(restarts));
     // The project is the node above: the narrow sidebar keeps its room for the state.
@@ -146,6 +161,55 @@ void SidebarApps::applyStats(QTreeWidgetItem *host, const AppListWatcher *watche
 
 void SidebarApps::applyStats(QTreeWidgetItem *app, const AppStats *stats) {
     setAppText(app, stats);
+}
+
+bool SidebarApps::setEngineDown(QTreeWidgetItem *host, bool down, const AppListWatcher *watcher) {
+    if (!host || engineDown(host) == down)
+        return false;
+    host->setData(0, EngineDownRole, down);
+    applyStats(host, watcher);
+    return true;
+}
+
+bool SidebarApps::engineDown(const QTreeWidgetItem *host) {
+    return host && host->data(0, EngineDownRole).toBool();
+}
+
+QJsonArray SidebarApps::keepKnownStates(QTreeWidgetItem *host, const QJsonArray &apps) {
+    if (!host)
+        return apps;
+    const QVariantHash known = host->data(0, KnownStatesRole).toHash();
+    QVariantHash next; // only the listed apps: the memory stays as small as the list
+    const bool down = engineDown(host);
+    QJsonArray out;
+    for (const QJsonValue &v : apps) {
+        QJsonObject app = v.toObject();
+        const QString id = QString::number(qint64(app.value(QStringLiteral("id")).toDouble()));
+        if (app.value(QStringLiteral("containerState")).isString()) {
+            QJsonObject fields;
+            for (auto it = app.begin(); it != app.end(); ++it)
+                if (it.key().startsWith(QLatin1String("container")) &&
+                    it.key() != QLatin1String("containerName"))
+                    fields.insert(it.key(), it.value());
+            next.insert(id, fields);
+        } else if (known.contains(id)) {
+            next.insert(id, known.value(id));
+            if (down) {
+                const QJsonObject fields = known.value(id).toJsonObject();
+                for (auto it = fields.begin(); it != fields.end(); ++it)
+                    app.insert(it.key(), it.value());
+            }
+        }
+        out.append(app);
+    }
+    host->setData(0, KnownStatesRole, next);
+    return out;
+}
+
+QString SidebarApps::engineUnreachableText(const QString &address, const QString &hostLabel) {
+    return address.isEmpty()
+               ? tr("Docker engine unreachable on %1").arg(hostLabel)
+               : tr("Docker engine unreachable at %1 — is dockerd running?").arg(address);
 }
 
 } // namespace mist::gui

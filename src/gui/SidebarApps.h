@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QCoreApplication>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
 #include <QSet>
@@ -36,6 +37,8 @@ public:
         RestartsRole,                   // the container's restart count (last stats)
         CpuRole,                        // CPU % (last stats; invalid while not running)
         JsonRole,                       // the app's GET /api/apps entry
+        EngineDownRole,                 // on a host: its Docker engine is unreachable
+        KnownStatesRole,                // on a host: its apps' last known container fields
     };
 
     static bool isProject(const QTreeWidgetItem *item);
@@ -63,6 +66,21 @@ public:
     // worked out afresh (once a second they move on).
     static void applyStats(QTreeWidgetItem *host, const AppListWatcher *watcher);
     static void applyStats(QTreeWidgetItem *app, const AppStats *stats);
+
+    // While the host's Docker engine is unreachable its apps keep their last known state (the
+    // engine says nothing about them then), greyed; live figures are dropped. Cleared (false)
+    // they follow the app list and the stats again. README, "The desktop app".
+    // Answers whether that changed.
+    static bool setEngineDown(QTreeWidgetItem *host, bool down, const AppListWatcher *watcher);
+    static bool engineDown(const QTreeWidgetItem *host);
+    // Remembers each listed app's last known container fields (the last list that had a state
+    // for it: a list may arrive just before the host is known to have lost its engine) and,
+    // while the host's engine is down, answers `apps` (GET /api/apps) with those fields in
+    // place of the engine's silence; `apps` unchanged otherwise.
+    static QJsonArray keepKnownStates(QTreeWidgetItem *host, const QJsonArray &apps);
+    // "Docker engine unreachable at <address> — is dockerd running?"; without an address
+    // (a remote server) "Docker engine unreachable on <host label>".
+    static QString engineUnreachableText(const QString &address, const QString &hostLabel);
 };
 
 } // namespace mist::gui

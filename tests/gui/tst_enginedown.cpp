@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// The desktop window (offscreen) while the host's Docker engine is down (issue #20, item 4):
+// the host's sidebar entry and the status bar say "Docker engine unreachable at <address> — is
+// dockerd running?" instead of "connected", the host's apps keep their last known state,
+// greyed, instead of "no container"; once the engine is back all of it follows the engine
+// again. Against a real server whose engine is a private dockerd this test starts and kills.
+#include "MainWindow.h"
+#include "SidebarApps.h"
+#include "TestSupport.h"
+#include "client/ServerSession.h"
+
+#include <QElapsedTimer>
+#include <QGuiApplication>
+#include <QLabel>
+#include <QPalette>
+#include <QProcess>
+#include <QStatusBar>
+#include <QTest>
+#include <QTreeWidgetItem>
+
+using namespace mist;
+using namespace mist::test;
+
+namespace {
+bool waitFor(const std::function<bool()> &predicate, int timeoutMs = 30000) {
+    WsRecorder w;
+    return w.waitFor(predicate, timeoutMs);
+}
+bool statusBarSays(gui::MainWindow &w, const QString &text) {
+    for (const QLabel *label : w.statusBar()->findChildren<QLabel *>())
+        if (label->text() == text)
+            return true;
+    return false;
+}
+} // namespace
+
+class TestEngineDown : public QObject {
+    Q_OBJECT
+    QTemporaryDir engineDir{QStringLiteral("/tmp/mist-engine-down.XXXXXX")};
+    QString script;
+    QString dockerHost;
+    std::unique_ptr<ServerFixture> f;
+    const QString container = QStringLiteral("mist-enginedown-web");
+
+    bool engine(const QString &command) {
+        QProcess p;
+        p.start(script, {command, engineDir.path()});
+        if (!p.waitForFinished(120000) || p.exitCode() != 0) {
+            qWarning().noquote() << p.readAllStandardError();
+            return false;
+        }
+        const QString out = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+        if (command == u"start")
+            dockerHost = out.section(u'=', 1);
+        return true;
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        script = qEnvironmentVariable("MIST_TEST_ENGINE_SCRIPT");
+        if (script.isEmpty())
+            QFAIL(
+                "MIST_TEST_ENGINE_SCRIPT is not set: run the suite through scripts/setup.sh test");
+        QVERIFY(engine(QStringLiteral("start")));
+        QVERIFY(dockerHost.startsWith(QStringLiteral("unix://")));
+        // Everything in this process (docker CLI calls too) uses the private engine.
+        qputenv("DOCKER_HOST", dockerHost.toUtf8());
+        server::ServerConfig config;
+        config.port = 0;
+        config.dockerHost = dockerHost;
+        f = std::make_unique<ServerFixture>(config);
+        QVERIFY2(f->ok(), qPrintable(f->error()));
+        f->addUser(QStringLiteral("owner@example.com"), store::Role::Owner);
+        QVERIFY(!runContainer(container, QStringLiteral("while true; do sleep 1; done")).isEmpty());
+        store::App app;
+        app.name = QStringLiteral("web");
+        app.projectName = QStringLiteral("alpha");
+        app.containerName = container;
+        QVERIFY(f->store().apps().add(app));
+    }
+
+    void cleanupTestCase() {
+        f.reset();
+        engine(QStringLiteral("stop"));
+    }
+
+    void engineDownSaidOnceAppsKeepStateGreyedThenBack() {
+        gui::MainWindow w;
+        auto *session = new client::ServerSession(
+            QUrl(QStringLiteral("http://127.0.0.1:%1").arg(f->port())), &w);
+        session->setToken(
+            f->store()
+                .sessions()
+                .create(f->store().users().byEmail(QStringLiteral("owner@example.com")).value()->id)
+                .value());
+        const QString label = QStringLiteral("Local server");
+        w.setLocalSession(session, label);
+        w.setLocalEngineAddress(dockerHost);
+        w.connectTo(session, label);
+        w.show();
+        auto web = [&]() -> QTreeWidgetItem * {
+            const auto apps = gui::SidebarApps::apps(w.hostItem(0));
+            return apps.isEmpty() ? nullptr : apps.first();
+        };
+        auto stateLine = [&] {
+            return web() ? web()->text(0).section(u'\n', 1, 1) : QString();
+        };
+        QVERIFY(waitFor([&] { return web() && w.appState(0, 0) == u"running"; }));
+        QVERIFY(waitFor([&] { return w.hostText(0).endsWith(QStringLiteral("\nconnected")); }));
+        QVERIFY(!web()->data(0, Qt::ForegroundRole).isValid());
+        const QString known = stateLine();
+        QVERIFY2(known.startsWith(QStringLiteral("Up")), qPrintable(known));
+
+        QVERIFY(engine(QStringLiteral("kill")));
+        const QString said =
+            QStringLiteral("Docker engine unreachable at %1 \u2014 is dockerd running?")
+                .arg(dockerHost);
+        QVERIFY2(waitFor([&] { return w.hostText(0) == label + u'\n' + said; }),
+                 qPrintable(w.hostText(0)));
+        QVERIFY(waitFor([&] { return statusBarSays(w, said); }));
+        // Listed again (and the stats socket ticking) while the engine is down: the app keeps
+        // its last known state, greyed, not "no container".
+        w.refreshApps();
+        QTest::qWait(4000);
+        QCOMPARE(w.appState(0, 0), QStringLiteral("running"));
+        QVERIFY2(stateLine().startsWith(QStringLiteral("Up")), qPrintable(stateLine()));
+        QCOMPARE(web()->data(0, Qt::ForegroundRole).value<QBrush>().color(),
+                 QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text));
+        QCOMPARE(w.hostText(0), label + u'\n' + said);
+
+        // The engine is back: the host is connected again and the app follows the engine (its
+        // container died with the engine and has no restart policy: exited).
+        QVERIFY(engine(QStringLiteral("start")));
+        QVERIFY2(
+            waitFor([&] { return w.hostText(0) == label + QStringLiteral("\nconnected"); }, 60000),
+            qPrintable(w.hostText(0)));
+        QVERIFY(waitFor([&] { return !statusBarSays(w, said); }));
+        QElapsedTimer sinceRefresh;
+        sinceRefresh.start();
+        QVERIFY2(waitFor(
+                     [&] {
+                         if (sinceRefresh.elapsed() > 1000) { // listed once a second at most
+                             w.refreshApps();
+                             sinceRefresh.restart();
+                         }
+                         return w.appState(0, 0) == u"exited";
+                     },
+                     60000),
+                 qPrintable(stateLine()));
+        QVERIFY(!web()->data(0, Qt::ForegroundRole).isValid());
+        removeContainer(container);
+    }
+};
+
+QTEST_MAIN(TestEngineDown)
+#include "tst_enginedown.moc"
