@@ -162,12 +162,13 @@ private Q_SLOTS:
         auto w = window(QStringLiteral("owner@example.com"));
         QString first;
         QVERIFY(waitFor([&] {
-            first = w->appText(0, rowOf(*w, QStringLiteral("web")));
+            first = w->appText(0, rowOf(*w, QStringLiteral("web"))).section(u'\n', 1, 1);
             return first.contains(QStringLiteral("Aktiv seit"));
         }));
         QVERIFY(waitFor(
             [&] {
-                const QString now = w->appText(0, rowOf(*w, QStringLiteral("web")));
+                const QString now =
+                    w->appText(0, rowOf(*w, QStringLiteral("web"))).section(u'\n', 1, 1);
                 return now != first && now.contains(QStringLiteral("Aktiv seit"));
             },
             5000));
@@ -178,8 +179,10 @@ private Q_SLOTS:
         QVERIFY(waitFor(
             [&] {
                 const QString sidebar = w->appText(0, rowOf(*w, QStringLiteral("web")));
+                // The sidebar's second line is the status (a third, "CPU …", may follow).
                 return w->logView()->appStatus() != header &&
-                       sidebar.endsWith(w->logView()->appStatus().section(u'·', 1).trimmed());
+                       sidebar.section(u'\n', 1, 1)
+                           .startsWith(w->logView()->appStatus().section(u'·', 1).trimmed());
             },
             5000));
     }
