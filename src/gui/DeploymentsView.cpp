@@ -85,6 +85,8 @@ DeploymentsView::DeploymentsView(QWidget *parent)
     : QWidget(parent)
     , m_ui(std::make_unique<Ui::DeploymentsView>()) {
     m_ui->setupUi(this);
+    // An error in the build log is read whole, whatever the width and the Wrap setting.
+    m_ui->log->setWrapErrorRows(true);
     // Set after the form's text: a button's text with a mnemonic ("&Deploy") replaces its
     // shortcut with Alt+<letter>.
     m_ui->deployButton->setShortcut(QKeySequence(QStringLiteral("Ctrl+D")));

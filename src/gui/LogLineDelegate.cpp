@@ -69,6 +69,8 @@ bool LogLineDelegate::noteRows(int first, int count) {
     const int stamp = m_model->showTimestamps() ? 13 : 0;
     for (int row = qMax(0, first); row < first + count && row < m_model->rowCount(); ++row) {
         const LogEntry &e = m_model->entryAt(row);
+        if (m_wrapErrors && e.kind == LogEntry::Kind::Error)
+            continue; // wraps at the viewport's width instead
         const qsizetype chars = qMin<qsizetype>(e.text.size(), NoWrapChars);
         const qsizetype cells = isPrintableAscii(e.text) ? chars : 2 * chars;
         m_widestCells =
@@ -89,6 +91,16 @@ void LogLineDelegate::setWrap(bool on) {
     m_heights.clear();
 }
 
+void LogLineDelegate::setWrapErrorRows(bool on) {
+    m_wrapErrors = on;
+    m_heights.clear();
+}
+
+bool LogLineDelegate::wraps(const QModelIndex &index) const {
+    return m_wrap || (m_wrapErrors && LogEntry::Kind(index.data(LogModel::KindRole).toInt()) ==
+                                          LogEntry::Kind::Error);
+}
+
 void LogLineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
                             const QModelIndex &index) const {
     QStyleOptionViewItem opt = option;
@@ -97,7 +109,10 @@ void LogLineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     opt.text.clear(); // the style draws the panel (selection, hover); the text is ours
     paintPanel(painter, opt, index);
 
-    const QRect textRect = opt.rect.adjusted(GutterWidth, VMargin, -HMargin, -VMargin);
+    QRect textRect = opt.rect.adjusted(GutterWidth, VMargin, -HMargin, -VMargin);
+    const bool wrap = wraps(index);
+    if (wrap && !m_wrap) // an error row among unwrapped ones: as wide as the viewport
+        textRect.setWidth(qMax(1, m_view->viewport()->width() - GutterWidth - HMargin));
     const ShownText shown = shownText(opt, index, display, textRect);
 
     const QPalette::ColorGroup group =
@@ -108,7 +123,7 @@ void LogLineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         pen = opt.palette.color(group, QPalette::HighlightedText);
     else if (roleColour.isValid())
         pen = roleColour.value<QColor>();
-    paintText(painter, shown.text, opt.font, textRect, pen, highlights(shown, opt, index));
+    paintText(painter, shown.text, opt.font, textRect, pen, highlights(shown, opt, index), wrap);
 }
 
 void LogLineDelegate::paintPanel(QPainter *painter, const QStyleOptionViewItem &opt,
@@ -141,7 +156,8 @@ LogLineDelegate::ShownText LogLineDelegate::shownText(const QStyleOptionViewItem
     shown.text = prefix + display;
     shown.stampStart = prefix.size();
     shown.textStart = prefix.size() + display.size() - rawLength;
-    if (m_wrap) {
+    const bool wrap = wraps(index);
+    if (wrap) {
         if (shown.text.size() > WrapChars)
             shown.text = shown.text.left(WrapChars) + Ellipsis;
     } else if (shown.text.size() > NoWrapChars) {
@@ -153,7 +169,7 @@ LogLineDelegate::ShownText LogLineDelegate::shownText(const QStyleOptionViewItem
     Q_UNUSED(textRect)
     // An elided text ends in '…': highlights stop before it.
     shown.highlightEnd =
-        !m_wrap && shown.text.endsWith(Ellipsis) ? shown.text.size() - 1 : shown.text.size();
+        !wrap && shown.text.endsWith(Ellipsis) ? shown.text.size() - 1 : shown.text.size();
     return shown;
 }
 
@@ -230,11 +246,10 @@ void LogLineDelegate::appendStyles(QList<QTextLayout::FormatRange> &ranges, cons
 
 void LogLineDelegate::paintText(QPainter *painter, const QString &text, const QFont &font,
                                 const QRect &rect, const QColor &pen,
-                                const QList<QTextLayout::FormatRange> &formats) const {
+                                const QList<QTextLayout::FormatRange> &formats, bool wrap) const {
     QTextLayout layout(text, font);
     QTextOption textOption;
-    textOption.setWrapMode(m_wrap ? QTextOption::WrapAtWordBoundaryOrAnywhere
-                                  : QTextOption::NoWrap);
+    textOption.setWrapMode(wrap ? QTextOption::WrapAtWordBoundaryOrAnywhere : QTextOption::NoWrap);
     layout.setTextOption(textOption);
     layout.beginLayout();
     qreal y = 0;
@@ -267,11 +282,13 @@ QSize LogLineDelegate::sizeHint(const QStyleOptionViewItem &option,
             qMax(qreal(1), QFontMetricsF(option.font).horizontalAdvance(QLatin1Char('M')));
         m_heights.clear();
     }
-    if (!m_wrap || !index.isValid())
-        // As wide as the widest line (at least the viewport: the view stretches rows to it).
-        return QSize(GutterWidth + HMargin + int(std::ceil((m_widestCells + 1) * m_charWidthF)),
-                     m_lineHeight + 2 * VMargin);
-    return QSize(1, wrappedHeight(option, index) + 2 * VMargin);
+    if (m_wrap && index.isValid())
+        return QSize(1, wrappedHeight(option, index) + 2 * VMargin);
+    // As wide as the widest line (at least the viewport: the view stretches rows to it).
+    const int width = GutterWidth + HMargin + int(std::ceil((m_widestCells + 1) * m_charWidthF));
+    if (index.isValid() && wraps(index))
+        return QSize(width, wrappedHeight(option, index) + 2 * VMargin);
+    return QSize(width, m_lineHeight + 2 * VMargin);
 }
 
 int LogLineDelegate::wrappedHeight(const QStyleOptionViewItem &option,

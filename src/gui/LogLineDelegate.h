@@ -26,6 +26,11 @@ public:
     LogLineDelegate(LogModel *model, QListView *view);
 
     void setWrap(bool on);
+    // Error rows wrap at the viewport's width even with wrapping off (the deployment view: an
+    // error is never cut off or left past the right edge); their rows are taller, so the view
+    // must not use uniform item sizes then.
+    void setWrapErrorRows(bool on);
+    bool wrapsErrorRows() const { return m_wrapErrors; }
     // Another model in the same view (the log of another app): cached heights go.
     void setModel(LogModel *model);
     // Lines [first, last] left the model: their sequences may come back with other lines
@@ -61,7 +66,10 @@ private:
     void paintPanel(QPainter *painter, const QStyleOptionViewItem &opt,
                     const QModelIndex &index) const;
     void paintText(QPainter *painter, const QString &text, const QFont &font, const QRect &rect,
-                   const QColor &pen, const QList<QTextLayout::FormatRange> &formats) const;
+                   const QColor &pen, const QList<QTextLayout::FormatRange> &formats,
+                   bool wrap) const;
+    // Whether this row wraps: every row with wrapping on, error rows with setWrapErrorRows.
+    bool wraps(const QModelIndex &index) const;
 
     int wrappedHeight(const QStyleOptionViewItem &option, const QModelIndex &index) const;
     quint16 &heightSlot(qint64 seq) const;
@@ -71,6 +79,7 @@ private:
     LogModel *m_model;
     QListView *m_view;
     bool m_wrap = false;
+    bool m_wrapErrors = false;
     // Wrapped heights in pixels by sequence - m_heightsBase; 0 = not known yet. Dropped
     // whenever width, font or the timestamp prefix change.
     mutable std::deque<quint16> m_heights;

@@ -334,6 +334,10 @@ void LogView::addShortcuts() {
 }
 
 bool LogView::eventFilter(QObject *watched, QEvent *event) {
+    // Error rows wrapped among unwrapped ones take their height from the viewport's width.
+    if (event->type() == QEvent::Resize && watched == m_ui->logList->viewport() && !m_wrap &&
+        m_delegate->wrapsErrorRows())
+        m_widthLayout.start();
     if (event->type() == QEvent::Resize && watched == m_ui->logToolbar) {
         placeAppActions();
         return QWidget::eventFilter(watched, event);
@@ -422,7 +426,7 @@ void LogView::onLinesPrepended(int count) {
     // read stays where it is on the screen.
     QListView *list = m_ui->logList;
     int height = 0;
-    if (!m_wrap) {
+    if (list->uniformItemSizes()) {
         height = count * list->sizeHintForIndex(m_model->index(0)).height();
     } else {
         for (int row = 0; row < count; ++row)
@@ -450,7 +454,7 @@ void LogView::onRowsAboutToBeRemoved(const QModelIndex &, int first, int last) {
         return;
     // Trimming removes rows above what the user is reading; remember their height so the
     // viewport can move up by as much and the lines being read stay where they are.
-    if (!m_wrap) {
+    if (m_ui->logList->uniformItemSizes()) {
         m_trimmedHeight = (last + 1) * m_ui->logList->sizeHintForIndex(m_model->index(0)).height();
     } else {
         for (int row = 0; row <= last; ++row)
@@ -627,6 +631,17 @@ void LogView::setShowTimestamps(bool on) {
     m_widthLayout.start();
 }
 
+void LogView::setWrapErrorRows(bool on) {
+    m_delegate->setWrapErrorRows(on);
+    m_ui->logList->setUniformItemSizes(!m_wrap && !on);
+    m_ui->logList->doItemsLayout();
+    m_ui->logList->viewport()->update();
+}
+
+bool LogView::wrapsErrorRows() const {
+    return m_delegate->wrapsErrorRows();
+}
+
 void LogView::setWordWrap(bool on) {
     if (m_ui->wrapAction->isChecked() != on) {
         m_ui->wrapAction->setChecked(on); // comes back here through toggled
@@ -640,7 +655,7 @@ void LogView::setWordWrap(bool on) {
     m_ui->logList->setHorizontalScrollBarPolicy(on ? Qt::ScrollBarAlwaysOff
                                                    : Qt::ScrollBarAsNeeded);
     // Uniform sizes let QListView size one row and multiply; wrapped rows differ in height.
-    m_ui->logList->setUniformItemSizes(!on);
+    m_ui->logList->setUniformItemSizes(!on && !m_delegate->wrapsErrorRows());
     m_ui->logList->setWordWrap(on); // also makes QListView lay out again when its width changes
     m_ui->logList->doItemsLayout();
     m_ui->logList->viewport()->update();

@@ -102,6 +102,10 @@ public:
     void setStreamFilter(LogModel::StreamFilter f);
     void setShowTimestamps(bool on);
     bool wordWrap() const { return m_wrap; }
+    // Error rows wrap at the view's width even with wrapping off, so that an error is never
+    // cut off (the deployment view; LogLineDelegate::setWrapErrorRows).
+    void setWrapErrorRows(bool on);
+    bool wrapsErrorRows() const;
     void setWordWrap(bool on);
 
     // Writes the visible rows as shown (timestamps included when shown), one per line, UTF-8;

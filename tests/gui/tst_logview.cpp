@@ -90,6 +90,7 @@ private Q_SLOTS:
     void clearEmptiesTheView();
     void wrapToggle();
     void longLinesScrollSideways();
+    void errorRowsWrapWhenAsked();
     void ansiColoursDrawn();
     void staysResponsiveUnderLoad_data();
     void staysResponsiveUnderLoad();
@@ -557,6 +558,51 @@ void TestLogView::longLinesScrollSideways() {
     view.setWordWrap(false);
     QCOMPARE(list->horizontalScrollBarPolicy(), Qt::ScrollBarAsNeeded);
     QTRY_VERIFY(list->horizontalScrollBar()->maximum() > 0);
+}
+
+// The deployment view (#20 item 5): with Wrap off, an error row still wraps at the view's width
+// (never cut off, never past the right edge) while the other rows keep one line each.
+void TestLogView::errorRowsWrapWhenAsked() {
+    LogView &view = *m_view;
+    QListView *list = view.listView();
+    QVERIFY(!view.wrapsErrorRows());
+    view.setWrapErrorRows(true);
+    QVERIFY(view.wrapsErrorRows());
+    QVERIFY(!list->uniformItemSizes());
+    LogEntry error;
+    error.kind = LogEntry::Kind::Error;
+    error.text = QStringLiteral("Build failed: ") + QStringLiteral("step ").repeated(200) +
+                 QStringLiteral("ENDOFERROR");
+    view.model()->append(line(QStringLiteral("short")));
+    view.model()->append(error);
+    view.model()->append(line(QStringLiteral("word ").repeated(200)));
+    view.model()->flushPending();
+    QTRY_VERIFY(rowVisible(view, 2));
+    const auto rect = [&](int row) {
+        return list->visualRect(list->model()->index(row, 0));
+    };
+    QVERIFY(!view.wordWrap());
+    QTRY_VERIFY2(
+        rect(1).height() > 3 * rect(0).height(),
+        qPrintable(QStringLiteral("%1 vs %2").arg(rect(1).height()).arg(rect(0).height())));
+    QCOMPARE(rect(2).height(), rect(0).height()); // a plain long line stays one row
+    // The error's rows are drawn within the viewport: ink in its last text line, left half.
+    list->horizontalScrollBar()->setValue(0);
+    QCoreApplication::processEvents();
+    const QImage image = list->viewport()->grab().toImage();
+    const QRect r = rect(1);
+    int ink = 0;
+    for (int y = r.bottom() - r.height() / 8; y <= r.bottom() && y < image.height(); ++y)
+        for (int x = 0; x < image.width() / 2; ++x)
+            ink += image.pixelColor(x, y).lightness() < 128;
+    QVERIFY2(ink > 10, qPrintable(QString::number(ink)));
+    // A narrower view: the error takes more lines, still whole.
+    const int tall = rect(1).height();
+    view.resize(view.width() / 2, view.height());
+    QTRY_VERIFY(rect(1).height() > tall);
+    view.setWrapErrorRows(false);
+    QVERIFY(list->uniformItemSizes());
+    QTRY_COMPARE(rect(1).height(), rect(0).height());
 }
 
 void TestLogView::staysResponsiveUnderLoad_data() {

@@ -211,6 +211,9 @@ private Q_SLOTS:
         window.tabs()->setCurrentWidget(deployments);
         QVERIFY(deployments->progressBar()->isHidden());
         QVERIFY(!deployments->deployButton()->isEnabled());
+        // Its build log wraps error rows whatever the Wrap setting (item 5).
+        QVERIFY(deployments->logView()->wrapsErrorRows());
+        QVERIFY(!window.logView()->wrapsErrorRows());
 
         // Deployments: Deploy drives the progress bar and the stepper to the end; the list
         // shows the commit once the clone is done and the running one's duration counts up.
