@@ -5,6 +5,8 @@
 // dockerd running?" instead of "connected", the host's apps keep their last known state,
 // greyed, instead of "no container"; once the engine is back all of it follows the engine
 // again. Against a real server whose engine is a private dockerd this test starts and kills.
+#include "LogModel.h"
+#include "LogView.h"
 #include "MainWindow.h"
 #include "SidebarApps.h"
 #include "TestSupport.h"
@@ -13,8 +15,11 @@
 #include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QLabel>
+#include <QListView>
 #include <QPalette>
 #include <QProcess>
+#include <QPushButton>
+#include <QScrollBar>
 #include <QStatusBar>
 #include <QTest>
 #include <QTreeWidgetItem>
@@ -150,6 +155,93 @@ private Q_SLOTS:
                  qPrintable(stateLine()));
         QVERIFY(!web()->data(0, Qt::ForegroundRole).isValid());
         removeContainer(container);
+    }
+
+    // A log view following a chatty container's tail (about 2 000 lines/s) while the engine goes
+    // away and comes back (the container restarts with it: restart policy "always") follows the new
+    // lines again, at the bottom, without "N new lines — jump to end"; the engine's absence is said
+    // in the log once, not once per retry.
+    void followingViewFollowsAgainAfterEngineBack() {
+        const QString chatty = QStringLiteral("mist-enginedown-chatty");
+        QVERIFY(!runContainer(chatty,
+                              QStringLiteral("echo started; i=0; while true; do for j in 1 2 3 4 5 "
+                                             "6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do "
+                                             "i=$((i+1)); echo \"chatty-$i\"; done; sleep "
+                                             "0.01; done"),
+                              {QStringLiteral("--restart"), QStringLiteral("always")})
+                     .isEmpty());
+        store::App app;
+        app.name = QStringLiteral("chatty");
+        app.projectName = QStringLiteral("alpha");
+        app.containerName = chatty;
+        const qint64 appId = f->store().apps().add(app).value().id;
+        gui::MainWindow w;
+        auto *session = new client::ServerSession(
+            QUrl(QStringLiteral("http://127.0.0.1:%1").arg(f->port())), &w);
+        session->setToken(
+            f->store()
+                .sessions()
+                .create(f->store().users().byEmail(QStringLiteral("owner@example.com")).value()->id)
+                .value());
+        w.setLocalSession(session, QStringLiteral("Local server"));
+        w.setLocalEngineAddress(dockerHost);
+        w.connectTo(session, QStringLiteral("Local server"));
+        w.resize(1200, 800);
+        w.show();
+        QVERIFY(waitFor([&] { return w.appCount(0) >= 1; }));
+        w.selectApp(appId);
+        gui::LogView *view = w.logView();
+        gui::LogModel *logs = view->model();
+        auto lastLine = [&] {
+            logs->flushPending();
+            for (int i = logs->visibleLines() - 1; i >= 0; --i)
+                if (logs->entryAt(i).kind == gui::LogEntry::Kind::Line)
+                    return logs->entryAt(i).text;
+            return QString();
+        };
+        auto atBottom = [&] {
+            const QScrollBar *bar = view->listView()->verticalScrollBar();
+            return bar->value() == bar->maximum();
+        };
+        QVERIFY(waitFor([&] { return lastLine().startsWith(QStringLiteral("chatty-")); }));
+        QVERIFY(view->isFollowing());
+
+        QVERIFY(engine(QStringLiteral("kill")));
+        logs->flushPending();
+        const int killedAt = logs->visibleLines();
+        QVERIFY(waitFor([&] { return w.hostText(0).contains(QStringLiteral("unreachable")); }));
+        QTest::qWait(8000); // several reconnect attempts
+        QVERIFY(engine(QStringLiteral("start")));
+        // Started again by the engine ("started", then counting from 1 again): its new lines
+        // arrive, followed.
+        auto restartedAt = [&] {
+            logs->flushPending();
+            for (int i = logs->visibleLines() - 1; i >= killedAt; --i)
+                if (logs->entryAt(i).text == u"started")
+                    return i;
+            return -1;
+        };
+        QVERIFY2(waitFor([&] { return restartedAt() >= 0; }, 90000), qPrintable(lastLine()));
+        const int before = logs->totalLines();
+        QVERIFY(waitFor([&] { return lastLine().mid(7).toInt() > 300; }, 30000));
+        QTest::qWait(300);
+        QVERIFY2(
+            view->isFollowing(),
+            qPrintable(QStringLiteral("%1 new lines").arg(view->newLinesSinceFollowStopped())));
+        QVERIFY(atBottom());
+        auto *jump = view->findChild<QPushButton *>(QStringLiteral("jumpButton"));
+        QVERIFY(jump && !jump->isVisible());
+        QVERIFY(logs->totalLines() > before);
+        // Said once, not once per retry.
+        QStringList errors;
+        for (int i = 0; i < logs->visibleLines(); ++i)
+            if (logs->entryAt(i).kind == gui::LogEntry::Kind::Error)
+                errors << logs->entryAt(i).text;
+        QVERIFY2(errors.size() == 1, qPrintable(errors.join(u'\n')));
+        QVERIFY2(errors.first().contains(QStringLiteral("cannot reach Docker engine")),
+                 qPrintable(errors.first()));
+        removeContainer(chatty);
+        QVERIFY(f->store().apps().remove(appId).value());
     }
 };
 
