@@ -19,7 +19,10 @@ AppLog::AppLog(client::ServerSession *session, qint64 appId, QObject *parent)
     : QObject(parent)
     , m_session(session)
     , m_appId(appId)
-    , m_model(new LogModel(this)) {}
+    , m_model(new LogModel(this)) {
+    m_resumeTimer.setSingleShot(true);
+    connect(&m_resumeTimer, &QTimer::timeout, this, &AppLog::resume);
+}
 
 AppLog::~AppLog() {
     delete m_stream;
@@ -394,18 +397,11 @@ void AppLog::followLive(std::optional<qint64> sinceNs) {
     delete m_stream;
     m_stream = new client::StreamConnection(m_session, path, this);
     connect(m_stream, &client::StreamConnection::message, this, &AppLog::onLogMessage);
+    // The server's `error` message and its close reason are one and the same ("Container not
+    // running"): appendError says it once.
     connect(m_stream, &client::StreamConnection::failed, this, [this](const QString &reason) {
-        // The server's `error` message and its close reason are one and
-        // the same ("Container not running"): say it once.
-        m_model->flushPending();
-        const QString text = serverText(reason);
-        if (m_model->visibleLines() > 0 &&
-            m_model->entryAt(m_model->visibleLines() - 1).text == text)
-            return;
-        LogEntry e;
-        e.kind = LogEntry::Kind::Error;
-        e.text = text;
-        m_model->append(e);
+        appendError(serverText(reason));
+        scheduleResume();
     });
     m_stream->open();
     if (!m_live) {
@@ -427,6 +423,7 @@ void AppLog::onLogMessage(const QJsonObject &message) {
     const QJsonObject data = message.value(QStringLiteral("data")).toObject();
     LogEntry e;
     if (type == u"log") {
+        m_resumeDelayMs = 0; // following again
         // A reader scrolled back in a full window would lose the lines being read to the
         // ones arriving: stop taking them; they are in the archive when the reader comes
         // back down.
@@ -455,14 +452,61 @@ void AppLog::onLogMessage(const QJsonObject &message) {
         if (!m_service.isEmpty())
             e.text += MainWindow::serviceTasksText(m_service, data);
     } else if (type == u"error") {
-        e.kind = LogEntry::Kind::Error;
-        e.text = serverText(data.value(QStringLiteral("message")).toString());
+        appendError(serverText(data.value(QStringLiteral("message")).toString()));
+        return;
     } else if (type == u"end") {
         e.kind = LogEntry::Kind::End;
         e.text = serverText(data.value(QStringLiteral("message")).toString());
     } else {
         return;
     }
+    m_lastError.clear();
+    m_model->append(e);
+}
+
+void AppLog::scheduleResume() {
+    // Without an archive a new socket would send the last lines again: nothing to resume from.
+    if (!m_live || !historyAvailable())
+        return;
+    m_resumeDelayMs = m_resumeDelayMs == 0 ? 2000 : std::min(2 * m_resumeDelayMs, 30000);
+    m_resumeTimer.start(m_resumeDelayMs);
+}
+
+void AppLog::resume() {
+    if (!m_live || !m_session ||
+        (m_stream && m_stream->state() != client::StreamConnection::State::Finished &&
+         m_stream->state() != client::StreamConnection::State::Idle))
+        return;
+    if (m_paging) // a page is loading: look again after it
+        return scheduleResume();
+    const auto edge = newestStamp();
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("order"), QStringLiteral("asc"));
+    if (edge)
+        q.addQueryItem(QStringLiteral("since"), protocol::formatEngineTimestampNs(edge->first));
+    q.addQueryItem(QStringLiteral("limit"), QString::number(PageLines + (edge ? edge->second : 0)));
+    m_paging = true;
+    fetchPage(q, [this, edge](const std::optional<Page> &page, const QString &) {
+        m_paging = false;
+        if (!page)
+            return scheduleResume();
+        // More than a page archived meanwhile: the live socket sends the rest from the engine
+        // (since= the newest line here), or the next look loads the next page.
+        appendRows(edge ? skipRepeats(page->rows, edge->first, edge->second) : page->rows);
+        const auto newest = newestStamp();
+        followLive(newest ? std::optional<qint64>(newest->first) : std::nullopt);
+    });
+}
+
+void AppLog::appendError(const QString &text) {
+    // Said again only after something else was shown: a stream retrying while the engine is
+    // away gets the same answer on every attempt.
+    if (text == m_lastError)
+        return;
+    m_lastError = text;
+    LogEntry e;
+    e.kind = LogEntry::Kind::Error;
+    e.text = text;
     m_model->append(e);
 }
 

@@ -8,6 +8,7 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QTimer>
 #include <QUrlQuery>
 
 #include <functional>
@@ -28,6 +29,12 @@ namespace mist::gui {
 // newest line, so no line is shown twice and none is missing. While the reader is scrolled
 // back in a full window, live arrivals would push the lines being read out of it: the socket
 // closes instead and the lines are read from the archive later.
+//
+// A container that is not running ends the live socket ("Container not running"); while the
+// window is live, the log looks again after 2 s, doubling to 30 s: the archive's newer lines
+// (what a crash-looping container printed between its restarts, which the server archives
+// whether or not anyone watches), then the live socket, which follows the container once it
+// runs again. So a stopped or crash-looping container shows its last words without a click.
 //
 // One page request is in flight at a time; a failed one leaves what is loaded as it is and
 // says why in historyStatus(). A MainWindow keeps one AppLog per recently viewed app, so
@@ -99,6 +106,10 @@ private:
     void fetchSearchPage(bool append);
     void stopLive();
     void onLogMessage(const QJsonObject &message);
+    void appendError(const QString &text);
+    // The live socket ended for good (the container is not running): look again later.
+    void scheduleResume();
+    void resume();
     void setStatus(const QString &text);
     void appendRows(const QList<LogEntry> &rows);
     void markOlderEdge(const QString &cursor);
@@ -115,6 +126,11 @@ private:
     LogModel *m_model;
     QPointer<client::StreamConnection> m_stream;
     QString m_service; // the app's Swarm service (from its `status`), if it is one
+    // The last error row appended since the last line or status: each reconnect attempt while
+    // the engine is away answers the same error, which is said once.
+    QString m_lastError;
+    QTimer m_resumeTimer;
+    int m_resumeDelayMs = 0; // 0: no failure since the last live line
     QString m_historyReason;
     QString m_status;
     // The window's newest lines are the present: the live socket is open or about to be.

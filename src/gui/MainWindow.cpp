@@ -118,9 +118,15 @@ void MainWindow::connectDiscovery() {
                             return;
                         showApps(host, r.data.toArray());
                         selectApp(host, appId); // shows its log and its deployments
-                        if (deploy && m_selectedApp == appId) {
+                        if (m_selectedApp != appId)
+                            return;
+                        if (deploy) {
                             m_ui->tabs->setCurrentWidget(m_ui->deployments);
                             m_ui->deployments->deploy();
+                        } else {
+                            // An adopted container: what it prints is what the operator came
+                            // to see.
+                            m_ui->tabs->setCurrentWidget(m_ui->logs);
                         }
                     });
             });

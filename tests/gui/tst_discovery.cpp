@@ -166,7 +166,8 @@ private Q_SLOTS:
         QVERIFY(waitFor([&] { return !listed(w).contains(plain) && listed(w).contains(shop); }));
         QCOMPARE(appByName(QStringLiteral("web")).value(QStringLiteral("containerName")).toString(),
                  plain);
-        // The new app is shown: its logs stream into the log view.
+        // The new app is shown, in the Logs tab: its logs stream into the log view.
+        QVERIFY(waitFor([&] { return w.tabs()->currentWidget() == w.logView(); }));
         gui::LogModel *logs = w.logView()->model();
         QVERIFY(waitFor([&] {
             logs->flushPending();
