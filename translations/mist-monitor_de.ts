@@ -515,6 +515,85 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     </message>
 </context>
 <context>
+    <name>ServerText</name>
+    <message>
+        <source>Container not running</source>
+        <translation>Container läuft nicht</translation>
+    </message>
+    <message>
+        <source>Container not found</source>
+        <translation>Container nicht gefunden</translation>
+    </message>
+    <message>
+        <source>Service not found</source>
+        <translation>Dienst nicht gefunden</translation>
+    </message>
+    <message>
+        <source>Service removed</source>
+        <translation>Dienst entfernt</translation>
+    </message>
+    <message>
+        <source>Application not found</source>
+        <translation>Anwendung nicht gefunden</translation>
+    </message>
+    <message>
+        <source>Deployment not found</source>
+        <translation>Bereitstellung nicht gefunden</translation>
+    </message>
+    <message>
+        <source>Deployment queued</source>
+        <translation>Bereitstellung eingereiht</translation>
+    </message>
+    <message>
+        <source>Cloning repository...</source>
+        <translation>Repository wird geklont …</translation>
+    </message>
+    <message>
+        <source>Building Docker image...</source>
+        <translation>Docker-Image wird gebaut …</translation>
+    </message>
+    <message>
+        <source>Image built</source>
+        <translation>Image gebaut</translation>
+    </message>
+    <message>
+        <source>Stopping previous container...</source>
+        <translation>Vorheriger Container wird gestoppt …</translation>
+    </message>
+    <message>
+        <source>Starting new container...</source>
+        <translation>Neuer Container wird gestartet …</translation>
+    </message>
+    <message>
+        <source>Container started, checking...</source>
+        <translation>Container gestartet, wird geprüft …</translation>
+    </message>
+    <message>
+        <source>Deployment complete</source>
+        <translation>Bereitstellung abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Deployment failed</source>
+        <translation>Bereitstellung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Deployment cancelled</source>
+        <translation>Bereitstellung abgebrochen</translation>
+    </message>
+    <message>
+        <source>Deployment superseded</source>
+        <translation>Bereitstellung ersetzt</translation>
+    </message>
+    <message>
+        <source>Only owners and admins may start, stop or restart apps</source>
+        <translation>Nur Eigentümer und Admins dürfen Apps starten, stoppen oder neu starten</translation>
+    </message>
+    <message>
+        <source>Action in progress</source>
+        <translation>Eine Aktion läuft bereits</translation>
+    </message>
+</context>
+<context>
     <name>mist::gui::AddAppDialog</name>
     <message>
         <source>Enter a name.</source>
@@ -662,6 +741,42 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>The lines around the match could not be loaded: %1</source>
         <translation>Die Zeilen um den Treffer konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>exit %1</source>
+        <translation>Exit %1</translation>
+    </message>
+    <message>
+        <source>out of memory</source>
+        <translation>Speicher erschöpft</translation>
+    </message>
+    <message>
+        <source>died</source>
+        <translation>beendet</translation>
+    </message>
+    <message>
+        <source>restarted</source>
+        <translation>neu gestartet</translation>
+    </message>
+    <message>
+        <source>started</source>
+        <translation>gestartet</translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation>entfernt</translation>
+    </message>
+    <message>
+        <source>replaced by deployment #%1</source>
+        <translation>ersetzt durch Bereitstellung #%1</translation>
+    </message>
+    <message>
+        <source>engine back</source>
+        <translation>Engine wieder erreichbar</translation>
+    </message>
+    <message>
+        <source>engine lost: %1</source>
+        <translation>Engine verloren: %1</translation>
     </message>
 </context>
 <context>
@@ -1292,98 +1407,12 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <source>Load average: %1, %2, %3</source>
         <translation>Durchschnittslast: %1, %2, %3</translation>
     </message>
-    <message numerus="yes">
-        <source>%n minute(s)</source>
-        <translation>
-            <numerusform>%n Minute</numerusform>
-            <numerusform>%n Minuten</numerusform>
-        </translation>
-    </message>
 </context>
 <context>
     <name>mist::gui::NewAppDialog</name>
     <message>
         <source>Enter a name and a git URL.</source>
         <translation>Geben Sie einen Namen und eine Git-URL ein.</translation>
-    </message>
-</context>
-<context>
-    <name>ServerText</name>
-    <message>
-        <source>Container not running</source>
-        <translation>Container läuft nicht</translation>
-    </message>
-    <message>
-        <source>Container not found</source>
-        <translation>Container nicht gefunden</translation>
-    </message>
-    <message>
-        <source>Service not found</source>
-        <translation>Dienst nicht gefunden</translation>
-    </message>
-    <message>
-        <source>Service removed</source>
-        <translation>Dienst entfernt</translation>
-    </message>
-    <message>
-        <source>Application not found</source>
-        <translation>Anwendung nicht gefunden</translation>
-    </message>
-    <message>
-        <source>Deployment not found</source>
-        <translation>Bereitstellung nicht gefunden</translation>
-    </message>
-    <message>
-        <source>Deployment queued</source>
-        <translation>Bereitstellung eingereiht</translation>
-    </message>
-    <message>
-        <source>Cloning repository...</source>
-        <translation>Repository wird geklont …</translation>
-    </message>
-    <message>
-        <source>Building Docker image...</source>
-        <translation>Docker-Image wird gebaut …</translation>
-    </message>
-    <message>
-        <source>Image built</source>
-        <translation>Image gebaut</translation>
-    </message>
-    <message>
-        <source>Stopping previous container...</source>
-        <translation>Vorheriger Container wird gestoppt …</translation>
-    </message>
-    <message>
-        <source>Starting new container...</source>
-        <translation>Neuer Container wird gestartet …</translation>
-    </message>
-    <message>
-        <source>Container started, checking...</source>
-        <translation>Container gestartet, wird geprüft …</translation>
-    </message>
-    <message>
-        <source>Deployment complete</source>
-        <translation>Bereitstellung abgeschlossen</translation>
-    </message>
-    <message>
-        <source>Deployment failed</source>
-        <translation>Bereitstellung fehlgeschlagen</translation>
-    </message>
-    <message>
-        <source>Deployment cancelled</source>
-        <translation>Bereitstellung abgebrochen</translation>
-    </message>
-    <message>
-        <source>Deployment superseded</source>
-        <translation>Bereitstellung ersetzt</translation>
-    </message>
-    <message>
-        <source>Only owners and admins may start, stop or restart apps</source>
-        <translation>Nur Eigentümer und Admins dürfen Apps starten, stoppen oder neu starten</translation>
-    </message>
-    <message>
-        <source>Action in progress</source>
-        <translation>Eine Aktion läuft bereits</translation>
     </message>
 </context>
 <context>
@@ -1489,6 +1518,46 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>Dead</source>
         <translation>Tot</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>restarting</source>
+        <translation>startet neu</translation>
+    </message>
+    <message>
+        <source>exited</source>
+        <translation>beendet</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>pausiert</translation>
+    </message>
+    <message>
+        <source>created</source>
+        <translation>erstellt</translation>
+    </message>
+    <message>
+        <source>dead</source>
+        <translation>tot</translation>
+    </message>
+    <message>
+        <source>removing</source>
+        <translation>wird entfernt</translation>
+    </message>
+    <message>
+        <source>(healthy)</source>
+        <translation>(gesund)</translation>
+    </message>
+    <message>
+        <source>(unhealthy)</source>
+        <translation>(nicht gesund)</translation>
+    </message>
+    <message>
+        <source>(health: starting)</source>
+        <translation>(Zustand: startet)</translation>
     </message>
 </context>
 </TS>

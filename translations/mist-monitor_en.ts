@@ -513,6 +513,85 @@ You can still connect to a remote server.</source>
     </message>
 </context>
 <context>
+    <name>ServerText</name>
+    <message>
+        <source>Container not running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Container not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Application not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deployment not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deployment queued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cloning repository...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Building Docker image...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Image built</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopping previous container...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting new container...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Container started, checking...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deployment complete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deployment failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deployment cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deployment superseded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only owners and admins may start, stop or restart apps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Action in progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>mist::gui::AddAppDialog</name>
     <message>
         <source>Enter a name.</source>
@@ -659,6 +738,42 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>The lines around the match could not be loaded: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>exit %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>out of memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>died</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>restarted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>replaced by deployment #%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>engine back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>engine lost: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1290,97 +1405,11 @@ You can still connect to a remote server.</source>
         <source>Load average: %1, %2, %3</source>
         <translation type="unfinished"></translation>
     </message>
-    <message numerus="yes">
-        <source>%n minute(s)</source>
-        <translation>
-            <numerusform>%n minute</numerusform>
-            <numerusform>%n minutes</numerusform>
-        </translation>
-    </message>
 </context>
 <context>
     <name>mist::gui::NewAppDialog</name>
     <message>
         <source>Enter a name and a git URL.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>ServerText</name>
-    <message>
-        <source>Container not running</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Container not found</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Service not found</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Service removed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Application not found</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Deployment not found</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Deployment queued</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cloning repository...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Building Docker image...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Image built</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Stopping previous container...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Starting new container...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Container started, checking...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Deployment complete</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Deployment failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Deployment cancelled</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Deployment superseded</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Only owners and admins may start, stop or restart apps</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Action in progress</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1486,6 +1515,46 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>Dead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>restarting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>exited</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>removing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(healthy)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(unhealthy)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(health: starting)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

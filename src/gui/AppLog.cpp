@@ -4,6 +4,7 @@
 
 #include "MainWindow.h"
 #include "ServerTexts.h"
+#include "StatusWords.h"
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
 #include "protocol/Parsing.h"
@@ -28,6 +29,35 @@ AppLog::~AppLog() {
     delete m_stream;
 }
 
+QString AppLog::eventText(const QJsonObject &e) {
+    const QString event = e.value(QStringLiteral("event")).toString();
+    const QString line = e.value(QStringLiteral("line")).toString();
+    if (event == u"died" || event == u"restarted") {
+        QStringList details;
+        if (const QJsonValue code = e.value(QStringLiteral("exitCode")); code.isDouble())
+            details << tr("exit %1").arg(code.toInt());
+        if (line.contains(u"OOM"))
+            details << tr("out of memory");
+        const QString what = event == u"died" ? tr("died") : tr("restarted");
+        return details.isEmpty() ? what : QStringLiteral("%1 (%2)").arg(what, details.join(u", "));
+    }
+    if (event == u"started")
+        return tr("started");
+    if (event == u"oom")
+        return tr("out of memory");
+    if (event == u"removed")
+        return tr("removed");
+    if (event == u"replaced" && e.value(QStringLiteral("newDeploymentId")).isDouble())
+        return tr("replaced by deployment #%1")
+            .arg(qint64(e.value(QStringLiteral("newDeploymentId")).toDouble()));
+    if (event == u"engine_back")
+        return tr("engine back");
+    if (const QString lost = QStringLiteral("engine lost: ");
+        event == u"engine_lost" && line.startsWith(lost))
+        return tr("engine lost: %1").arg(line.mid(lost.size()));
+    return line; // another server's, or a kind this desktop does not know yet
+}
+
 LogEntry AppLog::entryFromJson(const QJsonObject &e) {
     const qint64 ns =
         protocol::parseEngineTimestampNs(e.value(QStringLiteral("ts")).toString()).value_or(0);
@@ -36,7 +66,7 @@ LogEntry AppLog::entryFromJson(const QJsonObject &e) {
     row.tsMs = ns / 1000000;
     if (e.value(QStringLiteral("kind")).toString() == u"event") {
         row.kind = LogEntry::Kind::Status;
-        row.text = QStringLiteral("— %1 —").arg(e.value(QStringLiteral("line")).toString());
+        row.text = QStringLiteral("— %1 —").arg(eventText(e));
     } else {
         row.text = e.value(QStringLiteral("line")).toString();
         row.stderrStream = e.value(QStringLiteral("stream")).toString() == u"stderr";
@@ -447,8 +477,8 @@ void AppLog::onLogMessage(const QJsonObject &message) {
         e.text = (m_service.isEmpty() ? MainWindow::tr("Container %1: %2 (%3)")
                                       : MainWindow::tr("Service %1: %2 (%3)"))
                      .arg(data.value(QStringLiteral("container")).toString(),
-                          data.value(QStringLiteral("state")).toString(),
-                          data.value(QStringLiteral("status")).toString());
+                          StatusWords::stateName(data.value(QStringLiteral("state")).toString()),
+                          StatusWords::fromEngine(data.value(QStringLiteral("status")).toString()));
         if (!m_service.isEmpty())
             e.text += MainWindow::serviceTasksText(m_service, data);
     } else if (type == u"error") {

@@ -84,6 +84,9 @@ public:
 
     // The archive's JSON entry as a row (events as "— died (exit 4) —" separators).
     static LogEntry entryFromJson(const QJsonObject &entry);
+    // A lifecycle entry's words ("died (exit 137, out of memory)") in the reader's language,
+    // from its `event`, `exitCode` and `newDeploymentId`; the server's `line` when unknown.
+    static QString eventText(const QJsonObject &entry);
 
 Q_SIGNALS:
     void historyStatusChanged(const QString &text); // empty: nothing to say

@@ -3,6 +3,7 @@
 #include "ContainerDiscovery.h"
 
 #include "AppDialogs.h"
+#include "StatusWords.h"
 #include "client/ServerSession.h"
 
 #include <QAction>
@@ -162,7 +163,8 @@ void ContainerDiscovery::show(QTreeWidgetItem *host, const QJsonArray &container
             const QString name = c.value(QStringLiteral("name")).toString();
             auto *item = makeItem(
                 Container,
-                QStringLiteral("%1\n%2").arg(name, c.value(QStringLiteral("status")).toString()));
+                QStringLiteral("%1\n%2").arg(
+                    name, StatusWords::fromEngine(c.value(QStringLiteral("status")).toString())));
             item->setData(0, NameRole, name);
             item->setData(0, ProjectRole, it.key());
             item->setToolTip(

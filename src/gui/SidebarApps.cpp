@@ -151,7 +151,10 @@ QString SidebarApps::liveStatus(const QJsonObject &app, qint64 nowMs) {
                                        text("containerFinishedAt"),
                                        app.value(QStringLiteral("containerExitCode")).toInt()},
                         nowMs);
-    return words.isEmpty() ? text("containerStatus") : words;
+    // The engine's own words when the times do not tell, in the reader's language too; its
+    // health check's verdict ("(healthy)") is only in its words.
+    return words.isEmpty() ? StatusWords::fromEngine(text("containerStatus"))
+                           : words + StatusWords::healthOf(text("containerStatus"));
 }
 
 void SidebarApps::applyStats(QTreeWidgetItem *host, const AppListWatcher *watcher) {

@@ -5,6 +5,7 @@
 #include "protocol/Parsing.h"
 
 #include <QLocale>
+#include <QRegularExpression>
 
 #include <optional>
 
@@ -53,7 +54,7 @@ QString StatusWords::duration(qint64 ms) {
 QString StatusWords::of(const ContainerTimes &c, qint64 nowMs) {
     const auto started = epochMs(c.startedAt);
     const auto finished = epochMs(c.finishedAt);
-    const QString code = QLocale().toString(c.exitCode);
+    const QString code = QString::number(c.exitCode); // a code, not a quantity: no grouping
     if (c.state == u"running")
         return started ? tr("Up %1").arg(duration(nowMs - *started)) : QString();
     if (c.state == u"paused")
@@ -74,6 +75,95 @@ QString StatusWords::of(const ContainerTimes &c, qint64 nowMs) {
     if (c.state == u"dead")
         return tr("Dead");
     return QString();
+}
+
+std::optional<qint64> StatusWords::parseDuration(const QString &words) {
+    constexpr qint64 S = 1000;
+    constexpr qint64 H = 3600 * S;
+    if (words == u"Less than a second")
+        return 0;
+    if (words == u"About a minute")
+        return 60 * S;
+    if (words == u"About an hour")
+        return H;
+    static const QRegularExpression counted(
+        QStringLiteral("^(\\d{1,9}) (second|minute|hour|day|week|month|year)s?$"));
+    const QRegularExpressionMatch m = counted.match(words);
+    if (!m.hasMatch())
+        return std::nullopt;
+    const qint64 n = m.captured(1).toLongLong();
+    const QString unit = m.captured(2);
+    if (unit == u"second")
+        return n * S;
+    if (unit == u"minute")
+        return n * 60 * S;
+    if (unit == u"hour")
+        return n * H;
+    if (unit == u"day")
+        return n * 24 * H;
+    if (unit == u"week")
+        return n * 7 * 24 * H;
+    if (unit == u"month")
+        return n * 30 * 24 * H;
+    return n * 365 * 24 * H;
+}
+
+QString StatusWords::stateName(const QString &state) {
+    if (state == u"running")
+        return tr("running");
+    if (state == u"restarting")
+        return tr("restarting");
+    if (state == u"exited")
+        return tr("exited");
+    if (state == u"paused")
+        return tr("paused");
+    if (state == u"created")
+        return tr("created");
+    if (state == u"dead")
+        return tr("dead");
+    if (state == u"removing")
+        return tr("removing");
+    return state;
+}
+
+QString StatusWords::healthOf(const QString &status) {
+    if (status.endsWith(u" (healthy)"))
+        return u' ' + tr("(healthy)");
+    if (status.endsWith(u" (unhealthy)"))
+        return u' ' + tr("(unhealthy)");
+    if (status.endsWith(u" (health: starting)"))
+        return u' ' + tr("(health: starting)");
+    return QString();
+}
+
+QString StatusWords::fromEngine(const QString &status) {
+    static const QRegularExpression up(
+        QStringLiteral("^Up (.+?)( \\(Paused\\))?( \\((healthy|unhealthy|health: starting)\\))?$"));
+    static const QRegularExpression ago(
+        QStringLiteral("^(Exited|Restarting) \\((-?\\d{1,9})\\) (.+) ago$"));
+    if (status == u"Created")
+        return tr("Created");
+    if (status == u"Dead")
+        return tr("Dead");
+    if (status == u"Removal In Progress")
+        return tr("Removal In Progress");
+    if (const QRegularExpressionMatch m = up.match(status); m.hasMatch()) {
+        const auto ms = parseDuration(m.captured(1));
+        if (!ms)
+            return status;
+        const QString words = m.capturedLength(2) > 0 ? tr("Up %1 (Paused)").arg(duration(*ms))
+                                                      : tr("Up %1").arg(duration(*ms));
+        return words + healthOf(status);
+    }
+    if (const QRegularExpressionMatch m = ago.match(status); m.hasMatch()) {
+        const auto ms = parseDuration(m.captured(3));
+        if (!ms)
+            return status;
+        const QString code = QString::number(m.captured(2).toInt());
+        return m.captured(1) == u"Exited" ? tr("Exited (%1) %2 ago").arg(code, duration(*ms))
+                                          : tr("Restarting (%1) %2 ago").arg(code, duration(*ms));
+    }
+    return status;
 }
 
 } // namespace mist::gui

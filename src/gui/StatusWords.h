@@ -5,6 +5,8 @@
 #include <QCoreApplication>
 #include <QString>
 
+#include <optional>
+
 namespace mist::gui {
 
 // What a container's life says, as the engine's `docker ps` status words ("Up 48 seconds",
@@ -29,6 +31,20 @@ public:
     static QString of(const ContainerTimes &c, qint64 nowMs);
     // A duration in the engine's words (a negative one, from clock skew, counts as 0).
     static QString duration(qint64 ms);
+    // The engine's own status words (a container list's `Status`: "Up 2 seconds (healthy)",
+    // "Exited (0) About a minute ago", "Restarting (1) Less than a second ago", "Created", ...)
+    // in the reader's language, read back into the parts of() takes; a text it does not
+    // recognise comes back as it is.
+    static QString fromEngine(const QString &status);
+    // An engine state ("running", "restarting", "exited", ...) as a word of the reader's
+    // language; an unknown one as it is.
+    static QString stateName(const QString &state);
+    // The health suffix of the engine's words (" (healthy)", " (unhealthy)", " (health:
+    // starting)"), translated, with its leading space; empty without one.
+    static QString healthOf(const QString &status);
+    // A HumanDuration of the engine ("About a minute", "3 hours") as milliseconds that
+    // duration() words the same; nullopt when it is none.
+    static std::optional<qint64> parseDuration(const QString &words);
 };
 
 } // namespace mist::gui

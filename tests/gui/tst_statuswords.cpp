@@ -2,10 +2,13 @@
 
 // The engine's status words worked out in the client (StatusWords), row by row, in English
 // and in German: every range of the engine's durations at and around its edges, each state,
-// and times that are missing, zero, malformed or in the future.
+// and times that are missing, zero, malformed or in the future; the engine's own words (a
+// container list's Status) read back and translated; the archive's lifecycle entries.
+#include "AppLog.h"
 #include "StatusWords.h"
 
 #include <QDateTime>
+#include <QJsonObject>
 #include <QTest>
 #include <QTranslator>
 
@@ -124,7 +127,161 @@ class TestStatusWords : public QObject {
         QCOMPARE(StatusWords::of(c, baseMs() + elapsed), inGerman ? german : english);
     }
 
+    // Runs `body` with the German translation and locale installed when `inGerman`.
+    static void inLanguage(bool inGerman, const std::function<void()> &body) {
+        QTranslator translator;
+        const QLocale before;
+        if (inGerman) {
+            QVERIFY(translator.load(QStringLiteral(":/i18n/mist-monitor_de.qm")));
+            QCoreApplication::installTranslator(&translator);
+            QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+        }
+        const auto restore = qScopeGuard([&] {
+            QCoreApplication::removeTranslator(&translator);
+            QLocale::setDefault(before);
+        });
+        body();
+    }
+
+    void engineRows() {
+        QTest::addColumn<QString>("status");
+        QTest::addColumn<QString>("english");
+        QTest::addColumn<QString>("german");
+        auto row = [](const char *status, const char *en, const char *de) {
+            QTest::newRow(status) << QString::fromUtf8(status) << QString::fromUtf8(en)
+                                  << QString::fromUtf8(de);
+        };
+        row("Up Less than a second", "Up Less than a second",
+            "Aktiv seit weniger als einer Sekunde");
+        row("Up 1 second", "Up 1 second", "Aktiv seit 1 Sekunde");
+        row("Up 48 seconds", "Up 48 seconds", "Aktiv seit 48 Sekunden");
+        row("Up About a minute", "Up About a minute", "Aktiv seit etwa einer Minute");
+        row("Up 59 minutes", "Up 59 minutes", "Aktiv seit 59 Minuten");
+        row("Up About an hour", "Up About an hour", "Aktiv seit etwa einer Stunde");
+        row("Up 47 hours", "Up 47 hours", "Aktiv seit 47 Stunden");
+        row("Up 13 days", "Up 13 days", "Aktiv seit 13 Tagen");
+        row("Up 8 weeks", "Up 8 weeks", "Aktiv seit 8 Wochen");
+        row("Up 23 months", "Up 23 months", "Aktiv seit 23 Monaten");
+        row("Up 3 years", "Up 3 years", "Aktiv seit 3 Jahren");
+        row("Up 2 hours (healthy)", "Up 2 hours (healthy)", "Aktiv seit 2 Stunden (gesund)");
+        row("Up 5 seconds (health: starting)", "Up 5 seconds (health: starting)",
+            "Aktiv seit 5 Sekunden (Zustand: startet)");
+        row("Up 3 days (unhealthy)", "Up 3 days (unhealthy)", "Aktiv seit 3 Tagen (nicht gesund)");
+        row("Up 3 hours (Paused)", "Up 3 hours (Paused)", "Aktiv seit 3 Stunden (pausiert)");
+        row("Exited (0) 1 second ago", "Exited (0) 1 second ago", "Beendet (0) vor 1 Sekunde");
+        row("Exited (137) About a minute ago", "Exited (137) About a minute ago",
+            "Beendet (137) vor etwa einer Minute");
+        row("Exited (-1) 2 weeks ago", "Exited (-1) 2 weeks ago", "Beendet (-1) vor 2 Wochen");
+        row("Exited (2048) 3 months ago", "Exited (2048) 3 months ago",
+            "Beendet (2048) vor 3 Monaten");
+        row("Restarting (1) Less than a second ago", "Restarting (1) Less than a second ago",
+            "Neustart (1) vor weniger als einer Sekunde");
+        row("Created", "Created", "Erstellt");
+        row("Dead", "Dead", "Tot");
+        row("Removal In Progress", "Removal In Progress", "Wird entfernt");
+        // Not the engine's words: as they came.
+        row("empty", "", "");
+        row("Up", "Up", "Up");
+        row("Up forever", "Up forever", "Up forever");
+        row("Up 3 fortnights", "Up 3 fortnights", "Up 3 fortnights");
+        row("Exited (x) 3 hours ago", "Exited (x) 3 hours ago", "Exited (x) 3 hours ago");
+        row("Exited (1) 3 hours", "Exited (1) 3 hours", "Exited (1) 3 hours");
+        row("Up 99999999999 seconds", "Up 99999999999 seconds", "Up 99999999999 seconds");
+        row("Running", "Running", "Running");
+    }
+
+    void engineCheck(bool inGerman) {
+        QFETCH(QString, status);
+        QFETCH(QString, english);
+        QFETCH(QString, german);
+        // The empty row's tag is a name, not the text.
+        const QString input = status == u"empty" ? QString() : status;
+        inLanguage(inGerman,
+                   [&] { QCOMPARE(StatusWords::fromEngine(input), inGerman ? german : english); });
+    }
+
+    void eventRows() {
+        QTest::addColumn<QJsonObject>("entry");
+        QTest::addColumn<QString>("english");
+        QTest::addColumn<QString>("german");
+        auto event = [](const char *kind, const char *line) {
+            return QJsonObject{{QStringLiteral("kind"), QStringLiteral("event")},
+                               {QStringLiteral("event"), QString::fromLatin1(kind)},
+                               {QStringLiteral("line"), QString::fromLatin1(line)}};
+        };
+        auto with = [](QJsonObject o, const char *key, double value) {
+            o.insert(QString::fromLatin1(key), value);
+            return o;
+        };
+        QTest::newRow("started") << event("started", "started") << "— started —"
+                                 << "— gestartet —";
+        QTest::newRow("died") << with(event("died", "died (exit 3)"), "exitCode", 3)
+                              << "— died (exit 3) —"
+                              << "— beendet (Exit 3) —";
+        QTest::newRow("died oom") << with(event("died", "died (exit 137, OOM)"), "exitCode", 137)
+                                  << "— died (exit 137, out of memory) —"
+                                  << "— beendet (Exit 137, Speicher erschöpft) —";
+        QTest::newRow("died no code") << event("died", "died") << "— died —"
+                                      << "— beendet —";
+        QTest::newRow("restarted") << with(event("restarted", "restarted (exit 1)"), "exitCode", 1)
+                                   << "— restarted (exit 1) —"
+                                   << "— neu gestartet (Exit 1) —";
+        QTest::newRow("oom") << event("oom", "out of memory") << "— out of memory —"
+                             << "— Speicher erschöpft —";
+        QTest::newRow("removed") << event("removed", "removed") << "— removed —"
+                                 << "— entfernt —";
+        QTest::newRow("replaced") << with(event("replaced", "replaced by deployment #12"),
+                                          "newDeploymentId", 12)
+                                  << "— replaced by deployment #12 —"
+                                  << "— ersetzt durch Bereitstellung #12 —";
+        QTest::newRow("engine lost") << event("engine_lost", "engine lost: connection refused")
+                                     << "— engine lost: connection refused —"
+                                     << "— Engine verloren: connection refused —";
+        QTest::newRow("engine back") << event("engine_back", "engine back") << "— engine back —"
+                                     << "— Engine wieder erreichbar —";
+        // Unknown kinds and malformed entries: the server's line as it came.
+        QTest::newRow("unknown") << event("teleported", "teleported to mars")
+                                 << "— teleported to mars —"
+                                 << "— teleported to mars —";
+        QTest::newRow("replaced without id")
+            << event("replaced", "replaced by deployment #7") << "— replaced by deployment #7 —"
+            << "— replaced by deployment #7 —";
+        QTest::newRow("engine lost odd line") << event("engine_lost", "gone") << "— gone —"
+                                              << "— gone —";
+    }
+
+    void eventCheck(bool inGerman) {
+        QFETCH(QJsonObject, entry);
+        QFETCH(QString, english);
+        QFETCH(QString, german);
+        inLanguage(inGerman, [&] {
+            const mist::gui::LogEntry row = mist::gui::AppLog::entryFromJson(entry);
+            QCOMPARE(row.kind, mist::gui::LogEntry::Kind::Status);
+            QCOMPARE(row.text, inGerman ? german : english);
+        });
+    }
+
 private Q_SLOTS:
+    // Every duration the engine can write reads back to the same words.
+    void durationsReadBack() {
+        for (qint64 ms : {0LL, S, 2 * S, 59 * S, M, 2 * M, 59 * M, H, 2 * H, 47 * H, 2 * D, 13 * D,
+                          14 * D, 8 * 7 * D, 59 * D, 60 * D, 700 * D, 731 * D, 3650 * D}) {
+            const QString words = StatusWords::duration(ms);
+            const auto back = StatusWords::parseDuration(words);
+            QVERIFY2(back, qPrintable(words));
+            QCOMPARE(StatusWords::duration(*back), words);
+        }
+        QVERIFY(!StatusWords::parseDuration(QString()));
+        QVERIFY(!StatusWords::parseDuration(QStringLiteral("3 parsecs")));
+    }
+    void engineWordsEnglish_data() { engineRows(); }
+    void engineWordsEnglish() { engineCheck(false); }
+    void engineWordsGerman_data() { engineRows(); }
+    void engineWordsGerman() { engineCheck(true); }
+    void archiveEventsEnglish_data() { eventRows(); }
+    void archiveEventsEnglish() { eventCheck(false); }
+    void archiveEventsGerman_data() { eventRows(); }
+    void archiveEventsGerman() { eventCheck(true); }
     void english_data() { rows(); }
     void english() { check(false); }
     void german_data() { rows(); }
