@@ -282,6 +282,14 @@ private Q_SLOTS:
         QCoreApplication::processEvents();
         const QString top = topLine(view);
         QVERIFY2(top.startsWith(QStringLiteral("kept-01")), qPrintable(top));
+        // The app has no container: its live socket's answer ("Container not found") is the
+        // last row, once; wait for it, it may come after the pages.
+        QVERIFY(waitFor([&] {
+            gui::LogModel *m = keptLog->model();
+            m->flushPending();
+            return m->visibleLines() > 0 &&
+                   m->entryAt(m->visibleLines() - 1).kind == gui::LogEntry::Kind::Error;
+        }));
         const int keptLines = keptLog->model()->totalLines();
 
         gui::AppLog *liveLog = open(*window, live, 5);
