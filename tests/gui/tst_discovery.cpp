@@ -50,10 +50,7 @@ class TestDiscovery : public QObject {
 
     std::unique_ptr<gui::MainWindow> openWindow(const QString &email) {
         auto w = std::make_unique<gui::MainWindow>();
-        auto *session = new client::ServerSession(
-            QUrl(QStringLiteral("http://127.0.0.1:%1").arg(f->port())), w.get());
-        session->setToken(
-            f->store().sessions().create(f->store().users().byEmail(email).value()->id).value());
+        auto *session = signedInSession(*f, email, w.get());
         w->setLocalSession(session, QStringLiteral("Local server"));
         w->connectTo(session, QStringLiteral("Local server"));
         w->show();

@@ -92,13 +92,8 @@ private Q_SLOTS:
 
     void engineDownSaidOnceAppsKeepStateGreyedThenBack() {
         gui::MainWindow w;
-        auto *session = new client::ServerSession(
-            QUrl(QStringLiteral("http://127.0.0.1:%1").arg(f->port())), &w);
-        session->setToken(
-            f->store()
-                .sessions()
-                .create(f->store().users().byEmail(QStringLiteral("owner@example.com")).value()->id)
-                .value());
+        auto *session = signedInSession(*f, QStringLiteral("owner@example.com"), &w);
+        QVERIFY(session);
         const QString label = QStringLiteral("Local server");
         w.setLocalSession(session, label);
         w.setLocalEngineAddress(dockerHost);
@@ -176,13 +171,8 @@ private Q_SLOTS:
         app.containerName = chatty;
         const qint64 appId = f->store().apps().add(app).value().id;
         gui::MainWindow w;
-        auto *session = new client::ServerSession(
-            QUrl(QStringLiteral("http://127.0.0.1:%1").arg(f->port())), &w);
-        session->setToken(
-            f->store()
-                .sessions()
-                .create(f->store().users().byEmail(QStringLiteral("owner@example.com")).value()->id)
-                .value());
+        auto *session = signedInSession(*f, QStringLiteral("owner@example.com"), &w);
+        QVERIFY(session);
         w.setLocalSession(session, QStringLiteral("Local server"));
         w.setLocalEngineAddress(dockerHost);
         w.connectTo(session, QStringLiteral("Local server"));

@@ -112,19 +112,10 @@ class TestStatusWords : public QObject {
         QFETCH(qint64, elapsed);
         QFETCH(QString, english);
         QFETCH(QString, german);
-        QTranslator translator;
-        const QLocale before;
-        if (inGerman) {
-            QVERIFY(translator.load(QStringLiteral(":/i18n/mist-monitor_de.qm")));
-            QCoreApplication::installTranslator(&translator);
-            QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
-        }
-        const auto restore = qScopeGuard([&] {
-            QCoreApplication::removeTranslator(&translator);
-            QLocale::setDefault(before);
-        });
         const ContainerTimes c{state, startedAt, finishedAt, exitCode};
-        QCOMPARE(StatusWords::of(c, baseMs() + elapsed), inGerman ? german : english);
+        inLanguage(inGerman, [&] {
+            QCOMPARE(StatusWords::of(c, baseMs() + elapsed), inGerman ? german : english);
+        });
     }
 
     // Runs `body` with the German translation and locale installed when `inGerman`.

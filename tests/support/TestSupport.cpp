@@ -2,6 +2,8 @@
 
 #include "TestSupport.h"
 
+#include "client/ServerSession.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -481,6 +483,23 @@ std::optional<LoopbackCertificate> makeLoopbackCertificate(const QString &dir) {
         openssl.exitCode() != 0)
         return std::nullopt;
     return c;
+}
+
+client::ServerSession *signedInSession(ServerFixture &f, const QString &email, QObject *parent) {
+    const auto user = f.store().users().byEmail(email);
+    if (!user || !user.value()) {
+        QTest::qFail(qPrintable(QStringLiteral("no user %1").arg(email)), __FILE__, __LINE__);
+        return nullptr;
+    }
+    const auto token = f.store().sessions().create(user.value()->id);
+    if (!token) {
+        QTest::qFail(qPrintable(token.error()), __FILE__, __LINE__);
+        return nullptr;
+    }
+    auto *session = new client::ServerSession(
+        QUrl(QStringLiteral("http://127.0.0.1:%1").arg(f.port())), parent);
+    session->setToken(token.value());
+    return session;
 }
 
 } // namespace mist::test

@@ -26,6 +26,10 @@
 
 #include <memory>
 
+namespace mist::client {
+class ServerSession;
+}
+
 namespace mist::test {
 
 // The engine the suite runs against. Fails the calling test when DOCKER_HOST
@@ -136,6 +140,11 @@ private:
     bool m_ok = false;
     QString m_error;
 };
+
+// A client session on the fixture's server as the user `email` (a session token made in its
+// store, as a sign-in would), owned by `parent`. Fails the calling test (and answers nullptr)
+// when the user does not exist.
+client::ServerSession *signedInSession(ServerFixture &f, const QString &email, QObject *parent);
 
 // Tests pass the session explicitly; a jar that remembered the last login
 // would quietly send someone else's cookie.
