@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Takes the README's screenshots (docs/screenshots/*.png) from the real app:
 # a private Docker engine, an X server (Xvfb), real containers and a real
-# deployment. Needs a build (scripts/setup.sh build) and root for the engine.
+# deployment, and the first-run walk of the test suite. Needs a build (scripts/setup.sh build) and root for the engine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -16,3 +16,12 @@ export DOCKER_HOST
 export HOME="$ENGINE_DIR/home" XDG_CONFIG_HOME="$ENGINE_DIR/home/.config"
 mkdir -p "$HOME"
 xvfb-run -a -s "-screen 0 1280x800x24" "$BUILD_DIR/bin/mist-monitor-screenshots" "$ROOT/docs/screenshots"
+# The first-run walk (tests/gui/tst_screenshotwalk.cpp): the suite's own test, in English and
+# German at 1024x600 and 1600x1000, one picture per step; the README shows four of them.
+WALK_DIR="$ENGINE_DIR/walk"
+MIST_SCREENSHOT_DIR="$WALK_DIR" QT_QPA_PLATFORM=xcb \
+  xvfb-run -a -s "-screen 0 1600x1000x24" "$BUILD_DIR/tests/tst_gui_screenshotwalk"
+for shot in en-1600x1000-1-first-run en-1600x1000-3-logs en-1600x1000-4-states \
+  de-1024x600-4-states; do
+  cp "$WALK_DIR/$shot.png" "$ROOT/docs/screenshots/walk-$shot.png"
+done
