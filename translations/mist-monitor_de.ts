@@ -1093,6 +1093,10 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <source>Docker engine unreachable</source>
         <translation>Docker-Engine nicht erreichbar</translation>
     </message>
+    <message>
+        <source>no container</source>
+        <translation>kein Container</translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::LogModel</name>

@@ -1091,6 +1091,10 @@ You can still connect to a remote server.</source>
         <source>Docker engine unreachable</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>no container</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::LogModel</name>

@@ -2,6 +2,8 @@
 
 #include "FleetView.h"
 
+#include "StateBadge.h"
+#include "StatusWords.h"
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
 #include "ui_FleetView.h"
@@ -17,7 +19,9 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QVBoxLayout>
+
 #include <QValueAxis>
+#include <algorithm>
 
 namespace mist::gui {
 
@@ -50,6 +54,8 @@ struct FleetView::Host {
     QElapsedTimer sinceSample;
     QLabel *state = nullptr;
     QLabel *figures = nullptr;
+    QLabel *apps = nullptr;
+    QMap<QString, int> appStates;
     QLineSeries *series[3] = {};
     QValueAxis *axisX = nullptr;
 };
@@ -84,6 +90,11 @@ int FleetView::addHost(const client::ServerSession &session, const QString &labe
     name->setFont(bold);
     host->state = new QLabel(card);
     host->figures = new QLabel(QStringLiteral("–"), card);
+    host->apps = new QLabel(card);
+    host->apps->setObjectName(QStringLiteral("fleetApps"));
+    host->apps->setTextFormat(Qt::RichText);
+    host->apps->setWordWrap(true);
+    host->apps->hide(); // until the host's apps are known
     auto *chart = new QChart;
     chart->legend()->setVisible(true);
     chart->legend()->setAlignment(Qt::AlignBottom);
@@ -116,6 +127,7 @@ int FleetView::addHost(const client::ServerSession &session, const QString &labe
     cardLayout->addWidget(name);
     cardLayout->addWidget(host->state);
     cardLayout->addWidget(host->figures);
+    cardLayout->addWidget(host->apps);
     cardLayout->addWidget(view, 1);
     cardLayout->addWidget(open, 0, Qt::AlignRight);
     const int index = int(m_hosts.size()) - 1;
@@ -249,6 +261,60 @@ bool FleetView::hostLive(int i) const {
 
 QString FleetView::totalsText() const {
     return m_ui->fleetTotals->text();
+}
+
+namespace {
+// Worst first: what needs a look leads the line.
+int stateRank(const QString &state) {
+    static const QStringList order{QStringLiteral("restarting"),
+                                   QStringLiteral("dead"),
+                                   QStringLiteral("exited"),
+                                   QStringLiteral("removing"),
+                                   QStringLiteral("paused"),
+                                   QStringLiteral("created"),
+                                   QString(),
+                                   QStringLiteral("running")};
+    const qsizetype at = order.indexOf(state);
+    return at < 0 ? int(order.size()) : int(at);
+}
+
+QList<QPair<QString, int>> rankedStates(const QMap<QString, int> &counts) {
+    QList<QPair<QString, int>> states;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        if (it.value() > 0)
+            states.append({it.key(), it.value()});
+    std::stable_sort(states.begin(), states.end(), [](const auto &a, const auto &b) {
+        return stateRank(a.first) < stateRank(b.first);
+    });
+    return states;
+}
+
+QString stateWord(const QString &state) {
+    return state.isEmpty() ? FleetView::tr("no container") : StatusWords::stateName(state);
+}
+} // namespace
+
+void FleetView::setAppStates(int i, const QMap<QString, int> &counts) {
+    if (i < 0 || i >= m_hosts.size() || m_hosts[i]->appStates == counts)
+        return;
+    Host &host = *m_hosts[i];
+    host.appStates = counts;
+    QStringList parts;
+    for (const auto &[state, count] : rankedStates(counts))
+        parts << QStringLiteral("<span style=\"color:%1\">%2</span>&nbsp;%3&nbsp;%4")
+                     .arg(stateBadge(state).color.name(), stateGlyph(state),
+                          QLocale().toString(count), stateWord(state).toHtmlEscaped());
+    host.apps->setText(parts.join(QStringLiteral(" &nbsp; ")));
+    host.apps->setVisible(!parts.isEmpty());
+}
+
+QString FleetView::appStatesText(int i) const {
+    if (i < 0 || i >= m_hosts.size())
+        return QString();
+    QStringList parts;
+    for (const auto &[state, count] : rankedStates(m_hosts[i]->appStates))
+        parts << QStringLiteral("%1 %2 %3").arg(stateGlyph(state)).arg(count).arg(stateWord(state));
+    return parts.join(QStringLiteral("  "));
 }
 
 } // namespace mist::gui

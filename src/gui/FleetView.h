@@ -4,6 +4,7 @@
 
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
 #include <QPointer>
 #include <QString>
 #include <QWidget>
@@ -51,6 +52,10 @@ public:
     // reports no engine figures): its card says "Docker engine unreachable".
     bool engineDown(int i) const;
     QString totalsText() const;
+    // The host's apps by engine state ("running" -> 2; empty: no container), shown on its card
+    // as the sidebar's badges (StateBadge.h) with counts, worst first.
+    void setAppStates(int i, const QMap<QString, int> &counts);
+    QString appStatesText(int i) const; // the card's line as plain text
 
 Q_SIGNALS:
     // "Open" on a host's card: a fresh copy of its session.

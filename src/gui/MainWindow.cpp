@@ -638,8 +638,14 @@ QString MainWindow::liveStatus(const QJsonObject &app, qint64 nowMs) {
 
 // Once a second the sidebar's status words move on ("Up 48 seconds", "Up 49 seconds").
 void MainWindow::tickStatuses() {
-    for (int i = 0; i < m_hosts.size(); ++i)
+    for (int i = 0; i < m_hosts.size(); ++i) {
         SidebarApps::applyStats(m_hosts[i].item, watcherOf(i));
+        // The fleet's cards count the apps by state, with the sidebar's badges.
+        QMap<QString, int> states;
+        for (const QTreeWidgetItem *app : SidebarApps::apps(m_hosts[i].item))
+            ++states[app->data(0, AppStateRole).toString()];
+        m_ui->fleet->setAppStates(m_hosts[i].fleetIndex, states);
+    }
     showAppStatus(QDateTime::currentMSecsSinceEpoch());
 }
 

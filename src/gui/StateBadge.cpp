@@ -23,6 +23,24 @@ StateBadge stateBadge(const QString &state) {
     return {StateShape::Hollow, QColor(0x9e, 0x9e, 0x9e)};
 }
 
+QChar stateGlyph(const QString &state) {
+    switch (stateBadge(state).shape) {
+    case StateShape::Disc:
+        return QChar(0x25CF); // ●
+    case StateShape::Diamond:
+        return QChar(0x25C6); // ◆
+    case StateShape::Bars:
+        return QChar(0x275A); // ❚
+    case StateShape::Ring:
+        return QChar(0x25CB); // ○
+    case StateShape::Square:
+        return QChar(0x25A0); // ■
+    case StateShape::Hollow:
+        break;
+    }
+    return QChar(0x25CC); // ◌
+}
+
 namespace {
 void paintBadge(QPainter &p, const StateBadge &badge, int size) {
     const QRectF r(1.5, 1.5, size - 3.0, size - 3.0);

@@ -23,5 +23,7 @@ struct StateBadge {
 StateBadge stateBadge(const QString &state);
 // The badge drawn as a small icon (cached per state and size).
 QIcon stateIcon(const QString &state, int size = 12);
+// The badge as a character of its shape (● ◆ ❚ ○ ■ ◌), for text that is drawn in its colour.
+QChar stateGlyph(const QString &state);
 
 } // namespace mist::gui

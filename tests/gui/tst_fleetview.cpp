@@ -8,6 +8,7 @@
 // deployments and charts.
 #include "FleetView.h"
 #include "MainWindow.h"
+#include "StateBadge.h"
 #include "TestSupport.h"
 #include "UpstreamStandIn.h"
 
@@ -165,6 +166,30 @@ private Q_SLOTS:
                 [&] { return fleet.samplesReceived(1) > betaBefore && fleet.hostLive(1); }, 40000),
             qPrintable(fleet.hostState(1)));
         QCOMPARE(fleet.hostState(1), QStringLiteral("connected"));
+    }
+
+    // Each card counts its host's apps by state with the sidebar's badges, worst first; states
+    // without apps are left out; nothing known yet: no line.
+    void appStatesOnTheCard() {
+        gui::FleetView fleet;
+        client::ServerSession nowhere(QUrl(QStringLiteral("http://127.0.0.1:9")));
+        QCOMPARE(fleet.addHost(nowhere, QStringLiteral("x")), 0);
+        fleet.show();
+        auto *line = fleet.findChild<QLabel *>(QStringLiteral("fleetApps"));
+        QVERIFY(line && !line->isVisible());
+        QCOMPARE(fleet.appStatesText(0), QString());
+        fleet.setAppStates(0, {{QStringLiteral("running"), 2},
+                               {QStringLiteral("exited"), 1},
+                               {QString(), 1},
+                               {QStringLiteral("restarting"), 0}});
+        QCOMPARE(fleet.appStatesText(0),
+                 QStringLiteral("\u25A0 1 exited  \u25CC 1 no container  \u25CF 2 running"));
+        QVERIFY(line->isVisible());
+        QVERIFY(line->text().contains(gui::stateBadge(QStringLiteral("exited")).color.name()));
+        fleet.setAppStates(0, {});
+        QVERIFY(!line->isVisible());
+        fleet.setAppStates(7, {{QStringLiteral("running"), 1}}); // no such host: ignored
+        QCOMPARE(fleet.appStatesText(7), QString());
     }
 
     void eachHostsAppsLogsAndDeploymentsInItsOwnViews() {

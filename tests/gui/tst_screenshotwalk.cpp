@@ -10,6 +10,7 @@
 // points it at docs/screenshots/walk for the README), else next to this test's binary.
 #include "AppDialogs.h"
 #include "ContainerDiscovery.h"
+#include "FleetView.h"
 #include "LogModel.h"
 #include "LogView.h"
 #include "MainWindow.h"
@@ -328,6 +329,11 @@ private:
         QVERIFY2(statusLine("migrate").contains(exited), qPrintable(statusLine("migrate")));
         QVERIFY2(waitFor([&] { return statusLine("worker").contains(restarting); }, 60000),
                  qPrintable(statusLine("worker")));
+        // The fleet's card for the host counts them by state, worst first, with the badges.
+        const QString expected = german ? QStringLiteral("◆ 1 startet neu  ■ 1 beendet  ● 2 läuft")
+                                        : QStringLiteral("◆ 1 restarting  ■ 1 exited  ● 2 running");
+        QVERIFY2(waitFor([&] { return w.fleet()->appStatesText(0) == expected; }, 5000),
+                 qPrintable(w.fleet()->appStatesText(0)));
         // Three states, three different badges.
         const QIcon running = appItem(w, QStringLiteral("web"))->icon(0);
         const QIcon stopped = appItem(w, QStringLiteral("migrate"))->icon(0);
