@@ -303,6 +303,8 @@ void AppLog::goLive() {
     m_olderCursor.clear();
     m_olderEnd = false;
     setStatus(QString());
+    m_quietRetry = false; // an emptied window says the container's state again
+    m_resumeDelayMs = 0;
     m_live = true; // from here on the window is the newest page and the socket after it
     Q_EMIT liveChanged(true);
     if (historyAvailable())
@@ -430,7 +432,8 @@ void AppLog::followLive(std::optional<qint64> sinceNs) {
     // The server's `error` message and its close reason are one and the same ("Container not
     // running"): appendError says it once.
     connect(m_stream, &client::StreamConnection::failed, this, [this](const QString &reason) {
-        appendError(serverText(reason));
+        if (!m_quietRetry)
+            appendError(serverText(reason));
         scheduleResume();
     });
     m_stream->open();
@@ -454,6 +457,7 @@ void AppLog::onLogMessage(const QJsonObject &message) {
     LogEntry e;
     if (type == u"log") {
         m_resumeDelayMs = 0; // following again
+        m_quietRetry = false;
         // A reader scrolled back in a full window would lose the lines being read to the
         // ones arriving: stop taking them; they are in the archive when the reader comes
         // back down.
@@ -473,6 +477,8 @@ void AppLog::onLogMessage(const QJsonObject &message) {
         e.tsMs = e.tsNs / 1000000;
     } else if (type == u"status") {
         m_service = data.value(QStringLiteral("service")).toString();
+        if (m_quietRetry)
+            return; // said already, above the lines since
         e.kind = LogEntry::Kind::Status;
         e.text = (m_service.isEmpty() ? MainWindow::tr("Container %1: %2 (%3)")
                                       : MainWindow::tr("Service %1: %2 (%3)"))
@@ -482,7 +488,8 @@ void AppLog::onLogMessage(const QJsonObject &message) {
         if (!m_service.isEmpty())
             e.text += MainWindow::serviceTasksText(m_service, data);
     } else if (type == u"error") {
-        appendError(serverText(data.value(QStringLiteral("message")).toString()));
+        if (!m_quietRetry)
+            appendError(serverText(data.value(QStringLiteral("message")).toString()));
         return;
     } else if (type == u"end") {
         e.kind = LogEntry::Kind::End;
@@ -499,6 +506,7 @@ void AppLog::scheduleResume() {
     if (!m_live || !historyAvailable())
         return;
     m_resumeDelayMs = m_resumeDelayMs == 0 ? 2000 : std::min(2 * m_resumeDelayMs, 30000);
+    m_quietRetry = true;
     m_resumeTimer.start(m_resumeDelayMs);
 }
 
@@ -522,7 +530,11 @@ void AppLog::resume() {
             return scheduleResume();
         // More than a page archived meanwhile: the live socket sends the rest from the engine
         // (since= the newest line here), or the next look loads the next page.
-        appendRows(edge ? skipRepeats(page->rows, edge->first, edge->second) : page->rows);
+        const QList<LogEntry> rows =
+            edge ? skipRepeats(page->rows, edge->first, edge->second) : page->rows;
+        if (!rows.isEmpty())
+            m_quietRetry = false; // new lines: the state after them is worth saying again
+        appendRows(rows);
         const auto newest = newestStamp();
         followLive(newest ? std::optional<qint64>(newest->first) : std::nullopt);
     });

@@ -134,6 +134,9 @@ private:
     QString m_lastError;
     QTimer m_resumeTimer;
     int m_resumeDelayMs = 0; // 0: no failure since the last live line
+    // Looking again after a failure, and nothing new shown since: the socket's status and error
+    // would only repeat the ones above (a stopped container's view gains no rows while idle).
+    bool m_quietRetry = false;
     QString m_historyReason;
     QString m_status;
     // The window's newest lines are the present: the live socket is open or about to be.
