@@ -117,9 +117,28 @@ stop_private_engine() {
   ENGINE_DIR=""
 }
 
+# Whether the private engine still answers; if not, its log's last lines say why (a
+# suite run once lost its engine half-way, and all the log said was "Cannot connect").
+engine_alive() {
+  local pid=""
+  [ -f "$ENGINE_DIR/dockerd.pid" ] && pid=$(cat "$ENGINE_DIR/dockerd.pid")
+  if curl -sf --max-time 10 --unix-socket "$ENGINE_DIR/docker.sock" http://d/_ping >/dev/null 2>&1; then
+    [ -z "$pid" ] || echo "setup: private engine alive (dockerd $pid, $(awk '/^VmRSS/ {print $2 " kB"}' "/proc/$pid/status" 2>/dev/null))"
+    return 0
+  fi
+  echo "setup: the private Docker engine ($ENGINE_DIR) no longer answers; dockerd ${pid:-?}" \
+    "$([ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "still runs" || echo "is gone"); the end of its log:"
+  tail -n 60 "$ENGINE_DIR/dockerd.log" 2>/dev/null | sed 's/^/  dockerd: /'
+  dmesg 2>/dev/null | grep -E "Killed process [0-9]+ \((dockerd|containerd)" | tail -n 5 | sed 's/^/  kernel: /' || true
+  return 1
+}
+
 run_suite() { # run_suite DIR LABEL
   echo "setup: running the suite ($2)"
-  (cd "$1" && ctest --output-on-failure -j "$JOBS" --timeout 600)
+  local rc=0
+  (cd "$1" && ctest --output-on-failure -j "$JOBS" --timeout 600) || rc=$?
+  engine_alive || rc=1
+  return $rc
 }
 
 build_fuzzers() {
@@ -167,6 +186,10 @@ test)
     phase "build ($BUILD_DIR-asan, ASan+UBSan)" \
       build "$BUILD_DIR-asan" -DMIST_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
       -DCMAKE_C_FLAGS_DEBUG=-g1 -DCMAKE_CXX_FLAGS_DEBUG=-g1
+    # A fresh engine: the sanitizer suite starts from what the plain one started from, not
+    # from what that suite and the benchmarks left behind.
+    stop_private_engine
+    phase "private Docker engine (swarm), fresh" start_private_engine swarm
     ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       phase "suite under ASan+UBSan" \
       run_suite "$BUILD_DIR-asan" "AddressSanitizer + UndefinedBehaviorSanitizer"
