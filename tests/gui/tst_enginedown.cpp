@@ -8,6 +8,7 @@
 #include "LogModel.h"
 #include "LogView.h"
 #include "MainWindow.h"
+#include "PrivateEngine.h"
 #include "SidebarApps.h"
 #include "TestSupport.h"
 #include "client/ServerSession.h"
@@ -17,7 +18,6 @@
 #include <QLabel>
 #include <QListView>
 #include <QPalette>
-#include <QProcess>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QStatusBar>
@@ -42,38 +42,18 @@ bool statusBarSays(gui::MainWindow &w, const QString &text) {
 
 class TestEngineDown : public QObject {
     Q_OBJECT
-    QTemporaryDir engineDir{QStringLiteral("/tmp/mist-engine-down.XXXXXX")};
-    QString script;
-    QString dockerHost;
+    PrivateEngine engine{QStringLiteral("mist-engine-down")};
     std::unique_ptr<ServerFixture> f;
     const QString container = QStringLiteral("mist-enginedown-web");
 
-    bool engine(const QString &command) {
-        QProcess p;
-        p.start(script, {command, engineDir.path()});
-        if (!p.waitForFinished(120000) || p.exitCode() != 0) {
-            qWarning().noquote() << p.readAllStandardError();
-            return false;
-        }
-        const QString out = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
-        if (command == u"start")
-            dockerHost = out.section(u'=', 1);
-        return true;
-    }
-
 private Q_SLOTS:
     void initTestCase() {
-        script = qEnvironmentVariable("MIST_TEST_ENGINE_SCRIPT");
-        if (script.isEmpty())
-            QFAIL(
-                "MIST_TEST_ENGINE_SCRIPT is not set: run the suite through scripts/setup.sh test");
-        QVERIFY(engine(QStringLiteral("start")));
-        QVERIFY(dockerHost.startsWith(QStringLiteral("unix://")));
+        MIST_VERIFY_OK(engine.start());
         // Everything in this process (docker CLI calls too) uses the private engine.
-        qputenv("DOCKER_HOST", dockerHost.toUtf8());
+        engine.useForDockerCli();
         server::ServerConfig config;
         config.port = 0;
-        config.dockerHost = dockerHost;
+        config.dockerHost = engine.dockerHost();
         f = std::make_unique<ServerFixture>(config);
         QVERIFY2(f->ok(), qPrintable(f->error()));
         f->addUser(QStringLiteral("owner@example.com"), store::Role::Owner);
@@ -87,7 +67,7 @@ private Q_SLOTS:
 
     void cleanupTestCase() {
         f.reset();
-        engine(QStringLiteral("stop"));
+        engine.stop();
     }
 
     void engineDownSaidOnceAppsKeepStateGreyedThenBack() {
@@ -96,7 +76,7 @@ private Q_SLOTS:
         QVERIFY(session);
         const QString label = QStringLiteral("Local server");
         w.setLocalSession(session, label);
-        w.setLocalEngineAddress(dockerHost);
+        w.setLocalEngineAddress(engine.dockerHost());
         w.connectTo(session, label);
         w.show();
         auto web = [&]() -> QTreeWidgetItem * {
@@ -112,10 +92,10 @@ private Q_SLOTS:
         const QString known = stateLine();
         QVERIFY2(known.startsWith(QStringLiteral("Up")), qPrintable(known));
 
-        QVERIFY(engine(QStringLiteral("kill")));
+        MIST_VERIFY_OK(engine.kill());
         const QString said =
             QStringLiteral("Docker engine unreachable at %1 \u2014 is dockerd running?")
-                .arg(dockerHost);
+                .arg(engine.dockerHost());
         QVERIFY2(waitFor([&] { return w.hostText(0) == label + u'\n' + said; }),
                  qPrintable(w.hostText(0)));
         QVERIFY(waitFor([&] { return statusBarSays(w, said); }));
@@ -131,7 +111,7 @@ private Q_SLOTS:
 
         // The engine is back: the host is connected again and the app follows the engine (its
         // container died with the engine and has no restart policy: exited).
-        QVERIFY(engine(QStringLiteral("start")));
+        MIST_VERIFY_OK(engine.start());
         QVERIFY2(
             waitFor([&] { return w.hostText(0) == label + QStringLiteral("\nconnected"); }, 60000),
             qPrintable(w.hostText(0)));
@@ -174,7 +154,7 @@ private Q_SLOTS:
         auto *session = signedInSession(*f, QStringLiteral("owner@example.com"), &w);
         QVERIFY(session);
         w.setLocalSession(session, QStringLiteral("Local server"));
-        w.setLocalEngineAddress(dockerHost);
+        w.setLocalEngineAddress(engine.dockerHost());
         w.connectTo(session, QStringLiteral("Local server"));
         w.resize(1200, 800);
         w.show();
@@ -196,12 +176,12 @@ private Q_SLOTS:
         QVERIFY(waitFor([&] { return lastLine().startsWith(QStringLiteral("chatty-")); }));
         QVERIFY(view->isFollowing());
 
-        QVERIFY(engine(QStringLiteral("kill")));
+        MIST_VERIFY_OK(engine.kill());
         logs->flushPending();
         const int killedAt = logs->visibleLines();
         QVERIFY(waitFor([&] { return w.hostText(0).contains(QStringLiteral("unreachable")); }));
         QTest::qWait(8000); // several reconnect attempts
-        QVERIFY(engine(QStringLiteral("start")));
+        MIST_VERIFY_OK(engine.start());
         // Started again by the engine ("started", then counting from 1 again): its new lines
         // arrive, followed.
         auto restartedAt = [&] {

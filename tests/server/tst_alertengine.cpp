@@ -6,10 +6,10 @@
 // kills it), never the shared one.
 
 #include "AlertReceiver.h"
+#include "PrivateEngine.h"
 #include "TestSupport.h"
 
 #include <QJsonArray>
-#include <QProcess>
 #include <QTest>
 
 using namespace mist;
@@ -17,35 +17,15 @@ using namespace mist::test;
 
 class TestAlertEngine : public QObject {
     Q_OBJECT
-    QTemporaryDir engineDir{QStringLiteral("/tmp/mist-alert-engine.XXXXXX")};
-    QString script;
-    QString dockerHost;
+    PrivateEngine engine{QStringLiteral("mist-alert-engine")};
     std::unique_ptr<ServerFixture> f;
     QByteArray cookie;
 
-    bool engine(const QString &command) {
-        QProcess p;
-        p.start(script, {command, engineDir.path()});
-        if (!p.waitForFinished(120000) || p.exitCode() != 0) {
-            qWarning().noquote() << p.readAllStandardError();
-            return false;
-        }
-        const QString out = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
-        if (command == u"start")
-            dockerHost = out.section(u'=', 1);
-        return true;
-    }
-
 private Q_SLOTS:
     void initTestCase() {
-        script = qEnvironmentVariable("MIST_TEST_ENGINE_SCRIPT");
-        if (script.isEmpty())
-            QFAIL(
-                "MIST_TEST_ENGINE_SCRIPT is not set: run the suite through scripts/setup.sh test");
-        QVERIFY(engine(QStringLiteral("start")));
-        QVERIFY(dockerHost.startsWith(QStringLiteral("unix://")));
+        MIST_VERIFY_OK(engine.start());
         server::ServerConfig config;
-        config.dockerHost = dockerHost;
+        config.dockerHost = engine.dockerHost();
         f = std::make_unique<ServerFixture>(config);
         QVERIFY2(f->ok(), qPrintable(f->error()));
         f->addUser(QStringLiteral("owner@example.com"), store::Role::Owner);
@@ -56,7 +36,7 @@ private Q_SLOTS:
 
     void cleanupTestCase() {
         f.reset();
-        engine(QStringLiteral("stop"));
+        engine.stop();
     }
 
     void engineDownThenBack() {
@@ -86,7 +66,7 @@ private Q_SLOTS:
         QTest::qWait(2000);
         QVERIFY(receiver.requests.isEmpty());
 
-        QVERIFY(engine(QStringLiteral("kill")));
+        MIST_VERIFY_OK(engine.kill());
         QVERIFY(receiver.waitFor(1, 30000));
         const QJsonObject down = QJsonDocument::fromJson(receiver.requests[0].body).object();
         QCOMPARE(down.value(QStringLiteral("state")).toString(), QStringLiteral("firing"));
@@ -98,7 +78,7 @@ private Q_SLOTS:
         QTest::qWait(3000);
         QCOMPARE(receiver.requests.size(), 1);
 
-        QVERIFY(engine(QStringLiteral("start")));
+        MIST_VERIFY_OK(engine.start());
         QVERIFY(receiver.waitFor(2, 60000));
         const QJsonObject back = QJsonDocument::fromJson(receiver.requests[1].body).object();
         QCOMPARE(back.value(QStringLiteral("state")).toString(), QStringLiteral("resolved"));

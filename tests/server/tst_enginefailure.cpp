@@ -3,6 +3,7 @@
 // The engine goes away mid-stream and comes back: log clients get an `error`,
 // the server stays up, metrics go on with "docker": null and recover.
 // This test runs its own private engine (it kills it), never the shared one.
+#include "PrivateEngine.h"
 #include "TestSupport.h"
 
 #include "archive/LogArchive.h"
@@ -11,7 +12,6 @@
 
 #include <QJsonArray>
 
-#include <QProcess>
 #include <QTest>
 
 using namespace mist;
@@ -19,37 +19,17 @@ using namespace mist::test;
 
 class TestEngineFailure : public QObject {
     Q_OBJECT
-    QTemporaryDir engineDir{QStringLiteral("/tmp/mist-engine-fault.XXXXXX")};
-    QString script;
-    QString dockerHost;
+    PrivateEngine engine{QStringLiteral("mist-engine-fault")};
     std::unique_ptr<ServerFixture> f;
     QByteArray cookie;
 
-    bool engine(const QString &command) {
-        QProcess p;
-        p.start(script, {command, engineDir.path()});
-        if (!p.waitForFinished(120000) || p.exitCode() != 0) {
-            qWarning().noquote() << p.readAllStandardError();
-            return false;
-        }
-        const QString out = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
-        if (command == u"start")
-            dockerHost = out.section(u'=', 1);
-        return true;
-    }
-
 private Q_SLOTS:
     void initTestCase() {
-        script = qEnvironmentVariable("MIST_TEST_ENGINE_SCRIPT");
-        if (script.isEmpty())
-            QFAIL(
-                "MIST_TEST_ENGINE_SCRIPT is not set: run the suite through scripts/setup.sh test");
-        QVERIFY(engine(QStringLiteral("start")));
-        QVERIFY(dockerHost.startsWith(QStringLiteral("unix://")));
+        MIST_VERIFY_OK(engine.start());
         // Everything in this process (docker CLI calls too) uses the private engine.
-        qputenv("DOCKER_HOST", dockerHost.toUtf8());
+        engine.useForDockerCli();
         server::ServerConfig config;
-        config.dockerHost = dockerHost;
+        config.dockerHost = engine.dockerHost();
         f = std::make_unique<ServerFixture>(config);
         QVERIFY2(f->ok(), qPrintable(f->error()));
         f->addUser(QStringLiteral("owner@example.com"), store::Role::Owner);
@@ -59,7 +39,7 @@ private Q_SLOTS:
 
     void cleanupTestCase() {
         f.reset();
-        engine(QStringLiteral("stop"));
+        engine.stop();
     }
 
     void engineKilledMidStreamThenBack() {
@@ -85,7 +65,7 @@ private Q_SLOTS:
             return !metrics.messages.isEmpty() && metrics.messages.last()["docker"].isObject();
         }));
 
-        QVERIFY(engine(QStringLiteral("kill")));
+        MIST_VERIFY_OK(engine.kill());
 
         QVERIFY(logs.waitForClose(20000));
         const QJsonObject last = logs.messages.last();
@@ -115,7 +95,7 @@ private Q_SLOTS:
         QCOMPARE(down.closeCode, 1011);
 
         // The engine comes back: metrics recover by themselves.
-        QVERIFY(engine(QStringLiteral("start")));
+        MIST_VERIFY_OK(engine.start());
         QVERIFY(
             metrics.waitFor([&] { return metrics.messages.last()["docker"].isObject(); }, 15000));
         QVERIFY(!metrics.closed);
@@ -159,9 +139,9 @@ private Q_SLOTS:
         };
         QTRY_VERIFY_WITH_TIMEOUT(linesOf(archived()).size() >= 50, 30000);
 
-        QVERIFY(engine(QStringLiteral("kill")));
+        MIST_VERIFY_OK(engine.kill());
         QTRY_VERIFY_WITH_TIMEOUT(!archiver->engineUp(), 20000);
-        QVERIFY(engine(QStringLiteral("start")));
+        MIST_VERIFY_OK(engine.start());
         QTRY_VERIFY_WITH_TIMEOUT(archiver->engineUp(), 60000);
         // The restart policy brings the container back with the engine.
         const auto engineLines = [&] {
