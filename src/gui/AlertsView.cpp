@@ -125,6 +125,17 @@ int AlertsView::unacknowledgedCount(const QUrl &server) const {
     }));
 }
 
+QHash<qint64, int> AlertsView::unacknowledgedByApp(const QUrl &server) const {
+    QHash<qint64, int> out;
+    const Host host = m_hosts.value(server.toString());
+    if (!host.feed)
+        return out;
+    for (const client::AlertEntry &a : host.feed->firingNow())
+        if (a.appId && !m_acknowledged.contains(ackKey(server, a.id)))
+            ++out[*a.appId];
+    return out;
+}
+
 int AlertsView::unacknowledgedCount() const {
     int n = 0;
     for (auto it = m_hosts.begin(); it != m_hosts.end(); ++it)

@@ -44,6 +44,8 @@ public:
     int unacknowledgedCount() const;
     // Firing and not acknowledged for one host (by its server URL).
     int unacknowledgedCount(const QUrl &server) const;
+    // The same per app of that host, by app id (apps without any are left out).
+    QHash<qint64, int> unacknowledgedByApp(const QUrl &server) const;
     void acknowledgeSelected();
     void acknowledgeAll();
 

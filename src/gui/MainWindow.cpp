@@ -519,6 +519,12 @@ void MainWindow::updateHostItem(int index) {
     // The host's alerts that fire and are not acknowledged (the Alerts tab).
     const int firing =
         host.session ? m_ui->alerts->unacknowledgedCount(host.session->baseUrl()) : 0;
+    // ... and each app's own, after its name.
+    SidebarApps::setAlertCounts(host.item,
+                                host.session
+                                    ? m_ui->alerts->unacknowledgedByApp(host.session->baseUrl())
+                                    : QHash<qint64, int>(),
+                                watcherOf(index));
     if (firing > 0)
         state += (state.isEmpty() ? QString() : QStringLiteral(" \u00b7 ")) +
                  tr("%n alert(s) firing", nullptr, firing);
@@ -617,6 +623,10 @@ void MainWindow::showApps(int index, const QJsonArray &apps) {
             m_ui->hostSidebar->setCurrentItem(item);
     }
     SidebarApps::applyStats(host.item, watcherOf(index));
+    if (host.session) // the new items learn their alerts
+        SidebarApps::setAlertCounts(host.item,
+                                    m_ui->alerts->unacknowledgedByApp(host.session->baseUrl()),
+                                    watcherOf(index));
     host.item->setExpanded(true);
     if (shown)
         showAppStatus(QDateTime::currentMSecsSinceEpoch());

@@ -44,8 +44,10 @@ void setAppText(QTreeWidgetItem *item, const AppStats *stats) {
     if (restarts > 0)
         line += QStringLiteral(" · ") + SidebarApps::tr("%n restart(s)", nullptr, int(restarts));
     // The project is the node above: the narrow sidebar keeps its room for the state.
-    QString text =
-        QStringLiteral("%1\n%2").arg(item->data(0, SidebarApps::NameRole).toString(), line);
+    QString name = item->data(0, SidebarApps::NameRole).toString();
+    if (const int alerts = item->data(0, SidebarApps::AlertsRole).toInt(); alerts > 0)
+        name += QStringLiteral("  \u26a0 %1").arg(alerts);
+    QString text = QStringLiteral("%1\n%2").arg(name, line);
     if (stats && stats->live)
         text += u'\n' + SidebarApps::tr("CPU %1 · %2")
                             .arg(formatPercent(stats->cpuPercent), formatBytes(stats->memoryUsed));
@@ -164,6 +166,20 @@ void SidebarApps::applyStats(QTreeWidgetItem *host, const AppListWatcher *watche
 
 void SidebarApps::applyStats(QTreeWidgetItem *app, const AppStats *stats) {
     setAppText(app, stats);
+}
+
+void SidebarApps::setAlertCounts(QTreeWidgetItem *host, const QHash<qint64, int> &counts,
+                                 const AppListWatcher *watcher) {
+    bool changed = false;
+    for (QTreeWidgetItem *app : apps(host)) {
+        const int count = counts.value(app->data(0, IdRole).toLongLong());
+        if (app->data(0, AlertsRole).toInt() != count) {
+            app->setData(0, AlertsRole, count);
+            changed = true;
+        }
+    }
+    if (changed)
+        applyStats(host, watcher);
 }
 
 bool SidebarApps::setEngineDown(QTreeWidgetItem *host, bool down, const AppListWatcher *watcher) {

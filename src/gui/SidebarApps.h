@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QCoreApplication>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
@@ -39,6 +40,7 @@ public:
         JsonRole,                       // the app's GET /api/apps entry
         EngineDownRole,                 // on a host: its Docker engine is unreachable
         KnownStatesRole,                // on a host: its apps' last known container fields
+        AlertsRole,                     // alerts firing for the app, not acknowledged
     };
 
     static bool isProject(const QTreeWidgetItem *item);
@@ -71,6 +73,12 @@ public:
     // engine says nothing about them then), greyed; live figures are dropped. Cleared (false)
     // they follow the app list and the stats again. README, "The desktop app".
     // Answers whether that changed.
+    // The alerts firing (not acknowledged) for each of the host's apps, by app id: an app with
+    // any shows "⚠ N" after its name (the Alerts tab says which). Apps not in `counts` have
+    // none.
+    static void setAlertCounts(QTreeWidgetItem *host, const QHash<qint64, int> &counts,
+                               const AppListWatcher *watcher);
+
     static bool setEngineDown(QTreeWidgetItem *host, bool down, const AppListWatcher *watcher);
     static bool engineDown(const QTreeWidgetItem *host);
     // Remembers each listed app's last known container fields (the last list that had a state

@@ -5,6 +5,7 @@
 // the host's counts in the main window, and an upstream server, which has
 // no alerts.
 
+#include "SidebarApps.h"
 #include "TestSupport.h"
 
 #include "AlertsView.h"
@@ -19,6 +20,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTranslator>
+#include <QTreeWidgetItem>
 
 using namespace mist;
 using namespace mist::test;
@@ -50,6 +52,7 @@ class TestAlertsView : public QObject {
     QTemporaryDir settingsDir;
     std::unique_ptr<ServerFixture> f;
     QByteArray token;
+    qint64 webId = 0, apiId = 0;
 
     client::ServerSession *session(QObject *parent) {
         auto *s = new client::ServerSession(
@@ -67,8 +70,8 @@ private Q_SLOTS:
         token = f->store().sessions().create(owner.id).value();
         const QByteArray cookie = f->login(QStringLiteral("o@example.com"));
         const auto two = f->addTwoProjects();
-        const qint64 webId = two.alphaApp;
-        const qint64 apiId = two.betaApp;
+        webId = two.alphaApp;
+        apiId = two.betaApp;
         const auto rule = [&](const QString &json) {
             const auto r =
                 f->http("POST", QStringLiteral("/api/alerts/rules"), json.toUtf8(), cookie);
@@ -148,9 +151,17 @@ private Q_SLOTS:
             waitFor([&] { return window.tabs()->tabText(tab) == QStringLiteral("Ale&rts (2)"); }));
         QVERIFY2(window.hostText(0).contains(QStringLiteral("2 alerts firing")),
                  qPrintable(window.hostText(0)));
+        // Each app says its own after its name: b1 has one firing, a1's resolved.
+        const auto nameLine = [&](qint64 app) {
+            const QTreeWidgetItem *item = gui::SidebarApps::find(window.hostItem(0), app);
+            return item ? item->text(0).section(u'\n', 0, 0) : QString();
+        };
+        QVERIFY(waitFor([&] { return nameLine(apiId) == QStringLiteral("b1  \u26a0 1"); }));
+        QCOMPARE(nameLine(webId), QStringLiteral("a1"));
         window.alerts()->acknowledgeAll();
         QCOMPARE(window.tabs()->tabText(tab), QStringLiteral("Ale&rts"));
         QVERIFY(!window.hostText(0).contains(QStringLiteral("firing")));
+        QCOMPARE(nameLine(apiId), QStringLiteral("b1"));
         QSettings().remove(QStringLiteral("alerts/acknowledged"));
         QCoreApplication::removeTranslator(&english);
     }
