@@ -21,6 +21,77 @@
     </message>
 </context>
 <context>
+    <name>AlertRuleDialog</name>
+    <message>
+        <source>New alert rule</source>
+        <translation>Neue Alarmregel</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>Applies &amp;to:</source>
+        <translation>&amp;Gilt für:</translation>
+    </message>
+    <message>
+        <source>&amp;Kind:</source>
+        <translation>A&amp;rt:</translation>
+    </message>
+    <message>
+        <source>Fi&amp;gure:</source>
+        <translation>&amp;Messwert:</translation>
+    </message>
+    <message>
+        <source>C&amp;ondition:</source>
+        <translation>&amp;Bedingung:</translation>
+    </message>
+    <message>
+        <source>For at &amp;least:</source>
+        <translation>Mindestens &amp;für:</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>&amp;Event:</source>
+        <translation>&amp;Ereignis:</translation>
+    </message>
+    <message>
+        <source>&amp;Restarts:</source>
+        <translation>Neus&amp;tarts:</translation>
+    </message>
+    <message>
+        <source>&amp;Within:</source>
+        <translation>&amp;Innerhalb von:</translation>
+    </message>
+    <message>
+        <source>&amp;Pattern:</source>
+        <translation>M&amp;uster:</translation>
+    </message>
+    <message>
+        <source>&amp;Matches:</source>
+        <translation>&amp;Anzahl:</translation>
+    </message>
+    <message>
+        <source>Se&amp;verity:</source>
+        <translation>Sch&amp;weregrad:</translation>
+    </message>
+    <message>
+        <source>Cool&amp;down:</source>
+        <translation>Ruhe&amp;zeit:</translation>
+    </message>
+    <message>
+        <source>Ch&amp;annels:</source>
+        <translation>&amp;Kanäle:</translation>
+    </message>
+    <message>
+        <source>Test against the last &amp;hour</source>
+        <translation>An der letzten &amp;Stunde prüfen</translation>
+    </message>
+</context>
+<context>
     <name>AlertsView</name>
     <message>
         <source>No alerts</source>
@@ -65,6 +136,14 @@
     <message>
         <source>State</source>
         <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>A rule that alerts when a figure crosses a threshold, an event happens or log lines match</source>
+        <translation>Eine Regel, die alarmiert, wenn ein Messwert eine Schwelle überschreitet, ein Ereignis eintritt oder Logzeilen passen</translation>
+    </message>
+    <message>
+        <source>New rul&amp;e…</source>
+        <translation>Neue R&amp;egel…</translation>
     </message>
 </context>
 <context>
@@ -412,6 +491,14 @@
         <source>App &amp;usage</source>
         <translation>App-A&amp;uslastung</translation>
     </message>
+    <message>
+        <source>New alert ru&amp;le…</source>
+        <translation>Neue A&amp;larmregel…</translation>
+    </message>
+    <message>
+        <source>A rule that alerts when a figure crosses a threshold, an event happens or log lines match, for the host or the selected app</source>
+        <translation>Eine Regel, die alarmiert, wenn ein Messwert eine Schwelle überschreitet, ein Ereignis eintritt oder Logzeilen passen, für den Host oder die gewählte App</translation>
+    </message>
 </context>
 <context>
     <name>MetricsView</name>
@@ -598,6 +685,135 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>Enter a name.</source>
         <translation>Geben Sie einen Namen ein.</translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::AlertRuleDialog</name>
+    <message>
+        <source>CPU (%)</source>
+        <translation>CPU (%)</translation>
+    </message>
+    <message>
+        <source>Memory (%)</source>
+        <translation>Arbeitsspeicher (%)</translation>
+    </message>
+    <message>
+        <source>Disk (%)</source>
+        <translation>Festplatte (%)</translation>
+    </message>
+    <message>
+        <source>Container died</source>
+        <translation>Container beendet</translation>
+    </message>
+    <message>
+        <source>Killed for lack of memory (OOM)</source>
+        <translation>Wegen Speichermangels beendet (OOM)</translation>
+    </message>
+    <message>
+        <source>Restart loop</source>
+        <translation>Neustart-Schleife</translation>
+    </message>
+    <message>
+        <source>Health check failing</source>
+        <translation>Health-Check schlägt fehl</translation>
+    </message>
+    <message>
+        <source>Deployment failed</source>
+        <translation>Deployment fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Deployment succeeded</source>
+        <translation>Deployment erfolgreich</translation>
+    </message>
+    <message>
+        <source>Docker engine unreachable</source>
+        <translation>Docker-Engine nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>Metric over or under a threshold</source>
+        <translation>Messwert über oder unter einer Schwelle</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>Ereignis</translation>
+    </message>
+    <message>
+        <source>Log lines matching a pattern</source>
+        <translation>Logzeilen, die auf ein Muster passen</translation>
+    </message>
+    <message>
+        <source>above</source>
+        <translation>über</translation>
+    </message>
+    <message>
+        <source>below</source>
+        <translation>unter</translation>
+    </message>
+    <message>
+        <source>This host</source>
+        <translation>Dieser Host</translation>
+    </message>
+    <message>
+        <source>App %1</source>
+        <translation>App %1</translation>
+    </message>
+    <message>
+        <source>Only owners and admins see channels</source>
+        <translation>Nur Eigentümer und Admins sehen Kanäle</translation>
+    </message>
+    <message>
+        <source>Channels could not be listed: %1</source>
+        <translation>Kanäle konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>No channels yet: the rule&apos;s alerts go to the desktop only</source>
+        <translation>Noch keine Kanäle: die Alarme der Regel erscheinen nur auf dem Desktop</translation>
+    </message>
+    <message>
+        <source>Replay this rule over the recorded figures of the last hour, as the server would have evaluated it</source>
+        <translation>Spielt diese Regel über die aufgezeichneten Messwerte der letzten Stunde ab, wie der Server sie ausgewertet hätte</translation>
+    </message>
+    <message>
+        <source>Only metric rules can be tested against history</source>
+        <translation>Nur Messwert-Regeln lassen sich am Verlauf prüfen</translation>
+    </message>
+    <message>
+        <source>Reading the last hour…</source>
+        <translation>Lese die letzte Stunde…</translation>
+    </message>
+    <message>
+        <source>The history could not be read: %1</source>
+        <translation>Der Verlauf konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Nothing was recorded in the last hour to test against.</source>
+        <translation>In der letzten Stunde wurde nichts aufgezeichnet, woran sich prüfen ließe.</translation>
+    </message>
+    <message numerus="yes">
+        <source>This rule would not have fired in the last hour (%n value(s) tested).</source>
+        <translation>
+            <numerusform>Diese Regel hätte in der letzten Stunde nicht ausgelöst (%n Wert geprüft).</numerusform>
+            <numerusform>Diese Regel hätte in der letzten Stunde nicht ausgelöst (%n Werte geprüft).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>This rule would have fired %n time(s) in the last hour</source>
+        <translation>
+            <numerusform>Diese Regel hätte in der letzten Stunde %n-mal ausgelöst</numerusform>
+            <numerusform>Diese Regel hätte in der letzten Stunde %n-mal ausgelöst</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>, the last at %1, and would be firing now.</source>
+        <translation>, zuletzt um %1, und wäre jetzt aktiv.</translation>
+    </message>
+    <message>
+        <source>, the last at %1.</source>
+        <translation>, zuletzt um %1.</translation>
+    </message>
+    <message>
+        <source>The server refused the rule (HTTP %1)</source>
+        <translation>Der Server hat die Regel abgelehnt (HTTP %1)</translation>
     </message>
 </context>
 <context>
@@ -1325,6 +1541,18 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
             <numerusform>%n Alarm aktiv</numerusform>
             <numerusform>%n Alarme aktiv</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Connect to a server first</source>
+        <translation>Zuerst mit einem Server verbinden</translation>
+    </message>
+    <message>
+        <source>Upstream Mist servers have no alerts</source>
+        <translation>Upstream-Mist-Server haben keine Alarme</translation>
+    </message>
+    <message>
+        <source>Alert rule “%1” saved</source>
+        <translation>Alarmregel „%1“ gespeichert</translation>
     </message>
 </context>
 <context>

@@ -21,6 +21,77 @@
     </message>
 </context>
 <context>
+    <name>AlertRuleDialog</name>
+    <message>
+        <source>New alert rule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Applies &amp;to:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Kind:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fi&amp;gure:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;ondition:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>For at &amp;least:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Event:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Restarts:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Within:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Pattern:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Matches:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Se&amp;verity:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cool&amp;down:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ch&amp;annels:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test against the last &amp;hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AlertsView</name>
     <message>
         <source>No alerts</source>
@@ -64,6 +135,14 @@
     </message>
     <message>
         <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A rule that alerts when a figure crosses a threshold, an event happens or log lines match</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New rul&amp;e…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -412,6 +491,14 @@
         <source>App &amp;usage</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>New alert ru&amp;le…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A rule that alerts when a figure crosses a threshold, an event happens or log lines match, for the host or the selected app</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MetricsView</name>
@@ -595,6 +682,135 @@ You can still connect to a remote server.</source>
     <name>mist::gui::AddAppDialog</name>
     <message>
         <source>Enter a name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>mist::gui::AlertRuleDialog</name>
+    <message>
+        <source>CPU (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disk (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Container died</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Killed for lack of memory (OOM)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restart loop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Health check failing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deployment failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deployment succeeded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Docker engine unreachable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Metric over or under a threshold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log lines matching a pattern</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>above</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>below</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>App %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only owners and admins see channels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Channels could not be listed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No channels yet: the rule&apos;s alerts go to the desktop only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replay this rule over the recorded figures of the last hour, as the server would have evaluated it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only metric rules can be tested against history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the last hour…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The history could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was recorded in the last hour to test against.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>This rule would not have fired in the last hour (%n value(s) tested).</source>
+        <translation>
+            <numerusform>This rule would not have fired in the last hour (%n value tested).</numerusform>
+            <numerusform>This rule would not have fired in the last hour (%n values tested).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>This rule would have fired %n time(s) in the last hour</source>
+        <translation>
+            <numerusform>This rule would have fired %n time in the last hour</numerusform>
+            <numerusform>This rule would have fired %n times in the last hour</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>, the last at %1, and would be firing now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, the last at %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server refused the rule (HTTP %1)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1323,6 +1539,18 @@ You can still connect to a remote server.</source>
             <numerusform>%n alert firing</numerusform>
             <numerusform>%n alerts firing</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Connect to a server first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upstream Mist servers have no alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alert rule “%1” saved</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

@@ -62,6 +62,7 @@ AlertsView::AlertsView(QWidget *parent)
     m_acknowledged = QSet<QString>(saved.begin(), saved.end());
     connect(m_ui->acknowledgeButton, &QPushButton::clicked, this, &AlertsView::acknowledgeSelected);
     connect(m_ui->acknowledgeAllButton, &QPushButton::clicked, this, &AlertsView::acknowledgeAll);
+    connect(m_ui->newRuleButton, &QPushButton::clicked, this, &AlertsView::newRuleRequested);
     connect(m_ui->firingTable, &QTableWidget::itemSelectionChanged, this, [this] {
         m_ui->acknowledgeButton->setEnabled(!m_ui->firingTable->selectedItems().isEmpty());
     });

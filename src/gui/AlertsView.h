@@ -60,6 +60,7 @@ public:
 Q_SIGNALS:
     void alertFired(const QString &hostLabel, const mist::client::AlertEntry &alert);
     void unacknowledgedChanged(int count);
+    void newRuleRequested(); // "New rule…"
 
 private:
     struct Host {

@@ -2,6 +2,7 @@
 
 #include "MainWindow.h"
 
+#include "AlertRuleDialog.h"
 #include "AlertsView.h"
 #include "AppActions.h"
 #include "AppListWatcher.h"
@@ -209,6 +210,8 @@ void MainWindow::connectAlerts() {
                                                                        : QSystemTrayIcon::Critical);
                 statusBar()->showMessage(text, 15000);
             });
+    connect(m_ui->alerts, &AlertsView::newRuleRequested, this, [this] { openAlertRuleDialog(); });
+    connect(m_ui->newAlertRuleAction, &QAction::triggered, this, [this] { openAlertRuleDialog(); });
     connect(m_ui->alerts, &AlertsView::unacknowledgedChanged, this, [this](int count) {
         const int index = m_ui->tabs->indexOf(m_ui->alerts);
         m_ui->tabs->setTabText(index, count > 0 ? tr("Ale&rts (%1)").arg(count) : tr("Ale&rts"));
@@ -744,6 +747,8 @@ void MainWindow::setUpAppActions() {
     connect(m_appActions, &AppActions::finished, this, &MainWindow::refreshApps);
     m_appMenu = new QMenu(this);
     m_appMenu->addActions(actions);
+    m_appMenu->addSeparator();
+    m_appMenu->addAction(m_ui->newAlertRuleAction);
     QTreeWidget *sidebar = m_ui->hostSidebar;
     sidebar->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(sidebar, &QTreeWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
@@ -754,6 +759,31 @@ void MainWindow::setUpAppActions() {
         m_ui->hostSidebar->setCurrentItem(item);
         m_appMenu->popup(m_ui->hostSidebar->viewport()->mapToGlobal(pos));
     });
+}
+
+// The Apps menu, an app's context menu and the Alerts tab open it; the rule is saved by the
+// dialog (POST /api/alerts/rules), which stays open on a refusal.
+AlertRuleDialog *MainWindow::openAlertRuleDialog() {
+    if (!m_session || m_current < 0 || m_current >= m_hosts.size()) {
+        statusBar()->showMessage(tr("Connect to a server first"), 8000);
+        return nullptr;
+    }
+    if (m_session->dialect() == client::ServerSession::Dialect::Upstream) {
+        statusBar()->showMessage(tr("Upstream Mist servers have no alerts"), 8000);
+        return nullptr;
+    }
+    QList<AlertRuleDialog::AppChoice> apps;
+    for (const QTreeWidgetItem *item : SidebarApps::apps(m_hosts[m_current].item))
+        apps.append({item->data(0, AppIdRole).toLongLong(), item->data(0, AppNameRole).toString()});
+    auto *dialog = new AlertRuleDialog(
+        m_session, apps, m_selectedApp > 0 ? std::optional<qint64>(m_selectedApp) : std::nullopt,
+        this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &AlertRuleDialog::ruleSaved, this, [this](qint64, const QString &name) {
+        statusBar()->showMessage(tr("Alert rule \u201c%1\u201d saved").arg(name), 8000);
+    });
+    dialog->open();
+    return dialog;
 }
 
 void MainWindow::connectLogView() {

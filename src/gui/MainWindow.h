@@ -36,6 +36,7 @@ class StreamConnection;
 
 namespace mist::gui {
 
+class AlertRuleDialog;
 class AlertsView;
 class AppListWatcher;
 class AppUsageView;
@@ -103,6 +104,9 @@ public:
     AppActions *appActions() const { return m_appActions; }
     QMenu *appContextMenu() const { return m_appMenu; }
     void refreshApps();
+    // "New alert rule…" for the shown host, its selected app chosen at first (nullptr: no
+    // host shown, or one whose server has no alerts: the status bar says so).
+    AlertRuleDialog *openAlertRuleDialog();
     // The shown app's log (nullptr when none is shown) and how many apps' logs are kept.
     AppLog *currentAppLog() const { return m_appLog; }
     int keptAppLogs() const { return int(m_appLogs.size()); }
