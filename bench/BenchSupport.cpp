@@ -523,6 +523,8 @@ void BenchClient::onMessage(QByteArrayView payload) {
         ++lines;
         if (keepLatency)
             latencyNs.push_back(now - line.writtenNs);
+        if (keepWritten)
+            written.emplace_back(line.seq, line.writtenNs);
         return;
     }
     ++otherMessages;

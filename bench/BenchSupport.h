@@ -138,6 +138,7 @@ public:
 
     bool keepLatency = false;  // keep write-to-receipt latency of each line
     bool keepMessages = false; // keep a hash and receipt time per non-log message
+    bool keepWritten = false;  // keep (seq, write ns) of each line
     quint64 firstSeq = 0;      // 0 until the first line
     quint64 lastSeq = 0;
     quint64 lines = 0;
@@ -150,6 +151,7 @@ public:
     QString lastError;
     std::vector<qint64> latencyNs;
     std::vector<std::pair<size_t, qint64>> messages; // (hash, receipt ns)
+    std::vector<std::pair<quint64, qint64>> written; // (seq, write ns)
 
 private:
     void onReadyRead();

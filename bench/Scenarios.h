@@ -30,6 +30,8 @@ void archive(const Options &o, Report &r);
 void archiveFollow(const Options &o, Report &r);
 // Metric history in-process, clock moved forward (bench/HistoryScenario.cpp).
 void history(const Options &o, Report &r);
+// Alerts: condition to webhook through the server; the evaluator's cost (bench/AlertsScenario.cpp).
+void alerts(const Options &o, Report &r);
 #ifdef MIST_BENCH_GUI
 void desktop(const Options &o, Report &r);
 // Scrolling the desktop's log view back through a long archive (bench/DesktopScenario.cpp).

@@ -127,7 +127,7 @@ int main(int argc, char **argv) {
         {QStringLiteral("load-logs"), loadLogs}, {QStringLiteral("memory"), memory},
         {QStringLiteral("startup"), startup},    {QStringLiteral("soak"), soak},
         {QStringLiteral("archive"), archive},    {QStringLiteral("archive-follow"), archiveFollow},
-        {QStringLiteral("history"), history},
+        {QStringLiteral("history"), history},    {QStringLiteral("alerts"), alerts},
 #ifdef MIST_BENCH_GUI
         {QStringLiteral("desktop"), desktop},    {QStringLiteral("desktop-scroll"), desktopScroll},
 #endif
@@ -139,6 +139,7 @@ int main(int argc, char **argv) {
         QStringLiteral("desktop"),        QStringLiteral("startup"),
         QStringLiteral("soak"),           QStringLiteral("archive"),
         QStringLiteral("archive-follow"), QStringLiteral("history"),
+        QStringLiteral("alerts"),
 #ifdef MIST_BENCH_GUI
         QStringLiteral("desktop-scroll"),
 #endif
