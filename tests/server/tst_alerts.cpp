@@ -19,6 +19,7 @@
 #include <QMessageAuthenticationCode>
 #include <QSysInfo>
 #include <QTest>
+#include <QWebSocket>
 
 using namespace mist;
 using namespace mist::test;
@@ -338,9 +339,31 @@ void TestAlerts::rateCap() {
 }
 
 // A receiver that never answers holds its own channel only: other
-// channels are delivered and the server answers at once meanwhile.
+// channels are delivered and the server answers at once meanwhile, and a
+// stream's latency is what it was without it: the gaps between /ws/metrics
+// samples (one a second) are measured for 4 s before and 4 s while 20
+// messages wait on the hanging channel.
 void TestAlerts::hangingReceiverBlocksNothing() {
     ServerFixture f;
+    f.addUser(QStringLiteral("o@example.com"), store::Role::Owner);
+    WsRecorder metrics;
+    QVERIFY(metrics.open(f.port(), QStringLiteral("/ws/metrics"),
+                         f.login(QStringLiteral("o@example.com"))));
+    QElapsedTimer clock;
+    clock.start();
+    QList<qint64> arrivals;
+    connect(&metrics.socket(), &QWebSocket::textMessageReceived, this,
+            [&] { arrivals.append(clock.elapsed()); });
+    const auto worstGapOver = [&](int ms) {
+        arrivals.clear();
+        QTest::qWait(ms);
+        qint64 worst = 0;
+        for (qsizetype i = 1; i < arrivals.size(); ++i)
+            worst = std::max(worst, arrivals[i] - arrivals[i - 1]);
+        return std::make_pair(worst, arrivals.size());
+    };
+    const auto before = worstGapOver(4000);
+    QVERIFY2(before.second >= 3, qPrintable(QString::number(before.second)));
     AlertReceiver hanging;
     QVERIFY(hanging.listen());
     hanging.hang = true;
@@ -359,6 +382,8 @@ void TestAlerts::hangingReceiverBlocksNothing() {
     QVERIFY(f.store().alerts().enqueue(stuck, "{}", giveUp));
     f.server().alertDelivery().wake();
     QVERIFY(hanging.waitFor(1, 5000));
+    for (int i = 0; i < 19; ++i)
+        QVERIFY(f.store().alerts().enqueue(stuck, "{}", giveUp));
     QVERIFY(f.store().alerts().enqueue(ok, "{\"ok\":1}", giveUp));
     f.server().alertDelivery().wake();
     QVERIFY(fine.waitFor(1, 5000));
@@ -366,6 +391,13 @@ void TestAlerts::hangingReceiverBlocksNothing() {
     t.start();
     QCOMPARE(f.http("GET", QStringLiteral("/api/health")).status, 200);
     QVERIFY2(t.elapsed() < 1000, qPrintable(QString::number(t.elapsed())));
+    const auto during = worstGapOver(4000);
+    qInfo("worst gap between metrics samples: %lld ms before, %lld ms with the hanging channel",
+          qlonglong(before.first), qlonglong(during.first));
+    QVERIFY(during.second >= 3);
+    QVERIFY2(during.first <= std::max<qint64>(before.first, 1000) + 300,
+             qPrintable(QStringLiteral("%1 ms, %2 ms before").arg(during.first).arg(before.first)));
+    QCOMPARE(hanging.requests.size(), 1); // the channel waits for its first answer
 }
 
 void TestAlerts::secretsNeverShown() {
