@@ -10,6 +10,7 @@
 
 #include "alerts/AlertFormats.h"
 #include "server/AlertDelivery.h"
+#include "store/Store.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
@@ -18,6 +19,7 @@
 #include <QLoggingCategory>
 #include <QMessageAuthenticationCode>
 #include <QSysInfo>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
 
@@ -68,6 +70,7 @@ private slots:
     void formats();
     void testMessageFailure();
     void downThenUpInOrder();
+    void longOutageAtTheRetryCapThenUp();
     void rateCap();
     void hangingReceiverBlocksNothing();
     void secretsNeverShown();
@@ -318,6 +321,45 @@ void TestAlerts::downThenUpInOrder() {
     QCOMPARE(receiver.requests.size(), 5);
     for (int i = 0; i < 5; ++i)
         QCOMPARE(receiver.requests[i].body, QByteArray("{\"n\":") + QByteArray::number(i) + "}");
+}
+
+// The "down for 5 minutes, then up" with the retry cap scaled down (300 s in the
+// server, 2 s here, so that the receiver is down for many capped retries in 15 s): every
+// message arrives once, in order, within one capped retry of the receiver coming back.
+void TestAlerts::longOutageAtTheRetryCapThenUp() {
+    QTemporaryDir dir;
+    store::Store st;
+    QVERIFY(st.open(dir.path()));
+    const quint16 port = freePort();
+    const qint64 id =
+        st.alerts()
+            .addChannel(*mist::alerts::parseChannel(
+                QJsonDocument::fromJson(hookJson(QStringLiteral("http://127.0.0.1:%1/h").arg(port)))
+                    .object()))
+            ->id;
+    const qint64 giveUp = QDateTime::currentSecsSinceEpoch() + 3600;
+    for (int i = 0; i < 10; ++i)
+        QVERIFY(
+            st.alerts().enqueue(id, QByteArray("{\"n\":") + QByteArray::number(i) + "}", giveUp));
+    server::AlertDelivery::Options options;
+    options.dataDir = dir.path();
+    options.host = QStringLiteral("test");
+    options.retryCapSeconds = 2;
+    server::AlertDelivery delivery(options);
+    delivery.start();
+    QTest::qWait(15000); // refused all along: 1, 2, then every 2 s
+    AlertReceiver receiver;
+    QVERIFY(receiver.listen(port));
+    QElapsedTimer back;
+    back.start();
+    QVERIFY2(receiver.waitFor(10, 20000), qPrintable(QString::number(receiver.requests.size())));
+    qInfo("10 messages arrived %lld ms after the receiver came back", qlonglong(back.elapsed()));
+    QVERIFY(back.elapsed() < 2 * 2000 + 3000); // within the cap (and a margin), not an hour
+    QTest::qWait(3000);                        // nothing more comes
+    QCOMPARE(receiver.requests.size(), 10);
+    for (int i = 0; i < 10; ++i)
+        QCOMPARE(receiver.requests[i].body, QByteArray("{\"n\":") + QByteArray::number(i) + "}");
+    delivery.stop();
 }
 
 void TestAlerts::rateCap() {
