@@ -19,6 +19,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -118,6 +119,7 @@ private slots:
     void failuresInTheServersWords_data();
     void failuresInTheServersWords();
     void untrustedCertificateRefused();
+    void starttlsWithTheOperatorsCa();
     void newServerNeverGetsOldPassword();
 
 private:
@@ -242,6 +244,33 @@ void TestAlertEmail::untrustedCertificateRefused() {
     const QString said = tested.json().value("error").toString();
     QVERIFY2(said.contains(QStringLiteral("certificate"), Qt::CaseInsensitive), qPrintable(said));
     QCOMPARE(smtp.messages().size(), 0);
+}
+
+// STARTTLS to a server whose certificate the operator's own CA signed (SSL_CERT_FILE names
+// it, as OpenSSL's tools read it): verified, signed in, delivered.
+void TestAlertEmail::starttlsWithTheOperatorsCa() {
+    QTemporaryDir certs;
+    const auto certificate = makeLoopbackCertificate(certs.path());
+    QVERIFY(certificate);
+    SmtpServer smtp;
+    QVERIFY(smtp.start({QStringLiteral("--cert"), certificate->cert, QStringLiteral("--key"),
+                        certificate->key, QStringLiteral("--user"), QStringLiteral("mist"),
+                        QStringLiteral("--password"), password}));
+    qputenv("SSL_CERT_FILE", QFile::encodeName(certificate->cert));
+    const auto unset = qScopeGuard([] { qunsetenv("SSL_CERT_FILE"); });
+    f.reset(); // a server started with it
+    f = std::make_unique<ServerFixture>();
+    f->addUser(QStringLiteral("o@example.com"), store::Role::Owner);
+    owner = f->login(QStringLiteral("o@example.com"));
+    const qint64 id = addChannel(mailChannel(
+        smtp.port(), QStringLiteral(",\"starttls\":true,\"username\":\"mist\",\"password\":\"%1\"")
+                         .arg(password)));
+    const auto tested = test(id);
+    QVERIFY2(tested.status == 200, tested.body.constData());
+    QVERIFY(smtp.waitFor(1, 10000));
+    const QByteArray m = readAll(smtp.messages().first());
+    QCOMPARE(header(m, "X-Auth"), QByteArray("mist"));
+    QCOMPARE(header(m, "Subject"), QByteArray("[FIRING] Test message"));
 }
 
 // PUT with another server (or user name) and no password: refused, so the

@@ -8,6 +8,8 @@
 #include "store/Store.h"
 
 #include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
 #include <QHash>
 #include <QSet>
 
@@ -184,11 +186,18 @@ bool AlertDelivery::Worker::startOne(store::Store &store, const store::AlertDeli
     return true;
 }
 
+QString AlertDelivery::caFileFromEnvironment() {
+    const QString file = qEnvironmentVariable("SSL_CERT_FILE");
+    return !file.isEmpty() && QFileInfo(file).isFile() ? file : QString();
+}
+
 void AlertDelivery::Worker::commonOptions(CURL *easy) const {
     curl_easy_setopt(easy, CURLOPT_TIMEOUT, long(options.timeoutSeconds));
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, long(options.connectTimeoutSeconds));
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &discard);
+    if (!options.caFile.isEmpty())
+        curl_easy_setopt(easy, CURLOPT_CAINFO, QFile::encodeName(options.caFile).constData());
 }
 
 CURL *AlertDelivery::Worker::httpTransfer(const alerts::Channel &c, const QByteArray &payload,

@@ -32,7 +32,13 @@ public:
         // At most this many messages per channel per minute; the rest wait.
         int perChannelPerMinute = 20;
         qint64 retryCapSeconds = 300;
+        // CA certificates (PEM) that outgoing TLS (https webhooks, smtps, STARTTLS) trusts
+        // instead of the system's; empty: the system's. The server takes it from
+        // SSL_CERT_FILE (caFileFromEnvironment), OpenSSL's own name for it.
+        QString caFile;
     };
+    // SSL_CERT_FILE when it names a file, else empty (docs/ALERTS.md, "Delivery").
+    static QString caFileFromEnvironment();
 
     // How long whoever queues a message gives it (its give-up time is this
     // far from now); a test message gets one attempt.

@@ -135,6 +135,7 @@ Expected<void> MistServer::start() {
     AlertDelivery::Options alertOptions;
     alertOptions.dataDir = m_config.dataDir;
     alertOptions.host = QSysInfo::machineHostName();
+    alertOptions.caFile = AlertDelivery::caFileFromEnvironment();
     m_alertDelivery = std::make_unique<AlertDelivery>(alertOptions);
     startAlerts();
 
