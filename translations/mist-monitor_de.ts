@@ -534,6 +534,14 @@
         <source>App memory</source>
         <translation>App-Speicher</translation>
     </message>
+    <message>
+        <source>The charts are zoomed: follow the newest samples over the whole window again (Esc or a double click on a chart)</source>
+        <translation>Die Diagramme sind vergrößert: wieder den neuesten Werten über das ganze Zeitfenster folgen (Esc oder Doppelklick auf ein Diagramm)</translation>
+    </message>
+    <message>
+        <source>Back to live</source>
+        <translation>Zurück zu live</translation>
+    </message>
 </context>
 <context>
     <name>NewAppDialog</name>

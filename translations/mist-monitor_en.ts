@@ -534,6 +534,14 @@
         <source>App memory</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The charts are zoomed: follow the newest samples over the whole window again (Esc or a double click on a chart)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back to live</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>NewAppDialog</name>

@@ -13,14 +13,18 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QDateTimeAxis>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineSeries>
 #include <QLocale>
 #include <QLoggingCategory>
+#include <QMouseEvent>
+#include <QPushButton>
 #include <QTimer>
 #include <QToolTip>
 #include <QUrlQuery>
 #include <QValueAxis>
+#include <QWheelEvent>
 
 #include <cmath>
 
@@ -75,6 +79,20 @@ MetricsView::MetricsView(QWidget *parent)
         m_value[i]->setFont(big);
     }
     views[0]->viewport()->installEventFilter(this); // for the start-up timing
+    for (int i = 0; i < Charts; ++i) {
+        m_views[i] = views[i];
+        views[i]->viewport()->installEventFilter(this); // zoom and pan by mouse
+        views[i]->installEventFilter(this);             // ... and by keyboard
+        views[i]->setFocusPolicy(Qt::StrongFocus);
+    }
+    m_zoomLoad = new QTimer(this);
+    m_zoomLoad->setSingleShot(true);
+    m_zoomLoad->setInterval(300);
+    connect(m_zoomLoad, &QTimer::timeout, this, [this] {
+        loadHistory();
+        loadAppHistory();
+    });
+    connect(m_ui->liveButton, &QPushButton::clicked, this, &MetricsView::resetZoom);
     m_ui->appSection->hide();
     trimAndShow(QDateTime::currentMSecsSinceEpoch());
 }
@@ -110,6 +128,9 @@ void MetricsView::setUpChart(QChartView *view, int i) {
 }
 
 bool MetricsView::eventFilter(QObject *watched, QEvent *event) {
+    for (QChartView *view : m_views)
+        if (view && (watched == view || watched == view->viewport()) && chartEvent(view, event))
+            return true;
     if (event->type() == QEvent::Paint && m_hasSample && !m_paintedSample) {
         m_paintedSample = true;
         // After this paint has finished: the first sample is on screen.
@@ -283,6 +304,8 @@ QString MetricsView::appSummaryText() const {
 
 void MetricsView::setWindowSeconds(int seconds) {
     m_windowSeconds = std::max(10, seconds);
+    m_zoomFrom = m_zoomTo = 0; // a new window is shown whole, live
+    m_ui->liveButton->hide();
     {
         const QSignalBlocker block(m_ui->windowCombo);
         const int index = m_ui->windowCombo->findData(m_windowSeconds);
@@ -383,6 +406,16 @@ void MetricsView::loadAppHistory() {
 // from = now - the window, to = now (the second included), the window's step.
 QString MetricsView::historyQuery() const {
     const qint64 now = QDateTime::currentSecsSinceEpoch();
+    if (isZoomed()) { // the zoomed range at the step of its own span
+        const qint64 from = m_zoomFrom / 1000, to = m_zoomTo / 1000 + 1;
+        QUrlQuery query;
+        query.addQueryItem(QStringLiteral("from"),
+                           protocol::rfc3339Seconds(QDateTime::fromSecsSinceEpoch(from, Qt::UTC)));
+        query.addQueryItem(QStringLiteral("to"),
+                           protocol::rfc3339Seconds(QDateTime::fromSecsSinceEpoch(to, Qt::UTC)));
+        query.addQueryItem(QStringLiteral("step"), QString::number(historyStep(int(to - from))));
+        return query.toString(QUrl::FullyEncoded);
+    }
     const auto rfc = [](qint64 seconds) {
         return protocol::rfc3339Seconds(QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC));
     };
@@ -420,8 +453,131 @@ void MetricsView::applyHistory(const QJsonArray &points, int first,
     trimAndShow(newest);
 }
 
+// The mouse and the keyboard on a chart; true when the event was used.
+bool MetricsView::chartEvent(QChartView *view, QEvent *event) {
+    QChart *chart = view->chart();
+    const auto timeAt = [&](const QPointF &viewportPos) {
+        return chart->mapToValue(chart->mapFromScene(view->mapToScene(viewportPos.toPoint()))).x();
+    };
+    const QPair<qint64, qint64> range = visibleRange();
+    switch (event->type()) {
+    case QEvent::Wheel: {
+        const auto *wheel = static_cast<QWheelEvent *>(event);
+        if (wheel->angleDelta().y() == 0)
+            return false;
+        zoomBy(wheel->angleDelta().y() > 0 ? 0.8 : 1.25, timeAt(wheel->position()));
+        return true;
+    }
+    case QEvent::MouseButtonPress: {
+        const auto *mouse = static_cast<QMouseEvent *>(event);
+        if (mouse->button() != Qt::LeftButton || !isZoomed())
+            return false;
+        m_dragX = int(mouse->position().x());
+        m_dragRange = range;
+        view->setFocus(Qt::MouseFocusReason);
+        return true;
+    }
+    case QEvent::MouseMove: {
+        const auto *mouse = static_cast<QMouseEvent *>(event);
+        if (m_dragX < 0 || !(mouse->buttons() & Qt::LeftButton))
+            return false;
+        const double width = std::max(1.0, chart->plotArea().width());
+        const qint64 shift = qint64((mouse->position().x() - m_dragX) / width *
+                                    double(m_dragRange.second - m_dragRange.first));
+        zoomTo(m_dragRange.first - shift, m_dragRange.second - shift);
+        return true;
+    }
+    case QEvent::MouseButtonRelease:
+        if (m_dragX < 0)
+            return false;
+        m_dragX = -1;
+        return true;
+    case QEvent::MouseButtonDblClick:
+        resetZoom();
+        return true;
+    case QEvent::KeyPress: {
+        const int key = static_cast<QKeyEvent *>(event)->key();
+        const double middle = double(range.first + range.second) / 2;
+        if (key == Qt::Key_Plus || key == Qt::Key_Equal)
+            zoomBy(0.5, middle);
+        else if (key == Qt::Key_Minus)
+            zoomBy(2, middle);
+        else if (key == Qt::Key_Left)
+            panBy(-0.25);
+        else if (key == Qt::Key_Right)
+            panBy(0.25);
+        else if ((key == Qt::Key_Escape || key == Qt::Key_Home) && isZoomed())
+            resetZoom();
+        else
+            return false;
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
+qint64 MetricsView::newestMs() const {
+    qint64 last = QDateTime::currentMSecsSinceEpoch();
+    if (!m_points[0].isEmpty())
+        last = std::max(last, qint64(m_points[0].last().x()));
+    return last;
+}
+
+QPair<qint64, qint64> MetricsView::visibleRange() const {
+    if (isZoomed())
+        return {m_zoomFrom, m_zoomTo};
+    const qint64 now = newestMs();
+    return {now - qint64(m_windowSeconds) * 1000, now};
+}
+
+// Kept inside the window and at least MinZoomMs; the whole window is live again.
+void MetricsView::zoomTo(qint64 fromMs, qint64 toMs) {
+    const qint64 now = newestMs();
+    const qint64 windowFrom = now - qint64(m_windowSeconds) * 1000;
+    qint64 span = std::max(MinZoomMs, toMs - fromMs);
+    if (span >= now - windowFrom) {
+        resetZoom();
+        return;
+    }
+    fromMs = std::clamp(fromMs, windowFrom, now - span);
+    m_zoomFrom = fromMs;
+    m_zoomTo = fromMs + span;
+    zoomChanged();
+}
+
+void MetricsView::zoomBy(double factor, double anchorMs) {
+    const QPair<qint64, qint64> range = visibleRange();
+    const double anchor = std::clamp(anchorMs, double(range.first), double(range.second));
+    zoomTo(qint64(anchor - (anchor - double(range.first)) * factor),
+           qint64(anchor + (double(range.second) - anchor) * factor));
+}
+
+void MetricsView::panBy(double fraction) {
+    if (!isZoomed())
+        return; // the live window ends now: nothing after it, and before it is another window
+    const qint64 shift = qint64(double(m_zoomTo - m_zoomFrom) * fraction);
+    zoomTo(m_zoomFrom + shift, m_zoomTo + shift);
+}
+
+void MetricsView::resetZoom() {
+    const bool was = isZoomed();
+    m_zoomFrom = m_zoomTo = 0;
+    m_dragX = -1;
+    if (was)
+        zoomChanged();
+}
+
+void MetricsView::zoomChanged() {
+    m_ui->liveButton->setVisible(isZoomed());
+    trimAndShow(newestMs());
+    m_zoomLoad->start(); // the range's own history once the wheel or the drag has settled
+}
+
 void MetricsView::trimAndShow(qint64 nowMs) {
     const double from = double(nowMs - qint64(m_windowSeconds) * 1000);
+    const QPair<qint64, qint64> shown =
+        isZoomed() ? qMakePair(m_zoomFrom, m_zoomTo) : qMakePair(qint64(from), nowMs);
     for (int i = 0; i < Charts; ++i) {
         QList<QPointF> &points = m_points[i];
         qsizetype drop = 0;
@@ -429,8 +585,8 @@ void MetricsView::trimAndShow(qint64 nowMs) {
             ++drop;
         points.remove(0, drop);
         m_series[i]->replace(points); // one repaint, not one per point
-        m_axisX[i]->setRange(QDateTime::fromMSecsSinceEpoch(qint64(from)),
-                             QDateTime::fromMSecsSinceEpoch(nowMs));
+        m_axisX[i]->setRange(QDateTime::fromMSecsSinceEpoch(shown.first),
+                             QDateTime::fromMSecsSinceEpoch(shown.second));
     }
     // An app's CPU is a percent of one core (200 % is two busy cores): whole hundreds.
     double top = 100;

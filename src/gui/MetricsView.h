@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
+#include <QPair>
 #include <QPointF>
 #include <QPointer>
 #include <QWidget>
@@ -12,6 +13,8 @@
 #include <memory>
 
 class QChartView;
+class QEvent;
+class QTimer;
 class QDateTimeAxis;
 class QLabel;
 class QLineSeries;
@@ -74,6 +77,22 @@ public:
     QString appSummaryText() const;
     int appHistoryLoads() const { return m_appHistoryLoads; }
 
+    // Zoom and pan, on every chart at once (docs/HISTORY.md, "Desktop"): the mouse wheel zooms
+    // around the time under the cursor, dragging pans, a double click goes back to live; on a
+    // focused chart + and - zoom, Left and Right pan, Esc and Home go back. While zoomed the
+    // charts show [from, to] within the window and stop following the live samples; the
+    // history for that range is read again at the step of its span, so zooming into a 30-day
+    // window shows minutes, not the window's 30-minute points.
+    void zoomTo(qint64 fromMs, qint64 toMs);
+    void zoomBy(double factor, double anchorMs); // factor < 1 zooms in, around anchorMs
+    void panBy(double fraction);                 // of the span; negative: back in time
+    void resetZoom();
+    bool isZoomed() const { return m_zoomTo > 0; }
+    // The time range the charts show (ms since the epoch).
+    QPair<qint64, qint64> visibleRange() const;
+    // The shortest span a zoom shows.
+    static constexpr qint64 MinZoomMs = 30 * 1000;
+
     // The note beside the window ("Live only: ..."); empty while hidden.
     QString historyNote() const;
     // History answers applied since the view was made (tests).
@@ -103,6 +122,9 @@ private:
     // A live point: appended, or replacing the newest in the same step of the window.
     void addPoint(int chart, double x, double y);
     void showNote(const QString &text);
+    bool chartEvent(QChartView *view, QEvent *event);
+    void zoomChanged();
+    qint64 newestMs() const;
 
     std::unique_ptr<Ui::MetricsView> m_ui;
 
@@ -127,6 +149,11 @@ private:
     int m_appGeneration = 0;
     int m_appHistoryLoads = 0;
     QPointer<client::StreamConnection> m_appStream;
+    QChartView *m_views[Charts] = {};
+    qint64 m_zoomFrom = 0, m_zoomTo = 0; // 0: following live
+    int m_dragX = -1;                    // a pan by mouse under way: where it started
+    QPair<qint64, qint64> m_dragRange;
+    QTimer *m_zoomLoad = nullptr; // reads the zoomed range's history once the zoom settles
 };
 
 // "4.0 GiB" from bytes (binary units, one decimal).

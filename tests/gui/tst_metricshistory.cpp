@@ -12,10 +12,15 @@
 #include "history/MetricHistory.h"
 #include "server/AppStatsService.h"
 
+#include <QChartView>
 #include <QComboBox>
+#include <QDateTimeAxis>
 #include <QDir>
 #include <QLineSeries>
+#include <QMouseEvent>
+#include <QPushButton>
 #include <QTest>
+#include <QWheelEvent>
 
 using namespace mist;
 using namespace mist::test;
@@ -126,6 +131,100 @@ private Q_SLOTS:
         view.addSample(sample(newest + 1000, 42.0));
         QCOMPARE(view.cpuSeries()->count(), before + 1);
         QCOMPARE(view.cpuSeries()->at(before).y(), 42.0);
+    }
+
+    // Zoom and pan (#18): the wheel zooms around the cursor, a drag pans, keys do both, Esc and
+    // a double click go back to live; a zoomed range is read again at the step of its span.
+    void zoomAndPan() {
+        gui::MetricsView view;
+        view.resize(1000, 700);
+        view.show();
+        view.setSession(session.get());
+        QVERIFY(QTest::qWaitFor([&] { return view.historyLoads() == 1; }, 15000));
+        view.setWindowSeconds(24 * 3600); // minutes: this young server has none yet
+        QVERIFY(QTest::qWaitFor([&] { return view.historyLoads() == 2; }, 15000));
+        QVERIFY(!view.isZoomed());
+        auto *cpu = view.findChild<QChartView *>(QStringLiteral("cpuChart"));
+        auto *live = view.findChild<QPushButton *>(QStringLiteral("liveButton"));
+        QVERIFY(cpu && live);
+        QVERIFY(!live->isVisible());
+        const auto span = [](QPair<qint64, qint64> r) {
+            return r.second - r.first;
+        };
+
+        // The wheel, forward: in by a fifth, around the time under the cursor.
+        const QPair<qint64, qint64> whole = view.visibleRange();
+        QCOMPARE(span(whole), qint64(24 * 3600) * 1000);
+        const QPointF middle = cpu->chart()->plotArea().center();
+        const QPoint at = cpu->mapFromScene(cpu->chart()->mapToScene(middle));
+        QWheelEvent wheel(at, cpu->viewport()->mapToGlobal(at), QPoint(), QPoint(0, 120),
+                          Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QCoreApplication::sendEvent(cpu->viewport(), &wheel);
+        QVERIFY(view.isZoomed());
+        QVERIFY(live->isVisible());
+        QVERIFY(qAbs(span(view.visibleRange()) - qint64(span(whole) * 0.8)) < 2000);
+        QVERIFY(view.visibleRange().first > whole.first &&
+                view.visibleRange().second < whole.second);
+        const auto axis =
+            qobject_cast<QDateTimeAxis *>(cpu->chart()->axes(Qt::Horizontal).value(0));
+        QVERIFY(axis);
+        QCOMPARE(axis->min().toMSecsSinceEpoch(), view.visibleRange().first);
+
+        // The last minute: its own history, at 1 s, although the window's step is a minute.
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const int loads = view.historyLoads();
+        view.zoomTo(now - 60000, now);
+        QVERIFY(QTest::qWaitFor([&] { return view.historyLoads() == loads + 1; }, 15000));
+        int inRange = 0;
+        for (int i = 0; i < view.cpuSeries()->count(); ++i)
+            inRange += view.cpuSeries()->at(i).x() >= double(now - 60000);
+        QVERIFY2(inRange >= 3, qPrintable(QString::number(inRange)));
+
+        // Keys on the focused chart: Left pans back a quarter, - zooms out, + in.
+        cpu->setFocus();
+        const QPair<qint64, qint64> before = view.visibleRange();
+        QTest::keyClick(cpu, Qt::Key_Left);
+        QCOMPARE(view.visibleRange().first, before.first - span(before) / 4);
+        QTest::keyClick(cpu, Qt::Key_Minus);
+        QCOMPARE(span(view.visibleRange()), 2 * span(before));
+        QTest::keyClick(cpu, Qt::Key_Plus);
+        QCOMPARE(span(view.visibleRange()), span(before));
+
+        // A drag to the right shows earlier times, by the dragged share of the span.
+        view.zoomTo(now - 600000, now - 300000);
+        const QPair<qint64, qint64> dragged = view.visibleRange();
+        const QPoint from = at, to = at + QPoint(int(cpu->chart()->plotArea().width() / 10), 0);
+        QMouseEvent press(QEvent::MouseButtonPress, from, cpu->viewport()->mapToGlobal(from),
+                          Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
+        QMouseEvent move(QEvent::MouseMove, to, cpu->viewport()->mapToGlobal(to), Qt::NoButton,
+                         Qt::LeftButton, Qt::NoModifier);
+        QMouseEvent release(QEvent::MouseButtonRelease, to, cpu->viewport()->mapToGlobal(to),
+                            Qt::LeftButton, Qt::NoButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(cpu->viewport(), &press);
+        QCoreApplication::sendEvent(cpu->viewport(), &move);
+        QCoreApplication::sendEvent(cpu->viewport(), &release);
+        const qint64 shift = dragged.first - view.visibleRange().first;
+        QVERIFY2(qAbs(shift - span(dragged) / 10) < span(dragged) / 50,
+                 qPrintable(QString::number(shift)));
+
+        // Bounds: at least 30 s; never past the newest point; the whole window is live again.
+        view.zoomTo(now + 10000, now + 15000);
+        QCOMPARE(span(view.visibleRange()), gui::MetricsView::MinZoomMs);
+        QVERIFY(view.visibleRange().second <= QDateTime::currentMSecsSinceEpoch() + 1000);
+        view.zoomTo(now - qint64(48) * 3600000, now);
+        QVERIFY(!view.isZoomed());
+
+        // Esc, and a double click, go back to live.
+        view.zoomTo(now - 600000, now - 300000);
+        QTest::keyClick(cpu, Qt::Key_Escape);
+        QVERIFY(!view.isZoomed());
+        QVERIFY(!live->isVisible());
+        view.zoomTo(now - 600000, now - 300000);
+        QTest::mouseDClick(cpu->viewport(), Qt::LeftButton, Qt::NoModifier, at);
+        QVERIFY(!view.isZoomed());
+        view.zoomTo(now - 600000, now - 300000);
+        live->click();
+        QVERIFY(!view.isZoomed());
     }
 
     void cleanupTestCase() {
