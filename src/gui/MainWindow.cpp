@@ -192,6 +192,7 @@ void MainWindow::connectViews() {
                                                 : QSystemTrayIcon::Critical);
                 statusBar()->showMessage(message, 10000);
                 refreshApps();
+                m_ui->metrics->refreshDeployments(); // its marker on the app's charts
             });
 }
 

@@ -19,6 +19,7 @@
 #include <QLocale>
 #include <QLoggingCategory>
 #include <QMouseEvent>
+#include <QPen>
 #include <QPushButton>
 #include <QTimer>
 #include <QToolTip>
@@ -101,8 +102,7 @@ MetricsView::~MetricsView() = default;
 
 void MetricsView::setUpChart(QChartView *view, int i) {
     QChart *chart = view->chart();
-    chart->legend()->hide();
-    chart->setTitle(m_titles[i]->text());
+    chart->legend()->hide(); // no title either: the label beside the chart says it
     chart->setMargins(QMargins(4, 4, 4, 4));
     chart->setTheme(palette().color(QPalette::Window).lightness() < 128 ? QChart::ChartThemeDark
                                                                         : QChart::ChartThemeLight);
@@ -229,6 +229,8 @@ void MetricsView::setApp(qint64 appId, const QString &name) {
     m_appName = name;
     ++m_appGeneration;
     delete m_appStream;
+    m_markers.clear();
+    drawMarkers();
     for (int i = 3; i < Charts; ++i) {
         m_points[i].clear();
         m_value[i]->setText(QStringLiteral("–"));
@@ -240,10 +242,9 @@ void MetricsView::setApp(qint64 appId, const QString &name) {
         return;
     m_titles[3]->setText(tr("CPU of %1").arg(name));
     m_titles[4]->setText(tr("Memory of %1").arg(name));
-    for (int i = 3; i < Charts; ++i)
-        m_series[i]->chart()->setTitle(m_titles[i]->text());
     if (!m_session)
         return;
+    loadDeployments();
     if (m_session->dialect() == client::ServerSession::Dialect::Upstream) {
         m_details[3]->setText(tr("Upstream Mist gives no figures per app"));
         return;
@@ -252,6 +253,62 @@ void MetricsView::setApp(qint64 appId, const QString &name) {
     connect(m_appStream, &client::StreamConnection::message, this, &MetricsView::addAppStats);
     m_appStream->open();
     loadAppHistory();
+}
+
+void MetricsView::refreshDeployments() {
+    if (m_session && m_appId != 0)
+        loadDeployments();
+}
+
+// The app's deployments as markers on its charts (DeploymentMarkers.h).
+void MetricsView::loadDeployments() {
+    const int generation = m_appGeneration;
+    m_session->listDeployments(m_appId, this,
+                               [this, generation](const client::ServerSession::Reply &reply) {
+                                   if (generation != m_appGeneration || !reply.ok())
+                                       return; // no markers is what a failure shows
+                                   m_markers = deploymentMarkers(reply.data.toArray());
+                                   drawMarkers();
+                               });
+}
+
+// One dashed vertical line per deployment on each of the app's charts, as high as the chart;
+// hovering it says which deployment it was.
+void MetricsView::drawMarkers() {
+    qDeleteAll(m_markerSeries);
+    m_markerSeries.clear();
+    for (int chart = 3; chart < Charts; ++chart) {
+        QChart *c = m_series[chart]->chart();
+        for (const DeploymentMarker &m : std::as_const(m_markers)) {
+            auto *line = new QLineSeries(c);
+            QPen pen(m.status == u"failed" ? QColor(0xc6, 0x28, 0x28) : QColor(0x7e, 0x57, 0xc2));
+            pen.setStyle(Qt::DashLine);
+            pen.setWidthF(1.5);
+            line->setPen(pen);
+            line->setName(m.text);
+            line->append(double(m.atMs), 0);
+            line->append(double(m.atMs), m_axisY[chart]->max());
+            c->addSeries(line);
+            line->attachAxis(m_axisX[chart]);
+            line->attachAxis(m_axisY[chart]);
+            const QString text = m.text;
+            QChartView *view = m_views[chart];
+            connect(line, &QLineSeries::hovered, view, [view, text](const QPointF &, bool state) {
+                if (state)
+                    QToolTip::showText(QCursor::pos(), text, view);
+                else
+                    QToolTip::hideText();
+            });
+            m_markerSeries.append(line);
+        }
+    }
+}
+
+QStringList MetricsView::markerTexts() const {
+    QStringList out;
+    for (const DeploymentMarker &m : m_markers)
+        out << m.text;
+    return out;
 }
 
 void MetricsView::addAppStats(const QJsonObject &message) {
@@ -593,6 +650,13 @@ void MetricsView::trimAndShow(qint64 nowMs) {
     for (const QPointF &p : std::as_const(m_points[3]))
         top = std::max(top, std::ceil(p.y() / 100) * 100);
     m_axisY[3]->setRange(0, top);
+    // The markers reach the top of their chart (drawMarkers: chart 3's first, then chart 4's).
+    for (qsizetype k = 0; k < m_markerSeries.size(); ++k) {
+        const double height = m_axisY[k < m_markers.size() ? 3 : 4]->max();
+        QLineSeries *line = m_markerSeries[k];
+        if (line->at(1).y() != height)
+            line->replace(1, line->at(1).x(), height);
+    }
 }
 
 QString MetricsView::loadText() const {

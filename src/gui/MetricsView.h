@@ -2,12 +2,15 @@
 
 #pragma once
 
+#include "DeploymentMarkers.h"
+
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
 #include <QPair>
 #include <QPointF>
 #include <QPointer>
+#include <QStringList>
 #include <QWidget>
 
 #include <memory>
@@ -76,6 +79,11 @@ public:
     // "CPU of web | 2.5 % | 1 process | Memory of web | 3.1 % | 64.0 MiB of 1.9 GiB".
     QString appSummaryText() const;
     int appHistoryLoads() const { return m_appHistoryLoads; }
+    // The app's deployments are dashed vertical markers on its charts (hover: "#12 · success ·
+    // a1b2c3d Add search"), read when the app is chosen; again with this (a deployment of it
+    // ended).
+    void refreshDeployments();
+    QStringList markerTexts() const; // oldest first
 
     // Zoom and pan, on every chart at once (docs/HISTORY.md, "Desktop"): the mouse wheel zooms
     // around the time under the cursor, dragging pans, a double click goes back to live; on a
@@ -123,6 +131,8 @@ private:
     void addPoint(int chart, double x, double y);
     void showNote(const QString &text);
     bool chartEvent(QChartView *view, QEvent *event);
+    void loadDeployments();
+    void drawMarkers();
     void zoomChanged();
     qint64 newestMs() const;
 
@@ -153,7 +163,9 @@ private:
     qint64 m_zoomFrom = 0, m_zoomTo = 0; // 0: following live
     int m_dragX = -1;                    // a pan by mouse under way: where it started
     QPair<qint64, qint64> m_dragRange;
-    QTimer *m_zoomLoad = nullptr; // reads the zoomed range's history once the zoom settles
+    QList<DeploymentMarker> m_markers;
+    QList<QLineSeries *> m_markerSeries; // on the app's charts
+    QTimer *m_zoomLoad = nullptr;        // reads the zoomed range's history once the zoom settles
 };
 
 // "4.0 GiB" from bytes (binary units, one decimal).

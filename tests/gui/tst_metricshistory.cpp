@@ -11,6 +11,7 @@
 #include "client/ServerSession.h"
 #include "history/MetricHistory.h"
 #include "server/AppStatsService.h"
+#include "store/DeploymentStore.h"
 
 #include <QChartView>
 #include <QComboBox>
@@ -257,8 +258,44 @@ private Q_SLOTS:
                  qPrintable(summary));
         QVERIFY2(summary.contains(QStringLiteral("process")), qPrintable(summary));
         QVERIFY(view.appMemorySeries()->at(view.appMemorySeries()->count() - 1).y() > 0);
+        // Its deployments: dashed markers on both of its charts, hovered text as the issue has
+        // it, read again when one ends.
+        QVERIFY(view.markerTexts().isEmpty());
+        const auto deploy = [&](const QString &status, const QString &hash, const QString &message,
+                                qint64 finishedMs) {
+            store::DeploymentStore deployments(f->store());
+            auto d = deployments.create(app, 0);
+            QVERIFY(d);
+            d->status = status;
+            d->commitHash = hash;
+            d->commitMessage = message;
+            d->startedAt = QDateTime::fromMSecsSinceEpoch(finishedMs - 5000, Qt::UTC);
+            d->finishedAt = QDateTime::fromMSecsSinceEpoch(finishedMs, Qt::UTC);
+            QVERIFY(deployments.save(*d));
+        };
+        deploy(QStringLiteral("success"), QStringLiteral("a1b2c3d4e5"),
+               QStringLiteral("Add search\nbody"), opened - 600000);
+        deploy(QStringLiteral("failed"), QStringLiteral("ffee0011"), QStringLiteral("Break it"),
+               opened - 300000);
+        view.refreshDeployments();
+        QVERIFY(QTest::qWaitFor([&] { return view.markerTexts().size() == 2; }, 10000));
+        QVERIFY2(view.markerTexts()[0].endsWith(
+                     QStringLiteral(" \u00b7 success \u00b7 a1b2c3d Add search")),
+                 qPrintable(view.markerTexts()[0]));
+        QVERIFY(view.markerTexts()[1].endsWith(
+            QStringLiteral(" \u00b7 failed \u00b7 ffee001 Break it")));
+        for (const char *name : {"appCpuChart", "appMemoryChart"}) {
+            auto *chart = view.findChild<QChartView *>(QLatin1String(name))->chart();
+            QStringList names;
+            for (QAbstractSeries *series : chart->series())
+                if (!series->name().isEmpty())
+                    names << series->name();
+            QCOMPARE(names, view.markerTexts());
+            QVERIFY(chart->title().isEmpty()); // the label beside the chart says what it is
+        }
         // No app: the section goes, its points with it.
         view.setApp(0, QString());
+        QVERIFY(view.markerTexts().isEmpty());
         QVERIFY(!section->isVisible());
         QCOMPARE(view.appCpuSeries()->count(), 0);
         const int hostPoints = view.cpuSeries()->count();
@@ -349,7 +386,7 @@ private Q_SLOTS:
         QVERIFY(view.appSummaryText().contains(
             QStringLiteral("Upstream Mist gives no figures per app")));
         pump(300);
-        QCOMPARE(upstream.restCalls, calls);
+        QCOMPARE(upstream.restCalls, calls + 1); // its deployments (the markers), no history
     }
 };
 
