@@ -7,7 +7,6 @@
 #include "alerts/AlertBacktest.h"
 #include "alerts/AlertRules.h"
 #include "client/ServerSession.h"
-#include "protocol/Envelope.h"
 
 #include "ui_AlertRuleDialog.h"
 
@@ -15,7 +14,6 @@
 #include <QJsonArray>
 #include <QLocale>
 #include <QPushButton>
-#include <QUrlQuery>
 
 namespace mist::gui {
 
@@ -236,17 +234,8 @@ void AlertRuleDialog::testAgainstHistory() {
         return;
     const int generation = ++m_generation;
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    const auto rfc = [](qint64 s) {
-        return protocol::rfc3339Seconds(QDateTime::fromSecsSinceEpoch(s, Qt::UTC));
-    };
-    QUrlQuery query;
-    query.addQueryItem(QStringLiteral("from"), rfc(now - HourSeconds));
-    query.addQueryItem(QStringLiteral("to"), rfc(now + 1));
-    query.addQueryItem(QStringLiteral("step"), QStringLiteral("1"));
     const QString path =
-        (rule->appId ? QStringLiteral("/api/apps/%1/stats/history?").arg(*rule->appId)
-                     : QStringLiteral("/api/metrics/history?")) +
-        query.toString(QUrl::FullyEncoded);
+        client::ServerSession::historyPath(rule->appId.value_or(0), now - HourSeconds, now + 1, 1);
     m_testing = true;
     m_ui->testButton->setEnabled(false);
     showTestResult(tr("Reading the last hour…"));

@@ -6,7 +6,6 @@
 
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
-#include "protocol/Envelope.h"
 
 #include <QChart>
 #include <QChartView>
@@ -23,7 +22,6 @@
 #include <QPushButton>
 #include <QTimer>
 #include <QToolTip>
-#include <QUrlQuery>
 #include <QValueAxis>
 #include <QWheelEvent>
 
@@ -424,7 +422,7 @@ void MetricsView::loadHistory() {
         showNote(tr("Live only: upstream Mist keeps no metric history"));
         return;
     }
-    m_session->get(QStringLiteral("/api/metrics/history?") + historyQuery(), this,
+    m_session->get(historyPath(0), this,
                    [this, generation](const client::ServerSession::Reply &reply) {
                        if (generation != m_generation)
                            return; // the window, the session or the points changed since
@@ -449,8 +447,8 @@ void MetricsView::loadAppHistory() {
     if (!m_session || m_appId == 0 ||
         m_session->dialect() == client::ServerSession::Dialect::Upstream)
         return;
-    m_session->get(QStringLiteral("/api/apps/%1/stats/history?").arg(m_appId) + historyQuery(),
-                   this, [this, generation](const client::ServerSession::Reply &reply) {
+    m_session->get(historyPath(m_appId), this,
+                   [this, generation](const client::ServerSession::Reply &reply) {
                        if (generation != m_appGeneration || !reply.ok())
                            return;
                        applyHistory(reply.data[u"points"].toArray(), 3,
@@ -460,27 +458,17 @@ void MetricsView::loadAppHistory() {
                    });
 }
 
-// from = now - the window, to = now (the second included), the window's step.
-QString MetricsView::historyQuery() const {
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
-    if (isZoomed()) { // the zoomed range at the step of its own span
+// The host's (appId 0) or the app's history for what the charts show: the window, from now
+// minus the window to now (the second included) at the window's step, or the zoomed range at
+// the step of its own span.
+QString MetricsView::historyPath(qint64 appId) const {
+    if (isZoomed()) {
         const qint64 from = m_zoomFrom / 1000, to = m_zoomTo / 1000 + 1;
-        QUrlQuery query;
-        query.addQueryItem(QStringLiteral("from"),
-                           protocol::rfc3339Seconds(QDateTime::fromSecsSinceEpoch(from, Qt::UTC)));
-        query.addQueryItem(QStringLiteral("to"),
-                           protocol::rfc3339Seconds(QDateTime::fromSecsSinceEpoch(to, Qt::UTC)));
-        query.addQueryItem(QStringLiteral("step"), QString::number(historyStep(int(to - from))));
-        return query.toString(QUrl::FullyEncoded);
+        return client::ServerSession::historyPath(appId, from, to, historyStep(int(to - from)));
     }
-    const auto rfc = [](qint64 seconds) {
-        return protocol::rfc3339Seconds(QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC));
-    };
-    QUrlQuery query;
-    query.addQueryItem(QStringLiteral("from"), rfc(now - m_windowSeconds));
-    query.addQueryItem(QStringLiteral("to"), rfc(now + 1));
-    query.addQueryItem(QStringLiteral("step"), QString::number(historyStep(m_windowSeconds)));
-    return query.toString(QUrl::FullyEncoded);
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    return client::ServerSession::historyPath(appId, now - m_windowSeconds, now + 1,
+                                              historyStep(m_windowSeconds));
 }
 
 void MetricsView::applyHistory(const QJsonArray &points, int first,

@@ -124,7 +124,7 @@ private:
     void trimAndShow(qint64 nowMs);
     void loadHistory();
     void loadAppHistory();
-    QString historyQuery() const;
+    QString historyPath(qint64 appId) const;
     // Puts history points before the live ones of charts [first, first + paths.size()).
     void applyHistory(const QJsonArray &points, int first, const QList<QStringList> &paths);
     // A live point: appended, or replacing the newest in the same step of the window.

@@ -16,7 +16,6 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QUrlQuery>
 
 namespace mist::cli {
 
@@ -71,10 +70,6 @@ Result<HistoryWindow> historyWindow(const QCommandLineParser &parser) {
                 QStringLiteral("--step wants whole seconds from 1 to %1").arg(MaxStep));
     }
     return w;
-}
-
-QString rfc3339(qint64 seconds) {
-    return protocol::rfc3339Seconds(QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC));
 }
 
 // Live: the table's rows, a header first and again when the APP column widens.
@@ -209,15 +204,8 @@ private:
     static Result<void> printHistory(client::ServerSession &session, qint64 app,
                                      const HistoryWindow &w, const QCommandLineParser &parser,
                                      const CommandIo &io) {
-        QUrlQuery query;
-        query.addQueryItem(QStringLiteral("from"), rfc3339(*w.since));
-        query.addQueryItem(QStringLiteral("to"), rfc3339(w.until));
-        if (w.step)
-            query.addQueryItem(kStep, QString::number(*w.step));
-        const QString path = app == 0 ? QStringLiteral("/api/metrics/history?")
-                                      : QStringLiteral("/api/apps/%1/stats/history?").arg(app);
-        const auto reply =
-            Connection::call(session, "GET", path + query.toString(QUrl::FullyEncoded));
+        const QString path = client::ServerSession::historyPath(app, *w.since, w.until, w.step);
+        const auto reply = Connection::call(session, "GET", path);
         if (!reply.ok())
             return failure(ExitFailure, reply.error.isEmpty()
                                             ? QStringLiteral("HTTP %1").arg(reply.status)

@@ -2,8 +2,10 @@
 
 #include "ServerSession.h"
 
+#include "protocol/Envelope.h"
 #include "protocol/UpstreamDialect.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -14,6 +16,7 @@
 #include <QPointer>
 #include <QSslCertificate>
 #include <QSslError>
+#include <QUrlQuery>
 
 namespace mist::client {
 
@@ -314,6 +317,21 @@ void ServerSession::listDeployments(qint64 appId, QObject *context,
     post(QStringLiteral("/api/deployments/getByAppId"),
          QJsonObject{{QStringLiteral("appId"), double(appId)}}, context,
          [done](const Reply &r) { done(mapArray(r, protocol::upstream::deploymentFromUpstream)); });
+}
+
+QString ServerSession::historyPath(qint64 appId, qint64 fromSeconds, qint64 toSeconds,
+                                   std::optional<qint64> stepSeconds) {
+    const auto rfc = [](qint64 seconds) {
+        return protocol::rfc3339Seconds(QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC));
+    };
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("from"), rfc(fromSeconds));
+    query.addQueryItem(QStringLiteral("to"), rfc(toSeconds));
+    if (stepSeconds)
+        query.addQueryItem(QStringLiteral("step"), QString::number(*stepSeconds));
+    return (appId == 0 ? QStringLiteral("/api/metrics/history?")
+                       : QStringLiteral("/api/apps/%1/stats/history?").arg(appId)) +
+           query.toString(QUrl::FullyEncoded);
 }
 
 void ServerSession::startDeployment(qint64 appId, QObject *context,

@@ -107,6 +107,12 @@ public:
     void listDeployments(qint64 appId, QObject *context, std::function<void(const Reply &)> done);
     void startDeployment(qint64 appId, QObject *context, std::function<void(const Reply &)> done);
 
+    // The path of a metric history request (docs/HISTORY.md): the host's (appId 0,
+    // GET /api/metrics/history) or an app's (GET /api/apps/{id}/stats/history), from..to in
+    // seconds since the epoch as RFC 3339, and the step (none: the server's default).
+    static QString historyPath(qint64 appId, qint64 fromSeconds, qint64 toSeconds,
+                               std::optional<qint64> stepSeconds);
+
     // ws(s):// URL of `pathAndQuery` (e.g. "/ws/metrics") with the session
     // cookie and the TLS configuration. QWebSocket takes TLS settings from the
     // socket rather than the request: StreamConnection applies both.
