@@ -265,6 +265,39 @@ private Q_SLOTS:
         }
     }
 
+    // A container restarted again and again (as a crash loop is) is followed on the same
+    // socket each time; its restarts are not taken for an engine that keeps closing the
+    // stream (that error came after the sixth restart).
+    void manyRestartsAreNotTheEnginesFault() {
+        const QString c = startContainer(QStringLiteral(
+            "echo boot-$(cat /proc/uptime | tr -d ' .'); while true; do sleep 1; done"));
+        const qint64 app = addContainerApp(c);
+        WsRecorder ws;
+        QVERIFY(ws.open(f->port(), path(app), cookie));
+        const auto boots = [&] {
+            int n = 0;
+            for (const QJsonObject &m : ws.ofType(QStringLiteral("log")))
+                n += m["data"].toObject()["line"].toString().startsWith(QLatin1String("boot-"));
+            return n;
+        };
+        QVERIFY(ws.waitFor([&] { return boots() == 1; }));
+        for (int i = 2; i <= 9; ++i) {
+            bool ok = false;
+            docker({QStringLiteral("restart"), QStringLiteral("-t"), QStringLiteral("0"), c}, &ok);
+            QVERIFY(ok);
+            QVERIFY2(
+                ws.waitFor(
+                    [&] { return boots() == i || !ws.ofType(QStringLiteral("error")).isEmpty(); },
+                    30000),
+                qPrintable(QStringLiteral("run %1").arg(i)));
+            const QList<QJsonObject> errors = ws.ofType(QStringLiteral("error"));
+            QVERIFY2(errors.isEmpty(),
+                     errors.isEmpty() ? "" : QJsonDocument(errors.first()).toJson().constData());
+        }
+        QVERIFY(!ws.closed);
+        QVERIFY(ws.ofType(QStringLiteral("end")).isEmpty());
+    }
+
     void slowClientIsCutOffOthersUnaffected() {
         // A container that writes fast, a viewer that reads, and one that
         // stops reading: the reader keeps up, the other is closed once its

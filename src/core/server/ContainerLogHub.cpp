@@ -419,7 +419,13 @@ void ContainerLogHub::onInspected(const engine::DockerReply &reply) {
     }
     m_recheckedStop = false;
     // Still running (restarted, or the engine dropped the stream): resume
-    // right after the last line we relayed.
+    // right after the last line we relayed. Only drops within one run of the container count
+    // against the engine: a crash loop is the container's doing, and is followed.
+    const QString startedAt = state.value(QStringLiteral("StartedAt")).toString();
+    if (startedAt != m_startedAt) {
+        m_startedAt = startedAt;
+        m_restarts = 0;
+    }
     if (++m_restarts > MaxStreamRestarts) {
         finish(QStringLiteral("Docker engine keeps closing the log stream"), true);
         return;

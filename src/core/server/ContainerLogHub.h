@@ -115,7 +115,11 @@ private:
     QSet<QPair<qint64, QString>> m_alreadyHave;
     qint64 m_alreadyHaveUntilNs = 0;
     qint64 m_resumeFromNs = 0;
+    // Streams the engine ended while the same run of the container went on (State.StartedAt
+    // unchanged): past MaxStreamRestarts the engine is at fault. A container that restarted
+    // (a crash loop, docker restart) is followed again without counting.
     int m_restarts = 0;
+    QString m_startedAt;
     bool m_recheckedStop = false;
     LineSink m_lineSink;
 };
