@@ -11,6 +11,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QDateTime>
+#include <QDateTimeAxis>
 #include <QElapsedTimer>
 #include <QFrame>
 #include <QGridLayout>
@@ -19,9 +20,10 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QVBoxLayout>
-
 #include <QValueAxis>
+
 #include <algorithm>
+#include <cmath>
 
 namespace mist::gui {
 
@@ -55,9 +57,10 @@ struct FleetView::Host {
     QLabel *state = nullptr;
     QLabel *figures = nullptr;
     QLabel *apps = nullptr;
+    QLabel *top = nullptr;
     QMap<QString, int> appStates;
     QLineSeries *series[3] = {};
-    QValueAxis *axisX = nullptr;
+    QDateTimeAxis *axisX = nullptr;
 };
 
 FleetView::FleetView(QWidget *parent)
@@ -95,6 +98,10 @@ int FleetView::addHost(const client::ServerSession &session, const QString &labe
     host->apps->setTextFormat(Qt::RichText);
     host->apps->setWordWrap(true);
     host->apps->hide(); // until the host's apps are known
+    host->top = new QLabel(card);
+    host->top->setObjectName(QStringLiteral("fleetTopApps"));
+    host->top->setWordWrap(true);
+    host->top->hide(); // until an app runs
     auto *chart = new QChart;
     chart->legend()->setVisible(true);
     chart->legend()->setAlignment(Qt::AlignBottom);
@@ -103,9 +110,11 @@ int FleetView::addHost(const client::ServerSession &session, const QString &labe
     axisY->setRange(0, 100);
     axisY->setLabelFormat(QStringLiteral("%d%%"));
     axisY->setTickCount(3);
-    auto *axisX = new QValueAxis(chart);
-    axisX->setVisible(false);
-    axisX->setRange(0, ChartPoints);
+    auto *axisX = new QDateTimeAxis(chart); // the samples' own times
+    axisX->setFormat(QStringLiteral("HH:mm:ss"));
+    axisX->setTickCount(3);
+    const QDateTime now = QDateTime::currentDateTime();
+    axisX->setRange(now.addSecs(-ChartPoints), now);
     host->axisX = axisX;
     chart->addAxis(axisX, Qt::AlignBottom);
     chart->addAxis(axisY, Qt::AlignLeft);
@@ -128,6 +137,7 @@ int FleetView::addHost(const client::ServerSession &session, const QString &labe
     cardLayout->addWidget(host->state);
     cardLayout->addWidget(host->figures);
     cardLayout->addWidget(host->apps);
+    cardLayout->addWidget(host->top);
     cardLayout->addWidget(view, 1);
     cardLayout->addWidget(open, 0, Qt::AlignRight);
     const int index = int(m_hosts.size()) - 1;
@@ -165,13 +175,20 @@ void FleetView::onSample(Host &host, const QJsonObject &sample) {
     const double values[3] = {
         sample.value(QStringLiteral("cpu")).toObject().value(QStringLiteral("usage")).toDouble(),
         percentOf(sample, "memory"), percentOf(sample, "disk")};
+    QDateTime at =
+        QDateTime::fromString(sample.value(QStringLiteral("timestamp")).toString(), Qt::ISODate);
+    if (!at.isValid())
+        at = QDateTime::currentDateTimeUtc();
+    const double x = double(at.toMSecsSinceEpoch());
     for (int i = 0; i < 3; ++i) {
-        host.series[i]->append(host.x, values[i]);
+        if (host.series[i]->count() > 0 && host.series[i]->at(host.series[i]->count() - 1).x() >= x)
+            continue; // a sample no newer than the last: the time axis only moves on
+        host.series[i]->append(x, values[i]);
         if (host.series[i]->count() > ChartPoints)
             host.series[i]->removePoints(0, host.series[i]->count() - ChartPoints);
     }
-    // The x axis shows the last ChartPoints samples.
-    host.axisX->setRange(std::max(0, host.x - ChartPoints), std::max(ChartPoints, host.x));
+    // The x axis shows the last ChartPoints seconds, ending with the newest sample.
+    host.axisX->setRange(at.addSecs(-ChartPoints).toLocalTime(), at.toLocalTime());
     ++host.x;
     host.figures->setText(tr("CPU %1%  ·  memory %2%  ·  disk %3%")
                               .arg(QLocale().toString(values[0], 'f', 1))
@@ -306,6 +323,35 @@ void FleetView::setAppStates(int i, const QMap<QString, int> &counts) {
                           QLocale().toString(count), stateWord(state).toHtmlEscaped());
     host.apps->setText(parts.join(QStringLiteral(" &nbsp; ")));
     host.apps->setVisible(!parts.isEmpty());
+}
+
+QString FleetView::topAppsLine(QList<QPair<QString, double>> cpuByApp) {
+    cpuByApp.erase(std::remove_if(cpuByApp.begin(), cpuByApp.end(),
+                                  [](const auto &a) { return !std::isfinite(a.second); }),
+                   cpuByApp.end());
+    if (cpuByApp.isEmpty())
+        return QString();
+    std::stable_sort(cpuByApp.begin(), cpuByApp.end(),
+                     [](const auto &a, const auto &b) { return a.second > b.second; });
+    QStringList parts;
+    for (qsizetype k = 0; k < std::min<qsizetype>(3, cpuByApp.size()); ++k)
+        parts << QStringLiteral("%1 %2 %").arg(cpuByApp[k].first,
+                                               QLocale().toString(cpuByApp[k].second, 'f', 1));
+    return tr("Top CPU: %1").arg(parts.join(QStringLiteral(", ")));
+}
+
+void FleetView::setTopApps(int i, const QList<QPair<QString, double>> &cpuByApp) {
+    if (i < 0 || i >= m_hosts.size())
+        return;
+    const QString line = topAppsLine(cpuByApp);
+    QLabel *top = m_hosts[i]->top;
+    if (top->text() != line)
+        top->setText(line);
+    top->setVisible(!line.isEmpty());
+}
+
+QString FleetView::topAppsText(int i) const {
+    return i < 0 || i >= m_hosts.size() ? QString() : m_hosts[i]->top->text();
 }
 
 QString FleetView::appStatesText(int i) const {

@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QMap>
+#include <QPair>
 #include <QPointer>
 #include <QString>
 #include <QWidget>
@@ -27,11 +28,10 @@ namespace mist::gui {
 
 // Every host the window has connected to, live at the same time: one card
 // per host with its state (connected, reconnecting, sign-in refused), its
-// latest CPU/memory/disk figures and a small chart of the last minutes, and
-// the fleet's totals. Each host has its own session and metrics stream, so
-// one that goes down never stalls the others; it comes back by itself.
-// "Open" on a card shows that host's apps, logs, deployments and charts in
-// the other tabs.
+// latest CPU/memory/disk figures, its three busiest apps, a small chart of the last
+// two minutes on a time axis, and the fleet's totals. Each host has its own session and metrics
+// stream, so one that goes down never stalls the others; it comes back by itself. "Open" on a card
+// shows that host's apps, logs, deployments and charts in the other tabs.
 class FleetView : public QWidget {
     Q_OBJECT
 public:
@@ -56,6 +56,13 @@ public:
     // as the sidebar's badges (StateBadge.h) with counts, worst first.
     void setAppStates(int i, const QMap<QString, int> &counts);
     QString appStatesText(int i) const; // the card's line as plain text
+    // The host's apps by CPU now (name, percent of one core; apps without a running container
+    // left out): the card names the three busiest, "Top CPU: web 61.0 %, worker 22.0 %, db
+    // 3.0 %", so the fleet answers which app eats which host.
+    void setTopApps(int i, const QList<QPair<QString, double>> &cpuByApp);
+    QString topAppsText(int i) const;
+    // The line for a list (pure): the three largest, largest first; empty for none.
+    static QString topAppsLine(QList<QPair<QString, double>> cpuByApp);
 
 Q_SIGNALS:
     // "Open" on a host's card: a fresh copy of its session.

@@ -656,9 +656,15 @@ void MainWindow::tickStatuses() {
         SidebarApps::applyStats(m_hosts[i].item, watcherOf(i));
         // The fleet's cards count the apps by state, with the sidebar's badges.
         QMap<QString, int> states;
-        for (const QTreeWidgetItem *app : SidebarApps::apps(m_hosts[i].item))
+        QList<QPair<QString, double>> cpu; // ... and name the busiest
+        for (const QTreeWidgetItem *app : SidebarApps::apps(m_hosts[i].item)) {
             ++states[app->data(0, AppStateRole).toString()];
+            const QVariant percent = app->data(0, SidebarApps::CpuRole);
+            if (percent.isValid())
+                cpu.append({app->data(0, AppNameRole).toString(), percent.toDouble()});
+        }
         m_ui->fleet->setAppStates(m_hosts[i].fleetIndex, states);
+        m_ui->fleet->setTopApps(m_hosts[i].fleetIndex, cpu);
     }
     showAppStatus(QDateTime::currentMSecsSinceEpoch());
 }

@@ -20,13 +20,19 @@
 #include "client/ServerSession.h"
 
 #include <QAction>
+#include <QChartView>
+#include <QDateTimeAxis>
 #include <QLabel>
 #include <QLineSeries>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
 
+#include <cmath>
+#include <limits>
+
 using namespace mist;
+using CpuList = QList<QPair<QString, double>>; // an app's name and CPU percent
 using namespace mist::test;
 
 namespace {
@@ -190,6 +196,56 @@ private Q_SLOTS:
         QVERIFY(!line->isVisible());
         fleet.setAppStates(7, {{QStringLiteral("running"), 1}}); // no such host: ignored
         QCOMPARE(fleet.appStatesText(7), QString());
+    }
+
+    // The three busiest apps by CPU (#18): largest first, in the reader's decimals; apps
+    // without figures (not in the list) or with a non-number are left out.
+    void topAppsLine_data() {
+        QTest::addColumn<CpuList>("apps");
+        QTest::addColumn<QString>("line");
+        using L = CpuList;
+        QTest::newRow("none") << L{} << QString();
+        QTest::newRow("one") << L{{QStringLiteral("web"), 2.5}}
+                             << QStringLiteral("Top CPU: web 2.5 %");
+        QTest::newRow("three of five, largest first")
+            << L{{QStringLiteral("db"), 3},
+                 {QStringLiteral("web"), 61},
+                 {QStringLiteral("cron"), 0},
+                 {QStringLiteral("worker"), 22.04},
+                 {QStringLiteral("api"), 1}}
+            << QStringLiteral("Top CPU: web 61.0 %, worker 22.0 %, db 3.0 %");
+        QTest::newRow("over one core") << L{{QStringLiteral("build"), 187.26}}
+                                       << QStringLiteral("Top CPU: build 187.3 %");
+        QTest::newRow("not numbers left out")
+            << L{{QStringLiteral("a"), std::nan("")},
+                 {QStringLiteral("b"), std::numeric_limits<double>::infinity()},
+                 {QStringLiteral("c"), 4}}
+            << QStringLiteral("Top CPU: c 4.0 %");
+    }
+    void topAppsLine() {
+        QFETCH(CpuList, apps);
+        QFETCH(QString, line);
+        QCOMPARE(gui::FleetView::topAppsLine(apps), line);
+    }
+
+    void topAppsAndTimeAxisOnTheCard() {
+        gui::FleetView fleet;
+        client::ServerSession nowhere(QUrl(QStringLiteral("http://127.0.0.1:9")));
+        QCOMPARE(fleet.addHost(nowhere, QStringLiteral("x")), 0);
+        fleet.show();
+        auto *top = fleet.findChild<QLabel *>(QStringLiteral("fleetTopApps"));
+        QVERIFY(top && !top->isVisible());
+        fleet.setTopApps(0, {{QStringLiteral("web"), 12}, {QStringLiteral("db"), 40}});
+        QCOMPARE(fleet.topAppsText(0), QStringLiteral("Top CPU: db 40.0 %, web 12.0 %"));
+        QVERIFY(top->isVisible());
+        fleet.setTopApps(0, {});
+        QVERIFY(!top->isVisible());
+        // The chart's time axis: clock times, the newest sample at its right end.
+        auto *view = fleet.findChild<QChartView *>();
+        QVERIFY(view);
+        auto *axis = qobject_cast<QDateTimeAxis *>(view->chart()->axes(Qt::Horizontal).value(0));
+        QVERIFY(axis && axis->isVisible());
+        QCOMPARE(axis->format(), QStringLiteral("HH:mm:ss"));
     }
 
     void eachHostsAppsLogsAndDeploymentsInItsOwnViews() {
