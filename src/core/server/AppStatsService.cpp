@@ -92,13 +92,20 @@ bool AppStatsService::readsEngineApi() const {
 }
 
 void AppStatsService::start() {
-    if (!readsEngineApi() && !m_sampler) {
-        m_sampler = new metrics::ContainerSampler(this);
+    if (!readsEngineApi()) {
+        if (!m_sampler)
+            m_sampler = new metrics::ContainerSampler(this);
+        // Each second's sample goes out as soon as the cgroups have been read, not at a tick
+        // of a timer of its own up to a second later: an alert on an app's CPU
+        // (docs/ALERTS.md) and the charts see a change within the second it happened.
+        connect(m_sampler, &metrics::ContainerSampler::sampled, this, &AppStatsService::tick,
+                Qt::UniqueConnection);
         m_sampler->start(IntervalMs);
     }
     refreshApps();
     openEvents();
-    m_tick.start(IntervalMs);
+    if (readsEngineApi())
+        m_tick.start(IntervalMs);
     m_sweepTimer.start();
 }
 
@@ -106,8 +113,10 @@ void AppStatsService::stop() {
     m_tick.stop();
     m_sweepTimer.stop();
     m_retry.stop();
-    if (m_sampler)
+    if (m_sampler) {
         m_sampler->stop();
+        disconnect(m_sampler, &metrics::ContainerSampler::sampled, this, &AppStatsService::tick);
+    }
     if (m_events) {
         m_events->abort();
         m_events->deleteLater();
