@@ -1321,6 +1321,10 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <source>no container</source>
         <translation>kein Container</translation>
     </message>
+    <message>
+        <source>Top CPU: %1</source>
+        <translation>Meiste CPU: %1</translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::LogModel</name>

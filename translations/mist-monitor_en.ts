@@ -1319,6 +1319,10 @@ You can still connect to a remote server.</source>
         <source>no container</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Top CPU: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>mist::gui::LogModel</name>
