@@ -287,9 +287,8 @@ void metricToWebhook(const Options &o, Report &r) {
         const auto own = rig.latencies(i, starts);
         latencies.insert(latencies.end(), own.begin(), own.end());
     }
-    reportLatency(
-        r, QStringLiteral("app CPU (1 s sampling)"), latencies, firings,
-        QStringLiteral("%1 apps, CPU > 30 % for 0 s, busy 3 s of every 8").arg(appCount));
+    reportLatency(r, QStringLiteral("app CPU (1 s sampling)"), latencies, firings,
+                  QStringLiteral("%1 apps, CPU > 30 % for 0 s, busy 3 s of every 8").arg(appCount));
 }
 
 // What a server feeds the evaluator each second with 100 apps: 3 host figures, 2 per app,

@@ -74,6 +74,38 @@ FleetView::~FleetView() {
     qDeleteAll(m_hosts);
 }
 
+// A card's chart: CPU, memory and disk percent over the last two minutes, on clock times.
+QChartView *FleetView::makeChart(Host &host, QWidget *card) {
+    auto *chart = new QChart;
+    chart->legend()->setVisible(true);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setMargins(QMargins(2, 2, 2, 2));
+    auto *axisY = new QValueAxis(chart);
+    axisY->setRange(0, 100);
+    axisY->setLabelFormat(QStringLiteral("%d%%"));
+    axisY->setTickCount(3);
+    auto *axisX = new QDateTimeAxis(chart); // the samples' own times
+    axisX->setFormat(QStringLiteral("HH:mm:ss"));
+    axisX->setTickCount(3);
+    const QDateTime now = QDateTime::currentDateTime();
+    axisX->setRange(now.addSecs(-ChartPoints), now);
+    host.axisX = axisX;
+    chart->addAxis(axisX, Qt::AlignBottom);
+    chart->addAxis(axisY, Qt::AlignLeft);
+    const QString names[3] = {tr("CPU"), tr("Memory"), tr("Disk")};
+    for (int i = 0; i < 3; ++i) {
+        host.series[i] = new QLineSeries(chart);
+        host.series[i]->setName(names[i]);
+        chart->addSeries(host.series[i]);
+        host.series[i]->attachAxis(axisX);
+        host.series[i]->attachAxis(axisY);
+    }
+    auto *view = new QChartView(chart, card);
+    view->setRenderHint(QPainter::Antialiasing);
+    view->setMinimumSize(240, 150);
+    return view;
+}
+
 int FleetView::addHost(const client::ServerSession &session, const QString &label) {
     for (int i = 0; i < m_hosts.size(); ++i)
         if (m_hosts[i]->session->baseUrl() == session.baseUrl())
@@ -102,33 +134,7 @@ int FleetView::addHost(const client::ServerSession &session, const QString &labe
     host->top->setObjectName(QStringLiteral("fleetTopApps"));
     host->top->setWordWrap(true);
     host->top->hide(); // until an app runs
-    auto *chart = new QChart;
-    chart->legend()->setVisible(true);
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    chart->setMargins(QMargins(2, 2, 2, 2));
-    auto *axisY = new QValueAxis(chart);
-    axisY->setRange(0, 100);
-    axisY->setLabelFormat(QStringLiteral("%d%%"));
-    axisY->setTickCount(3);
-    auto *axisX = new QDateTimeAxis(chart); // the samples' own times
-    axisX->setFormat(QStringLiteral("HH:mm:ss"));
-    axisX->setTickCount(3);
-    const QDateTime now = QDateTime::currentDateTime();
-    axisX->setRange(now.addSecs(-ChartPoints), now);
-    host->axisX = axisX;
-    chart->addAxis(axisX, Qt::AlignBottom);
-    chart->addAxis(axisY, Qt::AlignLeft);
-    const QString names[3] = {tr("CPU"), tr("Memory"), tr("Disk")};
-    for (int i = 0; i < 3; ++i) {
-        host->series[i] = new QLineSeries(chart);
-        host->series[i]->setName(names[i]);
-        chart->addSeries(host->series[i]);
-        host->series[i]->attachAxis(axisX);
-        host->series[i]->attachAxis(axisY);
-    }
-    auto *view = new QChartView(chart, card);
-    view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumSize(240, 150);
+    QChartView *view = makeChart(*host, card);
     auto *open = new QPushButton(tr("Open"), card);
     open->setToolTip(tr("Show this host's apps, logs, deployments and charts"));
     connect(open, &QPushButton::clicked, this,

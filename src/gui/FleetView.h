@@ -12,6 +12,7 @@
 
 #include <memory>
 
+class QChartView;
 class QLabel;
 class QLineSeries;
 
@@ -72,6 +73,7 @@ Q_SIGNALS:
 
 private:
     struct Host;
+    QChartView *makeChart(Host &host, QWidget *card);
     void onSample(Host &host, const QJsonObject &sample);
     void updateState(Host &host);
     void updateTotals();
