@@ -120,6 +120,7 @@ private slots:
     void failuresInTheServersWords();
     void untrustedCertificateRefused();
     void starttlsWithTheOperatorsCa();
+    void wrongCredentialsOnTheChannelsStatus();
     void newServerNeverGetsOldPassword();
 
 private:
@@ -271,6 +272,67 @@ void TestAlertEmail::starttlsWithTheOperatorsCa() {
     const QByteArray m = readAll(smtp.messages().first());
     QCOMPARE(header(m, "X-Auth"), QByteArray("mist"));
     QCOMPARE(header(m, "Subject"), QByteArray("[FIRING] Test message"));
+}
+
+// A queued alert on a channel whose password is wrong: the channel's status says why and
+// that the message waits (retried, not dropped); once the password is put right it arrives,
+// once, and the status is clear again.
+void TestAlertEmail::wrongCredentialsOnTheChannelsStatus() {
+    SmtpServer smtp;
+    QVERIFY(smtp.start({QStringLiteral("--user"), QStringLiteral("mist"),
+                        QStringLiteral("--password"), password}));
+    const QByteArray wrong =
+        mailChannel(smtp.port(), QStringLiteral(",\"username\":\"mist\",\"password\":\"wrong\""));
+    const qint64 id = addChannel(wrong);
+    QVERIFY(id > 0);
+    const auto status = [&] {
+        const auto listed = f->http("GET", QStringLiteral("/api/alerts/channels"), {}, owner);
+        for (const QJsonValue &c : listed.json().value("data").toArray())
+            if (c[u"id"].toInteger() == id)
+                return c[u"status"].toObject();
+        return QJsonObject();
+    };
+    QCOMPARE(status().value("pending").toInt(), 0);
+    QVERIFY(status().value("lastDeliveredAt").isNull());
+    QVERIFY(f->store().alerts().enqueue(
+        id,
+        alerts::webhookBody(
+            QJsonObject{{QStringLiteral("id"), 8},
+                        {QStringLiteral("state"), QStringLiteral("firing")},
+                        {QStringLiteral("severity"), QStringLiteral("critical")},
+                        {QStringLiteral("title"), QStringLiteral("disk full")},
+                        {QStringLiteral("message"), QStringLiteral("92 %")},
+                        {QStringLiteral("since"), QStringLiteral("2026-12-06T03:00:00Z")}},
+            QStringLiteral("h1")),
+        QDateTime::currentSecsSinceEpoch() + 3600));
+    f->server().alertDelivery().wake();
+    QVERIFY(QTest::qWaitFor([&] { return status().value("attempts").toInt() >= 1; }, 10000));
+    const QJsonObject failing = status();
+    QCOMPARE(failing.value("pending").toInt(), 1);
+    QVERIFY2(failing.value("lastError").toString().contains(QStringLiteral("Login denied")),
+             qPrintable(failing.value("lastError").toString()));
+    QVERIFY(!failing.value("lastError").toString().contains(QStringLiteral("wrong")));
+    QVERIFY(failing.value("nextAttemptAt").isString());
+    QCOMPARE(smtp.messages().size(), 0);
+    // Put right (same server and user, the right password): the waiting message arrives.
+    QCOMPARE(
+        f->http("PUT", QStringLiteral("/api/alerts/channels/%1").arg(id),
+                mailChannel(
+                    smtp.port(),
+                    QStringLiteral(",\"username\":\"mist\",\"password\":\"%1\"").arg(password)),
+                owner)
+            .status,
+        200);
+    f->server().alertDelivery().wake();
+    QVERIFY(smtp.waitFor(1, 30000));
+    QVERIFY(QTest::qWaitFor([&] { return status().value("pending").toInt() == 0; }, 10000));
+    const QJsonObject fine = status();
+    QCOMPARE(fine.value("lastError").toString(), QString());
+    QCOMPARE(fine.value("attempts").toInt(), 0);
+    QVERIFY(fine.value("lastDeliveredAt").isString());
+    QCOMPARE(fine.value("failed").toInt(), 0);
+    QTest::qWait(1500);
+    QCOMPARE(smtp.messages().size(), 1); // once
 }
 
 // PUT with another server (or user name) and no password: refused, so the

@@ -279,6 +279,39 @@ Expected<int> Alerts::deliveredSince(qint64 channelId, qint64 since) {
     return query->value(0).toInt();
 }
 
+Expected<ChannelStatus> Alerts::channelStatus(qint64 channelId) {
+    ChannelStatus status;
+    auto counts = m_db.exec(
+        QStringLiteral(
+            "SELECT COALESCE(SUM(state = 'pending'), 0), COALESCE(SUM(state = 'failed'), 0),"
+            " MAX(CASE WHEN state = 'delivered' THEN finished_at END)"
+            " FROM alert_deliveries WHERE channel_id = ?"),
+        {channelId});
+    if (!counts)
+        return fail(counts.error());
+    if (auto row = expectRow(*counts); !row)
+        return fail(row.error());
+    status.pending = counts->value(0).toInt();
+    status.failed = counts->value(1).toInt();
+    if (!counts->value(2).isNull())
+        status.lastDeliveredAt = counts->value(2).toLongLong();
+    auto head = m_db.exec(QStringLiteral("SELECT attempts, last_error, next_attempt_at"
+                                         " FROM alert_deliveries WHERE channel_id = ? AND"
+                                         " state = 'pending' ORDER BY id LIMIT 1"),
+                          {channelId});
+    if (!head)
+        return fail(head.error());
+    const auto row = nextRow(*head);
+    if (!row)
+        return fail(row.error());
+    if (*row && head->value(0).toInt() > 0) {
+        status.attempts = head->value(0).toInt();
+        status.lastError = head->value(1).toString();
+        status.nextAttemptAt = head->value(2).toLongLong();
+    }
+    return status;
+}
+
 Expected<std::optional<QString>> Alerts::deliveryState(qint64 id) {
     auto query = m_db.exec(QStringLiteral("SELECT state FROM alert_deliveries WHERE id = ?"), {id});
     if (!query)

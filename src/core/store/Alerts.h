@@ -39,6 +39,18 @@ struct AlertDelivery {
     qint64 giveUpAt = 0;
 };
 
+// How a channel's deliveries stand (GET /api/alerts/channels, "status"): the messages
+// waiting, and for the oldest of them (the one that holds the others back) its failed
+// attempts, the last one's error and when it is tried again; when a message last arrived.
+struct ChannelStatus {
+    int pending = 0;
+    int attempts = 0;
+    QString lastError;
+    std::optional<qint64> nextAttemptAt;   // seconds since the epoch
+    std::optional<qint64> lastDeliveredAt; // seconds since the epoch
+    int failed = 0;                        // given up after an hour of tries
+};
+
 // Rules, channels, fired alerts and the delivery queue (docs/ALERTS.md).
 // Errors a client caused start with "Invalid", "Too many" or end in
 // "not found"; anything else is the database's.
@@ -86,6 +98,7 @@ public:
     Expected<void> markAttemptFailed(qint64 id, const QString &error, qint64 retryAt);
     // Messages delivered to a channel since `since` (the per-channel rate cap).
     Expected<int> deliveredSince(qint64 channelId, qint64 since);
+    Expected<ChannelStatus> channelStatus(qint64 channelId);
     // "pending", "delivered" or "failed"; nullopt when there is no such message.
     Expected<std::optional<QString>> deliveryState(qint64 id);
 

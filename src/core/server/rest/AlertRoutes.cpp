@@ -6,9 +6,12 @@
 #include "Routes.h"
 
 #include "alerts/AlertFormats.h"
+#include "protocol/Envelope.h"
 #include "protocol/Parsing.h"
 #include "server/AlertDelivery.h"
+#include "store/Alerts.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QJsonArray>
 #include <QPointer>
@@ -59,6 +62,22 @@ template <typename T> QJsonArray listJson(const QList<T> &items) {
     for (const T &item : items)
         list.append(item.toJson());
     return list;
+}
+
+QJsonValue secondsJson(const std::optional<qint64> &seconds) {
+    return seconds ? QJsonValue(
+                         protocol::rfc3339Seconds(QDateTime::fromSecsSinceEpoch(*seconds, Qt::UTC)))
+                   : QJsonValue();
+}
+
+// docs/ALERTS.md, "Channel JSON": how its deliveries stand.
+QJsonObject channelStatusJson(const store::ChannelStatus &s) {
+    return QJsonObject{{QStringLiteral("pending"), s.pending},
+                       {QStringLiteral("attempts"), s.attempts},
+                       {QStringLiteral("lastError"), s.lastError},
+                       {QStringLiteral("nextAttemptAt"), secondsJson(s.nextAttemptAt)},
+                       {QStringLiteral("lastDeliveredAt"), secondsJson(s.lastDeliveredAt)},
+                       {QStringLiteral("failed"), s.failed}};
 }
 
 void writeRule(RestContext &ctx, store::Store &store, bool update,
@@ -202,7 +221,16 @@ void registerChannelRoutes(RestRouter &router, store::Store &store, AlertDeliver
                    const auto channels = store.alerts().channels();
                    if (!channels)
                        return answerFailure(ctx, channels.error());
-                   ctx.respond(http::HttpResponse::ok(listJson(*channels)));
+                   QJsonArray list;
+                   for (const alerts::Channel &c : *channels) {
+                       const auto status = store.alerts().channelStatus(c.id);
+                       if (!status)
+                           return answerFailure(ctx, status.error());
+                       QJsonObject o = c.toJson();
+                       o.insert(QStringLiteral("status"), channelStatusJson(*status));
+                       list.append(o);
+                   }
+                   ctx.respond(http::HttpResponse::ok(list));
                });
     router.add("POST", QStringLiteral("/api/alerts/channels"), RestRouter::Access::SignedIn,
                [&store](RestContext &ctx) { writeChannel(ctx, store, false); });
