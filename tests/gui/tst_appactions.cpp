@@ -140,7 +140,11 @@ private Q_SLOTS:
         w->selectApp(app);
         QMenu *menu = w->appContextMenu();
         QVERIFY(menu);
-        QCOMPARE(menu->actions(), w->logView()->appActions());
+        // Start, Stop, Restart; then, apart, a new alert rule for the app.
+        QCOMPARE(menu->actions().mid(0, 3), w->logView()->appActions());
+        QCOMPARE(menu->actions().size(), 5);
+        QVERIFY(menu->actions().at(3)->isSeparator());
+        QCOMPARE(menu->actions().at(4)->objectName(), QStringLiteral("newAlertRuleAction"));
         QAction *restart = menu->actions().value(2);
         QVERIFY(waitFor([&] { return restart->isEnabled(); }));
         const QString startedAt = inspect(container, QStringLiteral("{{.State.StartedAt}}"));
