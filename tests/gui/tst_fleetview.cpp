@@ -214,8 +214,8 @@ private Q_SLOTS:
                  {QStringLiteral("worker"), 22.04},
                  {QStringLiteral("api"), 1}}
             << QStringLiteral("Top CPU: web 61.0 %, worker 22.0 %, db 3.0 %");
-        QTest::newRow("over one core") << L{{QStringLiteral("build"), 187.26}}
-                                       << QStringLiteral("Top CPU: build 187.3 %");
+        QTest::newRow("over one core")
+            << L{{QStringLiteral("build"), 187.26}} << QStringLiteral("Top CPU: build 187.3 %");
         QTest::newRow("not numbers left out")
             << L{{QStringLiteral("a"), std::nan("")},
                  {QStringLiteral("b"), std::numeric_limits<double>::infinity()},
