@@ -236,14 +236,16 @@ int main(int argc, char *argv[]) {
     window.resize(1200, 760);
     window.show();
 
-    // Metrics need a minute or so of history to look like anything.
+    // Metrics need a minute or so of history to look like anything; the chatty app's charts
+    // (CPU, memory, network, block I/O) beside the host's.
+    waitUntil([&] { return window.appCount(window.currentHost()) == 2; }, 10000);
+    window.selectApp(webApp.id);
     waitUntil([&] { return window.metricsView()->cpuSeries()->count() >= 40; }, 60000);
+    waitUntil([&] { return window.metricsView()->appCpuSeries()->count() >= 20; }, 30000);
     window.tabs()->setCurrentWidget(window.metricsView());
     pause(300);
     window.grab().save(out + QStringLiteral("/metrics.png"));
 
-    waitUntil([&] { return window.appCount(window.currentHost()) == 2; }, 10000);
-    window.selectApp(webApp.id);
     window.tabs()->setCurrentWidget(window.logView());
     pause(6000);
     window.grab().save(out + QStringLiteral("/logs.png"));

@@ -542,6 +542,14 @@
         <source>Back to live</source>
         <translation>Zurück zu live</translation>
     </message>
+    <message>
+        <source>App network</source>
+        <translation>Netzwerk der App</translation>
+    </message>
+    <message>
+        <source>App block I/O</source>
+        <translation>Block-E/A der App</translation>
+    </message>
 </context>
 <context>
     <name>NewAppDialog</name>
@@ -1650,6 +1658,38 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>Load average: %1, %2, %3</source>
         <translation>Durchschnittslast: %1, %2, %3</translation>
+    </message>
+    <message>
+        <source>received</source>
+        <translation>empfangen</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>gesendet</translation>
+    </message>
+    <message>
+        <source>read</source>
+        <translation>gelesen</translation>
+    </message>
+    <message>
+        <source>written</source>
+        <translation>geschrieben</translation>
+    </message>
+    <message>
+        <source>Network of %1</source>
+        <translation>Netzwerk von %1</translation>
+    </message>
+    <message>
+        <source>Block I/O of %1</source>
+        <translation>Block-E/A von %1</translation>
+    </message>
+    <message>
+        <source>%1 received, %2 sent (%3 and %4 in all)</source>
+        <translation>%1 empfangen, %2 gesendet (insgesamt %3 und %4)</translation>
+    </message>
+    <message>
+        <source>%1 read, %2 written (%3 and %4 in all)</source>
+        <translation>%1 gelesen, %2 geschrieben (insgesamt %3 und %4)</translation>
     </message>
 </context>
 <context>

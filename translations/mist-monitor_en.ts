@@ -542,6 +542,14 @@
         <source>Back to live</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>App network</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>App block I/O</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>NewAppDialog</name>
@@ -1647,6 +1655,38 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>Load average: %1, %2, %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Network of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Block I/O of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 received, %2 sent (%3 and %4 in all)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 read, %2 written (%3 and %4 in all)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

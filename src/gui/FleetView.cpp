@@ -4,14 +4,15 @@
 
 #include "StateBadge.h"
 #include "StatusWords.h"
+#include "TimeTicks.h"
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
 #include "ui_FleetView.h"
 
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
 #include <QDateTime>
-#include <QDateTimeAxis>
 #include <QElapsedTimer>
 #include <QFrame>
 #include <QGridLayout>
@@ -52,7 +53,6 @@ struct FleetView::Host {
     QJsonObject last;
     int samples = 0;
     bool engineDown = false; // the last sample said "docker": null
-    int x = 0;
     QElapsedTimer sinceSample;
     QLabel *state = nullptr;
     QLabel *figures = nullptr;
@@ -60,7 +60,7 @@ struct FleetView::Host {
     QLabel *top = nullptr;
     QMap<QString, int> appStates;
     QLineSeries *series[3] = {};
-    QDateTimeAxis *axisX = nullptr;
+    QCategoryAxis *axisX = nullptr; // a time axis with ticks at round times
 };
 
 FleetView::FleetView(QWidget *parent)
@@ -84,11 +84,10 @@ QChartView *FleetView::makeChart(Host &host, QWidget *card) {
     axisY->setRange(0, 100);
     axisY->setLabelFormat(QStringLiteral("%d%%"));
     axisY->setTickCount(3);
-    auto *axisX = new QDateTimeAxis(chart); // the samples' own times
-    axisX->setFormat(QStringLiteral("HH:mm:ss"));
-    axisX->setTickCount(3);
-    const QDateTime now = QDateTime::currentDateTime();
-    axisX->setRange(now.addSecs(-ChartPoints), now);
+    auto *axisX = new QCategoryAxis(chart); // the samples' own times, ticks at round times
+    axisX->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    showTimeRange(axisX, now - ChartPoints * 1000, now, 3);
     host.axisX = axisX;
     chart->addAxis(axisX, Qt::AlignBottom);
     chart->addAxis(axisY, Qt::AlignLeft);
@@ -194,8 +193,7 @@ void FleetView::onSample(Host &host, const QJsonObject &sample) {
             host.series[i]->removePoints(0, host.series[i]->count() - ChartPoints);
     }
     // The x axis shows the last ChartPoints seconds, ending with the newest sample.
-    host.axisX->setRange(at.addSecs(-ChartPoints).toLocalTime(), at.toLocalTime());
-    ++host.x;
+    showTimeRange(host.axisX, qint64(x) - ChartPoints * 1000, qint64(x), 3);
     host.figures->setText(tr("CPU %1%  ·  memory %2%  ·  disk %3%")
                               .arg(QLocale().toString(values[0], 'f', 1))
                               .arg(QLocale().toString(values[1], 'f', 1))

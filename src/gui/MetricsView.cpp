@@ -4,16 +4,20 @@
 
 #include "ui_MetricsView.h"
 
+#include "TimeTicks.h"
+
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
 
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
 #include <QDateTime>
-#include <QDateTimeAxis>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QLocale>
 #include <QLoggingCategory>
@@ -59,14 +63,19 @@ MetricsView::MetricsView(QWidget *parent)
     connect(m_ui->windowCombo, &QComboBox::currentIndexChanged, this,
             [this] { setWindowSeconds(m_ui->windowCombo->currentData().toInt()); });
 
-    QLabel *titles[Charts] = {m_ui->cpuTitle, m_ui->memoryTitle, m_ui->diskTitle, m_ui->appCpuTitle,
-                              m_ui->appMemoryTitle};
-    QChartView *views[Charts] = {m_ui->cpuChart, m_ui->memoryChart, m_ui->diskChart,
-                                 m_ui->appCpuChart, m_ui->appMemoryChart};
-    QLabel *values[Charts] = {m_ui->cpuValue, m_ui->memoryValue, m_ui->diskValue, m_ui->appCpuValue,
-                              m_ui->appMemoryValue};
-    QLabel *details[Charts] = {m_ui->cpuDetails, m_ui->memoryDetails, m_ui->diskDetails,
-                               m_ui->appCpuDetails, m_ui->appMemoryDetails};
+    QLabel *titles[Charts] = {m_ui->cpuTitle,       m_ui->memoryTitle,    m_ui->diskTitle,
+                              m_ui->appCpuTitle,    m_ui->appMemoryTitle, m_ui->appNetworkTitle,
+                              m_ui->appBlockIoTitle};
+    QChartView *views[Charts] = {m_ui->cpuChart,       m_ui->memoryChart,    m_ui->diskChart,
+                                 m_ui->appCpuChart,    m_ui->appMemoryChart, m_ui->appNetworkChart,
+                                 m_ui->appBlockIoChart};
+    QLabel *values[Charts] = {m_ui->cpuValue,       m_ui->memoryValue,    m_ui->diskValue,
+                              m_ui->appCpuValue,    m_ui->appMemoryValue, m_ui->appNetworkValue,
+                              m_ui->appBlockIoValue};
+    QLabel *details[Charts] = {m_ui->cpuDetails,       m_ui->memoryDetails,
+                               m_ui->diskDetails,      m_ui->appCpuDetails,
+                               m_ui->appMemoryDetails, m_ui->appNetworkDetails,
+                               m_ui->appBlockIoDetails};
     for (int i = 0; i < Charts; ++i) {
         m_titles[i] = titles[i];
         m_value[i] = values[i];
@@ -77,11 +86,11 @@ MetricsView::MetricsView(QWidget *parent)
         big.setBold(true);
         m_value[i]->setFont(big);
     }
-    views[0]->viewport()->installEventFilter(this); // for the start-up timing
     for (int i = 0; i < Charts; ++i) {
         m_views[i] = views[i];
-        views[i]->viewport()->installEventFilter(this); // zoom and pan by mouse
-        views[i]->installEventFilter(this);             // ... and by keyboard
+        // Zoom and pan by mouse (and, on the first, the start-up timing).
+        views[i]->viewport()->installEventFilter(this);
+        views[i]->installEventFilter(this); // ... and by keyboard
         views[i]->setFocusPolicy(Qt::StrongFocus);
     }
     m_zoomLoad = new QTimer(this);
@@ -100,28 +109,42 @@ MetricsView::~MetricsView() = default;
 
 void MetricsView::setUpChart(QChartView *view, int i) {
     QChart *chart = view->chart();
-    chart->legend()->hide(); // no title either: the label beside the chart says it
     chart->setMargins(QMargins(4, 4, 4, 4));
     chart->setTheme(palette().color(QPalette::Window).lightness() < 128 ? QChart::ChartThemeDark
                                                                         : QChart::ChartThemeLight);
-    m_series[i] = new QLineSeries(chart);
-    chart->addSeries(m_series[i]);
-    m_axisX[i] = new QDateTimeAxis(chart);
-    m_axisX[i]->setFormat(m_axisFormat);
-    m_axisX[i]->setTickCount(4);
+    m_axisX[i] = new QCategoryAxis(chart); // ticks at round times (TimeTicks.h)
+    m_axisX[i]->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_axisY[i] = new QValueAxis(chart);
     m_axisY[i]->setRange(0, 100);
     m_axisY[i]->setLabelFormat(QStringLiteral("%d%%"));
     chart->addAxis(m_axisX[i], Qt::AlignBottom);
     chart->addAxis(m_axisY[i], Qt::AlignLeft);
-    m_series[i]->attachAxis(m_axisX[i]);
-    m_series[i]->attachAxis(m_axisY[i]);
-    connect(m_series[i], &QLineSeries::hovered, view, [view](const QPointF &point, bool state) {
-        if (state)
-            QToolTip::showText(QCursor::pos(), pointText(point), view);
-        else
-            QToolTip::hideText();
-    });
+    // No title: the label beside the chart says it. A legend only where two lines share a chart.
+    const QString rateNames[4] = {tr("received"), tr("sent"), tr("read"), tr("written")};
+    chart->legend()->setVisible(i >= 5);
+    chart->legend()->setAlignment(Qt::AlignTop);
+    for (int s = 0; s < Series; ++s) {
+        if (chartOf(s) != i)
+            continue;
+        m_series[s] = new QLineSeries(chart);
+        if (s >= 5)
+            m_series[s]->setName(rateNames[s - 5]);
+        chart->addSeries(m_series[s]);
+        m_series[s]->attachAxis(m_axisX[i]);
+        m_series[s]->attachAxis(m_axisY[i]);
+        const QString name = s >= 5 ? rateNames[s - 5] : QString();
+        connect(m_series[s], &QLineSeries::hovered, view,
+                [this, view, name, i](const QPointF &point, bool state) {
+                    if (!state)
+                        QToolTip::hideText();
+                    else if (name.isEmpty())
+                        QToolTip::showText(QCursor::pos(), pointText(point), view);
+                    else
+                        QToolTip::showText(
+                            QCursor::pos(),
+                            ratePointText({point.x(), point.y() * m_rateDivisor[i]}, name), view);
+                });
+    }
     view->setRenderHint(QPainter::Antialiasing);
 }
 
@@ -194,8 +217,8 @@ void MetricsView::addSample(const QJsonObject &metrics) {
 }
 
 // One point per step of the window: a sample in the newest point's step replaces it.
-void MetricsView::addPoint(int chart, double x, double y) {
-    QList<QPointF> &points = m_points[chart];
+void MetricsView::addPoint(int series, double x, double y) {
+    QList<QPointF> &points = m_points[series];
     if (!points.isEmpty() && points.last().x() >= x)
         return; // the history has it already
     const double step = 1000.0 * historyStep(m_windowSeconds);
@@ -229,8 +252,9 @@ void MetricsView::setApp(qint64 appId, const QString &name) {
     delete m_appStream;
     m_markers.clear();
     drawMarkers();
-    for (int i = 3; i < Charts; ++i) {
+    for (int i = 3; i < Series; ++i)
         m_points[i].clear();
+    for (int i = 3; i < Charts; ++i) {
         m_value[i]->setText(QStringLiteral("–"));
         m_details[i]->clear();
     }
@@ -240,6 +264,8 @@ void MetricsView::setApp(qint64 appId, const QString &name) {
         return;
     m_titles[3]->setText(tr("CPU of %1").arg(name));
     m_titles[4]->setText(tr("Memory of %1").arg(name));
+    m_titles[5]->setText(tr("Network of %1").arg(name));
+    m_titles[6]->setText(tr("Block I/O of %1").arg(name));
     if (!m_session)
         return;
     loadDeployments();
@@ -276,7 +302,7 @@ void MetricsView::drawMarkers() {
     qDeleteAll(m_markerSeries);
     m_markerSeries.clear();
     for (int chart = 3; chart < Charts; ++chart) {
-        QChart *c = m_series[chart]->chart();
+        QChart *c = m_views[chart]->chart();
         for (const DeploymentMarker &m : std::as_const(m_markers)) {
             auto *line = new QLineSeries(c);
             QPen pen(m.status == u"failed" ? QColor(0xc6, 0x28, 0x28) : QColor(0x7e, 0x57, 0xc2));
@@ -297,6 +323,8 @@ void MetricsView::drawMarkers() {
                 else
                     QToolTip::hideText();
             });
+            for (QLegendMarker *marker : c->legend()->markers(line))
+                marker->setVisible(false); // the legend names the figures, not the deployments
             m_markerSeries.append(line);
         }
     }
@@ -347,7 +375,39 @@ void MetricsView::addAppStats(const QJsonObject &message) {
         m_value[4]->setText(QStringLiteral("–"));
         m_details[4]->clear();
     }
+    addRates(app, x);
     trimAndShow(qint64(x));
+}
+
+// The network and block I/O rates of one app's stats: a point each, the value (in and out
+// together) and the details (each, and the totals since the container started).
+void MetricsView::addRates(const QJsonObject &app, double x) {
+    const QString objects[2] = {QStringLiteral("network"), QStringLiteral("blockio")};
+    const QString fields[2][4] = {{QStringLiteral("rxRate"), QStringLiteral("txRate"),
+                                   QStringLiteral("rxBytes"), QStringLiteral("txBytes")},
+                                  {QStringLiteral("readRate"), QStringLiteral("writeRate"),
+                                   QStringLiteral("readBytes"), QStringLiteral("writeBytes")}};
+    for (int k = 0; k < 2; ++k) {
+        const QJsonObject o = app.value(objects[k]).toObject();
+        const QJsonValue in = o.value(fields[k][0]), out = o.value(fields[k][1]);
+        const int chart = 5 + k;
+        if (!in.isDouble() || !out.isDouble()) {
+            m_value[chart]->setText(QStringLiteral("–"));
+            m_details[chart]->setText(o.isEmpty() ? tr("no running container") : QString());
+            continue;
+        }
+        addPoint(5 + 2 * k, x, in.toDouble());
+        addPoint(6 + 2 * k, x, out.toDouble());
+        m_value[chart]->setText(formatRate(in.toDouble() + out.toDouble()));
+        const QString totalIn = formatBytes(o.value(fields[k][2]).toDouble()),
+                      totalOut = formatBytes(o.value(fields[k][3]).toDouble());
+        m_details[chart]->setText(k == 0 ? tr("%1 received, %2 sent (%3 and %4 in all)")
+                                               .arg(formatRate(in.toDouble()),
+                                                    formatRate(out.toDouble()), totalIn, totalOut)
+                                         : tr("%1 read, %2 written (%3 and %4 in all)")
+                                               .arg(formatRate(in.toDouble()),
+                                                    formatRate(out.toDouble()), totalIn, totalOut));
+    }
 }
 
 QString MetricsView::appSummaryText() const {
@@ -367,11 +427,6 @@ void MetricsView::setWindowSeconds(int seconds) {
         if (index >= 0)
             m_ui->windowCombo->setCurrentIndex(index);
     }
-    m_axisFormat = m_windowSeconds <= 24 * 3600        ? QStringLiteral("HH:mm")
-                   : m_windowSeconds <= 30 * 24 * 3600 ? QStringLiteral("dd.MM. HH:mm")
-                                                       : QStringLiteral("yyyy-MM-dd");
-    for (QDateTimeAxis *axis : m_axisX)
-        axis->setFormat(m_axisFormat);
     qint64 last = QDateTime::currentMSecsSinceEpoch();
     if (!m_points[0].isEmpty())
         last = std::max(last, qint64(m_points[0].last().x()));
@@ -453,7 +508,11 @@ void MetricsView::loadAppHistory() {
                            return;
                        applyHistory(reply.data[u"points"].toArray(), 3,
                                     {{QStringLiteral("cpu"), QStringLiteral("percent")},
-                                     {QStringLiteral("memory"), QStringLiteral("percent")}});
+                                     {QStringLiteral("memory"), QStringLiteral("percent")},
+                                     {QStringLiteral("network"), QStringLiteral("rxRate")},
+                                     {QStringLiteral("network"), QStringLiteral("txRate")},
+                                     {QStringLiteral("blockio"), QStringLiteral("readRate")},
+                                     {QStringLiteral("blockio"), QStringLiteral("writeRate")}});
                        ++m_appHistoryLoads;
                    });
 }
@@ -473,7 +532,7 @@ QString MetricsView::historyPath(qint64 appId) const {
 
 void MetricsView::applyHistory(const QJsonArray &points, int first,
                                const QList<QStringList> &paths) {
-    QList<QPointF> history[Charts];
+    QList<QPointF> history[Series];
     for (const QJsonValue &v : points) {
         const QDateTime at = QDateTime::fromString(v[u"timestamp"].toString(), Qt::ISODate);
         if (!at.isValid())
@@ -623,28 +682,88 @@ void MetricsView::trimAndShow(qint64 nowMs) {
     const double from = double(nowMs - qint64(m_windowSeconds) * 1000);
     const QPair<qint64, qint64> shown =
         isZoomed() ? qMakePair(m_zoomFrom, m_zoomTo) : qMakePair(qint64(from), nowMs);
-    for (int i = 0; i < Charts; ++i) {
+    for (int i = 0; i < Series; ++i) {
         QList<QPointF> &points = m_points[i];
         qsizetype drop = 0;
         while (drop < points.size() && points[drop].x() < from)
             ++drop;
         points.remove(0, drop);
-        m_series[i]->replace(points); // one repaint, not one per point
-        m_axisX[i]->setRange(QDateTime::fromMSecsSinceEpoch(shown.first),
-                             QDateTime::fromMSecsSinceEpoch(shown.second));
+        if (i < 5)
+            m_series[i]->replace(points); // one repaint, not one per point
     }
+    for (int i = 0; i < Charts; ++i)
+        showTimeRange(m_axisX[i], shown.first, shown.second);
+    showRates(5);
+    showRates(6);
     // An app's CPU is a percent of one core (200 % is two busy cores): whole hundreds.
     double top = 100;
     for (const QPointF &p : std::as_const(m_points[3]))
         top = std::max(top, std::ceil(p.y() / 100) * 100);
     m_axisY[3]->setRange(0, top);
-    // The markers reach the top of their chart (drawMarkers: chart 3's first, then chart 4's).
+    // The markers reach the top of their chart (drawMarkers: chart 3's first, then 4's, ...).
     for (qsizetype k = 0; k < m_markerSeries.size(); ++k) {
-        const double height = m_axisY[k < m_markers.size() ? 3 : 4]->max();
+        const double height = m_axisY[3 + k / std::max<qsizetype>(1, m_markers.size())]->max();
         QLineSeries *line = m_markerSeries[k];
         if (line->at(1).y() != height)
             line->replace(1, line->at(1).x(), height);
     }
+}
+
+// A rate chart's two series in the unit of its highest point, on an axis up to a round top.
+void MetricsView::showRates(int chart) {
+    const int first = 5 + 2 * (chart - 5);
+    double max = 0;
+    for (int s = first; s < first + 2; ++s)
+        for (const QPointF &p : std::as_const(m_points[s]))
+            max = std::max(max, p.y());
+    const RateAxis axis = rateAxis(max);
+    m_rateDivisor[chart] = axis.divisor;
+    for (int s = first; s < first + 2; ++s) {
+        QList<QPointF> scaled = m_points[s];
+        for (QPointF &p : scaled)
+            p.setY(p.y() / axis.divisor);
+        m_series[s]->replace(scaled);
+    }
+    m_axisY[chart]->setRange(0, axis.top);
+    m_axisY[chart]->setLabelFormat(
+        (axis.top < 10 ? QStringLiteral("%.1f ") : QStringLiteral("%.0f ")) + axis.unit);
+}
+
+QString MetricsView::rateAxisFormat(bool network) const {
+    return m_axisY[network ? 5 : 6]->labelFormat();
+}
+
+MetricsView::RateAxis MetricsView::rateAxis(double maxBytesPerSecond) {
+    static const char *const units[] = {"B/s", "KiB/s", "MiB/s", "GiB/s", "TiB/s"};
+    RateAxis axis;
+    int unit = 0;
+    double max = std::isfinite(maxBytesPerSecond) ? std::max(0.0, maxBytesPerSecond) : 0.0;
+    while (max >= 1024.0 && unit < 4) {
+        max /= 1024.0;
+        axis.divisor *= 1024.0;
+        ++unit;
+    }
+    axis.unit = QLatin1String(units[unit]);
+    // 1, 2 or 5 times a power of ten, at least max (and at least 1).
+    double top = 1;
+    while (top < max) {
+        const double decade = top;
+        top = decade * 2 >= max ? decade * 2 : decade * 5 >= max ? decade * 5 : decade * 10;
+    }
+    axis.top = top;
+    return axis;
+}
+
+QString MetricsView::formatRate(double bytesPerSecond) {
+    return formatBytes(bytesPerSecond) + QStringLiteral("/s");
+}
+
+QString MetricsView::ratePointText(const QPointF &point, const QString &what) {
+    return QStringLiteral("%1 · %2 %3")
+        .arg(QDateTime::fromMSecsSinceEpoch(qint64(point.x()))
+                 .toLocalTime()
+                 .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+             formatRate(point.y()), what);
 }
 
 QString MetricsView::loadText() const {

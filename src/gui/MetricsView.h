@@ -18,7 +18,7 @@
 class QChartView;
 class QEvent;
 class QTimer;
-class QDateTimeAxis;
+class QCategoryAxis;
 class QLabel;
 class QLineSeries;
 class QValueAxis;
@@ -44,7 +44,8 @@ namespace mist::gui {
 // historyStep() of the window (a live sample within the newest point's step
 // replaces it). Series are updated with one replace() per sample, so the
 // charts stay smooth (docs/HISTORY.md, "Desktop"). Below them, the selected
-// app's CPU and memory (setApp): its history, then /ws/apps/stats.
+// app's CPU, memory, network (received and sent per second) and block I/O
+// (read and written per second) (setApp): its history, then /ws/apps/stats.
 class MetricsView : public QWidget {
     Q_OBJECT
 public:
@@ -66,7 +67,7 @@ public:
     // 1500 to 3600 points a chart).
     static int historyStep(int windowSeconds);
 
-    // The app whose CPU and memory show beside the host's (0: none, the
+    // The app whose CPU, memory, network and block I/O show beside the host's (0: none, the
     // section hides): its history for the window (GET
     // /api/apps/{id}/stats/history), then live from /ws/apps/stats, which the
     // view follows while an app is selected. Not against upstream Mist.
@@ -76,7 +77,16 @@ public:
     void addAppStats(const QJsonObject &message);
     QLineSeries *appCpuSeries() const { return m_series[3]; }
     QLineSeries *appMemorySeries() const { return m_series[4]; }
-    // "CPU of web | 2.5 % | 1 process | Memory of web | 3.1 % | 64.0 MiB of 1.9 GiB".
+    // Bytes per second, as the app's stats give them (the series on screen are scaled to the
+    // unit of their axis: rateDivisor()).
+    QList<QPointF> appRatePoints(int which) const { return m_points[5 + which]; }
+    enum Rate { Received, Sent, Read, Written };
+    QLineSeries *appRateSeries(Rate which) const { return m_series[5 + which]; }
+    // What a unit of the network (true) or block I/O chart's axis is in bytes per second.
+    double rateDivisor(bool network) const { return m_rateDivisor[network ? 5 : 6]; }
+    QString rateAxisFormat(bool network) const;
+    // "CPU of web | 2.5 % | 1 process | Memory of web | 3.1 % | 64.0 MiB of 1.9 GiB | Network
+    // of web | 1.2 KiB/s | ...".
     QString appSummaryText() const;
     int appHistoryLoads() const { return m_appHistoryLoads; }
     // The app's deployments are dashed vertical markers on its charts (hover: "#12 · success ·
@@ -107,6 +117,19 @@ public:
     int historyLoads() const { return m_historyLoads; }
     // The tooltip of a point: "2026-12-06 10:00:00 · 12.3 %" (local time).
     static QString pointText(const QPointF &point);
+    // A rate point's: "2026-12-06 10:00:00 · 1.2 MiB/s received" (y in bytes per second).
+    static QString ratePointText(const QPointF &point, const QString &what);
+    // "1.2 MiB/s" (binary units, as formatBytes).
+    static QString formatRate(double bytesPerSecond);
+    // The axis of a rate chart whose highest point is maxBytesPerSecond: the unit's size in
+    // bytes per second, its name ("KiB/s") and the axis top in that unit (1, 2 or 5 times a
+    // power of ten, at least 1). Pure.
+    struct RateAxis {
+        double divisor = 1;
+        QString unit;
+        double top = 1;
+    };
+    static RateAxis rateAxis(double maxBytesPerSecond);
 
     // For tests and screenshots.
     QLineSeries *cpuSeries() const { return m_series[0]; }
@@ -128,7 +151,9 @@ private:
     // Puts history points before the live ones of charts [first, first + paths.size()).
     void applyHistory(const QJsonArray &points, int first, const QList<QStringList> &paths);
     // A live point: appended, or replacing the newest in the same step of the window.
-    void addPoint(int chart, double x, double y);
+    void addPoint(int series, double x, double y);
+    void addRates(const QJsonObject &app, double x);
+    void showRates(int chart);
     void showNote(const QString &text);
     bool chartEvent(QChartView *view, QEvent *event);
     void loadDeployments();
@@ -139,17 +164,20 @@ private:
     std::unique_ptr<Ui::MetricsView> m_ui;
 
     int m_windowSeconds = 3600;
-    QString m_axisFormat = QStringLiteral("HH:mm");
     QPointer<client::ServerSession> m_session;
     int m_generation = 0; // a history answer for an older window or session is dropped
     int m_historyLoads = 0;
     bool m_hasSample = false;
     bool m_paintedSample = false; // reported once, for start-up timing
-    // Charts: the host's CPU, memory, disk, then the app's CPU and memory.
-    static constexpr int Charts = 5;
-    QList<QPointF> m_points[Charts];
-    QLineSeries *m_series[Charts] = {};
-    QDateTimeAxis *m_axisX[Charts] = {};
+    // Charts: the host's CPU, memory, disk, then the app's CPU, memory, network, block I/O;
+    // series: one per chart, with two on the last two (received and sent, read and written).
+    static constexpr int Charts = 7;
+    static constexpr int Series = 9;
+    static constexpr int chartOf(int series) { return series < 5 ? series : 5 + (series - 5) / 2; }
+    QList<QPointF> m_points[Series];
+    QLineSeries *m_series[Series] = {};
+    double m_rateDivisor[Charts] = {1, 1, 1, 1, 1, 1, 1};
+    QCategoryAxis *m_axisX[Charts] = {}; // a time axis with ticks at round times
     QValueAxis *m_axisY[Charts] = {};
     QLabel *m_value[Charts] = {}; // in the form, as the series
     QLabel *m_details[Charts] = {};

@@ -20,8 +20,8 @@
 #include "client/ServerSession.h"
 
 #include <QAction>
+#include <QCategoryAxis>
 #include <QChartView>
-#include <QDateTimeAxis>
 #include <QLabel>
 #include <QLineSeries>
 #include <QTableView>
@@ -240,12 +240,21 @@ private Q_SLOTS:
         QVERIFY(top->isVisible());
         fleet.setTopApps(0, {});
         QVERIFY(!top->isVisible());
-        // The chart's time axis: clock times, the newest sample at its right end.
+        // The chart's time axis: two minutes of clock times, ticks at round times (every 30 s
+        // or minute: at most 3), the newest sample at its right end.
         auto *view = fleet.findChild<QChartView *>();
         QVERIFY(view);
-        auto *axis = qobject_cast<QDateTimeAxis *>(view->chart()->axes(Qt::Horizontal).value(0));
+        auto *axis = qobject_cast<QCategoryAxis *>(view->chart()->axes(Qt::Horizontal).value(0));
         QVERIFY(axis && axis->isVisible());
-        QCOMPARE(axis->format(), QStringLiteral("HH:mm:ss"));
+        QCOMPARE(qint64(axis->max() - axis->min()), 120000);
+        QVERIFY(!axis->categoriesLabels().isEmpty() && axis->categoriesLabels().size() <= 3);
+        for (const QString &label : axis->categoriesLabels()) {
+            const qint64 ms = qint64(axis->endValue(label));
+            QCOMPARE(ms % 30000, 0); // (a zone's offset is whole minutes)
+            const QDateTime at = QDateTime::fromMSecsSinceEpoch(ms);
+            if (at.time() != QTime(0, 0)) // (midnight says the new day's date)
+                QCOMPARE(at.toString(QStringLiteral("HH:mm")), label);
+        }
     }
 
     void eachHostsAppsLogsAndDeploymentsInItsOwnViews() {

@@ -13,10 +13,13 @@
 #include "server/AppStatsService.h"
 #include "store/DeploymentStore.h"
 
+#include <QCategoryAxis>
 #include <QChartView>
 #include <QComboBox>
-#include <QDateTimeAxis>
 #include <QDir>
+#include <QJsonArray>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QMouseEvent>
 #include <QPushButton>
@@ -167,9 +170,9 @@ private Q_SLOTS:
         QVERIFY(view.visibleRange().first > whole.first &&
                 view.visibleRange().second < whole.second);
         const auto axis =
-            qobject_cast<QDateTimeAxis *>(cpu->chart()->axes(Qt::Horizontal).value(0));
+            qobject_cast<QCategoryAxis *>(cpu->chart()->axes(Qt::Horizontal).value(0));
         QVERIFY(axis);
-        QCOMPARE(axis->min().toMSecsSinceEpoch(), view.visibleRange().first);
+        QCOMPARE(qint64(axis->min()), view.visibleRange().first);
 
         // The last minute: its own history, at 1 s, although the window's step is a minute.
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -284,13 +287,27 @@ private Q_SLOTS:
                  qPrintable(view.markerTexts()[0]));
         QVERIFY(view.markerTexts()[1].endsWith(
             QStringLiteral(" \u00b7 failed \u00b7 ffee001 Break it")));
-        for (const char *name : {"appCpuChart", "appMemoryChart"}) {
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        pump(200); // laid out: the legend's entries are shown or not
+        for (const char *name :
+             {"appCpuChart", "appMemoryChart", "appNetworkChart", "appBlockIoChart"}) {
             auto *chart = view.findChild<QChartView *>(QLatin1String(name))->chart();
-            QStringList names;
+            QStringList names, legend;
             for (QAbstractSeries *series : chart->series())
                 if (!series->name().isEmpty())
                     names << series->name();
-            QCOMPARE(names, view.markerTexts());
+            for (QLegendMarker *marker : chart->legend()->markers())
+                if (marker->isVisible() && chart->legend()->isVisible())
+                    legend << marker->label();
+
+            const bool rates =
+                QByteArray(name).contains("Network") || QByteArray(name).contains("BlockIo");
+            const QStringList lines = !rates ? QStringList()
+                                      : QByteArray(name).contains("Network")
+                                          ? QStringList{"received", "sent"}
+                                          : QStringList{"read", "written"};
+            QVERIFY2(names == lines + view.markerTexts(), qPrintable(names.join(QLatin1Char(','))));
+            QCOMPARE(legend, lines);           // the legend names the lines, not the deployments
             QVERIFY(chart->title().isEmpty()); // the label beside the chart says what it is
         }
         // No app: the section goes, its points with it.
@@ -300,6 +317,117 @@ private Q_SLOTS:
         QCOMPARE(view.appCpuSeries()->count(), 0);
         const int hostPoints = view.cpuSeries()->count();
         QVERIFY(hostPoints >= 2); // the host's stay
+    }
+
+    // The app's network and block I/O beside its CPU and memory: its recorded rates, then live
+    // ones, in bytes per second; each chart's axis in the unit of its highest point.
+    void appNetworkAndBlockIo() {
+        const qint64 opened = QDateTime::currentMSecsSinceEpoch();
+        gui::MetricsView view;
+        view.show();
+        view.setSession(session.get());
+        view.setApp(app, containerName);
+        QVERIFY(QTest::qWaitFor([&] { return view.appHistoryLoads() == 1; }, 15000));
+        for (auto which : {gui::MetricsView::Received, gui::MetricsView::Sent,
+                           gui::MetricsView::Read, gui::MetricsView::Written}) {
+            const QList<QPointF> points = view.appRatePoints(which);
+            QVERIFY2(points.size() >= 2, qPrintable(QString::number(which)));
+            QVERIFY(points.first().x() < double(opened - 1000)); // from the history
+            QCOMPARE(view.appRateSeries(which)->count(), points.size());
+        }
+        const int before = view.appRatePoints(gui::MetricsView::Received).size();
+        QVERIFY(QTest::qWaitFor(
+            [&] { return view.appRatePoints(gui::MetricsView::Received).size() > before; }, 15000));
+        const QString summary = view.appSummaryText();
+        for (const QString &part :
+             {QStringLiteral("Network of ") + containerName, QStringLiteral(" received, "),
+              QStringLiteral("Block I/O of ") + containerName, QStringLiteral(" written (")})
+            QVERIFY2(summary.contains(part), qPrintable(summary));
+
+        // 3 MiB/s received, 512 B/s sent, 40 KiB/s written: the network axis in MiB/s up to
+        // 5, block I/O in KiB/s up to 50; the series on screen in those units.
+        const auto stats = [&](qint64 ms, double rx, double tx, double read, double write) {
+            const QJsonObject appStats{
+                {"appId", app},
+                {"cpu", QJsonObject{{"percent", 1.0}}},
+                {"memory", QJsonObject{{"used", 1.0}, {"limit", 2.0}, {"percent", 50.0}}},
+                {"network",
+                 QJsonObject{{"rxBytes", 1e9}, {"txBytes", 2e6}, {"rxRate", rx}, {"txRate", tx}}},
+                {"blockio", QJsonObject{{"readBytes", 0.0},
+                                        {"writeBytes", 5e7},
+                                        {"readRate", read},
+                                        {"writeRate", write}}},
+                {"pids", 1}};
+            view.addAppStats(QJsonObject{
+                {"type", "stats"},
+                {"data", QJsonObject{{"timestamp", QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)
+                                                       .toString(Qt::ISODateWithMs)},
+                                     {"apps", QJsonArray{appStats}}}}});
+        };
+        const qint64 later = QDateTime::currentMSecsSinceEpoch() + 60000;
+        stats(later, 3 * 1048576.0, 512, 0, 40 * 1024.0);
+        QCOMPARE(view.rateDivisor(true), 1048576.0);
+        QCOMPARE(view.rateAxisFormat(true), QStringLiteral("%.1f MiB/s"));
+        QCOMPARE(view.rateDivisor(false), 1024.0);
+        QCOMPARE(view.rateAxisFormat(false), QStringLiteral("%.0f KiB/s"));
+        QLineSeries *rx = view.appRateSeries(gui::MetricsView::Received);
+        QCOMPARE(rx->at(rx->count() - 1).y(), 3.0);
+        QCOMPARE(view.appRatePoints(gui::MetricsView::Received).last().y(), 3 * 1048576.0);
+        QLineSeries *written = view.appRateSeries(gui::MetricsView::Written);
+        QCOMPARE(written->at(written->count() - 1).y(), 40.0);
+        const QString figures = view.appSummaryText();
+        QVERIFY2(figures.contains(QStringLiteral("3.0 MiB/s received, 512 B/s sent (953.7 MiB "
+                                                 "and 1.9 MiB in all)")),
+                 qPrintable(figures));
+        QVERIFY2(figures.contains(QStringLiteral("0 B/s read, 40.0 KiB/s written")),
+                 qPrintable(figures));
+        // A stopped container: no rates, the charts keep what they had.
+        const QJsonObject stopped{{"appId", app},
+                                  {"cpu", QJsonValue::Null},
+                                  {"memory", QJsonValue::Null},
+                                  {"network", QJsonValue::Null},
+                                  {"blockio", QJsonValue::Null},
+                                  {"pids", QJsonValue::Null}};
+        const QJsonObject data{
+            {"timestamp",
+             QDateTime::fromMSecsSinceEpoch(later + 1000, Qt::UTC).toString(Qt::ISODateWithMs)},
+            {"apps", QJsonArray{stopped}}};
+        view.addAppStats(QJsonObject{{"type", "stats"}, {"data", data}});
+        QVERIFY2(view.appSummaryText().contains(QStringLiteral("Network of ") + containerName +
+                                                QStringLiteral(" | – | no running container")),
+                 qPrintable(view.appSummaryText()));
+        QCOMPARE(view.appRatePoints(gui::MetricsView::Received).last().y(), 3 * 1048576.0);
+    }
+
+    // The axis of a rate chart (pure).
+    void rateAxis_data() {
+        QTest::addColumn<double>("max");
+        QTest::addColumn<double>("divisor");
+        QTest::addColumn<QString>("unit");
+        QTest::addColumn<double>("top");
+        QTest::newRow("nothing") << 0.0 << 1.0 << "B/s" << 1.0;
+        QTest::newRow("under a byte") << 0.4 << 1.0 << "B/s" << 1.0;
+        QTest::newRow("bytes") << 700.0 << 1.0 << "B/s" << 1000.0;
+        QTest::newRow("just under a KiB") << 1023.0 << 1.0 << "B/s" << 1000.0 + 1000.0;
+        QTest::newRow("a KiB") << 1024.0 << 1024.0 << "KiB/s" << 1.0;
+        QTest::newRow("1.5 KiB") << 1536.0 << 1024.0 << "KiB/s" << 2.0;
+        QTest::newRow("3 MiB") << 3.0 * 1048576 << 1048576.0 << "MiB/s" << 5.0;
+        QTest::newRow("12 GiB") << 12.0 * 1073741824 << 1073741824.0 << "GiB/s" << 20.0;
+        QTest::newRow("past the units") << 5e18 << 1099511627776.0 << "TiB/s" << 5000000.0;
+        QTest::newRow("negative") << -5.0 << 1.0 << "B/s" << 1.0;
+        QTest::newRow("not a number") << std::nan("") << 1.0 << "B/s" << 1.0;
+        QTest::newRow("infinite") << std::numeric_limits<double>::infinity() << 1.0 << "B/s" << 1.0;
+    }
+
+    void rateAxis() {
+        QFETCH(double, max);
+        QFETCH(double, divisor);
+        QFETCH(QString, unit);
+        QFETCH(double, top);
+        const gui::MetricsView::RateAxis axis = gui::MetricsView::rateAxis(max);
+        QCOMPARE(axis.divisor, divisor);
+        QCOMPARE(axis.unit, unit);
+        QCOMPARE(axis.top, top);
     }
 
     // An app that is not there (or not the user's): no history, no live figures, no crash.
