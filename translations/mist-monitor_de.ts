@@ -1586,10 +1586,6 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
         <translation>Speicher von %1</translation>
     </message>
     <message>
-        <source>Upstream Mist gives no figures per app</source>
-        <translation>Upstream-Mist liefert keine Werte pro App</translation>
-    </message>
-    <message>
         <source>no running container</source>
         <translation>kein laufender Container</translation>
     </message>
@@ -1690,6 +1686,10 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>%1 read, %2 written (%3 and %4 in all)</source>
         <translation>%1 gelesen, %2 geschrieben (insgesamt %3 und %4)</translation>
+    </message>
+    <message>
+        <source>Stats stream ended</source>
+        <translation>Statistik-Datenstrom beendet</translation>
     </message>
 </context>
 <context>

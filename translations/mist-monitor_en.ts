@@ -1584,10 +1584,6 @@ You can still connect to a remote server.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Upstream Mist gives no figures per app</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>no running container</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1687,6 +1683,10 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>%1 read, %2 written (%3 and %4 in all)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stats stream ended</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

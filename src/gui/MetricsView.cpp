@@ -269,14 +269,38 @@ void MetricsView::setApp(qint64 appId, const QString &name) {
     if (!m_session)
         return;
     loadDeployments();
-    if (m_session->dialect() == client::ServerSession::Dialect::Upstream) {
-        m_details[3]->setText(tr("Upstream Mist gives no figures per app"));
-        return;
-    }
-    m_appStream = new client::StreamConnection(m_session, QStringLiteral("/ws/apps/stats"), this);
-    connect(m_appStream, &client::StreamConnection::message, this, &MetricsView::addAppStats);
-    m_appStream->open();
+    openAppStream();
     loadAppHistory();
+}
+
+// The app's live figures: /ws/apps/stats, or from upstream Mist its per-container stats socket
+// (StreamConnection translates it into /ws/apps/stats messages of this one app). Upstream's
+// socket ends when the container stops ("Stats stream ended", or "Container is not running
+// (state: exited)" at once): the view says so and asks again every RetryUpstreamStatsMs.
+void MetricsView::openAppStream() {
+    delete m_appStream;
+    const bool upstream = m_session->dialect() == client::ServerSession::Dialect::Upstream;
+    m_appStream = new client::StreamConnection(
+        m_session,
+        upstream ? QStringLiteral("/ws/apps/stats?appId=%1").arg(m_appId)
+                 : QStringLiteral("/ws/apps/stats"),
+        this);
+    connect(m_appStream, &client::StreamConnection::message, this, &MetricsView::addAppStats);
+    if (upstream) {
+        const QPointer<client::StreamConnection> stream = m_appStream;
+        const auto again = [this, stream](const QString &why) {
+            m_details[3]->setText(why);
+            // Unless another app, host or stream has come since.
+            QTimer::singleShot(RetryUpstreamStatsMs, this, [this, stream] {
+                if (stream && stream == m_appStream && m_session)
+                    openAppStream();
+            });
+        };
+        connect(m_appStream, &client::StreamConnection::failed, this, again);
+        connect(m_appStream, &client::StreamConnection::ended, this,
+                [again] { again(tr("Stats stream ended")); });
+    }
+    m_appStream->open();
 }
 
 void MetricsView::refreshDeployments() {

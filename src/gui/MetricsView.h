@@ -70,9 +70,13 @@ public:
     // The app whose CPU, memory, network and block I/O show beside the host's (0: none, the
     // section hides): its history for the window (GET
     // /api/apps/{id}/stats/history), then live from /ws/apps/stats, which the
-    // view follows while an app is selected. Not against upstream Mist.
+    // view follows while an app is selected. Against upstream Mist (no history) live only, from
+    // its per-container stats socket.
     void setApp(qint64 appId, const QString &name);
     qint64 appId() const { return m_appId; }
+    // Against upstream Mist, how long after its stats socket ended (the container stopped) the
+    // view asks again.
+    static constexpr int RetryUpstreamStatsMs = 5000;
     // One /ws/apps/stats message; the selected app's figures are taken from it.
     void addAppStats(const QJsonObject &message);
     QLineSeries *appCpuSeries() const { return m_series[3]; }
@@ -147,6 +151,7 @@ private:
     void trimAndShow(qint64 nowMs);
     void loadHistory();
     void loadAppHistory();
+    void openAppStream();
     QString historyPath(qint64 appId) const;
     // Puts history points before the live ones of charts [first, first + paths.size()).
     void applyHistory(const QJsonArray &points, int first, const QList<QStringList> &paths);

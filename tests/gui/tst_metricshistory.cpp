@@ -510,11 +510,70 @@ private Q_SLOTS:
         pump(300);
         QCOMPARE(upstream.restCalls, calls); // not asked
         QCOMPARE(view.historyLoads(), 0);
+        upstream.containerStates.insert(1, QStringLiteral("running"));
         view.setApp(1, QStringLiteral("web"));
-        QVERIFY(view.appSummaryText().contains(
-            QStringLiteral("Upstream Mist gives no figures per app")));
         pump(300);
         QCOMPARE(upstream.restCalls, calls + 1); // its deployments (the markers), no history
+        QCOMPARE(view.appHistoryLoads(), 0);
+    }
+
+    // Against upstream Mist the selected app's figures come from upstream's per-container stats
+    // socket (/api/ws/container/stats?appId=), translated: CPU, memory, the rates from its
+    // totals; when the container stops the view says why and asks again.
+    void upstreamAppFigures() {
+        UpstreamStandIn upstream;
+        upstream.containerStates.insert(1, QStringLiteral("running"));
+        upstream.containerStates.insert(2, QStringLiteral("exited"));
+        auto s = signedIn(upstream.port(), upstream.email, upstream.password);
+        QVERIFY(s);
+        gui::MetricsView view;
+        view.show();
+        view.setSession(s.get());
+        view.setApp(1, QStringLiteral("web"));
+        QVERIFY(QTest::qWaitFor([&] { return view.appCpuSeries()->count() >= 3; }, 10000));
+        QCOMPARE(view.appCpuSeries()->at(view.appCpuSeries()->count() - 1).y(), 25.0);
+        QCOMPARE(view.appMemorySeries()->at(view.appMemorySeries()->count() - 1).y(), 25.0);
+        // The stand-in's totals grow by 1 MiB a message (every 100 ms): about 10 MiB/s.
+        QVERIFY(QTest::qWaitFor(
+            [&] { return view.appRatePoints(gui::MetricsView::Received).size() >= 2; }, 10000));
+        const double rx = view.appRatePoints(gui::MetricsView::Received).last().y();
+        QVERIFY2(rx > 2 * 1048576.0 && rx < 40 * 1048576.0, qPrintable(QString::number(rx)));
+        QCOMPARE(view.appRatePoints(gui::MetricsView::Sent).last().y(), 0.0);
+        const QString summary = view.appSummaryText();
+        for (const QString &part :
+             {QStringLiteral("CPU of web | 25.0 % | 3 process"),
+              QStringLiteral("Memory of web | 25.0 % | 64.0 MiB of 256.0 MiB"),
+              QStringLiteral(" received, 0 B/s sent ("), QStringLiteral(" written (")})
+            QVERIFY2(summary.contains(part), qPrintable(summary));
+        // The container stops: said, and asked again a few seconds later.
+        QCOMPARE(upstream.containerStatsOpened, 1);
+        upstream.endContainerStats();
+        QVERIFY(QTest::qWaitFor(
+            [&] { return view.appSummaryText().contains(QStringLiteral("Stats stream ended")); },
+            5000));
+        QVERIFY(QTest::qWaitFor([&] { return upstream.containerStatsOpened == 2; },
+                                gui::MetricsView::RetryUpstreamStatsMs + 5000));
+        const int points = view.appCpuSeries()->count();
+        QVERIFY(QTest::qWaitFor([&] { return view.appCpuSeries()->count() > points; }, 10000));
+        // A stopped container: upstream's reason.
+        view.setApp(2, QStringLiteral("worker"));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return view.appSummaryText().contains(
+                    QStringLiteral("Container is not running (state: exited)"));
+            },
+            5000));
+        QCOMPARE(view.appCpuSeries()->count(), 0);
+        // One upstream does not know.
+        view.setApp(3, QStringLiteral("ghost"));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return view.appSummaryText().contains(QStringLiteral("Container not found")); },
+            5000));
+        // Another app chosen before the retry: the old one is not asked again.
+        const int opened = upstream.containerStatsOpened;
+        view.setApp(0, QString());
+        pump(gui::MetricsView::RetryUpstreamStatsMs + 500);
+        QCOMPARE(upstream.containerStatsOpened, opened);
     }
 };
 

@@ -946,6 +946,118 @@ private Q_SLOTS:
         QCOMPARE(handedOut, 100 / 5);
     }
 
+    // Which published stream goes where on an upstream server; resume parameters dropped,
+    // anything else refused (empty).
+    void upstreamPaths_data() {
+        QTest::addColumn<QString>("published");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("metrics") << "/ws/metrics"
+                                 << "/api/ws/stats";
+        QTest::newRow("container logs, resume dropped")
+            << "/ws/container/logs?appId=42&since=2026-12-06T10:00:00Z"
+            << "/api/ws/container/logs?appId=42";
+        QTest::newRow("deployment logs, resume dropped")
+            << "/ws/deployment/logs?deploymentId=9&after=12"
+            << "/api/deployments/logs/stream?id=9";
+        QTest::newRow("one app's stats") << "/ws/apps/stats?appId=7"
+                                         << "/api/ws/container/stats?appId=7";
+        QTest::newRow("every app's stats: upstream has no such socket") << "/ws/apps/stats"
+                                                                        << "";
+        QTest::newRow("app 0") << "/ws/apps/stats?appId=0"
+                               << "";
+        QTest::newRow("negative app") << "/ws/apps/stats?appId=-3"
+                                      << "";
+        QTest::newRow("app not a number") << "/ws/apps/stats?appId=web"
+                                          << "";
+        QTest::newRow("app past 64 bits") << "/ws/apps/stats?appId=99999999999999999999"
+                                          << "";
+        QTest::newRow("logs without an app") << "/ws/container/logs"
+                                             << "";
+        QTest::newRow("alerts: none upstream") << "/ws/alerts"
+                                               << "";
+        QTest::newRow("unknown") << "/ws/../etc/passwd"
+                                 << "";
+        QTest::newRow("empty") << ""
+                               << "";
+    }
+
+    void upstreamPaths() {
+        QFETCH(QString, published);
+        QFETCH(QString, expected);
+        QCOMPARE(upstreamPathFor(published), expected);
+    }
+
+    // Upstream's per-container stats as /ws/apps/stats messages of the one app: the figures in
+    // bytes, the rates from the totals' change over the time between arrivals (none for the
+    // first message), the arrival as the time; status, error and end handed on; a stats
+    // message not in upstream's schema dropped without losing the last figures.
+    void translatorContainerStats() {
+        MessageTranslator stats(Stream::ContainerStats, 7);
+        const qint64 t0 = QDateTime(QDate(2026, 12, 6), QTime(10, 0), Qt::UTC).toMSecsSinceEpoch();
+        const auto upstreamStats = [](double rxMb, double writeMb) {
+            return json(QStringLiteral("{\"type\":\"stats\",\"timestamp\":\"2026-12-06T10:00:00Z\","
+                                       "\"data\":{\"cpu_percent\":25,\"memory_used_mb\":64,"
+                                       "\"memory_limit_mb\":256,\"memory_percent\":25,"
+                                       "\"network_rx_mb\":%1,\"network_tx_mb\":2,"
+                                       "\"block_read_mb\":0,\"block_write_mb\":%2,\"pids\":3}}")
+                            .arg(rxMb)
+                            .arg(writeMb)
+                            .toUtf8()
+                            .constData());
+        };
+        QList<QJsonObject> out = stats.translate(upstreamStats(10, 5), t0);
+        QCOMPARE(out.size(), 1);
+        QCOMPARE(out[0][u"type"].toString(), QStringLiteral("stats"));
+        QJsonObject data = out[0][u"data"].toObject();
+        QCOMPARE(data[u"timestamp"].toString(), QStringLiteral("2026-12-06T10:00:00.000Z"));
+        QCOMPARE(data[u"apps"].toArray().size(), 1);
+        QJsonObject app = data[u"apps"].toArray()[0].toObject();
+        QCOMPARE(app[u"appId"].toInteger(), 7);
+        QCOMPARE(app[u"state"].toString(), QStringLiteral("running"));
+        QCOMPARE(app[u"cpu"][u"percent"].toDouble(), 25.0);
+        QCOMPARE(app[u"memory"][u"used"].toDouble(), 64.0 * 1048576);
+        QCOMPARE(app[u"network"][u"rxBytes"].toDouble(), 10.0 * 1048576);
+        QVERIFY(app[u"network"][u"rxRate"].isNull()); // nothing to compare with yet
+        QCOMPARE(app[u"pids"].toInt(), 3);
+        // Half a second later, 1 MiB more received and 2 MiB more written: 2 and 4 MiB/s.
+        out = stats.translate(upstreamStats(11, 7), t0 + 500);
+        QCOMPARE(out.size(), 1);
+        app = out[0][u"data"][u"apps"].toArray()[0].toObject();
+        QCOMPARE(out[0][u"data"][u"timestamp"].toString(),
+                 QStringLiteral("2026-12-06T10:00:00.500Z"));
+        QCOMPARE(app[u"network"][u"rxRate"].toDouble(), 2.0 * 1048576);
+        QCOMPARE(app[u"network"][u"txRate"].toDouble(), 0.0);
+        QCOMPARE(app[u"blockio"][u"writeRate"].toDouble(), 4.0 * 1048576);
+        // Not upstream's schema: dropped; the next rate is still against the last good one.
+        QVERIFY(
+            stats.translate(json("{\"type\":\"stats\",\"data\":{\"cpu_percent\":\"x\"}}"), t0 + 700)
+                .isEmpty());
+        QVERIFY(stats.translate(json("{\"type\":\"stats\",\"data\":[]}"), t0 + 800).isEmpty());
+        out = stats.translate(upstreamStats(12, 7), t0 + 1500);
+        app = out[0][u"data"][u"apps"].toArray()[0].toObject();
+        QCOMPARE(app[u"network"][u"rxRate"].toDouble(), 1.0 * 1048576);
+        // A restarted container's counters start again: no rate, not a negative one.
+        out = stats.translate(upstreamStats(1, 1), t0 + 2500);
+        app = out[0][u"data"][u"apps"].toArray()[0].toObject();
+        QVERIFY(app[u"network"][u"rxRate"].isNull());
+        // The same arrival time twice: no rate (no division by zero).
+        out = stats.translate(upstreamStats(2, 1), t0 + 2500);
+        QVERIFY(out[0][u"data"][u"apps"].toArray()[0][u"network"][u"rxRate"].isNull());
+        for (const char *type : {"status", "error", "end"})
+            QCOMPARE(stats
+                         .translate(json((QByteArray("{\"type\":\"") + type +
+                                          "\",\"data\":{\"message\":\"Stats stream ended\"}}")
+                                             .constData()),
+                                    t0)
+                         .size(),
+                     1);
+        QVERIFY(
+            stats.translate(json("{\"type\":\"log\",\"data\":{\"line\":\"x\"}}"), t0).isEmpty());
+        // Other streams leave stats alone.
+        MessageTranslator logs(Stream::ContainerLogs, 7);
+        QVERIFY(logs.translate(upstreamStats(10, 5), t0).isEmpty());
+    }
+
     void translatorHandsOnOnlyPublishedTypes() {
         MessageTranslator logs(Stream::ContainerLogs);
         QVERIFY(logs.translate(json("{\"cpuUsage\":1,\"timestamp\":1}")).isEmpty());

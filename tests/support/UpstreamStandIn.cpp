@@ -11,6 +11,8 @@
 #include <QUrlQuery>
 #include <QWebSocket>
 
+#include <memory>
+
 namespace mist::test {
 
 namespace {
@@ -196,6 +198,8 @@ void UpstreamStandIn::onWebSocket() {
             streamContainerLogs(ws, query.queryItemValue(QStringLiteral("appId")));
         else if (url.path() == u"/api/deployments/logs/stream")
             streamDeployment(ws, query.queryItemValue(QStringLiteral("id")));
+        else if (url.path() == u"/api/ws/container/stats")
+            streamContainerStats(ws, query.queryItemValue(QStringLiteral("appId")));
         else
             ws->close(QWebSocketProtocol::CloseCodeNormal);
     }
@@ -225,6 +229,60 @@ void UpstreamStandIn::streamStats(QWebSocket *ws) {
             QString::fromUtf8(QJsonDocument(sample).toJson(QJsonDocument::Compact)));
     });
     timer->start(statsIntervalMs);
+}
+
+void UpstreamStandIn::streamContainerStats(QWebSocket *ws, const QString &appId) {
+    ++containerStatsOpened;
+    const auto refuse = [ws](const QString &message) {
+        ws->sendTextMessage(envelope("error", QJsonObject{{QStringLiteral("message"), message}}));
+        // The handler returns: the connection goes, without a close frame.
+        QTimer::singleShot(100, ws, [ws] { ws->abort(); });
+    };
+    bool ok = false;
+    const qint64 id = appId.toLongLong(&ok);
+    if (!ok || !containerStates.contains(id))
+        return refuse(QStringLiteral("Container not found"));
+    const QString state = containerStates.value(id);
+    ws->sendTextMessage(envelope(
+        "status", QJsonObject{{QStringLiteral("container"), QStringLiteral("app-%1").arg(id)},
+                              {QStringLiteral("state"), state},
+                              {QStringLiteral("status"), QStringLiteral("Up 5 minutes")}}));
+    if (state != u"running")
+        return refuse(QStringLiteral("Container is not running (state: %1)").arg(state));
+    m_statsFollowers << ws;
+    auto *timer = new QTimer(ws);
+    auto sent = std::make_shared<int>(0);
+    connect(timer, &QTimer::timeout, ws, [ws, sent] {
+        const double grown = double(++*sent);
+        ws->sendTextMessage(
+            envelope("stats", QJsonObject{{QStringLiteral("cpu_percent"), 25.0},
+                                          {QStringLiteral("memory_used_mb"), 64.0},
+                                          {QStringLiteral("memory_limit_mb"), 256.0},
+                                          {QStringLiteral("memory_percent"), 25.0},
+                                          {QStringLiteral("network_rx_mb"), 10.0 + grown},
+                                          {QStringLiteral("network_tx_mb"), 2.0},
+                                          {QStringLiteral("block_read_mb"), 0.0},
+                                          {QStringLiteral("block_write_mb"), 5.0 + grown},
+                                          {QStringLiteral("pids"), 3}}));
+    });
+    timer->start(statsIntervalMs);
+}
+
+void UpstreamStandIn::endContainerStats() {
+    const auto followers = std::exchange(m_statsFollowers, {});
+    for (const QPointer<QWebSocket> &ws : followers)
+        if (ws) {
+            for (QTimer *timer : ws->findChildren<QTimer *>())
+                timer->stop();
+            ws->sendTextMessage(envelope(
+                "end",
+                QJsonObject{{QStringLiteral("message"), QStringLiteral("Stats stream ended")}}));
+            const QPointer<QWebSocket> w = ws;
+            QTimer::singleShot(100, ws, [w] {
+                if (w)
+                    w->abort();
+            });
+        }
 }
 
 void UpstreamStandIn::sendLine(QWebSocket *ws, const QString &line) {

@@ -44,6 +44,17 @@ public:
     // Container logs: "Container not found", then the TCP connection dropped
     // without a close frame (as a Go server that just closes does).
     bool containerMissing = false;
+    // Per-container stats (/api/ws/container/stats?appId=N), as upstream's
+    // containerStats.go: the state of app N's container; none: "Container not
+    // found"; not "running": `status`, then "Container is not running (state:
+    // X)"; running: `status`, then `stats` every statsIntervalMs, its totals
+    // (network received, block written) growing by 1 MiB each message, CPU
+    // 25 %, 64 of 256 MiB memory. Errors end with the TCP connection dropped.
+    QHash<qint64, QString> containerStates;
+    // The running streams end as when their container stops: `end` "Stats
+    // stream ended".
+    void endContainerStats();
+    int containerStatsOpened = 0;
     // GET /api/health answered 200 with an HTML page (a web UI's fallback).
     bool healthAnswersWithPage = false;
 
@@ -70,6 +81,8 @@ private:
     void streamStats(QWebSocket *ws);
     void streamContainerLogs(QWebSocket *ws, const QString &appId);
     void streamDeployment(QWebSocket *ws, const QString &id);
+    void streamContainerStats(QWebSocket *ws, const QString &appId);
+    QList<QPointer<QWebSocket>> m_statsFollowers;
 
     void sendLine(QWebSocket *ws, const QString &line);
     QList<QPointer<QWebSocket>> m_followers;

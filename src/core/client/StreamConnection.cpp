@@ -71,6 +71,8 @@ StreamConnection::StreamConnection(ServerSession *session, const QString &pathAn
         m_kind = Kind::ContainerLogs;
     else if (path == u"/ws/deployment/logs")
         m_kind = Kind::DeploymentLogs;
+    else if (path == u"/ws/apps/stats")
+        m_kind = Kind::AppStats;
 
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, [this] {
@@ -189,7 +191,10 @@ void StreamConnection::connectNow() {
         m_translator = std::make_unique<protocol::upstream::MessageTranslator>(
             m_kind == Kind::ContainerLogs    ? Stream::ContainerLogs
             : m_kind == Kind::DeploymentLogs ? Stream::DeploymentLogs
-                                             : Stream::Metrics);
+            : m_kind == Kind::AppStats       ? Stream::ContainerStats
+                                             : Stream::Metrics,
+            // The one app of upstream's per-container stats (upstreamPathFor has checked it).
+            QUrlQuery(QUrl(m_pathAndQuery)).queryItemValue(QStringLiteral("appId")).toLongLong());
 
     m_closeFrameSeen = false;
     m_endReceived = false;

@@ -92,7 +92,7 @@ Q_SIGNALS:
 private:
     // A handshake that has not completed after this long counts as a drop.
     static constexpr int ConnectTimeoutMs = 15000;
-    enum class Kind { Other, ContainerLogs, DeploymentLogs };
+    enum class Kind { Other, ContainerLogs, DeploymentLogs, AppStats };
 
     void connectNow();
     void setState(State state);

@@ -572,6 +572,10 @@ QString upstreamPathFor(const QString &publishedPathAndQuery) {
         const qint64 id = query.queryItemValue(QStringLiteral("deploymentId")).toLongLong(&ok);
         return ok ? webSocketPath(Stream::DeploymentLogs, id) : QString();
     }
+    if (path == u"/ws/apps/stats") {
+        const qint64 id = query.queryItemValue(QStringLiteral("appId")).toLongLong(&ok);
+        return ok && id > 0 ? webSocketPath(Stream::ContainerStats, id) : QString();
+    }
     return {};
 }
 
@@ -584,6 +588,38 @@ QJsonObject message(const QString &type, const QJsonValue &timestamp, const QJso
 } // namespace
 
 QList<QJsonObject> MessageTranslator::translate(const QJsonObject &upstream) {
+    return translate(upstream, QDateTime::currentMSecsSinceEpoch());
+}
+
+QList<QJsonObject> MessageTranslator::translateStats(const QJsonObject &upstream,
+                                                     qint64 receivedMs) {
+    const double seconds = m_lastFiguresMs > 0 ? double(receivedMs - m_lastFiguresMs) / 1000 : 0;
+    auto figures = containerStatsFromUpstream(upstream.value(QStringLiteral("data")).toObject(),
+                                              m_lastFigures, seconds);
+    if (!figures)
+        return {};
+    m_lastFigures = *figures;
+    m_lastFiguresMs = receivedMs;
+    QJsonObject app = *figures;
+    app.insert(QStringLiteral("appId"), double(m_id));
+    app.insert(QStringLiteral("state"), QStringLiteral("running"));
+    // The arrival is the sample's time: upstream's timestamp has whole seconds only.
+    const QDateTime at = QDateTime::fromMSecsSinceEpoch(receivedMs, Qt::UTC);
+    const QJsonObject data{{QStringLiteral("timestamp"), at.toString(Qt::ISODateWithMs)},
+                           {QStringLiteral("apps"), QJsonArray{app}}};
+    return {QJsonObject{{QStringLiteral("type"), QStringLiteral("stats")},
+                        {QStringLiteral("data"), data}}};
+}
+
+QList<QJsonObject> MessageTranslator::translate(const QJsonObject &upstream, qint64 receivedMs) {
+    if (m_stream == Stream::ContainerStats) {
+        const QString type = upstream.value(QStringLiteral("type")).toString();
+        if (type == u"stats")
+            return translateStats(upstream, receivedMs);
+        if (type == u"status" || type == u"error" || type == u"end")
+            return {upstream};
+        return {};
+    }
     if (m_stream == Stream::Metrics) {
         if (auto sample = metricsFromUpstream(upstream))
             return {*sample};

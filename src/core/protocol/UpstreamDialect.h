@@ -224,6 +224,9 @@ std::optional<Ending> endingOfUpstreamDeployment(const QJsonObject &lastStatusDa
 // The upstream route for a published one ("/ws/metrics",
 // "/ws/container/logs?appId=N", "/ws/deployment/logs?deploymentId=N");
 // resume parameters are dropped (upstream has none). Empty if unknown.
+// "/ws/apps/stats?appId=N" (one app's figures; the published socket has
+// every app, upstream only one container's) is upstream's
+// "/api/ws/container/stats?appId=N".
 QString upstreamPathFor(const QString &publishedPathAndQuery);
 
 // Upstream has no resume: after a reconnect its container-log stream replays
@@ -240,12 +243,24 @@ qsizetype replayOverlap(const QStringList &seen, const QStringList &replay);
 // project's server would have sent: metrics samples into the published
 // schema, log pieces into whole lines, upstream stages onto the stepper.
 // Stateful (pieces held, the last status); one per connection.
+//
+// Upstream's per-container stats (Stream::ContainerStats, for the app `id`)
+// become /ws/apps/stats messages of that one app: {type: "stats", data:
+// {timestamp, apps: [{appId, state: "running", cpu, memory, network,
+// blockio, pids}]}} (containerStatsFromUpstream), the rates from the totals'
+// change since the last message over the time between their arrivals, and
+// the arrival as the sample's timestamp (upstream's are whole seconds); a
+// `stats` message that is not upstream's schema is dropped.
 class MessageTranslator {
 public:
-    explicit MessageTranslator(Stream stream)
-        : m_stream(stream) {}
+    explicit MessageTranslator(Stream stream, qint64 id = 0)
+        : m_stream(stream)
+        , m_id(id) {}
     // Zero or more published messages for one upstream message; messages of
-    // other types than log, status, error and end are dropped.
+    // other types than log, status, error and end (and stats, for
+    // ContainerStats) are dropped. `receivedMs`: when it arrived (ms since
+    // the epoch; the clock of the rates).
+    QList<QJsonObject> translate(const QJsonObject &upstream, qint64 receivedMs);
     QList<QJsonObject> translate(const QJsonObject &upstream);
     // On close of a deployment stream, what upstream never sends but this
     // project's server would have: `end` after success, `error` (with
@@ -254,7 +269,12 @@ public:
     QList<QJsonObject> closingMessages() const;
 
 private:
+    QList<QJsonObject> translateStats(const QJsonObject &upstream, qint64 receivedMs);
+
     Stream m_stream;
+    qint64 m_id = 0;
+    QJsonObject m_lastFigures; // ContainerStats: the figures of the last stats message
+    qint64 m_lastFiguresMs = 0;
     LinePieceJoiner m_joiner;
     QString m_lastStage;
     QJsonObject m_lastStatus;
