@@ -36,6 +36,8 @@ void alerts(const Options &o, Report &r);
 void desktop(const Options &o, Report &r);
 // Scrolling the desktop's log view back through a long archive (bench/DesktopScenario.cpp).
 void desktopScroll(const Options &o, Report &r);
+// The Metrics tab opened from a history answer, no engine (bench/ChartScenario.cpp).
+void desktopChart(const Options &o, Report &r);
 #endif
 
 } // namespace mist::bench

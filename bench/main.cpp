@@ -122,14 +122,22 @@ int main(int argc, char **argv) {
     app.setApplicationName(QStringLiteral("mist-monitor-bench"));
 
     const std::map<QString, std::function<void(const Options &, Report &)>> scenarios = {
-        {QStringLiteral("relay"), relay},        {QStringLiteral("fanout"), fanout},
-        {QStringLiteral("latency"), latency},    {QStringLiteral("metrics"), metrics},
-        {QStringLiteral("load-logs"), loadLogs}, {QStringLiteral("memory"), memory},
-        {QStringLiteral("startup"), startup},    {QStringLiteral("soak"), soak},
-        {QStringLiteral("archive"), archive},    {QStringLiteral("archive-follow"), archiveFollow},
-        {QStringLiteral("history"), history},    {QStringLiteral("alerts"), alerts},
+        {QStringLiteral("relay"), relay},
+        {QStringLiteral("fanout"), fanout},
+        {QStringLiteral("latency"), latency},
+        {QStringLiteral("metrics"), metrics},
+        {QStringLiteral("load-logs"), loadLogs},
+        {QStringLiteral("memory"), memory},
+        {QStringLiteral("startup"), startup},
+        {QStringLiteral("soak"), soak},
+        {QStringLiteral("archive"), archive},
+        {QStringLiteral("archive-follow"), archiveFollow},
+        {QStringLiteral("history"), history},
+        {QStringLiteral("alerts"), alerts},
 #ifdef MIST_BENCH_GUI
-        {QStringLiteral("desktop"), desktop},    {QStringLiteral("desktop-scroll"), desktopScroll},
+        {QStringLiteral("desktop"), desktop},
+        {QStringLiteral("desktop-scroll"), desktopScroll},
+        {QStringLiteral("desktop-chart"), desktopChart},
 #endif
     };
     const QStringList order{
@@ -141,11 +149,12 @@ int main(int argc, char **argv) {
         QStringLiteral("archive-follow"), QStringLiteral("history"),
         QStringLiteral("alerts"),
 #ifdef MIST_BENCH_GUI
-        QStringLiteral("desktop-scroll"),
+        QStringLiteral("desktop-scroll"), QStringLiteral("desktop-chart"),
 #endif
     };
     // Scenarios that run in this process alone, without the engine.
-    const QStringList engineFree{QStringLiteral("archive"), QStringLiteral("history")};
+    const QStringList engineFree{QStringLiteral("archive"), QStringLiteral("history"),
+                                 QStringLiteral("desktop-chart")};
 
     QCommandLineParser parser;
     addOptions(parser, order);

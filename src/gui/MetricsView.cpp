@@ -512,12 +512,16 @@ void MetricsView::loadHistory() {
                                                  : reply.error));
                            return;
                        }
-                       applyHistory(reply.data[u"points"].toArray(), 0,
-                                    {{QStringLiteral("cpu"), QStringLiteral("usage")},
-                                     {QStringLiteral("memory"), QStringLiteral("percent")},
-                                     {QStringLiteral("disk"), QStringLiteral("percent")}});
-                       ++m_historyLoads;
+                       applyHostHistory(reply.data.toObject());
                    });
+}
+
+void MetricsView::applyHostHistory(const QJsonObject &answer) {
+    applyHistory(answer.value(QStringLiteral("points")).toArray(), 0,
+                 {{QStringLiteral("cpu"), QStringLiteral("usage")},
+                  {QStringLiteral("memory"), QStringLiteral("percent")},
+                  {QStringLiteral("disk"), QStringLiteral("percent")}});
+    ++m_historyLoads;
 }
 
 // The selected app's history; without it (a failure) its charts are live-only.

@@ -115,6 +115,10 @@ public:
     // The shortest span a zoom shows.
     static constexpr qint64 MinZoomMs = 30 * 1000;
 
+    // One answer of GET /api/metrics/history (its `data`: step and points) on the host's charts,
+    // as loadHistory() applies it (public for mist-monitor-bench, which times opening a chart).
+    void applyHostHistory(const QJsonObject &answer);
+
     // The note beside the window ("Live only: ..."); empty while hidden.
     QString historyNote() const;
     // History answers applied since the view was made (tests).
