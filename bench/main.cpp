@@ -109,13 +109,49 @@ QJsonObject describeMachine(const Options &o) {
     return machine;
 }
 
+#ifdef MIST_BENCH_GUI
+// Diagnostic knob: MIST_BENCH_SLOW_EVENTS=MS prints every event whose delivery took longer
+// (receiver class and name, its parent's, the event type, nesting depth), to find what makes
+// an event-loop stall in the desktop scenarios.
+class TimingApplication : public QApplication {
+public:
+    TimingApplication(int &argc, char **argv)
+        : QApplication(argc, argv)
+        , m_slowMs(qEnvironmentVariableIntValue("MIST_BENCH_SLOW_EVENTS")) {}
+    bool notify(QObject *receiver, QEvent *event) override {
+        if (m_slowMs <= 0)
+            return QApplication::notify(receiver, event);
+        const int type = int(event->type());
+        ++m_depth;
+        const qint64 t0 = monotonicNs();
+        const bool done = QApplication::notify(receiver, event);
+        const double ms = double(monotonicNs() - t0) / 1e6;
+        --m_depth;
+        if (ms >= m_slowMs) {
+            const QObject *parent = receiver ? receiver->parent() : nullptr;
+            std::fprintf(stderr,
+                         "slow event: %.1f ms depth %d type %d to %s '%s' (parent %s '%s')\n", ms,
+                         m_depth, type, receiver ? receiver->metaObject()->className() : "-",
+                         receiver ? qPrintable(receiver->objectName()) : "",
+                         parent ? parent->metaObject()->className() : "-",
+                         parent ? qPrintable(parent->objectName()) : "");
+        }
+        return done;
+    }
+
+private:
+    int m_slowMs = 0;
+    int m_depth = 0;
+};
+#endif
+
 } // namespace
 
 int main(int argc, char **argv) {
 #ifdef MIST_BENCH_GUI
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
+    TimingApplication app(argc, argv);
 #else
     QCoreApplication app(argc, argv);
 #endif

@@ -706,19 +706,43 @@ void MetricsView::zoomChanged() {
     m_zoomLoad->start(); // the range's own history once the wheel or the drag has settled
 }
 
+// The points kept to the window ending at nowMs; the charts drawn from them now if the view is
+// on screen, else when it is shown (showEvent) or a series is asked for: a chart's replace()
+// lays out the whole path of its 3600 points, which a hidden tab need not pay for every second.
 void MetricsView::trimAndShow(qint64 nowMs) {
     const double from = double(nowMs - qint64(m_windowSeconds) * 1000);
-    const QPair<qint64, qint64> shown =
-        isZoomed() ? qMakePair(m_zoomFrom, m_zoomTo) : qMakePair(qint64(from), nowMs);
-    for (int i = 0; i < Series; ++i) {
-        QList<QPointF> &points = m_points[i];
+    for (QList<QPointF> &points : m_points) {
         qsizetype drop = 0;
         while (drop < points.size() && points[drop].x() < from)
             ++drop;
         points.remove(0, drop);
-        if (i < 5)
-            m_series[i]->replace(points); // one repaint, not one per point
     }
+    m_shownUntil = nowMs;
+    m_chartsStale = true;
+    if (isVisible())
+        showCharts();
+}
+
+QLineSeries *MetricsView::drawnSeries(int series) {
+    if (m_chartsStale)
+        showCharts();
+    return m_series[series];
+}
+
+void MetricsView::showEvent(QShowEvent *event) {
+    if (m_chartsStale)
+        showCharts();
+    QWidget::showEvent(event);
+}
+
+void MetricsView::showCharts() {
+    m_chartsStale = false;
+    ++m_chartUpdates;
+    const qint64 from = m_shownUntil - qint64(m_windowSeconds) * 1000;
+    const QPair<qint64, qint64> shown =
+        isZoomed() ? qMakePair(m_zoomFrom, m_zoomTo) : qMakePair(from, m_shownUntil);
+    for (int i = 0; i < 5; ++i)
+        m_series[i]->replace(m_points[i]); // one repaint, not one per point
     for (int i = 0; i < Charts; ++i)
         showTimeRange(m_axisX[i], shown.first, shown.second);
     showRates(5);
@@ -757,7 +781,8 @@ void MetricsView::showRates(int chart) {
         (axis.top < 10 ? QStringLiteral("%.1f ") : QStringLiteral("%.0f ")) + axis.unit);
 }
 
-QString MetricsView::rateAxisFormat(bool network) const {
+QString MetricsView::rateAxisFormat(bool network) {
+    drawnSeries(0);
     return m_axisY[network ? 5 : 6]->labelFormat();
 }
 

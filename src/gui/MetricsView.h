@@ -79,16 +79,22 @@ public:
     static constexpr int RetryUpstreamStatsMs = 5000;
     // One /ws/apps/stats message; the selected app's figures are taken from it.
     void addAppStats(const QJsonObject &message);
-    QLineSeries *appCpuSeries() const { return m_series[3]; }
-    QLineSeries *appMemorySeries() const { return m_series[4]; }
+    // The series as drawn (a hidden view draws when shown: these draw first if need be).
+    QLineSeries *appCpuSeries() { return drawnSeries(3); }
+    QLineSeries *appMemorySeries() { return drawnSeries(4); }
     // Bytes per second, as the app's stats give them (the series on screen are scaled to the
     // unit of their axis: rateDivisor()).
     QList<QPointF> appRatePoints(int which) const { return m_points[5 + which]; }
     enum Rate { Received, Sent, Read, Written };
-    QLineSeries *appRateSeries(Rate which) const { return m_series[5 + which]; }
+    QLineSeries *appRateSeries(Rate which) { return drawnSeries(5 + which); }
     // What a unit of the network (true) or block I/O chart's axis is in bytes per second.
-    double rateDivisor(bool network) const { return m_rateDivisor[network ? 5 : 6]; }
-    QString rateAxisFormat(bool network) const;
+    double rateDivisor(bool network) {
+        drawnSeries(0);
+        return m_rateDivisor[network ? 5 : 6];
+    }
+    QString rateAxisFormat(bool network);
+    // How often the charts were drawn from the points (tests: a hidden view does not draw).
+    int chartUpdates() const { return m_chartUpdates; }
     // "CPU of web | 2.5 % | 1 process | Memory of web | 3.1 % | 64.0 MiB of 1.9 GiB | Network
     // of web | 1.2 KiB/s | ...".
     QString appSummaryText() const;
@@ -140,8 +146,8 @@ public:
     static RateAxis rateAxis(double maxBytesPerSecond);
 
     // For tests and screenshots.
-    QLineSeries *cpuSeries() const { return m_series[0]; }
-    QLineSeries *memorySeries() const { return m_series[1]; }
+    QLineSeries *cpuSeries() { return drawnSeries(0); }
+    QLineSeries *memorySeries() { return drawnSeries(1); }
     QString summaryText() const;
     // "Load average: 0.10, 0.20, 0.30" under CPU when the sample has one
     // (upstream Mist's samples do); empty while hidden.
@@ -149,10 +155,13 @@ public:
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void setUpChart(QChartView *view, int i);
     void trimAndShow(qint64 nowMs);
+    void showCharts();
+    QLineSeries *drawnSeries(int series);
     void loadHistory();
     void loadAppHistory();
     void openAppStream();
@@ -173,6 +182,9 @@ private:
     std::unique_ptr<Ui::MetricsView> m_ui;
 
     int m_windowSeconds = 3600;
+    qint64 m_shownUntil = 0;    // the end of the window the points were last trimmed to
+    bool m_chartsStale = false; // points changed since the charts were drawn
+    int m_chartUpdates = 0;
     QPointer<client::ServerSession> m_session;
     int m_generation = 0; // a history answer for an older window or session is dropped
     int m_historyLoads = 0;

@@ -62,6 +62,35 @@ private Q_SLOTS:
         QVERIFY(sawGiB);
     }
 
+    // A hidden view (another tab in front) keeps its points but draws its charts only when it
+    // is shown again, or when a series is asked for: a chart's replace() lays out its whole path.
+    void hiddenViewDrawsWhenShown() {
+        QWidget tabs;
+        auto *view = new MetricsView(&tabs);
+        tabs.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&tabs));
+        const QDateTime t0 = QDateTime::currentDateTimeUtc();
+        view->addSample(sample(t0, 10, 25, 10));
+        const int drawnWhileShown = view->chartUpdates();
+        view->addSample(sample(t0.addSecs(1), 11, 25, 10));
+        QCOMPARE(view->chartUpdates(), drawnWhileShown + 1); // on screen: drawn at once
+        view->hide();
+        for (int i = 2; i < 60; ++i)
+            view->addSample(sample(t0.addSecs(i), 10 + i, 25, 10));
+        QCOMPARE(view->chartUpdates(), drawnWhileShown + 1); // hidden: not drawn
+        QCOMPARE(view->findChild<QLabel *>("cpuValue")->text(), QStringLiteral("69.0 %"));
+        view->show();
+        QCOMPARE(view->chartUpdates(), drawnWhileShown + 2); // shown: drawn once
+        QCOMPARE(view->cpuSeries()->count(), 60);
+        QCOMPARE(view->cpuSeries()->at(59).y(), 69.0);
+        QCOMPARE(view->chartUpdates(), drawnWhileShown + 2);
+        // Asked for while hidden: drawn first.
+        view->hide();
+        view->addSample(sample(t0.addSecs(60), 5, 25, 10));
+        QCOMPARE(view->cpuSeries()->count(), 61);
+        QCOMPARE(view->chartUpdates(), drawnWhileShown + 3);
+    }
+
     void windowStaysBounded() {
         MetricsView view;
         QCOMPARE(view.windowSeconds(), 3600); // the first of the combo's windows
