@@ -128,6 +128,7 @@ int main(int argc, char **argv) {
         {QStringLiteral("startup"), startup},    {QStringLiteral("soak"), soak},
         {QStringLiteral("archive"), archive},    {QStringLiteral("archive-follow"), archiveFollow},
         {QStringLiteral("history"), history},    {QStringLiteral("alerts"), alerts},
+        {QStringLiteral("sampler"), sampler},
 #ifdef MIST_BENCH_GUI
         {QStringLiteral("desktop"), desktop},    {QStringLiteral("desktop-scroll"), desktopScroll},
 #endif
@@ -139,7 +140,7 @@ int main(int argc, char **argv) {
         QStringLiteral("desktop"),        QStringLiteral("startup"),
         QStringLiteral("soak"),           QStringLiteral("archive"),
         QStringLiteral("archive-follow"), QStringLiteral("history"),
-        QStringLiteral("alerts"),
+        QStringLiteral("alerts"),         QStringLiteral("sampler"),
 #ifdef MIST_BENCH_GUI
         QStringLiteral("desktop-scroll"),
 #endif
