@@ -4,10 +4,11 @@
 // cost: server::AppStatsService, the service the server runs, over a store of N apps whose
 // containers run `sleep` (N = 1, 20, 100; smoke 1 and 5), reading the containers' cgroups
 // (Source::Cgroup, what a server on the engine's host does) and, for the same apps, the
-// engine's stats API (Source::EngineApi, what a server of a tcp:// engine does): this process's
-// CPU per second of sampling, and the CPU the engine's own processes (dockerd, its containerd
-// and the containers' shims) spend over the same seconds beyond what they spend idle. (b) Its
-// agreement with the engine's figures: a container burning a core and one holding 64 MiB,
+// engine's stats API (Source::EngineApi, what a server of a tcp:// engine does, at most 16
+// requests a second) and every container's one-shot stats every second without that cap: this
+// process's CPU per second of sampling, and the CPU the engine's own processes (dockerd, its
+// containerd and the containers' shims) spend over the same seconds beyond what they spend idle.
+// (b) Its agreement with the engine's figures: a container burning a core and one holding 64 MiB,
 // measured by the service from their cgroups and by the engine's stats stream with the
 // formulas of `docker stats`, over the same seconds. docs/PERFORMANCE.md, "Per-app sampler".
 
