@@ -32,6 +32,9 @@ void archiveFollow(const Options &o, Report &r);
 void history(const Options &o, Report &r);
 // Alerts: condition to webhook through the server; the evaluator's cost (bench/AlertsScenario.cpp).
 void alerts(const Options &o, Report &r);
+// The per-app sampler's cost, cgroups vs the engine's stats API, and its agreement with
+// `docker stats` (bench/SamplerScenario.cpp).
+void sampler(const Options &o, Report &r);
 #ifdef MIST_BENCH_GUI
 void desktop(const Options &o, Report &r);
 // Scrolling the desktop's log view back through a long archive (bench/DesktopScenario.cpp).

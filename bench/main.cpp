@@ -170,6 +170,7 @@ int main(int argc, char **argv) {
         {QStringLiteral("archive-follow"), archiveFollow},
         {QStringLiteral("history"), history},
         {QStringLiteral("alerts"), alerts},
+        {QStringLiteral("sampler"), sampler},
 #ifdef MIST_BENCH_GUI
         {QStringLiteral("desktop"), desktop},
         {QStringLiteral("desktop-scroll"), desktopScroll},
@@ -183,7 +184,7 @@ int main(int argc, char **argv) {
         QStringLiteral("desktop"),        QStringLiteral("startup"),
         QStringLiteral("soak"),           QStringLiteral("archive"),
         QStringLiteral("archive-follow"), QStringLiteral("history"),
-        QStringLiteral("alerts"),
+        QStringLiteral("alerts"),         QStringLiteral("sampler"),
 #ifdef MIST_BENCH_GUI
         QStringLiteral("desktop-scroll"), QStringLiteral("desktop-chart"),
 #endif
