@@ -22,7 +22,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
-#include <map>
+#include <vector>
 
 using namespace mist::bench;
 
@@ -145,6 +145,38 @@ private:
 };
 #endif
 
+// Every scenario, in the order they run; the engine-free ones run in this process alone.
+struct Scenario {
+    QString name;
+    std::function<void(const Options &, Report &)> run;
+    bool needsEngine = true;
+};
+
+std::vector<Scenario> scenarioTable() {
+    return {
+        {QStringLiteral("relay"), relay},
+        {QStringLiteral("fanout"), fanout},
+        {QStringLiteral("latency"), latency},
+        {QStringLiteral("metrics"), metrics},
+        {QStringLiteral("load-logs"), loadLogs},
+        {QStringLiteral("memory"), memory},
+#ifdef MIST_BENCH_GUI
+        {QStringLiteral("desktop"), desktop},
+#endif
+        {QStringLiteral("startup"), startup},
+        {QStringLiteral("soak"), soak},
+        {QStringLiteral("archive"), archive, false},
+        {QStringLiteral("archive-follow"), archiveFollow},
+        {QStringLiteral("history"), history, false},
+        {QStringLiteral("alerts"), alerts},
+        {QStringLiteral("sampler"), sampler},
+#ifdef MIST_BENCH_GUI
+        {QStringLiteral("desktop-scroll"), desktopScroll},
+        {QStringLiteral("desktop-chart"), desktopChart, false},
+#endif
+    };
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -157,42 +189,10 @@ int main(int argc, char **argv) {
 #endif
     app.setApplicationName(QStringLiteral("mist-monitor-bench"));
 
-    const std::map<QString, std::function<void(const Options &, Report &)>> scenarios = {
-        {QStringLiteral("relay"), relay},
-        {QStringLiteral("fanout"), fanout},
-        {QStringLiteral("latency"), latency},
-        {QStringLiteral("metrics"), metrics},
-        {QStringLiteral("load-logs"), loadLogs},
-        {QStringLiteral("memory"), memory},
-        {QStringLiteral("startup"), startup},
-        {QStringLiteral("soak"), soak},
-        {QStringLiteral("archive"), archive},
-        {QStringLiteral("archive-follow"), archiveFollow},
-        {QStringLiteral("history"), history},
-        {QStringLiteral("alerts"), alerts},
-        {QStringLiteral("sampler"), sampler},
-#ifdef MIST_BENCH_GUI
-        {QStringLiteral("desktop"), desktop},
-        {QStringLiteral("desktop-scroll"), desktopScroll},
-        {QStringLiteral("desktop-chart"), desktopChart},
-#endif
-    };
-    const QStringList order{
-        QStringLiteral("relay"),          QStringLiteral("fanout"),
-        QStringLiteral("latency"),        QStringLiteral("metrics"),
-        QStringLiteral("load-logs"),      QStringLiteral("memory"),
-        QStringLiteral("desktop"),        QStringLiteral("startup"),
-        QStringLiteral("soak"),           QStringLiteral("archive"),
-        QStringLiteral("archive-follow"), QStringLiteral("history"),
-        QStringLiteral("alerts"),         QStringLiteral("sampler"),
-#ifdef MIST_BENCH_GUI
-        QStringLiteral("desktop-scroll"), QStringLiteral("desktop-chart"),
-#endif
-    };
-    // Scenarios that run in this process alone, without the engine.
-    const QStringList engineFree{QStringLiteral("archive"), QStringLiteral("history"),
-                                 QStringLiteral("desktop-chart")};
-
+    const std::vector<Scenario> scenarios = scenarioTable();
+    QStringList order;
+    for (const Scenario &s : scenarios)
+        order << s.name;
     QCommandLineParser parser;
     addOptions(parser, order);
     parser.process(app);
@@ -202,14 +202,15 @@ int main(int argc, char **argv) {
     if (parser.isSet(QStringLiteral("only"))) {
         selected = parser.value(QStringLiteral("only")).split(u',', Qt::SkipEmptyParts);
         for (const QString &s : selected)
-            if (!scenarios.count(s)) {
+            if (!order.contains(s)) {
                 std::fprintf(stderr, "mist-monitor-bench: unknown scenario '%s' (have: %s)\n",
                              qPrintable(s), qPrintable(order.join(QStringLiteral(", "))));
                 return 2;
             }
     }
-    const bool needsEngine = std::any_of(selected.begin(), selected.end(),
-                                         [&](const QString &s) { return !engineFree.contains(s); });
+    const bool needsEngine =
+        std::any_of(scenarios.begin(), scenarios.end(),
+                    [&](const Scenario &s) { return s.needsEngine && selected.contains(s.name); });
     if (needsEngine && qEnvironmentVariableIsEmpty("DOCKER_HOST")) {
         std::fprintf(stderr, "mist-monitor-bench: DOCKER_HOST is not set (start an engine with "
                              "scripts/test-dockerd.sh start DIR)\n");
@@ -218,9 +219,9 @@ int main(int argc, char **argv) {
 
     const QJsonObject machine = describeMachine(o);
     Report report;
-    for (const QString &name : order)
-        if (selected.contains(name) && scenarios.count(name))
-            scenarios.at(name)(o, report);
+    for (const Scenario &s : scenarios)
+        if (selected.contains(s.name))
+            s.run(o, report);
     report.print();
     if (parser.isSet(QStringLiteral("json")) &&
         !report.writeJson(parser.value(QStringLiteral("json")), machine))
