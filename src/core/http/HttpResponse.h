@@ -22,6 +22,9 @@ struct HttpResponse {
     static HttpResponse text(int status, const QByteArray &text);
     // The REST envelope used by Mist: {"success", "data", "message", "error"}.
     static HttpResponse ok(const QJsonValue &data, const QString &message = {}, int status = 200);
+    // ok(data) for `data` already written as compact JSON (a large answer written without
+    // QJsonValues, docs/HISTORY.md): the same bytes as ok() of that value, without parsing it.
+    static HttpResponse okJson(const QByteArray &data);
     static HttpResponse fail(int status, const QString &error);
 };
 
