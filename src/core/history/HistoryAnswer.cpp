@@ -155,6 +155,58 @@ void writePoint(QByteArray &out, const QList<Node> &top, const Block &block, qsi
     out += '}';
 }
 
+// QByteArray::number(value, 'g', QLocale::FloatingPointShortest) for a finite value, without
+// its allocation: the shortest digits that read back as `value` (std::to_chars), laid out as Qt
+// does: the shorter of the plain decimal and the exponent form ("1.5e-07", two exponent digits
+// at least), the plain one when they are as long.
+void appendShortest(QByteArray &out, double value) {
+    char sci[32]; // "-d.ddddddddddddddddde-308"
+    const char *end =
+        std::to_chars(sci, sci + sizeof sci, value, std::chars_format::scientific).ptr;
+    const char *e = std::find(static_cast<const char *>(sci), end, 'e');
+    const bool negative = sci[0] == '-';
+    char digits[20];
+    int count = 0;
+    for (const char *p = sci + negative; p < e; ++p)
+        if (*p != '.')
+            digits[count++] = *p;
+    int exponent = 0;
+    std::from_chars(e + 1 + (e[1] == '+'), end, exponent);
+    const int exponentDigits = std::abs(exponent) >= 100 ? 3 : 2;
+    const int exponentLength = count + (count > 1) + 2 + exponentDigits;
+    const int decpt = exponent + 1; // digits before the point
+    const int plainLength =
+        decpt <= 0 ? 2 - decpt + count : std::max(decpt, count) + (count > decpt);
+    if (negative)
+        out += '-';
+    if (plainLength <= exponentLength) {
+        if (decpt <= 0) {
+            out += "0.";
+            out.append(qsizetype(-decpt), '0');
+            out.append(digits, count);
+        } else if (decpt >= count) {
+            out.append(digits, count);
+            out.append(qsizetype(decpt - count), '0');
+        } else {
+            out.append(digits, decpt);
+            out += '.';
+            out.append(digits + decpt, count - decpt);
+        }
+        return;
+    }
+    out += digits[0];
+    if (count > 1) {
+        out += '.';
+        out.append(digits + 1, count - 1);
+    }
+    out += exponent < 0 ? "e-" : "e+";
+    if (std::abs(exponent) < 10)
+        out += '0';
+    char number[8];
+    const char *numberEnd = std::to_chars(number, number + sizeof number, std::abs(exponent)).ptr;
+    out.append(number, numberEnd - number);
+}
+
 void appendTwoDigits(QByteArray &out, qint64 v) {
     out += char('0' + v / 10);
     out += char('0' + v % 10);
@@ -176,7 +228,7 @@ void appendJsonNumber(QByteArray &out, double value) {
         out += "null";
         return;
     }
-    out += QByteArray::number(value, 'g', QLocale::FloatingPointShortest);
+    appendShortest(out, value);
 }
 
 void TimestampWriter::append(QByteArray &out, qint64 seconds) {
