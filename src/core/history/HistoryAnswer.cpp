@@ -258,10 +258,12 @@ void TimestampWriter::append(QByteArray &out, qint64 seconds) {
     out += "Z\"";
 }
 
-QByteArray answerJson(const Block &points, qint64 step, bool aggregated) {
+QByteArray answerJson(const Block &points, qint64 step, bool aggregated, const QByteArray &before,
+                      const QByteArray &after) {
     const QList<Node> top = pointTree(points, aggregated);
     QByteArray out;
     out.reserve(64 + points.size() * (32 + 24 * points.columns.size()));
+    out += before;
     out += "{\"points\":[";
     TimestampWriter times;
     for (qsizetype row = 0; row < points.size(); ++row) {
@@ -272,6 +274,7 @@ QByteArray answerJson(const Block &points, qint64 step, bool aggregated) {
     out += "],\"step\":";
     appendJsonNumber(out, double(step));
     out += '}';
+    out += after;
     return out;
 }
 

@@ -18,7 +18,10 @@ namespace mist::history {
 // value, an object absent when all its fields are), its "timestamp" (RFC 3339,
 // UTC) and, when `aggregated`, the Avg columns as the values and a "max"
 // object of the Max columns (present even when empty); else the Value columns.
-QByteArray answerJson(const Block &points, qint64 step, bool aggregated);
+// `before` and `after` go around it in the same buffer (the REST envelope: no copy of the
+// answer to make one).
+QByteArray answerJson(const Block &points, qint64 step, bool aggregated,
+                      const QByteArray &before = {}, const QByteArray &after = {});
 
 // A number as QJsonDocument::Compact prints a QJsonValue(double) in Qt 6.4:
 // a whole number within ±2^53 with all its digits, any other finite one as

@@ -364,7 +364,8 @@ void MetricHistory::sync() {
             m_worker, [] {}, Qt::BlockingQueuedConnection);
 }
 
-void MetricHistory::query(const QString &series, const HistoryRange &range, Answer done) {
+void MetricHistory::query(const QString &series, const HistoryRange &range, Answer done,
+                          const QByteArray &before, const QByteArray &after) {
     if (!m_worker || !m_open) {
         done(fail(QStringLiteral("Metric history unavailable")));
         return;
@@ -377,9 +378,9 @@ void MetricHistory::query(const QString &series, const HistoryRange &range, Answ
     flush(); // the answer includes the last seconds
     QMetaObject::invokeMethod(
         m_worker,
-        [this, w = m_worker, series, range, done = std::move(done)] {
+        [this, w = m_worker, series, range, before, after, done = std::move(done)] {
             Expected<QByteArray> answer =
-                answerJson(w->points(series, range), range.step, range.step > 1);
+                answerJson(w->points(series, range), range.step, range.step > 1, before, after);
             QMetaObject::invokeMethod(
                 this,
                 [this, done, answer = std::move(answer)] {

@@ -101,9 +101,11 @@ public:
     bool record(const QString &series, qint64 timestampMs, const QJsonObject &sample);
 
     // Points of `series` in the range: {"points": [{..., "timestamp"}], "step"} as JSON, read
-    // and written on the worker thread. `done` is called on this object's thread (never if it
-    // is destroyed first); at once with "History busy" when MaxQueriesQueued are waiting.
-    void query(const QString &series, const HistoryRange &range, Answer done);
+    // and written on the worker thread, between `before` and `after` (the REST envelope).
+    // `done` is called on this object's thread (never if it is destroyed first); at once with
+    // "History busy" when MaxQueriesQueued are waiting.
+    void query(const QString &series, const HistoryRange &range, Answer done,
+               const QByteArray &before = {}, const QByteArray &after = {});
     // The same, waiting for it (tests, the bench): the JSON, and parsed.
     Expected<QByteArray> answerNow(const QString &series, const HistoryRange &range);
     Expected<QJsonObject> queryNow(const QString &series, const HistoryRange &range);
