@@ -243,6 +243,17 @@ private Q_SLOTS:
         compareBlocks(sliceBlock(m, 2, 3), blockOf({2, 3}, {{"a", {2, 30}}}));
         QVERIFY(sliceBlock(m, 5, 9).isEmpty());
         QVERIFY(mergeBlocks({}).isEmpty());
+        // Blocks apart in time, in any order (and an empty one): end to end in time order, the
+        // columns in the order the blocks bring them.
+        const Block later = blockOf({5, 6}, {{"b", {6, Absent}}, {"a", {50, 60}}});
+        compareBlocks(mergeBlocks({later, Block{}, older}),
+                      blockOf({1, 2, 3, 5, 6}, {{"b", {Absent, Absent, Absent, 6, Absent}},
+                                                {"a", {1, 2, 3, 50, 60}}}));
+        // One point in common: the later block's point wins whole (its absent "a" stays absent).
+        const Block touching = blockOf({3, 4}, {{"b", {7, 8}}});
+        compareBlocks(mergeBlocks({older, later, touching}),
+                      blockOf({1, 2, 3, 4, 5, 6}, {{"a", {1, 2, Absent, Absent, 50, 60}},
+                                                   {"b", {Absent, Absent, 7, 8, 6, Absent}}}));
     }
 
     void downsampling_data() {

@@ -211,7 +211,7 @@ private Q_SLOTS:
         run(*h, "host", 120);
         int answered = 0, busy = 0;
         const auto ask = [&] {
-            h->query("host", range(Day0, Day0 + 120, 1, 0), [&](mist::Expected<QJsonObject> r) {
+            h->query("host", range(Day0, Day0 + 120, 1, 0), [&](mist::Expected<QByteArray> r) {
                 if (r)
                     ++answered;
                 else if (r.error() == u"History busy")

@@ -8,10 +8,12 @@
 
 #include <zstd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <optional>
 
 namespace mist::history {
 
@@ -436,13 +438,47 @@ Expected<Block> decodeBlock(const QByteArray &stored) {
     return block;
 }
 
-Block mergeBlocks(const QList<Block> &blocks) {
+namespace {
+// The non-empty blocks in time order when no two overlap in time (the usual case: sealed
+// windows and the flushes after them), else nothing.
+std::optional<QList<qsizetype>> disjointOrder(const QList<Block> &blocks) {
+    QList<qsizetype> order;
+    for (qsizetype b = 0; b < blocks.size(); ++b)
+        if (!blocks[b].isEmpty())
+            order.append(b);
+    std::sort(order.begin(), order.end(), [&blocks](qsizetype a, qsizetype b) {
+        return blocks[a].times.first() < blocks[b].times.first();
+    });
+    for (qsizetype k = 1; k < order.size(); ++k)
+        if (blocks[order[k]].times.first() <= blocks[order[k - 1]].times.last())
+            return std::nullopt;
+    return order;
+}
+
+// Each point's source (block, row): a later block's point at the same time wins.
+QList<QPair<qsizetype, qsizetype>> pointSources(const QList<Block> &blocks, QList<qint64> &times) {
+    if (const auto order = disjointOrder(blocks)) {
+        // Laid end to end: no map of every point.
+        QList<QPair<qsizetype, qsizetype>> sources;
+        for (qsizetype b : *order) {
+            times.append(blocks[b].times);
+            for (qsizetype i = 0; i < blocks[b].size(); ++i)
+                sources.append({b, i});
+        }
+        return sources;
+    }
     QMap<qint64, QPair<qsizetype, qsizetype>> source; // time -> (block, row); later wins
     for (qsizetype b = 0; b < blocks.size(); ++b)
         for (qsizetype i = 0; i < blocks[b].size(); ++i)
             source.insert(blocks[b].times[i], {b, i});
+    times = source.keys();
+    return source.values();
+}
+} // namespace
+
+Block mergeBlocks(const QList<Block> &blocks) {
     Block out;
-    out.times = source.keys();
+    const QList<QPair<qsizetype, qsizetype>> source = pointSources(blocks, out.times);
     // Each source column's column in `out`, looked up once.
     QList<QList<qsizetype>> into(blocks.size());
     for (qsizetype b = 0; b < blocks.size(); ++b) {
@@ -454,14 +490,13 @@ Block mergeBlocks(const QList<Block> &blocks) {
             into[b].append(k);
         }
     }
-    qsizetype row = 0;
-    for (auto it = source.cbegin(); it != source.cend(); ++it, ++row) {
-        const Block &from = blocks[it.value().first];
-        const qsizetype i = it.value().second;
+    for (qsizetype row = 0; row < source.size(); ++row) {
+        const auto [b, i] = source[row];
+        const Block &from = blocks[b];
         for (qsizetype c = 0; c < from.columns.size(); ++c) {
             if (!from.columns[c].present[i])
                 continue;
-            Column &to = out.columns[into[it.value().first][c]];
+            Column &to = out.columns[into[b][c]];
             to.values[row] = from.columns[c].values[i];
             to.present[row] = true;
         }

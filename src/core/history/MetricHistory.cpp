@@ -2,12 +2,14 @@
 
 #include "MetricHistory.h"
 
+#include "HistoryAnswer.h"
 #include "HistoryLogging.h"
 
 #include "store/HistoryStore.h"
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -22,67 +24,6 @@ constexpr qint64 SettleSeconds = 2 * MetricHistory::FlushIntervalMs / 1000 + 5;
 
 qint64 floorTo(qint64 t, qint64 step) {
     return (t >= 0 ? t / step : -((-t + step - 1) / step)) * step;
-}
-
-QString timestamp(qint64 seconds) {
-    return QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC).toString(Qt::ISODate);
-}
-
-// A column as the answer nests it: its path's parts.
-struct Leaf {
-    QStringList parts;
-    qsizetype column;
-};
-
-// The object of leaves[begin, end) (sorted by parts, sharing parts[0, depth)) at `row`.
-QJsonObject nest(const QList<Leaf> &leaves, qsizetype begin, qsizetype end, int depth,
-                 const Block &block, qsizetype row) {
-    QJsonObject object;
-    qsizetype i = begin;
-    while (i < end) {
-        const QString &key = leaves[i].parts[depth];
-        if (leaves[i].parts.size() == depth + 1) {
-            const Column &c = block.columns[leaves[i].column];
-            if (c.present[row])
-                object.insert(key, c.values[row]);
-            ++i;
-            continue;
-        }
-        qsizetype j = i + 1;
-        while (j < end && leaves[j].parts.size() > depth + 1 && leaves[j].parts[depth] == key)
-            ++j;
-        const QJsonObject inner = nest(leaves, i, j, depth + 1, block, row);
-        if (!inner.isEmpty())
-            object.insert(key, inner);
-        i = j;
-    }
-    return object;
-}
-
-QList<Leaf> leavesOf(const Block &block, ColumnKind kind) {
-    QList<Leaf> leaves;
-    for (qsizetype c = 0; c < block.columns.size(); ++c)
-        if (block.columns[c].kind == kind)
-            leaves.append(Leaf{block.columns[c].path.split(u'.'), c});
-    std::sort(leaves.begin(), leaves.end(),
-              [](const Leaf &a, const Leaf &b) { return a.parts < b.parts; });
-    return leaves;
-}
-
-// The points of `block` as the answer shows them: the sample's shape, and at
-// steps over a second a parallel "max" object.
-QJsonArray pointsJson(const Block &block, bool aggregated) {
-    const QList<Leaf> values = leavesOf(block, aggregated ? ColumnKind::Avg : ColumnKind::Value);
-    const QList<Leaf> maxima = leavesOf(block, ColumnKind::Max);
-    QJsonArray points;
-    for (qsizetype i = 0; i < block.size(); ++i) {
-        QJsonObject point = nest(values, 0, values.size(), 0, block, i);
-        if (aggregated)
-            point.insert(QStringLiteral("max"), nest(maxima, 0, maxima.size(), 0, block, i));
-        point.insert(QStringLiteral("timestamp"), timestamp(block.times[i]));
-        points.append(point);
-    }
-    return points;
 }
 
 // The block cut at `tier`'s window boundaries.
@@ -112,7 +53,7 @@ public:
 
     void write(const QString &series, int tier, const Block &points, bool sealed = false);
     void maintain(qint64 now);
-    Expected<QJsonObject> query(const QString &series, const HistoryRange &range);
+    Block points(const QString &series, const HistoryRange &range);
 
 private:
     Block read(const QString &series, int tier, qint64 from, qint64 to);
@@ -232,13 +173,10 @@ void HistoryWorker::maintain(qint64 now) {
     }
 }
 
-Expected<QJsonObject> HistoryWorker::query(const QString &series, const HistoryRange &range) {
-    const Block block = read(series, range.tier, range.from, range.to);
-    const bool aggregated = range.step > 1;
-    const QJsonArray points =
-        pointsJson(aggregated ? downsample(block, range.step) : block, aggregated);
-    return QJsonObject{{QStringLiteral("step"), double(range.step)},
-                       {QStringLiteral("points"), points}};
+// The answer's points: at step 1 the tier's points, else their averages and maxima per step.
+Block HistoryWorker::points(const QString &series, const HistoryRange &range) {
+    Block block = read(series, range.tier, range.from, range.to);
+    return range.step > 1 ? downsample(block, range.step) : block;
 }
 
 // One parameter after another, each with its own 400.
@@ -426,7 +364,8 @@ void MetricHistory::sync() {
             m_worker, [] {}, Qt::BlockingQueuedConnection);
 }
 
-void MetricHistory::query(const QString &series, const HistoryRange &range, Answer done) {
+void MetricHistory::query(const QString &series, const HistoryRange &range, Answer done,
+                          const QByteArray &before, const QByteArray &after) {
     if (!m_worker || !m_open) {
         done(fail(QStringLiteral("Metric history unavailable")));
         return;
@@ -439,8 +378,9 @@ void MetricHistory::query(const QString &series, const HistoryRange &range, Answ
     flush(); // the answer includes the last seconds
     QMetaObject::invokeMethod(
         m_worker,
-        [this, w = m_worker, series, range, done = std::move(done)] {
-            auto answer = w->query(series, range);
+        [this, w = m_worker, series, range, before, after, done = std::move(done)] {
+            Expected<QByteArray> answer =
+                answerJson(w->points(series, range), range.step, range.step > 1, before, after);
             QMetaObject::invokeMethod(
                 this,
                 [this, done, answer = std::move(answer)] {
@@ -452,14 +392,33 @@ void MetricHistory::query(const QString &series, const HistoryRange &range, Answ
         Qt::QueuedConnection);
 }
 
-Expected<QJsonObject> MetricHistory::queryNow(const QString &series, const HistoryRange &range) {
+Expected<Block> MetricHistory::pointsNow(const QString &series, const HistoryRange &range) {
     if (!m_worker || !m_open)
         return fail(QStringLiteral("Metric history unavailable"));
     flush();
-    Expected<QJsonObject> answer = fail(QString());
+    Block points;
     QMetaObject::invokeMethod(
-        m_worker, [&] { answer = m_worker->query(series, range); }, Qt::BlockingQueuedConnection);
+        m_worker, [&] { points = m_worker->points(series, range); }, Qt::BlockingQueuedConnection);
+    return points;
+}
+
+Expected<QByteArray> MetricHistory::answerNow(const QString &series, const HistoryRange &range) {
+    if (!m_worker || !m_open)
+        return fail(QStringLiteral("Metric history unavailable"));
+    flush();
+    QByteArray answer;
+    QMetaObject::invokeMethod(
+        m_worker,
+        [&] { answer = answerJson(m_worker->points(series, range), range.step, range.step > 1); },
+        Qt::BlockingQueuedConnection);
     return answer;
+}
+
+Expected<QJsonObject> MetricHistory::queryNow(const QString &series, const HistoryRange &range) {
+    const auto answer = answerNow(series, range);
+    if (!answer)
+        return fail(answer.error());
+    return QJsonDocument::fromJson(*answer).object();
 }
 
 QJsonObject MetricHistory::stats() {

@@ -66,7 +66,8 @@ class MetricHistory : public QObject {
 public:
     // Milliseconds since the epoch; tests move it forward.
     using Clock = std::function<qint64()>;
-    using Answer = std::function<void(Expected<QJsonObject>)>;
+    // An answer's `data`, written as compact JSON (HistoryAnswer.h).
+    using Answer = std::function<void(Expected<QByteArray>)>;
 
     // Bounds (docs/HISTORY.md, "Bounds"): series kept at once, numeric
     // fields per series, points waiting in memory per series for the worker.
@@ -99,12 +100,17 @@ public:
     // open, a new series past MaxSeries, a time before the series' last.
     bool record(const QString &series, qint64 timestampMs, const QJsonObject &sample);
 
-    // Points of `series` in the range: {"step", "points": [{"timestamp", ...}]}.
+    // Points of `series` in the range: {"points": [{..., "timestamp"}], "step"} as JSON, read
+    // and written on the worker thread, between `before` and `after` (the REST envelope).
     // `done` is called on this object's thread (never if it is destroyed first); at once with
     // "History busy" when MaxQueriesQueued are waiting.
-    void query(const QString &series, const HistoryRange &range, Answer done);
-    // The same, waiting for it (tests, the bench).
+    void query(const QString &series, const HistoryRange &range, Answer done,
+               const QByteArray &before = {}, const QByteArray &after = {});
+    // The same, waiting for it (tests, the bench): the JSON, and parsed.
+    Expected<QByteArray> answerNow(const QString &series, const HistoryRange &range);
     Expected<QJsonObject> queryNow(const QString &series, const HistoryRange &range);
+    // The points an answer is written from (tests).
+    Expected<Block> pointsNow(const QString &series, const HistoryRange &range);
 
     // Hands the points in memory to the worker (the timer does it every FlushIntervalMs).
     void flush();

@@ -59,15 +59,21 @@ HttpResponse &HttpResponse::setHeader(const QByteArray &name, const QByteArray &
 }
 
 QByteArray HttpResponse::serialize(bool keepAlive) const {
+    QByteArray out = head(keepAlive);
+    out.reserve(out.size() + body.size());
+    out += body;
+    return out;
+}
+
+QByteArray HttpResponse::head(bool keepAlive) const {
     QByteArray out;
-    out.reserve(256 + body.size());
+    out.reserve(256);
     out += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
     for (const auto &h : headers)
         out += h.first + ": " + h.second + "\r\n";
     out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
     out += keepAlive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
     out += "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n\r\n";
-    out += body;
     return out;
 }
 
@@ -91,6 +97,20 @@ HttpResponse HttpResponse::ok(const QJsonValue &data, const QString &message, in
     return json(
         status,
         QJsonObject{{"success", true}, {"data", data}, {"message", message}, {"error", QString()}});
+}
+
+HttpResponse::Envelope HttpResponse::okEnvelope() {
+    // What ok() prints around its data: QJsonObject orders the keys.
+    return {QByteArrayLiteral(R"({"data":)"),
+            QByteArrayLiteral(R"(,"error":"","message":"","success":true})")};
+}
+
+HttpResponse HttpResponse::jsonBody(int status, const QByteArray &body) {
+    HttpResponse r;
+    r.status = status;
+    r.setHeader("Content-Type", "application/json");
+    r.body = body;
+    return r;
 }
 
 HttpResponse HttpResponse::fail(int status, const QString &error) {
