@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
@@ -112,12 +113,26 @@ ProcSample sampleProcess(qint64 pid) {
     return s;
 }
 
-qint64 engineDaemonPid() {
+QString engineDir() {
     const QString host = qEnvironmentVariable("DOCKER_HOST");
-    if (!host.startsWith(QStringLiteral("unix://")))
+    return host.startsWith(QStringLiteral("unix://")) ? QFileInfo(host.mid(7)).absolutePath()
+                                                      : QString();
+}
+
+std::unique_ptr<engine::DockerClient> engineClient() {
+    const auto host = engine::DockerHost::fromEnvironment({});
+    if (!host) {
+        std::fprintf(stderr, "bench: %s\n", qPrintable(host.error()));
+        return {};
+    }
+    return std::make_unique<engine::DockerClient>(*host);
+}
+
+qint64 engineDaemonPid() {
+    const QString dir = engineDir();
+    if (dir.isEmpty())
         return 0;
     // scripts/test-dockerd.sh keeps dockerd.pid beside the socket.
-    const QString dir = QFileInfo(host.mid(7)).absolutePath();
     QFile pidFile(dir + QStringLiteral("/dockerd.pid"));
     if (!pidFile.open(QIODevice::ReadOnly))
         return 0;

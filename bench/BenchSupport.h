@@ -8,6 +8,8 @@
 // /proc readings of CPU time and memory. Nothing here is mocked: the server,
 // the engine and the sockets are the real ones.
 
+#include "engine/DockerClient.h"
+
 #include <QByteArray>
 #include <QJsonObject>
 #include <QList>
@@ -47,6 +49,11 @@ struct ProcSample {
 ProcSample sampleProcess(qint64 pid);
 // The private engine's dockerd (found by the socket in DOCKER_HOST); 0 if none.
 qint64 engineDaemonPid();
+// The private engine's directory (scripts/test-dockerd.sh keeps its socket, pid file and data
+// there), from a unix:// DOCKER_HOST; empty otherwise.
+QString engineDir();
+// A client of the engine in DOCKER_HOST; null (the reason on stderr) if it is not usable.
+std::unique_ptr<engine::DockerClient> engineClient();
 
 double median(std::vector<double> values);
 // Nearest-rank percentile, p in [0, 100]; 0 for an empty input.

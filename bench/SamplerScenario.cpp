@@ -51,13 +51,6 @@ qint64 ownCpuNs() {
     return qint64(t.tv_sec) * 1000000000 + t.tv_nsec;
 }
 
-// The private engine's directory (scripts/test-dockerd.sh keeps everything of it there).
-QString engineDir() {
-    const QString host = qEnvironmentVariable("DOCKER_HOST");
-    return host.startsWith(QStringLiteral("unix://")) ? QFileInfo(host.mid(7)).absolutePath()
-                                                      : QString();
-}
-
 // CPU time of the engine's processes: dockerd, its containerd and the containers' shims, found
 // by the engine's directory in their command lines (the shims are not dockerd's children).
 qint64 engineCpuNs(const QString &dir) {
@@ -145,15 +138,6 @@ struct AppStore {
         return {};
     }
 };
-
-std::unique_ptr<engine::DockerClient> engineClient() {
-    const auto host = engine::DockerHost::fromEnvironment({});
-    if (!host) {
-        std::fprintf(stderr, "bench: %s\n", qPrintable(host.error()));
-        return {};
-    }
-    return std::make_unique<engine::DockerClient>(*host);
-}
 
 int measuredApps(const server::AppStatsSample &s) {
     return int(std::count_if(s.apps.begin(), s.apps.end(), [](const server::AppStats &a) {

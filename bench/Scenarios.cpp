@@ -69,15 +69,6 @@ struct EngineReader {
     }
 };
 
-std::unique_ptr<engine::DockerClient> engineClient() {
-    const auto host = engine::DockerHost::fromEnvironment({});
-    if (!host) {
-        std::fprintf(stderr, "bench: %s\n", qPrintable(host.error()));
-        return {};
-    }
-    return std::make_unique<engine::DockerClient>(*host);
-}
-
 // Lines/s the engine itself delivers (or -1 on failure).
 double engineRate(engine::DockerClient &docker, quint64 count, int size, EngineReader *reader,
                   int rate = 0, int timeoutMs = 120000) {
