@@ -152,6 +152,15 @@ bool MetricsView::eventFilter(QObject *watched, QEvent *event) {
     for (QChartView *view : m_views)
         if (view && (watched == view || watched == view->viewport()) && chartEvent(view, event))
             return true;
+    // A chart of another size fits other ticks, once its layout has followed.
+    if (event->type() == QEvent::Resize && isVisible() && !m_refitPending) {
+        m_refitPending = true; // one redraw for the many resizes of one layout pass
+        QTimer::singleShot(0, this, [this] {
+            m_refitPending = false;
+            if (isVisible())
+                showCharts();
+        });
+    }
     if (event->type() == QEvent::Paint && m_hasSample && !m_paintedSample) {
         m_paintedSample = true;
         // After this paint has finished: the first sample is on screen.
@@ -723,6 +732,17 @@ void MetricsView::trimAndShow(qint64 nowMs) {
         showCharts();
 }
 
+// As many value ticks as the chart's height has room for (Qt Charts elides every label of a
+// vertical axis to "…" when they do not fit), and the number of time ticks its width has
+// room for, returned.
+int MetricsView::fitTicks(int chart) {
+    const QRectF plot = m_views[chart]->chart()->plotArea();
+    const int valueTicks = plot.height() > 0 ? std::clamp(int(plot.height() / 20) + 1, 2, 5) : 5;
+    if (m_axisY[chart]->tickCount() != valueTicks)
+        m_axisY[chart]->setTickCount(valueTicks);
+    return plot.width() > 0 ? std::clamp(int(plot.width() / 80), 2, 5) : 5;
+}
+
 QLineSeries *MetricsView::drawnSeries(int series) {
     if (m_chartsStale)
         showCharts();
@@ -744,7 +764,7 @@ void MetricsView::showCharts() {
     for (int i = 0; i < 5; ++i)
         m_series[i]->replace(m_points[i]); // one repaint, not one per point
     for (int i = 0; i < Charts; ++i)
-        showTimeRange(m_axisX[i], shown.first, shown.second);
+        showTimeRange(m_axisX[i], shown.first, shown.second, fitTicks(i));
     showRates(5);
     showRates(6);
     // An app's CPU is a percent of one core (200 % is two busy cores): whole hundreds.

@@ -161,6 +161,7 @@ private:
     void setUpChart(QChartView *view, int i);
     void trimAndShow(qint64 nowMs);
     void showCharts();
+    int fitTicks(int chart);
     QLineSeries *drawnSeries(int series);
     void loadHistory();
     void loadAppHistory();
@@ -185,6 +186,7 @@ private:
     qint64 m_shownUntil = 0;    // the end of the window the points were last trimmed to
     bool m_chartsStale = false; // points changed since the charts were drawn
     int m_chartUpdates = 0;
+    bool m_refitPending = false;
     QPointer<client::ServerSession> m_session;
     int m_generation = 0; // a history answer for an older window or session is dropped
     int m_historyLoads = 0;

@@ -4,10 +4,14 @@
 // the labels show the values with units.
 #include "MetricsView.h"
 
+#include <QCategoryAxis>
+#include <QChart>
+#include <QChartView>
 #include <QDateTime>
 #include <QLabel>
 #include <QLineSeries>
 #include <QTest>
+#include <QValueAxis>
 
 using namespace mist::gui;
 
@@ -89,6 +93,31 @@ private Q_SLOTS:
         view->addSample(sample(t0.addSecs(60), 5, 25, 10));
         QCOMPARE(view->cpuSeries()->count(), 61);
         QCOMPARE(view->chartUpdates(), drawnWhileShown + 3);
+    }
+
+    // Qt Charts elides every label of a vertical axis that has too little height for its ticks
+    // ("…" on each): a short chart gets fewer value ticks, a tall one five; the time axis as
+    // many as its width has room for.
+    void ticksFitTheChartsSize() {
+        MetricsView view;
+        view.resize(700, 330);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const QDateTime t0 = QDateTime::currentDateTimeUtc();
+        view.addSample(sample(t0, 10, 25, 10));
+        auto *chart = view.findChild<QChartView *>(QStringLiteral("cpuChart"))->chart();
+        auto *values = qobject_cast<QValueAxis *>(chart->axes(Qt::Vertical).value(0));
+        auto *times = qobject_cast<QCategoryAxis *>(chart->axes(Qt::Horizontal).value(0));
+        QVERIFY(values && times);
+        QTRY_VERIFY(chart->plotArea().height() > 0);
+        view.addSample(sample(t0.addSecs(1), 11, 25, 10));
+        const double shortHeight = chart->plotArea().height();
+        QVERIFY2(shortHeight < 60, qPrintable(QString::number(shortHeight)));
+        QCOMPARE(values->tickCount(), std::clamp(int(shortHeight / 20) + 1, 2, 5));
+        QVERIFY(values->tickCount() < 5);
+        view.resize(1400, 1400);
+        QTRY_COMPARE(values->tickCount(), 5);
+        QTRY_VERIFY(times->categoriesLabels().size() >= 4); // a 1 h window: every 15 min
     }
 
     void windowStaysBounded() {
