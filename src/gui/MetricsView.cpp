@@ -733,11 +733,13 @@ void MetricsView::trimAndShow(qint64 nowMs) {
 }
 
 // As many value ticks as the chart's height has room for (Qt Charts elides every label of a
-// vertical axis to "…" when they do not fit), and the number of time ticks its width has
-// room for, returned.
+// vertical axis to "…" when they do not fit), of 2, 3 or 5 so that they fall on round values
+// (0, 50, 100 %; quarters), at most 3 on a rate chart (0, half, its 1-2-5 top); and the number
+// of time ticks its width has room for, returned.
 int MetricsView::fitTicks(int chart) {
     const QRectF plot = m_views[chart]->chart()->plotArea();
-    const int valueTicks = plot.height() > 0 ? std::clamp(int(plot.height() / 20) + 1, 2, 5) : 5;
+    const int room = plot.height() > 0 ? int(plot.height() / 20) + 1 : 5;
+    const int valueTicks = room >= 5 && chart < 5 ? 5 : room >= 3 ? 3 : 2;
     if (m_axisY[chart]->tickCount() != valueTicks)
         m_axisY[chart]->setTickCount(valueTicks);
     return plot.width() > 0 ? std::clamp(int(plot.width() / 80), 2, 5) : 5;
