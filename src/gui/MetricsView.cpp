@@ -424,11 +424,13 @@ void MetricsView::addRates(const QJsonObject &app, double x) {
         const QJsonObject o = app.value(objects[k]).toObject();
         const QJsonValue in = o.value(fields[k][0]), out = o.value(fields[k][1]);
         const int chart = 5 + k;
-        if (!in.isDouble() || !out.isDouble()) {
+        if (o.isEmpty()) {
             m_value[chart]->setText(QStringLiteral("–"));
-            m_details[chart]->setText(o.isEmpty() ? tr("no running container") : QString());
+            m_details[chart]->setText(tr("no running container"));
             continue;
         }
+        if (!in.isDouble() || !out.isDouble())
+            continue; // figures without a rate yet (the first, or too soon after the last)
         addPoint(5 + 2 * k, x, in.toDouble());
         addPoint(6 + 2 * k, x, out.toDouble());
         m_value[chart]->setText(formatRate(in.toDouble() + out.toDouble()));

@@ -100,7 +100,8 @@ QList<TimeTick> timeTicks(qint64 fromMs, qint64 toMs, int maxTicks, const QTimeZ
         bool round = false;
         QString label;
         if (pick->unit == Unit::Day) {
-            round = pick->count == 7 ? d.dayOfWeek() == 1 : (d.day() - 1) % pick->count == 0;
+            // Every other day counted through months (not from each 1st: the 31st and the 1st).
+            round = pick->count == 7 ? d.dayOfWeek() == 1 : d.toJulianDay() % pick->count == 0;
             label = dayLabel(d);
         } else {
             round = (d.month() - 1) % pick->count == 0;
@@ -117,10 +118,15 @@ QList<TimeTick> timeTicks(qint64 fromMs, qint64 toMs, int maxTicks, const QTimeZ
 }
 
 void showTimeRange(QCategoryAxis *axis, qint64 fromMs, qint64 toMs, int maxTicks) {
-    const QList<TimeTick> ticks = timeTicks(fromMs, toMs, maxTicks);
+    QList<TimeTick> ticks = timeTicks(fromMs, toMs, maxTicks);
+    // A category axis keys its categories by label: a label seen before (12:00 on two days)
+    // gets zero-width spaces after it, not dropped.
     QStringList labels;
-    for (const TimeTick &t : ticks)
+    for (TimeTick &t : ticks) {
+        while (labels.contains(t.label))
+            t.label += QChar(0x200B);
         labels << t.label;
+    }
     bool same = axis->categoriesLabels() == labels;
     for (qsizetype i = 0; same && i < ticks.size(); ++i)
         same = qint64(axis->endValue(ticks[i].label)) == ticks[i].ms;
@@ -128,7 +134,7 @@ void showTimeRange(QCategoryAxis *axis, qint64 fromMs, qint64 toMs, int maxTicks
         for (const QString &label : axis->categoriesLabels())
             axis->remove(label);
         for (const TimeTick &t : ticks)
-            axis->append(t.label, double(t.ms)); // a repeated label (a clock set back) is left out
+            axis->append(t.label, double(t.ms));
     }
     axis->setStartValue(double(fromMs));
     axis->setRange(double(fromMs), double(toMs));

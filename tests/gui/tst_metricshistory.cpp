@@ -533,11 +533,13 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return view.appCpuSeries()->count() >= 3; }, 10000));
         QCOMPARE(view.appCpuSeries()->at(view.appCpuSeries()->count() - 1).y(), 25.0);
         QCOMPARE(view.appMemorySeries()->at(view.appMemorySeries()->count() - 1).y(), 25.0);
-        // The stand-in's totals grow by 1 MiB a message (every 100 ms): about 10 MiB/s.
+        // The stand-in's totals grow by 1 MiB a message (every 100 ms): about 10 MiB/s, measured
+        // over at least MinRateSeconds (wide bounds: the shared machine's event loop may bunch
+        // messages up).
         QVERIFY(QTest::qWaitFor(
             [&] { return view.appRatePoints(gui::MetricsView::Received).size() >= 2; }, 10000));
         const double rx = view.appRatePoints(gui::MetricsView::Received).last().y();
-        QVERIFY2(rx > 2 * 1048576.0 && rx < 40 * 1048576.0, qPrintable(QString::number(rx)));
+        QVERIFY2(rx > 1 * 1048576.0 && rx < 40 * 1048576.0, qPrintable(QString::number(rx)));
         QCOMPARE(view.appRatePoints(gui::MetricsView::Sent).last().y(), 0.0);
         const QString summary = view.appSummaryText();
         for (const QString &part :

@@ -158,6 +158,23 @@ private Q_SLOTS:
         showTimeRange(&axis, from + 3600000, to + 3600000);
         QCOMPARE(axis.categoriesLabels().size(), timeTicks(from + 3600000, to + 3600000, 5).size());
         QVERIFY(axis.categoriesLabels() != before);
+        // Two days at 12 h: noon twice, both kept (a category axis keys by label).
+        const qint64 twoDays = at("2026-12-04T06:00:00Z");
+        showTimeRange(&axis, twoDays, twoDays + 48 * 3600000LL, 5);
+        QCOMPARE(axis.categoriesLabels().size(),
+                 timeTicks(twoDays, twoDays + 48 * 3600000LL, 5).size());
+        QCOMPARE(axis.categoriesLabels().size(), 4);
+        showTimeRange(&axis, twoDays + 1000, twoDays + 1000 + 48 * 3600000LL, 5);
+        QCOMPARE(axis.categoriesLabels().size(), 4);
+    }
+
+    // Every other day goes on through the end of a month: never the 31st and the 1st.
+    void everyOtherDayAcrossMonths() {
+        const QList<TimeTick> ticks =
+            timeTicks(at("2026-12-27T12:00:00Z"), at("2027-01-03T12:00:00Z"), 5, QTimeZone("UTC"));
+        QVERIFY(ticks.size() >= 3 && ticks.size() <= 5);
+        for (qsizetype i = 1; i < ticks.size(); ++i)
+            QCOMPARE(ticks[i].ms - ticks[i - 1].ms, 2 * 86400000LL);
     }
 };
 

@@ -1043,6 +1043,15 @@ private Q_SLOTS:
         // The same arrival time twice: no rate (no division by zero).
         out = stats.translate(upstreamStats(2, 1), t0 + 2500);
         QVERIFY(out[0][u"data"][u"apps"].toArray()[0][u"network"][u"rxRate"].isNull());
+        // 100 ms later (two messages delivered together): no rate, not ten times the true one;
+        // the next is measured from the last message a rate could be taken against.
+        out = stats.translate(upstreamStats(2.5, 1), t0 + 2600);
+        QVERIFY(out[0][u"data"][u"apps"].toArray()[0][u"network"][u"rxRate"].isNull());
+        QCOMPARE(out[0][u"data"][u"apps"].toArray()[0][u"network"][u"rxBytes"].toDouble(),
+                 2.5 * 1048576);
+        out = stats.translate(upstreamStats(3, 1), t0 + 3000);
+        QCOMPARE(out[0][u"data"][u"apps"].toArray()[0][u"network"][u"rxRate"].toDouble(),
+                 4.0 * 1048576); // 2 MiB since t0 + 2500, over half a second
         for (const char *type : {"status", "error", "end"})
             QCOMPARE(stats
                          .translate(json((QByteArray("{\"type\":\"") + type +

@@ -27,6 +27,8 @@ constexpr int MaxRefusing = 64;
 constexpr int RefuseLingerMs = 1000;
 // A "Connection: close" answer its client does not read.
 constexpr int CloseLingerMs = 5000;
+// A body at least this large is written apart from its head, without a copy (answer()).
+constexpr qsizetype SeparateBodyBytes = 1024 * 1024;
 // Reading this much of what we sent counts as a sign of life, like reading all of it.
 constexpr qint64 RenewAfterBytes = 16 * 1024;
 constexpr int TroubleLogIntervalMs = 10000;
@@ -743,11 +745,16 @@ void HttpServer::answer(Connection *c, const HttpResponse &response, bool keepAl
     ++m_answers[response.status];
     if (!c->registered || c->socket->state() != QAbstractSocket::ConnectedState)
         return;
-    // The body apart: QIODevice keeps a large QByteArray as it is (shared, not copied), so a
-    // history answer of 20 MB costs the event loop no copy here.
-    c->socket->write(response.head(keepAlive));
-    if (!response.body.isEmpty())
+    // A large body apart: QIODevice keeps a large QByteArray as it is (shared, not copied), so a
+    // history answer of 20 MB costs the event loop no copy here. A smaller one goes in one
+    // buffer with its head: written apart, the head would leave in a segment of its own and
+    // Nagle could hold the body until that segment is acknowledged.
+    if (response.body.size() >= SeparateBodyBytes) {
+        c->socket->write(response.head(keepAlive));
         c->socket->write(response.body);
+    } else {
+        c->socket->write(response.serialize(keepAlive));
+    }
     if (!keepAlive) {
         c->closing = true;
         c->deadline.stop();

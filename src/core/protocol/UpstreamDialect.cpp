@@ -594,12 +594,18 @@ QList<QJsonObject> MessageTranslator::translate(const QJsonObject &upstream) {
 QList<QJsonObject> MessageTranslator::translateStats(const QJsonObject &upstream,
                                                      qint64 receivedMs) {
     const double seconds = m_lastFiguresMs > 0 ? double(receivedMs - m_lastFiguresMs) / 1000 : 0;
+    // Two messages that arrive close together (held up on the way, then delivered at once)
+    // would make a rate many times the true one: under MinRateSeconds the message gets no
+    // rates and the earlier one stays what the next is compared with.
+    const bool tooClose = seconds < MinRateSeconds;
     auto figures = containerStatsFromUpstream(upstream.value(QStringLiteral("data")).toObject(),
-                                              m_lastFigures, seconds);
+                                              tooClose ? QJsonObject() : m_lastFigures, seconds);
     if (!figures)
         return {};
-    m_lastFigures = *figures;
-    m_lastFiguresMs = receivedMs;
+    if (!tooClose || m_lastFiguresMs == 0) {
+        m_lastFigures = *figures;
+        m_lastFiguresMs = receivedMs;
+    }
     QJsonObject app = *figures;
     app.insert(QStringLiteral("appId"), double(m_id));
     app.insert(QStringLiteral("state"), QStringLiteral("running"));

@@ -248,7 +248,8 @@ qsizetype replayOverlap(const QStringList &seen, const QStringList &replay);
 // become /ws/apps/stats messages of that one app: {type: "stats", data:
 // {timestamp, apps: [{appId, state: "running", cpu, memory, network,
 // blockio, pids}]}} (containerStatsFromUpstream), the rates from the totals'
-// change since the last message over the time between their arrivals, and
+// change since the last message over the time between their arrivals (at
+// least MinRateSeconds apart: a closer message has no rates), and
 // the arrival as the sample's timestamp (upstream's are whole seconds); a
 // `stats` message that is not upstream's schema is dropped.
 class MessageTranslator {
@@ -262,6 +263,8 @@ public:
     // the epoch; the clock of the rates).
     QList<QJsonObject> translate(const QJsonObject &upstream, qint64 receivedMs);
     QList<QJsonObject> translate(const QJsonObject &upstream);
+    // ContainerStats: the least time between the messages a rate is computed over.
+    static constexpr double MinRateSeconds = 0.25;
     // On close of a deployment stream, what upstream never sends but this
     // project's server would have: `end` after success, `error` (with
     // upstream's error_message) and `end` after a failure; none before a
