@@ -591,11 +591,15 @@ void MainWindow::refreshAppsOf(int index) {
     client::ServerSession *session = m_hosts[index].session;
     if (!session)
         return;
-    session->listApps(this, [this, index, guard = QPointer<client::ServerSession>(session)](
+    const quint64 asked = ++m_hosts[index].appsAsked;
+    session->listApps(this, [this, index, asked, guard = QPointer<client::ServerSession>(session)](
                                 const client::ServerSession::Reply &reply) {
         if (!guard || index >= m_hosts.size() || m_hosts[index].session != guard)
             return; // the host has another session by now
         Host &host = m_hosts[index];
+        if (asked < host.appsShown)
+            return; // a later list has been shown already
+        host.appsShown = asked;
         host.appsError = reply.ok() ? QString() : reply.error;
         if (reply.ok() && reply.skipped > 0)
             host.appsError =

@@ -173,6 +173,10 @@ private:
         QTreeWidgetItem *item = nullptr;
         int fleetIndex = -1;
         QString appsError; // why the last app list could not be read
+        // App lists overlap (the watcher, the timer, the engine coming back) and their answers
+        // may arrive out of order: one older than the list shown is dropped.
+        quint64 appsAsked = 0;
+        quint64 appsShown = 0;
     };
     QList<Host> m_hosts;
     int m_current = -1;
