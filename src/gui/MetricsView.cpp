@@ -36,16 +36,42 @@ Q_LOGGING_CATEGORY(lcStartup, "mist.gui.startup", QtWarningMsg)
 
 namespace mist::gui {
 
-QString formatBytes(double bytes) {
-    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-    int unit = 0;
-    while (bytes >= 1024.0 && unit < 5) {
-        bytes /= 1024.0;
-        ++unit;
+namespace {
+
+// The binary unit a byte count is shown in (the largest of B, KiB, ... PiB it is at least one
+// of; at most `maxUnit`): its index and the count in it. One ladder for sizes and rates.
+struct BinaryUnit {
+    int index = 0;
+    double divisor = 1;
+    double value = 0;
+};
+const char *const BinaryUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+
+BinaryUnit binaryUnit(double bytes, int maxUnit = 5) {
+    BinaryUnit u;
+    u.value = bytes;
+    while (u.value >= 1024.0 && u.index < maxUnit) {
+        u.value /= 1024.0;
+        u.divisor *= 1024.0;
+        ++u.index;
     }
-    return unit == 0 ? QStringLiteral("%1 B").arg(qint64(bytes))
-                     : QStringLiteral("%1 %2").arg(QLocale().toString(bytes, 'f', 1),
-                                                   QLatin1String(units[unit]));
+    return u;
+}
+
+// A point's time in its tooltip.
+QString pointTime(const QPointF &point) {
+    return QDateTime::fromMSecsSinceEpoch(qint64(point.x()))
+        .toLocalTime()
+        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+} // namespace
+
+QString formatBytes(double bytes) {
+    const BinaryUnit u = binaryUnit(bytes);
+    return u.index == 0 ? QStringLiteral("%1 B").arg(qint64(bytes))
+                        : QStringLiteral("%1 %2").arg(QLocale().toString(u.value, 'f', 1),
+                                                      QLatin1String(BinaryUnits[u.index]));
 }
 
 MetricsView::MetricsView(QWidget *parent)
@@ -222,7 +248,7 @@ void MetricsView::addSample(const QJsonObject &metrics) {
     } else {
         m_ui->dockerSummary->setText(tr("Docker engine unreachable"));
     }
-    trimAndShow(qint64(x));
+    trimAndShow(liveEnd(qint64(x)));
 }
 
 // One point per step of the window: a sample in the newest point's step replaces it.
@@ -409,7 +435,15 @@ void MetricsView::addAppStats(const QJsonObject &message) {
         m_details[4]->clear();
     }
     addRates(app, x);
-    trimAndShow(qint64(x));
+    trimAndShow(liveEnd(qint64(x)));
+}
+
+// The host's and the app's samples come on two sockets, and against upstream the app's carry
+// whole seconds: a sample up to MaxSkewMs older than the window's end leaves the end where it
+// is (the charts do not step back and forth each second); a larger jump is a clock that moved.
+qint64 MetricsView::liveEnd(qint64 sampleMs) const {
+    return sampleMs < m_shownUntil && m_shownUntil - sampleMs <= MaxSkewMs ? m_shownUntil
+                                                                           : sampleMs;
 }
 
 // The network and block I/O rates of one app's stats: a point each, the value (in and out
@@ -485,11 +519,7 @@ int MetricsView::historyStep(int windowSeconds) {
 }
 
 QString MetricsView::pointText(const QPointF &point) {
-    return QStringLiteral("%1 · %2 %")
-        .arg(QDateTime::fromMSecsSinceEpoch(qint64(point.x()))
-                 .toLocalTime()
-                 .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
-             QLocale().toString(point.y(), 'f', 1));
+    return QStringLiteral("%1 · %2 %").arg(pointTime(point), QLocale().toString(point.y(), 'f', 1));
 }
 
 QString MetricsView::historyNote() const {
@@ -734,16 +764,18 @@ void MetricsView::trimAndShow(qint64 nowMs) {
         showCharts();
 }
 
-// As many value ticks as the chart's height has room for (Qt Charts elides every label of a
-// vertical axis to "…" when they do not fit), of 2, 3 or 5 so that they fall on round values
-// (0, 50, 100 %; quarters), at most 3 on a rate chart (0, half, its 1-2-5 top); and the number
-// of time ticks its width has room for, returned.
+int MetricsView::valueTicks(double plotHeight, bool rateChart) {
+    const int room = plotHeight > 0 ? int(plotHeight / 20) + 1 : 5;
+    return room >= 5 && !rateChart ? 5 : room >= 3 ? 3 : 2;
+}
+
+// As many value ticks as the chart's height has room for (valueTicks()); and the number of
+// time ticks its width has room for, returned.
 int MetricsView::fitTicks(int chart) {
     const QRectF plot = m_views[chart]->chart()->plotArea();
-    const int room = plot.height() > 0 ? int(plot.height() / 20) + 1 : 5;
-    const int valueTicks = room >= 5 && chart < 5 ? 5 : room >= 3 ? 3 : 2;
-    if (m_axisY[chart]->tickCount() != valueTicks)
-        m_axisY[chart]->setTickCount(valueTicks);
+    const int ticks = valueTicks(plot.height(), chart >= 5);
+    if (m_axisY[chart]->tickCount() != ticks)
+        m_axisY[chart]->setTickCount(ticks);
     return plot.width() > 0 ? std::clamp(int(plot.width() / 80), 2, 5) : 5;
 }
 
@@ -811,16 +843,12 @@ QString MetricsView::rateAxisFormat(bool network) {
 }
 
 MetricsView::RateAxis MetricsView::rateAxis(double maxBytesPerSecond) {
-    static const char *const units[] = {"B/s", "KiB/s", "MiB/s", "GiB/s", "TiB/s"};
     RateAxis axis;
-    int unit = 0;
-    double max = std::isfinite(maxBytesPerSecond) ? std::max(0.0, maxBytesPerSecond) : 0.0;
-    while (max >= 1024.0 && unit < 4) {
-        max /= 1024.0;
-        axis.divisor *= 1024.0;
-        ++unit;
-    }
-    axis.unit = QLatin1String(units[unit]);
+    const BinaryUnit u =
+        binaryUnit(std::isfinite(maxBytesPerSecond) ? std::max(0.0, maxBytesPerSecond) : 0.0, 4);
+    const double max = u.value;
+    axis.divisor = u.divisor;
+    axis.unit = QLatin1String(BinaryUnits[u.index]) + QStringLiteral("/s");
     // 1, 2 or 5 times a power of ten, at least max (and at least 1).
     double top = 1;
     while (top < max) {
@@ -836,11 +864,7 @@ QString MetricsView::formatRate(double bytesPerSecond) {
 }
 
 QString MetricsView::ratePointText(const QPointF &point, const QString &what) {
-    return QStringLiteral("%1 · %2 %3")
-        .arg(QDateTime::fromMSecsSinceEpoch(qint64(point.x()))
-                 .toLocalTime()
-                 .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
-             formatRate(point.y()), what);
+    return QStringLiteral("%1 · %2 %3").arg(pointTime(point), formatRate(point.y()), what);
 }
 
 QString MetricsView::loadText() const {

@@ -144,6 +144,11 @@ public:
         double top = 1;
     };
     static RateAxis rateAxis(double maxBytesPerSecond);
+    // Value ticks a chart's plot of that height shows: 5, 3 or 2 (round values: 0, 50, 100 %),
+    // each label with at least 20 px (Qt Charts elides every label of a vertical axis to "…"
+    // when they do not fit); a rate chart at most 3 (0, half, its 1-2-5 top). Before the first
+    // layout (height 0) as many as a chart can have. Pure.
+    static int valueTicks(double plotHeight, bool rateChart);
 
     // For tests and screenshots.
     QLineSeries *cpuSeries() { return drawnSeries(0); }
@@ -162,6 +167,8 @@ private:
     void trimAndShow(qint64 nowMs);
     void showCharts();
     int fitTicks(int chart);
+    static constexpr qint64 MaxSkewMs = 2000;
+    qint64 liveEnd(qint64 sampleMs) const;
     QLineSeries *drawnSeries(int series);
     void loadHistory();
     void loadAppHistory();

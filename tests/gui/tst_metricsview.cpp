@@ -8,6 +8,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QDateTime>
+#include <QJsonArray>
 #include <QLabel>
 #include <QLineSeries>
 #include <QTest>
@@ -113,12 +114,71 @@ private Q_SLOTS:
         view.addSample(sample(t0.addSecs(1), 11, 25, 10));
         const double shortHeight = chart->plotArea().height();
         QVERIFY2(shortHeight < 60, qPrintable(QString::number(shortHeight)));
-        const int room = int(shortHeight / 20) + 1;
-        QCOMPARE(values->tickCount(), room >= 5 ? 5 : room >= 3 ? 3 : 2); // 0, 50, 100 %
+        QCOMPARE(values->tickCount(), MetricsView::valueTicks(shortHeight, false));
         QVERIFY(values->tickCount() < 5);
         view.resize(1400, 1400);
         QTRY_COMPARE(values->tickCount(), 5);
         QTRY_VERIFY(times->categoriesLabels().size() >= 4); // a 1 h window: every 15 min
+    }
+
+    // Each label keeps 20 px; 5, 3 or 2 ticks (0, 50, 100 %), a rate chart at most 3.
+    void valueTicks_data() {
+        QTest::addColumn<double>("height");
+        QTest::addColumn<bool>("rate");
+        QTest::addColumn<int>("ticks");
+        QTest::newRow("not laid out yet") << 0.0 << false << 5;
+        QTest::newRow("not laid out yet, rate") << 0.0 << true << 3;
+        QTest::newRow("negative") << -10.0 << false << 5;
+        QTest::newRow("tiny") << 5.0 << false << 2;
+        QTest::newRow("39 px: 2") << 39.0 << false << 2;
+        QTest::newRow("40 px: 3") << 40.0 << false << 3;
+        QTest::newRow("79 px: 3") << 79.0 << false << 3;
+        QTest::newRow("80 px: 5") << 80.0 << false << 5;
+        QTest::newRow("80 px rate: 3") << 80.0 << true << 3;
+        QTest::newRow("tall") << 2000.0 << false << 5;
+        QTest::newRow("tall rate") << 2000.0 << true << 3;
+        QTest::newRow("39 px rate: 2") << 39.0 << true << 2;
+    }
+    void valueTicks() {
+        QFETCH(double, height);
+        QFETCH(bool, rate);
+        QFETCH(int, ticks);
+        QCOMPARE(MetricsView::valueTicks(height, rate), ticks);
+    }
+
+    // The host's and the app's samples arrive on two sockets a little apart (upstream's app
+    // figures carry whole seconds): the window's end does not step back for an app sample up to
+    // 2 s older, and follows a clock that moved further.
+    void windowEndDoesNotStepBack() {
+        MetricsView view;
+        view.resize(900, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setApp(7, QStringLiteral("web"));
+        const QDateTime t0 =
+            QDateTime::fromSecsSinceEpoch(QDateTime::currentSecsSinceEpoch() - 60, Qt::UTC);
+        auto appMessage = [](const QDateTime &at) {
+            const QJsonObject app{{"appId", 7},
+                                  {"name", "web"},
+                                  {"cpu", QJsonObject{{"percent", 12.5}}},
+                                  {"memory", QJsonObject{{"used", 1e6}, {"limit", 1e9}}}};
+            return QJsonObject{{"type", "stats"},
+                               {"data", QJsonObject{{"timestamp", at.toString(Qt::ISODateWithMs)},
+                                                    {"apps", QJsonArray{app}}}}};
+        };
+        auto *chart = view.findChild<QChartView *>(QStringLiteral("cpuChart"))->chart();
+        auto *times = qobject_cast<QCategoryAxis *>(chart->axes(Qt::Horizontal).value(0));
+        QVERIFY(times);
+        const QDateTime end = t0.addSecs(10);
+        view.addSample(sample(end, 10, 25, 10));
+        QCOMPARE(qint64(times->max()), end.toMSecsSinceEpoch());
+        view.addAppStats(appMessage(end.addMSecs(-800)));
+        QCOMPARE(qint64(times->max()), end.toMSecsSinceEpoch()); // held
+        QCOMPARE(view.appCpuSeries()->count(), 1);               // the point is kept all the same
+        view.addAppStats(appMessage(end.addMSecs(1500)));
+        QCOMPARE(qint64(times->max()), end.addMSecs(1500).toMSecsSinceEpoch()); // forward
+        view.addAppStats(appMessage(end.addSecs(-30)));
+        QCOMPARE(qint64(times->max()), end.addSecs(-30).toMSecsSinceEpoch()); // a moved clock
     }
 
     void windowStaysBounded() {
