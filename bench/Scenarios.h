@@ -15,6 +15,7 @@ struct Options {
     int loadSeconds = 60;  // 1 000 metrics clients / 100 log clients
     int soakSeconds = 600; // the memory soak
     int latencySeconds = 10;
+    QString historyDir; // history: also measure this data directory's history.db
 };
 
 void relay(const Options &o, Report &r);

@@ -15,6 +15,7 @@
 #endif
 #include <QCommandLineParser>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonObject>
 #include <QSysInfo>
 #include <QThread>
@@ -62,6 +63,10 @@ void addOptions(QCommandLineParser &parser, const QStringList &order) {
          QStringLiteral("S")});
     parser.addOption({QStringLiteral("soak-seconds"),
                       QStringLiteral("Length of the soak (default 600)."), QStringLiteral("S")});
+    parser.addOption({QStringLiteral("history-dir"),
+                      QStringLiteral("history: also measure the sealed 1 s blocks of the "
+                                     "history.db in DIR (a server's data directory)."),
+                      QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Also write the figures to FILE."),
                       QStringLiteral("FILE")});
 }
@@ -84,6 +89,13 @@ Options optionsFrom(const QCommandLineParser &parser) {
     o.runs = number(QStringLiteral("runs"), o.smoke ? 1 : 3);
     o.loadSeconds = number(QStringLiteral("load-seconds"), 60);
     o.soakSeconds = number(QStringLiteral("soak-seconds"), 600);
+    o.historyDir = parser.value(QStringLiteral("history-dir"));
+    if (!o.historyDir.isEmpty() &&
+        !QFileInfo(o.historyDir + QStringLiteral("/history.db")).isFile()) {
+        std::fprintf(stderr, "mist-monitor-bench: --history-dir: no history.db in %s\n",
+                     qPrintable(o.historyDir));
+        std::exit(2);
+    }
     return o;
 }
 

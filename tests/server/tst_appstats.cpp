@@ -162,6 +162,49 @@ private Q_SLOTS:
         QVERIFY(two.alphaApp > 0 && two.betaApp > 0 && !two.owner.isEmpty() && !two.user.isEmpty());
     }
 
+    // What an app's figures are sent and kept with (docs/APP-STATS.md, "Precision"): CPU
+    // percent to two decimals, memory percent to three significant digits, rates in whole
+    // bytes a second; counters and bytes as they are.
+    void jsonPrecision_data() {
+        QTest::addColumn<double>("cpu");
+        QTest::addColumn<double>("memory");
+        QTest::addColumn<double>("rate");
+        QTest::addColumn<double>("cpuSent");
+        QTest::addColumn<double>("memorySent");
+        QTest::addColumn<double>("rateSent");
+        QTest::newRow("busy") << 97.6649 << 45.6789 << 1234.5678 << 97.66 << 45.7 << 1235.0;
+        QTest::newRow("idle, no limit") << 0.004 << 0.0038243 << 0.4 << 0.0 << 0.00382 << 0.0;
+        QTest::newRow("two cores") << 199.999 << 99.96 << 0.5 << 200.0 << 100.0 << 1.0;
+        QTest::newRow("exact") << 12.5 << 3.25 << 2048.0 << 12.5 << 3.25 << 2048.0;
+        QTest::newRow("zero") << 0.0 << 0.0 << 0.0 << 0.0 << 0.0 << 0.0;
+        QTest::newRow("tiny") << 1e-9 << 1.23456e-7 << 1e-9 << 0.0 << 1.23e-7 << 0.0;
+    }
+    void jsonPrecision() {
+        QFETCH(double, cpu);
+        QFETCH(double, memory);
+        QFETCH(double, rate);
+        server::AppStats a;
+        a.appId = 3;
+        metrics::ContainerFigures f;
+        f.cpuPercent = cpu;
+        f.memoryUsed = 123456789;
+        f.memoryLimit = 987654321;
+        f.memoryPercent = memory;
+        f.network = metrics::NetBytes{1001, 2002};
+        f.rxRate = f.txRate = f.readRate = f.writeRate = rate;
+        a.figures = f;
+        const QJsonObject o = server::appStatsJson(a);
+        QTEST(o["cpu"]["percent"].toDouble(), "cpuSent");
+        QTEST(o["memory"]["percent"].toDouble(), "memorySent");
+        for (const char *path :
+             {"network/rxRate", "network/txRate", "blockio/readRate", "blockio/writeRate"}) {
+            const QStringList p = QString::fromLatin1(path).split(u'/');
+            QTEST(o[p[0]][p[1]].toDouble(), "rateSent");
+        }
+        QCOMPARE(o["memory"]["used"].toDouble(), 123456789.0);
+        QCOMPARE(o["network"]["rxBytes"].toDouble(), 1001.0);
+    }
+
     void cleanupTestCase() {
         for (const QString &c : std::as_const(m_containers))
             removeContainer(c);

@@ -13,13 +13,36 @@
 #include <QJsonValue>
 
 #include <algorithm>
+#include <cmath>
 
 namespace mist::server {
 
 namespace {
 
-QJsonValue orNull(const std::optional<double> &v) {
-    return v ? QJsonValue(*v) : QJsonValue(QJsonValue::Null);
+// Figures as they are sent and kept (docs/APP-STATS.md, "Precision"): CPU percent with two
+// decimals, as `docker stats` shows it; memory percent with three significant digits (a
+// container without a limit uses a small part of the host's memory: 0.00382 %, which two
+// decimals would show as 0); rates in whole bytes a second. Beyond that a figure is noise of
+// the second's timing, and in history a full double costs 8 bytes a point where a rounded one
+// costs about one.
+double percent2(double v) {
+    return std::round(v * 100) / 100;
+}
+double significant3(double v) {
+    if (v == 0 || !std::isfinite(v))
+        return v;
+    const int decimals = 2 - int(std::floor(std::log10(std::abs(v))));
+    if (decimals <= 0)
+        return std::round(v);
+    const double scale = std::pow(10.0, std::min(decimals, 12));
+    return std::round(v * scale) / scale;
+}
+double wholeRate(double v) {
+    return std::round(v);
+}
+
+QJsonValue orNull(const std::optional<double> &v, double (*rounded)(double)) {
+    return v ? QJsonValue(rounded(*v)) : QJsonValue(QJsonValue::Null);
 }
 
 // The container an app runs as; none for a Swarm service (its tasks are not one container).
@@ -48,21 +71,23 @@ QJsonObject appStatsJson(const AppStats &s) {
     if (!s.figures)
         return o;
     const metrics::ContainerFigures &f = *s.figures;
-    o.insert(QStringLiteral("cpu"), QJsonObject{{QStringLiteral("percent"), orNull(f.cpuPercent)}});
-    o.insert(QStringLiteral("memory"), QJsonObject{{QStringLiteral("used"), double(f.memoryUsed)},
-                                                   {QStringLiteral("limit"), double(f.memoryLimit)},
-                                                   {QStringLiteral("percent"), f.memoryPercent}});
+    o.insert(QStringLiteral("cpu"),
+             QJsonObject{{QStringLiteral("percent"), orNull(f.cpuPercent, percent2)}});
+    o.insert(QStringLiteral("memory"),
+             QJsonObject{{QStringLiteral("used"), double(f.memoryUsed)},
+                         {QStringLiteral("limit"), double(f.memoryLimit)},
+                         {QStringLiteral("percent"), significant3(f.memoryPercent)}});
     if (f.network)
         o.insert(QStringLiteral("network"),
                  QJsonObject{{QStringLiteral("rxBytes"), double(f.network->received)},
                              {QStringLiteral("txBytes"), double(f.network->sent)},
-                             {QStringLiteral("rxRate"), orNull(f.rxRate)},
-                             {QStringLiteral("txRate"), orNull(f.txRate)}});
+                             {QStringLiteral("rxRate"), orNull(f.rxRate, wholeRate)},
+                             {QStringLiteral("txRate"), orNull(f.txRate, wholeRate)}});
     o.insert(QStringLiteral("blockio"),
              QJsonObject{{QStringLiteral("readBytes"), double(f.io.read)},
                          {QStringLiteral("writeBytes"), double(f.io.written)},
-                         {QStringLiteral("readRate"), orNull(f.readRate)},
-                         {QStringLiteral("writeRate"), orNull(f.writeRate)}});
+                         {QStringLiteral("readRate"), orNull(f.readRate, wholeRate)},
+                         {QStringLiteral("writeRate"), orNull(f.writeRate, wholeRate)}});
     o.insert(QStringLiteral("pids"), double(f.pids));
     return o;
 }
