@@ -4,6 +4,7 @@
 // second batch on, a container that goes away, a process that never existed, and a restart.
 
 #include "TestSupport.h"
+#include "base/SecondTicks.h"
 #include "metrics/ContainerSampler.h"
 
 #include <QSignalSpy>
@@ -34,6 +35,8 @@ class TestContainerSampler : public QObject {
 
 private slots:
     void initTestCase();
+    void ticksInTheMiddleOfASecond_data();
+    void ticksInTheMiddleOfASecond();
     void figuresOfEachContainer();
     void aContainerThatGoesAway();
     void aRestartStartsRatesAgain();
@@ -134,4 +137,32 @@ void TestContainerSampler::cleanupTestCase() {
 }
 
 QTEST_GUILESS_MAIN(TestContainerSampler)
+// Ticks at .500 of each wall-clock second: history files a sample under its whole second, so a
+// tick near a boundary would leave one second without a point and give the next two.
+void TestContainerSampler::ticksInTheMiddleOfASecond_data() {
+    QTest::addColumn<qint64>("now");
+    QTest::addColumn<int>("interval");
+    QTest::addColumn<int>("delay");
+    const qint64 t = qint64(1796572800) * 1000; // a whole second
+    QTest::newRow("at the second") << t << 1000 << 500;
+    QTest::newRow("just before the middle") << t + 499 << 1000 << 1001; // at least 100 ms
+    QTest::newRow("at the middle: the next one") << t + 500 << 1000 << 1000;
+    QTest::newRow("just after the middle") << t + 501 << 1000 << 999;
+    QTest::newRow("100 ms before the middle") << t + 400 << 1000 << 100;
+    QTest::newRow("late in the second") << t + 999 << 1000 << 501;
+    QTest::newRow("before the epoch") << qint64(-1) << 1000 << 501;
+    QTest::newRow("two seconds") << t + 700 << 2000 << 1800;
+    QTest::newRow("no interval") << t << 0 << 0;
+}
+
+void TestContainerSampler::ticksInTheMiddleOfASecond() {
+    QFETCH(qint64, now);
+    QFETCH(int, interval);
+    QFETCH(int, delay);
+    const int got = mist::msToNextTick(now, interval);
+    QCOMPARE(got, delay);
+    if (interval > 0)
+        QCOMPARE((now + got) % interval, qint64(500) % interval);
+}
+
 #include "tst_containersampler.moc"

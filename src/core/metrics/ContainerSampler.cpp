@@ -3,7 +3,9 @@
 #include "ContainerSampler.h"
 
 #include "ProcParsers.h"
+#include "base/SecondTicks.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QtConcurrent/QtConcurrentRun>
@@ -34,7 +36,9 @@ quint64 hostMemory(const QString &procRoot) {
 ContainerSampler::ContainerSampler(QObject *parent, QString procRoot)
     : QObject(parent)
     , m_procRoot(std::move(procRoot)) {
-    connect(&m_timer, &QTimer::timeout, this, &ContainerSampler::sampleNow);
+    m_timer.setSingleShot(true);
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, &ContainerSampler::onTick);
     connect(&m_watcher, &QFutureWatcher<QList<Result>>::finished, this,
             &ContainerSampler::batchDone);
 }
@@ -66,8 +70,13 @@ void ContainerSampler::setContainers(const QList<SampledContainer> &containers) 
 
 void ContainerSampler::start(int intervalMs) {
     m_hostMemory = hostMemory(m_procRoot);
-    m_timer.start(intervalMs);
+    m_intervalMs = intervalMs;
+    onTick();
+}
+
+void ContainerSampler::onTick() {
     sampleNow();
+    m_timer.start(msToNextTick(QDateTime::currentMSecsSinceEpoch(), m_intervalMs));
 }
 
 void ContainerSampler::stop() {
@@ -79,6 +88,7 @@ void ContainerSampler::sampleNow() {
         ++m_skipped;
         return;
     }
+    m_startingMs = QDateTime::currentMSecsSinceEpoch();
     m_watcher.setFuture(QtConcurrent::run(&ContainerSampler::readAll, m_procRoot,
                                           QList<Target>(m_targets.begin(), m_targets.end())));
 }
@@ -122,6 +132,7 @@ QList<ContainerSampler::Result> ContainerSampler::readAll(const QString &procRoo
 
 void ContainerSampler::batchDone() {
     ++m_batches;
+    m_batchStartedMs = m_startingMs;
     for (const Result &r : m_watcher.result()) {
         auto target = m_targets.find(r.id);
         // Dropped or restarted while the batch ran: its reading belongs to the old process.

@@ -33,6 +33,7 @@ public:
     // forgotten (a container that comes back starts without rates). A container whose pid
     // changed (it restarted) is located anew.
     void setContainers(const QList<SampledContainer> &containers);
+    // Ticks every intervalMs in the middle of a wall-clock second (base/SecondTicks.h).
     void start(int intervalMs = 1000);
     void stop();
     // Starts a batch now unless one is running.
@@ -44,6 +45,8 @@ public:
     const QHash<QString, QString> &errors() const { return m_errors; }
     quint64 batches() const { return m_batches; }
     quint64 skippedTicks() const { return m_skipped; }
+    // When the last batch was started (wall clock, ms since the epoch): the time of its sample.
+    qint64 batchStartedMs() const { return m_batchStartedMs; }
 
 Q_SIGNALS:
     void sampled();
@@ -63,6 +66,7 @@ private:
     };
     static QList<Result> readAll(const QString &procRoot, const QList<Target> &targets);
     void batchDone();
+    void onTick();
 
     QString m_procRoot;
     QTimer m_timer;
@@ -73,6 +77,9 @@ private:
     quint64 m_hostMemory = 0;
     quint64 m_batches = 0;
     quint64 m_skipped = 0;
+    int m_intervalMs = 1000;
+    qint64 m_startingMs = 0; // of the batch running
+    qint64 m_batchStartedMs = 0;
 };
 
 } // namespace mist::metrics

@@ -98,6 +98,7 @@ AppStatsService::AppStatsService(store::Store *store, engine::DockerClient *dock
     , m_docker(docker) {
     qRegisterMetaType<AppStatsSample>();
     m_clock.start();
+    m_tick.setTimerType(Qt::PreciseTimer); // a coarse 1 s timer strays by up to 50 ms
     connect(&m_tick, &QTimer::timeout, this, &AppStatsService::tick);
     m_sweepTimer.setInterval(SweepMs);
     connect(&m_sweepTimer, &QTimer::timeout, this, &AppStatsService::sweep);
@@ -165,9 +166,12 @@ QJsonObject AppStatsService::stats() const {
 
 void AppStatsService::tick() {
     refreshApps();
+    // The sample's time is its tick's, in the middle of a second (base/SecondTicks.h), not
+    // when a busy machine got round to it: history keeps one point each second.
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 ticked = m_sampler && !readsEngineApi() ? m_sampler->batchStartedMs() : now;
     m_latest = makeSample(m_clock.elapsed());
-    m_latest.timestampMs = now;
+    m_latest.timestampMs = ticked > 0 ? ticked : now;
     ++m_samples;
     Q_EMIT sampled(m_latest);
     if (readsEngineApi())
