@@ -88,7 +88,7 @@ void ContainerSampler::sampleNow() {
         ++m_skipped;
         return;
     }
-    m_startingMs = QDateTime::currentMSecsSinceEpoch();
+    m_batchStartedMs = QDateTime::currentMSecsSinceEpoch();
     m_watcher.setFuture(QtConcurrent::run(&ContainerSampler::readAll, m_procRoot,
                                           QList<Target>(m_targets.begin(), m_targets.end())));
 }
@@ -132,7 +132,6 @@ QList<ContainerSampler::Result> ContainerSampler::readAll(const QString &procRoo
 
 void ContainerSampler::batchDone() {
     ++m_batches;
-    m_batchStartedMs = m_startingMs;
     for (const Result &r : m_watcher.result()) {
         auto target = m_targets.find(r.id);
         // Dropped or restarted while the batch ran: its reading belongs to the old process.

@@ -46,6 +46,7 @@ public:
     quint64 batches() const { return m_batches; }
     quint64 skippedTicks() const { return m_skipped; }
     // When the last batch was started (wall clock, ms since the epoch): the time of its sample.
+    // Batches do not overlap, so while sampled() is emitted it is the time of that batch.
     qint64 batchStartedMs() const { return m_batchStartedMs; }
 
 Q_SIGNALS:
@@ -78,7 +79,6 @@ private:
     quint64 m_batches = 0;
     quint64 m_skipped = 0;
     int m_intervalMs = 1000;
-    qint64 m_startingMs = 0; // of the batch running
     qint64 m_batchStartedMs = 0;
 };
 
