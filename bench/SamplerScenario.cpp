@@ -228,8 +228,9 @@ Period everyContainer(engine::DockerClient &docker, const QStringList &container
         seconds += inWindow;
         for (const QString &c : containers)
             engine::Engine(docker).containerStatsOnce(
-                c, &context, [&, counted = inWindow](const engine::DockerReply &reply) {
-                    const bool ok = reply.ok() && metrics::parseEngineStats(reply.body);
+                c, &context,
+                [&, counted = inWindow](const engine::EngineResult<QByteArray> &stats) {
+                    const bool ok = stats && metrics::parseEngineStats(*stats);
                     answers += counted && ok;
                     failures += !ok;
                 });

@@ -481,10 +481,9 @@ void metricsSampleCost(const Options &o, Report &r) {
         bool done = false;
         timespec a{}, b{};
         clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
-        engine::Engine(*docker).info(nullptr, [&](const engine::DockerReply &reply) {
-            (void)reply.json();
-            done = true;
-        });
+        // (The engine door parses the reply into an EngineInfo.)
+        engine::Engine(*docker).info(
+            nullptr, [&](const engine::EngineResult<engine::EngineInfo> &) { done = true; });
         while (!done)
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
         clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
@@ -496,10 +495,11 @@ void metricsSampleCost(const Options &o, Report &r) {
     bool manager = false;
     {
         bool done = false;
-        engine::Engine(*docker).info(nullptr, [&](const engine::DockerReply &reply) {
-            manager = engine::isSwarmManager(reply.json().object());
-            done = true;
-        });
+        engine::Engine(*docker).info(nullptr,
+                                     [&](const engine::EngineResult<engine::EngineInfo> &info) {
+                                         manager = info && info->swarmManager();
+                                         done = true;
+                                     });
         while (!done)
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
     }

@@ -5,6 +5,7 @@
 #include "MainWindow.h"
 #include "client/ServerSession.h"
 #include "engine/DockerClient.h"
+#include "engine/EngineApi.h"
 #include "server/MistServer.h"
 #include "store/Store.h"
 
@@ -114,13 +115,12 @@ int runDesktopApp(int argc, char *argv[]) {
         window.setLocalEngineAddress(server.docker().host().toString());
         window.connectTo(session, label);
         // Say plainly when there is no engine; the app still opens.
-        server.docker().request(
-            "GET", QStringLiteral("/_ping"), &window,
-            [&window, &server](const engine::DockerReply &reply) {
-                if (!reply.ok())
+        engine::Engine(server.docker())
+            .ping(&window, [&window, &server](const engine::EngineResult<void> &pong) {
+                if (!pong)
                     window.showEngineProblem(
                         QObject::tr("No Docker engine at %1: %2")
-                            .arg(server.docker().host().toString(), reply.error));
+                            .arg(server.docker().host().toString(), pong.error().message));
             });
     }
     window.show();

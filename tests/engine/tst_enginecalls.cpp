@@ -20,14 +20,6 @@ using namespace mist::engine;
 namespace {
 constexpr int kWaitMs = 30000;
 
-std::optional<DockerReply> call(const std::function<void(Engine::Callback)> &start) {
-    std::optional<DockerReply> out;
-    start([&out](const DockerReply &r) { out = r; });
-    if (!QTest::qWaitFor([&] { return out.has_value(); }, kWaitMs))
-        qWarning("no engine reply within %d ms", kWaitMs);
-    return out;
-}
-
 template <typename T>
 std::optional<EngineResult<T>> result(const std::function<void(ResultCallback<T>)> &start) {
     std::optional<EngineResult<T>> out;
@@ -62,38 +54,41 @@ private Q_SLOTS:
                                     {QStringLiteral("--label"), QStringLiteral("mist.test=calls")})
                      .isEmpty());
         Engine engine(*m_client);
-        const auto list = call([&](Engine::Callback cb) {
+        using Rows = QList<ContainerSummary>;
+        const auto list = result<Rows>([&](ResultCallback<Rows> cb) {
             engine.containers({{QStringLiteral("name"), {name}}}, &m_context, std::move(cb));
         });
-        QVERIFY(list && list->ok());
-        const QList<ContainerSummary> rows = parseContainerList(list->json());
+        QVERIFY(list && *list);
+        const Rows rows = **list;
         QCOMPARE(rows.size(), 1);
         QCOMPARE(rows.first().names, QStringList{name});
         QCOMPARE(rows.first().state, QStringLiteral("running"));
         QCOMPARE(rows.first().labels.value(QStringLiteral("mist.test")), QStringLiteral("calls"));
 
-        const auto inspect = call(
-            [&](Engine::Callback cb) { engine.inspectContainer(name, &m_context, std::move(cb)); });
-        QVERIFY(inspect && inspect->ok());
-        const auto state = parseContainerState(inspect->json());
-        QVERIFY(state);
+        const auto inspect = result<ContainerState>([&](ResultCallback<ContainerState> cb) {
+            engine.inspectContainer(name, &m_context, std::move(cb));
+        });
+        QVERIFY(inspect && *inspect);
+        const auto &state = *inspect;
         QCOMPARE(state->name, name);
         QCOMPARE(state->id, rows.first().id);
         QVERIFY(state->running);
         QCOMPARE(state->exitCode, 0);
 
-        const auto stats = call(
-            [&](Engine::Callback cb) { engine.containerStats(name, &m_context, std::move(cb)); });
-        QVERIFY(stats && stats->ok());
-        QVERIFY(stats->json().object().value(QStringLiteral("memory_stats")).isObject());
-        QVERIFY(stats->json().object().value(QStringLiteral("cpu_stats")).isObject());
+        const auto stats = result<QByteArray>([&](ResultCallback<QByteArray> cb) {
+            engine.containerStats(name, &m_context, std::move(cb));
+        });
+        QVERIFY(stats && *stats);
+        const QJsonObject sample = QJsonDocument::fromJson(**stats).object();
+        QVERIFY(sample.value(QStringLiteral("memory_stats")).isObject());
+        QVERIFY(sample.value(QStringLiteral("cpu_stats")).isObject());
 
-        const auto missing = call([&](Engine::Callback cb) {
+        const auto missing = result<ContainerState>([&](ResultCallback<ContainerState> cb) {
             engine.inspectContainer(name + QStringLiteral("-gone"), &m_context, std::move(cb));
         });
-        QVERIFY(missing);
-        QCOMPARE(missing->httpStatus, 404);
-        QVERIFY(!parseContainerState(missing->json()));
+        QVERIFY(missing && !*missing);
+        QCOMPARE(missing->error().httpStatus, 404);
+        QVERIFY(missing->error().notFound());
     }
 
     // create, start, stop (twice: a stopped one counts as stopped), rename, remove (twice: a

@@ -31,17 +31,17 @@ void ContainerSwapStrategy::run() {
     m_pipeline.setState(QStringLiteral("deploying"), QStringLiteral("stopping_old"),
                         ProgressStopping, QStringLiteral("Stopping previous container..."));
     engine::Engine(m_docker).inspectContainer(
-        m_target.name, this, [this](const engine::DockerReply &inspect) {
+        m_target.name, this, [this](const engine::EngineResult<engine::ContainerState> &inspect) {
             if (!alive())
                 return;
-            if (inspect.httpStatus == 404) {
+            if (!inspect && inspect.error().notFound()) {
                 log(QStringLiteral("No previous container"));
                 return startNew();
             }
-            if (!inspect.ok())
-                return fail(
-                    engineFailure(QStringLiteral("looking for the previous container"), inspect));
-            m_oldContainerId = inspect.json().object().value(QStringLiteral("Id")).toString();
+            if (!inspect)
+                return fail(engineFailure(QStringLiteral("looking for the previous container"),
+                                          inspect.error()));
+            m_oldContainerId = inspect->id;
             // Stopped before it is renamed: renaming a running container
             // renames its network sandbox too, which an engine without a
             // bridge network may have lost after a restart of the container
@@ -172,21 +172,18 @@ void ContainerSwapStrategy::checkStarted() {
     if (failIfStopping())
         return;
     engine::Engine(m_docker).inspectContainer(
-        m_newContainerId, this, [this](const engine::DockerReply &inspect) {
+        m_newContainerId, this, [this](const engine::EngineResult<engine::ContainerState> &state) {
             if (!alive())
                 return;
-            if (!inspect.ok())
-                return fail(engineFailure(QStringLiteral("checking the new container"), inspect));
-            const QJsonObject container = inspect.json().object();
-            const QJsonObject state = container.value(QStringLiteral("State")).toObject();
-            // RestartCount sits beside State, not in it. A container that died
-            // and was restarted by its policy in the meantime counts as dead.
-            const bool running = state.value(QStringLiteral("Running")).toBool() &&
-                                 !state.value(QStringLiteral("Restarting")).toBool() &&
-                                 container.value(QStringLiteral("RestartCount")).toInt() == 0;
+            if (!state)
+                return fail(
+                    engineFailure(QStringLiteral("checking the new container"), state.error()));
+            // A container that died and was restarted by its policy in the
+            // meantime counts as dead.
+            const bool running = state->running && !state->restarting && state->restartCount == 0;
             if (!running)
                 return failWithOutput(QStringLiteral("Container exited immediately (exit code %1)")
-                                          .arg(state.value(QStringLiteral("ExitCode")).toInt()));
+                                          .arg(state->exitCode));
             setRestartPolicy();
         });
 }
@@ -198,10 +195,11 @@ void ContainerSwapStrategy::failWithOutput(const QString &errorMessage) {
     engine::LogsQuery query;
     query.tail = LastOutput::MaxLines;
     engine::Engine(m_docker).containerLogs(
-        m_newContainerId, query, this, [this, errorMessage](const engine::DockerReply &logs) {
+        m_newContainerId, query, this,
+        [this, errorMessage](const engine::EngineResult<QByteArray> &logs) {
             if (!alive())
                 return;
-            const QStringList lines = logs.ok() ? lastContainerOutput(logs.body) : QStringList();
+            const QStringList lines = logs ? lastContainerOutput(*logs) : QStringList();
             if (!lines.isEmpty()) {
                 log(QStringLiteral("Last output of the container:"));
                 for (const QString &line : lines)
@@ -218,15 +216,14 @@ void ContainerSwapStrategy::setRestartPolicy() {
                          QJsonObject{{QStringLiteral("Name"), QStringLiteral("unless-stopped")}}}})
             .toJson(QJsonDocument::Compact);
     engine::Engine(m_docker).updateContainer(
-        m_newContainerId, this,
-        [this](const engine::DockerReply &updated) {
+        m_newContainerId, policy, this, [this](const engine::EngineResult<void> &updated) {
             if (!alive())
                 return;
-            if (!updated.ok())
-                return fail(engineFailure(QStringLiteral("setting the restart policy"), updated));
+            if (!updated)
+                return fail(
+                    engineFailure(QStringLiteral("setting the restart policy"), updated.error()));
             removePrevious();
-        },
-        policy);
+        });
 }
 
 // Only now, with the new container up, does the old one go.

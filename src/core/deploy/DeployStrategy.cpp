@@ -11,10 +11,6 @@
 
 namespace mist::deploy {
 
-QString engineFailure(const QString &what, const engine::DockerReply &reply) {
-    return engineFailure(what, engine::engineError(reply));
-}
-
 QString engineFailure(const QString &what, const engine::EngineError &error) {
     return error.unreachable()
                ? QStringLiteral("Docker engine unavailable while %1: %2").arg(what, error.message)

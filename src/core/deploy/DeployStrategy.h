@@ -13,7 +13,6 @@
 
 namespace mist::engine {
 class DockerClient;
-struct DockerReply;
 struct EngineError;
 } // namespace mist::engine
 
@@ -31,7 +30,6 @@ inline constexpr int ProgressStarted = 90;
 inline constexpr int ProgressRolledOut = 99;
 
 // "Docker engine unavailable while ...: ..." or "Docker engine error while ...: ...".
-QString engineFailure(const QString &what, const engine::DockerReply &reply);
 QString engineFailure(const QString &what, const engine::EngineError &error);
 
 // What a container that died at start said last, for the deployment's log: the

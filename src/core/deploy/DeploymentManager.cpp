@@ -106,33 +106,27 @@ void DeploymentManager::removeLeftoverClones() {
 void DeploymentManager::recoverSetAsideContainers() {
     engine::Engine(m_docker).containers(
         {{QStringLiteral("name"), {QStringLiteral("^/app-[0-9]+-previous-[0-9]+$")}}}, this,
-        [this](const engine::DockerReply &reply) {
-            if (!reply.ok())
+        [this](const engine::EngineResult<QList<engine::ContainerSummary>> &containers) {
+            if (!containers)
                 return;
             static const QRegularExpression name(
-                QStringLiteral("^/(app-([0-9]+))-previous-[0-9]+$"));
-            for (const QJsonValue &c : reply.json().array()) {
-                const QString previous =
-                    c.toObject().value(QStringLiteral("Names")).toArray().first().toString();
+                QStringLiteral("^(app-([0-9]+))-previous-[0-9]+$"));
+            for (const engine::ContainerSummary &c : *containers) {
+                const QString previous = c.names.value(0);
                 const QRegularExpressionMatch m = name.match(previous);
                 // Only our apps: another server sharing the engine may be in
                 // the middle of replacing one of its own.
                 if (m.hasMatch() &&
                     store::orLogged(m_store.apps().byId(m.captured(2).toLongLong())))
-                    restoreSetAside(m.captured(1), previous.mid(1));
+                    restoreSetAside(m.captured(1), previous);
             }
         });
 }
 
 void DeploymentManager::restoreSetAside(const QString &app, const QString &aside) {
     engine::Engine(m_docker).inspectContainer(
-        app, this, [this, app, aside](const engine::DockerReply &inspect) {
-            const bool running = inspect.ok() && inspect.json()
-                                                     .object()
-                                                     .value(QStringLiteral("State"))
-                                                     .toObject()
-                                                     .value(QStringLiteral("Running"))
-                                                     .toBool();
+        app, this, [this, app, aside](const engine::EngineResult<engine::ContainerState> &inspect) {
+            const bool running = inspect && inspect->running;
             if (running) {
                 qCInfo(lcDeploy).noquote()
                     << "removing" << aside << "left by an interrupted deployment";
@@ -149,7 +143,7 @@ void DeploymentManager::restoreSetAside(const QString &app, const QString &aside
                             app, this, [](const engine::EngineResult<void> &) {});
                     });
             };
-            if (inspect.httpStatus == 404)
+            if (!inspect && inspect.error().notFound())
                 return restore();
             engine::Engine(m_docker).removeContainer(
                 app, this, [restore](const engine::EngineResult<void> &) { restore(); });

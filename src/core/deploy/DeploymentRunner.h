@@ -13,7 +13,6 @@
 namespace mist::engine {
 class DockerClient;
 class DockerStream;
-struct DockerReply;
 struct EngineError;
 } // namespace mist::engine
 

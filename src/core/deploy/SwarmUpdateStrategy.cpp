@@ -20,13 +20,6 @@ qint64 nanoseconds(int ms) {
     return qint64(ms) * 1000000;
 }
 
-qint64 versionOf(const QJsonObject &service) {
-    return qint64(service.value(QStringLiteral("Version"))
-                      .toObject()
-                      .value(QStringLiteral("Index"))
-                      .toDouble());
-}
-
 struct TaskCount {
     int updated = 0; // running, as desired
     int failed = 0;  // failed or rejected
@@ -124,65 +117,62 @@ void SwarmUpdateStrategy::run() {
                         QStringLiteral("Updating service %1...").arg(m_target.name));
     // The image exists on this engine only (no registry): its tasks are
     // placed on this node (docs/SCALING.md).
-    engine::Engine(m_docker).info(this, [this](const engine::DockerReply &info) {
+    engine::Engine(m_docker).info(this, [this](
+                                            const engine::EngineResult<engine::EngineInfo> &info) {
         if (!alive())
             return;
-        if (!info.ok())
-            return fail(engineFailure(QStringLiteral("asking the engine for its node"), info));
-        m_nodeId = info.json()
-                       .object()
-                       .value(QStringLiteral("Swarm"))
-                       .toObject()
-                       .value(QStringLiteral("NodeID"))
-                       .toString();
+        if (!info)
+            return fail(
+                engineFailure(QStringLiteral("asking the engine for its node"), info.error()));
+        m_nodeId = info->swarmNodeId;
         engine::Engine(m_docker).inspectService(
-            m_target.name, this, [this](const engine::DockerReply &inspect) {
+            m_target.name, this, [this](const engine::EngineResult<engine::SwarmService> &inspect) {
                 if (!alive() || failIfStopping())
                     return;
-                if (inspect.httpStatus == 404)
-                    return submitService({});
-                if (!inspect.ok())
-                    return fail(engineFailure(QStringLiteral("looking for the service"), inspect));
-                submitService(inspect.json().object());
+                if (!inspect && inspect.error().notFound())
+                    return submitService(std::nullopt);
+                if (!inspect)
+                    return fail(
+                        engineFailure(QStringLiteral("looking for the service"), inspect.error()));
+                submitService(*inspect);
             });
     });
 }
 
-void SwarmUpdateStrategy::submitService(const QJsonObject &existing) {
-    const bool create = existing.isEmpty();
-    const QByteArray spec =
-        QJsonDocument(serviceSpec(existing.value(QStringLiteral("Spec")).toObject()))
-            .toJson(QJsonDocument::Compact);
+void SwarmUpdateStrategy::submitService(const std::optional<engine::SwarmService> &existing) {
+    const bool create = !existing;
+    const QByteArray spec = QJsonDocument(serviceSpec(existing ? existing->spec : QJsonObject()))
+                                .toJson(QJsonDocument::Compact);
     log(create ? QStringLiteral("Creating service %1: %2 replicas of %3")
                      .arg(m_target.name)
                      .arg(m_target.app.replicas)
                      .arg(m_target.imageTag)
                : QStringLiteral("Rolling update of service %1 to %2, one task at a time")
                      .arg(m_target.name, m_target.imageTag));
-    auto submitted = [this, create, existing](const engine::DockerReply &r) {
-        onSubmitted(create, existing, r);
+    const QString existingId = existing ? existing->id : QString();
+    auto submitted = [this, create,
+                      existingId](const engine::EngineResult<engine::ServiceSubmitted> &r) {
+        onSubmitted(create, existingId, r);
     };
     if (create)
-        engine::Engine(m_docker).createService(this, std::move(submitted), spec);
+        engine::Engine(m_docker).createService(spec, this, std::move(submitted));
     else
-        engine::Engine(m_docker).updateService(existing.value(QStringLiteral("ID")).toString(),
-                                               versionOf(existing), this, std::move(submitted),
-                                               spec);
+        engine::Engine(m_docker).updateService(existing->id, existing->version, spec, this,
+                                               std::move(submitted));
 }
 
-void SwarmUpdateStrategy::onSubmitted(bool create, const QJsonObject &existing,
-                                      const engine::DockerReply &r) {
+void SwarmUpdateStrategy::onSubmitted(bool create, const QString &existingId,
+                                      const engine::EngineResult<engine::ServiceSubmitted> &r) {
     if (!alive())
         return;
-    if (!r.ok())
+    if (!r)
         return fail(engineFailure(create ? QStringLiteral("creating the service")
                                          : QStringLiteral("updating the service"),
-                                  r));
-    m_serviceId = create ? r.json().object().value(QStringLiteral("ID")).toString()
-                         : existing.value(QStringLiteral("ID")).toString();
+                                  r.error()));
+    m_serviceId = create ? r->id : existingId;
     m_serviceCreated = create;
-    for (const QJsonValue &w : r.json().object().value(QStringLiteral("Warnings")).toArray())
-        log(QStringLiteral("Engine: %1").arg(w.toString().simplified()));
+    for (const QString &w : r->warnings)
+        log(QStringLiteral("Engine: %1").arg(w.simplified()));
     m_pipeline.setState(
         QStringLiteral("deploying"), QStringLiteral("starting_new"), ProgressStarting,
         QStringLiteral("Rolling out: 0/%1 tasks updated").arg(m_target.app.replicas));
@@ -197,15 +187,14 @@ void SwarmUpdateStrategy::pollRollout() {
         return fail(QStringLiteral("Rollout did not finish within %1 s")
                         .arg(m_config.rolloutTimeoutMs / 1000));
     engine::Engine(m_docker).inspectService(
-        m_serviceId, this, [this](const engine::DockerReply &service) {
+        m_serviceId, this, [this](const engine::EngineResult<engine::SwarmService> &service) {
             if (!alive())
                 return;
-            if (!service.ok())
-                return pollFailed(service);
+            if (!service)
+                return pollFailed(service.error());
             engine::Engine(m_docker).tasks(
                 {{QStringLiteral("service"), {m_serviceId}}}, this,
-                [this,
-                 svc = service.json().object()](const engine::EngineResult<QJsonArray> &tasks) {
+                [this, svc = *service](const engine::EngineResult<QJsonArray> &tasks) {
                     if (!alive())
                         return;
                     if (!tasks)
@@ -216,20 +205,20 @@ void SwarmUpdateStrategy::pollRollout() {
         });
 }
 
-void SwarmUpdateStrategy::pollFailed(const engine::DockerReply &reply) {
+void SwarmUpdateStrategy::pollFailed(const engine::EngineError &error) {
     // A manager may not answer for a moment (a leader election): a few
     // misses in a row are waited out.
     if (++m_pollErrors < MaxPollErrors) {
         QTimer::singleShot(RolloutPollMs * 2, this, &SwarmUpdateStrategy::pollRollout);
         return;
     }
-    fail(engineFailure(QStringLiteral("following the rollout"), reply));
+    fail(engineFailure(QStringLiteral("following the rollout"), error));
 }
 
-void SwarmUpdateStrategy::onRolloutTasks(const QJsonObject &service, const QJsonArray &tasks) {
-    const QJsonObject update = service.value(QStringLiteral("UpdateStatus")).toObject();
-    const QString state = update.value(QStringLiteral("State")).toString();
-    const QString engineMessage = update.value(QStringLiteral("Message")).toString();
+void SwarmUpdateStrategy::onRolloutTasks(const engine::SwarmService &service,
+                                         const QJsonArray &tasks) {
+    const QString state = service.updateState;
+    const QString engineMessage = service.updateMessage;
     const auto [updated, failed, lastError] = countTasksOf(m_target.imageTag, tasks);
     const int total = std::max(1, m_target.app.replicas);
     const QString text =
@@ -305,8 +294,8 @@ void SwarmUpdateStrategy::rollback(std::function<void()> then) {
     if (m_serviceCreated) {
         // A service this deployment created goes again.
         log(QStringLiteral("Removing the new service"));
-        engine::Engine(m_docker).removeService(m_serviceId, this,
-                                               [then](const engine::DockerReply &) { then(); });
+        engine::Engine(m_docker).removeService(
+            m_serviceId, this, [then](const engine::EngineResult<void> &) { then(); });
         return;
     }
     // An update that failed was rolled back (or paused) by the engine itself.
@@ -320,21 +309,19 @@ void SwarmUpdateStrategy::rollback(std::function<void()> then) {
 void SwarmUpdateStrategy::askEngineToRollBack(std::function<void()> then) {
     log(QStringLiteral("Rolling the service back"));
     engine::Engine(m_docker).inspectService(
-        m_serviceId, this, [this, then](const engine::DockerReply &svc) {
-            if (!svc.ok())
+        m_serviceId, this, [this, then](const engine::EngineResult<engine::SwarmService> &service) {
+            if (!service)
                 return then();
-            const QJsonObject service = svc.json().object();
             engine::Engine(m_docker).rollbackService(
-                m_serviceId, versionOf(service), this,
-                [this, then](const engine::DockerReply &r) {
-                    if (!r.ok())
+                m_serviceId, service->version,
+                QJsonDocument(service->spec).toJson(QJsonDocument::Compact), this,
+                [this, then](const engine::EngineResult<void> &r) {
+                    if (!r)
                         log(QStringLiteral("Warning: the engine refused the rollback: %1")
-                                .arg(r.error),
+                                .arg(r.error().message),
                             true);
                     then();
-                },
-                QJsonDocument(service.value(QStringLiteral("Spec")).toObject())
-                    .toJson(QJsonDocument::Compact));
+                });
         });
 }
 

@@ -3,10 +3,13 @@
 #pragma once
 
 #include "DeployStrategy.h"
+#include "engine/EngineApi.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
+
+#include <optional>
 
 namespace mist::deploy {
 
@@ -25,16 +28,17 @@ public:
     void rollback(std::function<void()> then) override;
 
 private:
-    void submitService(const QJsonObject &existing);
-    void onSubmitted(bool create, const QJsonObject &existing, const engine::DockerReply &reply);
+    void submitService(const std::optional<engine::SwarmService> &existing);
+    void onSubmitted(bool create, const QString &existingId,
+                     const engine::EngineResult<engine::ServiceSubmitted> &reply);
     void pollRollout();
-    void onRolloutTasks(const QJsonObject &service, const QJsonArray &tasks);
+    void onRolloutTasks(const engine::SwarmService &service, const QJsonArray &tasks);
     // True when the engine's verdict ended the rollout (the deployment failed).
     bool engineVerdict(const QString &state, const QString &engineMessage,
                        const QString &lastError);
     // A new service has no update status: true once it counts as rolled out.
     bool firstRolloutDone(int updated, int failed, int total);
-    void pollFailed(const engine::DockerReply &reply);
+    void pollFailed(const engine::EngineError &error);
     QJsonObject serviceSpec(const QJsonObject &previousSpec) const;
     void askEngineToRollBack(std::function<void()> then);
 

@@ -84,6 +84,9 @@ QString build(const BuildQuery &query) {
         .arg(enc(query.tag), enc(query.dockerfile),
              enc(QString::fromUtf8(QJsonDocument(labels).toJson(QJsonDocument::Compact))));
 }
+QString ping() {
+    return QStringLiteral("/_ping");
+}
 QString info() {
     return QStringLiteral("/info");
 }
@@ -215,8 +218,65 @@ std::optional<EngineEvent> parseEngineEvent(QByteArrayView line) {
     return e;
 }
 
+std::optional<EngineInfo> parseEngineInfo(const QJsonDocument &json) {
+    const QJsonObject o = json.object();
+    if (o.isEmpty())
+        return std::nullopt;
+    EngineInfo info;
+    info.serverVersion = o.value(QStringLiteral("ServerVersion")).toString();
+    info.containers = o.value(QStringLiteral("Containers")).toInt();
+    info.containersRunning = o.value(QStringLiteral("ContainersRunning")).toInt();
+    info.images = o.value(QStringLiteral("Images")).toInt();
+    const QJsonObject swarm = o.value(QStringLiteral("Swarm")).toObject();
+    info.swarmNodeState = swarm.value(QStringLiteral("LocalNodeState")).toString();
+    info.swarmNodeId = swarm.value(QStringLiteral("NodeID")).toString();
+    info.swarmControlAvailable = swarm.value(QStringLiteral("ControlAvailable")).toBool();
+    return info;
+}
+
+std::optional<SwarmService> parseSwarmService(const QJsonDocument &json) {
+    const QJsonObject o = json.object();
+    SwarmService s;
+    s.id = o.value(QStringLiteral("ID")).toString();
+    if (s.id.isEmpty())
+        return std::nullopt;
+    s.spec = o.value(QStringLiteral("Spec")).toObject();
+    s.name = s.spec.value(QStringLiteral("Name")).toString();
+    s.tty = s.spec.value(QStringLiteral("TaskTemplate"))
+                .toObject()
+                .value(QStringLiteral("ContainerSpec"))
+                .toObject()
+                .value(QStringLiteral("TTY"))
+                .toBool();
+    s.version =
+        o.value(QStringLiteral("Version")).toObject().value(QStringLiteral("Index")).toInteger();
+    const QJsonObject update = o.value(QStringLiteral("UpdateStatus")).toObject();
+    s.updateState = update.value(QStringLiteral("State")).toString();
+    s.updateMessage = update.value(QStringLiteral("Message")).toString();
+    return s;
+}
+
+ServiceSubmitted parseServiceSubmitted(const QJsonDocument &json) {
+    const QJsonObject o = json.object();
+    ServiceSubmitted s;
+    s.id = o.value(QStringLiteral("ID")).toString();
+    for (const QJsonValue &w : o.value(QStringLiteral("Warnings")).toArray())
+        if (w.isString())
+            s.warnings << w.toString();
+    return s;
+}
+
 EngineError engineError(const DockerReply &reply) {
     return EngineError{reply.httpStatus, reply.error};
+}
+
+void streamFinished(DockerStream *stream, QObject *context, ResultCallback<void> done) {
+    QObject::connect(stream, &DockerStream::finished, context,
+                     [done = std::move(done)](const DockerReply &reply) {
+                         if (!reply.ok())
+                             return done(fail(engineError(reply)));
+                         done(EngineResult<void>());
+                     });
 }
 
 namespace {
@@ -227,6 +287,35 @@ DockerClient::Callback noValue(ResultCallback<void> done, int alsoFine = 0) {
             return done(EngineResult<void>());
         done(fail(engineError(reply)));
     };
+}
+// A reply whose body the caller reads itself.
+DockerClient::Callback body(ResultCallback<QByteArray> done) {
+    return [done = std::move(done)](const DockerReply &reply) {
+        if (!reply.ok())
+            return done(fail(engineError(reply)));
+        done(reply.body);
+    };
+}
+// A reply whose JSON `parse` reads; nullopt from it fails as "malformed <what>" with the
+// reply's (2xx) status.
+template <typename T>
+DockerClient::Callback parsed(ResultCallback<T> done,
+                              std::optional<T> (*parse)(const QJsonDocument &), const char *what) {
+    return [done = std::move(done), parse, what](const DockerReply &reply) {
+        if (!reply.ok())
+            return done(fail(engineError(reply)));
+        std::optional<T> value = parse(reply.json());
+        if (!value)
+            return done(fail(EngineError{reply.httpStatus,
+                                         QStringLiteral("malformed %1").arg(QLatin1String(what))}));
+        done(std::move(*value));
+    };
+}
+std::optional<QList<ContainerSummary>> containerRows(const QJsonDocument &json) {
+    return parseContainerList(json);
+}
+std::optional<ServiceSubmitted> submitted(const QJsonDocument &json) {
+    return parseServiceSubmitted(json);
 }
 // A reply whose body is a JSON array.
 DockerClient::Callback list(ResultCallback<QJsonArray> done) {
@@ -291,15 +380,22 @@ Expected<QJsonObject, EngineError> scaledSpec(QJsonObject spec, int wanted, int 
 }
 } // namespace
 
-void Engine::containers(const Filters &filters, QObject *context, Callback cb) {
-    m_client.request("GET", paths::containers(filters), context, std::move(cb));
+void Engine::ping(QObject *context, ResultCallback<void> done) {
+    m_client.request("GET", paths::ping(), context, noValue(std::move(done)));
 }
-void Engine::inspectContainer(const QString &nameOrId, QObject *context, Callback cb) {
-    m_client.request("GET", paths::container(nameOrId), context, std::move(cb));
+void Engine::containers(const Filters &filters, QObject *context,
+                        ResultCallback<QList<ContainerSummary>> done) {
+    m_client.request("GET", paths::containers(filters), context,
+                     parsed(std::move(done), containerRows, "container list"));
+}
+void Engine::inspectContainer(const QString &nameOrId, QObject *context,
+                              ResultCallback<ContainerState> done) {
+    m_client.request("GET", paths::container(nameOrId), context,
+                     parsed(std::move(done), parseContainerState, "container inspect"));
 }
 void Engine::containerLogs(const QString &nameOrId, const LogsQuery &query, QObject *context,
-                           Callback cb) {
-    m_client.request("GET", paths::containerLogs(nameOrId, query), context, std::move(cb));
+                           ResultCallback<QByteArray> done) {
+    m_client.request("GET", paths::containerLogs(nameOrId, query), context, body(std::move(done)));
 }
 DockerStream *Engine::streamContainerLogs(const QString &nameOrId, const LogsQuery &query) {
     return m_client.stream("GET", paths::containerLogs(nameOrId, query));
@@ -336,9 +432,10 @@ void Engine::renameContainer(const QString &nameOrId, const QString &newName, QO
 void Engine::removeContainer(const QString &nameOrId, QObject *context, ResultCallback<void> done) {
     m_client.request("DELETE", paths::removeContainer(nameOrId), context, noValue(std::move(done)));
 }
-void Engine::updateContainer(const QString &nameOrId, QObject *context, Callback cb,
-                             const QByteArray &update) {
-    m_client.request("POST", paths::updateContainer(nameOrId), context, std::move(cb), update);
+void Engine::updateContainer(const QString &nameOrId, const QByteArray &update, QObject *context,
+                             ResultCallback<void> done) {
+    m_client.request("POST", paths::updateContainer(nameOrId), context, noValue(std::move(done)),
+                     update);
 }
 DockerStream *Engine::build(const BuildQuery &query, const QByteArray &tarContext,
                             std::function<void(const QByteArray &)> output,
@@ -349,8 +446,9 @@ DockerStream *Engine::build(const BuildQuery &query, const QByteArray &tarContex
     QObject::connect(stream, &DockerStream::finished, stream, noValue(std::move(done)));
     return stream;
 }
-void Engine::info(QObject *context, Callback cb) {
-    m_client.request("GET", paths::info(), context, std::move(cb));
+void Engine::info(QObject *context, ResultCallback<EngineInfo> done) {
+    m_client.request("GET", paths::info(), context,
+                     parsed(std::move(done), parseEngineInfo, "engine info"));
 }
 void Engine::nodes(QObject *context, ResultCallback<QJsonArray> done) {
     m_client.request("GET", paths::nodes(), context, list(std::move(done)));
@@ -358,29 +456,35 @@ void Engine::nodes(QObject *context, ResultCallback<QJsonArray> done) {
 void Engine::services(QObject *context, ResultCallback<QJsonArray> done) {
     m_client.request("GET", paths::services(), context, list(std::move(done)));
 }
-void Engine::inspectService(const QString &nameOrId, QObject *context, Callback cb) {
-    m_client.request("GET", paths::service(nameOrId), context, std::move(cb));
+void Engine::inspectService(const QString &nameOrId, QObject *context,
+                            ResultCallback<SwarmService> done) {
+    m_client.request("GET", paths::service(nameOrId), context,
+                     parsed(std::move(done), parseSwarmService, "service inspect"));
 }
 void Engine::serviceLogs(const QString &nameOrId, const LogsQuery &query, QObject *context,
-                         Callback cb) {
-    m_client.request("GET", paths::serviceLogs(nameOrId, query), context, std::move(cb));
+                         ResultCallback<QByteArray> done) {
+    m_client.request("GET", paths::serviceLogs(nameOrId, query), context, body(std::move(done)));
 }
 DockerStream *Engine::streamServiceLogs(const QString &nameOrId, const LogsQuery &query) {
     return m_client.stream("GET", paths::serviceLogs(nameOrId, query));
 }
-void Engine::createService(QObject *context, Callback cb, const QByteArray &spec) {
-    m_client.request("POST", paths::createService(), context, std::move(cb), spec);
+void Engine::createService(const QByteArray &spec, QObject *context,
+                           ResultCallback<ServiceSubmitted> done) {
+    m_client.request("POST", paths::createService(), context,
+                     parsed(std::move(done), submitted, "service create"), spec);
 }
-void Engine::updateService(const QString &id, qint64 version, QObject *context, Callback cb,
-                           const QByteArray &spec) {
-    m_client.request("POST", paths::updateService(id, version), context, std::move(cb), spec);
+void Engine::updateService(const QString &id, qint64 version, const QByteArray &spec,
+                           QObject *context, ResultCallback<ServiceSubmitted> done) {
+    m_client.request("POST", paths::updateService(id, version), context,
+                     parsed(std::move(done), submitted, "service update"), spec);
 }
-void Engine::rollbackService(const QString &id, qint64 version, QObject *context, Callback cb,
-                             const QByteArray &spec) {
-    m_client.request("POST", paths::updateService(id, version, true), context, std::move(cb), spec);
+void Engine::rollbackService(const QString &id, qint64 version, const QByteArray &spec,
+                             QObject *context, ResultCallback<void> done) {
+    m_client.request("POST", paths::updateService(id, version, true), context,
+                     noValue(std::move(done)), spec);
 }
-void Engine::removeService(const QString &nameOrId, QObject *context, Callback cb) {
-    m_client.request("DELETE", paths::service(nameOrId), context, std::move(cb));
+void Engine::removeService(const QString &nameOrId, QObject *context, ResultCallback<void> done) {
+    m_client.request("DELETE", paths::service(nameOrId), context, noValue(std::move(done)));
 }
 void Engine::scaleService(const QString &nameOrId, int replicas, QObject *context,
                           ResultCallback<int> done) {
@@ -416,11 +520,13 @@ void Engine::tasks(const Filters &filters, QObject *context, ResultCallback<QJso
 DockerStream *Engine::streamEvents(const EventsQuery &query) {
     return m_client.stream("GET", paths::events(query));
 }
-void Engine::containerStats(const QString &nameOrId, QObject *context, Callback cb) {
-    m_client.request("GET", paths::containerStats(nameOrId, false), context, std::move(cb));
+void Engine::containerStats(const QString &nameOrId, QObject *context,
+                            ResultCallback<QByteArray> done) {
+    m_client.request("GET", paths::containerStats(nameOrId, false), context, body(std::move(done)));
 }
-void Engine::containerStatsOnce(const QString &nameOrId, QObject *context, Callback cb) {
-    m_client.request("GET", paths::containerStatsOnce(nameOrId), context, std::move(cb));
+void Engine::containerStatsOnce(const QString &nameOrId, QObject *context,
+                                ResultCallback<QByteArray> done) {
+    m_client.request("GET", paths::containerStatsOnce(nameOrId), context, body(std::move(done)));
 }
 DockerStream *Engine::streamContainerStats(const QString &nameOrId) {
     return m_client.stream("GET", paths::containerStats(nameOrId, true));

@@ -4,10 +4,14 @@
 
 // The one door to the Docker Engine API: every engine path the program uses is written here and
 // nowhere else (scripts/check-engine-paths.sh keeps it so). Calls take small typed arguments and
-// answer through DockerClient's non-blocking callbacks or streams. The container life-cycle,
-// image build and Swarm list calls answer with an EngineResult (a value or an EngineError);
-// the others still hand over the DockerReply (DockerReply::ok(), httpStatus 0 for transport
-// errors). Never an out-parameter.
+// answer through DockerClient's non-blocking callbacks or streams. Every request answers with an
+// EngineResult (a value or an EngineError, httpStatus 0 for transport errors): small structs
+// parsed here (an answer that cannot be read fails with the engine's 2xx status and a
+// "malformed ..." message), or the body itself where the caller decodes it (logs: frames with
+// LogStreamDecoder/ServiceLogDecoder; stats: metrics::parseEngineStats). Streams (logs, events,
+// stats, build) stay DockerStreams: their bytes arrive through DockerStream::data, and
+// streamFinished says how they ended. The Swarm lists (nodes, services, tasks) still hand over
+// the engine's JSON array (SwarmState reads it). Never an out-parameter.
 
 #include "base/Expected.h"
 #include "engine/DockerClient.h"
@@ -15,6 +19,7 @@
 #include <QJsonArray>
 
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QList>
 #include <QMap>
 #include <QString>
@@ -118,6 +123,45 @@ EngineError engineError(const DockerReply &reply);
 template <typename T> using EngineResult = Expected<T, EngineError>;
 template <typename T> using ResultCallback = std::function<void(const EngineResult<T> &)>;
 
+// How a stream ended: success, or why not (a non-2xx answer, or the transport failing).
+void streamFinished(DockerStream *stream, QObject *context, ResultCallback<void> done);
+
+// What GET /info says, as the program uses it.
+struct EngineInfo {
+    QString serverVersion;
+    int containers = 0;
+    int containersRunning = 0;
+    int images = 0;
+    QString swarmNodeState; // Swarm.LocalNodeState: "inactive", "active", ...
+    QString swarmNodeId;    // Swarm.NodeID: this engine's node
+    bool swarmControlAvailable = false;
+    // An active Swarm manager (SwarmState's isSwarmManager).
+    bool swarmManager() const { return swarmNodeState == u"active" && swarmControlAvailable; }
+};
+// nullopt when the answer is not a non-empty JSON object.
+std::optional<EngineInfo> parseEngineInfo(const QJsonDocument &json);
+
+// What an inspect (GET services/{id}) says of a Swarm service.
+struct SwarmService {
+    QString id;
+    QString name;        // Spec.Name
+    qint64 version = 0;  // Version.Index: an update names the version it read
+    QJsonObject spec;    // Spec, whole: an update sends it back changed
+    QString updateState; // UpdateStatus.State: "updating", "completed", "rollback_completed", ...
+    QString updateMessage;
+    bool tty = false; // Spec.TaskTemplate.ContainerSpec.TTY: its logs come unframed
+};
+// nullopt when the answer is not an inspect object with an ID.
+std::optional<SwarmService> parseSwarmService(const QJsonDocument &json);
+
+// What the engine answers to a service create or update.
+struct ServiceSubmitted {
+    QString id;           // create only: the new service's ID
+    QStringList warnings; // Warnings, as the engine words them
+};
+// Never fails: an answer that is not an object gives no id and no warnings.
+ServiceSubmitted parseServiceSubmitted(const QJsonDocument &json);
+
 struct BuildQuery {
     QString tag;
     QString dockerfile;
@@ -138,6 +182,7 @@ QString renameContainer(const QString &nameOrId, const QString &newName);
 QString removeContainer(const QString &nameOrId);
 QString updateContainer(const QString &nameOrId);
 QString build(const BuildQuery &query);
+QString ping();
 QString info();
 QString nodes();
 QString services();
@@ -156,15 +201,20 @@ QString containerStatsOnce(const QString &nameOrId);
 // follow DockerClient::request's rules: later on the event loop, not at all once `context` is gone.
 class Engine {
 public:
-    using Callback = DockerClient::Callback;
     explicit Engine(DockerClient &client)
         : m_client(client) {}
 
+    // Whether the engine answers at all (GET /_ping).
+    void ping(QObject *context, ResultCallback<void> done);
     // Containers, all states included.
-    void containers(const Filters &filters, QObject *context, Callback cb);
-    void inspectContainer(const QString &nameOrId, QObject *context, Callback cb);
+    void containers(const Filters &filters, QObject *context,
+                    ResultCallback<QList<ContainerSummary>> done);
+    // A missing container fails with notFound().
+    void inspectContainer(const QString &nameOrId, QObject *context,
+                          ResultCallback<ContainerState> done);
+    // The log body as the engine sends it (multiplexed frames, or raw for a tty).
     void containerLogs(const QString &nameOrId, const LogsQuery &query, QObject *context,
-                       Callback cb);
+                       ResultCallback<QByteArray> done);
     // A follow=1 (or long) log transfer; owned by the caller like DockerClient::stream.
     DockerStream *streamContainerLogs(const QString &nameOrId, const LogsQuery &query);
     // `config` is the engine's create body (JSON); the result is the new container's id.
@@ -181,8 +231,9 @@ public:
                          ResultCallback<void> done);
     // Forced: a running container is killed first. A missing one fails with notFound().
     void removeContainer(const QString &nameOrId, QObject *context, ResultCallback<void> done);
-    void updateContainer(const QString &nameOrId, QObject *context, Callback cb,
-                         const QByteArray &update);
+    // `update` is the engine's update body (JSON).
+    void updateContainer(const QString &nameOrId, const QByteArray &update, QObject *context,
+                         ResultCallback<void> done);
 
     // Build output (the engine's JSON lines, in pieces as they arrive) goes to `output` while
     // the tar context uploads; `done` says whether the engine took the build (what the lines
@@ -191,22 +242,27 @@ public:
     DockerStream *build(const BuildQuery &query, const QByteArray &tarContext,
                         std::function<void(const QByteArray &)> output, ResultCallback<void> done);
 
-    void info(QObject *context, Callback cb);
+    void info(QObject *context, ResultCallback<EngineInfo> done);
     // The Swarm lists (GET /nodes, /services, /tasks): the engine's array (an answer that is
     // not one gives an empty list); a node that is not a manager fails (503).
     void nodes(QObject *context, ResultCallback<QJsonArray> done);
     void services(QObject *context, ResultCallback<QJsonArray> done);
-    void inspectService(const QString &nameOrId, QObject *context, Callback cb);
+    // A missing service fails with notFound(); a node that is not a manager fails (503).
+    void inspectService(const QString &nameOrId, QObject *context,
+                        ResultCallback<SwarmService> done);
+    // The log body as the engine sends it (for ServiceLogDecoder).
     void serviceLogs(const QString &nameOrId, const LogsQuery &query, QObject *context,
-                     Callback cb);
+                     ResultCallback<QByteArray> done);
     DockerStream *streamServiceLogs(const QString &nameOrId, const LogsQuery &query);
-    void createService(QObject *context, Callback cb, const QByteArray &spec);
-    void updateService(const QString &id, qint64 version, QObject *context, Callback cb,
-                       const QByteArray &spec);
+    // `spec` is the engine's service spec (JSON).
+    void createService(const QByteArray &spec, QObject *context,
+                       ResultCallback<ServiceSubmitted> done);
+    void updateService(const QString &id, qint64 version, const QByteArray &spec, QObject *context,
+                       ResultCallback<ServiceSubmitted> done);
     // Back to the spec before the last update (the engine keeps it as PreviousSpec).
-    void rollbackService(const QString &id, qint64 version, QObject *context, Callback cb,
-                         const QByteArray &spec);
-    void removeService(const QString &nameOrId, QObject *context, Callback cb);
+    void rollbackService(const QString &id, qint64 version, const QByteArray &spec,
+                         QObject *context, ResultCallback<void> done);
+    void removeService(const QString &nameOrId, QObject *context, ResultCallback<void> done);
     // A replicated service to `replicas` tasks (inspect, then update at the version read). To 0,
     // the count it had is kept in the service's label ReplicasBeforeStopLabel; RestoreReplicas
     // scales back to that count (1 without the label, or the current count when not at 0). The
@@ -221,10 +277,13 @@ public:
 
     // Engine events (JSON lines) until the caller deletes the stream; owned by the caller.
     DockerStream *streamEvents(const EventsQuery &query);
-    // One stats sample (the engine waits for a second reading to give CPU percentages).
-    void containerStats(const QString &nameOrId, QObject *context, Callback cb);
-    // One sample of the counters as they are now (the caller keeps the previous one for rates).
-    void containerStatsOnce(const QString &nameOrId, QObject *context, Callback cb);
+    // One stats sample, the engine's JSON (it waits for a second reading to give CPU
+    // percentages).
+    void containerStats(const QString &nameOrId, QObject *context, ResultCallback<QByteArray> done);
+    // One sample of the counters as they are now, the engine's JSON (the caller keeps the
+    // previous one for rates; metrics::parseEngineStats reads it).
+    void containerStatsOnce(const QString &nameOrId, QObject *context,
+                            ResultCallback<QByteArray> done);
     // A sample a second, as JSON lines, while the container runs; owned by the caller.
     DockerStream *streamContainerStats(const QString &nameOrId);
 

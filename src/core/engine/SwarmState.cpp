@@ -92,6 +92,12 @@ QJsonObject serviceStatus(const QJsonObject &service, const QJsonArray &tasks) {
     };
 }
 
+QJsonObject serviceStatus(const SwarmService &service, const QJsonArray &tasks) {
+    return serviceStatus(
+        QJsonObject{{QStringLiteral("ID"), service.id}, {QStringLiteral("Spec"), service.spec}},
+        tasks);
+}
+
 QHash<QString, TaskPlace> taskPlaces(const QJsonArray &tasks) {
     QHash<QString, TaskPlace> places;
     for (const QJsonValue &v : tasks) {

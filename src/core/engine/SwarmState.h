@@ -6,6 +6,8 @@
 // pure functions over the engine's JSON (GET /services/{id}, /tasks, /nodes,
 // /info), tested row by row in tests/engine/tst_swarmstate.cpp.
 
+#include "engine/EngineApi.h"
+
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -25,6 +27,8 @@ namespace mist::engine {
 // others, at most MaxTasksListed, newest first within each group.
 constexpr int MaxTasksListed = 20;
 QJsonObject serviceStatus(const QJsonObject &service, const QJsonArray &tasks);
+// The same from an inspected service (its ID and Spec are all serviceStatus reads).
+QJsonObject serviceStatus(const SwarmService &service, const QJsonArray &tasks);
 
 // task id -> {slot, node} for the log lines of a service.
 struct TaskPlace {

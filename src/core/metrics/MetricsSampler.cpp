@@ -99,39 +99,38 @@ void MetricsSampler::refreshDockerInfo() {
     }
     m_dockerAsked.start();
     m_dockerRequestInFlight = true;
-    engine::Engine(*m_docker).info(this, [this](const engine::DockerReply &r) {
-        m_dockerRequestInFlight = false;
-        const bool first = m_samples == 0;
-        const QJsonObject info = r.json().object();
-        if (!r.ok() || info.isEmpty()) {
-            if (m_docker_info || first)
-                qCWarning(lcEngine).noquote() << "Docker engine unreachable:" << r.error;
-            m_docker_info.reset();
+    engine::Engine(*m_docker).info(
+        this, [this](const engine::EngineResult<engine::EngineInfo> &info) {
+            m_dockerRequestInFlight = false;
+            const bool first = m_samples == 0;
+            if (!info) {
+                if (m_docker_info || first)
+                    qCWarning(lcEngine).noquote()
+                        << "Docker engine unreachable:" << info.error().message;
+                m_docker_info.reset();
+                if (first)
+                    sampleNow();
+                return;
+            }
+            if (!m_docker_info)
+                qCInfo(lcEngine).noquote() << "Docker engine reachable:" << info->serverVersion;
+            m_docker_info = QJsonObject{
+                {QStringLiteral("containers_running"), info->containersRunning},
+                {QStringLiteral("containers_total"), info->containers},
+                {QStringLiteral("images"), info->images},
+            };
+            if (!info->swarmManager()) {
+                m_swarm = QJsonObject();
+            } else {
+                if (m_infoAnswers % SwarmEverySamples == 0)
+                    refreshSwarm();
+                if (!m_swarm.isEmpty())
+                    m_docker_info->insert(QStringLiteral("swarm"), m_swarm);
+            }
+            ++m_infoAnswers;
             if (first)
                 sampleNow();
-            return;
-        }
-        if (!m_docker_info)
-            qCInfo(lcEngine).noquote() << "Docker engine reachable:"
-                                       << info.value(QStringLiteral("ServerVersion")).toString();
-        m_docker_info = QJsonObject{
-            {QStringLiteral("containers_running"),
-             info.value(QStringLiteral("ContainersRunning")).toInt()},
-            {QStringLiteral("containers_total"), info.value(QStringLiteral("Containers")).toInt()},
-            {QStringLiteral("images"), info.value(QStringLiteral("Images")).toInt()},
-        };
-        if (!engine::isSwarmManager(info)) {
-            m_swarm = QJsonObject();
-        } else {
-            if (m_infoAnswers % SwarmEverySamples == 0)
-                refreshSwarm();
-            if (!m_swarm.isEmpty())
-                m_docker_info->insert(QStringLiteral("swarm"), m_swarm);
-        }
-        ++m_infoAnswers;
-        if (first)
-            sampleNow();
-    });
+        });
 }
 
 void MetricsSampler::refreshSwarm() {

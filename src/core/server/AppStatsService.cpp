@@ -284,14 +284,15 @@ void AppStatsService::requestEngineStats() {
         const qint64 appId = t->app.id;
         const QString containerId = t->containerId;
         engine::Engine(*m_docker).containerStatsOnce(
-            containerId, this, [this, appId, containerId](const engine::DockerReply &reply) {
-                onEngineStats(appId, containerId, reply);
+            containerId, this,
+            [this, appId, containerId](const engine::EngineResult<QByteArray> &stats) {
+                onEngineStats(appId, containerId, stats);
             });
     }
 }
 
 void AppStatsService::onEngineStats(qint64 appId, const QString &containerId,
-                                    const engine::DockerReply &reply) {
+                                    const engine::EngineResult<QByteArray> &stats) {
     --m_statsInFlight;
     auto it = m_apps.find(appId);
     if (it == m_apps.end())
@@ -299,7 +300,7 @@ void AppStatsService::onEngineStats(qint64 appId, const QString &containerId,
     it->statsPending = false;
     if (it->containerId != containerId)
         return; // replaced meanwhile: the reading is the old container's
-    const auto reading = reply.ok() ? metrics::parseEngineStats(reply.body) : std::nullopt;
+    const auto reading = stats ? metrics::parseEngineStats(*stats) : std::nullopt;
     if (!reading) {
         it->previous.reset();
         it->figures.reset();
@@ -334,15 +335,18 @@ void AppStatsService::startLooks() {
         m_looking.insert(appId);
         engine::Engine(*m_docker).inspectContainer(
             name, this,
-            [this, appId](const engine::DockerReply &reply) { onLooked(appId, reply); });
+            [this, appId](const engine::EngineResult<engine::ContainerState> &inspected) {
+                onLooked(appId, inspected);
+            });
     }
 }
 
-void AppStatsService::onLooked(qint64 appId, const engine::DockerReply &reply) {
+void AppStatsService::onLooked(qint64 appId,
+                               const engine::EngineResult<engine::ContainerState> &inspected) {
     m_looking.remove(appId);
     auto it = m_apps.find(appId);
-    if (it != m_apps.end() && (reply.ok() || reply.httpStatus == 404)) {
-        const auto state = reply.ok() ? engine::parseContainerState(reply.json()) : std::nullopt;
+    if (it != m_apps.end() && (inspected || inspected.error().notFound())) {
+        const auto state = inspected ? std::optional(*inspected) : std::nullopt;
         const QString id = state ? state->id : QString();
         if (id != it->containerId || (state && state->pid != it->pid)) {
             it->previous.reset();
@@ -355,7 +359,7 @@ void AppStatsService::onLooked(qint64 appId, const engine::DockerReply &reply) {
         it->looked = true;
         feedSampler();
     } else if (it != m_apps.end()) {
-        qCDebug(lcServer) << "app stats: cannot inspect app" << appId << reply.error;
+        qCDebug(lcServer) << "app stats: cannot inspect app" << appId << inspected.error().message;
     }
     if (m_lookAgain.remove(appId))
         queueLook(appId);
@@ -380,7 +384,9 @@ void AppStatsService::openEvents() {
     m_events->setParent(this);
     connect(m_events, &engine::DockerStream::started, this, &AppStatsService::onEventsStarted);
     connect(m_events, &engine::DockerStream::data, this, &AppStatsService::onEventsData);
-    connect(m_events, &engine::DockerStream::finished, this, &AppStatsService::onEventsFinished);
+    engine::streamFinished(m_events, this, [this](const engine::EngineResult<void> &ended) {
+        onEventsFinished(ended);
+    });
 }
 
 void AppStatsService::onEventsStarted(int httpStatus) {
@@ -410,8 +416,8 @@ void AppStatsService::onEventsData(const QByteArray &bytes) {
     }
 }
 
-void AppStatsService::onEventsFinished(const engine::DockerReply &reply) {
-    if (reply.httpStatus == 0 && m_engineReachable != false)
+void AppStatsService::onEventsFinished(const engine::EngineResult<void> &ended) {
+    if (!ended && ended.error().unreachable() && m_engineReachable != false)
         Q_EMIT engineReachable(*(m_engineReachable = false));
     if (m_events)
         m_events->deleteLater();
@@ -442,16 +448,19 @@ void AppStatsService::sweep() {
         return;
     m_sweeping = true;
     engine::Engine(*m_docker).containers(
-        {}, this, [this](const engine::DockerReply &reply) { onListed(reply); });
+        {}, this, [this](const engine::EngineResult<QList<engine::ContainerSummary>> &listed) {
+            onListed(listed);
+        });
 }
 
 // Apps whose container is not the one known, or not in the state known, are looked at again.
-void AppStatsService::onListed(const engine::DockerReply &reply) {
+void AppStatsService::onListed(
+    const engine::EngineResult<QList<engine::ContainerSummary>> &listed) {
     m_sweeping = false;
-    if (!reply.ok())
+    if (!listed)
         return;
     QHash<QString, engine::ContainerSummary> byName;
-    for (const engine::ContainerSummary &c : engine::parseContainerList(reply.json()))
+    for (const engine::ContainerSummary &c : *listed)
         for (const QString &n : c.names)
             byName.insert(n, c);
     for (auto it = m_apps.cbegin(); it != m_apps.cend(); ++it) {

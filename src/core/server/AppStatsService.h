@@ -2,6 +2,7 @@
 
 #pragma once
 
+#include "engine/EngineApi.h"
 #include "metrics/ContainerFigures.h"
 #include "store/Types.h"
 
@@ -20,7 +21,6 @@
 namespace mist::engine {
 class DockerClient;
 class DockerStream;
-struct DockerReply;
 struct EngineEvent;
 } // namespace mist::engine
 namespace mist::metrics {
@@ -135,19 +135,20 @@ private:
     std::optional<metrics::ContainerFigures> figuresOf(const Tracked &t, qint64 nowMs) const;
     void feedSampler();
     void requestEngineStats();
-    void onEngineStats(qint64 appId, const QString &containerId, const engine::DockerReply &reply);
+    void onEngineStats(qint64 appId, const QString &containerId,
+                       const engine::EngineResult<QByteArray> &stats);
 
     void queueLook(qint64 appId);
     void startLooks();
-    void onLooked(qint64 appId, const engine::DockerReply &reply);
+    void onLooked(qint64 appId, const engine::EngineResult<engine::ContainerState> &inspected);
 
     void openEvents();
     void onEventsStarted(int httpStatus);
     void onEventsData(const QByteArray &bytes);
-    void onEventsFinished(const engine::DockerReply &reply);
+    void onEventsFinished(const engine::EngineResult<void> &ended);
     void onEvent(const engine::EngineEvent &event);
     void sweep();
-    void onListed(const engine::DockerReply &reply);
+    void onListed(const engine::EngineResult<QList<engine::ContainerSummary>> &listed);
 
     store::Store *m_store;
     engine::DockerClient *m_docker;

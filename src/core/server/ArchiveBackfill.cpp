@@ -49,7 +49,8 @@ void ArchiveBackfill::start() {
     m_stream = engine::Engine(*m_docker).streamContainerLogs(m_target.container.id, query);
     m_stream->setParent(this);
     connect(m_stream, &engine::DockerStream::data, this, &ArchiveBackfill::onData);
-    connect(m_stream, &engine::DockerStream::finished, this, &ArchiveBackfill::onFinished);
+    engine::streamFinished(m_stream, this,
+                           [this](const engine::EngineResult<void> &ended) { onFinished(ended); });
 }
 
 void ArchiveBackfill::append(const engine::LogLine &line) {
@@ -87,7 +88,7 @@ void ArchiveBackfill::throttle() {
     }
 }
 
-void ArchiveBackfill::onFinished(const engine::DockerReply &reply) {
+void ArchiveBackfill::onFinished(const engine::EngineResult<void> &ended) {
     if (m_stream)
         m_stream->deleteLater();
     m_stream = nullptr;
@@ -95,7 +96,7 @@ void ArchiveBackfill::onFinished(const engine::DockerReply &reply) {
     m_decoder.finish(rest);
     for (const engine::LogLine &line : std::as_const(rest))
         append(line);
-    done(reply.ok() ? QString() : engineFailureMessage(reply));
+    done(ended ? QString() : engineFailureMessage(ended.error()));
 }
 
 void ArchiveBackfill::done(const QString &error) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "archive/ArchiveQuery.h"
+#include "engine/EngineApi.h"
 #include "engine/LogStreamDecoder.h"
 
 #include <QObject>
@@ -12,7 +13,6 @@
 namespace mist::engine {
 class DockerClient;
 class DockerStream;
-struct DockerReply;
 } // namespace mist::engine
 
 namespace mist::archive {
@@ -52,7 +52,7 @@ Q_SIGNALS:
 
 private:
     void onData(const QByteArray &bytes);
-    void onFinished(const engine::DockerReply &reply);
+    void onFinished(const engine::EngineResult<void> &ended);
     void append(const engine::LogLine &line);
     void throttle();
     void done(const QString &error);

@@ -107,8 +107,9 @@ void ContainerLogHub::readFromEngine(ClientConnection *client, CatchUp &c) {
     c.stream->setParent(this);
     connect(c.stream, &engine::DockerStream::data, this,
             [this, client](const QByteArray &bytes) { onCatchUpData(client, bytes); });
-    connect(c.stream, &engine::DockerStream::finished, this,
-            [this, client](const engine::DockerReply &reply) { onCatchUpFinished(client, reply); });
+    engine::streamFinished(c.stream, this, [this, client](const engine::EngineResult<void> &ended) {
+        onCatchUpFinished(client, ended);
+    });
 }
 
 void ContainerLogHub::onCatchUpData(ClientConnection *client, const QByteArray &bytes) {
@@ -138,7 +139,7 @@ void ContainerLogHub::onCatchUpData(ClientConnection *client, const QByteArray &
 }
 
 void ContainerLogHub::onCatchUpFinished(ClientConnection *client,
-                                        const engine::DockerReply &reply) {
+                                        const engine::EngineResult<void> &ended) {
     const auto it = m_catchingUp.find(client);
     if (it == m_catchingUp.end() || it->second.fromBuffer)
         return;
@@ -146,10 +147,10 @@ void ContainerLogHub::onCatchUpFinished(ClientConnection *client,
     if (c.stream)
         c.stream->deleteLater();
     c.stream = nullptr;
-    if (!reply.ok()) {
+    if (!ended) {
         // Not silently: the viewer is told, and resumes later from the last
         // line it has (the clients do so after a 1011).
-        const QString message = engineFailureMessage(reply);
+        const QString message = engineFailureMessage(ended.error());
         dropCatchUp(client);
         client->send(protocol::errorMessage(message));
         client->close(QWebSocketProtocol::CloseCodeBadOperation, message);
@@ -270,33 +271,34 @@ void ContainerLogHub::probe(int entries) {
     engine::LogsQuery query;
     query.tail = entries;
     engine::Engine(*m_docker).containerLogs(
-        m_containerId, query, this,
-        [this, entries](const engine::DockerReply &r) { onProbeReply(entries, r); });
+        m_containerId, query, this, [this, entries](const engine::EngineResult<QByteArray> &logs) {
+            onProbeReply(entries, logs);
+        });
 }
 
-void ContainerLogHub::onProbeReply(int entries, const engine::DockerReply &reply) {
+void ContainerLogHub::onProbeReply(int entries, const engine::EngineResult<QByteArray> &logs) {
     if (isDone())
         return;
-    if (!reply.ok()) {
-        if (reply.httpStatus == 404)
+    if (!logs) {
+        if (logs.error().notFound())
             finish(QStringLiteral("Container not found"), true,
                    QWebSocketProtocol::CloseCodeNormal);
         else
-            finish(engineFailureMessage(reply), true);
+            finish(engineFailureMessage(logs.error()), true);
         return;
     }
     engine::LogStreamDecoder decoder(m_tty ? engine::LogStreamDecoder::Mode::Tty
                                            : engine::LogStreamDecoder::Mode::Multiplexed);
     QList<engine::LogLine> complete;
     QList<engine::LogLine> partial;
-    decoder.feed(reply.body, complete);
+    decoder.feed(*logs, complete);
     const quint64 entriesSeen = decoder.entriesSeen();
     const QString lastEntryTs = decoder.lastEntryTs();
     decoder.finish(partial);
 
     const bool wholeLog = entriesSeen < quint64(entries);
     if (!wholeLog && complete.size() <= TailLines && entries < MaxProbeEntries &&
-        reply.body.size() < MaxProbeBytes) {
+        logs->size() < MaxProbeBytes) {
         probe(std::min(entries * 8, MaxProbeEntries));
         return;
     }
@@ -374,8 +376,7 @@ void ContainerLogHub::onFollowData(const QByteArray &bytes) {
             true);
 }
 
-void ContainerLogHub::onFollowFinished(const engine::DockerReply &reply) {
-    Q_UNUSED(reply);
+void ContainerLogHub::onFollowFinished() {
     if (m_stream)
         m_stream->deleteLater();
     m_stream = nullptr;
@@ -387,30 +388,33 @@ void ContainerLogHub::onFollowFinished(const engine::DockerReply &reply) {
         relay(line, protocol::parseEngineTimestampNs(line.ts).value_or(0));
     // Why did the stream end? The container's own state tells.
     engine::Engine(*m_docker).inspectContainer(
-        m_containerId, this, [this](const engine::DockerReply &r) { onInspected(r); });
+        m_containerId, this,
+        [this](const engine::EngineResult<engine::ContainerState> &r) { onInspected(r); });
 }
 
-void ContainerLogHub::onInspected(const engine::DockerReply &reply) {
+void ContainerLogHub::onInspected(const engine::EngineResult<engine::ContainerState> &inspected) {
     if (isDone())
         return;
-    if (reply.httpStatus == 0) {
-        finish(engineFailureMessage(reply), true);
+    if (!inspected && inspected.error().unreachable()) {
+        finish(engineFailureMessage(inspected.error()), true);
         return;
     }
-    if (reply.httpStatus == 404) {
+    if (!inspected && inspected.error().notFound()) {
         finish(QStringLiteral("Log stream ended"), false);
         return;
     }
-    const QJsonObject state = reply.json().object().value(QStringLiteral("State")).toObject();
-    if (!reply.ok() || !state.value(QStringLiteral("Running")).toBool()) {
+    if (!inspected || !inspected->running) {
         // A restart (docker restart, a restart policy) stops the container
         // for a moment: look once more before calling it the end, so viewers
         // follow the restarted container on the same socket.
-        if (!m_recheckedStop && reply.ok()) {
+        if (!m_recheckedStop && inspected) {
             m_recheckedStop = true;
             QTimer::singleShot(RestartGraceMs, this, [this] {
                 engine::Engine(*m_docker).inspectContainer(
-                    m_containerId, this, [this](const engine::DockerReply &r) { onInspected(r); });
+                    m_containerId, this,
+                    [this](const engine::EngineResult<engine::ContainerState> &r) {
+                        onInspected(r);
+                    });
             });
             return;
         }
@@ -421,7 +425,7 @@ void ContainerLogHub::onInspected(const engine::DockerReply &reply) {
     // Still running (restarted, or the engine dropped the stream): resume
     // right after the last line we relayed. Only drops within one run of the container count
     // against the engine: a crash loop is the container's doing, and is followed.
-    const QString startedAt = state.value(QStringLiteral("StartedAt")).toString();
+    const QString startedAt = inspected->startedAt;
     if (startedAt != m_startedAt) {
         m_startedAt = startedAt;
         m_restarts = 0;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "LogHub.h"
+#include "engine/EngineApi.h"
 #include "engine/LogStreamDecoder.h"
 
 #include <QPointer>
@@ -16,7 +17,6 @@
 namespace mist::engine {
 class DockerClient;
 class DockerStream;
-struct DockerReply;
 } // namespace mist::engine
 
 namespace mist::server {
@@ -71,11 +71,11 @@ protected:
 
 private:
     void probe(int entries);
-    void onProbeReply(int entries, const engine::DockerReply &reply);
+    void onProbeReply(int entries, const engine::EngineResult<QByteArray> &logs);
     void follow();
     void onFollowData(const QByteArray &bytes);
-    void onFollowFinished(const engine::DockerReply &reply);
-    void onInspected(const engine::DockerReply &reply);
+    void onFollowFinished();
+    void onInspected(const engine::EngineResult<engine::ContainerState> &inspected);
     // One viewer being sent older lines.
     struct CatchUp {
         qint64 cursorNs = 0; // ts of the last line the viewer has (or its since)
@@ -98,7 +98,7 @@ private:
     bool skipRotatedGap(ClientConnection *client, CatchUp &c);
     void dropCatchUp(ClientConnection *client);
     void onCatchUpData(ClientConnection *client, const QByteArray &bytes);
-    void onCatchUpFinished(ClientConnection *client, const engine::DockerReply &reply);
+    void onCatchUpFinished(ClientConnection *client, const engine::EngineResult<void> &ended);
     void relay(const engine::LogLine &line, qint64 tsNs);
     void finish(const QString &finalMessage, bool isError,
                 std::optional<QWebSocketProtocol::CloseCode> closeCode = std::nullopt);

@@ -134,7 +134,9 @@ void LogArchiver::openEvents() {
     m_events->setParent(this);
     connect(m_events, &engine::DockerStream::started, this, &LogArchiver::onEventsStarted);
     connect(m_events, &engine::DockerStream::data, this, &LogArchiver::onEventsData);
-    connect(m_events, &engine::DockerStream::finished, this, &LogArchiver::onEventsFinished);
+    engine::streamFinished(m_events, this, [this](const engine::EngineResult<void> &ended) {
+        onEventsFinished(ended);
+    });
 }
 
 void LogArchiver::onEventsStarted(int httpStatus) {
@@ -173,12 +175,12 @@ void LogArchiver::onEventsData(const QByteArray &bytes) {
     }
 }
 
-void LogArchiver::onEventsFinished(const engine::DockerReply &reply) {
+void LogArchiver::onEventsFinished(const engine::EngineResult<void> &ended) {
     if (m_events)
         m_events->deleteLater();
     m_events = nullptr;
-    engineLost(reply.ok() ? QStringLiteral("the engine ended its event stream")
-                          : engineFailureMessage(reply));
+    engineLost(ended ? QStringLiteral("the engine ended its event stream")
+                     : engineFailureMessage(ended.error()));
     retryLater();
 }
 
@@ -256,17 +258,19 @@ void LogArchiver::sweep() {
         return;
     m_sweeping = true;
     engine::Engine(*m_docker).containers(
-        {}, this, [this](const engine::DockerReply &reply) { onListed(reply); });
+        {}, this, [this](const engine::EngineResult<QList<engine::ContainerSummary>> &listed) {
+            onListed(listed);
+        });
 }
 
-void LogArchiver::onListed(const engine::DockerReply &reply) {
+void LogArchiver::onListed(const engine::EngineResult<QList<engine::ContainerSummary>> &listed) {
     m_sweeping = false;
-    if (!reply.ok()) {
-        qCWarning(lcServer) << "archive: cannot list containers:" << reply.error;
+    if (!listed) {
+        qCWarning(lcServer) << "archive: cannot list containers:" << listed.error().message;
         return;
     }
     const QList<store::App> apps = store::orLogged(m_store->apps().all());
-    for (const engine::ContainerSummary &c : engine::parseContainerList(reply.json())) {
+    for (const engine::ContainerSummary &c : *listed) {
         const auto appId = appFor(apps, c.names.value(0), c.labels);
         if (!appId)
             continue;
@@ -318,8 +322,9 @@ void LogArchiver::look(qint64 appId, const QString &containerId, bool fromSweep,
     ++m_looksPending;
     engine::Engine(*m_docker).inspectContainer(
         containerId, this,
-        [this, appId, fromSweep, then = std::move(then)](const engine::DockerReply &reply) {
-            const bool running = lookedAt(reply, appId, fromSweep);
+        [this, appId, fromSweep,
+         then = std::move(then)](const engine::EngineResult<engine::ContainerState> &inspected) {
+            const bool running = lookedAt(inspected, appId, fromSweep);
             if (then)
                 then(running);
             if (--m_looksPending == 0 && !m_sweeping)
@@ -327,8 +332,8 @@ void LogArchiver::look(qint64 appId, const QString &containerId, bool fromSweep,
         });
 }
 
-bool LogArchiver::lookedAt(const engine::DockerReply &reply, qint64 appId, bool fromSweep) {
-    const auto state = reply.ok() ? engine::parseContainerState(reply.json()) : std::nullopt;
+bool LogArchiver::lookedAt(const engine::EngineResult<engine::ContainerState> &state, qint64 appId,
+                           bool fromSweep) {
     if (!state)
         return false; // gone meanwhile (its destroy event says so), or the engine failed
     const HubInfo info = ContainerLogsEndpoint::hubInfo(appId, *state);

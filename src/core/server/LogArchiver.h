@@ -5,6 +5,7 @@
 #include "archive/ArchiveFormat.h"
 #include "archive/ArchiveQuery.h"
 #include "deploy/ContainerDrain.h"
+#include "engine/EngineApi.h"
 #include "server/endpoints/ContainerLogsEndpoint.h"
 
 #include <QHash>
@@ -21,7 +22,6 @@
 namespace mist::engine {
 class DockerClient;
 class DockerStream;
-struct DockerReply;
 struct EngineEvent;
 struct ContainerSummary;
 } // namespace mist::engine
@@ -129,17 +129,18 @@ private:
     void openEvents();
     void onEventsStarted(int httpStatus);
     void onEventsData(const QByteArray &bytes);
-    void onEventsFinished(const engine::DockerReply &reply);
+    void onEventsFinished(const engine::EngineResult<void> &ended);
     void onEvent(const engine::EngineEvent &event);
     void onStarted(const engine::EngineEvent &event, Known &known);
     void sweep();
-    void onListed(const engine::DockerReply &reply);
+    void onListed(const engine::EngineResult<QList<engine::ContainerSummary>> &listed);
     // Inspects the container, then follows it (running) or reads what it
     // left (stopped). fromSweep: nothing announced it (no start event).
     // `then` gets whether it runs (false also when it is gone).
     void look(qint64 appId, const QString &containerId, bool fromSweep,
               std::function<void(bool running)> then = {});
-    bool lookedAt(const engine::DockerReply &reply, qint64 appId, bool fromSweep);
+    bool lookedAt(const engine::EngineResult<engine::ContainerState> &inspected, qint64 appId,
+                  bool fromSweep);
     void follow(Known &known, bool fromSweep, const QString &startedAt);
     void catchUpStopped(Known &known, const QString &finishedAt, int exitCode, bool fromSweep);
     // The app whose container this is (by its mist.app.id label or its name);

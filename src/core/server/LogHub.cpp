@@ -98,10 +98,6 @@ void LogHub::removeSubscriber(ClientConnection *client) {
         m_idleGrace.start();
 }
 
-QString engineFailureMessage(const engine::DockerReply &reply) {
-    return engineFailureMessage(engine::engineError(reply));
-}
-
 QString engineFailureMessage(const engine::EngineError &error) {
     return error.unreachable() ? QStringLiteral("Docker engine unavailable: %1").arg(error.message)
                                : QStringLiteral("Docker engine error: %1").arg(error.message);

@@ -13,7 +13,6 @@
 #include <optional>
 
 namespace mist::engine {
-struct DockerReply;
 struct EngineError;
 } // namespace mist::engine
 
@@ -96,7 +95,6 @@ private:
 
 // "Docker engine unavailable: ..." (no answer) or "Docker engine error: ..."
 // (an error answer): the words a viewer gets when the engine fails a hub.
-QString engineFailureMessage(const engine::DockerReply &reply);
 QString engineFailureMessage(const engine::EngineError &error);
 
 // The lines a hub holds, oldest first: at least the last TailLines, at most

@@ -23,20 +23,13 @@ QString keyOf(qint64 tsNs, const engine::ServiceLogLine &line) {
 }
 } // namespace
 
-ServiceLogHub::ServiceLogHub(engine::DockerClient *docker, const QJsonObject &service,
+ServiceLogHub::ServiceLogHub(engine::DockerClient *docker, const engine::SwarmService &service,
                              QObject *parent)
     : LogHub(parent)
     , m_docker(docker)
     , m_service(service)
-    , m_serviceId(service.value(QStringLiteral("ID")).toString())
-    , m_tty(service.value(QStringLiteral("Spec"))
-                .toObject()
-                .value(QStringLiteral("TaskTemplate"))
-                .toObject()
-                .value(QStringLiteral("ContainerSpec"))
-                .toObject()
-                .value(QStringLiteral("TTY"))
-                .toBool())
+    , m_serviceId(service.id)
+    , m_tty(service.tty)
     , m_decoder(m_tty ? engine::ServiceLogDecoder::Mode::Tty
                       : engine::ServiceLogDecoder::Mode::Multiplexed) {
     m_taskTimer.setInterval(TaskPollMs);
@@ -74,11 +67,11 @@ void ServiceLogHub::readTasks(bool thenProbe) {
     // The service too, now and then: its replica count may change.
     if (!thenProbe && ++m_polls % 5 == 0) {
         engine::Engine(*m_docker).inspectService(
-            m_serviceId, this, [this](const engine::DockerReply &r) {
-                if (r.httpStatus == 404)
+            m_serviceId, this, [this](const engine::EngineResult<engine::SwarmService> &r) {
+                if (!r && r.error().notFound())
                     finish(QStringLiteral("Service removed"), false);
-                else if (r.ok())
-                    m_service = r.json().object();
+                else if (r)
+                    m_service = *r;
             });
     }
     engine::Engine(*m_docker).tasks(
@@ -129,24 +122,25 @@ void ServiceLogHub::probe() {
     engine::LogsQuery query;
     query.details = true;
     query.tail = TailLines;
-    engine::Engine(*m_docker).serviceLogs(m_serviceId, query, this,
-                                          [this](const engine::DockerReply &r) { onProbe(r); });
+    engine::Engine(*m_docker).serviceLogs(
+        m_serviceId, query, this,
+        [this](const engine::EngineResult<QByteArray> &logs) { onProbe(logs); });
 }
 
-void ServiceLogHub::onProbe(const engine::DockerReply &reply) {
+void ServiceLogHub::onProbe(const engine::EngineResult<QByteArray> &logs) {
     if (isDone())
         return;
-    if (!reply.ok()) {
-        if (reply.httpStatus == 404)
+    if (!logs) {
+        if (logs.error().notFound())
             finish(QStringLiteral("Service not found"), true, QWebSocketProtocol::CloseCodeNormal);
         else
-            finish(engineFailureMessage(reply), true);
+            finish(engineFailureMessage(logs.error()), true);
         return;
     }
     engine::ServiceLogDecoder decoder(m_tty ? engine::ServiceLogDecoder::Mode::Tty
                                             : engine::ServiceLogDecoder::Mode::Multiplexed);
     QList<engine::ServiceLogLine> lines;
-    decoder.feed(reply.body, lines);
+    decoder.feed(*logs, lines);
     decoder.finish(lines);
     if (decoder.failed())
         return finish(
@@ -226,13 +220,13 @@ void ServiceLogHub::onFollowFinished() {
     // The service may be gone; otherwise the engine dropped the stream:
     // follow again from the last line relayed.
     engine::Engine(*m_docker).inspectService(
-        m_serviceId, this, [this](const engine::DockerReply &r) {
+        m_serviceId, this, [this](const engine::EngineResult<engine::SwarmService> &r) {
             if (isDone())
                 return;
-            if (r.httpStatus == 404)
+            if (!r && r.error().notFound())
                 return finish(QStringLiteral("Service removed"), false);
-            if (!r.ok())
-                return finish(engineFailureMessage(r), true);
+            if (!r)
+                return finish(engineFailureMessage(r.error()), true);
             if (++m_restarts > MaxStreamRestarts)
                 return finish(QStringLiteral("Docker engine keeps closing the log stream"), true);
             expectRepeatsOfLastInstant();

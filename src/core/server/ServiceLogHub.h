@@ -18,7 +18,6 @@
 namespace mist::engine {
 class DockerClient;
 class DockerStream;
-struct DockerReply;
 } // namespace mist::engine
 
 namespace mist::server {
@@ -49,8 +48,8 @@ class ServiceLogHub : public LogHub {
 public:
     static constexpr int TaskPollMs = 2000;
 
-    // `service` is the engine's GET /services/{id} answer.
-    ServiceLogHub(engine::DockerClient *docker, const QJsonObject &service,
+    // `service` as the engine's GET /services/{id} tells it.
+    ServiceLogHub(engine::DockerClient *docker, const engine::SwarmService &service,
                   QObject *parent = nullptr);
     ~ServiceLogHub() override;
 
@@ -67,7 +66,7 @@ private:
     void onTasks(const engine::EngineResult<QJsonArray> &answer, bool thenProbe);
     void readNodes();
     void probe();
-    void onProbe(const engine::DockerReply &reply);
+    void onProbe(const engine::EngineResult<QByteArray> &logs);
     void follow();
     void onFollowData(const QByteArray &bytes);
     void onFollowFinished();
@@ -80,7 +79,7 @@ private:
                 std::optional<QWebSocketProtocol::CloseCode> code = std::nullopt);
 
     engine::DockerClient *m_docker;
-    QJsonObject m_service;
+    engine::SwarmService m_service;
     QString m_serviceId;
     bool m_tty = false;
 

@@ -23,12 +23,12 @@
 namespace mist::server {
 
 namespace {
-void refuseForEngine(ClientConnection *client, const engine::DockerReply &reply) {
-    WebSocketEndpoint::refuse(client,
-                              reply.httpStatus == 0
-                                  ? QStringLiteral("Docker engine unavailable: %1").arg(reply.error)
-                                  : QStringLiteral("Docker engine error: %1").arg(reply.error),
-                              QWebSocketProtocol::CloseCodeBadOperation);
+void refuseForEngine(ClientConnection *client, const engine::EngineError &error) {
+    WebSocketEndpoint::refuse(
+        client,
+        error.unreachable() ? QStringLiteral("Docker engine unavailable: %1").arg(error.message)
+                            : QStringLiteral("Docker engine error: %1").arg(error.message),
+        QWebSocketProtocol::CloseCodeBadOperation);
 }
 } // namespace
 
@@ -78,25 +78,23 @@ void ContainerLogsEndpoint::accept(ClientConnection *client) {
     const QString name = engine::appContainerName(*appId, app->containerName);
     QPointer<ClientConnection> guard(client);
     engine::Engine(*m_docker).inspectContainer(
-        name, client, [this, guard, appId = *appId, sinceNs](const engine::DockerReply &reply) {
+        name, client,
+        [this, guard, appId = *appId,
+         sinceNs](const engine::EngineResult<engine::ContainerState> &inspected) {
             if (guard && !guard->isClosing())
-                onInspected(guard, appId, sinceNs, reply);
+                onInspected(guard, appId, sinceNs, inspected);
         });
 }
 
-void ContainerLogsEndpoint::onInspected(ClientConnection *client, qint64 appId,
-                                        std::optional<qint64> sinceNs,
-                                        const engine::DockerReply &reply) {
-    if (reply.httpStatus == 404)
+void ContainerLogsEndpoint::onInspected(
+    ClientConnection *client, qint64 appId, std::optional<qint64> sinceNs,
+    const engine::EngineResult<engine::ContainerState> &inspected) {
+    if (!inspected && inspected.error().notFound())
         return refuse(client, QStringLiteral("Container not found"),
                       QWebSocketProtocol::CloseCodeNormal);
-    if (!reply.ok())
-        return refuseForEngine(client, reply);
-
-    const auto inspected = engine::parseContainerState(reply.json());
+    // A malformed answer too: "Docker engine error: malformed container inspect".
     if (!inspected)
-        return refuse(client, QStringLiteral("Docker engine error: malformed container inspect"),
-                      QWebSocketProtocol::CloseCodeBadOperation);
+        return refuseForEngine(client, inspected.error());
     const HubInfo info = hubInfo(appId, *inspected);
     const QString id = info.containerId;
     const QString name = info.name;
@@ -107,14 +105,14 @@ void ContainerLogsEndpoint::onInspected(ClientConnection *client, qint64 appId,
     QPointer<ClientConnection> guard(client);
     engine::Engine(*m_docker).containers(
         {{QStringLiteral("id"), {id}}}, client,
-        [this, guard, info, id, name, state, sinceNs](const engine::DockerReply &list) {
+        [this, guard, info, id, name, state,
+         sinceNs](const engine::EngineResult<QList<engine::ContainerSummary>> &list) {
             if (!guard || guard->isClosing())
                 return;
-            if (!list.ok())
-                return refuseForEngine(guard, list);
-            const QJsonArray rows = list.json().array();
-            const QJsonObject row = rows.isEmpty() ? QJsonObject() : rows.first().toObject();
-            const QString liveState = row.value(QStringLiteral("State")).toString(state);
+            if (!list)
+                return refuseForEngine(guard, list.error());
+            const engine::ContainerSummary row = list->value(0);
+            const QString liveState = list->isEmpty() ? state : row.state;
             if (isUpstream(guard)) {
                 // Upstream's `state` is its own word (running, stopped, ...)
                 // and its `status` the engine's raw state, where ours are the
@@ -134,7 +132,7 @@ void ContainerLogsEndpoint::onInspected(ClientConnection *client, qint64 appId,
             guard->send(protocol::statusMessage(QJsonObject{
                 {QStringLiteral("container"), name},
                 {QStringLiteral("state"), liveState},
-                {QStringLiteral("status"), row.value(QStringLiteral("Status")).toString()},
+                {QStringLiteral("status"), row.status},
             }));
             if (liveState != u"running")
                 return refuse(guard, QStringLiteral("Container not running"),
@@ -147,21 +145,21 @@ void ContainerLogsEndpoint::acceptService(ClientConnection *client, const QStrin
                                           std::optional<qint64> sinceNs) {
     QPointer<ClientConnection> guard(client);
     engine::Engine(*m_docker).inspectService(
-        service, client, [this, guard, sinceNs](const engine::DockerReply &reply) {
+        service, client,
+        [this, guard, sinceNs](const engine::EngineResult<engine::SwarmService> &service) {
             if (!guard || guard->isClosing())
                 return;
-            if (reply.httpStatus == 404)
+            if (!service && service.error().notFound())
                 return refuse(guard, QStringLiteral("Service not found"),
                               QWebSocketProtocol::CloseCodeNormal);
             // 503: the engine is not a manager (or not in a swarm); its own
             // words say which ("This node is not a swarm manager. ...").
-            if (!reply.ok())
-                return refuseForEngine(guard, reply);
-            const QJsonObject spec = reply.json().object();
-            const QString id = spec.value(QStringLiteral("ID")).toString();
+            if (!service)
+                return refuseForEngine(guard, service.error());
+            const QString id = service->id;
             ServiceLogHub *hub = m_serviceHubs.value(id);
             if (!hub) {
-                hub = new ServiceLogHub(m_docker, spec, this);
+                hub = new ServiceLogHub(m_docker, *service, this);
                 m_serviceHubs.insert(id, hub);
                 connect(hub, &ServiceLogHub::finished, this, [this, id](LogHub *done) {
                     if (m_serviceHubs.value(id) == done)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "WebSocketEndpoint.h"
+#include "engine/EngineApi.h"
 
 #include <QHash>
 
@@ -10,11 +11,6 @@
 
 #include <optional>
 
-namespace mist::engine {
-class DockerClient;
-struct DockerReply;
-struct ContainerState;
-} // namespace mist::engine
 namespace mist::store {
 class Store;
 }
@@ -69,7 +65,7 @@ public:
 
 private:
     void onInspected(ClientConnection *client, qint64 appId, std::optional<qint64> sinceNs,
-                     const engine::DockerReply &reply);
+                     const engine::EngineResult<engine::ContainerState> &inspected);
     ContainerLogHub *hubFor(const HubInfo &info);
     void acceptService(ClientConnection *client, const QString &service,
                        std::optional<qint64> sinceNs);

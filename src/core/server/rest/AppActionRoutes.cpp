@@ -64,11 +64,9 @@ QJsonObject containerJson(const engine::ContainerState &c) {
 void answerContainer(engine::DockerClient &docker, const QString &name, const Pending &p,
                      Action a) {
     engine::Engine(docker).inspectContainer(
-        name, nullptr, [p, a](const engine::DockerReply &reply) {
-            const auto state =
-                reply.ok() ? engine::parseContainerState(reply.json()) : std::nullopt;
+        name, nullptr, [p, a](const engine::EngineResult<engine::ContainerState> &state) {
             if (!state)
-                return p.engineFailed(engine::engineError(reply), QStringLiteral("inspect"));
+                return p.engineFailed(state.error(), QStringLiteral("inspect"));
             QJsonObject data = containerJson(*state);
             data.insert(QStringLiteral("appId"), p.appId);
             p.answer(http::HttpResponse::ok(data, QStringLiteral("Container %1")
@@ -104,14 +102,12 @@ void containerAction(engine::DockerClient &docker, const QString &name, Action a
 // After the action: the service's state as /api/apps and the log socket's status give it.
 void answerService(engine::DockerClient &docker, const QString &name, const Pending &p) {
     engine::Engine(docker).inspectService(
-        name, nullptr, [&docker, p](const engine::DockerReply &reply) {
-            if (!reply.ok())
-                return p.engineFailed(engine::engineError(reply), QStringLiteral("inspect"));
-            const QJsonObject service = reply.json().object();
-            const QString id = service.value(QStringLiteral("ID")).toString();
+        name, nullptr, [&docker, p](const engine::EngineResult<engine::SwarmService> &service) {
+            if (!service)
+                return p.engineFailed(service.error(), QStringLiteral("inspect"));
             engine::Engine(docker).tasks(
-                {{QStringLiteral("service"), {id}}}, nullptr,
-                [p, service](const engine::EngineResult<QJsonArray> &tasks) {
+                {{QStringLiteral("service"), {service->id}}}, nullptr,
+                [p, service = *service](const engine::EngineResult<QJsonArray> &tasks) {
                     QJsonObject data = engine::serviceStatus(service, tasks.value_or(QJsonArray()));
                     data.insert(QStringLiteral("appId"), p.appId);
                     p.answer(http::HttpResponse::ok(data));

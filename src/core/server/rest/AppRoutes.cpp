@@ -45,14 +45,12 @@ namespace {
 // from the swarm's lists, a container's from one container listing (null
 // without an engine).
 QJsonArray appList(const QList<store::App> &apps, const QHash<QString, QJsonObject> &swarm,
-                   const engine::DockerReply &reply,
+                   const engine::EngineResult<QList<engine::ContainerSummary>> &listed,
                    const QHash<QString, engine::ContainerState> &inspected) {
     QHash<QString, engine::ContainerSummary> byName;
-    if (reply.ok()) {
-        for (const engine::ContainerSummary &c : engine::parseContainerList(reply.json()))
-            for (const QString &name : c.names)
-                byName.insert(name, c);
-    }
+    for (const engine::ContainerSummary &c : listed.value_or(QList<engine::ContainerSummary>()))
+        for (const QString &name : c.names)
+            byName.insert(name, c);
     QJsonArray list;
     for (const store::App &app : apps) {
         QJsonObject o = app.toJson();
@@ -66,7 +64,7 @@ QJsonArray appList(const QList<store::App> &apps, const QHash<QString, QJsonObje
         } else {
             const QString name = engine::appContainerName(app.id, app.containerName);
             const auto it = byName.constFind(name);
-            if (reply.ok() && it != byName.constEnd()) {
+            if (it != byName.constEnd()) {
                 state = it->state;
                 status = it->status;
             }
@@ -116,13 +114,13 @@ InspectCache &inspectCache() {
 // (past them the times are null), answered from InspectCache when fresh; `done` gets them by
 // container name when every answer is in (a failed inspect leaves its container out).
 void inspectAppContainers(
-    engine::DockerClient &docker, const QList<store::App> &apps, const engine::DockerReply &reply,
+    engine::DockerClient &docker, const QList<store::App> &apps,
+    const QList<engine::ContainerSummary> &containers,
     std::function<void(const QHash<QString, engine::ContainerState> &)> done) {
     QSet<QString> listed;
-    if (reply.ok())
-        for (const engine::ContainerSummary &c : engine::parseContainerList(reply.json()))
-            for (const QString &name : c.names)
-                listed.insert(name);
+    for (const engine::ContainerSummary &c : containers)
+        for (const QString &name : c.names)
+            listed.insert(name);
     InspectCache &cache = inspectCache();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const QString engineKey = docker.host().toString() + u'\n';
@@ -149,11 +147,11 @@ void inspectAppContainers(
     for (const QString &name : std::as_const(names)) {
         engine::Engine(docker).inspectContainer(
             name, nullptr,
-            [name, key = engineKey + name, inspected, waiting, done](const engine::DockerReply &r) {
+            [name, key = engineKey + name, inspected, waiting,
+             done](const engine::EngineResult<engine::ContainerState> &state) {
                 InspectCache &cache = inspectCache();
                 --cache.inFlight;
-                if (const auto state =
-                        r.ok() ? engine::parseContainerState(r.json()) : std::nullopt) {
+                if (state) {
                     inspected->insert(name, *state);
                     cache.entries.insert(key, {*state, QDateTime::currentMSecsSinceEpoch()});
                 }
@@ -183,10 +181,13 @@ void listApps(RestContext &ctx, store::Store &store, engine::DockerClient &docke
     auto swarm = std::make_shared<QHash<QString, QJsonObject>>();
     auto listContainers = [apps, respond, swarm, &docker] {
         engine::Engine(docker).containers(
-            {}, nullptr, [apps, respond, swarm, &docker](const engine::DockerReply &reply) {
+            {}, nullptr,
+            [apps, respond, swarm,
+             &docker](const engine::EngineResult<QList<engine::ContainerSummary>> &listed) {
                 inspectAppContainers(
-                    docker, apps, reply, [apps, respond, swarm, reply](const auto &inspected) {
-                        respond(http::HttpResponse::ok(appList(apps, *swarm, reply, inspected)));
+                    docker, apps, listed.value_or(QList<engine::ContainerSummary>()),
+                    [apps, respond, swarm, listed](const auto &inspected) {
+                        respond(http::HttpResponse::ok(appList(apps, *swarm, listed, inspected)));
                     });
             });
     };

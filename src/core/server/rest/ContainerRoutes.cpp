@@ -67,15 +67,15 @@ void registerContainerRoutes(RestRouter &router, store::Store &store,
                    }
                    engine::Engine(docker).containers(
                        {}, nullptr,
-                       [respond = ctx.respond, apps = *apps](const engine::DockerReply &reply) {
-                           if (!reply.ok()) {
-                               const engine::EngineError error = engine::engineError(reply);
+                       [respond = ctx.respond, apps = *apps](
+                           const engine::EngineResult<QList<engine::ContainerSummary>> &listed) {
+                           if (!listed) {
+                               const engine::EngineError &error = listed.error();
                                respond(http::HttpResponse::fail(error.unreachable() ? 503 : 502,
                                                                 engineFailureMessage(error)));
                                return;
                            }
-                           respond(http::HttpResponse::ok(
-                               containerList(engine::parseContainerList(reply.json()), apps)));
+                           respond(http::HttpResponse::ok(containerList(*listed, apps)));
                        });
                });
 }
