@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 // Tests for the pure parts of mist::engine's one door (EngineApi.h): the app container-name rule
-// and the engine paths, including hostile names that must not escape their segment.
+// and the engine paths, including hostile names that must not escape their segment; the
+// parsers of the engine's answers, row by row, with malformed, missing, mistyped and huge input.
 
 #include "engine/EngineApi.h"
 
@@ -97,6 +98,7 @@ private Q_SLOTS:
         QTest::newRow("empty name")
             << paths::startContainer(QString()) << QStringLiteral("/containers//start");
         QTest::newRow("info") << paths::info() << QStringLiteral("/info");
+        QTest::newRow("ping") << paths::ping() << QStringLiteral("/_ping");
         QTest::newRow("all events from now") << paths::events({}) << QStringLiteral("/events");
         EventsQuery events;
         events.since = QStringLiteral("1700000000.5");
@@ -285,6 +287,140 @@ private Q_SLOTS:
             << QByteArray("{\"Type\":\"conta") << false << QString() << qint64(0) << QString();
         QTest::newRow("empty") << QByteArray() << false << QString() << qint64(0) << QString();
     }
+    void engineInfo_data() {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<bool>("valid");
+        QTest::addColumn<QString>("version");
+        QTest::addColumn<int>("running");
+        QTest::addColumn<QString>("nodeId");
+        QTest::addColumn<bool>("manager");
+        QTest::newRow("swarm manager")
+            << QByteArray(R"({"ServerVersion":"20.10.24","Containers":5,"ContainersRunning":2,)"
+                          R"("Images":9,"Swarm":{"LocalNodeState":"active","NodeID":"n1",)"
+                          R"("ControlAvailable":true}})")
+            << true << QStringLiteral("20.10.24") << 2 << QStringLiteral("n1") << true;
+        QTest::newRow("swarm worker")
+            << QByteArray(R"({"ServerVersion":"24.0.7","Swarm":{"LocalNodeState":"active",)"
+                          R"("NodeID":"n2","ControlAvailable":false}})")
+            << true << QStringLiteral("24.0.7") << 0 << QStringLiteral("n2") << false;
+        QTest::newRow("no swarm") << QByteArray(R"({"ServerVersion":"24.0.7","Swarm":{)"
+                                                R"("LocalNodeState":"inactive","NodeID":""}})")
+                                  << true << QStringLiteral("24.0.7") << 0 << QString() << false;
+        QTest::newRow("control without an active node")
+            << QByteArray(R"({"Swarm":{"LocalNodeState":"pending","ControlAvailable":true}})")
+            << true << QString() << 0 << QString() << false;
+        QTest::newRow("wrong types read as empty")
+            << QByteArray(R"({"ServerVersion":7,"ContainersRunning":"3","Swarm":[1],"Images":{}})")
+            << true << QString() << 0 << QString() << false;
+        QTest::newRow("empty object")
+            << QByteArray("{}") << false << QString() << 0 << QString() << false;
+        QTest::newRow("a list") << QByteArray("[{}]") << false << QString() << 0 << QString()
+                                << false;
+        QTest::newRow("not JSON") << QByteArray("<html>") << false << QString() << 0 << QString()
+                                  << false;
+        QTest::newRow("empty body")
+            << QByteArray() << false << QString() << 0 << QString() << false;
+        QTest::newRow("huge version")
+            << QByteArray(R"({"ServerVersion":")") + QByteArray(1 << 20, 'v') + QByteArray(R"("})")
+            << true << QString(1 << 20, u'v') << 0 << QString() << false;
+    }
+    void engineInfo() {
+        QFETCH(QByteArray, json);
+        QFETCH(bool, valid);
+        QFETCH(QString, version);
+        QFETCH(int, running);
+        QFETCH(QString, nodeId);
+        QFETCH(bool, manager);
+        const auto info = parseEngineInfo(QJsonDocument::fromJson(json));
+        QCOMPARE(info.has_value(), valid);
+        if (!info)
+            return;
+        QCOMPARE(info->serverVersion, version);
+        QCOMPARE(info->containersRunning, running);
+        QCOMPARE(info->swarmNodeId, nodeId);
+        QCOMPARE(info->swarmManager(), manager);
+    }
+
+    void swarmService_data() {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<bool>("valid");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<qint64>("version");
+        QTest::addColumn<QString>("updateState");
+        QTest::addColumn<bool>("tty");
+        QTest::newRow("updating")
+            << QByteArray(
+                   R"({"ID":"s1","Version":{"Index":12345678901},)"
+                   R"("Spec":{"Name":"app-3","TaskTemplate":{"ContainerSpec":{"TTY":true}}},)"
+                   R"("UpdateStatus":{"State":"rollback_started","Message":"why"}})")
+            << true << QStringLiteral("app-3") << qint64(12345678901)
+            << QStringLiteral("rollback_started") << true;
+        QTest::newRow("new service, no update status")
+            << QByteArray(R"({"ID":"s2","Version":{"Index":11},"Spec":{"Name":"web"}})") << true
+            << QStringLiteral("web") << qint64(11) << QString() << false;
+        QTest::newRow("wrong types read as empty")
+            << QByteArray(R"({"ID":"s3","Version":"7","Spec":[],"UpdateStatus":{"State":1}})")
+            << true << QString() << qint64(0) << QString() << false;
+        QTest::newRow("no id") << QByteArray(R"({"Spec":{"Name":"x"}})") << false << QString()
+                               << qint64(0) << QString() << false;
+        QTest::newRow("id not a string")
+            << QByteArray(R"({"ID":5})") << false << QString() << qint64(0) << QString() << false;
+        QTest::newRow("engine error") << QByteArray(R"({"message":"service x not found"})") << false
+                                      << QString() << qint64(0) << QString() << false;
+        QTest::newRow("a list") << QByteArray("[]") << false << QString() << qint64(0) << QString()
+                                << false;
+        QTest::newRow("garbage") << QByteArray("\xff\xfe{") << false << QString() << qint64(0)
+                                 << QString() << false;
+        QTest::newRow("deeply nested")
+            << QByteArray(100000, '[') << false << QString() << qint64(0) << QString() << false;
+    }
+    void swarmService() {
+        QFETCH(QByteArray, json);
+        QFETCH(bool, valid);
+        QFETCH(QString, name);
+        QFETCH(qint64, version);
+        QFETCH(QString, updateState);
+        QFETCH(bool, tty);
+        const auto service = parseSwarmService(QJsonDocument::fromJson(json));
+        QCOMPARE(service.has_value(), valid);
+        if (!service)
+            return;
+        QCOMPARE(service->name, name);
+        QCOMPARE(service->version, version);
+        QCOMPARE(service->updateState, updateState);
+        QCOMPARE(service->tty, tty);
+        // The spec goes back whole with an update.
+        QCOMPARE(service->spec,
+                 QJsonDocument::fromJson(json).object().value(QStringLiteral("Spec")).toObject());
+    }
+
+    void serviceSubmitted_data() {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<QStringList>("warnings");
+        QTest::newRow("create") << QByteArray(R"({"ID":"s1","Warnings":["no image digest"]})")
+                                << QStringLiteral("s1")
+                                << QStringList{QStringLiteral("no image digest")};
+        QTest::newRow("update, warnings null")
+            << QByteArray(R"({"Warnings":null})") << QString() << QStringList();
+        QTest::newRow("warnings not strings skipped")
+            << QByteArray(R"({"ID":"s2","Warnings":[1,"w",{}]})") << QStringLiteral("s2")
+            << QStringList{QStringLiteral("w")};
+        QTest::newRow("warnings not a list")
+            << QByteArray(R"({"Warnings":"w"})") << QString() << QStringList();
+        QTest::newRow("empty body") << QByteArray() << QString() << QStringList();
+        QTest::newRow("not JSON") << QByteArray("<html>") << QString() << QStringList();
+        QTest::newRow("a list") << QByteArray(R"(["w"])") << QString() << QStringList();
+    }
+    void serviceSubmitted() {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, id);
+        QFETCH(QStringList, warnings);
+        const ServiceSubmitted s = parseServiceSubmitted(QJsonDocument::fromJson(json));
+        QCOMPARE(s.id, id);
+        QCOMPARE(s.warnings, warnings);
+    }
+
     void engineEvent() {
         QFETCH(QByteArray, line);
         QFETCH(bool, valid);
