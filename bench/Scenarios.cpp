@@ -507,7 +507,7 @@ void metricsSampleCost(const Options &o, Report &r) {
         int pending = 3;
         timespec a{}, b{};
         clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
-        const auto listed = [&](const engine::EngineResult<QJsonArray> &) {
+        const auto listed = [&](const auto &) {
             --pending;
         };
         engine::Engine e(*docker);

@@ -10,6 +10,8 @@
 
 using namespace mist::engine;
 
+Q_DECLARE_METATYPE(mist::engine::ContainerSpec)
+
 class TestEngineApi : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -389,9 +391,107 @@ private Q_SLOTS:
         QCOMPARE(service->version, version);
         QCOMPARE(service->updateState, updateState);
         QCOMPARE(service->tty, tty);
-        // The spec goes back whole with an update.
-        QCOMPARE(service->spec,
-                 QJsonDocument::fromJson(json).object().value(QStringLiteral("Spec")).toObject());
+    }
+
+    // What the program creates containers and services with, as the engine reads it.
+    void containerCreateBody_data() {
+        QTest::addColumn<ContainerSpec>("spec");
+        QTest::addColumn<QByteArray>("json");
+        ContainerSpec plain;
+        plain.image = QStringLiteral("sha256:abc");
+        QTest::newRow("plain") << plain
+                               << QByteArray(R"({"HostConfig":{"Init":false,"RestartPolicy":)"
+                                             R"({"Name":"no"}},"Image":"sha256:abc","Labels":{}})");
+        ContainerSpec app = plain;
+        app.labels = {{QStringLiteral("mist.app.id"), QStringLiteral("3")}};
+        app.init = true;
+        app.network = QStringLiteral("bridge");
+        app.tcpPort = 8080;
+        app.publishOnFreeHostPort = true;
+        app.cmd = {QStringLiteral("sleep"), QStringLiteral("60")};
+        QTest::newRow("an app on a free host port")
+            << app
+            << QByteArray(R"({"Cmd":["sleep","60"],"ExposedPorts":{"8080/tcp":{}},)"
+                          R"("HostConfig":{"Init":true,"NetworkMode":"bridge",)"
+                          R"("PortBindings":{"8080/tcp":[{"HostPort":""}]},)"
+                          R"("RestartPolicy":{"Name":"no"}},)"
+                          R"("Image":"sha256:abc","Labels":{"mist.app.id":"3"}})");
+        ContainerSpec exposedOnly = plain;
+        exposedOnly.tcpPort = 80;
+        exposedOnly.network = QStringLiteral("none");
+        QTest::newRow("exposed, not published")
+            << exposedOnly
+            << QByteArray(R"({"ExposedPorts":{"80/tcp":{}},"HostConfig":{"Init":false,)"
+                          R"("NetworkMode":"none","RestartPolicy":{"Name":"no"}},)"
+                          R"("Image":"sha256:abc","Labels":{}})");
+    }
+    void containerCreateBody() {
+        QFETCH(ContainerSpec, spec);
+        QFETCH(QByteArray, json);
+        QCOMPARE(mist::engine::containerCreateBody(spec), json);
+    }
+
+    void serviceSpecBody() {
+        ServiceSpec spec;
+        spec.name = QStringLiteral("app-3");
+        spec.image = QStringLiteral("mist-app-3:7");
+        spec.labels = {{QStringLiteral("mist.app.id"), QStringLiteral("3")}};
+        spec.init = true;
+        spec.replicas = 3;
+        spec.nodeId = QStringLiteral("n1");
+        spec.forceUpdate = 5;
+        spec.restartDelayMs = 1000;
+        spec.monitorMs = 2500;
+        spec.publishedTcpPort = 8080;
+        const QJsonObject o = QJsonDocument::fromJson(mist::engine::serviceSpecBody(spec)).object();
+        const auto at = [&o](QStringList keys) {
+            QJsonValue v = o;
+            for (const QString &k : keys)
+                v = v.toObject().value(k);
+            return v;
+        };
+        QCOMPARE(at({"Name"}).toString(), QStringLiteral("app-3"));
+        QCOMPARE(at({"Mode", "Replicated", "Replicas"}).toInt(), 3);
+        QCOMPARE(at({"TaskTemplate", "ContainerSpec", "Image"}).toString(),
+                 QStringLiteral("mist-app-3:7"));
+        QCOMPARE(at({"TaskTemplate", "ContainerSpec", "Labels", "mist.app.id"}).toString(),
+                 QStringLiteral("3"));
+        QCOMPARE(at({"Labels", "mist.app.id"}).toString(), QStringLiteral("3"));
+        QCOMPARE(at({"TaskTemplate", "ContainerSpec", "Init"}).toBool(), true);
+        QCOMPARE(at({"TaskTemplate", "ForceUpdate"}).toInt(), 5);
+        QCOMPARE(at({"TaskTemplate", "RestartPolicy", "Delay"}).toDouble(), 1e9);
+        QCOMPARE(at({"TaskTemplate", "Placement", "Constraints"}).toArray(),
+                 QJsonArray{QStringLiteral("node.id==n1")});
+        QCOMPARE(at({"UpdateConfig", "Parallelism"}).toInt(), 1);
+        QCOMPARE(at({"UpdateConfig", "FailureAction"}).toString(), QStringLiteral("rollback"));
+        QCOMPARE(at({"UpdateConfig", "Monitor"}).toDouble(), 2.5e9);
+        QCOMPARE(at({"RollbackConfig", "FailureAction"}).toString(), QStringLiteral("pause"));
+        QCOMPARE(at({"EndpointSpec", "Ports"})
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QStringLiteral("TargetPort")),
+                 QJsonValue(8080));
+        // Anywhere, unpublished: no constraint, no endpoint.
+        spec.nodeId.clear();
+        spec.publishedTcpPort = 0;
+        const QJsonObject free =
+            QJsonDocument::fromJson(mist::engine::serviceSpecBody(spec)).object();
+        QVERIFY(!free.contains(QStringLiteral("EndpointSpec")));
+        QVERIFY(free.value(QStringLiteral("TaskTemplate"))
+                    .toObject()
+                    .value(QStringLiteral("Placement"))
+                    .toObject()
+                    .isEmpty());
+    }
+
+    void swarmServiceForceUpdateAndReplicas() {
+        const auto s = parseSwarmService(
+            QJsonDocument::fromJson(R"({"ID":"s","Spec":{"TaskTemplate":{"ForceUpdate":4},)"
+                                    R"("Mode":{"Replicated":{"Replicas":2}}}})"));
+        QVERIFY(s);
+        QCOMPARE(s->forceUpdate, 4);
+        QCOMPARE(s->replicas, std::optional<int>(2));
     }
 
     void serviceSubmitted_data() {

@@ -99,7 +99,9 @@ private Q_SLOTS:
         const QString renamed = name + QStringLiteral("-renamed");
         m_names << name << renamed;
         Engine engine(*m_client);
-        const QByteArray config = R"({"Image":"mist-test-base:latest","Cmd":["sleep","60"]})";
+        ContainerSpec config;
+        config.image = QStringLiteral("mist-test-base:latest");
+        config.cmd = {QStringLiteral("sleep"), QStringLiteral("60")};
         const auto created = result<QString>([&](ResultCallback<QString> cb) {
             engine.createContainer(name, config, &m_context, std::move(cb));
         });
@@ -142,28 +144,34 @@ private Q_SLOTS:
 
     // The private engine is a one-node swarm manager (scripts/test-dockerd.sh swarm); on a
     // plain engine the lists fail with the engine's 503.
-    void swarmListsAreArrays() {
+    void swarmListsAreTyped() {
         Engine engine(*m_client);
-        using List = ResultCallback<QJsonArray>;
-        const auto nodes =
-            result<QJsonArray>([&](List cb) { engine.nodes(&m_context, std::move(cb)); });
+        const auto nodes = result<QList<SwarmNode>>(
+            [&](ResultCallback<QList<SwarmNode>> cb) { engine.nodes(&m_context, std::move(cb)); });
         QVERIFY(nodes);
         if (!*nodes) {
             QCOMPARE(nodes->error().httpStatus, 503);
             QSKIP("the test engine is not a swarm manager");
         }
         QCOMPARE((*nodes)->size(), 1);
-        QVERIFY((*nodes)->first().toObject().value(QStringLiteral("ID")).isString());
+        QVERIFY(!(*nodes)->first().id.isEmpty());
+        QCOMPARE((*nodes)->first().state, QStringLiteral("ready"));
+        QVERIFY(!(*nodes)->first().hostname.isEmpty());
         const auto services =
-            result<QJsonArray>([&](List cb) { engine.services(&m_context, std::move(cb)); });
+            result<QList<SwarmService>>([&](ResultCallback<QList<SwarmService>> cb) {
+                engine.services(&m_context, std::move(cb));
+            });
         QVERIFY(services && *services);
-        const auto tasks = result<QJsonArray>([&](List cb) {
+        using Tasks = ResultCallback<QList<SwarmTask>>;
+        const auto tasks = result<QList<SwarmTask>>([&](Tasks cb) {
             engine.tasks({{QStringLiteral("desired-state"), {QStringLiteral("running")}}},
                          &m_context, std::move(cb));
         });
         QVERIFY2(tasks && *tasks, tasks ? qPrintable((*tasks).error().message) : "");
+        for (const SwarmTask &t : **tasks)
+            QVERIFY(t.wanted());
         // A filter on a service the engine does not know: its 404 and message.
-        const auto unknown = result<QJsonArray>([&](List cb) {
+        const auto unknown = result<QList<SwarmTask>>([&](Tasks cb) {
             engine.tasks({{QStringLiteral("service"), {QStringLiteral("mist-no-such-service")}}},
                          &m_context, std::move(cb));
         });

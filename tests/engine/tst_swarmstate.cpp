@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-// Swarm summaries over the engine's JSON, row by row: a service's state and
-// "N/M tasks running" from its tasks, and the manager's figures for
-// /ws/metrics.
+// Swarm summaries row by row, each row the engine's JSON read by the engine
+// door's parsers (parseSwarmService, parseTaskList, parseNodeList): a
+// service's state and "N/M tasks running" from its tasks, and the manager's
+// figures for /ws/metrics.
 #include "engine/SwarmState.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
 
@@ -25,6 +27,17 @@ QJsonObject service(int replicas) {
                          QByteArray::number(replicas) + "}}}}")
                   .constData())
         .toObject();
+}
+
+SwarmService parsedService(const QJsonObject &json) {
+    const auto s = parseSwarmService(QJsonDocument(json));
+    if (!s)
+        qFatal("test service does not parse");
+    return *s;
+}
+
+QList<SwarmTask> parsedTasks(const QJsonArray &json) {
+    return parseTaskList(QJsonDocument(json));
 }
 
 QJsonObject task(const char *id, int slot, const char *desired, const char *state,
@@ -97,9 +110,9 @@ private Q_SLOTS:
                               .toObject()}
             << "running"
             << "1/1 tasks running" << 1;
-        QTest::newRow("garbage tasks")
-            << service(1) << sq("[1, 'x', null, {}]").toArray() << "starting"
-            << "0/1 tasks running" << 4;
+        QTest::newRow("garbage tasks are not tasks")
+            << service(1) << sq("[1, 'x', null, {}, {'ID':''}]").toArray() << "starting"
+            << "0/1 tasks running" << 0;
     }
     void status() {
         QFETCH(QJsonObject, service);
@@ -107,7 +120,7 @@ private Q_SLOTS:
         QFETCH(QString, state);
         QFETCH(QString, status);
         QFETCH(int, listed);
-        const QJsonObject s = serviceStatus(service, tasks);
+        const QJsonObject s = serviceStatus(parsedService(service), parsedTasks(tasks));
         QCOMPARE(s.value(QStringLiteral("state")).toString(), state);
         QCOMPARE(s.value(QStringLiteral("status")).toString(), status);
         QCOMPARE(s.value(QStringLiteral("tasks")).toArray().size(), listed);
@@ -127,8 +140,9 @@ private Q_SLOTS:
                            "Z")
                     .constData()));
         tasks.append(task("live", 1, "running", "running", "2026-11-28T09:00:00Z"));
-        const QJsonArray listed =
-            serviceStatus(service(1), tasks).value(QStringLiteral("tasks")).toArray();
+        const QJsonArray listed = serviceStatus(parsedService(service(1)), parsedTasks(tasks))
+                                      .value(QStringLiteral("tasks"))
+                                      .toArray();
         QCOMPARE(listed.size(), MaxTasksListed);
         QCOMPARE(listed[0].toObject().value(QStringLiteral("id")).toString(),
                  QStringLiteral("live"));
@@ -136,38 +150,96 @@ private Q_SLOTS:
                  QStringLiteral("old29"));
     }
 
+    // A replicated service's task has a slot; a global one's has none, and the status
+    // lists it without one rather than with a made-up 0.
+    void slotOnlyWhereTheEngineGivesOne() {
+        const QJsonArray tasks{
+            task("a", 2, "running", "running", "t"),
+            sq("{'ID':'g','ServiceID':'s1','NodeID':'n2','DesiredState':'running',"
+               "'Status':{'State':'running'},"
+               "'Spec':{'ContainerSpec':{'Image':'agent:1@sha256:abc'}}}")
+                .toObject()};
+        const QList<SwarmTask> parsed = parsedTasks(tasks);
+        QCOMPARE(parsed.size(), 2);
+        QCOMPARE(parsed[0].slot, std::optional<int>(2));
+        QCOMPARE(parsed[1].slot, std::nullopt);
+        QCOMPARE(parsed[1].image, QStringLiteral("agent:1")); // without the digest
+        QCOMPARE(parsed[1].nodeId, QStringLiteral("n2"));
+        const QJsonArray listed =
+            serviceStatus(
+                parsedService(
+                    sq("{'ID':'s1','Spec':{'Name':'agent','Mode':{'Global':{}}}}").toObject()),
+                parsed)
+                .value(QStringLiteral("tasks"))
+                .toArray();
+        QCOMPARE(listed.size(), 2);
+        QCOMPARE(listed[0].toObject().value(QStringLiteral("slot")), QJsonValue(2));
+        QVERIFY(!listed[1].toObject().contains(QStringLiteral("slot")));
+    }
+
+    void serviceReplicas_data() {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<int>("replicas"); // -1: global (none)
+        QTest::newRow("replicated") << QByteArray("{'ID':'s','Spec':{'Mode':{'Replicated':"
+                                                  "{'Replicas':3}}}}")
+                                    << 3;
+        QTest::newRow("scaled to zero")
+            << QByteArray("{'ID':'s','Spec':{'Mode':{'Replicated':{'Replicas':0}}}}") << 0;
+        QTest::newRow("global") << QByteArray("{'ID':'s','Spec':{'Mode':{'Global':{}}}}") << -1;
+        QTest::newRow("no mode") << QByteArray("{'ID':'s','Spec':{}}") << -1;
+    }
+    void serviceReplicas() {
+        QFETCH(QByteArray, json);
+        QFETCH(int, replicas);
+        const SwarmService s = parsedService(sq(json.constData()).toObject());
+        QCOMPARE(s.replicas.value_or(-1), replicas);
+    }
+
+    void serviceListSkipsRowsWithoutId() {
+        const QList<SwarmService> rows = parseServiceList(QJsonDocument(
+            sq("[{'ID':'a','Spec':{'Name':'web'}}, {}, 3, {'ID':'b','Spec':{'Name':'db'}}]")
+                .toArray()));
+        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows[0].name, QStringLiteral("web"));
+        QCOMPARE(rows[1].name, QStringLiteral("db"));
+        QVERIFY(
+            parseServiceList(QJsonDocument(sq("{'message':'not an array'}").toObject())).isEmpty());
+    }
+
+    void nodeList() {
+        const QList<SwarmNode> nodes = parseNodeList(QJsonDocument(
+            sq("[{'ID':'n1','Description':{'Hostname':'box-1'},'Status':{'State':'ready'}},"
+               " {'Description':{'Hostname':'no id'}}, 'x',"
+               " {'ID':'n2','Status':{'State':'down'}}]")
+                .toArray()));
+        QCOMPARE(nodes.size(), 2);
+        QCOMPARE(nodes[0].hostname, QStringLiteral("box-1"));
+        QCOMPARE(nodes[0].state, QStringLiteral("ready"));
+        QCOMPARE(nodes[1].id, QStringLiteral("n2"));
+        QCOMPARE(nodes[1].hostname, QString());
+    }
+
     void places() {
-        const auto p = taskPlaces(
-            QJsonArray{task("a", 2, "running", "running", "t"), QJsonObject{}, QJsonValue(7)});
+        const auto p = taskPlaces(parsedTasks(
+            QJsonArray{task("a", 2, "running", "running", "t"), QJsonObject{}, QJsonValue(7)}));
         QCOMPARE(p.size(), 1);
         QCOMPARE(p.value(QStringLiteral("a")).slot, 2);
         QCOMPARE(p.value(QStringLiteral("a")).node, QStringLiteral("n1"));
     }
 
-    void figures_data() {
-        QTest::addColumn<QJsonObject>("info");
-        QTest::addColumn<QJsonObject>("expected");
-        const QJsonObject manager =
-            sq("{'Swarm':{'LocalNodeState':'active','ControlAvailable':true}}").toObject();
-        QTest::newRow("manager")
-            << manager << sq("{'nodes':2,'nodesReady':1,'services':1,'tasksRunning':1}").toObject();
-        QTest::newRow("worker")
-            << sq("{'Swarm':{'LocalNodeState':'active','ControlAvailable':false}}").toObject()
-            << QJsonObject();
-        QTest::newRow("not in a swarm")
-            << sq("{'Swarm':{'LocalNodeState':'inactive'}}").toObject() << QJsonObject();
-        QTest::newRow("no Swarm key") << QJsonObject() << QJsonObject();
-    }
+    // Counted from the lists a manager gives (whether it is one is EngineInfo's
+    // swarmManager, tested in tst_engineapi).
     void figures() {
-        QFETCH(QJsonObject, info);
-        QFETCH(QJsonObject, expected);
-        const QJsonArray nodes =
-            sq("[{'Status':{'State':'ready'}},{'Status':{'State':'down'}}]").toArray();
-        const QJsonArray services = QJsonArray{service(2)};
-        const QJsonArray tasks{task("a", 1, "running", "running", "t"),
-                               task("b", 2, "running", "starting", "t"),
-                               task("c", 1, "shutdown", "running", "t")};
-        QCOMPARE(swarmFigures(info, nodes, services, tasks), expected);
+        const QList<SwarmNode> nodes = parseNodeList(QJsonDocument(
+            sq("[{'ID':'n1','Status':{'State':'ready'}},{'ID':'n2','Status':{'State':'down'}}]")
+                .toArray()));
+        const QList<SwarmTask> tasks = parsedTasks(QJsonArray{
+            task("a", 1, "running", "running", "t"), task("b", 2, "running", "starting", "t"),
+            task("c", 1, "shutdown", "running", "t")});
+        QCOMPARE(swarmFigures(nodes, 1, tasks),
+                 sq("{'nodes':2,'nodesReady':1,'services':1,'tasksRunning':1}").toObject());
+        QCOMPARE(swarmFigures({}, 0, {}),
+                 sq("{'nodes':0,'nodesReady':0,'services':0,'tasksRunning':0}").toObject());
     }
 };
 

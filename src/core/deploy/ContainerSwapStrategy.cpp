@@ -116,37 +116,22 @@ void ContainerSwapStrategy::startNew() {
 }
 
 void ContainerSwapStrategy::createContainer() {
-    QJsonObject hostConfig{
-        {QStringLiteral("Init"), true},
-        // No restarts while we check that it stays up (a restart would hide
-        // the exit code); unless-stopped is set once it passed.
-        {QStringLiteral("RestartPolicy"),
-         QJsonObject{{QStringLiteral("Name"), QStringLiteral("no")}}},
-    };
-    QJsonObject body{
-        {QStringLiteral("Image"), m_target.imageId},
-        {QStringLiteral("Labels"),
-         QJsonObject{{QStringLiteral("mist.app.id"), QString::number(m_target.app.id)},
-                     {QStringLiteral("mist.deployment.id"), QString::number(m_target.deploymentId)},
-                     {QStringLiteral("mist.managed"), QStringLiteral("true")}}},
-    };
-    if (!m_config.network.isEmpty())
-        hostConfig.insert(QStringLiteral("NetworkMode"), m_config.network);
-    if (m_target.app.port > 0) {
-        const QString port = QStringLiteral("%1/tcp").arg(m_target.app.port);
-        body.insert(QStringLiteral("ExposedPorts"), QJsonObject{{port, QJsonObject()}});
-        // Published on a free host port (docker ps shows which); not possible
-        // without a network.
-        if (m_config.network != u"none")
-            hostConfig.insert(QStringLiteral("PortBindings"),
-                              QJsonObject{{port, QJsonArray{QJsonObject{
-                                                     {QStringLiteral("HostPort"), QString()}}}}});
-    }
-    body.insert(QStringLiteral("HostConfig"), hostConfig);
+    engine::ContainerSpec spec;
+    spec.image = m_target.imageId;
+    spec.labels = {{QStringLiteral("mist.app.id"), QString::number(m_target.app.id)},
+                   {QStringLiteral("mist.deployment.id"), QString::number(m_target.deploymentId)},
+                   {QStringLiteral("mist.managed"), QStringLiteral("true")}};
+    spec.init = true;
+    // No restarts while we check that it stays up (a restart would hide the exit code);
+    // unless-stopped is set once it passed.
+    spec.restartPolicy = QStringLiteral("no");
+    spec.network = m_config.network;
+    spec.tcpPort = std::max(0, m_target.app.port);
+    // Published on a free host port (docker ps shows which); not possible without a network.
+    spec.publishOnFreeHostPort = m_config.network != u"none";
     log(QStringLiteral("Creating container %1").arg(m_target.name));
     engine::Engine(m_docker).createContainer(
-        m_target.name, QJsonDocument(body).toJson(QJsonDocument::Compact), this,
-        [this](const engine::EngineResult<QString> &created) {
+        m_target.name, spec, this, [this](const engine::EngineResult<QString> &created) {
             if (!alive())
                 return;
             if (!created)
@@ -210,13 +195,9 @@ void ContainerSwapStrategy::failWithOutput(const QString &errorMessage) {
 }
 
 void ContainerSwapStrategy::setRestartPolicy() {
-    const QByteArray policy =
-        QJsonDocument(
-            QJsonObject{{QStringLiteral("RestartPolicy"),
-                         QJsonObject{{QStringLiteral("Name"), QStringLiteral("unless-stopped")}}}})
-            .toJson(QJsonDocument::Compact);
-    engine::Engine(m_docker).updateContainer(
-        m_newContainerId, policy, this, [this](const engine::EngineResult<void> &updated) {
+    engine::Engine(m_docker).setRestartPolicy(
+        m_newContainerId, QStringLiteral("unless-stopped"), this,
+        [this](const engine::EngineResult<void> &updated) {
             if (!alive())
                 return;
             if (!updated)

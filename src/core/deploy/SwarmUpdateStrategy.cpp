@@ -16,10 +16,6 @@ constexpr int RolloutPollMs = 500;
 constexpr int MaxFailedTasks = 3; // a first rollout whose tasks keep failing
 constexpr int MaxPollErrors = 5;  // engine calls in a row that may fail while following
 
-qint64 nanoseconds(int ms) {
-    return qint64(ms) * 1000000;
-}
-
 struct TaskCount {
     int updated = 0; // running, as desired
     int failed = 0;  // failed or rejected
@@ -27,85 +23,40 @@ struct TaskCount {
 };
 
 // The service's tasks that run `image` (the new one), as the engine lists them.
-TaskCount countTasksOf(const QString &image, const QJsonArray &tasks) {
+TaskCount countTasksOf(const QString &image, const QList<engine::SwarmTask> &tasks) {
     TaskCount count;
-    for (const QJsonValue &v : tasks) {
-        const QJsonObject task = v.toObject();
-        const QString taskImage = task.value(QStringLiteral("Spec"))
-                                      .toObject()
-                                      .value(QStringLiteral("ContainerSpec"))
-                                      .toObject()
-                                      .value(QStringLiteral("Image"))
-                                      .toString()
-                                      .section(u'@', 0, 0);
-        if (taskImage != image)
+    for (const engine::SwarmTask &task : tasks) {
+        if (task.image != image)
             continue;
-        const QJsonObject status = task.value(QStringLiteral("Status")).toObject();
-        const QString taskState = status.value(QStringLiteral("State")).toString();
-        if (task.value(QStringLiteral("DesiredState")).toString() == u"running" &&
-            taskState == u"running")
+        if (task.wanted() && task.state == u"running")
             ++count.updated;
-        if (taskState == u"failed" || taskState == u"rejected") {
+        if (task.failed()) {
             ++count.failed;
-            count.lastError = status.value(QStringLiteral("Err")).toString();
+            count.lastError = task.error;
         }
     }
     return count;
 }
 } // namespace
 
-QJsonObject SwarmUpdateStrategy::serviceSpec(const QJsonObject &previous) const {
-    const QJsonObject labels{
-        {QStringLiteral("mist.app.id"), QString::number(m_target.app.id)},
-        {QStringLiteral("mist.deployment.id"), QString::number(m_target.deploymentId)},
-        {QStringLiteral("mist.managed"), QStringLiteral("true")}};
-    const int force = previous.value(QStringLiteral("TaskTemplate"))
-                          .toObject()
-                          .value(QStringLiteral("ForceUpdate"))
-                          .toInt();
-    QJsonObject spec{
-        {QStringLiteral("Name"), m_target.name},
-        {QStringLiteral("Labels"), labels},
-        {QStringLiteral("TaskTemplate"),
-         QJsonObject{
-             {QStringLiteral("ContainerSpec"),
-              QJsonObject{{QStringLiteral("Image"), m_target.imageTag},
-                          {QStringLiteral("Init"), true},
-                          {QStringLiteral("Labels"), labels}}},
-             {QStringLiteral("RestartPolicy"),
-              QJsonObject{{QStringLiteral("Condition"), QStringLiteral("any")},
-                          {QStringLiteral("Delay"), double(nanoseconds(1000))}}},
-             {QStringLiteral("ForceUpdate"), force + 1},
-             {QStringLiteral("Placement"),
-              m_nodeId.isEmpty()
-                  ? QJsonObject()
-                  : QJsonObject{{QStringLiteral("Constraints"),
-                                 QJsonArray{QStringLiteral("node.id==") + m_nodeId}}}},
-         }},
-        {QStringLiteral("Mode"),
-         QJsonObject{{QStringLiteral("Replicated"),
-                      QJsonObject{{QStringLiteral("Replicas"), m_target.app.replicas}}}}},
-        // One task at a time, each watched for a moment; a task that fails
-        // makes the engine roll the whole service back.
-        {QStringLiteral("UpdateConfig"),
-         QJsonObject{{QStringLiteral("Parallelism"), 1},
-                     {QStringLiteral("FailureAction"), QStringLiteral("rollback")},
-                     {QStringLiteral("Monitor"), double(nanoseconds(m_config.rolloutMonitorMs))},
-                     {QStringLiteral("MaxFailureRatio"), 0},
-                     {QStringLiteral("Order"), QStringLiteral("stop-first")}}},
-        {QStringLiteral("RollbackConfig"),
-         QJsonObject{{QStringLiteral("Parallelism"), 0},
-                     {QStringLiteral("FailureAction"), QStringLiteral("pause")},
-                     {QStringLiteral("Monitor"), double(nanoseconds(m_config.rolloutMonitorMs))},
-                     {QStringLiteral("Order"), QStringLiteral("stop-first")}}},
-    };
+engine::ServiceSpec SwarmUpdateStrategy::serviceSpec(int previousForceUpdate) const {
+    engine::ServiceSpec spec;
+    spec.name = m_target.name;
+    spec.image = m_target.imageTag;
+    spec.labels = {{QStringLiteral("mist.app.id"), QString::number(m_target.app.id)},
+                   {QStringLiteral("mist.deployment.id"), QString::number(m_target.deploymentId)},
+                   {QStringLiteral("mist.managed"), QStringLiteral("true")}};
+    spec.init = true;
+    spec.replicas = m_target.app.replicas;
+    spec.nodeId = m_nodeId;
+    spec.forceUpdate = previousForceUpdate + 1;
+    spec.restartDelayMs = 1000;
+    // One task at a time, each watched for a moment; a task that fails makes the engine roll
+    // the whole service back.
+    spec.monitorMs = m_config.rolloutMonitorMs;
     // Published through the swarm's routing mesh (not possible without a network).
-    if (m_target.app.port > 0 && m_config.network != u"none")
-        spec.insert(QStringLiteral("EndpointSpec"),
-                    QJsonObject{{QStringLiteral("Ports"),
-                                 QJsonArray{QJsonObject{
-                                     {QStringLiteral("Protocol"), QStringLiteral("tcp")},
-                                     {QStringLiteral("TargetPort"), m_target.app.port}}}}});
+    if (m_config.network != u"none")
+        spec.publishedTcpPort = std::max(0, m_target.app.port);
     return spec;
 }
 
@@ -141,8 +92,7 @@ void SwarmUpdateStrategy::run() {
 
 void SwarmUpdateStrategy::submitService(const std::optional<engine::SwarmService> &existing) {
     const bool create = !existing;
-    const QByteArray spec = QJsonDocument(serviceSpec(existing ? existing->spec : QJsonObject()))
-                                .toJson(QJsonDocument::Compact);
+    const engine::ServiceSpec spec = serviceSpec(existing ? existing->forceUpdate : 0);
     log(create ? QStringLiteral("Creating service %1: %2 replicas of %3")
                      .arg(m_target.name)
                      .arg(m_target.app.replicas)
@@ -194,7 +144,8 @@ void SwarmUpdateStrategy::pollRollout() {
                 return pollFailed(service.error());
             engine::Engine(m_docker).tasks(
                 {{QStringLiteral("service"), {m_serviceId}}}, this,
-                [this, svc = *service](const engine::EngineResult<QJsonArray> &tasks) {
+                [this,
+                 svc = *service](const engine::EngineResult<QList<engine::SwarmTask>> &tasks) {
                     if (!alive())
                         return;
                     if (!tasks)
@@ -216,7 +167,7 @@ void SwarmUpdateStrategy::pollFailed(const engine::EngineError &error) {
 }
 
 void SwarmUpdateStrategy::onRolloutTasks(const engine::SwarmService &service,
-                                         const QJsonArray &tasks) {
+                                         const QList<engine::SwarmTask> &tasks) {
     const QString state = service.updateState;
     const QString engineMessage = service.updateMessage;
     const auto [updated, failed, lastError] = countTasksOf(m_target.imageTag, tasks);
@@ -308,20 +259,14 @@ void SwarmUpdateStrategy::rollback(std::function<void()> then) {
 // would go on with the update; ask it to roll back instead.
 void SwarmUpdateStrategy::askEngineToRollBack(std::function<void()> then) {
     log(QStringLiteral("Rolling the service back"));
-    engine::Engine(m_docker).inspectService(
-        m_serviceId, this, [this, then](const engine::EngineResult<engine::SwarmService> &service) {
-            if (!service)
-                return then();
-            engine::Engine(m_docker).rollbackService(
-                m_serviceId, service->version,
-                QJsonDocument(service->spec).toJson(QJsonDocument::Compact), this,
-                [this, then](const engine::EngineResult<void> &r) {
-                    if (!r)
-                        log(QStringLiteral("Warning: the engine refused the rollback: %1")
-                                .arg(r.error().message),
-                            true);
-                    then();
-                });
+    engine::Engine(m_docker).rollbackService(
+        m_serviceId, this, [this, then](const engine::EngineResult<void> &r) {
+            // A service that is gone has nothing to roll back.
+            if (!r && !r.error().notFound())
+                log(QStringLiteral("Warning: the engine refused the rollback: %1")
+                        .arg(r.error().message),
+                    true);
+            then();
         });
 }
 

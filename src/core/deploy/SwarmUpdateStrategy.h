@@ -32,14 +32,14 @@ private:
     void onSubmitted(bool create, const QString &existingId,
                      const engine::EngineResult<engine::ServiceSubmitted> &reply);
     void pollRollout();
-    void onRolloutTasks(const engine::SwarmService &service, const QJsonArray &tasks);
+    void onRolloutTasks(const engine::SwarmService &service, const QList<engine::SwarmTask> &tasks);
     // True when the engine's verdict ended the rollout (the deployment failed).
     bool engineVerdict(const QString &state, const QString &engineMessage,
                        const QString &lastError);
     // A new service has no update status: true once it counts as rolled out.
     bool firstRolloutDone(int updated, int failed, int total);
     void pollFailed(const engine::EngineError &error);
-    QJsonObject serviceSpec(const QJsonObject &previousSpec) const;
+    engine::ServiceSpec serviceSpec(int previousForceUpdate) const;
     void askEngineToRollBack(std::function<void()> then);
 
     QString m_serviceId;           // the app's Swarm service

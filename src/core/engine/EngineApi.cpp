@@ -240,9 +240,9 @@ std::optional<SwarmService> parseSwarmService(const QJsonDocument &json) {
     s.id = o.value(QStringLiteral("ID")).toString();
     if (s.id.isEmpty())
         return std::nullopt;
-    s.spec = o.value(QStringLiteral("Spec")).toObject();
-    s.name = s.spec.value(QStringLiteral("Name")).toString();
-    s.tty = s.spec.value(QStringLiteral("TaskTemplate"))
+    const QJsonObject spec = o.value(QStringLiteral("Spec")).toObject();
+    s.name = spec.value(QStringLiteral("Name")).toString();
+    s.tty = spec.value(QStringLiteral("TaskTemplate"))
                 .toObject()
                 .value(QStringLiteral("ContainerSpec"))
                 .toObject()
@@ -253,7 +253,156 @@ std::optional<SwarmService> parseSwarmService(const QJsonDocument &json) {
     const QJsonObject update = o.value(QStringLiteral("UpdateStatus")).toObject();
     s.updateState = update.value(QStringLiteral("State")).toString();
     s.updateMessage = update.value(QStringLiteral("Message")).toString();
+    s.forceUpdate = spec.value(QStringLiteral("TaskTemplate"))
+                        .toObject()
+                        .value(QStringLiteral("ForceUpdate"))
+                        .toInt();
+    const QJsonObject mode = spec.value(QStringLiteral("Mode")).toObject();
+    if (mode.contains(QStringLiteral("Replicated")))
+        s.replicas = mode.value(QStringLiteral("Replicated"))
+                         .toObject()
+                         .value(QStringLiteral("Replicas"))
+                         .toInt();
     return s;
+}
+
+QList<SwarmService> parseServiceList(const QJsonDocument &json) {
+    QList<SwarmService> rows;
+    for (const QJsonValue &v : json.array())
+        if (const auto s = parseSwarmService(QJsonDocument(v.toObject())))
+            rows << *s;
+    return rows;
+}
+
+namespace {
+QJsonObject labelsJson(const QMap<QString, QString> &labels) {
+    QJsonObject o;
+    for (auto it = labels.begin(); it != labels.end(); ++it)
+        o.insert(it.key(), it.value());
+    return o;
+}
+double nanoseconds(qint64 ms) {
+    return double(ms) * 1e6;
+}
+QByteArray compact(const QJsonObject &o) {
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+} // namespace
+
+QByteArray containerCreateBody(const ContainerSpec &spec) {
+    QJsonObject hostConfig{
+        {QStringLiteral("Init"), spec.init},
+        {QStringLiteral("RestartPolicy"),
+         QJsonObject{{QStringLiteral("Name"), spec.restartPolicy}}},
+    };
+    QJsonObject body{{QStringLiteral("Image"), spec.image},
+                     {QStringLiteral("Labels"), labelsJson(spec.labels)}};
+    if (!spec.cmd.isEmpty())
+        body.insert(QStringLiteral("Cmd"), QJsonArray::fromStringList(spec.cmd));
+    if (!spec.network.isEmpty())
+        hostConfig.insert(QStringLiteral("NetworkMode"), spec.network);
+    if (spec.tcpPort > 0) {
+        const QString port = QStringLiteral("%1/tcp").arg(spec.tcpPort);
+        body.insert(QStringLiteral("ExposedPorts"), QJsonObject{{port, QJsonObject()}});
+        if (spec.publishOnFreeHostPort)
+            hostConfig.insert(QStringLiteral("PortBindings"),
+                              QJsonObject{{port, QJsonArray{QJsonObject{
+                                                     {QStringLiteral("HostPort"), QString()}}}}});
+    }
+    body.insert(QStringLiteral("HostConfig"), hostConfig);
+    return compact(body);
+}
+
+QByteArray serviceSpecBody(const ServiceSpec &spec) {
+    const QJsonObject labels = labelsJson(spec.labels);
+    QJsonObject task{
+        {QStringLiteral("ContainerSpec"), QJsonObject{{QStringLiteral("Image"), spec.image},
+                                                      {QStringLiteral("Init"), spec.init},
+                                                      {QStringLiteral("Labels"), labels}}},
+        {QStringLiteral("RestartPolicy"),
+         QJsonObject{{QStringLiteral("Condition"), QStringLiteral("any")},
+                     {QStringLiteral("Delay"), nanoseconds(spec.restartDelayMs)}}},
+        {QStringLiteral("ForceUpdate"), spec.forceUpdate},
+        {QStringLiteral("Placement"),
+         spec.nodeId.isEmpty()
+             ? QJsonObject()
+             : QJsonObject{{QStringLiteral("Constraints"),
+                            QJsonArray{QStringLiteral("node.id==") + spec.nodeId}}}},
+    };
+    QJsonObject o{
+        {QStringLiteral("Name"), spec.name},
+        {QStringLiteral("Labels"), labels},
+        {QStringLiteral("TaskTemplate"), task},
+        {QStringLiteral("Mode"),
+         QJsonObject{{QStringLiteral("Replicated"),
+                      QJsonObject{{QStringLiteral("Replicas"), spec.replicas}}}}},
+        {QStringLiteral("UpdateConfig"),
+         QJsonObject{{QStringLiteral("Parallelism"), 1},
+                     {QStringLiteral("FailureAction"), QStringLiteral("rollback")},
+                     {QStringLiteral("Monitor"), nanoseconds(spec.monitorMs)},
+                     {QStringLiteral("MaxFailureRatio"), 0},
+                     {QStringLiteral("Order"), QStringLiteral("stop-first")}}},
+        {QStringLiteral("RollbackConfig"),
+         QJsonObject{{QStringLiteral("Parallelism"), 0},
+                     {QStringLiteral("FailureAction"), QStringLiteral("pause")},
+                     {QStringLiteral("Monitor"), nanoseconds(spec.monitorMs)},
+                     {QStringLiteral("Order"), QStringLiteral("stop-first")}}},
+    };
+    if (spec.publishedTcpPort > 0)
+        o.insert(QStringLiteral("EndpointSpec"),
+                 QJsonObject{{QStringLiteral("Ports"),
+                              QJsonArray{QJsonObject{
+                                  {QStringLiteral("Protocol"), QStringLiteral("tcp")},
+                                  {QStringLiteral("TargetPort"), spec.publishedTcpPort}}}}});
+    return compact(o);
+}
+
+QList<SwarmTask> parseTaskList(const QJsonDocument &json) {
+    QList<SwarmTask> rows;
+    for (const QJsonValue &v : json.array()) {
+        const QJsonObject o = v.toObject();
+        SwarmTask t;
+        t.id = o.value(QStringLiteral("ID")).toString();
+        if (t.id.isEmpty())
+            continue;
+        t.serviceId = o.value(QStringLiteral("ServiceID")).toString();
+        t.nodeId = o.value(QStringLiteral("NodeID")).toString();
+        if (o.value(QStringLiteral("Slot")).isDouble())
+            t.slot = o.value(QStringLiteral("Slot")).toInt();
+        t.image = o.value(QStringLiteral("Spec"))
+                      .toObject()
+                      .value(QStringLiteral("ContainerSpec"))
+                      .toObject()
+                      .value(QStringLiteral("Image"))
+                      .toString()
+                      .section(u'@', 0, 0);
+        const QJsonObject status = o.value(QStringLiteral("Status")).toObject();
+        t.state = status.value(QStringLiteral("State")).toString();
+        t.error = status.value(QStringLiteral("Err")).toString();
+        t.desiredState = o.value(QStringLiteral("DesiredState")).toString();
+        t.createdAt = o.value(QStringLiteral("CreatedAt")).toString();
+        rows << t;
+    }
+    return rows;
+}
+
+QList<SwarmNode> parseNodeList(const QJsonDocument &json) {
+    QList<SwarmNode> rows;
+    for (const QJsonValue &v : json.array()) {
+        const QJsonObject o = v.toObject();
+        SwarmNode n;
+        n.id = o.value(QStringLiteral("ID")).toString();
+        if (n.id.isEmpty())
+            continue;
+        n.hostname = o.value(QStringLiteral("Description"))
+                         .toObject()
+                         .value(QStringLiteral("Hostname"))
+                         .toString();
+        n.state =
+            o.value(QStringLiteral("Status")).toObject().value(QStringLiteral("State")).toString();
+        rows << n;
+    }
+    return rows;
 }
 
 ServiceSubmitted parseServiceSubmitted(const QJsonDocument &json) {
@@ -317,23 +466,26 @@ std::optional<QList<ContainerSummary>> containerRows(const QJsonDocument &json) 
 std::optional<ServiceSubmitted> submitted(const QJsonDocument &json) {
     return parseServiceSubmitted(json);
 }
-// A reply whose body is a JSON array.
-DockerClient::Callback list(ResultCallback<QJsonArray> done) {
-    return [done = std::move(done)](const DockerReply &reply) {
+// A reply whose body is a JSON array of rows.
+template <typename T>
+DockerClient::Callback list(ResultCallback<QList<T>> done,
+                            QList<T> (*parse)(const QJsonDocument &)) {
+    return [done = std::move(done), parse](const DockerReply &reply) {
         if (!reply.ok())
             return done(fail(engineError(reply)));
-        done(reply.json().array());
+        done(parse(reply.json()));
     };
 }
 // A change of a service's spec: the new spec, or why it cannot be made.
 using SpecChange = std::function<Expected<QJsonObject, EngineError>(const QJsonObject &spec)>;
 
 // Inspects the service, applies `change` to its spec and sends the update at the version read.
+// With rollbackToPrevious, the engine goes back to the spec it keeps as PreviousSpec.
 void changeService(DockerClient &client, const QString &nameOrId, QObject *context,
-                   SpecChange change, ResultCallback<void> done) {
+                   SpecChange change, ResultCallback<void> done, bool rollbackToPrevious = false) {
     client.request("GET", paths::service(nameOrId), context,
-                   [&client, context, change = std::move(change),
-                    done = std::move(done)](const DockerReply &reply) {
+                   [&client, context, change = std::move(change), done = std::move(done),
+                    rollbackToPrevious](const DockerReply &reply) {
                        if (!reply.ok())
                            return done(fail(engineError(reply)));
                        const QJsonObject service = reply.json().object();
@@ -345,8 +497,8 @@ void changeService(DockerClient &client, const QString &nameOrId, QObject *conte
                                                   .toObject()
                                                   .value(QStringLiteral("Index"))
                                                   .toInteger();
-                       client.request("POST", paths::updateService(id, version), context,
-                                      noValue(done),
+                       client.request("POST", paths::updateService(id, version, rollbackToPrevious),
+                                      context, noValue(done),
                                       QJsonDocument(*spec).toJson(QJsonDocument::Compact));
                    });
 }
@@ -400,7 +552,7 @@ void Engine::containerLogs(const QString &nameOrId, const LogsQuery &query, QObj
 DockerStream *Engine::streamContainerLogs(const QString &nameOrId, const LogsQuery &query) {
     return m_client.stream("GET", paths::containerLogs(nameOrId, query));
 }
-void Engine::createContainer(const QString &name, const QByteArray &config, QObject *context,
+void Engine::createContainer(const QString &name, const ContainerSpec &spec, QObject *context,
                              ResultCallback<QString> done) {
     m_client.request(
         "POST", paths::createContainer(name), context,
@@ -409,7 +561,7 @@ void Engine::createContainer(const QString &name, const QByteArray &config, QObj
                 return done(fail(engineError(reply)));
             done(reply.json().object().value(QStringLiteral("Id")).toString());
         },
-        config);
+        containerCreateBody(spec));
 }
 void Engine::startContainer(const QString &nameOrId, QObject *context, ResultCallback<void> done) {
     m_client.request("POST", paths::startContainer(nameOrId), context, noValue(std::move(done)));
@@ -432,10 +584,11 @@ void Engine::renameContainer(const QString &nameOrId, const QString &newName, QO
 void Engine::removeContainer(const QString &nameOrId, QObject *context, ResultCallback<void> done) {
     m_client.request("DELETE", paths::removeContainer(nameOrId), context, noValue(std::move(done)));
 }
-void Engine::updateContainer(const QString &nameOrId, const QByteArray &update, QObject *context,
-                             ResultCallback<void> done) {
+void Engine::setRestartPolicy(const QString &nameOrId, const QString &policy, QObject *context,
+                              ResultCallback<void> done) {
     m_client.request("POST", paths::updateContainer(nameOrId), context, noValue(std::move(done)),
-                     update);
+                     compact(QJsonObject{{QStringLiteral("RestartPolicy"),
+                                          QJsonObject{{QStringLiteral("Name"), policy}}}}));
 }
 DockerStream *Engine::build(const BuildQuery &query, const QByteArray &tarContext,
                             std::function<void(const QByteArray &)> output,
@@ -450,11 +603,11 @@ void Engine::info(QObject *context, ResultCallback<EngineInfo> done) {
     m_client.request("GET", paths::info(), context,
                      parsed(std::move(done), parseEngineInfo, "engine info"));
 }
-void Engine::nodes(QObject *context, ResultCallback<QJsonArray> done) {
-    m_client.request("GET", paths::nodes(), context, list(std::move(done)));
+void Engine::nodes(QObject *context, ResultCallback<QList<SwarmNode>> done) {
+    m_client.request("GET", paths::nodes(), context, list(std::move(done), parseNodeList));
 }
-void Engine::services(QObject *context, ResultCallback<QJsonArray> done) {
-    m_client.request("GET", paths::services(), context, list(std::move(done)));
+void Engine::services(QObject *context, ResultCallback<QList<SwarmService>> done) {
+    m_client.request("GET", paths::services(), context, list(std::move(done), parseServiceList));
 }
 void Engine::inspectService(const QString &nameOrId, QObject *context,
                             ResultCallback<SwarmService> done) {
@@ -468,20 +621,21 @@ void Engine::serviceLogs(const QString &nameOrId, const LogsQuery &query, QObjec
 DockerStream *Engine::streamServiceLogs(const QString &nameOrId, const LogsQuery &query) {
     return m_client.stream("GET", paths::serviceLogs(nameOrId, query));
 }
-void Engine::createService(const QByteArray &spec, QObject *context,
+void Engine::createService(const ServiceSpec &spec, QObject *context,
                            ResultCallback<ServiceSubmitted> done) {
     m_client.request("POST", paths::createService(), context,
-                     parsed(std::move(done), submitted, "service create"), spec);
+                     parsed(std::move(done), submitted, "service create"), serviceSpecBody(spec));
 }
-void Engine::updateService(const QString &id, qint64 version, const QByteArray &spec,
+void Engine::updateService(const QString &id, qint64 version, const ServiceSpec &spec,
                            QObject *context, ResultCallback<ServiceSubmitted> done) {
     m_client.request("POST", paths::updateService(id, version), context,
-                     parsed(std::move(done), submitted, "service update"), spec);
+                     parsed(std::move(done), submitted, "service update"), serviceSpecBody(spec));
 }
-void Engine::rollbackService(const QString &id, qint64 version, const QByteArray &spec,
-                             QObject *context, ResultCallback<void> done) {
-    m_client.request("POST", paths::updateService(id, version, true), context,
-                     noValue(std::move(done)), spec);
+void Engine::rollbackService(const QString &nameOrId, QObject *context, ResultCallback<void> done) {
+    changeService(
+        m_client, nameOrId, context,
+        [](const QJsonObject &spec) -> Expected<QJsonObject, EngineError> { return spec; },
+        std::move(done), true);
 }
 void Engine::removeService(const QString &nameOrId, QObject *context, ResultCallback<void> done) {
     m_client.request("DELETE", paths::service(nameOrId), context, noValue(std::move(done)));
@@ -513,8 +667,9 @@ void Engine::forceUpdateService(const QString &nameOrId, QObject *context,
         },
         std::move(done));
 }
-void Engine::tasks(const Filters &filters, QObject *context, ResultCallback<QJsonArray> done) {
-    m_client.request("GET", paths::tasks(filters), context, list(std::move(done)));
+void Engine::tasks(const Filters &filters, QObject *context,
+                   ResultCallback<QList<SwarmTask>> done) {
+    m_client.request("GET", paths::tasks(filters), context, list(std::move(done), parseTaskList));
 }
 
 DockerStream *Engine::streamEvents(const EventsQuery &query) {

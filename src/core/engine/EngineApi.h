@@ -10,13 +10,10 @@
 // "malformed ..." message), or the body itself where the caller decodes it (logs: frames with
 // LogStreamDecoder/ServiceLogDecoder; stats: metrics::parseEngineStats). Streams (logs, events,
 // stats, build) stay DockerStreams: their bytes arrive through DockerStream::data, and
-// streamFinished says how they ended. The Swarm lists (nodes, services, tasks) still hand over
-// the engine's JSON array (SwarmState reads it). Never an out-parameter.
+// streamFinished says how they ended. Never an out-parameter.
 
 #include "base/Expected.h"
 #include "engine/DockerClient.h"
-
-#include <QJsonArray>
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -146,13 +143,44 @@ struct SwarmService {
     QString id;
     QString name;        // Spec.Name
     qint64 version = 0;  // Version.Index: an update names the version it read
-    QJsonObject spec;    // Spec, whole: an update sends it back changed
     QString updateState; // UpdateStatus.State: "updating", "completed", "rollback_completed", ...
     QString updateMessage;
     bool tty = false; // Spec.TaskTemplate.ContainerSpec.TTY: its logs come unframed
+    // Spec.Mode.Replicated.Replicas; nullopt for a global service (a task per eligible node).
+    std::optional<int> replicas;
+    int forceUpdate = 0; // Spec.TaskTemplate.ForceUpdate: an update raises it for new tasks
 };
 // nullopt when the answer is not an inspect object with an ID.
 std::optional<SwarmService> parseSwarmService(const QJsonDocument &json);
+// The service list (GET /services): rows as parseSwarmService reads them; rows that are not
+// objects or lack an ID are skipped.
+QList<SwarmService> parseServiceList(const QJsonDocument &json);
+
+// One row of the task list (GET /tasks), as the program uses it.
+struct SwarmTask {
+    QString id;
+    QString serviceId;
+    QString nodeId;
+    std::optional<int> slot; // Slot: replicated services only
+    QString image;           // Spec.ContainerSpec.Image, without its @digest
+    QString state;           // Status.State: "running", "starting", "failed", "rejected", ...
+    QString error;           // Status.Err
+    QString desiredState;    // DesiredState: "running" for a task the engine wants
+    QString createdAt;       // RFC 3339 as the engine writes it
+    bool wanted() const { return desiredState == u"running"; }
+    bool failed() const { return state == u"failed" || state == u"rejected"; }
+};
+// Rows that are not objects or lack an ID are skipped.
+QList<SwarmTask> parseTaskList(const QJsonDocument &json);
+
+// One row of the node list (GET /nodes).
+struct SwarmNode {
+    QString id;
+    QString hostname; // Description.Hostname
+    QString state;    // Status.State: "ready", "down", ...
+};
+// Rows that are not objects or lack an ID are skipped.
+QList<SwarmNode> parseNodeList(const QJsonDocument &json);
 
 // What the engine answers to a service create or update.
 struct ServiceSubmitted {
@@ -161,6 +189,38 @@ struct ServiceSubmitted {
 };
 // Never fails: an answer that is not an object gives no id and no warnings.
 ServiceSubmitted parseServiceSubmitted(const QJsonDocument &json);
+
+// What a container is created with (POST containers/create), as the program makes them.
+struct ContainerSpec {
+    QString image;
+    QStringList cmd; // empty: the image's own
+    QMap<QString, QString> labels;
+    bool init = false;                            // HostConfig.Init: an init that reaps zombies
+    QString restartPolicy = QStringLiteral("no"); // HostConfig.RestartPolicy.Name
+    QString network;                              // HostConfig.NetworkMode; empty: the engine's
+    int tcpPort = 0;                              // ExposedPorts "<port>/tcp"; 0: none
+    bool publishOnFreeHostPort = false;           // PortBindings to a host port the engine picks
+};
+// The engine's create body (JSON, compact). Pure.
+QByteArray containerCreateBody(const ContainerSpec &spec);
+
+// A replicated Swarm service as the program submits it (POST services/create, or an update):
+// updated one task at a time, each watched for `monitorMs`; a task that fails makes the engine
+// roll the whole service back (and pause if the rollback fails).
+struct ServiceSpec {
+    QString name;
+    QString image;
+    QMap<QString, QString> labels; // on the service and on its containers
+    bool init = false;
+    int replicas = 1;
+    QString nodeId;               // tasks placed on this node only; empty: anywhere
+    int forceUpdate = 0;          // TaskTemplate.ForceUpdate: raise it for new tasks
+    qint64 restartDelayMs = 1000; // a task that exits is restarted after this delay
+    qint64 monitorMs = 0;         // how long an updated (or rolled back) task is watched
+    int publishedTcpPort = 0;     // published through the routing mesh; 0: none
+};
+// The engine's service spec (JSON, compact). Pure.
+QByteArray serviceSpecBody(const ServiceSpec &spec);
 
 struct BuildQuery {
     QString tag;
@@ -217,8 +277,8 @@ public:
                        ResultCallback<QByteArray> done);
     // A follow=1 (or long) log transfer; owned by the caller like DockerClient::stream.
     DockerStream *streamContainerLogs(const QString &nameOrId, const LogsQuery &query);
-    // `config` is the engine's create body (JSON); the result is the new container's id.
-    void createContainer(const QString &name, const QByteArray &config, QObject *context,
+    // The result is the new container's id.
+    void createContainer(const QString &name, const ContainerSpec &spec, QObject *context,
                          ResultCallback<QString> done);
     void startContainer(const QString &nameOrId, QObject *context, ResultCallback<void> done);
     // A container that was not running (the engine's 304) counts as stopped.
@@ -231,9 +291,9 @@ public:
                          ResultCallback<void> done);
     // Forced: a running container is killed first. A missing one fails with notFound().
     void removeContainer(const QString &nameOrId, QObject *context, ResultCallback<void> done);
-    // `update` is the engine's update body (JSON).
-    void updateContainer(const QString &nameOrId, const QByteArray &update, QObject *context,
-                         ResultCallback<void> done);
+    // HostConfig.RestartPolicy of a created (or running) container: "no", "unless-stopped", ...
+    void setRestartPolicy(const QString &nameOrId, const QString &policy, QObject *context,
+                          ResultCallback<void> done);
 
     // Build output (the engine's JSON lines, in pieces as they arrive) goes to `output` while
     // the tar context uploads; `done` says whether the engine took the build (what the lines
@@ -243,10 +303,10 @@ public:
                         std::function<void(const QByteArray &)> output, ResultCallback<void> done);
 
     void info(QObject *context, ResultCallback<EngineInfo> done);
-    // The Swarm lists (GET /nodes, /services, /tasks): the engine's array (an answer that is
-    // not one gives an empty list); a node that is not a manager fails (503).
-    void nodes(QObject *context, ResultCallback<QJsonArray> done);
-    void services(QObject *context, ResultCallback<QJsonArray> done);
+    // The Swarm lists (GET /nodes, /services, /tasks); an answer that is not an array gives an
+    // empty list; a node that is not a manager fails (503).
+    void nodes(QObject *context, ResultCallback<QList<SwarmNode>> done);
+    void services(QObject *context, ResultCallback<QList<SwarmService>> done);
     // A missing service fails with notFound(); a node that is not a manager fails (503).
     void inspectService(const QString &nameOrId, QObject *context,
                         ResultCallback<SwarmService> done);
@@ -254,14 +314,14 @@ public:
     void serviceLogs(const QString &nameOrId, const LogsQuery &query, QObject *context,
                      ResultCallback<QByteArray> done);
     DockerStream *streamServiceLogs(const QString &nameOrId, const LogsQuery &query);
-    // `spec` is the engine's service spec (JSON).
-    void createService(const QByteArray &spec, QObject *context,
+    void createService(const ServiceSpec &spec, QObject *context,
                        ResultCallback<ServiceSubmitted> done);
-    void updateService(const QString &id, qint64 version, const QByteArray &spec, QObject *context,
+    // At the version read by the inspect the update follows (SwarmService::version).
+    void updateService(const QString &id, qint64 version, const ServiceSpec &spec, QObject *context,
                        ResultCallback<ServiceSubmitted> done);
-    // Back to the spec before the last update (the engine keeps it as PreviousSpec).
-    void rollbackService(const QString &id, qint64 version, const QByteArray &spec,
-                         QObject *context, ResultCallback<void> done);
+    // Back to the spec before the last update (the engine keeps it as PreviousSpec): inspect,
+    // then an update at the version read.
+    void rollbackService(const QString &nameOrId, QObject *context, ResultCallback<void> done);
     void removeService(const QString &nameOrId, QObject *context, ResultCallback<void> done);
     // A replicated service to `replicas` tasks (inspect, then update at the version read). To 0,
     // the count it had is kept in the service's label ReplicasBeforeStopLabel; RestoreReplicas
@@ -273,7 +333,7 @@ public:
                       ResultCallback<int> done);
     // New tasks for every replica (TaskTemplate.ForceUpdate + 1), even with an unchanged spec.
     void forceUpdateService(const QString &nameOrId, QObject *context, ResultCallback<void> done);
-    void tasks(const Filters &filters, QObject *context, ResultCallback<QJsonArray> done);
+    void tasks(const Filters &filters, QObject *context, ResultCallback<QList<SwarmTask>> done);
 
     // Engine events (JSON lines) until the caller deletes the stream; owned by the caller.
     DockerStream *streamEvents(const EventsQuery &query);

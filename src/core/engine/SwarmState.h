@@ -3,14 +3,14 @@
 #pragma once
 
 // What the manager's API says about Swarm services, summed up for viewers:
-// pure functions over the engine's JSON (GET /services/{id}, /tasks, /nodes,
-// /info), tested row by row in tests/engine/tst_swarmstate.cpp.
+// pure functions over the engine door's Swarm structs (SwarmService, SwarmTask,
+// SwarmNode), tested row by row in tests/engine/tst_swarmstate.cpp.
 
 #include "engine/EngineApi.h"
 
 #include <QHash>
-#include <QJsonArray>
 #include <QJsonObject>
+#include <QList>
 #include <QString>
 
 namespace mist::engine {
@@ -26,24 +26,19 @@ namespace mist::engine {
 // Tasks listed: those the engine still wants running, then the most recent
 // others, at most MaxTasksListed, newest first within each group.
 constexpr int MaxTasksListed = 20;
-QJsonObject serviceStatus(const QJsonObject &service, const QJsonArray &tasks);
-// The same from an inspected service (its ID and Spec are all serviceStatus reads).
-QJsonObject serviceStatus(const SwarmService &service, const QJsonArray &tasks);
+// Tasks of another service (a filter the engine did not apply) are left out.
+QJsonObject serviceStatus(const SwarmService &service, const QList<SwarmTask> &tasks);
 
 // task id -> {slot, node} for the log lines of a service.
 struct TaskPlace {
     int slot = 0;
     QString node;
 };
-QHash<QString, TaskPlace> taskPlaces(const QJsonArray &tasks);
+QHash<QString, TaskPlace> taskPlaces(const QList<SwarmTask> &tasks);
 
-// Extra fields of /ws/metrics `docker` on a manager: {nodes, nodesReady,
-// services, tasksRunning}; `info` is GET /info (Swarm.ControlAvailable tells
-// a manager), `nodes` GET /nodes, `services` GET /services, `tasks` GET
-// /tasks. An empty object when the engine is not a Swarm manager.
-QJsonObject swarmFigures(const QJsonObject &info, const QJsonArray &nodes,
-                         const QJsonArray &services, const QJsonArray &tasks);
-// Whether GET /info says this engine is an active Swarm manager.
-bool isSwarmManager(const QJsonObject &info);
+// Extra fields of /ws/metrics `docker` on a manager (EngineInfo::swarmManager):
+// {nodes, nodesReady, services, tasksRunning}.
+QJsonObject swarmFigures(const QList<SwarmNode> &nodes, qsizetype services,
+                         const QList<SwarmTask> &tasks);
 
 } // namespace mist::engine

@@ -139,35 +139,39 @@ void MetricsSampler::refreshSwarm() {
     m_swarmRequestInFlight = true;
     // Three lists, then the figures; a failed one leaves the last figures.
     struct Lists {
-        QJsonObject info;
-        QJsonArray nodes, services, tasks;
+        QList<engine::SwarmNode> nodes;
+        qsizetype services = 0;
+        QList<engine::SwarmTask> tasks;
         int pending = 3;
         bool ok = true;
     };
     auto lists = std::make_shared<Lists>();
-    lists->info =
-        QJsonObject{{QStringLiteral("Swarm"),
-                     QJsonObject{{QStringLiteral("LocalNodeState"), QStringLiteral("active")},
-                                 {QStringLiteral("ControlAvailable"), true}}}};
-    auto done = [this, lists](QJsonArray *into, const engine::EngineResult<QJsonArray> &r) {
-        if (r)
-            *into = *r;
-        else
-            lists->ok = false;
+    // Each answer: whether it came, then once all three are in, the figures.
+    auto answered = [this, lists](bool ok) {
+        lists->ok = lists->ok && ok;
         if (--lists->pending > 0)
             return;
         m_swarmRequestInFlight = false;
         if (lists->ok)
-            m_swarm =
-                engine::swarmFigures(lists->info, lists->nodes, lists->services, lists->tasks);
+            m_swarm = engine::swarmFigures(lists->nodes, lists->services, lists->tasks);
     };
-    using List = engine::EngineResult<QJsonArray>;
-    engine::Engine(*m_docker).nodes(this, [done, lists](const List &r) { done(&lists->nodes, r); });
-    engine::Engine(*m_docker).services(this,
-                                       [done, lists](const List &r) { done(&lists->services, r); });
-    engine::Engine(*m_docker).tasks(
-        {{QStringLiteral("desired-state"), {QStringLiteral("running")}}}, this,
-        [done, lists](const List &r) { done(&lists->tasks, r); });
+    engine::Engine e(*m_docker);
+    e.nodes(this, [answered, lists](const engine::EngineResult<QList<engine::SwarmNode>> &r) {
+        if (r)
+            lists->nodes = *r;
+        answered(r.has_value());
+    });
+    e.services(this, [answered, lists](const engine::EngineResult<QList<engine::SwarmService>> &r) {
+        if (r)
+            lists->services = r->size();
+        answered(r.has_value());
+    });
+    e.tasks({{QStringLiteral("desired-state"), {QStringLiteral("running")}}}, this,
+            [answered, lists](const engine::EngineResult<QList<engine::SwarmTask>> &r) {
+                if (r)
+                    lists->tasks = *r;
+                answered(r.has_value());
+            });
 }
 
 void MetricsSampler::sampleNow() {

@@ -44,18 +44,13 @@ ServiceLogHub::~ServiceLogHub() {
 }
 
 void ServiceLogHub::readNodes() {
-    engine::Engine(*m_docker).nodes(this, [this](const engine::EngineResult<QJsonArray> &nodes) {
-        if (!nodes)
-            return; // names are a nicety; ids are always there
-        for (const QJsonValue &v : *nodes) {
-            const QJsonObject node = v.toObject();
-            m_nodeNames.insert(node.value(QStringLiteral("ID")).toString(),
-                               node.value(QStringLiteral("Description"))
-                                   .toObject()
-                                   .value(QStringLiteral("Hostname"))
-                                   .toString());
-        }
-    });
+    engine::Engine(*m_docker).nodes(
+        this, [this](const engine::EngineResult<QList<engine::SwarmNode>> &nodes) {
+            if (!nodes)
+                return; // names are a nicety; ids are always there
+            for (const engine::SwarmNode &node : *nodes)
+                m_nodeNames.insert(node.id, node.hostname);
+        });
 }
 
 void ServiceLogHub::readTasks(bool thenProbe) {
@@ -76,12 +71,13 @@ void ServiceLogHub::readTasks(bool thenProbe) {
     }
     engine::Engine(*m_docker).tasks(
         {{QStringLiteral("service"), {m_serviceId}}}, this,
-        [this, thenProbe](const engine::EngineResult<QJsonArray> &tasks) {
+        [this, thenProbe](const engine::EngineResult<QList<engine::SwarmTask>> &tasks) {
             onTasks(tasks, thenProbe);
         });
 }
 
-void ServiceLogHub::onTasks(const engine::EngineResult<QJsonArray> &answer, bool thenProbe) {
+void ServiceLogHub::onTasks(const engine::EngineResult<QList<engine::SwarmTask>> &answer,
+                            bool thenProbe) {
     m_tasksInFlight = false;
     if (isDone())
         return;
@@ -90,7 +86,7 @@ void ServiceLogHub::onTasks(const engine::EngineResult<QJsonArray> &answer, bool
             finish(engineFailureMessage(answer.error()), true);
         return; // a poll that failed: the next one tries again
     }
-    const QJsonArray &tasks = *answer;
+    const QList<engine::SwarmTask> &tasks = *answer;
     m_places = engine::taskPlaces(tasks);
     for (const auto &place : std::as_const(m_places)) {
         if (!place.node.isEmpty() && !m_nodeNames.contains(place.node)) {

@@ -63,7 +63,7 @@ protected:
 
 private:
     void readTasks(bool thenProbe);
-    void onTasks(const engine::EngineResult<QJsonArray> &answer, bool thenProbe);
+    void onTasks(const engine::EngineResult<QList<engine::SwarmTask>> &answer, bool thenProbe);
     void readNodes();
     void probe();
     void onProbe(const engine::EngineResult<QByteArray> &logs);

@@ -107,8 +107,10 @@ void answerService(engine::DockerClient &docker, const QString &name, const Pend
                 return p.engineFailed(service.error(), QStringLiteral("inspect"));
             engine::Engine(docker).tasks(
                 {{QStringLiteral("service"), {service->id}}}, nullptr,
-                [p, service = *service](const engine::EngineResult<QJsonArray> &tasks) {
-                    QJsonObject data = engine::serviceStatus(service, tasks.value_or(QJsonArray()));
+                [p,
+                 service = *service](const engine::EngineResult<QList<engine::SwarmTask>> &tasks) {
+                    QJsonObject data =
+                        engine::serviceStatus(service, tasks.value_or(QList<engine::SwarmTask>()));
                     data.insert(QStringLiteral("appId"), p.appId);
                     p.answer(http::HttpResponse::ok(data));
                 });

@@ -193,28 +193,20 @@ void listApps(RestContext &ctx, store::Store &store, engine::DockerClient &docke
     };
     if (!anyService)
         return listContainers();
-    engine::Engine(docker).services(nullptr, [swarm, listContainers, &docker](
-                                                 const engine::EngineResult<QJsonArray> &services) {
+    using Services = engine::EngineResult<QList<engine::SwarmService>>;
+    using Tasks = engine::EngineResult<QList<engine::SwarmTask>>;
+    engine::Engine(docker).services(nullptr, [swarm, listContainers,
+                                              &docker](const Services &services) {
         if (!services)
             return listContainers(); // not a manager: states stay null
         engine::Engine(docker).tasks(
-            {}, nullptr,
-            [swarm, listContainers,
-             serviceList = *services](const engine::EngineResult<QJsonArray> &tasks) {
-                QHash<QString, QJsonArray> byService;
+            {}, nullptr, [swarm, listContainers, serviceList = *services](const Tasks &tasks) {
+                QHash<QString, QList<engine::SwarmTask>> byService;
                 // A failed task list: the services' states as with no tasks.
-                for (const QJsonValue &t : tasks.value_or(QJsonArray()))
-                    byService[t.toObject().value(QStringLiteral("ServiceID")).toString()].append(t);
-                for (const QJsonValue &v : serviceList) {
-                    const QJsonObject svc = v.toObject();
-                    swarm->insert(
-                        svc.value(QStringLiteral("Spec"))
-                            .toObject()
-                            .value(QStringLiteral("Name"))
-                            .toString(),
-                        engine::serviceStatus(
-                            svc, byService.value(svc.value(QStringLiteral("ID")).toString())));
-                }
+                for (const engine::SwarmTask &t : tasks.value_or(QList<engine::SwarmTask>()))
+                    byService[t.serviceId].append(t);
+                for (const engine::SwarmService &svc : serviceList)
+                    swarm->insert(svc.name, engine::serviceStatus(svc, byService.value(svc.id)));
                 listContainers();
             });
     });
