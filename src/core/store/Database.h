@@ -67,8 +67,6 @@ public:
     Expected<QSqlQuery> exec(const QString &sql, const QVariantList &args = {}) const;
     // A statement to bind and run many times (a batch of inserts).
     Expected<QSqlQuery> prepare(const QString &sql) const;
-    // A forward-only query on the connection, for callers that word their own errors.
-    QSqlQuery query() const;
 
     // Runs a statement and maps every row through mapRow (a T or an
     // Expected<T> from a const QSqlQuery &): the rows in order, or the first
@@ -112,6 +110,8 @@ public:
     }
 
 private:
+    // A forward-only query on the connection (exec and prepare start from it).
+    QSqlQuery query() const;
     Expected<void> setUp(const QString &dataDir, const QString &fileName);
     Expected<void> migrate();
 

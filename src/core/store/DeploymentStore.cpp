@@ -5,6 +5,7 @@
 #include "Database.h"
 #include "Store.h"
 #include "StoreLogging.h"
+#include "text/Utf8.h"
 
 #include <QLoggingCategory>
 #include <QSqlError>
@@ -19,20 +20,8 @@ namespace {
 // The longest beginning of `text` within `bytes` bytes of UTF-8, never half
 // a character.
 QString utf8Prefix(const QString &text, qint64 bytes) {
-    QByteArray utf8 = text.toUtf8();
-    if (utf8.size() <= bytes)
-        return text;
-    utf8.truncate(bytes);
-    qsizetype lead = utf8.size();
-    while (lead > 0 && (uchar(utf8.at(lead - 1)) & 0xc0) == 0x80)
-        --lead; // continuation bytes
-    if (lead > 0) {
-        const uchar first = uchar(utf8.at(lead - 1));
-        const int length = first < 0x80 ? 1 : first >= 0xf0 ? 4 : first >= 0xe0 ? 3 : 2;
-        if (lead - 1 + length > utf8.size())
-            utf8.truncate(lead - 1); // the cut fell inside this character
-    }
-    return QString::fromUtf8(utf8);
+    const QByteArray utf8 = text.toUtf8();
+    return QString::fromUtf8(utf8.first(text::utf8SafeCut(utf8, qsizetype(bytes))));
 }
 
 QVariant timeOrNull(const QDateTime &t) {
@@ -262,22 +251,24 @@ Expected<QList<DeploymentLogLine>> DeploymentStore::logPage(qint64 deploymentId,
     return out;
 }
 
-std::optional<DeploymentLogTail>
+Expected<DeploymentLogTail>
 DeploymentStore::logTail(qint64 deploymentId, qint64 maxBytes,
                          const std::function<qint64(const DeploymentLogLine &)> &bytesOf) {
-    QSqlQuery q = m_db.query();
-    q.prepare(QStringLiteral("SELECT seq, line, is_error FROM deployment_logs"
-                             " WHERE deployment_id = ? ORDER BY seq DESC"));
-    q.addBindValue(deploymentId);
-    if (!q.exec()) {
-        qCWarning(lcStore).noquote()
-            << "cannot read the log of deployment" << deploymentId << q.lastError().text();
-        return std::nullopt;
-    }
+    auto q = m_db.exec(QStringLiteral("SELECT seq, line, is_error FROM deployment_logs"
+                                      " WHERE deployment_id = ? ORDER BY seq DESC"),
+                       {deploymentId});
+    if (!q)
+        return fail(q.error());
     DeploymentLogTail tail;
     qint64 used = 0;
-    while (q.next()) {
-        DeploymentLogLine line{q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toBool()};
+    for (;;) {
+        const auto more = nextRow(*q);
+        if (!more)
+            return fail(more.error());
+        if (!*more)
+            break;
+        DeploymentLogLine line{q->value(0).toLongLong(), q->value(1).toString(),
+                               q->value(2).toBool()};
         const qint64 bytes = bytesOf ? bytesOf(line) : line.line.toUtf8().size() + 1;
         if (used + bytes > maxBytes) {
             if (tail.lines.isEmpty() && maxBytes > 1) {
@@ -293,41 +284,32 @@ DeploymentStore::logTail(qint64 deploymentId, qint64 maxBytes,
         used += bytes;
         tail.lines.append(std::move(line));
     }
-    if (q.lastError().isValid()) {
-        qCWarning(lcStore).noquote()
-            << "cannot read the log of deployment" << deploymentId << q.lastError().text();
-        return std::nullopt;
-    }
     std::reverse(tail.lines.begin(), tail.lines.end());
     return tail;
 }
 
-std::optional<qint64> DeploymentStore::ordinalInApp(const Deployment &deployment) {
-    QSqlQuery q = m_db.query();
-    q.prepare(QStringLiteral("SELECT COUNT(*) FROM deployments WHERE app_id = ? AND id <= ?"));
-    q.addBindValue(deployment.appId);
-    q.addBindValue(deployment.id);
-    if (!q.exec() || !q.next()) {
-        qCWarning(lcStore).noquote()
-            << "cannot count deployments of app" << deployment.appId << q.lastError().text();
-        return std::nullopt;
-    }
-    return q.value(0).toLongLong();
+Expected<qint64> DeploymentStore::ordinalInApp(const Deployment &deployment) {
+    auto q =
+        m_db.exec(QStringLiteral("SELECT COUNT(*) FROM deployments WHERE app_id = ? AND id <= ?"),
+                  {deployment.appId, deployment.id});
+    if (!q)
+        return fail(q.error());
+    if (auto row = expectRow(*q); !row)
+        return fail(row.error());
+    return q->value(0).toLongLong();
 }
 
-std::optional<qint64> DeploymentStore::latestSuccessful(qint64 appId) {
-    QSqlQuery q = m_db.query();
-    q.prepare(
-        QStringLiteral("SELECT MAX(id) FROM deployments WHERE app_id = ? AND status = 'success'"));
-    q.addBindValue(appId);
-    if (!q.exec() || !q.next()) {
-        qCWarning(lcStore).noquote()
-            << "cannot find the active deployment of app" << appId << q.lastError().text();
-        return std::nullopt;
-    }
-    if (q.value(0).isNull())
-        return std::nullopt;
-    return q.value(0).toLongLong();
+Expected<std::optional<qint64>> DeploymentStore::latestSuccessful(qint64 appId) {
+    auto q = m_db.exec(
+        QStringLiteral("SELECT MAX(id) FROM deployments WHERE app_id = ? AND status = 'success'"),
+        {appId});
+    if (!q)
+        return fail(q.error());
+    if (auto row = expectRow(*q); !row)
+        return fail(row.error());
+    if (q->value(0).isNull())
+        return std::optional<qint64>();
+    return std::optional<qint64>(q->value(0).toLongLong());
 }
 
 Expected<qint64> DeploymentStore::logCount(qint64 deploymentId) {

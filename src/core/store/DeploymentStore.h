@@ -87,15 +87,15 @@ public:
     // end so that a huge log is never held whole. A line's size is
     // `bytesOf(line)`, by default its UTF-8 bytes plus a newline. A last line
     // too long for the budget on its own is cut to maxBytes - 1 bytes of
-    // UTF-8 (at a character boundary). nullopt on a database error (logged).
-    std::optional<DeploymentLogTail>
+    // UTF-8 (at a character boundary).
+    Expected<DeploymentLogTail>
     logTail(qint64 deploymentId, qint64 maxBytes,
             const std::function<qint64(const DeploymentLogLine &)> &bytesOf = {});
     // Which deployment of its app this is (1 for the first), and the app's
-    // newest successful deployment (the one its container runs). nullopt on
-    // a database error (logged) or, for the latter, when there is none.
-    std::optional<qint64> ordinalInApp(const Deployment &deployment);
-    std::optional<qint64> latestSuccessful(qint64 appId);
+    // newest successful deployment (the one its container runs; nullopt when
+    // there is none).
+    Expected<qint64> ordinalInApp(const Deployment &deployment);
+    Expected<std::optional<qint64>> latestSuccessful(qint64 appId);
     // A page of a build log: the lines after `afterSeq`, at most `maxLines`
     // of them and no more than `maxChars` characters of text in all (but
     // always the first line). Logs are read only a page at a time: one may

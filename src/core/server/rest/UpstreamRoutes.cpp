@@ -5,6 +5,7 @@
 #include "deploy/DeploymentManager.h"
 #include "protocol/Parsing.h"
 #include "protocol/UpstreamDialect.h"
+#include "store/Database.h"
 
 #include <QUrlQuery>
 
@@ -90,15 +91,20 @@ void completedDeploymentLogs(RestContext &ctx, RestRouter &router, store::Store 
                           1);
         });
     if (!tail) {
+        store::logFailure(tail.error());
         ctx.respond(upstreamAnswer(500, QStringLiteral("Failed to read deployment logs"),
                                    QStringLiteral("database error")));
         return;
     }
     protocol::upstream::DeploymentFacts facts;
-    facts.number = manager.deployments().ordinalInApp(*d);
+    // Facts the answer can go without: a failure to read them is logged, not answered.
+    if (const auto number = manager.deployments().ordinalInApp(*d))
+        facts.number = *number;
+    else
+        store::logFailure(number.error());
     if (d->createdBy > 0)
         facts.triggeredBy = d->createdBy;
-    facts.active = manager.deployments().latestSuccessful(d->appId) == d->id;
+    facts.active = store::orLogged(manager.deployments().latestSuccessful(d->appId)) == d->id;
     QJsonObject data{
         {QStringLiteral("deployment"),
          protocol::upstream::deploymentToUpstream(d->toJson(), facts)},
