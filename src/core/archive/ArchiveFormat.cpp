@@ -2,6 +2,8 @@
 
 #include "ArchiveFormat.h"
 
+#include "text/Utf8.h"
+
 #include <zlib.h>
 #include <zstd.h>
 
@@ -103,22 +105,20 @@ struct Reader {
 };
 
 // UTF-8 of `text`, cut at the last whole character within `max` bytes.
-QByteArray boundedUtf8(const QString &text, qsizetype max, bool *cut) {
-    QByteArray utf8 = text.toUtf8();
-    *cut = false;
-    if (utf8.size() > max) {
-        qsizetype n = max;
-        while (n > 0 && (uchar(utf8[n]) & 0xC0) == 0x80)
-            --n;
-        utf8.truncate(n);
-        *cut = true;
-    }
-    return utf8;
+struct BoundedUtf8 {
+    QByteArray bytes;
+    bool cut = false;
+};
+BoundedUtf8 boundedUtf8(const QString &text, qsizetype max) {
+    BoundedUtf8 out{text.toUtf8()};
+    const qsizetype keep = text::utf8SafeCut(out.bytes, max);
+    out.cut = keep < out.bytes.size();
+    out.bytes.truncate(keep);
+    return out;
 }
 
 QByteArray boundedField(const QString &text) {
-    bool cut = false;
-    return boundedUtf8(text, MaxContainerFieldBytes, &cut);
+    return boundedUtf8(text, MaxContainerFieldBytes).bytes;
 }
 
 } // namespace
@@ -262,8 +262,7 @@ QByteArray encodeChunk(const ChunkMeta &meta, const std::vector<Record> &records
     metaBytes.reserve(qsizetype(records.size()) * 8);
     qint64 prev = firstTs;
     for (const Record &r : records) {
-        bool cut = false;
-        const QByteArray utf8 = boundedUtf8(r.text, MaxTextBytes, &cut);
+        const auto [utf8, cut] = boundedUtf8(r.text, MaxTextBytes);
         quint8 flags = r.isEvent ? TypeEvent : quint8(r.stream == Stream::Stderr ? 1 : 0);
         if (r.truncated || cut)
             flags |= FlagTruncated;
