@@ -8,6 +8,7 @@
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
 #include "protocol/Parsing.h"
+#include "text/UrlEncoding.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -372,7 +373,7 @@ void AppLog::search(const QString &pattern, std::optional<qint64> sinceNs,
         return;
     }
     QUrlQuery q;
-    q.addQueryItem(QStringLiteral("q"), QString::fromLatin1(QUrl::toPercentEncoding(pattern)));
+    q.addQueryItem(QStringLiteral("q"), text::percentEncoded(pattern));
     q.addQueryItem(QStringLiteral("order"), QStringLiteral("desc"));
     q.addQueryItem(QStringLiteral("limit"), QString::number(SearchResults));
     if (sinceNs)
@@ -394,8 +395,7 @@ void AppLog::fetchSearchPage(bool append) {
     const quint64 generation = append ? m_searchGeneration : ++m_searchGeneration;
     QUrlQuery q = m_searchQuery;
     if (append)
-        q.addQueryItem(QStringLiteral("cursor"),
-                       QString::fromLatin1(QUrl::toPercentEncoding(m_searchNext)));
+        q.addQueryItem(QStringLiteral("cursor"), text::percentEncoded(m_searchNext));
     m_searchPaging = true;
     m_session->get(QStringLiteral("/api/apps/%1/logs?").arg(m_appId) + q.query(QUrl::FullyEncoded),
                    this, [this, generation, append](const client::ServerSession::Reply &reply) {

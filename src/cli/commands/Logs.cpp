@@ -10,6 +10,7 @@
 #include "TimeArgument.h"
 #include "archive/ArchiveQuery.h"
 #include "protocol/Parsing.h"
+#include "text/UrlEncoding.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -219,7 +220,7 @@ private:
             if (q.until)
                 query.addQueryItem(kUntil, archive::formatTimestampNs(*q.until));
             if (!q.grep.isEmpty())
-                query.addQueryItem(QStringLiteral("q"), percentEncoded(q.grep));
+                query.addQueryItem(QStringLiteral("q"), text::percentEncoded(q.grep));
             if (!q.stream.isEmpty())
                 query.addQueryItem(kStream, q.stream);
             if (!cursor.isEmpty())
@@ -260,10 +261,6 @@ private:
             cursor = data.value(QStringLiteral("next")).toString();
         } while (!cursor.isEmpty());
         return printed;
-    }
-
-    static QString percentEncoded(const QString &text) {
-        return QString::fromLatin1(QUrl::toPercentEncoding(text));
     }
 };
 
