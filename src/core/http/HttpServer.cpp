@@ -204,10 +204,6 @@ quint16 HttpServer::serverPort() const {
     return m_tcp->serverPort();
 }
 
-QHostAddress HttpServer::serverAddress() const {
-    return m_tcp->serverAddress();
-}
-
 void HttpServer::close() {
     m_tcp->close();
 }
@@ -484,7 +480,7 @@ void HttpServer::startHttp(Connection *c) {
                 c->server->onWritten(c, 0);
         });
     }
-    c->deadline.start(m_requestTimeoutMs);
+    c->deadline.start(RequestTimeoutMs);
     // A TLS socket may bring the request along with its handshake.
     if (c->socket->bytesAvailable() > 0)
         processSoon(c);
@@ -660,7 +656,7 @@ void HttpServer::handleRequest(Connection *c, HttpRequest request, const QByteAr
     }
 
     c->busy = true;
-    c->deadlineLeftMs = c->deadline.isActive() ? c->deadline.remainingTime() : m_requestTimeoutMs;
+    c->deadlineLeftMs = c->deadline.isActive() ? c->deadline.remainingTime() : RequestTimeoutMs;
     c->deadline.stop();
     const bool keepAlive = request.keepAlive;
     QPointer<Connection> guard(c);
@@ -784,9 +780,9 @@ void HttpServer::onWritten(Connection *c, qint64 written) {
         c->writtenSinceRenewal = 0;
         c->lastProgress = m_clock.elapsed();
         if (c->busy)
-            c->deadlineLeftMs = m_requestTimeoutMs;
+            c->deadlineLeftMs = RequestTimeoutMs;
         else
-            c->deadline.start(m_requestTimeoutMs);
+            c->deadline.start(RequestTimeoutMs);
     }
     if (queued <= m_limits.maxQueuedOutput)
         processSoon(c);

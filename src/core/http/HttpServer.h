@@ -81,7 +81,7 @@ public:
     void setHostPolicy(const HostPolicy &policy) { m_hostPolicy = policy; }
     // Time a client may take to send a complete request (slowloris guard),
     // counted from when it last read everything we sent it.
-    void setRequestTimeoutMs(int ms) { m_requestTimeoutMs = ms; }
+    static constexpr int RequestTimeoutMs = 15000;
 
     // Serve https and wss: loads a PEM certificate (chain) and key. Call before listen().
     Expected<void> enableTls(const QString &certFile, const QString &keyFile);
@@ -91,7 +91,6 @@ public:
     // Fails with the socket's reason.
     Expected<void> listen(const QHostAddress &address, quint16 port);
     quint16 serverPort() const;
-    QHostAddress serverAddress() const;
     void close();
 
     // Answers by status code (101 counts the WebSocket upgrades).
@@ -165,7 +164,6 @@ private:
     HttpParseLimits m_parseLimits;
     HttpServerLimits m_limits;
     std::optional<HostPolicy> m_hostPolicy;
-    int m_requestTimeoutMs = 15000;
     QHash<int, quint64> m_answers;
 
     QElapsedTimer m_clock;

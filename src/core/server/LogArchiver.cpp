@@ -423,9 +423,8 @@ std::optional<qint64> LogArchiver::appFor(const QList<store::App> &apps, const Q
 // --- writing ----------------------------------------------------------------
 
 void LogArchiver::record(const HubInfo &info, archive::Record record) {
-    if (m_archive->append(info.appId, archive::ContainerRef{info.containerId, info.name},
-                          info.deploymentId, std::move(record)))
-        ++m_eventsRecorded;
+    m_archive->append(info.appId, archive::ContainerRef{info.containerId, info.name},
+                      info.deploymentId, std::move(record));
 }
 
 void LogArchiver::settleDeath(const QString &containerId) {

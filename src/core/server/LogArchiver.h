@@ -76,12 +76,9 @@ public:
     static constexpr qsizetype MaxEventLineBytes = 256 * 1024;
 
     bool engineUp() const { return m_engineUp; }
-    int backfillsRunning() const { return int(m_running.size()); }
     // Backfills waiting for a slot, at most (beyond: dropped, and the next
     // sweep asks again).
     static constexpr int MaxQueuedBackfills = 1024;
-    int backfillsQueued() const { return int(m_queue.size()); }
-    quint64 eventsRecorded() const { return m_eventsRecorded; }
 
     // deploy::ContainerDrain: for a stopped container.
     void drain(qint64 appId, const QString &containerId, QObject *context,
@@ -191,7 +188,6 @@ private:
     QList<QPointer<ArchiveBackfill>> m_running;
     QHash<QString, qint64> m_backfilledUntil; // container id -> end of its last backfill
     int m_looksPending = 0;
-    quint64 m_eventsRecorded = 0;
 
     struct Drain {
         qint64 appId = 0;

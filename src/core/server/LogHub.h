@@ -48,7 +48,6 @@ public:
     // A pinned hub stays open without viewers: the server follows the
     // container for its log archive. Unpinned, the idle grace applies again.
     void setPinned(bool pinned);
-    bool isPinned() const { return m_pinned; }
 
 Q_SIGNALS:
     // The hub has ended (its source gone, the engine failed, or idle): the
