@@ -10,7 +10,7 @@
 
 namespace mist::gui {
 
-// One app's figures from a /ws/apps/stats message (decisions.md, "Per-app resource use"):
+// One app's figures from a /ws/apps/stats message (docs/APP-STATS.md, "/ws/apps/stats"):
 // `live` is false while it has no running container (the figures are null then; state and
 // restart count are still known).
 struct AppStats {

@@ -25,7 +25,7 @@ constexpr qint64 MaxSeconds = 7 * 86400;
 constexpr int MaxCount = 100000;
 constexpr qint64 DefaultCooldownSeconds = 300;
 
-// A rule as decided in /work/shared/notes/decisions.md ("Alerts"): the
+// A rule as docs/ALERTS.md ("Rule JSON") describes it: the
 // fields of its kind only. Times are whole seconds.
 struct Rule {
     qint64 id = 0;
