@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 #include "DesktopApp.h"
+#include "GuiLogging.h"
 
 #include "MainWindow.h"
 #include "client/ServerSession.h"
@@ -107,7 +108,7 @@ int runDesktopApp(int argc, char *argv[]) {
         const auto token = localOperatorSession(server.store());
         // Without a session the window still opens, signed out.
         if (!token)
-            qWarning().noquote() << "cannot sign in to the embedded server:" << token.error();
+            qCWarning(lcGui).noquote() << "cannot sign in to the embedded server:" << token.error();
         auto *session = new client::ServerSession(server.httpUrl(), &window);
         session->setToken(token.value_or(QByteArray()));
         const QString label = QObject::tr("Local server");

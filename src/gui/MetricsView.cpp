@@ -2,6 +2,8 @@
 
 #include "MetricsView.h"
 
+#include "GuiLogging.h"
+
 #include "ui_MetricsView.h"
 
 #include "TimeTicks.h"
@@ -30,9 +32,6 @@
 #include <QWheelEvent>
 
 #include <cmath>
-
-// mist-monitor-bench turns this on to time start-up to the first painted sample.
-Q_LOGGING_CATEGORY(lcStartup, "mist.gui.startup", QtWarningMsg)
 
 namespace mist::gui {
 
