@@ -13,6 +13,7 @@
 #include "MetricsView.h"
 #include "UpstreamStandIn.h"
 #include "client/ServerSession.h"
+#include "engine/EngineApi.h"
 #include "server/MistServer.h"
 #include "store/Store.h"
 
@@ -182,8 +183,9 @@ bool shootFleet(gui::MainWindow &window, client::ServerSession *session,
     auto *upstreamSession = new client::ServerSession(
         QUrl(QStringLiteral("http://127.0.0.1:%1").arg(upstream.port())), &window);
     bool signedIn = false;
-    upstreamSession->login(upstream.email, upstream.password, [&](bool ok, const QString &) {
-        upstreamSession->detectDialect(&window, [&, ok](bool, const QString &) { signedIn = ok; });
+    upstreamSession->login(upstream.email, upstream.password, [&](const Expected<void> &r) {
+        upstreamSession->detectDialect(
+            &window, [&, ok = r.has_value()](const Expected<void> &) { signedIn = ok; });
     });
     waitUntil([&] { return signedIn; }, 10000);
     window.connectTo(upstreamSession,
@@ -258,7 +260,7 @@ int main(int argc, char *argv[]) {
         return 1;
 
     run(QStringLiteral("docker"),
-        {"rm", "-f", "shop-web", "edge-worker", QStringLiteral("app-%1").arg(siteApp.id)});
+        {"rm", "-f", "shop-web", "edge-worker", engine::appContainerName(siteApp.id)});
     run(QStringLiteral("docker"), {"service", "rm", "api"});
     qInfo("screenshots in %s", qPrintable(out));
     return 0;

@@ -85,30 +85,26 @@ Result<QList<QByteArray>> readPasswords(QIODevice &in, qsizetype servers) {
 
 // Signs in and learns the dialect: upstream Mist or this project's server,
 // the streams adapt to either.
-std::optional<QString> signIn(ServerSession &session, const QString &email,
-                              const QByteArray &password) {
+Expected<void> signIn(ServerSession &session, const QString &email, const QByteArray &password) {
     QEventLoop loop;
-    bool done = false;
-    bool ok = false;
-    QString error;
-    session.login(email, password, [&](bool good, const QString &why) {
-        ok = good;
-        error = why;
-        done = true;
+    std::optional<Expected<void>> signedIn;
+    session.login(email, password, [&](const Expected<void> &r) {
+        signedIn = r;
         loop.quit();
     });
-    if (!done)
+    if (!signedIn)
         loop.exec();
-    if (!ok)
-        return error;
-    done = false;
-    session.detectDialect(&loop, [&](bool, const QString &) {
-        done = true;
+    if (!*signedIn)
+        return *signedIn;
+    // The dialect is a nicety: without an answer the session keeps speaking ours.
+    bool asked = false;
+    session.detectDialect(&loop, [&](const Expected<void> &) {
+        asked = true;
         loop.quit();
     });
-    if (!done)
+    if (!asked)
         loop.exec();
-    return std::nullopt;
+    return {};
 }
 
 void signOut(ServerSession &session) {
@@ -249,9 +245,11 @@ void Connection::signInTo(const QList<QUrl> &urls, const QList<QByteArray> &pass
             session->setSslConfiguration(*ssl);
         // With several servers, each line of output names its server.
         const QString label = urls.size() > 1 ? urls[i].authority() : QString();
-        if (const auto error = signIn(*session, email, passwords.value(i, passwords.first()))) {
+        if (const auto signedIn = signIn(*session, email, passwords.value(i, passwords.first()));
+            !signedIn) {
             report(io, ExitFailure,
-                   (label.isEmpty() ? QString() : u'[' + label + QStringLiteral("] ")) + *error);
+                   (label.isEmpty() ? QString() : u'[' + label + QStringLiteral("] ")) +
+                       signedIn.error());
             m_someRefused = true;
             continue;
         }

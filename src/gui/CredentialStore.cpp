@@ -15,28 +15,33 @@ QString CredentialStore::keyFor(const QString &url, const QString &email) {
 }
 
 void CredentialStore::save(const QString &key, const QByteArray &password,
-                           std::function<void(bool, const QString &)> done) {
+                           std::function<void(const Expected<void> &)> done) {
     auto *job = new QKeychain::WritePasswordJob(Service);
     job->setAutoDelete(true);
     job->setInsecureFallback(false); // never a plain file
     job->setKey(key);
     job->setBinaryData(password);
     QObject::connect(job, &QKeychain::Job::finished, job, [done](QKeychain::Job *j) {
-        if (done)
-            done(j->error() == QKeychain::NoError, j->errorString());
+        if (!done)
+            return;
+        if (j->error() != QKeychain::NoError)
+            return done(fail(j->errorString()));
+        done({});
     });
     job->start();
 }
 
 void CredentialStore::load(const QString &key,
-                           std::function<void(bool, const QByteArray &, const QString &)> done) {
+                           std::function<void(const Expected<QByteArray> &)> done) {
     auto *job = new QKeychain::ReadPasswordJob(Service);
     job->setAutoDelete(true);
     job->setInsecureFallback(false);
     job->setKey(key);
     QObject::connect(job, &QKeychain::Job::finished, job, [done](QKeychain::Job *j) {
         auto *read = static_cast<QKeychain::ReadPasswordJob *>(j);
-        done(j->error() == QKeychain::NoError, read->binaryData(), j->errorString());
+        if (j->error() != QKeychain::NoError)
+            return done(fail(j->errorString()));
+        done(read->binaryData());
     });
     job->start();
 }

@@ -2,6 +2,9 @@
 
 #pragma once
 
+#include "base/Expected.h"
+
+#include <QByteArray>
 #include <QString>
 
 #include <functional>
@@ -14,11 +17,11 @@ namespace mist::gui {
 class CredentialStore {
 public:
     static QString keyFor(const QString &url, const QString &email);
+    // Fails with the keychain's reason.
     static void save(const QString &key, const QByteArray &password,
-                     std::function<void(bool ok, const QString &error)> done);
-    static void
-    load(const QString &key,
-         std::function<void(bool ok, const QByteArray &password, const QString &error)> done);
+                     std::function<void(const Expected<void> &)> done);
+    // The password, or the keychain's reason (none stored, no keychain, ...).
+    static void load(const QString &key, std::function<void(const Expected<QByteArray> &)> done);
     static void remove(const QString &key);
 };
 

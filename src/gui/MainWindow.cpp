@@ -289,9 +289,9 @@ void MainWindow::openSavedConnection(SavedConnection connection) {
     if (!m_caCertFile.isEmpty())
         connection.caCertFile = m_caCertFile;
     CredentialStore::load(CredentialStore::keyFor(connection.url.toString(), connection.email),
-                          [this, connection](bool ok, const QByteArray &pw, const QString &) {
-                              if (ok && !pw.isEmpty())
-                                  connectRemote(connection, pw, false);
+                          [this, connection](const Expected<QByteArray> &pw) {
+                              if (pw && !pw->isEmpty())
+                                  connectRemote(connection, *pw, false);
                               else
                                   openConnectDialog(connection);
                           });
@@ -331,11 +331,11 @@ void MainWindow::connectRemote(const SavedConnection &connection, const QByteArr
         session->setSslConfiguration(*ssl);
     setConnectionText(tr("Signing in to %1…").arg(url.toString()));
     session->login(connection.email, password,
-                   [this, session, connection, password, remember](bool ok, const QString &error) {
-                       if (ok)
+                   [this, session, connection, password, remember](const Expected<void> &r) {
+                       if (r)
                            signedIn(session, connection, password, remember);
                        else
-                           signInFailed(session, connection, error);
+                           signInFailed(session, connection, r.error());
                    });
 }
 
@@ -360,10 +360,11 @@ void MainWindow::signedIn(client::ServerSession *session, const SavedConnection 
         settings::saveConnection(connection);
         CredentialStore::save(
             CredentialStore::keyFor(url, connection.email), password,
-            [this](bool stored, const QString &why) {
+            [this](const Expected<void> &stored) {
                 if (!stored)
                     statusBar()->showMessage(
-                        tr("Password not remembered: no system keychain (%1)").arg(why), 10000);
+                        tr("Password not remembered: no system keychain (%1)").arg(stored.error()),
+                        10000);
             });
         rebuildConnectionMenu();
     }
@@ -371,7 +372,7 @@ void MainWindow::signedIn(client::ServerSession *session, const SavedConnection 
     // Upstream Mist servers speak another dialect: once the session knows, its REST calls and
     // streams speak it too.
     session->detectDialect(
-        this, [this, session, url, email = connection.email](bool, const QString &) {
+        this, [this, session, url, email = connection.email](const Expected<void> &) {
             const bool upstream = session->dialect() == client::ServerSession::Dialect::Upstream;
             connectTo(session, upstream ? tr("%1 (%2, upstream Mist)").arg(url, email)
                                         : QStringLiteral("%1 (%2)").arg(url, email));

@@ -26,10 +26,10 @@ struct LoginResult {
 
 LoginResult login(ServerSession &session, const QString &email, const QByteArray &password) {
     LoginResult result;
-    session.login(email, password, [&](bool ok, const QString &error) {
+    session.login(email, password, [&](const mist::Expected<void> &r) {
         result.finished = true;
-        result.ok = ok;
-        result.error = error;
+        result.ok = r.has_value();
+        result.error = r ? QString() : r.error();
     });
     if (!QTest::qWaitFor([&] { return result.finished; }, 20000))
         result.error = QStringLiteral("test: no answer");

@@ -27,15 +27,15 @@ QUrl standInUrl(const UpstreamStandIn &s) {
 // Signs in and detects the dialect; QFAILs the caller through the result.
 bool signIn(ServerSession &session, const QString &email, const QByteArray &password) {
     bool done = false, ok = false;
-    session.login(email, password, [&](bool good, const QString &) {
-        ok = good;
+    session.login(email, password, [&](const mist::Expected<void> &r) {
+        ok = r.has_value();
         done = true;
     });
     if (!QTest::qWaitFor([&] { return done; }, 10000) || !ok)
         return false;
     done = false;
-    session.detectDialect(nullptr, [&](bool good, const QString &) {
-        ok = good;
+    session.detectDialect(nullptr, [&](const mist::Expected<void> &r) {
+        ok = r.has_value();
         done = true;
     });
     return QTest::qWaitFor([&] { return done; }, 10000) && ok;
@@ -93,9 +93,9 @@ private Q_SLOTS:
         ServerSession session(standInUrl(upstream));
         bool done = false, ok = true;
         QString error;
-        session.login(upstream.email, "wrong", [&](bool good, const QString &why) {
-            ok = good;
-            error = why;
+        session.login(upstream.email, "wrong", [&](const mist::Expected<void> &r) {
+            ok = r.has_value();
+            error = r ? QString() : r.error();
             done = true;
         });
         QVERIFY(QTest::qWaitFor([&] { return done; }, 10000));

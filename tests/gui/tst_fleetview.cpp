@@ -43,14 +43,14 @@ std::unique_ptr<client::ServerSession> signedIn(quint16 port, const QString &ema
     auto session = std::make_unique<client::ServerSession>(
         QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)));
     bool done = false, ok = false;
-    session->login(email, password, [&](bool good, const QString &) {
-        ok = good;
+    session->login(email, password, [&](const mist::Expected<void> &r) {
+        ok = r.has_value();
         done = true;
     });
     if (!QTest::qWaitFor([&] { return done; }, 10000) || !ok)
         return {};
     done = false;
-    session->detectDialect(nullptr, [&](bool, const QString &) { done = true; });
+    session->detectDialect(nullptr, [&](const mist::Expected<void> &) { done = true; });
     if (!QTest::qWaitFor([&] { return done; }, 10000))
         return {};
     return session;

@@ -95,11 +95,10 @@ QUrl ServerSession::webSocketUrl(const QString &pathAndQuery) const {
     return url;
 }
 
-void ServerSession::detectDialect(QObject *context,
-                                  std::function<void(bool ok, const QString &error)> done) {
+void ServerSession::detectDialect(QObject *context, Done done) {
     get(QStringLiteral("/api/health"), context, [this, done](const Reply &reply) {
         if (reply.status == 0)
-            return done(false, reply.error);
+            return done(fail(reply.error));
         // This project's own answer, recognised positively; anything else
         // (404, or an upstream web UI answering every path with its page)
         // is upstream Mist.
@@ -108,7 +107,7 @@ void ServerSession::detectDialect(QObject *context,
             reply.data.toObject().value(QStringLiteral("status")).toString() == u"ok" &&
             reply.data.toObject().contains(QStringLiteral("version"));
         m_dialect = ours ? Dialect::Published : Dialect::Upstream;
-        done(true, QString());
+        done({});
     });
 }
 
@@ -351,11 +350,10 @@ void ServerSession::startDeployment(qint64 appId, QObject *context,
     });
 }
 
-void ServerSession::login(const QString &email, const QByteArray &password,
-                          std::function<void(bool ok, const QString &error)> done) {
+void ServerSession::login(const QString &email, const QByteArray &password, Done done) {
     if (m_baseUrl.isEmpty()) {
         QMetaObject::invokeMethod(
-            this, [done] { done(false, QStringLiteral("Invalid server URL")); },
+            this, [done] { done(fail(QStringLiteral("Invalid server URL"))); },
             Qt::QueuedConnection);
         return;
     }
@@ -366,14 +364,13 @@ void ServerSession::login(const QString &email, const QByteArray &password,
     connect(reply, &QNetworkReply::finished, this, [this, reply, done] {
         const Reply r = toReply(reply);
         if (r.status == 401) {
-            done(false, r.error.isEmpty() || r.error.startsWith(u"HTTP ")
-                            ? QStringLiteral("Invalid email or password")
-                            : r.error);
+            done(fail(r.error.isEmpty() || r.error.startsWith(u"HTTP ")
+                          ? QStringLiteral("Invalid email or password")
+                          : r.error));
             return;
         }
         if (!r.ok()) {
-            done(false,
-                 r.status == 0 ? r.error : QStringLiteral("Sign-in failed: %1").arg(r.error));
+            done(fail(r.status == 0 ? r.error : QStringLiteral("Sign-in failed: %1").arg(r.error)));
             return;
         }
         const auto cookies =
@@ -381,11 +378,11 @@ void ServerSession::login(const QString &email, const QByteArray &password,
         for (const QNetworkCookie &c : cookies) {
             if (c.name() == CookieName && !c.value().isEmpty()) {
                 m_token = c.value();
-                done(true, QString());
+                done({});
                 return;
             }
         }
-        done(false, QStringLiteral("Sign-in failed: the server set no session cookie"));
+        done(fail(QStringLiteral("Sign-in failed: the server set no session cookie")));
     });
 }
 

@@ -58,8 +58,8 @@ public:
     // Signs in; on success the session holds the new token. Errors are one
     // readable line: "Invalid email or password", "Cannot reach
     // http://h:p: Connection refused", "TLS error with https://h:p: ...".
-    void login(const QString &email, const QByteArray &password,
-               std::function<void(bool ok, const QString &error)> done);
+    using Done = std::function<void(const Expected<void> &)>;
+    void login(const QString &email, const QByteArray &password, Done done);
     // Revokes the session on the server (best effort) and forgets the token.
     void logout(std::function<void()> done = {});
 
@@ -71,9 +71,9 @@ public:
     void setDialect(Dialect d) { m_dialect = d; }
     // Asks the server: this project's servers answer GET /api/health with
     // 200 {status: "ok", version}; upstream Mist has no such route (404, or
-    // its web UI's page). Sets dialect() on an answer; `done` gets false and
-    // a readable error when none came (dialect() is then unchanged).
-    void detectDialect(QObject *context, std::function<void(bool ok, const QString &error)> done);
+    // its web UI's page). Sets dialect() on an answer; `done` gets a readable
+    // error when none came (dialect() is then unchanged).
+    void detectDialect(QObject *context, Done done);
 
     struct Reply {
         int status = 0;  // HTTP status; 0 when no answer came
