@@ -232,6 +232,17 @@
     </message>
 </context>
 <context>
+    <name>FleetHostCard</name>
+    <message>
+        <source>Show this host&apos;s apps, logs, deployments and charts</source>
+        <translation>Apps, Logs, Deployments und Diagramme dieses Hosts zeigen</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+</context>
+<context>
     <name>FleetView</name>
     <message>
         <source>No hosts yet: connect to a server (Connection menu).</source>
@@ -1281,14 +1292,6 @@ Sie können sich trotzdem mit einem entfernten Server verbinden.</translation>
     <message>
         <source>Disk</source>
         <translation>Datenträger</translation>
-    </message>
-    <message>
-        <source>Open</source>
-        <translation>Öffnen</translation>
-    </message>
-    <message>
-        <source>Show this host&apos;s apps, logs, deployments and charts</source>
-        <translation>Apps, Logs, Deployments und Diagramme dieses Hosts zeigen</translation>
     </message>
     <message>
         <source>CPU %1%  ·  memory %2%  ·  disk %3%</source>

@@ -232,6 +232,17 @@
     </message>
 </context>
 <context>
+    <name>FleetHostCard</name>
+    <message>
+        <source>Show this host&apos;s apps, logs, deployments and charts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>FleetView</name>
     <message>
         <source>No hosts yet: connect to a server (Connection menu).</source>
@@ -1278,14 +1289,6 @@ You can still connect to a remote server.</source>
     </message>
     <message>
         <source>Disk</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Open</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Show this host&apos;s apps, logs, deployments and charts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

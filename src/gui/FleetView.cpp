@@ -7,6 +7,7 @@
 #include "TimeTicks.h"
 #include "client/ServerSession.h"
 #include "client/StreamConnection.h"
+#include "ui_FleetHostCard.h"
 #include "ui_FleetView.h"
 
 #include <QCategoryAxis>
@@ -20,7 +21,6 @@
 #include <QLineSeries>
 #include <QLocale>
 #include <QPushButton>
-#include <QVBoxLayout>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -75,7 +75,7 @@ FleetView::~FleetView() {
 }
 
 // A card's chart: CPU, memory and disk percent over the last two minutes, on clock times.
-QChartView *FleetView::makeChart(Host &host, QWidget *card) {
+void FleetView::makeChart(Host &host, QChartView *view) {
     auto *chart = new QChart;
     chart->legend()->setVisible(true);
     chart->legend()->setAlignment(Qt::AlignBottom);
@@ -99,10 +99,8 @@ QChartView *FleetView::makeChart(Host &host, QWidget *card) {
         host.series[i]->attachAxis(axisX);
         host.series[i]->attachAxis(axisY);
     }
-    auto *view = new QChartView(chart, card);
+    view->setChart(chart);
     view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumSize(240, 150);
-    return view;
 }
 
 int FleetView::addHost(const client::ServerSession &session, const QString &label) {
@@ -114,37 +112,20 @@ int FleetView::addHost(const client::ServerSession &session, const QString &labe
     host->session = copyOf(session, this);
     m_hosts.append(host);
 
+    // The card is ui/FleetHostCard.ui; its labels are the host's to fill.
     auto *card = new QFrame(this);
-    card->setObjectName(QStringLiteral("fleetHost"));
-    card->setFrameShape(QFrame::StyledPanel);
-    auto *cardLayout = new QVBoxLayout(card);
-    auto *name = new QLabel(label, card);
-    QFont bold = name->font();
-    bold.setBold(true);
-    name->setFont(bold);
-    host->state = new QLabel(card);
-    host->figures = new QLabel(QStringLiteral("–"), card);
-    host->apps = new QLabel(card);
-    host->apps->setObjectName(QStringLiteral("fleetApps"));
-    host->apps->setTextFormat(Qt::RichText);
-    host->apps->setWordWrap(true);
+    Ui::FleetHostCard ui;
+    ui.setupUi(card);
+    ui.hostName->setText(label);
+    host->state = ui.state;
+    host->figures = ui.figures;
+    host->apps = ui.fleetApps;
     host->apps->hide(); // until the host's apps are known
-    host->top = new QLabel(card);
-    host->top->setObjectName(QStringLiteral("fleetTopApps"));
-    host->top->setWordWrap(true);
+    host->top = ui.fleetTopApps;
     host->top->hide(); // until an app runs
-    QChartView *view = makeChart(*host, card);
-    auto *open = new QPushButton(tr("Open"), card);
-    open->setToolTip(tr("Show this host's apps, logs, deployments and charts"));
-    connect(open, &QPushButton::clicked, this,
+    makeChart(*host, ui.chart);
+    connect(ui.open, &QPushButton::clicked, this,
             [this, host] { Q_EMIT openRequested(copyOf(*host->session, nullptr), host->label); });
-    cardLayout->addWidget(name);
-    cardLayout->addWidget(host->state);
-    cardLayout->addWidget(host->figures);
-    cardLayout->addWidget(host->apps);
-    cardLayout->addWidget(host->top);
-    cardLayout->addWidget(view, 1);
-    cardLayout->addWidget(open, 0, Qt::AlignRight);
     const int index = int(m_hosts.size()) - 1;
     m_ui->grid->addWidget(card, index / 3, index % 3);
 

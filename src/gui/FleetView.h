@@ -73,7 +73,7 @@ Q_SIGNALS:
 
 private:
     struct Host;
-    QChartView *makeChart(Host &host, QWidget *card);
+    void makeChart(Host &host, QChartView *view);
     void onSample(Host &host, const QJsonObject &sample);
     void updateState(Host &host);
     void updateTotals();
