@@ -100,9 +100,8 @@ struct AlertRig {
     QList<int> apps;
 
     QString start() {
-        QString error;
-        if (!server.start({}, &error))
-            return error;
+        if (const auto started = server.start(); !started)
+            return started.error();
         return receiver.listen() ? QString() : QStringLiteral("receiver cannot listen");
     }
     // The app of `container`, its channel and `rule` (its kind's fields; no cooldown).

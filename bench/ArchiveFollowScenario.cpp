@@ -87,33 +87,27 @@ qint64 newestSeq(ServerProcess &server, int appId) {
 
 // 20 loggen containers, each an app of the server, followed by it (its
 // sweep finds them within 10 s; one engine stream each, and the events').
-bool setUpApps(ServerProcess &server, quint64 perApp, int size, int rate,
-               std::vector<std::unique_ptr<LogContainer>> &containers, std::vector<int> &apps,
-               QString *error) {
+Expected<void> setUpApps(ServerProcess &server, quint64 perApp, int size, int rate,
+                         std::vector<std::unique_ptr<LogContainer>> &containers,
+                         std::vector<int> &apps) {
     for (int i = 0; i < Apps; ++i) {
         containers.push_back(
             std::make_unique<LogContainer>(containerName("follow"), perApp, size, rate));
-        if (!containers.back()->ok()) {
-            *error = QStringLiteral("a container did not start");
-            return false;
-        }
+        if (!containers.back()->ok())
+            return fail(QStringLiteral("a container did not start"));
         apps.push_back(
             server.addContainerApp(containers.back()->name(), containers.back()->name()));
-        if (apps.back() < 0) {
-            *error = QStringLiteral("could not add an app");
-            return false;
-        }
+        if (apps.back() < 0)
+            return fail(QStringLiteral("could not add an app"));
     }
     if (!waitUntil(
             [&] {
                 return server.stats().value(QStringLiteral("engineStreamsActive")).toInt() >=
                        Apps + 1;
             },
-            30000)) {
-        *error = QStringLiteral("the server did not follow the 20 containers");
-        return false;
-    }
-    return true;
+            30000))
+        return fail(QStringLiteral("the server did not follow the 20 containers"));
+    return {};
 }
 
 } // namespace
@@ -121,9 +115,8 @@ bool setUpApps(ServerProcess &server, quint64 perApp, int size, int rate,
 void archiveFollow(const Options &o, Report &r) {
     heading("archive-follow", QStringLiteral("20 busy apps kept by the server, no viewer"));
     ServerProcess server;
-    QString error;
-    if (!server.start({}, &error)) {
-        r.fail(QStringLiteral("archive-follow"), error);
+    if (const auto started = server.start(); !started) {
+        r.fail(QStringLiteral("archive-follow"), started.error());
         return;
     }
     const quint64 perApp = o.smoke ? 2000 : 50000;
@@ -131,8 +124,8 @@ void archiveFollow(const Options &o, Report &r) {
     const int size = 200;
     std::vector<std::unique_ptr<LogContainer>> containers;
     std::vector<int> apps;
-    if (!setUpApps(server, perApp, size, rate, containers, apps, &error)) {
-        r.fail(QStringLiteral("archive-follow"), error);
+    if (const auto set = setUpApps(server, perApp, size, rate, containers, apps); !set) {
+        r.fail(QStringLiteral("archive-follow"), set.error());
         return;
     }
     const ProcSample before = server.sample();

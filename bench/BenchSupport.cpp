@@ -247,12 +247,9 @@ ServerProcess::~ServerProcess() {
     stop();
 }
 
-bool ServerProcess::start(const QStringList &extraEnv, QString *error,
-                          const QStringList &extraArgs) {
-    auto fail = [&](const QString &why) {
-        if (error)
-            *error = why;
-        return false;
+Expected<void> ServerProcess::start(const QStringList &extraEnv, const QStringList &extraArgs) {
+    auto fail = [](const QString &why) -> Expected<void> {
+        return mist::fail(why);
     };
     const QString binary = binDir() + QStringLiteral("/mist-monitor");
     const QString dataDir = m_dir.path();
@@ -313,7 +310,7 @@ bool ServerProcess::start(const QStringList &extraEnv, QString *error,
     m_cookie = setCookie.split(';').value(0).trimmed();
     if (!m_cookie.startsWith("mist_token=") || m_cookie.size() <= 11)
         return fail(QStringLiteral("sign-in failed"));
-    return true;
+    return {};
 }
 
 void ServerProcess::stop() {

@@ -8,6 +8,7 @@
 // /proc readings of CPU time and memory. Nothing here is mocked: the server,
 // the engine and the sockets are the real ones.
 
+#include "base/Expected.h"
 #include "engine/DockerClient.h"
 
 #include <QByteArray>
@@ -98,8 +99,8 @@ public:
 
     // extraEnv: NAME=VALUE entries added to the server's environment;
     // extraArgs: more options for `mist-monitor --server`.
-    bool start(const QStringList &extraEnv = {}, QString *error = nullptr,
-               const QStringList &extraArgs = {});
+    // Fails saying why (the account, the process, server.json, the sign-in).
+    Expected<void> start(const QStringList &extraEnv = {}, const QStringList &extraArgs = {});
     void stop(); // start() again runs it on the same data directory
     QString dataDir() const { return m_dir.path(); }
     qint64 pid() const { return m_process.processId(); }

@@ -71,9 +71,8 @@ qint64 heapInUse() {
 
 void liveFeed(const Options &o, Report &r) {
     ServerProcess server;
-    QString error;
-    if (!server.start({}, &error)) {
-        r.fail(QStringLiteral("desktop"), error);
+    if (const auto started = server.start(); !started) {
+        r.fail(QStringLiteral("desktop"), started.error());
         return;
     }
     const int rate = 50000;
@@ -313,9 +312,8 @@ void reportScroll(Report &r, const ScrollRun &run, int lines, int cap) {
 void scrollBack(const Options &o, Report &r) {
     const int lines = o.smoke ? 20000 : 1000000;
     ServerProcess server;
-    QString error;
-    if (!server.start({}, &error)) {
-        r.fail(QStringLiteral("desktop"), error);
+    if (const auto started = server.start(); !started) {
+        r.fail(QStringLiteral("desktop"), started.error());
         return;
     }
     // The app needs no container: its history is all in the archive.
@@ -332,8 +330,8 @@ void scrollBack(const Options &o, Report &r) {
         r.fail(QStringLiteral("desktop"), failed);
         return;
     }
-    if (!server.start({}, &error)) {
-        r.fail(QStringLiteral("desktop"), error);
+    if (const auto started = server.start(); !started) {
+        r.fail(QStringLiteral("desktop"), started.error());
         return;
     }
     gui::MainWindow window;

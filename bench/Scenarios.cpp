@@ -282,10 +282,13 @@ void relay(const Options &o, Report &r) {
     // The server as it runs (log archive on), and without the archive for
     // the archive's own cost at 1 KiB lines.
     ServerProcess server, noArchive;
-    QString error;
-    if (!docker || !server.start({}, &error) ||
-        !noArchive.start({}, &error, {QStringLiteral("--log-retention"), QStringLiteral("0")})) {
-        r.fail(QStringLiteral("relay"), error);
+    Expected<void> started = fail(QStringLiteral("no engine"));
+    if (docker)
+        started = server.start();
+    if (started)
+        started = noArchive.start({}, {QStringLiteral("--log-retention"), QStringLiteral("0")});
+    if (!started) {
+        r.fail(QStringLiteral("relay"), started.error());
         return;
     }
     // 96 MiB a run: at 1 KiB lines about a second and a half each way.
@@ -350,10 +353,11 @@ void relay(const Options &o, Report &r) {
 void fanout(const Options &o, Report &r) {
     heading("fanout", QStringLiteral("many viewers of one container"));
     ServerProcess shared, unshared;
-    QString error;
-    if (!shared.start({}, &error) ||
-        !unshared.start({QStringLiteral("MIST_BENCH_UNSHARED_LOG_STREAMS=1")}, &error)) {
-        r.fail(QStringLiteral("fanout"), error);
+    Expected<void> started = shared.start();
+    if (started)
+        started = unshared.start({QStringLiteral("MIST_BENCH_UNSHARED_LOG_STREAMS=1")});
+    if (!started) {
+        r.fail(QStringLiteral("fanout"), started.error());
         return;
     }
     const QList<int> counts = o.smoke ? QList<int>{1, 10} : QList<int>{1, 10, 100, 500};
@@ -417,9 +421,9 @@ void latency(const Options &o, Report &r) {
     heading("latency", QStringLiteral("write to receipt at 1 000 lines/s"));
     auto docker = engineClient();
     ServerProcess server;
-    QString error;
-    if (!docker || !server.start({}, &error)) {
-        r.fail(QStringLiteral("latency"), error);
+    const auto started = server.start();
+    if (!docker || !started) {
+        r.fail(QStringLiteral("latency"), started ? QStringLiteral("no engine") : started.error());
         return;
     }
     const int seconds = o.smoke ? 2 : o.latencySeconds;
@@ -580,9 +584,8 @@ void metrics(const Options &o, Report &r) {
     metricsSampleCost(o, r);
 
     ServerProcess server;
-    QString error;
-    if (!server.start({}, &error)) {
-        r.fail(QStringLiteral("metrics"), error);
+    if (const auto started = server.start(); !started) {
+        r.fail(QStringLiteral("metrics"), started.error());
         return;
     }
     const int clients = o.smoke ? 200 : 1000;
@@ -652,9 +655,8 @@ void metrics(const Options &o, Report &r) {
 void loadLogs(const Options &o, Report &r) {
     heading("load-logs", QStringLiteral("100 viewers of one busy log stream"));
     ServerProcess server;
-    QString error;
-    if (!server.start({}, &error)) {
-        r.fail(QStringLiteral("load-logs"), error);
+    if (const auto started = server.start(); !started) {
+        r.fail(QStringLiteral("load-logs"), started.error());
         return;
     }
     const int seconds = o.smoke ? 5 : o.loadSeconds;
@@ -818,9 +820,8 @@ void memoryStalledViewers(const Options &o, Report &r, ServerProcess &server) {
 void memory(const Options &o, Report &r) {
     heading("memory", QStringLiteral("server RSS"));
     ServerProcess server;
-    QString error;
-    if (!server.start({}, &error)) {
-        r.fail(QStringLiteral("memory"), error);
+    if (const auto started = server.start(); !started) {
+        r.fail(QStringLiteral("memory"), started.error());
         return;
     }
     pumpFor(2000);
@@ -839,9 +840,8 @@ void soak(const Options &o, Report &r) {
     const int seconds = o.smoke ? 20 : o.soakSeconds;
     heading("soak", QStringLiteral("%1 s of steady load with churn").arg(seconds));
     ServerProcess server;
-    QString error;
-    if (!server.start({}, &error)) {
-        r.fail(QStringLiteral("soak"), error);
+    if (const auto started = server.start(); !started) {
+        r.fail(QStringLiteral("soak"), started.error());
         return;
     }
     const int rate = 500;
