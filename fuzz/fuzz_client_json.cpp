@@ -239,84 +239,73 @@ void checkUpstreamTranslation(const QJsonObject &object) {
                    "deployment closing message");
 }
 
-void run(QByteArrayView input) {
-    const Kind kind = Kind(uchar(input[0]) % 3);
-    const QString path = kind == Kind::Metrics ? QStringLiteral("/ws/metrics")
-                         : kind == Kind::ContainerLogs
-                             ? QStringLiteral("/ws/container/logs?appId=7")
-                             : QStringLiteral("/ws/deployment/logs?deploymentId=3");
-    StreamConnection conn(session(), path);
-    Model model;
-    model.kind = kind;
-    QList<QJsonObject> delivered;
-    int endedCount = 0;
-    QStringList failures;
-    QObject::connect(&conn, &StreamConnection::message,
-                     [&](const QJsonObject &m) { delivered.append(m); });
-    QObject::connect(&conn, &StreamConnection::ended, [&] { ++endedCount; });
-    QObject::connect(&conn, &StreamConnection::failed,
-                     [&](const QString &why) { failures.append(why); });
+// One StreamConnection fed the fuzzer's lines, and what the contract says it must do.
+struct Harness {
+    explicit Harness(Kind k)
+        : conn(session(), k == Kind::Metrics ? QStringLiteral("/ws/metrics")
+                          : k == Kind::ContainerLogs
+                              ? QStringLiteral("/ws/container/logs?appId=7")
+                              : QStringLiteral("/ws/deployment/logs?deploymentId=3"))
+        , kind(k) {
+        model.kind = k;
+        QObject::connect(&conn, &StreamConnection::message,
+                         [this](const QJsonObject &m) { delivered.append(m); });
+        QObject::connect(&conn, &StreamConnection::ended, [this] { ++endedCount; });
+        QObject::connect(&conn, &StreamConnection::failed,
+                         [this](const QString &why) { failures.append(why); });
+    }
 
-    conn.open();
-    FUZZ_CHECK(conn.state() == StreamConnection::State::Connecting, "state %d after open()",
-               int(conn.state()));
-    QWebSocket *socket = currentSocket(conn);
-    Q_EMIT socket->connected();
-    FUZZ_CHECK(conn.state() == StreamConnection::State::Connected, "state %d after connected()",
-               int(conn.state()));
-
-    const QList<QByteArray> lines = input.sliced(1).toByteArray().split('\n');
-    for (const QByteArray &line : lines) {
-        if (line == "~" || line == "~c") {
-            const bool closeFrame = line == "~c";
-            const int endedBefore = endedCount;
-            const qsizetype failuresBefore = failures.size();
-            if (closeFrame)
-                Q_EMIT socket->aboutToClose();
-            Q_EMIT socket->disconnected();
-            if (model.endReceived) {
-                FUZZ_CHECK(conn.state() == StreamConnection::State::Finished &&
-                               endedCount == endedBefore + 1,
-                           "a drop after `end`: state %d, ended() %d times", int(conn.state()),
-                           endedCount - endedBefore);
-            } else if (closeFrame && !model.lastError.isEmpty()) {
-                FUZZ_CHECK(conn.state() == StreamConnection::State::Finished &&
-                               failures.size() == failuresBefore + 1 &&
-                               failures.last() == model.lastError,
-                           "close 1000 after error %s: state %d, failed(%s)",
-                           show(model.lastError).constData(), int(conn.state()),
-                           show(failures.value(failuresBefore)).constData());
-            } else {
-                FUZZ_CHECK(conn.state() == StreamConnection::State::Reconnecting,
-                           "state %d after a drop", int(conn.state()));
-                model.attempt = model.healthy ? 1 : model.attempt + 1; // +1 on top of 0
-                FUZZ_CHECK(conn.attempt() == model.attempt, "attempt() %d, expected %d",
-                           conn.attempt(), model.attempt);
-            }
-            if (conn.state() == StreamConnection::State::Finished) {
-                // Opened again after the end: a new stream, no resume position.
-                const Kind k = model.kind;
-                model = Model{};
-                model.kind = k;
-            } else {
-                if (kind == Kind::ContainerLogs && model.haveTs) {
-                    model.replay = model.atLastTs;
-                    model.resuming = true;
-                }
-                checkResumeUrl(conn, model);
-                conn.close(); // stops the retry timer; open() reconnects at once, resuming
-                FUZZ_CHECK(conn.state() == StreamConnection::State::Idle, "state %d after close()",
-                           int(conn.state()));
-            }
-            model.newConnection();
-            conn.open();
-            socket = currentSocket(conn);
-            Q_EMIT socket->connected();
-            FUZZ_CHECK(conn.state() == StreamConnection::State::Connected,
-                       "state %d after reconnecting", int(conn.state()));
-            continue;
+    // The socket goes away ("~"), after a close frame ("~c"); then a new connection.
+    void drop(bool closeFrame) {
+        const int endedBefore = endedCount;
+        const qsizetype failuresBefore = failures.size();
+        if (closeFrame)
+            Q_EMIT socket->aboutToClose();
+        Q_EMIT socket->disconnected();
+        if (model.endReceived) {
+            FUZZ_CHECK(conn.state() == StreamConnection::State::Finished &&
+                           endedCount == endedBefore + 1,
+                       "a drop after `end`: state %d, ended() %d times", int(conn.state()),
+                       endedCount - endedBefore);
+        } else if (closeFrame && !model.lastError.isEmpty()) {
+            FUZZ_CHECK(conn.state() == StreamConnection::State::Finished &&
+                           failures.size() == failuresBefore + 1 &&
+                           failures.last() == model.lastError,
+                       "close 1000 after error %s: state %d, failed(%s)",
+                       show(model.lastError).constData(), int(conn.state()),
+                       show(failures.value(failuresBefore)).constData());
+        } else {
+            FUZZ_CHECK(conn.state() == StreamConnection::State::Reconnecting,
+                       "state %d after a drop", int(conn.state()));
+            model.attempt = model.healthy ? 1 : model.attempt + 1; // +1 on top of 0
+            FUZZ_CHECK(conn.attempt() == model.attempt, "attempt() %d, expected %d", conn.attempt(),
+                       model.attempt);
         }
+        if (conn.state() == StreamConnection::State::Finished) {
+            // Opened again after the end: a new stream, no resume position.
+            const Kind k = model.kind;
+            model = Model{};
+            model.kind = k;
+        } else {
+            if (kind == Kind::ContainerLogs && model.haveTs) {
+                model.replay = model.atLastTs;
+                model.resuming = true;
+            }
+            checkResumeUrl(conn, model);
+            conn.close(); // stops the retry timer; open() reconnects at once, resuming
+            FUZZ_CHECK(conn.state() == StreamConnection::State::Idle, "state %d after close()",
+                       int(conn.state()));
+        }
+        model.newConnection();
+        conn.open();
+        socket = currentSocket(conn);
+        Q_EMIT socket->connected();
+        FUZZ_CHECK(conn.state() == StreamConnection::State::Connected,
+                   "state %d after reconnecting", int(conn.state()));
+    }
 
+    // One text frame.
+    void receive(const QByteArray &line) {
         const QString text = QString::fromUtf8(line);
         const qsizetype before = delivered.size();
         Q_EMIT socket->textMessageReceived(text);
@@ -324,7 +313,7 @@ void run(QByteArrayView input) {
         if (!doc.isObject()) {
             FUZZ_CHECK(delivered.size() == before, "a message() for a non-object %s",
                        show(line).constData());
-            continue;
+            return;
         }
         const QJsonObject object = doc.object();
         const bool expected = model.accepts(object);
@@ -339,8 +328,33 @@ void run(QByteArrayView input) {
         checkMetricsLine(object);
         checkUpstreamTranslation(object);
     }
-    checkResumeUrl(conn, model);
-    conn.close();
+
+    StreamConnection conn;
+    const Kind kind;
+    Model model;
+    QList<QJsonObject> delivered;
+    int endedCount = 0;
+    QStringList failures;
+    QWebSocket *socket = nullptr;
+};
+
+void run(QByteArrayView input) {
+    Harness h(Kind(uchar(input[0]) % 3));
+    h.conn.open();
+    FUZZ_CHECK(h.conn.state() == StreamConnection::State::Connecting, "state %d after open()",
+               int(h.conn.state()));
+    h.socket = currentSocket(h.conn);
+    Q_EMIT h.socket->connected();
+    FUZZ_CHECK(h.conn.state() == StreamConnection::State::Connected, "state %d after connected()",
+               int(h.conn.state()));
+    for (const QByteArray &line : input.sliced(1).toByteArray().split('\n')) {
+        if (line == "~" || line == "~c")
+            h.drop(line == "~c");
+        else
+            h.receive(line);
+    }
+    checkResumeUrl(h.conn, h.model);
+    h.conn.close();
 }
 
 } // namespace

@@ -58,65 +58,49 @@ bool sameRequest(const HttpParseResult &a, const HttpParseResult &b) {
            a.neededBytes == b.neededBytes;
 }
 
-void checkOne(QByteArrayView input, const HttpParseLimits &limits, bool withPrefixes) {
-    const HttpParseResult r = http::parseHttpRequest(input, limits);
-    const char *state = stateName(r.state);
-    FUZZ_CHECK(r.consumed >= 0 && r.consumed <= input.size(),
-               "consumed %lld of %lld bytes (%s): %s", qlonglong(r.consumed),
-               qlonglong(input.size()), state, show(input).constData());
-    const HttpParseResult again = http::parseHttpRequest(input, limits);
-    FUZZ_CHECK(sameRequest(r, again), "two parses of the same bytes differ: %s",
-               show(input).constData());
+void checkOne(QByteArrayView input, const HttpParseLimits &limits, bool withPrefixes);
 
-    switch (r.state) {
-    case HttpParseResult::State::Error:
-        FUZZ_CHECK(r.errorStatus == 400 || r.errorStatus == 411 || r.errorStatus == 413 ||
-                       r.errorStatus == 431,
-                   "error status %d", r.errorStatus);
-        FUZZ_CHECK(!r.error.isEmpty(), "error %d without a text", r.errorStatus);
+// An incomplete request that says how many bytes it needs.
+void checkNeededBytes(const HttpParseResult &r, QByteArrayView input,
+                      const HttpParseLimits &limits) {
+    if (r.neededBytes <= 0)
         return;
-    case HttpParseResult::State::Incomplete:
-        FUZZ_CHECK(r.consumed == 0, "incomplete but consumed %lld", qlonglong(r.consumed));
-        if (r.neededBytes > 0) {
-            // HttpServer::processBuffered does not parse again before it has neededBytes: the
-            // figure must be above the bytes there, the answer must be there at neededBytes (the
-            // request, or a refusal such as a malformed target, which only shows once the request
-            // is whole), and the request must not end before it, else the server would wait for
-            // bytes a client never sends.
-            FUZZ_CHECK(r.neededBytes > input.size(),
-                       "incomplete with neededBytes %lld <= the %lld bytes it had: %s",
-                       qlonglong(r.neededBytes), qlonglong(input.size()), show(input).constData());
-            if (r.neededBytes <= input.size() + limits.maxBodyBytes + 16) {
-                QByteArray padded = input.toByteArray();
-                padded.append(r.neededBytes - input.size(), 'x');
-                const HttpParseResult full = http::parseHttpRequest(padded, limits);
-                FUZZ_CHECK(full.state == HttpParseResult::State::Error ||
-                               (full.state == HttpParseResult::State::Complete &&
-                                full.consumed == r.neededBytes),
-                           "neededBytes %lld, but those bytes parse as %s consuming %lld: %s",
-                           qlonglong(r.neededBytes), stateName(full.state),
-                           qlonglong(full.consumed), show(input).constData());
-                // One byte less is still incomplete; or refused for a head too large (431),
-                // which is decided by the size of the head alone, not by where the request
-                // ends.
-                if (r.neededBytes - 1 > input.size()) {
-                    const HttpParseResult less =
-                        http::parseHttpRequest(QByteArrayView(padded).chopped(1), limits);
-                    FUZZ_CHECK(less.state == HttpParseResult::State::Incomplete ||
-                                   (less.state == HttpParseResult::State::Error &&
-                                    less.errorStatus == 431),
-                               "neededBytes %lld, but %lld bytes parse as %s (%d %s): %s",
-                               qlonglong(r.neededBytes), qlonglong(r.neededBytes - 1),
-                               stateName(less.state), less.errorStatus,
-                               show(less.error).constData(), show(input).constData());
-                }
-            }
+    // HttpServer::processBuffered does not parse again before it has neededBytes: the
+    // figure must be above the bytes there, the answer must be there at neededBytes (the
+    // request, or a refusal such as a malformed target, which only shows once the request
+    // is whole), and the request must not end before it, else the server would wait for
+    // bytes a client never sends.
+    FUZZ_CHECK(r.neededBytes > input.size(),
+               "incomplete with neededBytes %lld <= the %lld bytes it had: %s",
+               qlonglong(r.neededBytes), qlonglong(input.size()), show(input).constData());
+    if (r.neededBytes <= input.size() + limits.maxBodyBytes + 16) {
+        QByteArray padded = input.toByteArray();
+        padded.append(r.neededBytes - input.size(), 'x');
+        const HttpParseResult full = http::parseHttpRequest(padded, limits);
+        FUZZ_CHECK(
+            full.state == HttpParseResult::State::Error ||
+                (full.state == HttpParseResult::State::Complete && full.consumed == r.neededBytes),
+            "neededBytes %lld, but those bytes parse as %s consuming %lld: %s",
+            qlonglong(r.neededBytes), stateName(full.state), qlonglong(full.consumed),
+            show(input).constData());
+        // One byte less is still incomplete; or refused for a head too large (431),
+        // which is decided by the size of the head alone, not by where the request
+        // ends.
+        if (r.neededBytes - 1 > input.size()) {
+            const HttpParseResult less =
+                http::parseHttpRequest(QByteArrayView(padded).chopped(1), limits);
+            FUZZ_CHECK(less.state == HttpParseResult::State::Incomplete ||
+                           (less.state == HttpParseResult::State::Error && less.errorStatus == 431),
+                       "neededBytes %lld, but %lld bytes parse as %s (%d %s): %s",
+                       qlonglong(r.neededBytes), qlonglong(r.neededBytes - 1),
+                       stateName(less.state), less.errorStatus, show(less.error).constData(),
+                       show(input).constData());
         }
-        return;
-    case HttpParseResult::State::Complete:
-        break;
     }
+}
 
+// What a complete request promises its users.
+void checkComplete(const HttpParseResult &r, QByteArrayView input, const HttpParseLimits &limits) {
     const http::HttpRequest &req = r.request;
     FUZZ_CHECK(r.consumed > 0, "complete after 0 bytes");
     FUZZ_CHECK(!req.method.isEmpty(), "complete without a method");
@@ -156,9 +140,10 @@ void checkOne(QByteArrayView input, const HttpParseLimits &limits, bool withPref
         }
     }
     (void)protocol::cookieValue(req.header("cookie"), "mist_token");
+}
 
-    if (!withPrefixes)
-        return;
+void checkPrefixes(const HttpParseResult &r, QByteArrayView input, const HttpParseLimits &limits) {
+    const http::HttpRequest &req = r.request;
     // The request alone parses the same; its prefixes wait for more. A chunked body is the
     // exception: PROTOCOL.md answers 411 to it, and parseHttpRequest does so as soon as it sees
     // one incomplete (it still accepts a chunked request that arrives whole; see FUZZING.md).
@@ -183,6 +168,35 @@ void checkOne(QByteArrayView input, const HttpParseLimits &limits, bool withPref
                    show(part.error).constData(), show(own).constData());
         checkOne(own.first(cut), limits, false);
     }
+}
+
+void checkOne(QByteArrayView input, const HttpParseLimits &limits, bool withPrefixes) {
+    const HttpParseResult r = http::parseHttpRequest(input, limits);
+    const char *state = stateName(r.state);
+    FUZZ_CHECK(r.consumed >= 0 && r.consumed <= input.size(),
+               "consumed %lld of %lld bytes (%s): %s", qlonglong(r.consumed),
+               qlonglong(input.size()), state, show(input).constData());
+    const HttpParseResult again = http::parseHttpRequest(input, limits);
+    FUZZ_CHECK(sameRequest(r, again), "two parses of the same bytes differ: %s",
+               show(input).constData());
+
+    switch (r.state) {
+    case HttpParseResult::State::Error:
+        FUZZ_CHECK(r.errorStatus == 400 || r.errorStatus == 411 || r.errorStatus == 413 ||
+                       r.errorStatus == 431,
+                   "error status %d", r.errorStatus);
+        FUZZ_CHECK(!r.error.isEmpty(), "error %d without a text", r.errorStatus);
+        return;
+    case HttpParseResult::State::Incomplete:
+        FUZZ_CHECK(r.consumed == 0, "incomplete but consumed %lld", qlonglong(r.consumed));
+        checkNeededBytes(r, input, limits);
+        return;
+    case HttpParseResult::State::Complete:
+        break;
+    }
+    checkComplete(r, input, limits);
+    if (withPrefixes)
+        checkPrefixes(r, input, limits);
 }
 
 } // namespace

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Keeps functions short enough to read (#16): a function in src/, bench/ or tools/ longer than
+# Keeps functions short enough to read (#16): a function in src/, bench/, tools/ or fuzz/ longer than
 # 80 lines fails the check unless the line just above it (its comment) holds
 # "long-function:" followed by the reason; at most 3 such exceptions. Function extents come
 # from universal-ctags (--fields=+ne: start and end line). Prints each offender and fails.
@@ -13,7 +13,7 @@ max_exceptions=3
 command -v ctags >/dev/null || { echo "ctags (universal-ctags) not found" >&2; exit 2; }
 ctags --version | grep -q 'Universal Ctags' || { echo "ctags is not universal-ctags" >&2; exit 2; }
 
-long=$(ctags --languages=C++ --c++-kinds=f --fields=+ne -R -f - src bench tools 2>/dev/null |
+long=$(ctags --languages=C++ --c++-kinds=f --fields=+ne -R -f - src bench tools fuzz 2>/dev/null |
     awk -F'\t' -v max="$max_lines" '{
         start = ""; end = ""
         for (i = 4; i <= NF; i++) {
