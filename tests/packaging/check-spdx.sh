@@ -7,7 +7,7 @@
 #   tests/packaging/check-spdx.sh [SOURCE_DIR]
 #
 # Owned: C, C++ and JavaScript sources, shell and Python scripts, CMake files,
-# Qt Designer forms, the Debian maintainer scripts and the bash completion;
+# Qt Designer forms, the Debian maintainer scripts, the bash completion and .ci/run;
 # test data (testdata/, tests/fuzz/ corpora) is not. Files come from git (the
 # tracked ones and new ones not ignored) or, outside a git checkout, from find.
 # Exit status: 0 when every file has the line, 1 otherwise (naming them).
@@ -24,7 +24,7 @@ else
 fi
 
 owned() {
-  grep -E '\.(cpp|h|c|mjs|sh|py|cmake|ui)$|(^|/)CMakeLists\.txt$|^packaging/debian/(postinst|postrm|prerm)$|^packaging/mist-monitor\.bash-completion$' |
+  grep -E '\.(cpp|h|c|mjs|sh|py|cmake|ui)$|(^|/)CMakeLists\.txt$|^packaging/debian/(postinst|postrm|prerm)$|^packaging/mist-monitor\.bash-completion$|^\.ci/run$' |
     grep -vE '(^|/)testdata/|^tests/fuzz/'
 }
 
