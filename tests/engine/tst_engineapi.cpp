@@ -5,6 +5,7 @@
 // parsers of the engine's answers, row by row, with malformed, missing, mistyped and huge input.
 
 #include "engine/EngineApi.h"
+#include "engine/EventStream.h"
 
 #include <QtTest>
 
@@ -534,6 +535,59 @@ private Q_SLOTS:
         QCOMPARE(event->action, action);
         QCOMPARE(event->timeNs, timeNs);
         QCOMPARE(event->attributes.value(QStringLiteral("exitCode")), exitCode);
+    }
+
+    // The event stream's bytes, cut anywhere: whole lines become events, a line that is not
+    // one is reported, an endless line is dropped and the stream goes on.
+    void eventLines_data() {
+        QTest::addColumn<QByteArrayList>("chunks");
+        QTest::addColumn<QStringList>("actions");
+        QTest::addColumn<int>("malformed");
+        QTest::addColumn<qsizetype>("pending");
+        const QByteArray die = R"({"Type":"container","Action":"die","Actor":{"ID":"c1",)"
+                               R"("Attributes":{"exitCode":"3"}},"timeNano":5})";
+        const QByteArray start = R"({"Type":"container","Action":"start","Actor":{"ID":"c1"},)"
+                                 R"("timeNano":6})";
+        QTest::newRow("one line") << QByteArrayList{die + '\n'} << QStringList{"die"} << 0
+                                  << qsizetype(0);
+        QTest::newRow("two in one chunk") << QByteArrayList{die + '\n' + start + '\n'}
+                                          << QStringList{"die", "start"} << 0 << qsizetype(0);
+        QTest::newRow("cut mid-line, then the rest")
+            << QByteArrayList{die.left(10), die.mid(10) + '\n' + start.left(3)}
+            << QStringList{"die"} << 0 << qsizetype(3);
+        QTest::newRow("a byte at a time") << [&] {
+            QByteArrayList bytes;
+            for (const char c : die + '\n')
+                bytes << QByteArray(1, c);
+            return bytes;
+        }() << QStringList{"die"} << 0 << qsizetype(0);
+        QTest::newRow("junk between events")
+            << QByteArrayList{die + "\nnot json\n\n{}\n" + start + '\n'}
+            << QStringList{"die", "start"} << 2 << qsizetype(0);
+        QTest::newRow("an endless line is dropped, the next event still comes")
+            << QByteArrayList{QByteArray(EventLines::MaxLineBytes / 2, 'x'),
+                              QByteArray(EventLines::MaxLineBytes, 'x'),
+                              QByteArray("x\n") + start + '\n'}
+            << QStringList{"start"} << 2 << qsizetype(0);
+    }
+    void eventLines() {
+        QFETCH(QByteArrayList, chunks);
+        QFETCH(QStringList, actions);
+        QFETCH(int, malformed);
+        QFETCH(qsizetype, pending);
+        EventLines lines;
+        QStringList got;
+        int bad = 0;
+        for (const QByteArray &chunk : chunks)
+            lines.feed(
+                chunk, [&got](const EngineEvent &e) { got << e.action; },
+                [&bad](const QString &why) {
+                    QVERIFY(!why.isEmpty());
+                    ++bad;
+                });
+        QCOMPARE(got, actions);
+        QCOMPARE(bad, malformed);
+        QCOMPARE(lines.pendingBytes(), pending);
     }
 };
 

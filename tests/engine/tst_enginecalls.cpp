@@ -9,6 +9,7 @@
 #include "TestSupport.h"
 #include "engine/DockerHost.h"
 #include "engine/EngineApi.h"
+#include "engine/EventStream.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -190,22 +191,25 @@ private Q_SLOTS:
         query.filters = {{QStringLiteral("type"), {QStringLiteral("container")}},
                          {QStringLiteral("container"), {name}},
                          {QStringLiteral("event"), {QStringLiteral("die")}}};
-        std::unique_ptr<DockerStream> events(Engine(*m_client).streamEvents(query));
-        QByteArray received;
-        connect(events.get(), &DockerStream::data, this,
-                [&received](const QByteArray &bytes) { received += bytes; });
+        std::unique_ptr<EventStream> events(Engine(*m_client).streamEvents(query));
+        bool opened = false;
+        QList<EngineEvent> received;
+        QStringList malformed;
+        connect(events.get(), &EventStream::opened, this, [&opened] { opened = true; });
+        connect(events.get(), &EventStream::event, this,
+                [&received](const EngineEvent &e) { received.append(e); });
+        connect(events.get(), &EventStream::malformed, this,
+                [&malformed](const QString &why) { malformed.append(why); });
+        QVERIFY(QTest::qWaitFor([&] { return opened; }, kWaitMs));
         QVERIFY(!test::runContainer(name, QStringLiteral("echo bye; exit 3")).isEmpty());
-        QVERIFY2(QTest::qWaitFor([&] { return received.contains('\n'); }, kWaitMs),
-                 received.constData());
-        const QJsonObject event =
-            QJsonDocument::fromJson(received.left(received.indexOf('\n'))).object();
-        QCOMPARE(event.value(QStringLiteral("Action")).toString(), QStringLiteral("die"));
-        const QJsonObject attributes = event.value(QStringLiteral("Actor"))
-                                           .toObject()
-                                           .value(QStringLiteral("Attributes"))
-                                           .toObject();
-        QCOMPARE(attributes.value(QStringLiteral("name")).toString(), name);
-        QCOMPARE(attributes.value(QStringLiteral("exitCode")).toString(), QStringLiteral("3"));
+        QVERIFY(QTest::qWaitFor([&] { return !received.isEmpty(); }, kWaitMs));
+        const EngineEvent &event = received.first();
+        QCOMPARE(event.type, QStringLiteral("container"));
+        QCOMPARE(event.action, QStringLiteral("die"));
+        QCOMPARE(event.attributes.value(QStringLiteral("name")), name);
+        QCOMPARE(event.attributes.value(QStringLiteral("exitCode")), QStringLiteral("3"));
+        QVERIFY(event.timeNs > 0);
+        QVERIFY2(malformed.isEmpty(), qPrintable(malformed.join(u'\n')));
     }
 
 private:

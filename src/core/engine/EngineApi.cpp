@@ -2,6 +2,8 @@
 
 #include "engine/EngineApi.h"
 
+#include "engine/EventStream.h"
+
 #include "text/UrlEncoding.h"
 
 #include <QJsonArray>
@@ -672,8 +674,8 @@ void Engine::tasks(const Filters &filters, QObject *context,
     m_client.request("GET", paths::tasks(filters), context, list(std::move(done), parseTaskList));
 }
 
-DockerStream *Engine::streamEvents(const EventsQuery &query) {
-    return m_client.stream("GET", paths::events(query));
+EventStream *Engine::streamEvents(const EventsQuery &query) {
+    return new EventStream(m_client.stream("GET", paths::events(query)));
 }
 void Engine::containerStats(const QString &nameOrId, QObject *context,
                             ResultCallback<QByteArray> done) {

@@ -10,7 +10,8 @@
 // "malformed ..." message), or the body itself where the caller decodes it (logs: frames with
 // LogStreamDecoder/ServiceLogDecoder; stats: metrics::parseEngineStats). Streams (logs, events,
 // stats, build) stay DockerStreams: their bytes arrive through DockerStream::data, and
-// streamFinished says how they ended. Never an out-parameter.
+// streamFinished says how they ended; the event stream is an EventStream of parsed events.
+// Never an out-parameter.
 
 #include "base/Expected.h"
 #include "engine/DockerClient.h"
@@ -25,6 +26,8 @@
 #include <optional>
 
 namespace mist::engine {
+
+class EventStream;
 
 // The container (and, with replicas, the Swarm service) an app runs as: its own name when the
 // app has one, app-<id> otherwise.
@@ -132,7 +135,7 @@ struct EngineInfo {
     QString swarmNodeState; // Swarm.LocalNodeState: "inactive", "active", ...
     QString swarmNodeId;    // Swarm.NodeID: this engine's node
     bool swarmControlAvailable = false;
-    // An active Swarm manager (SwarmState's isSwarmManager).
+    // An active Swarm manager: the node the Swarm lists can be asked of.
     bool swarmManager() const { return swarmNodeState == u"active" && swarmControlAvailable; }
 };
 // nullopt when the answer is not a non-empty JSON object.
@@ -335,8 +338,9 @@ public:
     void forceUpdateService(const QString &nameOrId, QObject *context, ResultCallback<void> done);
     void tasks(const Filters &filters, QObject *context, ResultCallback<QList<SwarmTask>> done);
 
-    // Engine events (JSON lines) until the caller deletes the stream; owned by the caller.
-    DockerStream *streamEvents(const EventsQuery &query);
+    // Engine events, parsed (EventStream::event), until the caller deletes the stream; owned by
+    // the caller.
+    EventStream *streamEvents(const EventsQuery &query);
     // One stats sample, the engine's JSON (it waits for a second reading to give CPU
     // percentages).
     void containerStats(const QString &nameOrId, QObject *context, ResultCallback<QByteArray> done);

@@ -373,7 +373,6 @@ void AppStatsService::openEvents() {
         m_events->abort();
         m_events->deleteLater();
     }
-    m_eventBytes.clear();
     engine::EventsQuery query;
     query.filters = {{QStringLiteral("type"), {QStringLiteral("container")}},
                      {QStringLiteral("event"),
@@ -382,38 +381,19 @@ void AppStatsService::openEvents() {
                        QStringLiteral("oom"), QStringLiteral("health_status")}}};
     m_events = engine::Engine(*m_docker).streamEvents(query);
     m_events->setParent(this);
-    connect(m_events, &engine::DockerStream::started, this, &AppStatsService::onEventsStarted);
-    connect(m_events, &engine::DockerStream::data, this, &AppStatsService::onEventsData);
-    engine::streamFinished(m_events, this, [this](const engine::EngineResult<void> &ended) {
-        onEventsFinished(ended);
+    connect(m_events, &engine::EventStream::opened, this, &AppStatsService::onEventsStarted);
+    connect(m_events, &engine::EventStream::event, this, &AppStatsService::onEvent);
+    connect(m_events, &engine::EventStream::malformed, this, [](const QString &why) {
+        qCWarning(lcServer).noquote() << "app stats: engine events:" << why;
     });
+    connect(m_events, &engine::EventStream::finished, this, &AppStatsService::onEventsFinished);
 }
 
-void AppStatsService::onEventsStarted(int httpStatus) {
-    if (httpStatus < 200 || httpStatus >= 300)
-        return; // finished() follows
+void AppStatsService::onEventsStarted() {
     m_retryMs = RetryMinMs;
     if (m_engineReachable != true)
         Q_EMIT engineReachable(*(m_engineReachable = true));
     sweep(); // whatever happened while the events were away
-}
-
-void AppStatsService::onEventsData(const QByteArray &bytes) {
-    m_eventBytes += bytes;
-    qsizetype start = 0;
-    for (qsizetype nl = m_eventBytes.indexOf('\n'); nl >= 0;
-         nl = m_eventBytes.indexOf('\n', start)) {
-        const QByteArrayView line = QByteArrayView(m_eventBytes).sliced(start, nl - start);
-        start = nl + 1;
-        if (const auto event = engine::parseEngineEvent(line))
-            onEvent(*event);
-    }
-    m_eventBytes.remove(0, start);
-    if (m_eventBytes.size() > MaxEventLineBytes) {
-        qCWarning(lcServer) << "app stats: an engine event line over" << MaxEventLineBytes
-                            << "bytes: dropped";
-        m_eventBytes.clear();
-    }
 }
 
 void AppStatsService::onEventsFinished(const engine::EngineResult<void> &ended) {

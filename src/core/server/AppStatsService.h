@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/EngineApi.h"
+#include "engine/EventStream.h"
 #include "metrics/ContainerFigures.h"
 #include "store/Types.h"
 
@@ -93,7 +94,6 @@ public:
     static constexpr qint64 StaleFiguresMs = 5000;
     static constexpr int RetryMinMs = 1000;
     static constexpr int RetryMaxMs = 30000;
-    static constexpr qsizetype MaxEventLineBytes = 256 * 1024;
 
     int appsTracked() const { return int(m_apps.size()); }
     int looksQueued() const { return int(m_lookQueue.size()); }
@@ -143,8 +143,7 @@ private:
     void onLooked(qint64 appId, const engine::EngineResult<engine::ContainerState> &inspected);
 
     void openEvents();
-    void onEventsStarted(int httpStatus);
-    void onEventsData(const QByteArray &bytes);
+    void onEventsStarted();
     void onEventsFinished(const engine::EngineResult<void> &ended);
     void onEvent(const engine::EngineEvent &event);
     void sweep();
@@ -158,8 +157,7 @@ private:
     QTimer m_sweepTimer;
     QTimer m_retry;
     int m_retryMs = RetryMinMs;
-    QPointer<engine::DockerStream> m_events;
-    QByteArray m_eventBytes;
+    QPointer<engine::EventStream> m_events;
     std::optional<bool> m_engineReachable;
     bool m_sweeping = false;
 

@@ -120,7 +120,6 @@ void LogArchiver::openEvents() {
         m_events->abort();
         m_events->deleteLater();
     }
-    m_eventBytes.clear();
     engine::EventsQuery query;
     query.filters = {{QStringLiteral("type"), {QStringLiteral("container")}},
                      {QStringLiteral("event"),
@@ -132,16 +131,15 @@ void LogArchiver::openEvents() {
         query.since = protocol::engineSinceParameter(m_lastEventNs + 1);
     m_events = engine::Engine(*m_docker).streamEvents(query);
     m_events->setParent(this);
-    connect(m_events, &engine::DockerStream::started, this, &LogArchiver::onEventsStarted);
-    connect(m_events, &engine::DockerStream::data, this, &LogArchiver::onEventsData);
-    engine::streamFinished(m_events, this, [this](const engine::EngineResult<void> &ended) {
-        onEventsFinished(ended);
+    connect(m_events, &engine::EventStream::opened, this, &LogArchiver::onEventsStarted);
+    connect(m_events, &engine::EventStream::event, this, &LogArchiver::onEvent);
+    connect(m_events, &engine::EventStream::malformed, this, [](const QString &why) {
+        qCWarning(lcServer).noquote() << "archive: engine events:" << why;
     });
+    connect(m_events, &engine::EventStream::finished, this, &LogArchiver::onEventsFinished);
 }
 
-void LogArchiver::onEventsStarted(int httpStatus) {
-    if (httpStatus < 200 || httpStatus >= 300)
-        return; // finished() follows with the engine's words
+void LogArchiver::onEventsStarted() {
     if (!m_engineUp && m_everUp) {
         for (auto it = m_current.cbegin(); it != m_current.cend(); ++it)
             if (m_known.contains(it.value()))
@@ -152,27 +150,6 @@ void LogArchiver::onEventsStarted(int httpStatus) {
     m_engineUp = m_everUp = true;
     m_retryMs = RetryMinMs;
     sweep();
-}
-
-void LogArchiver::onEventsData(const QByteArray &bytes) {
-    m_eventBytes += bytes;
-    qsizetype start = 0;
-    for (qsizetype nl = m_eventBytes.indexOf('\n'); nl >= 0;
-         nl = m_eventBytes.indexOf('\n', start)) {
-        const QByteArrayView line = QByteArrayView(m_eventBytes).sliced(start, nl - start);
-        start = nl + 1;
-        if (const auto event = engine::parseEngineEvent(line))
-            onEvent(*event);
-        else if (!line.trimmed().isEmpty())
-            qCWarning(lcServer) << "archive: an engine event that is not one:"
-                                << line.first(std::min<qsizetype>(line.size(), 200)).toByteArray();
-    }
-    m_eventBytes.remove(0, start);
-    if (m_eventBytes.size() > MaxEventLineBytes) {
-        qCWarning(lcServer) << "archive: an engine event line over" << MaxEventLineBytes
-                            << "bytes: dropped";
-        m_eventBytes.clear();
-    }
 }
 
 void LogArchiver::onEventsFinished(const engine::EngineResult<void> &ended) {

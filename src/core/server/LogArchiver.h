@@ -6,6 +6,7 @@
 #include "archive/ArchiveQuery.h"
 #include "deploy/ContainerDrain.h"
 #include "engine/EngineApi.h"
+#include "engine/EventStream.h"
 #include "server/endpoints/ContainerLogsEndpoint.h"
 
 #include <QHash>
@@ -72,8 +73,6 @@ public:
     static constexpr int MaxConcurrentBackfills = 4;
     static constexpr int RetryMinMs = 1000;
     static constexpr int RetryMaxMs = 30000;
-    // An event line longer than this is not an event (the engine's are < 4 KiB).
-    static constexpr qsizetype MaxEventLineBytes = 256 * 1024;
 
     bool engineUp() const { return m_engineUp; }
     // Backfills waiting for a slot, at most (beyond: dropped, and the next
@@ -124,8 +123,7 @@ private:
 
     void attach(ContainerLogHub *hub, const HubInfo &info);
     void openEvents();
-    void onEventsStarted(int httpStatus);
-    void onEventsData(const QByteArray &bytes);
+    void onEventsStarted();
     void onEventsFinished(const engine::EngineResult<void> &ended);
     void onEvent(const engine::EngineEvent &event);
     void onStarted(const engine::EngineEvent &event, Known &known);
@@ -165,8 +163,7 @@ private:
     std::shared_ptr<LineObserver> m_lineObserver = std::make_shared<LineObserver>();
     QPointer<ContainerLogsEndpoint> m_endpoint;
 
-    QPointer<engine::DockerStream> m_events;
-    QByteArray m_eventBytes; // an unfinished event line
+    QPointer<engine::EventStream> m_events;
     qint64 m_lastEventNs = 0;
     bool m_engineUp = false;
     bool m_everUp = false;
