@@ -421,9 +421,11 @@ void latency(const Options &o, Report &r) {
     heading("latency", QStringLiteral("write to receipt at 1 000 lines/s"));
     auto docker = engineClient();
     ServerProcess server;
-    const auto started = server.start();
-    if (!docker || !started) {
-        r.fail(QStringLiteral("latency"), started ? QStringLiteral("no engine") : started.error());
+    Expected<void> started = fail(QStringLiteral("no engine"));
+    if (docker)
+        started = server.start();
+    if (!started) {
+        r.fail(QStringLiteral("latency"), started.error());
         return;
     }
     const int seconds = o.smoke ? 2 : o.latencySeconds;

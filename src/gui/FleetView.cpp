@@ -76,7 +76,7 @@ FleetView::~FleetView() {
 
 // A card's chart: CPU, memory and disk percent over the last two minutes, on clock times.
 void FleetView::makeChart(Host &host, QChartView *view) {
-    auto *chart = new QChart;
+    QChart *chart = view->chart(); // the form's view made one; filled here, not replaced
     chart->legend()->setVisible(true);
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(2, 2, 2, 2));
@@ -99,7 +99,6 @@ void FleetView::makeChart(Host &host, QChartView *view) {
         host.series[i]->attachAxis(axisX);
         host.series[i]->attachAxis(axisY);
     }
-    view->setChart(chart);
     view->setRenderHint(QPainter::Antialiasing);
 }
 

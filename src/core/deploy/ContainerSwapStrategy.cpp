@@ -8,9 +8,6 @@
 #include "engine/DockerClient.h"
 #include "engine/EngineApi.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QTimer>
 
 #include <utility>

@@ -6,7 +6,6 @@
 #include "engine/DockerClient.h"
 #include "engine/EngineApi.h"
 
-#include <QJsonDocument>
 #include <QTimer>
 
 namespace mist::deploy {
@@ -263,7 +262,7 @@ void SwarmUpdateStrategy::askEngineToRollBack(std::function<void()> then) {
         m_serviceId, this, [this, then](const engine::EngineResult<void> &r) {
             // A service that is gone has nothing to roll back.
             if (!r && !r.error().notFound())
-                log(QStringLiteral("Warning: the engine refused the rollback: %1")
+                log(QStringLiteral("Warning: the service could not be rolled back: %1")
                         .arg(r.error().message),
                     true);
             then();

@@ -6,8 +6,6 @@
 #include "engine/EngineApi.h"
 
 #include <QElapsedTimer>
-#include <QJsonArray>
-#include <QJsonObject>
 
 #include <optional>
 
