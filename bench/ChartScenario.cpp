@@ -47,8 +47,12 @@ QJsonObject hostSample(QRandomGenerator &rng, double &cpu, double &mem) {
 }
 
 // The route's answer for the window ending now, as the view asks it (its step), as bytes.
-QByteArray answerBytes(MetricHistory &h, qint64 nowMs, int windowSeconds, qsizetype *points,
-                       QString *error) {
+// The answer's bytes and how many points it holds.
+struct Answer {
+    QByteArray bytes;
+    qsizetype points = 0;
+};
+Expected<Answer> answerBytes(MetricHistory &h, qint64 nowMs, int windowSeconds) {
     const qint64 now = nowMs / 1000;
     QUrlQuery query;
     query.addQueryItem(
@@ -59,18 +63,14 @@ QByteArray answerBytes(MetricHistory &h, qint64 nowMs, int windowSeconds, qsizet
     query.addQueryItem(QStringLiteral("step"),
                        QString::number(gui::MetricsView::historyStep(windowSeconds)));
     const auto range = history::parseHistoryRange(query, nowMs);
-    if (!range) {
-        *error = range.error();
-        return {};
-    }
+    if (!range)
+        return fail(range.error());
     const auto answer = h.queryNow(HostSeries, *range);
-    if (!answer) {
-        *error = answer.error();
-        return {};
-    }
-    *points = answer->value(QStringLiteral("points")).toArray().size();
-    return QJsonDocument(QJsonObject{{"success", true}, {"data", *answer}})
-        .toJson(QJsonDocument::Compact);
+    if (!answer)
+        return fail(answer.error());
+    return Answer{QJsonDocument(QJsonObject{{"success", true}, {"data", *answer}})
+                      .toJson(QJsonDocument::Compact),
+                  answer->value(QStringLiteral("points")).toArray().size()};
 }
 
 // ms from the answer's bytes to the charts painted with it, in a fresh view.
@@ -120,11 +120,11 @@ void desktopChart(const Options &o, Report &r) {
     h.sync();
     const int runs = o.smoke ? 1 : std::max(3, o.runs);
     for (const int window : {24 * 3600, 3600}) {
-        qsizetype points = 0;
-        QString error;
-        const QByteArray bytes = answerBytes(h, clock, window, &points, &error);
-        if (bytes.isEmpty())
-            return r.fail(QStringLiteral("desktop-chart"), error);
+        const auto answer = answerBytes(h, clock, window);
+        if (!answer)
+            return r.fail(QStringLiteral("desktop-chart"), answer.error());
+        const QByteArray &bytes = answer->bytes;
+        const qsizetype points = answer->points;
         std::vector<double> times;
         int shown = 0;
         for (int i = 0; i < runs; ++i)

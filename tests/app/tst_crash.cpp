@@ -96,8 +96,8 @@ private Q_SLOTS:
         add.write("a long passphrase\n");
         add.closeWriteChannel();
         QVERIFY(add.waitForFinished(30000) && add.exitCode() == 0);
-        QString error;
-        QVERIFY2(spreadIds(data, &error), qPrintable(error)); // not app-1, which others use
+        const auto spread = spreadIds(data); // not app-1, which others use
+        QVERIFY2(spread, qPrintable(spread.error()));
         add.start(Binary, {"app", "add", "--name", "slow", "--git", "file://" + repo.path(),
                            "--data-dir", data});
         QVERIFY(add.waitForFinished(30000) && add.exitCode() == 0);
@@ -168,8 +168,8 @@ private Q_SLOTS:
         add.write("a long passphrase\n");
         add.closeWriteChannel();
         QVERIFY(add.waitForFinished(30000) && add.exitCode() == 0);
-        QString error;
-        QVERIFY2(spreadIds(data, &error), qPrintable(error));
+        const auto spread = spreadIds(data);
+        QVERIFY2(spread, qPrintable(spread.error()));
         QStringList names;
         QStringList appIds;
         for (int i = 0; i < 5; ++i) {

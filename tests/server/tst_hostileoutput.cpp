@@ -55,11 +55,9 @@ qint64 addContainerApp(store::Store &store, const QString &container) {
     store::App app;
     app.name = container;
     app.containerName = container;
-    QString error;
     const auto created = store.apps().add(app);
-    error = created.error();
     if (!created)
-        qFatal("addApp: %s", qPrintable(error));
+        qFatal("addApp: %s", qPrintable(created.error()));
     return created->id;
 }
 
@@ -70,11 +68,9 @@ qint64 addDeploymentLog(store::Store &store, int lines, int width) {
     app.name =
         QStringLiteral("big-log-%1-%2").arg(QCoreApplication::applicationPid()).arg(++serial);
     app.gitUrl = QStringLiteral("https://example.com/big.git");
-    QString error;
     const auto created = store.apps().add(app);
-    error = created.error();
     if (!created)
-        qFatal("addApp: %s", qPrintable(error));
+        qFatal("addApp: %s", qPrintable(created.error()));
     store::DeploymentStore deployments(store);
     auto d = deployments.create(created->id, 1);
     if (!d)
@@ -199,8 +195,8 @@ class TestHostileOutput : public QObject {
             const QString key = certificate->key;
             args << QStringLiteral("--tls-cert") << cert << QStringLiteral("--tls-key") << key;
         }
-        QString error;
-        QVERIFY2(server.start(args, &error), qPrintable(error));
+        const auto started = server.start(args);
+        QVERIFY2(started, qPrintable(started.error()));
         const QString path = QStringLiteral("/ws/container/logs?appId=%1").arg(app);
         pump(1000);
         const qint64 rss0 = server.rssBytes();
@@ -277,8 +273,8 @@ private Q_SLOTS:
         ServerProcess server;
         const int lines = 500000;
         const qint64 id = addDeploymentLog(server.store(), lines, 100);
-        QString error;
-        QVERIFY2(server.start({}, &error), qPrintable(error));
+        const auto started = server.start();
+        QVERIFY2(started, qPrintable(started.error()));
         pump(1000);
         const qint64 rss0 = server.rssBytes();
         const qint64 bound = 96 * MiB * Slack;
@@ -349,8 +345,8 @@ private Q_SLOTS:
                                                     "while true; do sleep 1; done"));
         ServerProcess server;
         const qint64 app = addContainerApp(server.store(), c);
-        QString error;
-        QVERIFY2(server.start({}, &error), qPrintable(error));
+        const auto started = server.start();
+        QVERIFY2(started, qPrintable(started.error()));
         QVERIFY(waitUntil(
             [&] {
                 return docker({QStringLiteral("logs"), QStringLiteral("--tail"),
@@ -405,10 +401,9 @@ private Q_SLOTS:
                                    "done"));
         ServerProcess server;
         const qint64 app = addContainerApp(server.store(), c);
-        QString error;
-        QVERIFY2(
-            server.start({QStringLiteral("--max-queued-total"), QStringLiteral("32M")}, &error),
-            qPrintable(error));
+        const auto started =
+            server.start({QStringLiteral("--max-queued-total"), QStringLiteral("32M")});
+        QVERIFY2(started, qPrintable(started.error()));
         const QString path = QStringLiteral("/ws/container/logs?appId=%1").arg(app);
         Reader reader;
         QVERIFY(reader.open(server.port(), path, server.cookie()));
@@ -553,8 +548,8 @@ private Q_SLOTS:
                                                  "while true; do sleep 1; done"));
         ServerProcess server;
         const qint64 app = addContainerApp(server.store(), c);
-        QString error;
-        QVERIFY2(server.start({}, &error), qPrintable(error));
+        const auto started = server.start();
+        QVERIFY2(started, qPrintable(started.error()));
         QVERIFY(waitUntil(
             [&] {
                 return docker({QStringLiteral("logs"), QStringLiteral("--tail"),

@@ -50,14 +50,13 @@ ServerProcess::ServerProcess() {
     m_process.setStandardOutputFile(m_dir.filePath(QStringLiteral("server.log")));
     if (const auto opened = m_store.open(dataDir()); !opened)
         qFatal("cannot open the store: %s", qPrintable(opened.error()));
-    QString error;
     m_store.users().setPasswordHasher(auth::PasswordHasher::minimal());
     if (const auto added = m_store.users().add(QStringLiteral("owner@example.com"),
                                                store::Role::Owner, "correct horse battery");
         !added)
         qFatal("addUser failed: %s", qPrintable(added.error()));
-    if (!spreadIds(dataDir(), &error))
-        qFatal("spreadIds failed: %s", qPrintable(error));
+    if (const auto spread = spreadIds(dataDir()); !spread)
+        qFatal("spreadIds failed: %s", qPrintable(spread.error()));
 }
 
 ServerProcess::~ServerProcess() {
@@ -68,9 +67,7 @@ QString ServerProcess::dataDir() const {
     return m_dir.filePath(QStringLiteral("data"));
 }
 
-bool ServerProcess::start(const QStringList &extra, QString *error) {
-    QString ignored;
-    QString &why = error ? *error : ignored;
+Expected<void> ServerProcess::start(const QStringList &extra) {
     m_store.close();
     m_tls = extra.contains(QStringLiteral("--tls-cert"));
     m_port = 0;
@@ -111,11 +108,12 @@ bool ServerProcess::start(const QStringList &extra, QString *error) {
                                  .port());
     }
     if (m_port == 0) {
-        why = QStringLiteral("the server did not start: %1").arg(QString::fromUtf8(output()));
+        const QString why =
+            QStringLiteral("the server did not start: %1").arg(QString::fromUtf8(output()));
         qWarning().noquote() << why;
-        return false;
+        return fail(why);
     }
-    return true;
+    return {};
 }
 
 void ServerProcess::stop() {

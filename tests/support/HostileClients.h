@@ -44,7 +44,8 @@ public:
     void setDescriptorLimit(int limit) { m_descriptorLimit = limit; }
     // --server --listen 127.0.0.1:0 --data-dir <own> plus `extra` (over https
     // when they hold --tls-cert; any certificate is accepted).
-    bool start(const QStringList &extra = {}, QString *error = nullptr);
+    // Fails with the server's output when it does not come up.
+    Expected<void> start(const QStringList &extra = {});
     void stop();
 
     quint16 port() const { return m_port; }

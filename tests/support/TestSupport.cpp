@@ -125,7 +125,8 @@ QByteArray HttpResult::header(const QByteArray &name) const {
     return {};
 }
 
-bool spreadIds(const QString &dataDir, QString *error) {
+Expected<void> spreadIds(const QString &dataDir) {
+    QString error;
     static int calls = 0;
     const qint64 base =
         (qint64(QCoreApplication::applicationPid() % 100000) * 64 + (calls++ % 64)) * 1000;
@@ -157,18 +158,20 @@ bool spreadIds(const QString &dataDir, QString *error) {
                 ins.addBindValue(QString::fromLatin1(table));
                 ins.addBindValue(base);
                 ok = del.exec() && ins.exec();
-                if (!ok && error)
-                    *error = ins.lastError().text() + del.lastError().text();
-            } else if (!ok && error) {
-                *error = q.lastError().text();
+                if (!ok)
+                    error = ins.lastError().text() + del.lastError().text();
+            } else if (!ok) {
+                error = q.lastError().text();
             }
         }
-        if (!ok && error && error->isEmpty())
-            *error = db.lastError().text();
+        if (!ok && error.isEmpty())
+            error = db.lastError().text();
         db.close();
     }
     QSqlDatabase::removeDatabase(name);
-    return ok;
+    if (!ok)
+        return fail(error);
+    return {};
 }
 
 ServerFixture::ServerFixture(server::ServerConfig config) {
@@ -186,7 +189,9 @@ ServerFixture::ServerFixture(server::ServerConfig config) {
     if (m_ok) {
         // Tests would take minutes with interactive-strength hashing.
         m_server->store().users().setPasswordHasher(auth::PasswordHasher::minimal());
-        m_ok = spreadIds(config.dataDir, &m_error);
+        const Expected<void> spread = spreadIds(config.dataDir);
+        m_ok = bool(spread);
+        m_error = spread.error();
     }
 }
 
@@ -203,7 +208,9 @@ ServerFixture::ServerFixture(server::ServerConfig config, KeepPort) {
     }
     if (m_ok) {
         m_server->store().users().setPasswordHasher(auth::PasswordHasher::minimal());
-        m_ok = spreadIds(config.dataDir, &m_error);
+        const Expected<void> spread = spreadIds(config.dataDir);
+        m_ok = bool(spread);
+        m_error = spread.error();
     }
 }
 

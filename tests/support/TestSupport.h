@@ -54,7 +54,7 @@ void removeContainer(const QString &name);
 // side would all start at 1 and act on each other's containers. Moves the
 // next ids of the database in `dataDir` to a range of this call's own (by
 // process id and a per-process count). ServerFixture does it for its server.
-bool spreadIds(const QString &dataDir, QString *error = nullptr);
+Expected<void> spreadIds(const QString &dataDir);
 
 // A real git repository in a temporary directory, for deployments.
 class GitRepo {
