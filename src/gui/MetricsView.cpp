@@ -26,6 +26,7 @@
 #include <QMouseEvent>
 #include <QPen>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QTimer>
 #include <QToolTip>
 #include <QValueAxis>
@@ -77,6 +78,15 @@ MetricsView::MetricsView(QWidget *parent)
     : QWidget(parent)
     , m_ui(std::make_unique<Ui::MetricsView>()) {
     m_ui->setupUi(this);
+    // The host's and the app's charts scroll when the window is short (1024x600, German
+    // labels wrapping beside the app's charts) instead of raising the whole window's minimum
+    // height past the screen: a hidden tab's minimum counts too.
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("sectionsScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    delete m_ui->layout->replaceWidget(m_ui->sections, scroll);
+    scroll->setWidget(m_ui->sections);
     m_ui->windowCombo->addItem(tr("1 hour"), 3600);
     m_ui->windowCombo->addItem(tr("6 hours"), 6 * 3600);
     m_ui->windowCombo->addItem(tr("24 hours"), 24 * 3600);
